@@ -1,0 +1,49 @@
+# The whole set-up on a fresh machine (Python 3.11, git, make): `make demo` and `make test`.
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8000
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: demo test serve lint format messages e2e totp bench clean
+
+$(VENV)/.installed: requirements.lock pyproject.toml
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --require-hashes -r requirements.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install --quiet --no-deps -e .
+	touch $@
+
+## Run the product on SQLite with demo data at http://127.0.0.1:$(PORT) (data is kept between runs).
+demo: $(VENV)/.installed
+	$(PY) manage.py migrate --noinput
+	$(PY) manage.py load_demo
+	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (demo accounts: see README.md)"
+	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --no-ws mpp.wsgi:application
+
+## Run the whole test suite (browser tests too when /usr/bin/chromium exists).
+test: $(VENV)/.installed
+	$(PY) -m pytest
+
+e2e: $(VENV)/.installed
+	$(PY) -m pytest -m e2e
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(PY) manage.py makemigrations --check --dry-run
+
+format: $(VENV)/.installed
+	$(VENV)/bin/ruff format .
+	$(VENV)/bin/ruff check --fix .
+
+## Extract translatable strings into the English catalogue and compile it (needs GNU gettext).
+messages: $(VENV)/.installed
+	cd src/mpp && ../../$(PY) ../../manage.py makemessages -l en --no-obsolete --ignore '*/tests/*'
+	cd src/mpp && ../../$(PY) ../../manage.py compilemessages -l en
+
+## Print the current demo TOTP code for staff demo accounts.
+totp: $(VENV)/.installed
+	@$(PY) manage.py demo_totp
+
+clean:
+	rm -rf $(VENV) var

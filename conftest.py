@@ -1,0 +1,138 @@
+"""Shared test fixtures: factories live in each app's tests; browser fixtures live here.
+
+Browser tests (marked ``e2e``) drive the system Chromium through Playwright against Django's live
+server. axe-core must be run on every page a test visits: each main-frame navigation is recorded, and
+a test that visited a page without calling ``audit(page)`` on it fails at teardown.
+"""
+
+from __future__ import annotations
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+CHROMIUM = Path(os.environ.get("MPP_CHROMIUM", "/usr/bin/chromium"))
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
+
+
+def pytest_collection_modifyitems(config, items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(
+        reason=f"browser tests need Chromium at {CHROMIUM} (apt-get install chromium)"
+    )
+    for item in items:
+        if "e2e" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    # Argon2 is the production hasher; tests use a fast one so the suite stays quick.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(scope="session")
+def _playwright():
+    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        yield playwright
+
+
+@pytest.fixture(scope="session")
+def browser(_playwright):
+    browser = _playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    yield browser
+    browser.close()
+
+
+@pytest.fixture(scope="session")
+def axe_source() -> str:
+    import axe_playwright_python
+
+    return (Path(axe_playwright_python.__file__).parent / "axe.min.js").read_text(encoding="utf-8")
+
+
+class AxeAudit:
+    """Runs axe-core in the page (injected with evaluate, so a strict CSP does not block it)."""
+
+    def __init__(self, source: str):
+        self.source = source
+        self.visited: list[str] = []
+        self.audited: set[str] = set()
+
+    def __call__(self, page) -> None:
+        page.wait_for_load_state("load")
+        if not page.evaluate("() => typeof window.axe !== 'undefined'"):
+            page.evaluate(self.source)
+        result = page.evaluate(
+            "async (tags) => await axe.run(document, {runOnly: {type: 'tag', values: tags}})",
+            AXE_TAGS,
+        )
+        violations = result["violations"]
+        self.audited.add(page.url.split("#")[0])
+        assert not violations, (
+            f"axe found {len(violations)} violation(s) on {page.url}:\n"
+            + "\n".join(
+                f"- {v['id']} ({v['impact']}): {v['help']} — "
+                + "; ".join(node["target"][0] if node["target"] else "?" for node in v["nodes"][:5])
+                for v in violations
+            )
+        )
+
+
+@pytest.fixture
+def audit(axe_source):
+    return AxeAudit(axe_source)
+
+
+@contextmanager
+def _browser_page(browser, live_server, audit, settings, viewport):
+    settings.AXES_ENABLED = False
+    context = browser.new_context(base_url=live_server.url, viewport=viewport, locale="id-ID")
+    context.set_default_timeout(10_000)
+    page = context.new_page()
+
+    def remember(frame):
+        if frame == page.main_frame:
+            audit.visited.append(frame.url.split("#")[0])
+
+    page.on("framenavigated", remember)
+    yield page
+    context.close()
+    unaudited = sorted(
+        {url for url in audit.visited if url not in audit.audited and url != "about:blank"}
+    )
+    assert not unaudited, f"pages visited without an axe audit: {unaudited}"
+
+
+@pytest.fixture
+def page(browser, live_server, audit, settings):
+    """A fresh narrow-screen (360 px) browser page in Bahasa Indonesia against the live server."""
+    with _browser_page(
+        browser, live_server, audit, settings, {"width": 360, "height": 780}
+    ) as page:
+        yield page
+
+
+@pytest.fixture
+def wide_page(browser, live_server, audit, settings):
+    """A desktop-width page, for back-office journeys at an officer's desk."""
+    with _browser_page(
+        browser, live_server, audit, settings, {"width": 1280, "height": 900}
+    ) as page:
+        yield page

@@ -1,0 +1,42 @@
+"""Log in with a NIK (citizens) or a username (staff), and keep NIKs out of the lockout table."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.backends import ModelBackend
+
+from mpp.accounts.models import User
+
+
+def looks_like_nik(value: str) -> bool:
+    return len(value) == 16 and value.isdigit()
+
+
+class NikOrUsernameBackend(ModelBackend):
+    def authenticate(self, request, username=None, password=None, **kwargs):
+        identifier = (username or kwargs.get(User.USERNAME_FIELD) or "").strip()
+        if not identifier or password is None:
+            return None
+        field = "nik" if looks_like_nik(identifier) else "username__iexact"
+        try:
+            user = User.objects.get(**{field: identifier})
+        except User.DoesNotExist:
+            User().set_password(password)  # same work as a real check: no timing oracle
+            return None
+        if user.check_password(password) and self.user_can_authenticate(user):
+            return user
+        return None
+
+
+def axes_username(request, credentials) -> str:
+    """What django-axes records as the username: a NIK is stored only as a hash."""
+    value = ""
+    if credentials:
+        value = credentials.get("username", "") or ""
+    elif request is not None:
+        value = request.POST.get("username", "")
+    value = value.strip()
+    if looks_like_nik(value):
+        return "nik:" + hashlib.sha256(value.encode()).hexdigest()[:16]
+    return value.lower()

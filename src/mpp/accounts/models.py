@@ -1,0 +1,178 @@
+"""Users, staff roles granted on a scope, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
+from django.utils.translation import gettext_lazy as _
+
+from mpp.accounts.nik import mask_nik
+
+
+class User(AbstractUser):
+    """One account for every person: citizens (identified by NIK) and staff (identified by role grants).
+
+    ``first_name``/``last_name`` are unused: many Indonesians have a single name, so ``name`` holds
+    the full name as written on the KTP-el.
+    """
+
+    name = models.CharField(_("nama lengkap"), max_length=150)
+    nik = models.CharField(_("NIK"), max_length=16, unique=True, null=True, blank=True)
+    birth_date = models.DateField(_("tanggal lahir"), null=True, blank=True)
+    phone = models.CharField(_("nomor telepon"), max_length=20, blank=True)
+    is_light_record = models.BooleanField(
+        _("data ringan"),
+        default=False,
+        help_text=_("Dibuat petugas loket untuk warga yang datang langsung; belum bisa masuk."),
+    )
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("pengguna")
+        verbose_name_plural = _("pengguna")
+
+    def __str__(self) -> str:
+        return self.name or self.username
+
+    @property
+    def masked_nik(self) -> str:
+        return mask_nik(self.nik)
+
+    @cached_property
+    def active_grants(self) -> list[RoleGrant]:
+        """The user's active role grants, loaded once per request (one query)."""
+        if not self.pk:
+            return []
+        return list(
+            RoleGrant.objects.active()
+            .filter(user=self)
+            .select_related("region", "mpp", "mpp__region", "agency")
+        )
+
+    @property
+    def is_staff_member(self) -> bool:
+        """Staff are people with a role grant; they must use two-factor authentication."""
+        return bool(self.active_grants) or self.is_superuser
+
+
+class Role(models.TextChoices):
+    OFFICER = "officer", _("Petugas layanan")
+    AGENCY_ADMIN = "agency_admin", _("Admin instansi")
+    MPP_MANAGER = "mpp_manager", _("Pengelola MPP")
+    REGIONAL_ADMIN = "regional_admin", _("Admin kabupaten/kota")
+    MINISTRY_ADMIN = "ministry_admin", _("Admin kementerian")
+    MINISTRY_ANALYST = "ministry_analyst", _("Analis kementerian")
+
+
+# Which scope fields each role is granted on; the others must be empty.
+ROLE_SCOPE_FIELDS: dict[str, frozenset[str]] = {
+    Role.OFFICER: frozenset({"agency", "mpp"}),
+    Role.AGENCY_ADMIN: frozenset({"agency"}),
+    Role.MPP_MANAGER: frozenset({"mpp"}),
+    Role.REGIONAL_ADMIN: frozenset({"region"}),
+    Role.MINISTRY_ADMIN: frozenset(),
+    Role.MINISTRY_ANALYST: frozenset(),
+}
+NATIONAL_ROLES = frozenset({Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST})
+
+
+def _scope_check() -> Q:
+    checks = Q()
+    for role, fields in ROLE_SCOPE_FIELDS.items():
+        shape = Q(role=role)
+        for field in ("region", "mpp", "agency"):
+            shape &= Q(**{f"{field}__isnull": field not in fields})
+        checks |= shape
+    return checks
+
+
+class RoleGrantQuerySet(models.QuerySet):
+    def active(self) -> RoleGrantQuerySet:
+        return self.filter(revoked_at__isnull=True)
+
+
+class RoleGrant(models.Model):
+    """A role held by a user on one scope: an agency at an MPP, an agency, an MPP, a region or the nation."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
+    role = models.CharField(_("peran"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    mpp = models.ForeignKey(
+        "catalog.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "catalog.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    granted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    granted_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    objects = RoleGrantQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pemberian peran")
+        verbose_name_plural = _("pemberian peran")
+        constraints = [
+            models.CheckConstraint(condition=_scope_check(), name="role_grant_scope_matches_role"),
+        ]
+        indexes = [models.Index(fields=["user", "revoked_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.scope_label}"
+
+    @property
+    def scope_label(self) -> str:
+        if self.role == Role.OFFICER:
+            return f"{self.agency} @ {self.mpp}"
+        if self.agency_id:
+            return str(self.agency)
+        if self.mpp_id:
+            return str(self.mpp)
+        if self.region_id:
+            return str(self.region)
+        return str(_("Nasional"))
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self) -> ApiTokenQuerySet:
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
+
+
+class ApiToken(models.Model):
+    """A bearer token for the API. Only its SHA-256 is stored; the raw value is shown once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="api_tokens")
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(_("awalan"), max_length=8)
+    name = models.CharField(_("nama"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("token API")
+        verbose_name_plural = _("token API")
+
+    def __str__(self) -> str:
+        return f"{self.prefix}…"
+
+    @property
+    def is_usable(self) -> bool:
+        return self.revoked_at is None and self.expires_at > timezone.now()

@@ -1,0 +1,130 @@
+"""The one place that decides what a staff member may do, and on which scope.
+
+A role is granted on a scope (agency at an MPP, agency, MPP, kab/kota, or national). ``can`` answers
+for one object; ``scope_filter`` turns the same rules into a ``Q`` for list queries, so a list is one
+SQL query whatever the number of rows. The user's grants are loaded once per request
+(``User.active_grants``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from django.db.models import Q
+
+from mpp.accounts.models import Role, RoleGrant
+
+
+class Perm(StrEnum):
+    WORK = "work"  # see and process an agency's back-office work at an MPP
+    MANAGE_CATALOG = "manage_catalog"  # edit an agency's services and standards
+    MANAGE_MPP = "manage_mpp"  # run an MPP: agencies, counters, calendars
+    MANAGE_STAFF = "manage_staff"  # grant and revoke roles within one's scope
+    MANAGE_CALENDAR = "manage_calendar"  # regional working-day overrides
+    VIEW_AUDIT = "view_audit"  # read the security audit log
+    VIEW_NATIONAL = "view_national"  # compare all regions
+
+
+PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
+    Perm.WORK: frozenset(Role),
+    Perm.MANAGE_CATALOG: frozenset(
+        {Role.AGENCY_ADMIN, Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}
+    ),
+    Perm.MANAGE_MPP: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
+    Perm.MANAGE_STAFF: frozenset(
+        {Role.AGENCY_ADMIN, Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}
+    ),
+    Perm.MANAGE_CALENDAR: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
+    Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_NATIONAL: frozenset({Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}),
+}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Where an object lives in the tenancy tree."""
+
+    region_codes: frozenset[str] = field(default_factory=frozenset)
+    mpp_ids: frozenset[int] = field(default_factory=frozenset)
+    agency_id: int | None = None
+
+
+class Scoped(Protocol):
+    def policy_scope(self) -> Scope: ...
+
+
+def _covers(grant: RoleGrant, scope: Scope | None) -> bool:
+    if grant.role in (Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST):
+        return True
+    if scope is None:
+        return False
+    if grant.role == Role.REGIONAL_ADMIN:
+        return grant.region_id in scope.region_codes
+    if grant.role == Role.MPP_MANAGER:
+        return grant.mpp_id in scope.mpp_ids
+    if grant.role == Role.AGENCY_ADMIN:
+        return grant.agency_id == scope.agency_id
+    if grant.role == Role.OFFICER:
+        return grant.agency_id == scope.agency_id and grant.mpp_id in scope.mpp_ids
+    return False
+
+
+def grants_for(user, perm: Perm) -> list[RoleGrant]:
+    if not getattr(user, "is_authenticated", False):
+        return []
+    roles = PERMISSION_ROLES[perm]
+    return [grant for grant in user.active_grants if grant.role in roles]
+
+
+def can(user, perm: Perm, obj: Scoped | None = None) -> bool:
+    """May ``user`` exercise ``perm`` on ``obj`` (or anywhere, when ``obj`` is None and the role is national)?"""
+    grants = grants_for(user, perm)
+    if not grants:
+        return False
+    scope = obj.policy_scope() if obj is not None else None
+    return any(_covers(grant, scope) for grant in grants)
+
+
+def has_any(user, perm: Perm) -> bool:
+    """Does ``user`` hold ``perm`` on at least one scope (to show a menu entry, say)?"""
+    return bool(grants_for(user, perm))
+
+
+def scope_filter(
+    user,
+    perm: Perm,
+    *,
+    agency: str | None,
+    mpp: str | None,
+    region: str | None,
+) -> Q:
+    """A ``Q`` selecting the rows ``user`` may see with ``perm``.
+
+    ``agency``, ``mpp`` and ``region`` are the lookup paths from the queried model to the agency id,
+    MPP id and kab/kota code; ``None`` where the model has no such link (then grants that need it
+    match nothing). A user with no matching grant gets a ``Q`` that matches nothing.
+    """
+    nothing = Q(pk__in=[])
+    result = nothing
+    for grant in grants_for(user, perm):
+        if grant.role in (Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST):
+            return Q()
+        term: Q | None = None
+        if grant.role == Role.REGIONAL_ADMIN and region:
+            term = Q(**{region: grant.region_id})
+        elif grant.role == Role.MPP_MANAGER and mpp:
+            term = Q(**{mpp: grant.mpp_id})
+        elif grant.role == Role.AGENCY_ADMIN and agency:
+            term = Q(**{agency: grant.agency_id})
+        elif grant.role == Role.OFFICER and agency and mpp:
+            term = Q(**{agency: grant.agency_id, mpp: grant.mpp_id})
+        if term is not None:
+            result = term if result is nothing else result | term
+    return result
+
+
+def roles_of(user) -> Iterable[Role]:
+    return [Role(grant.role) for grant in getattr(user, "active_grants", [])]

@@ -1,0 +1,29 @@
+"""Security events from Django's auth signals go to the audit log (never the credentials)."""
+
+from axes.signals import user_locked_out
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.dispatch import receiver
+
+from mpp.audit.models import AuditAction
+from mpp.audit.services import record_event
+
+
+@receiver(user_logged_in)
+def on_login(sender, request, user, **kwargs):
+    record_event(AuditAction.LOGIN, actor=user, target=user, request=request)
+
+
+@receiver(user_logged_out)
+def on_logout(sender, request, user, **kwargs):
+    if user is not None:
+        record_event(AuditAction.LOGOUT, actor=user, target=user, request=request)
+
+
+@receiver(user_login_failed)
+def on_login_failed(sender, credentials, request=None, **kwargs):
+    record_event(AuditAction.LOGIN_FAILED, request=request)
+
+
+@receiver(user_locked_out)
+def on_locked_out(sender, request=None, **kwargs):
+    record_event(AuditAction.LOCKED_OUT, request=request)

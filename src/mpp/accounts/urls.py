@@ -1,0 +1,48 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path, reverse_lazy
+
+from mpp.accounts import views
+
+app_name = "accounts"
+
+urlpatterns = [
+    path("masuk/", views.login_view, name="login"),
+    path("keluar/", views.logout_view, name="logout"),
+    path("daftar/", views.register, name="register"),
+    path("profil/", views.profile, name="profile"),
+    path("token/<int:token_id>/cabut/", views.revoke_token, name="revoke_token"),
+    path("2fa/atur/", views.otp_setup, name="otp_setup"),
+    path("2fa/verifikasi/", views.otp_verify, name="otp_verify"),
+    path("kerja/", views.backoffice, name="backoffice"),
+    path("kerja/audit/", views.audit_log, name="audit_log"),
+    path(
+        "sandi/lupa/",
+        auth_views.PasswordResetView.as_view(
+            template_name="accounts/password_reset_form.html",
+            email_template_name="accounts/email/password_reset.txt",
+            subject_template_name="accounts/email/password_reset_subject.txt",
+            success_url=reverse_lazy("accounts:password_reset_done"),
+        ),
+        name="password_reset",
+    ),
+    path(
+        "sandi/lupa/terkirim/",
+        auth_views.PasswordResetDoneView.as_view(template_name="accounts/password_reset_done.html"),
+        name="password_reset_done",
+    ),
+    path(
+        "sandi/atur/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(
+            template_name="accounts/password_reset_confirm.html",
+            success_url=reverse_lazy("accounts:password_reset_complete"),
+        ),
+        name="password_reset_confirm",
+    ),
+    path(
+        "sandi/atur/selesai/",
+        auth_views.PasswordResetCompleteView.as_view(
+            template_name="accounts/password_reset_complete.html"
+        ),
+        name="password_reset_complete",
+    ),
+]

@@ -1,0 +1,157 @@
+"""RFC 9457 problem details for every API error, with per-field messages in the caller's language."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig
+from django.http import Http404, HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError, ValidationError
+
+PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class Problem(Exception):
+    """Raise from an endpoint to answer with a problem document."""
+
+    def __init__(
+        self,
+        status: int,
+        title: str,
+        detail: str = "",
+        *,
+        errors: dict[str, list[str]] | None = None,
+        type_: str = "about:blank",
+        headers: dict[str, str] | None = None,
+    ):
+        super().__init__(title)
+        self.status = status
+        self.title = title
+        self.detail = detail
+        self.errors = errors or {}
+        self.type = type_
+        self.headers = headers or {}
+
+
+def problem_response(api: NinjaAPI, request: HttpRequest, problem: Problem) -> HttpResponse:
+    body: dict[str, Any] = {"type": problem.type, "title": problem.title, "status": problem.status}
+    if problem.detail:
+        body["detail"] = problem.detail
+    body["instance"] = request.path
+    if problem.errors:
+        body["errors"] = [
+            {"field": field, "messages": messages} for field, messages in problem.errors.items()
+        ]
+    response = api.create_response(request, body, status=problem.status)
+    response["Content-Type"] = PROBLEM_CONTENT_TYPE
+    for name, value in problem.headers.items():
+        response[name] = value
+    return response
+
+
+def _field_name(location: tuple) -> str:
+    parts = [
+        str(part)
+        for part in location
+        if part not in ("body", "payload", "query", "path", "form", "file")
+    ]
+    return ".".join(parts) or "body"
+
+
+def _message(error: dict[str, Any]) -> str:
+    kind = error.get("type", "")
+    if kind == "missing":
+        return _("Wajib diisi.")
+    if kind in {
+        "string_type",
+        "int_type",
+        "int_parsing",
+        "date_type",
+        "date_from_datetime_parsing",
+        "date_parsing",
+    }:
+        return {
+            "string_type": _("Harus berupa teks."),
+            "int_type": _("Harus berupa bilangan bulat."),
+            "int_parsing": _("Harus berupa bilangan bulat."),
+        }.get(kind, _("Harus berupa tanggal dengan format YYYY-MM-DD."))
+    if kind == "string_too_long":
+        return _("Terlalu panjang (paling banyak %(max)s karakter).") % {
+            "max": error.get("ctx", {}).get("max_length")
+        }
+    if kind == "value_error":
+        return str(error.get("ctx", {}).get("error") or error.get("msg"))
+    if kind == "json_invalid":
+        return _("Isi permintaan bukan JSON yang sah.")
+    return _("Nilai tidak sah.")
+
+
+def install(api: NinjaAPI) -> None:
+    @api.exception_handler(Problem)
+    def on_problem(request, exc: Problem):
+        return problem_response(api, request, exc)
+
+    @api.exception_handler(ValidationError)
+    def on_validation(request, exc: ValidationError):
+        errors: dict[str, list[str]] = {}
+        for error in exc.errors:
+            errors.setdefault(_field_name(tuple(error.get("loc", ()))), []).append(_message(error))
+        if any(error.get("type") == "json_invalid" for error in exc.errors):
+            return problem_response(
+                api, request, Problem(400, _("Isi permintaan bukan JSON yang sah."))
+            )
+        return problem_response(
+            api,
+            request,
+            Problem(
+                422,
+                _("Data yang dikirim tidak sah."),
+                _("Periksa setiap isian yang disebutkan."),
+                errors=errors,
+            ),
+        )
+
+    @api.exception_handler(AuthenticationError)
+    def on_authentication(request, exc):
+        return problem_response(
+            api,
+            request,
+            Problem(
+                401,
+                _("Perlu autentikasi."),
+                _("Kirim token yang masih berlaku di header Authorization: Bearer <token>."),
+                headers={"WWW-Authenticate": 'Bearer realm="mpp"'},
+            ),
+        )
+
+    @api.exception_handler(RequestDataTooBig)
+    def on_too_big(request, exc):
+        return problem_response(
+            api,
+            request,
+            Problem(413, _("Isi permintaan terlalu besar."), _("Kirim data yang lebih kecil.")),
+        )
+
+    @api.exception_handler(Http404)
+    def on_not_found(request, exc):
+        return problem_response(api, request, Problem(404, _("Tidak ditemukan.")))
+
+    @api.exception_handler(HttpError)
+    def on_http_error(request, exc: HttpError):
+        if isinstance(exc.__cause__, (json.JSONDecodeError, UnicodeDecodeError)):
+            return problem_response(
+                api, request, Problem(400, _("Isi permintaan bukan JSON yang sah."))
+            )
+        titles = {
+            400: _("Permintaan tidak sah."),
+            403: _("Akses ditolak."),
+            404: _("Tidak ditemukan."),
+            405: _("Metode tidak diizinkan."),
+            413: _("Isi permintaan terlalu besar."),
+        }
+        return problem_response(
+            api, request, Problem(exc.status_code, titles.get(exc.status_code, str(exc)))
+        )

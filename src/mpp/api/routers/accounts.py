@@ -1,0 +1,161 @@
+"""Tokens, citizen registration and the caller's own account."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from pydantic import Field
+
+from mpp.accounts import services
+from mpp.accounts.models import User
+from mpp.api.auth import BearerToken
+from mpp.api.problems import Problem
+
+router = Router(tags=["akun"])
+bearer = BearerToken()
+
+
+class TokenRequest(Schema):
+    username: str = Field(max_length=150, description="NIK (warga) atau nama pengguna (petugas)")
+    password: str = Field(max_length=256)
+    otp: str | None = Field(
+        default=None, max_length=12, description="Kode TOTP; wajib bagi petugas"
+    )
+
+
+class TokenOut(Schema):
+    token: str
+    expires_at: datetime.datetime
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+
+
+@router.post(
+    "/auth/token",
+    response={201: TokenOut, 400: ProblemOut, 401: ProblemOut, 422: ProblemOut, 429: ProblemOut},
+    summary="Menerbitkan token bearer",
+)
+def create_token(request, payload: TokenRequest):
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise Problem(429, _("Terlalu banyak percobaan."), _("Coba lagi 15 menit lagi."))
+    if user is None:
+        raise Problem(401, _("NIK/nama pengguna atau kata sandi salah."))
+    if user.is_staff_member:
+        if services.confirmed_totp_device(user) is None:
+            raise Problem(
+                403,
+                _("Verifikasi dua langkah belum diatur."),
+                _("Atur dulu verifikasi dua langkah melalui situs web."),
+            )
+        if not payload.otp:
+            raise Problem(
+                401,
+                _("Kode verifikasi dua langkah wajib diisi."),
+                errors={"otp": [_("Wajib diisi.")]},
+            )
+        if services.verify_totp(user, payload.otp, request=request) is None:
+            raise Problem(
+                401,
+                _("Kode verifikasi dua langkah salah."),
+                errors={"otp": [_("Kode salah atau kedaluwarsa.")]},
+            )
+    token, raw = services.issue_token(user, name="api", request=request)
+    return 201, {"token": raw, "expires_at": token.expires_at}
+
+
+@router.delete(
+    "/auth/token", auth=bearer, response={204: None}, summary="Mencabut token yang sedang dipakai"
+)
+def revoke_current_token(request):
+    services.revoke_token(request.auth.current_token, revoked_by=request.auth, request=request)
+    return 204, None
+
+
+class CitizenIn(Schema):
+    nik: str = Field(max_length=32)
+    name: str = Field(max_length=150)
+    birth_date: datetime.date
+    email: str | None = Field(default=None, max_length=254)
+    phone: str | None = Field(default=None, max_length=20)
+    password: str = Field(max_length=256)
+
+
+class GrantOut(Schema):
+    role: str
+    role_label: str
+    scope: str
+    region: str | None
+    mpp: int | None
+    agency: int | None
+
+
+class MeOut(Schema):
+    id: int
+    name: str
+    nik_masked: str | None
+    email: str
+    phone: str
+    is_staff: bool
+    roles: list[GrantOut]
+
+
+def _me(user: User) -> dict:
+    return {
+        "id": user.pk,
+        "name": user.name or user.username,
+        "nik_masked": user.masked_nik or None,
+        "email": user.email,
+        "phone": user.phone,
+        "is_staff": user.is_staff_member,
+        "roles": [
+            {
+                "role": grant.role,
+                "role_label": str(grant.get_role_display()),
+                "scope": grant.scope_label,
+                "region": grant.region_id,
+                "mpp": grant.mpp_id,
+                "agency": grant.agency_id,
+            }
+            for grant in user.active_grants
+        ],
+    }
+
+
+@router.post(
+    "/citizens",
+    response={201: MeOut, 409: ProblemOut, 422: ProblemOut},
+    summary="Mendaftarkan warga",
+)
+def register_citizen(request, payload: CitizenIn):
+    registration = services.CitizenRegistration(
+        nik=payload.nik.strip(),
+        name=payload.name,
+        birth_date=payload.birth_date,
+        password=payload.password,
+        email=payload.email or "",
+        phone=(payload.phone or "").replace(" ", ""),
+    )
+    try:
+        user = services.register_citizen(registration, request=request)
+    except services.RegistrationError as error:
+        duplicate = services.nik_is_registered(registration.nik)
+        raise Problem(
+            409 if duplicate else 422,
+            _("NIK sudah terdaftar.") if duplicate else _("Data yang dikirim tidak sah."),
+            errors=error.errors,
+        ) from None
+    return 201, _me(user)
+
+
+@router.get("/me", auth=bearer, response=MeOut, summary="Pemanggil beserta peran dan cakupannya")
+def me(request):
+    return _me(request.auth)

@@ -1,0 +1,23 @@
+"""The versioned REST API: ``/api/v1/``, OpenAPI at ``/api/v1/openapi.json``."""
+
+from __future__ import annotations
+
+from ninja import NinjaAPI
+
+from mpp.api import problems
+from mpp.api.routers import accounts
+
+api = NinjaAPI(
+    title="MPP Digital API",
+    version="1",
+    description=(
+        "API MPP Digital untuk aplikasi seluler, sistem daerah, dan registri nasional. "
+        "Autentikasi dengan token bearer dari `POST /api/v1/auth/token`. "
+        "Kesalahan dikirim sebagai problem details (RFC 9457, `application/problem+json`). "
+        "Bahasa pesan mengikuti header `Accept-Language` (id atau en)."
+    ),
+    urls_namespace="api-v1",
+    docs_url="/docs",
+)
+problems.install(api)
+api.add_router("", accounts.router)

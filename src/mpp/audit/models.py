@@ -1,0 +1,69 @@
+"""An append-only record of security events and, later, every state change and view of personal data."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class AuditAction(models.TextChoices):
+    LOGIN = "login", _("Masuk")
+    LOGIN_FAILED = "login_failed", _("Gagal masuk")
+    LOGOUT = "logout", _("Keluar")
+    LOCKED_OUT = "locked_out", _("Akun dikunci sementara")
+    OTP_SETUP = "otp_setup", _("Verifikasi dua langkah diaktifkan")
+    OTP_FAILED = "otp_failed", _("Kode verifikasi dua langkah salah")
+    ROLE_GRANTED = "role_granted", _("Peran diberikan")
+    ROLE_REVOKED = "role_revoked", _("Peran dicabut")
+    TOKEN_ISSUED = "token_issued", _("Token API diterbitkan")
+    TOKEN_REVOKED = "token_revoked", _("Token API dicabut")
+    CITIZEN_REGISTERED = "citizen_registered", _("Warga mendaftar")
+    PASSWORD_RESET = "password_reset", _("Kata sandi diatur ulang")
+    PASSWORD_CHANGED = "password_changed", _("Kata sandi diubah")
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Audit events are append-only.")
+
+    def delete(self):
+        raise TypeError("Audit events are append-only.")
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
+    )
+    action = models.CharField(
+        _("tindakan"), max_length=40, choices=AuditAction.choices, db_index=True
+    )
+    target_type = models.CharField(_("jenis objek"), max_length=60, blank=True)
+    target_id = models.CharField(_("ID objek"), max_length=64, blank=True)
+    summary = models.CharField(_("ringkasan"), max_length=255, blank=True)
+    ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("peristiwa audit")
+        verbose_name_plural = _("peristiwa audit")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Audit events are append-only.")

@@ -1,0 +1,47 @@
+"""How dates, money and times are shown: ``27 November 2026``, ``Rp 10.000``, ``14.30 WIB``."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+from zoneinfo import ZoneInfo
+
+from django.utils import timezone
+from django.utils.translation import get_language
+
+from mpp.regions.models import TIME_ZONE_ABBREVIATIONS
+
+MONTHS_ID = (
+    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
+    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
+)  # fmt: skip
+MONTHS_EN = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_date(value: datetime.date | datetime.datetime | None) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, datetime.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    months = MONTHS_EN if (get_language() or "id").startswith("en") else MONTHS_ID
+    return f"{value.day} {months[value.month - 1]} {value.year}"
+
+
+def format_datetime(value: datetime.datetime | None, tz_name: str = "Asia/Jakarta") -> str:
+    """A moment in the given zone, with its Indonesian abbreviation (WIB, WITA, WIT)."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(tz_name)) if timezone.is_aware(value) else value
+    separator = ":" if (get_language() or "id").startswith("en") else "."
+    abbreviation = TIME_ZONE_ABBREVIATIONS.get(tz_name, tz_name)
+    return f"{format_date(local.date())} {local:%H}{separator}{local:%M} {abbreviation}"
+
+
+def format_rupiah(value: int | Decimal | None) -> str:
+    if value is None:
+        return ""
+    amount = int(Decimal(value).quantize(Decimal(1)))
+    return "Rp " + f"{amount:,}".replace(",", ".")

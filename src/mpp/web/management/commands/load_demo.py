@@ -1,0 +1,15 @@
+from django.core.management.base import BaseCommand
+from django.db import transaction
+
+from mpp.accounts import demo as accounts_demo
+from mpp.catalog import demo as catalog_demo
+
+
+class Command(BaseCommand):
+    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, their agencies and demo accounts."
+
+    @transaction.atomic
+    def handle(self, *args, **options):
+        catalog_demo.load()
+        accounts_demo.load()
+        self.stdout.write(self.style.SUCCESS("Demo data loaded."))

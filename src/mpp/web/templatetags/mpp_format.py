@@ -1,0 +1,23 @@
+from django import template
+
+from mpp.web import formatting
+
+register = template.Library()
+
+
+@register.filter
+def tanggal(value):
+    """``27 November 2026``."""
+    return formatting.format_date(value)
+
+
+@register.filter
+def waktu(value, tz_name="Asia/Jakarta"):
+    """``27 November 2026 14.30 WIB``."""
+    return formatting.format_datetime(value, tz_name or "Asia/Jakarta")
+
+
+@register.filter
+def rupiah(value):
+    """``Rp 10.000``."""
+    return formatting.format_rupiah(value)

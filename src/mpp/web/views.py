@@ -1,0 +1,23 @@
+from django.db import connection
+from django.db.utils import Error as DatabaseError
+from django.http import JsonResponse
+from django.shortcuts import render
+from django.views.decorators.cache import never_cache
+
+from mpp.catalog import selectors as catalog
+
+
+def home(request):
+    mpps = list(catalog.public_mpps().prefetch_related("agencies")[:12])
+    return render(request, "web/home.html", {"mpps": mpps})
+
+
+@never_cache
+def healthz(request):
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "error", "database": "unavailable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
