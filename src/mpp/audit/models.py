@@ -60,6 +60,13 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action
+
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("Audit events are append-only.")
