@@ -1,0 +1,32 @@
+"""Test helpers for signing people in."""
+
+from __future__ import annotations
+
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mpp.accounts.demo import DEMO_TOTP_KEY_HEX
+
+
+def login_staff(client, user) -> TOTPDevice:
+    """Log a staff member in on the Django test client with two-factor already passed."""
+    device = TOTPDevice.objects.filter(
+        user=user, confirmed=True
+    ).first() or TOTPDevice.objects.create(
+        user=user, name="test", key=DEMO_TOTP_KEY_HEX, confirmed=True
+    )
+    client.force_login(user, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return device
+
+
+def login_staff_in_browser(page, live_server, user) -> None:
+    """Give a Playwright page the session cookie of a staff member with two-factor passed."""
+    from django.test import Client
+
+    client = Client()
+    login_staff(client, user)
+    cookie = client.cookies["sessionid"]
+    page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
