@@ -27,6 +27,27 @@ CHROMIUM_ARGS = [
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 
+def pytest_configure(config):
+    """Install the workflow engine's test-only app (a concrete model), never present in production.
+
+    pytest-django has already set Django up by now, and re-populating the registry would run every
+    app's ``ready()`` twice, so the one app config is added to the registry as populate() would.
+    """
+    from django.apps import AppConfig, apps
+    from django.conf import settings
+
+    test_app = "mpp.workflows.tests.testapp"
+    if test_app in settings.INSTALLED_APPS:
+        return
+    settings.INSTALLED_APPS = [*settings.INSTALLED_APPS, test_app]
+    if apps.ready:
+        app_config = AppConfig.create(test_app)
+        app_config.apps = apps
+        apps.app_configs[app_config.label] = app_config
+        app_config.import_models()
+        apps.clear_cache()
+
+
 def pytest_collection_modifyitems(config, items):
     if CHROMIUM.exists():
         return
@@ -42,6 +63,19 @@ def pytest_collection_modifyitems(config, items):
 def _fast_password_hashing(settings):
     # Argon2 is the production hasher; tests use a fast one so the suite stays quick.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _region_data(request):
+    """Transactional tests flush every table, including the regions the data migration loaded."""
+    marker = request.node.get_closest_marker("django_db")
+    if marker is not None and marker.kwargs.get("transaction"):
+        request.getfixturevalue("transactional_db")
+        from mpp.regions.data import load_regions
+        from mpp.regions.models import Province, Region
+
+        if not Region.objects.exists():
+            load_regions(Province, Region)
 
 
 @pytest.fixture(scope="session")

@@ -57,12 +57,17 @@ INSTALLED_APPS = [
     "csp",
     "django_tasks",
     "django_tasks_db",
+    "ninja",
     "mpp.web",
     "mpp.regions",
     "mpp.accounts",
     "mpp.catalog",
     "mpp.audit",
     "mpp.api",
+    "mpp.workflows",
+    "mpp.documents",
+    "mpp.notifications",
+    "mpp.cases",
 ]
 
 MIDDLEWARE = [
@@ -80,6 +85,7 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     "csp.middleware.CSPMiddleware",
     "axes.middleware.AxesMiddleware",
+    "mpp.api.problems.ApiMethodNotAllowedMiddleware",
 ]
 
 ROOT_URLCONF = "mpp.urls"
@@ -98,6 +104,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mpp.web.context_processors.site",
+                "mpp.notifications.context_processors.inbox",
             ],
         },
     },
@@ -132,7 +139,10 @@ PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
 ]
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ("username", "name", "email", "nik")},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 10},
@@ -188,6 +198,8 @@ CONTENT_SECURITY_POLICY = {
 # Bodies larger than this are refused before any view sees them (an API client gets a 413 problem).
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 1024)))
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+# The largest file a service's application form may accept (a form definition may set less).
+MPP_MAX_UPLOAD_BYTES = int(env("MPP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -238,6 +250,11 @@ TASK_BACKEND = env(
 )
 TASKS = {"default": {"BACKEND": TASK_BACKEND}}
 
+# --- Notifications --------------------------------------------------------------------------
+# Which registered gateway sends each channel; "outbox" writes texts to a table (docs/notifications.md).
+MPP_SMS_GATEWAY = env("MPP_SMS_GATEWAY", "outbox")
+MPP_WHATSAPP_GATEWAY = env("MPP_WHATSAPP_GATEWAY", "outbox")
+
 # --- Logging: never personal data; the formatter keeps messages short and structured. --------
 LOGGING = {
     "version": 1,
@@ -245,10 +262,16 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
+    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
 
 SITE_NAME = "MPP Digital"
+
+# --- Issued documents -----------------------------------------------------------------------
+# Absolute links printed on documents (the QR code of the verification page).
+MPP_PUBLIC_BASE_URL = env("MPP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+# Encrypts agencies' signing keys at rest; when empty it is derived from SECRET_KEY.
+MPP_SIGNING_KEY_PASSPHRASE = env("MPP_SIGNING_KEY_PASSPHRASE")
 
 if PRODUCTION:
     problems = []

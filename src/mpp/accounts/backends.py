@@ -16,8 +16,8 @@ def looks_like_nik(value: str) -> bool:
 class NikOrUsernameBackend(ModelBackend):
     def authenticate(self, request, username=None, password=None, **kwargs):
         identifier = (username or kwargs.get(User.USERNAME_FIELD) or "").strip()
-        if not identifier or password is None:
-            return None
+        if not identifier or password is None or "\x00" in identifier:
+            return None  # PostgreSQL cannot even look up a NUL; no account has one
         field = "nik" if looks_like_nik(identifier) else "username__iexact"
         try:
             user = User.objects.get(**{field: identifier})
@@ -36,7 +36,7 @@ def axes_username(request, credentials) -> str:
         value = credentials.get("username", "") or ""
     elif request is not None:
         value = request.POST.get("username", "")
-    value = value.strip()
+    value = value.replace("\x00", "").strip()
     if looks_like_nik(value):
         return "nik:" + hashlib.sha256(value.encode()).hexdigest()[:16]
     return value.lower()

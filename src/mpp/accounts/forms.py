@@ -4,7 +4,11 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
+from mpp.accounts.models import ROLE_SCOPE_FIELDS, Role, User
+from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
 from mpp.accounts.services import CitizenRegistration, check_citizen_registration
+from mpp.catalog.selectors import agencies_for, mpps_for
+from mpp.regions.models import Region
 
 
 class LoginForm(forms.Form):
@@ -105,3 +109,104 @@ class OtpForm(forms.Form):
         error_messages={"invalid": _("Kode verifikasi terdiri dari 6 angka.")},
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code"}),
     )
+
+
+class ScopeChoiceField(forms.ModelChoiceField):
+    """A scope (agency, MPP, kab/kota) needed by some roles only: ``RoleGrantForm.clean`` asks for it
+    when the chosen role needs it, so the label does not say "optional"."""
+
+    def validate(self, value):
+        pass
+
+
+class RoleGrantForm(forms.Form):
+    """Grant a role to an existing user, on a scope inside the granting manager's own scope."""
+
+    use_required_attribute = False  # the scope fields' need depends on the role chosen
+
+    username = forms.CharField(
+        label=_("Nama pengguna"),
+        max_length=150,
+        help_text=_("Nama pengguna akun yang sudah ada, misalnya petugas.dukcapil."),
+        widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
+    )
+    role = forms.ChoiceField(label=_("Peran"))
+    agency = ScopeChoiceField(
+        label=_("Instansi"),
+        queryset=None,
+        help_text=_("Wajib untuk petugas layanan dan admin instansi."),
+    )
+    mpp = ScopeChoiceField(
+        label=_("MPP"),
+        queryset=None,
+        help_text=_("Wajib untuk petugas layanan dan pengelola MPP."),
+    )
+    region = ScopeChoiceField(
+        label=_("Kabupaten/kota"),
+        queryset=None,
+        help_text=_("Wajib untuk admin kabupaten/kota."),
+    )
+
+    def __init__(self, actor, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+        self.grantee = None
+        self.scope: dict = {}
+        roles = grantable_roles(actor)
+        self.fields["role"].choices = [("", _("Pilih peran")), *((r.value, r.label) for r in roles)]
+        self.fields["agency"].queryset = agencies_for(actor, Perm.MANAGE_STAFF)
+        self.fields["mpp"].queryset = mpps_for(actor, Perm.MANAGE_STAFF)
+        if Role.REGIONAL_ADMIN in roles:
+            self.fields["region"].queryset = Region.objects.filter(
+                scope_filter(actor, Perm.MANAGE_STAFF, agency=None, mpp=None, region="code")
+            ).order_by("name")
+        else:
+            del self.fields["region"]
+        if not any(ROLE_SCOPE_FIELDS[role] & {"agency"} for role in roles):
+            del self.fields["agency"]
+        if not any(ROLE_SCOPE_FIELDS[role] & {"mpp"} for role in roles):
+            del self.fields["mpp"]
+        for name in ("agency", "mpp", "region"):
+            if name in self.fields:
+                self.fields[name].empty_label = _("Pilih")
+                self.fields[name].error_messages["invalid_choice"] = _(
+                    "Pilihan ini di luar cakupan Anda."
+                )
+        self.fields["role"].error_messages["invalid_choice"] = _(
+            "Anda tidak dapat memberikan peran ini."
+        )
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        user = User.objects.filter(username__iexact=username, is_light_record=False).first()
+        if user is None or not user.is_active:
+            raise forms.ValidationError(_("Tidak ada akun aktif dengan nama pengguna ini."))
+        self.grantee = user
+        return username
+
+    def clean(self):
+        cleaned = super().clean()
+        role = cleaned.get("role")
+        if not role:
+            return cleaned
+        role = Role(role)
+        labels = {"agency": _("instansi"), "mpp": _("MPP"), "region": _("kabupaten/kota")}
+        self.scope = {}
+        for name in ROLE_SCOPE_FIELDS[role]:
+            value = cleaned.get(name)
+            if value is None:
+                if name not in self.errors:
+                    self.add_error(
+                        name if name in self.fields else None,
+                        _("Pilih %(scope)s untuk peran ini.") % {"scope": labels[name]},
+                    )
+            else:
+                self.scope[name] = value
+        if self.errors:
+            return cleaned
+        if not can_grant(self.actor, role, **self.scope):
+            raise forms.ValidationError(
+                _("Anda tidak berwenang memberikan peran ini pada cakupan tersebut.")
+            )
+        cleaned["role"] = role
+        return cleaned

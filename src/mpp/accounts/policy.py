@@ -26,6 +26,7 @@ class Perm(StrEnum):
     MANAGE_CALENDAR = "manage_calendar"  # regional working-day overrides
     VIEW_AUDIT = "view_audit"  # read the security audit log
     VIEW_NATIONAL = "view_national"  # compare all regions
+    REVOKE_DOCUMENT = "revoke_document"  # revoke a document issued by an agency
 
 
 PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
@@ -40,6 +41,7 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_CALENDAR: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
     Perm.VIEW_NATIONAL: frozenset({Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}),
+    Perm.REVOKE_DOCUMENT: frozenset({Role.OFFICER, Role.AGENCY_ADMIN, Role.MINISTRY_ADMIN}),
 }
 
 
@@ -128,3 +130,70 @@ def scope_filter(
 
 def roles_of(user) -> Iterable[Role]:
     return [Role(grant.role) for grant in getattr(user, "active_grants", [])]
+
+
+# --- Granting staff roles -------------------------------------------------------------------
+# Which roles each managing role may grant (and revoke), always inside its own scope.
+GRANTABLE_ROLES: dict[Role, frozenset[Role]] = {
+    Role.AGENCY_ADMIN: frozenset({Role.OFFICER}),
+    Role.MPP_MANAGER: frozenset({Role.OFFICER, Role.AGENCY_ADMIN}),
+    Role.REGIONAL_ADMIN: frozenset(
+        {Role.OFFICER, Role.AGENCY_ADMIN, Role.MPP_MANAGER, Role.REGIONAL_ADMIN}
+    ),
+    Role.MINISTRY_ADMIN: frozenset(Role),
+}
+
+
+def grantable_roles(user) -> list[Role]:
+    """Roles ``user`` may grant somewhere (to fill a form's choices), in the order of ``Role``."""
+    roles: set[Role] = set()
+    for grant in grants_for(user, Perm.MANAGE_STAFF):
+        roles |= GRANTABLE_ROLES.get(Role(grant.role), frozenset())
+    return [role for role in Role if role in roles]
+
+
+def _grant_covers(grant: RoleGrant, role: Role, region, mpp, agency) -> bool:
+    """Does the manager's ``grant`` cover a new ``role`` on region/mpp/agency (model instances)?"""
+    if role not in GRANTABLE_ROLES.get(Role(grant.role), frozenset()):
+        return False
+    if grant.role == Role.MINISTRY_ADMIN:
+        return True
+    if grant.role == Role.REGIONAL_ADMIN:
+        code = grant.region_id
+        if role in (Role.OFFICER, Role.MPP_MANAGER):
+            return mpp is not None and mpp.region_id == code
+        if role == Role.AGENCY_ADMIN:
+            return agency is not None and code in agency.policy_scope().region_codes
+        if role == Role.REGIONAL_ADMIN:
+            return region is not None and region.pk == code
+        return False
+    if grant.role == Role.MPP_MANAGER:
+        if role == Role.OFFICER:
+            return mpp is not None and mpp.pk == grant.mpp_id
+        if role == Role.AGENCY_ADMIN:
+            return agency is not None and grant.mpp_id in agency.policy_scope().mpp_ids
+        return False
+    if grant.role == Role.AGENCY_ADMIN:
+        return role == Role.OFFICER and agency is not None and agency.pk == grant.agency_id
+    return False
+
+
+def can_grant(user, role: Role, *, region=None, mpp=None, agency=None) -> bool:
+    """May ``user`` grant (or revoke) ``role`` on this scope?
+
+    An agency admin grants officers of their agency; an MPP manager grants officers at their MPP and
+    agency admins of agencies serving there; a regional admin grants any role inside their kab/kota;
+    the ministry admin grants anything. Whether the scope itself makes sense (an officer's agency
+    serving at that MPP) is checked by ``services.grant_role``.
+    """
+    return any(
+        _grant_covers(grant, Role(role), region, mpp, agency)
+        for grant in grants_for(user, Perm.MANAGE_STAFF)
+    )
+
+
+def can_revoke(user, grant: RoleGrant) -> bool:
+    """May ``user`` revoke ``grant``? The same rule as granting it; never one's own grant."""
+    if grant.user_id == getattr(user, "pk", None):
+        return False
+    return can_grant(user, grant.role, region=grant.region, mpp=grant.mpp, agency=grant.agency)

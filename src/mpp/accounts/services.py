@@ -20,6 +20,7 @@ from mpp.accounts.models import ROLE_SCOPE_FIELDS, ApiToken, Role, RoleGrant, Us
 from mpp.accounts.nik import validate_nik
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
+from mpp.catalog.models import AgencyPresence
 
 
 @dataclass(frozen=True)
@@ -33,6 +34,8 @@ class CitizenRegistration:
 
 
 PHONE_PATTERN = re.compile(r"\+?[0-9]{8,20}")
+# NUL and other C0 control characters: PostgreSQL refuses NUL in text, and none belongs in a name.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def nik_is_registered(nik: str) -> bool:
@@ -49,6 +52,8 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
 
     if not data.name.strip():
         add("name", ValidationError(_("Isi nama lengkap sesuai KTP-el.")))
+    elif CONTROL_CHARACTERS.search(data.name):
+        add("name", ValidationError(_("Nama tidak boleh berisi karakter kendali.")))
     today = timezone.localdate()
     if data.birth_date > today:
         add("birth_date", ValidationError(_("Tanggal lahir tidak boleh di masa depan.")))
@@ -70,6 +75,8 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
             )
     if data.email:
         try:
+            if CONTROL_CHARACTERS.search(data.email):
+                raise ValidationError("control character")
             validate_email(data.email)
         except ValidationError:
             add("email", ValidationError(_("Alamat surel tidak sah.")))
@@ -80,9 +87,15 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
                 _("Nomor telepon hanya boleh berisi angka, 8–20 digit, boleh diawali +.")
             ),
         )
-    if data.email and User.objects.filter(email__iexact=data.email, is_light_record=False).exists():
+    if (
+        data.email
+        and "email" not in errors
+        and User.objects.filter(email__iexact=data.email, is_light_record=False).exists()
+    ):
         add("email", ValidationError(_("Alamat surel ini sudah dipakai akun lain.")))
     try:
+        if "\x00" in data.password:
+            raise ValidationError(_("Kata sandi tidak boleh berisi karakter kendali."))
         validate_password(data.password, User(name=data.name, email=data.email, nik=data.nik))
     except ValidationError as error:
         add("password", error)
@@ -142,6 +155,17 @@ def grant_role(
     for field, value in scope.items():
         if (field in needed) != (value is not None):
             raise ValidationError(_("Cakupan peran tidak sesuai dengan jenis perannya."))
+    if user.is_light_record or not user.is_active:
+        raise ValidationError(_("Pengguna ini belum memiliki akun aktif."))
+    if (
+        role == Role.OFFICER
+        and not AgencyPresence.objects.filter(agency=agency, mpp=mpp, is_active=True).exists()
+    ):
+        raise ValidationError(_("Instansi tersebut tidak melayani di MPP yang dipilih."))
+    if RoleGrant.objects.active().filter(user=user, role=role, **scope).exists():
+        raise ValidationError(
+            _("Pengguna ini sudah memegang peran tersebut pada cakupan yang sama.")
+        )
     grant = RoleGrant.objects.create(user=user, role=role, granted_by=granted_by, **scope)
     record_event(
         AuditAction.ROLE_GRANTED,

@@ -15,6 +15,8 @@ urlpatterns = [
     path("2fa/verifikasi/", views.otp_verify, name="otp_verify"),
     path("kerja/", views.backoffice, name="backoffice"),
     path("kerja/audit/", views.audit_log, name="audit_log"),
+    path("kerja/peran/", views.staff_roles, name="staff_roles"),
+    path("kerja/peran/<int:grant_id>/cabut/", views.revoke_role, name="revoke_role"),
     path(
         "sandi/lupa/",
         auth_views.PasswordResetView.as_view(
@@ -32,10 +34,7 @@ urlpatterns = [
     ),
     path(
         "sandi/atur/<uidb64>/<token>/",
-        auth_views.PasswordResetConfirmView.as_view(
-            template_name="accounts/password_reset_confirm.html",
-            success_url=reverse_lazy("accounts:password_reset_complete"),
-        ),
+        views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
     path(

@@ -3,19 +3,23 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth import login, logout
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_otp import login as otp_login
 
 from mpp.accounts import selectors, services
-from mpp.accounts.forms import LoginForm, OtpForm, RegistrationForm
-from mpp.accounts.policy import Perm, can
+from mpp.accounts.forms import LoginForm, OtpForm, RegistrationForm, RoleGrantForm
+from mpp.accounts.policy import Perm, can, can_revoke, has_any
+from mpp.audit.models import AuditAction
+from mpp.audit.services import record_event
 from mpp.catalog.selectors import workplaces_for
 
 
@@ -39,7 +43,32 @@ def login_view(request):
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
+    if request.path.startswith("/api/"):
+        from mpp.api.problems import PROBLEM_CONTENT_TYPE
+
+        body = {
+            "type": "about:blank",
+            "title": _("Terlalu banyak percobaan."),
+            "status": 429,
+            "detail": _("Demi keamanan akun, coba lagi 15 menit lagi."),
+            "instance": request.path,
+        }
+        return JsonResponse(body, status=429, content_type=PROBLEM_CONTENT_TYPE)
     return render(request, "accounts/locked_out.html", status=429)
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    """Django's reset confirmation, recording the reset in the audit log."""
+
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record_event(
+            AuditAction.PASSWORD_RESET, actor=form.user, target=form.user, request=self.request
+        )
+        return response
 
 
 @require_POST
@@ -85,6 +114,19 @@ def revoke_token(request, token_id: int):
     return redirect("accounts:profile")
 
 
+def _otp_not_throttled(device, form) -> bool:
+    """After wrong codes django-otp makes people wait (1, 2, 4… seconds); say so instead of "wrong"."""
+    allowed, _details = device.verify_is_allowed()
+    if not allowed:
+        form.add_error(
+            "code",
+            _(
+                "Terlalu banyak kode yang salah. Tunggu beberapa detik, lalu masukkan kode yang baru."
+            ),
+        )
+    return allowed
+
+
 @login_required
 def otp_setup(request):
     if services.confirmed_totp_device(request.user) is not None and request.user.is_verified():
@@ -93,7 +135,7 @@ def otp_setup(request):
         return redirect("accounts:otp_verify")
     device = services.start_totp_setup(request.user)
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and _otp_not_throttled(device, form):
         if services.confirm_totp_setup(
             request.user, device, form.cleaned_data["code"], request=request
         ):
@@ -118,7 +160,12 @@ def otp_verify(request):
     if request.user.is_verified():
         return redirect(_safe_next(request, reverse("accounts:backoffice")))
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    device = services.confirmed_totp_device(request.user)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (device is None or _otp_not_throttled(device, form))
+    ):
         device = services.verify_totp(request.user, form.cleaned_data["code"], request=request)
         if device is not None:
             otp_login(request, device)
@@ -142,6 +189,7 @@ def backoffice(request):
             "grants": request.user.active_grants,
             "workplaces": workplaces_for(request.user),
             "can_view_audit": can(request.user, Perm.VIEW_AUDIT),
+            "can_manage_staff": has_any(request.user, Perm.MANAGE_STAFF),
         },
     )
 
@@ -154,3 +202,56 @@ def audit_log(request):
     return render(
         request, "accounts/audit_log.html", {"page_obj": page, "events": page.object_list}
     )
+
+
+@login_required
+def staff_roles(request):
+    """Role grants within the manager's scope, and the form to grant one."""
+    if not has_any(request.user, Perm.MANAGE_STAFF):
+        raise PermissionDenied
+    form = RoleGrantForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            grant = services.grant_role(
+                form.grantee,
+                form.cleaned_data["role"],
+                granted_by=request.user,
+                request=request,
+                **form.scope,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("Peran %(role)s diberikan kepada %(name)s.")
+                % {"role": grant.get_role_display(), "name": grant.user},
+            )
+            return redirect("accounts:staff_roles")
+    page = Paginator(selectors.role_grants_for(request.user), 50).get_page(request.GET.get("page"))
+    rows = [(grant, can_revoke(request.user, grant)) for grant in page.object_list]
+    return render(
+        request,
+        "accounts/staff_roles.html",
+        {"form": form, "rows": rows, "page_obj": page},
+    )
+
+
+@login_required
+@require_POST
+def revoke_role(request, grant_id: int):
+    if not has_any(request.user, Perm.MANAGE_STAFF):
+        raise PermissionDenied
+    grant = get_object_or_404(selectors.role_grants_for(request.user), pk=grant_id)
+    if grant.user_id == request.user.pk:
+        messages.error(request, _("Anda tidak dapat mencabut peran Anda sendiri."))
+        return redirect("accounts:staff_roles")
+    if not can_revoke(request.user, grant):
+        raise PermissionDenied
+    services.revoke_role(grant, revoked_by=request.user, request=request)
+    messages.success(
+        request,
+        _("Peran %(role)s milik %(name)s telah dicabut.")
+        % {"role": grant.get_role_display(), "name": grant.user},
+    )
+    return redirect("accounts:staff_roles")

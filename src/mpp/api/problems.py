@@ -78,6 +78,16 @@ def _message(error: dict[str, Any]) -> str:
             "int_type": _("Harus berupa bilangan bulat."),
             "int_parsing": _("Harus berupa bilangan bulat."),
         }.get(kind, _("Harus berupa tanggal dengan format YYYY-MM-DD."))
+    if kind.startswith(("date_", "datetime_")):
+        return _("Harus berupa tanggal dengan format YYYY-MM-DD.")
+    if kind in {"bool_type", "bool_parsing"}:
+        return _("Harus berupa true atau false.")
+    if kind in {"model_attributes_type", "dict_type", "model_type"}:
+        return _("Harus berupa objek JSON.")
+    if kind == "string_too_short":
+        return _("Terlalu pendek (paling sedikit %(min)s karakter).") % {
+            "min": error.get("ctx", {}).get("min_length")
+        }
     if kind == "string_too_long":
         return _("Terlalu panjang (paling banyak %(max)s karakter).") % {
             "max": error.get("ctx", {}).get("max_length")
@@ -155,3 +165,46 @@ def install(api: NinjaAPI) -> None:
         return problem_response(
             api, request, Problem(exc.status_code, titles.get(exc.status_code, str(exc)))
         )
+
+
+def handler404(request: HttpRequest, exception=None) -> HttpResponse:
+    """Django's 404 handler: a problem document under ``/api/``, the usual page elsewhere."""
+    if request.path.startswith("/api/"):
+        body = {
+            "type": "about:blank",
+            "title": _("Tidak ditemukan."),
+            "status": 404,
+            "instance": request.path,
+        }
+        return HttpResponse(json.dumps(body), status=404, content_type=PROBLEM_CONTENT_TYPE)
+    from django.views.defaults import page_not_found
+
+    return page_not_found(request, exception)
+
+
+class ApiMethodNotAllowedMiddleware:
+    """django-ninja answers a wrong HTTP method with a bare 405; give API clients a problem document."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and request.path.startswith("/api/")
+            and response.get("Content-Type", "").split(";")[0] != PROBLEM_CONTENT_TYPE
+        ):
+            body = {
+                "type": "about:blank",
+                "title": _("Metode tidak diizinkan."),
+                "status": 405,
+                "detail": _("Metode yang diizinkan: %(methods)s.")
+                % {"methods": response.get("Allow", "")},
+                "instance": request.path,
+            }
+            problem = HttpResponse(json.dumps(body), status=405, content_type=PROBLEM_CONTENT_TYPE)
+            if response.has_header("Allow"):
+                problem["Allow"] = response["Allow"]
+            return problem
+        return response

@@ -6,6 +6,10 @@ from ninja import NinjaAPI
 
 from mpp.api import problems
 from mpp.api.routers import accounts
+from mpp.api.routers import applications as applications_router
+from mpp.api.routers import catalog as catalog_router
+from mpp.api.routers import documents as documents_router
+from mpp.api.routers import notifications as notifications_router
 
 api = NinjaAPI(
     title="MPP Digital API",
@@ -21,3 +25,7 @@ api = NinjaAPI(
 )
 problems.install(api)
 api.add_router("", accounts.router)
+api.add_router("", applications_router.router)
+api.add_router("", catalog_router.router)
+api.add_router("", documents_router.router)
+api.add_router("", notifications_router.router)

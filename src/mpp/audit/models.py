@@ -21,6 +21,17 @@ class AuditAction(models.TextChoices):
     CITIZEN_REGISTERED = "citizen_registered", _("Warga mendaftar")
     PASSWORD_RESET = "password_reset", _("Kata sandi diatur ulang")
     PASSWORD_CHANGED = "password_changed", _("Kata sandi diubah")
+    CALENDAR_OVERRIDE_ADDED = "calendar_override_added", _("Pengecualian kalender ditambahkan")
+    CALENDAR_OVERRIDE_REMOVED = "calendar_override_removed", _("Pengecualian kalender dihapus")
+    DOCUMENT_ISSUED = "document_issued", _("Dokumen diterbitkan")
+    DOCUMENT_REVOKED = "document_revoked", _("Dokumen dicabut")
+    SIGNING_KEY_CREATED = "signing_key_created", _("Kunci tanda tangan instansi dibuat")
+    SERVICE_PUBLISHED = "service_published", _("Versi standar layanan diterbitkan")
+    SERVICE_RETIRED = "service_retired", _("Layanan dihentikan")
+    SERVICE_ADOPTED = "service_adopted", _("Templat layanan nasional diadopsi")
+    APPLICATION_VIEWED = "application_viewed", _("Petugas membuka data permohonan")
+    APPLICATION_FILE_VIEWED = "application_file_viewed", _("Petugas melihat berkas permohonan")
+    APPLICATION_FILED_AT_COUNTER = "application_filed_at_counter", _("Permohonan diajukan di loket")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -41,9 +52,9 @@ class AuditEvent(models.Model):
         related_name="+",
         verbose_name=_("pelaku"),
     )
-    action = models.CharField(
-        _("tindakan"), max_length=40, choices=AuditAction.choices, db_index=True
-    )
+    # No ``choices`` at the database level: every app adds its own actions to AuditAction without
+    # a migration of this table.
+    action = models.CharField(_("tindakan"), max_length=40, db_index=True)
     target_type = models.CharField(_("jenis objek"), max_length=60, blank=True)
     target_id = models.CharField(_("ID objek"), max_length=64, blank=True)
     summary = models.CharField(_("ringkasan"), max_length=255, blank=True)
@@ -60,13 +71,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
 
-    @property
-    def action_label(self) -> str:
-        try:
-            return str(AuditAction(self.action).label)
-        except ValueError:
-            return self.action
-
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise TypeError("Audit events are append-only.")
@@ -74,3 +78,10 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("Audit events are append-only.")
+
+    @property
+    def action_label(self) -> str:
+        try:
+            return str(AuditAction(self.action).label)
+        except ValueError:
+            return self.action

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 from decimal import Decimal
 
-from mpp.catalog.models import MPP, Agency, AgencyPresence
+from mpp.catalog import demo_standards, services
+from mpp.catalog.models import MPP, Agency, AgencyPresence, OpeningHours, Service
 from mpp.regions.models import Region
 
 BATAM_AGENCIES = [
@@ -73,7 +75,107 @@ YOGYAKARTA_AGENCIES = [
 ]  # fmt: skip
 
 
+BATAM_FACILITIES = [
+    "ramp", "guiding_block", "disability_seating", "accessible_toilet", "wheelchair",
+    "lactation_room", "children_area", "prayer_room", "parking", "wifi", "self_service",
+]  # fmt: skip
+YOGYAKARTA_FACILITIES = [
+    "ramp", "guiding_block", "disability_seating", "accessible_toilet", "sign_language",
+    "lactation_room", "children_area", "prayer_room", "parking", "wifi",
+]  # fmt: skip
+BATAM_COUNTERS = {
+    "disdukcapil-batam": "Loket 1–6 (Senin–Jumat 09.00–15.00 WIB)",
+    "dpmptsp-batam": "Loket 7–9",
+    "dinkes-batam": "Loket 10",
+    "imigrasi-batam": "Loket 11–13",
+    "polresta-barelang": "Loket 14–15",
+    "bpjs-kesehatan-batam": "Loket 16–17",
+    "bpjs-ketenagakerjaan-batam": "Loket 18",
+    "samsat-batam": "Loket 19–21",
+    "atr-bpn-batam": "Loket 22",
+    "kpp-pratama-batam-selatan": "Loket 23",
+    "bp-batam-air": "Loket 24",
+    "pln-batam": "Loket 25",
+    "bank-riau-kepri-batam": "Loket 26 (kasir)",
+}
+
+
+def _t(hours: str) -> datetime.time:
+    return datetime.time(int(hours[:2]), int(hours[3:]))
+
+
+# weekday → (opens, closes, note)
+BATAM_HOURS = {
+    **{day: ("08.00", "16.00", "") for day in range(4)},
+    4: ("08.00", "16.00", "Istirahat salat Jumat 11.30–13.00"),
+}
+YOGYAKARTA_HOURS = {
+    **{day: ("08.00", "15.30", "") for day in range(4)},
+    4: ("08.00", "14.30", ""),
+    5: ("08.00", "12.00", "Hanya layanan Disdukcapil"),
+}
+
+
 def load() -> dict[str, MPP]:
+    mpps = load_tenancy()
+    load_services(mpps)
+    return mpps
+
+
+def load_services(mpps: dict[str, MPP]) -> None:
+    """National templates, the Batam services (44) and a few in Yogyakarta, all published.
+
+    Idempotent: a service whose slug exists is left as it is (including any edits made in the demo).
+    """
+    templates = {}
+    for slug, content in demo_standards.TEMPLATES.items():
+        template = Service.objects.filter(slug=slug).first()
+        if template is None:
+            template = services.create_template(actor=services.SYSTEM, content=content, slug=slug)
+            _publish_first(template)
+        templates[slug] = template
+    for mpp_key, adoptions in (
+        ("batam", demo_standards.BATAM_ADOPTIONS),
+        ("yogyakarta", demo_standards.YOGYAKARTA_ADOPTIONS),
+    ):
+        mpp = mpps[mpp_key]
+        for agency_slug, template_slugs in adoptions.items():
+            agency = Agency.objects.get(slug=agency_slug)
+            for template_slug in template_slugs:
+                slug = f"{mpp_key}-{template_slug.removeprefix('templat-')}"
+                if not Service.objects.filter(slug=slug).exists():
+                    service = services.adopt_template(
+                        templates[template_slug],
+                        actor=services.SYSTEM,
+                        agency=agency,
+                        mpp=mpp,
+                        slug=slug,
+                    )
+                    _publish_first(service)
+    for agency_slug, entries in demo_standards.OTHER_SERVICES.items():
+        agency = Agency.objects.get(slug=agency_slug)
+        for slug, content in entries:
+            if not Service.objects.filter(slug=slug).exists():
+                service = services.create_service(
+                    actor=services.SYSTEM,
+                    agency=agency,
+                    mpp=mpps["batam"],
+                    content=content,
+                    slug=slug,
+                )
+                _publish_first(service)
+
+
+def _publish_first(service: Service) -> None:
+    services.publish_draft(
+        service.versions.get(number=1),
+        actor=services.SYSTEM,
+        effective_from=datetime.date(2026, 1, 2),
+        change_note="Standar pelayanan awal.",
+    )
+
+
+def load_tenancy() -> dict[str, MPP]:
     batam, _ = MPP.objects.update_or_create(
         slug="mpp-kota-batam",
         defaults={
@@ -84,6 +186,7 @@ def load() -> dict[str, MPP]:
             "longitude": Decimal("104.053200"),
             "phone": "(0778) 000000",
             "email": "mpp@batam.go.id",
+            "facilities": BATAM_FACILITIES,
         },
     )
     yogyakarta, _ = MPP.objects.update_or_create(
@@ -95,6 +198,7 @@ def load() -> dict[str, MPP]:
             "latitude": Decimal("-7.800300"),
             "longitude": Decimal("110.390400"),
             "email": "mpp@jogjakota.go.id",
+            "facilities": YOGYAKARTA_FACILITIES,
         },
     )
     for mpp, agencies in ((batam, BATAM_AGENCIES), (yogyakarta, YOGYAKARTA_AGENCIES)):
@@ -108,5 +212,14 @@ def load() -> dict[str, MPP]:
                     "region_id": region_code,
                 },
             )
-            AgencyPresence.objects.get_or_create(agency=agency, mpp=mpp)
+            AgencyPresence.objects.get_or_create(
+                agency=agency, mpp=mpp, defaults={"counters": BATAM_COUNTERS.get(slug, "")}
+            )
+    for mpp, hours in ((batam, BATAM_HOURS), (yogyakarta, YOGYAKARTA_HOURS)):
+        for weekday, (opens, closes, note) in hours.items():
+            OpeningHours.objects.get_or_create(
+                mpp=mpp,
+                weekday=weekday,
+                defaults={"opens": _t(opens), "closes": _t(closes), "note": note},
+            )
     return {"batam": batam, "yogyakarta": yogyakarta}

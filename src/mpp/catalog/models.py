@@ -1,9 +1,18 @@
-"""Tenancy: Region (kab/kota) → MPP → Agency (instansi). Services are added by the catalog issue."""
+"""Tenancy: Region (kab/kota) → MPP → Agency (instansi) → Service, with versioned service standards.
+
+A ``Service`` is an agency's service at one MPP (or a national template when it has no agency). Its
+content lives in ``ServiceVersion`` rows: at most one draft is edited at a time; publishing freezes the
+draft as the service's ``current_version``. Published versions are immutable so that an application
+can keep pointing at the exact version it was filed under.
+"""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.conf import settings
+from django.contrib.postgres.search import SearchVectorField
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +34,29 @@ class MPP(models.Model):
     phone = models.CharField(_("telepon"), max_length=40, blank=True)
     email = models.EmailField(_("surel"), blank=True)
     is_active = models.BooleanField(_("aktif"), default=True)
+    facilities = models.JSONField(
+        _("fasilitas"),
+        default=list,
+        blank=True,
+        help_text=_("Kode fasilitas dari daftar Facility, misalnya ramp atau ruang laktasi."),
+    )
+
+    class Facility(models.TextChoices):
+        RAMP = "ramp", _("Jalur landai (ramp) untuk kursi roda")
+        GUIDING_BLOCK = "guiding_block", _("Ubin pemandu (guiding block) bagi tunanetra")
+        DISABILITY_SEATING = (
+            "disability_seating",
+            _("Kursi tunggu prioritas bagi penyandang disabilitas"),
+        )
+        ACCESSIBLE_TOILET = "accessible_toilet", _("Toilet ramah disabilitas")
+        WHEELCHAIR = "wheelchair", _("Kursi roda yang dapat dipinjam")
+        SIGN_LANGUAGE = "sign_language", _("Petugas yang menguasai bahasa isyarat")
+        LACTATION_ROOM = "lactation_room", _("Ruang laktasi")
+        CHILDREN_AREA = "children_area", _("Ruang bermain anak")
+        PRAYER_ROOM = "prayer_room", _("Musala")
+        PARKING = "parking", _("Tempat parkir")
+        WIFI = "wifi", _("Wi-Fi gratis")
+        SELF_SERVICE = "self_service", _("Anjungan layanan mandiri")
 
     class Meta:
         ordering = ["region_id", "name"]
@@ -38,6 +70,43 @@ class MPP(models.Model):
         from mpp.accounts.policy import Scope
 
         return Scope(region_codes=frozenset({self.region_id}), mpp_ids=frozenset({self.pk}))
+
+    def facility_labels(self) -> list[str]:
+        labels = dict(self.Facility.choices)
+        return [str(labels[code]) for code in self.facilities if code in labels]
+
+
+class OpeningHours(models.Model):
+    """When an MPP is open on one weekday (local time of its region); a missing weekday is closed."""
+
+    class Weekday(models.IntegerChoices):
+        MONDAY = 0, _("Senin")
+        TUESDAY = 1, _("Selasa")
+        WEDNESDAY = 2, _("Rabu")
+        THURSDAY = 3, _("Kamis")
+        FRIDAY = 4, _("Jumat")
+        SATURDAY = 5, _("Sabtu")
+        SUNDAY = 6, _("Minggu")
+
+    mpp = models.ForeignKey(MPP, on_delete=models.CASCADE, related_name="opening_hours")
+    weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
+    opens = models.TimeField(_("buka"))
+    closes = models.TimeField(_("tutup"))
+    note = models.CharField(_("catatan"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["mpp_id", "weekday", "opens"]
+        constraints = [
+            models.UniqueConstraint(fields=["mpp", "weekday"], name="unique_opening_hours_day"),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="opening_hours_order"
+            ),
+        ]
+        verbose_name = _("jam layanan")
+        verbose_name_plural = _("jam layanan")
+
+    def __str__(self) -> str:
+        return f"{self.mpp_id} {self.weekday} {self.opens:%H:%M}-{self.closes:%H:%M}"
 
 
 class Agency(models.Model):
@@ -74,9 +143,15 @@ class Agency(models.Model):
         return self.name
 
     def policy_scope(self) -> Scope:
+        """The agency itself, the MPPs where it serves and their kab/kota (and its home region)."""
         from mpp.accounts.policy import Scope
 
-        return Scope(region_codes=frozenset({self.region_id}), mpp_ids=frozenset({self.pk}))
+        sites = list(self.presences.filter(is_active=True).values_list("mpp_id", "mpp__region_id"))
+        return Scope(
+            region_codes=frozenset({self.region_id, *(region for _, region in sites)}),
+            mpp_ids=frozenset(mpp_id for mpp_id, _ in sites),
+            agency_id=self.pk,
+        )
 
 
 class AgencyPresence(models.Model):
@@ -85,6 +160,12 @@ class AgencyPresence(models.Model):
     agency = models.ForeignKey(Agency, on_delete=models.CASCADE, related_name="presences")
     mpp = models.ForeignKey(MPP, on_delete=models.CASCADE, related_name="presences")
     is_active = models.BooleanField(_("aktif"), default=True)
+    counters = models.CharField(
+        _("loket"),
+        max_length=100,
+        blank=True,
+        help_text=_("Nomor loket instansi di MPP ini, misalnya “Loket 1–4”."),
+    )
 
     class Meta:
         constraints = [
@@ -104,3 +185,285 @@ class AgencyPresence(models.Model):
             mpp_ids=frozenset({self.mpp_id}),
             agency_id=self.agency_id,
         )
+
+
+class Category(models.TextChoices):
+    KEPENDUDUKAN = "kependudukan", _("Kependudukan")
+    PERIZINAN_KESEHATAN = "perizinan_kesehatan", _("Perizinan kesehatan")
+    PERIZINAN_USAHA = "perizinan_usaha", _("Perizinan usaha")
+    TRANSPORTASI = "transportasi", _("Transportasi")
+    PAJAK = "pajak", _("Pajak")
+    PERTANAHAN = "pertanahan", _("Pertanahan")
+    KEIMIGRASIAN = "keimigrasian", _("Keimigrasian")
+    KEPOLISIAN = "kepolisian", _("Kepolisian")
+    JAMINAN_SOSIAL = "jaminan_sosial", _("Jaminan sosial")
+    UTILITAS = "utilitas", _("Utilitas")
+    PERBANKAN = "perbankan", _("Perbankan")
+
+
+class Channel(models.TextChoices):
+    ONLINE = "online", _("Daring")
+    COUNTER = "counter", _("Di loket")
+    BOTH = "both", _("Daring dan di loket")
+
+
+class TimeLimitUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("hari kerja")
+    HOURS = "hours", _("jam")
+
+
+class ServiceQuerySet(models.QuerySet):
+    def published(self) -> ServiceQuerySet:
+        """Services a citizen can find and apply for: published, not retired, not a template."""
+        return self.filter(
+            current_version__isnull=False, retired_at__isnull=True, agency__isnull=False
+        )
+
+    def templates(self) -> ServiceQuerySet:
+        return self.filter(agency__isnull=True, mpp__isnull=True)
+
+
+class Service(models.Model):
+    """An agency's service at an MPP, or a national template (no agency, no MPP) kept by the ministry."""
+
+    agency = models.ForeignKey(
+        Agency, on_delete=models.PROTECT, related_name="services", null=True, blank=True
+    )
+    mpp = models.ForeignKey(
+        MPP, on_delete=models.PROTECT, related_name="services", null=True, blank=True
+    )
+    slug = models.SlugField(_("slug"), max_length=200, unique=True)
+    template = models.ForeignKey(
+        "self",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="adoptions",
+        verbose_name=_("templat nasional asal"),
+    )
+    current_version = models.OneToOneField(
+        "ServiceVersion",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("versi yang berlaku"),
+    )
+    retired_at = models.DateTimeField(_("dihentikan pada"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    # A listing copy of the current version (or of the first draft before any publication), written
+    # only by services.publish_version / save_draft, so lists and search filter and sort on one table.
+    name = models.CharField(_("nama layanan"), max_length=200, db_index=True)
+    category = models.CharField(_("kategori"), max_length=30, choices=Category.choices)
+    channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
+    fee = models.PositiveBigIntegerField(_("biaya/tarif (rupiah)"), default=0)
+    # Search document of the current version, refreshed on publish: plain text for the SQLite fallback,
+    # and (on PostgreSQL) a tsvector with a GIN index.
+    search_document = models.TextField(blank=True, editable=False)
+    search_vector = SearchVectorField(null=True, editable=False)
+
+    objects = ServiceQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(agency__isnull=True, mpp__isnull=True)
+                    | models.Q(agency__isnull=False, mpp__isnull=False)
+                ),
+                name="service_agency_and_mpp_together",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["mpp", "agency"], name="service_mpp_agency"),
+            models.Index(fields=["category", "name"], name="service_category_name"),
+            # Lists of findable services are sorted by name and counted often.
+            models.Index(
+                fields=["name", "id"],
+                condition=models.Q(
+                    current_version__isnull=False, retired_at__isnull=True, agency__isnull=False
+                ),
+                name="service_published_name",
+            ),
+        ]
+        verbose_name = _("layanan")
+        verbose_name_plural = _("layanan")
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def is_template(self) -> bool:
+        return self.agency_id is None
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def accepts_applications(self) -> bool:
+        """New applications may be filed only against a published, not retired, non-template service."""
+        return self.current_version_id is not None and not self.is_retired and not self.is_template
+
+    def policy_scope(self) -> Scope:
+        from mpp.accounts.policy import Scope
+
+        if self.agency_id is None:
+            return Scope()  # national templates: only national roles cover them
+        return Scope(
+            region_codes=frozenset({self.mpp.region_id}),
+            mpp_ids=frozenset({self.mpp_id}),
+            agency_id=self.agency_id,
+        )
+
+
+class PublishedVersionError(Exception):
+    """A published service version was about to be changed or deleted."""
+
+
+class ServiceVersion(models.Model):
+    """One edition of a service's standard (standar pelayanan, the 14 components of UU 25/2009)."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draf")
+        PUBLISHED = "published", _("Terbit")
+
+    service = models.ForeignKey(Service, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField(_("nomor versi"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT
+    )
+    name = models.CharField(_("nama layanan"), max_length=200)
+    summary = models.CharField(_("keterangan singkat"), max_length=500, blank=True)
+    category = models.CharField(_("kategori"), max_length=30, choices=Category.choices)
+    channel = models.CharField(
+        _("saluran"), max_length=10, choices=Channel.choices, default=Channel.BOTH
+    )
+    # Service delivery components (shown to citizens).
+    requirements = models.JSONField(_("persyaratan"), default=list, blank=True)
+    procedure = models.JSONField(_("sistem, mekanisme, dan prosedur"), default=list, blank=True)
+    time_limit = models.PositiveIntegerField(_("jangka waktu penyelesaian"), default=1)
+    time_limit_unit = models.CharField(
+        _("satuan jangka waktu"),
+        max_length=15,
+        choices=TimeLimitUnit.choices,
+        default=TimeLimitUnit.WORKING_DAYS,
+    )
+    fee = models.PositiveBigIntegerField(_("biaya/tarif (rupiah)"), default=0)
+    fee_note = models.CharField(_("keterangan biaya"), max_length=500, blank=True)
+    product = models.CharField(_("produk pelayanan"), max_length=300)
+    complaint_handling = models.TextField(_("penanganan pengaduan, saran, dan masukan"), blank=True)
+    # Manufacturing components (internal, shown to staff).
+    legal_basis = models.JSONField(_("dasar hukum"), default=list, blank=True)
+    facilities = models.TextField(_("sarana, prasarana, dan/atau fasilitas"), blank=True)
+    staff_competence = models.TextField(_("kompetensi pelaksana"), blank=True)
+    internal_supervision = models.TextField(_("pengawasan internal"), blank=True)
+    staff_count = models.CharField(_("jumlah pelaksana"), max_length=200, blank=True)
+    service_guarantee = models.TextField(_("jaminan pelayanan"), blank=True)
+    security_guarantee = models.TextField(
+        _("jaminan keamanan dan keselamatan pelayanan"), blank=True
+    )
+    performance_evaluation = models.TextField(_("evaluasi kinerja pelaksana"), blank=True)
+    # What the applications app needs.
+    form_definition = models.JSONField(_("definisi formulir"), default=list, blank=True)
+    auto_approve = models.BooleanField(
+        _("persetujuan otomatis (fiktif positif)"),
+        default=False,
+        help_text=_("Permohonan yang belum diputus saat jangka waktu habis disetujui otomatis."),
+    )
+    skip_approval = models.BooleanField(
+        _("tanpa tahap persetujuan terpisah"),
+        default=False,
+        help_text=_("Dokumen diterbitkan langsung setelah pemeriksaan."),
+    )
+    change_note = models.CharField(_("catatan perubahan"), max_length=500, blank=True)
+    effective_from = models.DateField(_("tanggal berlaku"), null=True, blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+    published_at = models.DateTimeField(_("diterbitkan pada"), null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    DELIVERY_FIELDS = (
+        "requirements", "procedure", "time_limit", "time_limit_unit", "fee", "fee_note",
+        "product", "complaint_handling",
+    )  # fmt: skip
+    INTERNAL_FIELDS = (
+        "legal_basis", "facilities", "staff_competence", "internal_supervision", "staff_count",
+        "service_guarantee", "security_guarantee", "performance_evaluation",
+    )  # fmt: skip
+    CONTENT_FIELDS = (
+        "name", "summary", "category", "channel", *DELIVERY_FIELDS, *INTERNAL_FIELDS,
+        "form_definition", "auto_approve", "skip_approval",
+    )  # fmt: skip
+
+    class Meta:
+        ordering = ["service_id", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "number"], name="unique_service_version"),
+            models.UniqueConstraint(
+                fields=["service"],
+                condition=models.Q(status="draft"),
+                name="one_draft_per_service",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(status="draft")
+                | models.Q(published_at__isnull=False, effective_from__isnull=False),
+                name="published_version_is_dated",
+            ),
+        ]
+        verbose_name = _("versi standar pelayanan")
+        verbose_name_plural = _("versi standar pelayanan")
+
+    def __str__(self) -> str:
+        return f"{self.name} (v{self.number})"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self._stored_status() == self.Status.PUBLISHED:
+            raise PublishedVersionError(f"service version {self.pk} is published and immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_status() == self.Status.PUBLISHED:
+            raise PublishedVersionError(f"service version {self.pk} is published and immutable")
+        return super().delete(*args, **kwargs)
+
+    @property
+    def is_published(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+    @property
+    def is_free(self) -> bool:
+        return self.fee == 0
+
+    @property
+    def accepts_online(self) -> bool:
+        return self.channel in (Channel.ONLINE, Channel.BOTH)
+
+    def time_limit_display(self) -> str:
+        from django.utils.translation import ngettext
+
+        if self.time_limit_unit == TimeLimitUnit.HOURS:
+            return ngettext("%(n)d jam", "%(n)d jam", self.time_limit) % {"n": self.time_limit}
+        return ngettext("%(n)d hari kerja", "%(n)d hari kerja", self.time_limit) % {
+            "n": self.time_limit
+        }
+
+    def _stored_status(self) -> str | None:
+        if self.pk is None:
+            return None
+        return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
+
+    def clean(self) -> None:
+        from mpp.catalog.forms_definition import definition_problems
+
+        problems = definition_problems(self.form_definition)
+        if problems:
+            raise ValidationError({"form_definition": problems})
+        if self.time_limit < 1:
+            raise ValidationError({"time_limit": _("Jangka waktu paling sedikit 1.")})

@@ -2,10 +2,29 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.paginator import Page, Paginator
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+    Window,
+)
 
 from mpp.accounts.policy import Perm, scope_filter
-from mpp.catalog.models import MPP, Agency, AgencyPresence
+from mpp.catalog.models import MPP, Agency, AgencyPresence, Channel, Service, ServiceVersion
+from mpp.regions.models import Region
 
 
 def public_mpps() -> QuerySet[MPP]:
@@ -45,3 +64,297 @@ def mpps_for(user, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
         .select_related("region")
         .order_by("region_id", "name")
     )
+
+
+# --- Public directory ------------------------------------------------------------------------
+
+
+def mpp_directory(*, province: str = "", region: str = "") -> QuerySet[MPP]:
+    """Active MPPs, optionally in one province (2-digit code) or kab/kota (4-digit code)."""
+    mpps = public_mpps().annotate(
+        agency_count=Count("presences", filter=Q(presences__is_active=True), distinct=True)
+    )
+    if province:
+        mpps = mpps.filter(region__province_id=province)
+    if region:
+        mpps = mpps.filter(region_id=region)
+    return mpps.order_by("region__province__name", "region__name", "name")
+
+
+def mpp_regions() -> QuerySet[Region]:
+    """Kab/kota that have at least one active MPP (for the directory filter)."""
+    return (
+        Region.objects.filter(mpps__is_active=True)
+        .select_related("province")
+        .distinct()
+        .order_by("province__name", "name")
+    )
+
+
+def public_mpp(slug: str) -> MPP | None:
+    return (
+        public_mpps()
+        .prefetch_related(
+            "opening_hours",
+            Prefetch(
+                "presences",
+                queryset=AgencyPresence.objects.filter(is_active=True)
+                .select_related("agency")
+                .order_by("agency__name"),
+                to_attr="active_presences",
+            ),
+        )
+        .filter(slug=slug)
+        .first()
+    )
+
+
+# --- Services --------------------------------------------------------------------------------
+
+
+# Columns a service card (web list, search results, API list) needs. Loading only these keeps the
+# rows narrow, so ranking and sorting thousands of matches stays in memory.
+LIST_FIELDS = (
+    "slug", "name", "category", "channel", "fee", "retired_at", "agency", "mpp",
+    "current_version", "agency__name", "agency__slug", "mpp__name", "mpp__slug", "mpp__region",
+    "current_version__number", "current_version__name", "current_version__summary",
+    "current_version__channel", "current_version__time_limit", "current_version__time_limit_unit",
+    "current_version__fee", "current_version__effective_from",
+)  # fmt: skip
+
+
+def public_services() -> QuerySet[Service]:
+    """Services a citizen can find: published, not retired, not templates (one query with joins)."""
+    return (
+        Service.objects.published()
+        .select_related("agency", "mpp", "current_version")
+        .only(*LIST_FIELDS)
+    )
+
+
+def public_service(pk: int) -> Service | None:
+    """One service for its public page, including retired ones (their page says so)."""
+    return (
+        Service.objects.filter(pk=pk, current_version__isnull=False, agency__isnull=False)
+        .select_related("agency", "mpp", "mpp__region", "current_version")
+        .first()
+    )
+
+
+def public_version(service: Service, number: int) -> ServiceVersion | None:
+    """A published (possibly superseded) version of a service, readable by anyone."""
+    return service.versions.filter(number=number, status=ServiceVersion.Status.PUBLISHED).first()
+
+
+def published_versions(service: Service) -> QuerySet[ServiceVersion]:
+    return service.versions.filter(status=ServiceVersion.Status.PUBLISHED).order_by("-number")
+
+
+MAX_QUERY_CHARS = 200
+MAX_TERMS = 8
+_TERM = re.compile(r"\w+", re.UNICODE)
+
+
+def search_terms(query: Any) -> list[str]:
+    """The words of a search query: letters and digits only, lowercase, at most 8 words.
+
+    Anything else (punctuation, SQL or HTML characters, emoji, NUL bytes) separates words and is
+    dropped, so no input can break the query.
+    """
+    if not isinstance(query, str):
+        return []
+    text = query[:MAX_QUERY_CHARS].lower()
+    terms: list[str] = []
+    for term in _TERM.findall(text):
+        term = term.strip("_")[:50]
+        if term and term not in terms:
+            terms.append(term)
+    return terms[:MAX_TERMS]
+
+
+@dataclass(frozen=True)
+class ServiceFilters:
+    query: str = ""
+    mpp_id: int | None = None
+    agency_id: int | None = None
+    region: str = ""
+    category: str = ""
+    channel: str = ""
+    free_only: bool = False
+
+
+def search_services(filters: ServiceFilters) -> QuerySet[Service]:
+    """Published services matching ``filters``, best match first (name order without a query).
+
+    Only the ids are loaded: paginate this queryset, then pass the page to ``listing`` for the
+    cards. Ranking and sorting thousands of matches on one narrow table is what keeps search fast.
+
+    PostgreSQL: full-text search on the stored tsvector (config 'simple', prefix match on every
+    word, name weighted above the rest), GIN-indexed. Other databases: every word must occur in the
+    search document; matches in the name rank higher.
+    """
+    services = Service.objects.published().only("id")
+    if filters.mpp_id is not None:
+        services = services.filter(mpp_id=filters.mpp_id)
+    if filters.agency_id is not None:
+        services = services.filter(agency_id=filters.agency_id)
+    if filters.region:
+        services = services.filter(mpp__region_id=filters.region)
+    if filters.category:
+        services = services.filter(category=filters.category)
+    if filters.channel in (Channel.ONLINE, Channel.COUNTER):
+        services = services.filter(channel__in=[filters.channel, Channel.BOTH])
+    if filters.free_only:
+        services = services.filter(fee=0)
+    terms = search_terms(filters.query)
+    if not terms:
+        if isinstance(filters.query, str) and filters.query.strip():
+            return services.none()  # only punctuation, symbols or emoji: nothing can match
+        return services.order_by("name", "id")
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        query = SearchQuery(
+            " & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple"
+        )
+        services = services.filter(search_vector=query)
+    else:
+        for term in terms:
+            services = services.filter(search_document__contains=term)
+    # Rank: how many of the words occur in the service's name, then alphabetical. The same rule on
+    # every database; cheaper than ts_rank, which must read every matching document in full.
+    rank = sum(
+        (Case(When(name__icontains=term, then=Value(1)), default=Value(0)) for term in terms),
+        Value(0),
+    )
+    return services.annotate(rank=rank).order_by("-rank", "name", "id")
+
+
+def search_page(filters: ServiceFilters, number: int, size: int) -> Page:
+    """One page of ``search_services`` with its total, counted in the same query (COUNT() OVER ()).
+
+    Matching is the expensive part of a search; counting separately would match twice. A page
+    number past the end answers with the last page, like ``Paginator.get_page``.
+    """
+    number = max(1, number)
+    if not search_terms(filters.query):
+        # Without words the list is read in index order and counted from the index: cheaper apart.
+        return Paginator(search_services(filters), size).get_page(number)
+    matches = search_services(filters).annotate(total=Window(Count("id")))
+    rows = list(matches[(number - 1) * size : number * size])
+    if rows:
+        total = rows[0].total
+    else:
+        total = search_services(filters).count() if number > 1 else 0
+        if total:
+            number = -(-total // size)
+            rows = list(matches[(number - 1) * size : number * size])
+    paginator = Paginator([], size)
+    paginator.count = total  # cached_property: the total came with the rows
+    return Page(rows, number, paginator)
+
+
+def listing(services: Iterable[Service]) -> list[Service]:
+    """The full rows (with agency, MPP and current version) of ``services``, in the same order."""
+    ids = [service.pk for service in services]
+    rows = public_services().in_bulk(ids)
+    return [rows[pk] for pk in ids if pk in rows]
+
+
+def services_at(mpp: MPP) -> QuerySet[Service]:
+    return public_services().filter(mpp=mpp).order_by("agency__name", "name")
+
+
+# --- Back office -----------------------------------------------------------------------------
+
+
+def manageable_services(user) -> QuerySet[Service]:
+    """Services (not templates) the user may manage, with their draft if any (one query)."""
+    drafts = ServiceVersion.objects.filter(
+        service=OuterRef("pk"), status=ServiceVersion.Status.DRAFT
+    )
+    return (
+        Service.objects.filter(agency__isnull=False)
+        .filter(
+            scope_filter(
+                user, Perm.MANAGE_CATALOG, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+            )
+        )
+        .select_related("agency", "mpp", "current_version")
+        .annotate(draft_number=Subquery(drafts.values("number")[:1]))
+        .order_by("mpp__name", "agency__name", "name")
+    )
+
+
+def manageable_service(user, pk: int) -> Service | None:
+    return manageable_services(user).filter(pk=pk).first()
+
+
+def catalog_workplaces(user) -> QuerySet[AgencyPresence]:
+    """Agency-at-MPP units where the user may create services."""
+    return workplaces_for(user, Perm.MANAGE_CATALOG)
+
+
+def national_templates() -> QuerySet[Service]:
+    return (
+        Service.objects.templates()
+        .filter(current_version__isnull=False, retired_at__isnull=True)
+        .select_related("current_version")
+        .order_by("category", "name")
+    )
+
+
+def draft_of(service: Service) -> ServiceVersion | None:
+    return service.versions.filter(status=ServiceVersion.Status.DRAFT).first()
+
+
+@dataclass(frozen=True)
+class FieldChange:
+    field: str
+    label: str
+    before: Any
+    after: Any
+
+    @property
+    def added(self) -> list:
+        """For list components (requirements, procedure, legal basis): items that are new."""
+        if self._item_lists():
+            return [item for item in self.after if item not in self.before]
+        return []
+
+    @property
+    def removed(self) -> list:
+        if self._item_lists():
+            return [item for item in self.before if item not in self.after]
+        return []
+
+    def _item_lists(self) -> bool:
+        return (
+            self.field != "form_definition"
+            and isinstance(self.before, list)
+            and isinstance(self.after, list)
+        )
+
+
+def version_changes(before: ServiceVersion | None, after: ServiceVersion) -> list[FieldChange]:
+    """The content fields that differ between two versions (all filled fields for the first one)."""
+    changes = []
+    for name in ServiceVersion.CONTENT_FIELDS:
+        old = getattr(before, name) if before is not None else None
+        new = getattr(after, name)
+        if old != new:
+            label = str(ServiceVersion._meta.get_field(name).verbose_name)
+            changes.append(FieldChange(name, label, old, new))
+    return changes
+
+
+def version_history(service: Service) -> list[tuple[ServiceVersion, list[FieldChange]]]:
+    """Every version, newest first, each with what changed against the one before it."""
+    versions = list(service.versions.select_related("published_by").order_by("number"))
+    history = []
+    previous = None
+    for version in versions:
+        history.append((version, version_changes(previous, version)))
+        if version.is_published:
+            previous = version
+    return list(reversed(history))

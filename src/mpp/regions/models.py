@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -69,3 +70,67 @@ class Region(models.Model):
     @property
     def timezone_abbreviation(self) -> str:
         return TIME_ZONE_ABBREVIATIONS[self.timezone]
+
+
+class CalendarOverride(models.Model):
+    """A day an administrator turns into a day off, or back into a working day, without a release.
+
+    ``region`` empty means a national override set by the ministry (an SKB revision, say); a
+    regional override for the same date beats it, and any override beats the ``holidays`` package.
+    """
+
+    class Kind(models.TextChoices):
+        DAY_OFF = "day_off", _("Hari libur")
+        WORKING_DAY = "working_day", _("Hari kerja")
+
+    region = models.ForeignKey(
+        Region,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="calendar_overrides",
+        verbose_name=_("kabupaten/kota"),
+    )
+    date = models.DateField(_("tanggal"))
+    kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
+    reason = models.CharField(_("alasan"), max_length=200)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("dibuat oleh"),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["date"]
+        verbose_name = _("pengecualian kalender")
+        verbose_name_plural = _("pengecualian kalender")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["region", "date"],
+                name="calendar_override_unique_region_date",
+            ),
+            models.UniqueConstraint(
+                fields=["date"],
+                condition=models.Q(region__isnull=True),
+                name="calendar_override_unique_national_date",
+            ),
+        ]
+        indexes = [models.Index(fields=["date"], name="calendar_override_date_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.date:%Y-%m-%d} {self.kind} ({self.region_id or 'nasional'})"
+
+    @property
+    def is_national(self) -> bool:
+        return self.region_id is None
+
+    def policy_scope(self):
+        from mpp.accounts.policy import Scope
+
+        if self.region_id is None:
+            return None
+        return Scope(region_codes=frozenset({self.region_id}))

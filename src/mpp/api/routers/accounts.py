@@ -6,7 +6,7 @@ import datetime
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from pydantic import Field
 
 from mpp.accounts import services
@@ -69,7 +69,7 @@ def create_token(request, payload: TokenRequest):
                 errors={"otp": [_("Kode salah atau kedaluwarsa.")]},
             )
     token, raw = services.issue_token(user, name="api", request=request)
-    return 201, {"token": raw, "expires_at": token.expires_at}
+    return Status(201, {"token": raw, "expires_at": token.expires_at})
 
 
 @router.delete(
@@ -77,7 +77,7 @@ def create_token(request, payload: TokenRequest):
 )
 def revoke_current_token(request):
     services.revoke_token(request.auth.current_token, revoked_by=request.auth, request=request)
-    return 204, None
+    return Status(204, None)
 
 
 class CitizenIn(Schema):
@@ -153,7 +153,7 @@ def register_citizen(request, payload: CitizenIn):
             _("NIK sudah terdaftar.") if duplicate else _("Data yang dikirim tidak sah."),
             errors=error.errors,
         ) from None
-    return 201, _me(user)
+    return Status(201, _me(user))
 
 
 @router.get("/me", auth=bearer, response=MeOut, summary="Pemanggil beserta peran dan cakupannya")

@@ -3,6 +3,7 @@ from django.db import transaction
 
 from mpp.accounts import demo as accounts_demo
 from mpp.catalog import demo as catalog_demo
+from mpp.documents import services as documents_services
 
 
 class Command(BaseCommand):
@@ -12,4 +13,5 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         catalog_demo.load()
         accounts_demo.load()
+        documents_services.create_demo_pki()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,92 @@
+"""Django admin (``/admin-django/``) for superusers: read-mostly.
+
+Roles are granted and revoked on the staff roles page (so every change is audited and checked by the
+policy); tokens are revoked by their owner. Here a superuser can look, and only fix a user's contact
+details or deactivate an account. NIKs are shown masked.
+"""
+
+from __future__ import annotations
+
+from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
+
+from mpp.accounts.models import ApiToken, RoleGrant, User
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class RoleGrantInline(admin.TabularInline):
+    model = RoleGrant
+    fk_name = "user"
+    fields = ("role", "region", "mpp", "agency", "granted_by", "granted_at", "revoked_at")
+    readonly_fields = fields
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(admin.ModelAdmin):
+    list_display = ("username", "name", "masked_nik", "email", "is_light_record", "is_active")
+    list_filter = ("is_active", "is_light_record", "is_superuser")
+    search_fields = ("username", "name", "email")
+    fields = (
+        "username",
+        "name",
+        "masked_nik",
+        "birth_date",
+        "email",
+        "phone",
+        "is_light_record",
+        "is_active",
+        "is_superuser",
+        "last_login",
+        "date_joined",
+    )
+    readonly_fields = (
+        "username",
+        "masked_nik",
+        "birth_date",
+        "is_light_record",
+        "is_superuser",
+        "last_login",
+        "date_joined",
+    )
+    inlines = [RoleGrantInline]
+
+    @admin.display(description=_("NIK"))
+    def masked_nik(self, obj):
+        return obj.masked_nik
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(RoleGrant)
+class RoleGrantAdmin(ReadOnlyAdmin):
+    list_display = ("user", "role", "scope_label", "granted_by", "granted_at", "revoked_at")
+    list_filter = ("role",)
+    search_fields = ("user__username", "user__name")
+    list_select_related = ("user", "region", "mpp", "agency", "granted_by")
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(ReadOnlyAdmin):
+    list_display = ("prefix", "user", "name", "created_at", "expires_at", "revoked_at")
+    fields = ("prefix", "user", "name", "created_at", "expires_at", "revoked_at", "last_used_at")
+    search_fields = ("prefix", "user__username")
+    list_select_related = ("user",)

@@ -1,0 +1,222 @@
+"""The staff roles page: managers grant and revoke roles inside their own scope."""
+
+import pytest
+
+from mpp.accounts.models import RoleGrant, User
+from mpp.audit.models import AuditAction, AuditEvent
+from mpp.catalog.models import MPP, Agency
+
+from .factories import UserFactory, load_demo
+from .helpers import login_staff
+
+pytestmark = pytest.mark.django_db
+
+URL = "/akun/kerja/peran/"
+
+
+@pytest.fixture
+def demo():
+    return load_demo()
+
+
+@pytest.fixture
+def newcomer(demo):
+    return UserFactory(username="petugas.baru", name="Petugas Baru")
+
+
+def as_staff(client, username):
+    user = User.objects.get(username=username)
+    login_staff(client, user)
+    return user
+
+
+def ids(**slugs):
+    found = {}
+    for name, slug in slugs.items():
+        model = MPP if name == "mpp" else Agency
+        found[name] = model.objects.get(slug=slug).pk
+    return found
+
+
+def test_agency_admin_grants_an_officer_and_revokes_it(client, newcomer):
+    admin = as_staff(client, "admin.dukcapil")
+    page = client.get(URL)
+    assert page.status_code == 200
+    body = page.content.decode()
+    assert "petugas.dukcapil" in body
+    assert "petugas.dinkes" not in body  # another agency's officer
+    assert [c[0] for c in page.context["form"].fields["role"].choices] == ["", "officer"]
+
+    data = {
+        "username": "Petugas.Baru",
+        "role": "officer",
+        **ids(agency="disdukcapil-batam", mpp="mpp-kota-batam"),
+    }
+    response = client.post(URL, data, follow=True)
+    assert response.redirect_chain[-1][0] == URL
+    assert "Peran Petugas layanan diberikan kepada Petugas Baru." in response.content.decode()
+    grant = RoleGrant.objects.get(user=newcomer)
+    assert (grant.role, grant.agency.slug, grant.mpp.slug, grant.granted_by) == (
+        "officer",
+        "disdukcapil-batam",
+        "mpp-kota-batam",
+        admin,
+    )
+    event = AuditEvent.objects.get(action=AuditAction.ROLE_GRANTED)
+    assert (event.actor, event.target_id, event.data["user_id"]) == (
+        admin,
+        str(grant.pk),
+        newcomer.pk,
+    )
+
+    response = client.post(f"{URL}{grant.pk}/cabut/", follow=True)
+    assert "telah dicabut" in response.content.decode()
+    grant.refresh_from_db()
+    assert grant.revoked_at is not None
+    assert AuditEvent.objects.filter(action=AuditAction.ROLE_REVOKED, actor=admin).exists()
+
+
+@pytest.mark.parametrize(
+    ("actor", "data", "field", "message"),
+    [
+        (
+            "admin.dukcapil",
+            {"role": "officer", "agency": ("dinkes-batam",), "mpp": "mpp-kota-batam"},
+            "agency",
+            "Pilihan ini di luar cakupan Anda.",
+        ),
+        (
+            "admin.dukcapil",
+            {"role": "agency_admin", "agency": ("disdukcapil-batam",)},
+            "role",
+            "Anda tidak dapat memberikan peran ini.",
+        ),
+        (
+            "pengelola.batam",
+            {"role": "officer", "agency": ("dinkes-batam",)},
+            "mpp",
+            "Pilih MPP untuk peran ini.",
+        ),
+        (
+            "pengelola.batam",
+            {"role": "officer", "mpp": "mpp-kota-yogyakarta", "agency": ("dinkes-batam",)},
+            "mpp",
+            "Pilihan ini di luar cakupan Anda.",
+        ),
+        (
+            "admin.batam",
+            {"role": "regional_admin", "region": "3471"},
+            "region",
+            "Pilihan ini di luar cakupan Anda.",
+        ),
+        ("admin.batam", {"role": "regional_admin"}, "region", "Pilih kabupaten/kota"),
+        ("admin.batam", {"role": "ministry_admin"}, "role", "Anda tidak dapat memberikan"),
+        (
+            "admin.batam",
+            {
+                "role": "officer",
+                "username": "tidak.ada",
+                "agency": ("dinkes-batam",),
+                "mpp": "mpp-kota-batam",
+            },
+            "username",
+            "Tidak ada akun aktif dengan nama pengguna ini.",
+        ),
+        ("admin.batam", {"role": ""}, "role", "Bidang ini tidak boleh kosong."),
+    ],
+)
+def test_bad_input_is_refused_with_a_message(client, newcomer, actor, data, field, message):
+    as_staff(client, actor)
+    post = {"username": "petugas.baru"}
+    for name, value in data.items():
+        if name == "agency":
+            post["agency"] = Agency.objects.get(slug=value[0]).pk
+        elif name == "mpp":
+            post["mpp"] = MPP.objects.get(slug=value).pk
+        else:
+            post[name] = value
+    response = client.post(URL, post)
+    assert response.status_code == 200
+    errors = response.context["form"].errors
+    assert message in " ".join(errors.get(field, [])), errors
+    assert "Ada yang perlu diperbaiki" in response.content.decode()
+    assert not RoleGrant.objects.filter(user=newcomer).exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.ROLE_GRANTED).exists()
+
+
+def test_officer_only_where_the_agency_serves(client, newcomer):
+    as_staff(client, "admin.kemenpanrb")
+    data = {"username": "petugas.baru", "role": "officer"}
+    data |= ids(agency="disdukcapil-yogyakarta", mpp="mpp-kota-batam")
+    response = client.post(URL, data)
+    assert "tidak melayani di MPP yang dipilih" in response.content.decode()
+    assert not RoleGrant.objects.filter(user=newcomer).exists()
+
+
+def test_the_same_grant_twice_is_refused(client, newcomer):
+    as_staff(client, "pengelola.batam")
+    data = {"username": "petugas.baru", "role": "agency_admin", **ids(agency="dinkes-batam")}
+    assert client.post(URL, data).status_code == 302
+    response = client.post(URL, data)
+    assert "sudah memegang peran tersebut" in response.content.decode()
+    assert RoleGrant.objects.filter(user=newcomer).count() == 1
+
+
+def test_regional_admin_appoints_an_mpp_manager_and_ministry_a_regional_admin(client, newcomer):
+    as_staff(client, "admin.batam")
+    data = {"username": "petugas.baru", "role": "mpp_manager", **ids(mpp="mpp-kota-batam")}
+    assert client.post(URL, data).status_code == 302
+    client.logout()
+    as_staff(client, "admin.kemenpanrb")
+    data = {"username": "petugas.baru", "role": "regional_admin", "region": "3471"}
+    assert client.post(URL, data).status_code == 302
+    assert sorted(RoleGrant.objects.filter(user=newcomer).values_list("role", flat=True)) == [
+        "mpp_manager",
+        "regional_admin",
+    ]
+
+
+def test_grants_outside_ones_scope_cannot_be_revoked(client, demo):
+    as_staff(client, "admin.dukcapil")
+    other = RoleGrant.objects.get(user__username="petugas.dinkes")
+    assert client.post(f"{URL}{other.pk}/cabut/").status_code == 404
+    peer = RoleGrant.objects.get(user__username="admin.dukcapil")
+    response = client.post(f"{URL}{peer.pk}/cabut/", follow=True)
+    assert "Anda tidak dapat mencabut peran Anda sendiri." in response.content.decode()
+    client.logout()
+    as_staff(client, "pengelola.batam")
+    manager_grant = RoleGrant.objects.get(user__username="pengelola.batam")
+    admin_grant = RoleGrant.objects.get(user__username="admin.batam")
+    assert client.post(f"{URL}{admin_grant.pk}/cabut/").status_code == 404
+    assert RoleGrant.objects.get(pk=manager_grant.pk).revoked_at is None
+    assert not AuditEvent.objects.filter(action=AuditAction.ROLE_REVOKED).exists()
+    assert client.get(f"{URL}{peer.pk}/cabut/").status_code == 405
+
+
+@pytest.mark.parametrize("username", ["petugas.dukcapil", "analis.kemenpanrb"])
+def test_people_who_do_not_manage_staff_get_403(client, demo, username):
+    as_staff(client, username)
+    assert client.get(URL).status_code == 403
+    grant = RoleGrant.objects.get(user__username="petugas.dinkes")
+    assert client.post(f"{URL}{grant.pk}/cabut/").status_code == 403
+
+
+def test_workspace_links_to_the_roles_page_for_managers_only(client, demo):
+    as_staff(client, "admin.dukcapil")
+    assert URL in client.get("/akun/kerja/").content.decode()
+    client.logout()
+    as_staff(client, "petugas.dukcapil")
+    assert URL not in client.get("/akun/kerja/").content.decode()
+
+
+def test_workspace_shows_only_the_users_own_scope(client, demo):
+    as_staff(client, "petugas.dukcapil")
+    body = client.get("/akun/kerja/").content.decode()
+    assert "Dinas Kependudukan dan Pencatatan Sipil Kota Batam" in body
+    assert "Dinas Kesehatan Kota Batam" not in body
+    assert "Yogyakarta" not in body
+    client.logout()
+    as_staff(client, "petugas.yogya")
+    body = client.get("/akun/kerja/").content.decode()
+    assert "Kota Yogyakarta" in body
+    assert "Batam" not in body

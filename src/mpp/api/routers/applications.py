@@ -1,0 +1,394 @@
+"""Applications: create and fill a draft, attach files, submit, follow, and act on them."""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from ninja import File, Form, Router, Schema, Status
+from ninja.files import UploadedFile
+from pydantic import Field
+
+from mpp.api.auth import BearerToken
+from mpp.api.problems import Problem
+from mpp.cases import selectors, services
+from mpp.cases.models import Application, IdempotencyRecord
+from mpp.cases.models import Status as AppStatus
+from mpp.catalog.models import Service
+from mpp.documents.services import SigningKeyMissing
+from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion, WorkflowError
+from mpp.workflows.services import available_actions
+
+router = Router(tags=["permohonan"])
+bearer = BearerToken()
+PAGE_SIZE = 25
+STATUS_VALUES = ", ".join(f"`{value}`" for value in AppStatus.values)
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+    errors: list[dict[str, Any]] | None = None
+
+
+class ApplicationCreate(Schema):
+    service: int = Field(description="id layanan (lihat katalog)")
+    data: dict[str, Any] = Field(default_factory=dict, description="isian formulir, nama → nilai")
+
+
+class ApplicationPatch(Schema):
+    data: dict[str, Any]
+
+
+class DraftOut(Schema):
+    id: int
+    tracking_number: str
+    status: str
+    version: int
+
+
+class ApplicationOut(Schema):
+    id: int
+    tracking_number: str
+    service: int
+    service_name: str
+    service_version: int
+    status: str
+    version: int
+    channel: str
+    submitted_at: datetime.datetime | None
+    due_at: datetime.datetime | None
+    breached: bool
+    remaining_working_days: int | None
+    decided_at: datetime.datetime | None
+    document_number: str | None
+
+
+class HistoryOut(Schema):
+    action: str
+    from_state: str
+    to_state: str
+    at: datetime.datetime
+    actor_kind: str
+    note: str
+
+
+class FileOut(Schema):
+    id: int
+    field: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: datetime.datetime
+
+
+class ApplicationDetailOut(ApplicationOut):
+    data: dict[str, Any]
+    files: list[FileOut]
+    history: list[HistoryOut]
+    actions: list[str] = Field(description="tindakan yang boleh Anda lakukan sekarang")
+
+
+class SubmitOut(Schema):
+    status: str
+    submitted_at: datetime.datetime
+    due_at: datetime.datetime
+
+
+class ActionIn(Schema):
+    action: str = Field(max_length=40, description="mis. `claim`, `request_revision`, `approve`")
+    note: str = Field(default="", max_length=2000)
+    version: int = Field(description="versi permohonan yang Anda lihat; beda → 409")
+    assignee: int | None = Field(default=None, description="id petugas untuk `assign`")
+
+
+def _summary(application: Application) -> dict[str, Any]:
+    document = application.issued_document if application.issued_document_id else None
+    return {
+        "id": application.pk,
+        "tracking_number": application.tracking_number,
+        "service": application.service_id,
+        "service_name": application.service_version.name,
+        "service_version": application.service_version.number,
+        "status": application.status,
+        "version": application.version,
+        "channel": application.channel,
+        "submitted_at": application.submitted_at,
+        "due_at": application.due_at,
+        "breached": application.breached,
+        "remaining_working_days": application.remaining_working_days,
+        "decided_at": application.decided_at,
+        "document_number": document.number if document else None,
+    }
+
+
+def _detail(user, application: Application) -> dict[str, Any]:
+    kinds = selectors.actor_kinds(user, application)
+    return {
+        **_summary(application),
+        "data": application.data,
+        "files": selectors.current_documents(application),
+        "history": selectors.history(application),
+        "actions": [t.action for t in available_actions(application, kinds)],
+    }
+
+
+def _problem_from(error: Exception) -> Problem:
+    if isinstance(error, services.ApplicationError):
+        status = 422 if error.errors else 409
+        return Problem(status, error.message, errors=error.errors)
+    if isinstance(error, NoteRequired):
+        return Problem(422, error.message, errors={"note": [error.message]})
+    if isinstance(error, StaleVersion | ActionNotAllowed):
+        return Problem(409, error.message, type_=f"urn:mpp:problem:{error.code}")
+    if isinstance(error, WorkflowError):
+        return Problem(409, error.message)
+    raise error
+
+
+def _idempotent(request, scope: str, run):
+    """Run ``run()`` once per (caller, scope, Idempotency-Key); a retry gets the first answer."""
+    key = request.headers.get("Idempotency-Key", "").strip()
+    if not key:
+        return Status(*run())
+    if len(key) > 200:
+        raise Problem(400, _("Idempotency-Key terlalu panjang (paling banyak 200 karakter)."))
+    stored = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key).first()
+    if stored is not None:
+        return Status(stored.status_code, stored.body)
+    try:
+        with transaction.atomic():
+            status, body = run()
+            IdempotencyRecord.objects.create(
+                user=request.user, scope=scope, key=key, status_code=status, body=body
+            )
+    except IntegrityError:  # a concurrent retry with the same key won; answer with its result
+        stored = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
+        return Status(stored.status_code, stored.body)
+    return Status(status, body)
+
+
+def _json(value: dict[str, Any]) -> dict[str, Any]:
+    return {k: v.isoformat() if isinstance(v, datetime.datetime) else v for k, v in value.items()}
+
+
+@router.post(
+    "/applications",
+    auth=bearer,
+    response={201: DraftOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    summary="Membuat draf permohonan",
+    description=(
+        "Membuat draf untuk layanan `service` dengan versi standar yang berlaku. Isian `data` "
+        "diperiksa per isian (422 dengan `errors`). Kirim header `Idempotency-Key` agar "
+        "pengiriman ulang mengembalikan draf yang sama, bukan draf baru."
+    ),
+)
+def create_application(request, payload: ApplicationCreate):
+    service = get_object_or_404(Service.objects.published(), pk=payload.service)
+
+    def run():
+        try:
+            with transaction.atomic():
+                application = services.start_application(applicant=request.user, service=service)
+                if payload.data:
+                    services.update_draft(
+                        application, actor=request.user, data=payload.data, strict=True
+                    )
+        except services.ApplicationError as error:
+            raise _problem_from(error) from None
+        return 201, {
+            "id": application.pk,
+            "tracking_number": application.tracking_number,
+            "status": application.status,
+            "version": application.version,
+        }
+
+    return _idempotent(request, "create", run)
+
+
+@router.patch(
+    "/applications/{application_id}",
+    auth=bearer,
+    response={200: ApplicationDetailOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    summary="Mengubah isian draf atau permohonan yang diminta perbaikan",
+)
+def patch_application(request, application_id: int, payload: ApplicationPatch):
+    application = selectors.application_for_api(request.user, application_id)
+    try:
+        services.update_draft(application, actor=request.user, data=payload.data, strict=True)
+    except services.ApplicationError as error:
+        raise _problem_from(error) from None
+    return _detail(request.user, application)
+
+
+@router.post(
+    "/applications/{application_id}/documents",
+    auth=bearer,
+    response={201: FileOut, 404: ProblemOut, 409: ProblemOut, 413: ProblemOut, 422: ProblemOut},
+    summary="Melampirkan berkas untuk isian berkas",
+    description="Multipart: `field` (nama isian berkas) dan `file`. Jenis berkas diperiksa dari isinya.",
+)
+def attach_document(request, application_id: int, field: Form[str], file: File[UploadedFile]):
+    application = selectors.application_for_api(request.user, application_id)
+    try:
+        document = services.attach_file(application, actor=request.user, field=field, upload=file)
+    except services.ApplicationError as error:
+        raise _problem_from(error) from None
+    return Status(201, document)
+
+
+@router.post(
+    "/applications/{application_id}/submit",
+    auth=bearer,
+    response={200: SubmitOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    summary="Mengajukan permohonan (atau mengirim perbaikan)",
+    description=(
+        "Memeriksa kelengkapan (422 per isian), lalu memulai penghitungan waktu: selesai paling "
+        "lambat akhir hari kerja ke-N setelah tanggal pengajuan (zona waktu daerah). Header "
+        "`Idempotency-Key` membuat pengiriman ulang mengembalikan hasil pertama."
+    ),
+)
+def submit(request, application_id: int):
+    application = selectors.application_for_api(request.user, application_id)
+
+    def run():
+        try:
+            if application.status == "revision_requested":
+                services.resubmit_application(application, actor=request.user)
+            else:
+                services.submit_application(application, actor=request.user)
+        except (services.ApplicationError, WorkflowError) as error:
+            raise _problem_from(error) from None
+        return 200, _json(
+            {
+                "status": application.status,
+                "submitted_at": application.submitted_at,
+                "due_at": application.due_at,
+            }
+        )
+
+    return _idempotent(request, f"submit:{application.pk}", run)
+
+
+@router.get(
+    "/applications",
+    auth=bearer,
+    response=list[ApplicationOut],
+    summary="Daftar permohonan",
+    description=(
+        "Warga melihat permohonannya sendiri; petugas melihat permohonan instansinya. Saring "
+        f"dengan `status` ({STATUS_VALUES}), `service` (id) dan `breached`. 25 per halaman "
+        "(`page`), batas waktu terdekat lebih dulu bagi petugas."
+    ),
+)
+def list_applications(
+    request,
+    status: str | None = None,
+    service: int | None = None,
+    breached: bool | None = None,
+    page: int = 1,
+):
+    if selectors.is_staff_worker(request.user):
+        rows = selectors.inbox(
+            request.user,
+            selectors.InboxFilters(status=status or "", service=service, breached=breached),
+        )
+    else:
+        rows = selectors.applications_of_citizen(request.user)
+        if status:
+            rows = rows.filter(status=status)
+        if service:
+            rows = rows.filter(service_id=service)
+        if breached is not None:
+            now = timezone.now()
+            late = rows.filter(due_at__lt=now).exclude(
+                status__in=("issued", "rejected", "withdrawn")
+            )
+            rows = late if breached else rows.exclude(pk__in=late.values("pk"))
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    return [
+        _summary(row) for row in rows.select_related("issued_document")[start : start + PAGE_SIZE]
+    ]
+
+
+@router.get(
+    "/applications/{application_id}",
+    auth=bearer,
+    response={200: ApplicationDetailOut, 404: ProblemOut},
+    summary="Satu permohonan dengan riwayat, batas waktu, dan tindakan yang boleh Anda lakukan",
+)
+def get_application(request, application_id: int):
+    application = selectors.application_for_api(request.user, application_id)
+    return _detail(request.user, application)
+
+
+@router.post(
+    "/applications/{application_id}/actions",
+    auth=bearer,
+    response={200: ApplicationDetailOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    summary="Melakukan tindakan pada permohonan",
+    description=(
+        "`version` wajib: bila permohonan sudah diubah orang lain, jawabannya 409 dan tidak ada "
+        "yang berubah. Tindakan yang tidak boleh pada status ini atau bagi Anda juga 409 dengan "
+        "alasannya; `request_revision` dan `reject` memerlukan `note`."
+    ),
+)
+def act(request, application_id: int, payload: ActionIn):
+    application = selectors.application_for_api(request.user, application_id)
+    assignee = None
+    if payload.action == "assign":
+        assignee = selectors.colleagues(application).filter(pk=payload.assignee).first()
+        if assignee is None:
+            raise Problem(
+                422,
+                _("Pilih petugas yang akan menangani."),
+                errors={"assignee": [_("Petugas tidak ditemukan di instansi dan MPP ini.")]},
+            )
+    if payload.version != application.version:
+        raise _problem_from(StaleVersion())
+    try:
+        services.perform_action(
+            application,
+            payload.action,
+            actor=request.user,
+            note=payload.note,
+            expected_version=payload.version,
+            assignee=assignee,
+            request=request,
+        )
+    except (services.ApplicationError, WorkflowError) as error:
+        raise _problem_from(error) from None
+    except SigningKeyMissing as error:
+        raise Problem(409, str(error)) from None
+    application = selectors.application_for_api(request.user, application_id)
+    return _detail(request.user, application)
+
+
+@router.get(
+    "/applications/{application_id}/document",
+    auth=bearer,
+    response={200: None, 404: ProblemOut},
+    summary="Mengunduh dokumen terbit (PDF bertanda tangan elektronik)",
+)
+def issued_document(request, application_id: int):
+    application = selectors.application_for_api(request.user, application_id)
+    document = application.issued_document
+    if document is None or not document.file:
+        raise Problem(
+            404, _("Dokumen belum terbit."), _("Permohonan ini belum menghasilkan dokumen.")
+        )
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{application.tracking_number}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -1,0 +1,70 @@
+"""Public verification of issued documents (the same facts as the page the QR code opens)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+
+from mpp.api.problems import Problem
+from mpp.documents import selectors
+
+router = Router(tags=["dokumen"])
+
+
+class VerificationOut(Schema):
+    number: str
+    title: str
+    status: str
+    holder_name: str
+    holder_nik_masked: str | None
+    issuer: str
+    issued_at: datetime.datetime
+    valid_from: datetime.date
+    valid_until: datetime.date | None
+    sha256: str
+    revoked_at: datetime.datetime | None
+    revoked_reason: str | None
+
+
+class ProblemOut(Schema):
+    type: str
+    title: str
+    status: int
+    detail: str | None = None
+
+
+@router.get(
+    "/verify/{code}",
+    auth=None,
+    response={200: VerificationOut, 404: ProblemOut},
+    summary="Memverifikasi dokumen terbit dengan kode pada kode QR-nya",
+    description=(
+        "Publik, tanpa autentikasi. `status` bernilai `valid` (sah) atau `revoked` (dicabut); "
+        "`valid_until` kosong berarti berlaku seumur hidup. NIK pemegang selalu disamarkan. "
+        "Bandingkan `sha256` dengan sidik jari SHA-256 berkas PDF yang Anda terima."
+    ),
+)
+def verify_document(request, code: str):
+    document = selectors.document_by_code(code)
+    if document is None:
+        raise Problem(
+            404,
+            _("Dokumen tidak ditemukan."),
+            _("Kode verifikasi ini tidak terdaftar."),
+        )
+    return {
+        "number": document.number,
+        "title": document.title,
+        "status": document.status,
+        "holder_name": document.holder_name,
+        "holder_nik_masked": document.holder_nik_masked or None,
+        "issuer": document.issuer.name,
+        "issued_at": document.issued_at,
+        "valid_from": document.valid_from,
+        "valid_until": document.valid_until,
+        "sha256": document.sha256,
+        "revoked_at": document.revoked_at,
+        "revoked_reason": document.revoked_reason or None,
+    }

@@ -1,0 +1,116 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mpp.catalog.forms_definition import build_form
+
+
+def step_form(fields: list[dict], *, data=None, initial=None, errors=None):
+    """The Django form for one step (rendering only: validation is in the services)."""
+    definition = []
+    for item in fields:
+        copy = dict(item)
+        copy.pop("visible_if", None)
+        if copy["type"] == "file":
+            copy["required"] = False  # an upload already stored satisfies the field
+        definition.append(copy)
+    form = build_form(definition, data=data, initial=initial or {})
+    if data is not None:
+        form._errors = forms.utils.ErrorDict(
+            {name: form.error_class(messages) for name, messages in (errors or {}).items()}
+        )
+        form.cleaned_data = {}
+    return form
+
+
+class NoteForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Catatan atau alasan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            "Wajib diisi untuk meminta perbaikan dan untuk menolak. Terlihat oleh pemohon."
+        ),
+    )
+
+
+class WithdrawForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class InternalNoteForm(forms.Form):
+    text = forms.CharField(
+        label=_("Catatan internal"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Hanya terlihat oleh petugas."),
+    )
+
+
+class AssignForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    assignee = forms.TypedChoiceField(label=_("Serahkan kepada"), coerce=int, choices=())
+
+    def __init__(self, *args, colleagues=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].choices = [(user.pk, user.name) for user in colleagues]
+
+
+class WalkInForm(forms.Form):
+    service = forms.TypedChoiceField(label=_("Layanan"), coerce=int, choices=())
+    nik = forms.CharField(
+        label=_("NIK pemohon"),
+        max_length=16,
+        min_length=16,
+        help_text=_("16 digit sesuai KTP-el atau Kartu Keluarga."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    name = forms.CharField(
+        label=_("Nama lengkap"),
+        max_length=150,
+        required=False,
+        help_text=_("Wajib bila warga belum terdaftar; tulis sesuai KTP-el."),
+    )
+    phone = forms.CharField(label=_("Nomor telepon"), max_length=20, required=False)
+
+    def __init__(self, *args, services=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].choices = [("", _("Pilih layanan"))] + [
+            (service.pk, service.name) for service in services
+        ]
+
+
+class InboxFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), required=False)
+    service = forms.TypedChoiceField(
+        label=_("Layanan"), required=False, coerce=int, empty_value=None
+    )
+    due = forms.ChoiceField(
+        label=_("Batas waktu"),
+        required=False,
+        choices=[
+            ("", _("Semua")),
+            ("today", _("Jatuh tempo hari ini")),
+            ("tomorrow", _("Jatuh tempo besok")),
+            ("overdue", _("Melewati batas waktu")),
+        ],
+    )
+    channel = forms.ChoiceField(
+        label=_("Saluran"),
+        required=False,
+        choices=[("", _("Semua")), ("online", _("Daring")), ("counter", _("Di loket"))],
+    )
+    mine = forms.BooleanField(label=_("Hanya yang saya tangani"), required=False)
+
+    def __init__(self, *args, services=(), statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Belum selesai")), *statuses]
+        self.fields["service"].choices = [("", _("Semua"))] + [
+            (service.pk, service.name) for service in services
+        ]

@@ -1,0 +1,41 @@
+from __future__ import annotations
+
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from mpp.cases.tasks import sweep_deadlines
+
+
+class Command(BaseCommand):
+    help = (
+        "Flag applications past their deadline and approve/issue fiktif-positif ones "
+        "(idempotent; schedule it every few minutes)."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--now", help="Run as of this aware ISO 8601 moment, e.g. 2026-12-07T00:00:00+07:00"
+        )
+        parser.add_argument(
+            "--enqueue", action="store_true", help="Enqueue the task instead of running it here."
+        )
+
+    def handle(self, *args, now=None, enqueue=False, **options):
+        if now:
+            try:
+                moment = datetime.datetime.fromisoformat(now)
+            except ValueError:
+                raise CommandError("--now must be an ISO 8601 moment") from None
+            if moment.tzinfo is None:
+                raise CommandError("--now needs a time zone offset, e.g. +07:00")
+        if enqueue:
+            result = sweep_deadlines.enqueue(now)
+            self.stdout.write(f"enqueued {result.id}")
+            return
+        summary = sweep_deadlines.call(now)
+        self.stdout.write(
+            "breached={breached} auto_approved={auto_approved} issued={issued} failed={failed}".format(
+                **summary
+            )
+        )

@@ -1,0 +1,236 @@
+"""Applications (permohonan) for a service, their uploaded files and internal notes.
+
+An application points at the exact published ``ServiceVersion`` it was filed under (PROTECT), so the
+standard that applied — form, time limit, fiktif positif — can always be shown and re-checked. The
+agency and MPP are copied from the service so back-office lists filter and sort on one table.
+"""
+
+from __future__ import annotations
+
+import secrets
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mpp.cases.workflow import APPLICATION, FINAL, OPEN, WITHOUT_APPROVAL
+from mpp.workflows.models import WorkflowModel
+
+if TYPE_CHECKING:
+    from mpp.accounts.policy import Scope
+    from mpp.workflows.definitions import Workflow
+
+
+class Status(models.TextChoices):
+    DRAFT = "draft", _("Draf")
+    SUBMITTED = "submitted", _("Diajukan")
+    IN_REVIEW = "in_review", _("Sedang diperiksa")
+    REVISION_REQUESTED = "revision_requested", _("Perlu diperbaiki")
+    APPROVED = "approved", _("Disetujui")
+    ISSUED = "issued", _("Dokumen terbit")
+    REJECTED = "rejected", _("Ditolak")
+    WITHDRAWN = "withdrawn", _("Dibatalkan")
+
+
+class ApplicationChannel(models.TextChoices):
+    ONLINE = "online", _("Daring")
+    COUNTER = "counter", _("Di loket")
+
+
+class TrackingSequence(models.Model):
+    """The last tracking number used per kab/kota and local day (row-locked when taken)."""
+
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    day = models.DateField()
+    last_value = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["region", "day"], name="unique_tracking_sequence")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.region_id} {self.day}: {self.last_value}"
+
+
+class Application(WorkflowModel):
+    """One citizen's application for one service, online or filed at the counter."""
+
+    workflow = APPLICATION
+
+    tracking_number = models.CharField(_("nomor pelacakan"), max_length=20, unique=True)
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, related_name="applications"
+    )
+    service_version = models.ForeignKey(
+        "catalog.ServiceVersion", on_delete=models.PROTECT, related_name="applications"
+    )
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    mpp = models.ForeignKey("catalog.MPP", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(
+        _("saluran"), max_length=10, choices=ApplicationChannel.choices, default="online"
+    )
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diajukan oleh petugas"),
+    )
+    data = models.JSONField(_("isian"), default=dict, blank=True)
+    created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now)
+    updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
+    submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
+    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True, db_index=True)
+    remaining_working_days = models.PositiveIntegerField(
+        _("sisa hari kerja saat dihentikan"), null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("diputus pada"), null=True, blank=True)
+    breached_at = models.DateTimeField(_("melewati batas waktu sejak"), null=True, blank=True)
+    auto_approved = models.BooleanField(_("disetujui otomatis"), default=False)
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("petugas"),
+    )
+    issued_document = models.OneToOneField(
+        "documents.IssuedDocument",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("permohonan")
+        verbose_name_plural = _("permohonan")
+        indexes = [
+            models.Index(fields=["agency", "mpp", "status", "due_at"], name="application_inbox"),
+            # The work queue: open applications of a unit by deadline (a small share of all rows).
+            models.Index(
+                fields=["agency", "mpp", "due_at"],
+                condition=models.Q(status__in=OPEN),
+                name="application_open_due",
+            ),
+            models.Index(fields=["applicant", "-created_at"], name="application_citizen"),
+        ]
+
+    def __str__(self) -> str:
+        return self.tracking_number
+
+    def get_workflow(self) -> Workflow:
+        return WITHOUT_APPROVAL if self.service_version.skip_approval else APPLICATION
+
+    def policy_scope(self) -> Scope:
+        from mpp.accounts.policy import Scope
+
+        return Scope(
+            region_codes=frozenset({self.mpp.region_id}),
+            mpp_ids=frozenset({self.mpp_id}),
+            agency_id=self.agency_id,
+        )
+
+    @property
+    def is_final(self) -> bool:
+        return self.status in FINAL
+
+    def is_breached(self, at=None) -> bool:
+        """Past its deadline and not finished (flagged wherever it is listed)."""
+        at = at or timezone.now()
+        return self.due_at is not None and not self.is_final and at > self.due_at
+
+    @property
+    def status_label(self) -> str:
+        return Status(self.status).label
+
+    @property
+    def breached(self) -> bool:
+        return self.is_breached()
+
+    @property
+    def status_tone(self) -> str:
+        """The design system's tag modifier for the status."""
+        return {
+            "approved": "success",
+            "issued": "success",
+            "revision_requested": "warning",
+            "rejected": "danger",
+        }.get(self.status, "")
+
+
+def upload_path(instance: ApplicationDocument, filename: str) -> str:
+    """A random path: never the applicant's name or NIK, never guessable from the application."""
+    extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
+        instance.content_type, "bin"
+    )
+    return f"applications/{timezone.now():%Y/%m}/{secrets.token_urlsafe(24)}.{extension}"
+
+
+class ApplicationDocument(models.Model):
+    """A file uploaded for one file field of an application; replacing keeps the old row."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="documents")
+    field = models.CharField(_("isian"), max_length=50)
+    file = models.FileField(upload_to=upload_path, max_length=200)
+    original_name = models.CharField(_("nama berkas"), max_length=120, blank=True)
+    content_type = models.CharField(max_length=50)
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(default=timezone.now)
+    replaced_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["uploaded_at", "id"]
+        indexes = [models.Index(fields=["application", "field"], name="application_document")]
+
+    def __str__(self) -> str:
+        return f"{self.application_id}:{self.field}"
+
+
+class InternalNote(models.Model):
+    """A note officers leave on an application; never shown to the citizen."""
+
+    application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField(_("catatan"), max_length=2000)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.application_id} {self.created_at:%Y-%m-%d}"
+
+
+class IdempotencyRecord(models.Model):
+    """The first answer to an API request sent with an ``Idempotency-Key`` header."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=200)
+    scope = models.CharField(max_length=100)
+    status_code = models.PositiveSmallIntegerField()
+    body = models.JSONField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "scope", "key"], name="unique_idempotency_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scope} {self.key}"

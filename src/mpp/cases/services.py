@@ -1,0 +1,681 @@
+"""Every write on applications: one function per use case, each transactional.
+
+Status changes go through :func:`mpp.workflows.services.apply_action` only; deadlines come from
+:mod:`mpp.regions.calendar` only. Permissions are decided in :mod:`mpp.accounts.policy` (through
+:func:`mpp.cases.selectors.actor_kinds`).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import math
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mpp.accounts.models import User
+from mpp.accounts.nik import validate_nik
+from mpp.accounts.policy import Perm, can
+from mpp.audit.models import AuditAction
+from mpp.audit.services import record_event
+from mpp.cases.models import (
+    Application,
+    ApplicationChannel,
+    ApplicationDocument,
+    InternalNote,
+    TrackingSequence,
+)
+from mpp.cases.selectors import actor_kinds, current_documents
+from mpp.cases.workflow import CITIZEN, OFFICER, UNDECIDED
+from mpp.catalog.forms_definition import (
+    fields_of,
+    file_problems,
+    sniff_content_type,
+    validate_submission,
+)
+from mpp.catalog.models import Service, TimeLimitUnit
+from mpp.documents.services import issue_document
+from mpp.notifications.services import notify
+from mpp.regions import calendar
+from mpp.workflows.definitions import SYSTEM
+from mpp.workflows.errors import ActionNotAllowed, StaleVersion
+from mpp.workflows.services import apply_action
+
+logger = logging.getLogger(__name__)
+
+
+class ApplicationError(Exception):
+    """A request that cannot be honoured; ``errors`` maps fields to Indonesian messages."""
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+# --- Tracking numbers ---------------------------------------------------------------------
+
+
+def next_tracking_number(region, moment: datetime.datetime) -> str:
+    """``2171-250612-0042``: kab/kota code, local date (YYMMDD), the region's sequence of the day.
+
+    The sequence row is locked while the number is taken, so concurrent callers get distinct
+    numbers; must run inside a transaction.
+    """
+    day = moment.astimezone(ZoneInfo(region.timezone)).date()
+    try:
+        with transaction.atomic():
+            sequence, _created = TrackingSequence.objects.select_for_update().get_or_create(
+                region=region, day=day
+            )
+    except IntegrityError:  # another request created the day's row first: lock that one
+        sequence = TrackingSequence.objects.select_for_update().get(region=region, day=day)
+    TrackingSequence.objects.filter(pk=sequence.pk).update(last_value=F("last_value") + 1)
+    sequence.refresh_from_db(fields=["last_value"])
+    return f"{region.code}-{day:%y%m%d}-{sequence.last_value:04d}"
+
+
+# --- Deadlines ----------------------------------------------------------------------------
+
+
+def working_days_limit(version) -> int:
+    """The service standard's limit in working days. Limits in hours (adminduk "about 1 hour")
+    are counted as whole working days of 8 hours: the calendar has no office hours yet."""
+    if version.time_limit_unit == TimeLimitUnit.HOURS:
+        return max(1, math.ceil(version.time_limit / 8))
+    return version.time_limit
+
+
+# --- Starting and editing ---------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_application(
+    *,
+    applicant: User,
+    service: Service,
+    channel: str = ApplicationChannel.ONLINE,
+    filed_by: User | None = None,
+    data: Mapping[str, Any] | None = None,
+) -> Application:
+    """A new draft for ``service`` under its current published version."""
+    if not service.accepts_applications:
+        raise ApplicationError(_("Layanan ini tidak menerima permohonan saat ini."))
+    version = service.current_version
+    if channel == ApplicationChannel.ONLINE and not version.accepts_online:
+        raise ApplicationError(
+            _("Layanan ini hanya dapat diajukan langsung di loket MPP, tidak secara daring.")
+        )
+    now = timezone.now()
+    application = Application(
+        tracking_number=next_tracking_number(service.mpp.region, now),
+        service=service,
+        service_version=version,
+        applicant=applicant,
+        mpp=service.mpp,
+        agency=service.agency,
+        channel=channel,
+        filed_by=filed_by,
+        created_at=now,
+    )
+    application.save()
+    if data:
+        update_draft(application, actor=filed_by or applicant, data=data)
+    return application
+
+
+def _editable(application: Application, actor: User) -> None:
+    if application.status not in ("draft", "revision_requested"):
+        raise ApplicationError(
+            _("Permohonan hanya dapat diubah selama masih draf atau saat diminta perbaikan.")
+        )
+    _check_filer(application, actor)
+
+
+def _check_filer(application: Application, actor: User) -> None:
+    """The applicant fills in and submits; an officer only for applications filed at the counter."""
+    kinds = actor_kinds(actor, application)
+    if CITIZEN in kinds:
+        return
+    if OFFICER in kinds and application.channel == ApplicationChannel.COUNTER:
+        return
+    raise ApplicationError(_("Anda tidak berwenang mengubah permohonan ini."))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, list | tuple):
+        return [str(item) for item in value]
+    return "" if value is None else str(value)
+
+
+@transaction.atomic
+def update_draft(
+    application: Application,
+    *,
+    actor: User,
+    data: Mapping[str, Any],
+    fields: list[str] | None = None,
+    strict: bool = False,
+) -> dict[str, list[str]]:
+    """Keep what was typed for ``fields`` (default: every non-file field in ``data``).
+
+    Everything typed is stored, valid or not, so nothing is lost on the web; the per-field problems
+    are returned (and checked again on submission). With ``strict`` (the API) any problem raises
+    ``ApplicationError`` and nothing is stored. File fields are set by :func:`attach_file` only.
+    """
+    _editable(application, actor)
+    definition = fields_of(application.service_version.form_definition)
+    known = {item["name"]: item for item in definition if item["type"] != "file"}
+    names = [name for name in (fields if fields is not None else data.keys()) if name in known]
+    merged = dict(application.data)
+    for name in names:
+        merged[name] = _plain(data.get(name))
+    subset = [item for item in definition if item["name"] in names]
+    result = validate_submission(subset, merged)
+    if strict:
+        unknown = sorted(set(data) - set(known))
+        errors = dict(result.errors)
+        for name in unknown:
+            errors[name] = [
+                _(
+                    "Isian ini tidak ada pada formulir layanan ini (berkas dikirim lewat endpoint dokumen)."
+                )
+            ]
+        if errors:
+            raise ApplicationError(_("Data yang dikirim tidak sah."), errors)
+    Application.objects.filter(pk=application.pk).update(data=merged, updated_at=timezone.now())
+    application.data = merged
+    return result.errors
+
+
+def _safe_name(name: str) -> str:
+    """The uploaded file's name for display, without digits runs that could be a NIK."""
+    base = re.sub(r"\d{6,}", "…", name or "")
+    base = re.sub(r"[^\w.\- ()…]", "_", base)
+    return base[-100:]
+
+
+@transaction.atomic
+def attach_file(
+    application: Application, *, actor: User, field: str, upload
+) -> ApplicationDocument:
+    """Store ``upload`` for the file field ``field`` (checked by content), replacing any earlier one."""
+    _editable(application, actor)
+    item = next(
+        (
+            item
+            for item in fields_of(application.service_version.form_definition)
+            if item["name"] == field and item["type"] == "file"
+        ),
+        None,
+    )
+    if item is None:
+        raise ApplicationError(
+            _("Isian berkas tidak dikenal."), {"field": [_("Isian berkas tidak dikenal.")]}
+        )
+    problems = file_problems(item, upload)
+    if problems:
+        raise ApplicationError(problems[0], {field: problems})
+    upload.seek(0)
+    content = upload.read()
+    digest = hashlib.sha256(content).hexdigest()
+    upload.seek(0)
+    now = timezone.now()
+    application.documents.filter(field=field, replaced_at__isnull=True).update(replaced_at=now)
+    document = ApplicationDocument(
+        application=application,
+        field=field,
+        original_name=_safe_name(getattr(upload, "name", "")),
+        content_type=sniff_content_type(content[:16]) or "application/octet-stream",
+        size=len(content),
+        sha256=digest,
+        uploaded_by=actor,
+        uploaded_at=now,
+    )
+    document.file.save("upload", upload, save=False)
+    document.save()
+    data = {**application.data, field: str(document.pk)}
+    Application.objects.filter(pk=application.pk).update(data=data, updated_at=now)
+    application.data = data
+    return document
+
+
+def check_complete(application: Application) -> dict[str, Any]:
+    """The cleaned data of a complete application, or ApplicationError with per-field problems."""
+    definition = application.service_version.form_definition
+    documents = {str(doc.pk): doc for doc in current_documents(application)}
+    data = dict(application.data)
+    for item in fields_of(definition):
+        if item["type"] == "file" and data.get(item["name"]) not in documents:
+            data.pop(item["name"], None)  # a forged or stale reference counts as missing
+    result = validate_submission(definition, data)
+    if not result.is_valid:
+        raise ApplicationError(
+            _("Permohonan belum lengkap. Periksa isian yang disebutkan."), result.errors
+        )
+    return result.cleaned
+
+
+# --- Workflow actions ------------------------------------------------------------------------
+
+
+def _context(application: Application, **extra) -> dict[str, Any]:
+    return {
+        "tracking_number": application.tracking_number,
+        "service_name": application.service_version.name,
+        "timezone": application.mpp.region.timezone,
+        **extra,
+    }
+
+
+def _notify(application: Application, kind: str, **extra) -> None:
+    applicant = application.applicant
+    if applicant.is_light_record and not applicant.email and not applicant.phone:
+        return  # a walk-in citizen without an account or contact gets the news at the counter
+    notify(
+        applicant,
+        f"application.{kind}",
+        _context(application, **extra),
+        link=f"/permohonan/{application.pk}/",
+    )
+
+
+def _kinds(application: Application, actor: User | None) -> set[str]:
+    if actor is None:
+        return {SYSTEM}
+    return actor_kinds(actor, application)
+
+
+@transaction.atomic
+def submit_application(
+    application: Application, *, actor: User, expected_version: int | None = None
+):
+    """Submit a complete draft: the clock starts (due at the end of the N-th working day after
+    the local submission date)."""
+    _check_filer(application, actor)
+    cleaned = check_complete(application)
+    now = timezone.now()
+    region = application.mpp.region
+    due = calendar.due_at(region, now, working_days_limit(application.service_version))
+    record = apply_action(
+        application,
+        "submit",
+        actor_user=actor,
+        actor_kinds=_kinds(application, actor),
+        expected_version=expected_version,
+        changes={"data": cleaned, "submitted_at": now, "due_at": due},
+    )
+    _notify(application, "submitted", due_at=due)
+    return record
+
+
+@transaction.atomic
+def resubmit_application(
+    application: Application, *, actor: User, expected_version: int | None = None
+):
+    """Send the fixed application back: the clock restarts with the working days that were left."""
+    _check_filer(application, actor)
+    cleaned = check_complete(application)
+    now = timezone.now()
+    due = calendar.resume_due_at(
+        application.mpp.region, now, application.remaining_working_days or 0
+    )
+    return apply_action(
+        application,
+        "resubmit",
+        actor_user=actor,
+        actor_kinds=_kinds(application, actor),
+        expected_version=expected_version,
+        changes={"data": cleaned, "due_at": due, "remaining_working_days": None},
+    )
+
+
+@transaction.atomic
+def request_revision(
+    application: Application, *, actor: User, note: str, expected_version: int | None = None
+):
+    """Ask the citizen to fix something: the clock stops, keeping the working days left."""
+    now = timezone.now()
+    remaining = (
+        calendar.remaining_working_days(application.mpp.region, application.due_at, now)
+        if application.due_at
+        else 0
+    )
+    record = apply_action(
+        application,
+        "request_revision",
+        actor_user=actor,
+        actor_kinds=_kinds(application, actor),
+        note=note,
+        expected_version=expected_version,
+        changes={"due_at": None, "remaining_working_days": remaining, "breached_at": None},
+    )
+    _notify(application, "revision_requested", reason=record.note)
+    return record
+
+
+@transaction.atomic
+def claim_application(
+    application: Application,
+    *,
+    actor: User,
+    assignee: User | None = None,
+    expected_version: int | None = None,
+):
+    """Take the application (``assignee`` None) or hand it to a colleague of the same unit."""
+    action = "claim"
+    if assignee is not None and assignee != actor:
+        action = "assign"
+        if not can(assignee, Perm.WORK, application):
+            raise ApplicationError(
+                _("Petugas yang dipilih tidak bertugas di instansi dan MPP ini."),
+                {"assignee": [_("Petugas yang dipilih tidak bertugas di instansi dan MPP ini.")]},
+            )
+    return apply_action(
+        application,
+        action,
+        actor_user=actor,
+        actor_kinds=_kinds(application, actor),
+        expected_version=expected_version,
+        changes={"assigned_to": assignee or actor},
+        data={"assignee": (assignee or actor).pk},
+    )
+
+
+@transaction.atomic
+def approve_application(
+    application: Application, *, actor: User, note: str = "", expected_version: int | None = None
+):
+    record = apply_action(
+        application,
+        "approve",
+        actor_user=actor,
+        actor_kinds=_kinds(application, actor),
+        note=note,
+        expected_version=expected_version,
+        changes={"decided_at": timezone.now()},
+    )
+    _notify(application, "approved")
+    return record
+
+
+@transaction.atomic
+def reject_application(
+    application: Application, *, actor: User, note: str, expected_version: int | None = None
+):
+    record = apply_action(
+        application,
+        "reject",
+        actor_user=actor,
+        actor_kinds=_kinds(application, actor),
+        note=note,
+        expected_version=expected_version,
+        changes={"decided_at": timezone.now(), "breached_at": None},
+    )
+    _notify(application, "rejected", reason=record.note)
+    return record
+
+
+@transaction.atomic
+def withdraw_application(
+    application: Application, *, actor: User, note: str = "", expected_version: int | None = None
+):
+    record = apply_action(
+        application,
+        "withdraw",
+        actor_user=actor,
+        actor_kinds=_kinds(application, actor),
+        note=note,
+        expected_version=expected_version,
+        changes={"decided_at": timezone.now(), "due_at": None},
+    )
+    _notify(application, "withdrawn")
+    return record
+
+
+def _document_context(application: Application) -> dict[str, Any]:
+    details = [(_("Nomor permohonan"), application.tracking_number)]
+    for item in fields_of(application.service_version.form_definition):
+        value = application.data.get(item["name"])
+        if item["type"] in ("text", "choice", "region") and value:
+            if item["type"] == "choice":
+                labels = {c["value"]: c["label"] for c in item.get("choices", [])}
+                value = labels.get(value, value)
+            details.append((item["label"], str(value)))
+    return {"details": details[:8]}
+
+
+def issue_application(
+    application: Application,
+    *,
+    actor: User | None,
+    expected_version: int | None = None,
+    request=None,
+):
+    """Issue the signed document, then mark the application issued.
+
+    The document is issued first (outside any transaction: rendering and signing are slow) with the
+    source key ``application:<id>``, so a crash or a retry never issues a second one; the status
+    change then refers to it.
+    """
+    kinds = _kinds(application, actor)
+    transition = application.get_workflow().transition("issue", application.status)
+    if transition is None or not transition.actors & kinds:
+        raise ActionNotAllowed(_("Tindakan ini tidak dapat dilakukan pada status saat ini."))
+    if expected_version is not None and expected_version != application.version:
+        raise StaleVersion()
+    version = application.service_version
+    document = issue_document(
+        source_key=f"application:{application.pk}",
+        source_obj=application,
+        title=version.product or version.name,
+        holder_name=application.applicant.name,
+        holder_nik=application.applicant.nik or "",
+        issuer=application.agency,
+        context=_document_context(application),
+        actor=actor,
+        request=request,
+    )
+    with transaction.atomic():
+        record = apply_action(
+            application,
+            "issue",
+            actor_user=actor,
+            actor_kinds=kinds,
+            expected_version=expected_version,
+            changes={
+                "issued_document": document,
+                "decided_at": application.decided_at or timezone.now(),
+                "breached_at": None,
+            },
+        )
+        _notify(application, "issued", document_number=document.number)
+    return record
+
+
+# --- Internal notes ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_note(application: Application, *, actor: User, text: str) -> InternalNote:
+    if OFFICER not in actor_kinds(actor, application):
+        raise ApplicationError(_("Anda tidak berwenang menulis catatan pada permohonan ini."))
+    text = (text or "").strip()
+    if not text:
+        raise ApplicationError(_("Catatan wajib diisi."), {"text": [_("Catatan wajib diisi.")]})
+    if len(text) > 2000:
+        raise ApplicationError(
+            _("Catatan paling banyak 2.000 karakter."),
+            {"text": [_("Catatan paling banyak 2.000 karakter.")]},
+        )
+    return InternalNote.objects.create(application=application, author=actor, text=text)
+
+
+# --- One entry point for the actions form and the API -------------------------------------
+
+
+def perform_action(
+    application: Application,
+    action: str,
+    *,
+    actor: User,
+    note: str = "",
+    expected_version: int | None = None,
+    assignee: User | None = None,
+    request=None,
+):
+    """Take ``action`` (an API/status value) on ``application`` for ``actor``."""
+    common = {"actor": actor, "expected_version": expected_version}
+    if action == "submit":
+        return submit_application(application, **common)
+    if action == "resubmit":
+        return resubmit_application(application, **common)
+    if action in ("claim", "assign"):
+        return claim_application(application, assignee=assignee, **common)
+    if action == "request_revision":
+        return request_revision(application, note=note, **common)
+    if action == "approve":
+        return approve_application(application, note=note, **common)
+    if action == "reject":
+        return reject_application(application, note=note, **common)
+    if action == "withdraw":
+        return withdraw_application(application, note=note, **common)
+    if action == "issue":
+        return issue_application(application, request=request, **common)
+    raise ActionNotAllowed(_("Tindakan ini tidak dikenal."))
+
+
+# --- Counter (assisted) channel -------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class WalkIn:
+    nik: str
+    birth_date: datetime.date
+    name: str
+    phone: str = ""
+
+
+def citizen_for_walk_in(walk_in: WalkIn) -> User:
+    """The citizen with this NIK, or a new light record (no password, cannot log in yet)."""
+    try:
+        validate_nik(walk_in.nik, walk_in.birth_date)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], {"nik": list(error.messages)}) from None
+    user = User.objects.filter(nik=walk_in.nik).first()
+    if user is not None:
+        if user.birth_date and user.birth_date != walk_in.birth_date:
+            message = _(
+                "Tanggal lahir tidak sesuai dengan data warga yang terdaftar untuk NIK ini."
+            )
+            raise ApplicationError(message, {"birth_date": [message]})
+        return user
+    name = (walk_in.name or "").strip()
+    if not name:
+        raise ApplicationError(_("Nama lengkap wajib diisi."), {"name": [_("Wajib diisi.")]})
+    user = User(
+        username="warga-" + hashlib.sha256(walk_in.nik.encode()).hexdigest()[:12],
+        nik=walk_in.nik,
+        name=name[:150],
+        birth_date=walk_in.birth_date,
+        phone=(walk_in.phone or "").strip()[:20],
+        is_light_record=True,
+    )
+    user.set_unusable_password()
+    user.save()
+    return user
+
+
+@transaction.atomic
+def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request=None):
+    """An officer starts an application for a walk-in citizen (channel "counter")."""
+    if not service.accepts_applications or not can(officer, Perm.WORK, service):
+        raise ApplicationError(_("Anda tidak dapat mengajukan permohonan untuk layanan ini."))
+    applicant = citizen_for_walk_in(walk_in)
+    application = start_application(
+        applicant=applicant,
+        service=service,
+        channel=ApplicationChannel.COUNTER,
+        filed_by=officer,
+    )
+    record_event(
+        AuditAction.APPLICATION_FILED_AT_COUNTER,
+        actor=officer,
+        target=application,
+        summary=application.tracking_number,
+        request=request,
+    )
+    return application
+
+
+# --- Deadlines sweep ------------------------------------------------------------------------
+
+
+@dataclass
+class SweepResult:
+    breached: int = 0
+    auto_approved: int = 0
+    issued: int = 0
+    failed: int = 0
+
+
+AUTO_APPROVAL_REASON = (
+    "Disetujui otomatis (fiktif positif): keputusan belum diberikan sampai batas waktu "
+    "penyelesaian sesuai standar pelayanan."
+)
+
+
+def sweep_deadlines(now: datetime.datetime | None = None) -> SweepResult:
+    """Flag breached applications; approve and issue undecided fiktif-positif ones past due.
+
+    Idempotent: a second run at the same moment finds nothing left to do.
+    """
+    now = now or timezone.now()
+    result = SweepResult()
+    result.breached = (
+        Application.objects.filter(due_at__lt=now, breached_at__isnull=True)
+        .exclude(status__in=("draft", "revision_requested", "issued", "rejected", "withdrawn"))
+        .exclude(service_version__auto_approve=True, status__in=UNDECIDED)
+        .update(breached_at=now)
+    )
+    due = Application.objects.filter(
+        service_version__auto_approve=True, due_at__lt=now, status__in=UNDECIDED
+    ).select_related("service_version", "mpp__region", "applicant", "agency")
+    for application in due:
+        try:
+            with transaction.atomic():
+                apply_action(
+                    application,
+                    "auto_approve",
+                    actor_user=None,
+                    actor_kinds={SYSTEM},
+                    note=AUTO_APPROVAL_REASON,
+                    changes={"decided_at": now, "auto_approved": True},
+                )
+                _notify(application, "approved")
+            result.auto_approved += 1
+        except ActionNotAllowed:
+            continue
+    pending_issue = Application.objects.filter(
+        auto_approved=True, status="approved"
+    ).select_related("service_version", "mpp__region", "applicant", "agency")
+    for application in pending_issue:
+        try:
+            issue_application(application, actor=None)
+            result.issued += 1
+        except (
+            Exception
+        ):  # one failure (a missing key, say) must not stop the sweep; retried next run
+            logger.exception("automatic issue failed for application %s", application.pk)
+            result.failed += 1
+    return result

@@ -1,0 +1,163 @@
+"""The applications API: drafts, files, idempotent submission, scoped reads, actions with 409."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from mpp.accounts.services import issue_token
+from mpp.cases.models import Application
+from mpp.cases.tests.factories import PDF_BYTES, VALID_DATA, CitizenFactory, officer_for
+
+pytestmark = pytest.mark.django_db
+BASE = "/api/v1/applications"
+
+
+def bearer(user) -> dict[str, str]:
+    _token, raw = issue_token(user)
+    return {"Authorization": f"Bearer {raw}"}
+
+
+@pytest.fixture
+def as_citizen(citizen):
+    return bearer(citizen)
+
+
+def create(client, headers, service, **extra):
+    return client.post(
+        BASE,
+        {"service": service.pk, "data": VALID_DATA},
+        content_type="application/json",
+        headers={**headers, **extra},
+    )
+
+
+def attach(client, headers, application_id, content=PDF_BYTES, field="dokumen"):
+    return client.post(
+        f"{BASE}/{application_id}/documents",
+        {"field": field, "file": SimpleUploadedFile("scan.pdf", content)},
+        headers=headers,
+    )
+
+
+def test_citizen_creates_attaches_and_submits(client, service, as_citizen):
+    response = create(client, as_citizen, service)
+    assert response.status_code == 201
+    body = response.json()
+    assert body["status"] == "draft" and body["version"] == 0
+    assert body["tracking_number"].startswith("2171-")
+    assert attach(client, as_citizen, body["id"]).status_code == 201
+    response = client.post(f"{BASE}/{body['id']}/submit", headers=as_citizen)
+    assert response.status_code == 200, response.json()
+    submitted = response.json()
+    assert submitted["status"] == "submitted" and submitted["due_at"]
+    detail = client.get(f"{BASE}/{body['id']}", headers=as_citizen).json()
+    assert detail["history"][0]["action"] == "submit"
+    assert detail["actions"] == ["withdraw"] and detail["breached"] is False
+
+
+def test_invalid_fields_are_answered_per_field_and_nothing_is_created(client, service, as_citizen):
+    response = client.post(
+        BASE,
+        {"service": service.pk, "data": {"nik": "123", "jenis": "lain", "asal": "x"}},
+        content_type="application/json",
+        headers=as_citizen,
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"nik", "jenis", "asal"}
+    assert not Application.objects.exists()
+
+
+def test_incomplete_submission_and_bad_file_are_refused(client, service, as_citizen):
+    draft = create(client, as_citizen, service).json()
+    response = client.post(f"{BASE}/{draft['id']}/submit", headers=as_citizen)
+    assert response.status_code == 422
+    assert [e["field"] for e in response.json()["errors"]] == ["dokumen"]
+    response = attach(client, as_citizen, draft["id"], content=b"MZ\x90\x00renamed.exe")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "dokumen"
+
+
+def test_idempotency_key_returns_the_first_result(client, service, as_citizen):
+    first = create(client, as_citizen, service, **{"Idempotency-Key": "abc-1"})
+    again = create(client, as_citizen, service, **{"Idempotency-Key": "abc-1"})
+    assert first.status_code == again.status_code == 201
+    assert first.json() == again.json()
+    assert Application.objects.count() == 1
+    draft_id = first.json()["id"]
+    attach(client, as_citizen, draft_id)
+    key = {"Idempotency-Key": "submit-1"}
+    one = client.post(f"{BASE}/{draft_id}/submit", headers={**as_citizen, **key})
+    two = client.post(f"{BASE}/{draft_id}/submit", headers={**as_citizen, **key})
+    assert one.status_code == two.status_code == 200 and one.json() == two.json()
+    three = client.post(f"{BASE}/{draft_id}/submit", headers=as_citizen)
+    assert three.status_code == 409  # without the key, a second submit is refused
+
+
+def test_other_citizen_gets_404_and_lists_are_scoped(client, service, as_citizen):
+    draft = create(client, as_citizen, service).json()
+    stranger = bearer(CitizenFactory())
+    assert client.get(f"{BASE}/{draft['id']}", headers=stranger).status_code == 404
+    assert client.get(BASE, headers=stranger).json() == []
+    assert [row["id"] for row in client.get(BASE, headers=as_citizen).json()] == [draft["id"]]
+    response = client.patch(
+        f"{BASE}/{draft['id']}",
+        {"data": {"nama_lengkap": "X"}},
+        content_type="application/json",
+        headers=stranger,
+    )
+    assert response.status_code == 404
+
+
+def test_officer_actions_with_stale_version_get_409(client, service, as_citizen):
+    draft = create(client, as_citizen, service).json()
+    attach(client, as_citizen, draft["id"])
+    client.post(f"{BASE}/{draft['id']}/submit", headers=as_citizen)
+    officer = bearer(officer_for(service))
+    listed = client.get(BASE, headers=officer).json()
+    assert [row["id"] for row in listed] == [draft["id"]]
+    detail = client.get(f"{BASE}/{draft['id']}", headers=officer).json()
+    assert set(detail["actions"]) >= {"claim", "reject"}
+    url = f"{BASE}/{draft['id']}/actions"
+    ok = client.post(
+        url, {"action": "claim", "version": 1}, content_type="application/json", headers=officer
+    )
+    assert ok.status_code == 200 and ok.json()["status"] == "in_review"
+    stale = client.post(
+        url, {"action": "approve", "version": 1}, content_type="application/json", headers=officer
+    )
+    assert stale.status_code == 409 and stale.json()["type"] == "urn:mpp:problem:stale_version"
+    no_note = client.post(
+        url, {"action": "reject", "version": 2}, content_type="application/json", headers=officer
+    )
+    assert no_note.status_code == 422
+    by_citizen = client.post(
+        url,
+        {"action": "approve", "version": 2},
+        content_type="application/json",
+        headers=as_citizen,
+    )
+    assert by_citizen.status_code == 409
+    assert Application.objects.get().status == "in_review"
+    assert client.get(f"{BASE}/{draft['id']}/document", headers=as_citizen).status_code == 404
+
+
+def test_issued_pdf_is_downloadable(client, service, as_citizen, signing):
+    draft = create(client, as_citizen, service).json()
+    attach(client, as_citizen, draft["id"])
+    client.post(f"{BASE}/{draft['id']}/submit", headers=as_citizen)
+    officer = bearer(officer_for(service))
+    url = f"{BASE}/{draft['id']}/actions"
+    for version, action in enumerate(("claim", "approve", "issue"), start=1):
+        response = client.post(
+            url,
+            {"action": action, "version": version},
+            content_type="application/json",
+            headers=officer,
+        )
+        assert response.status_code == 200, response.json()
+    assert response.json()["document_number"]
+    pdf = client.get(f"{BASE}/{draft['id']}/document", headers=as_citizen)
+    assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")

@@ -1,0 +1,198 @@
+"""The citizen pages and the back office, through the Django test client."""
+
+from __future__ import annotations
+
+import pytest
+from django.urls import reverse
+
+from mpp.accounts.tests.helpers import login_staff
+from mpp.audit.models import AuditEvent
+from mpp.cases import services
+from mpp.cases.models import Application
+from mpp.cases.tests.factories import VALID_DATA, CitizenFactory, officer_for, pdf_upload
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def citizen_client(client, citizen):
+    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    return client
+
+
+def test_citizen_fills_steps_checks_and_submits(citizen_client, service, citizen):
+    response = citizen_client.post(reverse("cases:start", args=[service.slug]))
+    application = Application.objects.get(applicant=citizen)
+    assert response.url == reverse("cases:step", args=[application.pk, 1])
+    page = citizen_client.get(response.url)
+    assert "Data pemohon" in page.content.decode()
+    response = citizen_client.post(
+        reverse("cases:step", args=[application.pk, 1]), {"nama_lengkap": "Budi", "nik": "123"}
+    )
+    assert response.status_code == 200
+    assert "NIK harus 16 digit" in response.content.decode()
+    application.refresh_from_db()
+    assert application.data["nama_lengkap"] == "Budi"  # kept although the page had an error
+    response = citizen_client.post(
+        reverse("cases:step", args=[application.pk, 1]),
+        {"nama_lengkap": "Budi", "nik": VALID_DATA["nik"]},
+    )
+    assert response.url == reverse("cases:step", args=[application.pk, 2])
+    response = citizen_client.post(
+        reverse("cases:step", args=[application.pk, 2]), {"jenis": "baru"}
+    )
+    assert response.url == reverse("cases:step", args=[application.pk, 3])
+    response = citizen_client.post(reverse("cases:step", args=[application.pk, 3]), {})
+    assert "Wajib diunggah" in response.content.decode()
+    response = citizen_client.post(
+        reverse("cases:step", args=[application.pk, 3]), {"dokumen": pdf_upload()}
+    )
+    assert response.url == reverse("cases:check", args=[application.pk])
+    check = citizen_client.get(response.url)
+    assert "ktp.pdf" in check.content.decode()
+    response = citizen_client.post(response.url, {"version": "0"})
+    assert response.url == reverse("cases:done", args=[application.pk])
+    done = citizen_client.get(response.url).content.decode()
+    application.refresh_from_db()
+    assert application.tracking_number in done and application.status == "submitted"
+    listing = citizen_client.get(reverse("cases:mine")).content.decode()
+    assert application.tracking_number in listing and "Diajukan" in listing
+
+
+def test_save_and_exit_keeps_the_draft(citizen_client, service, citizen):
+    application = services.start_application(applicant=citizen, service=service)
+    response = citizen_client.post(
+        reverse("cases:step", args=[application.pk, 1]),
+        {"nama_lengkap": "Budi", "nik": "", "save_exit": "1"},
+    )
+    assert response.url == reverse("cases:detail", args=[application.pk])
+    application.refresh_from_db()
+    assert application.data["nama_lengkap"] == "Budi"
+
+
+def test_another_citizens_application_is_not_found(client, service, citizen):
+    application = services.start_application(applicant=citizen, service=service)
+    client.force_login(CitizenFactory(), backend="mpp.accounts.backends.NikOrUsernameBackend")
+    for name in ("cases:detail", "cases:check", "cases:withdraw", "cases:pdf"):
+        assert client.get(reverse(name, args=[application.pk])).status_code == 404
+    assert client.get(reverse("cases:step", args=[application.pk, 1])).status_code == 404
+
+
+def _submitted(service, citizen):
+    application = services.start_application(applicant=citizen, service=service)
+    services.update_draft(application, actor=citizen, data=VALID_DATA)
+    services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload())
+    services.submit_application(application, actor=citizen)
+    return application
+
+
+def test_inbox_lists_scoped_applications_with_fixed_queries(
+    client, service, citizen, django_assert_max_num_queries
+):
+    officer = officer_for(service)
+    for _ in range(3):
+        _submitted(service, citizen)
+    login_staff(client, officer)
+    url = reverse("cases:inbox")
+    with django_assert_max_num_queries(16) as few:
+        client.get(url)
+    for _ in range(5):
+        _submitted(service, citizen)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count("2171-") >= 8
+
+
+def test_officer_claims_requests_revision_and_sees_audited_file(client, service, citizen):
+    officer = officer_for(service)
+    application = _submitted(service, citizen)
+    login_staff(client, officer)
+    detail = reverse("cases:staff_detail", args=[application.pk])
+    action = reverse("cases:staff_action", args=[application.pk])
+    client.post(action, {"action": "claim", "version": 1})
+    response = client.post(action, {"action": "request_revision", "version": 2, "note": ""})
+    application.refresh_from_db()
+    assert application.status == "in_review"
+    page = client.get(detail).content.decode()
+    assert "catatan atau alasan" in page
+    client.post(action, {"action": "request_revision", "version": 2, "note": "KTP buram"})
+    application.refresh_from_db()
+    assert application.status == "revision_requested"
+    response = client.post(action, {"action": "approve", "version": 1})
+    assert response.status_code == 302
+    document = application.documents.get()
+    response = client.get(reverse("cases:staff_file", args=[application.pk, document.pk]))
+    assert response["Content-Type"] == "application/pdf"
+    assert AuditEvent.objects.filter(action="application_file_viewed", actor=officer).exists()
+    client.post(reverse("cases:staff_note", args=[application.pk]), {"text": "Hubungi via telepon"})
+    assert application.notes.get().text == "Hubungi via telepon"
+
+
+def test_counter_officer_files_for_a_walk_in(client, service):
+    officer = officer_for(service)
+    login_staff(client, officer)
+    url = reverse("cases:counter")
+    response = client.post(
+        url,
+        {
+            "service": service.pk,
+            "nik": "2171015205850002",
+            "birth_date": "1985-05-13",
+            "name": "Siti",
+        },
+    )
+    assert "Tanggal lahir tidak sesuai" in response.content.decode()
+    response = client.post(
+        url,
+        {
+            "service": service.pk,
+            "nik": "2171015205850002",
+            "birth_date": "1985-05-12",
+            "name": "Siti",
+        },
+    )
+    application = Application.objects.get()
+    assert response.url == reverse("cases:staff_step", args=[application.pk, 1])
+    assert application.channel == "counter" and application.applicant.is_light_record
+
+
+def test_citizen_sees_own_upload_but_not_anothers(client, service, citizen):
+    application = _submitted(service, citizen)
+    document = application.documents.get()
+    url = reverse("cases:file", args=[application.pk, document.pk])
+    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "inline" in response["Content-Disposition"]
+    assert "2171" not in response["Content-Disposition"]
+    client.force_login(CitizenFactory(), backend="mpp.accounts.backends.NikOrUsernameBackend")
+    assert client.get(url).status_code == 404
+
+
+def test_citizen_cannot_open_the_back_office(citizen_client, service, citizen):
+    application = _submitted(service, citizen)
+    assert citizen_client.get(reverse("cases:inbox")).status_code == 403
+    response = citizen_client.get(reverse("cases:staff_detail", args=[application.pk]))
+    assert response.status_code == 403
+
+
+def test_a_change_from_the_check_page_returns_to_it(citizen_client, service, citizen):
+    application = services.start_application(applicant=citizen, service=service)
+    url = reverse("cases:step", args=[application.pk, 1]) + "?dari=periksa"
+    response = citizen_client.post(url, {"nama_lengkap": "Budi", "nik": VALID_DATA["nik"]})
+    assert response.url == reverse("cases:check", args=[application.pk])
+
+
+def test_second_officer_acting_on_an_old_page_is_told_and_nothing_changes(client, service, citizen):
+    first, second = officer_for(service), officer_for(service)
+    application = _submitted(service, citizen)
+    services.claim_application(application, actor=first, expected_version=1)
+    login_staff(client, second)
+    response = client.post(
+        reverse("cases:staff_action", args=[application.pk]),
+        {"action": "reject", "version": 1, "note": "Tidak lengkap"},
+        follow=True,
+    )
+    assert "baru saja diubah oleh orang lain" in response.content.decode()
+    application.refresh_from_db()
+    assert application.status == "in_review" and application.assigned_to == first

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from mpp.cases import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("permohonan/", views.my_applications, name="mine"),
+    path("permohonan/baru/<slug:slug>/", views.start, name="start"),
+    path("permohonan/<int:pk>/", views.detail, name="detail"),
+    path("permohonan/<int:pk>/langkah/<int:number>/", views.step, name="step"),
+    path("permohonan/<int:pk>/periksa/", views.check, name="check"),
+    path("permohonan/<int:pk>/terkirim/", views.done, name="done"),
+    path("permohonan/<int:pk>/batalkan/", views.withdraw, name="withdraw"),
+    path("permohonan/<int:pk>/dokumen.pdf", views.issued_pdf, name="pdf"),
+    path("permohonan/<int:pk>/berkas/<int:document_pk>/", views.citizen_file, name="file"),
+    path("kelola/permohonan/", views.inbox, name="inbox"),
+    path("kelola/permohonan/loket/", views.counter, name="counter"),
+    path("kelola/permohonan/<int:pk>/", views.staff_detail, name="staff_detail"),
+    path("kelola/permohonan/<int:pk>/tindakan/", views.staff_action, name="staff_action"),
+    path("kelola/permohonan/<int:pk>/catatan/", views.staff_note, name="staff_note"),
+    path(
+        "kelola/permohonan/<int:pk>/berkas/<int:document_pk>/",
+        views.staff_file,
+        name="staff_file",
+    ),
+    path("kelola/permohonan/<int:pk>/dokumen.pdf", views.staff_pdf, name="staff_pdf"),
+    path("kelola/permohonan/<int:pk>/langkah/<int:number>/", views.staff_step, name="staff_step"),
+    path("kelola/permohonan/<int:pk>/periksa/", views.staff_check, name="staff_check"),
+    path("kelola/permohonan/<int:pk>/terkirim/", views.staff_done, name="staff_done"),
+]

@@ -1,0 +1,529 @@
+"""Citizen pages (/permohonan/...) and the officers' back office (/kelola/permohonan/...)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mpp.audit.models import AuditAction
+from mpp.audit.services import record_event
+from mpp.cases import forms, selectors, services
+from mpp.cases.models import ApplicationChannel, Status
+from mpp.cases.steps import steps_for
+from mpp.cases.workflow import DECISION_ACTIONS
+from mpp.catalog.models import Service
+from mpp.documents.services import SigningKeyMissing
+from mpp.workflows.errors import WorkflowError
+from mpp.workflows.services import available_actions
+
+PAGE_SIZE = 25
+
+
+def _editor(request, pk, staff: bool):
+    if staff:
+        _require_staff(request)
+        application = selectors.application_for_staff(request.user, pk)
+        if application.channel != ApplicationChannel.COUNTER:
+            raise Http404  # officers fill in only what they file at the counter
+        return application
+    return selectors.application_for_citizen(request.user, pk)
+
+
+def _require_staff(request) -> None:
+    if not selectors.is_staff_worker(request.user):
+        raise PermissionDenied
+
+
+def _url(name: str, staff: bool, **kwargs) -> str:
+    return reverse(f"cases:{'staff_' if staff else ''}{name}", kwargs=kwargs)
+
+
+# --- Citizen: starting and filling in ------------------------------------------------------
+
+
+@login_required
+def start(request, slug):
+    service = get_object_or_404(
+        Service.objects.published().select_related("current_version", "agency", "mpp"), slug=slug
+    )
+    version = service.current_version
+    if request.method == "POST":
+        try:
+            application = services.start_application(applicant=request.user, service=service)
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect("cases:start", slug=slug)
+        return redirect("cases:step", pk=application.pk, number=1)
+    drafts = selectors.applications_of_citizen(request.user).filter(
+        service=service, status="draft"
+    )[:5]
+    return render(
+        request,
+        "cases/start.html",
+        {"service": service, "version": version, "drafts": drafts},
+    )
+
+
+def _step_page(request, pk, number, staff=False):
+    application = _editor(request, pk, staff)
+    if application.status not in ("draft", "revision_requested"):
+        messages.info(request, _("Permohonan ini tidak dapat diubah lagi."))
+        return redirect(_url("detail", staff, pk=application.pk))
+    steps = steps_for(application.service_version.form_definition, application.data)
+    if not steps:
+        return redirect(_url("check", staff, pk=application.pk))
+    if number < 1 or number > len(steps):
+        raise Http404
+    step = steps[number - 1]
+    documents = {str(doc.pk): doc for doc in selectors.current_documents(application)}
+    errors: dict[str, list[str]] = {}
+    if request.method == "POST":
+        values = {}
+        for item in step.fields:
+            if item["type"] == "file":
+                continue
+            if item["type"] == "multiple_choice":
+                values[item["name"]] = request.POST.getlist(item["name"])
+            else:
+                values[item["name"]] = request.POST.get(item["name"], "")
+        try:
+            errors = services.update_draft(
+                application, actor=request.user, data=values, fields=list(values)
+            )
+            for item in step.fields:
+                if item["type"] != "file":
+                    continue
+                upload = request.FILES.get(item["name"])
+                if upload is not None:
+                    try:
+                        document = services.attach_file(
+                            application, actor=request.user, field=item["name"], upload=upload
+                        )
+                        documents[str(document.pk)] = document
+                    except services.ApplicationError as error:
+                        errors[item["name"]] = error.errors.get(item["name"], [error.message])
+                elif item.get("required") and application.data.get(item["name"]) not in documents:
+                    errors[item["name"]] = [_("Wajib diunggah.")]
+        except services.ApplicationError as error:
+            messages.error(request, error.message)
+            return redirect(_url("detail", staff, pk=application.pk))
+        if "save_exit" in request.POST:
+            messages.success(
+                request, _("Draf disimpan. Anda dapat melanjutkannya kapan saja dari halaman ini.")
+            )
+            return redirect(_url("detail", staff, pk=application.pk))
+        if not errors:
+            steps = steps_for(application.service_version.form_definition, application.data)
+            if number < len(steps) and request.GET.get("dari") != "periksa":
+                return redirect(_url("step", staff, pk=application.pk, number=number + 1))
+            return redirect(_url("check", staff, pk=application.pk))
+        form = forms.step_form(step.fields, data=request.POST, errors=errors)
+    else:
+        form = forms.step_form(step.fields, initial=application.data)
+    uploaded = {
+        item["name"]: documents.get(str(application.data.get(item["name"])))
+        for item in step.fields
+        if item["type"] == "file"
+    }
+    rows = [(form[item["name"]], uploaded.get(item["name"]), item) for item in step.fields]
+    return render(
+        request,
+        "cases/step.html",
+        {
+            "application": application,
+            "step": step,
+            "steps": steps,
+            "rows": rows,
+            "form": form,
+            "staff": staff,
+            "previous_url": _url("step", staff, pk=application.pk, number=number - 1)
+            if number > 1
+            else None,
+        },
+    )
+
+
+@login_required
+def step(request, pk, number):
+    return _step_page(request, pk, number)
+
+
+def _check_page(request, pk, staff=False):
+    application = _editor(request, pk, staff)
+    if application.status not in ("draft", "revision_requested"):
+        return redirect(_url("detail", staff, pk=application.pk))
+    problems: dict[str, list[str]] = {}
+    if request.method == "POST":
+        try:
+            if application.status == "draft":
+                services.submit_application(
+                    application,
+                    actor=request.user,
+                    expected_version=_int(request.POST.get("version")),
+                )
+            else:
+                services.resubmit_application(
+                    application,
+                    actor=request.user,
+                    expected_version=_int(request.POST.get("version")),
+                )
+            return redirect(_url("done", staff, pk=application.pk))
+        except services.ApplicationError as error:
+            problems = error.errors
+            messages.error(request, error.message)
+        except WorkflowError as error:
+            messages.error(request, error.message)
+            return redirect(_url("detail", staff, pk=application.pk))
+    steps = steps_for(application.service_version.form_definition, application.data)
+    step_of = {item["name"]: s.number for s in steps for item in s.fields}
+    return render(
+        request,
+        "cases/check.html",
+        {
+            "application": application,
+            "sections": selectors.answers(application),
+            "problems": [(name, msgs, step_of.get(name, 1)) for name, msgs in problems.items()],
+            "labels": {
+                item["name"]: item["label"]
+                for item in application.service_version.form_definition
+                if isinstance(item, dict)
+            },
+            "step_of": step_of,
+            "staff": staff,
+            "revision_note": _last_note(selectors.history(application), "request_revision"),
+        },
+    )
+
+
+def _int(value):
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+def check(request, pk):
+    return _check_page(request, pk)
+
+
+def _done_page(request, pk, staff=False):
+    application = _editor(request, pk, staff)
+    return render(request, "cases/done.html", {"application": application, "staff": staff})
+
+
+@login_required
+def done(request, pk):
+    return _done_page(request, pk)
+
+
+# --- Citizen: following --------------------------------------------------------------------
+
+
+@login_required
+def my_applications(request):
+    rows = selectors.applications_of_citizen(request.user)
+    page = _page(request, rows)
+    return render(
+        request,
+        "cases/my_list.html",
+        {"page": page, "applications": page["rows"], "now": timezone.now()},
+    )
+
+
+def _page(request, rows):
+    """A page without COUNT(*): PAGE_SIZE + 1 rows tell whether a next page exists."""
+    number = max(1, _int(request.GET.get("page")) or 1)
+    chunk = list(rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
+    query = request.GET.copy()
+    query.pop("page", None)
+    return {
+        "rows": chunk[:PAGE_SIZE],
+        "number": number,
+        "has_next": len(chunk) > PAGE_SIZE,
+        "has_previous": number > 1,
+        "query": query.urlencode(),
+    }
+
+
+@login_required
+def detail(request, pk):
+    application = selectors.application_for_citizen(request.user, pk)
+    kinds = selectors.actor_kinds(request.user, application)
+    actions = {t.action for t in available_actions(application, kinds)}
+    steps = steps_for(application.service_version.form_definition, application.data)
+    history = selectors.history(application)
+    return render(
+        request,
+        "cases/detail.html",
+        {
+            "application": application,
+            "history": history,
+            "sections": selectors.answers(application),
+            "can_withdraw": "withdraw" in actions,
+            "can_edit": application.status in ("draft", "revision_requested"),
+            "revision_note": _last_note(history, "request_revision"),
+            "rejection_note": _last_note(history, "reject"),
+            "has_steps": bool(steps),
+            "now": timezone.now(),
+        },
+    )
+
+
+def _last_note(history, action: str) -> str:
+    """The note of the latest ``action`` in ``history`` (the reason shown to the citizen)."""
+    notes = [record.note for record in history if record.action == action]
+    return notes[-1] if notes else ""
+
+
+@login_required
+def withdraw(request, pk):
+    application = selectors.application_for_citizen(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.withdraw_application(
+                application,
+                actor=request.user,
+                expected_version=_int(request.POST.get("version")),
+            )
+            messages.success(request, _("Permohonan telah dibatalkan."))
+        except WorkflowError as error:
+            messages.error(request, error.message)
+        return redirect("cases:detail", pk=application.pk)
+    return render(request, "cases/withdraw.html", {"application": application})
+
+
+@login_required
+def issued_pdf(request, pk):
+    application = selectors.application_for_citizen(request.user, pk)
+    return _pdf_response(application)
+
+
+def _pdf_response(application):
+    document = application.issued_document
+    if document is None or not document.file:
+        raise Http404
+    response = FileResponse(
+        document.file.open("rb"),
+        content_type="application/pdf",
+        as_attachment=True,
+        filename=f"{application.tracking_number}.pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def _file_response(document):
+    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
+    extension = document.file.name.rsplit(".", 1)[-1]
+    response["Content-Disposition"] = f'inline; filename="berkas-{document.pk}.{extension}"'
+    response["Cache-Control"] = "private, no-store"
+    # Only PDF, JPEG and PNG are ever stored (sniffed on upload), so showing them inline is safe.
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@login_required
+def citizen_file(request, pk, document_pk):
+    application = selectors.application_for_citizen(request.user, pk)
+    return _file_response(selectors.document_of(application, document_pk))
+
+
+# --- Back office -----------------------------------------------------------------------------
+
+
+@login_required
+def inbox(request):
+    _require_staff(request)
+    user = request.user
+    services_in_scope = selectors.services_in_scope(user)
+    form = forms.InboxFilterForm(
+        request.GET or None,
+        services=services_in_scope,
+        statuses=Status.choices,
+    )
+    filters = selectors.InboxFilters()
+    if form.is_bound and form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.InboxFilters(
+            status=data["status"] or "",
+            service=data["service"],
+            due=data["due"] or "",
+            mine=bool(data["mine"]),
+            channel=data["channel"] or "",
+        )
+    now = timezone.now()
+    page = _page(request, selectors.inbox(user, filters, now=now))
+    return render(
+        request,
+        "cases/inbox.html",
+        {
+            "form": form,
+            "page": page,
+            "applications": page["rows"],
+            "counts": selectors.due_counts(user, now=now),
+            "now": now,
+            "zone": str(selectors.local_zone(user)),
+        },
+    )
+
+
+@login_required
+def staff_detail(request, pk):
+    _require_staff(request)
+    application = selectors.application_for_staff(request.user, pk)
+    record_event(
+        AuditAction.APPLICATION_VIEWED,
+        actor=request.user,
+        target=application,
+        summary=application.tracking_number,
+        request=request,
+    )
+    kinds = selectors.actor_kinds(request.user, application)
+    actions = available_actions(application, kinds)
+    names = {t.action for t in actions}
+    return render(
+        request,
+        "cases/staff_detail.html",
+        {
+            "application": application,
+            "history": selectors.history(application),
+            "sections": selectors.answers(application),
+            "notes": selectors.notes(application),
+            "decisions": [t for t in actions if t.action in DECISION_ACTIONS],
+            "can_claim": "claim" in names and application.assigned_to_id != request.user.pk,
+            "can_assign": "assign" in names,
+            "can_edit": application.status in ("draft", "revision_requested")
+            and application.channel == ApplicationChannel.COUNTER,
+            "decision_form": forms.NoteForm(initial={"version": application.version}),
+            "assign_form": forms.AssignForm(
+                initial={"version": application.version},
+                colleagues=selectors.colleagues(application),
+            ),
+            "note_form": forms.InternalNoteForm(),
+            "now": timezone.now(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def staff_action(request, pk):
+    _require_staff(request)
+    application = selectors.application_for_staff(request.user, pk)
+    action = request.POST.get("action", "")
+    assignee = None
+    if action == "assign":
+        assignee = (
+            selectors.colleagues(application).filter(pk=_int(request.POST.get("assignee"))).first()
+        )
+        if assignee is None:
+            messages.error(request, _("Pilih petugas yang akan menangani."))
+            return redirect("cases:staff_detail", pk=application.pk)
+    try:
+        services.perform_action(
+            application,
+            action,
+            actor=request.user,
+            note=request.POST.get("note", ""),
+            expected_version=_int(request.POST.get("version")),
+            assignee=assignee,
+            request=request,
+        )
+        messages.success(request, _("Tindakan berhasil dicatat."))
+    except WorkflowError as error:
+        messages.error(request, error.message)
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+    except SigningKeyMissing as error:  # say why; nothing was issued or changed
+        messages.error(request, str(error))
+    return redirect("cases:staff_detail", pk=application.pk)
+
+
+@login_required
+@require_POST
+def staff_note(request, pk):
+    _require_staff(request)
+    application = selectors.application_for_staff(request.user, pk)
+    try:
+        services.add_note(application, actor=request.user, text=request.POST.get("text", ""))
+        messages.success(request, _("Catatan internal disimpan."))
+    except services.ApplicationError as error:
+        messages.error(request, error.message)
+    return redirect("cases:staff_detail", pk=application.pk)
+
+
+@login_required
+def staff_file(request, pk, document_pk):
+    """An uploaded file, shown in the browser; every view by staff is audited."""
+    _require_staff(request)
+    application = selectors.application_for_staff(request.user, pk)
+    document = selectors.document_of(application, document_pk)
+    record_event(
+        AuditAction.APPLICATION_FILE_VIEWED,
+        actor=request.user,
+        target=application,
+        summary=f"{application.tracking_number} {document.field}",
+        request=request,
+        data={"document": document.pk},
+    )
+    return _file_response(document)
+
+
+@login_required
+def staff_pdf(request, pk):
+    _require_staff(request)
+    return _pdf_response(selectors.application_for_staff(request.user, pk))
+
+
+@login_required
+def counter(request):
+    """File an application for a walk-in citizen identified by NIK and birth date."""
+    _require_staff(request)
+    services_in_scope = list(selectors.services_in_scope(request.user))
+    form = forms.WalkInForm(request.POST or None, services=services_in_scope)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        service = next((s for s in services_in_scope if s.pk == data["service"]), None)
+        try:
+            application = services.file_at_counter(
+                officer=request.user,
+                service=service,
+                walk_in=services.WalkIn(
+                    nik=data["nik"],
+                    birth_date=data["birth_date"],
+                    name=data["name"],
+                    phone=data["phone"],
+                ),
+                request=request,
+            )
+            return redirect("cases:staff_step", pk=application.pk, number=1)
+        except services.ApplicationError as error:
+            for field, msgs in error.errors.items():
+                for message in msgs:
+                    form.add_error(field if field in form.fields else None, message)
+            if not error.errors:
+                form.add_error(None, error.message)
+    return render(request, "cases/counter.html", {"form": form})
+
+
+@login_required
+def staff_step(request, pk, number):
+    return _step_page(request, pk, number, staff=True)
+
+
+@login_required
+def staff_check(request, pk):
+    return _check_page(request, pk, staff=True)
+
+
+@login_required
+def staff_done(request, pk):
+    return _done_page(request, pk, staff=True)

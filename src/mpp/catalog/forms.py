@@ -1,0 +1,250 @@
+"""Forms of the catalog: the public search and the back-office service editor."""
+
+from __future__ import annotations
+
+import datetime
+import json
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from mpp.catalog.models import Category, Channel, ServiceVersion
+
+
+def _clean_get(data) -> dict:
+    """GET parameters without NUL bytes (a browser or bot may send them; they must not error)."""
+    return {key: value.replace("\x00", "") for key, value in data.items()}
+
+
+class ServiceSearchForm(forms.Form):
+    """Search box and filters. Invalid filter values are ignored rather than refused."""
+
+    q = forms.CharField(label=gettext_lazy("Kata kunci"), required=False, strip=True)
+    mpp = forms.ChoiceField(label=gettext_lazy("MPP"), required=False)
+    agency = forms.ChoiceField(
+        label=gettext_lazy("Instansi"),
+        required=False,
+        help_text=gettext_lazy("Pilih MPP terlebih dahulu untuk melihat daftar instansinya."),
+    )
+    category = forms.ChoiceField(label=gettext_lazy("Kategori"), required=False)
+    channel = forms.ChoiceField(
+        label=gettext_lazy("Cara mengajukan"),
+        required=False,
+        choices=[
+            ("", gettext_lazy("Semua")),
+            (Channel.ONLINE, gettext_lazy("Dapat diajukan daring")),
+            (Channel.COUNTER, gettext_lazy("Dapat diajukan di loket")),
+        ],
+    )
+    free = forms.BooleanField(label=gettext_lazy("Hanya layanan gratis"), required=False)
+
+    def __init__(self, data, *, mpps, agencies):
+        super().__init__(_clean_get(data))
+        everything = [("", _("Semua"))]
+        self.fields["mpp"].choices = everything + [(m.slug, m.name) for m in mpps]
+        self.fields["agency"].choices = everything + [(a.slug, a.name) for a in agencies]
+        self.fields["category"].choices = everything + list(Category.choices)
+        self.mpps = {m.slug: m for m in mpps}
+        self.agencies = {a.slug: a for a in agencies}
+
+    @property
+    def agency_choices(self) -> bool:
+        return bool(self.agencies)
+
+    def choice_fields(self) -> list[dict]:
+        """The select filters as plain data, rendered without Django's (slow) widget templates."""
+        self.is_valid()
+        return [
+            {
+                "name": name,
+                "label": self.fields[name].label,
+                "help_text": self.fields[name].help_text,
+                "choices": self.fields[name].choices,
+                "selected": self.cleaned_data.get(name) or "",
+            }
+            for name in ("mpp", "agency", "category", "channel")
+        ]
+
+    def values(self) -> dict:
+        """The valid parts of the query (an invalid filter counts as not set)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "q": (data.get("q") or "")[:200],
+            "mpp": self.mpps.get(data.get("mpp") or ""),
+            "agency": self.agencies.get(data.get("agency") or ""),
+            "category": data.get("category") or "",
+            "channel": data.get("channel") or "",
+            "free": bool(data.get("free")),
+        }
+
+
+class LinesField(forms.CharField):
+    """A list of strings edited as a textarea, one item per line."""
+
+    widget = forms.Textarea(attrs={"rows": 5})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return "\n".join(str(item) for item in value)
+        return value
+
+    def to_python(self, value):
+        text = super().to_python(value) or ""
+        return [line.strip() for line in text.replace("\x00", "").splitlines() if line.strip()]
+
+    def validate(self, value):
+        if self.required and not value:
+            raise forms.ValidationError(self.error_messages["required"], code="required")
+
+    def run_validators(self, value):
+        return None
+
+
+class FormDefinitionField(forms.CharField):
+    """The application form definition as JSON text, with messages that point at the mistake."""
+
+    widget = forms.Textarea(attrs={"rows": 18, "class": "code", "spellcheck": "false"})
+
+    def prepare_value(self, value):
+        if isinstance(value, list):
+            return json.dumps(value, ensure_ascii=False, indent=2)
+        return value
+
+    def to_python(self, value):
+        text = (super().to_python(value) or "").strip()
+        if not text:
+            return []
+        try:
+            return json.loads(text)
+        except json.JSONDecodeError as error:
+            raise forms.ValidationError(
+                _(
+                    "Definisi formulir bukan JSON yang sah (baris %(line)d, kolom %(column)d: %(msg)s)."
+                )
+                % {"line": error.lineno, "column": error.colno, "msg": error.msg},
+                code="json",
+            ) from None
+
+    def validate(self, value):
+        # Problems of a parsed definition are reported by ServiceVersion.clean (one place).
+        return None
+
+    def run_validators(self, value):
+        return None
+
+
+class ServiceContentForm(forms.ModelForm):
+    """All 14 components of a service standard plus the application form, for one draft."""
+
+    requirements = LinesField(
+        label=gettext_lazy("Persyaratan"),
+        help_text=gettext_lazy("Satu persyaratan per baris."),
+    )
+    procedure = LinesField(
+        label=gettext_lazy("Sistem, mekanisme, dan prosedur"),
+        help_text=gettext_lazy("Satu langkah per baris, berurutan."),
+    )
+    legal_basis = LinesField(
+        label=gettext_lazy("Dasar hukum"),
+        help_text=gettext_lazy("Satu peraturan per baris."),
+    )
+    form_definition = FormDefinitionField(
+        label=gettext_lazy("Definisi formulir permohonan (JSON)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Daftar isian berurutan. Setiap isian: name, type (text, long_text, number, date, choice, "
+            "multiple_choice, nik, region, file), label, required, help_text, section; choices untuk "
+            'pilihan; file_types dan max_bytes untuk berkas; visible_if {"field", "value"} untuk '
+            "isian bersyarat. Kosongkan bila layanan hanya di loket."
+        ),
+    )
+
+    class Meta:
+        model = ServiceVersion
+        fields = [
+            "name", "summary", "category", "channel", "requirements", "procedure", "time_limit",
+            "time_limit_unit", "fee", "fee_note", "product", "complaint_handling", "legal_basis",
+            "facilities", "staff_competence", "internal_supervision", "staff_count",
+            "service_guarantee", "security_guarantee", "performance_evaluation", "form_definition",
+            "auto_approve", "skip_approval", "change_note",
+        ]  # fmt: skip
+        widgets = {
+            "summary": forms.Textarea(attrs={"rows": 2}),
+            "complaint_handling": forms.Textarea(attrs={"rows": 3}),
+            "facilities": forms.Textarea(attrs={"rows": 2}),
+            "staff_competence": forms.Textarea(attrs={"rows": 2}),
+            "internal_supervision": forms.Textarea(attrs={"rows": 2}),
+            "service_guarantee": forms.Textarea(attrs={"rows": 2}),
+            "security_guarantee": forms.Textarea(attrs={"rows": 2}),
+            "performance_evaluation": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {
+            "fee": gettext_lazy("Dalam rupiah, tanpa titik. Isi 0 bila gratis."),
+            "time_limit": gettext_lazy("Dalam hari kerja, atau jam untuk layanan selesai di hari yang sama."),
+            "change_note": gettext_lazy("Apa yang berubah dibandingkan versi sebelumnya."),
+        }  # fmt: skip
+
+    DELIVERY = (
+        "requirements", "procedure", "time_limit", "time_limit_unit", "fee", "fee_note",
+        "product", "complaint_handling",
+    )  # fmt: skip
+    INTERNAL = (
+        "legal_basis", "facilities", "staff_competence", "internal_supervision", "staff_count",
+        "service_guarantee", "security_guarantee", "performance_evaluation",
+    )  # fmt: skip
+
+    def content(self) -> dict:
+        return {name: self.cleaned_data[name] for name in self.Meta.fields}
+
+    def groups(self):
+        """Fields grouped for the page: general, delivery (public), internal, online form."""
+        general = ("name", "summary", "category", "channel")
+        form_part = ("form_definition", "auto_approve", "skip_approval", "change_note")
+        return [
+            (_("Informasi umum"), [self[name] for name in general]),
+            (_("Komponen penyampaian pelayanan (ditampilkan kepada warga)"), [self[n] for n in self.DELIVERY]),
+            (_("Komponen pengelolaan pelayanan (internal)"), [self[n] for n in self.INTERNAL]),
+            (_("Formulir permohonan daring dan alur"), [self[n] for n in form_part]),
+        ]  # fmt: skip
+
+
+class PublishForm(forms.Form):
+    effective_from = forms.DateField(
+        label=gettext_lazy("Tanggal berlaku"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "Hari ini atau tanggal yang sudah lewat (misalnya tanggal keputusan)."
+        ),
+    )
+    change_note = forms.CharField(
+        label=gettext_lazy("Catatan perubahan"), max_length=500, required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["effective_from"].initial = timezone.localdate()
+
+    def clean_effective_from(self):
+        value: datetime.date = self.cleaned_data["effective_from"]
+        if value > timezone.localdate():
+            raise forms.ValidationError(_("Tanggal berlaku tidak boleh di masa mendatang."))
+        return value
+
+
+class WorkplaceChoiceForm(forms.Form):
+    """Choose the agency-at-MPP a new or adopted service belongs to."""
+
+    workplace = forms.ChoiceField(label=gettext_lazy("Instansi dan MPP"))
+
+    def __init__(self, *args, workplaces, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.workplaces = {str(w.pk): w for w in workplaces}
+        self.fields["workplace"].choices = [
+            (str(w.pk), f"{w.agency.name} — {w.mpp.name}") for w in workplaces
+        ]
+
+    def chosen(self):
+        return self.workplaces[self.cleaned_data["workplace"]]

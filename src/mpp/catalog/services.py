@@ -1,0 +1,308 @@
+"""Every write to the service catalog: one function per use case, each in one transaction.
+
+Permissions are asked of ``mpp.accounts.policy``; a refused actor gets ``PermissionDenied`` and nothing
+changes. Published versions are never modified: editing a published service starts a new draft.
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import connection, transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from mpp.accounts.policy import Perm, can
+from mpp.audit.models import AuditAction
+from mpp.audit.services import record_event
+from mpp.catalog.models import MPP, Agency, AgencyPresence, Category, Service, ServiceVersion
+
+# Fields a draft may be given through ``create_service`` / ``update_draft``.
+EDITABLE_FIELDS = frozenset((*ServiceVersion.CONTENT_FIELDS, "change_note"))
+
+
+class _System:
+    """The platform itself acting (demo loading, data migrations); never reachable from a request."""
+
+    pk = None
+
+    def __repr__(self) -> str:
+        return "SYSTEM"
+
+
+SYSTEM = _System()
+
+
+def _require(actor, obj) -> None:
+    if actor is SYSTEM:
+        return
+    if not can(actor, Perm.MANAGE_CATALOG, obj):
+        raise PermissionDenied(_("Anda tidak berwenang mengelola layanan ini."))
+
+
+def _user(actor):
+    return actor if getattr(actor, "pk", None) else None
+
+
+def _unique_slug(base: str) -> str:
+    root = slugify(base)[:180] or "layanan"
+    slug, counter = root, 2
+    while Service.objects.filter(slug=slug).exists():
+        slug, counter = f"{root}-{counter}", counter + 1
+    return slug
+
+
+def _apply_content(version: ServiceVersion, content: dict[str, Any]) -> None:
+    unknown = set(content) - EDITABLE_FIELDS
+    if unknown:
+        raise ValueError(f"not editable: {sorted(unknown)}")
+    for name, value in content.items():
+        setattr(version, name, value)
+    version.full_clean(
+        exclude=["service", "number", "status", "created_by", "published_by", "effective_from"]
+    )
+
+
+def _copy_listing(service: Service, version: ServiceVersion) -> None:
+    service.name = version.name
+    service.category = version.category
+    service.channel = version.channel
+    service.fee = version.fee
+
+
+def search_document_for(service: Service, version: ServiceVersion) -> str:
+    """Plain text a search matches against: name, summary, requirements, product, agency, category."""
+    parts = [
+        version.name,
+        version.summary,
+        *[str(item) for item in version.requirements],
+        version.product,
+        str(Category(version.category).label) if version.category in Category.values else "",
+    ]
+    if service.agency_id is not None:
+        parts += [service.agency.name, service.agency.short_name]
+    return " \n".join(part for part in parts if part).lower()
+
+
+def refresh_search(service: Service, version: ServiceVersion) -> None:
+    """Rewrite the service's search document (and tsvector on PostgreSQL) from ``version``."""
+    service.search_document = search_document_for(service, version)
+    update: dict[str, Any] = {"search_document": service.search_document}
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchVector
+        from django.db.models import Value
+
+        # The name weighs more than the rest of the document in the ranking.
+        update["search_vector"] = SearchVector(
+            Value(version.name.lower()), config="simple", weight="A"
+        ) + SearchVector(Value(service.search_document), config="simple", weight="B")
+    Service.objects.filter(pk=service.pk).update(**update)
+
+
+@transaction.atomic
+def create_service(
+    *,
+    actor,
+    agency: Agency,
+    mpp: MPP,
+    content: dict[str, Any],
+    template: Service | None = None,
+    slug: str = "",
+) -> Service:
+    """A new service of ``agency`` at ``mpp``, with its first draft (version 1) holding ``content``."""
+    presence = AgencyPresence.objects.select_related("mpp").filter(agency=agency, mpp=mpp).first()
+    if presence is None:
+        raise ValidationError(_("Instansi ini tidak melayani di MPP tersebut."))
+    _require(actor, presence)
+    version = ServiceVersion(number=1, created_by=_user(actor))
+    _apply_content(version, content)
+    service = Service(
+        agency=agency,
+        mpp=mpp,
+        template=template,
+        slug=slug or _unique_slug(f"{mpp.slug.removeprefix('mpp-')}-{version.name}"),
+    )
+    _copy_listing(service, version)
+    service.save()
+    version.service = service
+    version.save()
+    return service
+
+
+@transaction.atomic
+def create_template(*, actor, content: dict[str, Any], slug: str = "") -> Service:
+    """A national template service (no agency, no MPP), kept by the ministry."""
+    _require(actor, None)
+    version = ServiceVersion(number=1, created_by=_user(actor))
+    _apply_content(version, content)
+    service = Service(slug=slug or _unique_slug(f"templat-{version.name}"))
+    _copy_listing(service, version)
+    service.save()
+    version.service = service
+    version.save()
+    return service
+
+
+@transaction.atomic
+def start_draft(service: Service, *, actor) -> ServiceVersion:
+    """The service's draft: the existing one, or a new one copied from the current version."""
+    _require(actor, service)
+    service = Service.objects.select_for_update(of=("self",)).get(pk=service.pk)
+    draft = service.versions.filter(status=ServiceVersion.Status.DRAFT).first()
+    if draft is not None:
+        return draft
+    source = service.current_version
+    number = (service.versions.aggregate(top=Max("number"))["top"] or 0) + 1
+    draft = ServiceVersion(service=service, number=number, created_by=_user(actor))
+    if source is not None:
+        for name in ServiceVersion.CONTENT_FIELDS:
+            setattr(draft, name, getattr(source, name))
+    draft.change_note = ""
+    draft.save()
+    return draft
+
+
+@transaction.atomic
+def update_draft(version: ServiceVersion, *, actor, content: dict[str, Any]) -> ServiceVersion:
+    """Change a draft; raises ValidationError (per field) and changes nothing when content is invalid."""
+    _require(actor, version.service)
+    version = ServiceVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        raise ValidationError(_("Versi yang sudah terbit tidak dapat diubah; buat draf baru."))
+    _apply_content(version, content)
+    version.save()
+    service = version.service
+    if service.current_version_id is None:
+        _copy_listing(service, version)
+        service.save(update_fields=["name", "category", "channel", "fee"])
+    return version
+
+
+def publication_problems(version: ServiceVersion) -> dict[str, list[str]]:
+    """What a draft still lacks before it may be published (empty when it is complete)."""
+    problems: dict[str, list[str]] = {}
+    if not version.requirements:
+        problems["requirements"] = [_("Persyaratan wajib diisi sebelum terbit.")]
+    if not version.procedure:
+        problems["procedure"] = [_("Prosedur wajib diisi sebelum terbit.")]
+    if not version.product.strip():
+        problems["product"] = [_("Produk pelayanan wajib diisi sebelum terbit.")]
+    if not version.complaint_handling.strip():
+        problems["complaint_handling"] = [_("Penanganan pengaduan wajib diisi sebelum terbit.")]
+    if not version.legal_basis:
+        problems["legal_basis"] = [_("Dasar hukum wajib diisi sebelum terbit.")]
+    if version.accepts_online and not version.form_definition:
+        problems["form_definition"] = [_("Layanan daring memerlukan definisi formulir permohonan.")]
+    return problems
+
+
+@transaction.atomic
+def publish_draft(
+    version: ServiceVersion,
+    *,
+    actor,
+    effective_from: datetime.date | None = None,
+    change_note: str = "",
+    request=None,
+) -> ServiceVersion:
+    """Publish a draft as the service's current version, all at once or not at all."""
+    service = (
+        Service.objects.select_for_update(of=("self",))
+        .select_related("agency", "mpp")
+        .get(pk=version.service_id)
+    )
+    _require(actor, service)
+    version = ServiceVersion.objects.select_for_update().get(pk=version.pk)
+    if version.is_published:
+        raise ValidationError(_("Versi ini sudah terbit."))
+    if service.is_retired:
+        raise ValidationError(
+            _("Layanan yang sudah dihentikan tidak dapat menerbitkan versi baru.")
+        )
+    version.full_clean(exclude=["service", "created_by", "published_by"])
+    problems = publication_problems(version)
+    if problems:
+        raise ValidationError(problems)
+    today = timezone.localdate()
+    effective_from = effective_from or today
+    if effective_from > today:
+        raise ValidationError(
+            {"effective_from": [_("Tanggal berlaku tidak boleh di masa mendatang.")]}
+        )
+    previous = service.current_version
+    if previous is not None and effective_from < previous.effective_from:
+        raise ValidationError(
+            {
+                "effective_from": [
+                    _("Tanggal berlaku tidak boleh sebelum tanggal berlaku versi sebelumnya.")
+                ]
+            }
+        )
+    version.status = ServiceVersion.Status.PUBLISHED
+    version.published_at = timezone.now()
+    version.published_by = _user(actor)
+    version.effective_from = effective_from
+    if change_note:
+        version.change_note = change_note[:500]
+    version.save()
+    service.current_version = version
+    _copy_listing(service, version)
+    service.save(update_fields=["current_version", "name", "category", "channel", "fee"])
+    refresh_search(service, version)
+    record_event(
+        AuditAction.SERVICE_PUBLISHED,
+        actor=actor,
+        target=service,
+        summary=f"{service.name} v{version.number}",
+        request=request,
+        data={"version": version.number},
+    )
+    return version
+
+
+@transaction.atomic
+def retire_service(service: Service, *, actor, request=None) -> Service:
+    """Hide a service from search and new applications; its versions stay readable."""
+    service = (
+        Service.objects.select_for_update(of=("self",)).select_related("mpp").get(pk=service.pk)
+    )
+    _require(actor, service)
+    if service.is_retired:
+        return service
+    service.retired_at = timezone.now()
+    service.save(update_fields=["retired_at"])
+    record_event(
+        AuditAction.SERVICE_RETIRED,
+        actor=actor,
+        target=service,
+        summary=service.name,
+        request=request,
+    )
+    return service
+
+
+@transaction.atomic
+def adopt_template(
+    template: Service, *, actor, agency: Agency, mpp: MPP, slug: str = "", request=None
+) -> Service:
+    """Create a draft service for ``agency`` at ``mpp`` prefilled from a national template."""
+    template = Service.objects.select_related("current_version").get(pk=template.pk)
+    if not template.is_template or template.current_version is None:
+        raise ValidationError(_("Hanya templat nasional yang sudah terbit yang dapat diadopsi."))
+    source = template.current_version
+    content = {name: getattr(source, name) for name in ServiceVersion.CONTENT_FIELDS}
+    service = create_service(
+        actor=actor, agency=agency, mpp=mpp, content=content, template=template, slug=slug
+    )
+    record_event(
+        AuditAction.SERVICE_ADOPTED,
+        actor=actor,
+        target=service,
+        summary=f"{service.name} ← {template.slug}",
+        request=request,
+    )
+    return service

@@ -1,0 +1,108 @@
+"""The public catalog API: lists, filters, the service standard and form, problems for bad input."""
+
+from __future__ import annotations
+
+import pytest
+
+from mpp.catalog.models import OpeningHours
+from mpp.catalog.tests.factories import (
+    AgencyPresenceFactory,
+    MPPFactory,
+    PublishedServiceFactory,
+    region,
+)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def service():
+    presence = AgencyPresenceFactory(counters="Loket 1")
+    OpeningHours.objects.create(mpp=presence.mpp, weekday=4, opens="08:00", closes="16:00")
+    return PublishedServiceFactory(presence=presence, name="Penerbitan akta kelahiran")
+
+
+def test_mpps_list_and_detail(service, client):
+    MPPFactory(region=region("3471"))
+    body = client.get("/api/v1/mpps", {"region": "2171"}).json()
+    assert body["count"] == 1
+    mpp = body["results"][0]
+    assert mpp["region"]["code"] == "2171" and mpp["region"]["timezone"] == "Asia/Jakarta"
+    assert mpp["opening_hours"] == [
+        {"weekday": 4, "weekday_name": "Jumat", "opens": "08:00", "closes": "16:00", "note": ""}
+    ]
+    detail = client.get(f"/api/v1/mpps/{service.mpp_id}").json()
+    assert detail["agencies"][0]["counters"] == "Loket 1"
+    assert detail["service_count"] == 1
+
+
+def test_agencies_filtered_by_mpp(service, client):
+    AgencyPresenceFactory()
+    body = client.get("/api/v1/agencies", {"mpp": service.mpp_id}).json()
+    assert [a["id"] for a in body["results"]] == [service.agency_id]
+    assert body["results"][0]["mpp_ids"] == [service.mpp_id]
+
+
+def test_service_detail_has_standard_and_form_definition(service, client):
+    body = client.get(f"/api/v1/services/{service.pk}").json()
+    version = body["current_version"]
+    assert body["accepts_applications"] is True
+    assert version["number"] == 1
+    assert version["requirements"] == ["KTP-el asli", "Kartu Keluarga"]
+    assert version["time_limit"] == 3 and version["time_limit_unit"] == "working_days"
+    assert version["fee"] == 0
+    assert version["channel"] == "both"
+    fields = {f["name"]: f for f in version["form"]}
+    assert fields["jenis"]["choices"][0] == {"value": "baru", "label": "Baru"}
+    assert fields["dokumen"]["file_types"] == ["application/pdf", "image/jpeg"]
+    assert fields["dokumen"]["max_bytes"] == 2 * 1024 * 1024
+    assert fields["alasan"]["visible_if"] == {"field": "jenis", "value": "ganti"}
+    assert [f["order"] for f in version["form"]] == [1, 2, 3, 4, 5]
+
+
+def test_services_filters(service, client):
+    PublishedServiceFactory(name="Paspor", category="keimigrasian", fee=650000, channel="online")
+
+    def ids(**params):
+        return [s["id"] for s in client.get("/api/v1/services", params).json()["results"]]
+
+    assert ids(mpp=service.mpp_id) == [service.pk]
+    assert ids(agency=service.agency_id) == [service.pk]
+    assert ids(category="kependudukan") == [service.pk]
+    assert ids(free="true", region="2171") == [service.pk]
+    assert ids(q="akta kelahiran") == [service.pk]
+    assert len(ids(channel="online")) == 2
+    assert ids(region="3471") == []
+
+
+def test_pagination(service, client):
+    PublishedServiceFactory.create_batch(4, presence=AgencyPresenceFactory())
+    body = client.get("/api/v1/services", {"page": 2, "page_size": 2}).json()
+    assert body["count"] == 5 and body["pages"] == 3 and len(body["results"]) == 2
+    assert client.get("/api/v1/services", {"page": 9}).json()["results"] == []
+
+
+@pytest.mark.parametrize(
+    "params",
+    [{"mpp": "abc"}, {"region": "21"}, {"category": "hiburan"}, {"channel": "pos"},
+     {"page": 0}, {"page_size": 1000}, {"agency": "-1"}],
+)  # fmt: skip
+def test_bad_filters_are_422_problems(params, client):
+    response = client.get("/api/v1/services", params)
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    assert response.json()["errors"][0]["field"] == next(iter(params))
+
+
+def test_unknown_ids_are_404_problems(client):
+    for url in ["/api/v1/services/424242", "/api/v1/mpps/424242"]:
+        response = client.get(url)
+        assert response.status_code == 404
+        assert response["Content-Type"] == "application/problem+json"
+
+
+def test_catalog_is_in_the_openapi_document(client):
+    paths = client.get("/api/v1/openapi.json").json()["paths"]
+    for path in ["/api/v1/mpps", "/api/v1/mpps/{mpp_id}", "/api/v1/agencies", "/api/v1/services",
+                 "/api/v1/services/{service_id}"]:  # fmt: skip
+        assert "get" in paths[path]

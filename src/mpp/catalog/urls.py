@@ -1,0 +1,24 @@
+from django.urls import path
+
+from mpp.catalog import views
+
+app_name = "catalog"
+
+urlpatterns = [
+    path("mpp/", views.mpp_list, name="mpp_list"),
+    path("mpp/<slug:slug>/", views.mpp_detail, name="mpp_detail"),
+    path("layanan/", views.service_list, name="service_list"),
+    path("layanan/<int:pk>/", views.service_detail, name="service_detail"),
+    path("layanan/<int:pk>/versi/<int:number>/", views.service_detail, name="service_version"),
+    path("cari/", views.service_search, name="search"),
+    path("kelola/layanan/", views.manage_list, name="manage_list"),
+    path("kelola/layanan/baru/", views.manage_create, name="manage_create"),
+    path("kelola/layanan/templat/", views.manage_templates, name="manage_templates"),
+    path("kelola/layanan/<int:pk>/", views.manage_service, name="manage_service"),
+    path("kelola/layanan/<int:pk>/draf/baru/", views.manage_start_draft, name="manage_start_draft"),
+    path("kelola/layanan/<int:pk>/draf/", views.manage_edit, name="manage_edit"),
+    path("kelola/layanan/<int:pk>/draf/pratinjau/", views.manage_preview, name="manage_preview"),
+    path("kelola/layanan/<int:pk>/terbitkan/", views.manage_publish, name="manage_publish"),
+    path("kelola/layanan/<int:pk>/hentikan/", views.manage_retire, name="manage_retire"),
+    path("kelola/layanan/<int:pk>/riwayat/", views.manage_history, name="manage_history"),
+]

@@ -1,0 +1,362 @@
+"""Public catalog pages (MPP directory, services, search) and the back office for service standards."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mpp.accounts.policy import Perm, can, has_any
+from mpp.catalog import selectors, services
+from mpp.catalog.forms import (
+    PublishForm,
+    ServiceContentForm,
+    ServiceSearchForm,
+    WorkplaceChoiceForm,
+)
+from mpp.catalog.models import Agency, OpeningHours, ServiceVersion
+
+PAGE_SIZE = 20
+
+
+def _page_number(request) -> str:
+    value = request.GET.get("page", "1")
+    return value if value.isascii() and value.isdigit() and len(value) < 7 else "1"
+
+
+# --- Public ----------------------------------------------------------------------------------
+
+
+def mpp_list(request):
+    regions = list(selectors.mpp_regions())
+    provinces = {region.province_id: region.province for region in regions}
+    province = request.GET.get("provinsi", "")
+    region = request.GET.get("kabkota", "")
+    province = province if province in provinces else ""
+    region = region if any(r.code == region for r in regions) else ""
+    mpps = selectors.mpp_directory(province=province, region=region)
+    return render(
+        request,
+        "catalog/mpp_list.html",
+        {
+            "mpps": mpps,
+            "provinces": sorted(provinces.values(), key=lambda p: p.name),
+            "regions": [r for r in regions if not province or r.province_id == province],
+            "selected_province": province,
+            "selected_region": region,
+        },
+    )
+
+
+def mpp_detail(request, slug: str):
+    mpp = selectors.public_mpp(slug)
+    if mpp is None:
+        raise Http404
+    hours = {h.weekday: h for h in mpp.opening_hours.all()}
+    week = [(label, hours.get(day)) for day, label in OpeningHours.Weekday.choices]
+    services_here = list(selectors.services_at(mpp))
+    by_agency: dict[int, list] = {}
+    for service in services_here:
+        by_agency.setdefault(service.agency_id, []).append(service)
+    presences = [(p, by_agency.get(p.agency_id, [])) for p in mpp.active_presences]
+    return render(
+        request,
+        "catalog/mpp_detail.html",
+        {
+            "mpp": mpp,
+            "week": week,
+            "tz": mpp.region.timezone_abbreviation,
+            "presences": presences,
+            "service_count": len(services_here),
+        },
+    )
+
+
+def _search_context(request, *, title: str):
+    mpps = list(selectors.public_mpps().order_by("name"))
+    mpp = next((m for m in mpps if m.slug == request.GET.get("mpp")), None)
+    # The agency filter lists the agencies of the chosen MPP only (nationally there are thousands);
+    # an agency given without an MPP (a shared link) is still honoured.
+    if mpp is not None:
+        agencies = list(selectors.agencies_at(mpp))
+    else:
+        agencies = list(Agency.objects.filter(slug=str(request.GET.get("agency", ""))[:200]))
+    form = ServiceSearchForm(request.GET, mpps=mpps, agencies=agencies)
+    values = form.values()
+    filters = selectors.ServiceFilters(
+        query=values["q"],
+        mpp_id=values["mpp"].pk if values["mpp"] else None,
+        agency_id=values["agency"].pk if values["agency"] else None,
+        category=values["category"],
+        channel=values["channel"],
+        free_only=values["free"],
+    )
+    page = selectors.search_page(filters, int(_page_number(request)), PAGE_SIZE)
+    query_string = urlencode(
+        {
+            key: value
+            for key, value in {
+                "q": values["q"],
+                "mpp": values["mpp"].slug if values["mpp"] else "",
+                "agency": values["agency"].slug if values["agency"] else "",
+                "category": values["category"],
+                "channel": values["channel"],
+                "free": "on" if values["free"] else "",
+            }.items()
+            if value
+        }
+    )
+    return {
+        "title": title,
+        "form": form,
+        "query": values["q"],
+        "page_obj": page,
+        "services": selectors.listing(page.object_list),
+        "query_string": query_string,
+    }
+
+
+def service_search(request):
+    return render(
+        request, "catalog/service_search.html", _search_context(request, title=_("Cari layanan"))
+    )
+
+
+def service_list(request):
+    return render(
+        request, "catalog/service_search.html", _search_context(request, title=_("Daftar layanan"))
+    )
+
+
+def service_detail(request, pk: int, number: int | None = None):
+    service = selectors.public_service(pk)
+    if service is None:
+        raise Http404
+    version = service.current_version
+    if number is not None:
+        version = selectors.public_version(service, number)
+        if version is None:
+            raise Http404
+    return render(
+        request,
+        "catalog/service_detail.html",
+        {
+            "service": service,
+            "version": version,
+            "is_current": version.pk == service.current_version_id,
+            "versions": selectors.published_versions(service),
+            "tz": service.mpp.region.timezone_abbreviation,
+        },
+    )
+
+
+# --- Back office -----------------------------------------------------------------------------
+
+
+def _manager_required(request) -> None:
+    if not has_any(request.user, Perm.MANAGE_CATALOG):
+        raise PermissionDenied
+
+
+def _managed(request, pk: int):
+    _manager_required(request)
+    service = selectors.manageable_service(request.user, pk)
+    if service is None:
+        raise Http404
+    return service
+
+
+@login_required
+def manage_list(request):
+    _manager_required(request)
+    page = Paginator(selectors.manageable_services(request.user), 50).get_page(
+        _page_number(request)
+    )
+    return render(
+        request,
+        "catalog/manage/list.html",
+        {
+            "page_obj": page,
+            "services": page.object_list,
+            "can_create": selectors.catalog_workplaces(request.user).exists(),
+        },
+    )
+
+
+def _content_errors(form, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, messages_ in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages_)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+def manage_create(request):
+    _manager_required(request)
+    workplaces = list(selectors.catalog_workplaces(request.user))
+    if not workplaces:
+        raise PermissionDenied
+    place_form = WorkplaceChoiceForm(request.POST or None, workplaces=workplaces)
+    form = ServiceContentForm(request.POST or None, instance=ServiceVersion())
+    if request.method == "POST" and place_form.is_valid() and form.is_valid():
+        place = place_form.chosen()
+        try:
+            service = services.create_service(
+                actor=request.user, agency=place.agency, mpp=place.mpp, content=form.content()
+            )
+        except ValidationError as error:
+            _content_errors(form, error)
+        else:
+            messages.success(request, _("Draf layanan tersimpan."))
+            return redirect("catalog:manage_service", pk=service.pk)
+    return render(request, "catalog/manage/create.html", {"form": form, "place_form": place_form})
+
+
+@login_required
+def manage_service(request, pk: int):
+    service = _managed(request, pk)
+    return render(
+        request,
+        "catalog/manage/service.html",
+        {"service": service, "draft": selectors.draft_of(service)},
+    )
+
+
+@login_required
+@require_POST
+def manage_start_draft(request, pk: int):
+    service = _managed(request, pk)
+    services.start_draft(service, actor=request.user)
+    return redirect("catalog:manage_edit", pk=service.pk)
+
+
+@login_required
+def manage_edit(request, pk: int):
+    service = _managed(request, pk)
+    draft = selectors.draft_of(service)
+    if draft is None:
+        messages.info(request, _("Belum ada draf. Buat draf baru untuk mengubah layanan ini."))
+        return redirect("catalog:manage_service", pk=service.pk)
+    form = ServiceContentForm(request.POST or None, instance=draft)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_draft(draft, actor=request.user, content=form.content())
+        except ValidationError as error:
+            _content_errors(form, error)
+        else:
+            messages.success(request, _("Draf tersimpan."))
+            if "preview" in request.POST:
+                return redirect("catalog:manage_preview", pk=service.pk)
+            return redirect("catalog:manage_service", pk=service.pk)
+    return render(
+        request, "catalog/manage/edit.html", {"service": service, "draft": draft, "form": form}
+    )
+
+
+@login_required
+def manage_preview(request, pk: int):
+    service = _managed(request, pk)
+    draft = selectors.draft_of(service)
+    if draft is None:
+        raise Http404
+    from mpp.catalog.forms_definition import build_form, definition_problems
+
+    application_form = None
+    if draft.form_definition and not definition_problems(draft.form_definition):
+        application_form = build_form(draft.form_definition, prefix="pratinjau")
+    return render(
+        request,
+        "catalog/manage/preview.html",
+        {
+            "service": service,
+            "version": draft,
+            "application_form": application_form,
+            "tz": service.mpp.region.timezone_abbreviation if service.mpp_id else "WIB",
+            "problems": services.publication_problems(draft),
+        },
+    )
+
+
+@login_required
+def manage_publish(request, pk: int):
+    service = _managed(request, pk)
+    draft = selectors.draft_of(service)
+    if draft is None:
+        raise Http404
+    form = PublishForm(request.POST or None, initial={"change_note": draft.change_note})
+    problems = services.publication_problems(draft)
+    if request.method == "POST" and form.is_valid() and not problems:
+        try:
+            version = services.publish_draft(
+                draft,
+                actor=request.user,
+                effective_from=form.cleaned_data["effective_from"],
+                change_note=form.cleaned_data["change_note"],
+                request=request,
+            )
+        except ValidationError as error:
+            _content_errors(form, error)
+        else:
+            messages.success(
+                request, _("Versi %(number)d diterbitkan.") % {"number": version.number}
+            )
+            return redirect("catalog:manage_service", pk=service.pk)
+    return render(
+        request,
+        "catalog/manage/publish.html",
+        {"service": service, "draft": draft, "form": form, "problems": problems},
+    )
+
+
+@login_required
+def manage_retire(request, pk: int):
+    service = _managed(request, pk)
+    if request.method == "POST":
+        services.retire_service(service, actor=request.user, request=request)
+        messages.success(request, _("Layanan dihentikan dan tidak lagi menerima permohonan baru."))
+        return redirect("catalog:manage_service", pk=service.pk)
+    return render(request, "catalog/manage/retire.html", {"service": service})
+
+
+@login_required
+def manage_history(request, pk: int):
+    service = _managed(request, pk)
+    return render(
+        request,
+        "catalog/manage/history.html",
+        {"service": service, "history": selectors.version_history(service)},
+    )
+
+
+@login_required
+def manage_templates(request):
+    _manager_required(request)
+    workplaces = list(selectors.catalog_workplaces(request.user))
+    templates = list(selectors.national_templates())
+    form = WorkplaceChoiceForm(request.POST or None, workplaces=workplaces)
+    if request.method == "POST":
+        template = next((t for t in templates if str(t.pk) == request.POST.get("template")), None)
+        if template is None:
+            form.add_error(None, _("Pilih templat yang tersedia."))
+        elif form.is_valid():
+            place = form.chosen()
+            if not can(request.user, Perm.MANAGE_CATALOG, place):
+                raise PermissionDenied
+            service = services.adopt_template(
+                template, actor=request.user, agency=place.agency, mpp=place.mpp, request=request
+            )
+            messages.success(request, _("Templat diadopsi sebagai draf. Sesuaikan lalu terbitkan."))
+            return redirect("catalog:manage_edit", pk=service.pk)
+    return render(
+        request,
+        "catalog/manage/templates.html",
+        {"templates": templates, "form": form, "workplaces": workplaces},
+    )

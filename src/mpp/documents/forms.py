@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+MAX_CHECK_UPLOAD_BYTES = 5 * 1024 * 1024
+
+
+class FileCheckForm(forms.Form):
+    """A citizen uploads the PDF they received; the page says whether it is the issued file."""
+
+    file = forms.FileField(
+        label=_("Berkas PDF yang ingin diperiksa"),
+        help_text=_("Pilih berkas PDF dokumen ini (paling besar 5 MB). Berkas tidak disimpan."),
+        error_messages={
+            "required": _("Pilih berkas PDF yang ingin diperiksa."),
+            "empty": _("Berkas yang dipilih kosong."),
+            "invalid": _("Berkas tidak terbaca. Pilih ulang berkas PDF-nya."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > MAX_CHECK_UPLOAD_BYTES:
+            raise forms.ValidationError(
+                _("Berkas terlalu besar. Ukuran paling besar 5 MB."), code="too_big"
+            )
+        upload.seek(0)
+        head = upload.read(5)
+        upload.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(
+                _("Berkas ini bukan PDF. Pilih berkas PDF dokumen yang Anda terima."),
+                code="not_pdf",
+            )
+        return upload
+
+
+class RevokeForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan pencabutan"),
+        help_text=_("Alasan ini ditampilkan di halaman verifikasi dokumen."),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Alasan pencabutan wajib diisi.")},
+    )

@@ -1,0 +1,162 @@
+"""Keys and certificates: the demo certificate authority, agency credentials, and loading a signer.
+
+Private keys are stored as encrypted PKCS #8 PEM. The passphrase is ``MPP_SIGNING_KEY_PASSPHRASE``
+or, when that is empty, derived from ``SECRET_KEY`` (so rotating ``SECRET_KEY`` without a dedicated
+passphrase makes stored keys unreadable: production sets the dedicated variable, or better keeps
+keys in an HSM — see docs/documents.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import hmac
+from dataclasses import dataclass
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from django.conf import settings
+
+KEY_SIZE = 2048
+CA_VALIDITY = datetime.timedelta(days=3650)
+AGENCY_VALIDITY = datetime.timedelta(days=3 * 365)
+
+
+def key_passphrase() -> bytes:
+    dedicated = getattr(settings, "MPP_SIGNING_KEY_PASSPHRASE", "")
+    if dedicated:
+        return dedicated.encode()
+    return (
+        hmac.new(settings.SECRET_KEY.encode(), b"mpp-documents-signing-key", hashlib.sha256)
+        .hexdigest()
+        .encode()
+    )
+
+
+def _encrypt(key: rsa.RSAPrivateKey) -> str:
+    return key.private_bytes(
+        serialization.Encoding.PEM,
+        serialization.PrivateFormat.PKCS8,
+        serialization.BestAvailableEncryption(key_passphrase()),
+    ).decode()
+
+
+def decrypt_private_key(pem: str) -> rsa.RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem.encode(), password=key_passphrase())
+    assert isinstance(key, rsa.RSAPrivateKey)
+    return key
+
+
+def fingerprint(certificate_pem: str) -> str:
+    cert = x509.load_pem_x509_certificate(certificate_pem.encode())
+    return cert.fingerprint(hashes.SHA256()).hex()
+
+
+@dataclass(frozen=True)
+class KeyPair:
+    certificate_pem: str
+    private_key_pem: str
+    not_valid_after: datetime.datetime
+
+
+def _now() -> datetime.datetime:
+    return datetime.datetime.now(datetime.UTC)
+
+
+def create_root_ca(common_name: str) -> KeyPair:
+    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, "MPP Digital (demo)"),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    now = _now()
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(now + CA_VALIDITY)
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=False,
+                content_commitment=False,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=True,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .sign(key, hashes.SHA256())
+    )
+    return KeyPair(
+        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        private_key_pem=_encrypt(key),
+        not_valid_after=cert.not_valid_after_utc,
+    )
+
+
+def create_signing_certificate(
+    *, ca_certificate_pem: str, ca_private_key_pem: str, organisation: str, locality: str
+) -> KeyPair:
+    """A document-signing certificate for one agency, issued by the given CA."""
+    ca_cert = x509.load_pem_x509_certificate(ca_certificate_pem.encode())
+    ca_key = decrypt_private_key(ca_private_key_pem)
+    key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
+    subject = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "ID"),
+            x509.NameAttribute(NameOID.LOCALITY_NAME, locality[:128]),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation[:64]),
+            x509.NameAttribute(NameOID.COMMON_NAME, organisation[:64]),
+        ]
+    )
+    now = _now()
+    not_after = min(now + AGENCY_VALIDITY, ca_cert.not_valid_after_utc)
+    cert = (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(ca_cert.subject)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=False,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+        .add_extension(
+            x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
+            critical=False,
+        )
+        .sign(ca_key, hashes.SHA256())
+    )
+    return KeyPair(
+        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        private_key_pem=_encrypt(key),
+        not_valid_after=cert.not_valid_after_utc,
+    )

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from mpp.documents import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("verifikasi/<str:code>/", views.verify, name="verify"),
+    path("verifikasi/<str:code>/cabut/", views.revoke, name="revoke"),
+]

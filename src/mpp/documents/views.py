@@ -1,0 +1,87 @@
+"""The public verification page (the QR code on every issued document points here)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from mpp.accounts.policy import Perm, can
+from mpp.documents import selectors, services
+from mpp.documents.forms import FileCheckForm, RevokeForm
+from mpp.documents.models import IssuedDocument
+
+
+def _page(
+    request: HttpRequest,
+    document: IssuedDocument,
+    *,
+    check_form: FileCheckForm | None = None,
+    check_result: bool | None = None,
+    revoke_form: RevokeForm | None = None,
+    status: int = 200,
+) -> HttpResponse:
+    may_revoke = document.is_valid and can(request.user, Perm.REVOKE_DOCUMENT, document)
+    response = render(
+        request,
+        "documents/verify.html",
+        {
+            "document": document,
+            "check_form": check_form or FileCheckForm(),
+            "check_result": check_result,
+            "revoke_form": (revoke_form or RevokeForm()) if may_revoke else None,
+        },
+        status=status,
+    )
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _document_or_404(request: HttpRequest, code: str) -> IssuedDocument:
+    document = selectors.document_by_code(code)
+    if document is None:
+        raise Http404
+    return document
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def verify(request: HttpRequest, code: str) -> HttpResponse:
+    document = selectors.document_by_code(code)
+    if document is None:
+        response = render(request, "documents/verify_not_found.html", status=404)
+        response["X-Robots-Tag"] = "noindex"
+        return response
+    if request.method == "GET":
+        return _page(request, document)
+    form = FileCheckForm(request.POST, request.FILES)
+    if not form.is_valid():
+        return _page(request, document, check_form=form, status=400)
+    matches = selectors.sha256_of_upload(form.cleaned_data["file"]) == document.sha256
+    return _page(request, document, check_result=matches)
+
+
+@never_cache
+@login_required
+@require_POST
+def revoke(request: HttpRequest, code: str) -> HttpResponse:
+    document = _document_or_404(request, code)
+    if not can(request.user, Perm.REVOKE_DOCUMENT, document):
+        raise PermissionDenied
+    form = RevokeForm(request.POST)
+    if not form.is_valid():
+        return _page(request, document, revoke_form=form, status=400)
+    try:
+        services.revoke_document(
+            document, by=request.user, reason=form.cleaned_data["reason"], request=request
+        )
+    except ValidationError as error:
+        form.add_error(None, error)
+        return _page(request, document, revoke_form=form, status=400)
+    messages.success(request, _("Dokumen %(number)s telah dicabut.") % {"number": document.number})
+    return redirect("documents:verify", code=document.verification_code)

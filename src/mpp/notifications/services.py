@@ -1,0 +1,353 @@
+"""Every write of the notifications app: notify, deliver, retry, read, preferences."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import timedelta
+from email.utils import make_msgid
+from functools import partial
+from typing import Any
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mpp.accounts.models import User
+from mpp.notifications import context as context_codec
+from mpp.notifications import registry
+from mpp.notifications.base import PHONE_CHANNELS, Channel, GatewayError, NotificationKind
+from mpp.notifications.models import (
+    Delivery,
+    InboxMessage,
+    Language,
+    Notification,
+    NotificationPreference,
+)
+from mpp.notifications.rendering import RenderedMessage, render_message
+from mpp.notifications.selectors import preference_for
+
+logger = logging.getLogger(__name__)
+
+# A delivery is tried at most this many times (the first send and the retries of the sweep).
+MAX_ATTEMPTS = 5
+# A delivery still "sending" after this long belongs to a worker that died: it is tried again.
+STALE_SENDING_AFTER = timedelta(minutes=15)
+# A delivery still "pending" after this long was never picked up (its task was lost).
+LOST_PENDING_AFTER = timedelta(minutes=10)
+
+NIK_LIKE = re.compile(r"\d{16}")
+
+
+class InvalidLink(ValueError):
+    pass
+
+
+def _check_link(link: str) -> None:
+    """Links are site-relative paths without personal data: they end up in emails and SMS."""
+    if not link:
+        return
+    if not link.startswith("/") or link.startswith("//") or "\\" in link:
+        raise InvalidLink("notification links must be site-relative paths such as '/akun/...'")
+    if len(link) > 500:
+        raise InvalidLink("notification links are at most 500 characters")
+    if NIK_LIKE.search(link):
+        raise InvalidLink("notification links must not carry a NIK or other personal data")
+
+
+def notify(
+    recipient: User,
+    kind: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    link: str = "",
+    channels: Iterable[Channel | str] | None = None,
+) -> Notification:
+    """Tell ``recipient`` about something, over every channel they allow.
+
+    Call it inside your own transaction: the notification is stored with your change and its
+    delivery is enqueued as a task only when the transaction commits, so nothing is sent for a
+    change that rolled back. ``channels`` narrows the kind's channels (e.g. ``[Channel.INBOX]``).
+    Mistakes of the caller (unknown kind, missing context, bad link) raise here, not in the worker.
+    """
+    notification_kind = registry.kinds.get(kind)
+    values = dict(context or {})
+    missing = [key for key in notification_kind.required_context if key not in values]
+    if missing:
+        raise ValueError(f"notification {kind!r} needs context: {', '.join(missing)}")
+    _check_link(link)
+    encoded = context_codec.encode(values)
+    chosen = notification_kind.channels
+    if channels is not None:
+        chosen = chosen & frozenset(Channel(channel) for channel in channels)
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            recipient=recipient, kind=kind, context=encoded, link=link
+        )
+        Delivery.objects.bulk_create(
+            [Delivery(notification=notification, channel=channel) for channel in sorted(chosen)]
+        )
+        # robust: a failing enqueue must not break the caller's request after its commit; the
+        # retry sweep finds the pending deliveries.
+        transaction.on_commit(partial(_enqueue_delivery, str(notification.pk)), robust=True)
+    return notification
+
+
+def _enqueue_delivery(notification_id: str) -> None:
+    from mpp.notifications.tasks import deliver_notification  # tasks.py imports this module
+
+    deliver_notification.enqueue(notification_id)
+
+
+def _address(channel: Channel, user: User) -> str:
+    if channel == Channel.EMAIL:
+        return user.email
+    if channel in PHONE_CHANNELS:
+        return user.phone
+    return str(user.pk)
+
+
+def describe_error(error: BaseException, recipient: User) -> str:
+    """What went wrong, fit to store and log: never an address, a number or the person's data.
+
+    Only network and provider errors keep their message (scrubbed of addresses and numbers);
+    any other error is named by its class alone, because its message may quote the context
+    (a template error prints every variable).
+    """
+    described = type(error).__name__
+    if isinstance(error, GatewayError | OSError):
+        text = str(error)
+        for value in (recipient.email, recipient.phone, recipient.nik, recipient.name):
+            if value:
+                text = text.replace(value, "[…]")
+        text = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "[surel]", text)
+        text = re.sub(r"\+?\d[\d\s-]{5,}\d", "[nomor]", text)
+        if text:
+            described += f": {text}"
+    return described[:300]
+
+
+def _send(
+    channel: Channel, notification: Notification, message: RenderedMessage, address: str
+) -> str:
+    """Hands the message to the channel; returns the provider's id for it."""
+    if channel == Channel.INBOX:
+        inbox_message, _created = InboxMessage.objects.get_or_create(
+            notification=notification,
+            defaults={
+                "recipient": notification.recipient,
+                "kind": notification.kind,
+                "subject": message.subject,
+                "body": message.body,
+                "link": notification.link,
+            },
+        )
+        return str(inbox_message.pk)
+    if channel == Channel.EMAIL:
+        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or None
+        message_id = make_msgid(domain=domain)
+        EmailMessage(
+            subject=message.subject,
+            body=message.body,
+            to=[address],
+            headers={"Message-ID": message_id, "X-MPP-Notification": str(notification.pk)},
+        ).send(fail_silently=False)
+        return message_id
+    gateway_id = {
+        Channel.SMS: settings.MPP_SMS_GATEWAY,
+        Channel.WHATSAPP: settings.MPP_WHATSAPP_GATEWAY,
+    }[channel]
+    gateway = registry.gateways.get(gateway_id)(channel)
+    return gateway.send(address, message.body)
+
+
+def _claim(delivery_id: int, skip_reason: str) -> Delivery | None:
+    """Marks the delivery as being sent by this worker, or skipped; None if someone else has it."""
+    with transaction.atomic():
+        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None or delivery.status not in (
+            Delivery.Status.PENDING,
+            Delivery.Status.FAILED,
+        ):
+            return None
+        if delivery.attempts >= MAX_ATTEMPTS:
+            return None
+        if skip_reason:
+            delivery.status = Delivery.Status.SKIPPED
+            delivery.error = skip_reason
+            delivery.save(update_fields=["status", "error"])
+            return None
+        delivery.status = Delivery.Status.SENDING
+        delivery.attempts += 1
+        delivery.last_attempt_at = timezone.now()
+        delivery.save(update_fields=["status", "attempts", "last_attempt_at"])
+        return delivery
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    user: User
+    preference: NotificationPreference
+
+
+def _deliver_one(
+    delivery: Delivery,
+    notification: Notification,
+    kind: NotificationKind,
+    context: dict[str, Any],
+    recipient: _Recipient,
+) -> None:
+    channel = Channel(delivery.channel)
+    address = _address(channel, recipient.user)
+    skip_reason = ""
+    if not recipient.preference.allows(channel):
+        skip_reason = "opted_out"
+    elif not address:
+        skip_reason = "no_address"
+    claimed = _claim(delivery.pk, skip_reason)
+    if claimed is None:
+        return
+    try:
+        message = render_message(
+            kind,
+            channel,
+            context,
+            link=notification.link,
+            language=recipient.preference.language,
+            recipient_name=recipient.user.name or recipient.user.username,
+        )
+        provider_id = _send(channel, notification, message, address)
+    except Exception as error:
+        # One channel failing (SMTP down, provider refusing) must not stop the others: the error is
+        # recorded without personal data and the sweep retries it.
+        described = describe_error(error, recipient.user)
+        logger.warning(
+            "notification delivery failed: notification=%s channel=%s attempt=%s error=%s",
+            notification.pk,
+            channel.value,
+            claimed.attempts,
+            described,
+        )
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.FAILED, error=described
+        )
+        return
+    Delivery.objects.filter(pk=delivery.pk).update(
+        status=Delivery.Status.SENT,
+        provider_id=str(provider_id)[:200],
+        sent_at=timezone.now(),
+        error="",
+    )
+
+
+def deliver_notification(notification_id: str) -> dict[str, str]:
+    """Renders and sends every channel of a notification that is not sent yet.
+
+    Idempotent: a sent (or skipped) channel is never sent again, and a channel being sent by
+    another worker is left alone. Returns the resulting status per channel.
+    """
+    notification = (
+        Notification.objects.select_related("recipient").filter(pk=notification_id).first()
+    )
+    if notification is None:
+        return {}
+    kind = registry.kinds.get(notification.kind)
+    context = context_codec.decode(notification.context)
+    recipient = _Recipient(notification.recipient, preference_for(notification.recipient))
+    for delivery in notification.deliveries.filter(
+        status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]
+    ).order_by("channel"):
+        _deliver_one(delivery, notification, kind, context, recipient)
+    return dict(notification.deliveries.values_list("channel", "status"))
+
+
+def retry_failed_notifications(*, now=None) -> int:
+    """Sends again what failed, what a dead worker left half-sent and what was never picked up.
+
+    Idempotent: run it as often as you like (a scheduler every 10 minutes, say); a delivery that
+    is sent, skipped or out of attempts is left alone. Returns the number of notifications tried.
+    """
+    now = now or timezone.now()
+    Delivery.objects.filter(
+        status=Delivery.Status.SENDING, last_attempt_at__lt=now - STALE_SENDING_AFTER
+    ).update(status=Delivery.Status.FAILED, error="interrupted")
+    notification_ids = list(
+        Delivery.objects.filter(
+            Q(status=Delivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
+            | Q(status=Delivery.Status.PENDING, created_at__lt=now - LOST_PENDING_AFTER)
+        )
+        .values_list("notification_id", flat=True)
+        .distinct()
+    )
+    for notification_id in notification_ids:
+        deliver_notification(str(notification_id))
+    return len(notification_ids)
+
+
+# --- Inbox ------------------------------------------------------------------------------------
+
+
+def mark_read(message: InboxMessage) -> InboxMessage:
+    """Marks a message (already scoped to its reader by a selector) as read, once."""
+    if message.read_at is None:
+        now = timezone.now()
+        InboxMessage.objects.filter(pk=message.pk, read_at__isnull=True).update(read_at=now)
+        message.read_at = now
+    return message
+
+
+def mark_all_read(user: User) -> int:
+    return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).update(
+        read_at=timezone.now()
+    )
+
+
+# --- Preferences ------------------------------------------------------------------------------
+
+
+class PreferenceError(Exception):
+    def __init__(self, errors: dict[str, list[str]]):
+        super().__init__("invalid notification preferences")
+        self.errors = errors
+
+
+def update_preferences(
+    user: User,
+    *,
+    language: str,
+    email_enabled: bool,
+    sms_enabled: bool,
+    whatsapp_enabled: bool,
+) -> NotificationPreference:
+    """Saves how ``user`` wants to be told; refuses a channel the account has no address for."""
+    errors: dict[str, list[str]] = {}
+    if language not in Language.values:
+        errors["language"] = [_("Pilih Bahasa Indonesia atau English.")]
+    if email_enabled and not user.email:
+        errors["email_enabled"] = [
+            _("Akun Anda belum mempunyai alamat surel, jadi surel tidak dapat diaktifkan.")
+        ]
+    for field, enabled in (("sms_enabled", sms_enabled), ("whatsapp_enabled", whatsapp_enabled)):
+        if enabled and not user.phone:
+            errors[field] = [
+                _(
+                    "Akun Anda belum mempunyai nomor telepon, jadi saluran ini tidak dapat diaktifkan."
+                )
+            ]
+    if errors:
+        raise PreferenceError(errors)
+    preference, _created = NotificationPreference.objects.update_or_create(
+        user=user,
+        defaults={
+            "language": language,
+            "email_enabled": email_enabled,
+            "sms_enabled": sms_enabled,
+            "whatsapp_enabled": whatsapp_enabled,
+        },
+    )
+    return preference

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from mpp.regions import views
+
+app_name = "regions"
+
+urlpatterns = [
+    path("", views.calendar_index, name="calendar"),
+    path("<str:code>/<int:year>/", views.calendar_year, name="calendar_year"),
+    path(
+        "<str:code>/pengecualian/<int:pk>/hapus/",
+        views.remove_override,
+        name="calendar_remove_override",
+    ),
+]

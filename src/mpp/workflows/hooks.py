@@ -1,0 +1,82 @@
+"""Side effects of transitions: callables registered per workflow and run after the commit.
+
+A hook receives ``(obj, record)`` — the object (with its new status and version) and the
+:class:`~mpp.workflows.models.TransitionRecord` — and typically enqueues a django-tasks task
+(an email, a PDF, a webhook). The engine schedules hooks with ``transaction.on_commit``, so a rolled
+back transition never sends anything. Hooks of one workflow run in registration order.
+
+Register at import time of the owning app (in ``AppConfig.ready``)::
+
+    hooks.register("application", notify_citizen, target="revision_requested")
+    hooks.register("application", issue_document, action="issue")
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from mpp.workflows.models import TransitionRecord
+
+Hook = Callable[[Any, "TransitionRecord"], None]
+
+
+@dataclass(frozen=True)
+class _Registration:
+    workflow: str
+    hook: Hook
+    action: str | None
+    target: str | None
+
+    def matches(self, workflow: str, action: str, target: str) -> bool:
+        return (
+            self.workflow == workflow
+            and (self.action is None or self.action == action)
+            and (self.target is None or self.target == target)
+        )
+
+
+class HookRegistry:
+    """Hooks keyed by workflow name and, optionally, action and/or target state."""
+
+    def __init__(self) -> None:
+        self._registrations: list[_Registration] = []
+
+    def register(
+        self,
+        workflow: str,
+        hook: Hook,
+        *,
+        action: str | None = None,
+        target: str | None = None,
+    ) -> Hook:
+        """Run ``hook`` after each committed transition of ``workflow`` matching ``action`` and
+        ``target`` (None matches any). Registering the same hook for the same key twice is an error."""
+        registration = _Registration(workflow, hook, action, target)
+        if registration in self._registrations:
+            raise ValueError(f"hook {hook!r} is already registered for {workflow!r}")
+        self._registrations.append(registration)
+        return hook
+
+    def on(
+        self, workflow: str, *, action: str | None = None, target: str | None = None
+    ) -> Callable[[Hook], Hook]:
+        """Decorator form of :meth:`register`."""
+
+        def decorator(hook: Hook) -> Hook:
+            return self.register(workflow, hook, action=action, target=target)
+
+        return decorator
+
+    def unregister(self, workflow: str, hook: Hook) -> None:
+        self._registrations = [
+            r for r in self._registrations if not (r.workflow == workflow and r.hook == hook)
+        ]
+
+    def hooks_for(self, workflow: str, action: str, target: str) -> list[Hook]:
+        return [r.hook for r in self._registrations if r.matches(workflow, action, target)]
+
+
+hooks = HookRegistry()

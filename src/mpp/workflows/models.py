@@ -1,0 +1,100 @@
+"""The workflow contract for models, and the append-only history of every transition."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from django.conf import settings
+from django.contrib.contenttypes.fields import GenericForeignKey
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from mpp.workflows.definitions import Workflow
+
+
+class WorkflowModel(models.Model):
+    """Abstract base for a model driven by a workflow (an application, a complaint, a booking...).
+
+    ``status`` is changed only by :func:`mpp.workflows.services.apply_action`; ``version`` grows by
+    one with every transition, for optimistic concurrency. Subclasses set the class attribute
+    ``workflow`` and may override :meth:`get_workflow` to pick a variant per object.
+    """
+
+    workflow: ClassVar[Workflow]
+
+    status = models.CharField(_("status"), max_length=32, db_index=True)
+    version = models.PositiveIntegerField(_("versi"), default=0)
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if not self.status:
+            self.status = self.get_workflow().initial
+        super().save(*args, **kwargs)
+
+    def get_workflow(self) -> Workflow:
+        """The workflow definition that governs this object (override to choose a variant)."""
+        return type(self).workflow
+
+
+class AppendOnlyQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise TypeError("Workflow history is append-only.")
+
+    def delete(self):
+        raise TypeError("Workflow history is append-only.")
+
+
+class TransitionRecord(models.Model):
+    """One applied action: who took it, when, from which state to which, with what note."""
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    subject = GenericForeignKey("content_type", "object_id")
+    workflow = models.CharField(_("alur kerja"), max_length=64)
+    action = models.CharField(_("tindakan"), max_length=64)
+    from_state = models.CharField(_("dari status"), max_length=32)
+    to_state = models.CharField(_("ke status"), max_length=32)
+    version = models.PositiveIntegerField(_("versi"))
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("pelaku"),
+    )
+    actor_kind = models.CharField(_("peran pelaku"), max_length=32)
+    note = models.TextField(_("catatan"), blank=True)
+    at = models.DateTimeField(_("waktu"))
+    data = models.JSONField(default=dict, blank=True)
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["at", "id"]
+        verbose_name = _("riwayat alur kerja")
+        verbose_name_plural = _("riwayat alur kerja")
+        indexes = [
+            models.Index(
+                fields=["content_type", "object_id", "at"], name="workflow_history_subject_idx"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}:{self.object_id} {self.from_state} → {self.to_state}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError("Workflow history is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError("Workflow history is append-only.")
+
+    @property
+    def is_automatic(self) -> bool:
+        return self.actor_id is None

@@ -1,0 +1,108 @@
+"""The one service that changes a workflow status: :func:`apply_action`."""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Collection, Mapping
+from typing import Any
+
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mpp.workflows.definitions import SYSTEM, Transition
+from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion
+from mpp.workflows.hooks import HookRegistry, hooks
+from mpp.workflows.models import TransitionRecord, WorkflowModel
+
+
+def available_actions(obj: WorkflowModel, actor_kinds: Collection[str]) -> list[Transition]:
+    """The transitions a caller with ``actor_kinds`` may take on ``obj`` now, in definition order."""
+    kinds = frozenset(actor_kinds)
+    return [
+        transition
+        for transition in obj.get_workflow().transitions_from(obj.status)
+        if transition.actors & kinds and transition.applies_to(obj)
+    ]
+
+
+def _allowed_transition(obj: WorkflowModel, action: str, kinds: frozenset[str]) -> Transition:
+    workflow = obj.get_workflow()
+    transition = workflow.transition(action, obj.status)
+    if transition is None or not transition.applies_to(obj):
+        if action not in workflow.actions:
+            raise ActionNotAllowed(_("Tindakan ini tidak dikenal."))
+        raise ActionNotAllowed(_("Tindakan ini tidak dapat dilakukan pada status saat ini."))
+    if not transition.actors & kinds:
+        raise ActionNotAllowed(_("Anda tidak berwenang melakukan tindakan ini."))
+    return transition
+
+
+def apply_action(
+    obj: WorkflowModel,
+    action: str,
+    *,
+    actor_user: Any | None,
+    actor_kinds: Collection[str],
+    note: str = "",
+    expected_version: int | None = None,
+    data: Mapping[str, Any] | None = None,
+    changes: Mapping[str, Any] | None = None,
+    registry: HookRegistry = hooks,
+) -> TransitionRecord:
+    """Take ``action`` on ``obj`` for an actor, in one transaction, or raise and change nothing.
+
+    - The action must exist from ``obj.status``, pass its ``when`` predicate and name at least one
+      of ``actor_kinds`` (else :class:`ActionNotAllowed`); a note is needed when the transition says
+      so (:class:`NoteRequired`).
+    - The status, ``version + 1`` and any extra field ``changes`` (a due date, say) are written with
+      one ``UPDATE ... WHERE pk = ... AND version = expected AND status = current``; no row updated
+      means somebody else acted first (:class:`StaleVersion`). ``expected_version`` defaults to the
+      version ``obj`` was loaded with.
+    - A :class:`TransitionRecord` is written in the same transaction; ``obj`` is updated in memory.
+    - Hooks registered for the workflow/action/target run with ``transaction.on_commit``.
+
+    ``actor_user`` is None for automatic actions (actor kind ``"system"``). The recorded actor kind
+    is the first (alphabetically) of the caller's kinds the transition accepts.
+    """
+    kinds = frozenset(actor_kinds)
+    if SYSTEM in kinds and actor_user is not None:
+        raise ValueError("the system actor kind is for automatic actions without a user")
+    transition = _allowed_transition(obj, action, kinds)
+    note = (note or "").strip()
+    if transition.note_required and not note:
+        raise NoteRequired()
+    version = obj.version if expected_version is None else expected_version
+    source = obj.status
+    updates = dict(changes or {})
+    if {"status", "version"} & updates.keys():
+        raise ValueError("status and version are changed by the workflow engine only")
+    model = type(obj)
+    with transaction.atomic():
+        rows = model._default_manager.filter(pk=obj.pk, version=version, status=source).update(
+            status=transition.target, version=version + 1, **updates
+        )
+        if rows != 1:
+            raise StaleVersion()
+        record = TransitionRecord.objects.create(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id=str(obj.pk),
+            workflow=obj.get_workflow().name,
+            action=transition.action,
+            from_state=source,
+            to_state=transition.target,
+            version=version + 1,
+            actor=actor_user,
+            actor_kind=sorted(transition.actors & kinds)[0],
+            note=note,
+            at=timezone.now(),
+            data=dict(data or {}),
+        )
+        obj.status = transition.target
+        obj.version = version + 1
+        for field, value in updates.items():
+            setattr(obj, field, value)
+        for hook in registry.hooks_for(record.workflow, transition.action, transition.target):
+            transaction.on_commit(functools.partial(hook, obj, record))
+    return record
