@@ -17,6 +17,7 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
+	$(PY) manage.py sweep_deadlines
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (demo accounts: see README.md)"
 	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --no-ws mpp.wsgi:application
 

@@ -190,6 +190,8 @@ def backoffice(request):
             "workplaces": workplaces_for(request.user),
             "can_view_audit": can(request.user, Perm.VIEW_AUDIT),
             "can_manage_staff": has_any(request.user, Perm.MANAGE_STAFF),
+            "can_manage_catalog": has_any(request.user, Perm.MANAGE_CATALOG),
+            "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
         },
     )
 

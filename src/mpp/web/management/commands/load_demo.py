@@ -2,16 +2,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from mpp.accounts import demo as accounts_demo
+from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
 from mpp.documents import services as documents_services
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, their agencies and demo accounts."
+    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, agencies, services, accounts and applications."
 
     @transaction.atomic
     def handle(self, *args, **options):
         catalog_demo.load()
         accounts_demo.load()
         documents_services.create_demo_pki()
+        cases_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
