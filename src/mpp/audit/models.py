@@ -36,13 +36,30 @@ class AuditAction(models.TextChoices):
 
 class AppendOnlyQuerySet(models.QuerySet):
     def update(self, **kwargs):
-        raise TypeError("Audit events are append-only.")
+        raise TypeError(f"{self.model.__name__} is append-only.")
 
     def delete(self):
-        raise TypeError("Audit events are append-only.")
+        raise TypeError(f"{self.model.__name__} is append-only.")
 
 
-class AuditEvent(models.Model):
+class AppendOnlyModel(models.Model):
+    """A record that is written once and never changed or deleted (audit trail, workflow history)."""
+
+    objects = AppendOnlyQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise TypeError(f"{type(self).__name__} is append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise TypeError(f"{type(self).__name__} is append-only.")
+
+
+class AuditEvent(AppendOnlyModel):
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -61,8 +78,6 @@ class AuditEvent(models.Model):
     ip_address = models.GenericIPAddressField(_("alamat IP"), null=True, blank=True)
     data = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("peristiwa audit")
@@ -70,14 +85,6 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Audit events are append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Audit events are append-only.")
 
     @property
     def action_label(self) -> str:

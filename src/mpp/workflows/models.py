@@ -10,6 +10,8 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mpp.audit.models import AppendOnlyModel
+
 if TYPE_CHECKING:
     from mpp.workflows.definitions import Workflow
 
@@ -40,15 +42,7 @@ class WorkflowModel(models.Model):
         return type(self).workflow
 
 
-class AppendOnlyQuerySet(models.QuerySet):
-    def update(self, **kwargs):
-        raise TypeError("Workflow history is append-only.")
-
-    def delete(self):
-        raise TypeError("Workflow history is append-only.")
-
-
-class TransitionRecord(models.Model):
+class TransitionRecord(AppendOnlyModel):
     """One applied action: who took it, when, from which state to which, with what note."""
 
     content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
@@ -72,8 +66,6 @@ class TransitionRecord(models.Model):
     at = models.DateTimeField(_("waktu"))
     data = models.JSONField(default=dict, blank=True)
 
-    objects = AppendOnlyQuerySet.as_manager()
-
     class Meta:
         ordering = ["at", "id"]
         verbose_name = _("riwayat alur kerja")
@@ -86,14 +78,6 @@ class TransitionRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.workflow}:{self.object_id} {self.from_state} → {self.to_state}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise TypeError("Workflow history is append-only.")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        raise TypeError("Workflow history is append-only.")
 
     @property
     def is_automatic(self) -> bool:

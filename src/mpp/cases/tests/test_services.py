@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
+from mpp.accounts.models import Role
+from mpp.accounts.tests.factories import staff
 from mpp.audit.models import AuditEvent
 from mpp.cases import selectors, services
 from mpp.cases.models import Application, ApplicationDocument
@@ -19,6 +21,8 @@ from mpp.cases.tests.factories import (
     pdf_upload,
     service_with,
 )
+from mpp.catalog import services as catalog_services
+from mpp.catalog.models import ServiceVersion
 from mpp.notifications.models import Notification
 from mpp.regions.models import CalendarOverride
 from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion
@@ -402,3 +406,20 @@ def test_sweep_command_runs_the_task_as_of_a_moment(monkeypatch, service, citize
     assert out.getvalue().splitlines()[-1].startswith("breached=0")
     with pytest.raises(CommandError):
         call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00")
+
+
+def test_an_application_keeps_the_version_it_was_filed_under(service, citizen):
+    earlier = filled(service, citizen)
+    services.submit_application(earlier, actor=citizen)
+    admin = staff(Role.AGENCY_ADMIN, agency=service.agency)
+    draft = catalog_services.start_draft(service, actor=admin)
+    catalog_services.update_draft(draft, actor=admin, content={"time_limit": 10, "fee": 5000})
+    catalog_services.publish_draft(draft, actor=admin)
+
+    earlier.refresh_from_db()
+    assert earlier.service_version.number == 1
+    assert earlier.service_version.time_limit == 3
+    assert earlier.service_version.status == ServiceVersion.Status.PUBLISHED
+    service.refresh_from_db()
+    later = services.start_application(applicant=citizen, service=service)
+    assert later.service_version.number == 2 and later.service_version.fee == 5000
