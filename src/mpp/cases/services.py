@@ -673,9 +673,13 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> SweepResult:
         try:
             issue_application(application, actor=None)
             result.issued += 1
-        except (
-            Exception
-        ):  # one failure (a missing key, say) must not stop the sweep; retried next run
-            logger.exception("automatic issue failed for application %s", application.pk)
+        except Exception as error:
+            # One failure (a missing key, say) must not stop the sweep; it is retried next run.
+            # Only the error's class is logged: its message may carry the applicant's data.
+            logger.error(
+                "automatic issue failed for application %s: %s",
+                application.pk,
+                type(error).__name__,
+            )
             result.failed += 1
     return result
