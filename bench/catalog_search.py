@@ -26,6 +26,7 @@ sys.path.insert(0, str(ROOT / "src"))
 PAGES = [
     ("search, common words", "/cari/", {"q": "akta kelahiran"}),
     ("search, prefix of a frequent word", "/cari/", {"q": "penerb"}),
+    ("search, word in 80% of services", "/cari/", {"q": "kabupaten"}),
     ("search, rare word", "/cari/", {"q": "roya"}),
     ("search, no match", "/cari/", {"q": "zzzz tidak ada"}),
     ("search + filters", "/cari/", {"q": "izin", "category": "perizinan_kesehatan", "free": "on"}),

@@ -147,8 +147,9 @@ def test_staff_sets_up_two_factor_and_grants_an_officer_role(page, audit, settin
     shot(page, "2fa-verify")
     page.get_by_label("Kode verifikasi").fill(code_from_secret(secret, drift=1))
     page.get_by_role("button", name="Verifikasi").click()
-    page.wait_for_url("**/akun/profil/")
+    page.wait_for_url("**/akun/kerja/")  # staff land in their workspace
     audit(page)
+    assert page.get_by_role("heading", name="Ruang kerja", level=1).is_visible()
 
 
 def test_audit_log_and_error_pages(page, audit, live_server):

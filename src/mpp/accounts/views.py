@@ -38,7 +38,8 @@ def login_view(request):
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="mpp.accounts.backends.NikOrUsernameBackend")
-        return redirect(_safe_next(request, reverse("accounts:profile")))
+        home = "accounts:backoffice" if form.user.is_staff_member else "accounts:profile"
+        return redirect(_safe_next(request, reverse(home)))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 

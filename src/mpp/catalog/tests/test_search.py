@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from mpp.catalog.selectors import ServiceFilters, search_services, search_terms
+from mpp.catalog.selectors import ServiceFilters, search_page, search_services, search_terms
 from mpp.catalog.tests.factories import (
     AgencyPresenceFactory,
     PublishedServiceFactory,
@@ -79,6 +79,14 @@ def test_filters_narrow_the_results(catalog):
         catalog["akta"],
         catalog["skck"],
     }
+
+
+def test_search_page_counts_ranks_and_answers_past_the_end(catalog):
+    first = search_page(ServiceFilters(query="akta"), 1, 1)
+    assert (first.paginator.count, list(first)) == (2, [catalog["akta"]])
+    past_the_end = search_page(ServiceFilters(query="akta"), 9, 1)
+    assert (past_the_end.number, list(past_the_end)) == (2, [catalog["skck"]])
+    assert search_page(ServiceFilters(query="zzzz"), 3, 1).paginator.count == 0
 
 
 @pytest.mark.parametrize("query", ODD_INPUTS)
