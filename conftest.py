@@ -66,6 +66,16 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
+def _default_language():
+    """Each test starts in Bahasa Indonesia: a request in English leaves English active in the thread."""
+    from django.utils import translation
+
+    translation.activate("id")
+    yield
+    translation.activate("id")
+
+
+@pytest.fixture(autouse=True)
 def _region_data(request):
     """Transactional tests flush every table, including the regions the data migration loaded."""
     marker = request.node.get_closest_marker("django_db")

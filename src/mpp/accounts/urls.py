@@ -10,13 +10,13 @@ urlpatterns = [
     path("keluar/", views.logout_view, name="logout"),
     path("daftar/", views.register, name="register"),
     path("profil/", views.profile, name="profile"),
-    path("token/<int:token_id>/cabut/", views.revoke_token, name="revoke_token"),
+    path("token/<id:token_id>/cabut/", views.revoke_token, name="revoke_token"),
     path("2fa/atur/", views.otp_setup, name="otp_setup"),
     path("2fa/verifikasi/", views.otp_verify, name="otp_verify"),
     path("kerja/", views.backoffice, name="backoffice"),
     path("kerja/audit/", views.audit_log, name="audit_log"),
     path("kerja/peran/", views.staff_roles, name="staff_roles"),
-    path("kerja/peran/<int:grant_id>/cabut/", views.revoke_role, name="revoke_role"),
+    path("kerja/peran/<id:grant_id>/cabut/", views.revoke_role, name="revoke_role"),
     path(
         "sandi/lupa/",
         auth_views.PasswordResetView.as_view(

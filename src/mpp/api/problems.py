@@ -6,6 +6,7 @@ import json
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
+from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
@@ -100,6 +101,19 @@ def _message(error: dict[str, Any]) -> str:
 
 
 def install(api: NinjaAPI) -> None:
+    @api.exception_handler(OverflowError)
+    @api.exception_handler(DataError)
+    def on_out_of_range(request, exc):
+        # An identifier or number beyond what the database stores (e.g. ?agency=10**30): the
+        # client sent a value no record can have.
+        return problem_response(
+            api,
+            request,
+            Problem(
+                422, _("Data yang dikirim tidak sah."), _("Ada nilai angka yang terlalu besar.")
+            ),
+        )
+
     @api.exception_handler(Problem)
     def on_problem(request, exc: Problem):
         return problem_response(api, request, exc)

@@ -6,7 +6,7 @@ app_name = "notifications"
 
 urlpatterns = [
     path("", views.inbox, name="inbox"),
-    path("<int:message_id>/", views.message, name="message"),
+    path("<id:message_id>/", views.message, name="message"),
     path("baca-semua/", views.mark_all_read, name="mark_all_read"),
     path("pengaturan/", views.preferences, name="preferences"),
 ]

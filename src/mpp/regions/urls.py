@@ -6,9 +6,9 @@ app_name = "regions"
 
 urlpatterns = [
     path("", views.calendar_index, name="calendar"),
-    path("<str:code>/<int:year>/", views.calendar_year, name="calendar_year"),
+    path("<str:code>/<id:year>/", views.calendar_year, name="calendar_year"),
     path(
-        "<str:code>/pengecualian/<int:pk>/hapus/",
+        "<str:code>/pengecualian/<id:pk>/hapus/",
         views.remove_override,
         name="calendar_remove_override",
     ),

@@ -280,3 +280,16 @@ def test_openapi_lists_the_endpoints(client):
     assert "delete" in paths["/api/v1/auth/token"]
     assert "post" in paths["/api/v1/citizens"]
     assert "get" in paths["/api/v1/me"]
+
+
+def test_an_identifier_too_large_for_the_database_is_a_problem_not_a_crash(client):
+    from django.db import connection
+
+    response = client.get("/api/v1/services", {"agency": 10**30, "mpp": 10**30})
+    if connection.vendor == "sqlite":  # SQLite cannot even bind such a number
+        assert response.status_code == 422
+        assert response["Content-Type"] == "application/problem+json"
+        assert response.json()["detail"] == "Ada nilai angka yang terlalu besar."
+    else:  # PostgreSQL compares it and finds nothing
+        assert response.status_code == 200
+        assert response.json()["count"] == 0

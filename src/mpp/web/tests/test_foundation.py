@@ -11,6 +11,9 @@ import pytest
 from django.db.utils import OperationalError
 from django.utils import translation
 
+from mpp.accounts.models import User
+from mpp.accounts.tests.factories import load_demo
+from mpp.accounts.tests.helpers import login_staff
 from mpp.web.formatting import format_date, format_datetime, format_rupiah
 
 PROJECT = Path(__file__).resolve().parents[4]
@@ -138,3 +141,11 @@ def test_production_with_safe_settings_passes_check_deploy(tmp_path):
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.django_db
+def test_an_id_too_long_for_the_database_is_simply_not_found(client):
+    load_demo()
+    login_staff(client, User.objects.get(username="petugas.dukcapil"))
+    for url in ("/layanan/99999999999999999999999/", "/kelola/permohonan/99999999999999999999999/"):
+        assert client.get(url).status_code == 404
