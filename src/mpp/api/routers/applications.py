@@ -10,7 +10,7 @@ from django.http import FileResponse
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema, Status
+from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -25,6 +25,7 @@ from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion, W
 from mpp.workflows.services import available_actions
 
 router = Router(tags=["permohonan"])
+MAX_ID = 2**63 - 1  # the largest id a 64-bit column holds
 bearer = BearerToken()
 PAGE_SIZE = 25
 STATUS_VALUES = ", ".join(f"`{value}`" for value in AppStatus.values)
@@ -291,9 +292,9 @@ def submit(request, application_id: int):
 def list_applications(
     request,
     status: str | None = None,
-    service: int | None = None,
+    service: int | None = Query(None, ge=1, le=MAX_ID),
     breached: bool | None = None,
-    page: int = 1,
+    page: int = Query(1, ge=1, le=100_000),
 ):
     if selectors.is_staff_worker(request.user):
         rows = selectors.inbox(

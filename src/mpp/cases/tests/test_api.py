@@ -161,3 +161,10 @@ def test_issued_pdf_is_downloadable(client, service, as_citizen, signing):
     assert response.json()["document_number"]
     pdf = client.get(f"{BASE}/{draft['id']}/document", headers=as_citizen)
     assert pdf.status_code == 200 and b"".join(pdf.streaming_content).startswith(b"%PDF-")
+
+
+def test_list_parameters_out_of_range_are_refused_per_field(client, citizen):
+    response = client.get(BASE, {"page": 10**20, "service": 10**30}, headers=bearer(citizen))
+    assert response.status_code == 422
+    fields = {error["field"] for error in response.json()["errors"]}
+    assert fields == {"page", "service"}
