@@ -23,6 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
+from _common import ensure_database, percentile  # noqa: E402
+
 PAGES = [
     ("search, common words", "/cari/", {"q": "akta kelahiran"}),
     ("search, prefix of a frequent word", "/cari/", {"q": "penerb"}),
@@ -37,23 +39,6 @@ PAGES = [
     ("API search", "/api/v1/services", {"q": "akta kelahiran"}),
     ("API list, region filter", "/api/v1/services", {"region": "1101", "page_size": "100"}),
 ]
-
-
-def percentile(values: list[float], fraction: float) -> float:
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
-
-
-def ensure_database(url: str) -> None:
-    import psycopg
-
-    base, name = url.rsplit("/", 1)
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-        exists = connection.execute(
-            "SELECT 1 FROM pg_database WHERE datname = %s", [name]
-        ).fetchone()
-        if not exists:
-            connection.execute(f'CREATE DATABASE "{name}"')
 
 
 def fill(count: int) -> None:
