@@ -256,18 +256,25 @@ def _mpp(mpp: MPP) -> dict:
     }
 
 
-def _service(service: Service) -> dict:
-    version = service.current_version
+def _service_head(service: Service) -> dict:
+    """What identifies a service and where it is offered (shared by the list and the detail)."""
     return {
         "id": service.pk,
         "slug": service.slug,
         "name": service.name,
-        "summary": version.summary,
         "category": service.category,
-        "channel": service.channel,
         "agency": {"id": service.agency_id, "name": service.agency.name},
         "mpp": {"id": service.mpp_id, "name": service.mpp.name},
         "region_code": service.mpp.region_id,
+    }
+
+
+def _service(service: Service) -> dict:
+    version = service.current_version
+    return {
+        **_service_head(service),
+        "summary": version.summary,
+        "channel": service.channel,
         "version": version.number,
         "effective_from": version.effective_from,
         "time_limit": version.time_limit,
@@ -438,13 +445,7 @@ def get_service(request, service_id: int):
         raise Problem(404, _("Layanan tidak ditemukan."))
     version = service.current_version
     return {
-        "id": service.pk,
-        "slug": service.slug,
-        "name": service.name,
-        "category": service.category,
-        "agency": {"id": service.agency_id, "name": service.agency.name},
-        "mpp": {"id": service.mpp_id, "name": service.mpp.name},
-        "region_code": service.mpp.region_id,
+        **_service_head(service),
         "accepts_applications": service.accepts_applications,
         "current_version": {
             "number": version.number,
