@@ -164,6 +164,11 @@ AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 
 OTP_TOTP_ISSUER = "MPP Digital"
+# django-otp's own back-off (1, 2, 4… s after each wrong code) refused the next correct code; the
+# limit is ours instead: OTP_FAILURE_LIMIT wrong codes in a row lock the second factor for a while.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_FAILURE_LIMIT = int(env("OTP_FAILURE_LIMIT", "5"))
+OTP_LOCKOUT_MINUTES = int(env("OTP_LOCKOUT_MINUTES", "15"))
 API_TOKEN_LIFETIME_HOURS = int(env("API_TOKEN_LIFETIME_HOURS", "720"))
 API_STAFF_TOKEN_LIFETIME_HOURS = int(env("API_STAFF_TOKEN_LIFETIME_HOURS", "12"))
 

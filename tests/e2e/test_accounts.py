@@ -70,6 +70,8 @@ def test_citizen_registers_with_the_keyboard_only(page, audit):
     tab_to(page, "#id_nik")
     page.keyboard.press("Control+A")
     page.keyboard.type("2171011508900003")
+    tab_to(page, "#id_consent")
+    page.keyboard.press("Space")  # the privacy notice is agreed to explicitly
     tab_to(page, "#id_password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")

@@ -4,7 +4,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
-from mpp.accounts.models import ROLE_SCOPE_FIELDS, Role, User
+from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role, User
 from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
 from mpp.accounts.services import CitizenRegistration, check_citizen_registration
 from mpp.catalog.selectors import agencies_for, mpps_for
@@ -82,12 +82,17 @@ class RegistrationForm(forms.Form):
         help_text=_("Minimal 10 karakter, tidak hanya angka, dan tidak mudah ditebak."),
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
+    consent = forms.BooleanField(
+        label=_("Saya telah membaca pemberitahuan privasi dan menyetujui pemrosesan data saya."),
+        required=False,  # the service says why when it is missing, like every other rule
+    )
 
     def clean(self):
         cleaned = super().clean()
         if self.errors:
             return cleaned
         self.registration = CitizenRegistration(
+            consent=bool(cleaned.get("consent")),
             nik=cleaned["nik"].strip(),
             name=cleaned["name"],
             birth_date=cleaned["birth_date"],
@@ -139,7 +144,10 @@ class RoleGrantForm(forms.Form):
     mpp = ScopeChoiceField(
         label=_("MPP"),
         queryset=None,
-        help_text=_("Wajib untuk petugas layanan dan pengelola MPP."),
+        help_text=_(
+            "Wajib untuk petugas layanan dan pengelola MPP; untuk admin instansi membatasi "
+            "perannya pada MPP ini."
+        ),
     )
     region = ScopeChoiceField(
         label=_("Kabupaten/kota"),
@@ -154,11 +162,11 @@ class RoleGrantForm(forms.Form):
         self.scope: dict = {}
         roles = grantable_roles(actor)
         self.fields["role"].choices = [("", _("Pilih peran")), *((r.value, r.label) for r in roles)]
-        self.fields["agency"].queryset = agencies_for(actor, Perm.MANAGE_STAFF)
-        self.fields["mpp"].queryset = mpps_for(actor, Perm.MANAGE_STAFF)
+        self.fields["agency"].queryset = agencies_for(actor, Perm.MANAGE_ROLES)
+        self.fields["mpp"].queryset = mpps_for(actor, Perm.MANAGE_ROLES)
         if Role.REGIONAL_ADMIN in roles:
             self.fields["region"].queryset = Region.objects.filter(
-                scope_filter(actor, Perm.MANAGE_STAFF, agency=None, mpp=None, region="code")
+                scope_filter(actor, Perm.MANAGE_ROLES, agency=None, mpp=None, region="code")
             ).order_by("name")
         else:
             del self.fields["region"]
@@ -202,9 +210,14 @@ class RoleGrantForm(forms.Form):
                     )
             else:
                 self.scope[name] = value
+        for name in ROLE_OPTIONAL_SCOPE_FIELDS.get(role, frozenset()):
+            if cleaned.get(name) is not None:
+                self.scope[name] = cleaned[name]
         if self.errors:
             return cleaned
-        if not can_grant(self.actor, role, **self.scope):
+        if self.grantee is not None and self.grantee.pk == self.actor.pk:
+            raise forms.ValidationError(_("Anda tidak dapat memberikan peran kepada diri sendiri."))
+        if not can_grant(self.actor, role, grantee=self.grantee, **self.scope):
             raise forms.ValidationError(
                 _("Anda tidak berwenang memberikan peran ini pada cakupan tersebut.")
             )

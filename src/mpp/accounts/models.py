@@ -8,10 +8,12 @@ from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.nik import mask_nik
+from mpp.audit.models import AppendOnlyModel
 
 
 class User(AbstractUser):
@@ -31,6 +33,10 @@ class User(AbstractUser):
         help_text=_("Dibuat petugas loket untuk warga yang datang langsung; belum bisa masuk."),
     )
 
+    # Changed to end every session and API token of the user at once (a role granted or revoked, a
+    # password reset or changed); it is part of the session hash Django checks on each request.
+    session_stamp = models.CharField(max_length=32, blank=True, default="")
+
     objects = UserManager()
 
     class Meta:
@@ -39,6 +45,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.name or self.username
+
+    def _get_session_auth_hash(self, secret=None) -> str:
+        key_salt = "mpp.accounts.User.session_auth_hash"
+        value = f"{self.password}:{self.session_stamp}"
+        return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
 
     @property
     def masked_nik(self) -> str:
@@ -79,15 +90,21 @@ ROLE_SCOPE_FIELDS: dict[str, frozenset[str]] = {
     Role.MINISTRY_ADMIN: frozenset(),
     Role.MINISTRY_ANALYST: frozenset(),
 }
+# Scope fields a role may narrow its grant with: an agency admin granted by an MPP manager or a
+# regional admin runs the agency at that MPP only.
+ROLE_OPTIONAL_SCOPE_FIELDS: dict[str, frozenset[str]] = {Role.AGENCY_ADMIN: frozenset({"mpp"})}
+SCOPE_FIELDS = ("region", "mpp", "agency")
 NATIONAL_ROLES = frozenset({Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST})
 
 
 def _scope_check() -> Q:
     checks = Q()
     for role, fields in ROLE_SCOPE_FIELDS.items():
+        optional = ROLE_OPTIONAL_SCOPE_FIELDS.get(role, frozenset())
         shape = Q(role=role)
-        for field in ("region", "mpp", "agency"):
-            shape &= Q(**{f"{field}__isnull": field not in fields})
+        for field in SCOPE_FIELDS:
+            if field not in optional:
+                shape &= Q(**{f"{field}__isnull": field not in fields})
         checks |= shape
     return checks
 
@@ -132,7 +149,7 @@ class RoleGrant(models.Model):
 
     @property
     def scope_label(self) -> str:
-        if self.role == Role.OFFICER:
+        if self.agency_id and self.mpp_id:
             return f"{self.agency} @ {self.mpp}"
         if self.agency_id:
             return str(self.agency)
@@ -163,6 +180,8 @@ class ApiToken(models.Model):
     expires_at = models.DateTimeField(_("berlaku sampai"))
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
+    # Issued after a verified TOTP code: only such a token carries the holder's staff roles.
+    second_factor = models.BooleanField(_("dengan verifikasi dua langkah"), default=False)
 
     objects = ApiTokenQuerySet.as_manager()
 
@@ -176,3 +195,19 @@ class ApiToken(models.Model):
     @property
     def is_usable(self) -> bool:
         return self.revoked_at is None and self.expires_at > timezone.now()
+
+
+class PrivacyConsent(AppendOnlyModel):
+    """A citizen's consent to one version of the privacy notice (UU 27/2022), kept as given."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="privacy_consents")
+    notice_version = models.CharField(_("versi pemberitahuan"), max_length=20)
+    at = models.DateTimeField(_("waktu"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("persetujuan privasi")
+        verbose_name_plural = _("persetujuan privasi")
+
+    def __str__(self) -> str:
+        return f"{self.notice_version} {self.at:%Y-%m-%d}"

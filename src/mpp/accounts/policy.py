@@ -1,9 +1,11 @@
 """The one place that decides what a staff member may do, and on which scope.
 
-A role is granted on a scope (agency at an MPP, agency, MPP, kab/kota, or national). ``can`` answers
-for one object; ``scope_filter`` turns the same rules into a ``Q`` for list queries, so a list is one
-SQL query whatever the number of rows. The user's grants are loaded once per request
-(``User.active_grants``).
+A permission names what it lets a person do (see ``PERMISSION_ROLES``, the one table). A role is
+granted on a scope whose shape is fixed per role (``ROLE_SCOPE_FIELDS`` in the models: an agency at an
+MPP, an agency, an MPP, a kab/kota, or the nation). ``can`` answers for one object and ``scope_filter``
+turns the same rule into a ``Q`` for list queries; both read the grant's scope through
+``_grant_scope``, so a role's reach is written once. The user's grants are loaded once per request
+(``User.active_grants``). A bearer token issued without the second factor carries no staff power.
 """
 
 from __future__ import annotations
@@ -15,33 +17,44 @@ from typing import Protocol
 
 from django.db.models import Q
 
-from mpp.accounts.models import Role, RoleGrant
+from mpp.accounts.models import SCOPE_FIELDS, Role, RoleGrant
 
 
 class Perm(StrEnum):
-    WORK = "work"  # see and process an agency's back-office work at an MPP
-    MANAGE_CATALOG = "manage_catalog"  # edit an agency's services and standards
-    MANAGE_MPP = "manage_mpp"  # run an MPP: agencies, counters, calendars
-    MANAGE_STAFF = "manage_staff"  # grant and revoke roles within one's scope
+    VIEW_CASES = "view_cases"  # open applications with personal data: answers, files, issued PDF
+    DECIDE_CASES = (
+        "decide_cases"  # claim, request revision, approve, reject, issue, revoke a document
+    )
+    ASSIGN_CASES = "assign_cases"  # hand an application to an officer of the unit
+    FILE_AT_COUNTER = "file_at_counter"  # file and fill in an application for a walk-in citizen
+    OVERSEE_CASES = "oversee_cases"  # status, deadlines and timeline with masked identity
+    MANAGE_SERVICES = "manage_services"  # edit an agency's services and standards
+    MANAGE_MPP = "manage_mpp"  # run an MPP: agencies, counters
     MANAGE_CALENDAR = "manage_calendar"  # regional working-day overrides
+    MANAGE_ROLES = "manage_roles"  # grant and revoke roles within one's scope
+    VIEW_STATISTICS = "view_statistics"  # aggregates only, never personal data
     VIEW_AUDIT = "view_audit"  # read the security audit log
-    VIEW_NATIONAL = "view_national"  # compare all regions
-    REVOKE_DOCUMENT = "revoke_document"  # revoke a document issued by an agency
 
 
+# The one table: which roles hold each permission (on the scope of their grant).
 PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
-    Perm.WORK: frozenset(Role),
-    Perm.MANAGE_CATALOG: frozenset(
+    Perm.VIEW_CASES: frozenset({Role.OFFICER, Role.AGENCY_ADMIN}),
+    Perm.DECIDE_CASES: frozenset({Role.OFFICER}),
+    Perm.ASSIGN_CASES: frozenset({Role.OFFICER, Role.AGENCY_ADMIN}),
+    Perm.FILE_AT_COUNTER: frozenset({Role.OFFICER}),
+    Perm.OVERSEE_CASES: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
+    Perm.MANAGE_SERVICES: frozenset(
         {Role.AGENCY_ADMIN, Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}
     ),
     Perm.MANAGE_MPP: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
-    Perm.MANAGE_STAFF: frozenset(
+    Perm.MANAGE_CALENDAR: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
+    Perm.MANAGE_ROLES: frozenset(
         {Role.AGENCY_ADMIN, Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}
     ),
-    Perm.MANAGE_CALENDAR: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
+    Perm.VIEW_STATISTICS: frozenset(
+        {Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
-    Perm.VIEW_NATIONAL: frozenset({Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}),
-    Perm.REVOKE_DOCUMENT: frozenset({Role.OFFICER, Role.AGENCY_ADMIN, Role.MINISTRY_ADMIN}),
 }
 
 
@@ -53,29 +66,56 @@ class Scope:
     mpp_ids: frozenset[int] = field(default_factory=frozenset)
     agency_id: int | None = None
 
+    def values(self, name: str) -> frozenset:
+        if name == "region":
+            return self.region_codes
+        if name == "mpp":
+            return self.mpp_ids
+        return frozenset() if self.agency_id is None else frozenset({self.agency_id})
+
 
 class Scoped(Protocol):
     def policy_scope(self) -> Scope: ...
 
 
+def _grant_scope(grant: RoleGrant) -> dict[str, object]:
+    """The grant's scope as {"region"|"mpp"|"agency": id}; empty for a national role.
+
+    The role fixes which fields are set (``ROLE_SCOPE_FIELDS``, plus the optional narrowing), so
+    this one reading is the whole of each role's reach for ``can`` and ``scope_filter`` alike.
+    """
+    return {
+        name: getattr(grant, f"{name}_id")
+        for name in SCOPE_FIELDS
+        if getattr(grant, f"{name}_id") is not None
+    }
+
+
 def _covers(grant: RoleGrant, scope: Scope | None) -> bool:
-    if grant.role in (Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST):
+    wanted = _grant_scope(grant)
+    if not wanted:
         return True
     if scope is None:
         return False
-    if grant.role == Role.REGIONAL_ADMIN:
-        return grant.region_id in scope.region_codes
-    if grant.role == Role.MPP_MANAGER:
-        return grant.mpp_id in scope.mpp_ids
-    if grant.role == Role.AGENCY_ADMIN:
-        return grant.agency_id == scope.agency_id
-    if grant.role == Role.OFFICER:
-        return grant.agency_id == scope.agency_id and grant.mpp_id in scope.mpp_ids
-    return False
+    return all(value in scope.values(name) for name, value in wanted.items())
+
+
+def _term(grant: RoleGrant, paths: dict[str, str | None]) -> Q | None:
+    """The ``Q`` for the rows ``grant`` covers, or None when the model lacks a link it needs."""
+    wanted = _grant_scope(grant)
+    if any(paths.get(name) is None for name in wanted):
+        return None
+    return Q(**{paths[name]: value for name, value in wanted.items()})
+
+
+def staff_power(user) -> bool:
+    """False for a request made with an API token issued without the second factor."""
+    token = getattr(user, "current_token", None)
+    return token is None or token.second_factor
 
 
 def grants_for(user, perm: Perm) -> list[RoleGrant]:
-    if not getattr(user, "is_authenticated", False):
+    if not getattr(user, "is_authenticated", False) or not staff_power(user):
         return []
     roles = PERMISSION_ROLES[perm]
     return [grant for grant in user.active_grants if grant.role in roles]
@@ -90,9 +130,19 @@ def can(user, perm: Perm, obj: Scoped | None = None) -> bool:
     return any(_covers(grant, scope) for grant in grants)
 
 
+def covering_grant(user, perm: Perm, obj: Scoped) -> RoleGrant | None:
+    """The first grant through which ``user`` holds ``perm`` on ``obj`` (to record the role used)."""
+    grants = grants_for(user, perm)
+    scope = obj.policy_scope() if grants else None
+    return next((grant for grant in grants if _covers(grant, scope)), None)
+
+
 def has_any(user, perm: Perm) -> bool:
     """Does ``user`` hold ``perm`` on at least one scope (to show a menu entry, say)?"""
     return bool(grants_for(user, perm))
+
+
+NOTHING = Q(pk__in=[])
 
 
 def scope_filter(
@@ -107,24 +157,30 @@ def scope_filter(
 
     ``agency``, ``mpp`` and ``region`` are the lookup paths from the queried model to the agency id,
     MPP id and kab/kota code; ``None`` where the model has no such link (then grants that need it
-    match nothing). A user with no matching grant gets a ``Q`` that matches nothing.
+    match nothing). A user with no matching grant gets a ``Q`` that matches nothing; a national
+    grant gives ``Q(pk__isnull=False)``, never an empty ``Q`` (which vanishes when OR-ed).
     """
-    nothing = Q(pk__in=[])
-    result = nothing
+    paths = {"agency": agency, "mpp": mpp, "region": region}
+    result = NOTHING
     for grant in grants_for(user, perm):
-        if grant.role in (Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST):
-            return Q()
-        term: Q | None = None
-        if grant.role == Role.REGIONAL_ADMIN and region:
-            term = Q(**{region: grant.region_id})
-        elif grant.role == Role.MPP_MANAGER and mpp:
-            term = Q(**{mpp: grant.mpp_id})
-        elif grant.role == Role.AGENCY_ADMIN and agency:
-            term = Q(**{agency: grant.agency_id})
-        elif grant.role == Role.OFFICER and agency and mpp:
-            term = Q(**{agency: grant.agency_id, mpp: grant.mpp_id})
-        if term is not None:
-            result = term if result is nothing else result | term
+        term = _term(grant, paths)
+        if term is None:
+            continue
+        if not term:
+            return Q(pk__isnull=False)
+        result = term if result is NOTHING else result | term
+    return result
+
+
+def scope_filter_any(
+    user, perms: Iterable[Perm], *, agency: str | None, mpp: str | None, region: str | None
+) -> Q:
+    """The rows ``user`` may see with at least one of ``perms`` (``scope_filter`` OR-ed)."""
+    result = NOTHING
+    for perm in perms:
+        term = scope_filter(user, perm, agency=agency, mpp=mpp, region=region)
+        if term != NOTHING:
+            result = term if result == NOTHING else result | term
     return result
 
 
@@ -147,53 +203,61 @@ GRANTABLE_ROLES: dict[Role, frozenset[Role]] = {
 def grantable_roles(user) -> list[Role]:
     """Roles ``user`` may grant somewhere (to fill a form's choices), in the order of ``Role``."""
     roles: set[Role] = set()
-    for grant in grants_for(user, Perm.MANAGE_STAFF):
+    for grant in grants_for(user, Perm.MANAGE_ROLES):
         roles |= GRANTABLE_ROLES.get(Role(grant.role), frozenset())
     return [role for role in Role if role in roles]
 
 
+def _declared(region, mpp, agency) -> dict[str, set | None]:
+    """What a new grant on region/mpp/agency reaches per scope field (None: every value)."""
+    if region is not None:
+        regions = {region.pk}
+    elif mpp is not None:
+        regions = {mpp.region_id}
+    else:
+        regions = None
+    return {
+        "region": regions,
+        "mpp": {mpp.pk} if mpp is not None else None,
+        "agency": {agency.pk} if agency is not None else None,
+    }
+
+
 def _grant_covers(grant: RoleGrant, role: Role, region, mpp, agency) -> bool:
-    """Does the manager's ``grant`` cover a new ``role`` on region/mpp/agency (model instances)?"""
+    """Does the manager's ``grant`` allow a new ``role`` whose whole reach lies inside its own?"""
     if role not in GRANTABLE_ROLES.get(Role(grant.role), frozenset()):
         return False
-    if grant.role == Role.MINISTRY_ADMIN:
-        return True
-    if grant.role == Role.REGIONAL_ADMIN:
-        code = grant.region_id
-        if role in (Role.OFFICER, Role.MPP_MANAGER):
-            return mpp is not None and mpp.region_id == code
-        if role == Role.AGENCY_ADMIN:
-            return agency is not None and code in agency.policy_scope().region_codes
-        if role == Role.REGIONAL_ADMIN:
-            return region is not None and region.pk == code
-        return False
-    if grant.role == Role.MPP_MANAGER:
-        if role == Role.OFFICER:
-            return mpp is not None and mpp.pk == grant.mpp_id
-        if role == Role.AGENCY_ADMIN:
-            return agency is not None and grant.mpp_id in agency.policy_scope().mpp_ids
-        return False
-    if grant.role == Role.AGENCY_ADMIN:
-        return role == Role.OFFICER and agency is not None and agency.pk == grant.agency_id
-    return False
+    reach = _declared(region, mpp, agency)
+    return all(
+        reach[name] is not None and reach[name] <= {value}
+        for name, value in _grant_scope(grant).items()
+    )
 
 
-def can_grant(user, role: Role, *, region=None, mpp=None, agency=None) -> bool:
-    """May ``user`` grant (or revoke) ``role`` on this scope?
+def can_grant(user, role: Role, *, grantee=None, region=None, mpp=None, agency=None) -> bool:
+    """May ``user`` grant (or revoke) ``role`` on this scope, to ``grantee``?
 
-    An agency admin grants officers of their agency; an MPP manager grants officers at their MPP and
-    agency admins of agencies serving there; a regional admin grants any role inside their kab/kota;
-    the ministry admin grants anything. Whether the scope itself makes sense (an officer's agency
-    serving at that MPP) is checked by ``services.grant_role``.
+    The new grant's reach must lie inside one of the manager's own grants: an agency admin grants
+    officers of their agency (at their MPP when their grant names one); an MPP manager grants
+    officers and agency admins at their MPP only; a regional admin grants roles on MPPs or on their
+    kab/kota; the ministry admin grants anything. Nobody grants to themselves. Whether the scope
+    itself makes sense (the agency serving at that MPP) is checked by ``services.grant_role``.
     """
+    if grantee is not None and grantee.pk == getattr(user, "pk", None):
+        return False
     return any(
         _grant_covers(grant, Role(role), region, mpp, agency)
-        for grant in grants_for(user, Perm.MANAGE_STAFF)
+        for grant in grants_for(user, Perm.MANAGE_ROLES)
     )
 
 
 def can_revoke(user, grant: RoleGrant) -> bool:
     """May ``user`` revoke ``grant``? The same rule as granting it; never one's own grant."""
-    if grant.user_id == getattr(user, "pk", None):
-        return False
-    return can_grant(user, grant.role, region=grant.region, mpp=grant.mpp, agency=grant.agency)
+    return can_grant(
+        user,
+        grant.role,
+        grantee=grant.user,
+        region=grant.region,
+        mpp=grant.mpp,
+        agency=grant.agency,
+    )

@@ -8,6 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mpp.accounts.models import ApiToken, Role, RoleGrant, User
 from mpp.accounts.policy import Perm, scope_filter
 from mpp.audit.models import AuditEvent
+from mpp.audit.selectors import access_log_of
 from mpp.catalog.models import AgencyPresence
 
 
@@ -32,15 +33,15 @@ def role_grants_for(user) -> QuerySet[RoleGrant]:
     kab/kota or an MPP where it serves), regional admins by their kab/kota; the ministry sees all.
     """
     serving_here = AgencyPresence.objects.filter(
-        scope_filter(user, Perm.MANAGE_STAFF, agency=None, mpp="mpp_id", region="mpp__region_id"),
+        scope_filter(user, Perm.MANAGE_ROLES, agency=None, mpp="mpp_id", region="mpp__region_id"),
         is_active=True,
     ).values("agency_id")
     by_place = scope_filter(
-        user, Perm.MANAGE_STAFF, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+        user, Perm.MANAGE_ROLES, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
     )
-    by_region = scope_filter(user, Perm.MANAGE_STAFF, agency=None, mpp=None, region="region_id")
+    by_region = scope_filter(user, Perm.MANAGE_ROLES, agency=None, mpp=None, region="region_id")
     by_agency_home = scope_filter(
-        user, Perm.MANAGE_STAFF, agency=None, mpp=None, region="agency__region_id"
+        user, Perm.MANAGE_ROLES, agency=None, mpp=None, region="agency__region_id"
     )
     if not by_place or not by_region:
         visible = Q()  # a national role: an empty Q would vanish from an OR, so say it plainly
@@ -56,3 +57,49 @@ def role_grants_for(user) -> QuerySet[RoleGrant]:
         .select_related("user", "region", "mpp", "mpp__region", "agency", "granted_by")
         .order_by("role", "user__name", "pk")
     )
+
+
+def data_about(user: User) -> dict:
+    """Everything held about ``user``, for the data export (UU 27/2022), as JSON-ready values."""
+    from mpp.cases.models import Application  # the export spans every app holding the person's data
+
+    applications = Application.objects.filter(applicant=user).select_related("service_version")
+    return {
+        "account": {
+            "username": user.username,
+            "name": user.name,
+            "nik": user.nik,
+            "birth_date": user.birth_date.isoformat() if user.birth_date else None,
+            "email": user.email,
+            "phone": user.phone,
+            "date_joined": user.date_joined.isoformat(),
+        },
+        "privacy_consents": [
+            {"notice_version": c.notice_version, "at": c.at.isoformat()}
+            for c in user.privacy_consents.all()
+        ],
+        "applications": [
+            {
+                "tracking_number": a.tracking_number,
+                "service": a.service_version.name,
+                "status": a.status,
+                "channel": a.channel,
+                "created_at": a.created_at.isoformat(),
+                "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
+                "answers": a.data,
+            }
+            for a in applications.order_by("created_at", "id")
+        ],
+        "access_log": [
+            {
+                "at": r.at.isoformat(),
+                "agency": r.agency_name,
+                "officer": r.viewer_name,
+                "role": r.viewer_role,
+                "what": r.kind,
+                "reference": r.reference,
+                "channel": r.channel,
+            }
+            for r in access_log_of(user)
+        ],
+    }

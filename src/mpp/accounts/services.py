@@ -6,18 +6,32 @@ import datetime
 import re
 import secrets
 from dataclasses import dataclass
+from enum import StrEnum
 
 from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mpp.accounts.models import ROLE_SCOPE_FIELDS, ApiToken, Role, RoleGrant, User, hash_token
+from mpp.accounts.models import (
+    ROLE_OPTIONAL_SCOPE_FIELDS,
+    ROLE_SCOPE_FIELDS,
+    ApiToken,
+    PrivacyConsent,
+    Role,
+    RoleGrant,
+    User,
+    hash_token,
+)
 from mpp.accounts.nik import validate_nik
+from mpp.accounts.policy import can_grant
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.catalog.models import AgencyPresence
@@ -31,7 +45,11 @@ class CitizenRegistration:
     password: str
     email: str = ""
     phone: str = ""
+    consent: bool = False  # agreed to the privacy notice of PRIVACY_NOTICE_VERSION
 
+
+# Bump when the text of accounts/privacy_notice.html changes: consents record the version agreed to.
+PRIVACY_NOTICE_VERSION = "2026-12"
 
 PHONE_PATTERN = re.compile(r"\+?[0-9]{8,20}")
 # NUL and other C0 control characters: PostgreSQL refuses NUL in text, and none belongs in a name.
@@ -99,6 +117,13 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
         validate_password(data.password, User(name=data.name, email=data.email, nik=data.nik))
     except ValidationError as error:
         add("password", error)
+    if not data.consent:
+        add(
+            "consent",
+            ValidationError(
+                _("Baca pemberitahuan privasi dan centang persetujuan untuk mendaftar.")
+            ),
+        )
     return errors
 
 
@@ -131,12 +156,41 @@ def register_citizen(data: CitizenRegistration, *, request=None) -> User:
         raise RegistrationError(
             {"nik": [_("NIK ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")]}
         ) from None
+    PrivacyConsent.objects.create(user=user, notice_version=PRIVACY_NOTICE_VERSION)
     record_event(AuditAction.CITIZEN_REGISTERED, actor=user, target=user, request=request)
     return user
 
 
 def _citizen_username() -> str:
+    """Random, so a username says nothing about the NIK behind it."""
     return "warga-" + secrets.token_hex(6)
+
+
+@transaction.atomic
+def citizen_for_counter(*, nik: str, name: str, birth_date: datetime.date, phone: str = "") -> User:
+    """The account holding ``nik``, or a new light record (no password, cannot log in yet).
+
+    The only place outside registration that creates a user. The caller shows nothing of an existing
+    account: the counter officer learns only what they typed.
+    """
+    user = User.objects.filter(nik=nik).first()
+    if user is not None:
+        return user
+    user = User(
+        username=_citizen_username(),
+        nik=nik,
+        name=name.strip()[:150],
+        birth_date=birth_date,
+        phone=(phone or "").strip()[:20],
+        is_light_record=True,
+    )
+    user.set_unusable_password()
+    try:
+        with transaction.atomic():
+            user.save()
+    except IntegrityError:  # filed for the same NIK at the same moment at another counter
+        return User.objects.get(nik=nik)
+    return user
 
 
 @transaction.atomic
@@ -152,13 +206,19 @@ def grant_role(
 ) -> RoleGrant:
     scope = {"region": region, "mpp": mpp, "agency": agency}
     needed = ROLE_SCOPE_FIELDS[role]
+    optional = ROLE_OPTIONAL_SCOPE_FIELDS.get(role, frozenset())
     for field, value in scope.items():
-        if (field in needed) != (value is not None):
+        if field not in optional and (field in needed) != (value is not None):
             raise ValidationError(_("Cakupan peran tidak sesuai dengan jenis perannya."))
     if user.is_light_record or not user.is_active:
         raise ValidationError(_("Pengguna ini belum memiliki akun aktif."))
+    if granted_by is not None and not can_grant(granted_by, role, grantee=user, **scope):
+        if granted_by.pk == user.pk:
+            raise ValidationError(_("Anda tidak dapat memberikan peran kepada diri sendiri."))
+        raise ValidationError(_("Anda tidak berwenang memberikan peran ini pada cakupan tersebut."))
     if (
-        role == Role.OFFICER
+        agency is not None
+        and mpp is not None
         and not AgencyPresence.objects.filter(agency=agency, mpp=mpp, is_active=True).exists()
     ):
         raise ValidationError(_("Instansi tersebut tidak melayani di MPP yang dipilih."))
@@ -175,7 +235,7 @@ def grant_role(
         summary=f"{grant.get_role_display()} — {grant.scope_label}",
         data={"user_id": user.pk},
     )
-    user.__dict__.pop("active_grants", None)
+    end_sessions(user, reason="role_granted", request=request)
     return grant
 
 
@@ -192,7 +252,34 @@ def revoke_role(grant: RoleGrant, *, revoked_by: User | None = None, request=Non
             summary=f"{grant.get_role_display()} — {grant.scope_label}",
             data={"user_id": grant.user_id},
         )
+        end_sessions(grant.user, reason="role_revoked", request=request)
     return grant
+
+
+@transaction.atomic
+def end_sessions(user: User, *, reason: str, request=None, keep_current: bool = False) -> int:
+    """End every web session and revoke every API token of ``user`` (returns tokens revoked).
+
+    Called when what the user may do changes (a role granted or revoked) or when their password is
+    reset or changed, so nothing issued before keeps the old power. With ``keep_current`` the
+    session of ``request`` stays signed in (the user changed their own password).
+    """
+    revoked = ApiToken.objects.filter(user=user, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+    user.session_stamp = secrets.token_hex(16)
+    User.objects.filter(pk=user.pk).update(session_stamp=user.session_stamp)
+    user.__dict__.pop("active_grants", None)
+    if keep_current and request is not None and request.user.pk == user.pk:
+        update_session_auth_hash(request, user)
+    record_event(
+        AuditAction.SESSIONS_ENDED,
+        target=user,
+        request=request,
+        summary=reason,
+        data={"tokens_revoked": revoked},
+    )
+    return revoked
 
 
 def confirmed_totp_device(user: User) -> TOTPDevice | None:
@@ -207,24 +294,80 @@ def start_totp_setup(user: User) -> TOTPDevice:
     return device
 
 
-@transaction.atomic
-def confirm_totp_setup(user: User, device: TOTPDevice, code: str, *, request=None) -> bool:
-    if not device.verify_token(code.strip()):
-        record_event(AuditAction.OTP_FAILED, actor=user, target=user, request=request)
+class OtpResult(StrEnum):
+    OK = "ok"
+    WRONG = "wrong"  # "Kode salah"
+    REUSED = "reused"  # a code already used: wait for the next one
+    LOCKED = "locked"  # the real limit of wrong codes in a row was reached
+
+
+OTP_MESSAGES = {
+    OtpResult.WRONG: _lazy("Kode salah."),
+    OtpResult.REUSED: _lazy("Kode ini sudah dipakai, tunggu kode berikutnya."),
+    OtpResult.LOCKED: _lazy(
+        "Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah 15 menit."
+    ),
+}
+
+
+def _otp_locked(device: TOTPDevice) -> bool:
+    if device.throttling_failure_count < settings.OTP_FAILURE_LIMIT:
         return False
+    since = device.throttling_failure_timestamp
+    window = datetime.timedelta(minutes=settings.OTP_LOCKOUT_MINUTES)
+    return since is not None and timezone.now() - since < window
+
+
+def _already_used(device: TOTPDevice, code: str) -> bool:
+    """Is ``code`` right for a time step that was already spent (so it cannot be used again)?"""
+    try:
+        token = int(code)
+    except ValueError:
+        return False
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, drift=0)
+    now = totp.t() + device.drift
+    for step in range(now - device.tolerance, now + device.tolerance + 1):
+        if step <= device.last_t:
+            totp.time = step * device.step + device.t0
+            if totp.token() == token:
+                return True
+    return False
+
+
+def check_totp(user: User, device: TOTPDevice, code: str, *, request=None) -> OtpResult:
+    """Verify ``code`` on ``device``: right, wrong, already used, or refused at the limit."""
+    if _otp_locked(device):
+        return OtpResult.LOCKED
+    code = (code or "").strip()
+    if code and device.verify_token(code):
+        return OtpResult.OK
+    record_event(AuditAction.OTP_FAILED, actor=user, target=user, request=request)
+    device.refresh_from_db(fields=["throttling_failure_count", "throttling_failure_timestamp"])
+    if _otp_locked(device):
+        return OtpResult.LOCKED
+    return OtpResult.REUSED if _already_used(device, code) else OtpResult.WRONG
+
+
+@transaction.atomic
+def confirm_totp_setup(user: User, device: TOTPDevice, code: str, *, request=None) -> OtpResult:
+    result = check_totp(user, device, code, request=request)
+    if result != OtpResult.OK:
+        return result
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     TOTPDevice.objects.filter(user=user).exclude(pk=device.pk).delete()
     record_event(AuditAction.OTP_SETUP, actor=user, target=user, request=request)
-    return True
+    return result
 
 
-def verify_totp(user: User, code: str, *, request=None) -> TOTPDevice | None:
+def verify_totp(user: User, code: str, *, request=None) -> tuple[TOTPDevice | None, OtpResult]:
+    """The confirmed device when ``code`` is right, with the result either way."""
     device = confirmed_totp_device(user)
-    if device is not None and code and device.verify_token(code.strip()):
-        return device
-    record_event(AuditAction.OTP_FAILED, actor=user, target=user, request=request)
-    return None
+    if device is None:
+        record_event(AuditAction.OTP_FAILED, actor=user, target=user, request=request)
+        return None, OtpResult.WRONG
+    result = check_totp(user, device, code, request=request)
+    return (device if result == OtpResult.OK else None), result
 
 
 def token_lifetime(user: User) -> datetime.timedelta:
@@ -237,14 +380,20 @@ def token_lifetime(user: User) -> datetime.timedelta:
 
 
 @transaction.atomic
-def issue_token(user: User, *, name: str = "", request=None) -> tuple[ApiToken, str]:
-    """Create a bearer token; returns the row and the raw value (shown once, never stored)."""
+def issue_token(
+    user: User, *, name: str = "", second_factor: bool = False, request=None
+) -> tuple[ApiToken, str]:
+    """Create a bearer token; returns the row and the raw value (shown once, never stored).
+
+    Only a token issued after a verified TOTP code (``second_factor``) carries staff roles.
+    """
     raw = "mpp_" + secrets.token_urlsafe(32)
     token = ApiToken.objects.create(
         user=user,
         key_hash=hash_token(raw),
         prefix=raw[4:12],
         name=name[:100],
+        second_factor=second_factor,
         expires_at=timezone.now() + token_lifetime(user),
     )
     record_event(

@@ -1,4 +1,5 @@
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
 from django.urls import path, reverse_lazy
 
 from mpp.accounts import views
@@ -10,7 +11,11 @@ urlpatterns = [
     path("keluar/", views.logout_view, name="logout"),
     path("daftar/", views.register, name="register"),
     path("profil/", views.profile, name="profile"),
+    path("privasi/", views.privacy_notice, name="privacy_notice"),
+    path("data-saya/", views.data_export_html, name="data_export_html"),
+    path("data-saya.json", views.data_export_json, name="data_export_json"),
     path("token/<id:token_id>/cabut/", views.revoke_token, name="revoke_token"),
+    path("sandi/ubah/", login_required(views.PasswordChangeView.as_view()), name="password_change"),
     path("2fa/atur/", views.otp_setup, name="otp_setup"),
     path("2fa/verifikasi/", views.otp_verify, name="otp_verify"),
     path("kerja/", views.backoffice, name="backoffice"),

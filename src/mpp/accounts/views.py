@@ -19,6 +19,7 @@ from mpp.accounts import selectors, services
 from mpp.accounts.forms import LoginForm, OtpForm, RegistrationForm, RoleGrantForm
 from mpp.accounts.policy import Perm, can, can_revoke, has_any
 from mpp.audit.models import AuditAction
+from mpp.audit.selectors import access_log_of
 from mpp.audit.services import record_event
 from mpp.catalog.selectors import workplaces_for
 
@@ -69,6 +70,27 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
         record_event(
             AuditAction.PASSWORD_RESET, actor=form.user, target=form.user, request=self.request
         )
+        services.end_sessions(form.user, reason="password_reset", request=self.request)
+        return response
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Change one's password: every other session and every API token of the account ends."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        user = form.user
+        record_event(AuditAction.PASSWORD_CHANGED, actor=user, target=user, request=self.request)
+        services.end_sessions(
+            user, reason="password_changed", request=self.request, keep_current=True
+        )
+        messages.success(
+            self.request,
+            _("Kata sandi diubah. Sesi lain dan semua token API akun ini telah diakhiri."),
+        )
         return response
 
 
@@ -102,8 +124,57 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"grants": request.user.active_grants, "tokens": selectors.tokens_of(request.user)},
+        {
+            "grants": request.user.active_grants,
+            "tokens": selectors.tokens_of(request.user),
+            "access_log": access_log_of(request.user)[:50],
+        },
     )
+
+
+def privacy_notice(request):
+    return render(
+        request, "accounts/privacy_notice.html", {"version": services.PRIVACY_NOTICE_VERSION}
+    )
+
+
+@login_required
+def data_export_json(request):
+    response = JsonResponse(
+        selectors.data_about(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = 'attachment; filename="data-saya.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def data_export_html(request):
+    user = request.user
+    export = selectors.data_about(user)
+    account = [
+        (_("Nama pengguna"), user.username),
+        (_("Nama"), user.name),
+        (_("NIK"), user.nik),
+        (_("Tanggal lahir"), user.birth_date),
+        (_("Surel"), user.email),
+        (_("Telepon"), user.phone),
+    ]
+    response = render(
+        request,
+        "accounts/data_export.html",
+        {
+            "export": export,
+            "account": account,
+            "consents": user.privacy_consents.all(),
+            "applications": user.applications.select_related("service_version").order_by(
+                "created_at", "id"
+            ),
+            "access_log": access_log_of(user),
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @login_required
@@ -115,19 +186,6 @@ def revoke_token(request, token_id: int):
     return redirect("accounts:profile")
 
 
-def _otp_not_throttled(device, form) -> bool:
-    """After wrong codes django-otp makes people wait (1, 2, 4… seconds); say so instead of "wrong"."""
-    allowed, _details = device.verify_is_allowed()
-    if not allowed:
-        form.add_error(
-            "code",
-            _(
-                "Terlalu banyak kode yang salah. Tunggu beberapa detik, lalu masukkan kode yang baru."
-            ),
-        )
-    return allowed
-
-
 @login_required
 def otp_setup(request):
     if services.confirmed_totp_device(request.user) is not None and request.user.is_verified():
@@ -136,16 +194,15 @@ def otp_setup(request):
         return redirect("accounts:otp_verify")
     device = services.start_totp_setup(request.user)
     form = OtpForm(request.POST or None)
-    if request.method == "POST" and form.is_valid() and _otp_not_throttled(device, form):
-        if services.confirm_totp_setup(
+    if request.method == "POST" and form.is_valid():
+        result = services.confirm_totp_setup(
             request.user, device, form.cleaned_data["code"], request=request
-        ):
+        )
+        if result == services.OtpResult.OK:
             otp_login(request, device)
             messages.success(request, _("Verifikasi dua langkah sudah aktif."))
             return redirect("accounts:backoffice")
-        form.add_error(
-            "code", _("Kode verifikasi salah atau sudah kedaluwarsa. Coba kode yang baru.")
-        )
+        form.add_error("code", str(services.OTP_MESSAGES[result]))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, title=_("Kode QR autentikator")
     )
@@ -161,19 +218,14 @@ def otp_verify(request):
     if request.user.is_verified():
         return redirect(_safe_next(request, reverse("accounts:backoffice")))
     form = OtpForm(request.POST or None)
-    device = services.confirmed_totp_device(request.user)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and (device is None or _otp_not_throttled(device, form))
-    ):
-        device = services.verify_totp(request.user, form.cleaned_data["code"], request=request)
+    if request.method == "POST" and form.is_valid():
+        device, result = services.verify_totp(
+            request.user, form.cleaned_data["code"], request=request
+        )
         if device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request, reverse("accounts:backoffice")))
-        form.add_error(
-            "code", _("Kode verifikasi salah atau sudah kedaluwarsa. Coba kode yang baru.")
-        )
+        form.add_error("code", str(services.OTP_MESSAGES[result]))
     return render(
         request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")}
     )
@@ -190,8 +242,9 @@ def backoffice(request):
             "grants": request.user.active_grants,
             "workplaces": workplaces_for(request.user),
             "can_view_audit": can(request.user, Perm.VIEW_AUDIT),
-            "can_manage_staff": has_any(request.user, Perm.MANAGE_STAFF),
-            "can_manage_catalog": has_any(request.user, Perm.MANAGE_CATALOG),
+            "can_manage_staff": has_any(request.user, Perm.MANAGE_ROLES),
+            "can_manage_catalog": has_any(request.user, Perm.MANAGE_SERVICES),
+            "can_file_at_counter": has_any(request.user, Perm.FILE_AT_COUNTER),
             "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
         },
     )
@@ -210,7 +263,7 @@ def audit_log(request):
 @login_required
 def staff_roles(request):
     """Role grants within the manager's scope, and the form to grant one."""
-    if not has_any(request.user, Perm.MANAGE_STAFF):
+    if not has_any(request.user, Perm.MANAGE_ROLES):
         raise PermissionDenied
     form = RoleGrantForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -243,7 +296,7 @@ def staff_roles(request):
 @login_required
 @require_POST
 def revoke_role(request, grant_id: int):
-    if not has_any(request.user, Perm.MANAGE_STAFF):
+    if not has_any(request.user, Perm.MANAGE_ROLES):
         raise PermissionDenied
     grant = get_object_or_404(selectors.role_grants_for(request.user), pk=grant_id)
     if grant.user_id == request.user.pk:

@@ -29,9 +29,9 @@ class AuditAction(models.TextChoices):
     SERVICE_PUBLISHED = "service_published", _("Versi standar layanan diterbitkan")
     SERVICE_RETIRED = "service_retired", _("Layanan dihentikan")
     SERVICE_ADOPTED = "service_adopted", _("Templat layanan nasional diadopsi")
-    APPLICATION_VIEWED = "application_viewed", _("Petugas membuka data permohonan")
-    APPLICATION_FILE_VIEWED = "application_file_viewed", _("Petugas melihat berkas permohonan")
     APPLICATION_FILED_AT_COUNTER = "application_filed_at_counter", _("Permohonan diajukan di loket")
+    COUNTER_LOOKUP = "counter_lookup", _("Pencarian warga di loket")
+    SESSIONS_ENDED = "sessions_ended", _("Semua sesi dan token API diakhiri")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
@@ -92,3 +92,43 @@ class AuditEvent(AppendOnlyModel):
             return str(AuditAction(self.action).label)
         except ValueError:
             return self.action
+
+
+class AccessKind(models.TextChoices):
+    ANSWERS = "answers", _("Isian permohonan")
+    FILE = "file", _("Berkas permohonan")
+    DOCUMENT = "document", _("Dokumen terbit")
+    CITIZEN = "citizen", _("Data warga")
+    COUNTER_FILING = "counter_filing", _("Permohonan diajukan di loket")
+
+
+class AccessRecord(AppendOnlyModel):
+    """One look by staff at a citizen's personal data, shown to that citizen (UU 27/2022).
+
+    The viewer's name, role and agency are copied at the moment of reading, so the record stays
+    true after the person leaves or the role is revoked.
+    """
+
+    at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
+    subject = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    viewer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    viewer_name = models.CharField(_("petugas"), max_length=150)
+    viewer_role = models.CharField(_("peran"), max_length=32)
+    agency_name = models.CharField(_("instansi"), max_length=200, blank=True)
+    kind = models.CharField(_("yang dilihat"), max_length=20, choices=AccessKind.choices)
+    application_id = models.BigIntegerField(null=True, blank=True, db_index=True)
+    reference = models.CharField(_("rujukan"), max_length=40, blank=True)
+    channel = models.CharField(_("saluran"), max_length=10)  # "web" or "api"
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["subject", "-at"], name="access_record_subject")]
+        verbose_name = _("catatan akses data pribadi")
+        verbose_name_plural = _("catatan akses data pribadi")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.kind}"

@@ -7,7 +7,7 @@ from typing import Any
 from django.db import models
 from django.http import HttpRequest
 
-from mpp.audit.models import AuditAction, AuditEvent
+from mpp.audit.models import AccessRecord, AuditAction, AuditEvent
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
@@ -35,4 +35,29 @@ def record_event(
         summary=summary[:255],
         ip_address=client_ip(request),
         data=data or {},
+    )
+
+
+def record_access(
+    *,
+    viewer,
+    subject_id: int,
+    role: str,
+    agency_name: str,
+    kind: str,
+    application: models.Model | None = None,
+    reference: str = "",
+    channel: str = "web",
+) -> AccessRecord:
+    """Record one staff look at a citizen's personal data (shown to the citizen)."""
+    return AccessRecord.objects.create(
+        subject_id=subject_id,
+        viewer=viewer,
+        viewer_name=(viewer.name or viewer.username)[:150],
+        viewer_role=role,
+        agency_name=agency_name[:200],
+        kind=kind,
+        application_id=application.pk if application is not None else None,
+        reference=reference[:40],
+        channel=channel,
     )

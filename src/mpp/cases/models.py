@@ -83,6 +83,9 @@ class Application(WorkflowModel):
         related_name="+",
         verbose_name=_("diajukan oleh petugas"),
     )
+    # The name the counter officer typed: staff pages of a counter filing show it instead of the
+    # account's registered name, so the counter form never becomes a NIK-to-name look-up.
+    counter_name = models.CharField(_("nama yang diisi di loket"), max_length=150, blank=True)
     data = models.JSONField(_("isian"), default=dict, blank=True)
     created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)

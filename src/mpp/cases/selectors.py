@@ -1,7 +1,12 @@
 """Reads of applications, always scoped to the person asking.
 
-A citizen sees their own applications; staff see what ``Perm.WORK`` covers (officers: their agency
-at their MPP). Anything else is "not found", never "forbidden", so ids reveal nothing.
+A citizen sees their own applications. Staff see the applications of the units their grants cover
+with ``Perm.VIEW_CASES`` (with personal data) or ``Perm.OVERSEE_CASES`` (masked identity, status,
+deadlines and timeline). Drafts stay invisible to staff until submitted, except those filed at the
+counter. Anything else is "not found", never "forbidden", so ids reveal nothing.
+
+Every staff read of personal data goes through :func:`read_case`, :func:`read_file` or
+:func:`read_issued_document`, which web and API share, so each one lands in the citizen's access log.
 """
 
 from __future__ import annotations
@@ -14,9 +19,12 @@ from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
-from mpp.accounts.policy import Perm, can, grants_for, scope_filter
-from mpp.cases.models import Application, ApplicationDocument, InternalNote
-from mpp.cases.workflow import CITIZEN, FINAL, OFFICER, OPEN
+from mpp.accounts.nik import mask_nik
+from mpp.accounts.policy import Perm, can, covering_grant, grants_for, scope_filter_any
+from mpp.audit.models import AccessKind
+from mpp.audit.services import record_access
+from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
+from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, FINAL, OFFICER, OPEN
 from mpp.workflows.selectors import timeline
 
 LIST_RELATED = ("service_version", "mpp__region", "agency", "assigned_to", "applicant")
@@ -32,6 +40,12 @@ LIST_DEFERRED = (
         )
     ),
 )  # fmt: skip
+CASE_PERMS = (Perm.VIEW_CASES, Perm.OVERSEE_CASES)
+
+
+def conflicted(user, application: Application) -> bool:
+    """The user applied or filed the application: not theirs to claim, decide or issue."""
+    return user.pk in (application.applicant_id, application.filed_by_id)
 
 
 def actor_kinds(user, application: Application) -> set[str]:
@@ -41,17 +55,50 @@ def actor_kinds(user, application: Application) -> set[str]:
         return kinds
     if application.applicant_id == user.pk:
         kinds.add(CITIZEN)
-    if can(user, Perm.WORK, application):
-        kinds.add(OFFICER)
+    if application.channel == ApplicationChannel.COUNTER and can(
+        user, Perm.FILE_AT_COUNTER, application
+    ):
+        kinds.add(COUNTER)
+    if not conflicted(user, application):
+        if can(user, Perm.DECIDE_CASES, application):
+            kinds.add(OFFICER)
+        if can(user, Perm.ASSIGN_CASES, application):
+            kinds.add(COORDINATOR)
     return kinds
 
 
+def may_fill_in(user, application: Application) -> bool:
+    """The applicant, or a counter officer for a counter filing, while the form is editable."""
+    return application.status in EDITABLE and bool(
+        actor_kinds(user, application) & {CITIZEN, COUNTER}
+    )
+
+
+def sees_personal_data(user, application: Application) -> bool:
+    return application.applicant_id == user.pk or can(user, Perm.VIEW_CASES, application)
+
+
+def applicant_label(user, application: Application) -> str:
+    """The applicant as this staff member may see them: the name typed at the counter for a counter
+    filing, the registered name for an online one, initials only without ``Perm.VIEW_CASES``."""
+    applicant = application.applicant
+    name = application.counter_name or applicant.name
+    if not sees_personal_data(user, application):
+        initials = "".join(part[0] for part in name.split() if part)[:3]
+        return f"{initials}. ({mask_nik(applicant.nik)})" if applicant.nik else f"{initials}."
+    return f"{name} ({applicant.masked_nik})" if applicant.nik else name
+
+
 def staff_scope(user) -> Q:
-    return scope_filter(user, Perm.WORK, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
+    """The applications a staff member may open: their units' cases, drafts only from the counter."""
+    units = scope_filter_any(
+        user, CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+    )
+    return units & (~Q(status="draft") | Q(channel=ApplicationChannel.COUNTER))
 
 
 def is_staff_worker(user) -> bool:
-    return bool(grants_for(user, Perm.WORK))
+    return any(grants_for(user, perm) for perm in CASE_PERMS)
 
 
 # --- Citizens ------------------------------------------------------------------------------
@@ -90,7 +137,7 @@ class InboxFilters:
 
 def local_zone(user) -> ZoneInfo:
     """The zone of the officer's (first) MPP, for "due today"; WIB when the grant has no MPP."""
-    for grant in grants_for(user, Perm.WORK):
+    for grant in [g for perm in CASE_PERMS for g in grants_for(user, perm)]:
         if grant.mpp_id:
             return ZoneInfo(grant.mpp.region.timezone)
         if grant.region_id:
@@ -108,12 +155,16 @@ def _due_on(zone: ZoneInfo, day: datetime.date) -> Q:
     return Q(due_at__gte=start, due_at__lt=end)
 
 
-def inbox(user, filters: InboxFilters | None = None, now=None) -> QuerySet[Application]:
+def inbox(
+    user, filters: InboxFilters | None = None, now=None, *, own: bool = False
+) -> QuerySet[Application]:
     """The unit's work queue, soonest deadline first: open applications unless a status is chosen
-    (drafts only when asked for: those an officer started at the counter)."""
+    (drafts only when asked for: those an officer started at the counter). With ``own`` (the API
+    list) the caller's own applications are included too."""
     filters = filters or InboxFilters()
     now = now or timezone.now()
-    rows = Application.objects.filter(staff_scope(user))
+    where = staff_scope(user)
+    rows = Application.objects.filter(where | Q(applicant=user) if own else where)
     if filters.status == "draft":
         rows = rows.filter(status="draft", channel="counter")
     elif filters.status:
@@ -168,15 +219,70 @@ def application_for_staff(user, pk) -> Application:
 
 
 def application_for_api(user, pk) -> Application:
-    """The applicant's own application, or one the staff member may work on."""
+    """The applicant's own application, or one the staff member may open."""
     try:
         return (
             Application.objects.filter(Q(applicant=user) | staff_scope(user))
-            .select_related(*LIST_RELATED, "issued_document")
+            .select_related(*LIST_RELATED, "issued_document", "filed_by")
             .get(pk=int(pk))
         )
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
+
+
+# --- Reads of personal data (recorded for the citizen) ----------------------------------------
+
+
+def _record(user, application: Application, kind: str, channel: str, reference: str = "") -> None:
+    """Log a staff look at the applicant's data; the applicant reading their own is not logged."""
+    if application.applicant_id == user.pk:
+        return
+    grant = covering_grant(user, Perm.VIEW_CASES, application) or covering_grant(
+        user, Perm.FILE_AT_COUNTER, application
+    )
+    record_access(
+        viewer=user,
+        subject_id=application.applicant_id,
+        role=grant.role if grant else "",
+        agency_name=application.agency.name,
+        kind=kind,
+        application=application,
+        reference=reference or application.tracking_number,
+        channel=channel,
+    )
+
+
+def read_case(user, application: Application, *, channel: str) -> bool:
+    """May ``user`` see the answers of ``application``? When a staff member may, the showing is a
+    read of personal data and is recorded."""
+    personal = sees_personal_data(user, application)
+    if personal:
+        _record(user, application, AccessKind.ANSWERS, channel)
+    return personal
+
+
+def read_file(user, application: Application, document_pk, *, channel: str):
+    """One uploaded file of ``application`` (404 without ``Perm.VIEW_CASES``), recorded."""
+    if not sees_personal_data(user, application):
+        raise Http404
+    document = document_of(application, document_pk)
+    _record(
+        user,
+        application,
+        AccessKind.FILE,
+        channel,
+        f"{application.tracking_number} {document.field}",
+    )
+    return document
+
+
+def read_issued_document(user, application: Application, *, channel: str):
+    """The issued PDF (404 without personal-data access or before issue), recorded."""
+    document = application.issued_document
+    if document is None or not document.file or not sees_personal_data(user, application):
+        raise Http404
+    _record(user, application, AccessKind.DOCUMENT, channel, document.number)
+    return document
 
 
 # --- Parts of one application ------------------------------------------------------------------
@@ -203,12 +309,19 @@ def notes(application: Application) -> list[InternalNote]:
 
 def colleagues(application: Application):
     """Officers who may work on this application (for the "assign" choice)."""
-    from mpp.accounts.models import Role, RoleGrant, User
+    from mpp.accounts.models import RoleGrant, User
+    from mpp.accounts.policy import PERMISSION_ROLES
 
     ids = RoleGrant.objects.active().filter(
-        role=Role.OFFICER, agency_id=application.agency_id, mpp_id=application.mpp_id
+        role__in=PERMISSION_ROLES[Perm.DECIDE_CASES],
+        agency_id=application.agency_id,
+        mpp_id=application.mpp_id,
     )
-    return User.objects.filter(pk__in=ids.values("user_id"), is_active=True).order_by("name")
+    return (
+        User.objects.filter(pk__in=ids.values("user_id"), is_active=True)
+        .exclude(pk__in=[application.applicant_id, application.filed_by_id or 0])
+        .order_by("name")
+    )
 
 
 def answers(application: Application) -> list[dict]:
@@ -253,14 +366,11 @@ def answers(application: Application) -> list[dict]:
     return sections
 
 
-def services_in_scope(user):
-    """Published services of the agencies/MPPs the staff member works for (filters, counter)."""
+def services_in_scope(user, *perms: Perm):
+    """Published services of the units the staff member sees (inbox filter) or files for (counter)."""
     from mpp.catalog.models import Service
 
-    return (
-        Service.objects.published()
-        .filter(
-            scope_filter(user, Perm.WORK, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
-        )
-        .order_by("name")
+    where = scope_filter_any(
+        user, perms or CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
     )
+    return Service.objects.published().filter(where).order_by("name")

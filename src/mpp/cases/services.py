@@ -25,9 +25,10 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.models import User
 from mpp.accounts.nik import validate_nik
-from mpp.accounts.policy import Perm, can
-from mpp.audit.models import AuditAction
-from mpp.audit.services import record_event
+from mpp.accounts.policy import Perm, can, covering_grant
+from mpp.accounts.services import citizen_for_counter
+from mpp.audit.models import AccessKind, AuditAction, AuditEvent
+from mpp.audit.services import record_access, record_event
 from mpp.cases.models import (
     Application,
     ApplicationChannel,
@@ -35,8 +36,8 @@ from mpp.cases.models import (
     InternalNote,
     TrackingSequence,
 )
-from mpp.cases.selectors import actor_kinds, current_documents
-from mpp.cases.workflow import CITIZEN, OFFICER, UNDECIDED
+from mpp.cases.selectors import actor_kinds, conflicted, current_documents
+from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import (
     fields_of,
     file_problems,
@@ -135,7 +136,7 @@ def start_application(
 
 
 def _editable(application: Application, actor: User) -> None:
-    if application.status not in ("draft", "revision_requested"):
+    if application.status not in EDITABLE:
         raise ApplicationError(
             _("Permohonan hanya dapat diubah selama masih draf atau saat diminta perbaikan.")
         )
@@ -143,13 +144,9 @@ def _editable(application: Application, actor: User) -> None:
 
 
 def _check_filer(application: Application, actor: User) -> None:
-    """The applicant fills in and submits; an officer only for applications filed at the counter."""
-    kinds = actor_kinds(actor, application)
-    if CITIZEN in kinds:
-        return
-    if OFFICER in kinds and application.channel == ApplicationChannel.COUNTER:
-        return
-    raise ApplicationError(_("Anda tidak berwenang mengubah permohonan ini."))
+    """The applicant fills in and submits; a counter officer only what was filed at the counter."""
+    if not actor_kinds(actor, application) & {CITIZEN, COUNTER}:
+        raise ApplicationError(_("Anda tidak berwenang mengubah permohonan ini."))
 
 
 def _plain(value: Any) -> Any:
@@ -376,7 +373,7 @@ def claim_application(
     action = "claim"
     if assignee is not None and assignee != actor:
         action = "assign"
-        if not can(assignee, Perm.WORK, application):
+        if not can(assignee, Perm.DECIDE_CASES, application) or conflicted(assignee, application):
             raise ApplicationError(
                 _("Petugas yang dipilih tidak bertugas di instansi dan MPP ini."),
                 {"assignee": [_("Petugas yang dipilih tidak bertugas di instansi dan MPP ini.")]},
@@ -508,7 +505,7 @@ def issue_application(
 
 @transaction.atomic
 def add_note(application: Application, *, actor: User, text: str) -> InternalNote:
-    if OFFICER not in actor_kinds(actor, application):
+    if not actor_kinds(actor, application) & {OFFICER, COORDINATOR}:
         raise ApplicationError(_("Anda tidak berwenang menulis catatan pada permohonan ini."))
     text = (text or "").strip()
     if not text:
@@ -566,54 +563,77 @@ class WalkIn:
     phone: str = ""
 
 
-def citizen_for_walk_in(walk_in: WalkIn) -> User:
-    """The citizen with this NIK, or a new light record (no password, cannot log in yet)."""
-    try:
-        validate_nik(walk_in.nik, walk_in.birth_date)
-    except ValidationError as error:
-        raise ApplicationError(error.messages[0], {"nik": list(error.messages)}) from None
-    user = User.objects.filter(nik=walk_in.nik).first()
-    if user is not None:
-        if user.birth_date and user.birth_date != walk_in.birth_date:
-            message = _(
-                "Tanggal lahir tidak sesuai dengan data warga yang terdaftar untuk NIK ini."
+COUNTER_LOOKUPS_PER_HOUR = 30
+
+
+def _check_counter_rate(officer: User) -> None:
+    """Counter look-ups by one officer are limited (each one is in the audit log)."""
+    since = timezone.now() - datetime.timedelta(hours=1)
+    used = AuditEvent.objects.filter(
+        action=AuditAction.COUNTER_LOOKUP, actor=officer, at__gte=since
+    ).count()
+    if used >= COUNTER_LOOKUPS_PER_HOUR:
+        raise ApplicationError(
+            _(
+                "Anda sudah mengajukan %(limit)d permohonan loket dalam satu jam terakhir. "
+                "Tunggu sebentar atau hubungi admin instansi."
             )
-            raise ApplicationError(message, {"birth_date": [message]})
-        return user
-    name = (walk_in.name or "").strip()
-    if not name:
-        raise ApplicationError(_("Nama lengkap wajib diisi."), {"name": [_("Wajib diisi.")]})
-    user = User(
-        username="warga-" + hashlib.sha256(walk_in.nik.encode()).hexdigest()[:12],
-        nik=walk_in.nik,
-        name=name[:150],
-        birth_date=walk_in.birth_date,
-        phone=(walk_in.phone or "").strip()[:20],
-        is_light_record=True,
-    )
-    user.set_unusable_password()
-    user.save()
-    return user
+            % {"limit": COUNTER_LOOKUPS_PER_HOUR}
+        )
 
 
 @transaction.atomic
 def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request=None):
-    """An officer starts an application for a walk-in citizen (channel "counter")."""
-    if not service.accepts_applications or not can(officer, Perm.WORK, service):
+    """An officer starts an application for a walk-in citizen (channel "counter").
+
+    The filing attaches to the citizen's account when the NIK has one, or to a new light record;
+    nothing about an existing account is shown back (the name typed is what staff pages show).
+    """
+    if not service.accepts_applications or not can(officer, Perm.FILE_AT_COUNTER, service):
         raise ApplicationError(_("Anda tidak dapat mengajukan permohonan untuk layanan ini."))
-    applicant = citizen_for_walk_in(walk_in)
+    _check_counter_rate(officer)
+    name = (walk_in.name or "").strip()
+    if not name:
+        raise ApplicationError(_("Nama lengkap wajib diisi."), {"name": [_("Wajib diisi.")]})
+    try:
+        validate_nik(walk_in.nik, walk_in.birth_date)
+    except ValidationError as error:
+        raise ApplicationError(error.messages[0], {"nik": list(error.messages)}) from None
+    record_event(
+        AuditAction.COUNTER_LOOKUP,
+        actor=officer,
+        summary=service.agency.name,
+        request=request,
+        data={"service": service.pk},
+    )
+    applicant = citizen_for_counter(
+        nik=walk_in.nik, name=name, birth_date=walk_in.birth_date, phone=walk_in.phone
+    )
     application = start_application(
         applicant=applicant,
         service=service,
         channel=ApplicationChannel.COUNTER,
         filed_by=officer,
     )
+    Application.objects.filter(pk=application.pk).update(counter_name=name[:150])
+    application.counter_name = name[:150]
     record_event(
         AuditAction.APPLICATION_FILED_AT_COUNTER,
         actor=officer,
         target=application,
         summary=application.tracking_number,
         request=request,
+    )
+    grant = covering_grant(officer, Perm.FILE_AT_COUNTER, application)
+    record_access(
+        viewer=officer,
+        subject_id=applicant.pk,
+        role=grant.role if grant else "",
+        agency_name=application.agency.name,
+        kind=AccessKind.COUNTER_FILING,
+        application=application,
+        reference=application.tracking_number,
+        channel="web",
     )
     return application
 

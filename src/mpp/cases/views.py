@@ -12,12 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mpp.audit.models import AuditAction
-from mpp.audit.services import record_event
+from mpp.accounts.policy import Perm, has_any
+from mpp.audit.selectors import access_log_of
 from mpp.cases import forms, selectors, services
-from mpp.cases.models import ApplicationChannel, Status
+from mpp.cases.models import Status
 from mpp.cases.steps import steps_for
-from mpp.cases.workflow import DECISION_ACTIONS
+from mpp.cases.workflow import COORDINATOR, COUNTER, DECISION_ACTIONS, EDITABLE, OFFICER
 from mpp.catalog.models import Service
 from mpp.documents.services import SigningKeyMissing
 from mpp.workflows.errors import WorkflowError
@@ -30,7 +30,7 @@ def _editor(request, pk, staff: bool):
     if staff:
         _require_staff(request)
         application = selectors.application_for_staff(request.user, pk)
-        if application.channel != ApplicationChannel.COUNTER:
+        if COUNTER not in selectors.actor_kinds(request.user, application):
             raise Http404  # officers fill in only what they file at the counter
         return application
     return selectors.application_for_citizen(request.user, pk)
@@ -73,7 +73,7 @@ def start(request, slug):
 
 def _step_page(request, pk, number, staff=False):
     application = _editor(request, pk, staff)
-    if application.status not in ("draft", "revision_requested"):
+    if application.status not in EDITABLE:
         messages.info(request, _("Permohonan ini tidak dapat diubah lagi."))
         return redirect(_url("detail", staff, pk=application.pk))
     steps = steps_for(application.service_version.form_definition, application.data)
@@ -157,7 +157,7 @@ def step(request, pk, number):
 
 def _check_page(request, pk, staff=False):
     application = _editor(request, pk, staff)
-    if application.status not in ("draft", "revision_requested"):
+    if application.status not in EDITABLE:
         return redirect(_url("detail", staff, pk=application.pk))
     problems: dict[str, list[str]] = {}
     if request.method == "POST":
@@ -268,11 +268,12 @@ def detail(request, pk):
             "history": history,
             "sections": selectors.answers(application),
             "can_withdraw": "withdraw" in actions,
-            "can_edit": application.status in ("draft", "revision_requested"),
+            "can_edit": selectors.may_fill_in(request.user, application),
             "revision_note": _last_note(history, "request_revision"),
             "rejection_note": _last_note(history, "reject"),
             "has_steps": bool(steps),
             "now": timezone.now(),
+            "access_log": access_log_of(request.user, application.pk),
         },
     )
 
@@ -303,13 +304,11 @@ def withdraw(request, pk):
 @login_required
 def issued_pdf(request, pk):
     application = selectors.application_for_citizen(request.user, pk)
-    return _pdf_response(application)
+    return _pdf_response(request.user, application)
 
 
-def _pdf_response(application):
-    document = application.issued_document
-    if document is None or not document.file:
-        raise Http404
+def _pdf_response(user, application):
+    document = selectors.read_issued_document(user, application, channel="web")
     response = FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",
@@ -333,7 +332,9 @@ def _file_response(document):
 @login_required
 def citizen_file(request, pk, document_pk):
     application = selectors.application_for_citizen(request.user, pk)
-    return _file_response(selectors.document_of(application, document_pk))
+    return _file_response(
+        selectors.read_file(request.user, application, document_pk, channel="web")
+    )
 
 
 # --- Back office -----------------------------------------------------------------------------
@@ -361,6 +362,9 @@ def inbox(request):
         )
     now = timezone.now()
     page = _page(request, selectors.inbox(user, filters, now=now))
+    for row in page["rows"]:
+        row.applicant_shown = selectors.applicant_label(user, row)
+        row.not_mine = selectors.conflicted(user, row)
     return render(
         request,
         "cases/inbox.html",
@@ -378,15 +382,10 @@ def inbox(request):
 @login_required
 def staff_detail(request, pk):
     _require_staff(request)
-    application = selectors.application_for_staff(request.user, pk)
-    record_event(
-        AuditAction.APPLICATION_VIEWED,
-        actor=request.user,
-        target=application,
-        summary=application.tracking_number,
-        request=request,
-    )
-    kinds = selectors.actor_kinds(request.user, application)
+    user = request.user
+    application = selectors.application_for_staff(user, pk)
+    personal = selectors.read_case(user, application, channel="web")
+    kinds = selectors.actor_kinds(user, application)
     actions = available_actions(application, kinds)
     names = {t.action for t in actions}
     return render(
@@ -394,14 +393,17 @@ def staff_detail(request, pk):
         "cases/staff_detail.html",
         {
             "application": application,
+            "applicant_shown": selectors.applicant_label(user, application),
+            "personal": personal,
+            "not_mine": selectors.conflicted(user, application),
             "history": selectors.history(application),
-            "sections": selectors.answers(application),
-            "notes": selectors.notes(application),
+            "sections": selectors.answers(application) if personal else [],
+            "notes": selectors.notes(application) if personal else [],
             "decisions": [t for t in actions if t.action in DECISION_ACTIONS],
-            "can_claim": "claim" in names and application.assigned_to_id != request.user.pk,
+            "can_claim": "claim" in names and application.assigned_to_id != user.pk,
             "can_assign": "assign" in names,
-            "can_edit": application.status in ("draft", "revision_requested")
-            and application.channel == ApplicationChannel.COUNTER,
+            "can_note": bool(kinds & {OFFICER, COORDINATOR}),
+            "can_edit": selectors.may_fill_in(user, application),
             "decision_form": forms.NoteForm(initial={"version": application.version}),
             "assign_form": forms.AssignForm(
                 initial={"version": application.version},
@@ -465,29 +467,23 @@ def staff_file(request, pk, document_pk):
     """An uploaded file, shown in the browser; every view by staff is audited."""
     _require_staff(request)
     application = selectors.application_for_staff(request.user, pk)
-    document = selectors.document_of(application, document_pk)
-    record_event(
-        AuditAction.APPLICATION_FILE_VIEWED,
-        actor=request.user,
-        target=application,
-        summary=f"{application.tracking_number} {document.field}",
-        request=request,
-        data={"document": document.pk},
+    return _file_response(
+        selectors.read_file(request.user, application, document_pk, channel="web")
     )
-    return _file_response(document)
 
 
 @login_required
 def staff_pdf(request, pk):
     _require_staff(request)
-    return _pdf_response(selectors.application_for_staff(request.user, pk))
+    return _pdf_response(request.user, selectors.application_for_staff(request.user, pk))
 
 
 @login_required
 def counter(request):
     """File an application for a walk-in citizen identified by NIK and birth date."""
-    _require_staff(request)
-    services_in_scope = list(selectors.services_in_scope(request.user))
+    if not has_any(request.user, Perm.FILE_AT_COUNTER):
+        raise PermissionDenied
+    services_in_scope = list(selectors.services_in_scope(request.user, Perm.FILE_AT_COUNTER))
     form = forms.WalkInForm(request.POST or None, services=services_in_scope)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data

@@ -1,7 +1,9 @@
 """The application workflow, as data: states, actions, who may take them and where they lead.
 
-Actor kinds: ``citizen`` (the applicant), ``officer`` (staff who may work on the agency's
-applications at that MPP, decided by ``mpp.accounts.policy``) and ``system`` (the deadline sweep).
+Actor kinds, each decided by ``mpp.accounts.policy`` through ``cases.selectors.actor_kinds``:
+``citizen`` (the applicant), ``counter`` (an officer filing for a walk-in citizen, on a counter
+filing), ``officer`` (holds ``DECIDE_CASES`` on the unit and neither applied nor filed),
+``coordinator`` (holds ``ASSIGN_CASES``: officers and the agency admin) and ``system`` (the sweep).
 """
 
 from __future__ import annotations
@@ -11,7 +13,9 @@ from django.utils.translation import gettext_lazy as _
 from mpp.workflows.definitions import SYSTEM, Transition, Workflow
 
 CITIZEN = "citizen"
+COUNTER = "counter"
 OFFICER = "officer"
+COORDINATOR = "coordinator"
 
 STATES = (
     "draft",
@@ -28,6 +32,8 @@ FINAL = ("issued", "rejected", "withdrawn")
 OPEN = ("submitted", "in_review", "revision_requested", "approved")
 # Statuses in which a decision is still to be taken (the citizen may withdraw; fiktif positif applies).
 UNDECIDED = ("submitted", "in_review")
+# Statuses in which the applicant (or the counter officer) may still change the answers.
+EDITABLE = ("draft", "revision_requested")
 
 APPLICATION = Workflow(
     name="application",
@@ -36,13 +42,13 @@ APPLICATION = Workflow(
     final=FINAL,
     transitions=[
         # Counter officers submit on behalf of a walk-in citizen.
-        Transition("submit", {"draft"}, "submitted", {CITIZEN, OFFICER}, label=_("Ajukan")),
+        Transition("submit", {"draft"}, "submitted", {CITIZEN, COUNTER}, label=_("Ajukan")),
         Transition("claim", {"submitted", "in_review"}, "in_review", {OFFICER}, label=_("Tangani")),
         Transition(
             "assign",
             {"submitted", "in_review"},
             "in_review",
-            {OFFICER},
+            {COORDINATOR},
             label=_("Serahkan kepada petugas"),
         ),
         Transition(
@@ -57,7 +63,7 @@ APPLICATION = Workflow(
             "resubmit",
             {"revision_requested"},
             "in_review",
-            {CITIZEN, OFFICER},
+            {CITIZEN, COUNTER},
             label=_("Kirim perbaikan"),
         ),
         Transition("approve", {"in_review"}, "approved", {OFFICER}, label=_("Setujui")),

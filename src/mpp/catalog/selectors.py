@@ -23,7 +23,7 @@ from django.db.models import (
     Window,
 )
 
-from mpp.accounts.policy import Perm, scope_filter
+from mpp.accounts.policy import Perm, scope_filter, scope_filter_any
 from mpp.catalog.models import MPP, Agency, AgencyPresence, Channel, Service, ServiceVersion
 from mpp.regions.models import Region
 
@@ -36,17 +36,24 @@ def agencies_at(mpp: MPP) -> QuerySet[Agency]:
     return Agency.objects.filter(presences__mpp=mpp, presences__is_active=True).order_by("name")
 
 
-def workplaces_for(user, perm: Perm = Perm.WORK) -> QuerySet[AgencyPresence]:
-    """Agency-at-MPP units the user may work in with ``perm`` (one query)."""
+# Permissions that let a person see an agency-at-MPP unit's cases (fully or masked).
+CASE_PERMS = (Perm.VIEW_CASES, Perm.OVERSEE_CASES)
+
+
+def workplaces_for(user, *perms: Perm) -> QuerySet[AgencyPresence]:
+    """Agency-at-MPP units the user may work in with any of ``perms`` (default: see their cases)."""
+    where = scope_filter_any(
+        user, perms or CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+    )
     return (
         AgencyPresence.objects.filter(is_active=True)
-        .filter(scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id"))
+        .filter(where)
         .select_related("agency", "mpp", "mpp__region")
         .order_by("mpp__name", "agency__name")
     )
 
 
-def agencies_for(user, perm: Perm = Perm.WORK) -> QuerySet[Agency]:
+def agencies_for(user, perm: Perm = Perm.VIEW_CASES) -> QuerySet[Agency]:
     """Agencies the user may see in the back office with ``perm`` (one query)."""
     visible = AgencyPresence.objects.filter(
         scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
@@ -304,7 +311,11 @@ def manageable_services(user) -> QuerySet[Service]:
         Service.objects.filter(agency__isnull=False)
         .filter(
             scope_filter(
-                user, Perm.MANAGE_CATALOG, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+                user,
+                Perm.MANAGE_SERVICES,
+                agency="agency_id",
+                mpp="mpp_id",
+                region="mpp__region_id",
             )
         )
         .select_related("agency", "mpp", "current_version")
@@ -319,7 +330,7 @@ def manageable_service(user, pk: int) -> Service | None:
 
 def catalog_workplaces(user) -> QuerySet[AgencyPresence]:
     """Agency-at-MPP units where the user may create services."""
-    return workplaces_for(user, Perm.MANAGE_CATALOG)
+    return workplaces_for(user, Perm.MANAGE_SERVICES)
 
 
 def national_templates() -> QuerySet[Service]:

@@ -40,7 +40,7 @@ SYSTEM = _System()
 def _require(actor, obj) -> None:
     if actor is SYSTEM:
         return
-    if not can(actor, Perm.MANAGE_CATALOG, obj):
+    if not can(actor, Perm.MANAGE_SERVICES, obj):
         raise PermissionDenied(_("Anda tidak berwenang mengelola layanan ini."))
 
 

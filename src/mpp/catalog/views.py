@@ -161,7 +161,7 @@ def service_detail(request, pk: int, number: int | None = None):
 
 
 def _manager_required(request) -> None:
-    if not has_any(request.user, Perm.MANAGE_CATALOG):
+    if not has_any(request.user, Perm.MANAGE_SERVICES):
         raise PermissionDenied
 
 
@@ -348,7 +348,7 @@ def manage_templates(request):
             form.add_error(None, _("Pilih templat yang tersedia."))
         elif form.is_valid():
             place = form.chosen()
-            if not can(request.user, Perm.MANAGE_CATALOG, place):
+            if not can(request.user, Perm.MANAGE_SERVICES, place):
                 raise PermissionDenied
             service = services.adopt_template(
                 template, actor=request.user, agency=place.agency, mpp=place.mpp, request=request

@@ -264,7 +264,7 @@ def revoke_document(document: IssuedDocument, *, by, reason: str, request=None) 
     reason = (reason or "").strip()
     if not reason:
         raise ValidationError({"reason": [_("Alasan pencabutan wajib diisi.")]})
-    if not can(by, Perm.REVOKE_DOCUMENT, document):
+    if not can(by, Perm.DECIDE_CASES, document):
         raise PermissionDenied(_("Anda tidak berwenang mencabut dokumen ini."))
     with transaction.atomic():
         locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)

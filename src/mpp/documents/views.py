@@ -26,7 +26,7 @@ def _page(
     revoke_form: RevokeForm | None = None,
     status: int = 200,
 ) -> HttpResponse:
-    may_revoke = document.is_valid and can(request.user, Perm.REVOKE_DOCUMENT, document)
+    may_revoke = document.is_valid and can(request.user, Perm.DECIDE_CASES, document)
     response = render(
         request,
         "documents/verify.html",
@@ -71,7 +71,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def revoke(request: HttpRequest, code: str) -> HttpResponse:
     document = _document_or_404(request, code)
-    if not can(request.user, Perm.REVOKE_DOCUMENT, document):
+    if not can(request.user, Perm.DECIDE_CASES, document):
         raise PermissionDenied
     form = RevokeForm(request.POST)
     if not form.is_valid():

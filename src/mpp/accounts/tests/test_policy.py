@@ -40,12 +40,12 @@ def test_batam_dukcapil_officer_works_only_at_dukcapil_batam(demo, django_assert
     officer = user("petugas.dukcapil")
     with django_assert_num_queries(1):
         assert places(workplaces_for(officer)) == {("disdukcapil-batam", BATAM)}
-    assert can(officer, Perm.WORK, presence("disdukcapil-batam", BATAM))
-    assert not can(officer, Perm.WORK, presence("dinkes-batam", BATAM))
-    assert not can(officer, Perm.WORK, presence("disdukcapil-yogyakarta", YOGYA))
-    assert not can(officer, Perm.MANAGE_CATALOG, presence("disdukcapil-batam", BATAM))
+    assert can(officer, Perm.VIEW_CASES, presence("disdukcapil-batam", BATAM))
+    assert not can(officer, Perm.VIEW_CASES, presence("dinkes-batam", BATAM))
+    assert not can(officer, Perm.VIEW_CASES, presence("disdukcapil-yogyakarta", YOGYA))
+    assert not can(officer, Perm.MANAGE_SERVICES, presence("disdukcapil-batam", BATAM))
     assert not can(officer, Perm.VIEW_AUDIT)
-    assert not has_any(officer, Perm.MANAGE_STAFF)
+    assert not has_any(officer, Perm.MANAGE_ROLES)
 
 
 def test_yogyakarta_officer_sees_nothing_of_batam(demo, django_assert_num_queries):
@@ -53,9 +53,9 @@ def test_yogyakarta_officer_sees_nothing_of_batam(demo, django_assert_num_querie
     with django_assert_num_queries(1):
         assert places(workplaces_for(officer)) == {("disdukcapil-yogyakarta", YOGYA)}
     batam = MPP.objects.get(slug=BATAM)
-    assert not can(officer, Perm.WORK, batam)
+    assert not can(officer, Perm.VIEW_CASES, batam)
     for place in AgencyPresence.objects.filter(mpp=batam).select_related("mpp"):
-        assert not can(officer, Perm.WORK, place)
+        assert not can(officer, Perm.VIEW_CASES, place)
     with django_assert_num_queries(1):
         assert {a.slug for a in agencies_for(officer)} == {"disdukcapil-yogyakarta"}
     assert list(mpps_for(officer)) == []  # an officer runs no MPP
@@ -66,8 +66,8 @@ def test_agency_admin_sees_their_agency(demo, django_assert_num_queries):
     with django_assert_num_queries(1):
         assert places(workplaces_for(admin)) == {("disdukcapil-batam", BATAM)}
     agency = Agency.objects.get(slug="disdukcapil-batam")
-    assert can(admin, Perm.MANAGE_CATALOG, agency)
-    assert not can(admin, Perm.MANAGE_CATALOG, Agency.objects.get(slug="dinkes-batam"))
+    assert can(admin, Perm.MANAGE_SERVICES, agency)
+    assert not can(admin, Perm.MANAGE_SERVICES, Agency.objects.get(slug="dinkes-batam"))
     assert not can(admin, Perm.MANAGE_MPP, MPP.objects.get(slug=BATAM))
 
 
@@ -81,8 +81,8 @@ def test_mpp_manager_sees_every_agency_at_their_mpp(demo, django_assert_num_quer
         assert [m.slug for m in mpps_for(manager)] == [BATAM]
     assert can(manager, Perm.MANAGE_MPP, MPP.objects.get(slug=BATAM))
     assert not can(manager, Perm.MANAGE_MPP, MPP.objects.get(slug=YOGYA))
-    assert can(manager, Perm.MANAGE_CATALOG, Agency.objects.get(slug="dinkes-batam"))
-    assert not can(manager, Perm.MANAGE_CATALOG, Agency.objects.get(slug="dinkes-yogyakarta"))
+    assert can(manager, Perm.MANAGE_SERVICES, Agency.objects.get(slug="dinkes-batam"))
+    assert not can(manager, Perm.MANAGE_SERVICES, Agency.objects.get(slug="dinkes-yogyakarta"))
 
 
 def test_regional_admin_sees_their_kab_kota(demo, django_assert_num_queries):
@@ -93,17 +93,17 @@ def test_regional_admin_sees_their_kab_kota(demo, django_assert_num_queries):
     assert all(mpp == BATAM for _, mpp in seen)
     assert can(admin, Perm.MANAGE_CALENDAR, MPP.objects.get(slug=BATAM))
     assert not can(admin, Perm.MANAGE_CALENDAR, MPP.objects.get(slug=YOGYA))
-    assert not can(admin, Perm.VIEW_NATIONAL)
+    assert not can(admin, Perm.VIEW_AUDIT)
 
 
 @pytest.mark.parametrize("username", ["admin.kemenpanrb", "analis.kemenpanrb"])
-def test_ministry_sees_everything(demo, username, django_assert_num_queries):
+def test_ministry_sees_aggregates_not_cases(demo, username, django_assert_num_queries):
     ministry = user(username)
-    everything = places(AgencyPresence.objects.select_related("agency", "mpp"))
-    with django_assert_num_queries(1):
-        assert places(workplaces_for(ministry)) == everything
-    assert can(ministry, Perm.VIEW_NATIONAL)
-    assert can(ministry, Perm.WORK, MPP.objects.get(slug=YOGYA))
+    with django_assert_num_queries(0):
+        assert list(workplaces_for(ministry)) == []
+    assert can(ministry, Perm.VIEW_STATISTICS)
+    for perm in (Perm.VIEW_CASES, Perm.OVERSEE_CASES, Perm.DECIDE_CASES, Perm.FILE_AT_COUNTER):
+        assert not can(ministry, perm, MPP.objects.get(slug=YOGYA)), perm
 
 
 def test_only_the_ministry_admin_reads_the_audit_log(demo):
@@ -114,7 +114,7 @@ def test_only_the_ministry_admin_reads_the_audit_log(demo):
 
 def test_analyst_changes_nothing(demo):
     analyst = user("analis.kemenpanrb")
-    for perm in [Perm.MANAGE_CATALOG, Perm.MANAGE_MPP, Perm.MANAGE_STAFF, Perm.MANAGE_CALENDAR]:
+    for perm in [Perm.MANAGE_SERVICES, Perm.MANAGE_MPP, Perm.MANAGE_ROLES, Perm.MANAGE_CALENDAR]:
         assert not can(analyst, perm, MPP.objects.get(slug=BATAM)), perm
 
 
@@ -124,7 +124,7 @@ def test_anonymous_and_citizens_may_do_nothing(demo):
     citizen = User.objects.get(nik="2171011508900003")
     for person in (AnonymousUser(), citizen):
         assert list(workplaces_for(person)) == []
-        assert not can(person, Perm.WORK, MPP.objects.get(slug=BATAM))
+        assert not can(person, Perm.VIEW_CASES, MPP.objects.get(slug=BATAM))
 
 
 def test_revoked_grant_gives_nothing(demo):
@@ -154,12 +154,16 @@ GRANT_CASES = [
     ("admin.dukcapil", Role.AGENCY_ADMIN, {"agency": "dukcapil"}, False),
     ("pengelola.batam", Role.OFFICER, {"agency": "dinkes", "mpp": "batam"}, True),
     ("pengelola.batam", Role.OFFICER, {"agency": "dukcapil_yogya", "mpp": "yogya"}, False),
-    ("pengelola.batam", Role.AGENCY_ADMIN, {"agency": "dinkes"}, True),
+    # An agency admin granted by an MPP manager runs the agency at that MPP only.
+    ("pengelola.batam", Role.AGENCY_ADMIN, {"agency": "dinkes"}, False),
+    ("pengelola.batam", Role.AGENCY_ADMIN, {"agency": "dinkes", "mpp": "batam"}, True),
+    ("pengelola.batam", Role.AGENCY_ADMIN, {"agency": "dukcapil_yogya", "mpp": "yogya"}, False),
     ("pengelola.batam", Role.AGENCY_ADMIN, {"agency": "dukcapil_yogya"}, False),
     ("pengelola.batam", Role.MPP_MANAGER, {"mpp": "batam"}, False),
     ("admin.batam", Role.MPP_MANAGER, {"mpp": "batam"}, True),
     ("admin.batam", Role.MPP_MANAGER, {"mpp": "yogya"}, False),
-    ("admin.batam", Role.AGENCY_ADMIN, {"agency": "dukcapil"}, True),
+    ("admin.batam", Role.AGENCY_ADMIN, {"agency": "dukcapil"}, False),
+    ("admin.batam", Role.AGENCY_ADMIN, {"agency": "dukcapil", "mpp": "batam"}, True),
     ("admin.batam", Role.REGIONAL_ADMIN, {"region": "2171"}, True),
     ("admin.batam", Role.REGIONAL_ADMIN, {"region": "3471"}, False),
     ("admin.batam", Role.MINISTRY_ADMIN, {}, False),

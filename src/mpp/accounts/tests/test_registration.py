@@ -18,6 +18,7 @@ def form(**overrides):
         "email": "budi@contoh.id",
         "phone": "+6281234567890",
         "password": PASSWORD,
+        "consent": "on",
     }
     data.update(overrides)
     return data

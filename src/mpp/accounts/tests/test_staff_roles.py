@@ -155,7 +155,8 @@ def test_officer_only_where_the_agency_serves(client, newcomer):
 
 def test_the_same_grant_twice_is_refused(client, newcomer):
     as_staff(client, "pengelola.batam")
-    data = {"username": "petugas.baru", "role": "agency_admin", **ids(agency="dinkes-batam")}
+    data = {"username": "petugas.baru", "role": "agency_admin"}
+    data |= ids(agency="dinkes-batam", mpp="mpp-kota-batam")
     assert client.post(URL, data).status_code == 302
     response = client.post(URL, data)
     assert "sudah memegang peran tersebut" in response.content.decode()

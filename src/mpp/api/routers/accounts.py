@@ -62,13 +62,15 @@ def create_token(request, payload: TokenRequest):
                 _("Kode verifikasi dua langkah wajib diisi."),
                 errors={"otp": [_("Wajib diisi.")]},
             )
-        if services.verify_totp(user, payload.otp, request=request) is None:
-            raise Problem(
-                401,
-                _("Kode verifikasi dua langkah salah."),
-                errors={"otp": [_("Kode salah atau kedaluwarsa.")]},
-            )
-    token, raw = services.issue_token(user, name="api", request=request)
+        device, result = services.verify_totp(user, payload.otp, request=request)
+        if device is None:
+            message = str(services.OTP_MESSAGES[result])
+            if result == services.OtpResult.LOCKED:
+                raise Problem(429, message)
+            raise Problem(401, _("Kode verifikasi dua langkah salah."), errors={"otp": [message]})
+    token, raw = services.issue_token(
+        user, name="api", second_factor=user.is_staff_member, request=request
+    )
     return Status(201, {"token": raw, "expires_at": token.expires_at})
 
 
@@ -87,6 +89,10 @@ class CitizenIn(Schema):
     email: str | None = Field(default=None, max_length=254)
     phone: str | None = Field(default=None, max_length=20)
     password: str = Field(max_length=256)
+    privacy_consent: bool = Field(
+        default=False,
+        description="wajib `true`: pemohon menyetujui pemberitahuan privasi (`/akun/privasi/`)",
+    )
 
 
 class GrantOut(Schema):
@@ -143,6 +149,7 @@ def register_citizen(request, payload: CitizenIn):
         password=payload.password,
         email=payload.email or "",
         phone=(payload.phone or "").replace(" ", ""),
+        consent=payload.privacy_consent,
     )
     try:
         user = services.register_citizen(registration, request=request)

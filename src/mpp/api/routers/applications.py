@@ -6,7 +6,7 @@ import datetime
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -131,11 +131,13 @@ def _summary(application: Application) -> dict[str, Any]:
 
 
 def _detail(user, application: Application) -> dict[str, Any]:
+    """The detail; answers and files only for those who may see personal data (the read is logged)."""
     kinds = selectors.actor_kinds(user, application)
+    personal = selectors.read_case(user, application, channel="api")
     return {
         **_summary(application),
-        "data": application.data,
-        "files": selectors.current_documents(application),
+        "data": application.data if personal else {},
+        "files": selectors.current_documents(application) if personal else [],
         "history": selectors.history(application),
         "actions": [t.action for t in available_actions(application, kinds)],
     }
@@ -284,7 +286,7 @@ def submit(request, application_id: int):
     response=list[ApplicationOut],
     summary="Daftar permohonan",
     description=(
-        "Warga melihat permohonannya sendiri; petugas melihat permohonan instansinya. Saring "
+        "Warga melihat permohonannya sendiri; petugas melihat juga permohonan unitnya (pengelola MPP dan admin daerah: tanpa isian dan berkas). Saring "
         f"dengan `status` ({STATUS_VALUES}), `service` (id) dan `breached`. 25 per halaman "
         "(`page`), batas waktu terdekat lebih dulu bagi petugas."
     ),
@@ -300,6 +302,7 @@ def list_applications(
         rows = selectors.inbox(
             request.user,
             selectors.InboxFilters(status=status or "", service=service, breached=breached),
+            own=True,
         )
     else:
         rows = selectors.applications_of_citizen(request.user)
@@ -380,11 +383,12 @@ def act(request, application_id: int, payload: ActionIn):
 )
 def issued_document(request, application_id: int):
     application = selectors.application_for_api(request.user, application_id)
-    document = application.issued_document
-    if document is None or not document.file:
+    try:
+        document = selectors.read_issued_document(request.user, application, channel="api")
+    except Http404:
         raise Problem(
             404, _("Dokumen belum terbit."), _("Permohonan ini belum menghasilkan dokumen.")
-        )
+        ) from None
     response = FileResponse(
         document.file.open("rb"),
         content_type="application/pdf",

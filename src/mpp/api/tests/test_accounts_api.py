@@ -154,6 +154,7 @@ CITIZEN = {
     "email": "budi@contoh.id",
     "phone": "081234567890",
     "password": PASSWORD,
+    "privacy_consent": True,
 }
 
 

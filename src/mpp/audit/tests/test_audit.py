@@ -41,6 +41,7 @@ def test_security_events_across_a_session_never_contain_a_nik(client, settings):
             "name": "Budi Santoso",
             "birth_date": "1990-08-15",
             "password": PASSWORD,
+            "consent": "on",
         },
     )
     client.post("/akun/keluar/")

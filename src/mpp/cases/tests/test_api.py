@@ -14,7 +14,8 @@ BASE = "/api/v1/applications"
 
 
 def bearer(user) -> dict[str, str]:
-    _token, raw = issue_token(user)
+    # Staff tokens come with the second factor (POST /auth/token with a TOTP code).
+    _token, raw = issue_token(user, second_factor=user.is_staff_member)
     return {"Authorization": f"Bearer {raw}"}
 
 

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from mpp.accounts.tests.helpers import login_staff
-from mpp.audit.models import AuditEvent
+from mpp.audit.models import AccessRecord
 from mpp.cases import services
 from mpp.cases.models import Application
 from mpp.cases.tests.factories import VALID_DATA, CitizenFactory, officer_for, pdf_upload
@@ -123,7 +123,7 @@ def test_officer_claims_requests_revision_and_sees_audited_file(client, service,
     document = application.documents.get()
     response = client.get(reverse("cases:staff_file", args=[application.pk, document.pk]))
     assert response["Content-Type"] == "application/pdf"
-    assert AuditEvent.objects.filter(action="application_file_viewed", actor=officer).exists()
+    assert AccessRecord.objects.filter(kind="file", viewer=officer, subject=citizen).exists()
     client.post(reverse("cases:staff_note", args=[application.pk]), {"text": "Hubungi via telepon"})
     assert application.notes.get().text == "Hubungi via telepon"
 
