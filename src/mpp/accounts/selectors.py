@@ -9,7 +9,7 @@ from mpp.accounts.models import ApiToken, Role, RoleGrant, User
 from mpp.accounts.policy import Perm, scope_filter
 from mpp.audit.models import AuditEvent
 from mpp.audit.selectors import access_log_of
-from mpp.catalog.models import AgencyPresence
+from mpp.tenancy.models import AgencyPresence
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

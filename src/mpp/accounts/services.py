@@ -34,7 +34,7 @@ from mpp.accounts.nik import validate_nik
 from mpp.accounts.policy import can_grant
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
-from mpp.catalog.models import AgencyPresence
+from mpp.tenancy.models import AgencyPresence
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0001_initial'),
+        ('accounts', '0002_tenancy_foreign_keys'),
         ('catalog', '0003_published_name_index'),
         ('regions', '0003_calendar_override'),
     ]
