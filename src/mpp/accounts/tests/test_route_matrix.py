@@ -1,0 +1,270 @@
+"""Every staff page and API operation, as every demo role, against objects of two tenants.
+
+The expected status of each request is written out in ``EXPECTED`` below (a table independent of the
+policy), so a URL pattern or API operation added without an entry, or a policy change that alters
+who gets what, fails this test. Each request runs in a savepoint that is rolled back, so a POST that
+changes something (revoking a grant, publishing) does not affect the next request.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.test import Client
+from django.urls import URLResolver, get_resolver
+
+from mpp.accounts import services as account_services
+from mpp.accounts.models import RoleGrant, User
+from mpp.cases.tests.factories import PDF_BYTES
+from mpp.regions.models import CalendarOverride
+
+from .helpers import login_staff
+from .test_duties import STAFF, _submitted, demo  # noqa: F401 - the demo fixture
+
+pytestmark = pytest.mark.django_db
+
+ROLES = ["citizen", *STAFF]  # the citizen applied for the Batam application
+TENANTS = ("batam", "yogya")
+
+
+def _patterns(patterns=None, prefix=""):
+    for item in patterns if patterns is not None else get_resolver().url_patterns:
+        if isinstance(item, URLResolver):
+            yield from _patterns(item.url_patterns, prefix + str(item.pattern))
+        else:
+            yield prefix + str(item.pattern), item
+
+
+def staff_routes() -> set[str]:
+    """Every URL pattern under /kelola/ and /akun/kerja/, and every API operation."""
+    found = {route for route, _ in _patterns() if route.startswith(("kelola/", "akun/kerja/"))}
+    from mpp.api.v1 import api
+
+    schema = api.get_openapi_schema()
+    for path, operations in schema["paths"].items():
+        for method in operations:
+            found.add(f"{method.upper()} {path}")
+    return found
+
+
+def _objects(demo):  # noqa: F811
+    batam, yogya = demo["dukcapil"], demo["yogya"]
+    for application in (batam, yogya):
+        if application.documents.exists():
+            continue
+        document = application.documents.model(
+            application=application,
+            field="dokumen",
+            original_name="a.pdf",
+            content_type="application/pdf",
+            size=len(PDF_BYTES),
+            sha256="0" * 64,
+        )
+        from django.core.files.base import ContentFile
+
+        document.file.save("upload", ContentFile(PDF_BYTES), save=False)
+        document.save()
+    override = {
+        code: CalendarOverride.objects.filter(region_id=code).first() for code in ("2171", "3471")
+    }
+    return {
+        "batam": {
+            "app": batam, "doc": batam.documents.get(), "service": batam.service,
+            "grant": RoleGrant.objects.get(user__username="petugas.dinkes"),
+            "region": "2171", "override": override["2171"],
+        },
+        "yogya": {
+            "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
+            "grant": RoleGrant.objects.get(user__username="petugas.yogya"),
+            "region": "3471", "override": override["3471"],
+        },
+    }  # fmt: skip
+
+
+def requests_for(o) -> dict[str, tuple[str, str, dict]]:
+    """route → (method, url, data) for one tenant's objects ``o``."""
+    app, doc, service = o["app"].pk, o["doc"].pk, o["service"].pk
+    api = "/api/v1"
+    override = o["override"].pk if o["override"] else 999999
+    return {
+        "kelola/layanan/": ("get", "/kelola/layanan/", {}),
+        "kelola/layanan/baru/": ("get", "/kelola/layanan/baru/", {}),
+        "kelola/layanan/templat/": ("get", "/kelola/layanan/templat/", {}),
+        "kelola/layanan/<id:pk>/": ("get", f"/kelola/layanan/{service}/", {}),
+        "kelola/layanan/<id:pk>/draf/baru/": ("post", f"/kelola/layanan/{service}/draf/baru/", {}),
+        "kelola/layanan/<id:pk>/draf/": ("get", f"/kelola/layanan/{service}/draf/", {}),
+        "kelola/layanan/<id:pk>/draf/pratinjau/": ("get", f"/kelola/layanan/{service}/draf/pratinjau/", {}),
+        "kelola/layanan/<id:pk>/terbitkan/": ("get", f"/kelola/layanan/{service}/terbitkan/", {}),
+        "kelola/layanan/<id:pk>/hentikan/": ("get", f"/kelola/layanan/{service}/hentikan/", {}),
+        "kelola/layanan/<id:pk>/riwayat/": ("get", f"/kelola/layanan/{service}/riwayat/", {}),
+        "akun/kerja/": ("get", "/akun/kerja/", {}),
+        "akun/kerja/audit/": ("get", "/akun/kerja/audit/", {}),
+        "akun/kerja/peran/": ("get", "/akun/kerja/peran/", {}),
+        "akun/kerja/peran/<id:grant_id>/cabut/": ("post", f"/akun/kerja/peran/{o['grant'].pk}/cabut/", {}),
+        "kelola/kalender/": ("get", "/kelola/kalender/", {}),
+        "kelola/kalender/<str:code>/<id:year>/": ("get", f"/kelola/kalender/{o['region']}/2026/", {}),
+        "kelola/kalender/<str:code>/pengecualian/<id:pk>/hapus/": (
+            "post", f"/kelola/kalender/{o['region']}/pengecualian/{override}/hapus/", {}
+        ),
+        "kelola/permohonan/": ("get", "/kelola/permohonan/", {}),
+        "kelola/permohonan/loket/": ("get", "/kelola/permohonan/loket/", {}),
+        "kelola/permohonan/<id:pk>/": ("get", f"/kelola/permohonan/{app}/", {}),
+        "kelola/permohonan/<id:pk>/tindakan/": (
+            "post", f"/kelola/permohonan/{app}/tindakan/", {"action": "claim", "version": 1}
+        ),
+        "kelola/permohonan/<id:pk>/catatan/": ("post", f"/kelola/permohonan/{app}/catatan/", {"text": "x"}),
+        "kelola/permohonan/<id:pk>/berkas/<id:document_pk>/": ("get", f"/kelola/permohonan/{app}/berkas/{doc}/", {}),
+        "kelola/permohonan/<id:pk>/dokumen.pdf": ("get", f"/kelola/permohonan/{app}/dokumen.pdf", {}),
+        "kelola/permohonan/<id:pk>/langkah/<id:number>/": ("get", f"/kelola/permohonan/{app}/langkah/1/", {}),
+        "kelola/permohonan/<id:pk>/periksa/": ("get", f"/kelola/permohonan/{app}/periksa/", {}),
+        "kelola/permohonan/<id:pk>/terkirim/": ("get", f"/kelola/permohonan/{app}/terkirim/", {}),
+        "POST /api/v1/auth/token": ("api_post", f"{api}/auth/token", {"username": "x", "password": "y"}),
+        "DELETE /api/v1/auth/token": ("api_delete", f"{api}/auth/token", {}),
+        "POST /api/v1/citizens": ("api_post", f"{api}/citizens", {}),
+        "GET /api/v1/me": ("api_get", f"{api}/me", {}),
+        "POST /api/v1/applications": ("api_post", f"{api}/applications", {"service": service}),
+        "GET /api/v1/applications": ("api_get", f"{api}/applications", {}),
+        "PATCH /api/v1/applications/{application_id}": (
+            "api_patch", f"{api}/applications/{app}", {"data": {}}
+        ),
+        "GET /api/v1/applications/{application_id}": ("api_get", f"{api}/applications/{app}", {}),
+        "POST /api/v1/applications/{application_id}/documents": (
+            "api_post", f"{api}/applications/{app}/documents", {}
+        ),
+        "POST /api/v1/applications/{application_id}/submit": (
+            "api_post", f"{api}/applications/{app}/submit", {}
+        ),
+        "POST /api/v1/applications/{application_id}/actions": (
+            "api_post", f"{api}/applications/{app}/actions", {"action": "claim", "version": 1}
+        ),
+        "GET /api/v1/applications/{application_id}/document": (
+            "api_get", f"{api}/applications/{app}/document", {}
+        ),
+        "GET /api/v1/mpps": ("api_get", f"{api}/mpps", {}),
+        "GET /api/v1/mpps/{mpp_id}": ("api_get", f"{api}/mpps/{o['app'].mpp_id}", {}),
+        "GET /api/v1/agencies": ("api_get", f"{api}/agencies", {}),
+        "GET /api/v1/services": ("api_get", f"{api}/services", {}),
+        "GET /api/v1/services/{service_id}": ("api_get", f"{api}/services/{service}", {}),
+        "GET /api/v1/verify/{code}": ("api_get", f"{api}/verify/TIDAKADA", {}),
+        "GET /api/v1/me/messages": ("api_get", f"{api}/me/messages", {}),
+        "POST /api/v1/me/messages/{message_id}/read": ("api_post", f"{api}/me/messages/999/read", {}),
+    }  # fmt: skip
+
+
+def _send(client: Client, headers: dict, method: str, url: str, data: dict) -> int:
+    with transaction.atomic():
+        if method == "get":
+            status = client.get(url).status_code
+        elif method == "post":
+            status = client.post(url, data).status_code
+        elif method == "api_get":
+            status = client.get(url, headers=headers).status_code
+        elif method == "api_delete":
+            status = client.delete(url, headers=headers).status_code
+        else:
+            call = client.post if method == "api_post" else client.patch
+            status = call(url, data, content_type="application/json", headers=headers).status_code
+        transaction.set_rollback(True)
+    return status
+
+
+def observed(demo, role: str) -> dict[str, tuple[int, int]]:  # noqa: F811
+    objects = _objects(demo)
+    if role == "citizen":
+        user = User.objects.get(nik="2171011508900003")
+        client = Client()
+        client.force_login(user, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    else:
+        user = User.objects.get(username=role)
+        client = Client()
+        login_staff(client, user)
+    _token, raw = account_services.issue_token(user, second_factor=user.is_staff_member)
+    headers = {"Authorization": f"Bearer {raw}"}
+    result: dict[str, list[int]] = {}
+    for tenant in TENANTS:
+        for route, (method, url, data) in requests_for(objects[tenant]).items():
+            result.setdefault(route, []).append(_send(client, headers, method, url, data))
+    return {route: tuple(statuses) for route, statuses in result.items()}
+
+
+def test_every_staff_route_has_an_entry(demo):  # noqa: F811
+    objects = _objects(demo)
+    assert staff_routes() - {"GET /api/v1/openapi.json"} <= set(requests_for(objects["batam"]))
+    assert set(EXPECTED) == set(requests_for(objects["batam"]))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_gets_the_expected_status_everywhere(demo, role):  # noqa: F811
+    seen = observed(demo, role)
+    wrong = {
+        route: (statuses, EXPECTED[route][role])
+        for route, statuses in seen.items()
+        if statuses != EXPECTED[route][role]
+    }
+    assert not wrong, wrong
+
+
+# Columns: citizen, petugas.dukcapil, petugas.dinkes, admin.dukcapil, admin.dinkes, pengelola.batam, admin.batam, petugas.yogya, admin.kemenpanrb, analis.kemenpanrb.
+# Each cell: (status against the Batam object, status against the Yogyakarta object).
+_COLUMNS = (
+    "citizen",
+    "petugas.dukcapil",
+    "petugas.dinkes",
+    "admin.dukcapil",
+    "admin.dinkes",
+    "pengelola.batam",
+    "admin.batam",
+    "petugas.yogya",
+    "admin.kemenpanrb",
+    "analis.kemenpanrb",
+)
+_TABLE = {
+    'kelola/layanan/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'kelola/layanan/baru/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'kelola/layanan/templat/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'kelola/layanan/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
+    'kelola/layanan/<id:pk>/draf/baru/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'kelola/layanan/<id:pk>/draf/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'kelola/layanan/<id:pk>/draf/pratinjau/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (403, 403)],
+    'kelola/layanan/<id:pk>/terbitkan/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (403, 403)],
+    'kelola/layanan/<id:pk>/hentikan/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
+    'kelola/layanan/<id:pk>/riwayat/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
+    'akun/kerja/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'akun/kerja/audit/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
+    'akun/kerja/peran/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'akun/kerja/peran/<id:grant_id>/cabut/': [(403, 403), (403, 403), (403, 403), (404, 404), (302, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'kelola/kalender/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403), (200, 200), (403, 403)],
+    'kelola/kalender/<str:code>/<id:year>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (403, 403), (200, 200), (403, 403)],
+    'kelola/kalender/<str:code>/pengecualian/<id:pk>/hapus/': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'kelola/permohonan/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403)],
+    'kelola/permohonan/loket/': [(403, 403), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403)],
+    'kelola/permohonan/<id:pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (403, 403), (403, 403)],
+    'kelola/permohonan/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
+    'kelola/permohonan/<id:pk>/catatan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
+    'kelola/permohonan/<id:pk>/berkas/<id:document_pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 200), (403, 403), (403, 403)],
+    'kelola/permohonan/<id:pk>/dokumen.pdf': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
+    'kelola/permohonan/<id:pk>/langkah/<id:number>/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
+    'kelola/permohonan/<id:pk>/periksa/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
+    'kelola/permohonan/<id:pk>/terkirim/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
+    'POST /api/v1/auth/token': [(401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401)],
+    'DELETE /api/v1/auth/token': [(204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204)],
+    'POST /api/v1/citizens': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'GET /api/v1/me': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'POST /api/v1/applications': [(201, 201), (201, 201), (201, 201), (201, 201), (201, 201), (201, 201), (201, 201), (201, 201), (201, 201), (201, 201)],
+    'GET /api/v1/applications': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'PATCH /api/v1/applications/{application_id}': [(409, 404), (409, 404), (404, 404), (409, 404), (404, 404), (409, 404), (409, 404), (404, 409), (404, 404), (404, 404)],
+    'GET /api/v1/applications/{application_id}': [(200, 404), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (404, 404), (404, 404)],
+    'POST /api/v1/applications/{application_id}/documents': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'POST /api/v1/applications/{application_id}/submit': [(422, 404), (409, 404), (404, 404), (409, 404), (404, 404), (409, 404), (409, 404), (404, 409), (404, 404), (404, 404)],
+    'POST /api/v1/applications/{application_id}/actions': [(409, 404), (409, 404), (404, 404), (409, 404), (404, 404), (409, 404), (409, 404), (404, 409), (404, 404), (404, 404)],
+    'GET /api/v1/applications/{application_id}/document': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'GET /api/v1/mpps': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/mpps/{mpp_id}': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/agencies': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/services': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/services/{service_id}': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/verify/{code}': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'GET /api/v1/me/messages': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'POST /api/v1/me/messages/{message_id}/read': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+}  # fmt: skip
+EXPECTED = {route: dict(zip(_COLUMNS, cells, strict=True)) for route, cells in _TABLE.items()}
