@@ -16,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -302,9 +302,9 @@ class OtpResult(StrEnum):
 
 
 OTP_MESSAGES = {
-    OtpResult.WRONG: _lazy("Kode salah."),
-    OtpResult.REUSED: _lazy("Kode ini sudah dipakai, tunggu kode berikutnya."),
-    OtpResult.LOCKED: _lazy(
+    OtpResult.WRONG: gettext_lazy("Kode salah."),
+    OtpResult.REUSED: gettext_lazy("Kode ini sudah dipakai, tunggu kode berikutnya."),
+    OtpResult.LOCKED: gettext_lazy(
         "Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah 15 menit."
     ),
 }
