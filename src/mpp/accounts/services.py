@@ -305,9 +305,14 @@ OTP_MESSAGES = {
     OtpResult.WRONG: gettext_lazy("Kode salah."),
     OtpResult.REUSED: gettext_lazy("Kode ini sudah dipakai, tunggu kode berikutnya."),
     OtpResult.LOCKED: gettext_lazy(
-        "Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah 15 menit."
+        "Terlalu banyak kode yang salah. Demi keamanan, coba lagi setelah %(minutes)d menit."
     ),
 }
+
+
+def otp_message(result: OtpResult) -> str:
+    """What to tell the person about a refused code, in their language."""
+    return str(OTP_MESSAGES[result]) % {"minutes": settings.OTP_LOCKOUT_MINUTES}
 
 
 def _otp_locked(device: TOTPDevice) -> bool:

@@ -202,7 +202,7 @@ def otp_setup(request):
             otp_login(request, device)
             messages.success(request, _("Verifikasi dua langkah sudah aktif."))
             return redirect("accounts:backoffice")
-        form.add_error("code", str(services.OTP_MESSAGES[result]))
+        form.add_error("code", services.otp_message(result))
     qr_svg = segno.make(device.config_url, error="m").svg_inline(
         scale=4, title=_("Kode QR autentikator")
     )
@@ -225,7 +225,7 @@ def otp_verify(request):
         if device is not None:
             otp_login(request, device)
             return redirect(_safe_next(request, reverse("accounts:backoffice")))
-        form.add_error("code", str(services.OTP_MESSAGES[result]))
+        form.add_error("code", services.otp_message(result))
     return render(
         request, "accounts/otp_verify.html", {"form": form, "next": _safe_next(request, "")}
     )

@@ -110,7 +110,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/permohonan/loket/": ("get", "/kelola/permohonan/loket/", {}),
         "kelola/permohonan/<id:pk>/": ("get", f"/kelola/permohonan/{app}/", {}),
         "kelola/permohonan/<id:pk>/tindakan/": (
-            "post", f"/kelola/permohonan/{app}/tindakan/", {"action": "claim", "version": 1}
+            "post", f"/kelola/permohonan/{app}/tindakan/", {"action": "claim", "version": o["app"].version}
         ),
         "kelola/permohonan/<id:pk>/catatan/": ("post", f"/kelola/permohonan/{app}/catatan/", {"text": "x"}),
         "kelola/permohonan/<id:pk>/berkas/<id:document_pk>/": ("get", f"/kelola/permohonan/{app}/berkas/{doc}/", {}),
@@ -135,7 +135,9 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
             "api_post", f"{api}/applications/{app}/submit", {}
         ),
         "POST /api/v1/applications/{application_id}/actions": (
-            "api_post", f"{api}/applications/{app}/actions", {"action": "claim", "version": 1}
+            "api_post",
+            f"{api}/applications/{app}/actions",
+            {"action": "claim", "version": o["app"].version},
         ),
         "GET /api/v1/applications/{application_id}/document": (
             "api_get", f"{api}/applications/{app}/document", {}
@@ -256,7 +258,7 @@ _TABLE = {
     'GET /api/v1/applications/{application_id}': [(200, 404), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (404, 404), (404, 404)],
     'POST /api/v1/applications/{application_id}/documents': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
     'POST /api/v1/applications/{application_id}/submit': [(422, 404), (409, 404), (404, 404), (409, 404), (404, 404), (409, 404), (409, 404), (404, 409), (404, 404), (404, 404)],
-    'POST /api/v1/applications/{application_id}/actions': [(409, 404), (409, 404), (404, 404), (409, 404), (404, 404), (409, 404), (409, 404), (404, 409), (404, 404), (404, 404)],
+    'POST /api/v1/applications/{application_id}/actions': [(409, 404), (200, 404), (404, 404), (409, 404), (404, 404), (409, 404), (409, 404), (404, 200), (404, 404), (404, 404)],
     'GET /api/v1/applications/{application_id}/document': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
     'GET /api/v1/mpps': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'GET /api/v1/mpps/{mpp_id}': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],

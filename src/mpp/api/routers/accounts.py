@@ -64,7 +64,7 @@ def create_token(request, payload: TokenRequest):
             )
         device, result = services.verify_totp(user, payload.otp, request=request)
         if device is None:
-            message = str(services.OTP_MESSAGES[result])
+            message = services.otp_message(result)
             if result == services.OtpResult.LOCKED:
                 raise Problem(429, message)
             raise Problem(401, _("Kode verifikasi dua langkah salah."), errors={"otp": [message]})
