@@ -7,7 +7,6 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -45,16 +44,14 @@ def login_view(request):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     if request.path.startswith("/api/"):
-        from mpp.api.problems import PROBLEM_CONTENT_TYPE
+        from mpp.api.problems import problem_document
 
-        body = {
-            "type": "about:blank",
-            "title": _("Terlalu banyak percobaan."),
-            "status": 429,
-            "detail": _("Demi keamanan akun, coba lagi 15 menit lagi."),
-            "instance": request.path,
-        }
-        return JsonResponse(body, status=429, content_type=PROBLEM_CONTENT_TYPE)
+        return problem_document(
+            request,
+            429,
+            _("Terlalu banyak percobaan."),
+            _("Demi keamanan akun, coba lagi 15 menit lagi."),
+        )
     return render(request, "accounts/locked_out.html", status=429)
 
 
