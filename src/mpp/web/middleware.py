@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
@@ -88,14 +88,15 @@ class InputHygieneMiddleware:
             "Hapus karakter tersebut lalu kirim kembali."
         )
         if request.path.startswith("/api/"):
-            from mpp.api.problems import problem_document
-
+            # The API's problem document (RFC 9457), written here because no view has run yet.
             message = _("Tidak boleh berisi karakter kendali.")
-            return problem_document(
-                request,
-                422,
-                _("Data yang dikirim tidak sah."),
-                detail,
-                errors={field: [message] for field in fields},
-            )
+            body = {
+                "type": "about:blank",
+                "title": _("Data yang dikirim tidak sah."),
+                "status": 422,
+                "detail": detail,
+                "instance": request.path,
+                "errors": [{"field": field, "messages": [message]} for field in fields],
+            }
+            return JsonResponse(body, status=422, content_type="application/problem+json")
         return render(request, "400.html", {"message": detail}, status=400)
