@@ -70,3 +70,22 @@ def test_lockouts_and_audit_use_the_client_behind_the_proxy(client, settings):
     assert response.status_code == 302
     event = AuditEvent.objects.filter(actor=user).latest("pk")
     assert event.ip_address == "198.51.100.8"
+
+
+@pytest.mark.django_db
+def test_migration_rekeys_old_plain_hashes():
+    from importlib import import_module
+
+    from axes.models import AccessFailureLog
+    from django.apps import apps
+
+    migration = import_module("mpp.accounts.migrations.0003_nik_keyed_digests")
+    old = "warga-" + hashlib.sha256(CITIZEN_NIK.encode()).hexdigest()[:12]
+    user = CitizenFactory(username=old)
+    AccessAttempt.objects.create(username="nik:" + "0" * 16, failures_since_start=1)
+    AccessFailureLog.objects.create(username="petugas.a", ip_address="127.0.0.1")
+    migration.forwards(apps, None)
+    user.refresh_from_db()
+    assert user.username == "warga-" + nik_digest(CITIZEN_NIK)[:16]
+    assert not AccessAttempt.objects.exists()
+    assert AccessFailureLog.objects.filter(username="petugas.a").exists()
