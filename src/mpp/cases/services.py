@@ -24,7 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import User
-from mpp.accounts.nik import validate_nik
+from mpp.accounts.nik import nik_digest, validate_nik
 from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
@@ -578,7 +578,7 @@ def citizen_for_walk_in(walk_in: WalkIn) -> User:
     if not name:
         raise ApplicationError(_("Nama lengkap wajib diisi."), {"name": [_("Wajib diisi.")]})
     user = User(
-        username="warga-" + hashlib.sha256(walk_in.nik.encode()).hexdigest()[:12],
+        username="warga-" + nik_digest(walk_in.nik)[:16],
         nik=walk_in.nik,
         name=name[:150],
         birth_date=walk_in.birth_date,

@@ -198,11 +198,18 @@ def _check_page(request, pk, staff=False):
     )
 
 
-def _int(value):
-    try:
-        return int(value)
-    except (TypeError, ValueError):
+# A page number or id from a form or query string: anything beyond these is no record's.
+LARGEST_ID = 2**63 - 1
+LAST_PAGE = 100_000
+
+
+def _int(value, *, maximum: int = LARGEST_ID):
+    """The integer in ``value``, or None when it is not one or lies outside 0..``maximum``."""
+    text = str(value or "").strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 19):
         return None
+    number = int(text)
+    return number if number <= maximum else None
 
 
 @login_required
@@ -236,7 +243,11 @@ def my_applications(request):
 
 def _page(request, rows):
     """A page without COUNT(*): PAGE_SIZE + 1 rows tell whether a next page exists."""
-    number = max(1, _int(request.GET.get("page")) or 1)
+    raw = request.GET.get("page")
+    number = _int(raw, maximum=LAST_PAGE)
+    if raw and number is None:
+        raise Http404(_("Halaman tidak ditemukan."))
+    number = max(1, number or 1)
     chunk = list(rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
     query = request.GET.copy()
     query.pop("page", None)
