@@ -11,13 +11,12 @@ turns the same rule into a ``Q`` for list queries; both read the grant's scope t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
 
 from django.db.models import Q
 
 from mpp.accounts.models import SCOPE_FIELDS, Role, RoleGrant
+from mpp.tenancy.scope import Scope, Scoped
 
 
 class Perm(StrEnum):
@@ -58,26 +57,6 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
 }
 
 
-@dataclass(frozen=True)
-class Scope:
-    """Where an object lives in the tenancy tree."""
-
-    region_codes: frozenset[str] = field(default_factory=frozenset)
-    mpp_ids: frozenset[int] = field(default_factory=frozenset)
-    agency_id: int | None = None
-
-    def values(self, name: str) -> frozenset:
-        if name == "region":
-            return self.region_codes
-        if name == "mpp":
-            return self.mpp_ids
-        return frozenset() if self.agency_id is None else frozenset({self.agency_id})
-
-
-class Scoped(Protocol):
-    def policy_scope(self) -> Scope: ...
-
-
 def _grant_scope(grant: RoleGrant) -> dict[str, object]:
     """The grant's scope as {"region"|"mpp"|"agency": id}; empty for a national role.
 
@@ -91,13 +70,22 @@ def _grant_scope(grant: RoleGrant) -> dict[str, object]:
     }
 
 
+def _scope_values(scope: Scope, name: str) -> frozenset:
+    """The object's ids for one scope field ("region", "mpp" or "agency")."""
+    if name == "region":
+        return scope.region_codes
+    if name == "mpp":
+        return scope.mpp_ids
+    return frozenset() if scope.agency_id is None else frozenset({scope.agency_id})
+
+
 def _covers(grant: RoleGrant, scope: Scope | None) -> bool:
     wanted = _grant_scope(grant)
     if not wanted:
         return True
     if scope is None:
         return False
-    return all(value in scope.values(name) for name, value in wanted.items())
+    return all(value in _scope_values(scope, name) for name, value in wanted.items())
 
 
 def _term(grant: RoleGrant, paths: dict[str, str | None]) -> Q | None:

@@ -6,10 +6,9 @@ from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts.models import ApiToken, Role, RoleGrant, User
-from mpp.accounts.policy import Perm, scope_filter
+from mpp.accounts.policy import Perm, scope_filter, scope_filter_any
 from mpp.audit.models import AuditEvent
-from mpp.audit.selectors import access_log_of
-from mpp.tenancy.models import AgencyPresence
+from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
@@ -59,47 +58,41 @@ def role_grants_for(user) -> QuerySet[RoleGrant]:
     )
 
 
-def data_about(user: User) -> dict:
-    """Everything held about ``user``, for the data export (UU 27/2022), as JSON-ready values."""
-    from mpp.cases.models import Application  # the export spans every app holding the person's data
+# --- The tenancy tree as the policy lets a user see it ---------------------------------------
 
-    applications = Application.objects.filter(applicant=user).select_related("service_version")
-    return {
-        "account": {
-            "username": user.username,
-            "name": user.name,
-            "nik": user.nik,
-            "birth_date": user.birth_date.isoformat() if user.birth_date else None,
-            "email": user.email,
-            "phone": user.phone,
-            "date_joined": user.date_joined.isoformat(),
-        },
-        "privacy_consents": [
-            {"notice_version": c.notice_version, "at": c.at.isoformat()}
-            for c in user.privacy_consents.all()
-        ],
-        "applications": [
-            {
-                "tracking_number": a.tracking_number,
-                "service": a.service_version.name,
-                "status": a.status,
-                "channel": a.channel,
-                "created_at": a.created_at.isoformat(),
-                "submitted_at": a.submitted_at.isoformat() if a.submitted_at else None,
-                "answers": a.data,
-            }
-            for a in applications.order_by("created_at", "id")
-        ],
-        "access_log": [
-            {
-                "at": r.at.isoformat(),
-                "agency": r.agency_name,
-                "officer": r.viewer_name,
-                "role": r.viewer_role,
-                "what": r.kind,
-                "reference": r.reference,
-                "channel": r.channel,
-            }
-            for r in access_log_of(user)
-        ],
-    }
+# Permissions that let a person see an agency-at-MPP unit's cases (fully or masked).
+CASE_PERMS = (Perm.VIEW_CASES, Perm.OVERSEE_CASES)
+
+
+def workplaces_for(user, *perms: Perm) -> QuerySet[AgencyPresence]:
+    """Agency-at-MPP units the user may work in with any of ``perms`` (default: see their cases)."""
+    where = scope_filter_any(
+        user, perms or CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+    )
+    return (
+        AgencyPresence.objects.filter(is_active=True)
+        .filter(where)
+        .select_related("agency", "mpp", "mpp__region")
+        .order_by("mpp__name", "agency__name")
+    )
+
+
+def agencies_for(user, perm: Perm = Perm.VIEW_CASES) -> QuerySet[Agency]:
+    """Agencies the user may see in the back office with ``perm`` (one query)."""
+    visible = AgencyPresence.objects.filter(
+        scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
+    ).values("agency_id")
+    return Agency.objects.filter(pk__in=visible).select_related("region").order_by("name")
+
+
+def mpps_for(user, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
+    """MPPs the user may run with ``perm`` (one query)."""
+    visible = AgencyPresence.objects.filter(
+        scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
+    ).values("mpp_id")
+    direct = scope_filter(user, perm, agency=None, mpp="pk", region="region_id")
+    return (
+        MPP.objects.filter(direct | Q(pk__in=visible))
+        .select_related("region")
+        .order_by("region_id", "name")
+    )

@@ -18,10 +18,10 @@ from django_otp import login as otp_login
 from mpp.accounts import selectors, services
 from mpp.accounts.forms import LoginForm, OtpForm, RegistrationForm, RoleGrantForm
 from mpp.accounts.policy import Perm, can, can_revoke, has_any
+from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
 from mpp.audit.selectors import access_log_of
 from mpp.audit.services import record_event
-from mpp.catalog.selectors import workplaces_for
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -44,10 +44,15 @@ def login_view(request):
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 
+def _second_factor_passed(request, device) -> None:
+    # A new session id once the second factor is passed: an id seen before it (on a shared
+    # computer, in a proxy log) never carries the verified session.
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     if request.path.startswith("/api/"):
-        from mpp.api.problems import PROBLEM_CONTENT_TYPE
-
         body = {
             "type": "about:blank",
             "title": _("Terlalu banyak percobaan."),
@@ -55,7 +60,7 @@ def locked_out(request, credentials=None, *args, **kwargs):
             "detail": _("Demi keamanan akun, coba lagi 15 menit lagi."),
             "instance": request.path,
         }
-        return JsonResponse(body, status=429, content_type=PROBLEM_CONTENT_TYPE)
+        return JsonResponse(body, status=429, content_type="application/problem+json")
     return render(request, "accounts/locked_out.html", status=429)
 
 
@@ -139,45 +144,6 @@ def privacy_notice(request):
 
 
 @login_required
-def data_export_json(request):
-    response = JsonResponse(
-        selectors.data_about(request.user), json_dumps_params={"ensure_ascii": False, "indent": 2}
-    )
-    response["Content-Disposition"] = 'attachment; filename="data-saya.json"'
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
-def data_export_html(request):
-    user = request.user
-    export = selectors.data_about(user)
-    account = [
-        (_("Nama pengguna"), user.username),
-        (_("Nama"), user.name),
-        (_("NIK"), user.nik),
-        (_("Tanggal lahir"), user.birth_date),
-        (_("Surel"), user.email),
-        (_("Telepon"), user.phone),
-    ]
-    response = render(
-        request,
-        "accounts/data_export.html",
-        {
-            "export": export,
-            "account": account,
-            "consents": user.privacy_consents.all(),
-            "applications": user.applications.select_related("service_version").order_by(
-                "created_at", "id"
-            ),
-            "access_log": access_log_of(user),
-        },
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
-
-
-@login_required
 @require_POST
 def revoke_token(request, token_id: int):
     token = get_object_or_404(selectors.tokens_of(request.user), pk=token_id)
@@ -199,7 +165,7 @@ def otp_setup(request):
             request.user, device, form.cleaned_data["code"], request=request
         )
         if result == services.OtpResult.OK:
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             messages.success(request, _("Verifikasi dua langkah sudah aktif."))
             return redirect("accounts:backoffice")
         form.add_error("code", services.otp_message(result))
@@ -223,7 +189,7 @@ def otp_verify(request):
             request.user, form.cleaned_data["code"], request=request
         )
         if device is not None:
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             return redirect(_safe_next(request, reverse("accounts:backoffice")))
         form.add_error("code", services.otp_message(result))
     return render(

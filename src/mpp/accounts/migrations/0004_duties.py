@@ -6,10 +6,20 @@ from django.conf import settings
 from django.db import migrations, models
 
 
+def random_light_record_usernames(apps, schema_editor):
+    """Counter light records got a username derived from the NIK; give each a random one."""
+    import secrets
+
+    User = apps.get_model("accounts", "User")
+    for user in User.objects.filter(is_light_record=True, username__startswith="warga-"):
+        user.username = "warga-" + secrets.token_hex(6)
+        user.save(update_fields=["username"])
+
+
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('accounts', '0002_tenancy_foreign_keys'),
+        ('accounts', '0003_nik_keyed_digests'),
         ('catalog', '0003_published_name_index'),
         ('regions', '0003_calendar_override'),
     ]
@@ -51,4 +61,5 @@ class Migration(migrations.Migration):
             name='user',
             field=models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='privacy_consents', to=settings.AUTH_USER_MODEL),
         ),
+        migrations.RunPython(random_light_record_usernames, migrations.RunPython.noop),
     ]
