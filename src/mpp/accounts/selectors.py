@@ -5,7 +5,7 @@ import base64
 from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mpp.accounts.models import ApiToken, Role, RoleGrant, User
+from mpp.accounts.models import ApiToken, RoleGrant, User
 from mpp.accounts.policy import Perm, scope_filter, scope_filter_any
 from mpp.audit.models import AuditEvent
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
@@ -26,30 +26,15 @@ def audit_events() -> QuerySet[AuditEvent]:
 
 
 def role_grants_for(user) -> QuerySet[RoleGrant]:
-    """Active role grants inside the scope where ``user`` manages staff (one query).
+    """Active role grants inside the scope where ``user`` manages roles (one query).
 
-    Officers and MPP managers are placed by their MPP, agency admins by their agency (its home
-    kab/kota or an MPP where it serves), regional admins by their kab/kota; the ministry sees all.
+    The same rule as ``policy.can_revoke``: a grant is listed when its declared scope lies inside one
+    of the user's ``MANAGE_ROLES`` grants (a grant's kab/kota is its own or its MPP's).
     """
-    serving_here = AgencyPresence.objects.filter(
-        scope_filter(user, Perm.MANAGE_ROLES, agency=None, mpp="mpp_id", region="mpp__region_id"),
-        is_active=True,
-    ).values("agency_id")
-    by_place = scope_filter(
-        user, Perm.MANAGE_ROLES, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+    declared = {"agency": "agency_id", "mpp": "mpp_id"}
+    visible = scope_filter(user, Perm.MANAGE_ROLES, region="region_id", **declared) | scope_filter(
+        user, Perm.MANAGE_ROLES, region="mpp__region_id", **declared
     )
-    by_region = scope_filter(user, Perm.MANAGE_ROLES, agency=None, mpp=None, region="region_id")
-    by_agency_home = scope_filter(
-        user, Perm.MANAGE_ROLES, agency=None, mpp=None, region="agency__region_id"
-    )
-    if not by_place or not by_region:
-        visible = Q()  # a national role: an empty Q would vanish from an OR, so say it plainly
-    else:
-        visible = (
-            by_place
-            | by_region
-            | (Q(role=Role.AGENCY_ADMIN) & (by_agency_home | Q(agency_id__in=serving_here)))
-        )
     return (
         RoleGrant.objects.active()
         .filter(visible)

@@ -192,23 +192,12 @@ def test_nobody_revokes_their_own_grant(demo):
     assert can_revoke(admin, other)
 
 
+# The agency-wide agency admins lie outside an MPP manager's or a regional admin's scope (the
+# agency may serve elsewhere too): only the ministry admin lists and revokes them.
 ROLE_LISTS = {
     "admin.dukcapil": {"petugas.dukcapil", "admin.dukcapil"},
-    "pengelola.batam": {
-        "petugas.dukcapil",
-        "petugas.dinkes",
-        "admin.dukcapil",
-        "admin.dinkes",
-        "pengelola.batam",
-    },
-    "admin.batam": {
-        "petugas.dukcapil",
-        "petugas.dinkes",
-        "admin.dukcapil",
-        "admin.dinkes",
-        "pengelola.batam",
-        "admin.batam",
-    },
+    "pengelola.batam": {"petugas.dukcapil", "petugas.dinkes", "pengelola.batam"},
+    "admin.batam": {"petugas.dukcapil", "petugas.dinkes", "pengelola.batam", "admin.batam"},
     "petugas.dukcapil": set(),
     "analis.kemenpanrb": set(),
 }
