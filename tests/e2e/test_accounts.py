@@ -109,7 +109,7 @@ def test_staff_sets_up_two_factor_and_grants_an_officer_role(page, audit, settin
     with page.expect_navigation():
         page.get_by_role("button", name="Aktifkan").click()
     audit(page)
-    assert page.locator(".error-summary").get_by_text("Kode verifikasi salah").is_visible()
+    assert page.locator(".error-summary").get_by_text("Kode salah.").is_visible()
 
     page.get_by_label("Kode verifikasi").fill(code_from_secret(secret))
     page.get_by_role("button", name="Aktifkan").click()
