@@ -249,6 +249,9 @@ TASK_BACKEND = env(
     else "django_tasks.backends.immediate.ImmediateBackend",
 )
 TASKS = {"default": {"BACKEND": TASK_BACKEND}}
+# Tests only: seconds the document task waits between reserving and signing (to kill a worker
+# mid-task). Never set it in production.
+MPP_TEST_ISSUE_DELAY_SECONDS = float(env("MPP_TEST_ISSUE_DELAY_SECONDS", "0"))
 
 # --- Notifications --------------------------------------------------------------------------
 # Which registered gateway sends each channel; "outbox" writes texts to a table (docs/notifications.md).

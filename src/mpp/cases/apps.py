@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "mpp.cases"
     label = "cases"
     verbose_name = _("Permohonan")
+
+    def ready(self) -> None:
+        from mpp.cases import hooks
+
+        hooks.register()

@@ -93,6 +93,7 @@ class Application(WorkflowModel):
     )
     decided_at = models.DateTimeField(_("diputus pada"), null=True, blank=True)
     breached_at = models.DateTimeField(_("melewati batas waktu sejak"), null=True, blank=True)
+    issuing_started_at = models.DateTimeField(_("mulai diterbitkan pada"), null=True, blank=True)
     auto_approved = models.BooleanField(_("disetujui otomatis"), default=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -156,6 +157,11 @@ class Application(WorkflowModel):
     @property
     def breached(self) -> bool:
         return self.is_breached()
+
+    @property
+    def is_being_issued(self) -> bool:
+        """Issued, but the signed document is still being produced on the worker."""
+        return self.status == "issued" and self.issued_document_id is None
 
     @property
     def status_tone(self) -> str:

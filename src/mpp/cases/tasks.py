@@ -1,4 +1,4 @@
-"""Scheduled work: the deadline sweep (run it every few minutes; it is idempotent)."""
+"""Work on the worker: producing an issued application's document, and the deadline sweep."""
 
 from __future__ import annotations
 
@@ -7,6 +7,13 @@ import datetime
 from django_tasks import task
 
 from mpp.cases import services
+
+
+@task()
+def produce_document(application_id: int, actor_id: int | None = None) -> str | None:
+    """Render and sign the document of an issued application (idempotent); its number."""
+    document = services.produce_document(application_id, actor_id=actor_id)
+    return document.number if document else None
 
 
 @task()
@@ -22,4 +29,11 @@ def sweep_deadlines(now: str | None = None) -> dict[str, int]:
         "auto_approved": result.auto_approved,
         "issued": result.issued,
         "failed": result.failed,
+        "skipped": result.skipped,
     }
+
+
+@task()
+def resume_issuing() -> int:
+    """Enqueue again the documents of issued applications whose production was interrupted."""
+    return services.resume_issuing()

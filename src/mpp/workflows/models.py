@@ -82,3 +82,39 @@ class TransitionRecord(AppendOnlyModel):
     @property
     def is_automatic(self) -> bool:
         return self.actor_id is None
+
+
+class HookFailure(models.Model):
+    """A hook that raised after its transition committed; retried until it succeeds.
+
+    Only the error's class is stored: a message may carry personal data.
+    """
+
+    record = models.ForeignKey(TransitionRecord, on_delete=models.CASCADE, related_name="+")
+    hook = models.CharField(_("kait"), max_length=200)
+    error = models.CharField(_("galat"), max_length=200)
+    attempts = models.PositiveIntegerField(_("percobaan"), default=1)
+    failed_at = models.DateTimeField(_("gagal pada"))
+    next_attempt_at = models.DateTimeField(_("dicoba lagi pada"))
+    resolved_at = models.DateTimeField(_("berhasil pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["failed_at", "id"]
+        verbose_name = _("kait yang gagal")
+        verbose_name_plural = _("kait yang gagal")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="hook_failure_pending_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "hook"],
+                name="hook_failure_once_per_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hook} ({self.record_id}): {self.error}"

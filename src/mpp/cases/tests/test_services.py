@@ -116,11 +116,12 @@ def test_a_forged_file_reference_does_not_count(service, citizen):
 
 
 def test_submission_is_due_at_end_of_nth_working_day_after_local_date(
-    monkeypatch, service, citizen
+    monkeypatch, service, citizen, django_capture_on_commit_callbacks
 ):
     application = filled(service, citizen)
     at(monkeypatch, 2026, 11, 27, 16, 0)  # Friday
-    services.submit_application(application, actor=citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, actor=citizen)
     application.refresh_from_db()
     assert application.status == "submitted"
     assert application.due_at == end_of(datetime.date(2026, 12, 2))  # Mon, Tue, Wed
@@ -206,18 +207,27 @@ def test_officer_of_another_agency_cannot_act(service, citizen):
         services.claim_application(application, actor=stranger)
 
 
-def test_approve_and_issue_produces_one_signed_document(service, citizen, signing):
+def test_approve_and_issue_produces_one_signed_document(
+    service, citizen, signing, django_capture_on_commit_callbacks
+):
     officer = officer_for(service)
     application = filled(service, citizen)
     services.submit_application(application, actor=citizen)
     services.claim_application(application, actor=officer)
     services.approve_application(application, actor=officer)
-    services.issue_application(application, actor=officer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.issue_application(application, actor=officer)
+    application.refresh_from_db()
+    assert application.status == "issued" and application.is_being_issued  # before the commit
+    for callback in callbacks:
+        callback()
     application.refresh_from_db()
     document = application.issued_document
-    assert application.status == "issued"
+    assert application.status == "issued" and not application.is_being_issued
     assert document.status == "valid" and document.holder_nik == citizen.nik
     assert document.file.read(5) == b"%PDF-"
+    message = Notification.objects.get(recipient=citizen, kind="application.issued")
+    assert message.context["document_number"] == document.number
     with pytest.raises(ActionNotAllowed):
         services.issue_application(application, actor=officer)
 
@@ -239,7 +249,9 @@ def test_skip_approval_services_issue_straight_from_review(citizen):
     assert application.status == "issued"
 
 
-def test_sweep_approves_and_issues_fiktif_positif_once(monkeypatch, citizen):
+def test_sweep_approves_and_issues_fiktif_positif_once(
+    monkeypatch, citizen, django_capture_on_commit_callbacks
+):
     service = service_with(auto_approve=True, time_limit=5)
     from mpp.documents import services as document_services
 
@@ -259,7 +271,8 @@ def test_sweep_approves_and_issues_fiktif_positif_once(monkeypatch, citizen):
     application.refresh_from_db()
     assert application.status == "submitted"
     moment = at(monkeypatch, 2026, 12, 8, 0, 0, 1)
-    result = services.sweep_deadlines(moment)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = services.sweep_deadlines(moment)
     assert (result.auto_approved, result.issued, result.breached) == (1, 1, 0)
     application.refresh_from_db()
     late.refresh_from_db()
@@ -364,9 +377,10 @@ def test_officer_cannot_fill_in_or_submit_an_online_application(service, citizen
     assert Application.objects.get(pk=application.pk).status == "draft"
 
 
-def test_a_crash_after_signing_loses_nothing_and_issues_one_document(
-    monkeypatch, service, citizen, signing
+def test_a_failure_while_signing_leaves_the_decision_and_the_retry_issues_one_document(
+    monkeypatch, service, citizen, signing, django_capture_on_commit_callbacks
 ):
+    from mpp.documents import signing as document_signing
     from mpp.documents.models import IssuedDocument
 
     officer = officer_for(service)
@@ -374,21 +388,23 @@ def test_a_crash_after_signing_loses_nothing_and_issues_one_document(
     services.submit_application(application, actor=citizen)
     services.claim_application(application, actor=officer)
     services.approve_application(application, actor=officer)
-    real_apply = services.apply_action
+    real_sign = document_signing.sign_pdf
 
     def crash(*args, **kwargs):
         raise RuntimeError("worker restarted")
 
-    monkeypatch.setattr(services, "apply_action", crash)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(document_signing, "sign_pdf", crash)
+    with django_capture_on_commit_callbacks(execute=True):
         services.issue_application(application, actor=officer)
     application.refresh_from_db()
-    assert application.status == "approved" and IssuedDocument.objects.count() == 1
-    monkeypatch.setattr(services, "apply_action", real_apply)
-    services.issue_application(application, actor=officer)
+    assert application.status == "issued" and application.is_being_issued
+    assert IssuedDocument.objects.get().status == "pending"
+    monkeypatch.setattr(document_signing, "sign_pdf", real_sign)
+    assert services.resume_issuing(older_than=datetime.timedelta(0)) == 1
     application.refresh_from_db()
-    assert application.status == "issued"
-    assert IssuedDocument.objects.get() == application.issued_document
+    document = IssuedDocument.objects.get()
+    assert application.issued_document == document and document.status == "valid"
+    assert services.resume_issuing(older_than=datetime.timedelta(0)) == 0
 
 
 def test_sweep_command_runs_the_task_as_of_a_moment(monkeypatch, service, citizen):
