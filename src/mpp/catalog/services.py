@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
-from mpp.catalog.models import MPP, Agency, AgencyPresence, Category, Service, ServiceVersion
+from mpp.catalog.models import Category, Service, ServiceVersion
+from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 # Fields a draft may be given through ``create_service`` / ``update_draft``.
 EDITABLE_FIELDS = frozenset((*ServiceVersion.CONTENT_FIELDS, "change_note"))

@@ -21,7 +21,8 @@ from mpp.catalog.forms import (
     ServiceSearchForm,
     WorkplaceChoiceForm,
 )
-from mpp.catalog.models import Agency, OpeningHours, ServiceVersion
+from mpp.catalog.models import ServiceVersion
+from mpp.tenancy.models import Agency, OpeningHours
 
 PAGE_SIZE = 20
 
