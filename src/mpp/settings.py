@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "mpp.audit",
     "mpp.api",
     "mpp.workflows",
+    "mpp.deadlines",
     "mpp.documents",
     "mpp.notifications",
     "mpp.cases",

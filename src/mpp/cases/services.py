@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import math
 import re
 import time
 from collections.abc import Mapping
@@ -46,9 +45,10 @@ from mpp.catalog.forms_definition import (
     validate_submission,
 )
 from mpp.catalog.models import Service, TimeLimitUnit
+from mpp.deadlines import services as clock
+from mpp.deadlines.models import ClockUnit
 from mpp.documents.services import check_can_sign, issue_document
 from mpp.notifications.services import notify
-from mpp.regions import calendar
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import ActionNotAllowed, StaleVersion
 from mpp.workflows.services import apply_action
@@ -93,12 +93,11 @@ def next_tracking_number(region, moment: datetime.datetime) -> str:
 # --- Deadlines ----------------------------------------------------------------------------
 
 
-def working_days_limit(version) -> int:
-    """The service standard's limit in working days. Limits in hours (adminduk "about 1 hour")
-    are counted as whole working days of 8 hours: the calendar has no office hours yet."""
+def time_limit_of(version) -> clock.Limit:
+    """The service standard's limit: working days, or hours of the MPP's office time."""
     if version.time_limit_unit == TimeLimitUnit.HOURS:
-        return max(1, math.ceil(version.time_limit / 8))
-    return version.time_limit
+        return clock.Limit(version.time_limit, ClockUnit.HOURS)
+    return clock.Limit(version.time_limit, ClockUnit.WORKING_DAYS)
 
 
 # --- Starting and editing ---------------------------------------------------------------------
@@ -307,20 +306,19 @@ def _kinds(application: Application, actor: User | None) -> set[str]:
 def submit_application(
     application: Application, *, actor: User, expected_version: int | None = None
 ):
-    """Submit a complete draft: the clock starts (due at the end of the N-th working day after
-    the local submission date)."""
+    """Submit a complete draft: the clock starts (working days: due at the end of the N-th
+    working day after the local submission date; hours: N hours of the MPP's office time)."""
     _check_filer(application, actor)
     cleaned = check_complete(application)
     now = timezone.now()
-    region = application.mpp.region
-    due = calendar.due_at(region, now, working_days_limit(application.service_version))
+    started = clock.start(application, time_limit_of(application.service_version), at=now)
     return apply_action(
         application,
         "submit",
         actor_user=actor,
         actor_kinds=_kinds(application, actor),
         expected_version=expected_version,
-        changes={"data": cleaned, "submitted_at": now, "due_at": due},
+        changes={"data": cleaned, "submitted_at": now, **started},
     )
 
 
@@ -328,20 +326,16 @@ def submit_application(
 def resubmit_application(
     application: Application, *, actor: User, expected_version: int | None = None
 ):
-    """Send the fixed application back: the clock restarts with the working days that were left."""
+    """Send the fixed application back: the clock restarts with the time that was left."""
     _check_filer(application, actor)
     cleaned = check_complete(application)
-    now = timezone.now()
-    due = calendar.resume_due_at(
-        application.mpp.region, now, application.remaining_working_days or 0
-    )
     return apply_action(
         application,
         "resubmit",
         actor_user=actor,
         actor_kinds=_kinds(application, actor),
         expected_version=expected_version,
-        changes={"data": cleaned, "due_at": due, "remaining_working_days": None},
+        changes={"data": cleaned, **clock.resume(application, at=timezone.now())},
     )
 
 
@@ -349,13 +343,7 @@ def resubmit_application(
 def request_revision(
     application: Application, *, actor: User, note: str, expected_version: int | None = None
 ):
-    """Ask the citizen to fix something: the clock stops, keeping the working days left."""
-    now = timezone.now()
-    remaining = (
-        calendar.remaining_working_days(application.mpp.region, application.due_at, now)
-        if application.due_at
-        else 0
-    )
+    """Ask the citizen to fix something: the clock pauses, keeping the time left."""
     return apply_action(
         application,
         "request_revision",
@@ -363,7 +351,7 @@ def request_revision(
         actor_kinds=_kinds(application, actor),
         note=note,
         expected_version=expected_version,
-        changes={"due_at": None, "remaining_working_days": remaining, "breached_at": None},
+        changes=clock.pause(application, at=timezone.now()),
     )
 
 
@@ -421,7 +409,7 @@ def reject_application(
         actor_kinds=_kinds(application, actor),
         note=note,
         expected_version=expected_version,
-        changes={"decided_at": timezone.now(), "breached_at": None},
+        changes={"decided_at": timezone.now(), **clock.stop(application, at=timezone.now())},
     )
 
 
@@ -436,7 +424,7 @@ def withdraw_application(
         actor_kinds=_kinds(application, actor),
         note=note,
         expected_version=expected_version,
-        changes={"decided_at": timezone.now(), "due_at": None},
+        changes={"decided_at": timezone.now(), **clock.stop(application, at=timezone.now())},
     )
 
 
@@ -477,7 +465,7 @@ def issue_application(
             changes={
                 "decided_at": application.decided_at or timezone.now(),
                 "issuing_started_at": timezone.now(),
-                "breached_at": None,
+                **clock.stop(application, at=timezone.now()),
             },
         )
 
@@ -663,7 +651,6 @@ def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request
 
 @dataclass
 class SweepResult:
-    breached: int = 0
     auto_approved: int = 0
     issued: int = 0
     failed: int = 0
@@ -694,20 +681,13 @@ def _each_row(rows, step, result: SweepResult, label: str) -> int:
     return done
 
 
-def sweep_deadlines(now: datetime.datetime | None = None) -> SweepResult:
-    """Flag breached applications; approve and issue undecided fiktif-positif ones past due.
+def sweep_step(now: datetime.datetime) -> dict[str, int]:
+    """The applications' own step of the deadline sweep (:mod:`mpp.deadlines`): approve undecided
+    fiktif-positif applications past due, then issue them (the document is enqueued).
 
-    Idempotent: a second run at the same moment finds nothing left to do. Issuing only enqueues
-    the document (see :func:`issue_application`).
+    Idempotent: a second run at the same moment finds nothing left to do.
     """
-    now = now or timezone.now()
     result = SweepResult()
-    result.breached = (
-        Application.objects.filter(due_at__lt=now, breached_at__isnull=True)
-        .exclude(status__in=("draft", "revision_requested", "issued", "rejected", "withdrawn"))
-        .exclude(service_version__auto_approve=True, status__in=UNDECIDED)
-        .update(breached_at=now)
-    )
     related = ("service_version", "mpp__region", "applicant", "agency")
     due = Application.objects.filter(
         service_version__auto_approve=True, due_at__lt=now, status__in=UNDECIDED
@@ -733,4 +713,9 @@ def sweep_deadlines(now: datetime.datetime | None = None) -> SweepResult:
         result,
         "automatic issue",
     )
-    return result
+    return {
+        "auto_approved": result.auto_approved,
+        "issued": result.issued,
+        "failed": result.failed,
+        "skipped": result.skipped,
+    }

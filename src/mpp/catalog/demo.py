@@ -110,6 +110,8 @@ BATAM_HOURS = {
     **{day: ("08.00", "16.00", "") for day in range(4)},
     4: ("08.00", "16.00", "Istirahat salat Jumat 11.30–13.00"),
 }
+# weekday → (break starts, break ends)
+BATAM_BREAKS = {4: ("11.30", "13.00")}
 YOGYAKARTA_HOURS = {
     **{day: ("08.00", "15.30", "") for day in range(4)},
     4: ("08.00", "14.30", ""),
@@ -216,11 +218,21 @@ def load_tenancy() -> dict[str, MPP]:
             AgencyPresence.objects.get_or_create(
                 agency=agency, mpp=mpp, defaults={"counters": BATAM_COUNTERS.get(slug, "")}
             )
-    for mpp, hours in ((batam, BATAM_HOURS), (yogyakarta, YOGYAKARTA_HOURS)):
+    for mpp, hours, breaks in (
+        (batam, BATAM_HOURS, BATAM_BREAKS),
+        (yogyakarta, YOGYAKARTA_HOURS, {}),
+    ):
         for weekday, (opens, closes, note) in hours.items():
+            pause = breaks.get(weekday)
             OpeningHours.objects.get_or_create(
                 mpp=mpp,
                 weekday=weekday,
-                defaults={"opens": _t(opens), "closes": _t(closes), "note": note},
+                defaults={
+                    "opens": _t(opens),
+                    "closes": _t(closes),
+                    "note": note,
+                    "break_starts": _t(pause[0]) if pause else None,
+                    "break_ends": _t(pause[1]) if pause else None,
+                },
             )
     return {"batam": batam, "yogyakarta": yogyakarta}

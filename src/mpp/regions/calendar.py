@@ -296,7 +296,8 @@ class OfficeHours:
     @classmethod
     def from_opening_hours(cls, rows: Iterable) -> OfficeHours:
         """From ``OpeningHours`` rows (``weekday``, ``opens``, ``closes`` and optionally
-        ``break_starts``/``break_ends``)."""
+        ``break_starts``/``break_ends``). An MPP that recorded no hours gets
+        :data:`STANDARD_OFFICE_HOURS`, so an hour limit is never left without a clock."""
         weekly: dict[int, list[Interval]] = {}
         for row in rows:
             starts, ends = getattr(row, "break_starts", None), getattr(row, "break_ends", None)
@@ -305,10 +306,18 @@ class OfficeHours:
             else:
                 pieces = [(row.opens, row.closes)]
             weekly.setdefault(row.weekday, []).extend(pieces)
+        if not weekly:
+            return STANDARD_OFFICE_HOURS
         return cls({day: tuple(sorted(pieces)) for day, pieces in weekly.items()})
 
     def on(self, day: datetime.date) -> tuple[Interval, ...]:
         return self.weekly.get(day.weekday(), ())
+
+
+STANDARD_OFFICE_HOURS = OfficeHours(
+    {day: ((datetime.time(8), datetime.time(16)),) for day in range(5)}
+)
+"""Monday to Friday 08.00–16.00: used for an MPP that has not recorded its opening hours."""
 
 
 def _office_segments(

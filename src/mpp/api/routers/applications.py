@@ -8,7 +8,6 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -123,7 +122,7 @@ def _summary(application: Application) -> dict[str, Any]:
         "channel": application.channel,
         "submitted_at": application.submitted_at,
         "due_at": application.due_at,
-        "breached": application.breached,
+        "breached": application.is_breached,
         "remaining_working_days": application.remaining_working_days,
         "decided_at": application.decided_at,
         "document_number": document.number if document else None,
@@ -308,11 +307,7 @@ def list_applications(
         if service:
             rows = rows.filter(service_id=service)
         if breached is not None:
-            now = timezone.now()
-            late = rows.filter(due_at__lt=now).exclude(
-                status__in=("issued", "rejected", "withdrawn")
-            )
-            rows = late if breached else rows.exclude(pk__in=late.values("pk"))
+            rows = rows.breached() if breached else rows.not_breached()
     start = (max(page, 1) - 1) * PAGE_SIZE
     return [
         _summary(row) for row in rows.select_related("issued_document")[start : start + PAGE_SIZE]

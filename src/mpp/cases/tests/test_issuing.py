@@ -31,6 +31,7 @@ from mpp.cases.tests.factories import (
     pdf_upload,
     service_with,
 )
+from mpp.deadlines import services as clock
 from mpp.documents import services as document_services
 from mpp.documents.models import IssuedDocument
 from mpp.notifications.models import Notification
@@ -116,9 +117,9 @@ def test_the_sweep_skips_a_row_an_officer_acted_on_and_goes_on_with_the_others(m
             connection.close()
 
     monkeypatch.setattr(services, "apply_action", officer_acts_first)
-    result = services.sweep_deadlines(timezone.now() + datetime.timedelta(days=30))
-    assert (result.auto_approved, result.skipped, result.failed) == (1, 1, 0)
-    assert result.issued == 1
+    result = clock.sweep(timezone.now() + datetime.timedelta(days=30)).steps["cases.application"]
+    assert (result["auto_approved"], result["skipped"], result["failed"]) == (1, 1, 0)
+    assert result["issued"] == 1
     assert Application.objects.get(pk=first.pk).status == "in_review"
     second = Application.objects.get(pk=second.pk)
     assert second.status == "issued" and second.issued_document.status == "valid"
@@ -140,8 +141,8 @@ def test_one_failing_row_never_stops_the_sweep(monkeypatch):
         return real_apply(application, action, **kwargs)
 
     monkeypatch.setattr(services, "apply_action", fails_for_one)
-    result = services.sweep_deadlines(timezone.now() + datetime.timedelta(days=30))
-    assert (result.auto_approved, result.failed) == (1, 1)
+    result = clock.sweep(timezone.now() + datetime.timedelta(days=30)).steps["cases.application"]
+    assert (result["auto_approved"], result["failed"]) == (1, 1)
     assert Application.objects.get(pk=broken.pk).status == "submitted"
     assert Application.objects.get(pk=fine.pk).status == "issued"
 

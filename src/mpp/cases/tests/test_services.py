@@ -23,6 +23,7 @@ from mpp.cases.tests.factories import (
 )
 from mpp.catalog import services as catalog_services
 from mpp.catalog.models import ServiceVersion
+from mpp.deadlines import services as clock
 from mpp.notifications.models import Notification
 from mpp.regions.models import CalendarOverride
 from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion
@@ -40,6 +41,12 @@ def at(monkeypatch, *args):
 
 def end_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(23, 59, 59, 999999), tzinfo=WIB)
+
+
+def swept(moment) -> dict[str, int]:
+    """The deadline sweep's figures for applications."""
+    report = clock.sweep(moment)
+    return {"breached": report.breached["cases.application"], **report.steps["cases.application"]}
 
 
 def filled(service, citizen, **data) -> Application:
@@ -196,7 +203,9 @@ def test_withdraw_before_decision(service, citizen):
     services.submit_application(application, actor=citizen)
     services.withdraw_application(application, actor=citizen)
     application.refresh_from_db()
-    assert application.status == "withdrawn" and application.due_at is None
+    assert application.status == "withdrawn" and application.clock_stopped_at is not None
+    later = timezone.now() + datetime.timedelta(days=365)
+    assert not Application.objects.breached(later).exists()  # a stopped clock is never late
 
 
 def test_officer_of_another_agency_cannot_act(service, citizen):
@@ -266,23 +275,24 @@ def test_sweep_approves_and_issues_fiktif_positif_once(
     services.submit_application(late, actor=citizen)
     assert application.due_at == end_of(datetime.date(2026, 12, 7))
     evening = datetime.datetime(2026, 12, 7, 23, 0, tzinfo=WIB)
-    before = services.sweep_deadlines(evening)
-    assert (before.auto_approved, before.breached) == (0, 1)  # the 1-day service is late
+    before = swept(evening)
+    assert (before["auto_approved"], before["breached"]) == (0, 1)  # the 1-day service is late
     application.refresh_from_db()
     assert application.status == "submitted"
     moment = at(monkeypatch, 2026, 12, 8, 0, 0, 1)
     with django_capture_on_commit_callbacks(execute=True):
-        result = services.sweep_deadlines(moment)
-    assert (result.auto_approved, result.issued, result.breached) == (1, 1, 0)
+        result = swept(moment)
+    assert (result["auto_approved"], result["issued"], result["breached"]) == (1, 1, 0)
     application.refresh_from_db()
     late.refresh_from_db()
     assert application.status == "issued" and application.issued_document.status == "valid"
-    assert late.status == "submitted" and late.breached_at == evening and late.breached
+    assert late.status == "submitted" and late.breached_at == evening
+    assert Application.objects.breached(moment).filter(pk=late.pk).exists()
     records = list(timeline(application))
     assert [r.action for r in records][-2:] == ["auto_approve", "issue"]
     assert records[-2].actor is None and "fiktif positif" in records[-2].note
-    again = services.sweep_deadlines(moment)
-    assert (again.auto_approved, again.issued, again.breached) == (0, 0, 0)
+    again = swept(moment)
+    assert (again["auto_approved"], again["issued"], again["breached"]) == (0, 0, 0)
     assert len(list(timeline(application))) == len(records)
 
 
@@ -417,9 +427,9 @@ def test_sweep_command_runs_the_task_as_of_a_moment(monkeypatch, service, citize
     services.submit_application(application, actor=citizen)  # due Thu 3 December
     out = StringIO()
     call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00+07:00", stdout=out)
-    assert "breached=1" in out.getvalue()
+    assert "cases.application: breached=1 " in out.getvalue()
     call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00+07:00", stdout=out)
-    assert out.getvalue().splitlines()[-1].startswith("breached=0")
+    assert out.getvalue().splitlines()[-1].startswith("cases.application: breached=0 ")
     with pytest.raises(CommandError):
         call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00")
 
