@@ -69,7 +69,9 @@ def apply_action(
       one ``UPDATE ... WHERE pk = ... AND version = expected AND status = current``; no row updated
       means somebody else acted first (:class:`StaleVersion`). ``expected_version`` defaults to the
       version ``obj`` was loaded with.
-    - A :class:`TransitionRecord` is written in the same transaction; ``obj`` is updated in memory.
+    - A :class:`TransitionRecord` is written in the same transaction, with the object's region,
+      MPP and agency (:meth:`~mpp.workflows.models.WorkflowModel.history_place`); ``obj`` is
+      updated in memory.
     - Hooks registered for the workflow/action/target run after the commit (:func:`run_hook`): a
       failing hook is recorded and retried, never undoes the action nor reaches the caller.
 
@@ -89,6 +91,7 @@ def apply_action(
     if {"status", "version"} & updates.keys():
         raise ValueError("status and version are changed by the workflow engine only")
     model = type(obj)
+    region_id, mpp_id, agency_id = obj.history_place()
     with transaction.atomic():
         rows = model._default_manager.filter(pk=obj.pk, version=version, status=source).update(
             status=transition.target, version=version + 1, **updates
@@ -108,6 +111,9 @@ def apply_action(
             note=note,
             at=timezone.now(),
             data=dict(data or {}),
+            region_id=region_id,
+            mpp_id=mpp_id,
+            agency_id=agency_id,
         )
         obj.status = transition.target
         obj.version = version + 1
