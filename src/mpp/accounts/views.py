@@ -18,9 +18,9 @@ from django_otp import login as otp_login
 from mpp.accounts import selectors, services
 from mpp.accounts.forms import LoginForm, OtpForm, RegistrationForm, RoleGrantForm
 from mpp.accounts.policy import Perm, can, can_revoke, has_any
+from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
-from mpp.catalog.selectors import workplaces_for
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -45,8 +45,6 @@ def login_view(request):
 
 def locked_out(request, credentials=None, *args, **kwargs):
     if request.path.startswith("/api/"):
-        from mpp.api.problems import PROBLEM_CONTENT_TYPE
-
         body = {
             "type": "about:blank",
             "title": _("Terlalu banyak percobaan."),
@@ -54,7 +52,7 @@ def locked_out(request, credentials=None, *args, **kwargs):
             "detail": _("Demi keamanan akun, coba lagi 15 menit lagi."),
             "instance": request.path,
         }
-        return JsonResponse(body, status=429, content_type=PROBLEM_CONTENT_TYPE)
+        return JsonResponse(body, status=429, content_type="application/problem+json")
     return render(request, "accounts/locked_out.html", status=429)
 
 

@@ -10,11 +10,12 @@ class CasesConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models import Q
 
-        from mpp.cases import hooks, services
+        from mpp.cases import hooks, notification_kinds, services
         from mpp.cases.models import Application
         from mpp.cases.workflow import UNDECIDED
         from mpp.deadlines.registry import sweeps
 
+        notification_kinds.register_kinds()
         hooks.register()
         # Undecided fiktif-positif applications past due are approved by the step, not flagged.
         sweeps.register(
