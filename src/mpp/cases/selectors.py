@@ -57,6 +57,11 @@ def is_staff_worker(user) -> bool:
 # --- Citizens ------------------------------------------------------------------------------
 
 
+# The orders lists are paged in (keyset pager): newest first; soonest deadline first, none last.
+CITIZEN_ORDER = ("-created_at", "-id")
+INBOX_ORDER = ("due_at?", "-id")
+
+
 def applications_of_citizen(user) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user)

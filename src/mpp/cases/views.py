@@ -20,6 +20,7 @@ from mpp.cases.steps import steps_for
 from mpp.cases.workflow import DECISION_ACTIONS
 from mpp.catalog.models import Service
 from mpp.documents.services import SigningKeyMissing
+from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import WorkflowError
 from mpp.workflows.services import available_actions
 
@@ -229,28 +230,17 @@ def done(request, pk):
 
 @login_required
 def my_applications(request):
-    rows = selectors.applications_of_citizen(request.user)
-    page = _page(request, rows)
+    page, query = page_for_request(
+        request,
+        selectors.applications_of_citizen(request.user),
+        order=selectors.CITIZEN_ORDER,
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "cases/my_list.html",
-        {"page": page, "applications": page["rows"], "now": timezone.now()},
+        {"page": page, "query": query, "applications": page.rows, "now": timezone.now()},
     )
-
-
-def _page(request, rows):
-    """A page without COUNT(*): PAGE_SIZE + 1 rows tell whether a next page exists."""
-    number = max(1, _int(request.GET.get("page")) or 1)
-    chunk = list(rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "rows": chunk[:PAGE_SIZE],
-        "number": number,
-        "has_next": len(chunk) > PAGE_SIZE,
-        "has_previous": number > 1,
-        "query": query.urlencode(),
-    }
 
 
 @login_required
@@ -360,14 +350,20 @@ def inbox(request):
             channel=data["channel"] or "",
         )
     now = timezone.now()
-    page = _page(request, selectors.inbox(user, filters, now=now))
+    page, query = page_for_request(
+        request,
+        selectors.inbox(user, filters, now=now),
+        order=selectors.INBOX_ORDER,
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "cases/inbox.html",
         {
             "form": form,
             "page": page,
-            "applications": page["rows"],
+            "query": query,
+            "applications": page.rows,
             "counts": selectors.due_counts(user, now=now),
             "now": now,
             "zone": str(selectors.local_zone(user)),
