@@ -1,7 +1,8 @@
 """One keyset (cursor) pager for web and API lists over tables that grow without bound.
 
-A page is read with ONE query of ``size + 1`` rows past the cursor, never ``OFFSET`` nor
-``COUNT(*)``: the cost is the same on the first page and the millionth. The list's order must end
+A page is read with one query of ``size + 1`` rows past the cursor (an index range starting at
+the cursor), never ``OFFSET`` nor ``COUNT(*)``: the cost is the same on the first page and the
+millionth. The list's order must end
 with a unique key (``-id``) so that every row has one place. Cursors are opaque strings carrying
 the order values of the page's first or last row; one that does not decode raises
 :class:`BadCursor`, which web views answer with 400 and the API with a problem.
@@ -139,17 +140,54 @@ def _after(keys: list[_Key], values: list[Any], forward: bool) -> Q:
     return condition
 
 
+def _bound(key: _Key, value: Any, forward: bool) -> Q:
+    """A redundant range on the first key (``>=`` or ``<=`` the cursor's value) that the database
+    can use as an index condition, instead of skipping every row before the cursor."""
+    greater = key.descending != forward
+    return Q(**{f"{key.field}__{'gte' if greater else 'lte'}": value})
+
+
+def _segments(keys: list[_Key], values: list[Any] | None, forward: bool) -> list[Q]:
+    """The conditions to read, in order, each one range of an index.
+
+    A nullable first key is read as two ranges — its values, then its nulls (the other way round
+    going back) — because "after v, or null" is no index range and would make the database walk
+    every row before the cursor.
+    """
+    first = keys[0]
+    if not first.nullable:
+        if values is None:
+            return [Q()]
+        return [_bound(first, values[0], forward) & _after(keys, values, forward)]
+    present = Q(**{f"{first.field}__isnull": False})
+    absent = Q(**{f"{first.field}__isnull": True})
+    order = [present, absent] if forward else [absent, present]
+    if values is None:
+        return order
+    within = _after(keys, values, forward)
+    if values[0] is None:
+        start = order.index(absent)
+        segments = [absent & within]
+    else:
+        start = order.index(present)
+        segments = [present & _bound(first, values[0], forward) & within]
+    return segments + order[start + 1 :]
+
+
 def keyset_page(
     queryset: QuerySet, *, order: Sequence[str], cursor: str | None = None, size: int = 25
 ) -> Page:
     """The page of ``queryset`` in ``order`` after (or, for a "previous" cursor, before)
-    ``cursor``; the first page without one. One query."""
+    ``cursor``; the first page without one. One query (two across the end of a nullable first
+    key's values)."""
     keys = [_Key.parse(spec) for spec in order]
     forward, values = (True, None) if not cursor else _decode(queryset, keys, cursor)
-    rows_query = queryset
-    if values is not None:
-        rows_query = rows_query.filter(_after(keys, values, forward))
-    rows = list(rows_query.order_by(*(key.order(forward) for key in keys))[: size + 1])
+    ordering = [key.order(forward) for key in keys]
+    rows: list = []
+    for segment in _segments(keys, values, forward):
+        rows += list(queryset.filter(segment).order_by(*ordering)[: size + 1 - len(rows)])
+        if len(rows) > size:
+            break
     more = len(rows) > size
     rows = rows[:size]
     if not forward:
