@@ -44,6 +44,13 @@ def login_view(request):
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 
+def _second_factor_passed(request, device) -> None:
+    # A new session id once the second factor is passed: an id seen before it (on a shared
+    # computer, in a proxy log) never carries the verified session.
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     if request.path.startswith("/api/"):
         body = {
@@ -139,7 +146,7 @@ def otp_setup(request):
         if services.confirm_totp_setup(
             request.user, device, form.cleaned_data["code"], request=request
         ):
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             messages.success(request, _("Verifikasi dua langkah sudah aktif."))
             return redirect("accounts:backoffice")
         form.add_error(
@@ -168,7 +175,7 @@ def otp_verify(request):
     ):
         device = services.verify_totp(request.user, form.cleaned_data["code"], request=request)
         if device is not None:
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             return redirect(_safe_next(request, reverse("accounts:backoffice")))
         form.add_error(
             "code", _("Kode verifikasi salah atau sudah kedaluwarsa. Coba kode yang baru.")

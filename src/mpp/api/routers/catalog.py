@@ -12,6 +12,7 @@ from pydantic import Field
 
 from mpp.api.problems import Problem
 from mpp.catalog import selectors
+from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Category, Service, ServiceVersion
 from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
 
@@ -147,28 +148,10 @@ class ServicePage(PageOut):
     results: list[ServiceOut]
 
 
-class ChoiceOut(Schema):
-    value: str
-    label: str
+class FormFieldOut(FormField):
+    """A field of the published form: the catalog's typed field, with its place in the form."""
 
-
-class ConditionOut(Schema):
-    field: str
-    value: str
-
-
-class FormFieldOut(Schema):
-    name: str
-    type: str
-    label: str
-    required: bool
-    help_text: str
-    section: str
     order: int
-    choices: list[ChoiceOut] | None = None
-    file_types: list[str] | None = None
-    max_bytes: int | None = None
-    visible_if: ConditionOut | None = None
 
 
 class VersionOut(Schema):
@@ -277,24 +260,11 @@ def _service(service: Service) -> dict:
 
 
 def _form(version: ServiceVersion) -> list[dict]:
-    fields = []
-    for order, item in enumerate(version.form_definition, start=1):
-        fields.append(
-            {
-                "name": item["name"],
-                "type": item["type"],
-                "label": item["label"],
-                "required": bool(item.get("required")),
-                "help_text": item.get("help_text", ""),
-                "section": item.get("section", ""),
-                "order": order,
-                "choices": item.get("choices"),
-                "file_types": item.get("file_types"),
-                "max_bytes": item.get("max_bytes"),
-                "visible_if": item.get("visible_if"),
-            }
-        )
-    return fields
+    """The published form, field by field, from the one typed definition (absent keys as null)."""
+    return [
+        {**item.model_dump(mode="json", exclude_none=True), "order": order}
+        for order, item in enumerate(version.form.fields, start=1)
+    ]
 
 
 # --- Endpoints -------------------------------------------------------------------------------
