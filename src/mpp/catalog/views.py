@@ -22,6 +22,7 @@ from mpp.catalog.forms import (
     WorkplaceChoiceForm,
 )
 from mpp.catalog.models import Agency, OpeningHours, ServiceVersion
+from mpp.catalog.public_cache import public_page
 
 PAGE_SIZE = 20
 
@@ -34,6 +35,7 @@ def _page_number(request) -> str:
 # --- Public ----------------------------------------------------------------------------------
 
 
+@public_page
 def mpp_list(request):
     regions = list(selectors.mpp_regions())
     provinces = {region.province_id: region.province for region in regions}
@@ -55,6 +57,7 @@ def mpp_list(request):
     )
 
 
+@public_page
 def mpp_detail(request, slug: str):
     mpp = selectors.public_mpp(slug)
     if mpp is None:
@@ -123,18 +126,21 @@ def _search_context(request, *, title: str):
     }
 
 
+@public_page
 def service_search(request):
     return render(
         request, "catalog/service_search.html", _search_context(request, title=_("Cari layanan"))
     )
 
 
+@public_page
 def service_list(request):
     return render(
         request, "catalog/service_search.html", _search_context(request, title=_("Daftar layanan"))
     )
 
 
+@public_page
 def service_detail(request, pk: int, number: int | None = None):
     service = selectors.public_service(pk)
     if service is None:
