@@ -28,6 +28,7 @@ def main() -> None:
     parser.add_argument("paths", nargs="+")
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--sort", default="cumulative", help="pstats key, e.g. tottime")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpp.settings")
     os.environ.setdefault("MPP_PUBLIC_CACHE_SECONDS", "0")
@@ -52,7 +53,7 @@ def main() -> None:
         profile.disable()
         elapsed = (time.perf_counter() - started) / args.requests * 1000
         print(f"\n== {path}: {elapsed:.1f} ms per request (profiled), {len(queries)} queries")
-        pstats.Stats(profile).sort_stats("cumulative").print_stats(args.top)
+        pstats.Stats(profile).sort_stats(args.sort).print_stats(args.top)
 
 
 if __name__ == "__main__":

@@ -21,7 +21,7 @@ from mpp.catalog.forms import (
     ServiceSearchForm,
     WorkplaceChoiceForm,
 )
-from mpp.catalog.models import Agency, OpeningHours, ServiceVersion
+from mpp.catalog.models import OpeningHours, ServiceVersion
 from mpp.catalog.public_cache import public_page
 
 PAGE_SIZE = 20
@@ -83,14 +83,14 @@ def mpp_detail(request, slug: str):
 
 
 def _search_context(request, *, title: str):
-    mpps = list(selectors.public_mpps().order_by("name"))
+    mpps = selectors.mpp_choices()
     mpp = next((m for m in mpps if m.slug == request.GET.get("mpp")), None)
     # The agency filter lists the agencies of the chosen MPP only (nationally there are thousands);
     # an agency given without an MPP (a shared link) is still honoured.
     if mpp is not None:
-        agencies = list(selectors.agencies_at(mpp))
+        agencies = selectors.agencies_at(mpp.pk)
     else:
-        agencies = list(Agency.objects.filter(slug=str(request.GET.get("agency", ""))[:200]))
+        agencies = selectors.agency_choice(str(request.GET.get("agency", ""))[:200])
     form = ServiceSearchForm(request.GET, mpps=mpps, agencies=agencies)
     values = form.values()
     filters = selectors.ServiceFilters(

@@ -10,7 +10,7 @@ from mpp.catalog.public_cache import public_page
 
 @public_page
 def home(request):
-    mpps = list(catalog.public_mpps().prefetch_related("agencies")[:12])
+    mpps = list(catalog.home_mpps())
     return render(request, "web/home.html", {"mpps": mpps})
 
 
