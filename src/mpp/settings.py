@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "ninja",
     "mpp.web",
     "mpp.regions",
+    "mpp.tenancy",
     "mpp.accounts",
     "mpp.catalog",
     "mpp.audit",

@@ -12,7 +12,7 @@ from django_otp.oath import totp
 from mpp.accounts.models import Role, RoleGrant, User
 from mpp.accounts.tests.factories import PASSWORD, UserFactory, load_demo, staff
 from mpp.accounts.tests.helpers import login_staff_in_browser
-from mpp.catalog.models import Agency
+from mpp.tenancy.models import Agency
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

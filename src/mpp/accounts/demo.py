@@ -7,7 +7,7 @@ import datetime
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts.models import Role, RoleGrant, User
-from mpp.catalog.models import MPP, Agency
+from mpp.tenancy.models import MPP, Agency
 
 # RFC 6238's test secret ("12345678901234567890"), base32 GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ: demo only.
 DEMO_TOTP_KEY_HEX = "3132333435363738393031323334353637383930"

@@ -106,10 +106,10 @@ class RoleGrant(models.Model):
         "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     mpp = models.ForeignKey(
-        "catalog.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     agency = models.ForeignKey(
-        "catalog.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     granted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mpp.accounts.models import ApiToken, Role, RoleGrant, User
 from mpp.accounts.policy import Perm, scope_filter
 from mpp.audit.models import AuditEvent
-from mpp.catalog.models import AgencyPresence
+from mpp.tenancy.models import AgencyPresence
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:

@@ -20,7 +20,7 @@ from mpp.accounts.models import ROLE_SCOPE_FIELDS, ApiToken, Role, RoleGrant, Us
 from mpp.accounts.nik import validate_nik
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
-from mpp.catalog.models import AgencyPresence
+from mpp.tenancy.models import AgencyPresence
 
 
 @dataclass(frozen=True)

@@ -70,8 +70,8 @@ class Application(WorkflowModel):
     applicant = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
     )
-    mpp = models.ForeignKey("catalog.MPP", on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
+    mpp = models.ForeignKey("tenancy.MPP", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.PROTECT, related_name="+")
     channel = models.CharField(
         _("saluran"), max_length=10, choices=ApplicationChannel.choices, default="online"
     )

@@ -10,15 +10,9 @@ class CatalogConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from mpp.catalog import public_cache
-        from mpp.catalog.models import (
-            MPP,
-            Agency,
-            AgencyPresence,
-            OpeningHours,
-            Service,
-            ServiceVersion,
-        )
+        from mpp.catalog.models import Service, ServiceVersion
         from mpp.regions.models import Region
+        from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
 
         # Every model a public page shows: any save or delete, from a service, the admin or a
         # data load, makes the cached pages stale (mpp.catalog.public_cache).

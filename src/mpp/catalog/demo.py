@@ -6,8 +6,9 @@ import datetime
 from decimal import Decimal
 
 from mpp.catalog import demo_standards, services
-from mpp.catalog.models import MPP, Agency, AgencyPresence, OpeningHours, Service
+from mpp.catalog.models import Service
 from mpp.regions.models import Region
+from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
 
 BATAM_AGENCIES = [
     (

@@ -25,8 +25,9 @@ from django.db.models import (
 
 from mpp.accounts.policy import Perm, scope_filter
 from mpp.catalog import public_cache
-from mpp.catalog.models import MPP, Agency, AgencyPresence, Channel, Service, ServiceVersion
+from mpp.catalog.models import Channel, Service, ServiceVersion
 from mpp.regions.models import Region
+from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 
 def public_mpps() -> QuerySet[MPP]:

@@ -20,7 +20,8 @@ from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.catalog import public_cache
-from mpp.catalog.models import MPP, Agency, AgencyPresence, Category, Service, ServiceVersion
+from mpp.catalog.models import Category, Service, ServiceVersion
+from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 # Fields a draft may be given through ``create_service`` / ``update_draft``.
 EDITABLE_FIELDS = frozenset((*ServiceVersion.CONTENT_FIELDS, "change_note"))

@@ -21,8 +21,9 @@ from mpp.catalog.forms import (
     ServiceSearchForm,
     WorkplaceChoiceForm,
 )
-from mpp.catalog.models import OpeningHours, ServiceVersion
+from mpp.catalog.models import ServiceVersion
 from mpp.catalog.public_cache import public_page
+from mpp.tenancy.models import OpeningHours
 
 PAGE_SIZE = 20
 

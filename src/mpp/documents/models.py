@@ -58,7 +58,7 @@ class SigningCredential(models.Model):
     """An agency's signing key (encrypted at rest) and its certificate, issued by ``authority``."""
 
     agency = models.OneToOneField(
-        "catalog.Agency",
+        "tenancy.Agency",
         on_delete=models.CASCADE,
         related_name="signing_credential",
         verbose_name=_("instansi"),
@@ -87,7 +87,7 @@ class IssuerProfile(models.Model):
     """How an agency's documents read: the number prefix and who signs. Optional: defaults apply."""
 
     agency = models.OneToOneField(
-        "catalog.Agency",
+        "tenancy.Agency",
         on_delete=models.CASCADE,
         related_name="issuer_profile",
         verbose_name=_("instansi"),
@@ -143,7 +143,7 @@ class IssuedDocument(models.Model):
     holder_name = models.CharField(_("nama pemegang"), max_length=150)
     holder_nik = models.CharField(_("NIK pemegang"), max_length=16, blank=True)
     issuer = models.ForeignKey(
-        "catalog.Agency",
+        "tenancy.Agency",
         on_delete=models.PROTECT,
         related_name="issued_documents",
         verbose_name=_("instansi penerbit"),

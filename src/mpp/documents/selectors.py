@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
 
-from mpp.catalog.models import Agency
 from mpp.documents.models import DocumentStatus, IssuedDocument, IssuerProfile
+from mpp.tenancy.models import Agency
 
 VERIFICATION_CODE = re.compile(r"^[A-Za-z0-9_-]{16,32}$")
 

@@ -34,7 +34,6 @@ from django.utils.translation import gettext as _
 from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
-from mpp.catalog.models import Agency
 from mpp.documents import pki, rendering, selectors, signing
 from mpp.documents.models import (
     CertificateAuthority,
@@ -43,6 +42,7 @@ from mpp.documents.models import (
     IssuedDocument,
     SigningCredential,
 )
+from mpp.tenancy.models import Agency
 
 logger = logging.getLogger(__name__)
 

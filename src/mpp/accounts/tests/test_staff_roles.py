@@ -4,7 +4,7 @@ import pytest
 
 from mpp.accounts.models import RoleGrant, User
 from mpp.audit.models import AuditAction, AuditEvent
-from mpp.catalog.models import MPP, Agency
+from mpp.tenancy.models import MPP, Agency
 
 from .factories import UserFactory, load_demo
 from .helpers import login_staff

@@ -12,15 +12,8 @@ from pydantic import Field
 
 from mpp.api.problems import Problem
 from mpp.catalog import selectors
-from mpp.catalog.models import (
-    MPP,
-    Agency,
-    AgencyPresence,
-    Category,
-    OpeningHours,
-    Service,
-    ServiceVersion,
-)
+from mpp.catalog.models import Category, Service, ServiceVersion
+from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
 
 router = Router(tags=["katalog layanan"])
 

@@ -7,16 +7,9 @@ import datetime
 import factory
 from django.utils import timezone
 
-from mpp.catalog.models import (
-    MPP,
-    Agency,
-    AgencyPresence,
-    Category,
-    Channel,
-    Service,
-    ServiceVersion,
-)
+from mpp.catalog.models import Category, Channel, Service, ServiceVersion
 from mpp.regions.models import Region
+from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 SAMPLE_FORM = [
     {

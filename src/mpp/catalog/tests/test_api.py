@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from mpp.catalog.models import OpeningHours
 from mpp.catalog.tests.factories import (
     AgencyPresenceFactory,
     MPPFactory,
     PublishedServiceFactory,
     region,
 )
+from mpp.tenancy.models import OpeningHours
 
 pytestmark = pytest.mark.django_db
 

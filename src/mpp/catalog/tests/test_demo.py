@@ -6,8 +6,9 @@ import pytest
 
 from mpp.catalog import demo
 from mpp.catalog.forms_definition import definition_problems
-from mpp.catalog.models import OpeningHours, Service, ServiceVersion
+from mpp.catalog.models import Service, ServiceVersion
 from mpp.catalog.services import publication_problems
+from mpp.tenancy.models import OpeningHours
 
 pytestmark = pytest.mark.django_db
 

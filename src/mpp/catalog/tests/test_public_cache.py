@@ -18,8 +18,8 @@ from mpp.accounts.models import Role
 from mpp.accounts.tests.factories import UserFactory, staff
 from mpp.accounts.tests.helpers import login_staff
 from mpp.catalog import selectors, services
-from mpp.catalog.models import OpeningHours
 from mpp.catalog.tests.factories import AgencyPresenceFactory, PublishedServiceFactory
+from mpp.tenancy.models import OpeningHours
 
 pytestmark = pytest.mark.django_db
 

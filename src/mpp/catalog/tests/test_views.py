@@ -12,7 +12,7 @@ from mpp.accounts.models import Role
 from mpp.accounts.tests.factories import staff
 from mpp.accounts.tests.helpers import login_staff
 from mpp.catalog import selectors, services
-from mpp.catalog.models import OpeningHours, Service
+from mpp.catalog.models import Service
 from mpp.catalog.tests.factories import (
     SAMPLE_FORM,
     AgencyPresenceFactory,
@@ -20,6 +20,7 @@ from mpp.catalog.tests.factories import (
     PublishedServiceFactory,
     region,
 )
+from mpp.tenancy.models import OpeningHours
 from mpp.web.formatting import format_date
 
 pytestmark = pytest.mark.django_db

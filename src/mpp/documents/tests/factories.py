@@ -3,8 +3,8 @@ from __future__ import annotations
 import factory
 
 from mpp.accounts.models import Role, RoleGrant, User
-from mpp.catalog.models import MPP, Agency, AgencyPresence
 from mpp.regions.models import Province, Region
+from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 
 def batam() -> Region:

@@ -11,10 +11,10 @@ from django.core.management import call_command
 from django.utils import timezone
 
 from mpp.audit.models import AuditAction, AuditEvent
-from mpp.catalog.models import Agency
 from mpp.documents import services
 from mpp.documents.models import CertificateAuthority, DocumentStatus, SigningCredential
 from mpp.documents.tests.factories import AgencyFactory, PresenceFactory, officer_of
+from mpp.tenancy.models import Agency
 
 pytestmark = pytest.mark.django_db
 
