@@ -29,6 +29,10 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--sort", default="cumulative", help="pstats key, e.g. tottime")
+    parser.add_argument(
+        "--user",
+        help="log in first as this demo account (username, or name for a citizen: 'Budi Santoso'); staff pass TOTP",
+    )
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpp.settings")
     os.environ.setdefault("MPP_PUBLIC_CACHE_SECONDS", "0")
@@ -37,13 +41,33 @@ def main() -> None:
     django.setup()
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     client = Client(HTTP_HOST="127.0.0.1")
+    if args.user:
+        from django.db.models import Q
+        from django_otp import DEVICE_ID_SESSION_KEY
+        from django_otp.plugins.otp_totp.models import TOTPDevice
+
+        from mpp.accounts.models import User
+
+        user = User.objects.filter(Q(username=args.user) | Q(name=args.user)).first()
+        client.force_login(user, backend="mpp.accounts.backends.NikOrUsernameBackend")
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session = client.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
     for path in args.paths:
         for _ in range(20):
             assert client.get(path).status_code == 200, path
-        with CaptureQueriesContext(connection) as queries:
+        # Counted with a wrapper: the test client's request_started signal empties queries_log.
+        queries: list[str] = []
+
+        def count(run, sql, *rest, queries=queries):
+            queries.append(sql)
+            return run(sql, *rest)
+
+        with connection.execute_wrapper(count):
             client.get(path)
         profile = cProfile.Profile()
         started = time.perf_counter()
