@@ -268,6 +268,8 @@ def main() -> None:
         **os.environ,
         "MPP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
+        # Fixed, so that the NIK digests stored by an earlier run still match (bench data only).
+        "MPP_NIK_PEPPER": "bench-only-pepper-not-for-any-real-installation",
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database,
         "DATABASE_CONN_MAX_AGE": "600",

@@ -6,6 +6,7 @@ developer's machine. ``MPP_ENV=production`` refuses to start with unsafe values.
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -79,10 +80,12 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "mpp.web.middleware.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "mpp.accounts.middleware.StaffTwoFactorMiddleware",
+    "mpp.accounts.middleware.PrivatePagesNotStoredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
@@ -165,6 +168,16 @@ AXES_USERNAME_CALLABLE = "mpp.accounts.backends.axes_username"
 AXES_LOCKOUT_CALLABLE = "mpp.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
+AXES_CLIENT_IP_CALLABLE = "mpp.audit.services.axes_client_ip"
+# Addresses or networks of reverse proxies whose X-Forwarded-For is believed (lockouts, rate
+# limits, audit log); from anyone else the header is ignored.
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
+
+# Key of the HMAC under which a NIK is matched where it must not be stored (lockout entries,
+# counter-record labels). Derived from SECRET_KEY in development; required in production.
+MPP_NIK_PEPPER = (
+    env("MPP_NIK_PEPPER") or hashlib.sha256(("mpp-nik-pepper:" + SECRET_KEY).encode()).hexdigest()
+)
 
 OTP_TOTP_ISSUER = "MPP Digital"
 API_TOKEN_LIFETIME_HOURS = int(env("API_TOKEN_LIFETIME_HOURS", "720"))
@@ -289,7 +302,14 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"one_line_refusals": {"()": "mpp.web.logging.OneLineRefusals"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["one_line_refusals"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
     "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
 }
@@ -312,5 +332,7 @@ if PRODUCTION:
         problems.append("ALLOWED_HOSTS must name the public host(s)")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         problems.append("DATABASE_URL must point to PostgreSQL")
+    if len(os.environ.get("MPP_NIK_PEPPER", "")) < 32:
+        problems.append("MPP_NIK_PEPPER must be set to a random value of at least 32 characters")
     if problems:
         raise ImproperlyConfigured("Unsafe production settings: " + "; ".join(problems))

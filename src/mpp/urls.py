@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("mpp.catalog.urls")),
     path("akun/", include("mpp.accounts.urls")),
     path("akun/pesan/", include("mpp.notifications.urls")),
-    path("kelola/kalender/", include("mpp.regions.urls")),
+    path("kelola/kalender/", include("mpp.web.calendar_urls")),
     path("", include("mpp.documents.urls")),
     path("", include("mpp.cases.urls")),
     path("api/v1/", api.urls),

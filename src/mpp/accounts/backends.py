@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.backends import ModelBackend
 
 from mpp.accounts.models import User
+from mpp.accounts.nik import nik_digest
 
 
 def looks_like_nik(value: str) -> bool:
@@ -30,7 +29,7 @@ class NikOrUsernameBackend(ModelBackend):
 
 
 def axes_username(request, credentials) -> str:
-    """What django-axes records as the username: a NIK is stored only as a hash."""
+    """What django-axes records as the username: a NIK is stored only as a keyed digest."""
     value = ""
     if credentials:
         value = credentials.get("username", "") or ""
@@ -38,5 +37,5 @@ def axes_username(request, credentials) -> str:
         value = request.POST.get("username", "")
     value = value.replace("\x00", "").strip()
     if looks_like_nik(value):
-        return "nik:" + hashlib.sha256(value.encode()).hexdigest()[:16]
+        return "nikh:" + nik_digest(value)[:32]
     return value.lower()

@@ -6,8 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.models import ROLE_SCOPE_FIELDS, Role, User
 from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
+from mpp.accounts.selectors import agencies_for, mpps_for
 from mpp.accounts.services import CitizenRegistration, check_citizen_registration
-from mpp.catalog.selectors import agencies_for, mpps_for
 from mpp.regions.models import Region
 
 

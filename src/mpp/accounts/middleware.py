@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.cache import patch_cache_control
 
 from mpp.accounts.services import confirmed_totp_device
 
@@ -27,3 +28,26 @@ class StaffTwoFactorMiddleware:
                 return redirect(reverse("accounts:otp_setup"))
             return redirect(reverse("accounts:otp_verify") + "?next=" + request.path)
         return self.get_response(request)
+
+
+class PrivatePagesNotStoredMiddleware:
+    """Pages answered to a signed-in person are never stored by the browser or a proxy.
+
+    The back button on a shared computer after logging out must not show someone's applications,
+    and a proxy must never serve them to another person.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if getattr(request, "user", None) is not None and request.user.is_authenticated:
+            patch_cache_control(response, private=True, no_store=True)
+            if response.has_header("Cache-Control"):
+                response["Cache-Control"] = ", ".join(
+                    part
+                    for part in response["Cache-Control"].split(", ")
+                    if not part.startswith(("public", "max-age", "s-maxage"))
+                )
+        return response

@@ -8,6 +8,8 @@ the century, so the birth date the person gives must agree with it.
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
 from dataclasses import dataclass
 from functools import cache
 
@@ -95,3 +97,17 @@ def mask_nik(value: str | None) -> str:
     if not value:
         return ""
     return value[:4] + "*" * 8 + value[12:]
+
+
+def nik_digest(nik: str) -> str:
+    """A keyed digest of a NIK for matching it where it must not be stored (lockouts, labels).
+
+    A plain hash of a NIK is recovered by trying every plausible NIK (region codes x birth dates x
+    low serials is under a million candidates); an HMAC under a secret pepper cannot be, unless the
+    pepper leaks too. ``MPP_NIK_PEPPER`` is required in production; see docs/operations.md for
+    rotating it.
+    """
+    from django.conf import settings
+
+    key = settings.MPP_NIK_PEPPER.encode()
+    return hmac.new(key, nik.encode(), hashlib.sha256).hexdigest()

@@ -9,13 +9,12 @@ SQL query whatever the number of rows. The user's grants are loaded once per req
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from enum import StrEnum
-from typing import Protocol
 
 from django.db.models import Q
 
 from mpp.accounts.models import Role, RoleGrant
+from mpp.tenancy.scope import Scope, Scoped
 
 
 class Perm(StrEnum):
@@ -43,19 +42,6 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_NATIONAL: frozenset({Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}),
     Perm.REVOKE_DOCUMENT: frozenset({Role.OFFICER, Role.AGENCY_ADMIN, Role.MINISTRY_ADMIN}),
 }
-
-
-@dataclass(frozen=True)
-class Scope:
-    """Where an object lives in the tenancy tree."""
-
-    region_codes: frozenset[str] = field(default_factory=frozenset)
-    mpp_ids: frozenset[int] = field(default_factory=frozenset)
-    agency_id: int | None = None
-
-
-class Scoped(Protocol):
-    def policy_scope(self) -> Scope: ...
 
 
 def _covers(grant: RoleGrant, scope: Scope | None) -> bool:

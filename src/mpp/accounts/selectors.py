@@ -8,7 +8,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from mpp.accounts.models import ApiToken, Role, RoleGrant, User
 from mpp.accounts.policy import Perm, scope_filter
 from mpp.audit.models import AuditEvent
-from mpp.tenancy.models import AgencyPresence
+from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
@@ -55,4 +55,38 @@ def role_grants_for(user) -> QuerySet[RoleGrant]:
         .filter(visible)
         .select_related("user", "region", "mpp", "mpp__region", "agency", "granted_by")
         .order_by("role", "user__name", "pk")
+    )
+
+
+# --- The tenancy tree as the policy lets a user see it ---------------------------------------
+
+
+def workplaces_for(user, perm: Perm = Perm.WORK) -> QuerySet[AgencyPresence]:
+    """Agency-at-MPP units the user may work in with ``perm`` (one query)."""
+    return (
+        AgencyPresence.objects.filter(is_active=True)
+        .filter(scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id"))
+        .select_related("agency", "mpp", "mpp__region")
+        .order_by("mpp__name", "agency__name")
+    )
+
+
+def agencies_for(user, perm: Perm = Perm.WORK) -> QuerySet[Agency]:
+    """Agencies the user may see in the back office with ``perm`` (one query)."""
+    visible = AgencyPresence.objects.filter(
+        scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
+    ).values("agency_id")
+    return Agency.objects.filter(pk__in=visible).select_related("region").order_by("name")
+
+
+def mpps_for(user, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
+    """MPPs the user may run with ``perm`` (one query)."""
+    visible = AgencyPresence.objects.filter(
+        scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
+    ).values("mpp_id")
+    direct = scope_filter(user, perm, agency=None, mpp="pk", region="region_id")
+    return (
+        MPP.objects.filter(direct | Q(pk__in=visible))
+        .select_related("region")
+        .order_by("region_id", "name")
     )

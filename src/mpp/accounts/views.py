@@ -18,9 +18,9 @@ from django_otp import login as otp_login
 from mpp.accounts import selectors, services
 from mpp.accounts.forms import LoginForm, OtpForm, RegistrationForm, RoleGrantForm
 from mpp.accounts.policy import Perm, can, can_revoke, has_any
+from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
-from mpp.catalog.selectors import workplaces_for
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -43,10 +43,15 @@ def login_view(request):
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
 
+def _second_factor_passed(request, device) -> None:
+    # A new session id once the second factor is passed: an id seen before it (on a shared
+    # computer, in a proxy log) never carries the verified session.
+    request.session.cycle_key()
+    otp_login(request, device)
+
+
 def locked_out(request, credentials=None, *args, **kwargs):
     if request.path.startswith("/api/"):
-        from mpp.api.problems import PROBLEM_CONTENT_TYPE
-
         body = {
             "type": "about:blank",
             "title": _("Terlalu banyak percobaan."),
@@ -54,7 +59,7 @@ def locked_out(request, credentials=None, *args, **kwargs):
             "detail": _("Demi keamanan akun, coba lagi 15 menit lagi."),
             "instance": request.path,
         }
-        return JsonResponse(body, status=429, content_type=PROBLEM_CONTENT_TYPE)
+        return JsonResponse(body, status=429, content_type="application/problem+json")
     return render(request, "accounts/locked_out.html", status=429)
 
 
@@ -140,7 +145,7 @@ def otp_setup(request):
         if services.confirm_totp_setup(
             request.user, device, form.cleaned_data["code"], request=request
         ):
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             messages.success(request, _("Verifikasi dua langkah sudah aktif."))
             return redirect("accounts:backoffice")
         form.add_error(
@@ -169,7 +174,7 @@ def otp_verify(request):
     ):
         device = services.verify_totp(request.user, form.cleaned_data["code"], request=request)
         if device is not None:
-            otp_login(request, device)
+            _second_factor_passed(request, device)
             return redirect(_safe_next(request, reverse("accounts:backoffice")))
         form.add_error(
             "code", _("Kode verifikasi salah atau sudah kedaluwarsa. Coba kode yang baru.")

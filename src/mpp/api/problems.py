@@ -37,7 +37,7 @@ class Problem(Exception):
         self.headers = headers or {}
 
 
-def problem_response(api: NinjaAPI, request: HttpRequest, problem: Problem) -> HttpResponse:
+def _body(request: HttpRequest, problem: Problem) -> dict[str, Any]:
     body: dict[str, Any] = {"type": problem.type, "title": problem.title, "status": problem.status}
     if problem.detail:
         body["detail"] = problem.detail
@@ -46,9 +46,30 @@ def problem_response(api: NinjaAPI, request: HttpRequest, problem: Problem) -> H
         body["errors"] = [
             {"field": field, "messages": messages} for field, messages in problem.errors.items()
         ]
-    response = api.create_response(request, body, status=problem.status)
+    return body
+
+
+def problem_response(api: NinjaAPI, request: HttpRequest, problem: Problem) -> HttpResponse:
+    response = api.create_response(request, _body(request, problem), status=problem.status)
     response["Content-Type"] = PROBLEM_CONTENT_TYPE
     for name, value in problem.headers.items():
+        response[name] = value
+    return response
+
+
+def problem_document(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str = "",
+    *,
+    errors: dict[str, list[str]] | None = None,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
+    """A problem document answered outside django-ninja (middleware, Django's handlers)."""
+    body = _body(request, Problem(status, title, detail, errors=errors))
+    response = HttpResponse(json.dumps(body), status=status, content_type=PROBLEM_CONTENT_TYPE)
+    for name, value in (headers or {}).items():
         response[name] = value
     return response
 
@@ -102,7 +123,6 @@ def _message(error: dict[str, Any]) -> str:
 
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(OverflowError)
-    @api.exception_handler(DataError)
     def on_out_of_range(request, exc):
         # An identifier or number beyond what the database stores (e.g. ?agency=10**30): the
         # client sent a value no record can have.
@@ -111,6 +131,20 @@ def install(api: NinjaAPI) -> None:
             request,
             Problem(
                 422, _("Data yang dikirim tidak sah."), _("Ada nilai angka yang terlalu besar.")
+            ),
+        )
+
+    @api.exception_handler(DataError)
+    def on_data_error(request, exc):
+        # The database refused a value that passed validation (control characters are refused
+        # earlier, at the edge): say what is known without guessing which value it was.
+        return problem_response(
+            api,
+            request,
+            Problem(
+                422,
+                _("Data yang dikirim tidak sah."),
+                _("Ada nilai yang tidak dapat disimpan. Periksa isian Anda."),
             ),
         )
 
@@ -184,13 +218,7 @@ def install(api: NinjaAPI) -> None:
 def handler404(request: HttpRequest, exception=None) -> HttpResponse:
     """Django's 404 handler: a problem document under ``/api/``, the usual page elsewhere."""
     if request.path.startswith("/api/"):
-        body = {
-            "type": "about:blank",
-            "title": _("Tidak ditemukan."),
-            "status": 404,
-            "instance": request.path,
-        }
-        return HttpResponse(json.dumps(body), status=404, content_type=PROBLEM_CONTENT_TYPE)
+        return problem_document(request, 404, _("Tidak ditemukan."))
     from django.views.defaults import page_not_found
 
     return page_not_found(request, exception)
@@ -209,15 +237,12 @@ class ApiMethodNotAllowedMiddleware:
             and request.path.startswith("/api/")
             and response.get("Content-Type", "").split(";")[0] != PROBLEM_CONTENT_TYPE
         ):
-            body = {
-                "type": "about:blank",
-                "title": _("Metode tidak diizinkan."),
-                "status": 405,
-                "detail": _("Metode yang diizinkan: %(methods)s.")
-                % {"methods": response.get("Allow", "")},
-                "instance": request.path,
-            }
-            problem = HttpResponse(json.dumps(body), status=405, content_type=PROBLEM_CONTENT_TYPE)
+            problem = problem_document(
+                request,
+                405,
+                _("Metode tidak diizinkan."),
+                _("Metode yang diizinkan: %(methods)s.") % {"methods": response.get("Allow", "")},
+            )
             if response.has_header("Allow"):
                 problem["Allow"] = response["Allow"]
             return problem

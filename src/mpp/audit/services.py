@@ -2,18 +2,56 @@
 
 from __future__ import annotations
 
+import ipaddress
+from functools import cache
 from typing import Any
 
+from django.conf import settings
 from django.db import models
 from django.http import HttpRequest
 
 from mpp.audit.models import AuditAction, AuditEvent
 
 
+@cache
+def _trusted_proxies(setting: tuple[str, ...]) -> tuple[ipaddress._BaseNetwork, ...]:
+    return tuple(ipaddress.ip_network(item, strict=False) for item in setting)
+
+
+def _is_trusted(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address)
+    except ValueError:
+        return False
+    return any(ip in network for network in _trusted_proxies(tuple(settings.TRUSTED_PROXIES)))
+
+
 def client_ip(request: HttpRequest | None) -> str | None:
+    """The client's address: ``REMOTE_ADDR``, or behind a trusted proxy the nearest address in
+    ``X-Forwarded-For`` that is not one of the trusted proxies.
+
+    ``X-Forwarded-For`` is read only when the connection comes from a proxy in ``TRUSTED_PROXIES``:
+    anyone else could write any address there and escape lockouts and rate limits.
+    """
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    remote = request.META.get("REMOTE_ADDR") or None
+    if remote is None or not _is_trusted(remote):
+        return remote
+    forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+    for address in reversed([part for part in forwarded if part]):
+        if _is_trusted(address):
+            continue
+        try:
+            return str(ipaddress.ip_address(address))
+        except ValueError:
+            return remote  # a malformed hop: trust nothing beyond our own proxy
+    return remote
+
+
+def axes_client_ip(request: HttpRequest) -> str | None:
+    """django-axes' client address (AXES_CLIENT_IP_CALLABLE)."""
+    return client_ip(request)
 
 
 def record_event(

@@ -6,3 +6,8 @@ class CasesConfig(AppConfig):
     name = "mpp.cases"
     label = "cases"
     verbose_name = _("Permohonan")
+
+    def ready(self) -> None:
+        from mpp.cases import notification_kinds
+
+        notification_kinds.register_kinds()

@@ -274,11 +274,15 @@ def manage_preview(request, pk: int):
     draft = selectors.draft_of(service)
     if draft is None:
         raise Http404
-    from mpp.catalog.forms_definition import build_form, definition_problems
+    from mpp.catalog.form_schema import DefinitionError
+    from mpp.catalog.forms_definition import build_form
 
     application_form = None
-    if draft.form_definition and not definition_problems(draft.form_definition):
-        application_form = build_form(draft.form_definition, prefix="pratinjau")
+    if draft.form_definition:
+        try:
+            application_form = build_form(draft.form, prefix="pratinjau")
+        except DefinitionError:
+            application_form = None  # the problems are listed on the page instead
     return render(
         request,
         "catalog/manage/preview.html",

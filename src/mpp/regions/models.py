@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mpp.tenancy.scope import Scope
+
 TIME_ZONE_ABBREVIATIONS = {
     "Asia/Jakarta": "WIB",
     "Asia/Makassar": "WITA",
@@ -63,8 +65,6 @@ class Region(models.Model):
         return self.name
 
     def policy_scope(self):
-        from mpp.accounts.policy import Scope
-
         return Scope(region_codes=frozenset({self.code}))
 
     @property
@@ -129,8 +129,6 @@ class CalendarOverride(models.Model):
         return self.region_id is None
 
     def policy_scope(self):
-        from mpp.accounts.policy import Scope
-
         if self.region_id is None:
             return None
         return Scope(region_codes=frozenset({self.region_id}))

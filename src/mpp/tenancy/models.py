@@ -7,21 +7,16 @@ that no data had to move (see docs/decisions.md).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mpp.regions.models import Region
-
-if TYPE_CHECKING:
-    from mpp.accounts.policy import Scope
+from mpp.tenancy.scope import Scope
 
 
 class MPP(models.Model):
     """A Mal Pelayanan Publik: one service point of a kab/kota (a region may run several)."""
 
-    region = models.ForeignKey(Region, on_delete=models.PROTECT, related_name="mpps")
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="mpps")
     name = models.CharField(_("nama"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     address = models.TextField(_("alamat"), blank=True)
@@ -64,8 +59,6 @@ class MPP(models.Model):
         return self.name
 
     def policy_scope(self) -> Scope:
-        from mpp.accounts.policy import Scope
-
         return Scope(region_codes=frozenset({self.region_id}), mpp_ids=frozenset({self.pk}))
 
     def facility_labels(self) -> list[str]:
@@ -123,7 +116,7 @@ class Agency(models.Model):
     slug = models.SlugField(_("slug"), max_length=200, unique=True)
     kind = models.CharField(_("jenis instansi"), max_length=20, choices=Kind.choices)
     region = models.ForeignKey(
-        Region,
+        "regions.Region",
         on_delete=models.PROTECT,
         related_name="agencies",
         verbose_name=_("wilayah asal"),
@@ -143,8 +136,6 @@ class Agency(models.Model):
 
     def policy_scope(self) -> Scope:
         """The agency itself, the MPPs where it serves and their kab/kota (and its home region)."""
-        from mpp.accounts.policy import Scope
-
         sites = list(self.presences.filter(is_active=True).values_list("mpp_id", "mpp__region_id"))
         return Scope(
             region_codes=frozenset({self.region_id, *(region for _, region in sites)}),
@@ -178,8 +169,6 @@ class AgencyPresence(models.Model):
         return f"{self.agency} @ {self.mpp}"
 
     def policy_scope(self) -> Scope:
-        from mpp.accounts.policy import Scope
-
         return Scope(
             region_codes=frozenset({self.mpp.region_id}),
             mpp_ids=frozenset({self.mpp_id}),

@@ -94,7 +94,7 @@ def test_axes_never_stores_a_nik(client, axes_on):
     ]
     assert stored
     assert CITIZEN_NIK not in repr(stored)
-    assert any(str(row[0]).startswith("nik:") for row in stored)
+    assert any(str(row[0]).startswith("nikh:") for row in stored)
 
 
 def test_lockout_of_one_person_does_not_lock_another(client, axes_on):

@@ -4,8 +4,7 @@ import pytest
 
 from mpp.accounts.models import Role, RoleGrant, User
 from mpp.accounts.policy import Perm, can, can_grant, can_revoke, has_any
-from mpp.accounts.selectors import role_grants_for
-from mpp.catalog.selectors import agencies_for, mpps_for, workplaces_for
+from mpp.accounts.selectors import agencies_for, mpps_for, role_grants_for, workplaces_for
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 from .factories import load_demo

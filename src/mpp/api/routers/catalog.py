@@ -13,6 +13,7 @@ from pydantic import Field
 
 from mpp.api.problems import Problem
 from mpp.catalog import selectors
+from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Category, Service, ServiceVersion
 from mpp.catalog.public_cache import public_page
 from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
@@ -240,28 +241,10 @@ class ServicePage(PageOut):
     results: list[ServiceOut]
 
 
-class ChoiceOut(Schema):
-    value: str
-    label: str
+class FormFieldOut(FormField):
+    """A field of the published form: the catalog's typed field, with its place in the form."""
 
-
-class ConditionOut(Schema):
-    field: str
-    value: str
-
-
-class FormFieldOut(Schema):
-    name: str
-    type: str
-    label: str
-    required: bool
-    help_text: str
-    section: str
     order: int
-    choices: list[ChoiceOut] | None = None
-    file_types: list[str] | None = None
-    max_bytes: int | None = None
-    visible_if: ConditionOut | None = None
 
 
 class VersionOut(Schema):
@@ -288,21 +271,10 @@ class VersionOut(Schema):
 
     @staticmethod
     def resolve_form(version: ServiceVersion) -> list[dict]:
+        """The published form, field by field, from the one typed definition (absent keys as null)."""
         return [
-            {
-                "name": item["name"],
-                "type": item["type"],
-                "label": item["label"],
-                "required": bool(item.get("required")),
-                "help_text": item.get("help_text", ""),
-                "section": item.get("section", ""),
-                "order": order,
-                "choices": item.get("choices"),
-                "file_types": item.get("file_types"),
-                "max_bytes": item.get("max_bytes"),
-                "visible_if": item.get("visible_if"),
-            }
-            for order, item in enumerate(version.form_definition, start=1)
+            {**item.model_dump(mode="json", exclude_none=True), "order": order}
+            for order, item in enumerate(version.form.fields, start=1)
         ]
 
 

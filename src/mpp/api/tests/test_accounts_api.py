@@ -73,7 +73,8 @@ def test_citizen_gets_a_token_sees_themselves_and_revokes_it(client):
 
 def test_nul_characters_never_reach_the_database(client):
     response = post(client, "/api/v1/auth/token", {"username": "admin\u0000", "password": "x"})
-    assert_problem(response, 401)
+    body = assert_problem(response, 422)
+    assert errors_of(body) == {"username": ["Tidak boleh berisi karakter kendali."]}
 
 
 def test_wrong_password(client):
@@ -183,7 +184,7 @@ def test_register_a_citizen(client):
         ({"phone": "abc"}, "phone", "Nomor telepon"),
         ({"name": "  "}, "name", "Isi nama lengkap"),
         ({"name": "Budi\u0000"}, "name", "karakter kendali"),
-        ({"email": "budi\u0000@contoh.id"}, "email", "Alamat surel tidak sah."),
+        ({"email": "budi\u0000@contoh.id"}, "email", "karakter kendali"),
         ({"password": "Kata-Sandi\u0000-2026"}, "password", "karakter kendali"),
     ],
 )

@@ -34,7 +34,7 @@ def as_json(value) -> str:
 
 @register.filter
 def field_type_label(value: str) -> str:
-    from mpp.catalog.forms_definition import FIELD_TYPES
+    from mpp.catalog.form_schema import FIELD_TYPES
 
     return str(FIELD_TYPES.get(value, value))
 

@@ -1,4 +1,4 @@
-"""Back office for the working-day calendar: list a year, add and remove overrides."""
+"""The working-day calendar back office (/kelola/kalender/): views over mpp.calendars."""
 
 from __future__ import annotations
 
@@ -11,8 +11,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from mpp.regions import selectors, services
-from mpp.regions.forms import CalendarOverrideForm
+from mpp.calendars import selectors, services
+from mpp.calendars.forms import CalendarOverrideForm
 from mpp.regions.models import Region
 from mpp.web.formatting import format_date
 
@@ -20,7 +20,7 @@ NATIONAL = "nasional"
 
 
 def _forbidden(request, message: str):
-    return render(request, "regions/calendar_forbidden.html", {"message": message}, status=403)
+    return render(request, "web/calendar/forbidden.html", {"message": message}, status=403)
 
 
 def _region_or_national(request, code: str) -> Region | None:
@@ -44,12 +44,12 @@ def calendar_index(request):
     if chosen:
         if chosen != NATIONAL and not regions.filter(code=chosen).exists():
             return _forbidden(request, _("Kabupaten/kota ini di luar wilayah kewenangan Anda."))
-        return redirect("regions:calendar_year", code=chosen, year=_current_year())
+        return redirect("calendar:calendar_year", code=chosen, year=_current_year())
     if not national and len(regions) == 1:
-        return redirect("regions:calendar_year", code=regions[0].code, year=_current_year())
+        return redirect("calendar:calendar_year", code=regions[0].code, year=_current_year())
     return render(
         request,
-        "regions/calendar_index.html",
+        "web/calendar/index.html",
         {"regions": regions, "national": national, "year": _current_year()},
     )
 
@@ -90,11 +90,11 @@ def calendar_year(request, code: str, year: int):
                 _("Pengecualian pada %(date)s telah disimpan.")
                 % {"date": format_date(override.date)},
             )
-            return redirect("regions:calendar_year", code=code, year=override.date.year)
+            return redirect("calendar:calendar_year", code=code, year=override.date.year)
     status = 400 if form.is_bound and form.errors else 200
     return render(
         request,
-        "regions/calendar_year.html",
+        "web/calendar/year.html",
         {
             "calendar": selectors.year_calendar(region, year),
             "code": code,
@@ -120,4 +120,4 @@ def remove_override(request, code: str, pk: int):
         request,
         _("Pengecualian pada %(date)s telah dihapus.") % {"date": format_date(override.date)},
     )
-    return redirect("regions:calendar_year", code=code, year=override.date.year)
+    return redirect("calendar:calendar_year", code=code, year=override.date.year)

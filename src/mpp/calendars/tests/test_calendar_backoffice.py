@@ -38,7 +38,7 @@ def ministry_admin(client):
 
 
 def year_url(code="2171", year=2026):
-    return reverse("regions:calendar_year", kwargs={"code": code, "year": year})
+    return reverse("calendar:calendar_year", kwargs={"code": code, "year": year})
 
 
 def test_the_year_page_lists_holidays_cuti_bersama_and_overrides(client, batam_admin):
@@ -117,7 +117,7 @@ def test_a_regional_admin_cannot_touch_another_region_or_the_national_calendar(c
     assert not CalendarOverride.objects.exists()
     national = CalendarOverrideFactory(region=None, date=datetime.date(2026, 12, 31))
     remove = reverse(
-        "regions:calendar_remove_override", kwargs={"code": "nasional", "pk": national.pk}
+        "calendar:calendar_remove_override", kwargs={"code": "nasional", "pk": national.pk}
     )
     assert client.post(remove).status_code == 404
     assert CalendarOverride.objects.filter(pk=national.pk).exists()
@@ -126,12 +126,12 @@ def test_a_regional_admin_cannot_touch_another_region_or_the_national_calendar(c
 def test_an_officer_has_no_calendar_back_office(client):
     user = User.objects.create(username="petugas", name="Petugas")
     login_staff(client, user)
-    assert client.get(reverse("regions:calendar")).status_code == 403
+    assert client.get(reverse("calendar:calendar")).status_code == 403
 
 
 def test_a_regional_admin_removes_an_override(client, batam_admin):
     override = CalendarOverrideFactory(region=region("2171"), date=datetime.date(2026, 12, 18))
-    url = reverse("regions:calendar_remove_override", kwargs={"code": "2171", "pk": override.pk})
+    url = reverse("calendar:calendar_remove_override", kwargs={"code": "2171", "pk": override.pk})
     assert client.get(url).status_code == 405
     response = client.post(url)
     assert response.status_code == 302
@@ -155,14 +155,14 @@ def test_the_ministry_sets_a_national_override_and_any_region(client, ministry_a
     assert CalendarOverride.objects.filter(region_id="9171").exists()
     national = CalendarOverride.objects.get(region=None)
     remove = reverse(
-        "regions:calendar_remove_override", kwargs={"code": "nasional", "pk": national.pk}
+        "calendar:calendar_remove_override", kwargs={"code": "nasional", "pk": national.pk}
     )
     assert client.post(remove).status_code == 302
     assert calendar.is_working_day("9171", datetime.date(2025, 12, 26)) is False
 
 
 def test_a_region_outside_scope_chosen_on_the_index_is_refused(client, batam_admin):
-    response = client.get(reverse("regions:calendar"), {"wilayah": "3471"})
+    response = client.get(reverse("calendar:calendar"), {"wilayah": "3471"})
     assert response.status_code == 403
     assert "di luar wilayah kewenangan Anda" in response.content.decode()
 
@@ -172,13 +172,13 @@ def test_the_index_sends_a_regional_admin_to_their_region_and_lists_regions_for_
 ):
     admin = staff("admin.batam", Role.REGIONAL_ADMIN, "2171")
     login_staff(client, admin)
-    response = client.get(reverse("regions:calendar"))
+    response = client.get(reverse("calendar:calendar"))
     assert response.status_code == 302 and "/kelola/kalender/2171/" in response["Location"]
     client.logout()
     login_staff(client, staff("admin.kemenpanrb", Role.MINISTRY_ADMIN))
-    html = client.get(reverse("regions:calendar")).content.decode()
+    html = client.get(reverse("calendar:calendar")).content.decode()
     assert "Kota Jayapura (9171)" in html and "Kalender nasional" in html
-    response = client.get(reverse("regions:calendar"), {"wilayah": "9171"})
+    response = client.get(reverse("calendar:calendar"), {"wilayah": "9171"})
     assert response.status_code == 302 and "/kelola/kalender/9171/" in response["Location"]
 
 

@@ -1,8 +1,8 @@
 from django.urls import path
 
-from mpp.regions import views
+from mpp.web import calendar as views
 
-app_name = "regions"
+app_name = "calendar"
 
 urlpatterns = [
     path("", views.calendar_index, name="calendar"),

@@ -1,0 +1,102 @@
+"""Edge checks shared by the web pages and the API, run before any view sees the request."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+# C0 controls except tab, line feed and carriage return; DEL and the C1 controls; lone UTF-16
+# surrogates (a JSON "\ud800" decodes to one and no database can store it). PostgreSQL refuses NUL
+# in text and jsonb, and none of these belong in anything a person types.
+FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def has_forbidden_character(value: str) -> bool:
+    return FORBIDDEN.search(value) is not None
+
+
+Located = Iterable[tuple[str, str]]
+
+
+def _strings_in(value: Any, where: str) -> Located:
+    if isinstance(value, str):
+        yield where, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            name = f"{where}.{key}" if where else str(key)
+            yield name, str(key)
+            yield from _strings_in(item, name)
+    elif isinstance(value, list):
+        for index, item in enumerate(value):
+            yield from _strings_in(item, f"{where}.{index}" if where else str(index))
+
+
+def _fields(data) -> Located:
+    for key, values in data.lists():
+        yield key, key
+        yield from ((key, value) for value in values)
+
+
+def _request_strings(request: HttpRequest) -> Located:
+    """Every text the request carries, with the name of the field (or "path") it came in."""
+    yield "path", request.path_info
+    yield from _fields(request.GET)
+    if request.method not in {"POST", "PUT", "PATCH", "DELETE"}:
+        return
+    content_type = request.content_type or ""
+    try:
+        if content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+            yield from _fields(request.POST)
+            for key, files in request.FILES.lists():
+                yield from ((key, upload.name or "") for upload in files)
+        elif content_type.endswith("json") and request.body:
+            yield from _strings_in(json.loads(request.body), "")
+    except (RequestDataTooBig, TooManyFieldsSent, ValueError):
+        # The view (or the API) answers these itself: too large, too many fields, not JSON.
+        return
+
+
+class InputHygieneMiddleware:
+    """Refuse control characters in the path, the query string, form fields and JSON bodies.
+
+    Refusing at the edge means no view, form or database ever sees them, and the person gets one
+    clear message instead of a server error or a misleading one.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        fields = sorted(
+            {name for name, value in _request_strings(request) if has_forbidden_character(value)}
+        )
+        if fields:
+            return self.refuse(request, fields)
+        return self.get_response(request)
+
+    @staticmethod
+    def refuse(request: HttpRequest, fields: list[str]) -> HttpResponse:
+        detail = _(
+            "Isian berisi karakter kendali (misalnya karakter NUL) yang tidak diizinkan. "
+            "Hapus karakter tersebut lalu kirim kembali."
+        )
+        if request.path.startswith("/api/"):
+            # The API's problem document (RFC 9457), written here because no view has run yet.
+            message = _("Tidak boleh berisi karakter kendali.")
+            body = {
+                "type": "about:blank",
+                "title": _("Data yang dikirim tidak sah."),
+                "status": 422,
+                "detail": detail,
+                "instance": request.path,
+                "errors": [{"field": field, "messages": [message]} for field in fields],
+            }
+            return JsonResponse(body, status=422, content_type="application/problem+json")
+        return render(request, "400.html", {"message": detail}, status=400)
