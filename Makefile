@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test serve lint format messages e2e totp bench clean
+.PHONY: demo test serve lint format messages e2e totp bench bench-pages clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -17,8 +17,9 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py load_demo
-	$(PY) manage.py sweep_deadlines
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (demo accounts: see README.md)"
+	@# The scheduler runs the sweeps beside the server and stops with it.
+	$(PY) manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --no-ws mpp.wsgi:application
 
 ## Run the whole test suite (browser tests too when /usr/bin/chromium exists).
@@ -49,3 +50,7 @@ totp: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) var
+
+## Load the public pages, API reads and logged-in pages in production set-up (needs PostgreSQL; wrk if installed).
+bench-pages: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mpp_bench_pages} $(PY) bench/pages.py

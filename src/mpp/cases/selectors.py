@@ -24,7 +24,7 @@ from mpp.accounts.policy import Perm, can, covering_grant, grants_for, scope_fil
 from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
-from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, FINAL, OFFICER, OPEN
+from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, OPEN
 from mpp.workflows.selectors import timeline
 
 LIST_RELATED = ("service_version", "mpp__region", "agency", "assigned_to", "applicant")
@@ -104,9 +104,15 @@ def is_staff_worker(user) -> bool:
 # --- Citizens ------------------------------------------------------------------------------
 
 
+# The orders lists are paged in (keyset pager): newest first; soonest deadline first, none last.
+CITIZEN_ORDER = ("-created_at", "-id")
+INBOX_ORDER = ("due_at?", "-id")
+
+
 def applications_of_citizen(user) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user)
+        .with_breached()
         .select_related("service_version", "mpp__region", "agency")
         .defer(*LIST_DEFERRED)
         .order_by("-created_at", "-id")
@@ -115,8 +121,10 @@ def applications_of_citizen(user) -> QuerySet[Application]:
 
 def application_for_citizen(user, pk) -> Application:
     try:
-        return Application.objects.select_related(*LIST_RELATED, "issued_document").get(
-            pk=int(pk), applicant=user
+        return (
+            Application.objects.with_breached()
+            .select_related(*LIST_RELATED, "issued_document")
+            .get(pk=int(pk), applicant=user)
         )
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -184,11 +192,12 @@ def inbox(
     elif filters.due == "tomorrow":
         rows = rows.filter(_due_on(zone, today + datetime.timedelta(days=1)))
     if filters.due == "overdue" or filters.breached:
-        rows = rows.filter(due_at__lt=now).exclude(status__in=FINAL)
+        rows = rows.breached(now)
     elif filters.breached is False:
-        rows = rows.exclude(Q(due_at__lt=now) & ~Q(status__in=FINAL))
+        rows = rows.not_breached(now)
     return (
-        rows.select_related(*LIST_RELATED)
+        rows.with_breached(now)
+        .select_related(*LIST_RELATED)
         .defer(*LIST_DEFERRED)
         .order_by(F("due_at").asc(nulls_last=True), "-id")
     )
@@ -203,7 +212,7 @@ def due_counts(user, now=None) -> dict[str, int]:
     return {
         "today": rows.filter(_due_on(zone, today)).count(),
         "tomorrow": rows.filter(_due_on(zone, today + datetime.timedelta(days=1))).count(),
-        "overdue": rows.filter(due_at__lt=now).count(),
+        "overdue": rows.breached(now).count(),
     }
 
 
@@ -211,6 +220,7 @@ def application_for_staff(user, pk) -> Application:
     try:
         return (
             Application.objects.filter(staff_scope(user))
+            .with_breached()
             .select_related(*LIST_RELATED, "issued_document", "filed_by", "service")
             .get(pk=int(pk))
         )
@@ -223,6 +233,7 @@ def application_for_api(user, pk) -> Application:
     try:
         return (
             Application.objects.filter(Q(applicant=user) | staff_scope(user))
+            .with_breached()
             .select_related(*LIST_RELATED, "issued_document", "filed_by")
             .get(pk=int(pk))
         )
