@@ -19,7 +19,7 @@ demo: $(VENV)/.installed
 	$(PY) manage.py load_demo
 	$(PY) manage.py sweep_deadlines
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (demo accounts: see README.md)"
-	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --no-ws mpp.wsgi:application
+	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --respawn-failed-workers --no-ws mpp.wsgi:application
 
 ## Run the whole test suite (browser tests too when /usr/bin/chromium exists).
 test: $(VENV)/.installed

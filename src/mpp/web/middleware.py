@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -100,3 +102,49 @@ class InputHygieneMiddleware:
             }
             return JsonResponse(body, status=422, content_type="application/problem+json")
         return render(request, "400.html", {"message": detail}, status=400)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, answer 503 with Retry-After instead of a 500.
+
+    The page is static (no template variable, no database, no session) because nothing else can
+    be rendered then; API clients get the same as a problem document. A load balancer probing
+    ``/healthz`` sees 503 too and sends traffic elsewhere.
+    """
+
+    RETRY_AFTER_SECONDS = "30"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError):
+            return self.unavailable(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return self.unavailable(request)
+        return None
+
+    def unavailable(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            body = {
+                "type": "about:blank",
+                "title": "Layanan sedang tidak tersedia. / Service unavailable.",
+                "status": 503,
+                "detail": "Basis data tidak dapat dihubungi; coba lagi nanti. / "
+                "The database cannot be reached; try again later.",
+                "instance": request.path,
+            }
+            response: HttpResponse = JsonResponse(
+                body, status=503, content_type="application/problem+json"
+            )
+        else:
+            response = HttpResponse(
+                (Path(__file__).parent / "templates" / "503.html").read_bytes(), status=503
+            )
+        response["Retry-After"] = self.RETRY_AFTER_SECONDS
+        response["Cache-Control"] = "no-store"
+        return response
