@@ -29,3 +29,10 @@ api.add_router("", applications_router.router)
 api.add_router("", catalog_router.router)
 api.add_router("", documents_router.router)
 api.add_router("", notifications_router.router)
+problems.declare_problem_responses(
+    accounts.router,
+    applications_router.router,
+    catalog_router.router,
+    documents_router.router,
+    notifications_router.router,
+)

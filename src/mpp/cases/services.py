@@ -158,6 +158,19 @@ def _plain(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def _json_type_problem(kind: str, value: Any) -> str:
+    """What is wrong with the JSON type of an API value for a field of ``kind`` ("" when fine)."""
+    if value is None:
+        return ""
+    if kind == "multiple_choice":
+        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
+        return "" if ok else _("Harus berupa daftar teks.")
+    if kind == "number":
+        ok = isinstance(value, int | float | str) and not isinstance(value, bool)
+        return "" if ok else _("Harus berupa angka.")
+    return "" if isinstance(value, str) else _("Harus berupa teks.")
+
+
 @transaction.atomic
 def update_draft(
     application: Application,
@@ -185,6 +198,10 @@ def update_draft(
     if strict:
         unknown = sorted(set(data) - set(known))
         errors = dict(result.errors)
+        for name in names:
+            problem = _json_type_problem(known[name]["type"], data.get(name))
+            if problem:
+                errors[name] = [problem]
         for name in unknown:
             errors[name] = [
                 _(

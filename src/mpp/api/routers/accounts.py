@@ -12,7 +12,7 @@ from pydantic import Field
 from mpp.accounts import services
 from mpp.accounts.models import User
 from mpp.api.auth import BearerToken
-from mpp.api.problems import Problem
+from mpp.api.problems import Problem, ProblemOut
 
 router = Router(tags=["akun"])
 bearer = BearerToken()
@@ -29,13 +29,6 @@ class TokenRequest(Schema):
 class TokenOut(Schema):
     token: str
     expires_at: datetime.datetime
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
 
 
 @router.post(

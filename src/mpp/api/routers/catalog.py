@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from mpp.api.problems import Problem
+from mpp.api.problems import Problem, ProblemOut
 from mpp.catalog import selectors
 from mpp.catalog.models import Category, Service, ServiceVersion
 from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
@@ -18,13 +18,6 @@ from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
 router = Router(tags=["katalog layanan"])
 
 MAX_PAGE_SIZE = 100
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
 
 
 class PageParams(Schema):

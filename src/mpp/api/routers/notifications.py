@@ -9,19 +9,12 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from mpp.api.auth import BearerToken
-from mpp.api.problems import Problem
+from mpp.api.problems import Problem, ProblemOut
 from mpp.notifications import selectors, services
 from mpp.notifications.models import InboxMessage
 
 router = Router(tags=["pesan"])
 bearer = BearerToken()
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
 
 
 class MessageOut(Schema):
