@@ -298,3 +298,15 @@ def declare_problem_responses(*routers: Router) -> None:
                         statuses.update(UNAUTHENTICATED_POST)
                 for status in sorted(statuses - set(operation.response_models)):
                     operation.response_models[status] = operation._create_response_model(ProblemOut)
+
+
+def problems_as_problem_json(schema: dict[str, Any]) -> dict[str, Any]:
+    """Describe every ``ProblemOut`` response as ``application/problem+json``, as it is sent."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                body = content.get("application/json", {})
+                if body.get("schema", {}).get("$ref", "").endswith("/ProblemOut"):
+                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    return schema

@@ -59,7 +59,7 @@ def _out(message: InboxMessage) -> dict:
 @router.get(
     "/me/messages",
     auth=bearer,
-    response={200: MessagePage, 401: ProblemOut, 422: ProblemOut},
+    response={200: MessagePage, 401: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Pesan di kotak pesan pemanggil, terbaru dahulu",
 )
 def list_messages(request, filters: Query[MessageFilter]):

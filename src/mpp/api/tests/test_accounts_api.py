@@ -294,3 +294,19 @@ def test_an_identifier_too_large_for_the_database_is_a_problem_not_a_crash(clien
     else:  # PostgreSQL compares it and finds nothing
         assert response.status_code == 200
         assert response.json()["count"] == 0
+
+
+def test_every_operation_declares_its_problems_as_problem_json(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"422", "503"} <= set(responses), (method, path)
+            if operation.get("security"):
+                assert "401" in responses, (method, path)
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    assert list(response["content"]) == ["application/problem+json"]
+                    assert response["content"]["application/problem+json"]["schema"] == {
+                        "$ref": "#/components/schemas/ProblemOut"
+                    }
