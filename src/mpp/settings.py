@@ -85,6 +85,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "mpp.accounts.middleware.StaffTwoFactorMiddleware",
     "mpp.accounts.middleware.PrivatePagesNotStoredMiddleware",
+    "mpp.web.middleware.AnonymousPostRateLimitMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
