@@ -18,6 +18,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -36,6 +37,7 @@ from mpp.cases.models import (
     TrackingSequence,
 )
 from mpp.cases.selectors import actor_kinds, current_documents
+from mpp.cases.uploads import UnsafeFile, checked_content
 from mpp.cases.workflow import CITIZEN, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import (
     fields_of,
@@ -244,22 +246,26 @@ def attach_file(
     if problems:
         raise ApplicationError(problems[0], {field: problems})
     upload.seek(0)
-    content = upload.read()
-    digest = hashlib.sha256(content).hexdigest()
+    content_type = sniff_content_type(upload.read(16)) or "application/octet-stream"
     upload.seek(0)
+    try:
+        content = checked_content(upload.read(), content_type)
+    except UnsafeFile as error:
+        raise ApplicationError(error.message, {field: [error.message]}) from None
+    digest = hashlib.sha256(content).hexdigest()
     now = timezone.now()
     application.documents.filter(field=field, replaced_at__isnull=True).update(replaced_at=now)
     document = ApplicationDocument(
         application=application,
         field=field,
         original_name=_safe_name(getattr(upload, "name", "")),
-        content_type=sniff_content_type(content[:16]) or "application/octet-stream",
+        content_type=content_type,
         size=len(content),
         sha256=digest,
         uploaded_by=actor,
         uploaded_at=now,
     )
-    document.file.save("upload", upload, save=False)
+    document.file.save("upload", ContentFile(content), save=False)
     document.save()
     data = {**application.data, field: str(document.pk)}
     Application.objects.filter(pk=application.pk).update(data=data, updated_at=now)
