@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test serve lint format messages e2e totp bench clean
+.PHONY: demo test serve lint format messages e2e totp bench bench-pages clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -49,3 +49,7 @@ totp: $(VENV)/.installed
 
 clean:
 	rm -rf $(VENV) var
+
+## Load the public pages, API reads and logged-in pages in production set-up (needs PostgreSQL; wrk if installed).
+bench-pages: $(VENV)/.installed
+	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mpp_bench_pages} $(PY) bench/pages.py

@@ -84,6 +84,14 @@ def _default_language():
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache():
+    """Each test starts with an empty cache: a page cached by one test is not served to the next."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _region_data(request):
     """Transactional tests flush every table, including the regions the data migration loaded."""
     marker = request.node.get_closest_marker("django_db")

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "mpp.web.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # ETag and 304 Not Modified for every GET (API reads included) that has no validator yet.
+    "django.middleware.http.ConditionalGetMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -218,6 +220,32 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest file a service's application form may accept (a form definition may set less).
 MPP_MAX_UPLOAD_BYTES = int(env("MPP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+
+# --- Cache ---------------------------------------------------------------------------------
+# Redis in production (shared by every worker, so a change seen by one invalidates the public pages
+# of all); without CACHE_URL each process keeps its own local memory, enough for one process.
+CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "mpp",
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "mpp",
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
+# Seconds an anonymous public page (catalog, directory, service, search) is kept rendered on the
+# server; 0 renders every request (the HTTP validators and Cache-Control are sent either way).
+MPP_PUBLIC_CACHE_SECONDS = int(env("MPP_PUBLIC_CACHE_SECONDS", "300"))
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "id"

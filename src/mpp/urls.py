@@ -1,6 +1,8 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+from django.views.decorators.csrf import csrf_exempt
+from django.views.i18n import set_language
 
 from mpp.api.v1 import api
 from mpp.web import views as web_views
@@ -14,7 +16,9 @@ urlpatterns = [
     path("", include("mpp.documents.urls")),
     path("", include("mpp.cases.urls")),
     path("api/v1/", api.urls),
-    path("i18n/", include("django.conf.urls.i18n")),
+    # Exempt from CSRF so that the language switch in cached public pages carries no per-visitor
+    # token; a forged request could only change the visitor's language.
+    path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("healthz", web_views.healthz, name="healthz"),
     path("admin-django/", admin.site.urls),
 ]

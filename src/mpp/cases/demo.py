@@ -12,7 +12,7 @@ from mpp.accounts.models import User
 from mpp.cases import services
 from mpp.cases.models import Application
 from mpp.cases.uploads import blank_pdf
-from mpp.catalog.forms_definition import fields_of
+from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Service
 
 # A tiny but real PDF (what a scanned document upload is checked as).
@@ -26,8 +26,8 @@ DEMO_APPLICATIONS = [
 ]
 
 
-def _value_for(item: dict, applicant: User) -> object:
-    kind = item["type"]
+def _value_for(item: FormField, applicant: User) -> object:
+    kind = item.type
     if kind == "nik":
         return applicant.nik
     if kind == "date":
@@ -37,21 +37,19 @@ def _value_for(item: dict, applicant: User) -> object:
     if kind == "region":
         return "2171"
     if kind in ("choice", "multiple_choice"):
-        first = item["choices"][0]["value"]
+        first = item.choices[0].value
         return [first] if kind == "multiple_choice" else first
     return "Contoh isian demo"
 
 
 def _fill(application: Application, applicant: User) -> None:
-    definition = fields_of(application.service_version.form_definition)
-    values = {
-        item["name"]: _value_for(item, applicant) for item in definition if item["type"] != "file"
-    }
+    definition = application.service_version.form.fields
+    values = {item.name: _value_for(item, applicant) for item in definition if item.type != "file"}
     services.update_draft(application, actor=applicant, data=values)
     for item in definition:
-        if item["type"] == "file" and "application/pdf" in item.get("file_types", []):
+        if item.type == "file" and "application/pdf" in (item.file_types or ()):
             upload = SimpleUploadedFile("dokumen.pdf", DEMO_PDF, content_type="application/pdf")
-            services.attach_file(application, actor=applicant, field=item["name"], upload=upload)
+            services.attach_file(application, actor=applicant, field=item.name, upload=upload)
 
 
 def load() -> int:

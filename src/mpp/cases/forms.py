@@ -3,19 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mpp.catalog.form_schema import FormField
 from mpp.catalog.forms_definition import build_form
 
 
-def step_form(fields: list[dict], *, data=None, initial=None, errors=None):
+def step_form(fields: list[FormField], *, data=None, initial=None, errors=None):
     """The Django form for one step (rendering only: validation is in the services)."""
-    definition = []
-    for item in fields:
-        copy = dict(item)
-        copy.pop("visible_if", None)
-        if copy["type"] == "file":
-            copy["required"] = False  # an upload already stored satisfies the field
-        definition.append(copy)
-    form = build_form(definition, data=data, initial=initial or {})
+    form = build_form(fields, data=data, initial=initial or {}, ask_uploads=False)
     if data is not None:
         form._errors = forms.utils.ErrorDict(
             {name: form.error_class(messages) for name, messages in (errors or {}).items()}

@@ -214,40 +214,39 @@ def colleagues(application: Application):
 def answers(application: Application) -> list[dict]:
     """The visible questions with their answers, grouped by section, for summaries."""
     from mpp.cases.steps import steps_for
-    from mpp.catalog.forms_definition import fields_of, is_visible
+    from mpp.catalog.form_schema import is_visible
 
     documents = {str(doc.pk): doc for doc in current_documents(application)}
-    definition = application.service_version.form_definition
+    definition = application.service_version.form
     step_of = {
-        item["name"]: step.number
+        item.name: step.number
         for step in steps_for(definition, application.data)
         for item in step.fields
     }
     sections: list[dict] = []
-    for item in fields_of(definition):
+    for item in definition.fields:
         if not is_visible(item, application.data):
             continue
-        value = application.data.get(item["name"])
+        value = application.data.get(item.name)
         document = None
-        if item["type"] == "file":
+        if item.type == "file":
             document = documents.get(str(value)) if value else None
             shown = document.original_name if document else ""
-        elif item["type"] in ("choice", "multiple_choice"):
-            labels = {c["value"]: c["label"] for c in item.get("choices", [])}
+        elif item.is_choice:
+            labels = item.choice_labels()
             values = value if isinstance(value, list) else ([value] if value else [])
             shown = ", ".join(labels.get(v, v) for v in values)
         else:
             shown = "" if value is None else str(value)
-        section = item.get("section", "")
-        if not sections or sections[-1]["title"] != section:
-            sections.append({"title": section, "items": []})
+        if not sections or sections[-1]["title"] != item.section:
+            sections.append({"title": item.section, "items": []})
         sections[-1]["items"].append(
             {
                 "field": item,
                 "value": shown,
                 "document": document,
-                "type": item["type"],
-                "step": step_of.get(item["name"], 1),
+                "type": item.type,
+                "step": step_of.get(item.name, 1),
             }
         )
     return sections

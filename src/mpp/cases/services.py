@@ -39,12 +39,7 @@ from mpp.cases.models import (
 from mpp.cases.selectors import actor_kinds, current_documents
 from mpp.cases.uploads import UnsafeFile, checked_content
 from mpp.cases.workflow import CITIZEN, OFFICER, UNDECIDED
-from mpp.catalog.forms_definition import (
-    fields_of,
-    file_problems,
-    sniff_content_type,
-    validate_submission,
-)
+from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit
 from mpp.documents.services import issue_document
 from mpp.notifications.services import notify
@@ -189,13 +184,13 @@ def update_draft(
     ``ApplicationError`` and nothing is stored. File fields are set by :func:`attach_file` only.
     """
     _editable(application, actor)
-    definition = fields_of(application.service_version.form_definition)
-    known = {item["name"]: item for item in definition if item["type"] != "file"}
+    definition = application.service_version.form
+    known = {item.name: item for item in definition.fields if item.type != "file"}
     names = [name for name in (fields if fields is not None else data.keys()) if name in known]
     merged = dict(application.data)
     for name in names:
         merged[name] = _plain(data.get(name))
-    subset = [item for item in definition if item["name"] in names]
+    subset = [item for item in definition.fields if item.name in names]
     result = validate_submission(subset, merged)
     if strict:
         unknown = sorted(set(data) - set(known))
@@ -233,8 +228,8 @@ def attach_file(
     item = next(
         (
             item
-            for item in fields_of(application.service_version.form_definition)
-            if item["name"] == field and item["type"] == "file"
+            for item in application.service_version.form.fields
+            if item.name == field and item.type == "file"
         ),
         None,
     )
@@ -275,12 +270,12 @@ def attach_file(
 
 def check_complete(application: Application) -> dict[str, Any]:
     """The cleaned data of a complete application, or ApplicationError with per-field problems."""
-    definition = application.service_version.form_definition
+    definition = application.service_version.form
     documents = {str(doc.pk): doc for doc in current_documents(application)}
     data = dict(application.data)
-    for item in fields_of(definition):
-        if item["type"] == "file" and data.get(item["name"]) not in documents:
-            data.pop(item["name"], None)  # a forged or stale reference counts as missing
+    for item in definition.fields:
+        if item.type == "file" and data.get(item.name) not in documents:
+            data.pop(item.name, None)  # a forged or stale reference counts as missing
     result = validate_submission(definition, data)
     if not result.is_valid:
         raise ApplicationError(
@@ -468,13 +463,12 @@ def withdraw_application(
 
 def _document_context(application: Application) -> dict[str, Any]:
     details = [(_("Nomor permohonan"), application.tracking_number)]
-    for item in fields_of(application.service_version.form_definition):
-        value = application.data.get(item["name"])
-        if item["type"] in ("text", "choice", "region") and value:
-            if item["type"] == "choice":
-                labels = {c["value"]: c["label"] for c in item.get("choices", [])}
-                value = labels.get(value, value)
-            details.append((item["label"], str(value)))
+    for item in application.service_version.form.fields:
+        value = application.data.get(item.name)
+        if item.type in ("text", "choice", "region") and value:
+            if item.type == "choice":
+                value = item.choice_labels().get(value, value)
+            details.append((item.label, str(value)))
     return {"details": details[:8]}
 
 

@@ -76,7 +76,7 @@ def _step_page(request, pk, number, staff=False):
     if application.status not in ("draft", "revision_requested"):
         messages.info(request, _("Permohonan ini tidak dapat diubah lagi."))
         return redirect(_url("detail", staff, pk=application.pk))
-    steps = steps_for(application.service_version.form_definition, application.data)
+    steps = steps_for(application.service_version.form, application.data)
     if not steps:
         return redirect(_url("check", staff, pk=application.pk))
     if number < 1 or number > len(steps):
@@ -87,30 +87,30 @@ def _step_page(request, pk, number, staff=False):
     if request.method == "POST":
         values = {}
         for item in step.fields:
-            if item["type"] == "file":
+            if item.type == "file":
                 continue
-            if item["type"] == "multiple_choice":
-                values[item["name"]] = request.POST.getlist(item["name"])
+            if item.type == "multiple_choice":
+                values[item.name] = request.POST.getlist(item.name)
             else:
-                values[item["name"]] = request.POST.get(item["name"], "")
+                values[item.name] = request.POST.get(item.name, "")
         try:
             errors = services.update_draft(
                 application, actor=request.user, data=values, fields=list(values)
             )
             for item in step.fields:
-                if item["type"] != "file":
+                if item.type != "file":
                     continue
-                upload = request.FILES.get(item["name"])
+                upload = request.FILES.get(item.name)
                 if upload is not None:
                     try:
                         document = services.attach_file(
-                            application, actor=request.user, field=item["name"], upload=upload
+                            application, actor=request.user, field=item.name, upload=upload
                         )
                         documents[str(document.pk)] = document
                     except services.ApplicationError as error:
-                        errors[item["name"]] = error.errors.get(item["name"], [error.message])
-                elif item.get("required") and application.data.get(item["name"]) not in documents:
-                    errors[item["name"]] = [_("Wajib diunggah.")]
+                        errors[item.name] = error.errors.get(item.name, [error.message])
+                elif item.required and application.data.get(item.name) not in documents:
+                    errors[item.name] = [_("Wajib diunggah.")]
         except services.ApplicationError as error:
             messages.error(request, error.message)
             return redirect(_url("detail", staff, pk=application.pk))
@@ -120,7 +120,7 @@ def _step_page(request, pk, number, staff=False):
             )
             return redirect(_url("detail", staff, pk=application.pk))
         if not errors:
-            steps = steps_for(application.service_version.form_definition, application.data)
+            steps = steps_for(application.service_version.form, application.data)
             if number < len(steps) and request.GET.get("dari") != "periksa":
                 return redirect(_url("step", staff, pk=application.pk, number=number + 1))
             return redirect(_url("check", staff, pk=application.pk))
@@ -128,11 +128,11 @@ def _step_page(request, pk, number, staff=False):
     else:
         form = forms.step_form(step.fields, initial=application.data)
     uploaded = {
-        item["name"]: documents.get(str(application.data.get(item["name"])))
+        item.name: documents.get(str(application.data.get(item.name)))
         for item in step.fields
-        if item["type"] == "file"
+        if item.type == "file"
     }
-    rows = [(form[item["name"]], uploaded.get(item["name"]), item) for item in step.fields]
+    rows = [(form[item.name], uploaded.get(item.name), item) for item in step.fields]
     return render(
         request,
         "cases/step.html",
@@ -181,8 +181,8 @@ def _check_page(request, pk, staff=False):
         except WorkflowError as error:
             messages.error(request, error.message)
             return redirect(_url("detail", staff, pk=application.pk))
-    steps = steps_for(application.service_version.form_definition, application.data)
-    step_of = {item["name"]: s.number for s in steps for item in s.fields}
+    steps = steps_for(application.service_version.form, application.data)
+    step_of = {item.name: s.number for s in steps for item in s.fields}
     return render(
         request,
         "cases/check.html",
@@ -190,11 +190,7 @@ def _check_page(request, pk, staff=False):
             "application": application,
             "sections": selectors.answers(application),
             "problems": [(name, msgs, step_of.get(name, 1)) for name, msgs in problems.items()],
-            "labels": {
-                item["name"]: item["label"]
-                for item in application.service_version.form_definition
-                if isinstance(item, dict)
-            },
+            "labels": {item.name: item.label for item in application.service_version.form.fields},
             "step_of": step_of,
             "staff": staff,
             "revision_note": _last_note(selectors.history(application), "request_revision"),
@@ -269,7 +265,7 @@ def detail(request, pk):
     application = selectors.application_for_citizen(request.user, pk)
     kinds = selectors.actor_kinds(request.user, application)
     actions = {t.action for t in available_actions(application, kinds)}
-    steps = steps_for(application.service_version.form_definition, application.data)
+    steps = steps_for(application.service_version.form, application.data)
     history = selectors.history(application)
     return render(
         request,

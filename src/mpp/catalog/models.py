@@ -16,6 +16,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mpp.catalog.form_schema import FormDefinition, definition_problems
 from mpp.tenancy.models import MPP, Agency
 
 if TYPE_CHECKING:
@@ -294,9 +295,12 @@ class ServiceVersion(models.Model):
             return None
         return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
-    def clean(self) -> None:
-        from mpp.catalog.forms_definition import definition_problems
+    @property
+    def form(self) -> FormDefinition:
+        """The typed form definition (``DefinitionError`` for a draft that cannot work yet)."""
+        return FormDefinition.parse(self.form_definition)
 
+    def clean(self) -> None:
         problems = definition_problems(self.form_definition)
         if problems:
             raise ValidationError({"form_definition": problems})

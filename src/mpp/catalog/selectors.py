@@ -6,7 +6,7 @@ import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
@@ -25,6 +25,7 @@ from django.db.models import (
 
 from mpp.accounts.policy import Perm, scope_filter
 from mpp.accounts.selectors import workplaces_for
+from mpp.catalog import public_cache
 from mpp.catalog.models import Channel, Service, ServiceVersion
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
@@ -34,8 +35,50 @@ def public_mpps() -> QuerySet[MPP]:
     return MPP.objects.filter(is_active=True).select_related("region", "region__province")
 
 
-def agencies_at(mpp: MPP) -> QuerySet[Agency]:
-    return Agency.objects.filter(presences__mpp=mpp, presences__is_active=True).order_by("name")
+class Choice(NamedTuple):
+    """An MPP or agency as a search filter lists it."""
+
+    pk: int
+    slug: str
+    name: str
+
+
+def mpp_choices() -> list[Choice]:
+    """Active MPPs for the search filter, by name: three columns, kept until the catalog changes."""
+
+    def build() -> list[Choice]:
+        rows = MPP.objects.filter(is_active=True).order_by("name").values_list("pk", "slug", "name")
+        return [Choice(*row) for row in rows]
+
+    return public_cache.cached_choices("mpps", build)
+
+
+def agencies_at(mpp_id: int) -> list[Choice]:
+    """Agencies serving at an MPP, by name (for the search filter)."""
+    rows = (
+        Agency.objects.filter(presences__mpp_id=mpp_id, presences__is_active=True)
+        .order_by("name")
+        .values_list("pk", "slug", "name")
+    )
+    return [Choice(*row) for row in rows]
+
+
+def agency_choice(slug: str) -> list[Choice]:
+    """The agency with ``slug``, if any, as a one-item filter list."""
+    if not slug:
+        return []
+    return [
+        Choice(*row) for row in Agency.objects.filter(slug=slug).values_list("pk", "slug", "name")
+    ]
+
+
+def home_mpps(limit: int = 12) -> list[MPP]:
+    """The MPPs on the home page with their agencies' names: only the columns the cards show."""
+    return list(
+        public_mpps()
+        .only("name", "address", "region__name", "region__province__name")
+        .prefetch_related(Prefetch("agencies", queryset=Agency.objects.only("name")))[:limit]
+    )
 
 
 # --- Public directory ------------------------------------------------------------------------
@@ -109,6 +152,7 @@ def public_service(pk: int) -> Service | None:
     return (
         Service.objects.filter(pk=pk, current_version__isnull=False, agency__isnull=False)
         .select_related("agency", "mpp", "mpp__region", "current_version")
+        .defer("search_document", "search_vector")
         .first()
     )
 

@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
+from mpp.catalog import public_cache
 from mpp.catalog.models import Category, Service, ServiceVersion
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
@@ -102,6 +103,7 @@ def refresh_search(service: Service, version: ServiceVersion) -> None:
             Value(version.name.lower()), config="simple", weight="A"
         ) + SearchVector(Value(service.search_document), config="simple", weight="B")
     Service.objects.filter(pk=service.pk).update(**update)
+    public_cache.changed()  # .update() sends no post_save
 
 
 @transaction.atomic

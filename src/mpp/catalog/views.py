@@ -22,7 +22,8 @@ from mpp.catalog.forms import (
     WorkplaceChoiceForm,
 )
 from mpp.catalog.models import ServiceVersion
-from mpp.tenancy.models import Agency, OpeningHours
+from mpp.catalog.public_cache import public_page
+from mpp.tenancy.models import OpeningHours
 
 PAGE_SIZE = 20
 
@@ -35,6 +36,7 @@ def _page_number(request) -> str:
 # --- Public ----------------------------------------------------------------------------------
 
 
+@public_page
 def mpp_list(request):
     regions = list(selectors.mpp_regions())
     provinces = {region.province_id: region.province for region in regions}
@@ -56,6 +58,7 @@ def mpp_list(request):
     )
 
 
+@public_page
 def mpp_detail(request, slug: str):
     mpp = selectors.public_mpp(slug)
     if mpp is None:
@@ -81,14 +84,14 @@ def mpp_detail(request, slug: str):
 
 
 def _search_context(request, *, title: str):
-    mpps = list(selectors.public_mpps().order_by("name"))
+    mpps = selectors.mpp_choices()
     mpp = next((m for m in mpps if m.slug == request.GET.get("mpp")), None)
     # The agency filter lists the agencies of the chosen MPP only (nationally there are thousands);
     # an agency given without an MPP (a shared link) is still honoured.
     if mpp is not None:
-        agencies = list(selectors.agencies_at(mpp))
+        agencies = selectors.agencies_at(mpp.pk)
     else:
-        agencies = list(Agency.objects.filter(slug=str(request.GET.get("agency", ""))[:200]))
+        agencies = selectors.agency_choice(str(request.GET.get("agency", ""))[:200])
     form = ServiceSearchForm(request.GET, mpps=mpps, agencies=agencies)
     values = form.values()
     filters = selectors.ServiceFilters(
@@ -124,18 +127,21 @@ def _search_context(request, *, title: str):
     }
 
 
+@public_page
 def service_search(request):
     return render(
         request, "catalog/service_search.html", _search_context(request, title=_("Cari layanan"))
     )
 
 
+@public_page
 def service_list(request):
     return render(
         request, "catalog/service_search.html", _search_context(request, title=_("Daftar layanan"))
     )
 
 
+@public_page
 def service_detail(request, pk: int, number: int | None = None):
     service = selectors.public_service(pk)
     if service is None:
@@ -268,11 +274,15 @@ def manage_preview(request, pk: int):
     draft = selectors.draft_of(service)
     if draft is None:
         raise Http404
-    from mpp.catalog.forms_definition import build_form, definition_problems
+    from mpp.catalog.form_schema import DefinitionError
+    from mpp.catalog.forms_definition import build_form
 
     application_form = None
-    if draft.form_definition and not definition_problems(draft.form_definition):
-        application_form = build_form(draft.form_definition, prefix="pratinjau")
+    if draft.form_definition:
+        try:
+            application_form = build_form(draft.form, prefix="pratinjau")
+        except DefinitionError:
+            application_form = None  # the problems are listed on the page instead
     return render(
         request,
         "catalog/manage/preview.html",

@@ -5,10 +5,12 @@ from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
 from mpp.catalog import selectors as catalog
+from mpp.catalog.public_cache import public_page
 
 
+@public_page
 def home(request):
-    mpps = list(catalog.public_mpps().prefetch_related("agencies")[:12])
+    mpps = list(catalog.home_mpps())
     return render(request, "web/home.html", {"mpps": mpps})
 
 

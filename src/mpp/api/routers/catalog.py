@@ -8,11 +8,14 @@ from typing import Literal
 from django.db.models import Prefetch, QuerySet
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
+from ninja.decorators import decorate_view
 from pydantic import Field
 
 from mpp.api.problems import Problem, ProblemOut
 from mpp.catalog import selectors
+from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Category, Service, ServiceVersion
+from mpp.catalog.public_cache import public_page
 from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
 
 router = Router(tags=["katalog layanan"])
@@ -46,6 +49,12 @@ def _paginate(queryset: QuerySet, params: PageParams) -> tuple[list, dict]:
 
 
 # --- Schemas ---------------------------------------------------------------------------------
+# Endpoints return model instances; these schemas read them (``resolve_*`` for what is not a plain
+# attribute). Everything a resolver reads is loaded by the endpoint's one query and its prefetches,
+# so serialising a page costs no query per item (asserted in test_api.py).
+
+_FACILITY_LABELS = dict(MPP.Facility.choices)
+_WEEKDAY_NAMES = dict(OpeningHours.Weekday.choices)
 
 
 class RegionOut(Schema):
@@ -54,6 +63,14 @@ class RegionOut(Schema):
     province_code: str
     province_name: str
     timezone: str
+
+    @staticmethod
+    def resolve_province_code(region) -> str:
+        return region.province_id
+
+    @staticmethod
+    def resolve_province_name(region) -> str:
+        return region.province.name
 
 
 class FacilityOut(Schema):
@@ -67,6 +84,18 @@ class OpeningHoursOut(Schema):
     opens: str = Field(description="HH:MM waktu setempat")
     closes: str
     note: str
+
+    @staticmethod
+    def resolve_weekday_name(hours: OpeningHours) -> str:
+        return str(_WEEKDAY_NAMES[hours.weekday])
+
+    @staticmethod
+    def resolve_opens(hours: OpeningHours) -> str:
+        return hours.opens.strftime("%H:%M")
+
+    @staticmethod
+    def resolve_closes(hours: OpeningHours) -> str:
+        return hours.closes.strftime("%H:%M")
 
 
 class MPPOut(Schema):
@@ -82,6 +111,14 @@ class MPPOut(Schema):
     facilities: list[FacilityOut]
     opening_hours: list[OpeningHoursOut]
 
+    @staticmethod
+    def resolve_facilities(mpp: MPP) -> list[dict]:
+        return [
+            {"code": code, "label": str(_FACILITY_LABELS[code])}
+            for code in mpp.facilities
+            if code in _FACILITY_LABELS
+        ]
+
 
 class PresenceOut(Schema):
     agency_id: int
@@ -90,10 +127,26 @@ class PresenceOut(Schema):
     short_name: str
     counters: str
 
+    @staticmethod
+    def resolve_slug(presence: AgencyPresence) -> str:
+        return presence.agency.slug
+
+    @staticmethod
+    def resolve_name(presence: AgencyPresence) -> str:
+        return presence.agency.name
+
+    @staticmethod
+    def resolve_short_name(presence: AgencyPresence) -> str:
+        return presence.agency.short_name
+
 
 class MPPDetailOut(MPPOut):
     agencies: list[PresenceOut]
     service_count: int
+
+    @staticmethod
+    def resolve_agencies(mpp: MPP) -> list[AgencyPresence]:
+        return mpp.active_presences
 
 
 class MPPPage(PageOut):
@@ -109,6 +162,14 @@ class AgencyOut(Schema):
     region_code: str
     mpp_ids: list[int]
 
+    @staticmethod
+    def resolve_region_code(agency: Agency) -> str:
+        return agency.region_id
+
+    @staticmethod
+    def resolve_mpp_ids(agency: Agency) -> list[int]:
+        return sorted(presence.mpp_id for presence in agency.presences.all())
+
 
 class AgencyPage(PageOut):
     results: list[AgencyOut]
@@ -119,49 +180,64 @@ class RefOut(Schema):
     name: str
 
 
-class ServiceOut(Schema):
+class ServiceHeadOut(Schema):
+    """What identifies a service and where it is offered (shared by the list and the detail)."""
+
     id: int
     slug: str
     name: str
-    summary: str
     category: str
-    channel: Literal["online", "counter", "both"]
     agency: RefOut
     mpp: RefOut
     region_code: str
+
+    @staticmethod
+    def resolve_region_code(service: Service) -> str:
+        return service.mpp.region_id
+
+
+class ServiceOut(ServiceHeadOut):
+    summary: str
+    channel: Literal["online", "counter", "both"]
     version: int
     effective_from: datetime.date
     time_limit: int
     time_limit_unit: Literal["working_days", "hours"]
     fee: int = Field(description="Rupiah; 0 berarti gratis")
 
+    @staticmethod
+    def resolve_summary(service: Service) -> str:
+        return service.current_version.summary
+
+    @staticmethod
+    def resolve_version(service: Service) -> int:
+        return service.current_version.number
+
+    @staticmethod
+    def resolve_effective_from(service: Service) -> datetime.date:
+        return service.current_version.effective_from
+
+    @staticmethod
+    def resolve_time_limit(service: Service) -> int:
+        return service.current_version.time_limit
+
+    @staticmethod
+    def resolve_time_limit_unit(service: Service) -> str:
+        return service.current_version.time_limit_unit
+
+    @staticmethod
+    def resolve_fee(service: Service) -> int:
+        return service.current_version.fee
+
 
 class ServicePage(PageOut):
     results: list[ServiceOut]
 
 
-class ChoiceOut(Schema):
-    value: str
-    label: str
+class FormFieldOut(FormField):
+    """A field of the published form: the catalog's typed field, with its place in the form."""
 
-
-class ConditionOut(Schema):
-    field: str
-    value: str
-
-
-class FormFieldOut(Schema):
-    name: str
-    type: str
-    label: str
-    required: bool
-    help_text: str
-    section: str
     order: int
-    choices: list[ChoiceOut] | None = None
-    file_types: list[str] | None = None
-    max_bytes: int | None = None
-    visible_if: ConditionOut | None = None
 
 
 class VersionOut(Schema):
@@ -186,108 +262,18 @@ class VersionOut(Schema):
     skip_approval: bool
     form: list[FormFieldOut]
 
+    @staticmethod
+    def resolve_form(version: ServiceVersion) -> list[dict]:
+        """The published form, field by field, from the one typed definition (absent keys as null)."""
+        return [
+            {**item.model_dump(mode="json", exclude_none=True), "order": order}
+            for order, item in enumerate(version.form.fields, start=1)
+        ]
 
-class ServiceDetailOut(Schema):
-    id: int
-    slug: str
-    name: str
-    category: str
-    agency: RefOut
-    mpp: RefOut
-    region_code: str
+
+class ServiceDetailOut(ServiceHeadOut):
     accepts_applications: bool
     current_version: VersionOut
-
-
-# --- Converters ------------------------------------------------------------------------------
-
-
-def _region(mpp: MPP) -> dict:
-    region = mpp.region
-    return {
-        "code": region.code,
-        "name": region.name,
-        "province_code": region.province_id,
-        "province_name": region.province.name,
-        "timezone": region.timezone,
-    }
-
-
-def _mpp(mpp: MPP) -> dict:
-    labels = dict(MPP.Facility.choices)
-    weekdays = dict(OpeningHours.Weekday.choices)
-    return {
-        "id": mpp.pk,
-        "slug": mpp.slug,
-        "name": mpp.name,
-        "region": _region(mpp),
-        "address": mpp.address,
-        "latitude": float(mpp.latitude) if mpp.latitude is not None else None,
-        "longitude": float(mpp.longitude) if mpp.longitude is not None else None,
-        "phone": mpp.phone,
-        "email": mpp.email,
-        "facilities": [
-            {"code": code, "label": str(labels[code])} for code in mpp.facilities if code in labels
-        ],
-        "opening_hours": [
-            {
-                "weekday": h.weekday,
-                "weekday_name": str(weekdays[h.weekday]),
-                "opens": h.opens.strftime("%H:%M"),
-                "closes": h.closes.strftime("%H:%M"),
-                "note": h.note,
-            }
-            for h in mpp.opening_hours.all()
-        ],
-    }
-
-
-def _service_head(service: Service) -> dict:
-    """What identifies a service and where it is offered (shared by the list and the detail)."""
-    return {
-        "id": service.pk,
-        "slug": service.slug,
-        "name": service.name,
-        "category": service.category,
-        "agency": {"id": service.agency_id, "name": service.agency.name},
-        "mpp": {"id": service.mpp_id, "name": service.mpp.name},
-        "region_code": service.mpp.region_id,
-    }
-
-
-def _service(service: Service) -> dict:
-    version = service.current_version
-    return {
-        **_service_head(service),
-        "summary": version.summary,
-        "channel": service.channel,
-        "version": version.number,
-        "effective_from": version.effective_from,
-        "time_limit": version.time_limit,
-        "time_limit_unit": version.time_limit_unit,
-        "fee": version.fee,
-    }
-
-
-def _form(version: ServiceVersion) -> list[dict]:
-    fields = []
-    for order, item in enumerate(version.form_definition, start=1):
-        fields.append(
-            {
-                "name": item["name"],
-                "type": item["type"],
-                "label": item["label"],
-                "required": bool(item.get("required")),
-                "help_text": item.get("help_text", ""),
-                "section": item.get("section", ""),
-                "order": order,
-                "choices": item.get("choices"),
-                "file_types": item.get("file_types"),
-                "max_bytes": item.get("max_bytes"),
-                "visible_if": item.get("visible_if"),
-            }
-        )
-    return fields
 
 
 # --- Endpoints -------------------------------------------------------------------------------
@@ -305,6 +291,7 @@ def _mpps_with_hours():
 
 
 @router.get("/mpps", response={200: MPPPage, 422: ProblemOut}, summary="Daftar MPP")
+@decorate_view(public_page)
 def list_mpps(request, filters: Query[MPPFilters]):
     mpps = _mpps_with_hours()
     if filters.province:
@@ -312,10 +299,11 @@ def list_mpps(request, filters: Query[MPPFilters]):
     if filters.region:
         mpps = mpps.filter(region_id=filters.region)
     items, meta = _paginate(mpps, filters)
-    return {**meta, "results": [_mpp(m) for m in items]}
+    return {**meta, "results": items}
 
 
 @router.get("/mpps/{mpp_id}", response={200: MPPDetailOut, 404: ProblemOut}, summary="Satu MPP")
+@decorate_view(public_page)
 def get_mpp(request, mpp_id: int):
     mpp = (
         _mpps_with_hours()
@@ -333,20 +321,8 @@ def get_mpp(request, mpp_id: int):
     )
     if mpp is None:
         raise Problem(404, _("MPP tidak ditemukan."))
-    return {
-        **_mpp(mpp),
-        "agencies": [
-            {
-                "agency_id": p.agency_id,
-                "slug": p.agency.slug,
-                "name": p.agency.name,
-                "short_name": p.agency.short_name,
-                "counters": p.counters,
-            }
-            for p in mpp.active_presences
-        ],
-        "service_count": selectors.services_at(mpp).count(),
-    }
+    mpp.service_count = selectors.services_at(mpp).count()
+    return mpp
 
 
 class AgencyFilters(PageParams):
@@ -355,6 +331,7 @@ class AgencyFilters(PageParams):
 
 
 @router.get("/agencies", response={200: AgencyPage, 422: ProblemOut}, summary="Daftar instansi")
+@decorate_view(public_page)
 def list_agencies(request, filters: Query[AgencyFilters]):
     agencies = Agency.objects.prefetch_related(
         Prefetch("presences", queryset=AgencyPresence.objects.filter(is_active=True))
@@ -364,21 +341,7 @@ def list_agencies(request, filters: Query[AgencyFilters]):
     if filters.region:
         agencies = agencies.filter(region_id=filters.region)
     items, meta = _paginate(agencies, filters)
-    return {
-        **meta,
-        "results": [
-            {
-                "id": a.pk,
-                "slug": a.slug,
-                "name": a.name,
-                "short_name": a.short_name,
-                "kind": a.kind,
-                "region_code": a.region_id,
-                "mpp_ids": sorted(p.mpp_id for p in a.presences.all()),
-            }
-            for a in items
-        ],
-    }
+    return {**meta, "results": items}
 
 
 class ServiceFilterParams(PageParams):
@@ -399,6 +362,7 @@ class ServiceFilterParams(PageParams):
 @router.get(
     "/services", response={200: ServicePage, 422: ProblemOut}, summary="Cari dan daftar layanan"
 )
+@decorate_view(public_page)
 def list_services(request, filters: Query[ServiceFilterParams]):
     query = selectors.ServiceFilters(
         query=filters.q,
@@ -417,7 +381,7 @@ def list_services(request, filters: Query[ServiceFilterParams]):
         "pages": max(1, page.paginator.num_pages),
     }
     items = page.object_list if page.number == filters.page else []
-    return {**meta, "results": [_service(s) for s in selectors.listing(items)]}
+    return {**meta, "results": selectors.listing(items)}
 
 
 @router.get(
@@ -425,32 +389,9 @@ def list_services(request, filters: Query[ServiceFilterParams]):
     response={200: ServiceDetailOut, 404: ProblemOut},
     summary="Satu layanan dengan standar pelayanan dan definisi formulir yang berlaku",
 )
+@decorate_view(public_page)
 def get_service(request, service_id: int):
     service = selectors.public_service(service_id)
     if service is None:
         raise Problem(404, _("Layanan tidak ditemukan."))
-    version = service.current_version
-    return {
-        **_service_head(service),
-        "accepts_applications": service.accepts_applications,
-        "current_version": {
-            "number": version.number,
-            "effective_from": version.effective_from,
-            "published_at": version.published_at,
-            "name": version.name,
-            "summary": version.summary,
-            "channel": version.channel,
-            "requirements": version.requirements,
-            "procedure": version.procedure,
-            "time_limit": version.time_limit,
-            "time_limit_unit": version.time_limit_unit,
-            "fee": version.fee,
-            "fee_note": version.fee_note,
-            "product": version.product,
-            "complaint_handling": version.complaint_handling,
-            "legal_basis": version.legal_basis,
-            "auto_approve": version.auto_approve,
-            "skip_approval": version.skip_approval,
-            "form": _form(version),
-        },
-    }
+    return service

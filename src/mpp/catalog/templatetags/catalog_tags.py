@@ -8,6 +8,8 @@ import json
 from django import template
 from django.utils.translation import get_language
 
+from mpp.catalog.models import Category
+
 register = template.Library()
 
 
@@ -32,6 +34,16 @@ def as_json(value) -> str:
 
 @register.filter
 def field_type_label(value: str) -> str:
-    from mpp.catalog.forms_definition import FIELD_TYPES
+    from mpp.catalog.form_schema import FIELD_TYPES
 
     return str(FIELD_TYPES.get(value, value))
+
+
+_CATEGORY_LABELS = dict(Category.choices)
+
+
+@register.filter
+def category_label(value: str) -> str:
+    """The label of a service category; a dictionary look-up, cheaper than get_category_display()
+    (which rebuilds the choice dictionary, hashing every lazy label, on each call)."""
+    return str(_CATEGORY_LABELS.get(value, value))

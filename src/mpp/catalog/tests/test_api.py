@@ -106,3 +106,51 @@ def test_catalog_is_in_the_openapi_document(client):
     for path in ["/api/v1/mpps", "/api/v1/mpps/{mpp_id}", "/api/v1/agencies", "/api/v1/services",
                  "/api/v1/services/{service_id}"]:  # fmt: skip
         assert "get" in paths[path]
+
+
+def _queries(client, url: str, params: dict | None = None) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(url, params or {}).status_code == 200
+    return len(queries)
+
+
+@pytest.mark.parametrize(
+    ("url", "params"),
+    [
+        ("/api/v1/services", {"page_size": 100}),
+        ("/api/v1/services", {"q": "layanan", "page_size": 100}),
+        ("/api/v1/mpps", {"page_size": 100}),
+        ("/api/v1/agencies", {"page_size": 100}),
+    ],
+)
+def test_lists_are_serialised_without_a_query_per_item(url, params, service, client, settings):
+    settings.MPP_PUBLIC_CACHE_SECONDS = 0
+    one = _queries(client, url, params)
+    for _ in range(4):
+        presence = AgencyPresenceFactory()
+        OpeningHours.objects.create(mpp=presence.mpp, weekday=0, opens="08:00", closes="15:00")
+        PublishedServiceFactory(presence=presence, name="Layanan uji lain")
+    assert client.get(url, params).json()["count"] == 5
+    assert _queries(client, url, params) == one
+
+
+def test_details_take_a_fixed_number_of_queries(service, client, settings):
+    settings.MPP_PUBLIC_CACHE_SECONDS = 0
+    assert _queries(client, f"/api/v1/services/{service.pk}") == 1
+    assert _queries(client, f"/api/v1/mpps/{service.mpp_id}") == 4
+
+
+def test_catalog_reads_carry_an_etag_and_answer_304(service, client):
+    detail = client.get(f"/api/v1/services/{service.pk}")["ETag"]
+    for url in (f"/api/v1/services/{service.pk}", "/api/v1/services", "/api/v1/mpps"):
+        first = client.get(url)
+        assert first["ETag"] and "public" in first["Cache-Control"]
+        again = client.get(url, headers={"if-none-match": first["ETag"]})
+        assert again.status_code == 304 and again.content == b""
+    service.agency.name = "Instansi Baru"
+    service.agency.save()
+    changed = client.get(f"/api/v1/services/{service.pk}", headers={"if-none-match": detail})
+    assert changed.status_code == 200 and changed.json()["agency"]["name"] == "Instansi Baru"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from mpp.catalog import demo
-from mpp.catalog.forms_definition import definition_problems
+from mpp.catalog.form_schema import definition_problems
 from mpp.catalog.models import Service, ServiceVersion
 from mpp.catalog.services import publication_problems
 from mpp.tenancy.models import OpeningHours

@@ -8,11 +8,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.http import QueryDict
 
-from mpp.catalog.forms_definition import (
-    build_form,
-    definition_problems,
-    validate_submission,
-)
+from mpp.catalog.form_schema import FormDefinition, definition_problems
+from mpp.catalog.forms_definition import build_form, validate_submission
 from mpp.catalog.tests.factories import SAMPLE_FORM
 
 PDF = b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n"
@@ -21,6 +18,10 @@ EXE = b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff"
 
 def sample() -> list[dict]:
     return copy.deepcopy(SAMPLE_FORM)
+
+
+def parsed(definition: list[dict] | None = None) -> FormDefinition:
+    return FormDefinition.parse(sample() if definition is None else definition)
 
 
 def test_the_sample_definition_has_no_problems():
@@ -87,7 +88,7 @@ def _upload(content: bytes, name="dokumen.pdf", content_type="application/pdf"):
 
 def test_valid_submission_is_cleaned_and_hidden_fields_are_dropped():
     result = validate_submission(
-        sample(),
+        parsed(),
         {"nama_lengkap": "  Siti Aminah ", "nik": "2171015508900003", "jenis": "baru",
          "alasan": "tidak dipakai"},
         {"dokumen": _upload(PDF)},
@@ -99,7 +100,7 @@ def test_valid_submission_is_cleaned_and_hidden_fields_are_dropped():
 
 def test_conditional_field_becomes_required_when_shown():
     result = validate_submission(
-        sample(),
+        parsed(),
         {"nama_lengkap": "Siti", "nik": "2171015508900003", "jenis": "ganti"},
         {"dokumen": _upload(PDF)},
     )
@@ -108,7 +109,7 @@ def test_conditional_field_becomes_required_when_shown():
 
 def test_each_bad_field_gets_its_own_message():
     result = validate_submission(
-        sample(), {"nama_lengkap": "", "nik": "1234", "jenis": "lainnya"}, {}
+        parsed(), {"nama_lengkap": "", "nik": "1234", "jenis": "lainnya"}, {}
     )
     assert result.errors["nama_lengkap"] == ["Wajib diisi."]
     assert "16 digit" in result.errors["nik"][0]
@@ -118,7 +119,7 @@ def test_each_bad_field_gets_its_own_message():
 
 def test_a_renamed_executable_is_refused_by_content():
     result = validate_submission(
-        sample(),
+        parsed(),
         {"nama_lengkap": "Siti", "nik": "2171015508900003", "jenis": "baru"},
         {"dokumen": _upload(EXE, name="ktp.pdf")},
     )
@@ -129,9 +130,9 @@ def test_empty_and_oversized_files_are_refused():
     definition = sample()
     definition[4]["max_bytes"] = 100
     base = {"nama_lengkap": "Siti", "nik": "2171015508900003", "jenis": "baru"}
-    empty = validate_submission(definition, base, {"dokumen": _upload(b"")})
+    empty = validate_submission(parsed(definition), base, {"dokumen": _upload(b"")})
     assert empty.errors == {"dokumen": ["Berkas kosong."]}
-    big = validate_submission(definition, base, {"dokumen": _upload(PDF + b"x" * 200)})
+    big = validate_submission(parsed(definition), base, {"dokumen": _upload(PDF + b"x" * 200)})
     assert "terlalu besar" in big.errors["dokumen"][0]
 
 
@@ -146,7 +147,8 @@ def test_region_number_date_and_multiple_choice_fields():
     ]  # fmt: skip
     assert definition_problems(definition) == []
     good = validate_submission(
-        definition, {"kota": "2171", "jumlah": "2,5", "tanggal": "2026-11-27", "data": ["b", "a"]}
+        parsed(definition),
+        {"kota": "2171", "jumlah": "2,5", "tanggal": "2026-11-27", "data": ["b", "a"]},
     )
     assert good.cleaned == {
         "kota": "2171",
@@ -155,7 +157,8 @@ def test_region_number_date_and_multiple_choice_fields():
         "data": ["a", "b"],
     }
     bad = validate_submission(
-        definition, {"kota": "9999", "jumlah": "NaN", "tanggal": "27/11/2026", "data": ["c"]}
+        parsed(definition),
+        {"kota": "9999", "jumlah": "NaN", "tanggal": "27/11/2026", "data": ["c"]},
     )
     assert set(bad.errors) == {"kota", "jumlah", "tanggal", "data"}
 
@@ -163,7 +166,7 @@ def test_region_number_date_and_multiple_choice_fields():
 def test_built_django_form_validates_with_the_same_rules():
     data = QueryDict(mutable=True)
     data.update({"nama_lengkap": "Siti", "nik": "2171015508900003", "jenis": "ganti"})
-    form = build_form(sample(), data, {"dokumen": _upload(PDF)})
+    form = build_form(parsed(), data, {"dokumen": _upload(PDF)})
     assert not form.is_valid()
     assert form.errors == {"alasan": ["Wajib diisi."]}
     assert [title for title, _ in form.sections()] == ["Data pemohon", "Permohonan", "Dokumen"]

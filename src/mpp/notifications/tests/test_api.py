@@ -108,3 +108,12 @@ def test_the_endpoints_are_in_the_openapi_document(client):
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "get" in paths["/api/v1/me/messages"]
     assert "post" in paths["/api/v1/me/messages/{message_id}/read"]
+
+
+def test_a_personal_read_is_never_stored_and_carries_no_validator(client, citizen, auth):
+    """Personal reads are ``no-store`` (never kept by a browser or proxy), so no ETag either."""
+    make_messages(citizen, 1)
+    response = client.get(MESSAGES, **auth)
+    assert response.status_code == 200
+    assert "no-store" in response["Cache-Control"] and "public" not in response["Cache-Control"]
+    assert not response.has_header("ETag")
