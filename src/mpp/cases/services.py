@@ -196,7 +196,7 @@ def update_draft(
         unknown = sorted(set(data) - set(known))
         errors = dict(result.errors)
         for name in names:
-            problem = _json_type_problem(known[name]["type"], data.get(name))
+            problem = _json_type_problem(known[name].type, data.get(name))
             if problem:
                 errors[name] = [problem]
         for name in unknown:
