@@ -114,7 +114,7 @@ def fill(count: int) -> None:
             INSERT INTO cases_application (status, version, tracking_number, service_id,
                 service_version_id, applicant_id, mpp_id, agency_id, channel, data, created_at,
                 updated_at, submitted_at, due_at, remaining_working_days, decided_at,
-                auto_approved, assigned_to_id)
+                auto_approved, assigned_to_id, clock_unit, clock_paused_at, clock_stopped_at)
             SELECT status, CASE WHEN status = 'draft' THEN 0 ELSE 3 END,
                    '2171-' || %(prefix)s || lpad(i::text, 7, '0'), service_id, version_id,
                    applicant_id, %(mpp)s, agency_id,
@@ -126,7 +126,10 @@ def fill(count: int) -> None:
                    END,
                    CASE WHEN status = 'revision_requested' THEN 2 END,
                    CASE WHEN status IN ('issued','rejected','withdrawn') THEN created + interval '3 days' END,
-                   false, NULL
+                   false, NULL,
+                   CASE WHEN status = 'draft' THEN '' ELSE 'working_days' END,
+                   CASE WHEN status = 'revision_requested' THEN created + interval '2 days' END,
+                   CASE WHEN status IN ('issued','rejected','withdrawn') THEN created + interval '3 days' END
             FROM staged
             """,
             {
@@ -202,7 +205,6 @@ def measure(requests: int, submissions: int) -> None:
     print(f"\n{'page':40} {'queries':>8} {'p50 ms':>8} {'p95 ms':>8} {'max ms':>8}")
     pages = [
         ("inbox, open, page 1", "/kelola/permohonan/", {}),
-        ("inbox, open, page 20", "/kelola/permohonan/", {"page": "20"}),
         ("inbox, status in_review", "/kelola/permohonan/", {"status": "in_review"}),
         ("inbox, status issued (archive)", "/kelola/permohonan/", {"status": "issued"}),
         ("inbox, due today", "/kelola/permohonan/", {"due": "today"}),

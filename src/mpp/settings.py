@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "mpp.audit",
     "mpp.api",
     "mpp.workflows",
+    "mpp.deadlines",
     "mpp.documents",
     "mpp.notifications",
     "mpp.cases",
@@ -295,6 +296,17 @@ TASK_BACKEND = env(
     else "django_tasks.backends.immediate.ImmediateBackend",
 )
 TASKS = {"default": {"BACKEND": TASK_BACKEND}}
+# The periodic sweeps that `manage.py run_scheduler` enqueues: task path → interval in seconds.
+MPP_SCHEDULE = {
+    "mpp.deadlines.tasks.sweep_deadlines": int(env("MPP_SWEEP_DEADLINES_SECONDS", "300")),
+    "mpp.notifications.tasks.retry_failed_notifications": 300,
+    "mpp.workflows.tasks.retry_failed_hooks": 300,
+    "mpp.documents.tasks.finish_pending_documents": 600,
+    "mpp.cases.tasks.resume_issuing": 600,
+}
+# Tests only: seconds the document task waits between reserving and signing (to kill a worker
+# mid-task). Never set it in production.
+MPP_TEST_ISSUE_DELAY_SECONDS = float(env("MPP_TEST_ISSUE_DELAY_SECONDS", "0"))
 
 # --- Notifications --------------------------------------------------------------------------
 # Which registered gateway sends each channel; "outbox" writes texts to a table (docs/notifications.md).

@@ -24,6 +24,7 @@ from mpp.cases.models import Application
 from mpp.cases.tests.factories import PDF_BYTES
 from mpp.catalog import demo as catalog_demo
 from mpp.catalog.models import Service
+from mpp.deadlines import services as clock
 from mpp.documents import services as document_services
 from mpp.regions.data import load_regions
 from mpp.regions.models import Province, Region
@@ -156,7 +157,8 @@ def test_apply_revise_approve_issue_download_and_verify(page, wide_page, audit, 
         page.get_by_role("link", name="Unduh dokumen (PDF)").click()
     pdf = Path(download_info.value.path()).read_bytes()
     assert pdf.startswith(b"%PDF-") and b"/ETSI.CAdES.detached" in pdf
-    text = PdfReader(BytesIO(pdf)).pages[0].extract_text().replace("\n", "")
+    reader = PdfReader(BytesIO(pdf))
+    text = "".join(page.extract_text() for page in reader.pages).replace("\n", "")
     verification_url = re.search(r"(http://\S+?/verifikasi/[A-Za-z0-9_-]+/)", text).group(1)
     go(page, audit, verification_url)
     expect(page.get_by_role("heading", name="Dokumen ini sah")).to_be_visible()
@@ -232,7 +234,7 @@ def test_sip_is_issued_automatically_after_five_working_days(
         datetime.datetime(2026, 12, 8, 0, 1, tzinfo=WIB),
     ):
         monkeypatch.setattr("django.utils.timezone.now", lambda moment=moment: moment)
-        services.sweep_deadlines()
+        clock.sweep()
         application.refresh_from_db()
         assert application.status == ("submitted" if moment.day == 7 else "issued")
     monkeypatch.undo()

@@ -21,6 +21,9 @@ def totp_secret_base32(device: TOTPDevice) -> str:
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
+AUDIT_ORDER = ("-at", "-id")  # newest first (keyset pager)
+
+
 def audit_events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor").order_by("-at", "-id")
 

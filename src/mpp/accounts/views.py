@@ -21,6 +21,7 @@ from mpp.accounts.policy import Perm, can, can_revoke, has_any
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
+from mpp.paging.keyset import page_for_request
 
 
 def _safe_next(request, fallback: str) -> str:
@@ -206,9 +207,11 @@ def backoffice(request):
 def audit_log(request):
     if not can(request.user, Perm.VIEW_AUDIT):
         raise PermissionDenied
-    page = Paginator(selectors.audit_events(), 50).get_page(request.GET.get("page"))
+    page, query = page_for_request(
+        request, selectors.audit_events(), order=selectors.AUDIT_ORDER, size=50
+    )
     return render(
-        request, "accounts/audit_log.html", {"page_obj": page, "events": page.object_list}
+        request, "accounts/audit_log.html", {"page": page, "query": query, "events": page.rows}
     )
 
 

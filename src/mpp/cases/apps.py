@@ -8,6 +8,18 @@ class CasesConfig(AppConfig):
     verbose_name = _("Permohonan")
 
     def ready(self) -> None:
-        from mpp.cases import notification_kinds
+        from django.db.models import Q
+
+        from mpp.cases import hooks, notification_kinds, services
+        from mpp.cases.models import Application
+        from mpp.cases.workflow import UNDECIDED
+        from mpp.deadlines.registry import sweeps
 
         notification_kinds.register_kinds()
+        hooks.register()
+        # Undecided fiktif-positif applications past due are approved by the step, not flagged.
+        sweeps.register(
+            Application,
+            skip=Q(service_version__auto_approve=True, status__in=UNDECIDED),
+            step=services.sweep_step,
+        )

@@ -16,10 +16,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mpp.cases.workflow import APPLICATION, FINAL, OPEN, WITHOUT_APPROVAL
+from mpp.deadlines.models import ClockedModel
 from mpp.workflows.models import WorkflowModel
 
 if TYPE_CHECKING:
     from mpp.accounts.policy import Scope
+    from mpp.regions.calendar import OfficeHours
+    from mpp.regions.models import Region
     from mpp.workflows.definitions import Workflow
 
 
@@ -55,7 +58,7 @@ class TrackingSequence(models.Model):
         return f"{self.region_id} {self.day}: {self.last_value}"
 
 
-class Application(WorkflowModel):
+class Application(WorkflowModel, ClockedModel):
     """One citizen's application for one service, online or filed at the counter."""
 
     workflow = APPLICATION
@@ -87,12 +90,8 @@ class Application(WorkflowModel):
     created_at = models.DateTimeField(_("dibuat pada"), default=timezone.now)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
     submitted_at = models.DateTimeField(_("diajukan pada"), null=True, blank=True)
-    due_at = models.DateTimeField(_("batas waktu"), null=True, blank=True, db_index=True)
-    remaining_working_days = models.PositiveIntegerField(
-        _("sisa hari kerja saat dihentikan"), null=True, blank=True
-    )
     decided_at = models.DateTimeField(_("diputus pada"), null=True, blank=True)
-    breached_at = models.DateTimeField(_("melewati batas waktu sejak"), null=True, blank=True)
+    issuing_started_at = models.DateTimeField(_("mulai diterbitkan pada"), null=True, blank=True)
     auto_approved = models.BooleanField(_("disetujui otomatis"), default=False)
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -144,18 +143,22 @@ class Application(WorkflowModel):
     def is_final(self) -> bool:
         return self.status in FINAL
 
-    def is_breached(self, at=None) -> bool:
-        """Past its deadline and not finished (flagged wherever it is listed)."""
-        at = at or timezone.now()
-        return self.due_at is not None and not self.is_final and at > self.due_at
+    def clock_region(self) -> Region:
+        return self.mpp.region
+
+    def clock_office_hours(self) -> OfficeHours:
+        from mpp.regions.calendar import OfficeHours
+
+        return OfficeHours.from_opening_hours(self.mpp.opening_hours.all())
 
     @property
     def status_label(self) -> str:
         return Status(self.status).label
 
     @property
-    def breached(self) -> bool:
-        return self.is_breached()
+    def is_being_issued(self) -> bool:
+        """Issued, but the signed document is still being produced on the worker."""
+        return self.status == "issued" and self.issued_document_id is None
 
     @property
     def status_tone(self) -> str:

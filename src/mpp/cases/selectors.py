@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from mpp.accounts.policy import Perm, can, grants_for, scope_filter
 from mpp.cases.models import Application, ApplicationDocument, InternalNote
-from mpp.cases.workflow import CITIZEN, FINAL, OFFICER, OPEN
+from mpp.cases.workflow import CITIZEN, OFFICER, OPEN
 from mpp.workflows.selectors import timeline
 
 LIST_RELATED = ("service_version", "mpp__region", "agency", "assigned_to", "applicant")
@@ -57,9 +57,15 @@ def is_staff_worker(user) -> bool:
 # --- Citizens ------------------------------------------------------------------------------
 
 
+# The orders lists are paged in (keyset pager): newest first; soonest deadline first, none last.
+CITIZEN_ORDER = ("-created_at", "-id")
+INBOX_ORDER = ("due_at?", "-id")
+
+
 def applications_of_citizen(user) -> QuerySet[Application]:
     return (
         Application.objects.filter(applicant=user)
+        .with_breached()
         .select_related("service_version", "mpp__region", "agency")
         .defer(*LIST_DEFERRED)
         .order_by("-created_at", "-id")
@@ -68,8 +74,10 @@ def applications_of_citizen(user) -> QuerySet[Application]:
 
 def application_for_citizen(user, pk) -> Application:
     try:
-        return Application.objects.select_related(*LIST_RELATED, "issued_document").get(
-            pk=int(pk), applicant=user
+        return (
+            Application.objects.with_breached()
+            .select_related(*LIST_RELATED, "issued_document")
+            .get(pk=int(pk), applicant=user)
         )
     except (Application.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
@@ -133,11 +141,12 @@ def inbox(user, filters: InboxFilters | None = None, now=None) -> QuerySet[Appli
     elif filters.due == "tomorrow":
         rows = rows.filter(_due_on(zone, today + datetime.timedelta(days=1)))
     if filters.due == "overdue" or filters.breached:
-        rows = rows.filter(due_at__lt=now).exclude(status__in=FINAL)
+        rows = rows.breached(now)
     elif filters.breached is False:
-        rows = rows.exclude(Q(due_at__lt=now) & ~Q(status__in=FINAL))
+        rows = rows.not_breached(now)
     return (
-        rows.select_related(*LIST_RELATED)
+        rows.with_breached(now)
+        .select_related(*LIST_RELATED)
         .defer(*LIST_DEFERRED)
         .order_by(F("due_at").asc(nulls_last=True), "-id")
     )
@@ -152,7 +161,7 @@ def due_counts(user, now=None) -> dict[str, int]:
     return {
         "today": rows.filter(_due_on(zone, today)).count(),
         "tomorrow": rows.filter(_due_on(zone, today + datetime.timedelta(days=1))).count(),
-        "overdue": rows.filter(due_at__lt=now).count(),
+        "overdue": rows.breached(now).count(),
     }
 
 
@@ -160,6 +169,7 @@ def application_for_staff(user, pk) -> Application:
     try:
         return (
             Application.objects.filter(staff_scope(user))
+            .with_breached()
             .select_related(*LIST_RELATED, "issued_document", "filed_by", "service")
             .get(pk=int(pk))
         )
@@ -172,6 +182,7 @@ def application_for_api(user, pk) -> Application:
     try:
         return (
             Application.objects.filter(Q(applicant=user) | staff_scope(user))
+            .with_breached()
             .select_related(*LIST_RELATED, "issued_document")
             .get(pk=int(pk))
         )

@@ -10,13 +10,14 @@ from __future__ import annotations
 import datetime
 import hashlib
 import logging
-import math
 import re
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -41,14 +42,18 @@ from mpp.cases.uploads import UnsafeFile, checked_content
 from mpp.cases.workflow import CITIZEN, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit
-from mpp.documents.services import issue_document
+from mpp.deadlines import services as clock
+from mpp.deadlines.models import ClockUnit
+from mpp.documents.services import check_can_sign, issue_document
 from mpp.notifications.services import notify
-from mpp.regions import calendar
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import ActionNotAllowed, StaleVersion
 from mpp.workflows.services import apply_action
 
 logger = logging.getLogger(__name__)
+
+# An issued application still without its document after this long has lost its worker.
+ISSUING_GRACE = datetime.timedelta(minutes=10)
 
 
 class ApplicationError(Exception):
@@ -85,12 +90,11 @@ def next_tracking_number(region, moment: datetime.datetime) -> str:
 # --- Deadlines ----------------------------------------------------------------------------
 
 
-def working_days_limit(version) -> int:
-    """The service standard's limit in working days. Limits in hours (adminduk "about 1 hour")
-    are counted as whole working days of 8 hours: the calendar has no office hours yet."""
+def time_limit_of(version) -> clock.Limit:
+    """The service standard's limit: working days, or hours of the MPP's office time."""
     if version.time_limit_unit == TimeLimitUnit.HOURS:
-        return max(1, math.ceil(version.time_limit / 8))
-    return version.time_limit
+        return clock.Limit(version.time_limit, ClockUnit.HOURS)
+    return clock.Limit(version.time_limit, ClockUnit.WORKING_DAYS)
 
 
 # --- Starting and editing ---------------------------------------------------------------------
@@ -296,7 +300,9 @@ def _context(application: Application, **extra) -> dict[str, Any]:
     }
 
 
-def _notify(application: Application, kind: str, **extra) -> None:
+def notify_applicant(application: Application, kind: str, **extra) -> None:
+    """Message the applicant about their application (``application.<kind>``); sent by the hooks
+    in :mod:`mpp.cases.hooks` after a transition commits and when the document exists."""
     applicant = application.applicant
     if applicant.is_light_record and not applicant.email and not applicant.phone:
         return  # a walk-in citizen without an account or contact gets the news at the counter
@@ -318,43 +324,36 @@ def _kinds(application: Application, actor: User | None) -> set[str]:
 def submit_application(
     application: Application, *, actor: User, expected_version: int | None = None
 ):
-    """Submit a complete draft: the clock starts (due at the end of the N-th working day after
-    the local submission date)."""
+    """Submit a complete draft: the clock starts (working days: due at the end of the N-th
+    working day after the local submission date; hours: N hours of the MPP's office time)."""
     _check_filer(application, actor)
     cleaned = check_complete(application)
     now = timezone.now()
-    region = application.mpp.region
-    due = calendar.due_at(region, now, working_days_limit(application.service_version))
-    record = apply_action(
+    started = clock.start(application, time_limit_of(application.service_version), at=now)
+    return apply_action(
         application,
         "submit",
         actor_user=actor,
         actor_kinds=_kinds(application, actor),
         expected_version=expected_version,
-        changes={"data": cleaned, "submitted_at": now, "due_at": due},
+        changes={"data": cleaned, "submitted_at": now, **started},
     )
-    _notify(application, "submitted", due_at=due)
-    return record
 
 
 @transaction.atomic
 def resubmit_application(
     application: Application, *, actor: User, expected_version: int | None = None
 ):
-    """Send the fixed application back: the clock restarts with the working days that were left."""
+    """Send the fixed application back: the clock restarts with the time that was left."""
     _check_filer(application, actor)
     cleaned = check_complete(application)
-    now = timezone.now()
-    due = calendar.resume_due_at(
-        application.mpp.region, now, application.remaining_working_days or 0
-    )
     return apply_action(
         application,
         "resubmit",
         actor_user=actor,
         actor_kinds=_kinds(application, actor),
         expected_version=expected_version,
-        changes={"data": cleaned, "due_at": due, "remaining_working_days": None},
+        changes={"data": cleaned, **clock.resume(application, at=timezone.now())},
     )
 
 
@@ -362,24 +361,16 @@ def resubmit_application(
 def request_revision(
     application: Application, *, actor: User, note: str, expected_version: int | None = None
 ):
-    """Ask the citizen to fix something: the clock stops, keeping the working days left."""
-    now = timezone.now()
-    remaining = (
-        calendar.remaining_working_days(application.mpp.region, application.due_at, now)
-        if application.due_at
-        else 0
-    )
-    record = apply_action(
+    """Ask the citizen to fix something: the clock pauses, keeping the time left."""
+    return apply_action(
         application,
         "request_revision",
         actor_user=actor,
         actor_kinds=_kinds(application, actor),
         note=note,
         expected_version=expected_version,
-        changes={"due_at": None, "remaining_working_days": remaining, "breached_at": None},
+        changes=clock.pause(application, at=timezone.now()),
     )
-    _notify(application, "revision_requested", reason=record.note)
-    return record
 
 
 @transaction.atomic
@@ -414,7 +405,7 @@ def claim_application(
 def approve_application(
     application: Application, *, actor: User, note: str = "", expected_version: int | None = None
 ):
-    record = apply_action(
+    return apply_action(
         application,
         "approve",
         actor_user=actor,
@@ -423,42 +414,36 @@ def approve_application(
         expected_version=expected_version,
         changes={"decided_at": timezone.now()},
     )
-    _notify(application, "approved")
-    return record
 
 
 @transaction.atomic
 def reject_application(
     application: Application, *, actor: User, note: str, expected_version: int | None = None
 ):
-    record = apply_action(
+    return apply_action(
         application,
         "reject",
         actor_user=actor,
         actor_kinds=_kinds(application, actor),
         note=note,
         expected_version=expected_version,
-        changes={"decided_at": timezone.now(), "breached_at": None},
+        changes={"decided_at": timezone.now(), **clock.stop(application, at=timezone.now())},
     )
-    _notify(application, "rejected", reason=record.note)
-    return record
 
 
 @transaction.atomic
 def withdraw_application(
     application: Application, *, actor: User, note: str = "", expected_version: int | None = None
 ):
-    record = apply_action(
+    return apply_action(
         application,
         "withdraw",
         actor_user=actor,
         actor_kinds=_kinds(application, actor),
         note=note,
         expected_version=expected_version,
-        changes={"decided_at": timezone.now(), "due_at": None},
+        changes={"decided_at": timezone.now(), **clock.stop(application, at=timezone.now())},
     )
-    _notify(application, "withdrawn")
-    return record
 
 
 def _document_context(application: Application) -> dict[str, Any]:
@@ -479,45 +464,88 @@ def issue_application(
     expected_version: int | None = None,
     request=None,
 ):
-    """Issue the signed document, then mark the application issued.
+    """Mark the application issued; its document is produced on the worker after the commit.
 
-    The document is issued first (outside any transaction: rendering and signing are slow) with the
-    source key ``application:<id>``, so a crash or a retry never issues a second one; the status
-    change then refers to it.
+    The transition comes first, so an action that wins a race against it (a rejection, a
+    withdrawal) leaves no document behind. Until the document exists the application reads
+    "sedang diterbitkan". ``SigningKeyMissing`` is raised before anything changes when the agency
+    cannot sign.
     """
-    kinds = _kinds(application, actor)
-    transition = application.get_workflow().transition("issue", application.status)
-    if transition is None or not transition.actors & kinds:
-        raise ActionNotAllowed(_("Tindakan ini tidak dapat dilakukan pada status saat ini."))
-    if expected_version is not None and expected_version != application.version:
-        raise StaleVersion()
-    version = application.service_version
-    document = issue_document(
-        source_key=f"application:{application.pk}",
-        source_obj=application,
-        title=version.product or version.name,
-        holder_name=application.applicant.name,
-        holder_nik=application.applicant.nik or "",
-        issuer=application.agency,
-        context=_document_context(application),
-        actor=actor,
-        request=request,
-    )
+    check_can_sign(application.agency)
     with transaction.atomic():
-        record = apply_action(
+        return apply_action(
             application,
             "issue",
             actor_user=actor,
-            actor_kinds=kinds,
+            actor_kinds=_kinds(application, actor),
             expected_version=expected_version,
             changes={
-                "issued_document": document,
                 "decided_at": application.decided_at or timezone.now(),
-                "breached_at": None,
+                "issuing_started_at": timezone.now(),
+                **clock.stop(application, at=timezone.now()),
             },
         )
-        _notify(application, "issued", document_number=document.number)
-    return record
+
+
+def produce_document(application_id: int, *, actor_id: int | None = None):
+    """Render and sign the document of an issued application, once (the task's body).
+
+    The document's source key ``application:<id>`` makes a retry or a crashed worker's successor
+    finish the same document with the same number. Nothing is produced unless the application is
+    issued. The applicant is told when the document is linked.
+    """
+    application = (
+        Application.objects.select_related(
+            "service_version", "applicant", "agency", "agency__region", "mpp__region"
+        )
+        .filter(pk=application_id)
+        .first()
+    )
+    if application is None or application.status != "issued":
+        return None
+    if application.issued_document_id:
+        return application.issued_document
+    version = application.service_version
+    fields = {
+        "source_key": f"application:{application.pk}",
+        "source_obj": application,
+        "title": version.product or version.name,
+        "holder_name": application.applicant.name,
+        "holder_nik": application.applicant.nik or "",
+        "issuer": application.agency,
+        "context": _document_context(application),
+        "actor": User.objects.filter(pk=actor_id).first() if actor_id else None,
+    }
+    delay = settings.MPP_TEST_ISSUE_DELAY_SECONDS
+    if delay:
+        # Tests only: hold the worker between reserving and signing, so a kill lands mid-task.
+        issue_document(**fields, finish=False)
+        time.sleep(delay)
+    document = issue_document(**fields)
+    with transaction.atomic():
+        linked = Application.objects.filter(pk=application.pk, issued_document__isnull=True).update(
+            issued_document=document
+        )
+        if linked:
+            application.issued_document = document
+            notify_applicant(application, "issued", document_number=document.number)
+    return document
+
+
+def resume_issuing(*, older_than: datetime.timedelta = ISSUING_GRACE) -> int:
+    """Enqueue again the document of each issued application still without one after
+    ``older_than`` (a worker died, or signing failed); returns how many were enqueued."""
+    from mpp.cases.tasks import produce_document as produce_document_task  # tasks import us
+
+    cutoff = timezone.now() - older_than
+    stuck = Application.objects.filter(
+        status="issued", issued_document__isnull=True, issuing_started_at__lt=cutoff
+    ).values_list("pk", flat=True)
+    count = 0
+    for pk in stuck.iterator():
+        produce_document_task.enqueue(pk)
+        count += 1
+    return count
 
 
 # --- Internal notes ---------------------------------------------------------------------------
@@ -640,10 +668,10 @@ def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request
 
 @dataclass
 class SweepResult:
-    breached: int = 0
     auto_approved: int = 0
     issued: int = 0
     failed: int = 0
+    skipped: int = 0
 
 
 AUTO_APPROVAL_REASON = (
@@ -652,51 +680,59 @@ AUTO_APPROVAL_REASON = (
 )
 
 
-def sweep_deadlines(now: datetime.datetime | None = None) -> SweepResult:
-    """Flag breached applications; approve and issue undecided fiktif-positif ones past due.
+def _each_row(rows, step, result: SweepResult, label: str) -> int:
+    """Run ``step`` per row in its own transaction; a concurrent action (the row moved on) is
+    skipped, any other failure logged and counted, and neither stops the sweep."""
+    done = 0
+    for row in rows:
+        try:
+            with transaction.atomic():
+                step(row)
+            done += 1
+        except (ActionNotAllowed, StaleVersion):
+            result.skipped += 1
+        except Exception as error:
+            # Only the error's class is logged: its message may carry the applicant's data.
+            logger.error("%s failed for application %s: %s", label, row.pk, type(error).__name__)
+            result.failed += 1
+    return done
+
+
+def sweep_step(now: datetime.datetime) -> dict[str, int]:
+    """The applications' own step of the deadline sweep (:mod:`mpp.deadlines`): approve undecided
+    fiktif-positif applications past due, then issue them (the document is enqueued).
 
     Idempotent: a second run at the same moment finds nothing left to do.
     """
-    now = now or timezone.now()
     result = SweepResult()
-    result.breached = (
-        Application.objects.filter(due_at__lt=now, breached_at__isnull=True)
-        .exclude(status__in=("draft", "revision_requested", "issued", "rejected", "withdrawn"))
-        .exclude(service_version__auto_approve=True, status__in=UNDECIDED)
-        .update(breached_at=now)
-    )
+    related = ("service_version", "mpp__region", "applicant", "agency")
     due = Application.objects.filter(
         service_version__auto_approve=True, due_at__lt=now, status__in=UNDECIDED
-    ).select_related("service_version", "mpp__region", "applicant", "agency")
-    for application in due:
-        try:
-            with transaction.atomic():
-                apply_action(
-                    application,
-                    "auto_approve",
-                    actor_user=None,
-                    actor_kinds={SYSTEM},
-                    note=AUTO_APPROVAL_REASON,
-                    changes={"decided_at": now, "auto_approved": True},
-                )
-                _notify(application, "approved")
-            result.auto_approved += 1
-        except ActionNotAllowed:
-            continue
+    ).select_related(*related)
+
+    def auto_approve(application: Application) -> None:
+        apply_action(
+            application,
+            "auto_approve",
+            actor_user=None,
+            actor_kinds={SYSTEM},
+            note=AUTO_APPROVAL_REASON,
+            changes={"decided_at": now, "auto_approved": True},
+        )
+
+    result.auto_approved = _each_row(due.iterator(), auto_approve, result, "automatic approval")
     pending_issue = Application.objects.filter(
         auto_approved=True, status="approved"
-    ).select_related("service_version", "mpp__region", "applicant", "agency")
-    for application in pending_issue:
-        try:
-            issue_application(application, actor=None)
-            result.issued += 1
-        except Exception as error:
-            # One failure (a missing key, say) must not stop the sweep; it is retried next run.
-            # Only the error's class is logged: its message may carry the applicant's data.
-            logger.error(
-                "automatic issue failed for application %s: %s",
-                application.pk,
-                type(error).__name__,
-            )
-            result.failed += 1
-    return result
+    ).select_related(*related)
+    result.issued = _each_row(
+        pending_issue.iterator(),
+        lambda application: issue_application(application, actor=None),
+        result,
+        "automatic issue",
+    )
+    return {
+        "auto_approved": result.auto_approved,
+        "issued": result.issued,
+        "failed": result.failed,
+        "skipped": result.skipped,
+    }

@@ -20,6 +20,7 @@ from mpp.cases.steps import steps_for
 from mpp.cases.workflow import DECISION_ACTIONS
 from mpp.catalog.models import Service
 from mpp.documents.services import SigningKeyMissing
+from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import WorkflowError
 from mpp.workflows.services import available_actions
 
@@ -198,9 +199,8 @@ def _check_page(request, pk, staff=False):
     )
 
 
-# A page number or id from a form or query string: anything beyond these is no record's.
+# An id from a form or query string: anything beyond this is no record's.
 LARGEST_ID = 2**63 - 1
-LAST_PAGE = 100_000
 
 
 def _int(value, *, maximum: int = LARGEST_ID):
@@ -232,32 +232,17 @@ def done(request, pk):
 
 @login_required
 def my_applications(request):
-    rows = selectors.applications_of_citizen(request.user)
-    page = _page(request, rows)
+    page, query = page_for_request(
+        request,
+        selectors.applications_of_citizen(request.user),
+        order=selectors.CITIZEN_ORDER,
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "cases/my_list.html",
-        {"page": page, "applications": page["rows"], "now": timezone.now()},
+        {"page": page, "query": query, "applications": page.rows, "now": timezone.now()},
     )
-
-
-def _page(request, rows):
-    """A page without COUNT(*): PAGE_SIZE + 1 rows tell whether a next page exists."""
-    raw = request.GET.get("page")
-    number = _int(raw, maximum=LAST_PAGE)
-    if raw and number is None:
-        raise Http404(_("Halaman tidak ditemukan."))
-    number = max(1, number or 1)
-    chunk = list(rows[(number - 1) * PAGE_SIZE : number * PAGE_SIZE + 1])
-    query = request.GET.copy()
-    query.pop("page", None)
-    return {
-        "rows": chunk[:PAGE_SIZE],
-        "number": number,
-        "has_next": len(chunk) > PAGE_SIZE,
-        "has_previous": number > 1,
-        "query": query.urlencode(),
-    }
 
 
 @login_required
@@ -370,14 +355,20 @@ def inbox(request):
             channel=data["channel"] or "",
         )
     now = timezone.now()
-    page = _page(request, selectors.inbox(user, filters, now=now))
+    page, query = page_for_request(
+        request,
+        selectors.inbox(user, filters, now=now),
+        order=selectors.INBOX_ORDER,
+        size=PAGE_SIZE,
+    )
     return render(
         request,
         "cases/inbox.html",
         {
             "form": form,
             "page": page,
-            "applications": page["rows"],
+            "query": query,
+            "applications": page.rows,
             "counts": selectors.due_counts(user, now=now),
             "now": now,
             "zone": str(selectors.local_zone(user)),

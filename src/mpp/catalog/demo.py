@@ -95,6 +95,10 @@ def load_tenancy() -> dict[str, MPP]:
                     "opens": _time(hours["opens"]),
                     "closes": _time(hours["closes"]),
                     "note": hours["note"],
+                    "break_starts": _time(hours["break_starts"])
+                    if "break_starts" in hours
+                    else None,
+                    "break_ends": _time(hours["break_ends"]) if "break_ends" in hours else None,
                 },
             )
         mpps[entry["key"]] = mpp

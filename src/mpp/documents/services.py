@@ -80,6 +80,12 @@ class SigningCertificateExpired(SigningKeyMissing):
         self.agency = agency
 
 
+def check_can_sign(agency: Agency) -> None:
+    """Raise ``SigningKeyMissing`` (or ``SigningCertificateExpired``) unless ``agency`` can sign
+    now: callers check before they commit to issuing, so the officer hears why at once."""
+    _credential_for(agency)
+
+
 def _credential_for(agency: Agency) -> SigningCredential:
     credential = (
         SigningCredential.objects.select_related("authority", "agency")
@@ -186,8 +192,12 @@ def issue_document(
     valid_until: datetime.date | None = None,
     actor=None,
     request=None,
+    finish: bool = True,
 ) -> IssuedDocument:
     """Issue the signed PDF for ``source_key`` once; calling again returns the same document.
+
+    With ``finish=False`` only step 1 runs: the pending row (with its number) is committed and
+    returned, and a later call finishes it.
 
     ``context`` is passed to ``template_name`` (default ``documents/pdf/default.html``) and stored
     with the row as JSON (lazy strings become text, dates ISO strings: format dates before); the
@@ -214,7 +224,7 @@ def issue_document(
         valid_from=valid_from,
         valid_until=valid_until,
     )
-    if document.status != DocumentStatus.PENDING:
+    if document.status != DocumentStatus.PENDING or not finish:
         return document
     return _render_sign_finish(document, credential, actor=actor, request=request)
 
@@ -243,7 +253,9 @@ def finish_pending_documents(*, older_than: datetime.timedelta = PENDING_GRACE) 
     """Finish documents left pending by a crashed worker; returns how many were finished.
 
     Safe to run at any time and repeatedly (a scheduled sweep): a row another worker is finishing
-    right now is finished once. Rows younger than ``older_than`` are left to their own worker.
+    right now is finished once. Rows younger than ``older_than`` are left to their own worker. A row
+    that cannot be finished (no key, a broken template) is logged and left for the next run; it
+    never stops the others.
     """
     finished = 0
     cutoff = timezone.now() - older_than
@@ -251,10 +263,14 @@ def finish_pending_documents(*, older_than: datetime.timedelta = PENDING_GRACE) 
     for document in stale.select_related("issuer").order_by("pk"):
         try:
             credential = _credential_for(document.issuer)
+            _render_sign_finish(document, credential)
         except SigningKeyMissing:
             logger.warning("Pending document %s: issuer has no signing key", document.pk)
             continue
-        _render_sign_finish(document, credential)
+        except Exception as error:
+            # Only the class: the message may quote the holder's data.
+            logger.error("Pending document %s failed: %s", document.pk, type(error).__name__)
+            continue
         finished += 1
     return finished
 

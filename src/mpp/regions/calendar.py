@@ -14,6 +14,10 @@ Working days versus calendar days: every function here counts working days excep
 :func:`add_calendar_days` and :func:`due_at_calendar_days` (for rules such as "a complaint is
 resolved within 60 days").
 
+Office hours: limits in hours (adminduk "1 jam") count only the time an MPP is open
+(:class:`OfficeHours`, from its opening hours and their breaks) on working days. Something
+submitted while the MPP is closed starts counting when it next opens.
+
 Cost: the package's holidays are cached in-process per year; the overrides for a region are read
 in one query per call (for a whole range), never one per day. For many deadlines in one region
 (a nightly sweep, say), load a :class:`RegionCalendar` once and call its methods.
@@ -237,11 +241,6 @@ def due_at(
     return end_of_day(region, add_working_days(region, day, working_days))
 
 
-def is_breached(due: datetime.datetime | None, at: datetime.datetime) -> bool:
-    """Has the deadline ``due`` passed at moment ``at``? (No deadline is never breached.)"""
-    return due is not None and at > due
-
-
 def remaining_working_days(
     region: RegionLike, due: datetime.datetime, at: datetime.datetime
 ) -> int:
@@ -275,3 +274,113 @@ def due_at_calendar_days(
     """The end of the local day ``days`` calendar days after the local submission date, e.g. a
     complaint "resolved within 60 days of a complete file"."""
     return end_of_day(region, add_calendar_days(_local_date(region, submitted_at), days))
+
+
+# --- Office hours -------------------------------------------------------------------------------
+
+Interval = tuple[datetime.time, datetime.time]
+# Longest search for the next office hour (a region with no working day in a year is misconfigured).
+_OFFICE_HORIZON_DAYS = 366
+
+
+@dataclass(frozen=True)
+class OfficeHours:
+    """When an MPP serves, per weekday (0 = Monday), as sorted local ``(start, end)`` intervals.
+
+    A weekday with a break (Friday prayers 11.30–13.00, say) has two intervals; a weekday without
+    intervals is closed. Office hours count only on the region's working days.
+    """
+
+    weekly: dict[int, tuple[Interval, ...]]
+
+    @classmethod
+    def from_opening_hours(cls, rows: Iterable) -> OfficeHours:
+        """From ``OpeningHours`` rows (``weekday``, ``opens``, ``closes`` and optionally
+        ``break_starts``/``break_ends``). An MPP that recorded no hours gets
+        :data:`STANDARD_OFFICE_HOURS`, so an hour limit is never left without a clock."""
+        weekly: dict[int, list[Interval]] = {}
+        for row in rows:
+            starts, ends = getattr(row, "break_starts", None), getattr(row, "break_ends", None)
+            if starts and ends and row.opens < starts < ends < row.closes:
+                pieces = [(row.opens, starts), (ends, row.closes)]
+            else:
+                pieces = [(row.opens, row.closes)]
+            weekly.setdefault(row.weekday, []).extend(pieces)
+        if not weekly:
+            return STANDARD_OFFICE_HOURS
+        return cls({day: tuple(sorted(pieces)) for day, pieces in weekly.items()})
+
+    def on(self, day: datetime.date) -> tuple[Interval, ...]:
+        return self.weekly.get(day.weekday(), ())
+
+
+STANDARD_OFFICE_HOURS = OfficeHours(
+    {day: ((datetime.time(8), datetime.time(16)),) for day in range(5)}
+)
+"""Monday to Friday 08.00–16.00: used for an MPP that has not recorded its opening hours."""
+
+
+def _office_segments(
+    calendar: RegionCalendar,
+    hours: OfficeHours,
+    zone: ZoneInfo,
+    start: datetime.datetime,
+):
+    """The office-hour segments ``(from, to)`` (aware, local) from ``start`` onwards, in order."""
+    if not hours.weekly:
+        raise ValueError("the MPP has no opening hours")
+    local = start.astimezone(zone)
+    day = local.date()
+    for _offset in range(_OFFICE_HORIZON_DAYS):
+        if calendar.is_working_day(day):
+            for opens, closes in hours.on(day):
+                begin = datetime.datetime.combine(day, opens, tzinfo=zone)
+                end = datetime.datetime.combine(day, closes, tzinfo=zone)
+                begin = max(begin, local)
+                if begin < end:
+                    yield begin, end
+        day += _ONE_DAY
+    raise ValueError("no office hours within a year")
+
+
+def add_office_time(
+    region: RegionLike,
+    hours: OfficeHours,
+    start: datetime.datetime,
+    duration: datetime.timedelta,
+) -> datetime.datetime:
+    """The moment ``duration`` of office time after ``start``: counted only while the MPP is open
+    on working days. A limit that ends exactly at closing time is due at closing time."""
+    if start.tzinfo is None:
+        raise ValueError("an aware datetime is required")
+    zone = region_zone(region)
+    local_day = start.astimezone(zone).date()
+    calendar = RegionCalendar(region, local_day, local_day + datetime.timedelta(days=_SLACK_DAYS))
+    remaining = duration
+    for begin, end in _office_segments(calendar, hours, zone, start):
+        if remaining <= end - begin:
+            return begin + remaining
+        remaining -= end - begin
+    raise AssertionError("unreachable: _office_segments raises when exhausted")
+
+
+def office_time_between(
+    region: RegionLike,
+    hours: OfficeHours,
+    start: datetime.datetime,
+    end: datetime.datetime,
+) -> datetime.timedelta:
+    """The office time in [start, end) (zero when ``end`` is not after ``start``): what is left of
+    an hour-based limit when its clock is paused."""
+    if end <= start:
+        return datetime.timedelta(0)
+    zone = region_zone(region)
+    calendar = RegionCalendar.for_range(
+        region, start.astimezone(zone).date(), end.astimezone(zone).date()
+    )
+    total = datetime.timedelta(0)
+    for begin, close in _office_segments(calendar, hours, zone, start):
+        if begin >= end:
+            break
+        total += min(close, end) - begin
+    return total

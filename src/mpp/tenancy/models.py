@@ -82,6 +82,9 @@ class OpeningHours(models.Model):
     weekday = models.PositiveSmallIntegerField(_("hari"), choices=Weekday.choices)
     opens = models.TimeField(_("buka"))
     closes = models.TimeField(_("tutup"))
+    # A break in service (Friday prayers 11.30–13.00, say): office hours do not count during it.
+    break_starts = models.TimeField(_("istirahat mulai"), null=True, blank=True)
+    break_ends = models.TimeField(_("istirahat selesai"), null=True, blank=True)
     note = models.CharField(_("catatan"), max_length=200, blank=True)
 
     class Meta:
@@ -91,6 +94,15 @@ class OpeningHours(models.Model):
             models.UniqueConstraint(fields=["mpp", "weekday"], name="unique_opening_hours_day"),
             models.CheckConstraint(
                 condition=models.Q(closes__gt=models.F("opens")), name="opening_hours_order"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(break_starts__isnull=True, break_ends__isnull=True)
+                | models.Q(
+                    break_starts__gt=models.F("opens"),
+                    break_ends__gt=models.F("break_starts"),
+                    closes__gt=models.F("break_ends"),
+                ),
+                name="opening_hours_break_inside",
             ),
         ]
         verbose_name = _("jam layanan")

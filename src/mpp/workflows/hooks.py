@@ -5,6 +5,10 @@ A hook receives ``(obj, record)`` — the object (with its new status and versio
 (an email, a PDF, a webhook). The engine schedules hooks with ``transaction.on_commit``, so a rolled
 back transition never sends anything. Hooks of one workflow run in registration order.
 
+A hook that raises never undoes or breaks the committed action: the failure is stored as a
+:class:`~mpp.workflows.models.HookFailure` and :func:`mpp.workflows.services.retry_failed_hooks`
+runs the hook again later with the object as it is then, so hooks must be idempotent.
+
 Register at import time of the owning app (in ``AppConfig.ready``)::
 
     hooks.register("application", notify_citizen, target="revision_requested")
@@ -57,6 +61,14 @@ class HookRegistry:
         registration = _Registration(workflow, hook, action, target)
         if registration in self._registrations:
             raise ValueError(f"hook {hook!r} is already registered for {workflow!r}")
+        if any(
+            r.workflow == workflow and r.hook != hook and hook_name(r.hook) == hook_name(hook)
+            for r in self._registrations
+        ):
+            # Failures are retried by name: two different hooks must not share one.
+            raise ValueError(
+                f"another hook named {hook_name(hook)!r} is registered for {workflow!r}"
+            )
         self._registrations.append(registration)
         return hook
 
@@ -77,6 +89,22 @@ class HookRegistry:
 
     def hooks_for(self, workflow: str, action: str, target: str) -> list[Hook]:
         return [r.hook for r in self._registrations if r.matches(workflow, action, target)]
+
+    def by_name(self, workflow: str, name: str) -> Hook | None:
+        """The hook registered for ``workflow`` under :func:`hook_name` ``name`` (for retries)."""
+        return next(
+            (
+                r.hook
+                for r in self._registrations
+                if r.workflow == workflow and hook_name(r.hook) == name
+            ),
+            None,
+        )
+
+
+def hook_name(hook: Hook) -> str:
+    """A stable name for a hook, stored with its failures: ``module.qualified_name``."""
+    return f"{hook.__module__}.{getattr(hook, '__qualname__', type(hook).__qualname__)}"
 
 
 hooks = HookRegistry()

@@ -41,6 +41,17 @@ class WorkflowModel(models.Model):
         """The workflow definition that governs this object (override to choose a variant)."""
         return type(self).workflow
 
+    def history_place(self) -> tuple[str | None, int | None, int | None]:
+        """(region code, MPP id, agency id) copied onto each :class:`TransitionRecord`, so reports
+        count transitions of every process without a join per type. Read from ``region_id``,
+        ``mpp_id`` (its region when ``region_id`` is absent) and ``agency_id``; override when the
+        object keeps them elsewhere."""
+        mpp_id = getattr(self, "mpp_id", None)
+        region_id = getattr(self, "region_id", None)
+        if region_id is None and mpp_id is not None:
+            region_id = self.mpp.region_id
+        return region_id, mpp_id, getattr(self, "agency_id", None)
+
 
 class TransitionRecord(AppendOnlyModel):
     """One applied action: who took it, when, from which state to which, with what note."""
@@ -65,6 +76,16 @@ class TransitionRecord(AppendOnlyModel):
     note = models.TextField(_("catatan"), blank=True)
     at = models.DateTimeField(_("waktu"))
     data = models.JSONField(default=dict, blank=True)
+    # Where it happened, copied from the object (reports across processes, without joins).
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    mpp = models.ForeignKey(
+        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["at", "id"]
@@ -73,7 +94,10 @@ class TransitionRecord(AppendOnlyModel):
         indexes = [
             models.Index(
                 fields=["content_type", "object_id", "at"], name="workflow_history_subject_idx"
-            )
+            ),
+            models.Index(fields=["region", "at"], name="workflow_history_region_idx"),
+            models.Index(fields=["mpp", "at"], name="workflow_history_mpp_idx"),
+            models.Index(fields=["agency", "at"], name="workflow_history_agency_idx"),
         ]
 
     def __str__(self) -> str:
@@ -82,3 +106,39 @@ class TransitionRecord(AppendOnlyModel):
     @property
     def is_automatic(self) -> bool:
         return self.actor_id is None
+
+
+class HookFailure(models.Model):
+    """A hook that raised after its transition committed; retried until it succeeds.
+
+    Only the error's class is stored: a message may carry personal data.
+    """
+
+    record = models.ForeignKey(TransitionRecord, on_delete=models.CASCADE, related_name="+")
+    hook = models.CharField(_("kait"), max_length=200)
+    error = models.CharField(_("galat"), max_length=200)
+    attempts = models.PositiveIntegerField(_("percobaan"), default=1)
+    failed_at = models.DateTimeField(_("gagal pada"))
+    next_attempt_at = models.DateTimeField(_("dicoba lagi pada"))
+    resolved_at = models.DateTimeField(_("berhasil pada"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["failed_at", "id"]
+        verbose_name = _("kait yang gagal")
+        verbose_name_plural = _("kait yang gagal")
+        indexes = [
+            models.Index(
+                fields=["next_attempt_at"],
+                condition=models.Q(resolved_at__isnull=True),
+                name="hook_failure_pending_idx",
+            )
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["record", "hook"],
+                name="hook_failure_once_per_record",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.hook} ({self.record_id}): {self.error}"

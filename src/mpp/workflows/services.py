@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
 import functools
+import logging
 from collections.abc import Collection, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
@@ -13,8 +16,14 @@ from django.utils.translation import gettext as _
 
 from mpp.workflows.definitions import SYSTEM, Transition
 from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion
-from mpp.workflows.hooks import HookRegistry, hooks
-from mpp.workflows.models import TransitionRecord, WorkflowModel
+from mpp.workflows.hooks import Hook, HookRegistry, hook_name, hooks
+from mpp.workflows.models import HookFailure, TransitionRecord, WorkflowModel
+
+logger = logging.getLogger(__name__)
+
+# How long a failed hook waits before its next attempt: doubling from one minute, at most 6 hours.
+FIRST_RETRY = datetime.timedelta(minutes=1)
+LONGEST_RETRY = datetime.timedelta(hours=6)
 
 
 def available_actions(obj: WorkflowModel, actor_kinds: Collection[str]) -> list[Transition]:
@@ -60,8 +69,11 @@ def apply_action(
       one ``UPDATE ... WHERE pk = ... AND version = expected AND status = current``; no row updated
       means somebody else acted first (:class:`StaleVersion`). ``expected_version`` defaults to the
       version ``obj`` was loaded with.
-    - A :class:`TransitionRecord` is written in the same transaction; ``obj`` is updated in memory.
-    - Hooks registered for the workflow/action/target run with ``transaction.on_commit``.
+    - A :class:`TransitionRecord` is written in the same transaction, with the object's region,
+      MPP and agency (:meth:`~mpp.workflows.models.WorkflowModel.history_place`); ``obj`` is
+      updated in memory.
+    - Hooks registered for the workflow/action/target run after the commit (:func:`run_hook`): a
+      failing hook is recorded and retried, never undoes the action nor reaches the caller.
 
     ``actor_user`` is None for automatic actions (actor kind ``"system"``). The recorded actor kind
     is the first (alphabetically) of the caller's kinds the transition accepts.
@@ -79,6 +91,7 @@ def apply_action(
     if {"status", "version"} & updates.keys():
         raise ValueError("status and version are changed by the workflow engine only")
     model = type(obj)
+    region_id, mpp_id, agency_id = obj.history_place()
     with transaction.atomic():
         rows = model._default_manager.filter(pk=obj.pk, version=version, status=source).update(
             status=transition.target, version=version + 1, **updates
@@ -98,11 +111,101 @@ def apply_action(
             note=note,
             at=timezone.now(),
             data=dict(data or {}),
+            region_id=region_id,
+            mpp_id=mpp_id,
+            agency_id=agency_id,
         )
         obj.status = transition.target
         obj.version = version + 1
         for field, value in updates.items():
             setattr(obj, field, value)
         for hook in registry.hooks_for(record.workflow, transition.action, transition.target):
-            transaction.on_commit(functools.partial(hook, obj, record))
+            transaction.on_commit(functools.partial(run_hook, hook, obj, record), robust=True)
     return record
+
+
+def _next_attempt(now: datetime.datetime, attempts: int) -> datetime.datetime:
+    return now + min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+
+
+def run_hook(hook: Hook, obj: WorkflowModel, record: TransitionRecord) -> bool:
+    """Run one hook of a committed transition; on failure store a :class:`HookFailure`.
+
+    Returns whether the hook succeeded. Only the error's class is logged and stored (a message may
+    carry personal data).
+    """
+    try:
+        with transaction.atomic():
+            hook(obj, record)
+    except Exception as error:
+        now = timezone.now()
+        logger.error(
+            "hook %s failed for %s %s: %s",
+            hook_name(hook),
+            record.workflow,
+            record.object_id,
+            type(error).__name__,
+        )
+        HookFailure.objects.update_or_create(
+            record=record,
+            hook=hook_name(hook),
+            defaults={
+                "error": type(error).__name__,
+                "failed_at": now,
+                "next_attempt_at": _next_attempt(now, 1),
+                "resolved_at": None,
+            },
+        )
+        return False
+    return True
+
+
+@dataclass
+class HookRetryResult:
+    succeeded: int = 0
+    failed: int = 0
+
+
+def retry_failed_hooks(
+    *, now: datetime.datetime | None = None, registry: HookRegistry = hooks, batch: int = 500
+) -> HookRetryResult:
+    """Run again the failed hooks whose next attempt is due, with the object as it is now.
+
+    A hook that fails again waits twice as long (at most :data:`LONGEST_RETRY`); one failing hook
+    never stops the others. Idempotent: a hook that succeeded is not run again.
+    """
+    now = now or timezone.now()
+    result = HookRetryResult()
+    due = (
+        HookFailure.objects.filter(resolved_at__isnull=True, next_attempt_at__lte=now)
+        .select_related("record", "record__content_type")
+        .order_by("next_attempt_at", "id")[:batch]
+    )
+    for failure in due:
+        record = failure.record
+        hook = registry.by_name(record.workflow, failure.hook)
+        model = record.content_type.model_class()
+        obj = model._default_manager.filter(pk=record.object_id).first() if model else None
+        if hook is None or obj is None:
+            # The hook was unregistered or the object deleted: nothing left to run.
+            logger.warning("hook %s for %s cannot be retried", failure.hook, record.pk)
+            HookFailure.objects.filter(pk=failure.pk).update(next_attempt_at=now + LONGEST_RETRY)
+            result.failed += 1
+            continue
+        try:
+            with transaction.atomic():
+                hook(obj, record)
+        except Exception as error:
+            attempts = failure.attempts + 1
+            logger.error("hook %s failed again: %s", failure.hook, type(error).__name__)
+            HookFailure.objects.filter(pk=failure.pk).update(
+                attempts=attempts,
+                error=type(error).__name__,
+                failed_at=now,
+                next_attempt_at=_next_attempt(now, attempts),
+            )
+            result.failed += 1
+            continue
+        HookFailure.objects.filter(pk=failure.pk).update(resolved_at=now)
+        result.succeeded += 1
+    return result

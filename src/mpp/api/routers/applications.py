@@ -7,10 +7,9 @@ import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
-from django.http import FileResponse
+from django.http import FileResponse, HttpResponse
 from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -23,6 +22,7 @@ from mpp.cases.models import Application, IdempotencyRecord
 from mpp.cases.models import Status as AppStatus
 from mpp.catalog.models import Service
 from mpp.documents.services import SigningKeyMissing
+from mpp.paging.keyset import MAX_CURSOR_LENGTH, BadCursor, keyset_page
 from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion, WorkflowError
 from mpp.workflows.services import available_actions
 
@@ -125,7 +125,7 @@ def _summary(application: Application) -> dict[str, Any]:
         "channel": application.channel,
         "submitted_at": application.submitted_at,
         "due_at": application.due_at,
-        "breached": application.breached,
+        "breached": application.is_breached,
         "remaining_working_days": application.remaining_working_days,
         "decided_at": application.decided_at,
         "document_number": document.number if document else None,
@@ -309,42 +309,58 @@ def submit(request, application_id: int):
 @router.get(
     "/applications",
     auth=bearer,
-    response=list[ApplicationOut],
+    response={200: list[ApplicationOut], 400: ProblemOut},
     summary="Daftar permohonan",
     description=(
         "Warga melihat permohonannya sendiri; petugas melihat permohonan instansinya. Saring "
-        f"dengan `status` ({STATUS_VALUES}), `service` (id) dan `breached`. 25 per halaman "
-        "(`page`), batas waktu terdekat lebih dulu bagi petugas."
+        f"dengan `status` ({STATUS_VALUES}), `service` (id) dan `breached`. 25 per halaman, "
+        "batas waktu terdekat lebih dulu bagi petugas. Halaman berikutnya dan sebelumnya "
+        'ditunjukkan oleh header `Link` (`rel="next"`, `rel="prev"`) dengan parameter '
+        "`cursor`; tidak ada jumlah total."
     ),
 )
 def list_applications(
     request,
+    response: HttpResponse,
     status: str | None = None,
     service: int | None = Query(None, ge=1, le=MAX_ID),
     breached: bool | None = None,
-    page: int = Query(1, ge=1, le=100_000),
+    cursor: str | None = Query(None, max_length=MAX_CURSOR_LENGTH),
 ):
     if selectors.is_staff_worker(request.user):
         rows = selectors.inbox(
             request.user,
             selectors.InboxFilters(status=status or "", service=service, breached=breached),
         )
+        order = selectors.INBOX_ORDER
     else:
         rows = selectors.applications_of_citizen(request.user)
+        order = selectors.CITIZEN_ORDER
         if status:
             rows = rows.filter(status=status)
         if service:
             rows = rows.filter(service_id=service)
         if breached is not None:
-            now = timezone.now()
-            late = rows.filter(due_at__lt=now).exclude(
-                status__in=("issued", "rejected", "withdrawn")
-            )
-            rows = late if breached else rows.exclude(pk__in=late.values("pk"))
-    start = (max(page, 1) - 1) * PAGE_SIZE
-    return [
-        _summary(row) for row in rows.select_related("issued_document")[start : start + PAGE_SIZE]
-    ]
+            rows = rows.breached() if breached else rows.not_breached()
+    try:
+        page = keyset_page(
+            rows.select_related("issued_document"), order=order, cursor=cursor, size=PAGE_SIZE
+        )
+    except BadCursor:
+        raise Problem(
+            400,
+            _("Kursor halaman tidak dikenal."),
+            errors={"cursor": [_("Gunakan kursor dari header Link jawaban sebelumnya.")]},
+        ) from None
+    links = []
+    for relation, value in (("next", page.next_cursor), ("prev", page.previous_cursor)):
+        if value:
+            query = request.GET.copy()
+            query["cursor"] = value
+            links.append(f'<{request.path}?{query.urlencode()}>; rel="{relation}"')
+    if links:
+        response["Link"] = ", ".join(links)
+    return [_summary(row) for row in page.rows]
 
 
 @router.get(

@@ -23,6 +23,7 @@ from mpp.cases.tests.factories import (
 )
 from mpp.catalog import services as catalog_services
 from mpp.catalog.models import ServiceVersion
+from mpp.deadlines import services as clock
 from mpp.notifications.models import Notification
 from mpp.regions.models import CalendarOverride
 from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion
@@ -40,6 +41,12 @@ def at(monkeypatch, *args):
 
 def end_of(day: datetime.date) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(23, 59, 59, 999999), tzinfo=WIB)
+
+
+def swept(moment) -> dict[str, int]:
+    """The deadline sweep's figures for applications."""
+    report = clock.sweep(moment)
+    return {"breached": report.breached["cases.application"], **report.steps["cases.application"]}
 
 
 def filled(service, citizen, **data) -> Application:
@@ -116,11 +123,12 @@ def test_a_forged_file_reference_does_not_count(service, citizen):
 
 
 def test_submission_is_due_at_end_of_nth_working_day_after_local_date(
-    monkeypatch, service, citizen
+    monkeypatch, service, citizen, django_capture_on_commit_callbacks
 ):
     application = filled(service, citizen)
     at(monkeypatch, 2026, 11, 27, 16, 0)  # Friday
-    services.submit_application(application, actor=citizen)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, actor=citizen)
     application.refresh_from_db()
     assert application.status == "submitted"
     assert application.due_at == end_of(datetime.date(2026, 12, 2))  # Mon, Tue, Wed
@@ -195,7 +203,9 @@ def test_withdraw_before_decision(service, citizen):
     services.submit_application(application, actor=citizen)
     services.withdraw_application(application, actor=citizen)
     application.refresh_from_db()
-    assert application.status == "withdrawn" and application.due_at is None
+    assert application.status == "withdrawn" and application.clock_stopped_at is not None
+    later = timezone.now() + datetime.timedelta(days=365)
+    assert not Application.objects.breached(later).exists()  # a stopped clock is never late
 
 
 def test_officer_of_another_agency_cannot_act(service, citizen):
@@ -206,18 +216,27 @@ def test_officer_of_another_agency_cannot_act(service, citizen):
         services.claim_application(application, actor=stranger)
 
 
-def test_approve_and_issue_produces_one_signed_document(service, citizen, signing):
+def test_approve_and_issue_produces_one_signed_document(
+    service, citizen, signing, django_capture_on_commit_callbacks
+):
     officer = officer_for(service)
     application = filled(service, citizen)
     services.submit_application(application, actor=citizen)
     services.claim_application(application, actor=officer)
     services.approve_application(application, actor=officer)
-    services.issue_application(application, actor=officer)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        services.issue_application(application, actor=officer)
+    application.refresh_from_db()
+    assert application.status == "issued" and application.is_being_issued  # before the commit
+    for callback in callbacks:
+        callback()
     application.refresh_from_db()
     document = application.issued_document
-    assert application.status == "issued"
+    assert application.status == "issued" and not application.is_being_issued
     assert document.status == "valid" and document.holder_nik == citizen.nik
     assert document.file.read(5) == b"%PDF-"
+    message = Notification.objects.get(recipient=citizen, kind="application.issued")
+    assert message.context["document_number"] == document.number
     with pytest.raises(ActionNotAllowed):
         services.issue_application(application, actor=officer)
 
@@ -239,7 +258,9 @@ def test_skip_approval_services_issue_straight_from_review(citizen):
     assert application.status == "issued"
 
 
-def test_sweep_approves_and_issues_fiktif_positif_once(monkeypatch, citizen):
+def test_sweep_approves_and_issues_fiktif_positif_once(
+    monkeypatch, citizen, django_capture_on_commit_callbacks
+):
     service = service_with(auto_approve=True, time_limit=5)
     from mpp.documents import services as document_services
 
@@ -254,22 +275,24 @@ def test_sweep_approves_and_issues_fiktif_positif_once(monkeypatch, citizen):
     services.submit_application(late, actor=citizen)
     assert application.due_at == end_of(datetime.date(2026, 12, 7))
     evening = datetime.datetime(2026, 12, 7, 23, 0, tzinfo=WIB)
-    before = services.sweep_deadlines(evening)
-    assert (before.auto_approved, before.breached) == (0, 1)  # the 1-day service is late
+    before = swept(evening)
+    assert (before["auto_approved"], before["breached"]) == (0, 1)  # the 1-day service is late
     application.refresh_from_db()
     assert application.status == "submitted"
     moment = at(monkeypatch, 2026, 12, 8, 0, 0, 1)
-    result = services.sweep_deadlines(moment)
-    assert (result.auto_approved, result.issued, result.breached) == (1, 1, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        result = swept(moment)
+    assert (result["auto_approved"], result["issued"], result["breached"]) == (1, 1, 0)
     application.refresh_from_db()
     late.refresh_from_db()
     assert application.status == "issued" and application.issued_document.status == "valid"
-    assert late.status == "submitted" and late.breached_at == evening and late.breached
+    assert late.status == "submitted" and late.breached_at == evening
+    assert Application.objects.breached(moment).filter(pk=late.pk).exists()
     records = list(timeline(application))
     assert [r.action for r in records][-2:] == ["auto_approve", "issue"]
     assert records[-2].actor is None and "fiktif positif" in records[-2].note
-    again = services.sweep_deadlines(moment)
-    assert (again.auto_approved, again.issued, again.breached) == (0, 0, 0)
+    again = swept(moment)
+    assert (again["auto_approved"], again["issued"], again["breached"]) == (0, 0, 0)
     assert len(list(timeline(application))) == len(records)
 
 
@@ -364,9 +387,10 @@ def test_officer_cannot_fill_in_or_submit_an_online_application(service, citizen
     assert Application.objects.get(pk=application.pk).status == "draft"
 
 
-def test_a_crash_after_signing_loses_nothing_and_issues_one_document(
-    monkeypatch, service, citizen, signing
+def test_a_failure_while_signing_leaves_the_decision_and_the_retry_issues_one_document(
+    monkeypatch, service, citizen, signing, django_capture_on_commit_callbacks
 ):
+    from mpp.documents import signing as document_signing
     from mpp.documents.models import IssuedDocument
 
     officer = officer_for(service)
@@ -374,21 +398,23 @@ def test_a_crash_after_signing_loses_nothing_and_issues_one_document(
     services.submit_application(application, actor=citizen)
     services.claim_application(application, actor=officer)
     services.approve_application(application, actor=officer)
-    real_apply = services.apply_action
+    real_sign = document_signing.sign_pdf
 
     def crash(*args, **kwargs):
         raise RuntimeError("worker restarted")
 
-    monkeypatch.setattr(services, "apply_action", crash)
-    with pytest.raises(RuntimeError):
+    monkeypatch.setattr(document_signing, "sign_pdf", crash)
+    with django_capture_on_commit_callbacks(execute=True):
         services.issue_application(application, actor=officer)
     application.refresh_from_db()
-    assert application.status == "approved" and IssuedDocument.objects.count() == 1
-    monkeypatch.setattr(services, "apply_action", real_apply)
-    services.issue_application(application, actor=officer)
+    assert application.status == "issued" and application.is_being_issued
+    assert IssuedDocument.objects.get().status == "pending"
+    monkeypatch.setattr(document_signing, "sign_pdf", real_sign)
+    assert services.resume_issuing(older_than=datetime.timedelta(0)) == 1
     application.refresh_from_db()
-    assert application.status == "issued"
-    assert IssuedDocument.objects.get() == application.issued_document
+    document = IssuedDocument.objects.get()
+    assert application.issued_document == document and document.status == "valid"
+    assert services.resume_issuing(older_than=datetime.timedelta(0)) == 0
 
 
 def test_sweep_command_runs_the_task_as_of_a_moment(monkeypatch, service, citizen):
@@ -401,9 +427,9 @@ def test_sweep_command_runs_the_task_as_of_a_moment(monkeypatch, service, citize
     services.submit_application(application, actor=citizen)  # due Thu 3 December
     out = StringIO()
     call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00+07:00", stdout=out)
-    assert "breached=1" in out.getvalue()
+    assert "cases.application: breached=1 " in out.getvalue()
     call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00+07:00", stdout=out)
-    assert out.getvalue().splitlines()[-1].startswith("breached=0")
+    assert out.getvalue().splitlines()[-1].startswith("cases.application: breached=0 ")
     with pytest.raises(CommandError):
         call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00")
 

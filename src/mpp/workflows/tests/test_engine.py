@@ -139,10 +139,15 @@ def test_two_officers_with_the_same_version_one_wins_the_other_is_told():
 
 def test_hooks_run_only_after_commit(registry, django_capture_on_commit_callbacks):
     calls = []
-    registry.register("test_permit", lambda obj, rec: calls.append(("any", rec.action)))
-    registry.register(
-        "test_permit", lambda obj, rec: calls.append(("approved", obj.status)), target="approved"
-    )
+
+    def any_action(obj, rec):
+        calls.append(("any", rec.action))
+
+    def approved(obj, rec):
+        calls.append(("approved", obj.status))
+
+    registry.register("test_permit", any_action)
+    registry.register("test_permit", approved, target="approved")
     registry.register("other", lambda obj, rec: calls.append(("other", rec.action)))
     permit = PermitFactory(status="in_review")
     with django_capture_on_commit_callbacks(execute=True) as callbacks:

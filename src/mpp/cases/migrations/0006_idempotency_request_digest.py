@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0002_tenancy_foreign_keys'),
+        ('cases', '0005_backfill_history_place'),
     ]
 
     operations = [

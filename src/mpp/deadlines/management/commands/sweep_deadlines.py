@@ -4,13 +4,14 @@ import datetime
 
 from django.core.management.base import BaseCommand, CommandError
 
-from mpp.cases.tasks import sweep_deadlines
+from mpp.deadlines.tasks import sweep_deadlines
 
 
 class Command(BaseCommand):
     help = (
-        "Flag applications past their deadline and approve/issue fiktif-positif ones "
-        "(idempotent; schedule it every few minutes)."
+        "Flag everything past its deadline (every model that joined the sweep) and run each "
+        "process's own step, e.g. approving fiktif-positif applications (idempotent; "
+        "run_scheduler runs it every few minutes)."
     )
 
     def add_arguments(self, parser):
@@ -34,8 +35,10 @@ class Command(BaseCommand):
             self.stdout.write(f"enqueued {result.id}")
             return
         summary = sweep_deadlines.call(now)
-        self.stdout.write(
-            "breached={breached} auto_approved={auto_approved} issued={issued} failed={failed}".format(
-                **summary
+        for label, count in summary["breached"].items():
+            counts = " ".join(
+                f"{key}={value}" for key, value in summary["steps"].get(label, {}).items()
             )
-        )
+            self.stdout.write(f"{label}: breached={count} {counts}".rstrip())
+        for label in summary["failed"]:
+            self.stderr.write(f"{label}: failed (see the log)")

@@ -1,0 +1,20 @@
+"""The deadline sweep as a task (scheduled by ``run_scheduler``)."""
+
+from __future__ import annotations
+
+import datetime
+
+from django_tasks import task
+
+from mpp.deadlines import services
+
+
+@task()
+def sweep_deadlines(now: str | None = None) -> dict:
+    """Flag breaches of every clocked model and run their steps (fiktif positif, say).
+
+    ``now`` (ISO 8601, aware) lets a test or an operator run the sweep as of another moment.
+    """
+    moment = datetime.datetime.fromisoformat(now) if now else None
+    report = services.sweep(moment)
+    return {"breached": report.breached, "steps": report.steps, "failed": report.failed}
