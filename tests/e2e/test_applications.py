@@ -4,6 +4,7 @@ file at the counter; fiktif positif after 5 working days."""
 from __future__ import annotations
 
 import datetime
+import io
 import re
 from io import BytesIO
 from pathlib import Path
@@ -11,6 +12,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.test import Client
+from PIL import Image
 from playwright.sync_api import expect
 from pypdf import PdfReader
 
@@ -31,7 +33,16 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 SHOTS = Path("var/screenshots")
 CITIZEN_NIK = "2171011508900003"
-JPEG_BYTES = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 200
+
+
+def _jpeg() -> bytes:
+    # A real photo: uploads are decoded and re-encoded, so a header alone is refused.
+    output = io.BytesIO()
+    Image.new("RGB", (40, 60), "white").save(output, format="JPEG")
+    return output.getvalue()
+
+
+JPEG_BYTES = _jpeg()
 WIB = ZoneInfo("Asia/Jakarta")
 
 

@@ -12,8 +12,9 @@ from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -87,9 +88,7 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
         if nik_is_registered(data.nik):
             add(
                 "nik",
-                ValidationError(
-                    _("NIK ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")
-                ),
+                ValidationError(NIK_TAKEN),
             )
     if data.email:
         try:
@@ -110,7 +109,7 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
         and "email" not in errors
         and User.objects.filter(email__iexact=data.email, is_light_record=False).exists()
     ):
-        add("email", ValidationError(_("Alamat surel ini sudah dipakai akun lain.")))
+        add("email", ValidationError(EMAIL_TAKEN))
     try:
         if "\x00" in data.password:
             raise ValidationError(_("Kata sandi tidak boleh berisi karakter kendali."))
@@ -125,6 +124,62 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
             ),
         )
     return errors
+
+
+NIK_TAKEN = gettext_lazy("NIK ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")
+EMAIL_TAKEN = gettext_lazy("Alamat surel ini sudah dipakai akun lain.")
+
+
+def register_citizen_without_oracle(data: CitizenRegistration, *, request=None) -> User | None:
+    """Register like :func:`register_citizen`, without telling a stranger whether the NIK or the
+    email is already registered.
+
+    Problems with the data itself still raise ``RegistrationError``. When the NIK or the email
+    belongs to an account, nothing is created, the owner is told by email (someone may be trying
+    their identity, or they forgot they have an account) and None is returned: the caller answers
+    exactly as for a new account, whose next step is to log in.
+    """
+    errors = {
+        field: kept
+        for field, messages in check_citizen_registration(data).items()
+        if (kept := [m for m in messages if m not in (str(NIK_TAKEN), str(EMAIL_TAKEN))])
+    }
+    if errors:
+        raise RegistrationError(errors)
+    owners = list(
+        User.objects.filter(is_light_record=False, is_active=True).filter(
+            models.Q(nik=data.nik) | models.Q(email__iexact=data.email.strip() or None)
+        )
+    )
+    if not owners:
+        try:
+            return register_citizen(data, request=request)
+        except RegistrationError:  # a concurrent registration of the same NIK won
+            owners = list(User.objects.filter(nik=data.nik, is_light_record=False))
+    for owner in owners:
+        _warn_owner_of_registration_attempt(owner)
+    return None
+
+
+def _warn_owner_of_registration_attempt(owner: User) -> None:
+    if not owner.email:
+        return
+    base = settings.MPP_PUBLIC_BASE_URL.rstrip("/")
+    body = _(
+        "Yth. %(name)s,\n\nSeseorang baru saja mencoba mendaftarkan akun baru di MPP Digital "
+        "dengan NIK atau alamat surel yang sudah terhubung dengan akun Anda. Akun Anda tidak "
+        "berubah.\n\nJika itu Anda, silakan masuk, atau atur ulang kata sandi di "
+        "%(reset)s.\nJika bukan Anda, abaikan surel ini.\n\nMPP Digital"
+    ) % {"name": owner.name or owner.username, "reset": f"{base}/akun/sandi/lupa/"}
+    transaction.on_commit(
+        lambda: send_mail(
+            _("Percobaan pendaftaran dengan data akun Anda"),
+            body,
+            None,
+            [owner.email],
+            fail_silently=True,
+        )
+    )
 
 
 class RegistrationError(Exception):

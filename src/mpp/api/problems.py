@@ -9,10 +9,31 @@ from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import Field, NinjaAPI, Router, Schema
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
 PROBLEM_CONTENT_TYPE = "application/problem+json"
+
+
+class FieldProblem(Schema):
+    field: str = Field(description="nama isian, bertitik untuk isian bersarang")
+    messages: list[str]
+
+
+class ProblemOut(Schema):
+    """The one problem document (RFC 9457) every operation declares for its error answers."""
+
+    type: str = Field(description="`about:blank` atau `urn:mpp:problem:<kode>`")
+    title: str
+    status: int
+    detail: str | None = None
+    instance: str | None = None
+    errors: list[FieldProblem] | None = Field(default=None, description="masalah per isian")
+
+
+def problems(*statuses: int) -> dict[int, type[ProblemOut]]:
+    """``response=`` entries declaring ``ProblemOut`` for each of ``statuses``."""
+    return dict.fromkeys(statuses, ProblemOut)
 
 
 class Problem(Exception):
@@ -247,3 +268,45 @@ class ApiMethodNotAllowedMiddleware:
                 problem["Allow"] = response["Allow"]
             return problem
         return response
+
+
+# Problems any operation may answer, whatever its own code raises: control characters refused at
+# the edge or a query value out of range (422), the database away (503).
+EVERY_OPERATION = (422, 503)
+WITH_BODY = (400, 413)
+UNAUTHENTICATED_POST = (429,)
+
+
+def declare_problem_responses(*routers: Router) -> None:
+    """Declare ``ProblemOut`` for every problem status an operation can answer, in its OpenAPI.
+
+    Each router declares the problems its own code raises (404, 409...); the ones that come from
+    the edge, authentication, the body parser or rate limits are the same for every operation
+    and are added here, so that the OpenAPI document describes every response.
+    """
+    for router in routers:
+        for view in router.path_operations.values():
+            for operation in view.operations:
+                statuses = set(EVERY_OPERATION)
+                if operation.auth_callbacks:
+                    statuses |= {401, 403}
+                if "{" in operation.path:
+                    statuses.add(404)
+                if set(operation.methods) & {"POST", "PUT", "PATCH"}:
+                    statuses.update(WITH_BODY)
+                    if not operation.auth_callbacks:
+                        statuses.update(UNAUTHENTICATED_POST)
+                for status in sorted(statuses - set(operation.response_models)):
+                    operation.response_models[status] = operation._create_response_model(ProblemOut)
+
+
+def problems_as_problem_json(schema: dict[str, Any]) -> dict[str, Any]:
+    """Describe every ``ProblemOut`` response as ``application/problem+json``, as it is sent."""
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            for response in operation.get("responses", {}).values():
+                content = response.get("content", {})
+                body = content.get("application/json", {})
+                if body.get("schema", {}).get("$ref", "").endswith("/ProblemOut"):
+                    content[PROBLEM_CONTENT_TYPE] = content.pop("application/json")
+    return schema

@@ -11,7 +11,13 @@ from mpp.api.routers import catalog as catalog_router
 from mpp.api.routers import documents as documents_router
 from mpp.api.routers import notifications as notifications_router
 
-api = NinjaAPI(
+
+class MppAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        return problems.problems_as_problem_json(super().get_openapi_schema(*args, **kwargs))
+
+
+api = MppAPI(
     title="MPP Digital API",
     version="1",
     description=(
@@ -24,6 +30,13 @@ api = NinjaAPI(
     docs_url="/docs",
 )
 problems.install(api)
+problems.declare_problem_responses(
+    accounts.router,
+    applications_router.router,
+    catalog_router.router,
+    documents_router.router,
+    notifications_router.router,
+)
 api.add_router("", accounts.router)
 api.add_router("", applications_router.router)
 api.add_router("", catalog_router.router)

@@ -11,16 +11,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mpp.accounts.models import User
 from mpp.cases import services
 from mpp.cases.models import Application
+from mpp.cases.uploads import blank_pdf
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Service
 
-# A tiny but real PDF (what a scanned document upload is sniffed as).
-DEMO_PDF = (
-    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
-    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
-    b"trailer<</Root 1 0 R>>\n%%EOF\n"
-)
+# A tiny but real PDF (what a scanned document upload is checked as).
+DEMO_PDF = blank_pdf()
 
 # (citizen NIK, Batam service slug without the ``batam-`` prefix, ask for a revision afterwards)
 DEMO_APPLICATIONS = [

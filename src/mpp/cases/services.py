@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -38,6 +39,7 @@ from mpp.cases.models import (
     TrackingSequence,
 )
 from mpp.cases.selectors import actor_kinds, conflicted, current_documents
+from mpp.cases.uploads import UnsafeFile, checked_content
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit
@@ -154,6 +156,19 @@ def _plain(value: Any) -> Any:
     return "" if value is None else str(value)
 
 
+def _json_type_problem(kind: str, value: Any) -> str:
+    """What is wrong with the JSON type of an API value for a field of ``kind`` ("" when fine)."""
+    if value is None:
+        return ""
+    if kind == "multiple_choice":
+        ok = isinstance(value, list) and all(isinstance(item, str) for item in value)
+        return "" if ok else _("Harus berupa daftar teks.")
+    if kind == "number":
+        ok = isinstance(value, int | float | str) and not isinstance(value, bool)
+        return "" if ok else _("Harus berupa angka.")
+    return "" if isinstance(value, str) else _("Harus berupa teks.")
+
+
 @transaction.atomic
 def update_draft(
     application: Application,
@@ -181,6 +196,10 @@ def update_draft(
     if strict:
         unknown = sorted(set(data) - set(known))
         errors = dict(result.errors)
+        for name in names:
+            problem = _json_type_problem(known[name].type, data.get(name))
+            if problem:
+                errors[name] = [problem]
         for name in unknown:
             errors[name] = [
                 _(
@@ -223,22 +242,26 @@ def attach_file(
     if problems:
         raise ApplicationError(problems[0], {field: problems})
     upload.seek(0)
-    content = upload.read()
-    digest = hashlib.sha256(content).hexdigest()
+    content_type = sniff_content_type(upload.read(16)) or "application/octet-stream"
     upload.seek(0)
+    try:
+        content = checked_content(upload.read(), content_type)
+    except UnsafeFile as error:
+        raise ApplicationError(error.message, {field: [error.message]}) from None
+    digest = hashlib.sha256(content).hexdigest()
     now = timezone.now()
     application.documents.filter(field=field, replaced_at__isnull=True).update(replaced_at=now)
     document = ApplicationDocument(
         application=application,
         field=field,
         original_name=_safe_name(getattr(upload, "name", "")),
-        content_type=sniff_content_type(content[:16]) or "application/octet-stream",
+        content_type=content_type,
         size=len(content),
         sha256=digest,
         uploaded_by=actor,
         uploaded_at=now,
     )
-    document.file.save("upload", upload, save=False)
+    document.file.save("upload", ContentFile(content), save=False)
     document.save()
     data = {**application.data, field: str(document.pk)}
     Application.objects.filter(pk=application.pk).update(data=data, updated_at=now)

@@ -314,9 +314,12 @@ def _pdf_response(user, application):
 def _file_response(document):
     response = FileResponse(document.file.open("rb"), content_type=document.content_type)
     extension = document.file.name.rsplit(".", 1)[-1]
-    response["Content-Disposition"] = f'inline; filename="berkas-{document.pk}.{extension}"'
+    # Downloaded, never rendered in our origin: a file that slipped past the checks on upload
+    # still cannot run script with the officer's session. The sandbox covers a browser that
+    # shows it anyway.
+    response["Content-Disposition"] = f'attachment; filename="berkas-{document.pk}.{extension}"'
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
     response["Cache-Control"] = "private, no-store"
-    # Only PDF, JPEG and PNG are ever stored (sniffed on upload), so showing them inline is safe.
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

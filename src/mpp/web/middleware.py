@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
+from django.db.utils import InterfaceError, OperationalError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -100,3 +102,140 @@ class InputHygieneMiddleware:
             }
             return JsonResponse(body, status=422, content_type="application/problem+json")
         return render(request, "400.html", {"message": detail}, status=400)
+
+
+class DatabaseUnavailableMiddleware:
+    """While the database cannot be reached, answer 503 with Retry-After instead of a 500.
+
+    The page is static (no template variable, no database, no session) because nothing else can
+    be rendered then; API clients get the same as a problem document. A load balancer probing
+    ``/healthz`` sees 503 too and sends traffic elsewhere.
+    """
+
+    RETRY_AFTER_SECONDS = "30"
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        try:
+            return self.get_response(request)
+        except (OperationalError, InterfaceError):
+            return self.unavailable(request)
+
+    def process_exception(self, request: HttpRequest, exception: Exception):
+        if isinstance(exception, (OperationalError, InterfaceError)):
+            return self.unavailable(request)
+        return None
+
+    def unavailable(self, request: HttpRequest) -> HttpResponse:
+        if request.path.startswith("/api/"):
+            body = {
+                "type": "about:blank",
+                "title": "Layanan sedang tidak tersedia. / Service unavailable.",
+                "status": 503,
+                "detail": "Basis data tidak dapat dihubungi; coba lagi nanti. / "
+                "The database cannot be reached; try again later.",
+                "instance": request.path,
+            }
+            response: HttpResponse = JsonResponse(
+                body, status=503, content_type="application/problem+json"
+            )
+        else:
+            response = HttpResponse(
+                (Path(__file__).parent / "templates" / "503.html").read_bytes(), status=503
+            )
+        response["Retry-After"] = self.RETRY_AFTER_SECONDS
+        response["Cache-Control"] = "no-store"
+        return response
+
+
+# (path prefix, limit per IP, limit per identifier) per window; "" is every other anonymous POST.
+# Generous enough for a family registering together from one home connection.
+RATE_LIMITS: tuple[tuple[str, int, int], ...] = (
+    ("/akun/daftar/", 10, 3),
+    ("/api/v1/citizens", 10, 3),
+    ("/akun/sandi/lupa/", 10, 3),
+    ("", 30, 10),
+)
+RATE_WINDOW_SECONDS = 600
+IDENTIFIER_FIELDS = ("nik", "email", "username")
+
+
+def _identifiers(request: HttpRequest) -> list[str]:
+    values: list[str] = []
+    if request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
+        values = [str(request.POST.get(name, "")) for name in IDENTIFIER_FIELDS]
+    elif (request.content_type or "").endswith("json"):
+        try:
+            body = json.loads(request.body)
+        except (ValueError, RequestDataTooBig):
+            body = None
+        if isinstance(body, dict):
+            values = [str(body.get(name) or "") for name in IDENTIFIER_FIELDS]
+    return [value.strip().lower() for value in values if value and value.strip()]
+
+
+class AnonymousPostRateLimitMiddleware:
+    """Count anonymous POSTs per client address and per identifier (NIK, email, username).
+
+    Registration, password reset and every other anonymous POST (web and API) are limited, so that
+    nobody can send a reset email twenty times to one address or try NIK after NIK. Identifiers are
+    counted under their keyed digest: the cache never holds a NIK or an email address.
+    """
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        anonymous_post = request.method == "POST" and not request.user.is_authenticated
+        if anonymous_post and not self._allowed(request):
+            return self.refuse(request)
+        return self.get_response(request)
+
+    def _allowed(self, request: HttpRequest) -> bool:
+        from django.core.cache import cache
+
+        from mpp.accounts.nik import nik_digest
+        from mpp.audit.services import client_ip
+
+        prefix, per_ip, per_identifier = next(
+            rule for rule in RATE_LIMITS if request.path.startswith(rule[0])
+        )
+        scope = prefix or "post"
+        keys = [(f"rl:{scope}:ip:{client_ip(request)}", per_ip)]
+        keys += [
+            (f"rl:{scope}:id:{nik_digest(value)[:32]}", per_identifier)
+            for value in _identifiers(request)
+        ]
+        allowed = True
+        for key, limit in keys:
+            cache.add(key, 0, RATE_WINDOW_SECONDS)
+            try:
+                count = cache.incr(key)
+            except ValueError:  # expired between add and incr
+                cache.set(key, 1, RATE_WINDOW_SECONDS)
+                count = 1
+            allowed = allowed and count <= limit
+        return allowed
+
+    @staticmethod
+    def refuse(request: HttpRequest) -> HttpResponse:
+        minutes = RATE_WINDOW_SECONDS // 60
+        title = _("Terlalu banyak permintaan.")
+        detail = _("Demi keamanan, coba lagi %(minutes)s menit lagi.") % {"minutes": minutes}
+        if request.path.startswith("/api/"):
+            body = {
+                "type": "about:blank",
+                "title": title,
+                "status": 429,
+                "detail": detail,
+                "instance": request.path,
+            }
+            response: HttpResponse = JsonResponse(
+                body, status=429, content_type="application/problem+json"
+            )
+        else:
+            response = render(request, "429.html", {"title": title, "message": detail}, status=429)
+        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
+        return response

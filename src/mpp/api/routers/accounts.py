@@ -12,7 +12,7 @@ from pydantic import Field
 from mpp.accounts import services
 from mpp.accounts.models import User
 from mpp.api.auth import BearerToken
-from mpp.api.problems import Problem
+from mpp.api.problems import Problem, ProblemOut
 
 router = Router(tags=["akun"])
 bearer = BearerToken()
@@ -29,13 +29,6 @@ class TokenRequest(Schema):
 class TokenOut(Schema):
     token: str
     expires_at: datetime.datetime
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
 
 
 @router.post(
@@ -136,10 +129,21 @@ def _me(user: User) -> dict:
     }
 
 
+class RegistrationAccepted(Schema):
+    status: str = Field(description="selalu `accepted`")
+    detail: str
+    next: str = Field(description="langkah berikutnya: `POST /api/v1/auth/token`")
+
+
 @router.post(
     "/citizens",
-    response={201: MeOut, 409: ProblemOut, 422: ProblemOut},
+    response={202: RegistrationAccepted, 422: ProblemOut},
     summary="Mendaftarkan warga",
+    description=(
+        "Jawaban 202 sama untuk pendaftaran baru maupun NIK atau surel yang sudah terdaftar, "
+        "agar tidak ada yang dapat menebak siapa yang terdaftar; pemilik akun yang sudah ada "
+        "diberi tahu lewat surel. Langkah berikutnya: meminta token dengan NIK dan kata sandi."
+    ),
 )
 def register_citizen(request, payload: CitizenIn):
     registration = services.CitizenRegistration(
@@ -152,15 +156,20 @@ def register_citizen(request, payload: CitizenIn):
         consent=payload.privacy_consent,
     )
     try:
-        user = services.register_citizen(registration, request=request)
+        services.register_citizen_without_oracle(registration, request=request)
     except services.RegistrationError as error:
-        duplicate = services.nik_is_registered(registration.nik)
-        raise Problem(
-            409 if duplicate else 422,
-            _("NIK sudah terdaftar.") if duplicate else _("Data yang dikirim tidak sah."),
-            errors=error.errors,
-        ) from None
-    return Status(201, _me(user))
+        raise Problem(422, _("Data yang dikirim tidak sah."), errors=error.errors) from None
+    return Status(
+        202,
+        {
+            "status": "accepted",
+            "detail": _(
+                "Pendaftaran diterima. Masuk dengan NIK dan kata sandi Anda. Jika NIK atau "
+                "surel ini sudah terdaftar, pemilik akunnya kami beri tahu lewat surel."
+            ),
+            "next": "/api/v1/auth/token",
+        },
+    )
 
 
 @router.get("/me", auth=bearer, response=MeOut, summary="Pemanggil beserta peran dan cakupannya")

@@ -3,18 +3,20 @@
 from __future__ import annotations
 
 import datetime
+import hashlib
 from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse
+from django.http.request import RawPostDataException
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
-from pydantic import Field
+from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from mpp.api.auth import BearerToken
-from mpp.api.problems import Problem
+from mpp.api.problems import Problem, ProblemOut
 from mpp.cases import selectors, services
 from mpp.cases.models import Application, IdempotencyRecord
 from mpp.cases.models import Status as AppStatus
@@ -31,21 +33,21 @@ PAGE_SIZE = 25
 STATUS_VALUES = ", ".join(f"`{value}`" for value in AppStatus.values)
 
 
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
-    errors: list[dict[str, Any]] | None = None
+# A form value as JSON carries it: text (also for numbers, dates and choices), a number, true or
+# false, a list of texts for a multiple choice, or null. Objects are refused, and no value is ever
+# turned into text by Python (which stored `{"$gt": ""}` as its repr).
+FormValue = StrictStr | StrictInt | StrictFloat | StrictBool | list[StrictStr] | None
 
 
 class ApplicationCreate(Schema):
     service: int = Field(description="id layanan (lihat katalog)")
-    data: dict[str, Any] = Field(default_factory=dict, description="isian formulir, nama → nilai")
+    data: dict[str, FormValue] = Field(
+        default_factory=dict, description="isian formulir, nama → nilai"
+    )
 
 
 class ApplicationPatch(Schema):
-    data: dict[str, Any]
+    data: dict[str, FormValue]
 
 
 class DraftOut(Schema):
@@ -163,19 +165,45 @@ def _idempotent(request, scope: str, run):
         return Status(*run())
     if len(key) > 200:
         raise Problem(400, _("Idempotency-Key terlalu panjang (paling banyak 200 karakter)."))
+    digest = _fingerprint(request)
     stored = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key).first()
     if stored is not None:
-        return Status(stored.status_code, stored.body)
+        return _replay(stored, digest)
     try:
         with transaction.atomic():
             status, body = run()
             IdempotencyRecord.objects.create(
-                user=request.user, scope=scope, key=key, status_code=status, body=body
+                user=request.user,
+                scope=scope,
+                key=key,
+                request_digest=digest,
+                status_code=status,
+                body=body,
             )
     except IntegrityError:  # a concurrent retry with the same key won; answer with its result
         stored = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
-        return Status(stored.status_code, stored.body)
+        return _replay(stored, digest)
     return Status(status, body)
+
+
+def _fingerprint(request) -> str:
+    try:
+        raw = request.body
+    except RawPostDataException:  # a form body, already parsed by the edge checks
+        raw = repr(sorted(request.POST.lists())).encode()
+    return hashlib.sha256(raw).hexdigest()
+
+
+def _replay(stored: IdempotencyRecord, digest: str):
+    """The first answer again, unless the key is reused for a different request."""
+    if stored.request_digest and stored.request_digest != digest:
+        raise Problem(
+            422,
+            _("Idempotency-Key sudah dipakai untuk permintaan lain."),
+            _("Gunakan kunci baru untuk setiap permintaan yang berbeda."),
+            type_="urn:mpp:problem:idempotency-key-reused",
+        )
+    return Status(stored.status_code, stored.body)
 
 
 def _json(value: dict[str, Any]) -> dict[str, Any]:

@@ -11,7 +11,7 @@ from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import Field
 
-from mpp.api.problems import Problem
+from mpp.api.problems import Problem, ProblemOut
 from mpp.catalog import selectors
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Category, Service, ServiceVersion
@@ -21,13 +21,6 @@ from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
 router = Router(tags=["katalog layanan"])
 
 MAX_PAGE_SIZE = 100
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
 
 
 class PageParams(Schema):

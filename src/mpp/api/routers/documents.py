@@ -7,7 +7,7 @@ import datetime
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from mpp.api.problems import Problem
+from mpp.api.problems import Problem, ProblemOut
 from mpp.documents import selectors
 
 router = Router(tags=["dokumen"])
@@ -26,13 +26,6 @@ class VerificationOut(Schema):
     sha256: str
     revoked_at: datetime.datetime | None
     revoked_reason: str | None
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
 
 
 @router.get(

@@ -9,19 +9,12 @@ from ninja import Query, Router, Schema
 from pydantic import Field
 
 from mpp.api.auth import BearerToken
-from mpp.api.problems import Problem
+from mpp.api.problems import Problem, ProblemOut
 from mpp.notifications import selectors, services
 from mpp.notifications.models import InboxMessage
 
 router = Router(tags=["pesan"])
 bearer = BearerToken()
-
-
-class ProblemOut(Schema):
-    type: str
-    title: str
-    status: int
-    detail: str | None = None
 
 
 class MessageOut(Schema):
@@ -66,7 +59,7 @@ def _out(message: InboxMessage) -> dict:
 @router.get(
     "/me/messages",
     auth=bearer,
-    response={200: MessagePage, 401: ProblemOut, 422: ProblemOut},
+    response={200: MessagePage, 401: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Pesan di kotak pesan pemanggil, terbaru dahulu",
 )
 def list_messages(request, filters: Query[MessageFilter]):

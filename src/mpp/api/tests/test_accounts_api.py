@@ -165,8 +165,8 @@ def errors_of(body) -> dict:
 
 def test_register_a_citizen(client):
     response = post(client, "/api/v1/citizens", CITIZEN)
-    assert response.status_code == 201
-    assert response.json()["nik_masked"] == "2171********0003"
+    assert response.status_code == 202
+    assert response.json()["next"] == "/api/v1/auth/token"
     assert CITIZEN_NIK not in response.content.decode()
     assert User.objects.get(nik=CITIZEN_NIK).check_password(PASSWORD)
     token = post(client, "/api/v1/auth/token", {"username": CITIZEN_NIK, "password": PASSWORD})
@@ -198,9 +198,8 @@ def test_invalid_registration_names_each_field(client, change, field, message):
 def test_completing_a_counter_light_record_through_the_api(client):
     light = User.objects.create(username="loket-1", name="B", nik=CITIZEN_NIK, is_light_record=True)
     response = post(client, "/api/v1/citizens", CITIZEN)
-    assert response.status_code == 201
-    assert response.json()["id"] == light.pk
-    assert User.objects.count() == 1
+    assert response.status_code == 202
+    assert User.objects.get().pk == light.pk and not User.objects.get().is_light_record
 
 
 def test_datetime_for_a_date_is_refused_in_indonesian(client):
@@ -210,11 +209,24 @@ def test_datetime_for_a_date_is_refused_in_indonesian(client):
     assert errors_of(body)["birth_date"] == ["Harus berupa tanggal dengan format YYYY-MM-DD."]
 
 
-def test_duplicate_nik_is_a_conflict(client):
-    CitizenFactory(email="lain@contoh.id")
-    body = assert_problem(post(client, "/api/v1/citizens", CITIZEN), 409)
-    assert "sudah terdaftar" in " ".join(errors_of(body)["nik"])
+def test_taken_nik_or_email_answers_like_a_new_registration_and_tells_the_owner(
+    client, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    fresh = post(client, "/api/v1/citizens", CITIZEN)
+    User.objects.filter(nik=CITIZEN_NIK).update(email="pemilik@contoh.id")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        taken_nik = post(client, "/api/v1/citizens", CITIZEN | {"password": "Sandi-Penyusup-2026"})
+        other_nik = CITIZEN | {"nik": "2171011508900004", "email": "PEMILIK@contoh.id"}
+        taken_email = post(client, "/api/v1/citizens", other_nik)
+    assert fresh.status_code == taken_nik.status_code == taken_email.status_code == 202
+    assert fresh.json() == taken_nik.json() == taken_email.json()
     assert User.objects.count() == 1
+    assert User.objects.get().check_password(PASSWORD)  # the existing account is untouched
+    assert [message.to for message in mail.outbox] == [["pemilik@contoh.id"]] * 2
+    assert CITIZEN_NIK not in mail.outbox[0].body
 
 
 @pytest.mark.parametrize(
@@ -295,3 +307,19 @@ def test_an_identifier_too_large_for_the_database_is_a_problem_not_a_crash(clien
     else:  # PostgreSQL compares it and finds nothing
         assert response.status_code == 200
         assert response.json()["count"] == 0
+
+
+def test_every_operation_declares_its_problems_as_problem_json(client):
+    schema = client.get("/api/v1/openapi.json").json()
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert {"422", "503"} <= set(responses), (method, path)
+            if operation.get("security"):
+                assert "401" in responses, (method, path)
+            for status, response in responses.items():
+                if int(status) >= 400:
+                    assert list(response["content"]) == ["application/problem+json"]
+                    assert response["content"]["application/problem+json"]["schema"] == {
+                        "$ref": "#/components/schemas/ProblemOut"
+                    }

@@ -7,9 +7,11 @@ import datetime
 import factory
 
 from mpp.accounts.models import Role, RoleGrant, User
+from mpp.cases.uploads import blank_pdf
 from mpp.catalog.tests.factories import PublishedServiceFactory
 
-PDF_BYTES = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A tiny but structurally valid one-page PDF (uploads are parsed, not only sniffed).
+PDF_BYTES = blank_pdf()
 
 
 class CitizenFactory(factory.django.DjangoModelFactory):

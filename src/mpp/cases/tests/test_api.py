@@ -174,3 +174,46 @@ def test_list_parameters_out_of_range_are_refused_per_field(client, citizen):
     assert response.status_code == 422
     fields = {error["field"] for error in response.json()["errors"]}
     assert fields == {"cursor", "service"}
+
+
+def test_idempotency_key_reused_with_another_body_is_refused(client, service, as_citizen):
+    key = {"Idempotency-Key": "sama-1"}
+    first = create(client, as_citizen, service, **key)
+    assert first.status_code == 201
+    other = client.post(
+        BASE,
+        {"service": service.pk, "data": {"nama_lengkap": "Orang Lain"}},
+        content_type="application/json",
+        headers={**as_citizen, **key},
+    )
+    assert other.status_code == 422
+    assert other["Content-Type"] == "application/problem+json"
+    assert other.json()["type"] == "urn:mpp:problem:idempotency-key-reused"
+    assert Application.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    ("value", "message"),
+    [
+        ({"$gt": ""}, None),
+        (["a", {"b": 1}], None),
+        (12345, "Harus berupa teks."),
+        (True, "Harus berupa teks."),
+    ],
+)
+def test_objects_and_numbers_are_refused_for_text_fields(
+    client, service, as_citizen, value, message
+):
+    response = client.post(
+        BASE,
+        {"service": service.pk, "data": {"nama_lengkap": value}},
+        content_type="application/json",
+        headers=as_citizen,
+    )
+    assert response.status_code == 422
+    assert response["Content-Type"] == "application/problem+json"
+    fields = {item["field"]: item["messages"] for item in response.json()["errors"]}
+    assert any(field.startswith("data.nama_lengkap") or field == "nama_lengkap" for field in fields)
+    if message:
+        assert fields["nama_lengkap"] == [message]
+    assert not Application.objects.exists()

@@ -163,7 +163,7 @@ def test_citizen_sees_own_upload_but_not_anothers(client, service, citizen):
     client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
     response = client.get(url)
     assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert "inline" in response["Content-Disposition"]
+    assert response["Content-Disposition"].startswith("attachment;")
     assert "2171" not in response["Content-Disposition"]
     client.force_login(CitizenFactory(), backend="mpp.accounts.backends.NikOrUsernameBackend")
     assert client.get(url).status_code == 404

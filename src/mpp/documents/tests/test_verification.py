@@ -225,4 +225,4 @@ def test_api_verify_is_in_the_openapi_document_without_authentication(client):
 
     operation = schema["paths"]["/api/v1/verify/{code}"]["get"]
     assert "security" not in operation
-    assert set(operation["responses"]) == {"200", "404"}
+    assert set(operation["responses"]) == {"200", "404", "422", "503"}

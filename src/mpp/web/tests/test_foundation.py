@@ -124,6 +124,7 @@ def test_production_refuses_unsafe_settings(tmp_path):
         "DEBUG must be off",
         "ALLOWED_HOSTS must name",
         "DATABASE_URL must point to PostgreSQL",
+        "MPP_NIK_PEPPER must be set",
     ]:
         assert problem in result.stderr, result.stderr
 
@@ -138,6 +139,7 @@ def test_production_with_safe_settings_passes_check_deploy(tmp_path):
         SECRET_KEY="k" * 10 + "9f2Xq!vB7#LmZ0rT6@wPc4$yHs1&NdE8^uJgKa3*oRiQ5%eF",
         ALLOWED_HOSTS="mpp.example.go.id",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
+        MPP_NIK_PEPPER="p" * 8 + "Zq3vT9mW2xL7bN4cR8sK1yH6",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
