@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('cases', '0005_backfill_history_place'),
+        ('cases', '0006_application_counter_name'),
     ]
 
     operations = [
