@@ -5,4 +5,4 @@ from django.utils.translation import gettext_lazy as _
 class TenancyConfig(AppConfig):
     name = "mpp.tenancy"
     label = "tenancy"
-    verbose_name = _("Tenansi")
+    verbose_name = _("MPP dan instansi")
