@@ -20,17 +20,15 @@ worker (a dummy task backend), as in production. Use your own database name.
 from __future__ import annotations
 
 import argparse
-import os
 import statistics
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from _common import ensure_database, percentile  # noqa: E402
+from _common import percentile, start_django_on_postgres  # noqa: E402
 
 CITIZENS = 100_000
 BENCH_PREFIX = "B"  # tracking numbers of benchmark rows: 2171-B0000001
@@ -73,9 +71,10 @@ def fill(count: int) -> None:
             cursor.execute(
                 """
                 INSERT INTO accounts_user (password, is_superuser, username, first_name, last_name,
-                    email, is_staff, is_active, date_joined, name, phone, is_light_record)
+                    email, is_staff, is_active, date_joined, name, phone, is_light_record,
+                    session_stamp)
                 SELECT '!', false, 'bench-warga-' || i, '', '', '', false, true, now(),
-                       'Warga Uji ' || i, '', false
+                       'Warga Uji ' || i, '', false, ''
                 FROM generate_series(1, %s) AS i
                 """,
                 [CITIZENS],
@@ -114,7 +113,8 @@ def fill(count: int) -> None:
             INSERT INTO cases_application (status, version, tracking_number, service_id,
                 service_version_id, applicant_id, mpp_id, agency_id, channel, data, created_at,
                 updated_at, submitted_at, due_at, remaining_working_days, decided_at,
-                auto_approved, assigned_to_id, clock_unit, clock_paused_at, clock_stopped_at)
+                auto_approved, assigned_to_id, clock_unit, clock_paused_at, clock_stopped_at,
+                counter_name)
             SELECT status, CASE WHEN status = 'draft' THEN 0 ELSE 3 END,
                    '2171-' || %(prefix)s || lpad(i::text, 7, '0'), service_id, version_id,
                    applicant_id, %(mpp)s, agency_id,
@@ -129,7 +129,8 @@ def fill(count: int) -> None:
                    false, NULL,
                    CASE WHEN status = 'draft' THEN '' ELSE 'working_days' END,
                    CASE WHEN status = 'revision_requested' THEN created + interval '2 days' END,
-                   CASE WHEN status IN ('issued','rejected','withdrawn') THEN created + interval '3 days' END
+                   CASE WHEN status IN ('issued','rejected','withdrawn') THEN created + interval '3 days' END,
+                   ''
             FROM staged
             """,
             {
@@ -264,30 +265,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="requests per page")
     parser.add_argument("--submissions", type=int, default=200)
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database of your own (see the docstring).")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpp.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="mpp-bench-applications-"))
-    ensure_database(url)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.AXES_ENABLED = False
-    call_command("migrate", verbosity=0)
-    from mpp.accounts import demo as accounts_demo
-    from mpp.catalog import demo as catalog_demo
-
-    catalog_demo.load()
-    accounts_demo.load()
+    start_django_on_postgres("mpp-bench-applications-")
     fill(args.applications)
     measure(args.requests, args.submissions)
 

@@ -16,16 +16,14 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import os
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
-from _common import ensure_database  # noqa: E402
+from _common import start_django_on_postgres  # noqa: E402
 from applications_inbox import fill, report, timed  # noqa: E402
 
 
@@ -194,30 +192,7 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=100_000, help="due applications to sweep")
     parser.add_argument("--auto", type=int, default=1_000, help="fiktif-positif ones due")
     args = parser.parse_args()
-    url = os.environ.get("DATABASE_URL", "")
-    if not url.startswith("postgres"):
-        sys.exit("Set DATABASE_URL to a PostgreSQL database of your own (see the docstring).")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpp.settings")
-    os.environ.setdefault("LOG_LEVEL", "WARNING")
-    os.environ["TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
-    os.environ.setdefault("MEDIA_ROOT", tempfile.mkdtemp(prefix="mpp-bench-keyset-"))
-    ensure_database(url)
-    import django
-
-    django.setup()
-    from django.conf import settings
-    from django.core.management import call_command
-    from django.test.utils import setup_test_environment
-
-    setup_test_environment()
-    settings.ALLOWED_HOSTS = ["*"]
-    settings.AXES_ENABLED = False
-    call_command("migrate", verbosity=0)
-    from mpp.accounts import demo as accounts_demo
-    from mpp.catalog import demo as catalog_demo
-
-    catalog_demo.load()
-    accounts_demo.load()
+    start_django_on_postgres("mpp-bench-keyset-")
     fill(args.applications)
     fill_audit(args.applications)
     measure(args.requests, args.depth, args.due, args.auto)
