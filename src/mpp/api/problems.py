@@ -273,8 +273,9 @@ class ApiMethodNotAllowedMiddleware:
 # Problems any operation may answer, whatever its own code raises: control characters refused at
 # the edge or a query value out of range (422), the database away (503).
 EVERY_OPERATION = (422, 503)
-WITH_BODY = (400, 413)
-UNAUTHENTICATED_POST = (429,)
+# A POST that arrives without credentials is rate-limited at the edge before authentication runs,
+# so every operation that takes a body may answer 429, even one that requires a token.
+WITH_BODY = (400, 413, 429)
 
 
 def declare_problem_responses(*routers: Router) -> None:
@@ -294,8 +295,6 @@ def declare_problem_responses(*routers: Router) -> None:
                     statuses.add(404)
                 if set(operation.methods) & {"POST", "PUT", "PATCH"}:
                     statuses.update(WITH_BODY)
-                    if not operation.auth_callbacks:
-                        statuses.update(UNAUTHENTICATED_POST)
                 for status in sorted(statuses - set(operation.response_models)):
                     operation.response_models[status] = operation._create_response_model(ProblemOut)
 
