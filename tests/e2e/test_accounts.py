@@ -75,10 +75,27 @@ def test_citizen_registers_with_the_keyboard_only(page, audit):
     tab_to(page, "#id_password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/akun/profil/(#.*)?$"))  # the browser keeps the #id_nik
+    # The same page whether or not the NIK was taken, and no automatic login.
+    page.wait_for_url(re.compile(r"/akun/daftar/diterima/(#.*)?$"))  # the browser keeps #id_nik
+    audit(page)
+    shot(page, "register-received")
+    assert page.get_by_role("heading", name="Pendaftaran diterima").is_visible()
+    assert "2171011508900003" not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    assert User.objects.filter(nik="2171011508900003").exists()
+
+    tab_to(page, "main a.button")
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/akun/masuk/")
+    audit(page)
+    tab_to(page, "#id_username")
+    page.keyboard.type("2171011508900003")
+    tab_to(page, "#id_password")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/akun/profil/(#.*)?$"))
     audit(page)
     shot(page, "profile")
-    assert page.get_by_text("Pendaftaran berhasil").is_visible()
     assert page.get_by_text("2171********0003").is_visible()
     assert "2171011508900003" not in page.content()
     assert page.get_by_text("15 Agustus 1990").is_visible()

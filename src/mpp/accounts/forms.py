@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role, User
 from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
 from mpp.accounts.selectors import agencies_for, mpps_for
-from mpp.accounts.services import CitizenRegistration, check_citizen_registration
+from mpp.accounts.services import CitizenRegistration, registration_data_problems
 from mpp.regions.models import Region
 
 
@@ -100,7 +100,7 @@ class RegistrationForm(forms.Form):
             email=cleaned.get("email") or "",
             phone=(cleaned.get("phone") or "").replace(" ", ""),
         )
-        for field, messages in check_citizen_registration(self.registration).items():
+        for field, messages in registration_data_problems(self.registration).items():
             for message in messages:
                 self.add_error(field, message)
         return cleaned

@@ -10,6 +10,7 @@ from enum import StrEnum
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -62,8 +63,9 @@ def nik_is_registered(nik: str) -> bool:
     return User.objects.filter(nik=nik, is_light_record=False).exists()
 
 
-def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]]:
-    """Every problem with a registration, by field (empty when it can be saved)."""
+def registration_data_problems(data: CitizenRegistration) -> dict[str, list[str]]:
+    """The problems with the registration data itself, by field: none of them depends on which
+    accounts exist, so they can be shown to anyone without revealing who is registered."""
     errors: dict[str, list[str]] = {}
 
     def add(field: str, error: ValidationError) -> None:
@@ -85,11 +87,6 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
             validate_nik(data.nik, data.birth_date)
         except ValidationError as error:
             add("birth_date", error)
-        if nik_is_registered(data.nik):
-            add(
-                "nik",
-                ValidationError(NIK_TAKEN),
-            )
     if data.email:
         try:
             if CONTROL_CHARACTERS.search(data.email):
@@ -104,12 +101,6 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
                 _("Nomor telepon hanya boleh berisi angka, 8–20 digit, boleh diawali +.")
             ),
         )
-    if (
-        data.email
-        and "email" not in errors
-        and User.objects.filter(email__iexact=data.email, is_light_record=False).exists()
-    ):
-        add("email", ValidationError(EMAIL_TAKEN))
     try:
         if "\x00" in data.password:
             raise ValidationError(_("Kata sandi tidak boleh berisi karakter kendali."))
@@ -126,6 +117,22 @@ def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]
     return errors
 
 
+def check_citizen_registration(data: CitizenRegistration) -> dict[str, list[str]]:
+    """Every problem with a registration, by field (empty when it can be saved), including a NIK
+    or email already taken. Only for :func:`register_citizen`: what a stranger is shown comes from
+    :func:`registration_data_problems`."""
+    errors = registration_data_problems(data)
+    if "nik" not in errors and nik_is_registered(data.nik):
+        errors.setdefault("nik", []).append(str(NIK_TAKEN))
+    if (
+        data.email
+        and "email" not in errors
+        and User.objects.filter(email__iexact=data.email, is_light_record=False).exists()
+    ):
+        errors.setdefault("email", []).append(str(EMAIL_TAKEN))
+    return errors
+
+
 NIK_TAKEN = gettext_lazy("NIK ini sudah terdaftar. Silakan masuk atau atur ulang kata sandi.")
 EMAIL_TAKEN = gettext_lazy("Alamat surel ini sudah dipakai akun lain.")
 
@@ -139,11 +146,7 @@ def register_citizen_without_oracle(data: CitizenRegistration, *, request=None) 
     their identity, or they forgot they have an account) and None is returned: the caller answers
     exactly as for a new account, whose next step is to log in.
     """
-    errors = {
-        field: kept
-        for field, messages in check_citizen_registration(data).items()
-        if (kept := [m for m in messages if m not in (str(NIK_TAKEN), str(EMAIL_TAKEN))])
-    }
+    errors = registration_data_problems(data)
     if errors:
         raise RegistrationError(errors)
     owners = list(
@@ -156,6 +159,8 @@ def register_citizen_without_oracle(data: CitizenRegistration, *, request=None) 
             return register_citizen(data, request=request)
         except RegistrationError:  # a concurrent registration of the same NIK won
             owners = list(User.objects.filter(nik=data.nik, is_light_record=False))
+    # Hash the password as a new account would, so the answer takes as long either way.
+    make_password(data.password)
     for owner in owners:
         _warn_owner_of_registration_attempt(owner)
     return None

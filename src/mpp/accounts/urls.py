@@ -10,6 +10,7 @@ urlpatterns = [
     path("masuk/", views.login_view, name="login"),
     path("keluar/", views.logout_view, name="logout"),
     path("daftar/", views.register, name="register"),
+    path("daftar/diterima/", views.register_received, name="register_received"),
     path("profil/", views.profile, name="profile"),
     path("privasi/", views.privacy_notice, name="privacy_notice"),
     path("token/<id:token_id>/cabut/", views.revoke_token, name="revoke_token"),

@@ -112,17 +112,21 @@ def register(request):
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
+        # The same answer whether the NIK or email was free or taken (the owner is told by email),
+        # and no automatic login, which would itself tell the two apart.
         try:
-            user = services.register_citizen(form.registration, request=request)
+            services.register_citizen_without_oracle(form.registration, request=request)
         except services.RegistrationError as error:
             for field, field_errors in error.errors.items():
                 for message in field_errors:
                     form.add_error(field, message)
         else:
-            login(request, user, backend="mpp.accounts.backends.NikOrUsernameBackend")
-            messages.success(request, _("Pendaftaran berhasil. Selamat datang di MPP Digital."))
-            return redirect("accounts:profile")
+            return redirect("accounts:register_received")
     return render(request, "accounts/register.html", {"form": form})
+
+
+def register_received(request):
+    return render(request, "accounts/register_received.html")
 
 
 @login_required

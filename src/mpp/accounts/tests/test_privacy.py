@@ -47,6 +47,7 @@ def test_consent_is_recorded_with_the_notice_version(client):
 
 def test_the_citizen_downloads_all_their_data(client):
     client.post("/akun/daftar/", {**FORM, "consent": "on"})
+    client.post("/akun/masuk/", {"username": CITIZEN_NIK, "password": PASSWORD})
     user = User.objects.get(nik=CITIZEN_NIK)
     officer = User.objects.create_user(username="petugas.x", name="Petugas X", password=PASSWORD)
     record_access(

@@ -1,6 +1,10 @@
-import pytest
+import re
 
-from mpp.accounts.models import User
+import pytest
+from django.test import Client
+
+from mpp.accounts.models import PrivacyConsent, User
+from mpp.accounts.services import PRIVACY_NOTICE_VERSION
 from mpp.audit.models import AuditAction, AuditEvent
 
 from .factories import CITIZEN_NIK, PASSWORD, CitizenFactory
@@ -24,17 +28,81 @@ def form(**overrides):
     return data
 
 
-def test_success_logs_the_citizen_in_and_shows_the_masked_nik(client):
-    response = client.post(URL, form(), follow=True)
-    assert response.redirect_chain[-1][0] == "/akun/profil/"
-    body = response.content.decode()
-    assert "2171********0003" in body
-    assert CITIZEN_NIK not in body
-    assert "Pendaftaran berhasil" in body
+RECEIVED = "/akun/daftar/diterima/"
+CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+
+
+def answer(client, data):
+    """What a stranger sees after posting ``data``: status, redirect target and the page behind it
+    (apart from the per-session CSRF token)."""
+    response = client.post(URL, data)
+    page = client.get(response.get("Location", URL))
+    body = CSRF_INPUT.sub("", page.content.decode())
+    return response.status_code, response.get("Location"), page.status_code, body
+
+
+def test_fresh_and_taken_registrations_get_the_same_answer():
+    fresh = answer(Client(), form())
+    assert fresh[:3] == (302, RECEIVED, 200)
+    assert "Pendaftaran diterima" in fresh[3]
+    assert CITIZEN_NIK not in fresh[3]
+    User.objects.all().delete()
+    CitizenFactory(nik=CITIZEN_NIK, email="pemilik@contoh.id")
+    CitizenFactory(nik="2171055204950001", email="budi@contoh.id")
+    taken_nik = answer(Client(), form(email="lain@contoh.id"))
+    taken_email = answer(Client(), form(nik="2171011508900004"))
+    assert fresh == taken_nik == taken_email
+
+
+def test_a_taken_nik_changes_nothing_and_warns_the_owner(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    owner = CitizenFactory(nik=CITIZEN_NIK, name="Pemilik Asli", email="pemilik@contoh.id")
+    before = User.objects.values().get(pk=owner.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form(name="Orang Lain", email="lain@contoh.id"))
+    assert response["Location"] == RECEIVED
+    assert User.objects.count() == 1
+    assert User.objects.values().get(pk=owner.pk) == before
+    assert not PrivacyConsent.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.CITIZEN_REGISTERED).exists()
+    assert not response.wsgi_request.user.is_authenticated
+    assert [mail.to for mail in mailoutbox] == [["pemilik@contoh.id"]]
+    assert "Akun Anda tidak berubah" in mailoutbox[0].body
+
+
+def test_a_taken_email_changes_nothing_and_warns_the_owner(
+    client, mailoutbox, django_capture_on_commit_callbacks
+):
+    owner = CitizenFactory(nik="2171055204950001", email="budi@contoh.id")
+    before = User.objects.values().get(pk=owner.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, form(email="BUDI@contoh.id"))
+    assert response["Location"] == RECEIVED
+    assert list(User.objects.values_list("pk", flat=True)) == [owner.pk]
+    assert User.objects.values().get(pk=owner.pk) == before
+    assert [mail.to for mail in mailoutbox] == [["budi@contoh.id"]]
+
+
+def test_a_fresh_registration_records_consent_and_the_citizen_then_signs_in(client, mailoutbox):
+    response = client.post(URL, form())
+    assert response["Location"] == RECEIVED
+    assert not response.wsgi_request.user.is_authenticated  # no automatic login
     user = User.objects.get(nik=CITIZEN_NIK)
-    assert response.wsgi_request.user == user
     assert user.check_password(PASSWORD)
+    assert PrivacyConsent.objects.get(user=user).notice_version == PRIVACY_NOTICE_VERSION
     assert AuditEvent.objects.filter(action=AuditAction.CITIZEN_REGISTERED, actor=user).exists()
+    assert mailoutbox == []
+
+    page = client.get(RECEIVED).content.decode()
+    assert 'href="/akun/masuk/"' in page
+    assert not client.get("/akun/profil/").wsgi_request.user.is_authenticated
+
+    signed_in = client.post("/akun/masuk/", {"username": CITIZEN_NIK, "password": PASSWORD})
+    assert signed_in.wsgi_request.user == user
+    profile = client.get("/akun/profil/").content.decode()
+    assert "2171********0003" in profile
+    assert CITIZEN_NIK not in profile
 
 
 @pytest.mark.parametrize(
@@ -73,20 +141,6 @@ def test_each_bad_input_has_its_own_message_and_nothing_is_saved(client, field, 
     assert not response.wsgi_request.user.is_authenticated
 
 
-def test_nik_already_registered(client):
-    CitizenFactory(nik=CITIZEN_NIK)
-    response = client.post(URL, form(email="lain@contoh.id"))
-    assert "NIK ini sudah terdaftar" in " ".join(response.context["form"].errors["nik"])
-    assert User.objects.count() == 1
-
-
-def test_email_already_used(client):
-    CitizenFactory(nik="2171055204950001", email="budi@contoh.id")
-    response = client.post(URL, form())
-    assert "sudah dipakai" in " ".join(response.context["form"].errors["email"])
-    assert User.objects.count() == 1
-
-
 def test_password_like_the_name_or_email_is_refused(client):
     response = client.post(URL, form(name="Budiman Santosa", password="budimansantosa"))
     assert "terlalu mirip" in " ".join(response.context["form"].errors["password"])
@@ -98,8 +152,8 @@ def test_completing_a_counter_light_record(client):
     )
     light.set_unusable_password()
     light.save()
-    response = client.post(URL, form(), follow=True)
-    assert response.redirect_chain[-1][0] == "/akun/profil/"
+    response = client.post(URL, form())
+    assert response["Location"] == RECEIVED
     assert User.objects.count() == 1
     light.refresh_from_db()
     assert not light.is_light_record
@@ -117,3 +171,9 @@ def test_registered_user_is_sent_to_profile(client):
     user = CitizenFactory()
     client.force_login(user)
     assert client.get(URL)["Location"] == "/akun/profil/"
+
+
+def test_the_confirmation_page_in_english(client):
+    page = client.get(RECEIVED, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Registration received" in page
+    assert "Please sign in with the NIK and password you entered." in page

@@ -33,7 +33,7 @@ def test_client_ip_is_recorded(rf):
 
 def test_security_events_across_a_session_never_contain_a_nik(client, settings):
     settings.OTP_TOTP_THROTTLE_FACTOR = 0
-    # Citizen registers, logs out, fails to log in, logs in.
+    # Citizen registers, logs in and out, fails to log in, logs in.
     client.post(
         "/akun/daftar/",
         {
@@ -44,6 +44,7 @@ def test_security_events_across_a_session_never_contain_a_nik(client, settings):
             "consent": "on",
         },
     )
+    client.post("/akun/masuk/", {"username": CITIZEN_NIK, "password": PASSWORD})
     client.post("/akun/keluar/")
     client.post("/akun/masuk/", {"username": CITIZEN_NIK, "password": "salah-sekali-1"})
     client.post("/akun/masuk/", {"username": CITIZEN_NIK, "password": PASSWORD})
