@@ -49,8 +49,8 @@ def _paginate(queryset: QuerySet, params: PageParams) -> tuple[list, dict]:
 
 
 # --- Schemas ---------------------------------------------------------------------------------
-# Endpoints return model instances; these schemas read them (``resolve_*`` for what is not a plain
-# attribute). Everything a resolver reads is loaded by the endpoint's one query and its prefetches,
+# Endpoints return model instances; these schemas read them (a dotted ``alias`` for a related
+# object's attribute, ``resolve_*`` for anything computed). Everything they read is loaded by the endpoint's one query and its prefetches,
 # so serialising a page costs no query per item (asserted in test_api.py).
 
 _FACILITY_LABELS = dict(MPP.Facility.choices)
@@ -60,17 +60,9 @@ _WEEKDAY_NAMES = dict(OpeningHours.Weekday.choices)
 class RegionOut(Schema):
     code: str
     name: str
-    province_code: str
-    province_name: str
+    province_code: str = Field(alias="province_id")
+    province_name: str = Field(alias="province.name")
     timezone: str
-
-    @staticmethod
-    def resolve_province_code(region) -> str:
-        return region.province_id
-
-    @staticmethod
-    def resolve_province_name(region) -> str:
-        return region.province.name
 
 
 class FacilityOut(Schema):
@@ -122,22 +114,10 @@ class MPPOut(Schema):
 
 class PresenceOut(Schema):
     agency_id: int
-    slug: str
-    name: str
-    short_name: str
+    slug: str = Field(alias="agency.slug")
+    name: str = Field(alias="agency.name")
+    short_name: str = Field(alias="agency.short_name")
     counters: str
-
-    @staticmethod
-    def resolve_slug(presence: AgencyPresence) -> str:
-        return presence.agency.slug
-
-    @staticmethod
-    def resolve_name(presence: AgencyPresence) -> str:
-        return presence.agency.name
-
-    @staticmethod
-    def resolve_short_name(presence: AgencyPresence) -> str:
-        return presence.agency.short_name
 
 
 class MPPDetailOut(MPPOut):
@@ -197,37 +177,15 @@ class ServiceHeadOut(Schema):
 
 
 class ServiceOut(ServiceHeadOut):
-    summary: str
+    summary: str = Field(alias="current_version.summary")
     channel: Literal["online", "counter", "both"]
-    version: int
-    effective_from: datetime.date
-    time_limit: int
-    time_limit_unit: Literal["working_days", "hours"]
-    fee: int = Field(description="Rupiah; 0 berarti gratis")
-
-    @staticmethod
-    def resolve_summary(service: Service) -> str:
-        return service.current_version.summary
-
-    @staticmethod
-    def resolve_version(service: Service) -> int:
-        return service.current_version.number
-
-    @staticmethod
-    def resolve_effective_from(service: Service) -> datetime.date:
-        return service.current_version.effective_from
-
-    @staticmethod
-    def resolve_time_limit(service: Service) -> int:
-        return service.current_version.time_limit
-
-    @staticmethod
-    def resolve_time_limit_unit(service: Service) -> str:
-        return service.current_version.time_limit_unit
-
-    @staticmethod
-    def resolve_fee(service: Service) -> int:
-        return service.current_version.fee
+    version: int = Field(alias="current_version.number")
+    effective_from: datetime.date = Field(alias="current_version.effective_from")
+    time_limit: int = Field(alias="current_version.time_limit")
+    time_limit_unit: Literal["working_days", "hours"] = Field(
+        alias="current_version.time_limit_unit"
+    )
+    fee: int = Field(alias="current_version.fee", description="Rupiah; 0 berarti gratis")
 
 
 class ServicePage(PageOut):
