@@ -35,6 +35,8 @@ def render_html(
     document: IssuedDocument, *, template_name: str, context: dict[str, Any], identity: Any
 ) -> str:
     url = verification_url(document)
+    # The code goes on a line of its own, unbroken, so that a person can read and type it.
+    address, code, tail = url.rpartition(document.verification_code)
     values = {
         **context,
         "document": document,
@@ -42,6 +44,7 @@ def render_html(
         "region": document.issuer.region,
         "identity": identity,
         "verification_url": url,
+        "verification_url_lines": (address, code + tail),
         "qr_data_uri": qr_data_uri(url),
     }
     # Documents are always in Indonesian, whatever language the caller's request or worker uses.

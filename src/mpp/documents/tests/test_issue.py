@@ -113,7 +113,7 @@ def test_pdf_shows_number_holder_masked_nik_issuer_validity_and_verification_url
     assert agency.name.upper() in text
     assert "PEMERINTAH KOTA BATAM" in text
     assert "27 November 2031" in text
-    assert document.verification_code in text
+    assert f"{document.verification_code}/" in text.splitlines()  # whole, on a line of its own
     assert rendering.verification_url(document) in text.replace("\n", "")
     assert "RSUD Embung Fatimah" in text
 
