@@ -71,6 +71,11 @@ INSTALLED_APPS = [
     "mpp.documents",
     "mpp.notifications",
     "mpp.cases",
+    "mpp.queueing",
+    "mpp.complaints",
+    "mpp.surveys",
+    "mpp.onboarding",
+    "mpp.reporting",
 ]
 
 MIDDLEWARE = [

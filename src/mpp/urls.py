@@ -15,6 +15,11 @@ urlpatterns = [
     path("kelola/kalender/", include("mpp.web.calendar_urls")),
     path("", include("mpp.documents.urls")),
     path("", include("mpp.cases.urls")),
+    path("", include("mpp.queueing.urls")),
+    path("", include("mpp.complaints.urls")),
+    path("", include("mpp.surveys.urls")),
+    path("", include("mpp.onboarding.urls")),
+    path("", include("mpp.reporting.urls")),
     path("api/v1/", api.urls),
     # Exempt from CSRF so that the language switch in cached public pages carries no per-visitor
     # token; a forged request could only change the visitor's language.
