@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mpp.surveys",
     "mpp.onboarding",
     "mpp.reporting",
+    "mpp.monitoring",
 ]
 
 MIDDLEWARE = [

@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("mpp.surveys.urls")),
     path("", include("mpp.onboarding.urls")),
     path("", include("mpp.reporting.urls")),
+    path("", include("mpp.monitoring.urls")),
     path("api/v1/", api.urls),
     # Exempt from CSRF so that the language switch in cached public pages carries no per-visitor
     # token; a forged request could only change the visitor's language.
