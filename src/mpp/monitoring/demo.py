@@ -33,7 +33,9 @@ def _fill(report: LocusReport, seed: int) -> None:
     report.counting_rule = {"demo": "riwayat 2023 (angka contoh)"}
     report.computed_at = datetime.datetime(2023, 7, 25, 9, 0, tzinfo=JAKARTA)
     report.acceleration_efforts = "Sosialisasi MPP Digital di kecamatan dan media sosial pemda."
-    report.ikd_sisdmk_efforts = "Jemput bola aktivasi IKD di sekolah dan kantor; pendampingan SISDMK."
+    report.ikd_sisdmk_efforts = (
+        "Jemput bola aktivasi IKD di sekolah dan kantor; pendampingan SISDMK."
+    )
     report.ikd_activations = 300 + seed * 20
     report.obstacles = "Jaringan internet di beberapa kecamatan belum stabil."
     report.suggestions = "Pelatihan lanjutan bagi operator instansi."

@@ -46,7 +46,8 @@ def rubric_problems(rubric: dict) -> list[str]:
         problems.append(_("Bobot tidak boleh negatif."))
     if total != 100:
         problems.append(
-            _("Jumlah bobot butir harus 100%%; sekarang %(total)s%%.") % {"total": f"{total:g}"}
+            _("Jumlah bobot butir harus 100%%; sekarang %(total)s%%.")
+            % {"total": f"{total.normalize():f}"}
         )
     limits = rubric.get("thresholds", {})
     try:

@@ -64,9 +64,7 @@ def load() -> None:
         _application(region, "active", phase=1)
     waiting = Region.objects.filter(code=WAITING_REGION).first()
     if waiting and not OnboardingApplication.objects.filter(region=waiting).exists():
-        _application(
-            waiting, "submitted", at=datetime.datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA)
-        )
+        _application(waiting, "submitted", at=datetime.datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA))
     _batam_decree()
 
 

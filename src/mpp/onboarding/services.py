@@ -98,7 +98,8 @@ def weight_problems(weights: dict[str, object]) -> list[str]:
     total = sum(values.values(), Decimal(0))
     if total != 100:
         problems.append(
-            _("Jumlah bobot harus 100%%; sekarang %(total)s%%.") % {"total": f"{total:g}"}
+            _("Jumlah bobot harus 100%%; sekarang %(total)s%%.")
+            % {"total": f"{total.normalize():f}"}
         )
     return problems
 

@@ -62,7 +62,11 @@ FORM = {
 
 
 def apply_publicly(client, **files):
-    data = {**FORM, "letter": files.get("letter") or pdf(), "urgency_study": files.get("study") or pdf()}
+    data = {
+        **FORM,
+        "letter": files.get("letter") or pdf(),
+        "urgency_study": files.get("study") or pdf(),
+    }
     return client.post("/lokus/ajukan/", data)
 
 
@@ -87,7 +91,9 @@ def test_public_form_refuses_a_file_that_is_not_a_pdf_or_image(client, demo):
 
 
 def test_public_form_refuses_a_region_already_on_the_platform(client, demo):
-    response = client.post("/lokus/ajukan/", {**FORM, "region": "2171", "letter": pdf(), "urgency_study": pdf()})
+    response = client.post(
+        "/lokus/ajukan/", {**FORM, "region": "2171", "letter": pdf(), "urgency_study": pdf()}
+    )
     assert response.status_code == 400
     assert "sudah memiliki MPP di platform" in response.content.decode()
     assert not OnboardingApplication.objects.exists()
@@ -124,11 +130,16 @@ def test_a_region_is_onboarded_through_every_stage_to_access(client, demo):
     assert application.status == "designated"
 
     # A regional admin of Denpasar (granted beforehand by the ministry for the signing) uploads it.
-    admin = User.objects.create(username="admin.denpasar", name="Made Wirawan", email=FORM["contact_email"])
+    admin = User.objects.create(
+        username="admin.denpasar", name="Made Wirawan", email=FORM["contact_email"]
+    )
     RoleGrant.objects.create(user=admin, role=Role.REGIONAL_ADMIN, region_id=DENPASAR)
     region_client = client.__class__()
     login_staff(region_client, admin)
-    assert region_client.post(url, {"action": "upload_agreement", "agreement": png()}).status_code == 302
+    assert (
+        region_client.post(url, {"action": "upload_agreement", "agreement": png()}).status_code
+        == 302
+    )
     application.refresh_from_db()
     assert application.status == "agreement_signed" and application.agreement
 
@@ -200,7 +211,9 @@ def test_analyst_reads_but_cannot_act(client, demo):
     application = _submitted(client)
     login_staff(client, demo["analyst"])
     assert client.get(f"/kelola/penerapan/{application.pk}/").status_code == 200
-    response = client.post(f"/kelola/penerapan/{application.pk}/tindakan/", {"action": "designate", "phase": "1"})
+    response = client.post(
+        f"/kelola/penerapan/{application.pk}/tindakan/", {"action": "designate", "phase": "1"}
+    )
     assert response.status_code == 400
     application.refresh_from_db()
     assert application.status == "submitted"
