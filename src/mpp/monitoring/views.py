@@ -223,7 +223,9 @@ def report_action(request, pk: int):
 
 @login_required
 def report_pdf(request, pk: int):
-    report = selectors.report_for(request.user, pk) if selectors.may_view(request.user) else None
+    if not selectors.may_view(request.user):
+        return _no_role(request)
+    report = selectors.report_for(request.user, pk)
     if report is None:
         raise Http404
     response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")

@@ -211,6 +211,10 @@ FILES = {"surat": "letter", "kajian": "urgency_study", "perjanjian": "agreement"
 
 @login_required
 def application_file(request, pk: int, which: str):
+    if not selectors.may_view(request.user):
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
     application = selectors.application_for(request.user, pk)
     if application is None or which not in FILES:
         raise Http404
@@ -304,6 +308,10 @@ def decrees(request):
 
 @login_required
 def decree_file(request, pk: int):
+    if not selectors.may_view(request.user):
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
     decree = selectors.decrees_for(request.user).filter(pk=pk).first()
     if decree is None:
         raise Http404
