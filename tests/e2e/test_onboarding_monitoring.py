@@ -4,7 +4,6 @@ returned and resubmit, are flagged late; the ministry reads the matrix and expor
 from __future__ import annotations
 
 import datetime
-import io
 import re
 
 import pytest
@@ -51,11 +50,11 @@ def test_a_region_applies_and_is_onboarded_to_access(
     page.screenshot(path="var/screenshots/onboarding-public-loci.png", full_page=True)
     page.get_by_role("link", name=re.compile("Ajukan penerapan")).click()
     audit(page)
-    page.get_by_label("Kabupaten/kota").select_option("5171")
+    page.get_by_label("Kabupaten/kota").select_option("5108")
     page.get_by_label("Nama admin daerah").fill("Made Wirawan")
-    page.get_by_label("Surel admin daerah").fill("admin.denpasar@contoh.go.id")
+    page.get_by_label("Surel admin daerah").fill("admin.buleleng@contoh.go.id")
     page.get_by_label("Nama calon pengelola MPP").fill("Ni Luh Sari")
-    page.get_by_label("Surel calon pengelola MPP").fill("pengelola.denpasar@contoh.go.id")
+    page.get_by_label("Surel calon pengelola MPP").fill("pengelola.buleleng@contoh.go.id")
     page.get_by_label("Surat resmi bupati/wali kota").set_input_files(
         _pdf_file(tmp_path, "surat.pdf")
     )
@@ -63,14 +62,14 @@ def test_a_region_applies_and_is_onboarded_to_access(
     page.get_by_label("Kapasitas internet (Mbps)").fill("100")
     page.get_by_label("Jumlah perangkat komputer di MPP").fill("20")
     page.get_by_label("Jumlah petugas terlatih").fill("8")
-    page.get_by_label("Ya").check()
+    page.get_by_role("radio", name="Ya", exact=True).check()
     page.get_by_label("Pusat data atau cloud").select_option("cloud")
     page.get_by_label("Anggaran yang disiapkan (rupiah)").fill("400000000")
     page.screenshot(path="var/screenshots/onboarding-apply.png", full_page=True)
     page.get_by_role("button", name="Ajukan permohonan").click()
     audit(page)
     expect(page.get_by_role("status")).to_contain_text("telah kami terima")
-    application = OnboardingApplication.objects.get(region_id="5171")
+    application = OnboardingApplication.objects.get(region_id="5108")
 
     # The ministry reviews: a skipped stage is refused, then designate.
     browser = wide_page
@@ -87,9 +86,9 @@ def test_a_region_applies_and_is_onboarded_to_access(
 
     # The region signs: its admin (granted for the signing) uploads the agreement.
     admin = User.objects.create(
-        username="admin.denpasar", name="Made Wirawan", email="admin.denpasar@contoh.go.id"
+        username="admin.buleleng", name="Made Wirawan", email="admin.buleleng@contoh.go.id"
     )
-    RoleGrant.objects.create(user=admin, role=Role.REGIONAL_ADMIN, region_id="5171")
+    RoleGrant.objects.create(user=admin, role=Role.REGIONAL_ADMIN, region_id="5108")
     login_staff_in_browser(page, live_server, admin)
     page.goto(f"/kelola/penerapan/{application.pk}/")
     audit(page)
@@ -106,12 +105,12 @@ def test_a_region_applies_and_is_onboarded_to_access(
     browser.get_by_role("button", name="Berikan hak akses").click()
     audit(browser)
     expect(browser.get_by_text("4. Hak akses diberikan").first).to_be_visible()
-    assert MPP.objects.get(region_id="5171").is_active
-    manager = User.objects.get(email="pengelola.denpasar@contoh.go.id")
+    assert MPP.objects.get(region_id="5108").is_active
+    manager = User.objects.get(email="pengelola.buleleng@contoh.go.id")
     assert RoleGrant.objects.active().filter(user=manager, role=Role.MPP_MANAGER).exists()
     page.goto("/lokus/")
     audit(page)
-    expect(page.get_by_role("cell", name="Kota Denpasar")).to_be_visible()
+    expect(page.get_by_role("cell", name="Kabupaten Buleleng")).to_be_visible()
 
 
 def _app(category, status, when):
@@ -185,7 +184,7 @@ def test_loci_report_and_the_ministry_reads_and_exports(page, wide_page, live_se
     audit(browser)
     page.goto(f"/kelola/monev/laporan/{batam.pk}/")
     audit(page)
-    expect(page.get_by_text("Lengkapi butir 6 dengan jumlah aktivasi IKD.")).to_be_visible()
+    expect(page.get_by_role("definition").filter(has_text="Lengkapi butir 6")).to_be_visible()
     page.get_by_label("Jumlah aktivasi IKD (dinyatakan daerah)").fill("420")
     page.get_by_role("button", name="Kirim laporan").click()
     audit(page)
@@ -229,6 +228,6 @@ def test_loci_report_and_the_ministry_reads_and_exports(page, wide_page, live_se
     browser.screenshot(path="var/screenshots/monitoring-matrix.png", full_page=True)
     with browser.expect_download() as info:
         browser.get_by_role("link", name="Unduh XLSX").click()
-    sheet = load_workbook(io.BytesIO(open(info.value.path(), "rb").read())).active
+    sheet = load_workbook(info.value.path()).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["Kota Batam", "Kota Surakarta", "Kota Yogyakarta"]
