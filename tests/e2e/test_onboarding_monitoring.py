@@ -4,6 +4,8 @@ returned and resubmit, are flagged late; the ministry reads the matrix and expor
 from __future__ import annotations
 
 import datetime
+import io
+from pathlib import Path
 import re
 
 import pytest
@@ -228,6 +230,6 @@ def test_loci_report_and_the_ministry_reads_and_exports(page, wide_page, live_se
     browser.screenshot(path="var/screenshots/monitoring-matrix.png", full_page=True)
     with browser.expect_download() as info:
         browser.get_by_role("link", name="Unduh XLSX").click()
-    sheet = load_workbook(info.value.path()).active
+    sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
     names = [row[1] for row in sheet.iter_rows(min_row=2, values_only=True)]
     assert sorted(names) == ["Kota Batam", "Kota Surakarta", "Kota Yogyakarta"]
