@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import datetime
 import io
-from pathlib import Path
 import re
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
