@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet, Sum
 from django.utils import timezone
 
 from mpp.accounts.policy import Perm, can, has_any, scope_filter_any
@@ -60,11 +60,23 @@ def flags(report: LocusReport, today: datetime.date | None = None) -> dict[str, 
 
 
 MATRIX_FIELDS = (
-    "id", "region_id", "region__name", "status", "decree_id", "computed_at",
-    "acceleration_efforts", "ikd_sisdmk_efforts", "obstacles", "suggestions", "is_late",
+    "id", "region_id", "region__name", "status", "decree_id", "computed_at", "is_late",
     "first_submitted_at", "score", "category", "population_applicants", "health_applicants",
-    "population_processed", "health_permits_issued",
+    "population_processed", "health_permits_issued", "has_5", "has_6", "has_7", "has_8",
 )  # fmt: skip
+# Items 5–8 are answered when their text is not blank: decided in SQL, so the matrix never
+# transfers the texts themselves.
+_TEXT_ITEMS = {
+    "has_5": "acceleration_efforts",
+    "has_6": "ikd_sisdmk_efforts",
+    "has_7": "obstacles",
+    "has_8": "suggestions",
+}
+
+
+def _answered(field: str) -> ExpressionWrapper:
+    # services strip the texts when they store them, so blank means empty
+    return ExpressionWrapper(~Q(**{field: ""}), output_field=BooleanField())
 
 
 def matrix(period: ReportingPeriod, reports: QuerySet[LocusReport] | None = None) -> list[dict]:
@@ -72,17 +84,18 @@ def matrix(period: ReportingPeriod, reports: QuerySet[LocusReport] | None = None
     rows = (reports if reports is not None else period.reports.all()).filter(period=period)
     deadline_passed = timezone.now().date() > period.deadline
     out = []
-    for row in rows.order_by("region__name").values(*MATRIX_FIELDS):
+    annotated = rows.annotate(**{key: _answered(field) for key, field in _TEXT_ITEMS.items()})
+    for row in annotated.order_by("region__name").values(*MATRIX_FIELDS):
         computed = row["computed_at"] is not None
         filled = {
             1: row["decree_id"] is not None,
             2: computed,
             3: computed,
             4: computed,
-            5: bool(row["acceleration_efforts"].strip()),
-            6: bool(row["ikd_sisdmk_efforts"].strip()),
-            7: bool(row["obstacles"].strip()),
-            8: bool(row["suggestions"].strip()),
+            5: row["has_5"],
+            6: row["has_6"],
+            7: row["has_7"],
+            8: row["has_8"],
         }
         out.append(
             {
