@@ -135,6 +135,8 @@ def _report_context(request, report, form=None, note_form=None, error=None):
     history = TransitionRecord.objects.filter(
         workflow="monitoring_report", object_id=str(report.pk)
     ).select_related("actor")
+    labels = {t.action: t.label for t in report.get_workflow().transitions}
+    history = [(record, labels.get(record.action, record.action)) for record in history]
     if form is None:
         form = ReportForm(initial={f: getattr(report, f) for f in ReportForm.base_fields})
     score, category = services.evaluate(report)

@@ -121,6 +121,8 @@ def _detail_context(request, application, **forms):
     history = TransitionRecord.objects.filter(
         workflow="region_onboarding", object_id=str(application.pk)
     ).select_related("actor")
+    labels = {t.action: t.label for t in application.get_workflow().transitions}
+    history = [(record, labels.get(record.action, record.action)) for record in history]
     kinds = services.kinds_for(request.user, application)
     actions = {
         t.action
