@@ -264,7 +264,8 @@ def _match(key: FactKey) -> tuple[str, list]:
 
 
 def read(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> dict[FactKey, int]:
-    """The stored facts of ``metrics`` on days ``start``..``end`` (zero rows left out)."""
+    """The stored facts of ``metrics`` on days ``start``..``end`` (zero rows left out), read from
+    the primary (the recompute compares with what was written, not with a lagging replica)."""
     rows = DailyFact.objects.using(_db()).filter(day__range=(start, end), metric__in=list(metrics))
     return {
         FactKey(r.day, Unit(r.region, r.mpp, r.agency, r.service), r.metric): r.value
