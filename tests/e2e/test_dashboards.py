@@ -132,7 +132,11 @@ def test_no_drill_down_link_reaches_a_list_beyond_the_viewer(page, audit, decide
     page.goto(f"{live_server.url}/kelola/dasbor/mpp/{mpp}/")
     audit(page)
     links = sorted(
-        set(page.locator("a[href^='/kelola/permohonan/?']").evaluate_all("els => els.map(e => e.getAttribute('href'))"))
+        set(
+            page.locator("a[href^='/kelola/permohonan/?']").evaluate_all(
+                "els => els.map(e => e.getAttribute('href'))"
+            )
+        )
     )
     assert links
     for href in links[:6]:

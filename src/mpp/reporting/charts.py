@@ -56,11 +56,16 @@ def bar_chart(
     decimals: int = 0,
     previous_label: str = "",
 ) -> SafeString:
-    """Horizontal bars, one group per row (label above its bars), values written at the bar end."""
+    """Horizontal bars, one group per row (label above its bars), values written at the bar end;
+    ``previous_label`` (the previous period's dates) is added to the description."""
+    if previous_label and any(r.previous is not None for r in rows):
+        description = f"{description} " + _("Batang berarsir: %(period)s.") % {
+            "period": previous_label
+        }
     chart = f"chart-{next(_ids)}"
-    width, left, right = 400.0, 4.0, 90.0
+    width, left, right = 340.0, 4.0, 70.0
     has_previous = any(r.previous is not None for r in rows)
-    row_height = 44 if has_previous else 34
+    row_height = 50 if has_previous else 38
     top = 22 if has_previous else 4
     height = top + row_height * max(len(rows), 1) + 4
     peak = max([r.value or 0 for r in rows] + [r.previous or 0 for r in rows] + [1])
@@ -85,40 +90,40 @@ def bar_chart(
         parts.append(
             format_html(
                 '<rect x="4" y="4" width="14" height="10" fill="{}"/>'
-                '<text x="22" y="13" font-size="12" fill="{}">{}</text>'
-                '<rect x="150" y="4" width="14" height="10" fill="url(#{}-hatch)" stroke="{}"/>'
-                '<text x="168" y="13" font-size="12" fill="{}">{}</text>',
+                '<text x="22" y="13" font-size="13" fill="{}">{}</text>'
+                '<rect x="120" y="4" width="14" height="10" fill="url(#{}-hatch)" stroke="{}"/>'
+                '<text x="138" y="13" font-size="13" fill="{}">{}</text>',
                 CURRENT,
                 INK,
                 _("Periode ini"),
                 chart,
                 PREVIOUS,
                 INK,
-                previous_label or _("Periode sebelumnya"),
+                _("Periode sebelumnya"),
             )
         )
     for index, row in enumerate(rows):
         y = top + index * row_height
         parts.append(
             format_html(
-                '<text x="{}" y="{}" font-size="13" fill="{}">{}</text>',
+                '<text x="{}" y="{}" font-size="14" fill="{}">{}</text>',
                 left,
-                y + 12,
+                y + 13,
                 INK,
-                row.label[:48],
+                row.label[:40] + ("…" if len(row.label) > 40 else ""),
             )
         )
         length = span * (row.value or 0) / peak
         parts.append(
             format_html(
-                '<rect x="{}" y="{}" width="{}" height="12" fill="{}"/>'
-                '<text x="{}" y="{}" font-size="12" fill="{}">{}</text>',
+                '<rect x="{}" y="{}" width="{}" height="14" fill="{}"/>'
+                '<text x="{}" y="{}" font-size="14" fill="{}">{}</text>',
                 left,
-                y + 16,
+                y + 18,
                 f"{max(length, 1):.1f}",
                 CURRENT,
                 f"{left + max(length, 1) + 4:.1f}",
-                y + 26,
+                y + 30,
                 INK,
                 f"{fmt(row.value, decimals)}{unit}",
             )
@@ -127,16 +132,16 @@ def bar_chart(
             previous = span * (row.previous or 0) / peak
             parts.append(
                 format_html(
-                    '<rect x="{}" y="{}" width="{}" height="8" fill="url(#{}-hatch)" '
+                    '<rect x="{}" y="{}" width="{}" height="10" fill="url(#{}-hatch)" '
                     'stroke="{}" stroke-width="0.5"/>'
-                    '<text x="{}" y="{}" font-size="11" fill="{}">{}</text>',
+                    '<text x="{}" y="{}" font-size="13" fill="{}">{}</text>',
                     left,
-                    y + 30,
+                    y + 35,
                     f"{max(previous, 1):.1f}",
                     chart,
                     PREVIOUS,
                     f"{left + max(previous, 1) + 4:.1f}",
-                    y + 38,
+                    y + 45,
                     INK,
                     f"{fmt(row.previous, decimals)}{unit}",
                 )
@@ -150,7 +155,7 @@ def column_chart(
 ) -> SafeString:
     """A trend: one column per bucket, the first, middle and last labelled on the axis."""
     chart = f"chart-{next(_ids)}"
-    width, height, bottom, top = 400.0, 180.0, 24.0, 16.0
+    width, height, bottom, top = 340.0, 170.0, 24.0, 20.0
     peak = max([*values, 1])
     count = max(len(values), 1)
     step = (width - 8) / count
@@ -159,7 +164,7 @@ def column_chart(
             '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
             'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
             '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
-            '<text x="4" y="12" font-size="12" fill="{}">{}</text>'
+            '<text x="4" y="14" font-size="14" fill="{}">{}</text>'
             '<line x1="4" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>',
             int(width),
             int(height),
@@ -196,7 +201,7 @@ def column_chart(
             x = 4 if index == 0 else (width - 4 if index == count - 1 else 4 + (index + 0.5) * step)
             parts.append(
                 format_html(
-                    '<text x="{}" y="{}" font-size="12" text-anchor="{}" fill="{}">{}</text>',
+                    '<text x="{}" y="{}" font-size="14" text-anchor="{}" fill="{}">{}</text>',
                     f"{x:.1f}",
                     height - 6,
                     anchor,
@@ -216,17 +221,18 @@ class MapClass:
 
 
 def classes(values: list[float], count: int = 5) -> list[MapClass]:
-    """Quantile classes of the known values (fewer when there are few distinct values)."""
+    """Up to ``count`` quantile classes of the known values (fewer for few distinct values)."""
     known = sorted(v for v in values if v is not None)
     if not known:
         return []
-    bounds = sorted({known[min(len(known) - 1, int(len(known) * q / count))] for q in range(count)})
-    bounds.append(known[-1])
-    out = []
-    palette = BLUES if len(bounds) - 1 >= len(BLUES) else BLUES[-(len(bounds) - 1) :]
-    for index in range(len(bounds) - 1):
-        out.append(MapClass(bounds[index], bounds[index + 1], palette[index]))
-    return out or [MapClass(known[0], known[-1], BLUES[-1])]
+    low, high = known[0], known[-1]
+    if low == high:
+        return [MapClass(low, high, BLUES[-1])]
+    n = len(known)
+    cuts = sorted({known[min(n - 1, int(n * q / count))] for q in range(1, count)})
+    edges = [low, *(c for c in cuts if low < c < high), high]
+    palette = BLUES[-(len(edges) - 1) :]
+    return [MapClass(edges[i], edges[i + 1], palette[i]) for i in range(len(edges) - 1)]
 
 
 def colour_of(value: float | None, scale: list[MapClass]) -> str | None:

@@ -22,7 +22,7 @@ from django.utils.formats import date_format
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
-from mpp.accounts.policy import Perm, has_any
+from mpp.accounts.policy import Perm, can, has_any
 from mpp.reporting import charts, exports, opendata, selectors
 from mpp.reporting.facts import Unit
 from mpp.reporting.periods import day_of, period_from
@@ -180,7 +180,8 @@ def mpp_context(request, pk: int) -> dict:
         "trend_rows": trend_rows,
         "overdue": selectors.overdue_list(user, mpp, now),
         "workload": selectors.officer_workload(user, mpp, now),
-        "query": _query(period),
+        "period_query": _query(period),
+        "may_view_region": can(user, Perm.VIEW_STATISTICS, mpp.region),
         "export_base": reverse("reporting:mpp", kwargs={"pk": mpp.pk}) + "ekspor/",
     }
 
@@ -245,7 +246,7 @@ def region_context(request, code: str) -> dict:
         "trend": trend,
         "trend_rows": trend_rows,
         "national": selectors.may_view_national(user),
-        "query": query,
+        "period_query": query,
         "export_base": reverse("reporting:region", kwargs={"code": region.code}) + "ekspor/",
     }
 
@@ -279,10 +280,11 @@ def national_context(request) -> dict:
         user, Q(region__startswith=province) if province else everything, period, today, "region"
     )
     regions = selectors.regions_for_map()
+    # Kab/kota without any fact in the period are left out of the ranking (and of its export).
     region_labels = {
         code: name
         for code, (name, *_rest) in regions.items()
-        if not province or code[:2] == province
+        if code in by_region and (not province or code[:2] == province)
     }
     query = _query(period, indikator=chosen.key)
     region_table = selectors.table(
@@ -364,7 +366,7 @@ def national_context(request) -> dict:
         "scale": scale,
         "scale_decimals": decimals,
         "scale_unit": unit_label,
-        "query": query,
+        "period_query": query,
         "export_base": reverse("reporting:national") + "ekspor/",
         "export_query": urlencode(
             {

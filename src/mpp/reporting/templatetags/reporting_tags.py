@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django import template
+from django.utils.translation import gettext as _
 
 from mpp.reporting.charts import fmt
 
@@ -38,7 +39,7 @@ def cell_delta(cell) -> str:
     decimals = 0 if cell.indicator.kind == "count" else 1
     text = fmt(abs(delta), decimals)
     if cell.indicator.kind == "ratio":
-        return f"{sign}{text} poin"
+        return _("%(value)s poin") % {"value": f"{sign}{text}"}
     return f"{sign}{text}"
 
 
