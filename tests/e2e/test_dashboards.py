@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime
 import os
+from pathlib import Path
 
 import pytest
 from django.core.management import call_command
@@ -120,7 +121,7 @@ def test_the_analyst_reads_the_map_and_a_locus_page_and_exports_a_table(
     assert page.locator("a[href^='/kelola/permohonan/?']").count() == 0
     with page.expect_download() as download:
         page.locator("#tabel-mpp").locator("xpath=..").get_by_role("link", name="CSV").click()
-    content = open(download.value.path(), encoding="utf-8-sig").read()
+    content = Path(download.value.path()).read_text(encoding="utf-8-sig")
     assert content.splitlines()[0].startswith("MPP,")
     assert "Mal Pelayanan Publik Kota Batam" in content
 

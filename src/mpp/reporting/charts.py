@@ -229,10 +229,12 @@ def classes(values: list[float], count: int = 5) -> list[MapClass]:
     if low == high:
         return [MapClass(low, high, BLUES[-1])]
     n = len(known)
-    cuts = sorted({known[min(n - 1, int(n * q / count))] for q in range(1, count)})
-    edges = [low, *(c for c in cuts if low < c < high), high]
-    palette = BLUES[-(len(edges) - 1) :]
-    return [MapClass(edges[i], edges[i + 1], palette[i]) for i in range(len(edges) - 1)]
+    uppers = sorted({known[min(n - 1, int(n * q / count))] for q in range(1, count)} | {high})
+    lows = [low, *uppers[:-1]]
+    palette = BLUES[-len(uppers) :]
+    return [
+        MapClass(lo, hi, palette[i]) for i, (lo, hi) in enumerate(zip(lows, uppers, strict=True))
+    ]
 
 
 def colour_of(value: float | None, scale: list[MapClass]) -> str | None:
