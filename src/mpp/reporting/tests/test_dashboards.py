@@ -123,3 +123,34 @@ def test_a_bad_period_is_explained_next_to_the_field(batam):
     )
     assert response.status_code == 200
     assert "Tanggal akhir tidak boleh sebelum tanggal awal." in response.content.decode()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        ("pengelola.batam", "/kelola/dasbor/mpp/{mpp}/?periode=tahun"),
+        ("admin.batam", "/kelola/dasbor/wilayah/2171/?periode=kuartal"),
+        ("analis.kemenpanrb", "/kelola/dasbor/nasional/?periode=bulan"),
+    ],
+)
+def test_each_dashboard_runs_a_fixed_number_of_queries(batam, username, url):
+    """More units and days with facts do not add queries (no query per row)."""
+    client = client_for(username)
+    url = url.format(mpp=batam.pk)
+    before = _queries(client, url)
+    for offset in range(1, 6):
+        seed(batam, 100_000 + offset, 200_000 + offset)
+        other = MPP.objects.exclude(pk=batam.pk).first()
+        seed(other, 300_000 + offset, 400_000 + offset)
+    after = _queries(client, url)
+    assert after == before
+    assert after <= 25
