@@ -56,16 +56,9 @@ class Period:
         return {"periode": self.kind, "tanggal": self.start.isoformat()}
 
     def buckets(self) -> list[tuple[datetime.date, datetime.date]]:
-        """Chart bars: days up to two months, weeks up to half a year, else months."""
+        """Chart bars: days up to two months, else calendar months (read from monthly sums)."""
         if self.days <= 62:
             return [(d, d) for d in _days(self.start, self.end)]
-        if self.days <= 190:
-            out, day = [], self.start
-            while day <= self.end:
-                last = min(day + datetime.timedelta(days=6), self.end)
-                out.append((day, last))
-                day = last + datetime.timedelta(days=1)
-            return out
         out, day = [], self.start
         while day <= self.end:
             last = min(month_of(day).end, self.end)

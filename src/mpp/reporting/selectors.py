@@ -26,7 +26,7 @@ from mpp.catalog.models import Service
 from mpp.regions.models import Province, Region
 from mpp.reporting.facts import Indicator, Unit, registry
 from mpp.reporting.facts.applications import may_open_list
-from mpp.reporting.models import DailyFact
+from mpp.reporting.models import DailyFact, MonthlyFact
 from mpp.reporting.periods import Period
 from mpp.reporting.routers import reads_alias
 from mpp.tenancy.models import MPP, Agency
@@ -79,72 +79,130 @@ def _facts():
     return DailyFact.objects.using(reads_alias())
 
 
-def _metric_filter(period: Period, today: datetime.date) -> Q:
+def _counted_and_snapshots() -> tuple[list[str], list[str]]:
     counted = [m.key for m in registry.metrics() if m.kind != "snapshot"]
     snapshots = [m.key for m in registry.metrics() if m.kind == "snapshot"]
-    last = period.clipped_end(today)
-    return Q(day__range=(period.start, period.end), metric__in=counted) | Q(
-        day=last, metric__in=snapshots
+    return counted, snapshots
+
+
+def _month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def split_months(
+    period: Period,
+) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
+    """The whole calendar months inside ``period`` (first and last month) and the edge days."""
+    first_full = period.start if period.start.day == 1 else _month_after(period.start)
+    last_full_end = (
+        period.end
+        if _month_after(period.end) - datetime.timedelta(days=1) == period.end
+        else period.end.replace(day=1) - datetime.timedelta(days=1)
     )
+    if first_full > last_full_end:
+        return None, [(period.start, period.end)]
+    edges = []
+    if period.start < first_full:
+        edges.append((period.start, first_full - datetime.timedelta(days=1)))
+    if period.end > last_full_end:
+        edges.append((last_full_end + datetime.timedelta(days=1), period.end))
+    return (first_full, last_full_end.replace(day=1)), edges
 
 
-def totals(user, where: Q, period: Period, today: datetime.date) -> Totals:
-    """Every metric's total over ``period`` for the units ``where`` selects (one query);
-    snapshot metrics are their value on the period's last day so far."""
-    rows = (
-        _facts()
-        .filter(_reach(user), where, _metric_filter(period, today))
-        .values("metric")
-        .annotate(total=Sum("value"))
-        .order_by()
-    )
-    return {row["metric"]: row["total"] for row in rows}
+def _sums(
+    user, where: Q, period: Period, today: datetime.date, group: str | None, monthly: bool
+) -> dict[tuple[Any, str], int]:
+    """(group, metric) → total over ``period``: whole months from the monthly sums when
+    ``monthly`` (units are kab/kota or MPPs only), the rest from daily facts; snapshots on the
+    last day so far. One query, or two with monthly sums."""
+    counted, snapshots = _counted_and_snapshots()
+    months, edges = split_months(period) if monthly else (None, [(period.start, period.end)])
+    daily = Q(day=period.clipped_end(today), metric__in=snapshots)
+    for start, end in edges:
+        daily |= Q(day__range=(start, end), metric__in=counted)
+    sources = [(_facts().filter(_reach(user), where, daily), "day")]
+    if months is not None:
+        rows = MonthlyFact.objects.using(reads_alias()).filter(
+            _reach(user), where, month__range=months, metric__in=counted
+        )
+        sources.append((rows, "month"))
+    result: dict[tuple[Any, str], int] = defaultdict(int)
+    for rows, _field in sources:
+        if group == "province":
+            rows = rows.annotate(group=Substr("region", 1, 2))
+        elif group is not None:
+            rows = rows.annotate(group=F(group))
+        fields = ("group", "metric") if group is not None else ("metric",)
+        for row in rows.values(*fields).annotate(total=Sum("value")).order_by():
+            result[(row.get("group"), row["metric"])] += row["total"]
+    return result
 
 
-GROUPS = {
-    "agency": "agency",
-    "service": "service",
-    "mpp": "mpp",
-    "region": "region",
-}
+def totals(
+    user, where: Q, period: Period, today: datetime.date, *, monthly: bool = False
+) -> Totals:
+    """Every metric's total over ``period`` for the units ``where`` selects; snapshot metrics are
+    their value on the period's last day so far."""
+    return {
+        metric: total
+        for (_group, metric), total in _sums(user, where, period, today, None, monthly).items()
+    }
 
 
-def breakdown(user, where: Q, period: Period, today: datetime.date, by: str) -> dict[Any, Totals]:
-    """Totals per agency, service, MPP, kab/kota or province (one query)."""
-    rows = _facts().filter(_reach(user), where, _metric_filter(period, today))
-    if by == "province":
-        rows = rows.annotate(group=Substr("region", 1, 2))
-    else:
-        rows = rows.annotate(group=F(GROUPS[by]))
+GROUPS = {"agency", "service", "mpp", "region", "province"}
+
+
+def breakdown(
+    user, where: Q, period: Period, today: datetime.date, by: str, *, monthly: bool = False
+) -> dict[Any, Totals]:
+    """Totals per agency, service, MPP, kab/kota or province (monthly sums only for MPP, kab/kota
+    and province)."""
+    if by not in GROUPS:
+        raise ValueError(by)
+    use_months = monthly and by in ("mpp", "region", "province")
     result: dict[Any, Totals] = defaultdict(dict)
-    for row in rows.values("group", "metric").annotate(total=Sum("value")).order_by():
-        if row["group"] is not None:
-            result[row["group"]][row["metric"]] = row["total"]
+    for (group, metric), total in _sums(user, where, period, today, by, use_months).items():
+        if group is not None:
+            result[group][metric] = total
     return dict(result)
 
 
 def series(
-    user, where: Q, period: Period, metrics: list[str]
+    user, where: Q, period: Period, metrics: list[str], *, monthly: bool = False
 ) -> list[tuple[datetime.date, datetime.date, Totals]]:
-    """Per chart bucket (day, week or month) the totals of ``metrics`` (one query)."""
+    """Per chart bucket (day, or month beyond two months) the totals of ``metrics``: whole
+    months from the monthly sums when ``monthly``, the rest from daily facts (one or two queries)."""
+    months, edges = split_months(period) if monthly else (None, [(period.start, period.end)])
+    by_day: dict[datetime.date, Totals] = defaultdict(lambda: defaultdict(int))
+    daily = Q(pk__in=[])
+    for start, end in edges:
+        daily |= Q(day__range=(start, end))
     rows = (
         _facts()
-        .filter(_reach(user), where, day__range=(period.start, period.end), metric__in=metrics)
+        .filter(_reach(user), where, daily, metric__in=metrics)
         .values("day", "metric")
         .annotate(total=Sum("value"))
         .order_by()
     )
-    by_day: dict[datetime.date, Totals] = defaultdict(dict)
     for row in rows:
-        by_day[row["day"]][row["metric"]] = row["total"]
+        by_day[row["day"]][row["metric"]] += row["total"]
+    if months is not None:
+        rows = (
+            MonthlyFact.objects.using(reads_alias())
+            .filter(_reach(user), where, month__range=months, metric__in=metrics)
+            .values("month", "metric")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for row in rows:
+            by_day[row["month"]][row["metric"]] += row["total"]
     out = []
     for start, end in period.buckets():
         bucket: Totals = defaultdict(int)
-        day = start
-        while day <= end:
-            for metric, value in by_day.get(day, {}).items():
-                bucket[metric] += value
-            day += datetime.timedelta(days=1)
+        for day, values in by_day.items():
+            if start <= day <= end:
+                for metric, value in values.items():
+                    bucket[metric] += value
         out.append((start, end, dict(bucket)))
     return out
 

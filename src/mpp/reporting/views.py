@@ -85,7 +85,7 @@ def _indicator_chart(table, key, title, previous_by_key=None, *, previous_label=
 def _trend(user, where, period, title):
     from mpp.reporting.facts.applications import RECEIVED
 
-    buckets = selectors.series(user, where, period, [RECEIVED])
+    buckets = selectors.series(user, where, period, [RECEIVED], monthly=True)
     labels = [date_format(start, "j M") for start, _end, _v in buckets]
     values = [float(v.get(RECEIVED, 0)) for _s, _e, v in buckets]
     description = _("Permohonan diterima per %(bucket)s dalam periode %(period)s.") % {
@@ -124,8 +124,8 @@ def mpp_context(request, pk: int) -> dict:
     previous = period.previous()
     unit = Unit(mpp.region_id, mpp.pk)
     where = Q(mpp=mpp.pk)
-    now_totals = selectors.totals(user, where, period, today)
-    before_totals = selectors.totals(user, where, previous, today)
+    now_totals = selectors.totals(user, where, period, today, monthly=True)
+    before_totals = selectors.totals(user, where, previous, today, monthly=True)
     today_period = day_of(today)
     today_totals = selectors.totals(user, where, today_period, today)
     by_agency = selectors.breakdown(user, where, period, today, "agency")
@@ -202,12 +202,12 @@ def region_context(request, code: str) -> dict:
     previous = period.previous()
     unit = Unit(region.code)
     where = Q(region=region.code)
-    now_totals = selectors.totals(user, where, period, today)
-    before_totals = selectors.totals(user, where, previous, today)
+    now_totals = selectors.totals(user, where, period, today, monthly=True)
+    before_totals = selectors.totals(user, where, previous, today, monthly=True)
     today_period = day_of(today)
     today_totals = selectors.totals(user, where, today_period, today)
-    by_mpp = selectors.breakdown(user, where, period, today, "mpp")
-    by_mpp_before = selectors.breakdown(user, where, previous, today, "mpp")
+    by_mpp = selectors.breakdown(user, where, period, today, "mpp", monthly=True)
+    by_mpp_before = selectors.breakdown(user, where, previous, today, "mpp", monthly=True)
     mpps = selectors.mpp_names(Q(region_id=region.code))
     query = _query(period)
     mpp_table = selectors.table(
@@ -273,11 +273,16 @@ def national_context(request) -> dict:
     if province and province not in provinces:
         province = ""
     everything = Q()
-    now_totals = selectors.totals(user, everything, period, today)
-    before_totals = selectors.totals(user, everything, previous, today)
-    by_province = selectors.breakdown(user, everything, period, today, "province")
+    now_totals = selectors.totals(user, everything, period, today, monthly=True)
+    before_totals = selectors.totals(user, everything, previous, today, monthly=True)
+    by_province = selectors.breakdown(user, everything, period, today, "province", monthly=True)
     by_region = selectors.breakdown(
-        user, Q(region__startswith=province) if province else everything, period, today, "region"
+        user,
+        Q(region__startswith=province) if province else everything,
+        period,
+        today,
+        "region",
+        monthly=True,
     )
     regions = selectors.regions_for_map()
     # Kab/kota without any fact in the period are left out of the ranking (and of its export).
