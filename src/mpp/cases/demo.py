@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mpp.accounts.models import User
 from mpp.cases import services
 from mpp.cases.models import Application
-from mpp.cases.uploads import blank_pdf
+from mpp.documents.uploads import blank_pdf
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Service
 

@@ -39,7 +39,7 @@ from mpp.cases.models import (
     TrackingSequence,
 )
 from mpp.cases.selectors import actor_kinds, conflicted, current_documents
-from mpp.cases.uploads import UnsafeFile, checked_content
+from mpp.documents.uploads import UnsafeFile, checked_content
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit

@@ -4,6 +4,7 @@ from django.db import transaction
 from mpp.accounts import demo as accounts_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
+from mpp.complaints import demo as complaints_demo
 from mpp.documents import services as documents_services
 
 
@@ -16,4 +17,5 @@ class Command(BaseCommand):
         accounts_demo.load()
         documents_services.create_demo_pki()
         cases_demo.load()
+        complaints_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
