@@ -28,6 +28,7 @@ from django.views.decorators.http import require_http_methods
 from mpp.complaints import services
 from mpp.complaints.models import MAX_TEXT, About, Category, Channel, Complaint, IntegrationClient
 from mpp.complaints.workflow import OPEN
+from mpp.regions import calendar
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
 
@@ -130,8 +131,11 @@ def open311_view(view):
     return csrf_exempt(wrapped)
 
 
-def _iso(moment: datetime.datetime | None) -> str | None:
-    return moment.isoformat(timespec="seconds") if moment else None
+def _iso(moment: datetime.datetime | None, region_code: str) -> str | None:
+    """ISO 8601 in the jurisdiction's own zone (WIB/WITA/WIT), e.g. 2026-12-07T23:59:59+07:00."""
+    if moment is None:
+        return None
+    return moment.astimezone(calendar.region_zone(region_code)).isoformat(timespec="seconds")
 
 
 # --- Lookups -----------------------------------------------------------------------------------
@@ -192,9 +196,9 @@ def _request(complaint: Complaint) -> dict:
         "description": complaint.text,
         "agency_responsible": complaint.agency.name if complaint.agency else "",
         "service_notice": "",
-        "requested_datetime": _iso(complaint.submitted_at),
-        "updated_datetime": _iso(complaint.updated_at),
-        "expected_datetime": _iso(complaint.due_at),
+        "requested_datetime": _iso(complaint.submitted_at, complaint.region_id),
+        "updated_datetime": _iso(complaint.updated_at, complaint.region_id),
+        "expected_datetime": _iso(complaint.due_at, complaint.region_id),
         "address": complaint.address,
         "address_id": "",
         "zipcode": "",
