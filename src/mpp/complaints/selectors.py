@@ -15,6 +15,7 @@ from mpp.complaints.workflow import AGENCY, DESK, REPORTER
 PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "region_id"}
 STAFF_PERMS = (Perm.HANDLE_COMPLAINTS, Perm.RESPOND_COMPLAINTS, Perm.OVERSEE_COMPLAINTS)
 QUEUE_ORDER = ("due_at", "id")
+UNVERIFIED = ("submitted", "postponed")
 
 
 def is_complaint_staff(user) -> bool:
@@ -26,9 +27,7 @@ def _staff_filter(user) -> Q:
     oversee = scope_filter(
         user, Perm.OVERSEE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id"
     )
-    agency = scope_filter(user, Perm.RESPOND_COMPLAINTS, **PATHS) & ~Q(
-        status__in=("submitted", "postponed")
-    )
+    agency = scope_filter(user, Perm.RESPOND_COMPLAINTS, **PATHS) & ~Q(status__in=UNVERIFIED)
     return desk | oversee | (agency & Q(agency__isnull=False))
 
 
@@ -57,11 +56,20 @@ def complaint_for_staff(user, pk) -> Complaint:
     return complaint
 
 
+def _agency_reaches(user, complaint: Complaint) -> bool:
+    """The agency's officers see a complaint once the desk forwarded it to them."""
+    return bool(
+        complaint.agency_id
+        and complaint.status not in UNVERIFIED
+        and can(user, Perm.RESPOND_COMPLAINTS, complaint)
+    )
+
+
 def actor_kinds(user, complaint: Complaint) -> set[str]:
     kinds = set()
     if can(user, Perm.HANDLE_COMPLAINTS, complaint):
         kinds.add(DESK)
-    if complaint.agency_id and can(user, Perm.RESPOND_COMPLAINTS, complaint):
+    if _agency_reaches(user, complaint):
         kinds.add(AGENCY)
     if complaint.reporter_id and complaint.reporter_id == getattr(user, "pk", None):
         kinds.add(REPORTER)
@@ -72,9 +80,7 @@ def sees_reporter(user, complaint: Complaint) -> bool:
     """The desk always; the agency unless the reporter chose anonim; oversight never."""
     if can(user, Perm.HANDLE_COMPLAINTS, complaint):
         return True
-    return not complaint.is_anonymous and bool(
-        complaint.agency_id and can(user, Perm.RESPOND_COMPLAINTS, complaint)
-    )
+    return not complaint.is_anonymous and _agency_reaches(user, complaint)
 
 
 def read_reporter(user, complaint: Complaint, *, channel: str) -> dict | None:

@@ -239,6 +239,8 @@ def submit_complaint(
             errors["application_reference"] = [
                 _("Permohonan dengan nomor ini tidak ditemukan di akun Anda.")
             ]
+    if guest is not None:
+        guest = GuestConfirmation.objects.select_for_update().filter(pk=guest.pk).first()
     unconfirmed = guest is None or guest.confirmed_at is None or guest.used_at is not None
     if reporter is None and channel == Channel.WEB and unconfirmed:
         errors["code"] = [_("Konfirmasikan alamat surel atau nomor telepon Anda dahulu.")]
