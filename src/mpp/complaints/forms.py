@@ -40,9 +40,11 @@ class ComplaintForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Kategori"), queryset=Category.objects.none(), required=False
     )
-    title = forms.CharField(label=_("Judul"), max_length=200)
+    # Title and text are checked by the service, with the messages Open311 and the API share.
+    title = forms.CharField(label=_("Judul"), max_length=200, required=False)
     text = forms.CharField(
         label=_("Isi"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Paling banyak 4.000 karakter. Jangan menuliskan NIK."),
     )
