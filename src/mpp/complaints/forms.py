@@ -40,11 +40,15 @@ class ComplaintForm(forms.Form):
     category = forms.ModelChoiceField(
         label=_("Kategori"), queryset=Category.objects.none(), required=False
     )
-    # Title and text are checked by the service, with the messages Open311 and the API share.
-    title = forms.CharField(label=_("Judul"), max_length=200, required=False)
+    # The same messages as the service's (API and Open311 share them).
+    title = forms.CharField(
+        label=_("Judul"),
+        max_length=200,
+        error_messages={"required": _("Tuliskan judul singkat.")},
+    )
     text = forms.CharField(
         label=_("Isi"),
-        required=False,
+        error_messages={"required": _("Tuliskan isi pengaduan Anda.")},
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Paling banyak 4.000 karakter. Jangan menuliskan NIK."),
     )

@@ -28,9 +28,9 @@ class Kind(models.TextChoices):
 
 
 class About(models.TextChoices):
-    MPP = "mpp", _("MPP")
-    AGENCY = "agency", _("Instansi")
-    SERVICE = "service", _("Layanan")
+    MPP = "mpp", _("MPP secara umum")
+    AGENCY = "agency", _("Instansi tertentu")
+    SERVICE = "service", _("Layanan tertentu")
     APPLICATION = "application", _("Permohonan saya")
 
 
