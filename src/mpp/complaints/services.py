@@ -39,7 +39,7 @@ from mpp.complaints.models import (
     TimeLimits,
 )
 from mpp.complaints.registry import find_application
-from mpp.complaints.workflow import STAFF_CLOCK
+from mpp.complaints.workflow import REPORTER, STAFF_CLOCK
 from mpp.deadlines import services as clock
 from mpp.documents.uploads import UnsafeFile, checked_content
 from mpp.notifications.base import Channel as NotificationChannel
@@ -47,6 +47,7 @@ from mpp.notifications.registry import gateways
 from mpp.notifications.services import notify
 from mpp.regions import calendar
 from mpp.workflows.definitions import SYSTEM
+from mpp.workflows.errors import WorkflowError
 from mpp.workflows.services import apply_action
 
 logger = logging.getLogger(__name__)
@@ -295,10 +296,7 @@ def submit_complaint(
         updated_at=now,
         resolve_by=calendar.due_at_calendar_days(region, now, limits.resolve_days),
     )
-    for name, value in clock.start(
-        complaint, clock.Limit(limits.verify_working_days), at=now
-    ).items():
-        setattr(complaint, name, value)
+    start = clock.start(complaint, clock.Limit(limits.verify_working_days), at=now)
     for _attempt in range(5):
         complaint.tracking_number = next_tracking_number(region, now)
         try:
@@ -307,6 +305,15 @@ def submit_complaint(
             break
         except IntegrityError:
             continue
+    # The receipt is a transition of its own: history and facts see every complaint arrive.
+    apply_action(
+        complaint,
+        "submit",
+        actor_user=reporter,
+        actor_kinds={REPORTER},
+        changes=start,
+        data={"channel": channel},
+    )
     for upload, content_type, content in attachments:
         attachment = Attachment(
             complaint=complaint,
@@ -453,7 +460,7 @@ def take_action(
             actor_kinds=kinds,
             note=note,
             changes=changes,
-            data={"agency_id": changes["agency_id"]} if "agency_id" in changes else None,
+            data=_record_data(changes),
         )
         if message is not None and note:
             Message.objects.create(
@@ -472,6 +479,16 @@ def take_action(
         elif action == "respond":
             _notify_reporter(complaint, "complaint.answered", reply_until=complaint.reply_until)
     return complaint
+
+
+def _record_data(changes: dict) -> dict:
+    """What the history keeps of an action (the new agency; whether an answer was on time)."""
+    data = {}
+    if "agency_id" in changes:
+        data["agency_id"] = changes["agency_id"]
+    if "answered_at" in changes:
+        data["on_time"] = bool(changes["answered_on_time"])
+    return data
 
 
 def rate_response(complaint: Complaint, *, rating: int, comment: str = "") -> Complaint:
@@ -527,31 +544,38 @@ def _recipients(complaint: Complaint, level: int):
 
 
 def escalate(complaint: Complaint, level: int, now: datetime.datetime) -> bool:
-    """Record and notify one escalation; False when this one was already recorded."""
-    with transaction.atomic():
-        rows = Complaint.objects.filter(
-            pk=complaint.pk, status=complaint.status, escalation_level=level - 1
-        ).update(escalation_level=level)
-        if rows != 1:
-            return False
-        Escalation.objects.create(
-            complaint=complaint,
-            level=level,
-            status=complaint.status,
-            due_at=complaint.due_at,
-            at=now,
-        )
-        for user in _recipients(complaint, level):
-            notify(
-                user,
-                "complaint.escalated",
-                {
-                    "tracking_number": complaint.tracking_number,
-                    "due_at": complaint.due_at,
-                    "level": level,
-                },
-                link=f"/kelola/pengaduan/{complaint.pk}/",
+    """Record (a transition and an Escalation row) and notify one escalation; False when the
+    complaint moved meanwhile or this level was already recorded."""
+    try:
+        with transaction.atomic():
+            apply_action(
+                complaint,
+                "escalate",
+                actor_user=None,
+                actor_kinds={SYSTEM},
+                changes={"escalation_level": level},
+                data={"level": level},
             )
+            Escalation.objects.create(
+                complaint=complaint,
+                level=level,
+                status=complaint.status,
+                due_at=complaint.due_at,
+                at=now,
+            )
+            for user in _recipients(complaint, level):
+                notify(
+                    user,
+                    "complaint.escalated",
+                    {
+                        "tracking_number": complaint.tracking_number,
+                        "due_at": complaint.due_at,
+                        "level": level,
+                    },
+                    link=f"/kelola/pengaduan/{complaint.pk}/",
+                )
+    except (WorkflowError, IntegrityError):
+        return False
     return True
 
 

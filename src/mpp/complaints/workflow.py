@@ -17,6 +17,7 @@ DESK = "desk"
 AGENCY = "agency"
 
 STATES = (
+    "new",  # only inside the submitting transaction: the "submit" transition records the receipt
     "submitted",  # waiting for the desk's verification (3 working days)
     "postponed",  # the desk asked the reporter for more information (clock paused)
     "forwarded",  # with the responsible agency (5 working days; information requests 10 + 7)
@@ -29,14 +30,15 @@ FINAL = ("referred", "archived", "closed")
 # Statuses whose clock the staff must beat (the escalation sweep looks at these only).
 STAFF_CLOCK = ("submitted", "forwarded")
 # Open311: every status but the final ones is "open".
-OPEN = ("submitted", "postponed", "forwarded", "answered")
+OPEN = ("new", "submitted", "postponed", "forwarded", "answered")
 
 COMPLAINT = Workflow(
     name="complaint",
     states=STATES,
-    initial="submitted",
+    initial="new",
     final=FINAL,
     transitions=[
+        Transition("submit", {"new"}, "submitted", {REPORTER}, label=_("Kirim")),
         Transition(
             "verify", {"submitted"}, "forwarded", {DESK}, label=_("Verifikasi dan teruskan")
         ),
@@ -90,6 +92,11 @@ COMPLAINT = Workflow(
         ),
         Transition("close", {"answered"}, "closed", {REPORTER}, label=_("Selesai")),
         Transition("auto_close", {"answered"}, "closed", {SYSTEM}, label=_("Ditutup otomatis")),
+        # The sweep raises an overdue complaint a level (data: {"level": 1 or 2}); same state.
+        *(
+            Transition("escalate", {state}, state, {SYSTEM}, label=_("Eskalasi"))
+            for state in STAFF_CLOCK
+        ),
     ],
 )
 

@@ -329,3 +329,32 @@ def test_statistics_per_agency(demo):
     rows = {row["agency__name"]: row for row in selectors.statistics_per_agency(manager)}
     dukcapil = rows[Agency.objects.get(slug="disdukcapil-batam").name]
     assert dukcapil["answered"] == 2 and dukcapil["on_time"] == 1 and dukcapil["on_time_rate"] == 50
+
+
+def test_daily_facts_count_received_answered_and_escalated(
+    demo, django_capture_on_commit_callbacks
+):
+    from mpp.reporting.facts import complaints as complaint_facts
+    from mpp.reporting.facts import read
+
+    dinkes = Agency.objects.get(slug="dinkes-batam")  # the demo complaint is Dukcapil's
+    with django_capture_on_commit_callbacks(execute=True):
+        answered(agency=dinkes)
+        late = submitted(agency=dinkes)
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(now=late.due_at + datetime.timedelta(hours=1))
+    today = timezone.localdate()
+    span = (today - datetime.timedelta(days=1), today + datetime.timedelta(days=1))
+
+    def of_dinkes(facts):
+        return {k: v for k, v in facts.items() if k.unit.agency == dinkes.pk}
+
+    stored = of_dinkes(read(*span, [m.key for m in complaint_facts.METRICS]))
+    totals = {key.metric: value for key, value in stored.items()}
+    assert totals == {
+        "complaints.received": 2,
+        "complaints.answered": 1,
+        "complaints.answered_on_time": 1,
+        "complaints.escalated": 1,
+    }
+    assert of_dinkes(complaint_facts.source.recompute(*span)) == stored
