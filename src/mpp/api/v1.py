@@ -9,6 +9,7 @@ from mpp.api.routers import accounts
 from mpp.api.routers import applications as applications_router
 from mpp.api.routers import catalog as catalog_router
 from mpp.api.routers import documents as documents_router
+from mpp.api.routers import monitoring as monitoring_router
 from mpp.api.routers import notifications as notifications_router
 
 
@@ -35,10 +36,12 @@ problems.declare_problem_responses(
     applications_router.router,
     catalog_router.router,
     documents_router.router,
+    monitoring_router.router,
     notifications_router.router,
 )
 api.add_router("", accounts.router)
 api.add_router("", applications_router.router)
 api.add_router("", catalog_router.router)
 api.add_router("", documents_router.router)
+api.add_router("", monitoring_router.router)
 api.add_router("", notifications_router.router)
