@@ -112,7 +112,7 @@ def period_detail(request, pk: int):
                 "missing": _("Tidak menyampaikan"),
                 "filled": _("ada"),
                 "unfilled": _("belum"),
-            },  # fmt: skip
+            },
         },
     )
 
