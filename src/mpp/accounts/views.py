@@ -222,6 +222,7 @@ def backoffice(request):
                 has_any(request.user, perm)
                 for perm in (Perm.VIEW_MONITORING, Perm.SUBMIT_MONITORING, Perm.REVIEW_MONITORING)
             ),
+            "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
         },
     )
 

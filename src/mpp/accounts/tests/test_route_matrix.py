@@ -161,6 +161,20 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/permohonan/<id:pk>/langkah/<id:number>/": ("get", f"/kelola/permohonan/{app}/langkah/1/", {}),
         "kelola/permohonan/<id:pk>/periksa/": ("get", f"/kelola/permohonan/{app}/periksa/", {}),
         "kelola/permohonan/<id:pk>/terkirim/": ("get", f"/kelola/permohonan/{app}/terkirim/", {}),
+        "kelola/dasbor/": ("get", "/kelola/dasbor/", {}),
+        "kelola/dasbor/nasional/": ("get", "/kelola/dasbor/nasional/", {}),
+        "kelola/dasbor/nasional/ekspor/<slug:table>.<slug:fmt>": (
+            "get", "/kelola/dasbor/nasional/ekspor/provinsi.csv", {}
+        ),
+        "kelola/dasbor/wilayah/<str:code>/": ("get", f"/kelola/dasbor/wilayah/{o['region']}/", {}),
+        "kelola/dasbor/wilayah/<str:code>/ekspor/<slug:table>.<slug:fmt>": (
+            "get", f"/kelola/dasbor/wilayah/{o['region']}/ekspor/mpp.xlsx", {}
+        ),
+        "kelola/dasbor/mpp/<id:pk>/": ("get", f"/kelola/dasbor/mpp/{o['app'].mpp_id}/", {}),
+        "kelola/dasbor/mpp/<id:pk>/ekspor/<slug:table>.<slug:fmt>": (
+            "get", f"/kelola/dasbor/mpp/{o['app'].mpp_id}/ekspor/instansi.csv", {}
+        ),
+        "GET /api/v1/open-data/mpps/{mpp_id}": ("api_get", f"{api}/open-data/mpps/{o['app'].mpp_id}", {}),
         "POST /api/v1/auth/token": ("api_post", f"{api}/auth/token", {"username": "x", "password": "y"}),
         "DELETE /api/v1/auth/token": ("api_delete", f"{api}/auth/token", {}),
         "POST /api/v1/citizens": ("api_post", f"{api}/citizens", {}),
@@ -308,6 +322,14 @@ _TABLE = {
     'kelola/permohonan/<id:pk>/langkah/<id:number>/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/periksa/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/terkirim/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
+    'kelola/dasbor/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (200, 200), (403, 403), (302, 302), (302, 302)],
+    'kelola/dasbor/nasional/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/nasional/ekspor/<slug:table>.<slug:fmt>': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/wilayah/<str:code>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (404, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/wilayah/<str:code>/ekspor/<slug:table>.<slug:fmt>': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (404, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/mpp/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/mpp/<id:pk>/ekspor/<slug:table>.<slug:fmt>': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'GET /api/v1/open-data/mpps/{mpp_id}': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'POST /api/v1/auth/token': [(401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401)],
     'DELETE /api/v1/auth/token': [(204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204)],
     'POST /api/v1/citizens': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],

@@ -7,6 +7,7 @@ from mpp.catalog import demo as catalog_demo
 from mpp.documents import services as documents_services
 from mpp.monitoring import demo as monitoring_demo
 from mpp.onboarding import demo as onboarding_demo
+from mpp.reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
@@ -20,4 +21,5 @@ class Command(BaseCommand):
         cases_demo.load()
         onboarding_demo.load()
         monitoring_demo.load()
+        reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
