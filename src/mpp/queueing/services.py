@@ -575,6 +575,12 @@ def requeue(ticket: Ticket, *, officer, now=None) -> Ticket:
     return ticket
 
 
+def record_no_show(ticket: Ticket, *, officer) -> Ticket:
+    """A skipped citizen never came back (or a booking was not kept): record the no-show."""
+    _act(ticket, "no_show", officer, (OFFICER,))
+    return ticket
+
+
 def start(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
     _counter_ticket(ticket, counter)
     _act(
