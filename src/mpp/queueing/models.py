@@ -27,7 +27,9 @@ class QueueRules(models.Model):
     no_show_limit = models.PositiveSmallIntegerField(
         _("batas ketidakhadiran"),
         default=0,
-        help_text=_("Jumlah ketidakhadiran yang menangguhkan pemesanan daring; 0 berarti tidak aktif."),
+        help_text=_(
+            "Jumlah ketidakhadiran yang menangguhkan pemesanan daring; 0 berarti tidak aktif."
+        ),
     )
     no_show_days = models.PositiveSmallIntegerField(
         _("dalam berapa hari"), default=30, help_text=_("Jangka waktu penghitungan ketidakhadiran.")
@@ -44,6 +46,9 @@ class QueueRules(models.Model):
     class Meta:
         verbose_name = _("aturan antrean")
         verbose_name_plural = _("aturan antrean")
+
+    def __str__(self) -> str:
+        return f"{self.mpp_id}"
 
     def policy_scope(self) -> Scope:
         return self.mpp.policy_scope()
@@ -94,7 +99,9 @@ class Counter(models.Model):
     agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
     number = models.PositiveSmallIntegerField(_("nomor loket"))
     name = models.CharField(_("nama"), max_length=100, blank=True)
-    queues = models.ManyToManyField(ServiceQueue, related_name="counters", verbose_name=_("layanan"))
+    queues = models.ManyToManyField(
+        ServiceQueue, related_name="counters", verbose_name=_("layanan")
+    )
     is_active = models.BooleanField(_("aktif"), default=True)
 
     class Meta:
@@ -156,6 +163,9 @@ class SlotCount(models.Model):
             models.UniqueConstraint(fields=["queue", "date", "starts"], name="queue_slot_once")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.date} {self.starts}"
+
 
 class DayCount(models.Model):
     """One service's day: places taken per channel and the last ticket number given."""
@@ -168,6 +178,9 @@ class DayCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["queue", "date"], name="queue_day_once")]
+
+    def __str__(self) -> str:
+        return f"{self.queue_id} {self.date}"
 
 
 class Channel(models.TextChoices):
@@ -300,3 +313,6 @@ class CallEvent(models.Model):
     class Meta:
         ordering = ["-id"]
         indexes = [models.Index(fields=["mpp", "-id"], name="queue_call_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.code} → {self.counter_id}"

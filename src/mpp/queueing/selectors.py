@@ -27,9 +27,9 @@ def manageable_mpps(user):
     """MPPs where ``user`` sets up the queue (the manager) or their agency's part (agency admin)."""
     from mpp.tenancy.models import AgencyPresence
 
-    mpp_ids = AgencyPresence.objects.filter(
-        scope_filter(user, Perm.MANAGE_QUEUE, **PATHS)
-    ).values("mpp_id")
+    mpp_ids = AgencyPresence.objects.filter(scope_filter(user, Perm.MANAGE_QUEUE, **PATHS)).values(
+        "mpp_id"
+    )
     return MPP.objects.filter(pk__in=mpp_ids).select_related("region").order_by("name")
 
 
@@ -143,7 +143,9 @@ def mean_service_seconds(queue: ServiceQueue, day: datetime.date) -> float:
         )
         .aggregate(
             mean=Avg(
-                ExpressionWrapper(F("finished_at") - F("serving_started_at"), output_field=DurationField())
+                ExpressionWrapper(
+                    F("finished_at") - F("serving_started_at"), output_field=DurationField()
+                )
             )
         )
         .get("mean")
@@ -197,7 +199,9 @@ def display_mpp(slug: str) -> MPP:
 def latest_calls(mpp, *, limit: int = 8, now=None) -> list[CallEvent]:
     """The most recent call of each counter today (newest first), at most ``limit``."""
     day = local_now(mpp, now).date()
-    start = timezone.make_aware(datetime.datetime.combine(day, datetime.time()), local_now(mpp, now).tzinfo)
+    start = timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time()), local_now(mpp, now).tzinfo
+    )
     seen: set[int] = set()
     result = []
     for event in (
@@ -215,7 +219,9 @@ def latest_calls(mpp, *, limit: int = 8, now=None) -> list[CallEvent]:
 
 
 def last_call_id(mpp) -> int:
-    return CallEvent.objects.filter(mpp=mpp).order_by("-id").values_list("id", flat=True).first() or 0
+    return (
+        CallEvent.objects.filter(mpp=mpp).order_by("-id").values_list("id", flat=True).first() or 0
+    )
 
 
 # --- Statistics -------------------------------------------------------------------------------
@@ -223,7 +229,9 @@ def last_call_id(mpp) -> int:
 
 def _durations():
     wait = ExpressionWrapper(F("called_at") - F("checked_in_at"), output_field=DurationField())
-    service = ExpressionWrapper(F("finished_at") - F("serving_started_at"), output_field=DurationField())
+    service = ExpressionWrapper(
+        F("finished_at") - F("serving_started_at"), output_field=DurationField()
+    )
     return wait, service
 
 
@@ -245,7 +253,9 @@ def statistics(user, mpp, start: datetime.date, end: datetime.date) -> dict:
                 no_show=Count("id", filter=Q(status="no_show")),
                 booked=Count("id", filter=Q(channel=Channel.ONLINE) & ~Q(status="cancelled")),
                 mean_wait=Avg(wait, filter=Q(called_at__isnull=False)),
-                mean_service=Avg(service, filter=Q(finished_at__isnull=False, serving_started_at__isnull=False)),
+                mean_service=Avg(
+                    service, filter=Q(finished_at__isnull=False, serving_started_at__isnull=False)
+                ),
             )
             .order_by(*fields)
         )
@@ -254,13 +264,19 @@ def statistics(user, mpp, start: datetime.date, end: datetime.date) -> dict:
         for row in rows:
             for key in ("mean_wait", "mean_service"):
                 row[key] = round(row[key].total_seconds() / 60, 1) if row[key] else None
-            row["no_show_rate"] = round(row["no_show"] / row["booked"], 3) if row["booked"] else None
+            row["no_show_rate"] = (
+                round(row["no_show"] / row["booked"], 3) if row["booked"] else None
+            )
         return rows
 
     return {
         "by_day": minutes(grouped("date")),
         "by_counter": minutes(
-            [row for row in grouped("date", "counter__number") if row["counter__number"] is not None]
+            [
+                row
+                for row in grouped("date", "counter__number")
+                if row["counter__number"] is not None
+            ]
         ),
         "by_agency": minutes(grouped("date", "agency__name")),
     }

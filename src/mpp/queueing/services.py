@@ -34,7 +34,7 @@ from mpp.queueing.models import (
     SlotCount,
     Ticket,
 )
-from mpp.queueing.workflow import ACTIVE, CITIZEN, KIOSK, OFFICER
+from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
 from mpp.regions.calendar import OfficeHours, is_package_holiday, load_overrides, region_zone
 from mpp.regions.models import CalendarOverride
 from mpp.workflows.definitions import SYSTEM
@@ -120,7 +120,10 @@ def availability(queue: ServiceQueue, day: datetime.date, now=None) -> list[Slot
     if not times:
         return []
     taken = {
-        row.starts: row for row in SlotCount.objects.filter(queue=queue, date=day).only("starts", "online", "walk_in")
+        row.starts: row
+        for row in SlotCount.objects.filter(queue=queue, date=day).only(
+            "starts", "online", "walk_in"
+        )
     }
     day_row = DayCount.objects.filter(queue=queue, date=day).first()
     online_day_left = queue.online_per_day - (day_row.online if day_row else 0)
@@ -152,9 +155,9 @@ def _locked_rows(queue: ServiceQueue, day: datetime.date, starts: datetime.time)
 def _release(ticket: Ticket) -> None:
     """Give back the place ``ticket`` held in its slot and day (cancel, reschedule, move)."""
     field = "online" if ticket.channel == Channel.ONLINE else "walk_in"
-    DayCount.objects.filter(queue_id=ticket.queue_id, date=ticket.date, **{f"{field}__gt": 0}).update(
-        **{field: F(field) - 1}
-    )
+    DayCount.objects.filter(
+        queue_id=ticket.queue_id, date=ticket.date, **{f"{field}__gt": 0}
+    ).update(**{field: F(field) - 1})
     if ticket.slot_starts is not None:
         SlotCount.objects.filter(
             queue_id=ticket.queue_id,
@@ -207,7 +210,9 @@ def _check_bookable(citizen, queue: ServiceQueue, day: datetime.date, starts, no
     if not times:
         raise QueueError(_("MPP tutup pada tanggal itu. Pilih hari lain."), "date")
     if starts not in times:
-        raise QueueError(_("Jam itu di luar jam layanan. Pilih salah satu slot yang tersedia."), "slot")
+        raise QueueError(
+            _("Jam itu di luar jam layanan. Pilih salah satu slot yang tersedia."), "slot"
+        )
     if datetime.datetime.combine(day, starts, tzinfo=local.tzinfo) <= local:
         raise QueueError(_("Jam itu sudah lewat. Pilih slot yang belum dimulai."), "slot")
     if no_show_suspended(citizen, queue.mpp, now):
@@ -234,7 +239,9 @@ def _take_online_place(queue, day, starts) -> DayCount:
         raise QueueError(_("Slot ini sudah penuh. Pilih slot lain."), "slot", 409)
     if day_row.online >= queue.online_per_day:
         raise QueueError(
-            _("Kuota pemesanan daring pada tanggal itu sudah habis. Pilih tanggal lain."), "date", 409
+            _("Kuota pemesanan daring pada tanggal itu sudah habis. Pilih tanggal lain."),
+            "date",
+            409,
         )
     SlotCount.objects.filter(pk=slot_row.pk).update(online=F("online") + 1)
     DayCount.objects.filter(pk=day_row.pk).update(
@@ -244,11 +251,17 @@ def _take_online_place(queue, day, starts) -> DayCount:
     return day_row
 
 
-def book(citizen, queue: ServiceQueue, day: datetime.date, starts: datetime.time, *, now=None) -> Ticket:
+def book(
+    citizen, queue: ServiceQueue, day: datetime.date, starts: datetime.time, *, now=None
+) -> Ticket:
     """Book a place in a slot for ``citizen``, or raise :class:`QueueError` and change nothing."""
     starts, ends = _check_bookable(citizen, queue, day, starts, now)
     if Ticket.objects.filter(
-        citizen=citizen, service_id=queue.service_id, date=day, channel=Channel.ONLINE, status__in=ACTIVE
+        citizen=citizen,
+        service_id=queue.service_id,
+        date=day,
+        channel=Channel.ONLINE,
+        status__in=ACTIVE,
     ).exists():
         raise _second_booking_error()
     try:
@@ -285,15 +298,22 @@ def cancel(ticket: Ticket, *, user, kinds=(CITIZEN,)) -> Ticket:
     return ticket
 
 
-def reschedule(ticket: Ticket, day: datetime.date, starts: datetime.time, *, user, now=None) -> Ticket:
+def reschedule(
+    ticket: Ticket, day: datetime.date, starts: datetime.time, *, user, now=None
+) -> Ticket:
     """Move a booking to another slot: the new place is taken before the old one is given back."""
     queue = ticket.queue
     starts, ends = _check_bookable(ticket.citizen, queue, day, starts, now)
     if day == ticket.date and starts == ticket.slot_starts:
         raise QueueError(_("Pilih slot yang berbeda dari jadwal sekarang."), "slot")
-    if day != ticket.date and Ticket.objects.filter(
-        citizen=ticket.citizen, service_id=ticket.service_id, date=day, status__in=ACTIVE
-    ).exclude(pk=ticket.pk).exists():
+    if (
+        day != ticket.date
+        and Ticket.objects.filter(
+            citizen=ticket.citizen, service_id=ticket.service_id, date=day, status__in=ACTIVE
+        )
+        .exclude(pk=ticket.pk)
+        .exists()
+    ):
         raise _second_booking_error()
     try:
         with transaction.atomic():
@@ -314,7 +334,10 @@ def reschedule(ticket: Ticket, day: datetime.date, starts: datetime.time, *, use
                     "reminded_day_at": None,
                     "reminded_hour_at": None,
                 },
-                data={"from": f"{ticket.date} {ticket.slot_starts:%H:%M}", "to": f"{day} {starts:%H:%M}"},
+                data={
+                    "from": f"{ticket.date} {ticket.slot_starts:%H:%M}",
+                    "to": f"{day} {starts:%H:%M}",
+                },
             )
             return current
     except IntegrityError as error:
@@ -374,7 +397,9 @@ def current_slot(queue: ServiceQueue, local: datetime.datetime):
     return None
 
 
-def issue_walk_in(kiosk: Kiosk, queue: ServiceQueue, *, priority_group: str = "", now=None) -> Ticket:
+def issue_walk_in(
+    kiosk: Kiosk, queue: ServiceQueue, *, priority_group: str = "", now=None
+) -> Ticket:
     """A walk-in number for ``queue`` now, counted against the walk-in quotas only."""
     if queue.mpp_id != kiosk.mpp_id or not queue.is_active:
         raise QueueError(_("Layanan ini tidak tersedia di anjungan ini."), "service", 404)
@@ -384,7 +409,9 @@ def issue_walk_in(kiosk: Kiosk, queue: ServiceQueue, *, priority_group: str = ""
     local = local_now(queue.mpp, moment)
     slot = current_slot(queue, local)
     if slot is None:
-        raise QueueError(_("Layanan sedang tutup. Silakan datang kembali pada jam layanan."), "service", 409)
+        raise QueueError(
+            _("Layanan sedang tutup. Silakan datang kembali pada jam layanan."), "service", 409
+        )
     with transaction.atomic():
         day_row, slot_row = _locked_rows(queue, local.date(), slot[0])
         if day_row.walk_in >= queue.walk_in_per_day:
@@ -393,7 +420,9 @@ def issue_walk_in(kiosk: Kiosk, queue: ServiceQueue, *, priority_group: str = ""
             )
         if slot_row.walk_in >= queue.walk_in_per_slot:
             raise QueueError(
-                _("Nomor antrean langsung untuk jam ini sudah habis. Silakan coba pada slot berikutnya (mulai pukul %(time)s).")
+                _(
+                    "Nomor antrean langsung untuk jam ini sudah habis. Silakan coba pada slot berikutnya (mulai pukul %(time)s)."
+                )
                 % {"time": slot[1].strftime("%H.%M")},
                 "service",
                 409,
@@ -441,11 +470,15 @@ def find_booking(mpp, code: str) -> Ticket:
         else None
     )
     if ticket is None or ticket.channel != Channel.ONLINE:
-        raise QueueError(_("Kode pemesanan tidak ditemukan di MPP ini. Periksa kembali kodenya."), "code", 404)
+        raise QueueError(
+            _("Kode pemesanan tidak ditemukan di MPP ini. Periksa kembali kodenya."), "code", 404
+        )
     return ticket
 
 
-def check_in(ticket: Ticket, *, user=None, kinds=(OFFICER,), priority_group: str = "", now=None) -> Ticket:
+def check_in(
+    ticket: Ticket, *, user=None, kinds=(OFFICER,), priority_group: str = "", now=None
+) -> Ticket:
     """The booked citizen is here: into the line by slot time, or after the grace period into the
     walk-in line (behind those already waiting)."""
     moment = now or timezone.now()
@@ -454,7 +487,8 @@ def check_in(ticket: Ticket, *, user=None, kinds=(OFFICER,), priority_group: str
         raise QueueError(_("Pemesanan ini sudah tidak aktif atau sudah lapor hadir."), "code", 409)
     if ticket.date != local.date():
         raise QueueError(
-            _("Pemesanan ini untuk tanggal %(date)s, bukan hari ini.") % {"date": _date(ticket.date)},
+            _("Pemesanan ini untuk tanggal %(date)s, bukan hari ini.")
+            % {"date": _date(ticket.date)},
             "code",
             409,
         )
@@ -516,9 +550,13 @@ def call_next(counter: Counter, *, officer, now=None) -> Ticket | None:
     moment = now or timezone.now()
     day = local_now(counter.mpp, moment).date()
     if current_ticket(counter, day) is not None:
-        raise QueueError(_("Selesaikan atau lewati tiket yang sedang dipanggil terlebih dahulu."), status=409)
+        raise QueueError(
+            _("Selesaikan atau lewati tiket yang sedang dipanggil terlebih dahulu."), status=409
+        )
     with transaction.atomic():
-        ticket = waiting_line(counter, day).select_for_update(skip_locked=True, of=("self",)).first()
+        ticket = (
+            waiting_line(counter, day).select_for_update(skip_locked=True, of=("self",)).first()
+        )
         if ticket is None:
             return None
         _act(
@@ -593,7 +631,9 @@ def start(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
     return ticket
 
 
-def finish(ticket: Ticket, counter: Counter, *, officer, application_ref: str = "", now=None) -> Ticket:
+def finish(
+    ticket: Ticket, counter: Counter, *, officer, application_ref: str = "", now=None
+) -> Ticket:
     """Service done; ``application_ref`` links an application filed at the counter (its tracking
     number) to the visit."""
     _counter_ticket(ticket, counter)
@@ -603,7 +643,10 @@ def finish(ticket: Ticket, counter: Counter, *, officer, application_ref: str = 
         "finish",
         officer,
         (OFFICER,),
-        changes={"finished_at": now or timezone.now(), "application_ref": reference or ticket.application_ref},
+        changes={
+            "finished_at": now or timezone.now(),
+            "application_ref": reference or ticket.application_ref,
+        },
     )
     return ticket
 
@@ -677,7 +720,9 @@ def move_service(ticket: Ticket, to_queue: ServiceQueue, *, officer, now=None) -
         # The citizen is already at the MPP: the move is counted even when the slot is full.
         day_row, slot_row = _locked_rows(to_queue, ticket.date, target[0])
         SlotCount.objects.filter(pk=slot_row.pk).update(online=F("online") + 1)
-        DayCount.objects.filter(pk=day_row.pk).update(online=F("online") + 1, last_number=F("last_number") + 1)
+        DayCount.objects.filter(pk=day_row.pk).update(
+            online=F("online") + 1, last_number=F("last_number") + 1
+        )
         day_row.refresh_from_db(fields=["last_number"])
         _release(current)
         _act(
@@ -739,7 +784,11 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
         if kind is None:
             continue
         with transaction.atomic():
-            extra = {"reminded_day_at": now} if field == "reminded_hour_at" and ticket.reminded_day_at is None else {}
+            extra = (
+                {"reminded_day_at": now}
+                if field == "reminded_hour_at" and ticket.reminded_day_at is None
+                else {}
+            )
             claimed = Ticket.objects.filter(pk=ticket.pk, **{f"{field}__isnull": True}).update(
                 **{field: now}, **extra
             )

@@ -138,7 +138,9 @@ def cancel_booking(request, pk):
         except QueueError as error:
             messages.error(request, error.message)
         else:
-            messages.success(request, _("Pemesanan dibatalkan. Tempatnya kini dapat dipakai warga lain."))
+            messages.success(
+                request, _("Pemesanan dibatalkan. Tempatnya kini dapat dipakai warga lain.")
+            )
         return redirect("queueing:booking", pk=ticket.pk)
     return render(request, "queueing/cancel.html", {"ticket": ticket})
 
@@ -241,14 +243,18 @@ def kiosk_check_in(request):
         raise PermissionDenied
     form = forms.CodeForm(request.POST)
     if not form.is_valid():
-        return _kiosk_page(request, device, error=_("Ketik kode pemesanan."), status=400, code_form=form)
+        return _kiosk_page(
+            request, device, error=_("Ketik kode pemesanan."), status=400, code_form=form
+        )
     try:
         ticket = services.find_booking(device.mpp, form.cleaned_data["code"])
         services.check_in(
             ticket, user=None, kinds=(KIOSK,), priority_group=form.cleaned_data["priority_group"]
         )
     except QueueError as error:
-        return _kiosk_page(request, device, error=error.message, status=error.status, code_form=form)
+        return _kiosk_page(
+            request, device, error=error.message, status=error.status, code_form=form
+        )
     return redirect("queueing:kiosk_ticket", token=ticket.token)
 
 
@@ -367,9 +373,11 @@ def manage_service(request, mpp_id, service_id):
     )
     form = forms.ServiceQueueForm(request.POST or None, instance=instance)
     if request.method == "POST" and form.is_valid():
-        if ServiceQueue.objects.filter(mpp=mpp, prefix=form.cleaned_data["prefix"]).exclude(
-            pk=instance.pk
-        ).exists():
+        if (
+            ServiceQueue.objects.filter(mpp=mpp, prefix=form.cleaned_data["prefix"])
+            .exclude(pk=instance.pk)
+            .exists()
+        ):
             form.add_error("prefix", _("Huruf ini sudah dipakai layanan lain di MPP ini."))
         else:
             form.save()
@@ -400,9 +408,11 @@ def manage_counter(request, mpp_id, pk=None):
         queues=selectors.queues_managed(request.user, mpp),
     )
     if request.method == "POST" and form.is_valid():
-        if Counter.objects.filter(mpp=mpp, number=form.cleaned_data["number"]).exclude(
-            pk=instance.pk
-        ).exists():
+        if (
+            Counter.objects.filter(mpp=mpp, number=form.cleaned_data["number"])
+            .exclude(pk=instance.pk)
+            .exists()
+        ):
             form.add_error("number", _("Nomor loket ini sudah dipakai di MPP ini."))
         else:
             form.save()
@@ -466,7 +476,9 @@ def statistics(request, mpp_id):
     start_day = parse_date(request.GET.get("dari") or "") or end - datetime.timedelta(days=6)
     if start_day > end or (end - start_day).days > 92:
         start_day, end = end - datetime.timedelta(days=6), end
-        messages.info(request, _("Rentang tanggal paling panjang 92 hari; ditampilkan 7 hari terakhir."))
+        messages.info(
+            request, _("Rentang tanggal paling panjang 92 hari; ditampilkan 7 hari terakhir.")
+        )
     return render(
         request,
         "queueing/statistics.html",
@@ -499,8 +511,12 @@ def console(request, pk):
             "waiting": line[:10],
             "waiting_count": line.count(),
             "skipped": counter_skipped(counter, day),
-            "other_counters": Counter.objects.filter(mpp=counter.mpp, is_active=True).exclude(pk=counter.pk),
-            "other_queues": ServiceQueue.objects.filter(mpp=counter.mpp, is_active=True).select_related("service"),
+            "other_counters": Counter.objects.filter(mpp=counter.mpp, is_active=True).exclude(
+                pk=counter.pk
+            ),
+            "other_queues": ServiceQueue.objects.filter(
+                mpp=counter.mpp, is_active=True
+            ).select_related("service"),
             "code_form": forms.CodeForm(),
             "priority_groups": PriorityGroup.choices,
         },
@@ -510,7 +526,9 @@ def console(request, pk):
 def counter_skipped(counter, day):
     from mpp.queueing.models import Ticket
 
-    return Ticket.objects.filter(counter=counter, date=day, status="skipped").order_by("-called_at")[:10]
+    return Ticket.objects.filter(counter=counter, date=day, status="skipped").order_by(
+        "-called_at"
+    )[:10]
 
 
 @require_POST
@@ -522,7 +540,9 @@ def console_action(request, pk):
     ticket = None
     if request.POST.get("ticket"):
         ticket = selectors.ticket_at_counter(counter, request.POST["ticket"])
-        if not can(officer, Perm.SERVE_QUEUE, ticket) and not can(officer, Perm.SERVE_QUEUE, counter):
+        if not can(officer, Perm.SERVE_QUEUE, ticket) and not can(
+            officer, Perm.SERVE_QUEUE, counter
+        ):
             raise PermissionDenied
     try:
         if action == "call_next":
@@ -537,9 +557,14 @@ def console_action(request, pk):
                 raise QueueError(_("Ketik kode pemesanan."), "code")
             found = services.find_booking(counter.mpp, form.cleaned_data["code"])
             services.check_in(
-                found, user=officer, kinds=(OFFICER,), priority_group=form.cleaned_data["priority_group"]
+                found,
+                user=officer,
+                kinds=(OFFICER,),
+                priority_group=form.cleaned_data["priority_group"],
             )
-            messages.success(request, _("%(code)s sudah lapor hadir dan masuk antrean.") % {"code": found.code})
+            messages.success(
+                request, _("%(code)s sudah lapor hadir dan masuk antrean.") % {"code": found.code}
+            )
         elif ticket is None:
             raise QueueError(_("Tindakan ini tidak dikenal."))
         elif action == "recall":
@@ -554,13 +579,22 @@ def console_action(request, pk):
             services.start(ticket, counter, officer=officer)
         elif action == "finish":
             services.finish(
-                ticket, counter, officer=officer, application_ref=request.POST.get("application_ref", "")
+                ticket,
+                counter,
+                officer=officer,
+                application_ref=request.POST.get("application_ref", ""),
             )
             messages.success(request, _("Layanan %(code)s selesai.") % {"code": ticket.code})
         elif action == "transfer":
-            to_counter = Counter.objects.filter(mpp=counter.mpp, pk=request.POST.get("to_counter") or 0).first()
-            to_queue = ServiceQueue.objects.filter(mpp=counter.mpp, pk=request.POST.get("to_queue") or 0).first()
-            services.transfer(ticket, counter, officer=officer, to_counter=to_counter, to_queue=to_queue)
+            to_counter = Counter.objects.filter(
+                mpp=counter.mpp, pk=request.POST.get("to_counter") or 0
+            ).first()
+            to_queue = ServiceQueue.objects.filter(
+                mpp=counter.mpp, pk=request.POST.get("to_queue") or 0
+            ).first()
+            services.transfer(
+                ticket, counter, officer=officer, to_counter=to_counter, to_queue=to_queue
+            )
             messages.success(request, _("%(code)s dialihkan.") % {"code": ticket.code})
         elif action == "link":
             services.link_application(ticket, request.POST.get("application_ref", ""))
@@ -579,7 +613,9 @@ def console_move(request, pk):
     counter = selectors.counter_for_officer(request.user, pk)
     try:
         ticket = services.find_booking(counter.mpp, request.POST.get("code", ""))
-        to_queue = ServiceQueue.objects.filter(mpp=counter.mpp, pk=request.POST.get("to_queue") or 0).first()
+        to_queue = ServiceQueue.objects.filter(
+            mpp=counter.mpp, pk=request.POST.get("to_queue") or 0
+        ).first()
         if to_queue is None:
             raise QueueError(_("Pilih layanan tujuan."), "to")
         moved = services.move_service(ticket, to_queue, officer=request.user)

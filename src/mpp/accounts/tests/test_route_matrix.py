@@ -64,6 +64,7 @@ def _objects(demo):  # noqa: F811
 
         document.file.save("upload", ContentFile(PDF_BYTES), save=False)
         document.save()
+    queue = _queue_objects(batam, yogya)
     override = {
         code: CalendarOverride.objects.filter(region_id=code).first() for code in ("2171", "3471")
     }
@@ -71,14 +72,36 @@ def _objects(demo):  # noqa: F811
         "batam": {
             "app": batam, "doc": batam.documents.get(), "service": batam.service,
             "grant": RoleGrant.objects.get(user__username="petugas.dinkes"),
-            "region": "2171", "override": override["2171"],
+            "region": "2171", "override": override["2171"], **queue["batam"],
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
             "grant": RoleGrant.objects.get(user__username="petugas.yogya"),
-            "region": "3471", "override": override["3471"],
+            "region": "3471", "override": override["3471"], **queue["yogya"],
         },
     }  # fmt: skip
+
+
+def _queue_objects(batam, yogya) -> dict:
+    """A queue and a counter for the service of each tenant's application (the Batam demo queue)."""
+    from mpp.queueing import demo as queueing_demo
+    from mpp.queueing.models import Counter, ServiceQueue
+
+    queueing_demo.load()
+    found = {}
+    for tenant, application in (("batam", batam), ("yogya", yogya)):
+        queue, _ = ServiceQueue.objects.get_or_create(
+            service=application.service,
+            defaults={"mpp": application.mpp, "agency": application.agency, "prefix": "Z"},
+        )
+        counter = Counter.objects.filter(mpp=application.mpp, agency=application.agency).first()
+        if counter is None:
+            counter = Counter.objects.create(
+                mpp=application.mpp, agency=application.agency, number=9
+            )
+        counter.queues.add(queue)
+        found[tenant] = {"queue": queue, "counter": counter}
+    return found
 
 
 def requests_for(o) -> dict[str, tuple[str, str, dict]]:
@@ -86,6 +109,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
     app, doc, service = o["app"].pk, o["doc"].pk, o["service"].pk
     api = "/api/v1"
     override = o["override"].pk if o["override"] else 999999
+    mpp, counter, queue = o["app"].mpp_id, o["counter"].pk, o["queue"].pk
     return {
         "kelola/layanan/": ("get", "/kelola/layanan/", {}),
         "kelola/layanan/baru/": ("get", "/kelola/layanan/baru/", {}),
@@ -150,6 +174,25 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "GET /api/v1/verify/{code}": ("api_get", f"{api}/verify/TIDAKADA", {}),
         "GET /api/v1/me/messages": ("api_get", f"{api}/me/messages", {}),
         "POST /api/v1/me/messages/{message_id}/read": ("api_post", f"{api}/me/messages/999/read", {}),
+        "kelola/antrean/": ("get", "/kelola/antrean/", {}),
+        "kelola/antrean/<id:mpp_id>/": ("get", f"/kelola/antrean/{mpp}/", {}),
+        "kelola/antrean/<id:mpp_id>/layanan/<id:service_id>/": ("get", f"/kelola/antrean/{mpp}/layanan/{service}/", {}),
+        "kelola/antrean/<id:mpp_id>/loket/baru/": ("get", f"/kelola/antrean/{mpp}/loket/baru/", {}),
+        "kelola/antrean/<id:mpp_id>/loket/<id:pk>/": ("get", f"/kelola/antrean/{mpp}/loket/{counter}/", {}),
+        "kelola/antrean/<id:mpp_id>/aturan/": ("get", f"/kelola/antrean/{mpp}/aturan/", {}),
+        "kelola/antrean/<id:mpp_id>/anjungan/baru/": ("get", f"/kelola/antrean/{mpp}/anjungan/baru/", {}),
+        "kelola/antrean/<id:mpp_id>/statistik/": ("get", f"/kelola/antrean/{mpp}/statistik/", {}),
+        "kelola/antrean/loket/<id:pk>/": ("get", f"/kelola/antrean/loket/{counter}/", {}),
+        "kelola/antrean/loket/<id:pk>/tindakan/": ("post", f"/kelola/antrean/loket/{counter}/tindakan/", {"action": "call_next"}),
+        "kelola/antrean/loket/<id:pk>/pindah-layanan/": ("post", f"/kelola/antrean/loket/{counter}/pindah-layanan/", {"code": "TIDAKADA"}),
+        "GET /api/v1/queue/services": ("api_get", f"{api}/queue/services", {}),
+        "GET /api/v1/queue/services/{queue_id}/slots": ("api_get", f"{api}/queue/services/{queue}/slots?date=2026-12-07", {}),
+        "GET /api/v1/queue/mpps/{mpp_id}/waits": ("api_get", f"{api}/queue/mpps/{mpp}/waits", {}),
+        "GET /api/v1/queue/mpps/{mpp_id}/statistics": ("api_get", f"{api}/queue/mpps/{mpp}/statistics?start=2026-12-01&end=2026-12-07", {}),
+        "POST /api/v1/me/queue/bookings": ("api_post", f"{api}/me/queue/bookings", {}),
+        "GET /api/v1/me/queue/bookings": ("api_get", f"{api}/me/queue/bookings", {}),
+        "POST /api/v1/me/queue/bookings/{booking_id}/cancel": ("api_post", f"{api}/me/queue/bookings/999999/cancel", {}),
+        "POST /api/v1/me/queue/bookings/{booking_id}/reschedule": ("api_post", f"{api}/me/queue/bookings/999999/reschedule", {}),
     }  # fmt: skip
 
 
@@ -268,5 +311,24 @@ _TABLE = {
     'GET /api/v1/verify/{code}': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
     'GET /api/v1/me/messages': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'POST /api/v1/me/messages/{message_id}/read': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'kelola/antrean/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'kelola/antrean/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/layanan/<id:service_id>/': [(403, 403), (403, 403), (403, 403), (200, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/loket/baru/': [(403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/loket/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/aturan/': [(403, 403), (403, 403), (403, 403), (403, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/anjungan/baru/': [(403, 403), (403, 403), (403, 403), (403, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/statistik/': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (200, 403), (403, 403), (200, 200), (200, 200)],
+    'kelola/antrean/loket/<id:pk>/': [(403, 403), (200, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 200), (403, 403), (403, 403)],
+    'kelola/antrean/loket/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
+    'kelola/antrean/loket/<id:pk>/pindah-layanan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
+    'GET /api/v1/queue/services': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/services/{queue_id}/slots': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/mpps/{mpp_id}/waits': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/mpps/{mpp_id}/statistics': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (200, 403), (403, 403), (200, 200), (200, 200)],
+    'POST /api/v1/me/queue/bookings': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'GET /api/v1/me/queue/bookings': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'POST /api/v1/me/queue/bookings/{booking_id}/cancel': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'POST /api/v1/me/queue/bookings/{booking_id}/reschedule': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
 }  # fmt: skip
 EXPECTED = {route: dict(zip(_COLUMNS, cells, strict=True)) for route, cells in _TABLE.items()}

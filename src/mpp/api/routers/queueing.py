@@ -125,7 +125,11 @@ def _booking(ticket: Ticket) -> dict:
     }
 
 
-@router.get("/queue/services", response={200: list[QueueOut]}, summary="Layanan yang membuka pemesanan antrean")
+@router.get(
+    "/queue/services",
+    response={200: list[QueueOut]},
+    summary="Layanan yang membuka pemesanan antrean",
+)
 def list_queues(request):
     return list(selectors.bookable_queues()[:500])
 
@@ -164,13 +168,22 @@ def waits(request, mpp_id: int):
 @router.post(
     "/me/queue/bookings",
     auth=bearer,
-    response={201: BookingOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    response={
+        201: BookingOut,
+        401: ProblemOut,
+        403: ProblemOut,
+        404: ProblemOut,
+        409: ProblemOut,
+        422: ProblemOut,
+    },
     summary="Memesan satu slot antrean",
 )
 def create_booking(request, payload: BookingIn):
     queue = selectors.bookable_queues().filter(pk=payload.queue_id).first()
     if queue is None:
-        raise Problem(404, _("Layanan tidak ditemukan."), errors={"queue_id": [_("Layanan tidak ditemukan.")]})
+        raise Problem(
+            404, _("Layanan tidak ditemukan."), errors={"queue_id": [_("Layanan tidak ditemukan.")]}
+        )
     try:
         ticket = services.book(request.auth, queue, payload.date, payload.slot)
     except QueueError as error:
@@ -206,7 +219,14 @@ def cancel_booking(request, booking_id: int):
 @router.post(
     "/me/queue/bookings/{booking_id}/reschedule",
     auth=bearer,
-    response={200: BookingOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    response={
+        200: BookingOut,
+        401: ProblemOut,
+        403: ProblemOut,
+        404: ProblemOut,
+        409: ProblemOut,
+        422: ProblemOut,
+    },
     summary="Mengubah jadwal pemesanan ke slot lain",
 )
 def reschedule_booking(request, booking_id: int, payload: RescheduleIn):
@@ -234,7 +254,13 @@ def statistics(request, mpp_id: int, query: Query[StatsQuery]):
         raise Problem(
             422,
             _("Rentang tanggal tidak sah."),
-            errors={"end": [_("Tanggal akhir tidak boleh sebelum tanggal awal; rentang paling panjang 366 hari.")]},
+            errors={
+                "end": [
+                    _(
+                        "Tanggal akhir tidak boleh sebelum tanggal awal; rentang paling panjang 366 hari."
+                    )
+                ]
+            },
         )
     stats = selectors.statistics(request.auth, mpp, query.start, query.end)
 

@@ -28,16 +28,28 @@ def _headers(user, second_factor=False):
 def test_citizen_books_through_the_api(queue, citizen, clock):
     client = Client()
     slots = client.get(f"{API}/queue/services/{queue.pk}/slots?date={MONDAY:%Y-%m-%d}").json()
-    assert slots[0] == {"starts": "08:00:00", "ends": "08:30:00", "online_free": 2, "walk_in_free": 2, "bookable": True}
+    assert slots[0] == {
+        "starts": "08:00:00",
+        "ends": "08:30:00",
+        "online_free": 2,
+        "walk_in_free": 2,
+        "bookable": True,
+    }
     headers = _headers(citizen)
     body = {"queue_id": queue.pk, "date": f"{MONDAY:%Y-%m-%d}", "slot": "08:00"}
-    answer = client.post(f"{API}/me/queue/bookings", body, content_type="application/json", headers=headers)
+    answer = client.post(
+        f"{API}/me/queue/bookings", body, content_type="application/json", headers=headers
+    )
     assert answer.status_code == 201 and answer.json()["code"] == "A-001"
-    again = client.post(f"{API}/me/queue/bookings", body, content_type="application/json", headers=headers)
+    again = client.post(
+        f"{API}/me/queue/bookings", body, content_type="application/json", headers=headers
+    )
     assert again.status_code == 409 and again["Content-Type"] == "application/problem+json"
     assert "sudah memiliki pemesanan aktif" in again.json()["title"]
     late = {**body, "slot": "17:00"}
-    refused = client.post(f"{API}/me/queue/bookings", late, content_type="application/json", headers=headers)
+    refused = client.post(
+        f"{API}/me/queue/bookings", late, content_type="application/json", headers=headers
+    )
     assert refused.status_code == 422 and refused.json()["errors"][0]["field"] == "slot"
     booking_id = answer.json()["id"]
     moved = client.post(
@@ -49,7 +61,9 @@ def test_citizen_books_through_the_api(queue, citizen, clock):
     assert moved.status_code == 200 and moved.json()["slot_starts"] == "10:00:00"
     cancelled = client.post(f"{API}/me/queue/bookings/{booking_id}/cancel", headers=headers)
     assert cancelled.json()["status"] == "cancelled"
-    assert client.get(f"{API}/me/queue/bookings", headers=headers).json()[0]["status"] == "cancelled"
+    assert (
+        client.get(f"{API}/me/queue/bookings", headers=headers).json()[0]["status"] == "cancelled"
+    )
 
 
 def test_statistics_for_the_manager_only(queue, citizen, counter, officer, kiosk, clock):
@@ -59,7 +73,9 @@ def test_statistics_for_the_manager_only(queue, citizen, counter, officer, kiosk
     services.finish(ticket, counter, officer=officer, now=at(9, 15))
     manager = StaffFactory()
     RoleGrant.objects.create(user=manager, role=Role.MPP_MANAGER, mpp=queue.mpp)
-    url = f"{API}/queue/mpps/{queue.mpp_id}/statistics?start={MONDAY:%Y-%m-%d}&end={MONDAY:%Y-%m-%d}"
+    url = (
+        f"{API}/queue/mpps/{queue.mpp_id}/statistics?start={MONDAY:%Y-%m-%d}&end={MONDAY:%Y-%m-%d}"
+    )
     client = Client()
     assert client.get(url, headers=_headers(citizen)).status_code == 403
     data = client.get(url, headers=_headers(manager, second_factor=True)).json()

@@ -16,7 +16,9 @@ from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
+    ),
 ]
 NINE = datetime.time(9)
 WORKERS = 25  # concurrent connections (the server allows 100, shared with other test runs)
@@ -110,7 +112,7 @@ def test_counters_calling_at_the_same_moment_never_get_the_same_ticket():
         return len(got)
 
     barrier_jobs = counters + [None] * (WORKERS - len(counters))
-    results, errors = _race(barrier_jobs, lambda c: work(c) if c is not None else 0)
+    _results, errors = _race(barrier_jobs, lambda c: work(c) if c is not None else 0)
     assert errors == []
     assert len(called) == 60 and len(set(called)) == 60
     assert not Ticket.objects.filter(status="waiting").exists()

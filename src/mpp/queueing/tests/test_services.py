@@ -89,7 +89,9 @@ def test_no_show_rule_is_off_by_default_and_suspends_when_set(queue, citizen):
     services.book(citizen, queue, tuesday, datetime.time(14), now=at(9, day=tuesday))
     QueueRules.objects.create(mpp=queue.mpp, no_show_limit=1, no_show_days=30)
     with pytest.raises(QueueError, match="ditangguhkan"):
-        services.book(citizen, queue, tuesday + datetime.timedelta(days=1), EIGHT, now=at(9, day=tuesday))
+        services.book(
+            citizen, queue, tuesday + datetime.timedelta(days=1), EIGHT, now=at(9, day=tuesday)
+        )
 
 
 def test_walk_in_quota_and_online_quota_are_separate(queue, citizen, kiosk):
@@ -126,7 +128,15 @@ def test_check_in_on_time_and_late(queue, kiosk):
         ticket = services.call_next(counter, officer=officer, now=at(9, minute))
         order.append(ticket.code)
         services.start(ticket, counter, officer=officer, now=at(9, minute))
-        services.finish(ticket, counter, officer=officer, now=at(9, minute, ))
+        services.finish(
+            ticket,
+            counter,
+            officer=officer,
+            now=at(
+                9,
+                minute,
+            ),
+        )
     assert order == [on_time.code, walk_in.code, late.code]
 
 
@@ -159,13 +169,15 @@ def test_console_lifecycle_records_history_and_skm_subject(queue, kiosk, counter
         services.call_next(counter, officer=officer, now=at(9, 6))
     services.recall(called, counter, officer=officer, now=at(9, 6))
     services.start(called, counter, officer=officer, now=at(9, 7))
-    services.finish(called, counter, officer=officer, application_ref="2171-2026-0001", now=at(9, 19))
+    services.finish(
+        called, counter, officer=officer, application_ref="2171-2026-0001", now=at(9, 19)
+    )
     called.refresh_from_db()
     assert called.status == "served" and called.application_ref == "2171-2026-0001"
     actions = list(
-        TransitionRecord.objects.filter(workflow="queue_ticket", object_id=str(ticket.pk)).values_list(
-            "action", flat=True
-        )
+        TransitionRecord.objects.filter(
+            workflow="queue_ticket", object_id=str(ticket.pk)
+        ).values_list("action", flat=True)
     )
     assert actions == ["call", "recall", "start", "finish"]
     subject = called.skm_subject()
@@ -206,7 +218,13 @@ def test_wrong_service_booking_moves_the_same_day(queue, citizen, officer):
 def test_reminders_are_sent_once(queue, citizen):
     from mpp.notifications.models import Notification
 
-    services.book(citizen, queue, MONDAY, datetime.time(10), now=at(7, day=MONDAY - datetime.timedelta(days=3)))
+    services.book(
+        citizen,
+        queue,
+        MONDAY,
+        datetime.time(10),
+        now=at(7, day=MONDAY - datetime.timedelta(days=3)),
+    )
     assert services.sweep(now=at(11, day=MONDAY - datetime.timedelta(days=1)))["reminded_day"] == 1
     assert services.sweep(now=at(11, day=MONDAY - datetime.timedelta(days=1)))["reminded_day"] == 0
     assert services.sweep(now=at(9, 5))["reminded_hour"] == 1

@@ -34,12 +34,16 @@ def test_citizen_books_sees_the_qr_and_cancels(queue, citizen, clock):
     client = _citizen_client(citizen)
     page = client.get(f"/antrean/pesan/{queue.pk}/?tanggal={MONDAY:%Y-%m-%d}")
     assert page.status_code == 200 and "2 tempat tersisa" in page.text
-    answer = client.post(f"/antrean/pesan/{queue.pk}/", {"date": f"{MONDAY:%Y-%m-%d}", "slot": "08:00"})
+    answer = client.post(
+        f"/antrean/pesan/{queue.pk}/", {"date": f"{MONDAY:%Y-%m-%d}", "slot": "08:00"}
+    )
     ticket = Ticket.objects.get(citizen=citizen)
     assert answer.status_code == 302 and answer["Location"] == f"/antrean/saya/{ticket.pk}/"
     detail = client.get(answer["Location"])
     assert ticket.booking_code in detail.text and "<svg" in detail.text
-    again = client.post(f"/antrean/pesan/{queue.pk}/", {"date": f"{MONDAY:%Y-%m-%d}", "slot": "09:00"})
+    again = client.post(
+        f"/antrean/pesan/{queue.pk}/", {"date": f"{MONDAY:%Y-%m-%d}", "slot": "09:00"}
+    )
     assert again.status_code == 400 and "sudah memiliki pemesanan aktif" in again.text
     client.post(f"/antrean/saya/{ticket.pk}/batalkan/")
     ticket.refresh_from_db()
@@ -68,7 +72,9 @@ def test_kiosk_must_be_registered_then_prints_a_real_number(queue, clock):
     client.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
     page = client.get("/antrean/anjungan/")
     assert queue.service.name in page.text and "Lanjut usia" in page.text
-    answer = client.post("/antrean/anjungan/ambil/", {"queue": queue.pk, "priority_group": "lansia"})
+    answer = client.post(
+        "/antrean/anjungan/ambil/", {"queue": queue.pk, "priority_group": "lansia"}
+    )
     ticket = Ticket.objects.get()
     assert answer["Location"] == f"/antrean/anjungan/tiket/{ticket.token}/"
     receipt = client.get(answer["Location"])
@@ -127,16 +133,53 @@ def test_manager_sets_up_counters_quotas_rules_and_kiosks(db, clock):
     login_staff(client, manager)
     base = f"/kelola/antrean/{service.mpp.pk}/"
     assert client.get(base).status_code == 200
-    bad = client.post(f"{base}layanan/{service.pk}/", {"prefix": "1", "slot_minutes": 2, "online_per_slot": 3, "walk_in_per_slot": 3, "online_per_day": 30, "walk_in_per_day": 30, "is_active": "on"})
+    bad = client.post(
+        f"{base}layanan/{service.pk}/",
+        {
+            "prefix": "1",
+            "slot_minutes": 2,
+            "online_per_slot": 3,
+            "walk_in_per_slot": 3,
+            "online_per_day": 30,
+            "walk_in_per_day": 30,
+            "is_active": "on",
+        },
+    )
     assert bad.status_code == 400 and "Gunakan satu atau dua huruf" in bad.text
-    ok = client.post(f"{base}layanan/{service.pk}/", {"prefix": "k", "slot_minutes": 20, "online_per_slot": 3, "walk_in_per_slot": 3, "online_per_day": 30, "walk_in_per_day": 30, "is_active": "on"})
+    ok = client.post(
+        f"{base}layanan/{service.pk}/",
+        {
+            "prefix": "k",
+            "slot_minutes": 20,
+            "online_per_slot": 3,
+            "walk_in_per_slot": 3,
+            "online_per_day": 30,
+            "walk_in_per_day": 30,
+            "is_active": "on",
+        },
+    )
     assert ok.status_code == 302
     queue = ServiceQueue.objects.get(service=service)
     assert queue.prefix == "K" and queue.slot_minutes == 20
-    answer = client.post(f"{base}loket/baru/", {"number": 3, "name": "", "agency": service.agency.pk, "queues": [queue.pk], "is_active": "on"})
+    answer = client.post(
+        f"{base}loket/baru/",
+        {
+            "number": 3,
+            "name": "",
+            "agency": service.agency.pk,
+            "queues": [queue.pk],
+            "is_active": "on",
+        },
+    )
     assert answer.status_code == 302 and Counter.objects.get().number == 3
-    client.post(f"{base}aturan/", {"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 10, "booking_days_ahead": 14})
+    client.post(
+        f"{base}aturan/",
+        {"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 10, "booking_days_ahead": 14},
+    )
     assert services.rules_of(service.mpp).no_show_limit == 3
     created = client.post(f"{base}anjungan/baru/", {"name": "Pintu barat"})
-    assert "tidak ditampilkan lagi" in created.text and Kiosk.objects.filter(name="Pintu barat").exists()
+    assert (
+        "tidak ditampilkan lagi" in created.text
+        and Kiosk.objects.filter(name="Pintu barat").exists()
+    )
     assert client.get(f"{base}statistik/").status_code == 200

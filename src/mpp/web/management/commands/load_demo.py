@@ -5,10 +5,11 @@ from mpp.accounts import demo as accounts_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
 from mpp.documents import services as documents_services
+from mpp.queueing import demo as queueing_demo
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, agencies, services, accounts and applications."
+    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, agencies, services, accounts, applications and the queue."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -16,4 +17,5 @@ class Command(BaseCommand):
         accounts_demo.load()
         documents_services.create_demo_pki()
         cases_demo.load()
+        queueing_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
