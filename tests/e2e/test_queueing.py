@@ -82,7 +82,7 @@ def test_citizen_books_checks_in_and_is_called_on_the_display(browser, page, wid
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     clock["now"] = at(8, 55)
-    kiosk = browser.new_page(base_url=live_server.url, viewport={"width": 1080, "height": 1700})
+    kiosk = browser.new_page(base_url=live_server.url, locale="id-ID", viewport={"width": 1080, "height": 1700})
     try:
         kiosk.on("framenavigated", lambda frame: frame == kiosk.main_frame and audit.visited.append(frame.url))
         _kiosk(kiosk, live_server, audit)
@@ -102,7 +102,7 @@ def test_citizen_books_checks_in_and_is_called_on_the_display(browser, page, wid
     wide_page.screenshot(path=f"{SHOTS}/console.png", full_page=True)
 
     # The display (no axe, by the issue): the call is there, large and with strong contrast.
-    display = browser.new_page(base_url=live_server.url, viewport={"width": 1920, "height": 1080})
+    display = browser.new_page(base_url=live_server.url, locale="id-ID", viewport={"width": 1920, "height": 1080})
     try:
         display.goto(f"/antrean/layar/{hall['queue'].mpp.slug}/")
         display.screenshot(path=f"{SHOTS}/display.png")
@@ -123,7 +123,7 @@ def test_citizen_books_checks_in_and_is_called_on_the_display(browser, page, wid
 
 def test_priority_walk_in_is_served_first_and_display_updates_live(browser, wide_page, audit, live_server, hall, clock):
     clock["now"] = at(9, 0)
-    display = browser.new_page(base_url=live_server.url, viewport={"width": 1280, "height": 720})
+    display = browser.new_page(base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 720})
     try:
         display.goto(f"/antrean/layar/{hall['queue'].mpp.slug}/")
         assert "Belum ada panggilan" in display.content()
