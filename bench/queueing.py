@@ -59,6 +59,10 @@ def fill(waiting: int):
             )
         )  # fmt: skip
     Ticket.objects.bulk_create(rows, batch_size=2000)
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE queueing_ticket")
     return mpp, queues
 
 
@@ -89,6 +93,7 @@ def bench_call_next(mpp, calls: int) -> None:
         Ticket.objects.filter(pk=ticket.pk).update(
             status="waiting", counter=None, version=ticket.version
         )
+    sys.stdout.flush()
     print(f"call-next, {waiting} waiting for counter 2 ({calls} calls, {queries} queries each):")
     print(
         f"  p50 {percentile(times, 0.5):.1f} ms  p95 {percentile(times, 0.95):.1f} ms  max {max(times):.1f} ms"
@@ -186,6 +191,27 @@ def bench_display(mpp, screens: int, seconds: int) -> None:
         server.wait(timeout=10)
 
 
+def bench_fragment(mpp, requests: int = 300) -> None:
+    """The display's poll answered in process (Django test client): the CPU cost of one screen."""
+    from django.test import Client
+
+    client = Client()
+    url = f"/antrean/layar/{mpp.slug}/panggilan/"
+    etag = client.get(url)["ETag"]
+    for label, headers in (
+        ("changed (200)", {}),
+        ("unchanged (304)", {"HTTP_IF_NONE_MATCH": etag}),
+    ):
+        times = []
+        for _ in range(requests):
+            start = time.perf_counter()
+            client.get(url, **headers)
+            times.append((time.perf_counter() - start) * 1000)
+        print(
+            f"display poll in process, {label}: p50 {percentile(times, 0.5):.1f} ms  p95 {percentile(times, 0.95):.1f} ms"
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -194,11 +220,19 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=300)
     parser.add_argument("--screens", type=int, default=50)
     parser.add_argument("--seconds", type=int, default=30)
+    parser.add_argument(
+        "--only", default="call,fragment,display", help="comma-separated parts to run"
+    )
     args = parser.parse_args()
+    parts = set(args.only.split(","))
     start_django_on_postgres("mpp-bench-queue-")
     mpp, _queues = fill(args.waiting)
-    bench_call_next(mpp, args.calls)
-    bench_display(mpp, args.screens, args.seconds)
+    if "call" in parts:
+        bench_call_next(mpp, args.calls)
+    if "fragment" in parts:
+        bench_fragment(mpp)
+    if "display" in parts:
+        bench_display(mpp, args.screens, args.seconds)
 
 
 if __name__ == "__main__":

@@ -262,8 +262,10 @@ class Ticket(WorkflowModel):
             models.UniqueConstraint(fields=["mpp", "date", "code"], name="queue_code_once_a_day"),
         ]
         indexes = [
+            # The calling order of an MPP's whole line: call-next walks it and stops at the first
+            # ticket of the counter's services (docs/queue.md, bench/queueing.py).
             models.Index(
-                fields=["mpp", "date", "queue", "priority", "lane", "line_at"],
+                fields=["mpp", "date", "-priority", "lane", "line_at", "id"],
                 condition=Q(status="waiting"),
                 name="queue_waiting_line",
             ),

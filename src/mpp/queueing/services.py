@@ -525,7 +525,7 @@ def waiting_line(counter: Counter, day: datetime.date):
             mpp_id=counter.mpp_id,
             date=day,
             status="waiting",
-            queue__in=counter.queues.all(),
+            queue_id__in=list(counter.queues.values_list("id", flat=True)),
         )
         .filter(Q(for_counter__isnull=True) | Q(for_counter=counter))
         .order_by("-priority", "lane", "line_at", "id")
