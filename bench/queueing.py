@@ -43,7 +43,9 @@ def fill(waiting: int):
     mpp, queues = loaded["mpp"], list(loaded["queues"].values())
     now = services.local_now(mpp)
     day = now.date()
-    existing = Ticket.objects.filter(mpp=mpp, date=day, status="waiting").count()
+    bench_rows = Ticket.objects.filter(mpp=mpp, date=day, code__contains="-B")
+    bench_rows.exclude(status="waiting").update(status="waiting", counter=None)  # a rerun
+    existing = bench_rows.count()
     rows = []
     for index in range(existing, waiting):
         queue = queues[index % 3]
