@@ -43,9 +43,8 @@ def fill(waiting: int):
     mpp, queues = loaded["mpp"], list(loaded["queues"].values())
     now = services.local_now(mpp)
     day = now.date()
-    bench_rows = Ticket.objects.filter(mpp=mpp, date=day, code__contains="-B")
-    bench_rows.exclude(status="waiting").update(status="waiting", counter=None)  # a rerun
-    existing = bench_rows.count()
+    Ticket.objects.filter(mpp=mpp, date=day, code__contains="-B").delete()  # a rerun starts afresh
+    existing = 0
     rows = []
     for index in range(existing, waiting):
         queue = queues[index % 3]

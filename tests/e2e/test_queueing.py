@@ -17,7 +17,7 @@ from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TOKEN = "token-anjungan-e2e"
-SHOTS = "/tmp/shots"
+SHOTS = "/tmp/shots"  # noqa: S108 - screenshots for a person to look at
 
 
 @pytest.fixture
@@ -63,7 +63,9 @@ def _console_call(page, live_server, audit, counter):
     return page.locator(".console-code__number").inner_text()
 
 
-def test_citizen_books_checks_in_and_is_called_on_the_display(browser, page, wide_page, audit, live_server, hall, clock):
+def test_citizen_books_checks_in_and_is_called_on_the_display(
+    browser, page, wide_page, audit, live_server, hall, clock
+):
     citizen = CitizenFactory()
     _login(page, live_server, citizen)
     page.goto(f"{live_server.url}/antrean/")
@@ -82,9 +84,14 @@ def test_citizen_books_checks_in_and_is_called_on_the_display(browser, page, wid
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     clock["now"] = at(8, 55)
-    kiosk = browser.new_page(base_url=live_server.url, locale="id-ID", viewport={"width": 1080, "height": 1700})
+    kiosk = browser.new_page(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1080, "height": 1700}
+    )
     try:
-        kiosk.on("framenavigated", lambda frame: frame == kiosk.main_frame and audit.visited.append(frame.url))
+        kiosk.on(
+            "framenavigated",
+            lambda frame: frame == kiosk.main_frame and audit.visited.append(frame.url),
+        )
         _kiosk(kiosk, live_server, audit)
         kiosk.screenshot(path=f"{SHOTS}/kiosk.png", full_page=True)
         kiosk.get_by_label("Kode pemesanan").fill(ticket.booking_code)
@@ -102,14 +109,18 @@ def test_citizen_books_checks_in_and_is_called_on_the_display(browser, page, wid
     wide_page.screenshot(path=f"{SHOTS}/console.png", full_page=True)
 
     # The display (no axe, by the issue): the call is there, large and with strong contrast.
-    display = browser.new_page(base_url=live_server.url, locale="id-ID", viewport={"width": 1920, "height": 1080})
+    display = browser.new_page(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1920, "height": 1080}
+    )
     try:
         display.goto(f"/antrean/layar/{hall['queue'].mpp.slug}/")
         display.screenshot(path=f"{SHOTS}/display.png")
         code = display.locator(".calls__code")
         assert code.inner_text() == ticket.code
         assert "Loket 3" in display.locator(".calls__counter").inner_text()
-        size = display.evaluate("parseFloat(getComputedStyle(document.querySelector('.calls__code')).fontSize)")
+        size = display.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.calls__code')).fontSize)"
+        )
         assert size >= 200  # px on a 1920 px screen: about 10 cm tall on a 50-inch TV
         colours = display.evaluate(
             "[getComputedStyle(document.querySelector('.calls__code')).color, getComputedStyle(document.body).backgroundColor]"
@@ -121,9 +132,13 @@ def test_citizen_books_checks_in_and_is_called_on_the_display(browser, page, wid
     assert ticket.status == "called"
 
 
-def test_priority_walk_in_is_served_first_and_display_updates_live(browser, wide_page, audit, live_server, hall, clock):
+def test_priority_walk_in_is_served_first_and_display_updates_live(
+    browser, wide_page, audit, live_server, hall, clock
+):
     clock["now"] = at(9, 0)
-    display = browser.new_page(base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 720})
+    display = browser.new_page(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 720}
+    )
     try:
         display.goto(f"/antrean/layar/{hall['queue'].mpp.slug}/")
         assert "Belum ada panggilan" in display.content()

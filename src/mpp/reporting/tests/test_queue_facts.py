@@ -22,7 +22,9 @@ def _stored() -> dict:
     }
 
 
-def test_hooks_count_served_waits_and_no_shows_like_the_recompute(django_capture_on_commit_callbacks):
+def test_hooks_count_served_waits_and_no_shows_like_the_recompute(
+    django_capture_on_commit_callbacks,
+):
     queue = make_queue()
     counter = make_counter(queue)
     officer = StaffFactory()
