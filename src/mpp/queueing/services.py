@@ -555,7 +555,10 @@ def call_next(counter: Counter, *, officer, now=None) -> Ticket | None:
         )
     with transaction.atomic():
         ticket = (
-            waiting_line(counter, day).select_for_update(skip_locked=True, of=("self",)).first()
+            waiting_line(counter, day)
+            .select_related("mpp")  # the history row's place, without another query
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
         )
         if ticket is None:
             return None

@@ -243,3 +243,15 @@ def test_one_active_booking_is_a_database_constraint(queue, citizen):
             channel="online", date=MONDAY, number=99, code="A-099", citizen=citizen,
             booking_code="XXXXXXXX", token="t" * 40, status="booked",
         )  # fmt: skip
+
+
+def test_call_next_costs_a_fixed_number_of_queries(
+    queue, kiosk, counter, officer, django_assert_max_num_queries
+):
+    for minute in range(2):
+        services.issue_walk_in(kiosk, queue, now=at(9, minute))
+    first = services.call_next(counter, officer=officer, now=at(9, 5))
+    services.skip(first, counter, officer=officer)
+    counter = type(counter).objects.select_related("mpp__region").get(pk=counter.pk)
+    with django_assert_max_num_queries(10):
+        services.call_next(counter, officer=officer, now=at(9, 6))
