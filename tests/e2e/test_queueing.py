@@ -199,3 +199,20 @@ def test_quota_of_one_channel_running_out_leaves_the_other(page, audit, live_ser
     tomorrow = MONDAY + datetime.timedelta(days=1)
     slot = services.availability(hall["queue"], tomorrow, now=at(8, 5))[0]
     assert slot.walk_in_free == 2 and slot.online_free == 1
+
+
+def test_kiosk_without_network_says_so_and_prints_nothing(
+    wide_page, audit, live_server, hall, clock
+):
+    clock["now"] = at(9, 0)
+    _kiosk(wide_page, live_server, audit)
+    wide_page.context.set_offline(True)
+    wide_page.get_by_role("button", name=hall["queue"].service.name).click()
+    wide_page.get_by_role("alert").get_by_text("Koneksi ke server terputus").wait_for()
+    assert "/antrean/anjungan/" in wide_page.url and "tiket" not in wide_page.url
+    assert not Ticket.objects.exists()
+    wide_page.context.set_offline(False)
+    wide_page.get_by_role("button", name=hall["queue"].service.name).click()
+    wide_page.wait_for_url("**/antrean/anjungan/tiket/**")
+    audit(wide_page)
+    assert Ticket.objects.count() == 1
