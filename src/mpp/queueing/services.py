@@ -604,8 +604,9 @@ def skip(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
     return ticket
 
 
-def requeue(ticket: Ticket, *, officer, now=None) -> Ticket:
+def requeue(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
     """A skipped citizen turns up after all: back to the walk-in line."""
+    _counter_ticket(ticket, counter)
     _act(
         ticket,
         "requeue",
@@ -616,8 +617,9 @@ def requeue(ticket: Ticket, *, officer, now=None) -> Ticket:
     return ticket
 
 
-def record_no_show(ticket: Ticket, *, officer) -> Ticket:
-    """A skipped citizen never came back (or a booking was not kept): record the no-show."""
+def record_no_show(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
+    """A citizen skipped at this counter never came back: record the no-show."""
+    _counter_ticket(ticket, counter)
     _act(ticket, "no_show", officer, (OFFICER,))
     return ticket
 

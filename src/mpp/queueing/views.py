@@ -572,9 +572,9 @@ def console_action(request, pk):
         elif action == "skip":
             services.skip(ticket, counter, officer=officer)
         elif action == "requeue":
-            services.requeue(ticket, officer=officer)
+            services.requeue(ticket, counter, officer=officer)
         elif action == "no_show":
-            services.record_no_show(ticket, officer=officer)
+            services.record_no_show(ticket, counter, officer=officer)
         elif action == "start":
             services.start(ticket, counter, officer=officer)
         elif action == "finish":

@@ -183,3 +183,24 @@ def test_manager_sets_up_counters_quotas_rules_and_kiosks(db, clock):
         and Kiosk.objects.filter(name="Pintu barat").exists()
     )
     assert client.get(f"{base}statistik/").status_code == 200
+
+
+def test_console_skips_then_returns_or_records_a_no_show(queue, counter, officer, kiosk, clock):
+    clock["now"] = at(9)
+    first = services.issue_walk_in(kiosk, queue)
+    second = services.issue_walk_in(kiosk, queue)
+    client = Client()
+    login_staff(client, officer)
+    action = f"/kelola/antrean/loket/{counter.pk}/tindakan/"
+    client.post(action, {"action": "call_next"})
+    client.post(action, {"action": "skip", "ticket": first.pk})
+    clock["now"] = at(9, 5)  # back after the second ticket was taken: behind it
+    client.post(action, {"action": "requeue", "ticket": first.pk})
+    client.post(action, {"action": "call_next"})
+    client.post(action, {"action": "skip", "ticket": second.pk})
+    client.post(action, {"action": "no_show", "ticket": second.pk})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("waiting", "no_show")
+    page = client.get(f"/kelola/antrean/loket/{counter.pk}/")
+    assert "Menunggu: 1 orang" in page.text
