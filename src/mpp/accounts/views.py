@@ -219,6 +219,7 @@ def backoffice(request):
             "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
             "can_queue": has_any(request.user, Perm.MANAGE_QUEUE)
             or has_any(request.user, Perm.SERVE_QUEUE),
+            "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
         },
     )
 
