@@ -12,6 +12,7 @@ from mpp.api.routers import complaints as complaints_router
 from mpp.api.routers import documents as documents_router
 from mpp.api.routers import monitoring as monitoring_router
 from mpp.api.routers import notifications as notifications_router
+from mpp.api.routers import queueing as queueing_router
 from mpp.api.routers import reporting as reporting_router
 
 
@@ -41,6 +42,7 @@ problems.declare_problem_responses(
     documents_router.router,
     monitoring_router.router,
     notifications_router.router,
+    queueing_router.router,
     reporting_router.router,
 )
 api.add_router("", accounts.router)
@@ -50,4 +52,5 @@ api.add_router("", complaints_router.router)
 api.add_router("", documents_router.router)
 api.add_router("", monitoring_router.router)
 api.add_router("", notifications_router.router)
+api.add_router("", queueing_router.router)
 api.add_router("", reporting_router.router)
