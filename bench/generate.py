@@ -51,6 +51,7 @@ def main() -> None:
     parser.add_argument("--scale", choices=SCALES, default="small")
     parser.add_argument("--applications", type=int, help="override the scale's number")
     parser.add_argument("--seed", type=int, default=2026)
+    parser.add_argument("--skip", nargs="*", default=[], choices=MODULES, help="modules left out")
     parser.add_argument(
         "--anchor",
         type=datetime.date.fromisoformat,
@@ -83,7 +84,7 @@ def main() -> None:
         ctx.applications = args.applications or SCALES[args.scale]
         with transaction.atomic(), connection.cursor() as cursor:
             ctx.cursor = cursor
-            for name in MODULES:
+            for name in [m for m in MODULES if m not in args.skip]:
                 begun = time.perf_counter()
                 importlib.import_module(f"bench.data.{name}").generate(ctx)
                 timings[name] = time.perf_counter() - begun

@@ -40,6 +40,21 @@ def _pick(key: str):
     return random.choice(FIXTURE[key])  # noqa: S311
 
 
+class BenchUser(FastHttpUser):
+    """Each simulated person comes from an address of its own, as the reverse proxy reports it
+    (``X-Forwarded-For``; the bench server trusts 127.0.0.1 as its proxy), so that per-address
+    limits apply per person and not to the whole test."""
+
+    abstract = True
+    wait_time = THINK
+
+    def on_start(self):
+        self.ip = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"  # noqa: S311
+
+    def headers(self, extra: dict | None = None) -> dict:
+        return {"X-Forwarded-For": self.ip, **(extra or {})}
+
+
 class HealthUser(FastHttpUser):
     """The one-query ceiling: ``/healthz`` without think time."""
 
@@ -50,49 +65,57 @@ class HealthUser(FastHttpUser):
         self.client.get("/healthz", name="/healthz")
 
 
-class Visitor(FastHttpUser):
+class Visitor(BenchUser):
     weight = 50
     wait_time = THINK
 
     @task(4)
     def home(self):
-        self.client.get("/", name="home")
+        self.client.get("/", headers=self.headers(), name="home")
 
     @task(4)
     def search(self):
-        self.client.get("/cari/", params={"q": random.choice(SEARCHES)}, name="search")  # noqa: S311
+        query = random.choice(SEARCHES)  # noqa: S311
+        self.client.get("/cari/", params={"q": query}, headers=self.headers(), name="search")
 
     @task(6)
     def standard(self):
-        self.client.get(f"/layanan/{_pick('services')}/", name="service page")
+        self.client.get(
+            f"/layanan/{_pick('services')}/", headers=self.headers(), name="service page"
+        )
 
     @task(2)
     def service_list(self):
-        self.client.get("/layanan/", name="service list")
+        self.client.get("/layanan/", headers=self.headers(), name="service list")
 
     @task(1)
     def mpp_list(self):
-        self.client.get("/mpp/", name="MPP list")
+        self.client.get("/mpp/", headers=self.headers(), name="MPP list")
 
 
-class Citizen(FastHttpUser):
+class Citizen(BenchUser):
     weight = 20
     wait_time = THINK
 
     def on_start(self):
+        super().on_start()
         self.session = _pick("citizens")
 
     @task(4)
     def my_list(self):
         self.client.get(
-            "/permohonan/", headers={"Cookie": self.session["cookie"]}, name="citizen list"
+            "/permohonan/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="citizen list",
         )
 
     @task(4)
     def track(self):
         pk = random.choice(self.session["applications"])  # noqa: S311
         self.client.get(
-            f"/permohonan/{pk}/", headers={"Cookie": self.session["cookie"]}, name="track"
+            f"/permohonan/{pk}/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="track",
         )
 
     @task(1)
@@ -102,7 +125,7 @@ class Citizen(FastHttpUser):
         with self.client.post(
             "/api/v1/applications",
             json={"service": apply["service"], "data": apply["data"]},
-            headers=auth,
+            headers=self.headers(auth),
             name="apply: create draft (API)",
             catch_response=True,
         ) as response:
@@ -115,25 +138,30 @@ class Citizen(FastHttpUser):
                 f"/api/v1/applications/{pk}/documents",
                 data={"field": field},
                 files={"file": ("dokumen.pdf", FIXTURE_PDF, "application/pdf")},
-                headers=auth,
+                headers=self.headers(auth),
                 name="apply: upload (API)",
             )
         self.client.post(
-            f"/api/v1/applications/{pk}/submit", headers=auth, name="apply: submit (API)"
+            f"/api/v1/applications/{pk}/submit",
+            headers=self.headers(auth),
+            name="apply: submit (API)",
         )
 
 
-class Officer(FastHttpUser):
+class Officer(BenchUser):
     weight = 15
     wait_time = THINK
 
     def on_start(self):
+        super().on_start()
         self.session = _pick("officers")
 
     @task(5)
     def inbox(self):
         self.client.get(
-            "/kelola/permohonan/", headers={"Cookie": self.session["cookie"]}, name="officer inbox"
+            "/kelola/permohonan/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="officer inbox",
         )
 
     @task(3)
@@ -141,7 +169,7 @@ class Officer(FastHttpUser):
         pk = _pick("unit_applications")
         self.client.get(
             f"/kelola/permohonan/{pk}/",
-            headers={"Cookie": self.session["cookie"]},
+            headers=self.headers({"Cookie": self.session["cookie"]}),
             name="officer detail",
         )
 
@@ -152,7 +180,9 @@ class Officer(FastHttpUser):
                 return
             pk = _claimable.pop()
         headers = {"Cookie": self.session["cookie"]}
-        page = self.client.get(f"/kelola/permohonan/{pk}/", headers=headers, name="officer detail")
+        page = self.client.get(
+            f"/kelola/permohonan/{pk}/", headers=self.headers(headers), name="officer detail"
+        )
         token, version = CSRF.search(page.text or ""), VERSION.search(page.text or "")
         if not token or not version:
             return
@@ -163,32 +193,37 @@ class Officer(FastHttpUser):
                 "action": "claim",
                 "version": version.group(1),
             },
-            headers={**headers, "Referer": f"{self.host}/kelola/permohonan/{pk}/"},
+            headers=self.headers({**headers, "Referer": f"{self.host}/kelola/permohonan/{pk}/"}),
             name="officer action (claim)",
             allow_redirects=False,
         )
 
 
-class ApiClient(FastHttpUser):
+class ApiClient(BenchUser):
     weight = 15
     wait_time = THINK
 
     @task(3)
     def services(self):
         self.client.get(
-            "/api/v1/services", params={"region": _pick("regions")}, name="API services"
+            "/api/v1/services",
+            params={"region": _pick("regions")},
+            headers=self.headers(),
+            name="API services",
         )
 
     @task(2)
     def service(self):
-        self.client.get(f"/api/v1/services/{_pick('services')}", name="API service")
+        self.client.get(
+            f"/api/v1/services/{_pick('services')}", headers=self.headers(), name="API service"
+        )
 
     @task(2)
     def applications(self):
         token = _pick("citizens")["token"]
         self.client.get(
             "/api/v1/applications",
-            headers={"Authorization": f"Bearer {token}"},
+            headers=self.headers({"Authorization": f"Bearer {token}"}),
             name="API applications",
         )
 

@@ -46,7 +46,9 @@ STAFF_PASSWORD = "Petugas-Demo-2026"  # noqa: S105 - the demo password in README
 
 
 def server_env(database: str) -> dict:
-    static_root = tempfile.mkdtemp(prefix="mpp-bench-static-")
+    # Kept between runs: collectstatic compresses every file the first time (minutes here).
+    static_root = ROOT / "var" / "bench" / "static"
+    static_root.mkdir(parents=True, exist_ok=True)
     env = {
         **os.environ,
         "MPP_ENV": "production",
@@ -55,11 +57,13 @@ def server_env(database: str) -> dict:
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database,
         "DATABASE_CONN_MAX_AGE": "600",
-        "STATIC_ROOT": static_root,
+        "STATIC_ROOT": str(static_root),
         "MEDIA_ROOT": tempfile.mkdtemp(prefix="mpp-bench-media-"),
         "SECURE_SSL_REDIRECT": "false",
         "SECURE_COOKIES": "false",
         "SECURE_HSTS_SECONDS": "0",
+        # As behind the reverse proxy in production: the client address comes in X-Forwarded-For.
+        "TRUSTED_PROXIES": "127.0.0.1",
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT / "src"),
     }
@@ -177,6 +181,10 @@ def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) 
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
+    failures = [
+        {"name": f["Name"], "error": f["Error"][:200], "count": int(f["Occurrences"])}
+        for f in csv.DictReader(open(f"{prefix}_failures.csv"))  # noqa: SIM115
+    ]
     for suffix in ("_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"):
         Path(prefix + suffix).unlink(missing_ok=True)
     by_name = {}
@@ -191,7 +199,7 @@ def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) 
         }
     total = by_name.pop("Aggregated")
     return {
-        "users": users, "seconds": seconds, "total": total, "by_name": by_name,
+        "users": users, "seconds": seconds, "total": total, "by_name": by_name, "failures": failures,
         "locust_cpu_share": cpu / wall, "loadavg": os.getloadavg(),
     }  # fmt: skip
 
@@ -299,6 +307,9 @@ def report(result: dict) -> None:
         for name, r in sorted(main["by_name"].items(), key=lambda item: -item[1]["requests"]):
             print(f"| {name} | {r['requests'] / total:.0%} | {r['rps']:.1f} | {r['p50']:.0f} ms "
                   f"| {r['p95']:.0f} ms | {r['p99']:.0f} ms | {r['failures']} |")  # fmt: skip
+    for label, run in runs:
+        for failure in run.get("failures", []):
+            print(f"- {label}: {failure['name']}: {failure['error']} ({failure['count']}×)")
 
 
 def main() -> None:
