@@ -183,6 +183,26 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             get("/api/v1/applications", {"Authorization": f"Bearer {citizen_token}"}),
             "api",
         ),
+        # Dashboards (issue 16): the daily facts of the two years, as each role sees them.
+        HotPath(
+            "dashboard_national",
+            "dashboard, national (analyst)",
+            get("/kelola/dasbor/nasional/"),
+            "analyst",
+        ),
+        HotPath(
+            "dashboard_region",
+            "dashboard, Kota Batam (regional admin)",
+            get("/kelola/dasbor/wilayah/2171/"),
+            "regional",
+        ),
+        HotPath(
+            "dashboard_mpp",
+            "dashboard, MPP Kota Batam (manager)",
+            get(f"/kelola/dasbor/mpp/{grant.mpp_id}/"),
+            "manager",
+        ),
+        HotPath("open_data", "open data /data-terbuka/", get("/data-terbuka/"), "anonymous"),
         HotPath(
             "api_services",
             "API GET /api/v1/services?region=2171",
@@ -190,7 +210,13 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             "api",
         ),
     ]
-    return paths, {"officer": officer, "citizen": citizen, "dinkes": dinkes}
+    staff = {
+        name: User.objects.get(username=username)
+        for name, username in (
+            ("analyst", "analis.kemenpanrb"), ("regional", "admin.batam"), ("manager", "pengelola.batam"),
+        )
+    }  # fmt: skip
+    return paths, {"officer": officer, "citizen": citizen, "dinkes": dinkes, **staff}
 
 
 def clients(users: dict) -> dict:
@@ -202,9 +228,13 @@ def clients(users: dict) -> dict:
     citizen.force_login(users["citizen"], backend="mpp.accounts.backends.NikOrUsernameBackend")
     login_staff(officer, users["officer"])
     login_staff(dinkes, users["dinkes"])
-    return {
+    by_kind = {
         "anonymous": anonymous, "citizen": citizen, "officer": officer, "dinkes": dinkes, "api": api,
     }  # fmt: skip
+    for kind in ("analyst", "regional", "manager"):
+        by_kind[kind] = Client()
+        login_staff(by_kind[kind], users[kind])
+    return by_kind
 
 
 def call(client, request: tuple):
