@@ -82,23 +82,67 @@ def _objects(demo):  # noqa: F811
         }
         for code in ("2171", "3471")
     }
+    complaints = {
+        code: _forwarded_complaint(application)
+        for code, application in (("2171", batam), ("3471", yogya))
+    }
     return {
         "batam": {
             "app": batam, "doc": batam.documents.get(), "service": batam.service,
             "grant": RoleGrant.objects.get(user__username="petugas.dinkes"),
             "region": "2171", "override": override["2171"], **onboarding["2171"],
+            "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
+            "client": complaints["2171"][2],
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
             "grant": RoleGrant.objects.get(user__username="petugas.yogya"),
             "region": "3471", "override": override["3471"], **onboarding["3471"],
+            "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
+            "client": complaints["3471"][2],
         },
     }  # fmt: skip
+
+
+def _forwarded_complaint(application):
+    """A complaint of the application's citizen about its agency, forwarded, with an attachment,
+    and an Open311 client of the region."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mpp.complaints import demo as complaints_demo
+    from mpp.complaints import services as complaint_services
+    from mpp.complaints.models import Complaint, IntegrationClient
+
+    complaints_demo.load()
+    complaint = Complaint.objects.filter(mpp=application.mpp, title="Matriks").first()
+    if complaint is None:
+        complaint = complaint_services.submit_complaint(
+            complaint_services.Submission(
+                kind="pengaduan",
+                about="agency",
+                title="Matriks",
+                text="Isi",
+                mpp=application.mpp,
+                agency=application.agency,
+                attachments=[SimpleUploadedFile("a.pdf", PDF_BYTES)],
+            ),
+            reporter=application.applicant,
+        )
+        Complaint.objects.filter(pk=complaint.pk).update(status="forwarded")
+        complaint.refresh_from_db()
+    client, _raw = complaint_services.issue_api_key(
+        name="Matriks", region=application.mpp.region, created_by=None
+    )
+    IntegrationClient.objects.exclude(pk=client.pk).filter(
+        name="Matriks", region=application.mpp.region
+    ).delete()
+    return complaint, complaint.attachments.get(), client
 
 
 def requests_for(o) -> dict[str, tuple[str, str, dict]]:
     """route → (method, url, data) for one tenant's objects ``o``."""
     app, doc, service = o["app"].pk, o["doc"].pk, o["service"].pk
+    complaint = o["complaint"]
     api = "/api/v1"
     override = o["override"].pk if o["override"] else 999999
     locus, report = o["locus"].pk, o["report"].pk
@@ -204,6 +248,27 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "GET /api/v1/verify/{code}": ("api_get", f"{api}/verify/TIDAKADA", {}),
         "GET /api/v1/me/messages": ("api_get", f"{api}/me/messages", {}),
         "POST /api/v1/me/messages/{message_id}/read": ("api_post", f"{api}/me/messages/999/read", {}),
+        "kelola/pengaduan/": ("get", "/kelola/pengaduan/", {}),
+        "kelola/pengaduan/templat/": ("get", "/kelola/pengaduan/templat/", {}),
+        "kelola/pengaduan/statistik/": ("get", "/kelola/pengaduan/statistik/", {}),
+        "kelola/pengaduan/integrasi/": ("get", "/kelola/pengaduan/integrasi/", {}),
+        "kelola/pengaduan/integrasi/<id:pk>/cabut/": ("post", f"/kelola/pengaduan/integrasi/{o['client'].pk}/cabut/", {}),
+        "kelola/pengaduan/<id:pk>/": ("get", f"/kelola/pengaduan/{complaint.pk}/", {}),
+        "kelola/pengaduan/<id:pk>/tindakan/": (
+            "post", f"/kelola/pengaduan/{complaint.pk}/tindakan/",
+            {"action": "respond", "version": complaint.version, "note": "Tanggapan"},
+        ),
+        "kelola/pengaduan/<id:pk>/catatan/": ("post", f"/kelola/pengaduan/{complaint.pk}/catatan/", {"text": "x"}),
+        "kelola/pengaduan/<id:pk>/lampiran/<id:attachment_pk>/": (
+            "get", f"/kelola/pengaduan/{complaint.pk}/lampiran/{o['attachment'].pk}/", {}
+        ),
+        "POST /api/v1/complaints": ("api_post", f"{api}/complaints", {}),
+        "GET /api/v1/complaints": ("api_get", f"{api}/complaints", {}),
+        "GET /api/v1/complaints/{tracking_number}": ("api_get", f"{api}/complaints/{complaint.tracking_number}", {}),
+        "POST /api/v1/complaints/{tracking_number}/actions": (
+            "api_post", f"{api}/complaints/{complaint.tracking_number}/actions",
+            {"action": "respond", "version": complaint.version, "note": "Tanggapan"},
+        ),
     }  # fmt: skip
 
 
@@ -346,5 +411,18 @@ _TABLE = {
     'GET /api/v1/verify/{code}': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
     'GET /api/v1/me/messages': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'POST /api/v1/me/messages/{message_id}/read': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'kelola/pengaduan/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403)],
+    'kelola/pengaduan/templat/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403)],
+    'kelola/pengaduan/statistik/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)],
+    'kelola/pengaduan/integrasi/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'kelola/pengaduan/integrasi/<id:pk>/cabut/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'kelola/pengaduan/<id:pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (403, 403), (403, 403)],
+    'kelola/pengaduan/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
+    'kelola/pengaduan/<id:pk>/catatan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (403, 404), (403, 404), (404, 302), (403, 403), (403, 403)],
+    'kelola/pengaduan/<id:pk>/lampiran/<id:attachment_pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 200), (403, 403), (403, 403)],
+    'POST /api/v1/complaints': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'GET /api/v1/complaints': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/complaints/{tracking_number}': [(200, 404), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (404, 404), (404, 404)],
+    'POST /api/v1/complaints/{tracking_number}/actions': [(409, 404), (200, 404), (404, 404), (200, 404), (404, 404), (409, 404), (409, 404), (404, 200), (404, 404), (404, 404)],
 }  # fmt: skip
 EXPECTED = {route: dict(zip(_COLUMNS, cells, strict=True)) for route, cells in _TABLE.items()}
