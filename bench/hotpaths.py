@@ -80,8 +80,8 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
     from mpp.accounts.services import issue_token
     from mpp.cases import services
     from mpp.cases.models import Application
-    from mpp.cases.uploads import blank_pdf
     from mpp.catalog.models import Service
+    from mpp.documents.uploads import blank_pdf
 
     officer = User.objects.get(username="petugas.dukcapil")
     dinkes = User.objects.get(username="petugas.dinkes")
@@ -203,6 +203,16 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             "manager",
         ),
         HotPath("open_data", "open data /data-terbuka/", get("/data-terbuka/"), "anonymous"),
+        # Complaints (issue 13, landed at 02:58): no complaints are generated yet (demo rows only).
+        HotPath(
+            "complaints_public", "public complaints /pengaduan/", get("/pengaduan/"), "anonymous"
+        ),
+        HotPath(
+            "open311_requests",
+            "Open311 GET /open311/v2/requests.json?jurisdiction_id=2171",
+            get("/open311/v2/requests.json?jurisdiction_id=2171"),
+            "anonymous",
+        ),
         HotPath(
             "api_services",
             "API GET /api/v1/services?region=2171",

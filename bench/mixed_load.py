@@ -106,8 +106,8 @@ def fixture(base: str, env: dict, officers: int) -> dict:
     django.setup()
     from mpp.accounts.models import User
     from mpp.cases.models import Application
-    from mpp.cases.uploads import blank_pdf
     from mpp.catalog.models import Service
+    from mpp.documents.uploads import blank_pdf
 
     dukcapil = User.objects.get(username="petugas.dukcapil")
     grant = dukcapil.active_grants[0]
