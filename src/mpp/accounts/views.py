@@ -217,6 +217,11 @@ def backoffice(request):
             "can_manage_catalog": has_any(request.user, Perm.MANAGE_SERVICES),
             "can_file_at_counter": has_any(request.user, Perm.FILE_AT_COUNTER),
             "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
+            "can_view_onboarding": has_any(request.user, Perm.VIEW_ONBOARDING),
+            "can_view_monitoring": any(
+                has_any(request.user, perm)
+                for perm in (Perm.VIEW_MONITORING, Perm.SUBMIT_MONITORING, Perm.REVIEW_MONITORING)
+            ),
             "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
         },
     )

@@ -160,6 +160,9 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         ),
         "kelola/penerapan/<id:pk>/berkas/<str:which>/": ("get", f"/kelola/penerapan/{locus}/berkas/surat/", {}),
         "kelola/monev/": ("get", "/kelola/monev/", {}),
+        "GET /api/v1/monitoring/periods/{period_id}/matrix": (
+            "api_get", f"{api}/monitoring/periods/{period}/matrix", {}
+        ),
         "kelola/monev/periode/baru/": ("get", "/kelola/monev/periode/baru/", {}),
         "kelola/monev/periode/<id:pk>/": ("get", f"/kelola/monev/periode/{period}/", {}),
         "kelola/monev/periode/<id:pk>/ekspor/<str:fmt>/": ("get", f"/kelola/monev/periode/{period}/ekspor/csv/", {}),
@@ -340,6 +343,7 @@ _COLUMNS = (
     "analis.kemenpanrb",
 )
 _TABLE = {
+    'GET /api/v1/monitoring/periods/{period_id}/matrix': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)],
     'kelola/penerapan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)],
     'kelola/penerapan/ajukan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403), (403, 403)],
     'kelola/penerapan/rubrik/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
