@@ -188,10 +188,23 @@ class AnonymousPostRateLimitMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        anonymous_post = request.method == "POST" and not request.user.is_authenticated
+        anonymous_post = request.method == "POST" and not self._authenticated(request)
         if anonymous_post and not self._allowed(request):
             return self.refuse(request)
         return self.get_response(request)
+
+    @staticmethod
+    def _authenticated(request: HttpRequest) -> bool:
+        """Signed in by session, or calling the API with a usable bearer token (an API client is
+        not anonymous; a wrong token is, so guessing tokens stays limited)."""
+        if request.user.is_authenticated:
+            return True
+        scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not raw.strip():
+            return False
+        from mpp.accounts.services import user_for_token
+
+        return user_for_token(raw.strip()) is not None
 
     def _allowed(self, request: HttpRequest) -> bool:
         from django.core.cache import cache

@@ -48,3 +48,21 @@ def test_limits_follow_the_client_behind_a_trusted_proxy(client, settings):
         assert response.status_code == 302
     page = client.get("/akun/sandi/lupa/")
     assert page.status_code == 200
+
+
+def test_an_api_client_with_a_valid_token_is_not_limited_as_anonymous(client):
+    from mpp.accounts import services as account_services
+
+    citizen = CitizenFactory()
+    _token, raw = account_services.issue_token(citizen)
+    signed = [
+        client.post("/api/v1/me/messages/999999/read", HTTP_AUTHORIZATION=f"Bearer {raw}")
+        for _ in range(35)
+    ]
+    assert {response.status_code for response in signed} == {404}
+    guessed = [
+        client.post("/api/v1/me/messages/999999/read", HTTP_AUTHORIZATION="Bearer mpp_wrong")
+        for _ in range(35)
+    ]
+    assert guessed[0].status_code == 401
+    assert guessed[-1].status_code == 429
