@@ -33,6 +33,8 @@ class Perm(StrEnum):
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles within one's scope
     VIEW_STATISTICS = "view_statistics"  # aggregates only, never personal data
     VIEW_AUDIT = "view_audit"  # read the security audit log
+    MANAGE_SURVEYS = "manage_surveys"  # SKM questionnaires, kiosks, follow-ups and reports
+    VIEW_OFFICER_SKM = "view_officer_skm"  # SKM element U7 per officer who served
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -54,6 +56,8 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
         {Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
     ),
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.MANAGE_SURVEYS: frozenset({Role.MPP_MANAGER, Role.AGENCY_ADMIN, Role.MINISTRY_ADMIN}),
+    Perm.VIEW_OFFICER_SKM: frozenset({Role.AGENCY_ADMIN, Role.MPP_MANAGER}),
 }
 
 
