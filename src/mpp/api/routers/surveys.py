@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
