@@ -177,11 +177,14 @@ def submit_response(request, payload: ResponseIn):
             response = services.submit_for_invitation(invitation, submission, channel=Channel.APP)
     except SurveyError as error:
         raise _problem(error) from None
-    return 201, {
-        "id": response.pk,
-        "channel": response.channel,
-        "answered_at": response.answered_at,
-    }
+    return Status(
+        201,
+        {
+            "id": response.pk,
+            "channel": response.channel,
+            "answered_at": response.answered_at,
+        },
+    )
 
 
 def _checked(filters: IkmQuery):

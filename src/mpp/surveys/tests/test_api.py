@@ -129,7 +129,9 @@ def test_ikm_is_scoped_and_parameters_checked(client, service):
     assert _ikm(client, outsider, f"mpp:{service.mpp_id}").status_code == 404
     staff = bearer(manager_of(service.mpp), second_factor=True)
     assert _ikm(client, staff, "planet:1").status_code == 422
-    assert _ikm(client, staff, f"mpp:{service.mpp_id}", "2026-02-01", "2026-01-01").status_code == 422
+    assert (
+        _ikm(client, staff, f"mpp:{service.mpp_id}", "2026-02-01", "2026-01-01").status_code == 422
+    )
     assert _ikm(client, staff, "national").status_code == 404  # a manager is not national
 
 
@@ -171,6 +173,9 @@ def test_a_response_keeps_the_version_it_answered(service, kiosk):
 def test_day_is_the_local_date_of_the_region(service, kiosk):
     device, _headers = kiosk
     response = services.submit_at_kiosk(device, services.Submission(answers()))
-    assert response.day == timezone.localtime(
-        response.answered_at, datetime.timezone(datetime.timedelta(hours=7))
-    ).date()
+    assert (
+        response.day
+        == timezone.localtime(
+            response.answered_at, datetime.timezone(datetime.timedelta(hours=7))
+        ).date()
+    )
