@@ -404,11 +404,12 @@ def _save_response(
     version: QuestionnaireVersion,
     submission: Submission,
     answers: dict[str, int],
+    at: datetime.datetime | None = None,
     **fields,
 ) -> Response:
     from mpp.regions.models import Region
 
-    now = timezone.now()
+    now = at or timezone.now()
     region = Region.objects.get(pk=fields["region_id"])
     profile = {name: value for name, value in (submission.profile or {}).items() if value}
     response = Response.objects.create(
@@ -465,8 +466,11 @@ def submit_for_invitation(
             ) from None
 
 
-def submit_at_kiosk(kiosk: KioskDevice, submission: Submission, *, service=None) -> Response:
-    """An anonymous response from a registered kiosk (for its service, or another of its MPP)."""
+def submit_at_kiosk(
+    kiosk: KioskDevice, submission: Submission, *, service=None, at: datetime.datetime | None = None
+) -> Response:
+    """An anonymous response from a registered kiosk (for its service, or another of its MPP);
+    ``at`` backdates it (paper questionnaires typed in later, demo data)."""
     if kiosk.revoked_at is not None:
         raise SurveyError({"token": _("Perangkat kios ini sudah dicabut.")}, code="revoked")
     service = service or kiosk.service
@@ -480,6 +484,7 @@ def submit_at_kiosk(kiosk: KioskDevice, submission: Submission, *, service=None)
         version,
         submission,
         answers,
+        at=at,
         channel=Channel.KIOSK,
         kiosk=kiosk,
         region_id=kiosk.mpp.region_id,

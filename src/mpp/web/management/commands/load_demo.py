@@ -5,6 +5,7 @@ from mpp.accounts import demo as accounts_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
 from mpp.documents import services as documents_services
+from mpp.surveys import demo as surveys_demo
 
 
 class Command(BaseCommand):
@@ -16,4 +17,5 @@ class Command(BaseCommand):
         accounts_demo.load()
         documents_services.create_demo_pki()
         cases_demo.load()
+        surveys_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
