@@ -331,7 +331,7 @@ def report(request):
             "improvements": selectors.improvements_of(unit),
             "can_manage": selectors.may_manage(request.user, scope),
             "can_officers": selectors.may_read_officers(request.user, scope),
-            "query": query,
+            "report_query": query,
             "chart_width": charts.WIDTH,
         },
     )
