@@ -17,6 +17,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mpp.accounts.policy import Perm, has_any
@@ -36,10 +37,10 @@ from mpp.surveys.units import BadUnit, Unit, parse_unit
 
 KIOSK_COOKIE = "skm_kiosk"
 PROFILE_CHOICES = (
-    ("age_band", _("Usia"), AgeBand.choices),
-    ("sex", _("Jenis kelamin"), Sex.choices),
-    ("education", _("Pendidikan terakhir"), Education.choices),
-    ("occupation", _("Pekerjaan utama"), Occupation.choices),
+    ("age_band", gettext_lazy("Usia"), AgeBand.choices),
+    ("sex", gettext_lazy("Jenis kelamin"), Sex.choices),
+    ("education", gettext_lazy("Pendidikan terakhir"), Education.choices),
+    ("occupation", gettext_lazy("Pekerjaan utama"), Occupation.choices),
 )
 
 
