@@ -10,7 +10,7 @@ import datetime
 import secrets
 import zoneinfo
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -41,6 +41,20 @@ from mpp.surveys.models import (
 from mpp.surveys.units import Unit, units_of
 
 ANSWERABLE_FOR = datetime.timedelta(days=30)
+
+# Called with (response, {element: value}) in the response's transaction, after its day sums:
+# layers above (the dashboards' daily facts) register here, since surveys cannot import them.
+ResponseListener = Callable[[Response, Mapping[str, int]], None]
+response_listeners: list[ResponseListener] = []
+
+
+def on_response(listener: ResponseListener) -> ResponseListener:
+    """Register ``listener`` once (registering it again is a no-op)."""
+    if listener not in response_listeners:
+        response_listeners.append(listener)
+    return listener
+
+
 KIOSK_TOKEN_PREFIX = "skmk_"  # noqa: S105 - a visible prefix, not a secret
 PROFILE_FIELDS = ("age_band", "sex", "education", "occupation")
 
@@ -424,6 +438,8 @@ def _save_response(
         [Answer(response=response, element=code, value=value) for code, value in answers.items()]
     )
     bump(_response_rows(response, answers))
+    for listener in response_listeners:
+        listener(response, answers)
     return response
 
 
