@@ -140,3 +140,63 @@ def test_the_manager_reads_the_report_records_a_follow_up_and_downloads_the_xlsx
     sheet = load_workbook(BytesIO(Path(download_info.value.path()).read_bytes())).active
     values = [[cell.value for cell in row] for row in sheet.iter_rows()]
     assert next(row for row in values if row[0] == "Σ nilai per unsur")[9] == 6
+
+
+def test_every_other_survey_page_is_accessible_at_360_px(page, audit, media, live_server):
+    """The questionnaire, kiosk registration and token, U7 per officer, the citizen's list, a
+    closed link and the public service page with its latest IKM, each checked by axe."""
+    import datetime
+
+    from mpp.surveys.models import DaySum, Invitation
+
+    service = service_with()
+    citizen = CitizenFactory()
+    issued(service, citizen, officer_for(service))
+    last_year = datetime.date.today().year - 1
+    for element, total in [("_respondents", 10)] + [(f"U{n}", 35) for n in range(1, 10)]:
+        DaySum.objects.create(
+            day=datetime.date(last_year, 11, 5),
+            unit=f"service:{service.pk}",
+            element=element,
+            total=total,
+            count=10,
+        )
+
+    def visit(url: str, shot: str) -> None:
+        page.goto(url)
+        audit(page)
+        overflow = page.evaluate("document.documentElement.scrollWidth > window.innerWidth")
+        assert not overflow, f"{url} overflows 360 px"
+        page.screenshot(path=SHOTS / f"{shot}.png", full_page=True)
+
+    visit(f"/layanan/{service.pk}/", "skm-public-service-360")
+    assert page.get_by_text("Indeks Kepuasan Masyarakat").is_visible()
+    visit("/skm/isi/tidak-dikenal/", "skm-closed-360")
+    client = Client()
+    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    visit("/skm/", "skm-mine-360")
+    assert page.get_by_role("link", name=service.name).is_visible()
+    assert Invitation.objects.filter(citizen=citizen).exists()
+    page.context.clear_cookies()
+    login_staff_in_browser(page, live_server, manager_of(service.mpp))
+    visit(f"/kelola/skm/kuesioner/?unit=service:{service.pk}", "skm-questionnaire-360")
+    page.get_by_role("button", name="Adopsi kuesioner nasional untuk unit ini").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    page.get_by_label("Bobot U1").fill("0,2")
+    page.get_by_role("button", name="Terbitkan versi baru").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    assert page.get_by_text("Jumlah bobot harus tepat 1").first.is_visible()
+    presence = f"agency:{service.agency_id}@{service.mpp_id}"
+    visit(f"/kelola/skm/petugas/?unit={presence}", "skm-officers-360")
+    visit("/kelola/skm/kios/", "skm-kiosks-360")
+    page.get_by_label("Nama perangkat").fill("Tablet lantai 2")
+    page.get_by_role("button", name="Daftarkan dan tampilkan token").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    page.screenshot(path=SHOTS / "skm-kiosk-token-360.png", full_page=True)
+    assert page.locator(".qr svg").is_visible()
