@@ -113,7 +113,6 @@ def main() -> None:
     start_django_on_postgres("mpp-bench-surveys-")
     from django.db import connection
     from django.test import Client
-    from django.test.utils import CaptureQueriesContext
 
     from mpp.accounts.models import User
     from mpp.accounts.services import issue_token
@@ -135,7 +134,13 @@ def main() -> None:
         f"IKM region 2171, {YEAR}: respondents {body['respondents']:,}, "
         f"converted {body['ikm_converted']:.4f} ({body['mutu']})"
     )
-    with CaptureQueriesContext(connection) as queries:
+    queries: list[str] = []
+
+    def count(execute, sql, params, many, context):
+        queries.append(sql)
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(count):
         client.get(url)
     timings = []
     for _ in range(options.requests):

@@ -162,9 +162,18 @@ def publish_version(
     return version
 
 
-@transaction.atomic
 def ensure_national_default() -> Questionnaire:
     """The ministry's national questionnaire (the nine standard elements, exact equal weights)."""
+    questionnaire = (
+        Questionnaire.objects.select_related("current_version")
+        .filter(mpp=None, agency=None, service=None, current_version__isnull=False)
+        .first()
+    )
+    return questionnaire or _create_national_default()
+
+
+@transaction.atomic
+def _create_national_default() -> Questionnaire:
     questionnaire, _created = Questionnaire.objects.get_or_create(
         mpp=None, agency=None, service=None
     )

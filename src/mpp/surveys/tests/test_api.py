@@ -179,3 +179,30 @@ def test_day_is_the_local_date_of_the_region(service, kiosk):
             response.answered_at, datetime.timezone(datetime.timedelta(hours=7))
         ).date()
     )
+
+
+def test_the_ikm_reads_the_day_sums_in_a_fixed_number_of_queries(
+    service, kiosk, django_assert_max_num_queries
+):
+    from mpp.surveys.selectors import compute_ikm
+    from mpp.surveys.units import Unit
+
+    device, _headers = kiosk
+    for _ in range(5):
+        services.submit_at_kiosk(device, services.Submission(answers()))
+    services.ensure_national_default()
+    unit = Unit("region", service.mpp.region_id)
+    today = timezone.localdate()
+    with django_assert_max_num_queries(3):
+        result = compute_ikm(unit, "", today, today)
+    assert result.respondents == 5 and result.converted == 75
+
+
+def test_the_ikm_api_takes_a_handful_of_queries(client, service, django_assert_max_num_queries):
+    services.ensure_national_default()
+    staff = bearer(manager_of(service.mpp), second_factor=True)
+    with django_assert_max_num_queries(8):
+        response = _ikm(client, staff, f"region:{service.mpp.region_id}")
+    assert response.status_code == 404  # a manager of one MPP does not read the whole kab/kota
+    with django_assert_max_num_queries(8):
+        assert _ikm(client, staff, f"mpp:{service.mpp_id}").status_code == 200
