@@ -143,3 +143,28 @@ def test_the_public_service_page_shows_the_latest_ikm(client, service):
     page = client.get(f"/layanan/{service.pk}/")
     assert "Indeks Kepuasan Masyarakat" in page.text
     assert "87,50" in page.text and f"Triwulan 4 {last_year}" in page.text
+
+
+def test_the_mobile_app_is_told_to_answer_first_then_downloads(
+    client, service, citizen, officer, django_capture_on_commit_callbacks
+):
+    from mpp.accounts.services import issue_token
+
+    services.set_download_gate(services.adopt_national(service=service), True)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = issued(service, citizen, officer)
+    _token, raw = issue_token(citizen)
+    headers = {"Authorization": f"Bearer {raw}"}
+    url = f"/api/v1/applications/{application.pk}/document"
+    held = client.get(url, headers=headers)
+    invitation = Invitation.objects.get()
+    assert held.status_code == 409 and held.json()["type"] == "urn:mpp:problem:survey_required"
+    assert f"/skm/undangan/{invitation.pk}/" in held["Link"]
+    answered = client.post(
+        "/api/v1/skm/responses",
+        {"invitation": invitation.pk, "answers": answers()},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert answered.status_code == 201
+    assert client.get(url, headers=headers).status_code == 200
