@@ -53,20 +53,27 @@ class Questionnaire(models.Model):
         _("wajib diisi sebelum mengunduh dokumen"), default=False
     )
     created_at = models.DateTimeField(default=timezone.now)
+    # One questionnaire per unit: "national:", "mpp:3", "presence:5@3", "service:12" (set on save;
+    # a unique column, since NULLs in mpp/agency/service would never collide in a constraint).
+    unit_key = models.CharField(max_length=40, unique=True, editable=False)
 
     class Meta:
         verbose_name = _("kuesioner SKM")
         verbose_name_plural = _("kuesioner SKM")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["mpp", "agency", "service"],
-                name="questionnaire_one_per_unit",
-                nulls_distinct=False,
-            )
-        ]
 
     def __str__(self) -> str:
         return str(self.unit_label)
+
+    def save(self, *args, **kwargs):
+        if self.service_id:
+            self.unit_key = f"service:{self.service_id}"
+        elif self.agency_id:
+            self.unit_key = f"presence:{self.agency_id}@{self.mpp_id}"
+        elif self.mpp_id:
+            self.unit_key = f"mpp:{self.mpp_id}"
+        else:
+            self.unit_key = "national:"
+        super().save(*args, **kwargs)
 
     @property
     def unit_kind(self) -> str:
