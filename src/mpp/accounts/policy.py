@@ -35,6 +35,12 @@ class Perm(StrEnum):
     VIEW_AUDIT = "view_audit"  # read the security audit log
     MANAGE_SURVEYS = "manage_surveys"  # SKM questionnaires, kiosks, follow-ups and reports
     VIEW_OFFICER_SKM = "view_officer_skm"  # SKM element U7 per officer who served
+    APPLY_ONBOARDING = "apply_onboarding"  # apply for onboarding, upload agreement and SK Pengelola
+    MANAGE_ONBOARDING = "manage_onboarding"  # score, designate, return, grant access, probation
+    VIEW_ONBOARDING = "view_onboarding"  # read onboarding applications and decrees (no changes)
+    SUBMIT_MONITORING = "submit_monitoring"  # fill in and submit the locus' monitoring report
+    REVIEW_MONITORING = "review_monitoring"  # open periods, return or accept reports, rubrics
+    VIEW_MONITORING = "view_monitoring"  # compliance matrix, totals, exports (aggregates)
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -58,6 +64,16 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
     Perm.MANAGE_SURVEYS: frozenset({Role.MPP_MANAGER, Role.AGENCY_ADMIN, Role.MINISTRY_ADMIN}),
     Perm.VIEW_OFFICER_SKM: frozenset({Role.AGENCY_ADMIN, Role.MPP_MANAGER}),
+    Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN}),
+    Perm.MANAGE_ONBOARDING: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_ONBOARDING: frozenset(
+        {Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
+    Perm.SUBMIT_MONITORING: frozenset({Role.REGIONAL_ADMIN, Role.MPP_MANAGER}),
+    Perm.REVIEW_MONITORING: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_MONITORING: frozenset(
+        {Role.REGIONAL_ADMIN, Role.MPP_MANAGER, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
 }
 
 

@@ -219,6 +219,7 @@ def backoffice(request):
             "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
             "can_open_surveys": has_any(request.user, Perm.MANAGE_SURVEYS)
             or has_any(request.user, Perm.VIEW_STATISTICS),
+            "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
         },
     )
 

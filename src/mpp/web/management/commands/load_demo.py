@@ -5,6 +5,9 @@ from mpp.accounts import demo as accounts_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
 from mpp.documents import services as documents_services
+from mpp.monitoring import demo as monitoring_demo
+from mpp.onboarding import demo as onboarding_demo
+from mpp.reporting import demo as reporting_demo
 from mpp.surveys import demo as surveys_demo
 
 
@@ -18,4 +21,7 @@ class Command(BaseCommand):
         documents_services.create_demo_pki()
         cases_demo.load()
         surveys_demo.load()
+        onboarding_demo.load()
+        monitoring_demo.load()
+        reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
