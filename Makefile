@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test serve lint format messages e2e totp bench bench-pages clean
+.PHONY: demo test serve lint format messages e2e totp bench bench-pages bench-data bench-check bench-load clean
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -55,3 +55,21 @@ clean:
 ## Load the public pages, API reads and logged-in pages in production set-up (needs PostgreSQL; wrk if installed).
 bench-pages: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mpp_bench_pages} $(PY) bench/pages.py
+
+## Benchmark data set in PostgreSQL (drops and recreates mpp_bench_$(SCALE)): SCALE=tiny|small|medium|national.
+SCALE ?= small
+BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mpp_bench_$(SCALE)
+bench-data: $(VENV)/.installed
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py --scale $(SCALE)
+
+## Hot paths on the generated data: p50/p95/p99 and queries per request against bench/budgets.toml.
+bench: $(VENV)/.installed
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/hotpaths.py
+
+## CI: query counts only, failing on any path over its budget in bench/budgets.toml.
+bench-check: $(VENV)/.installed
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/hotpaths.py --check --requests 0
+
+## Mixed load test (Locust headless) against granian + db_worker + PostgreSQL, 5 minutes.
+bench-load: $(VENV)/.installed
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/mixed_load.py

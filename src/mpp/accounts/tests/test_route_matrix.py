@@ -64,6 +64,7 @@ def _objects(demo):  # noqa: F811
 
         document.file.save("upload", ContentFile(PDF_BYTES), save=False)
         document.save()
+    queue = _queue_objects(batam, yogya)
     override = {
         code: CalendarOverride.objects.filter(region_id=code).first() for code in ("2171", "3471")
     }
@@ -82,25 +83,92 @@ def _objects(demo):  # noqa: F811
         }
         for code in ("2171", "3471")
     }
+    complaints = {
+        code: _forwarded_complaint(application)
+        for code, application in (("2171", batam), ("3471", yogya))
+    }
     return {
         "batam": {
             "app": batam, "doc": batam.documents.get(), "service": batam.service,
             "grant": RoleGrant.objects.get(user__username="petugas.dinkes"),
-            "region": "2171", "override": override["2171"], **onboarding["2171"],
+            "region": "2171", "override": override["2171"], **onboarding["2171"], **queue["batam"],
+            "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
+            "client": complaints["2171"][2],
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
             "grant": RoleGrant.objects.get(user__username="petugas.yogya"),
-            "region": "3471", "override": override["3471"], **onboarding["3471"],
+            "region": "3471", "override": override["3471"], **onboarding["3471"], **queue["yogya"],
+            "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
+            "client": complaints["3471"][2],
         },
     }  # fmt: skip
+
+
+def _forwarded_complaint(application):
+    """A complaint of the application's citizen about its agency, forwarded, with an attachment,
+    and an Open311 client of the region."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mpp.complaints import demo as complaints_demo
+    from mpp.complaints import services as complaint_services
+    from mpp.complaints.models import Complaint, IntegrationClient
+
+    complaints_demo.load()
+    complaint = Complaint.objects.filter(mpp=application.mpp, title="Matriks").first()
+    if complaint is None:
+        complaint = complaint_services.submit_complaint(
+            complaint_services.Submission(
+                kind="pengaduan",
+                about="agency",
+                title="Matriks",
+                text="Isi",
+                mpp=application.mpp,
+                agency=application.agency,
+                attachments=[SimpleUploadedFile("a.pdf", PDF_BYTES)],
+            ),
+            reporter=application.applicant,
+        )
+        Complaint.objects.filter(pk=complaint.pk).update(status="forwarded")
+        complaint.refresh_from_db()
+    client, _raw = complaint_services.issue_api_key(
+        name="Matriks", region=application.mpp.region, created_by=None
+    )
+    IntegrationClient.objects.exclude(pk=client.pk).filter(
+        name="Matriks", region=application.mpp.region
+    ).delete()
+    return complaint, complaint.attachments.get(), client
+
+
+def _queue_objects(batam, yogya) -> dict:
+    """A queue and a counter for the service of each tenant's application (the Batam demo queue)."""
+    from mpp.queueing import demo as queueing_demo
+    from mpp.queueing.models import Counter, ServiceQueue
+
+    queueing_demo.load()
+    found = {}
+    for tenant, application in (("batam", batam), ("yogya", yogya)):
+        queue, _ = ServiceQueue.objects.get_or_create(
+            service=application.service,
+            defaults={"mpp": application.mpp, "agency": application.agency, "prefix": "Z"},
+        )
+        counter = Counter.objects.filter(mpp=application.mpp, agency=application.agency).first()
+        if counter is None:
+            counter = Counter.objects.create(
+                mpp=application.mpp, agency=application.agency, number=9
+            )
+        counter.queues.add(queue)
+        found[tenant] = {"queue": queue, "counter": counter}
+    return found
 
 
 def requests_for(o) -> dict[str, tuple[str, str, dict]]:
     """route → (method, url, data) for one tenant's objects ``o``."""
     app, doc, service = o["app"].pk, o["doc"].pk, o["service"].pk
+    complaint = o["complaint"]
     api = "/api/v1"
     override = o["override"].pk if o["override"] else 999999
+    mpp, counter, queue = o["app"].mpp_id, o["counter"].pk, o["queue"].pk
     locus, report = o["locus"].pk, o["report"].pk
     decree = o["decree"].pk if o["decree"] else 999999
     period = o["report"].period_id
@@ -116,6 +184,9 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         ),
         "kelola/penerapan/<id:pk>/berkas/<str:which>/": ("get", f"/kelola/penerapan/{locus}/berkas/surat/", {}),
         "kelola/monev/": ("get", "/kelola/monev/", {}),
+        "GET /api/v1/monitoring/periods/{period_id}/matrix": (
+            "api_get", f"{api}/monitoring/periods/{period}/matrix", {}
+        ),
         "kelola/monev/periode/baru/": ("get", "/kelola/monev/periode/baru/", {}),
         "kelola/monev/periode/<id:pk>/": ("get", f"/kelola/monev/periode/{period}/", {}),
         "kelola/monev/periode/<id:pk>/ekspor/<str:fmt>/": ("get", f"/kelola/monev/periode/{period}/ekspor/csv/", {}),
@@ -204,6 +275,46 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "GET /api/v1/verify/{code}": ("api_get", f"{api}/verify/TIDAKADA", {}),
         "GET /api/v1/me/messages": ("api_get", f"{api}/me/messages", {}),
         "POST /api/v1/me/messages/{message_id}/read": ("api_post", f"{api}/me/messages/999/read", {}),
+        "kelola/pengaduan/": ("get", "/kelola/pengaduan/", {}),
+        "kelola/pengaduan/templat/": ("get", "/kelola/pengaduan/templat/", {}),
+        "kelola/pengaduan/statistik/": ("get", "/kelola/pengaduan/statistik/", {}),
+        "kelola/pengaduan/integrasi/": ("get", "/kelola/pengaduan/integrasi/", {}),
+        "kelola/pengaduan/integrasi/<id:pk>/cabut/": ("post", f"/kelola/pengaduan/integrasi/{o['client'].pk}/cabut/", {}),
+        "kelola/pengaduan/<id:pk>/": ("get", f"/kelola/pengaduan/{complaint.pk}/", {}),
+        "kelola/pengaduan/<id:pk>/tindakan/": (
+            "post", f"/kelola/pengaduan/{complaint.pk}/tindakan/",
+            {"action": "respond", "version": complaint.version, "note": "Tanggapan"},
+        ),
+        "kelola/pengaduan/<id:pk>/catatan/": ("post", f"/kelola/pengaduan/{complaint.pk}/catatan/", {"text": "x"}),
+        "kelola/pengaduan/<id:pk>/lampiran/<id:attachment_pk>/": (
+            "get", f"/kelola/pengaduan/{complaint.pk}/lampiran/{o['attachment'].pk}/", {}
+        ),
+        "POST /api/v1/complaints": ("api_post", f"{api}/complaints", {}),
+        "GET /api/v1/complaints": ("api_get", f"{api}/complaints", {}),
+        "GET /api/v1/complaints/{tracking_number}": ("api_get", f"{api}/complaints/{complaint.tracking_number}", {}),
+        "POST /api/v1/complaints/{tracking_number}/actions": (
+            "api_post", f"{api}/complaints/{complaint.tracking_number}/actions",
+            {"action": "respond", "version": complaint.version, "note": "Tanggapan"},
+        ),
+        "kelola/antrean/": ("get", "/kelola/antrean/", {}),
+        "kelola/antrean/<id:mpp_id>/": ("get", f"/kelola/antrean/{mpp}/", {}),
+        "kelola/antrean/<id:mpp_id>/layanan/<id:service_id>/": ("get", f"/kelola/antrean/{mpp}/layanan/{service}/", {}),
+        "kelola/antrean/<id:mpp_id>/loket/baru/": ("get", f"/kelola/antrean/{mpp}/loket/baru/", {}),
+        "kelola/antrean/<id:mpp_id>/loket/<id:pk>/": ("get", f"/kelola/antrean/{mpp}/loket/{counter}/", {}),
+        "kelola/antrean/<id:mpp_id>/aturan/": ("get", f"/kelola/antrean/{mpp}/aturan/", {}),
+        "kelola/antrean/<id:mpp_id>/anjungan/baru/": ("get", f"/kelola/antrean/{mpp}/anjungan/baru/", {}),
+        "kelola/antrean/<id:mpp_id>/statistik/": ("get", f"/kelola/antrean/{mpp}/statistik/", {}),
+        "kelola/antrean/loket/<id:pk>/": ("get", f"/kelola/antrean/loket/{counter}/", {}),
+        "kelola/antrean/loket/<id:pk>/tindakan/": ("post", f"/kelola/antrean/loket/{counter}/tindakan/", {"action": "call_next"}),
+        "kelola/antrean/loket/<id:pk>/pindah-layanan/": ("post", f"/kelola/antrean/loket/{counter}/pindah-layanan/", {"code": "TIDAKADA"}),
+        "GET /api/v1/queue/services": ("api_get", f"{api}/queue/services", {}),
+        "GET /api/v1/queue/services/{queue_id}/slots": ("api_get", f"{api}/queue/services/{queue}/slots?date=2026-12-07", {}),
+        "GET /api/v1/queue/mpps/{mpp_id}/waits": ("api_get", f"{api}/queue/mpps/{mpp}/waits", {}),
+        "GET /api/v1/queue/mpps/{mpp_id}/statistics": ("api_get", f"{api}/queue/mpps/{mpp}/statistics?start=2026-12-01&end=2026-12-07", {}),
+        "POST /api/v1/me/queue/bookings": ("api_post", f"{api}/me/queue/bookings", {}),
+        "GET /api/v1/me/queue/bookings": ("api_get", f"{api}/me/queue/bookings", {}),
+        "POST /api/v1/me/queue/bookings/{booking_id}/cancel": ("api_post", f"{api}/me/queue/bookings/999999/cancel", {}),
+        "POST /api/v1/me/queue/bookings/{booking_id}/reschedule": ("api_post", f"{api}/me/queue/bookings/999999/reschedule", {}),
         **_survey_requests(o, api),
     }  # fmt: skip
 
@@ -301,6 +412,7 @@ _COLUMNS = (
     "analis.kemenpanrb",
 )
 _TABLE = {
+    'GET /api/v1/monitoring/periods/{period_id}/matrix': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)],
     'kelola/penerapan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)],
     'kelola/penerapan/ajukan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403), (403, 403)],
     'kelola/penerapan/rubrik/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
@@ -387,5 +499,37 @@ _TABLE = {
     'POST /api/v1/skm/responses': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
     'GET /api/v1/skm/ikm': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (200, 404), (200, 404), (404, 404), (200, 200), (200, 200)],
     'GET /api/v1/skm/ikm/officers': [(404, 404), (404, 404), (404, 404), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'kelola/pengaduan/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403)],
+    'kelola/pengaduan/templat/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403)],
+    'kelola/pengaduan/statistik/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)],
+    'kelola/pengaduan/integrasi/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'kelola/pengaduan/integrasi/<id:pk>/cabut/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'kelola/pengaduan/<id:pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (403, 403), (403, 403)],
+    'kelola/pengaduan/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
+    'kelola/pengaduan/<id:pk>/catatan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (403, 404), (403, 404), (404, 302), (403, 403), (403, 403)],
+    'kelola/pengaduan/<id:pk>/lampiran/<id:attachment_pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 200), (403, 403), (403, 403)],
+    'POST /api/v1/complaints': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'GET /api/v1/complaints': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/complaints/{tracking_number}': [(200, 404), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (404, 404), (404, 404)],
+    'POST /api/v1/complaints/{tracking_number}/actions': [(409, 404), (200, 404), (404, 404), (200, 404), (404, 404), (409, 404), (409, 404), (404, 200), (404, 404), (404, 404)],
+    'kelola/antrean/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'kelola/antrean/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/layanan/<id:service_id>/': [(403, 403), (403, 403), (403, 403), (200, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/loket/baru/': [(403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/loket/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/aturan/': [(403, 403), (403, 403), (403, 403), (403, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/anjungan/baru/': [(403, 403), (403, 403), (403, 403), (403, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/statistik/': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (200, 403), (403, 403), (200, 200), (200, 200)],
+    'kelola/antrean/loket/<id:pk>/': [(403, 403), (200, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 200), (403, 403), (403, 403)],
+    'kelola/antrean/loket/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
+    'kelola/antrean/loket/<id:pk>/pindah-layanan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
+    'GET /api/v1/queue/services': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/services/{queue_id}/slots': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/mpps/{mpp_id}/waits': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/mpps/{mpp_id}/statistics': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (200, 403), (403, 403), (200, 200), (200, 200)],
+    'POST /api/v1/me/queue/bookings': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'GET /api/v1/me/queue/bookings': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'POST /api/v1/me/queue/bookings/{booking_id}/cancel': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'POST /api/v1/me/queue/bookings/{booking_id}/reschedule': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
 }  # fmt: skip
 EXPECTED = {route: dict(zip(_COLUMNS, cells, strict=True)) for route, cells in _TABLE.items()}

@@ -4,15 +4,17 @@ from django.db import transaction
 from mpp.accounts import demo as accounts_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
+from mpp.complaints import demo as complaints_demo
 from mpp.documents import services as documents_services
 from mpp.monitoring import demo as monitoring_demo
 from mpp.onboarding import demo as onboarding_demo
+from mpp.queueing import demo as queueing_demo
 from mpp.reporting import demo as reporting_demo
 from mpp.surveys import demo as surveys_demo
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, agencies, services, accounts and applications."
+    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, agencies, services, accounts, applications and the queue."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -21,7 +23,10 @@ class Command(BaseCommand):
         documents_services.create_demo_pki()
         cases_demo.load()
         surveys_demo.load()
+        queueing_demo.load()
         onboarding_demo.load()
         monitoring_demo.load()
+        complaints_demo.load()
+        # Last: the daily facts are recomputed from what the other processes loaded.
         reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,337 @@
+"""The hot reads and writes, server-side, on a generated data set (``make bench``).
+
+    make bench-data SCALE=small && make bench
+    .venv/bin/python bench/hotpaths.py --requests 200            # p50/p95/p99 and queries
+    .venv/bin/python bench/hotpaths.py --check --requests 0      # CI: query budgets only
+
+Each path is requested in-process through Django's test client (middleware, queries, templates;
+no network) against the database of ``make bench-data`` (``DATABASE_URL``, default
+``mpp_bench_small``), with the public-page cache off so that every page is rendered. A path's
+queries are counted on one request after the warm-up; writes (submit, an officer's action) use a
+fresh object each time. ``bench/budgets.toml`` holds each path's query budget (enforced with
+``--check``: a path over its budget, or without one, fails) and the p95 recorded for the record
+(never enforced: the shared machine's times move).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import time
+import tomllib
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from bench._common import percentile  # noqa: E402
+from bench.data.base import BENCH_PEPPER  # noqa: E402
+
+BUDGETS = ROOT / "bench" / "budgets.toml"
+
+
+@dataclass
+class HotPath:
+    name: str
+    label: str
+    # Called before each request: returns (method, url, data, headers) for that request.
+    request: Callable[[int], tuple[str, str, dict | None, dict]]
+    client: str  # "anonymous", "citizen", "officer" (Dukcapil Batam), "dinkes", "api"
+    expect: int = 200
+
+
+def setup_django() -> None:
+    url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/mpp_bench_small"
+    os.environ["DATABASE_URL"] = url
+    os.environ.setdefault("MPP_NIK_PEPPER", BENCH_PEPPER)
+    os.environ["MPP_PUBLIC_CACHE_SECONDS"] = "0"
+    os.environ["TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
+    os.environ.setdefault("LOG_LEVEL", "WARNING")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpp.settings")
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    settings.ALLOWED_HOSTS = ["*"]
+    settings.AXES_ENABLED = False
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_name = 'cases_application'"
+        )
+        if not cursor.fetchone()[0]:
+            raise SystemExit(f"{url} has no schema: run make bench-data SCALE=small first")
+        cursor.execute("SELECT count(*) FROM catalog_mpp")
+        if cursor.fetchone()[0] < 100:
+            raise SystemExit(f"{url} is not a generated data set: run make bench-data first")
+
+
+def prepare(requests: int) -> tuple[list[HotPath], dict]:
+    """The paths, with the objects they need made beforehand (drafts, submitted applications)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from mpp.accounts.models import User
+    from mpp.accounts.services import issue_token
+    from mpp.cases import services
+    from mpp.cases.models import Application
+    from mpp.catalog.models import Service
+    from mpp.documents.uploads import blank_pdf
+
+    officer = User.objects.get(username="petugas.dukcapil")
+    dinkes = User.objects.get(username="petugas.dinkes")
+    citizen = User.objects.get(username="warga-demo-0003")
+    grant = officer.active_grants[0]
+    unit = Application.objects.filter(agency_id=grant.agency_id, mpp_id=grant.mpp_id)
+    runs = requests + 2  # warm-up and the counted request
+    own = unit.filter(applicant=citizen).exclude(status="draft").order_by("-created_at").first()
+    own = own or Application.objects.filter(applicant=citizen).exclude(status="draft").first()
+    service = Service.objects.get(slug="batam-sip-dokter")
+    answers = {
+        "nama_pemohon": "Budi Santoso", "nik_pemohon": "2171011508900003",
+        "telepon": "081234567890", "nomor_str": "3121100220145678",
+        "nama_fasyankes": "Klinik Sehat Batam", "alamat_praktik": "Jl. Engku Putri No. 2",
+        "urutan_sip": "1",
+    }  # fmt: skip
+    drafts = []
+    pdf = blank_pdf()
+    for _ in range(runs):
+        draft = services.start_application(applicant=citizen, service=service)
+        services.update_draft(draft, actor=citizen, data=answers)
+        for field in ("str", "surat_tempat_praktik", "pasfoto"):
+            services.attach_file(
+                draft,
+                actor=citizen,
+                field=field,
+                upload=SimpleUploadedFile("a.pdf", pdf, content_type="application/pdf"),
+            )
+        drafts.append(draft.pk)
+    officer_token = issue_token(officer, second_factor=True)[1]
+    citizen_token = issue_token(citizen)[1]
+    page = (
+        Service.objects.get(slug="batam-akta-kelahiran")
+        if Service.objects.filter(slug="batam-akta-kelahiran").exists()
+        else service
+    )
+    staff_one = unit.exclude(status="draft").order_by("-created_at").first()
+
+    def version_of(pk: int) -> int:
+        return Application.objects.values_list("version", flat=True).get(pk=pk)
+
+    def get(url: str, headers: dict | None = None):
+        return lambda i: ("GET", url, None, headers or {})
+
+    paths = [
+        HotPath("home", "home /", get("/"), "anonymous"),
+        HotPath(
+            "search", "search /cari/?q=akta+kelahiran", get("/cari/?q=akta+kelahiran"), "anonymous"
+        ),
+        HotPath("service_list", "service list /layanan/", get("/layanan/"), "anonymous"),
+        HotPath(
+            "service_page", "service page /layanan/<id>/", get(f"/layanan/{page.pk}/"), "anonymous"
+        ),
+        HotPath("citizen_list", "citizen list /permohonan/", get("/permohonan/"), "citizen"),
+        HotPath(
+            "citizen_track", "track /permohonan/<id>/", get(f"/permohonan/{own.pk}/"), "citizen"
+        ),
+        HotPath(
+            "submit",
+            "submit (POST check page)",
+            lambda i: ("POST", f"/permohonan/{drafts[i]}/periksa/", {"version": "0"}, {}),
+            "citizen",
+            302,
+        ),
+        HotPath(
+            "officer_inbox",
+            "officer inbox /kelola/permohonan/",
+            get("/kelola/permohonan/"),
+            "officer",
+        ),
+        HotPath(
+            "officer_detail",
+            "officer detail /kelola/permohonan/<id>/",
+            get(f"/kelola/permohonan/{staff_one.pk}/"),
+            "officer",
+        ),
+        HotPath(
+            "officer_action",
+            "officer action (claim, POST)",
+            # Claims the applications the submit path has just submitted (Dinkes Kota Batam).
+            lambda i: (
+                "POST",
+                f"/kelola/permohonan/{drafts[i]}/tindakan/",
+                {"action": "claim", "version": str(version_of(drafts[i]))},
+                {},
+            ),
+            "dinkes",
+            302,
+        ),
+        HotPath(
+            "api_applications_officer",
+            "API GET /api/v1/applications (officer)",
+            get("/api/v1/applications", {"Authorization": f"Bearer {officer_token}"}),
+            "api",
+        ),
+        HotPath(
+            "api_applications_citizen",
+            "API GET /api/v1/applications (citizen)",
+            get("/api/v1/applications", {"Authorization": f"Bearer {citizen_token}"}),
+            "api",
+        ),
+        # Dashboards (issue 16): the daily facts of the two years, as each role sees them.
+        HotPath(
+            "dashboard_national",
+            "dashboard, national (analyst)",
+            get("/kelola/dasbor/nasional/"),
+            "analyst",
+        ),
+        HotPath(
+            "dashboard_region",
+            "dashboard, Kota Batam (regional admin)",
+            get("/kelola/dasbor/wilayah/2171/"),
+            "regional",
+        ),
+        HotPath(
+            "dashboard_mpp",
+            "dashboard, MPP Kota Batam (manager)",
+            get(f"/kelola/dasbor/mpp/{grant.mpp_id}/"),
+            "manager",
+        ),
+        HotPath("open_data", "open data /data-terbuka/", get("/data-terbuka/"), "anonymous"),
+        # Complaints (issue 13, landed at 02:58): no complaints are generated yet (demo rows only).
+        HotPath(
+            "complaints_public", "public complaints /pengaduan/", get("/pengaduan/"), "anonymous"
+        ),
+        HotPath(
+            "open311_requests",
+            "Open311 GET /open311/v2/requests.json?jurisdiction_id=2171",
+            get("/open311/v2/requests.json?jurisdiction_id=2171"),
+            "anonymous",
+        ),
+        HotPath(
+            "api_services",
+            "API GET /api/v1/services?region=2171",
+            get("/api/v1/services?region=2171"),
+            "api",
+        ),
+    ]
+    staff = {
+        name: User.objects.get(username=username)
+        for name, username in (
+            ("analyst", "analis.kemenpanrb"), ("regional", "admin.batam"), ("manager", "pengelola.batam"),
+        )
+    }  # fmt: skip
+    return paths, {"officer": officer, "citizen": citizen, "dinkes": dinkes, **staff}
+
+
+def clients(users: dict) -> dict:
+    from django.test import Client
+
+    from mpp.accounts.tests.helpers import login_staff
+
+    anonymous, citizen, officer, dinkes, api = Client(), Client(), Client(), Client(), Client()
+    citizen.force_login(users["citizen"], backend="mpp.accounts.backends.NikOrUsernameBackend")
+    login_staff(officer, users["officer"])
+    login_staff(dinkes, users["dinkes"])
+    by_kind = {
+        "anonymous": anonymous, "citizen": citizen, "officer": officer, "dinkes": dinkes, "api": api,
+    }  # fmt: skip
+    for kind in ("analyst", "regional", "manager"):
+        by_kind[kind] = Client()
+        login_staff(by_kind[kind], users[kind])
+    return by_kind
+
+
+def call(client, request: tuple):
+    method, url, data, headers = request
+    if method == "GET":
+        return client.get(url, headers=headers)
+    return client.post(url, data, headers=headers)
+
+
+def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
+    from django.db import connection
+
+    results = []
+    for index, path in enumerate(paths):
+        client = by_kind[path.client]
+        response = call(client, path.request(0))  # warm up: templates, connection
+        if response.status_code != path.expect:
+            raise SystemExit(f"{path.label}: {response.status_code}, expected {path.expect}")
+        statements: list[str] = []
+
+        def count(run, sql, *rest, statements=statements):
+            statements.append(sql)
+            return run(sql, *rest)
+
+        request = path.request(1)
+        with connection.execute_wrapper(count):
+            response = call(client, request)
+        if response.status_code != path.expect:
+            raise SystemExit(f"{path.label}: {response.status_code}, expected {path.expect}")
+        timings = []
+        for i in range(requests):
+            request = path.request(i + 2)
+            started = time.perf_counter()
+            call(client, request)
+            timings.append((time.perf_counter() - started) * 1000)
+        results.append({"path": path, "queries": len(statements), "timings": timings})
+        print(f"  {index + 1}/{len(paths)} {path.label}", file=sys.stderr, flush=True)
+    return results
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per path")
+    parser.add_argument("--check", action="store_true", help="fail on a query count over budget")
+    parser.add_argument("--only", nargs="*", help="names of the paths to run")
+    args = parser.parse_args()
+    budgets = tomllib.loads(BUDGETS.read_text())
+    setup_django()
+    from django.db import connection
+
+    paths, users = prepare(args.requests)
+    if args.only:
+        paths = [p for p in paths if p.name in args.only]
+    results = measure(paths, clients(users), args.requests)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT count(*) FROM cases_application")
+        applications = cursor.fetchone()[0]
+    load = os.getloadavg()
+    print(
+        f"\n{connection.settings_dict['NAME']}: {applications:,} applications; "
+        f"{args.requests} requests per path; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n"
+    )
+    print("| path | queries (budget) | p50 | p95 | p99 | p95 budget (record) |")
+    print("| --- | --- | --- | --- | --- | --- |")
+    failures = []
+    for result in results:
+        path, queries, timings = result["path"], result["queries"], result["timings"]
+        budget = budgets.get(path.name, {})
+        limit = budget.get("queries")
+        if limit is None:
+            failures.append(f"{path.name}: no query budget in bench/budgets.toml")
+        elif queries > limit:
+            failures.append(f"{path.name}: {queries} queries, budget {limit}")
+        times = (
+            f"{percentile(timings, 0.5):.1f} ms | {percentile(timings, 0.95):.1f} ms | "
+            f"{percentile(timings, 0.99):.1f} ms"
+            if timings
+            else "— | — | —"
+        )
+        print(f"| {path.label} | {queries} ({limit}) | {times} | {budget.get('p95_ms', '—')} ms |")
+    if failures:
+        print("\nQuery budgets exceeded:\n  " + "\n  ".join(failures), file=sys.stderr)
+        if args.check:
+            raise SystemExit(1)
+    elif args.check:
+        print("\nAll query counts within bench/budgets.toml.")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,231 @@
+"""Locust users of the mixed load test (run by ``bench/mixed_load.py``, not on their own).
+
+The mix, by share of simulated people (``weight``), and inside each by share of their requests:
+
+| people | share | what they do (task weight) |
+| --- | --- | --- |
+| visitors (anonymous) | 50 % | home 4, search 4, read a service standard 6, service list 2, MPP list 1 |
+| citizens (signed in) | 20 % | their list 4, track one application 4, apply with an upload (API: draft, 1 PDF per file field, submit: 6 requests) 1 |
+| officers (signed in, 2FA) | 15 % | inbox 5, open an application 3, claim a submitted application (detail + POST) 1 |
+| API clients | 15 % | services of a kab/kota 3, one service 2, a citizen's applications 2 |
+
+Each simulated person is one keep-alive connection that sends its next request as soon as the
+last one is answered (no think time unless ``BENCH_THINK_SECONDS`` gives a maximum, e.g. ``2``),
+so the number of people is the concurrency, as with ``wrk -c``; throughput grows with it until
+the server saturates. ``HealthUser`` (``/healthz``, one query) is the ceiling
+measured in the same run. Sessions, tokens and ids come from the JSON file named in
+``BENCH_LOAD_FIXTURE`` (written by ``mixed_load.py`` after signing in).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import re
+import threading
+
+from locust import FastHttpUser, between, task
+
+FIXTURE = json.loads(open(os.environ["BENCH_LOAD_FIXTURE"]).read())  # noqa: SIM115
+SEARCHES = ["akta kelahiran", "kartu keluarga", "sip dokter", "ktp", "paspor", "pindah", "bpjs"]
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+VERSION = re.compile(r'name="version" value="(\d+)"')
+THINK = between(0, float(os.environ.get("BENCH_THINK_SECONDS", "0")))
+_claimable = list(FIXTURE["claimable"])
+_lock = threading.Lock()
+
+
+def _pick(key: str):
+    return random.choice(FIXTURE[key])  # noqa: S311
+
+
+class BenchUser(FastHttpUser):
+    """Each simulated person comes from an address of its own, as the reverse proxy reports it
+    (``X-Forwarded-For``; the bench server trusts 127.0.0.1 as its proxy), so that per-address
+    limits apply per person and not to the whole test."""
+
+    abstract = True
+    wait_time = THINK
+
+    def on_start(self):
+        self.ip = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"  # noqa: S311
+
+    def headers(self, extra: dict | None = None) -> dict:
+        return {"X-Forwarded-For": self.ip, **(extra or {})}
+
+
+class HealthUser(FastHttpUser):
+    """The one-query ceiling: ``/healthz`` without think time."""
+
+    wait_time = between(0, 0)
+
+    @task
+    def health(self):
+        self.client.get("/healthz", name="/healthz")
+
+
+class Visitor(BenchUser):
+    weight = 50
+    wait_time = THINK
+
+    @task(4)
+    def home(self):
+        self.client.get("/", headers=self.headers(), name="home")
+
+    @task(4)
+    def search(self):
+        query = random.choice(SEARCHES)  # noqa: S311
+        self.client.get("/cari/", params={"q": query}, headers=self.headers(), name="search")
+
+    @task(6)
+    def standard(self):
+        self.client.get(
+            f"/layanan/{_pick('services')}/", headers=self.headers(), name="service page"
+        )
+
+    @task(2)
+    def service_list(self):
+        self.client.get("/layanan/", headers=self.headers(), name="service list")
+
+    @task(1)
+    def mpp_list(self):
+        self.client.get("/mpp/", headers=self.headers(), name="MPP list")
+
+
+class Citizen(BenchUser):
+    weight = 20
+    wait_time = THINK
+
+    def on_start(self):
+        super().on_start()
+        self.session = _pick("citizens")
+
+    @task(4)
+    def my_list(self):
+        self.client.get(
+            "/permohonan/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="citizen list",
+        )
+
+    @task(4)
+    def track(self):
+        pk = random.choice(self.session["applications"])  # noqa: S311
+        self.client.get(
+            f"/permohonan/{pk}/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="track",
+        )
+
+    @task(1)
+    def apply_with_upload(self):
+        auth = {"Authorization": f"Bearer {self.session['token']}"}
+        apply = FIXTURE["apply"]
+        with self.client.post(
+            "/api/v1/applications",
+            json={"service": apply["service"], "data": apply["data"]},
+            headers=self.headers(auth),
+            name="apply: create draft (API)",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}")
+                return
+            pk = response.json()["id"]
+        for field in apply["files"]:
+            self.client.post(
+                f"/api/v1/applications/{pk}/documents",
+                data={"field": field},
+                files={"file": ("dokumen.pdf", FIXTURE_PDF, "application/pdf")},
+                headers=self.headers(auth),
+                name="apply: upload (API)",
+            )
+        self.client.post(
+            f"/api/v1/applications/{pk}/submit",
+            headers=self.headers(auth),
+            name="apply: submit (API)",
+        )
+
+
+class Officer(BenchUser):
+    weight = 15
+    wait_time = THINK
+
+    def on_start(self):
+        super().on_start()
+        self.session = _pick("officers")
+
+    @task(5)
+    def inbox(self):
+        self.client.get(
+            "/kelola/permohonan/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="officer inbox",
+        )
+
+    @task(3)
+    def open_one(self):
+        pk = _pick("unit_applications")
+        self.client.get(
+            f"/kelola/permohonan/{pk}/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="officer detail",
+        )
+
+    @task(1)
+    def claim(self):
+        with _lock:
+            if not _claimable:
+                return
+            pk = _claimable.pop()
+        headers = {"Cookie": self.session["cookie"]}
+        page = self.client.get(
+            f"/kelola/permohonan/{pk}/", headers=self.headers(headers), name="officer detail"
+        )
+        token, version = CSRF.search(page.text or ""), VERSION.search(page.text or "")
+        if not token or not version:
+            return
+        self.client.post(
+            f"/kelola/permohonan/{pk}/tindakan/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "action": "claim",
+                "version": version.group(1),
+            },
+            headers=self.headers({**headers, "Referer": f"{self.host}/kelola/permohonan/{pk}/"}),
+            name="officer action (claim)",
+            allow_redirects=False,
+        )
+
+
+class ApiClient(BenchUser):
+    weight = 15
+    wait_time = THINK
+
+    @task(3)
+    def services(self):
+        self.client.get(
+            "/api/v1/services",
+            params={"region": _pick("regions")},
+            headers=self.headers(),
+            name="API services",
+        )
+
+    @task(2)
+    def service(self):
+        self.client.get(
+            f"/api/v1/services/{_pick('services')}", headers=self.headers(), name="API service"
+        )
+
+    @task(2)
+    def applications(self):
+        token = _pick("citizens")["token"]
+        self.client.get(
+            "/api/v1/applications",
+            headers=self.headers({"Authorization": f"Bearer {token}"}),
+            name="API applications",
+        )
+
+
+FIXTURE_PDF = bytes.fromhex(FIXTURE["pdf_hex"])

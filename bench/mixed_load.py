@@ -1,0 +1,379 @@
+"""Mixed load test in the production set-up, driven by Locust headless (``make bench-load``).
+
+    make bench-data SCALE=small
+    .venv/bin/python bench/mixed_load.py --duration 300 --users 48            # the 5-minute run
+    .venv/bin/python bench/mixed_load.py --steps 8,16,32,64 --step-seconds 30  # latency vs load
+
+Starts what production runs on the generated database (``DATABASE_URL``, default
+``mpp_bench_small``): granian (``--workers``, default 4 as in ``deploy/systemd/mpp-web.service``,
+4 blocking threads), ``manage.py db_worker`` for the tasks, PostgreSQL with persistent
+connections (``DATABASE_CONN_MAX_AGE=600``), ``MPP_ENV=production`` with the public-page cache
+in each worker's memory (no Redis: set ``CACHE_URL`` to use one). Signs in demo citizens and
+officers of MPP Kota Batam (TOTP from the demo secret), then runs Locust (``bench/locustfile.py``,
+the mix is written there) for: the one-query ceiling (``/healthz``, ``HealthUser``), each
+``--steps`` user count for ``--step-seconds`` (the latency-against-load curve), the main mixed run
+of ``--duration`` seconds with ``--users`` people, and the ceiling again. Prints a Markdown
+report, writes ``var/bench/load.json`` and the SVG plot (``--plot``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import resource
+import secrets
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT / "src"))
+sys.path.insert(0, str(ROOT))
+
+from bench.data.base import BENCH_PEPPER  # noqa: E402
+from pages import log_in, stop  # noqa: E402
+
+PYTHON = sys.executable
+BIN = Path(PYTHON).parent
+CITIZENS = [("2171011508900003", "Warga-Demo-2026"), ("2171055204950001", "Warga-Demo-2026")]
+STAFF_PASSWORD = "Petugas-Demo-2026"  # noqa: S105 - the demo password in README.md
+
+
+def server_env(database: str) -> dict:
+    # Kept between runs: collectstatic compresses every file the first time (minutes here).
+    static_root = ROOT / "var" / "bench" / "static"
+    static_root.mkdir(parents=True, exist_ok=True)
+    env = {
+        **os.environ,
+        "MPP_ENV": "production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "MPP_NIK_PEPPER": BENCH_PEPPER,
+        "ALLOWED_HOSTS": "127.0.0.1",
+        "DATABASE_URL": database,
+        "DATABASE_CONN_MAX_AGE": "600",
+        "STATIC_ROOT": str(static_root),
+        "MEDIA_ROOT": tempfile.mkdtemp(prefix="mpp-bench-media-"),
+        "SECURE_SSL_REDIRECT": "false",
+        "SECURE_COOKIES": "false",
+        "SECURE_HSTS_SECONDS": "0",
+        # As behind the reverse proxy in production: the client address comes in X-Forwarded-For.
+        "TRUSTED_PROXIES": "127.0.0.1",
+        "LOG_LEVEL": "WARNING",
+        "PYTHONPATH": str(ROOT / "src"),
+    }
+    subprocess.run(  # noqa: S603
+        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput"],
+        env=env, check=True, stdout=subprocess.DEVNULL,
+    )  # fmt: skip
+    return env
+
+
+def start(env: dict, port: int, workers: int) -> list[subprocess.Popen]:
+    web = subprocess.Popen(  # noqa: S603
+        [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
+         "--workers", str(workers), "--blocking-threads", "4", "--no-ws", "--log-level", "warning",
+         "mpp.wsgi:application"],
+        env=env, cwd=ROOT, start_new_session=True,
+    )  # fmt: skip
+    worker = subprocess.Popen(  # noqa: S603
+        [PYTHON, str(ROOT / "manage.py"), "db_worker"],
+        env=env, cwd=ROOT, start_new_session=True, stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    for _ in range(120):
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=2):
+                return [web, worker]
+        except OSError:
+            time.sleep(0.5)
+    for process in (web, worker):
+        stop(process)
+    raise SystemExit("granian did not answer /healthz within 60 s")
+
+
+def fixture(base: str, env: dict, officers: int) -> dict:
+    """Sign in; collect the ids the users need; the JSON given to the locustfile."""
+    os.environ.update({k: env[k] for k in ("DATABASE_URL", "MPP_NIK_PEPPER")})
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpp.settings")
+    import django
+
+    django.setup()
+    from mpp.accounts.models import User
+    from mpp.cases.models import Application
+    from mpp.catalog.models import Service
+    from mpp.documents.uploads import blank_pdf
+
+    dukcapil = User.objects.get(username="petugas.dukcapil")
+    grant = dukcapil.active_grants[0]
+    unit = Application.objects.filter(agency_id=grant.agency_id, mpp_id=grant.mpp_id)
+    names = ["petugas.dukcapil"] + [
+        f"petugas.{grant.agency_id}.{grant.mpp_id}.{n}" for n in range(1, officers)
+    ]
+    citizens = []
+    for nik, password in CITIZENS:
+        cookie = log_in(base, nik, password, staff=False)
+        request = urllib.request.Request(  # noqa: S310
+            f"{base}/api/v1/auth/token",
+            data=json.dumps({"username": nik, "password": password}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        token = json.load(urllib.request.urlopen(request))["token"]  # noqa: S310
+        user = User.objects.get(nik=nik)
+        own = list(
+            Application.objects.filter(applicant=user).exclude(status="draft")
+            .values_list("pk", flat=True)[:50]
+        )  # fmt: skip
+        citizens.append({"cookie": cookie, "token": token, "applications": own})
+    staff = []
+    for name in names:
+        staff.append({"cookie": log_in(base, name, STAFF_PASSWORD, staff=True)})
+    sip = Service.objects.get(slug="batam-sip-dokter")
+    services = list(Service.objects.published().order_by("?").values_list("pk", flat=True)[:2000])
+    return {
+        "citizens": citizens,
+        "officers": staff,
+        "services": services,
+        "regions": list(
+            Service.objects.published().values_list("mpp__region_id", flat=True).distinct()
+        ),
+        "unit_applications": list(
+            unit.exclude(status="draft").order_by("-created_at").values_list("pk", flat=True)[:500]
+        ),
+        "claimable": list(
+            unit.filter(status="submitted").order_by("created_at").values_list("pk", flat=True)
+        ),
+        "apply": {
+            "service": sip.pk,
+            "data": {
+                "nama_pemohon": "Budi Santoso",
+                "nik_pemohon": "2171011508900003",
+                "telepon": "081234567890",
+                "nomor_str": "3121100220145678",
+                "nama_fasyankes": "Klinik Sehat Batam",
+                "alamat_praktik": "Jl. Engku Putri No. 2",
+                "urutan_sip": "1",
+            },
+            "files": ["str", "surat_tempat_praktik", "pasfoto"],
+        },
+        "pdf_hex": blank_pdf().hex(),
+    }
+
+
+def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) -> dict:
+    """One headless Locust run; the aggregated figures and Locust's own CPU use."""
+    prefix = tempfile.mktemp(prefix="mpp-locust-")  # noqa: S306 - Locust writes the files
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.monotonic()
+    subprocess.run(  # noqa: S603
+        [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
+         "--host", base, "-u", str(users), "-r", str(max(1, users)), "-t", f"{seconds}s",
+         "--csv", prefix, "--only-summary", "--loglevel", "ERROR", *classes],
+        env={**os.environ, "BENCH_LOAD_FIXTURE": str(path)}, check=False,
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    wall = time.monotonic() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
+    failures = [
+        {"name": f["Name"], "error": f["Error"][:200], "count": int(f["Occurrences"])}
+        for f in csv.DictReader(open(f"{prefix}_failures.csv"))  # noqa: SIM115
+    ]
+    for suffix in ("_stats.csv", "_stats_history.csv", "_failures.csv", "_exceptions.csv"):
+        Path(prefix + suffix).unlink(missing_ok=True)
+    by_name = {}
+    for row in rows:
+        by_name[row["Name"]] = {
+            "requests": int(row["Request Count"]),
+            "failures": int(row["Failure Count"]),
+            "rps": float(row["Requests/s"]),
+            "p50": float(row["50%"]),
+            "p95": float(row["95%"]),
+            "p99": float(row["99%"]),
+        }
+    total = by_name.pop("Aggregated")
+    return {
+        "users": users, "seconds": seconds, "total": total, "by_name": by_name, "failures": failures,
+        "locust_cpu_share": cpu / wall, "loadavg": os.getloadavg(),
+    }  # fmt: skip
+
+
+MIX = ["Visitor", "Citizen", "Officer", "ApiClient"]
+
+
+def svg_plot(points: list[dict], ceiling: float, path: Path) -> None:
+    """Latency (p50, p95, p99) against throughput, one point per user count; dependency-free SVG."""
+    width, height, left, bottom, top, right = 640, 400, 64, 48, 24, 24
+    xs = [p["total"]["rps"] for p in points] + [ceiling]
+    ys = [p["total"]["p99"] for p in points]
+    x_max = max(xs) * 1.1 or 1
+    y_max = max([*ys, 200]) * 1.1
+
+    def x(v: float) -> float:
+        return left + v / x_max * (width - left - right)
+
+    def y(v: float) -> float:
+        return height - bottom - v / y_max * (height - top - bottom)
+
+    out = [
+        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="12">',
+        "<title>Latency against throughput, mixed load</title>",
+        f'<rect width="{width}" height="{height}" fill="#fff"/>',
+        f'<line x1="{left}" y1="{y(0)}" x2="{width - right}" y2="{y(0)}" stroke="#000"/>',
+        f'<line x1="{left}" y1="{y(0)}" x2="{left}" y2="{top}" stroke="#000"/>',
+    ]
+    for i in range(6):
+        value = y_max / 5 * i
+        out.append(f'<text x="{left - 6}" y="{y(value) + 4}" text-anchor="end">{value:.0f}</text>')
+        out.append(
+            f'<line x1="{left}" y1="{y(value)}" x2="{width - right}" y2="{y(value)}" stroke="#eee"/>'
+        )
+        value = x_max / 5 * i
+        out.append(
+            f'<text x="{x(value)}" y="{height - bottom + 16}" text-anchor="middle">{value:.0f}</text>'
+        )
+    out.append(
+        f'<text x="{(left + width) / 2}" y="{height - 8}" text-anchor="middle">requests/s (mixed load; labels: simulated people)</text>'
+    )
+    out.append(
+        f'<text x="14" y="{(top + height) / 2}" transform="rotate(-90 14 {(top + height) / 2})" text-anchor="middle">latency (ms)</text>'
+    )
+    out.append(
+        f'<line x1="{left}" y1="{y(200)}" x2="{width - right}" y2="{y(200)}" stroke="#c00" stroke-dasharray="4 4"/>'
+    )
+    out.append(
+        f'<text x="{width - right}" y="{y(200) - 4}" text-anchor="end" fill="#c00">p95 target 200 ms</text>'
+    )
+    out.append(
+        f'<line x1="{x(ceiling)}" y1="{y(0)}" x2="{x(ceiling)}" y2="{top}" stroke="#888" stroke-dasharray="2 4"/>'
+    )
+    out.append(
+        f'<text x="{x(ceiling) - 4}" y="{top + 12}" text-anchor="end" fill="#555">/healthz ceiling {ceiling:.0f}/s</text>'
+    )
+    for key, colour in (("p50", "#1b6"), ("p95", "#e80"), ("p99", "#c00")):
+        line = " ".join(f"{x(p['total']['rps']):.1f},{y(p['total'][key]):.1f}" for p in points)
+        out.append(f'<polyline points="{line}" fill="none" stroke="{colour}" stroke-width="2"/>')
+        for p in points:
+            out.append(
+                f'<circle cx="{x(p["total"]["rps"]):.1f}" cy="{y(p["total"][key]):.1f}" r="3" fill="{colour}"/>'
+            )
+    for p in points:
+        out.append(
+            f'<text x="{x(p["total"]["rps"]):.1f}" y="{y(p["total"]["p99"]) - 8:.1f}" text-anchor="middle" fill="#555">{p["users"]}</text>'
+        )
+    for i, (key, colour) in enumerate((("p50", "#1b6"), ("p95", "#e80"), ("p99", "#c00"))):
+        out.append(
+            f'<rect x="{left + 12}" y="{top + 8 + i * 16}" width="10" height="10" fill="{colour}"/>'
+        )
+        out.append(f'<text x="{left + 28}" y="{top + 17 + i * 16}">{key}</text>')
+    out.append("</svg>")
+    path.write_text("\n".join(out) + "\n")
+
+
+def report(result: dict) -> None:
+    health = (
+        result["ceiling_before"]["total"]["rps"] + result["ceiling_after"]["total"]["rps"]
+    ) / 2
+    print(f"\n{result['database']}: {result['applications']:,} applications; granian --workers "
+          f"{result['workers']}; /healthz ceiling {result['ceiling_before']['total']['rps']:.0f}/s "
+          f"before, {result['ceiling_after']['total']['rps']:.0f}/s after (mean {health:.0f}/s)\n")  # fmt: skip
+    print(
+        "| run | people | requests/s | ratio to /healthz | p50 | p95 | p99 | errors | load avg | Locust CPU |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    runs = [("ceiling (/healthz)", result["ceiling_before"])]
+    runs += [(f"step {s['users']}", s) for s in result["steps"]]
+    if result.get("main"):
+        runs.append((f"main ({result['main']['seconds']} s)", result["main"]))
+    runs.append(("ceiling again", result["ceiling_after"]))
+    for label, run in runs:
+        t = run["total"]
+        print(f"| {label} | {run['users']} | {t['rps']:.0f} | {t['rps'] / health:.2f} | {t['p50']:.0f} ms "
+              f"| {t['p95']:.0f} ms | {t['p99']:.0f} ms | {t['failures']} of {t['requests']} "
+              f"| {run['loadavg'][0]:.1f} | {run['locust_cpu_share']:.0%} of a core |")  # fmt: skip
+    main = result.get("main") or (result["steps"][-1] if result["steps"] else None)
+    if main:
+        print(f"\nPer request type ({'main run' if result.get('main') else 'last step'}):\n")
+        print("| request | share | requests/s | p50 | p95 | p99 | errors |")
+        print("| --- | --- | --- | --- | --- | --- | --- |")
+        total = main["total"]["requests"] or 1
+        for name, r in sorted(main["by_name"].items(), key=lambda item: -item[1]["requests"]):
+            print(f"| {name} | {r['requests'] / total:.0%} | {r['rps']:.1f} | {r['p50']:.0f} ms "
+                  f"| {r['p95']:.0f} ms | {r['p99']:.0f} ms | {r['failures']} |")  # fmt: skip
+    for label, run in runs:
+        for failure in run.get("failures", []):
+            print(f"- {label}: {failure['name']}: {failure['error']} ({failure['count']}×)")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--duration", type=int, default=300, help="main run seconds (0: none)")
+    parser.add_argument("--users", type=int, default=48, help="people in the main run")
+    parser.add_argument("--steps", default="8,16,32,64", help="people per step (empty: none)")
+    parser.add_argument("--step-seconds", type=int, default=30)
+    parser.add_argument("--ceiling-seconds", type=int, default=20)
+    parser.add_argument("--ceiling-users", type=int, default=16)
+    parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument(
+        "--officers", type=int, default=3, help="officer sessions of Dukcapil Batam"
+    )
+    parser.add_argument("--port", type=int, default=8917)
+    parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "performance-load.svg")
+    args = parser.parse_args()
+    database = (
+        os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/mpp_bench_small"
+    )
+    env = server_env(database)
+    base = f"http://127.0.0.1:{args.port}"
+    processes = start(env, args.port, args.workers)
+    fixture_path = Path(tempfile.mktemp(prefix="mpp-load-", suffix=".json"))  # noqa: S306
+    try:
+        data = fixture(base, env, args.officers)
+        fixture_path.write_text(json.dumps(data))
+        from mpp.cases.models import Application
+
+        result = {
+            "database": database.rsplit("/", 1)[1],
+            "applications": Application.objects.count(),
+            "workers": args.workers,
+            "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        }
+        print("ceiling …", file=sys.stderr, flush=True)
+        result["ceiling_before"] = locust(
+            base, ["HealthUser"], args.ceiling_users, args.ceiling_seconds, fixture_path
+        )
+        result["steps"] = []
+        for users in [int(s) for s in args.steps.split(",") if s]:
+            print(f"step {users} …", file=sys.stderr, flush=True)
+            result["steps"].append(locust(base, MIX, users, args.step_seconds, fixture_path))
+        if args.duration:
+            print(f"main {args.users} × {args.duration} s …", file=sys.stderr, flush=True)
+            result["main"] = locust(base, MIX, args.users, args.duration, fixture_path)
+        print("ceiling again …", file=sys.stderr, flush=True)
+        result["ceiling_after"] = locust(
+            base, ["HealthUser"], args.ceiling_users, args.ceiling_seconds, fixture_path
+        )
+    finally:
+        for process in processes:
+            stop(process)
+        fixture_path.unlink(missing_ok=True)
+    out = ROOT / "var" / "bench"
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "load.json").write_text(json.dumps(result, indent=2))
+    if result["steps"]:
+        ceiling = (
+            result["ceiling_before"]["total"]["rps"] + result["ceiling_after"]["total"]["rps"]
+        ) / 2
+        svg_plot(result["steps"], ceiling, args.plot)
+    report(result)
+
+
+if __name__ == "__main__":
+    main()
