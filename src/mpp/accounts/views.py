@@ -217,6 +217,8 @@ def backoffice(request):
             "can_manage_catalog": has_any(request.user, Perm.MANAGE_SERVICES),
             "can_file_at_counter": has_any(request.user, Perm.FILE_AT_COUNTER),
             "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
+            "can_open_surveys": has_any(request.user, Perm.MANAGE_SURVEYS)
+            or has_any(request.user, Perm.VIEW_STATISTICS),
             "can_view_onboarding": has_any(request.user, Perm.VIEW_ONBOARDING),
             "can_view_monitoring": any(
                 has_any(request.user, perm)

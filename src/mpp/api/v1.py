@@ -14,6 +14,7 @@ from mpp.api.routers import monitoring as monitoring_router
 from mpp.api.routers import notifications as notifications_router
 from mpp.api.routers import queueing as queueing_router
 from mpp.api.routers import reporting as reporting_router
+from mpp.api.routers import surveys as surveys_router
 
 
 class MppAPI(NinjaAPI):
@@ -42,6 +43,7 @@ problems.declare_problem_responses(
     documents_router.router,
     monitoring_router.router,
     notifications_router.router,
+    surveys_router.router,
     queueing_router.router,
     reporting_router.router,
 )
@@ -52,5 +54,6 @@ api.add_router("", complaints_router.router)
 api.add_router("", documents_router.router)
 api.add_router("", monitoring_router.router)
 api.add_router("", notifications_router.router)
+api.add_router("", surveys_router.router)
 api.add_router("", queueing_router.router)
 api.add_router("", reporting_router.router)

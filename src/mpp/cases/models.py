@@ -146,6 +146,19 @@ class Application(WorkflowModel, ClockedModel):
     def is_final(self) -> bool:
         return self.status in FINAL
 
+    def skm_subject(self) -> dict:
+        """Who and where the satisfaction survey (SKM) asks about, once the application finished
+        (the cross-process convention read by ``mpp.surveys``, which does not import cases)."""
+        return {
+            "citizen": self.applicant,
+            "region_id": self.mpp.region_id,
+            "mpp_id": self.mpp_id,
+            "agency_id": self.agency_id,
+            "service_id": self.service_id,
+            "officer_id": self.assigned_to_id,
+            "finished_at": self.decided_at or timezone.now(),
+        }
+
     def clock_region(self) -> Region:
         return self.mpp.region
 

@@ -19,6 +19,7 @@ from mpp.cases.models import Status
 from mpp.cases.steps import steps_for
 from mpp.cases.workflow import COORDINATOR, COUNTER, DECISION_ACTIONS, EDITABLE, OFFICER
 from mpp.catalog.models import Service
+from mpp.documents.gates import download_gates
 from mpp.documents.services import SigningKeyMissing
 from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import WorkflowError
@@ -296,6 +297,12 @@ def withdraw(request, pk):
 @login_required
 def issued_pdf(request, pk):
     application = selectors.application_for_citizen(request.user, pk)
+    # A service may ask for the satisfaction survey first; the survey page comes back here.
+    detour = download_gates.redirect_before_download(
+        request.user, application, request.get_full_path()
+    )
+    if detour:
+        return redirect(detour)
     return _pdf_response(request.user, application)
 
 

@@ -3,7 +3,7 @@
 import pytest
 
 from mpp.accounts.models import Role, RoleGrant, User
-from mpp.accounts.policy import Perm, can, can_grant, can_revoke, has_any
+from mpp.accounts.policy import PERMISSION_ROLES, Perm, can, can_grant, can_revoke, has_any
 from mpp.accounts.selectors import agencies_for, mpps_for, role_grants_for, workplaces_for
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
@@ -115,6 +115,19 @@ def test_analyst_changes_nothing(demo):
     analyst = user("analis.kemenpanrb")
     for perm in [Perm.MANAGE_SERVICES, Perm.MANAGE_MPP, Perm.MANAGE_ROLES, Perm.MANAGE_CALENDAR]:
         assert not can(analyst, perm, MPP.objects.get(slug=BATAM)), perm
+
+
+def test_survey_permissions(demo):
+    batam, yogya = MPP.objects.get(slug=BATAM), MPP.objects.get(slug=YOGYA)
+    manager = user("pengelola.batam")
+    assert can(manager, Perm.MANAGE_SURVEYS, batam) and not can(manager, Perm.MANAGE_SURVEYS, yogya)
+    assert can(user("admin.kemenpanrb"), Perm.MANAGE_SURVEYS, yogya)
+    for name in ["analis.kemenpanrb", "admin.batam", "petugas.dukcapil"]:
+        assert not can(user(name), Perm.MANAGE_SURVEYS, batam), name
+    # U7 per officer: the agency admin and the MPP manager only, never the ministry.
+    assert PERMISSION_ROLES[Perm.VIEW_OFFICER_SKM] == {Role.AGENCY_ADMIN, Role.MPP_MANAGER}
+    assert can(manager, Perm.VIEW_OFFICER_SKM, batam)
+    assert not can(user("admin.kemenpanrb"), Perm.VIEW_OFFICER_SKM, batam)
 
 
 def test_anonymous_and_citizens_may_do_nothing(demo):

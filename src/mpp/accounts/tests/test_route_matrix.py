@@ -315,6 +315,32 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "GET /api/v1/me/queue/bookings": ("api_get", f"{api}/me/queue/bookings", {}),
         "POST /api/v1/me/queue/bookings/{booking_id}/cancel": ("api_post", f"{api}/me/queue/bookings/999999/cancel", {}),
         "POST /api/v1/me/queue/bookings/{booking_id}/reschedule": ("api_post", f"{api}/me/queue/bookings/999999/reschedule", {}),
+        **_survey_requests(o, api),
+    }  # fmt: skip
+
+
+def _survey_requests(o, api: str) -> dict[str, tuple[str, str, dict]]:
+    mpp, service = f"mpp:{o['app'].mpp_id}", f"service:{o['service'].pk}"
+    presence = f"agency:{o['app'].agency_id}@{o['app'].mpp_id}"
+    period = "start=2026-01-01&end=2026-12-31"
+    return {
+        "kelola/skm/": ("get", "/kelola/skm/", {}),
+        "kelola/skm/laporan/": ("get", f"/kelola/skm/laporan/?unit={mpp}", {}),
+        "kelola/skm/laporan.xlsx": ("get", f"/kelola/skm/laporan.xlsx?unit={mpp}", {}),
+        "kelola/skm/laporan.pdf": ("get", f"/kelola/skm/laporan.pdf?unit={mpp}", {}),
+        "kelola/skm/petugas/": ("get", f"/kelola/skm/petugas/?unit={presence}", {}),
+        "kelola/skm/saran/<id:pk>/tindak-lanjut/": (
+            "post", "/kelola/skm/saran/999999/tindak-lanjut/", {"unit": mpp, "text": "x"}
+        ),
+        "kelola/skm/perbaikan/": ("post", "/kelola/skm/perbaikan/", {"unit": mpp, "text": "x"}),
+        "kelola/skm/kuesioner/": ("get", f"/kelola/skm/kuesioner/?unit={service}", {}),
+        "kelola/skm/kuesioner/adopsi/": ("post", "/kelola/skm/kuesioner/adopsi/", {"unit": service}),
+        "kelola/skm/kuesioner/bobot/": ("post", "/kelola/skm/kuesioner/bobot/", {"unit": service}),
+        "kelola/skm/kios/": ("get", "/kelola/skm/kios/", {}),
+        "kelola/skm/kios/<id:pk>/cabut/": ("post", "/kelola/skm/kios/999999/cabut/", {}),
+        "POST /api/v1/skm/responses": ("api_post", f"{api}/skm/responses", {}),
+        "GET /api/v1/skm/ikm": ("api_get", f"{api}/skm/ikm?unit={mpp}&{period}", {}),
+        "GET /api/v1/skm/ikm/officers": ("api_get", f"{api}/skm/ikm/officers?unit={presence}&{period}", {}),
     }  # fmt: skip
 
 
@@ -458,6 +484,21 @@ _TABLE = {
     'GET /api/v1/verify/{code}': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
     'GET /api/v1/me/messages': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'POST /api/v1/me/messages/{message_id}/read': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'kelola/skm/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)],
+    'kelola/skm/laporan/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/skm/laporan.xlsx': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/skm/laporan.pdf': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/skm/petugas/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (403, 403), (404, 404), (404, 404)],
+    'kelola/skm/saran/<id:pk>/tindak-lanjut/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (404, 404)],
+    'kelola/skm/perbaikan/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (302, 404), (404, 404), (403, 403), (302, 302), (404, 404)],
+    'kelola/skm/kuesioner/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/skm/kuesioner/adopsi/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (403, 403), (302, 302), (404, 404)],
+    'kelola/skm/kuesioner/bobot/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (404, 404)],
+    'kelola/skm/kios/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403), (200, 200), (403, 403)],
+    'kelola/skm/kios/<id:pk>/cabut/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (404, 404)],
+    'POST /api/v1/skm/responses': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'GET /api/v1/skm/ikm': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (200, 404), (200, 404), (404, 404), (200, 200), (200, 200)],
+    'GET /api/v1/skm/ikm/officers': [(404, 404), (404, 404), (404, 404), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
     'kelola/pengaduan/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403)],
     'kelola/pengaduan/templat/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403)],
     'kelola/pengaduan/statistik/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)],

@@ -14,6 +14,7 @@ LINKS = {
     "calendar": "/kelola/kalender/",
     "roles": "/akun/kerja/peran/",
     "audit": "/akun/kerja/audit/",
+    "surveys": "/kelola/skm/",
 }
 
 
@@ -21,9 +22,9 @@ LINKS = {
     ("username", "expected"),
     [
         ("petugas.dukcapil", {"inbox"}),
-        ("admin.dukcapil", {"inbox", "catalog", "roles"}),
-        ("admin.batam", {"inbox", "catalog", "calendar", "roles"}),
-        ("admin.kemenpanrb", {"inbox", "catalog", "calendar", "roles", "audit"}),
+        ("admin.dukcapil", {"inbox", "catalog", "roles", "surveys"}),
+        ("admin.batam", {"inbox", "catalog", "calendar", "roles", "surveys"}),
+        ("admin.kemenpanrb", {"inbox", "catalog", "calendar", "roles", "audit", "surveys"}),
     ],
 )
 def test_workspace_menu_matches_the_role(client, username, expected):

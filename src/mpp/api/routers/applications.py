@@ -21,6 +21,7 @@ from mpp.cases import selectors, services
 from mpp.cases.models import Application, IdempotencyRecord
 from mpp.cases.models import Status as AppStatus
 from mpp.catalog.models import Service
+from mpp.documents.gates import download_gates
 from mpp.documents.services import SigningKeyMissing
 from mpp.paging.keyset import MAX_CURSOR_LENGTH, BadCursor, keyset_page
 from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion, WorkflowError
@@ -422,11 +423,25 @@ def act(request, application_id: int, payload: ActionIn):
 @router.get(
     "/applications/{application_id}/document",
     auth=bearer,
-    response={200: None, 404: ProblemOut},
+    response={200: None, 404: ProblemOut, 409: ProblemOut},
     summary="Mengunduh dokumen terbit (PDF bertanda tangan elektronik)",
 )
 def issued_document(request, application_id: int):
     application = selectors.application_for_api(request.user, application_id)
+    if not application.issued_document_id:
+        raise Problem(
+            404, _("Dokumen belum terbit."), _("Permohonan ini belum menghasilkan dokumen.")
+        )
+    # A service may ask for the satisfaction survey first (never for the document's validity).
+    detour = download_gates.redirect_before_download(request.user, application, request.path)
+    if detour:
+        raise Problem(
+            409,
+            _("Isi survei kepuasan terlebih dahulu."),
+            _("Layanan ini meminta survei kepuasan sebelum dokumen diunduh."),
+            type_="urn:mpp:problem:survey_required",
+            headers={"Link": f'<{detour}>; rel="survey"'},
+        )
     try:
         document = selectors.read_issued_document(request.user, application, channel="api")
     except Http404:

@@ -10,6 +10,7 @@ from mpp.monitoring import demo as monitoring_demo
 from mpp.onboarding import demo as onboarding_demo
 from mpp.queueing import demo as queueing_demo
 from mpp.reporting import demo as reporting_demo
+from mpp.surveys import demo as surveys_demo
 
 
 class Command(BaseCommand):
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         accounts_demo.load()
         documents_services.create_demo_pki()
         cases_demo.load()
+        surveys_demo.load()
         queueing_demo.load()
         onboarding_demo.load()
         monitoring_demo.load()

@@ -1,0 +1,240 @@
+"""SKM: responses from kiosks and the mobile app, and the IKM of any unit and period."""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema, Status
+from ninja.security import HttpBearer
+from pydantic import Field
+
+from mpp.accounts.services import user_for_token
+from mpp.api.problems import Problem, ProblemOut
+from mpp.catalog.models import Service
+from mpp.surveys import selectors, services
+from mpp.surveys.models import Channel, Invitation
+from mpp.surveys.services import KIOSK_TOKEN_PREFIX, Submission, SurveyError
+from mpp.surveys.units import BadUnit, parse_unit
+
+router = Router(tags=["skm"])
+
+
+@dataclass
+class KioskCaller:
+    """A kiosk device token (or the reason it no longer works)."""
+
+    device: object | None
+    problem: str = ""
+
+
+class UserOrKiosk(HttpBearer):
+    """``Authorization: Bearer <token>``: a citizen's API token, or a kiosk device token (``skmk_``)."""
+
+    def authenticate(self, request, token: str):
+        if token.startswith(KIOSK_TOKEN_PREFIX):
+            try:
+                return KioskCaller(services.kiosk_for_token(token))
+            except SurveyError as error:
+                if error.code == "revoked":
+                    return KioskCaller(None, error.message)
+                return None
+        user = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class StaffBearer(HttpBearer):
+    def authenticate(self, request, token: str):
+        user = user_for_token(token)
+        if user is None:
+            return None
+        request.user = user
+        return user
+
+
+class ResponseIn(Schema):
+    invitation: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**62,
+        description="Undangan warga (aplikasi seluler); kosong untuk kios",
+    )
+    service: int | None = Field(
+        default=None,
+        ge=1,
+        le=2**62,
+        description="Layanan yang dinilai di kios (bawaan: layanan perangkat)",
+    )
+    answers: dict[str, int] = Field(description='Jawaban per unsur, 1 sampai 4: {"U1": 4, ...}')
+    suggestion: str = Field(default="", max_length=2000)
+    age_band: str = Field(default="", max_length=8)
+    sex: str = Field(default="", max_length=1)
+    education: str = Field(default="", max_length=8)
+    occupation: str = Field(default="", max_length=12)
+
+
+class ResponseOut(Schema):
+    id: int
+    channel: str
+    answered_at: datetime.datetime
+
+
+class ElementOut(Schema):
+    code: str
+    name: str
+    nrr: float | None = Field(
+        description="Nilai rata-rata unsur (tanpa pembulatan); null bila tanpa jawaban"
+    )
+    weight: float = Field(description="Bobot tepat (mis. 1/9 = 0,111…)")
+
+
+class IkmOut(Schema):
+    respondents: int
+    population: int = Field(description="Transaksi selesai unit pada periode")
+    required_sample: int = Field(description="Sampel minimal Krejcie dan Morgan")
+    sample_adequate: bool
+    elements: list[ElementOut]
+    ikm: float | None = Field(
+        description="Indeks (skala 1–4) dengan bobot tepat; null bila belum tersedia"
+    )
+    ikm_converted: float | None = Field(description="IKM × 25")
+    mutu: str | None
+    kinerja: str | None
+
+
+class IkmQuery(Schema):
+    unit: str = Field(
+        max_length=40,
+        description="service:<id>, agency:<id>[@<mpp>], mpp:<id>, region:<kode>, national",
+    )
+    start: datetime.date
+    end: datetime.date
+
+
+class OfficerOut(Schema):
+    officer_id: int
+    name: str
+    respondents: int
+    nrr: float = Field(description="NRR unsur U7 (perilaku pelaksana)")
+
+
+def _problem(error: SurveyError) -> Problem:
+    if error.code == "not_found":
+        return Problem(404, _("Undangan survei tidak ditemukan."), error.message)
+    if error.code in ("used", "expired"):
+        return Problem(409, error.message, type_=f"urn:mpp:problem:survey_{error.code}")
+    if error.code == "revoked":
+        return Problem(403, error.message, type_="urn:mpp:problem:kiosk_revoked")
+    return Problem(422, _("Jawaban survei belum lengkap atau tidak sah."), errors=error.errors)
+
+
+@router.post(
+    "/skm/responses",
+    auth=UserOrKiosk(),
+    response={201: ResponseOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    summary="Kirim jawaban SKM (kios dengan token perangkat, atau warga dengan undangannya)",
+)
+def submit_response(request, payload: ResponseIn):
+    caller = request.auth
+    submission = Submission(
+        answers=payload.answers,
+        suggestion=payload.suggestion,
+        profile={
+            "age_band": payload.age_band,
+            "sex": payload.sex,
+            "education": payload.education,
+            "occupation": payload.occupation,
+        },
+    )
+    try:
+        if isinstance(caller, KioskCaller):
+            if caller.device is None:
+                raise Problem(403, caller.problem, type_="urn:mpp:problem:kiosk_revoked")
+            service = None
+            if payload.service is not None:
+                service = Service.objects.filter(pk=payload.service).first()
+                if service is None:
+                    raise Problem(
+                        422,
+                        _("Layanan tidak ditemukan."),
+                        errors={"service": [_("Layanan tidak ditemukan.")]},
+                    )
+            response = services.submit_at_kiosk(caller.device, submission, service=service)
+        else:
+            if payload.invitation is None:
+                raise Problem(
+                    422,
+                    _("Sebutkan undangan survei Anda."),
+                    errors={"invitation": [_("Wajib diisi untuk warga.")]},
+                )
+            invitation = Invitation.objects.filter(pk=payload.invitation, citizen=caller).first()
+            if invitation is None:
+                raise Problem(404, _("Undangan survei tidak ditemukan."))
+            response = services.submit_for_invitation(invitation, submission, channel=Channel.APP)
+    except SurveyError as error:
+        raise _problem(error) from None
+    return Status(
+        201,
+        {
+            "id": response.pk,
+            "channel": response.channel,
+            "answered_at": response.answered_at,
+        },
+    )
+
+
+def _checked(filters: IkmQuery):
+    try:
+        unit = parse_unit(filters.unit)
+    except BadUnit as error:
+        raise Problem(422, str(error), errors={"unit": [str(error)]}) from None
+    if filters.end < filters.start:
+        message = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
+        raise Problem(422, message, errors={"end": [message]})
+    return unit
+
+
+@router.get(
+    "/skm/ikm",
+    auth=StaffBearer(),
+    response={200: IkmOut, 404: ProblemOut, 422: ProblemOut},
+    summary="IKM sebuah unit dan periode (nilai tanpa pembulatan)",
+)
+def read_ikm(request, filters: Query[IkmQuery]):
+    unit = _checked(filters)
+    try:
+        result = selectors.ikm_for(request.auth, unit, filters.start, filters.end)
+    except BadUnit:
+        result = None
+    if result is None:
+        raise Problem(404, _("Unit tidak ditemukan."))
+    return result.as_json()
+
+
+@router.get(
+    "/skm/ikm/officers",
+    auth=StaffBearer(),
+    response={200: list[OfficerOut], 404: ProblemOut, 422: ProblemOut},
+    summary="Unsur U7 per petugas (admin instansi dan pengelola MPP)",
+)
+def read_officers(request, filters: Query[IkmQuery]):
+    unit = _checked(filters)
+    try:
+        rows = selectors.officers_of(request.auth, unit, filters.start, filters.end)
+    except BadUnit:
+        rows = None
+    if rows is None:
+        raise Problem(404, _("Unit tidak ditemukan."))
+    return [
+        {
+            "officer_id": r.officer_id,
+            "name": r.name,
+            "respondents": r.respondents,
+            "nrr": float(r.nrr),
+        }
+        for r in rows
+    ]

@@ -1,0 +1,41 @@
+"""Download gates: a check a process asks before handing a citizen their issued document.
+
+A gate is a callable ``(user, source_obj, next_url) -> str | None`` returning a site-relative URL
+to send the citizen to first (the satisfaction survey, say) or None to let the download go on. The
+process's download view asks :func:`redirect_before_download`; the app that owns the gate registers
+it in its ``AppConfig.ready`` (``download_gates.register("surveys", gate)``), so neither imports the
+other. Gates only ever delay the download page: a document's validity and its public verification
+never depend on them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+Gate = Callable[[Any, Any, str], str | None]
+
+
+class GateRegistry:
+    def __init__(self) -> None:
+        self._gates: dict[str, Gate] = {}
+
+    def register(self, name: str, gate: Gate) -> Gate:
+        if name in self._gates and self._gates[name] is not gate:
+            raise ValueError(f"download gate {name!r} is already registered")
+        self._gates[name] = gate
+        return gate
+
+    def unregister(self, name: str) -> None:
+        self._gates.pop(name, None)
+
+    def redirect_before_download(self, user, source_obj, next_url: str) -> str | None:
+        """The first gate's detour for this download, or None when every gate lets it through."""
+        for gate in self._gates.values():
+            target = gate(user, source_obj, next_url)
+            if target:
+                return target
+        return None
+
+
+download_gates = GateRegistry()

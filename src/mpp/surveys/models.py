@@ -1,0 +1,397 @@
+"""SKM (survei kepuasan masyarakat): questionnaires, invitations, kiosks, responses, day sums.
+
+A questionnaire belongs to one unit (the nation, an MPP, an agency at an MPP, or a service) and is
+versioned: a response keeps the version it answered. Answers are rows (``Answer``) so extra
+elements need no schema change. ``DaySum`` keeps, per local day × unit × element, the sum and the
+number of answers (and pseudo-elements for respondents and population), so an IKM over a region
+and a year reads a few thousand rows instead of a million responses.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from mpp.tenancy.scope import Scope
+
+
+class UnitKind(models.TextChoices):
+    NATIONAL = "national", _("Nasional")
+    REGION = "region", _("Kabupaten/kota")
+    MPP = "mpp", _("MPP")
+    AGENCY = "agency", _("Instansi")
+    PRESENCE = "presence", _("Instansi di MPP")
+    SERVICE = "service", _("Layanan")
+
+
+# Pseudo-elements of DaySum: the number of respondents and of finished transactions (population).
+RESPONDENTS = "_respondents"
+POPULATION = "_population"
+
+
+class Questionnaire(models.Model):
+    """The survey of one unit; ``mpp``/``agency``/``service`` say which (all empty: national)."""
+
+    mpp = models.ForeignKey(
+        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    current_version = models.OneToOneField(
+        "QuestionnaireVersion", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    required_before_download = models.BooleanField(
+        _("wajib diisi sebelum mengunduh dokumen"), default=False
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    # One questionnaire per unit: "national:", "mpp:3", "presence:5@3", "service:12" (set on save;
+    # a unique column, since NULLs in mpp/agency/service would never collide in a constraint).
+    unit_key = models.CharField(max_length=40, unique=True, editable=False)
+
+    class Meta:
+        verbose_name = _("kuesioner SKM")
+        verbose_name_plural = _("kuesioner SKM")
+
+    def __str__(self) -> str:
+        return str(self.unit_label)
+
+    def save(self, *args, **kwargs):
+        if self.service_id:
+            self.unit_key = f"service:{self.service_id}"
+        elif self.agency_id:
+            self.unit_key = f"presence:{self.agency_id}@{self.mpp_id}"
+        elif self.mpp_id:
+            self.unit_key = f"mpp:{self.mpp_id}"
+        else:
+            self.unit_key = "national:"
+        super().save(*args, **kwargs)
+
+    @property
+    def unit_kind(self) -> str:
+        if self.service_id:
+            return UnitKind.SERVICE
+        if self.agency_id:
+            return UnitKind.PRESENCE
+        if self.mpp_id:
+            return UnitKind.MPP
+        return UnitKind.NATIONAL
+
+    @property
+    def unit_label(self) -> str:
+        if self.service_id:
+            return self.service.name
+        if self.agency_id:
+            return f"{self.agency.name} — {self.mpp.name}"
+        if self.mpp_id:
+            return self.mpp.name
+        return str(_("Kuesioner nasional"))
+
+    def policy_scope(self) -> Scope:
+        if self.mpp_id is None:
+            return Scope()
+        return Scope(
+            region_codes=frozenset({self.mpp.region_id}),
+            mpp_ids=frozenset({self.mpp_id}),
+            agency_id=self.agency_id,
+        )
+
+
+class QuestionnaireVersion(models.Model):
+    """One published wording of a questionnaire: elements with answers and exact weights."""
+
+    questionnaire = models.ForeignKey(
+        Questionnaire, on_delete=models.CASCADE, related_name="versions"
+    )
+    number = models.PositiveIntegerField(_("nomor versi"))
+    # [{"code", "name", "question", "answers": [4 strings], "weight": "1/9"}]
+    elements = models.JSONField(_("unsur"))
+    ask_suggestion = models.BooleanField(_("tanyakan saran"), default=True)
+    ask_profile = models.BooleanField(_("tanyakan profil responden"), default=True)
+    adopted_from = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    published_at = models.DateTimeField(default=timezone.now)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["questionnaire", "number"]
+        verbose_name = _("versi kuesioner SKM")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["questionnaire", "number"], name="questionnaire_version_number"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.questionnaire_id} v{self.number}"
+
+    def weights(self) -> dict[str, Fraction]:
+        return {element["code"]: Fraction(element["weight"]) for element in self.elements}
+
+    def codes(self) -> list[str]:
+        return [element["code"] for element in self.elements]
+
+
+class Invitation(models.Model):
+    """The invitation of the citizen of one finished transaction (one per transaction).
+
+    The transaction is a generic link (content type + id): surveys does not import the processes.
+    Its unit and officer are copied from the process object's ``skm_subject()``. The one-time link
+    carries a random token of which only the hash is kept.
+    """
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.CharField(max_length=64)
+    workflow = models.CharField(max_length=64)
+    citizen = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    mpp = models.ForeignKey(
+        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    finished_at = models.DateTimeField()
+    day = models.DateField(_("tanggal (waktu setempat)"))
+    expires_at = models.DateTimeField()
+    token_hash = models.CharField(max_length=64, unique=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("undangan SKM")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"], name="invitation_one_per_transaction"
+            )
+        ]
+        indexes = [models.Index(fields=["citizen", "used_at"], name="invitation_citizen_open")]
+
+    def __str__(self) -> str:
+        return f"{self.workflow}:{self.object_id}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.used_at is None and timezone.now() < self.expires_at
+
+
+class KioskDevice(models.Model):
+    """A tablet at an MPP that submits anonymous responses with a device token (hash kept)."""
+
+    mpp = models.ForeignKey("tenancy.MPP", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("layanan")
+    )
+    name = models.CharField(_("nama perangkat"), max_length=100)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["mpp", "name"]
+        verbose_name = _("perangkat kios SKM")
+
+    def __str__(self) -> str:
+        return self.name
+
+    def policy_scope(self) -> Scope:
+        return Scope(region_codes=frozenset({self.mpp.region_id}), mpp_ids=frozenset({self.mpp_id}))
+
+
+class Channel(models.TextChoices):
+    INVITATION = "invitation", _("Tautan undangan")
+    APP = "app", _("Aplikasi seluler")
+    KIOSK = "kiosk", _("Kios")
+
+
+class AgeBand(models.TextChoices):
+    UNDER_20 = "lt20", _("Di bawah 20 tahun")
+    FROM_20 = "20_29", _("20–29 tahun")
+    FROM_30 = "30_39", _("30–39 tahun")
+    FROM_40 = "40_49", _("40–49 tahun")
+    FROM_50 = "50_59", _("50–59 tahun")
+    OVER_60 = "60plus", _("60 tahun ke atas")
+
+
+class Sex(models.TextChoices):
+    MALE = "l", _("Laki-laki")
+    FEMALE = "p", _("Perempuan")
+
+
+class Education(models.TextChoices):
+    SD = "sd", _("SD ke bawah")
+    SMP = "smp", _("SMP")
+    SMA = "sma", _("SMA/SMK")
+    D3 = "d3", _("D1–D3")
+    S1 = "s1", _("D4/S1")
+    S2 = "s2", _("S2 ke atas")
+
+
+class Occupation(models.TextChoices):
+    PNS = "pns", _("PNS/TNI/Polri")
+    PRIVATE = "swasta", _("Pegawai swasta")
+    SELF = "wirausaha", _("Wirausaha")
+    STUDENT = "pelajar", _("Pelajar/mahasiswa")
+    OTHER = "lainnya", _("Lainnya")
+
+
+class Response(models.Model):
+    """One filled questionnaire. From an invitation it is linked to the transaction (one response
+    per transaction, enforced by the database); from a kiosk it is anonymous."""
+
+    version = models.ForeignKey(QuestionnaireVersion, on_delete=models.PROTECT, related_name="+")
+    channel = models.CharField(max_length=12, choices=Channel.choices)
+    invitation = models.OneToOneField(
+        Invitation, on_delete=models.PROTECT, null=True, blank=True, related_name="response"
+    )
+    content_type = models.ForeignKey(
+        ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    object_id = models.CharField(max_length=64, blank=True, default="")
+    kiosk = models.ForeignKey(
+        KioskDevice, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
+    mpp = models.ForeignKey(
+        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    service = models.ForeignKey(
+        "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    answered_at = models.DateTimeField(default=timezone.now)
+    day = models.DateField(_("tanggal (waktu setempat)"))
+    suggestion = models.TextField(_("saran"), max_length=2000, blank=True)
+    age_band = models.CharField(_("usia"), max_length=8, choices=AgeBand.choices, blank=True)
+    sex = models.CharField(_("jenis kelamin"), max_length=1, choices=Sex.choices, blank=True)
+    education = models.CharField(
+        _("pendidikan"), max_length=8, choices=Education.choices, blank=True
+    )
+    occupation = models.CharField(
+        _("pekerjaan"), max_length=12, choices=Occupation.choices, blank=True
+    )
+
+    class Meta:
+        ordering = ["answered_at", "id"]
+        verbose_name = _("jawaban SKM")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["content_type", "object_id"],
+                condition=models.Q(content_type__isnull=False),
+                name="response_one_per_transaction",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["region", "day"], name="response_region_day"),
+            models.Index(fields=["mpp", "day"], name="response_mpp_day"),
+            models.Index(fields=["service", "day"], name="response_service_day"),
+        ]
+
+    def __str__(self) -> str:
+        return f"SKM {self.pk}"
+
+
+class Answer(models.Model):
+    response = models.ForeignKey(Response, on_delete=models.CASCADE, related_name="answers")
+    element = models.CharField(max_length=16)
+    value = models.PositiveSmallIntegerField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["response", "element"], name="answer_once_per_element"),
+            models.CheckConstraint(
+                condition=models.Q(value__gte=1, value__lte=4), name="answer_on_the_scale"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.element}={self.value}"
+
+
+class DaySum(models.Model):
+    """Σ answers and their count per local day × unit × element (kept current on each response).
+
+    ``unit`` is "<kind>:<id>" ("national:", "region:2171", "mpp:3", "agency:5", "presence:5@3",
+    "service:12"); ``element`` is an element code or a pseudo-element (respondents, population).
+    """
+
+    day = models.DateField()
+    unit = models.CharField(max_length=40)
+    element = models.CharField(max_length=16)
+    total = models.BigIntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day", "element"], name="day_sum_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit} {self.element}"
+
+
+class FollowUp(models.Model):
+    """The recorded tindak lanjut (follow-up) of one suggestion."""
+
+    response = models.OneToOneField(Response, on_delete=models.CASCADE, related_name="follow_up")
+    text = models.TextField(_("tindak lanjut"), max_length=2000)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("tindak lanjut saran")
+
+    def __str__(self) -> str:
+        return f"tindak lanjut {self.response_id}"
+
+
+class Improvement(models.Model):
+    """A planned improvement published with the IKM of a unit (rencana tindak lanjut)."""
+
+    unit = models.CharField(max_length=40)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    text = models.TextField(_("rencana perbaikan"), max_length=2000)
+    planned_for = models.CharField(_("waktu pelaksanaan"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-recorded_at", "-id"]
+        verbose_name = _("rencana perbaikan")
+
+    def __str__(self) -> str:
+        return self.text[:40]

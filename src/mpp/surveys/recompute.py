@@ -1,0 +1,121 @@
+"""Recompute the day sums from their sources and report every difference.
+
+Respondents and element sums come from the responses and their answers; the population from the
+transition history (``mpp.workflows.TransitionRecord`` rows reaching an inviting final state, which
+carry region/MPP/agency) and, for services, from the invitations (one per finished transaction).
+"""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+from django.db.models.functions import TruncDate
+
+from mpp.surveys.models import POPULATION, RESPONDENTS, Answer, DaySum, Invitation, Response
+from mpp.surveys.units import units_of
+
+Key = tuple[datetime.date, str, str]
+
+
+@dataclass(frozen=True)
+class Difference:
+    day: datetime.date
+    unit: str
+    element: str
+    kept: tuple[int, int]
+    recomputed: tuple[int, int]
+
+
+def _add(target: dict, day, place, element, total, count) -> None:
+    for unit in units_of(**place):
+        entry = target[(day, unit.key, element)]
+        entry[0] += total
+        entry[1] += count
+
+
+def expected_sums(start: datetime.date, end: datetime.date) -> dict[Key, list[int]]:
+    from mpp.regions.models import Region
+    from mpp.surveys.apps import INVITING_STATES
+    from mpp.workflows.models import TransitionRecord
+
+    result: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
+    fields = ("region_id", "mpp_id", "agency_id", "service_id")
+    period = Q(day__gte=start, day__lte=end)
+    respondents = (
+        Response.objects.filter(period).values("day", *fields).annotate(n=Count("id")).order_by()
+    )
+    for row in respondents.iterator():
+        place = {name: row[name] for name in fields}
+        _add(result, row["day"], place, RESPONDENTS, row["n"], row["n"])
+    answers = (
+        Answer.objects.filter(response__day__gte=start, response__day__lte=end)
+        .values("response__day", "element", *(f"response__{name}" for name in fields))
+        .annotate(total=Sum("value"), n=Count("id"))
+        .order_by()
+    )
+    for row in answers.iterator():
+        place = {name: row[f"response__{name}"] for name in fields}
+        _add(result, row["response__day"], place, row["element"], row["total"], row["n"])
+    # Population above the service level: the transition history, per local day of its region.
+    finishing = Q()
+    for workflow, target in INVITING_STATES:
+        finishing |= Q(workflow=workflow, to_state=target)
+    for region in Region.objects.filter(mpps__isnull=False).distinct():
+        zone = zoneinfo.ZoneInfo(region.timezone)
+        records = (
+            TransitionRecord.objects.filter(finishing, region=region)
+            .annotate(day=TruncDate("at", tzinfo=zone))
+            .filter(day__gte=start, day__lte=end)
+            .values("day", "mpp_id", "agency_id")
+            .annotate(n=Count("id"))
+            .order_by()
+        )
+        for row in records:
+            place = {
+                "region_id": region.pk,
+                "mpp_id": row["mpp_id"],
+                "agency_id": row["agency_id"],
+                "service_id": None,
+            }
+            _add(result, row["day"], place, POPULATION, row["n"], row["n"])
+    services = (
+        Invitation.objects.filter(period, service__isnull=False)
+        .values("day", "service_id")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    for row in services:
+        entry = result[(row["day"], f"service:{row['service_id']}", POPULATION)]
+        entry[0] += row["n"]
+        entry[1] += row["n"]
+    return result
+
+
+def compare(start: datetime.date, end: datetime.date, *, fix: bool = False) -> list[Difference]:
+    """The differences between kept and recomputed sums in the period; ``fix`` rewrites them."""
+    expected = expected_sums(start, end)
+    kept = {
+        (row.day, row.unit, row.element): (row.total, row.count)
+        for row in DaySum.objects.filter(day__gte=start, day__lte=end).iterator()
+    }
+    differences = [
+        Difference(key[0], key[1], key[2], kept.get(key, (0, 0)), tuple(expected.get(key, (0, 0))))
+        for key in sorted(set(kept) | set(expected))
+        if tuple(kept.get(key, (0, 0))) != tuple(expected.get(key, (0, 0)))
+    ]
+    if fix and differences:
+        with transaction.atomic():
+            DaySum.objects.filter(day__gte=start, day__lte=end).delete()
+            DaySum.objects.bulk_create(
+                [
+                    DaySum(day=day, unit=unit, element=element, total=total, count=count)
+                    for (day, unit, element), (total, count) in expected.items()
+                ],
+                batch_size=5000,
+            )
+    return differences

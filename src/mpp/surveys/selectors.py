@@ -1,0 +1,348 @@
+"""Reads of the survey, scoped to the reader: the IKM of a unit and period, suggestions, kiosks."""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from fractions import Fraction
+
+from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
+
+from mpp.accounts import policy
+from mpp.accounts.policy import Perm
+from mpp.surveys import ikm
+from mpp.surveys.elements import OFFICER_ELEMENT
+from mpp.surveys.models import (
+    POPULATION,
+    RESPONDENTS,
+    Answer,
+    DaySum,
+    Improvement,
+    KioskDevice,
+    Response,
+    UnitKind,
+)
+from mpp.surveys.services import questionnaire_for
+from mpp.surveys.units import Unit
+from mpp.tenancy.scope import Scope
+
+
+class _ScopedUnit:
+    def __init__(self, scope: Scope):
+        self._scope = scope
+
+    def policy_scope(self) -> Scope:
+        return self._scope
+
+
+def may_read(user, scope: Scope) -> bool:
+    """IKM and reports: statistics readers, and those who run the survey of the unit."""
+    target = _ScopedUnit(scope)
+    return policy.can(user, Perm.VIEW_STATISTICS, target) or policy.can(
+        user, Perm.MANAGE_SURVEYS, target
+    )
+
+
+def may_manage(user, scope: Scope) -> bool:
+    return policy.can(user, Perm.MANAGE_SURVEYS, _ScopedUnit(scope))
+
+
+def may_read_officers(user, scope: Scope) -> bool:
+    return policy.can(user, Perm.VIEW_OFFICER_SKM, _ScopedUnit(scope))
+
+
+@dataclass(frozen=True)
+class ElementResult:
+    code: str
+    name: str
+    weight: Fraction
+    total: int
+    count: int
+
+    @property
+    def nrr(self) -> Fraction | None:
+        return ikm.nrr(self.total, self.count)
+
+    @property
+    def weighted(self) -> Fraction | None:
+        return None if self.nrr is None else self.nrr * self.weight
+
+
+@dataclass(frozen=True)
+class IkmResult:
+    unit: Unit
+    label: str
+    start: datetime.date
+    end: datetime.date
+    respondents: int
+    population: int
+    elements: list[ElementResult] = field(default_factory=list)
+
+    @property
+    def required_sample(self) -> int:
+        return ikm.required_sample(self.population)
+
+    @property
+    def sample_adequate(self) -> bool:
+        return self.respondents > 0 and self.respondents >= self.required_sample
+
+    @property
+    def ikm(self) -> Fraction | None:
+        if not self.respondents:
+            return None
+        return ikm.index(
+            {e.code: e.nrr for e in self.elements}, {e.code: e.weight for e in self.elements}
+        )
+
+    @property
+    def converted(self) -> Fraction | None:
+        value = self.ikm
+        return None if value is None else ikm.converted(value)
+
+    @property
+    def band(self) -> ikm.Band | None:
+        value = self.converted
+        return None if value is None else ikm.band(value)
+
+    @property
+    def available(self) -> bool:
+        return self.ikm is not None
+
+    def as_json(self) -> dict:
+        band = self.band
+        return {
+            "respondents": self.respondents,
+            "population": self.population,
+            "required_sample": self.required_sample,
+            "sample_adequate": self.sample_adequate,
+            "elements": [
+                {
+                    "code": e.code,
+                    "name": e.name,
+                    "nrr": None if e.nrr is None else float(e.nrr),
+                    "weight": float(e.weight),
+                }
+                for e in self.elements
+            ],
+            "ikm": None if self.ikm is None else float(self.ikm),
+            "ikm_converted": None if self.converted is None else float(self.converted),
+            "mutu": band.mutu if band else None,
+            "kinerja": band.kinerja if band else None,
+        }
+
+
+def _questionnaire_elements(unit: Unit) -> list[dict]:
+    """The elements and weights the IKM of ``unit`` is computed with: the questionnaire that
+    applies to the unit (a service, an agency at an MPP, an MPP); the national default above."""
+    service_id = int(unit.id) if unit.kind == UnitKind.SERVICE else None
+    mpp_id = int(unit.id) if unit.kind == UnitKind.MPP else None
+    agency_id = None
+    if unit.kind == UnitKind.PRESENCE:
+        agency_id, mpp_id = (int(part) for part in unit.id.split("@"))
+    if service_id:
+        from mpp.catalog.models import Service
+
+        service = Service.objects.filter(pk=service_id).values("mpp_id", "agency_id").first() or {}
+        mpp_id, agency_id = service.get("mpp_id"), service.get("agency_id")
+    return questionnaire_for(
+        service_id=service_id, mpp_id=mpp_id, agency_id=agency_id
+    ).current_version.elements
+
+
+def compute_ikm(unit: Unit, label: str, start: datetime.date, end: datetime.date) -> IkmResult:
+    """The IKM of ``unit`` over ``start``..``end`` (local days, inclusive) from the day sums: one
+    grouped query over at most days × elements rows, whatever the number of responses."""
+    rows = (
+        DaySum.objects.filter(unit=unit.key, day__gte=start, day__lte=end)
+        .values("element")
+        .annotate(total=Sum("total"), count=Sum("count"))
+    )
+    sums = {row["element"]: (row["total"], row["count"]) for row in rows}
+    elements = [
+        ElementResult(
+            code=element["code"],
+            name=element["name"],
+            weight=Fraction(element["weight"]),
+            total=sums.get(element["code"], (0, 0))[0],
+            count=sums.get(element["code"], (0, 0))[1],
+        )
+        for element in _questionnaire_elements(unit)
+    ]
+    return IkmResult(
+        unit=unit,
+        label=label,
+        start=start,
+        end=end,
+        respondents=sums.get(RESPONDENTS, (0, 0))[1],
+        population=sums.get(POPULATION, (0, 0))[1],
+        elements=elements,
+    )
+
+
+def ikm_for(user, unit: Unit, start: datetime.date, end: datetime.date) -> IkmResult | None:
+    """The IKM for a reader allowed to see the unit, else None (the caller answers 404)."""
+    label, scope = unit.resolve()
+    if not may_read(user, scope):
+        return None
+    return compute_ikm(unit, label, start, end)
+
+
+def quarters(year: int) -> list[tuple[str, datetime.date, datetime.date]]:
+    bounds = ((1, 3, 31), (4, 6, 30), (7, 9, 30), (10, 12, 31))
+    return [
+        (
+            _("Triwulan %(n)s") % {"n": number},
+            datetime.date(year, first, 1),
+            datetime.date(year, last, day),
+        )
+        for number, (first, last, day) in enumerate(bounds, start=1)
+    ]
+
+
+def trend(unit: Unit, label: str, year: int) -> list[tuple[str, IkmResult]]:
+    return [(name, compute_ikm(unit, label, start, end)) for name, start, end in quarters(year)]
+
+
+def responses_of(unit: Unit, start: datetime.date, end: datetime.date):
+    """The unit's responses in the period, oldest first (no personal data: anonymous answers)."""
+    return Response.objects.filter(unit.response_filter(), day__gte=start, day__lte=end).order_by(
+        "answered_at", "id"
+    )
+
+
+def answer_table(unit: Unit, start, end) -> list[tuple[Response, dict[str, int]]]:
+    """Each respondent with their answers (the regulation's processing table)."""
+    responses = list(responses_of(unit, start, end))
+    values: dict[int, dict[str, int]] = defaultdict(dict)
+    for response_id, element, value in Answer.objects.filter(
+        response__in=[r.pk for r in responses]
+    ).values_list("response_id", "element", "value"):
+        values[response_id][element] = value
+    return [(response, values[response.pk]) for response in responses]
+
+
+def suggestions_of(unit: Unit, start, end):
+    return (
+        responses_of(unit, start, end)
+        .exclude(suggestion="")
+        .select_related("follow_up", "service")
+        .order_by("-answered_at", "-id")
+    )
+
+
+def improvements_of(unit: Unit):
+    return Improvement.objects.filter(unit=unit.key)
+
+
+@dataclass(frozen=True)
+class OfficerResult:
+    officer_id: int
+    name: str
+    respondents: int
+    nrr: Fraction
+
+
+def officers_of(user, unit: Unit, start, end) -> list[OfficerResult] | None:
+    """U7 (perilaku pelaksana) per officer who served, for the agency admin and MPP manager."""
+    _label, scope = unit.resolve()
+    if not may_read_officers(user, scope):
+        return None
+    rows = (
+        Answer.objects.filter(
+            response__in=responses_of(unit, start, end).filter(officer__isnull=False),
+            element=OFFICER_ELEMENT,
+        )
+        .values("response__officer_id", "response__officer__name")
+        .annotate(total=Sum("value"), count=Count("id"))
+        .order_by("response__officer__name")
+    )
+    return [
+        OfficerResult(
+            row["response__officer_id"],
+            row["response__officer__name"],
+            row["count"],
+            Fraction(row["total"], row["count"]),
+        )
+        for row in rows
+    ]
+
+
+def kiosks_for(user):
+    return (
+        KioskDevice.objects.filter(
+            policy.scope_filter(
+                user, Perm.MANAGE_SURVEYS, agency=None, mpp="mpp_id", region="mpp__region_id"
+            )
+        )
+        .select_related("mpp", "service")
+        .order_by("mpp__name", "name")
+    )
+
+
+def latest_published(unit: Unit, today: datetime.date) -> tuple[str, IkmResult] | None:
+    """The IKM of the last full quarter with respondents (for the public pages), or None."""
+    for year in (today.year, today.year - 1):
+        for name, start, end in reversed(quarters(year)):
+            if end >= today:
+                continue
+            result = compute_ikm(unit, "", start, end)
+            if result.available:
+                return f"{name} {year}", result
+    return None
+
+
+def unit_choices(user, limit: int = 300) -> list[tuple[str, str]]:
+    """The units whose report ``user`` may open (MPPs, agencies at MPPs, services), for a menu."""
+    from mpp.catalog.models import Service
+    from mpp.regions.models import Region
+    from mpp.tenancy.models import MPP, AgencyPresence
+
+    perms = (Perm.VIEW_STATISTICS, Perm.MANAGE_SURVEYS)
+    choices: list[tuple[str, str]] = []
+    if any(policy.can(user, perm) for perm in perms):
+        choices.append(("national", _("Nasional")))
+    regions = Region.objects.filter(
+        policy.scope_filter_any(user, perms, agency=None, mpp=None, region="pk"), mpps__isnull=False
+    ).distinct()[:limit]
+    choices += [(f"region:{r.pk}", r.name) for r in regions]
+    mpps = MPP.objects.filter(
+        policy.scope_filter_any(user, perms, agency=None, mpp="pk", region="region_id")
+    )[:limit]
+    choices += [(f"mpp:{m.pk}", m.name) for m in mpps]
+    presences = AgencyPresence.objects.filter(
+        policy.scope_filter_any(
+            user, perms, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+        )
+    ).select_related("agency", "mpp")[:limit]
+    choices += [
+        (f"agency:{p.agency_id}@{p.mpp_id}", f"{p.agency.name} — {p.mpp.name}") for p in presences
+    ]
+    services = Service.objects.filter(
+        policy.scope_filter_any(
+            user, perms, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
+        ),
+        retired_at__isnull=True,
+        current_version__isnull=False,
+    ).order_by("name")[:limit]
+    choices += [(f"service:{s.pk}", s.name) for s in services]
+    return choices
+
+
+def kiosk_mpps(user):
+    from mpp.tenancy.models import MPP
+
+    return MPP.objects.filter(
+        policy.scope_filter(user, Perm.MANAGE_SURVEYS, agency=None, mpp="pk", region="region_id")
+    ).order_by("name")
+
+
+def open_invitations_of(user):
+    from django.utils import timezone
+
+    from mpp.surveys.models import Invitation
+
+    return Invitation.objects.filter(
+        citizen=user, used_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("service")

@@ -1,0 +1,60 @@
+"""The dashboards' daily facts of SKM (mpp.reporting.facts.surveys): counted with each response,
+recomputed from the rows, the equal-weight IKM indicator."""
+
+from __future__ import annotations
+
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from mpp.reporting.facts import registry
+from mpp.reporting.facts import surveys as survey_facts
+from mpp.reporting.models import DailyFact
+from mpp.surveys import services
+
+from .factories import answers
+
+pytestmark = pytest.mark.django_db
+
+
+def _total(metric: str) -> int:
+    return sum(DailyFact.objects.filter(metric=metric).values_list("value", flat=True))
+
+
+@pytest.fixture
+def kiosk(service):
+    device, _raw = services.register_kiosk(
+        mpp=service.mpp, service=service, name="Tablet", actor=None
+    )
+    return device
+
+
+def test_each_response_bumps_respondents_and_element_sums(service, kiosk):
+    services.submit_at_kiosk(kiosk, services.Submission(answers(U1=4)))
+    services.submit_at_kiosk(kiosk, services.Submission(answers(U1=2, U9=4)))
+    assert _total(survey_facts.RESPONDENTS) == 2
+    assert _total(survey_facts.element_sum("U1")) == 6
+    assert _total(survey_facts.element_count("U1")) == 2
+    assert _total(survey_facts.ANSWER_SUM) == 3 * 18 + 1
+    row = DailyFact.objects.get(metric=survey_facts.RESPONDENTS)
+    assert (row.region, row.mpp, row.agency, row.service) == (
+        service.mpp.region_id, service.mpp_id, service.agency_id, service.pk,
+    )  # fmt: skip
+    indicator = registry.indicator("surveys.ikm")
+    totals = {m: _total(m) for m in indicator.metrics()}
+    assert indicator.value(totals) == pytest.approx((3 * 18 + 1) / 18 * 25)
+
+
+def test_recompute_facts_agrees_then_finds_drift(service, kiosk):
+    services.submit_at_kiosk(kiosk, services.Submission(answers()))
+    day = timezone.localdate().isoformat()
+    out = StringIO()
+    call_command("recompute_facts", "--start", day, "--end", day, stdout=out)
+    assert "no differences" in out.getvalue()
+    DailyFact.objects.filter(metric=survey_facts.element_sum("U5")).update(value=40)
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("recompute_facts", "--start", day, "--end", day, stdout=out)
+    assert "surveys.u5_sum" in out.getvalue() and "stored 40, recomputed 3" in out.getvalue()

@@ -1,0 +1,583 @@
+"""Survey pages: the citizen's survey (one-time link or in-app), the kiosk, and the back office
+under /kelola/skm/ (questionnaires, kiosks, IKM report, XLSX/PDF, follow-ups)."""
+
+from __future__ import annotations
+
+import datetime
+from io import BytesIO
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from mpp.accounts.policy import Perm, has_any
+from mpp.catalog.models import Service
+from mpp.surveys import charts, exports, selectors, services
+from mpp.surveys.models import (
+    AgeBand,
+    Education,
+    Invitation,
+    KioskDevice,
+    Occupation,
+    Questionnaire,
+    Sex,
+)
+from mpp.surveys.services import Submission, SurveyError
+from mpp.surveys.units import BadUnit, Unit, parse_unit
+
+KIOSK_COOKIE = "skm_kiosk"
+PROFILE_CHOICES = (
+    ("age_band", gettext_lazy("Usia"), AgeBand.choices),
+    ("sex", gettext_lazy("Jenis kelamin"), Sex.choices),
+    ("education", gettext_lazy("Pendidikan terakhir"), Education.choices),
+    ("occupation", gettext_lazy("Pekerjaan utama"), Occupation.choices),
+)
+
+
+# --- Respondents --------------------------------------------------------------------------------
+
+
+def _submission(request) -> Submission:
+    post = request.POST
+    return Submission(
+        answers={key: value for key, value in post.items() if key.startswith("U")},
+        suggestion=post.get("suggestion", ""),
+        profile={name: post.get(name, "") for name, _label, _c in PROFILE_CHOICES},
+    )
+
+
+def _form_context(version, submission=None, errors=None) -> dict:
+    chosen = submission.answers if submission else {}
+    profile = submission.profile if submission else {}
+    return {
+        "version": version,
+        "elements": [
+            {
+                **element,
+                "choices": list(enumerate(element["answers"], start=1)),
+                "chosen": str(chosen.get(element["code"], "")),
+                "errors": (errors or {}).get(element["code"], []),
+            }
+            for element in version.elements
+        ],
+        "profile_fields": [
+            {
+                "name": name,
+                "label": label,
+                "choices": choices,
+                "chosen": profile.get(name, ""),
+                "errors": (errors or {}).get(name, []),
+            }
+            for name, label, choices in PROFILE_CHOICES
+        ],
+        "suggestion": submission.suggestion if submission else "",
+        "errors": errors or {},
+    }
+
+
+def _version_for(invitation: Invitation):
+    return services.questionnaire_for(
+        service_id=invitation.service_id, mpp_id=invitation.mpp_id, agency_id=invitation.agency_id
+    ).current_version
+
+
+def _survey_page(request, invitation: Invitation, *, next_url: str = ""):
+    version = _version_for(invitation)
+    context = {"invitation": invitation, "next_url": next_url}
+    if request.method == "POST":
+        submission = _submission(request)
+        try:
+            services.submit_for_invitation(invitation, submission)
+        except SurveyError as error:
+            if error.code in ("used", "expired"):
+                return render(
+                    request, "surveys/closed.html", {"message": error.message}, status=409
+                )
+            context |= _form_context(version, submission, error.errors)
+            return render(request, "surveys/answer.html", context, status=422)
+        messages.success(request, _("Terima kasih, jawaban survei Anda sudah kami terima."))
+        if next_url:
+            return redirect(next_url)
+        return render(request, "surveys/thanks.html", {})
+    context |= _form_context(version)
+    return render(request, "surveys/answer.html", context)
+
+
+def answer_by_link(request, token: str):
+    """The one-time link from the email/SMS; works without signing in."""
+    try:
+        invitation = services.invitation_for_token(token)
+    except SurveyError as error:
+        status = 404 if error.code == "not_found" else 409
+        return render(request, "surveys/closed.html", {"message": error.message}, status=status)
+    return _survey_page(request, invitation)
+
+
+@login_required
+def answer_invitation(request, pk: int):
+    """In-app: the signed-in citizen's own invitation (the download gate sends them here)."""
+    invitation = get_object_or_404(Invitation, pk=pk, citizen=request.user)
+    next_url = request.GET.get("lanjut", "") or request.POST.get("lanjut", "")
+    if not url_has_allowed_host_and_scheme(next_url, allowed_hosts={request.get_host()}):
+        next_url = ""
+    if not invitation.is_open:
+        if next_url:
+            return redirect(next_url)
+        return render(
+            request,
+            "surveys/closed.html",
+            {"message": _("Survei ini sudah diisi atau masa pengisiannya berakhir.")},
+            status=409,
+        )
+    return _survey_page(request, invitation, next_url=next_url)
+
+
+@login_required
+def my_invitations(request):
+    return render(
+        request,
+        "surveys/mine.html",
+        {"invitations": selectors.open_invitations_of(request.user)},
+    )
+
+
+# --- Kiosk --------------------------------------------------------------------------------------
+
+
+def _kiosk_of(request) -> tuple[KioskDevice | None, str]:
+    raw = request.COOKIES.get(KIOSK_COOKIE, "")
+    if not raw:
+        return None, ""
+    try:
+        return services.kiosk_for_token(raw), ""
+    except SurveyError as error:
+        return None, error.message
+
+
+def kiosk(request):
+    """The counter tablet: big buttons, anonymous, fresh after each response."""
+    device, problem = _kiosk_of(request)
+    if device is None:
+        response = render(
+            request,
+            "surveys/kiosk_login.html",
+            {"problem": problem},
+            status=403 if problem else 200,
+        )
+        if problem:
+            response.delete_cookie(KIOSK_COOKIE)
+        return response
+    service = device.service
+    chosen = request.POST.get("service") or request.GET.get("layanan")
+    if chosen and chosen.isdigit() and len(chosen) < 12:
+        service = Service.objects.filter(pk=int(chosen), mpp=device.mpp).first() or service
+    version = services.questionnaire_for(
+        service_id=service.pk, mpp_id=service.mpp_id, agency_id=service.agency_id
+    ).current_version
+    context = {"device": device, "service": service, "kiosk": True}
+    if request.method == "POST":
+        submission = _submission(request)
+        try:
+            services.submit_at_kiosk(device, submission, service=service)
+        except SurveyError as error:
+            context |= _form_context(version, submission, error.errors)
+            return render(request, "surveys/kiosk.html", context, status=422)
+        return redirect(f"{reverse('surveys:kiosk_thanks')}?layanan={service.pk}")
+    context |= _form_context(version)
+    return render(request, "surveys/kiosk.html", context)
+
+
+def kiosk_thanks(request):
+    device, _problem = _kiosk_of(request)
+    if device is None:
+        return redirect("surveys:kiosk")
+    service = request.GET.get("layanan", "")
+    return render(
+        request,
+        "surveys/kiosk_thanks.html",
+        {"device": device, "service": service if service.isdigit() and len(service) < 12 else ""},
+    )
+
+
+@require_POST
+def kiosk_login(request):
+    raw = request.POST.get("token", "").strip()
+    try:
+        services.kiosk_for_token(raw)
+    except SurveyError as error:
+        return render(
+            request,
+            "surveys/kiosk_login.html",
+            {"problem": error.message, "invalid": True},
+            status=403,
+        )
+    response = redirect("surveys:kiosk")
+    response.set_cookie(
+        KIOSK_COOKIE,
+        raw,
+        max_age=60 * 60 * 24 * 365,
+        httponly=True,
+        secure=not settings.DEBUG and request.is_secure(),
+        samesite="Lax",
+    )
+    return response
+
+
+# --- Back office --------------------------------------------------------------------------------
+
+
+def _staff(request) -> None:
+    if not (
+        has_any(request.user, Perm.MANAGE_SURVEYS) or has_any(request.user, Perm.VIEW_STATISTICS)
+    ):
+        raise PermissionDenied
+
+
+def _date(value: str | None, default: datetime.date) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(value) if value else default
+    except ValueError:
+        return default
+
+
+def _period(request) -> tuple[datetime.date, datetime.date, str]:
+    today = timezone.localdate()
+    start = _date(request.GET.get("start"), datetime.date(today.year, 1, 1))
+    end = _date(request.GET.get("end"), today)
+    if end < start:
+        return (
+            start,
+            start,
+            _("Tanggal akhir tidak boleh sebelum tanggal awal; periode dibuat satu hari."),
+        )
+    return start, end, ""
+
+
+def _unit(request, *, manage: bool = False) -> tuple[Unit, str, object]:
+    _staff(request)
+    try:
+        unit = parse_unit(request.GET.get("unit") or request.POST.get("unit") or "")
+        label, scope = unit.resolve()
+    except BadUnit:
+        raise Http404 from None
+    allowed = (
+        selectors.may_manage(request.user, scope)
+        if manage
+        else selectors.may_read(request.user, scope)
+    )
+    if not allowed:
+        raise Http404
+    return unit, label, scope
+
+
+@login_required
+def manage_index(request):
+    _staff(request)
+    today = timezone.localdate()
+    return render(
+        request,
+        "surveys/manage_index.html",
+        {
+            "units": selectors.unit_choices(request.user),
+            "start": datetime.date(today.year, 1, 1),
+            "end": today,
+            "can_kiosks": selectors.kiosk_mpps(request.user).exists(),
+        },
+    )
+
+
+@login_required
+def report(request):
+    unit, label, scope = _unit(request)
+    start, end, warning = _period(request)
+    result = selectors.compute_ikm(unit, label, start, end)
+    trend = selectors.trend(unit, label, end.year)
+    overview, overview_height = charts.bars([(e.code, e.nrr) for e in result.elements], 4)
+    element_charts = []
+    for index, element in enumerate(result.elements):
+        values = [(name, period.elements[index].nrr) for name, period in trend]
+        element_bars, height = charts.bars(values, 4)
+        element_charts.append(
+            {"element": element, "bars": element_bars, "height": height, "values": values}
+        )
+    trend_bars, trend_height = charts.bars(
+        [(name, period.converted) for name, period in trend], 100
+    )
+    suggestions = selectors.suggestions_of(unit, start, end)[:100]
+    query = f"unit={unit.key}&start={start.isoformat()}&end={end.isoformat()}"
+    return render(
+        request,
+        "surveys/report.html",
+        {
+            "result": result,
+            "unit": unit,
+            "warning": warning,
+            "overview": overview,
+            "overview_height": overview_height,
+            "element_charts": element_charts,
+            "trend": trend,
+            "trend_bars": trend_bars,
+            "trend_height": trend_height,
+            "suggestions": suggestions,
+            "improvements": selectors.improvements_of(unit),
+            "can_manage": selectors.may_manage(request.user, scope),
+            "can_officers": selectors.may_read_officers(request.user, scope),
+            "report_query": query,
+            "chart_width": charts.WIDTH,
+        },
+    )
+
+
+@login_required
+def report_xlsx(request):
+    unit, label, _scope = _unit(request)
+    start, end, _warning = _period(request)
+    result = selectors.compute_ikm(unit, label, start, end)
+    content = exports.processing_table(result, selectors.answer_table(unit, start, end))
+    response = HttpResponse(
+        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = f'attachment; filename="skm-{start}-{end}.xlsx"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def report_pdf(request):
+    unit, label, _scope = _unit(request)
+    start, end, _warning = _period(request)
+    result = selectors.compute_ikm(unit, label, start, end)
+    overview, height = charts.bars([(e.code, e.nrr) for e in result.elements], 4)
+    content = exports.report_pdf(
+        {
+            "result": result,
+            "overview": overview,
+            "overview_height": height,
+            "chart_width": charts.WIDTH,
+            "improvements": selectors.improvements_of(unit),
+        }
+    )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="laporan-skm-{start}-{end}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def officers(request):
+    unit, label, _scope = _unit(request)
+    start, end, _warning = _period(request)
+    rows = selectors.officers_of(request.user, unit, start, end)
+    if rows is None:
+        raise Http404
+    return render(
+        request,
+        "surveys/officers.html",
+        {"rows": rows, "label": label, "start": start, "end": end, "unit": unit},
+    )
+
+
+def _back_to_report(request, unit: Unit):
+    query = request.POST.get("query", "")
+    if not query.startswith("unit=") or len(query) > 200:
+        query = f"unit={unit.key}"
+    return redirect(f"{reverse('surveys:report')}?{query}")
+
+
+@login_required
+@require_POST
+def follow_up(request, pk: int):
+    unit, _label, _scope = _unit(request, manage=True)
+    response = get_object_or_404(
+        selectors.responses_of(unit, datetime.date.min, datetime.date.max).exclude(suggestion=""),
+        pk=pk,
+    )
+    try:
+        services.record_follow_up(response, request.POST.get("text", ""), actor=request.user)
+        messages.success(request, _("Tindak lanjut saran sudah dicatat."))
+    except SurveyError as error:
+        messages.error(request, error.message)
+    return _back_to_report(request, unit)
+
+
+@login_required
+@require_POST
+def improvement(request):
+    unit, _label, _scope = _unit(request, manage=True)
+    try:
+        services.plan_improvement(
+            unit,
+            request.POST.get("text", ""),
+            planned_for=request.POST.get("planned_for", ""),
+            actor=request.user,
+        )
+        messages.success(request, _("Rencana perbaikan sudah dicatat dan diumumkan bersama IKM."))
+    except SurveyError as error:
+        messages.error(request, error.message)
+    return _back_to_report(request, unit)
+
+
+@login_required
+def questionnaire(request):
+    unit, label, scope = _unit(request)
+    found = _questionnaire_of(unit)
+    applied = found or services.ensure_national_default()
+    return render(
+        request,
+        "surveys/questionnaire.html",
+        {
+            "unit": unit,
+            "label": label,
+            "own": found,
+            "applied": applied,
+            "version": applied.current_version,
+            "can_manage": selectors.may_manage(request.user, scope)
+            and (unit.kind != "national" or has_any(request.user, Perm.MANAGE_SURVEYS)),
+            "errors": {},
+        },
+    )
+
+
+def _questionnaire_of(unit: Unit) -> Questionnaire | None:
+    lookup = {"national": {"mpp": None, "agency": None, "service": None}}
+    if unit.kind == "national":
+        return Questionnaire.objects.filter(**lookup["national"]).first()
+    if unit.kind == "mpp":
+        return Questionnaire.objects.filter(mpp_id=int(unit.id), agency=None, service=None).first()
+    if unit.kind == "presence":
+        agency, mpp = (int(part) for part in unit.id.split("@"))
+        return Questionnaire.objects.filter(mpp_id=mpp, agency_id=agency, service=None).first()
+    if unit.kind == "service":
+        return Questionnaire.objects.filter(service_id=int(unit.id)).first()
+    return None
+
+
+def _unit_objects(unit: Unit) -> dict:
+    from mpp.tenancy.models import MPP, Agency
+
+    if unit.kind == "mpp":
+        return {"mpp": MPP.objects.get(pk=int(unit.id))}
+    if unit.kind == "presence":
+        agency, mpp = (int(part) for part in unit.id.split("@"))
+        return {"mpp": MPP.objects.get(pk=mpp), "agency": Agency.objects.get(pk=agency)}
+    if unit.kind == "service":
+        return {"service": Service.objects.get(pk=int(unit.id))}
+    raise Http404
+
+
+@login_required
+@require_POST
+def questionnaire_adopt(request):
+    unit, _label, _scope = _unit(request, manage=True)
+    services.adopt_national(**_unit_objects(unit), actor=request.user)
+    messages.success(request, _("Kuesioner nasional sudah diadopsi untuk unit ini."))
+    return redirect(f"{reverse('surveys:questionnaire')}?unit={unit.key}")
+
+
+@login_required
+@require_POST
+def questionnaire_weights(request):
+    unit, label, _scope = _unit(request, manage=True)
+    own = _questionnaire_of(unit)
+    if own is None or (unit.kind == "national" and not has_any(request.user, Perm.MANAGE_SURVEYS)):
+        raise Http404
+    version = own.current_version
+    elements = [
+        {
+            **element,
+            "weight": request.POST.get(f"weight_{element['code']}", "").strip().replace(",", "."),
+        }
+        for element in version.elements
+    ]
+    try:
+        services.publish_version(
+            own,
+            elements,
+            actor=request.user,
+            ask_suggestion=version.ask_suggestion,
+            ask_profile=version.ask_profile,
+        )
+    except SurveyError as error:
+        return render(
+            request,
+            "surveys/questionnaire.html",
+            {
+                "unit": unit,
+                "label": label,
+                "own": own,
+                "applied": own,
+                "version": version,
+                "can_manage": True,
+                "errors": error.errors,
+                "posted": {e["code"]: e["weight"] for e in elements},
+            },
+            status=422,
+        )
+    if unit.kind == "service":
+        services.set_download_gate(own, request.POST.get("required_before_download") == "on")
+    messages.success(request, _("Versi baru kuesioner sudah diterbitkan."))
+    return redirect(f"{reverse('surveys:questionnaire')}?unit={unit.key}")
+
+
+@login_required
+def kiosks(request):
+    _staff(request)
+    mpps = selectors.kiosk_mpps(request.user)
+    if not mpps.exists():
+        raise PermissionDenied
+    services_choice = (
+        Service.objects.filter(mpp__in=mpps, retired_at__isnull=True, current_version__isnull=False)
+        .select_related("mpp")
+        .order_by("mpp__name", "name")
+    )
+    context = {
+        "devices": selectors.kiosks_for(request.user),
+        "services": services_choice,
+        "errors": {},
+    }
+    if request.method == "POST":
+        service = services_choice.filter(pk=_int(request.POST.get("service"))).first()
+        try:
+            device, raw = services.register_kiosk(
+                mpp=service.mpp if service else mpps.first(),
+                service=service,
+                name=request.POST.get("name", ""),
+                actor=request.user,
+            )
+        except SurveyError as error:
+            context |= {"errors": error.errors, "name": request.POST.get("name", "")}
+            return render(request, "surveys/kiosks.html", context, status=422)
+        qr = BytesIO()
+        segno.make(raw, error="m").save(
+            qr, kind="svg", scale=5, xmldecl=False, svgns=True, title=_("Kode QR token perangkat")
+        )
+        return render(
+            request,
+            "surveys/kiosk_token.html",
+            {"device": device, "raw": raw, "qr": qr.getvalue().decode()},
+        )
+    return render(request, "surveys/kiosks.html", context)
+
+
+def _int(value) -> int:
+    return int(value) if value and str(value).isdigit() and len(str(value)) < 12 else 0
+
+
+@login_required
+@require_POST
+def kiosk_revoke(request, pk: int):
+    _staff(request)
+    device = get_object_or_404(selectors.kiosks_for(request.user), pk=pk)
+    services.revoke_kiosk(device)
+    messages.success(request, _("Perangkat kios %(name)s sudah dicabut.") % {"name": device.name})
+    return redirect("surveys:kiosks")
