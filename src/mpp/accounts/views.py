@@ -217,6 +217,15 @@ def backoffice(request):
             "can_manage_catalog": has_any(request.user, Perm.MANAGE_SERVICES),
             "can_file_at_counter": has_any(request.user, Perm.FILE_AT_COUNTER),
             "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
+            "can_handle_complaints": any(
+                has_any(request.user, perm)
+                for perm in (
+                    Perm.HANDLE_COMPLAINTS,
+                    Perm.RESPOND_COMPLAINTS,
+                    Perm.OVERSEE_COMPLAINTS,
+                    Perm.MANAGE_INTEGRATIONS,
+                )
+            ),
         },
     )
 

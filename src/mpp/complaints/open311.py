@@ -198,7 +198,9 @@ def _request(complaint: Complaint) -> dict:
         "service_notice": "",
         "requested_datetime": _iso(complaint.submitted_at, complaint.region_id),
         "updated_datetime": _iso(complaint.updated_at, complaint.region_id),
-        "expected_datetime": _iso(complaint.due_at, complaint.region_id),
+        "expected_datetime": _iso(
+            None if complaint.clock_stopped_at else complaint.due_at, complaint.region_id
+        ),
         "address": complaint.address,
         "address_id": "",
         "zipcode": "",
