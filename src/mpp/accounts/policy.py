@@ -33,6 +33,12 @@ class Perm(StrEnum):
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles within one's scope
     VIEW_STATISTICS = "view_statistics"  # aggregates only, never personal data
     VIEW_AUDIT = "view_audit"  # read the security audit log
+    APPLY_ONBOARDING = "apply_onboarding"  # apply for onboarding, upload agreement and SK Pengelola
+    MANAGE_ONBOARDING = "manage_onboarding"  # score, designate, return, grant access, probation
+    VIEW_ONBOARDING = "view_onboarding"  # read onboarding applications and decrees (no changes)
+    SUBMIT_MONITORING = "submit_monitoring"  # fill in and submit the locus' monitoring report
+    REVIEW_MONITORING = "review_monitoring"  # open periods, return or accept reports, rubrics
+    VIEW_MONITORING = "view_monitoring"  # compliance matrix, totals, exports (aggregates)
     HANDLE_COMPLAINTS = "handle_complaints"  # the MPP's complaint desk: verify, refer, forward
     RESPOND_COMPLAINTS = "respond_complaints"  # answer complaints forwarded to one's agency
     OVERSEE_COMPLAINTS = "oversee_complaints"  # escalations and statistics, reporter masked
@@ -58,6 +64,16 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
         {Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
     ),
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN}),
+    Perm.MANAGE_ONBOARDING: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_ONBOARDING: frozenset(
+        {Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
+    Perm.SUBMIT_MONITORING: frozenset({Role.REGIONAL_ADMIN, Role.MPP_MANAGER}),
+    Perm.REVIEW_MONITORING: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_MONITORING: frozenset(
+        {Role.REGIONAL_ADMIN, Role.MPP_MANAGER, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
     Perm.HANDLE_COMPLAINTS: frozenset({Role.COMPLAINT_DESK}),
     Perm.RESPOND_COMPLAINTS: frozenset({Role.OFFICER, Role.AGENCY_ADMIN}),
     Perm.OVERSEE_COMPLAINTS: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),

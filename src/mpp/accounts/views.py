@@ -226,6 +226,7 @@ def backoffice(request):
                     Perm.MANAGE_INTEGRATIONS,
                 )
             ),
+            "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
         },
     )
 

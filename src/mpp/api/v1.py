@@ -11,6 +11,7 @@ from mpp.api.routers import catalog as catalog_router
 from mpp.api.routers import complaints as complaints_router
 from mpp.api.routers import documents as documents_router
 from mpp.api.routers import notifications as notifications_router
+from mpp.api.routers import reporting as reporting_router
 
 
 class MppAPI(NinjaAPI):
@@ -38,6 +39,7 @@ problems.declare_problem_responses(
     complaints_router.router,
     documents_router.router,
     notifications_router.router,
+    reporting_router.router,
 )
 api.add_router("", accounts.router)
 api.add_router("", applications_router.router)
@@ -45,3 +47,4 @@ api.add_router("", catalog_router.router)
 api.add_router("", complaints_router.router)
 api.add_router("", documents_router.router)
 api.add_router("", notifications_router.router)
+api.add_router("", reporting_router.router)
