@@ -324,6 +324,7 @@ MPP_SCHEDULE = {
     "mpp.workflows.tasks.retry_failed_hooks": 300,
     "mpp.documents.tasks.finish_pending_documents": 600,
     "mpp.cases.tasks.resume_issuing": 600,
+    "mpp.queueing.tasks.sweep_queue": 300,
     "mpp.reporting.tasks.snapshot_facts": int(env("MPP_SNAPSHOT_FACTS_SECONDS", "900")),
     "mpp.monitoring.tasks.send_report_reminders": 3600,
 }

@@ -33,6 +33,8 @@ class Perm(StrEnum):
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles within one's scope
     VIEW_STATISTICS = "view_statistics"  # aggregates only, never personal data
     VIEW_AUDIT = "view_audit"  # read the security audit log
+    MANAGE_QUEUE = "manage_queue"  # set up an MPP's queue: counters, quotas, kiosks, no-show rule
+    SERVE_QUEUE = "serve_queue"  # work a counter: check in, call, serve, transfer tickets
     APPLY_ONBOARDING = "apply_onboarding"  # apply for onboarding, upload agreement and SK Pengelola
     MANAGE_ONBOARDING = "manage_onboarding"  # score, designate, return, grant access, probation
     VIEW_ONBOARDING = "view_onboarding"  # read onboarding applications and decrees (no changes)
@@ -64,6 +66,8 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
         {Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
     ),
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.MANAGE_QUEUE: frozenset({Role.MPP_MANAGER, Role.AGENCY_ADMIN}),
+    Perm.SERVE_QUEUE: frozenset({Role.OFFICER}),
     Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN}),
     Perm.MANAGE_ONBOARDING: frozenset({Role.MINISTRY_ADMIN}),
     Perm.VIEW_ONBOARDING: frozenset(

@@ -226,6 +226,13 @@ def backoffice(request):
                     Perm.MANAGE_INTEGRATIONS,
                 )
             ),
+            "can_view_onboarding": has_any(request.user, Perm.VIEW_ONBOARDING),
+            "can_view_monitoring": any(
+                has_any(request.user, perm)
+                for perm in (Perm.VIEW_MONITORING, Perm.SUBMIT_MONITORING, Perm.REVIEW_MONITORING)
+            ),
+            "can_queue": has_any(request.user, Perm.MANAGE_QUEUE)
+            or has_any(request.user, Perm.SERVE_QUEUE),
             "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
         },
     )

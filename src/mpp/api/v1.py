@@ -10,7 +10,9 @@ from mpp.api.routers import applications as applications_router
 from mpp.api.routers import catalog as catalog_router
 from mpp.api.routers import complaints as complaints_router
 from mpp.api.routers import documents as documents_router
+from mpp.api.routers import monitoring as monitoring_router
 from mpp.api.routers import notifications as notifications_router
+from mpp.api.routers import queueing as queueing_router
 from mpp.api.routers import reporting as reporting_router
 
 
@@ -38,7 +40,9 @@ problems.declare_problem_responses(
     catalog_router.router,
     complaints_router.router,
     documents_router.router,
+    monitoring_router.router,
     notifications_router.router,
+    queueing_router.router,
     reporting_router.router,
 )
 api.add_router("", accounts.router)
@@ -46,5 +50,7 @@ api.add_router("", applications_router.router)
 api.add_router("", catalog_router.router)
 api.add_router("", complaints_router.router)
 api.add_router("", documents_router.router)
+api.add_router("", monitoring_router.router)
 api.add_router("", notifications_router.router)
+api.add_router("", queueing_router.router)
 api.add_router("", reporting_router.router)

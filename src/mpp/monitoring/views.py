@@ -102,6 +102,17 @@ def period_detail(request, pk: int):
             "items": selectors.item_labels(period),
             "totals": selectors.national_totals(period) if ministry else None,
             "ministry": ministry,
+            # translated once, not once per cell of a 514-row matrix
+            "labels": {
+                "draft": _("Draf"),
+                "submitted": _("Dikirim"),
+                "returned": _("Dikembalikan"),
+                "accepted": _("Diterima"),
+                "late": _("Terlambat"),
+                "missing": _("Tidak menyampaikan"),
+                "filled": _("ada"),
+                "unfilled": _("belum"),
+            },
         },
     )
 

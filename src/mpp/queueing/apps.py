@@ -6,3 +6,8 @@ class QueueingConfig(AppConfig):
     name = "mpp.queueing"
     label = "queueing"
     verbose_name = _("Antrean")
+
+    def ready(self) -> None:
+        from mpp.queueing import notification_kinds
+
+        notification_kinds.register_kinds()

@@ -172,7 +172,9 @@ def series(
 ) -> list[tuple[datetime.date, datetime.date, Totals]]:
     """Per chart bucket (day, or month beyond two months) the totals of ``metrics``: whole
     months from the monthly sums when ``monthly``, the rest from daily facts (one or two queries)."""
-    months, edges = split_months(period) if monthly else (None, [(period.start, period.end)])
+    # Monthly sums only when the chart's bars are months (periods beyond two months).
+    by_month = monthly and period.days > 62
+    months, edges = split_months(period) if by_month else (None, [(period.start, period.end)])
     by_day: dict[datetime.date, Totals] = defaultdict(lambda: defaultdict(int))
     daily = Q(pk__in=[])
     for start, end in edges:

@@ -64,6 +64,7 @@ def _objects(demo):  # noqa: F811
 
         document.file.save("upload", ContentFile(PDF_BYTES), save=False)
         document.save()
+    queue = _queue_objects(batam, yogya)
     override = {
         code: CalendarOverride.objects.filter(region_id=code).first() for code in ("2171", "3471")
     }
@@ -90,14 +91,14 @@ def _objects(demo):  # noqa: F811
         "batam": {
             "app": batam, "doc": batam.documents.get(), "service": batam.service,
             "grant": RoleGrant.objects.get(user__username="petugas.dinkes"),
-            "region": "2171", "override": override["2171"], **onboarding["2171"],
+            "region": "2171", "override": override["2171"], **onboarding["2171"], **queue["batam"],
             "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
             "client": complaints["2171"][2],
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
             "grant": RoleGrant.objects.get(user__username="petugas.yogya"),
-            "region": "3471", "override": override["3471"], **onboarding["3471"],
+            "region": "3471", "override": override["3471"], **onboarding["3471"], **queue["yogya"],
             "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
             "client": complaints["3471"][2],
         },
@@ -139,12 +140,35 @@ def _forwarded_complaint(application):
     return complaint, complaint.attachments.get(), client
 
 
+def _queue_objects(batam, yogya) -> dict:
+    """A queue and a counter for the service of each tenant's application (the Batam demo queue)."""
+    from mpp.queueing import demo as queueing_demo
+    from mpp.queueing.models import Counter, ServiceQueue
+
+    queueing_demo.load()
+    found = {}
+    for tenant, application in (("batam", batam), ("yogya", yogya)):
+        queue, _ = ServiceQueue.objects.get_or_create(
+            service=application.service,
+            defaults={"mpp": application.mpp, "agency": application.agency, "prefix": "Z"},
+        )
+        counter = Counter.objects.filter(mpp=application.mpp, agency=application.agency).first()
+        if counter is None:
+            counter = Counter.objects.create(
+                mpp=application.mpp, agency=application.agency, number=9
+            )
+        counter.queues.add(queue)
+        found[tenant] = {"queue": queue, "counter": counter}
+    return found
+
+
 def requests_for(o) -> dict[str, tuple[str, str, dict]]:
     """route → (method, url, data) for one tenant's objects ``o``."""
     app, doc, service = o["app"].pk, o["doc"].pk, o["service"].pk
     complaint = o["complaint"]
     api = "/api/v1"
     override = o["override"].pk if o["override"] else 999999
+    mpp, counter, queue = o["app"].mpp_id, o["counter"].pk, o["queue"].pk
     locus, report = o["locus"].pk, o["report"].pk
     decree = o["decree"].pk if o["decree"] else 999999
     period = o["report"].period_id
@@ -160,6 +184,9 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         ),
         "kelola/penerapan/<id:pk>/berkas/<str:which>/": ("get", f"/kelola/penerapan/{locus}/berkas/surat/", {}),
         "kelola/monev/": ("get", "/kelola/monev/", {}),
+        "GET /api/v1/monitoring/periods/{period_id}/matrix": (
+            "api_get", f"{api}/monitoring/periods/{period}/matrix", {}
+        ),
         "kelola/monev/periode/baru/": ("get", "/kelola/monev/periode/baru/", {}),
         "kelola/monev/periode/<id:pk>/": ("get", f"/kelola/monev/periode/{period}/", {}),
         "kelola/monev/periode/<id:pk>/ekspor/<str:fmt>/": ("get", f"/kelola/monev/periode/{period}/ekspor/csv/", {}),
@@ -269,6 +296,25 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
             "api_post", f"{api}/complaints/{complaint.tracking_number}/actions",
             {"action": "respond", "version": complaint.version, "note": "Tanggapan"},
         ),
+        "kelola/antrean/": ("get", "/kelola/antrean/", {}),
+        "kelola/antrean/<id:mpp_id>/": ("get", f"/kelola/antrean/{mpp}/", {}),
+        "kelola/antrean/<id:mpp_id>/layanan/<id:service_id>/": ("get", f"/kelola/antrean/{mpp}/layanan/{service}/", {}),
+        "kelola/antrean/<id:mpp_id>/loket/baru/": ("get", f"/kelola/antrean/{mpp}/loket/baru/", {}),
+        "kelola/antrean/<id:mpp_id>/loket/<id:pk>/": ("get", f"/kelola/antrean/{mpp}/loket/{counter}/", {}),
+        "kelola/antrean/<id:mpp_id>/aturan/": ("get", f"/kelola/antrean/{mpp}/aturan/", {}),
+        "kelola/antrean/<id:mpp_id>/anjungan/baru/": ("get", f"/kelola/antrean/{mpp}/anjungan/baru/", {}),
+        "kelola/antrean/<id:mpp_id>/statistik/": ("get", f"/kelola/antrean/{mpp}/statistik/", {}),
+        "kelola/antrean/loket/<id:pk>/": ("get", f"/kelola/antrean/loket/{counter}/", {}),
+        "kelola/antrean/loket/<id:pk>/tindakan/": ("post", f"/kelola/antrean/loket/{counter}/tindakan/", {"action": "call_next"}),
+        "kelola/antrean/loket/<id:pk>/pindah-layanan/": ("post", f"/kelola/antrean/loket/{counter}/pindah-layanan/", {"code": "TIDAKADA"}),
+        "GET /api/v1/queue/services": ("api_get", f"{api}/queue/services", {}),
+        "GET /api/v1/queue/services/{queue_id}/slots": ("api_get", f"{api}/queue/services/{queue}/slots?date=2026-12-07", {}),
+        "GET /api/v1/queue/mpps/{mpp_id}/waits": ("api_get", f"{api}/queue/mpps/{mpp}/waits", {}),
+        "GET /api/v1/queue/mpps/{mpp_id}/statistics": ("api_get", f"{api}/queue/mpps/{mpp}/statistics?start=2026-12-01&end=2026-12-07", {}),
+        "POST /api/v1/me/queue/bookings": ("api_post", f"{api}/me/queue/bookings", {}),
+        "GET /api/v1/me/queue/bookings": ("api_get", f"{api}/me/queue/bookings", {}),
+        "POST /api/v1/me/queue/bookings/{booking_id}/cancel": ("api_post", f"{api}/me/queue/bookings/999999/cancel", {}),
+        "POST /api/v1/me/queue/bookings/{booking_id}/reschedule": ("api_post", f"{api}/me/queue/bookings/999999/reschedule", {}),
     }  # fmt: skip
 
 
@@ -340,6 +386,7 @@ _COLUMNS = (
     "analis.kemenpanrb",
 )
 _TABLE = {
+    'GET /api/v1/monitoring/periods/{period_id}/matrix': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)],
     'kelola/penerapan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)],
     'kelola/penerapan/ajukan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403), (403, 403)],
     'kelola/penerapan/rubrik/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
@@ -424,5 +471,24 @@ _TABLE = {
     'GET /api/v1/complaints': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'GET /api/v1/complaints/{tracking_number}': [(200, 404), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (404, 404), (404, 404)],
     'POST /api/v1/complaints/{tracking_number}/actions': [(409, 404), (200, 404), (404, 404), (200, 404), (404, 404), (409, 404), (409, 404), (404, 200), (404, 404), (404, 404)],
+    'kelola/antrean/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'kelola/antrean/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/layanan/<id:service_id>/': [(403, 403), (403, 403), (403, 403), (200, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/loket/baru/': [(403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/loket/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/aturan/': [(403, 403), (403, 403), (403, 403), (403, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/anjungan/baru/': [(403, 403), (403, 403), (403, 403), (403, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/antrean/<id:mpp_id>/statistik/': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (200, 403), (403, 403), (200, 200), (200, 200)],
+    'kelola/antrean/loket/<id:pk>/': [(403, 403), (200, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 200), (403, 403), (403, 403)],
+    'kelola/antrean/loket/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
+    'kelola/antrean/loket/<id:pk>/pindah-layanan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
+    'GET /api/v1/queue/services': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/services/{queue_id}/slots': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/mpps/{mpp_id}/waits': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/queue/mpps/{mpp_id}/statistics': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (200, 403), (403, 403), (200, 200), (200, 200)],
+    'POST /api/v1/me/queue/bookings': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'GET /api/v1/me/queue/bookings': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'POST /api/v1/me/queue/bookings/{booking_id}/cancel': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'POST /api/v1/me/queue/bookings/{booking_id}/reschedule': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
 }  # fmt: skip
 EXPECTED = {route: dict(zip(_COLUMNS, cells, strict=True)) for route, cells in _TABLE.items()}

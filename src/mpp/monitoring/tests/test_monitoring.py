@@ -233,3 +233,23 @@ def test_analyst_cannot_review(demo):
     report.refresh_from_db()
     assert report.status == "submitted"
     assert LocusReport.objects.filter(status="accepted").count() == 0
+
+
+def test_api_matrix_is_national_for_the_ministry_and_scoped_for_a_locus(client, demo):
+    from mpp.accounts import services as account_services
+    from mpp.monitoring import demo as monitoring_demo
+
+    monitoring_demo.load()
+    pilot = ReportingPeriod.objects.get()
+    url = f"/api/v1/monitoring/periods/{pilot.pk}/matrix"
+    _token, raw = account_services.issue_token(demo["analyst"], second_factor=True)
+    body = client.get(url, headers={"Authorization": f"Bearer {raw}"}).json()
+    assert len(body["rows"]) == 21 and body["totals"]["accepted"] == 12
+    _token, raw = account_services.issue_token(demo["batam"], second_factor=True)
+    body = client.get(url, headers={"Authorization": f"Bearer {raw}"}).json()
+    assert [row["region_code"] for row in body["rows"]] == ["2171"] and body["totals"] is None
+    citizen = User.objects.get(nik="2171011508900003")
+    _token, raw = account_services.issue_token(citizen)
+    response = client.get(url, headers={"Authorization": f"Bearer {raw}"})
+    assert response.status_code == 403
+    assert response["Content-Type"].startswith("application/problem+json")

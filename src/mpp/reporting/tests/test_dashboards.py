@@ -8,6 +8,7 @@ import io
 from urllib.parse import parse_qs, urlparse
 
 import pytest
+from django.db.models import Q
 from django.test import Client
 from django.utils import timezone
 
@@ -154,3 +155,16 @@ def test_each_dashboard_runs_a_fixed_number_of_queries(batam, username, url):
     after = _queries(client, url)
     assert after == before
     assert after <= 25
+
+
+def test_the_trend_of_a_month_has_one_bar_per_day(batam):
+    from mpp.reporting import selectors
+    from mpp.reporting.periods import month_of
+
+    user = User.objects.get(username="pengelola.batam")
+    today = timezone.now().astimezone(datetime.UTC).date()
+    buckets = selectors.series(
+        user, Q(mpp=batam.pk), month_of(today), [app_facts.RECEIVED], monthly=True
+    )
+    assert len(buckets) == month_of(today).days
+    assert [b[2].get(app_facts.RECEIVED, 0) for b in buckets if b[0] == today] == [5]

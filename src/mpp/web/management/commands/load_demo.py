@@ -8,11 +8,12 @@ from mpp.complaints import demo as complaints_demo
 from mpp.documents import services as documents_services
 from mpp.monitoring import demo as monitoring_demo
 from mpp.onboarding import demo as onboarding_demo
+from mpp.queueing import demo as queueing_demo
 from mpp.reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
-    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, agencies, services, accounts and applications."
+    help = "Load (or refresh) the demo data: Kota Batam and Kota Yogyakarta, agencies, services, accounts, applications and the queue."
 
     @transaction.atomic
     def handle(self, *args, **options):
@@ -20,6 +21,7 @@ class Command(BaseCommand):
         accounts_demo.load()
         documents_services.create_demo_pki()
         cases_demo.load()
+        queueing_demo.load()
         onboarding_demo.load()
         monitoring_demo.load()
         complaints_demo.load()

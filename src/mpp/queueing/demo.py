@@ -1,0 +1,103 @@
+"""The demo queue at MPP Kota Batam: quotas, counters, one kiosk, the no-show rule and a few tickets.
+
+Idempotent: existing rows are kept (including edits made in the demo); tickets are added only on a
+day that has none yet. Tickets go through the real services.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils import timezone
+
+from mpp.accounts.models import User
+from mpp.catalog.models import Service
+from mpp.queueing import services
+from mpp.queueing.models import Counter, Kiosk, QueueRules, ServiceQueue, Ticket
+from mpp.tenancy.models import MPP
+
+DEMO_KIOSK_TOKEN = "anjungan-demo-batam-2026"  # noqa: S105 - a published demo credential
+# (service slug, prefix, slot minutes, online per slot, walk-in per slot, online per day, walk-in per day)
+QUEUES = [
+    ("batam-ktp-el-baru", "A", 20, 3, 3, 50, 50),  # Dukcapil caps KTP-el numbers per day
+    ("batam-kk-baru", "B", 30, 2, 2, 30, 30),
+    ("batam-akta-kelahiran", "C", 30, 2, 2, 30, 30),
+    ("batam-sip-dokter", "D", 30, 2, 2, 16, 16),
+]
+# (counter number, agency slug, the prefixes it serves)
+COUNTERS = [
+    (1, "disdukcapil-batam", "AB"),
+    (2, "disdukcapil-batam", "ABC"),
+    (3, "disdukcapil-batam", "C"),
+    (4, "dinkes-batam", "D"),
+]
+
+
+def load() -> dict:
+    mpp = MPP.objects.select_related("region").filter(slug="mpp-kota-batam").first()
+    if mpp is None:
+        return {}
+    queues = {}
+    for slug, prefix, minutes, online, walk_in, online_day, walk_in_day in QUEUES:
+        service = Service.objects.filter(slug=slug).first()
+        if service is None:
+            continue
+        queue, _created = ServiceQueue.objects.get_or_create(
+            service=service,
+            defaults={
+                "mpp": mpp,
+                "agency": service.agency,
+                "prefix": prefix,
+                "slot_minutes": minutes,
+                "online_per_slot": online,
+                "walk_in_per_slot": walk_in,
+                "online_per_day": online_day,
+                "walk_in_per_day": walk_in_day,
+            },
+        )
+        queues[queue.prefix] = queue
+    for number, _agency_slug, prefixes in COUNTERS:
+        wanted = [queues[p] for p in prefixes if p in queues]
+        if not wanted or Counter.objects.filter(mpp=mpp, number=number).exists():
+            continue
+        counter = Counter.objects.create(mpp=mpp, agency=wanted[0].agency, number=number)
+        counter.queues.set(wanted)
+    QueueRules.objects.get_or_create(
+        mpp=mpp, defaults={"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 15}
+    )
+    kiosk = Kiosk.objects.filter(token_digest=services.digest(DEMO_KIOSK_TOKEN)).first()
+    if kiosk is None:
+        kiosk, _raw = services.register_kiosk(mpp, "Anjungan pintu utama", DEMO_KIOSK_TOKEN)
+    _tickets(mpp, kiosk, queues)
+    return {"mpp": mpp, "queues": queues, "kiosk": kiosk}
+
+
+def _tickets(mpp, kiosk, queues) -> None:
+    """Three walk-ins this morning (one elderly) and a booking for the demo citizen."""
+    if "A" not in queues:
+        return
+    local = services.local_now(mpp)
+    day = local.date()
+    if Ticket.objects.filter(mpp=mpp, date__gte=day).exists():
+        return
+    opening = services.slot_times(queues["A"], day)
+    if opening:
+        start = datetime.datetime.combine(day, opening[0][0], tzinfo=local.tzinfo)
+        for minutes, group in ((2, ""), (4, "lansia"), (6, "")):
+            services.issue_walk_in(
+                kiosk,
+                queues["A"],
+                priority_group=group,
+                now=start + datetime.timedelta(minutes=minutes),
+            )
+    citizen = User.objects.filter(nik="2171011508900003").first()
+    if citizen is None:
+        return
+    for offset in range(1, 15):
+        later = day + datetime.timedelta(days=offset)
+        times = services.slot_times(queues["A"], later)
+        if times:
+            services.book(
+                citizen, queues["A"], later, times[len(times) // 3][0], now=timezone.now()
+            )
+            return

@@ -1,0 +1,95 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue
+
+
+class ServiceQueueForm(forms.ModelForm):
+    class Meta:
+        model = ServiceQueue
+        fields = [
+            "prefix",
+            "slot_minutes",
+            "online_per_slot",
+            "walk_in_per_slot",
+            "online_per_day",
+            "walk_in_per_day",
+            "is_active",
+        ]
+
+    def clean_prefix(self):
+        prefix = self.cleaned_data["prefix"].strip().upper()
+        if not prefix.isalpha():
+            raise forms.ValidationError(_("Gunakan satu atau dua huruf, misalnya A."))
+        return prefix
+
+    def clean_slot_minutes(self):
+        minutes = self.cleaned_data["slot_minutes"]
+        if minutes < 5 or minutes > 240:
+            raise forms.ValidationError(_("Lama slot antara 5 dan 240 menit."))
+        return minutes
+
+
+class CounterForm(forms.ModelForm):
+    class Meta:
+        model = Counter
+        fields = ["number", "name", "agency", "queues", "is_active"]
+        widgets = {"queues": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, agencies, queues, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = agencies
+        self.fields["agency"].label = _("Instansi")
+        self.fields["queues"].queryset = queues
+        self.fields["queues"].label = _("Layanan yang dilayani")
+        self.fields["number"].min_value = 1
+
+    def clean(self):
+        data = super().clean()
+        agency, queues = data.get("agency"), data.get("queues")
+        if agency and queues and any(queue.agency_id != agency.pk for queue in queues):
+            self.add_error("queues", _("Loket hanya melayani layanan instansinya sendiri."))
+        return data
+
+
+class RulesForm(forms.ModelForm):
+    class Meta:
+        model = QueueRules
+        fields = ["no_show_limit", "no_show_days", "grace_minutes", "booking_days_ahead"]
+
+    def clean_no_show_days(self):
+        days = self.cleaned_data["no_show_days"]
+        if days < 1 or days > 365:
+            raise forms.ValidationError(_("Jangka waktu antara 1 dan 365 hari."))
+        return days
+
+    def clean_booking_days_ahead(self):
+        days = self.cleaned_data["booking_days_ahead"]
+        if days < 1 or days > 90:
+            raise forms.ValidationError(_("Antara 1 dan 90 hari."))
+        return days
+
+
+class KioskForm(forms.Form):
+    name = forms.CharField(label=_("Nama anjungan"), max_length=100)
+
+
+class KioskTokenForm(forms.Form):
+    token = forms.CharField(
+        label=_("Token anjungan"),
+        max_length=100,
+        help_text=_("Token diberikan pengelola MPP saat anjungan didaftarkan."),
+    )
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Kode pemesanan"),
+        max_length=200,
+        help_text=_("Pindai kode QR pemesanan atau ketik 8 huruf/angka kodenya."),
+    )
+    priority_group = forms.ChoiceField(
+        label=_("Kelompok prioritas"), choices=PriorityGroup.choices, required=False
+    )

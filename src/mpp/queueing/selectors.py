@@ -1,0 +1,295 @@
+"""Reads of the queue, scoped to the person asking: set-up, consoles, line, estimates, statistics.
+
+The console and the statistics show ticket numbers, services and times only, never a citizen's
+name or NIK, so they record no AccessRecord (docs/queue.md).
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.http import Http404
+from django.utils import timezone
+
+from mpp.accounts.policy import Perm, can, scope_filter
+from mpp.queueing.models import CallEvent, Channel, Counter, Kiosk, ServiceQueue, Ticket
+from mpp.queueing.services import local_now
+from mpp.tenancy.models import MPP
+
+# Without any service finished today, a service is assumed to take this long per citizen.
+DEFAULT_SERVICE_MINUTES = 10
+PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "mpp__region_id"}
+
+
+def manageable_mpps(user):
+    """MPPs where ``user`` sets up the queue (the manager) or their agency's part (agency admin)."""
+    from mpp.tenancy.models import AgencyPresence
+
+    mpp_ids = AgencyPresence.objects.filter(scope_filter(user, Perm.MANAGE_QUEUE, **PATHS)).values(
+        "mpp_id"
+    )
+    return MPP.objects.filter(pk__in=mpp_ids).select_related("region").order_by("name")
+
+
+def manageable_mpp(user, pk) -> MPP:
+    mpp = manageable_mpps(user).filter(pk=pk).first()
+    if mpp is None:
+        raise Http404
+    return mpp
+
+
+def manages_whole_mpp(user, mpp) -> bool:
+    return can(user, Perm.MANAGE_QUEUE, mpp)
+
+
+def queues_managed(user, mpp):
+    return (
+        ServiceQueue.objects.filter(mpp=mpp)
+        .filter(scope_filter(user, Perm.MANAGE_QUEUE, **PATHS))
+        .select_related("service", "agency")
+    )
+
+
+def counters_managed(user, mpp):
+    return (
+        Counter.objects.filter(mpp=mpp)
+        .filter(scope_filter(user, Perm.MANAGE_QUEUE, **PATHS))
+        .select_related("agency")
+        .prefetch_related("queues__service")
+    )
+
+
+def kiosks_of(mpp):
+    return Kiosk.objects.filter(mpp=mpp)
+
+
+def counters_for_officer(user):
+    return (
+        Counter.objects.filter(is_active=True)
+        .filter(scope_filter(user, Perm.SERVE_QUEUE, **PATHS))
+        .select_related("mpp__region", "agency")
+        .prefetch_related("queues__service")
+    )
+
+
+def counter_for_officer(user, pk) -> Counter:
+    counter = counters_for_officer(user).filter(pk=pk).first()
+    if counter is None:
+        raise Http404
+    return counter
+
+
+def ticket_at_counter(counter: Counter, pk) -> Ticket:
+    ticket = (
+        Ticket.objects.select_related("queue", "service", "mpp__region")
+        .filter(pk=pk, mpp_id=counter.mpp_id)
+        .first()
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def bookings_of(citizen):
+    return (
+        Ticket.objects.filter(citizen=citizen, channel=Channel.ONLINE)
+        .select_related("service", "mpp__region", "queue")
+        .order_by("-date", "-slot_starts", "-id")
+    )
+
+
+def booking_of(citizen, pk) -> Ticket:
+    ticket = bookings_of(citizen).filter(pk=pk).first()
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def ticket_by_token(token: str) -> Ticket:
+    ticket = (
+        Ticket.objects.select_related("service", "mpp__region", "queue", "counter")
+        .filter(token=token)
+        .first()
+        if token and len(token) <= 64
+        else None
+    )
+    if ticket is None:
+        raise Http404
+    return ticket
+
+
+def bookable_queues():
+    return (
+        ServiceQueue.objects.filter(
+            is_active=True,
+            service__current_version__isnull=False,
+            service__retired_at__isnull=True,
+        )
+        .select_related("service", "mpp__region", "agency")
+        .order_by("mpp__name", "service__name")
+    )
+
+
+# --- Estimates ------------------------------------------------------------------------------
+
+
+def mean_service_seconds(queue: ServiceQueue, day: datetime.date) -> float:
+    """The mean service time of ``queue`` today, or :data:`DEFAULT_SERVICE_MINUTES`."""
+    value = (
+        Ticket.objects.filter(
+            queue=queue, date=day, status="served", serving_started_at__isnull=False
+        )
+        .aggregate(
+            mean=Avg(
+                ExpressionWrapper(
+                    F("finished_at") - F("serving_started_at"), output_field=DurationField()
+                )
+            )
+        )
+        .get("mean")
+    )
+    return value.total_seconds() if value else DEFAULT_SERVICE_MINUTES * 60
+
+
+@dataclass(frozen=True)
+class Estimate:
+    ahead: int
+    minutes: int
+
+
+def estimate(queue: ServiceQueue, *, ticket: Ticket | None = None, now=None) -> Estimate:
+    """How many are ahead and the expected wait in minutes, for a new walk-in or for ``ticket``."""
+    day = local_now(queue.mpp, now).date()
+    line = Ticket.objects.filter(queue=queue, date=day, status="waiting")
+    if ticket is not None:
+        if ticket.status != "waiting":
+            return Estimate(0, 0)
+        same = Q(priority=ticket.priority) & (
+            Q(lane__lt=ticket.lane) | Q(lane=ticket.lane, line_at__lt=ticket.line_at)
+        )
+        before = same if ticket.priority else Q(priority=True) | same
+        line = line.filter(before).exclude(pk=ticket.pk)
+    ahead = line.count()
+    counters = max(queue.counters.filter(is_active=True).count(), 1)
+    seconds = mean_service_seconds(queue, day) * ahead / counters
+    return Estimate(ahead, round(seconds / 60))
+
+
+def waits_now(mpp, now=None) -> list[dict]:
+    """Per service of the MPP: people waiting and the expected wait for a new walk-in."""
+    rows = []
+    for queue in ServiceQueue.objects.filter(mpp=mpp, is_active=True).select_related("service"):
+        guess = estimate(queue, now=now)
+        rows.append({"queue": queue, "waiting": guess.ahead, "minutes": guess.minutes})
+    return rows
+
+
+# --- The hall display ------------------------------------------------------------------------
+
+
+def display_mpp(slug: str) -> MPP:
+    mpp = MPP.objects.select_related("region").filter(slug=slug, is_active=True).first()
+    if mpp is None:
+        raise Http404
+    return mpp
+
+
+def latest_calls(mpp, *, limit: int = 8, now=None) -> list[CallEvent]:
+    """The most recent call of each counter today (newest first), at most ``limit``."""
+    day = local_now(mpp, now).date()
+    start = timezone.make_aware(
+        datetime.datetime.combine(day, datetime.time()), local_now(mpp, now).tzinfo
+    )
+    seen: set[int] = set()
+    result = []
+    for event in (
+        CallEvent.objects.filter(mpp=mpp, at__gte=start)
+        .select_related("counter", "ticket__service")
+        .order_by("-id")[:50]
+    ):
+        if event.counter_id in seen:
+            continue
+        seen.add(event.counter_id)
+        result.append(event)
+        if len(result) == limit:
+            break
+    return result
+
+
+def last_call_id(mpp) -> int:
+    return (
+        CallEvent.objects.filter(mpp=mpp).order_by("-id").values_list("id", flat=True).first() or 0
+    )
+
+
+# --- Statistics -------------------------------------------------------------------------------
+
+
+def _durations():
+    wait = ExpressionWrapper(F("called_at") - F("checked_in_at"), output_field=DurationField())
+    service = ExpressionWrapper(
+        F("finished_at") - F("serving_started_at"), output_field=DurationField()
+    )
+    return wait, service
+
+
+def statistics(user, mpp, start: datetime.date, end: datetime.date) -> dict:
+    """Waiting and service times per day, counter and agency, and the no-show rate, for the tickets
+    of ``mpp`` the user oversees (the manager: all; an agency admin: their agency's)."""
+    tickets = Ticket.objects.filter(mpp=mpp, date__gte=start, date__lte=end).filter(
+        scope_filter(user, Perm.MANAGE_QUEUE, **PATHS)
+        | scope_filter(user, Perm.VIEW_STATISTICS, **PATHS)
+    )
+    wait, service = _durations()
+
+    def grouped(*fields):
+        return list(
+            tickets.values(*fields)
+            .annotate(
+                tickets=Count("id"),
+                served=Count("id", filter=Q(status="served")),
+                no_show=Count("id", filter=Q(status="no_show")),
+                booked=Count("id", filter=Q(channel=Channel.ONLINE) & ~Q(status="cancelled")),
+                mean_wait=Avg(wait, filter=Q(called_at__isnull=False)),
+                mean_service=Avg(
+                    service, filter=Q(finished_at__isnull=False, serving_started_at__isnull=False)
+                ),
+            )
+            .order_by(*fields)
+        )
+
+    def minutes(rows):
+        for row in rows:
+            for key in ("mean_wait", "mean_service"):
+                row[key] = round(row[key].total_seconds() / 60, 1) if row[key] else None
+            row["no_show_rate"] = (
+                round(row["no_show"] / row["booked"], 3) if row["booked"] else None
+            )
+        return rows
+
+    return {
+        "by_day": minutes(grouped("date")),
+        "by_counter": minutes(
+            [
+                row
+                for row in grouped("date", "counter__number")
+                if row["counter__number"] is not None
+            ]
+        ),
+        "by_agency": minutes(grouped("date", "agency__name")),
+    }
+
+
+def can_view_statistics(user, mpp) -> bool:
+    from mpp.tenancy.models import AgencyPresence
+
+    return (
+        AgencyPresence.objects.filter(mpp=mpp)
+        .filter(
+            scope_filter(user, Perm.MANAGE_QUEUE, **PATHS)
+            | scope_filter(user, Perm.VIEW_STATISTICS, **PATHS)
+        )
+        .exists()
+    )

@@ -1,0 +1,828 @@
+"""Every write of the queue: set-up, bookings, walk-in numbers, check-in and the counter console.
+
+Quotas: each booking or walk-in locks the service's :class:`DayCount` row and then the slot's
+:class:`SlotCount` row (``SELECT ... FOR UPDATE``, always in that order), checks the channel's
+per-slot and per-day quota and counts itself in the same transaction. Online and walk-in places
+are counted apart, so one channel running out never takes places of the other.
+
+Calling: :func:`call_next` picks the first waiting ticket in line with ``FOR UPDATE SKIP LOCKED``,
+so two counters calling at the same moment get two different tickets.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import secrets
+from dataclasses import dataclass
+
+from django.db import IntegrityError, transaction
+from django.db.models import F, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mpp.queueing.models import (
+    CallEvent,
+    Channel,
+    Counter,
+    DayCount,
+    Kiosk,
+    Lane,
+    PriorityGroup,
+    QueueRules,
+    ServiceQueue,
+    SlotCount,
+    Ticket,
+)
+from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
+from mpp.regions.calendar import OfficeHours, is_package_holiday, load_overrides, region_zone
+from mpp.regions.models import CalendarOverride
+from mpp.workflows.definitions import SYSTEM
+from mpp.workflows.errors import WorkflowError
+from mpp.workflows.services import apply_action
+
+CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a counter
+
+
+class QueueError(Exception):
+    """A refusal with a message for the person (and the form field it concerns, if any)."""
+
+    def __init__(self, message: str, field: str | None = None, status: int = 400):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        self.status = status
+
+
+# --- Time and the calendar -----------------------------------------------------------------
+
+
+def zone_of(mpp):
+    return region_zone(mpp.region)
+
+
+def local_now(mpp, now: datetime.datetime | None = None) -> datetime.datetime:
+    return (now or timezone.now()).astimezone(zone_of(mpp))
+
+
+def office_hours(mpp) -> OfficeHours:
+    return OfficeHours.from_opening_hours(mpp.opening_hours.all())
+
+
+def open_intervals(mpp, day: datetime.date, hours: OfficeHours | None = None):
+    """The MPP's opening intervals on ``day`` (breaks excluded); empty when closed.
+
+    A day is open when the MPP has opening hours on its weekday and it is not a national holiday or
+    collective leave, unless the region's calendar overrides it (a holiday closes, a working day
+    opens with that weekday's hours, or Monday's when the weekday has none).
+    """
+    hours = hours or office_hours(mpp)
+    kind = load_overrides(mpp.region, day, day).get(day)
+    if kind is not None:
+        if kind != CalendarOverride.Kind.WORKING_DAY:
+            return ()
+        return hours.on(day) or hours.on(day - datetime.timedelta(days=day.weekday()))
+    if is_package_holiday(day):
+        return ()
+    return hours.on(day)
+
+
+@dataclass(frozen=True)
+class Slot:
+    starts: datetime.time
+    ends: datetime.time
+    online_free: int
+    walk_in_free: int
+    is_past: bool
+
+    @property
+    def bookable(self) -> bool:
+        return self.online_free > 0 and not self.is_past
+
+
+def slot_times(queue: ServiceQueue, day: datetime.date, hours: OfficeHours | None = None):
+    """(start, end) of each slot on ``day``: whole slots inside each opening interval."""
+    length = datetime.timedelta(minutes=queue.slot_minutes)
+    result = []
+    for opens, closes in open_intervals(queue.mpp, day, hours):
+        start = datetime.datetime.combine(day, opens)
+        end = datetime.datetime.combine(day, closes)
+        while start + length <= end:
+            result.append((start.time(), (start + length).time()))
+            start += length
+    return result
+
+
+def availability(queue: ServiceQueue, day: datetime.date, now=None) -> list[Slot]:
+    """Every slot of ``day`` with its free places per channel, as the counter rows say now."""
+    now = local_now(queue.mpp, now)
+    times = slot_times(queue, day)
+    if not times:
+        return []
+    taken = {
+        row.starts: row
+        for row in SlotCount.objects.filter(queue=queue, date=day).only(
+            "starts", "online", "walk_in"
+        )
+    }
+    day_row = DayCount.objects.filter(queue=queue, date=day).first()
+    online_day_left = queue.online_per_day - (day_row.online if day_row else 0)
+    walk_in_day_left = queue.walk_in_per_day - (day_row.walk_in if day_row else 0)
+    slots = []
+    for starts, ends in times:
+        row = taken.get(starts)
+        online = min(queue.online_per_slot - (row.online if row else 0), online_day_left)
+        walk_in = min(queue.walk_in_per_slot - (row.walk_in if row else 0), walk_in_day_left)
+        moment = datetime.datetime.combine(day, starts, tzinfo=now.tzinfo)
+        slots.append(Slot(starts, ends, max(online, 0), max(walk_in, 0), moment <= now))
+    return slots
+
+
+# --- Counter rows (the locks) ---------------------------------------------------------------
+
+
+def _locked_rows(queue: ServiceQueue, day: datetime.date, starts: datetime.time):
+    """The day and slot counter rows of ``queue``, created if missing, locked in that order."""
+    DayCount.objects.bulk_create([DayCount(queue=queue, date=day)], ignore_conflicts=True)
+    SlotCount.objects.bulk_create(
+        [SlotCount(queue=queue, date=day, starts=starts)], ignore_conflicts=True
+    )
+    day_row = DayCount.objects.select_for_update().get(queue=queue, date=day)
+    slot_row = SlotCount.objects.select_for_update().get(queue=queue, date=day, starts=starts)
+    return day_row, slot_row
+
+
+def _release(ticket: Ticket) -> None:
+    """Give back the place ``ticket`` held in its slot and day (cancel, reschedule, move)."""
+    field = "online" if ticket.channel == Channel.ONLINE else "walk_in"
+    DayCount.objects.filter(
+        queue_id=ticket.queue_id, date=ticket.date, **{f"{field}__gt": 0}
+    ).update(**{field: F(field) - 1})
+    if ticket.slot_starts is not None:
+        SlotCount.objects.filter(
+            queue_id=ticket.queue_id,
+            date=ticket.date,
+            starts=ticket.slot_starts,
+            **{f"{field}__gt": 0},
+        ).update(**{field: F(field) - 1})
+
+
+def _unique_code() -> str:
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+
+
+def _ticket_code(queue: ServiceQueue, number: int) -> str:
+    return f"{queue.prefix}-{number:03d}"
+
+
+def rules_of(mpp) -> QueueRules:
+    return QueueRules.objects.filter(mpp=mpp).first() or QueueRules(mpp=mpp)
+
+
+# --- Online booking --------------------------------------------------------------------------
+
+
+def no_show_suspended(citizen, mpp, now=None) -> bool:
+    """Does the MPP's no-show rule (off by default) suspend this citizen's online booking?"""
+    rules = rules_of(mpp)
+    if not rules.no_show_limit:
+        return False
+    since = local_now(mpp, now).date() - datetime.timedelta(days=rules.no_show_days)
+    missed = Ticket.objects.filter(
+        citizen=citizen, mpp=mpp, status="no_show", date__gte=since
+    ).count()
+    return missed >= rules.no_show_limit
+
+
+def _check_bookable(citizen, queue: ServiceQueue, day: datetime.date, starts, now) -> tuple:
+    if not queue.is_active or not queue.service.accepts_applications:
+        raise QueueError(_("Layanan ini tidak menerima pemesanan antrean."), "service")
+    local = local_now(queue.mpp, now)
+    rules = rules_of(queue.mpp)
+    if day < local.date():
+        raise QueueError(_("Tanggal itu sudah lewat. Pilih tanggal lain."), "date")
+    if day > local.date() + datetime.timedelta(days=rules.booking_days_ahead):
+        raise QueueError(
+            _("Pemesanan paling jauh %(days)s hari ke depan.") % {"days": rules.booking_days_ahead},
+            "date",
+        )
+    times = dict(slot_times(queue, day))
+    if not times:
+        raise QueueError(_("MPP tutup pada tanggal itu. Pilih hari lain."), "date")
+    if starts not in times:
+        raise QueueError(
+            _("Jam itu di luar jam layanan. Pilih salah satu slot yang tersedia."), "slot"
+        )
+    if datetime.datetime.combine(day, starts, tzinfo=local.tzinfo) <= local:
+        raise QueueError(_("Jam itu sudah lewat. Pilih slot yang belum dimulai."), "slot")
+    if no_show_suspended(citizen, queue.mpp, now):
+        raise QueueError(
+            _(
+                "Pemesanan daring Anda ditangguhkan karena tidak hadir %(count)s kali dalam "
+                "%(days)s hari terakhir. Silakan ambil nomor antrean langsung di MPP."
+            )
+            % {"count": rules.no_show_limit, "days": rules.no_show_days},
+            status=403,
+        )
+    return starts, times[starts]
+
+
+def _second_booking_error() -> QueueError:
+    return QueueError(
+        _("Anda sudah memiliki pemesanan aktif untuk layanan ini pada tanggal itu."), "date", 409
+    )
+
+
+def _take_online_place(queue, day, starts) -> DayCount:
+    day_row, slot_row = _locked_rows(queue, day, starts)
+    if slot_row.online >= queue.online_per_slot:
+        raise QueueError(_("Slot ini sudah penuh. Pilih slot lain."), "slot", 409)
+    if day_row.online >= queue.online_per_day:
+        raise QueueError(
+            _("Kuota pemesanan daring pada tanggal itu sudah habis. Pilih tanggal lain."),
+            "date",
+            409,
+        )
+    SlotCount.objects.filter(pk=slot_row.pk).update(online=F("online") + 1)
+    DayCount.objects.filter(pk=day_row.pk).update(
+        online=F("online") + 1, last_number=F("last_number") + 1
+    )
+    day_row.refresh_from_db(fields=["last_number"])
+    return day_row
+
+
+def book(
+    citizen, queue: ServiceQueue, day: datetime.date, starts: datetime.time, *, now=None
+) -> Ticket:
+    """Book a place in a slot for ``citizen``, or raise :class:`QueueError` and change nothing."""
+    starts, ends = _check_bookable(citizen, queue, day, starts, now)
+    if Ticket.objects.filter(
+        citizen=citizen,
+        service_id=queue.service_id,
+        date=day,
+        channel=Channel.ONLINE,
+        status__in=ACTIVE,
+    ).exists():
+        raise _second_booking_error()
+    try:
+        with transaction.atomic():
+            day_row = _take_online_place(queue, day, starts)
+            return Ticket.objects.create(
+                mpp_id=queue.mpp_id,
+                agency_id=queue.agency_id,
+                service_id=queue.service_id,
+                queue=queue,
+                channel=Channel.ONLINE,
+                date=day,
+                number=day_row.last_number,
+                code=_ticket_code(queue, day_row.last_number),
+                slot_starts=starts,
+                slot_ends=ends,
+                citizen=citizen,
+                booking_code=_unique_code(),
+                token=secrets.token_urlsafe(32),
+                lane=Lane.BOOKED,
+                status="booked",
+            )
+    except IntegrityError as error:
+        if "queue_one_active_booking_per_day" in str(error):
+            raise _second_booking_error() from error
+        raise
+
+
+def cancel(ticket: Ticket, *, user, kinds=(CITIZEN,)) -> Ticket:
+    with transaction.atomic():
+        ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        _act(ticket, "cancel", user, kinds)
+        _release(ticket)
+    return ticket
+
+
+def reschedule(
+    ticket: Ticket, day: datetime.date, starts: datetime.time, *, user, now=None
+) -> Ticket:
+    """Move a booking to another slot: the new place is taken before the old one is given back."""
+    queue = ticket.queue
+    starts, ends = _check_bookable(ticket.citizen, queue, day, starts, now)
+    if day == ticket.date and starts == ticket.slot_starts:
+        raise QueueError(_("Pilih slot yang berbeda dari jadwal sekarang."), "slot")
+    if (
+        day != ticket.date
+        and Ticket.objects.filter(
+            citizen=ticket.citizen, service_id=ticket.service_id, date=day, status__in=ACTIVE
+        )
+        .exclude(pk=ticket.pk)
+        .exists()
+    ):
+        raise _second_booking_error()
+    try:
+        with transaction.atomic():
+            current = Ticket.objects.select_for_update().get(pk=ticket.pk)
+            day_row = _take_online_place(queue, day, starts)
+            _release(current)
+            _act(
+                current,
+                "reschedule",
+                user,
+                (CITIZEN,),
+                changes={
+                    "date": day,
+                    "slot_starts": starts,
+                    "slot_ends": ends,
+                    "number": day_row.last_number,
+                    "code": _ticket_code(queue, day_row.last_number),
+                    "reminded_day_at": None,
+                    "reminded_hour_at": None,
+                },
+                data={
+                    "from": f"{ticket.date} {ticket.slot_starts:%H:%M}",
+                    "to": f"{day} {starts:%H:%M}",
+                },
+            )
+            return current
+    except IntegrityError as error:
+        if "queue_one_active_booking_per_day" in str(error):
+            raise _second_booking_error() from error
+        raise
+
+
+def _act(ticket, action, user, kinds, *, changes=None, data=None, note=""):
+    try:
+        return apply_action(
+            ticket,
+            action,
+            actor_user=user,
+            actor_kinds=kinds,
+            changes=changes,
+            data=data,
+            note=note,
+        )
+    except WorkflowError as error:
+        raise QueueError(error.message, status=409) from error
+
+
+# --- Walk-in tickets from the kiosk ---------------------------------------------------------
+
+
+def new_kiosk_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def register_kiosk(mpp, name: str, raw_token: str | None = None) -> tuple[Kiosk, str]:
+    """A kiosk for ``mpp`` and its token (shown once; only the digest is stored)."""
+    raw = raw_token or new_kiosk_token()
+    kiosk = Kiosk.objects.create(mpp=mpp, name=name, token_digest=digest(raw))
+    return kiosk, raw
+
+
+def kiosk_for_token(raw: str) -> Kiosk | None:
+    if not raw:
+        return None
+    return (
+        Kiosk.objects.select_related("mpp__region")
+        .filter(token_digest=digest(raw), is_active=True)
+        .first()
+    )
+
+
+def current_slot(queue: ServiceQueue, local: datetime.datetime):
+    """The slot (start, end) containing ``local`` now, or None when the MPP is closed now."""
+    for starts, ends in slot_times(queue, local.date()):
+        if starts <= local.time() < ends:
+            return starts, ends
+    return None
+
+
+def issue_walk_in(
+    kiosk: Kiosk, queue: ServiceQueue, *, priority_group: str = "", now=None
+) -> Ticket:
+    """A walk-in number for ``queue`` now, counted against the walk-in quotas only."""
+    if queue.mpp_id != kiosk.mpp_id or not queue.is_active:
+        raise QueueError(_("Layanan ini tidak tersedia di anjungan ini."), "service", 404)
+    if priority_group not in PriorityGroup.values:
+        raise QueueError(_("Pilihan prioritas tidak dikenal."), "priority_group")
+    moment = now or timezone.now()
+    local = local_now(queue.mpp, moment)
+    slot = current_slot(queue, local)
+    if slot is None:
+        raise QueueError(
+            _("Layanan sedang tutup. Silakan datang kembali pada jam layanan."), "service", 409
+        )
+    with transaction.atomic():
+        day_row, slot_row = _locked_rows(queue, local.date(), slot[0])
+        if day_row.walk_in >= queue.walk_in_per_day:
+            raise QueueError(
+                _("Nomor antrean langsung untuk layanan ini sudah habis hari ini."), "service", 409
+            )
+        if slot_row.walk_in >= queue.walk_in_per_slot:
+            raise QueueError(
+                _(
+                    "Nomor antrean langsung untuk jam ini sudah habis. Silakan coba pada slot berikutnya (mulai pukul %(time)s)."
+                )
+                % {"time": slot[1].strftime("%H.%M")},
+                "service",
+                409,
+            )
+        SlotCount.objects.filter(pk=slot_row.pk).update(walk_in=F("walk_in") + 1)
+        DayCount.objects.filter(pk=day_row.pk).update(
+            walk_in=F("walk_in") + 1, last_number=F("last_number") + 1
+        )
+        day_row.refresh_from_db(fields=["last_number"])
+        Kiosk.objects.filter(pk=kiosk.pk).update(last_seen_at=moment)
+        return Ticket.objects.create(
+            mpp_id=queue.mpp_id,
+            agency_id=queue.agency_id,
+            service_id=queue.service_id,
+            queue=queue,
+            channel=Channel.WALK_IN,
+            priority_group=priority_group,
+            priority=bool(priority_group),
+            date=local.date(),
+            number=day_row.last_number,
+            code=_ticket_code(queue, day_row.last_number),
+            slot_starts=slot[0],
+            slot_ends=slot[1],
+            booking_code=_unique_code(),
+            token=secrets.token_urlsafe(32),
+            kiosk=kiosk,
+            lane=Lane.WALK_IN,
+            line_at=moment,
+            checked_in_at=moment,
+            status="waiting",
+        )
+
+
+# --- Check-in --------------------------------------------------------------------------------
+
+
+def find_booking(mpp, code: str) -> Ticket:
+    cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    # A scanned QR carries the whole status link: keep only its code part.
+    ticket = (
+        Ticket.objects.select_related("queue", "mpp__region", "service")
+        .filter(mpp=mpp, booking_code=cleaned[-8:])
+        .first()
+        if len(cleaned) >= 8
+        else None
+    )
+    if ticket is None or ticket.channel != Channel.ONLINE:
+        raise QueueError(
+            _("Kode pemesanan tidak ditemukan di MPP ini. Periksa kembali kodenya."), "code", 404
+        )
+    return ticket
+
+
+def check_in(
+    ticket: Ticket, *, user=None, kinds=(OFFICER,), priority_group: str = "", now=None
+) -> Ticket:
+    """The booked citizen is here: into the line by slot time, or after the grace period into the
+    walk-in line (behind those already waiting)."""
+    moment = now or timezone.now()
+    local = local_now(ticket.mpp, moment)
+    if ticket.status != "booked":
+        raise QueueError(_("Pemesanan ini sudah tidak aktif atau sudah lapor hadir."), "code", 409)
+    if ticket.date != local.date():
+        raise QueueError(
+            _("Pemesanan ini untuk tanggal %(date)s, bukan hari ini.")
+            % {"date": _date(ticket.date)},
+            "code",
+            409,
+        )
+    slot_at = ticket.slot_moment(local.tzinfo)
+    grace = datetime.timedelta(minutes=rules_of(ticket.mpp).grace_minutes)
+    late = local > slot_at + grace
+    if priority_group not in PriorityGroup.values:
+        priority_group = ""
+    changes = {
+        "checked_in_at": moment,
+        "lane": Lane.WALK_IN if late else Lane.BOOKED,
+        "line_at": moment if late else slot_at,
+        "priority_group": priority_group,
+        "priority": bool(priority_group),
+    }
+    with transaction.atomic():
+        _act(ticket, "check_in", user, kinds, changes=changes, data={"late": late})
+    return ticket
+
+
+def _date(day: datetime.date) -> str:
+    from django.utils.formats import date_format
+
+    return date_format(day, "j F Y")
+
+
+# --- The counter console -----------------------------------------------------------------------
+
+
+def waiting_line(counter: Counter, day: datetime.date):
+    """The tickets this counter may call, in calling order."""
+    return (
+        Ticket.objects.filter(
+            mpp_id=counter.mpp_id,
+            date=day,
+            status="waiting",
+            queue_id__in=list(counter.queues.values_list("id", flat=True)),
+        )
+        .filter(Q(for_counter__isnull=True) | Q(for_counter=counter))
+        .order_by("-priority", "lane", "line_at", "id")
+    )
+
+
+def current_ticket(counter: Counter, day: datetime.date) -> Ticket | None:
+    return (
+        Ticket.objects.select_related("queue", "service")
+        .filter(counter=counter, date=day, status__in=("called", "serving"))
+        .order_by("-called_at")
+        .first()
+    )
+
+
+def call_next(counter: Counter, *, officer, now=None) -> Ticket | None:
+    """Call the first ticket in this counter's line; None when nobody is waiting.
+
+    The row is taken with ``FOR UPDATE SKIP LOCKED``: a second counter calling at the same moment
+    skips it and takes the next one.
+    """
+    moment = now or timezone.now()
+    day = local_now(counter.mpp, moment).date()
+    if current_ticket(counter, day) is not None:
+        raise QueueError(
+            _("Selesaikan atau lewati tiket yang sedang dipanggil terlebih dahulu."), status=409
+        )
+    with transaction.atomic():
+        ticket = (
+            waiting_line(counter, day)
+            .select_related("mpp")  # the history row's place, without another query
+            .select_for_update(skip_locked=True, of=("self",))
+            .first()
+        )
+        if ticket is None:
+            return None
+        _act(
+            ticket,
+            "call",
+            officer,
+            (OFFICER,),
+            changes={
+                "counter": counter,
+                "officer": officer,
+                "called_at": moment,
+                "call_count": 1,
+                "for_counter": None,
+            },
+            data={"counter": counter.number},
+        )
+        CallEvent.objects.create(
+            mpp_id=counter.mpp_id, ticket=ticket, counter=counter, code=ticket.code, at=moment
+        )
+    return ticket
+
+
+def _counter_ticket(ticket: Ticket, counter: Counter) -> None:
+    if ticket.counter_id != counter.pk:
+        raise QueueError(_("Tiket ini tidak sedang dilayani di loket ini."), status=409)
+
+
+def recall(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
+    _counter_ticket(ticket, counter)
+    moment = now or timezone.now()
+    with transaction.atomic():
+        _act(ticket, "recall", officer, (OFFICER,), changes={"call_count": ticket.call_count + 1})
+        CallEvent.objects.create(
+            mpp_id=counter.mpp_id, ticket=ticket, counter=counter, code=ticket.code, at=moment
+        )
+    return ticket
+
+
+def skip(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
+    _counter_ticket(ticket, counter)
+    _act(ticket, "skip", officer, (OFFICER,))
+    return ticket
+
+
+def requeue(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
+    """A skipped citizen turns up after all: back to the walk-in line."""
+    _counter_ticket(ticket, counter)
+    _act(
+        ticket,
+        "requeue",
+        officer,
+        (OFFICER,),
+        changes={"lane": Lane.WALK_IN, "line_at": now or timezone.now(), "counter": None},
+    )
+    return ticket
+
+
+def record_no_show(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
+    """A citizen skipped at this counter never came back: record the no-show."""
+    _counter_ticket(ticket, counter)
+    _act(ticket, "no_show", officer, (OFFICER,))
+    return ticket
+
+
+def start(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
+    _counter_ticket(ticket, counter)
+    _act(
+        ticket,
+        "start",
+        officer,
+        (OFFICER,),
+        changes={"serving_started_at": now or timezone.now(), "officer": officer},
+    )
+    return ticket
+
+
+def finish(
+    ticket: Ticket, counter: Counter, *, officer, application_ref: str = "", now=None
+) -> Ticket:
+    """Service done; ``application_ref`` links an application filed at the counter (its tracking
+    number) to the visit."""
+    _counter_ticket(ticket, counter)
+    reference = (application_ref or "").strip()[:40]
+    _act(
+        ticket,
+        "finish",
+        officer,
+        (OFFICER,),
+        changes={
+            "finished_at": now or timezone.now(),
+            "application_ref": reference or ticket.application_ref,
+        },
+    )
+    return ticket
+
+
+def link_application(ticket: Ticket, reference: str) -> Ticket:
+    reference = (reference or "").strip()[:40]
+    if not reference:
+        raise QueueError(_("Isi nomor permohonan."), "application_ref")
+    Ticket.objects.filter(pk=ticket.pk).update(application_ref=reference)
+    ticket.application_ref = reference
+    return ticket
+
+
+def transfer(
+    ticket: Ticket,
+    counter: Counter,
+    *,
+    officer,
+    to_counter: Counter | None = None,
+    to_queue: ServiceQueue | None = None,
+) -> Ticket:
+    """Send a called or served citizen to another counter or service; they keep their place in
+    line (the time they joined it) and their priority."""
+    _counter_ticket(ticket, counter)
+    if to_counter is None and to_queue is None:
+        raise QueueError(_("Pilih loket atau layanan tujuan."), "to")
+    if to_counter is not None and to_counter.mpp_id != ticket.mpp_id:
+        raise QueueError(_("Loket tujuan tidak ada di MPP ini."), "to")
+    if to_queue is not None and to_queue.mpp_id != ticket.mpp_id:
+        raise QueueError(_("Layanan tujuan tidak ada di MPP ini."), "to")
+    queue = to_queue or ticket.queue
+    if to_counter is not None and not to_counter.queues.filter(pk=queue.pk).exists():
+        raise QueueError(_("Loket tujuan tidak melayani layanan ini."), "to")
+    changes = {"for_counter": to_counter, "counter": None}
+    if to_queue is not None:
+        changes.update(queue=to_queue, service_id=to_queue.service_id, agency_id=to_queue.agency_id)
+    _act(
+        ticket,
+        "transfer",
+        officer,
+        (OFFICER,),
+        changes=changes,
+        data={
+            "to_counter": to_counter.number if to_counter else None,
+            "to_service": to_queue.service_id if to_queue else None,
+        },
+    )
+    return ticket
+
+
+def move_service(ticket: Ticket, to_queue: ServiceQueue, *, officer, now=None) -> Ticket:
+    """A booking made for the wrong service moves to the right one the same day (at the counter):
+    its place in the old service is given back and one is counted in the new one's slot."""
+    local = local_now(ticket.mpp, now)
+    if ticket.channel != Channel.ONLINE or ticket.date != local.date():
+        raise QueueError(_("Hanya pemesanan untuk hari ini yang dapat dipindahkan."), "to")
+    if to_queue.mpp_id != ticket.mpp_id or to_queue.pk == ticket.queue_id:
+        raise QueueError(_("Pilih layanan lain di MPP ini."), "to")
+    if Ticket.objects.filter(
+        citizen=ticket.citizen, service_id=to_queue.service_id, date=ticket.date, status__in=ACTIVE
+    ).exists():
+        raise _second_booking_error()
+    times = slot_times(to_queue, ticket.date)
+    target = next(((s, e) for s, e in times if s <= ticket.slot_starts < e), None) or next(
+        ((s, e) for s, e in times if s >= local.time()), None
+    )
+    if target is None:
+        raise QueueError(_("Layanan tujuan tidak punya slot lagi hari ini."), "to", 409)
+    with transaction.atomic():
+        current = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        # The citizen is already at the MPP: the move is counted even when the slot is full.
+        day_row, slot_row = _locked_rows(to_queue, ticket.date, target[0])
+        SlotCount.objects.filter(pk=slot_row.pk).update(online=F("online") + 1)
+        DayCount.objects.filter(pk=day_row.pk).update(
+            online=F("online") + 1, last_number=F("last_number") + 1
+        )
+        day_row.refresh_from_db(fields=["last_number"])
+        _release(current)
+        _act(
+            current,
+            "move_service",
+            officer,
+            (OFFICER,),
+            changes={
+                "queue": to_queue,
+                "service_id": to_queue.service_id,
+                "agency_id": to_queue.agency_id,
+                "slot_starts": target[0],
+                "slot_ends": target[1],
+                "number": day_row.last_number,
+                "code": _ticket_code(to_queue, day_row.last_number),
+            },
+            data={"from_service": ticket.service_id, "to_service": to_queue.service_id},
+        )
+    return current
+
+
+# --- Set-up --------------------------------------------------------------------------------------
+
+
+def save_rules(mpp, **values) -> QueueRules:
+    rules, _created = QueueRules.objects.update_or_create(mpp=mpp, defaults=values)
+    return rules
+
+
+# --- The sweep: reminders and day-end no-shows ----------------------------------------------------
+
+
+def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
+    """Send due reminders (the day before, an hour before) and record yesterday's no-shows.
+
+    Idempotent: each reminder is claimed with an ``UPDATE ... WHERE reminded_* IS NULL`` before it
+    is sent, so a second sweep (or a second scheduler) never sends it twice.
+    """
+    from mpp.notifications.services import notify
+
+    now = now or timezone.now()
+    counts = {"reminded_day": 0, "reminded_hour": 0, "no_show": 0}
+    soon = Ticket.objects.filter(
+        status="booked",
+        citizen__isnull=False,
+        date__gte=(now - datetime.timedelta(days=1)).date(),
+        date__lte=(now + datetime.timedelta(days=2)).date(),
+    ).select_related("mpp__region", "service", "citizen")
+    for ticket in soon:
+        zone = zone_of(ticket.mpp)
+        at = ticket.slot_moment(zone)
+        if at is None or at <= now:
+            continue
+        kind = None
+        if at - now <= datetime.timedelta(hours=1) and ticket.reminded_hour_at is None:
+            field, kind = "reminded_hour_at", "queue.reminder_hour"
+        elif at - now <= datetime.timedelta(days=1) and ticket.reminded_day_at is None:
+            field, kind = "reminded_day_at", "queue.reminder_day"
+        if kind is None:
+            continue
+        with transaction.atomic():
+            extra = (
+                {"reminded_day_at": now}
+                if field == "reminded_hour_at" and ticket.reminded_day_at is None
+                else {}
+            )
+            claimed = Ticket.objects.filter(pk=ticket.pk, **{f"{field}__isnull": True}).update(
+                **{field: now}, **extra
+            )
+            if not claimed:
+                continue
+            notify(
+                ticket.citizen,
+                kind,
+                {
+                    "code": ticket.code,
+                    "booking_code": ticket.booking_code,
+                    "service_name": ticket.service.name,
+                    "mpp_name": ticket.mpp.name,
+                    "date": _date(ticket.date),
+                    "time": f"{ticket.slot_starts:%H.%M}",
+                },
+                link=f"/antrean/saya/{ticket.pk}/",
+            )
+        counts["reminded_hour" if kind.endswith("hour") else "reminded_day"] += 1
+    # Bookings never checked in and skipped tickets of days already past are no-shows.
+    past = Ticket.objects.filter(
+        status__in=("booked", "skipped"), date__lte=now.date()
+    ).select_related("mpp__region")
+    for ticket in past[:2000]:
+        if ticket.date >= local_now(ticket.mpp, now).date():
+            continue
+        try:
+            apply_action(ticket, "no_show", actor_user=None, actor_kinds=(SYSTEM,))
+        except WorkflowError:
+            continue  # acted on meanwhile
+        counts["no_show"] += 1
+    return counts

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from mpp.accounts.models import Role, RoleGrant
+from mpp.cases.tests.factories import CitizenFactory, StaffFactory
+from mpp.catalog.tests.factories import PublishedServiceFactory
+from mpp.queueing import services
+from mpp.queueing.models import Counter, ServiceQueue
+
+WIB = ZoneInfo("Asia/Jakarta")
+MONDAY = datetime.date(2026, 12, 7)
+
+
+def at(hour: int, minute: int = 0, day: datetime.date = MONDAY) -> datetime.datetime:
+    return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=WIB)
+
+
+def make_queue(service=None, *, beside=None, **values) -> ServiceQueue:
+    """A queue for ``service`` (or a new one; at the MPP and agency of queue ``beside``)."""
+    if service is None:
+        place = {"mpp": beside.mpp, "agency": beside.agency} if beside is not None else {}
+        service = PublishedServiceFactory(**place)
+    defaults = {
+        "prefix": "A",
+        "slot_minutes": 30,
+        "online_per_slot": 2,
+        "walk_in_per_slot": 2,
+        "online_per_day": 20,
+        "walk_in_per_day": 20,
+    }
+    defaults.update(values)
+    return ServiceQueue.objects.create(
+        service=service, mpp=service.mpp, agency=service.agency, **defaults
+    )
+
+
+def make_counter(queue, number=1, *queues) -> Counter:
+    counter = Counter.objects.create(mpp=queue.mpp, agency=queue.agency, number=number)
+    counter.queues.add(queue, *queues)
+    return counter
+
+
+@pytest.fixture
+def queue(db):
+    return make_queue()
+
+
+@pytest.fixture
+def citizen(db):
+    return CitizenFactory()
+
+
+@pytest.fixture
+def counter(queue):
+    return make_counter(queue)
+
+
+@pytest.fixture
+def officer(queue):
+    user = StaffFactory()
+    RoleGrant.objects.create(user=user, role=Role.OFFICER, agency=queue.agency, mpp=queue.mpp)
+    return user
+
+
+@pytest.fixture
+def kiosk(queue):
+    return services.register_kiosk(queue.mpp, "Anjungan pintu utama", "token-uji-anjungan")[0]

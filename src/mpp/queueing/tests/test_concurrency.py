@@ -1,0 +1,118 @@
+"""Quotas and calling under real concurrency: threads with their own PostgreSQL connections."""
+
+from __future__ import annotations
+
+import datetime
+import threading
+
+import pytest
+from django.db import connection
+
+from mpp.cases.tests.factories import CitizenFactory, StaffFactory
+from mpp.queueing import services
+from mpp.queueing.models import SlotCount, Ticket
+from mpp.queueing.services import QueueError
+from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(
+        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
+    ),
+]
+NINE = datetime.time(9)
+WORKERS = 25  # concurrent connections (the server allows 100, shared with other test runs)
+
+
+def _race(jobs, worker):
+    """Run ``worker(job)`` for every job on WORKERS threads that start together."""
+    barrier = threading.Barrier(WORKERS)
+    chunks = [jobs[index::WORKERS] for index in range(WORKERS)]
+    results, errors = [], []
+
+    def run(chunk):
+        try:
+            barrier.wait()
+            for job in chunk:
+                results.append(worker(job))
+        except BaseException as error:  # collected and asserted by the caller
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
+def test_200_citizens_race_for_the_last_10_places_of_a_slot():
+    queue = make_queue(online_per_slot=12, online_per_day=500)
+    for _ in range(2):
+        services.book(CitizenFactory(), queue, MONDAY, NINE, now=at(7))
+    citizens = [CitizenFactory() for _ in range(200)]
+
+    def attempt(citizen):
+        try:
+            services.book(citizen, queue, MONDAY, NINE, now=at(7))
+        except QueueError as error:
+            assert "penuh" in error.message
+            return False
+        return True
+
+    results, errors = _race(citizens, attempt)
+    assert errors == []
+    assert results.count(True) == 10 and results.count(False) == 190
+    assert Ticket.objects.filter(queue=queue, slot_starts=NINE).count() == 12
+    assert SlotCount.objects.get(queue=queue, date=MONDAY, starts=NINE).online == 12
+    codes = list(Ticket.objects.values_list("code", flat=True))
+    assert len(set(codes)) == 12
+
+
+def test_walk_ins_racing_never_exceed_their_quota_nor_touch_online_places():
+    queue = make_queue(walk_in_per_slot=10, walk_in_per_day=500, online_per_slot=3)
+    kiosk, _raw = services.register_kiosk(queue.mpp, "Anjungan")
+
+    def attempt(_index):
+        try:
+            services.issue_walk_in(kiosk, queue, now=at(9, 5))
+        except QueueError:
+            return False
+        return True
+
+    results, errors = _race(list(range(100)), attempt)
+    assert errors == []
+    assert results.count(True) == 10
+    slot = services.availability(queue, MONDAY, now=at(9, 5))
+    assert {s.starts: s for s in slot}[NINE].online_free == 3
+
+
+def test_counters_calling_at_the_same_moment_never_get_the_same_ticket():
+    queue = make_queue(walk_in_per_slot=400, walk_in_per_day=400)
+    kiosk, _raw = services.register_kiosk(queue.mpp, "Anjungan")
+    for minute in range(60):
+        services.issue_walk_in(kiosk, queue, now=at(8, 0) + datetime.timedelta(seconds=minute * 20))
+    counters = [make_counter(queue, number) for number in range(1, 11)]
+    officer = StaffFactory()
+    called: list[int] = []
+    lock = threading.Lock()
+
+    def work(counter):
+        got = []
+        for _round in range(6):
+            ticket = services.call_next(counter, officer=officer, now=at(10))
+            if ticket is None:
+                break
+            got.append(ticket.pk)
+            services.skip(ticket, counter, officer=officer)
+        with lock:
+            called.extend(got)
+        return len(got)
+
+    barrier_jobs = counters + [None] * (WORKERS - len(counters))
+    _results, errors = _race(barrier_jobs, lambda c: work(c) if c is not None else 0)
+    assert errors == []
+    assert len(called) == 60 and len(set(called)) == 60
+    assert not Ticket.objects.filter(status="waiting").exists()

@@ -1,0 +1,206 @@
+"""The queue pages as citizens, the kiosk, the hall display and staff use them."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from mpp.accounts.models import Role, RoleGrant
+from mpp.accounts.tests.helpers import login_staff
+from mpp.cases.tests.factories import CitizenFactory, StaffFactory
+from mpp.queueing import services
+from mpp.queueing.models import Counter, Kiosk, ServiceQueue, Ticket
+from mpp.queueing.tests.conftest import MONDAY, at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moment = {"now": at(7)}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment["now"])
+    return moment
+
+
+def _citizen_client(citizen) -> Client:
+    client = Client()
+    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    return client
+
+
+def test_citizen_books_sees_the_qr_and_cancels(queue, citizen, clock):
+    client = _citizen_client(citizen)
+    page = client.get(f"/antrean/pesan/{queue.pk}/?tanggal={MONDAY:%Y-%m-%d}")
+    assert page.status_code == 200 and "2 tempat tersisa" in page.text
+    answer = client.post(
+        f"/antrean/pesan/{queue.pk}/", {"date": f"{MONDAY:%Y-%m-%d}", "slot": "08:00"}
+    )
+    ticket = Ticket.objects.get(citizen=citizen)
+    assert answer.status_code == 302 and answer["Location"] == f"/antrean/saya/{ticket.pk}/"
+    detail = client.get(answer["Location"])
+    assert ticket.booking_code in detail.text and "<svg" in detail.text
+    again = client.post(
+        f"/antrean/pesan/{queue.pk}/", {"date": f"{MONDAY:%Y-%m-%d}", "slot": "09:00"}
+    )
+    assert again.status_code == 400 and "sudah memiliki pemesanan aktif" in again.text
+    client.post(f"/antrean/saya/{ticket.pk}/batalkan/")
+    ticket.refresh_from_db()
+    assert ticket.status == "cancelled"
+    # Another citizen cannot open the booking.
+    assert _citizen_client(CitizenFactory()).get(f"/antrean/saya/{ticket.pk}/").status_code == 404
+
+
+def test_booking_a_past_slot_is_refused_next_to_the_field(queue, citizen, clock):
+    clock["now"] = at(10)
+    answer = _citizen_client(citizen).post(
+        f"/antrean/pesan/{queue.pk}/", {"date": f"{MONDAY:%Y-%m-%d}", "slot": "08:00"}
+    )
+    assert answer.status_code == 400 and "sudah lewat" in answer.text
+    assert not Ticket.objects.exists()
+
+
+def test_kiosk_must_be_registered_then_prints_a_real_number(queue, clock):
+    clock["now"] = at(9)
+    client = Client()
+    assert "Anjungan belum terdaftar" in client.get("/antrean/anjungan/").text
+    assert client.post("/antrean/anjungan/ambil/", {"queue": queue.pk}).status_code == 403
+    wrong = client.post("/antrean/anjungan/", {"token": "salah"})
+    assert wrong.status_code == 400 and "tidak dikenal" in wrong.text
+    services.register_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
+    client.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
+    page = client.get("/antrean/anjungan/")
+    assert queue.service.name in page.text and "Lanjut usia" in page.text
+    answer = client.post(
+        "/antrean/anjungan/ambil/", {"queue": queue.pk, "priority_group": "lansia"}
+    )
+    ticket = Ticket.objects.get()
+    assert answer["Location"] == f"/antrean/anjungan/tiket/{ticket.token}/"
+    receipt = client.get(answer["Location"])
+    assert "A-001" in receipt.text and "PRIORITAS" in receipt.text and "<svg" in receipt.text
+    status = Client().get(f"/antrean/tiket/{ticket.token}/")
+    assert status.status_code == 200 and "Menunggu" in status.text
+    assert Client().get("/antrean/tiket/tebakan/").status_code == 404
+    clock["now"] = at(17)
+    closed = client.post("/antrean/anjungan/ambil/", {"queue": queue.pk})
+    assert closed.status_code == 409 and "sedang tutup" in closed.text
+
+
+def test_kiosk_check_in_by_code(queue, citizen, clock):
+    ticket = services.book(citizen, queue, MONDAY, datetime.time(9))
+    services.register_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
+    client = Client()
+    client.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
+    clock["now"] = at(8, 50)
+    answer = client.post("/antrean/anjungan/hadir/", {"code": ticket.booking_code})
+    assert answer.status_code == 302
+    ticket.refresh_from_db()
+    assert ticket.status == "waiting"
+    unknown = client.post("/antrean/anjungan/hadir/", {"code": "ABCDEFGH"})
+    assert unknown.status_code == 404 and "tidak ditemukan" in unknown.text
+
+
+def test_console_calls_and_display_shows_the_call(queue, counter, officer, kiosk, clock):
+    clock["now"] = at(9)
+    services.issue_walk_in(kiosk, queue)
+    client = Client()
+    login_staff(client, officer)
+    assert client.get(f"/kelola/antrean/loket/{counter.pk}/").status_code == 200
+    client.post(f"/kelola/antrean/loket/{counter.pk}/tindakan/", {"action": "call_next"})
+    page = client.get(f"/kelola/antrean/loket/{counter.pk}/")
+    assert "A-001" in page.text and "Mulai layanan" in page.text
+    display = Client().get(f"/antrean/layar/{queue.mpp.slug}/")
+    assert display.status_code == 200 and "A-001" in display.text
+    fragment = Client().get(f"/antrean/layar/{queue.mpp.slug}/panggilan/")
+    assert 'data-code="A-001"' in fragment.text and 'data-counter="1"' in fragment.text
+    unchanged = Client().get(
+        f"/antrean/layar/{queue.mpp.slug}/panggilan/", HTTP_IF_NONE_MATCH=fragment["ETag"]
+    )
+    assert unchanged.status_code == 304
+    # A citizen does not reach the console.
+    citizen_client = _citizen_client(CitizenFactory())
+    assert citizen_client.get(f"/kelola/antrean/loket/{counter.pk}/").status_code == 403
+
+
+def test_manager_sets_up_counters_quotas_rules_and_kiosks(db, clock):
+    from mpp.catalog.tests.factories import PublishedServiceFactory
+
+    service = PublishedServiceFactory()
+    manager = StaffFactory()
+    RoleGrant.objects.create(user=manager, role=Role.MPP_MANAGER, mpp=service.mpp)
+    client = Client()
+    login_staff(client, manager)
+    base = f"/kelola/antrean/{service.mpp.pk}/"
+    assert client.get(base).status_code == 200
+    bad = client.post(
+        f"{base}layanan/{service.pk}/",
+        {
+            "prefix": "1",
+            "slot_minutes": 2,
+            "online_per_slot": 3,
+            "walk_in_per_slot": 3,
+            "online_per_day": 30,
+            "walk_in_per_day": 30,
+            "is_active": "on",
+        },
+    )
+    assert bad.status_code == 400 and "Gunakan satu atau dua huruf" in bad.text
+    ok = client.post(
+        f"{base}layanan/{service.pk}/",
+        {
+            "prefix": "k",
+            "slot_minutes": 20,
+            "online_per_slot": 3,
+            "walk_in_per_slot": 3,
+            "online_per_day": 30,
+            "walk_in_per_day": 30,
+            "is_active": "on",
+        },
+    )
+    assert ok.status_code == 302
+    queue = ServiceQueue.objects.get(service=service)
+    assert queue.prefix == "K" and queue.slot_minutes == 20
+    answer = client.post(
+        f"{base}loket/baru/",
+        {
+            "number": 3,
+            "name": "",
+            "agency": service.agency.pk,
+            "queues": [queue.pk],
+            "is_active": "on",
+        },
+    )
+    assert answer.status_code == 302 and Counter.objects.get().number == 3
+    client.post(
+        f"{base}aturan/",
+        {"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 10, "booking_days_ahead": 14},
+    )
+    assert services.rules_of(service.mpp).no_show_limit == 3
+    created = client.post(f"{base}anjungan/baru/", {"name": "Pintu barat"})
+    assert (
+        "tidak ditampilkan lagi" in created.text
+        and Kiosk.objects.filter(name="Pintu barat").exists()
+    )
+    assert client.get(f"{base}statistik/").status_code == 200
+
+
+def test_console_skips_then_returns_or_records_a_no_show(queue, counter, officer, kiosk, clock):
+    clock["now"] = at(9)
+    first = services.issue_walk_in(kiosk, queue)
+    second = services.issue_walk_in(kiosk, queue)
+    client = Client()
+    login_staff(client, officer)
+    action = f"/kelola/antrean/loket/{counter.pk}/tindakan/"
+    client.post(action, {"action": "call_next"})
+    client.post(action, {"action": "skip", "ticket": first.pk})
+    clock["now"] = at(9, 5)  # back after the second ticket was taken: behind it
+    client.post(action, {"action": "requeue", "ticket": first.pk})
+    client.post(action, {"action": "call_next"})
+    client.post(action, {"action": "skip", "ticket": second.pk})
+    client.post(action, {"action": "no_show", "ticket": second.pk})
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.status, second.status) == ("waiting", "no_show")
+    page = client.get(f"/kelola/antrean/loket/{counter.pk}/")
+    assert "Menunggu: 1 orang" in page.text

@@ -1,0 +1,629 @@
+"""Queue pages: booking (/antrean/...), the kiosk, the ticket status page, the hall display and
+the back office (/kelola/antrean/...): set-up, statistics and the counter console."""
+
+from __future__ import annotations
+
+import datetime
+
+import segno
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponseNotModified
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.dateparse import parse_date, parse_time
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_POST
+
+from mpp.accounts.policy import Perm, can, has_any
+from mpp.catalog.models import Service
+from mpp.queueing import forms, selectors, services
+from mpp.queueing.models import Counter, Kiosk, PriorityGroup, QueueRules, ServiceQueue
+from mpp.queueing.services import QueueError
+from mpp.queueing.workflow import KIOSK, OFFICER, STATUS_LABELS
+from mpp.tenancy.models import Agency
+
+KIOSK_COOKIE = "mpp_kiosk"
+KIOSK_SALT = "mpp.queueing.kiosk"
+KIOSK_MAX_AGE = 365 * 24 * 3600
+
+
+def _qr(url: str, title: str) -> str:
+    return segno.make(url, error="m").svg_inline(scale=4, title=title)
+
+
+def _status_url(request, ticket) -> str:
+    return request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
+
+
+def _open_days(queue: ServiceQueue, now) -> list[datetime.date]:
+    today = services.local_now(queue.mpp, now).date()
+    days_ahead = services.rules_of(queue.mpp).booking_days_ahead
+    hours = services.office_hours(queue.mpp)
+    return [
+        day
+        for offset in range(days_ahead + 1)
+        if services.open_intervals(queue.mpp, day := today + datetime.timedelta(days=offset), hours)
+    ]
+
+
+# --- Citizens: booking -----------------------------------------------------------------------
+
+
+def start(request):
+    queues = selectors.bookable_queues()
+    return render(request, "queueing/start.html", {"queues": queues})
+
+
+def _slot_page(request, queue, *, ticket=None, template="queueing/book.html"):
+    now = timezone.now()
+    days = _open_days(queue, now)
+    chosen = parse_date(request.POST.get("date") or request.GET.get("tanggal") or "") or (
+        days[0] if days else None
+    )
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        starts = parse_time(request.POST.get("slot") or "")
+        if chosen is None:
+            errors["date"] = _("Pilih tanggal.")
+        elif starts is None:
+            errors["slot"] = _("Pilih salah satu slot.")
+        else:
+            try:
+                if ticket is None:
+                    ticket = services.book(request.user, queue, chosen, starts)
+                    messages.success(request, _("Pemesanan antrean berhasil."))
+                else:
+                    ticket = services.reschedule(ticket, chosen, starts, user=request.user)
+                    messages.success(request, _("Jadwal pemesanan sudah diubah."))
+                return redirect("queueing:booking", pk=ticket.pk)
+            except QueueError as error:
+                errors[error.field or "slot"] = error.message
+    slots = services.availability(queue, chosen, now) if chosen else []
+    status = 400 if errors else 200
+    return render(
+        request,
+        template,
+        {
+            "queue": queue,
+            "ticket": ticket,
+            "days": days,
+            "chosen": chosen,
+            "slots": slots,
+            "errors": errors,
+        },
+        status=status,
+    )
+
+
+@login_required
+def book(request, queue_id):
+    queue = get_object_or_404(selectors.bookable_queues(), pk=queue_id)
+    return _slot_page(request, queue)
+
+
+@login_required
+def my_bookings(request):
+    return render(
+        request,
+        "queueing/my_bookings.html",
+        {"tickets": selectors.bookings_of(request.user)[:50], "labels": STATUS_LABELS},
+    )
+
+
+@login_required
+def booking(request, pk):
+    ticket = selectors.booking_of(request.user, pk)
+    return render(
+        request,
+        "queueing/booking.html",
+        {
+            "ticket": ticket,
+            "label": STATUS_LABELS[ticket.status],
+            "qr_svg": _qr(_status_url(request, ticket), _("Kode QR pemesanan")),
+            "zone": services.zone_of(ticket.mpp),
+        },
+    )
+
+
+@login_required
+def cancel_booking(request, pk):
+    ticket = selectors.booking_of(request.user, pk)
+    if request.method == "POST":
+        try:
+            services.cancel(ticket, user=request.user)
+        except QueueError as error:
+            messages.error(request, error.message)
+        else:
+            messages.success(
+                request, _("Pemesanan dibatalkan. Tempatnya kini dapat dipakai warga lain.")
+            )
+        return redirect("queueing:booking", pk=ticket.pk)
+    return render(request, "queueing/cancel.html", {"ticket": ticket})
+
+
+@login_required
+def reschedule(request, pk):
+    ticket = selectors.booking_of(request.user, pk)
+    if ticket.status != "booked":
+        messages.error(request, _("Pemesanan ini tidak dapat diubah lagi."))
+        return redirect("queueing:booking", pk=ticket.pk)
+    return _slot_page(request, ticket.queue, ticket=ticket, template="queueing/reschedule.html")
+
+
+# --- The public ticket status page -----------------------------------------------------------
+
+
+@never_cache
+def ticket_status(request, token):
+    ticket = selectors.ticket_by_token(token)
+    guess = selectors.estimate(ticket.queue, ticket=ticket)
+    return render(
+        request,
+        "queueing/ticket.html",
+        {"ticket": ticket, "label": STATUS_LABELS[ticket.status], "estimate": guess},
+    )
+
+
+# --- The kiosk -----------------------------------------------------------------------------
+
+
+def _kiosk(request) -> Kiosk | None:
+    raw = request.get_signed_cookie(KIOSK_COOKIE, default="", salt=KIOSK_SALT)
+    return services.kiosk_for_token(raw)
+
+
+def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form=None):
+    queues = ServiceQueue.objects.filter(mpp=kiosk.mpp, is_active=True).select_related("service")
+    rows = [(queue, selectors.estimate(queue)) for queue in queues]
+    return render(
+        request,
+        "queueing/kiosk.html",
+        {
+            "kiosk": kiosk,
+            "rows": rows,
+            "priority_groups": PriorityGroup.choices,
+            "error": error,
+            "code_form": code_form or forms.CodeForm(),
+        },
+        status=status,
+    )
+
+
+@never_cache
+def kiosk(request):
+    device = _kiosk(request)
+    if request.method == "POST" and "token" in request.POST:
+        form = forms.KioskTokenForm(request.POST)
+        found = services.kiosk_for_token(request.POST.get("token", "").strip())
+        if found is None:
+            form.is_valid()
+            form.add_error("token", _("Token anjungan tidak dikenal atau sudah dinonaktifkan."))
+            return render(request, "queueing/kiosk_register.html", {"form": form}, status=400)
+        response = redirect("queueing:kiosk")
+        response.set_signed_cookie(
+            KIOSK_COOKIE,
+            request.POST["token"].strip(),
+            salt=KIOSK_SALT,
+            max_age=KIOSK_MAX_AGE,
+            httponly=True,
+            samesite="Strict",
+            secure=request.is_secure(),
+        )
+        return response
+    if device is None:
+        return render(request, "queueing/kiosk_register.html", {"form": forms.KioskTokenForm()})
+    return _kiosk_page(request, device)
+
+
+@require_POST
+def kiosk_take(request):
+    device = _kiosk(request)
+    if device is None:
+        raise PermissionDenied
+    queue = ServiceQueue.objects.filter(mpp=device.mpp, pk=request.POST.get("queue") or 0).first()
+    if queue is None:
+        return _kiosk_page(request, device, error=_("Pilih layanan."), status=400)
+    try:
+        ticket = services.issue_walk_in(
+            device, queue, priority_group=request.POST.get("priority_group", "")
+        )
+    except QueueError as error:
+        return _kiosk_page(request, device, error=error.message, status=error.status)
+    return redirect("queueing:kiosk_ticket", token=ticket.token)
+
+
+@require_POST
+def kiosk_check_in(request):
+    device = _kiosk(request)
+    if device is None:
+        raise PermissionDenied
+    form = forms.CodeForm(request.POST)
+    if not form.is_valid():
+        return _kiosk_page(
+            request, device, error=_("Ketik kode pemesanan."), status=400, code_form=form
+        )
+    try:
+        ticket = services.find_booking(device.mpp, form.cleaned_data["code"])
+        services.check_in(
+            ticket, user=None, kinds=(KIOSK,), priority_group=form.cleaned_data["priority_group"]
+        )
+    except QueueError as error:
+        return _kiosk_page(
+            request, device, error=error.message, status=error.status, code_form=form
+        )
+    return redirect("queueing:kiosk_ticket", token=ticket.token)
+
+
+@never_cache
+def kiosk_ticket(request, token):
+    device = _kiosk(request)
+    if device is None:
+        raise PermissionDenied
+    ticket = selectors.ticket_by_token(token)
+    if ticket.mpp_id != device.mpp_id:
+        raise PermissionDenied
+    return render(
+        request,
+        "queueing/receipt.html",
+        {
+            "ticket": ticket,
+            "estimate": selectors.estimate(ticket.queue, ticket=ticket),
+            "qr_svg": _qr(_status_url(request, ticket), _("Kode QR untuk memantau antrean")),
+            "zone": services.zone_of(ticket.mpp),
+        },
+    )
+
+
+# --- The hall display ------------------------------------------------------------------------
+
+
+def display(request, slug):
+    mpp = selectors.display_mpp(slug)
+    return render(
+        request,
+        "queueing/display.html",
+        {"mpp": mpp, "calls": selectors.latest_calls(mpp), "last_id": selectors.last_call_id(mpp)},
+    )
+
+
+@require_GET
+def display_calls(request, slug):
+    """The calls fragment the display polls; 304 while nothing new was called (one indexed query)."""
+    mpp = selectors.display_mpp(slug)
+    last_id = selectors.last_call_id(mpp)
+    etag = f'"{mpp.pk}-{last_id}"'
+    if request.headers.get("If-None-Match") == etag:
+        response = HttpResponseNotModified()
+    else:
+        response = render(
+            request,
+            "queueing/_calls.html",
+            {"mpp": mpp, "calls": selectors.latest_calls(mpp), "last_id": last_id},
+        )
+    response["ETag"] = etag
+    response["Cache-Control"] = "no-cache"
+    return response
+
+
+# --- Back office: set-up -------------------------------------------------------------------
+
+
+def _require(request, *perms):
+    if not any(has_any(request.user, perm) for perm in perms):
+        raise PermissionDenied
+
+
+def manage_home(request):
+    _require(request, Perm.MANAGE_QUEUE, Perm.SERVE_QUEUE, Perm.VIEW_STATISTICS)
+    return render(
+        request,
+        "queueing/manage_home.html",
+        {
+            "mpps": selectors.manageable_mpps(request.user),
+            "counters": selectors.counters_for_officer(request.user),
+        },
+    )
+
+
+def _managed(request, mpp_id):
+    _require(request, Perm.MANAGE_QUEUE)
+    return selectors.manageable_mpp(request.user, mpp_id)
+
+
+def manage_mpp(request, mpp_id):
+    mpp = _managed(request, mpp_id)
+    queues = {queue.service_id: queue for queue in selectors.queues_managed(request.user, mpp)}
+    from django.db.models import Q
+
+    from mpp.accounts.policy import scope_filter
+
+    services_here = (
+        Service.objects.published()
+        .filter(mpp=mpp)
+        .filter(scope_filter(request.user, Perm.MANAGE_QUEUE, **selectors.PATHS) | Q(pk__in=[]))
+        .select_related("agency")
+        .order_by("agency__name", "name")
+    )
+    return render(
+        request,
+        "queueing/manage_mpp.html",
+        {
+            "mpp": mpp,
+            "rows": [(service, queues.get(service.pk)) for service in services_here],
+            "counters": selectors.counters_managed(request.user, mpp),
+            "whole": selectors.manages_whole_mpp(request.user, mpp),
+            "kiosks": selectors.kiosks_of(mpp),
+            "rules": services.rules_of(mpp),
+            "waits": selectors.waits_now(mpp),
+        },
+    )
+
+
+def manage_service(request, mpp_id, service_id):
+    mpp = _managed(request, mpp_id)
+    service = get_object_or_404(Service.objects.published().filter(mpp=mpp), pk=service_id)
+    if not can(request.user, Perm.MANAGE_QUEUE, service):
+        raise PermissionDenied
+    instance = ServiceQueue.objects.filter(service=service).first() or ServiceQueue(
+        service=service, mpp=mpp, agency=service.agency
+    )
+    form = forms.ServiceQueueForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        if (
+            ServiceQueue.objects.filter(mpp=mpp, prefix=form.cleaned_data["prefix"])
+            .exclude(pk=instance.pk)
+            .exists()
+        ):
+            form.add_error("prefix", _("Huruf ini sudah dipakai layanan lain di MPP ini."))
+        else:
+            form.save()
+            messages.success(request, _("Pengaturan antrean layanan disimpan."))
+            return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
+    return render(
+        request,
+        "queueing/manage_service.html",
+        {"mpp": mpp, "service": service, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+def manage_counter(request, mpp_id, pk=None):
+    mpp = _managed(request, mpp_id)
+    instance = (
+        get_object_or_404(selectors.counters_managed(request.user, mpp), pk=pk)
+        if pk
+        else Counter(mpp=mpp)
+    )
+    agencies = Agency.objects.filter(
+        pk__in=selectors.queues_managed(request.user, mpp).values("agency_id")
+    )
+    form = forms.CounterForm(
+        request.POST or None,
+        instance=instance,
+        agencies=agencies,
+        queues=selectors.queues_managed(request.user, mpp),
+    )
+    if request.method == "POST" and form.is_valid():
+        if (
+            Counter.objects.filter(mpp=mpp, number=form.cleaned_data["number"])
+            .exclude(pk=instance.pk)
+            .exists()
+        ):
+            form.add_error("number", _("Nomor loket ini sudah dipakai di MPP ini."))
+        else:
+            form.save()
+            messages.success(request, _("Loket disimpan."))
+            return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
+    return render(
+        request,
+        "queueing/manage_counter.html",
+        {"mpp": mpp, "form": form, "counter": instance if pk else None},
+        status=400 if form.errors else 200,
+    )
+
+
+def _whole(request, mpp_id):
+    mpp = _managed(request, mpp_id)
+    if not selectors.manages_whole_mpp(request.user, mpp):
+        raise PermissionDenied
+    return mpp
+
+
+def manage_rules(request, mpp_id):
+    mpp = _whole(request, mpp_id)
+    instance = QueueRules.objects.filter(mpp=mpp).first() or QueueRules(mpp=mpp)
+    form = forms.RulesForm(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Aturan antrean disimpan."))
+        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
+    return render(
+        request,
+        "queueing/manage_rules.html",
+        {"mpp": mpp, "form": form},
+        status=400 if form.errors else 200,
+    )
+
+
+@never_cache
+def manage_kiosk(request, mpp_id):
+    mpp = _whole(request, mpp_id)
+    form = forms.KioskForm(request.POST or None)
+    token = None
+    if request.method == "POST" and form.is_valid():
+        _kiosk_row, token = services.register_kiosk(mpp, form.cleaned_data["name"])
+    return render(
+        request,
+        "queueing/manage_kiosk.html",
+        {"mpp": mpp, "form": form, "token": token},
+        status=400 if form.errors else 200,
+    )
+
+
+def statistics(request, mpp_id):
+    _require(request, Perm.MANAGE_QUEUE, Perm.VIEW_STATISTICS)
+    from mpp.tenancy.models import MPP
+
+    mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id)
+    if not selectors.can_view_statistics(request.user, mpp):
+        raise PermissionDenied
+    today = services.local_now(mpp).date()
+    end = parse_date(request.GET.get("sampai") or "") or today
+    start_day = parse_date(request.GET.get("dari") or "") or end - datetime.timedelta(days=6)
+    if start_day > end or (end - start_day).days > 92:
+        start_day, end = end - datetime.timedelta(days=6), end
+        messages.info(
+            request, _("Rentang tanggal paling panjang 92 hari; ditampilkan 7 hari terakhir.")
+        )
+    return render(
+        request,
+        "queueing/statistics.html",
+        {
+            "mpp": mpp,
+            "start": start_day,
+            "end": end,
+            "stats": selectors.statistics(request.user, mpp, start_day, end),
+            "waits": selectors.waits_now(mpp),
+        },
+    )
+
+
+# --- Back office: the counter console ------------------------------------------------------------
+
+
+def console(request, pk):
+    _require(request, Perm.SERVE_QUEUE)
+    counter = selectors.counter_for_officer(request.user, pk)
+    day = services.local_now(counter.mpp).date()
+    current = services.current_ticket(counter, day)
+    line = services.waiting_line(counter, day).select_related("service")
+    return render(
+        request,
+        "queueing/console.html",
+        {
+            "counter": counter,
+            "current": current,
+            "current_label": STATUS_LABELS[current.status] if current else "",
+            "waiting": line[:10],
+            "waiting_count": line.count(),
+            "skipped": counter_skipped(counter, day),
+            "other_counters": Counter.objects.filter(mpp=counter.mpp, is_active=True).exclude(
+                pk=counter.pk
+            ),
+            "other_queues": ServiceQueue.objects.filter(
+                mpp=counter.mpp, is_active=True
+            ).select_related("service"),
+            "code_form": forms.CodeForm(),
+            "priority_groups": PriorityGroup.choices,
+        },
+    )
+
+
+def counter_skipped(counter, day):
+    from mpp.queueing.models import Ticket
+
+    return Ticket.objects.filter(counter=counter, date=day, status="skipped").order_by(
+        "-called_at"
+    )[:10]
+
+
+@require_POST
+def console_action(request, pk):
+    _require(request, Perm.SERVE_QUEUE)
+    counter = selectors.counter_for_officer(request.user, pk)
+    action = request.POST.get("action", "")
+    officer = request.user
+    ticket = None
+    if request.POST.get("ticket"):
+        ticket = selectors.ticket_at_counter(counter, request.POST["ticket"])
+        if not can(officer, Perm.SERVE_QUEUE, ticket) and not can(
+            officer, Perm.SERVE_QUEUE, counter
+        ):
+            raise PermissionDenied
+    try:
+        if action == "call_next":
+            called = services.call_next(counter, officer=officer)
+            if called is None:
+                messages.info(request, _("Tidak ada warga yang menunggu untuk loket ini."))
+            else:
+                messages.success(request, _("Memanggil %(code)s.") % {"code": called.code})
+        elif action == "check_in":
+            form = forms.CodeForm(request.POST)
+            if not form.is_valid():
+                raise QueueError(_("Ketik kode pemesanan."), "code")
+            found = services.find_booking(counter.mpp, form.cleaned_data["code"])
+            services.check_in(
+                found,
+                user=officer,
+                kinds=(OFFICER,),
+                priority_group=form.cleaned_data["priority_group"],
+            )
+            messages.success(
+                request, _("%(code)s sudah lapor hadir dan masuk antrean.") % {"code": found.code}
+            )
+        elif ticket is None:
+            raise QueueError(_("Tindakan ini tidak dikenal."))
+        elif action == "recall":
+            services.recall(ticket, counter, officer=officer)
+        elif action == "skip":
+            services.skip(ticket, counter, officer=officer)
+        elif action == "requeue":
+            services.requeue(ticket, counter, officer=officer)
+        elif action == "no_show":
+            services.record_no_show(ticket, counter, officer=officer)
+        elif action == "start":
+            services.start(ticket, counter, officer=officer)
+        elif action == "finish":
+            services.finish(
+                ticket,
+                counter,
+                officer=officer,
+                application_ref=request.POST.get("application_ref", ""),
+            )
+            messages.success(request, _("Layanan %(code)s selesai.") % {"code": ticket.code})
+        elif action == "transfer":
+            to_counter = Counter.objects.filter(
+                mpp=counter.mpp, pk=request.POST.get("to_counter") or 0
+            ).first()
+            to_queue = ServiceQueue.objects.filter(
+                mpp=counter.mpp, pk=request.POST.get("to_queue") or 0
+            ).first()
+            services.transfer(
+                ticket, counter, officer=officer, to_counter=to_counter, to_queue=to_queue
+            )
+            messages.success(request, _("%(code)s dialihkan.") % {"code": ticket.code})
+        elif action == "link":
+            services.link_application(ticket, request.POST.get("application_ref", ""))
+            messages.success(request, _("Permohonan dikaitkan dengan kunjungan ini."))
+        else:
+            raise QueueError(_("Tindakan ini tidak dikenal."))
+    except QueueError as error:
+        messages.error(request, error.message)
+    return redirect("queueing:console", pk=counter.pk)
+
+
+@require_POST
+def console_move(request, pk):
+    """Move today's booking made for the wrong service to the right one (by its booking code)."""
+    _require(request, Perm.SERVE_QUEUE)
+    counter = selectors.counter_for_officer(request.user, pk)
+    try:
+        ticket = services.find_booking(counter.mpp, request.POST.get("code", ""))
+        to_queue = ServiceQueue.objects.filter(
+            mpp=counter.mpp, pk=request.POST.get("to_queue") or 0
+        ).first()
+        if to_queue is None:
+            raise QueueError(_("Pilih layanan tujuan."), "to")
+        moved = services.move_service(ticket, to_queue, officer=request.user)
+        messages.success(
+            request,
+            _("Pemesanan dipindahkan ke %(service)s dengan nomor %(code)s.")
+            % {"service": to_queue.service.name, "code": moved.code},
+        )
+    except QueueError as error:
+        messages.error(request, error.message)
+    return redirect("queueing:console", pk=counter.pk)

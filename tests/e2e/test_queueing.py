@@ -1,0 +1,218 @@
+"""Browser journeys of issue 14: book, check in and be called; priority first; the hall display;
+quotas of the two channels independent. The clock is fixed on a Monday morning (WIB)."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.test import Client
+
+from mpp.accounts.models import Role, RoleGrant
+from mpp.accounts.tests.helpers import login_staff_in_browser
+from mpp.cases.tests.factories import CitizenFactory, StaffFactory
+from mpp.queueing import services
+from mpp.queueing.models import Ticket
+from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+TOKEN = "token-anjungan-e2e"
+SHOTS = "/tmp/shots"  # noqa: S108 - screenshots for a person to look at
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    moment = {"now": at(7)}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment["now"])
+    return moment
+
+
+@pytest.fixture
+def hall(db, clock):
+    queue = make_queue(online_per_day=1, walk_in_per_day=2)
+    counter = make_counter(queue, 3)
+    officer = StaffFactory()
+    RoleGrant.objects.create(user=officer, role=Role.OFFICER, agency=queue.agency, mpp=queue.mpp)
+    services.register_kiosk(queue.mpp, "Pintu utama", TOKEN)
+    return {"queue": queue, "counter": counter, "officer": officer}
+
+
+def _login(page, live_server, user):
+    client = Client()
+    client.force_login(user, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+
+
+def _kiosk(page, live_server, audit):
+    page.goto(f"{live_server.url}/antrean/anjungan/")
+    audit(page)
+    page.get_by_label("Token anjungan").fill(TOKEN)
+    page.get_by_role("button", name="Daftarkan perangkat ini").click()
+    page.wait_for_load_state("load")
+    audit(page)
+
+
+def _console_call(page, live_server, audit, counter):
+    page.goto(f"{live_server.url}/kelola/antrean/loket/{counter.pk}/")
+    audit(page)
+    page.get_by_role("button", name="Panggil berikutnya").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    return page.locator(".console-code__number").inner_text()
+
+
+def test_citizen_books_checks_in_and_is_called_on_the_display(
+    browser, page, wide_page, audit, live_server, hall, clock
+):
+    citizen = CitizenFactory()
+    _login(page, live_server, citizen)
+    page.goto(f"{live_server.url}/antrean/")
+    audit(page)
+    page.get_by_role("link", name=hall["queue"].service.name).click()
+    page.wait_for_load_state("load")
+    audit(page)
+    page.screenshot(path=f"{SHOTS}/book.png", full_page=True)
+    page.get_by_label("09.00–09.30").check()
+    page.get_by_role("button", name="Pesan antrean").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    page.screenshot(path=f"{SHOTS}/booking.png", full_page=True)
+    ticket = Ticket.objects.get(citizen=citizen)
+    assert ticket.booking_code in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+    clock["now"] = at(8, 55)
+    kiosk = browser.new_page(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1080, "height": 1700}
+    )
+    try:
+        kiosk.on(
+            "framenavigated",
+            lambda frame: frame == kiosk.main_frame and audit.visited.append(frame.url),
+        )
+        _kiosk(kiosk, live_server, audit)
+        kiosk.screenshot(path=f"{SHOTS}/kiosk.png", full_page=True)
+        kiosk.get_by_label("Kode pemesanan").fill(ticket.booking_code)
+        kiosk.get_by_role("button", name="Lapor hadir").click()
+        kiosk.wait_for_url("**/antrean/anjungan/tiket/**")
+        audit(kiosk)
+        kiosk.screenshot(path=f"{SHOTS}/receipt.png", full_page=True)
+        assert ticket.code in kiosk.content()
+    finally:
+        kiosk.close()
+
+    login_staff_in_browser(wide_page, live_server, hall["officer"])
+    clock["now"] = at(9, 1)
+    assert _console_call(wide_page, live_server, audit, hall["counter"]) == ticket.code
+    wide_page.screenshot(path=f"{SHOTS}/console.png", full_page=True)
+
+    # The display (no axe, by the issue): the call is there, large and with strong contrast.
+    display = browser.new_page(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1920, "height": 1080}
+    )
+    try:
+        display.goto(f"/antrean/layar/{hall['queue'].mpp.slug}/")
+        display.screenshot(path=f"{SHOTS}/display.png")
+        code = display.locator(".calls__code")
+        assert code.inner_text() == ticket.code
+        assert "Loket 3" in display.locator(".calls__counter").inner_text()
+        size = display.evaluate(
+            "parseFloat(getComputedStyle(document.querySelector('.calls__code')).fontSize)"
+        )
+        assert size >= 200  # px on a 1920 px screen: about 10 cm tall on a 50-inch TV
+        colours = display.evaluate(
+            "[getComputedStyle(document.querySelector('.calls__code')).color, getComputedStyle(document.body).backgroundColor]"
+        )
+        assert colours == ["rgb(255, 213, 79)", "rgb(13, 17, 23)"]  # contrast 12.9:1
+    finally:
+        display.close()
+    ticket.refresh_from_db()
+    assert ticket.status == "called"
+
+
+def test_priority_walk_in_is_served_first_and_display_updates_live(
+    browser, wide_page, audit, live_server, hall, clock
+):
+    clock["now"] = at(9, 0)
+    display = browser.new_page(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 1280, "height": 720}
+    )
+    try:
+        display.goto(f"/antrean/layar/{hall['queue'].mpp.slug}/")
+        assert "Belum ada panggilan" in display.content()
+        kiosk = wide_page
+        _kiosk(kiosk, live_server, audit)
+        kiosk.get_by_role("button", name=hall["queue"].service.name).click()
+        kiosk.wait_for_url("**/antrean/anjungan/tiket/**")
+        audit(kiosk)
+        plain = Ticket.objects.get(priority=False).code
+        kiosk.goto(f"{live_server.url}/antrean/anjungan/")
+        audit(kiosk)
+        kiosk.get_by_label("Lanjut usia").check()
+        kiosk.get_by_role("button", name=hall["queue"].service.name).click()
+        kiosk.wait_for_url("**/antrean/anjungan/tiket/**")
+        audit(kiosk)
+        elderly = Ticket.objects.get(priority=True).code
+        assert elderly in kiosk.locator(".receipt__number").inner_text()
+        assert "PRIORITAS" in kiosk.content() and elderly != plain
+        # The walk-in day quota (2) is used up: a clear message, no number.
+        kiosk.goto(f"{live_server.url}/antrean/anjungan/")
+        audit(kiosk)
+        kiosk.get_by_role("button", name=hall["queue"].service.name).click()
+        kiosk.get_by_text("sudah habis hari ini").wait_for()
+        assert Ticket.objects.count() == 2
+        login_staff_in_browser(kiosk, live_server, hall["officer"])
+        clock["now"] = at(9, 5)
+        assert _console_call(kiosk, live_server, audit, hall["counter"]) == elderly
+        # The display polls every 2 s and shows the new call without a reload.
+        display.locator(".calls__code", has_text=elderly).wait_for(timeout=8000)
+    finally:
+        display.close()
+
+
+def test_quota_of_one_channel_running_out_leaves_the_other(page, audit, live_server, hall, clock):
+    # Walk-ins used up today's walk-in quota...
+    kiosk_row = services.kiosk_for_token(TOKEN)
+    for minute in (0, 1):
+        services.issue_walk_in(kiosk_row, hall["queue"], now=at(8, minute))
+    clock["now"] = at(8, 5)
+    citizen = CitizenFactory()
+    _login(page, live_server, citizen)
+    page.goto(f"{live_server.url}/antrean/pesan/{hall['queue'].pk}/?tanggal={MONDAY:%Y-%m-%d}")
+    audit(page)
+    # ...yet the online place of 10.00 is still offered and can be booked.
+    assert "10.00–10.30 — 1 tempat tersisa" in page.locator("fieldset").inner_text()
+    page.get_by_label("10.00–10.30").check()
+    page.get_by_role("button", name="Pesan antrean").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    assert Ticket.objects.filter(citizen=citizen, status="booked").exists()
+    # The online day quota (1) is now used up: every slot says full...
+    other = CitizenFactory()
+    _login(page, live_server, other)
+    page.goto(f"{live_server.url}/antrean/pesan/{hall['queue'].pk}/?tanggal={MONDAY:%Y-%m-%d}")
+    audit(page)
+    assert "tempat tersisa" not in page.locator("fieldset").inner_text()
+    # ...while the walk-in places of tomorrow are untouched by it.
+    tomorrow = MONDAY + datetime.timedelta(days=1)
+    slot = services.availability(hall["queue"], tomorrow, now=at(8, 5))[0]
+    assert slot.walk_in_free == 2 and slot.online_free == 1
+
+
+def test_kiosk_without_network_says_so_and_prints_nothing(
+    wide_page, audit, live_server, hall, clock
+):
+    clock["now"] = at(9, 0)
+    _kiosk(wide_page, live_server, audit)
+    wide_page.context.set_offline(True)
+    wide_page.get_by_role("button", name=hall["queue"].service.name).click()
+    wide_page.get_by_role("alert").get_by_text("Koneksi ke server terputus").wait_for()
+    assert "/antrean/anjungan/" in wide_page.url and "tiket" not in wide_page.url
+    assert not Ticket.objects.exists()
+    wide_page.context.set_offline(False)
+    wide_page.get_by_role("button", name=hall["queue"].service.name).click()
+    wide_page.wait_for_url("**/antrean/anjungan/tiket/**")
+    audit(wide_page)
+    assert Ticket.objects.count() == 1
