@@ -92,8 +92,9 @@ def measure(client, url: str, params: dict, requests: int) -> None:
             times.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200, response.content[:200]
         queries = len(captured)
-        rows = response.content.count(b"service_request_id") // (2 if url.endswith(".xml") else 1)
-    label = url + ("?" + "&".join(f"{k}={v}" for k, v in params.items()) if params else "")
+        marker = b"service_code" if "/services" in url else b"service_request_id"
+        rows = response.content.count(marker) // (2 if url.endswith(".xml") else 1)
+    label = url + ("?" + "&".join(f"{k}={v[:30]}" for k, v in params.items()) if params else "")
     print(
         f"{label:<75} rows={rows:>5} queries={queries:>2} p50={percentile(times, 0.5):7.1f} ms "
         f"p95={percentile(times, 0.95):7.1f} ms max={max(times):7.1f} ms"

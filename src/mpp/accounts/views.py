@@ -219,6 +219,15 @@ def backoffice(request):
             "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
             "can_open_surveys": has_any(request.user, Perm.MANAGE_SURVEYS)
             or has_any(request.user, Perm.VIEW_STATISTICS),
+            "can_handle_complaints": any(
+                has_any(request.user, perm)
+                for perm in (
+                    Perm.HANDLE_COMPLAINTS,
+                    Perm.RESPOND_COMPLAINTS,
+                    Perm.OVERSEE_COMPLAINTS,
+                    Perm.MANAGE_INTEGRATIONS,
+                )
+            ),
             "can_view_onboarding": has_any(request.user, Perm.VIEW_ONBOARDING),
             "can_view_monitoring": any(
                 has_any(request.user, perm)

@@ -17,7 +17,7 @@ import uuid
 from decimal import Decimal, InvalidOperation
 from xml.etree import ElementTree
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,15 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from mpp.complaints import services
-from mpp.complaints.models import MAX_TEXT, About, Category, Channel, Complaint, IntegrationClient
+from mpp.complaints.models import (
+    MAX_TEXT,
+    About,
+    Category,
+    Channel,
+    Complaint,
+    IntegrationClient,
+    Message,
+)
 from mpp.complaints.workflow import OPEN
 from mpp.regions import calendar
 from mpp.regions.models import Region
@@ -180,11 +188,10 @@ def _service(category: Category) -> dict:
 
 
 def _request(complaint: Complaint) -> dict:
-    response = next((m for m in reversed(list(complaint.messages.all())) if m.is_response), None)
     if complaint.status == "referred":
         notes = f"Bukan wewenang; dirujuk ke {complaint.referred_to}"
     else:
-        notes = response.text if response else ""
+        notes = complaint.latest_response or ""
     return {
         "service_request_id": complaint.tracking_number,
         "status": "open" if complaint.status in OPEN else "closed",
@@ -198,7 +205,9 @@ def _request(complaint: Complaint) -> dict:
         "service_notice": "",
         "requested_datetime": _iso(complaint.submitted_at, complaint.region_id),
         "updated_datetime": _iso(complaint.updated_at, complaint.region_id),
-        "expected_datetime": _iso(complaint.due_at, complaint.region_id),
+        "expected_datetime": _iso(
+            None if complaint.clock_stopped_at else complaint.due_at, complaint.region_id
+        ),
         "address": complaint.address,
         "address_id": "",
         "zipcode": "",
@@ -208,12 +217,37 @@ def _request(complaint: Complaint) -> dict:
     }
 
 
+LISTED_FIELDS = (
+    "tracking_number",
+    "status",
+    "kind",
+    "text",
+    "referred_to",
+    "submitted_at",
+    "updated_at",
+    "due_at",
+    "clock_stopped_at",
+    "address",
+    "latitude",
+    "longitude",
+    "region_id",
+    "category__code",
+    "category__name",
+    "agency__name",
+)
+
+
 def _listed(region: Region):
+    """Public complaints of ``region``, each with its latest answer (one query, no prefetch)."""
+    latest = Message.objects.filter(complaint=OuterRef("pk"), is_response=True).order_by(
+        "-at", "-id"
+    )
     return (
         Complaint.objects.public()
         .filter(region=region)
         .select_related("category", "agency")
-        .prefetch_related("messages")
+        .only(*LISTED_FIELDS)
+        .annotate(latest_response=Subquery(latest.values("text")[:1]))
     )
 
 

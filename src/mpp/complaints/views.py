@@ -52,7 +52,7 @@ def public_list(request):
     return render(
         request,
         "complaints/public_list.html",
-        {"form": form, "page": page, "query": query, "complaints": page.rows},
+        {"form": form, "page": page, "pager_query": query, "complaints": page.rows},
     )
 
 
@@ -217,7 +217,9 @@ def mine(request):
         request, selectors.complaints_of(request.user), order=("-submitted_at", "-id")
     )
     return render(
-        request, "complaints/mine.html", {"page": page, "query": query, "complaints": page.rows}
+        request,
+        "complaints/mine.html",
+        {"page": page, "pager_query": query, "complaints": page.rows},
     )
 
 
@@ -246,7 +248,7 @@ def queue(request):
         "complaints/kelola/queue.html",
         {
             "page": page,
-            "query": query,
+            "pager_query": query,
             "complaints": page.rows,
             "which": which,
             "desk": has_any(request.user, Perm.HANDLE_COMPLAINTS),
