@@ -33,6 +33,7 @@ class Perm(StrEnum):
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles within one's scope
     VIEW_STATISTICS = "view_statistics"  # aggregates only, never personal data
     VIEW_AUDIT = "view_audit"  # read the security audit log
+    MANAGE_SEARCH = "manage_search"  # keep the national search synonym table
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -54,6 +55,7 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
         {Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
     ),
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.MANAGE_SEARCH: frozenset({Role.MINISTRY_ADMIN}),
 }
 
 

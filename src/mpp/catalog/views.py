@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -19,9 +20,10 @@ from mpp.catalog.forms import (
     PublishForm,
     ServiceContentForm,
     ServiceSearchForm,
+    SynonymForm,
     WorkplaceChoiceForm,
 )
-from mpp.catalog.models import ServiceVersion
+from mpp.catalog.models import SearchSynonym, ServiceVersion
 from mpp.catalog.public_cache import public_page
 from mpp.tenancy.models import OpeningHours
 
@@ -102,7 +104,7 @@ def _search_context(request, *, title: str):
         channel=values["channel"],
         free_only=values["free"],
     )
-    page = selectors.search_page(filters, int(_page_number(request)), PAGE_SIZE)
+    page = selectors.search_page(filters, int(_page_number(request)), PAGE_SIZE, tolerant=True)
     query_string = urlencode(
         {
             key: value
@@ -124,6 +126,13 @@ def _search_context(request, *, title: str):
         "page_obj": page,
         "services": selectors.listing(page.object_list),
         "query_string": query_string,
+        "filtered": bool(
+            values["mpp"]
+            or values["agency"]
+            or values["category"]
+            or values["channel"]
+            or values["free"]
+        ),
     }
 
 
@@ -371,3 +380,48 @@ def manage_templates(request):
         "catalog/manage/templates.html",
         {"templates": templates, "form": form, "workplaces": workplaces},
     )
+
+
+# --- Search synonyms -------------------------------------------------------------------------
+
+
+@login_required
+def manage_synonyms(request):
+    """The national synonym table: what people type and what it means in service names."""
+    if not can(request.user, Perm.MANAGE_SEARCH):
+        raise PermissionDenied
+    form = SynonymForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            synonym = services.save_synonym(
+                actor=request.user,
+                term=form.cleaned_data["term"],
+                expansion=form.cleaned_data["expansion"],
+            )
+        except ValidationError as error:
+            _content_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sinonim “%(term)s” → “%(expansion)s” tersimpan.")
+                % {"term": synonym.term, "expansion": synonym.expansion},
+            )
+            return redirect("catalog:manage_synonyms")
+    return render(
+        request,
+        "catalog/manage/synonyms.html",
+        {"form": form, "synonyms": SearchSynonym.objects.order_by(Lower("term"))},
+    )
+
+
+@login_required
+@require_POST
+def manage_synonym_delete(request, pk: int):
+    if not can(request.user, Perm.MANAGE_SEARCH):
+        raise PermissionDenied
+    synonym = SearchSynonym.objects.filter(pk=pk).first()
+    if synonym is None:
+        raise Http404
+    services.delete_synonym(actor=request.user, synonym=synonym)
+    messages.success(request, _("Sinonim “%(term)s” dihapus.") % {"term": synonym.term})
+    return redirect("catalog:manage_synonyms")
