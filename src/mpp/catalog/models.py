@@ -286,6 +286,16 @@ class ServiceVersion(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (v{self.number})"
 
+    def save(self, *args, **kwargs):
+        if self.pk is not None and self._stored_status() == self.Status.PUBLISHED:
+            raise PublishedVersionError(f"service version {self.pk} is published and immutable")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        if self._stored_status() == self.Status.PUBLISHED:
+            raise PublishedVersionError(f"service version {self.pk} is published and immutable")
+        return super().delete(*args, **kwargs)
+
     @property
     def display_name(self) -> str:
         return localized(self.name, self.name_en)
@@ -300,16 +310,6 @@ class ServiceVersion(models.Model):
         if self.requirements_en and len(self.requirements_en) == len(self.requirements):
             return localized(self.requirements, self.requirements_en)
         return self.requirements
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None and self._stored_status() == self.Status.PUBLISHED:
-            raise PublishedVersionError(f"service version {self.pk} is published and immutable")
-        super().save(*args, **kwargs)
-
-    def delete(self, *args, **kwargs):
-        if self._stored_status() == self.Status.PUBLISHED:
-            raise PublishedVersionError(f"service version {self.pk} is published and immutable")
-        return super().delete(*args, **kwargs)
 
     @property
     def is_published(self) -> bool:

@@ -82,7 +82,7 @@ def test_a_typo_gets_a_suggestion_and_close_results(demo):
     # PostgreSQL: names alike by pg_trgm; elsewhere: the services of the corrected query.
     assert page.suggestion == "akta kelahiran"
     assert page.approximate
-    assert Service.objects.get(pk=list(page)[0].pk).name == "Penerbitan akta kelahiran"
+    assert Service.objects.get(pk=next(iter(page)).pk).name == "Penerbitan akta kelahiran"
 
 
 def test_the_api_answers_exactly_what_was_asked(demo):
