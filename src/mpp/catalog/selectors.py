@@ -48,7 +48,11 @@ def mpp_choices() -> list[Choice]:
     """Active MPPs for the search filter, by name: three columns, kept until the catalog changes."""
 
     def build() -> list[Choice]:
-        rows = MPP.objects.filter(is_active=True).order_by("name").values_list("pk", "slug", "name")
+        rows = (
+            MPP.objects.filter(is_active=True)
+            .order_by(Lower("name"))
+            .values_list("pk", "slug", "name")
+        )
         return [Choice(*row) for row in rows]
 
     return public_cache.cached_choices("mpps", build)
@@ -58,7 +62,7 @@ def agencies_at(mpp_id: int) -> list[Choice]:
     """Agencies serving at an MPP, by name (for the search filter)."""
     rows = (
         Agency.objects.filter(presences__mpp_id=mpp_id, presences__is_active=True)
-        .order_by("name")
+        .order_by(Lower("name"))
         .values_list("pk", "slug", "name")
     )
     return [Choice(*row) for row in rows]
@@ -77,7 +81,7 @@ def home_mpps(limit: int = 12) -> list[MPP]:
     """The MPPs on the home page with their agencies' names: only the columns the cards show."""
     return list(
         public_mpps()
-        .only("name", "address", "region__name", "region__province__name")
+        .only("name", "slug", "address", "region__name", "region__province__name")
         .prefetch_related(Prefetch("agencies", queryset=Agency.objects.only("name")))[:limit]
     )
 
@@ -94,7 +98,7 @@ def mpp_directory(*, province: str = "", region: str = "") -> QuerySet[MPP]:
         mpps = mpps.filter(region__province_id=province)
     if region:
         mpps = mpps.filter(region_id=region)
-    return mpps.order_by("region__province__name", "region__name", "name")
+    return mpps.order_by(Lower("region__province__name"), Lower("region__name"), Lower("name"))
 
 
 def mpp_regions() -> QuerySet[Region]:
@@ -103,7 +107,7 @@ def mpp_regions() -> QuerySet[Region]:
         Region.objects.filter(mpps__is_active=True)
         .select_related("province")
         .distinct()
-        .order_by("province__name", "name")
+        .order_by(Lower("province__name"), Lower("name"))
     )
 
 
@@ -116,7 +120,7 @@ def public_mpp(slug: str) -> MPP | None:
                 "presences",
                 queryset=AgencyPresence.objects.filter(is_active=True)
                 .select_related("agency")
-                .order_by("agency__name"),
+                .order_by(Lower("agency__name")),
                 to_attr="active_presences",
             ),
         )
@@ -414,7 +418,7 @@ def listing(services: Iterable[Service]) -> list[Service]:
 
 
 def services_at(mpp: MPP) -> QuerySet[Service]:
-    return public_services().filter(mpp=mpp).order_by("agency__name", "name")
+    return public_services().filter(mpp=mpp).order_by(Lower("agency__name"), Lower("name"))
 
 
 # --- Back office -----------------------------------------------------------------------------
@@ -438,7 +442,7 @@ def manageable_services(user) -> QuerySet[Service]:
         )
         .select_related("agency", "mpp", "current_version")
         .annotate(draft_number=Subquery(drafts.values("number")[:1]))
-        .order_by("mpp__name", "agency__name", "name")
+        .order_by(Lower("mpp__name"), Lower("agency__name"), Lower("name"))
     )
 
 
@@ -456,7 +460,7 @@ def national_templates() -> QuerySet[Service]:
         Service.objects.templates()
         .filter(current_version__isnull=False, retired_at__isnull=True)
         .select_related("current_version")
-        .order_by("category", "name")
+        .order_by("category", Lower("name"))
     )
 
 
