@@ -13,6 +13,7 @@ import re
 from typing import Any
 
 from django import forms
+from django.forms.utils import ErrorDict
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -55,7 +56,7 @@ def parse_choices(text: str) -> list[dict[str, str]]:
 class FieldRowForm(forms.Form):
     """One field of the application form."""
 
-    label = forms.CharField(label=gettext_lazy("Label"), max_length=200, required=False)
+    label = forms.CharField(label=gettext_lazy("Label"), max_length=200)
     name = forms.CharField(
         label=gettext_lazy("Nama teknis"),
         max_length=50,
@@ -112,6 +113,16 @@ class FieldRowForm(forms.Form):
         ]
         self.fields["max_megabytes"].max_value = max_upload_bytes() / MB
         self.fields["max_megabytes"].widget.attrs["max"] = f"{max_upload_bytes() / MB:.1f}"
+
+    def full_clean(self) -> None:
+        """A row left empty (no label, no name) is dropped rather than refused."""
+        if self.is_bound and not any(
+            (str(self.data.get(self.add_prefix(key)) or "")).strip() for key in ("label", "name")
+        ):
+            self._errors = ErrorDict()
+            self.cleaned_data = {"label": "", "name": ""}
+            return
+        super().full_clean()
 
     def is_blank(self) -> bool:
         data = self.cleaned_data
