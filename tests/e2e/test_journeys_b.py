@@ -45,9 +45,7 @@ def full_axe(page, audit) -> None:
         for v in violations
     )
     audit.audited.add(page.url.split("#")[0])
-    overflow = page.evaluate(
-        "() => [document.documentElement.scrollWidth, window.innerWidth]"
-    )
+    overflow = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
     assert overflow[0] <= overflow[1], f"horizontal overflow on {page.url}: {overflow}"
 
 
@@ -203,10 +201,14 @@ def test_every_page_a_visitor_reaches_is_accessible_at_360_px(page, audit, live_
     while queue and len(crawled) < MAX_PAGES:
         path = queue.popleft()
         response = page.goto(path)
-        assert response is not None and response.status < 400, f"{path}: {response and response.status}"
+        assert response is not None and response.status < 400, (
+            f"{path}: {response and response.status}"
+        )
         full_axe(page, audit)
         crawled.append(path)
-        hrefs = page.eval_on_selector_all("a[href]", "links => links.map(a => a.getAttribute('href'))")
+        hrefs = page.eval_on_selector_all(
+            "a[href]", "links => links.map(a => a.getAttribute('href'))"
+        )
         for href in hrefs:
             url = urlsplit(urljoin(base + path, href))
             if f"{url.scheme}://{url.netloc}" != base or SKIP.match(url.path):
