@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("mpp.reporting.urls")),
     path("", include("mpp.monitoring.urls")),
     path("api/v1/", api.urls),
+    path("open311/v2/", include("mpp.complaints.open311_urls")),
     # Exempt from CSRF so that the language switch in cached public pages carries no per-visitor
     # token; a forged request could only change the visitor's language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),

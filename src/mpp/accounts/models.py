@@ -79,6 +79,7 @@ class Role(models.TextChoices):
     REGIONAL_ADMIN = "regional_admin", _("Admin kabupaten/kota")
     MINISTRY_ADMIN = "ministry_admin", _("Admin kementerian")
     MINISTRY_ANALYST = "ministry_analyst", _("Analis kementerian")
+    COMPLAINT_DESK = "complaint_desk", _("Petugas pengaduan MPP")
 
 
 # Which scope fields each role is granted on; the others must be empty.
@@ -89,6 +90,7 @@ ROLE_SCOPE_FIELDS: dict[str, frozenset[str]] = {
     Role.REGIONAL_ADMIN: frozenset({"region"}),
     Role.MINISTRY_ADMIN: frozenset(),
     Role.MINISTRY_ANALYST: frozenset(),
+    Role.COMPLAINT_DESK: frozenset({"mpp"}),
 }
 # Scope fields a role may narrow its grant with: an agency admin granted by an MPP manager or a
 # regional admin runs the agency at that MPP only.

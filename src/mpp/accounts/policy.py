@@ -34,6 +34,16 @@ class Perm(StrEnum):
     VIEW_STATISTICS = "view_statistics"  # aggregates only, never personal data
     VIEW_AUDIT = "view_audit"  # read the security audit log
     MANAGE_SEARCH = "manage_search"  # keep the national search synonym table
+    APPLY_ONBOARDING = "apply_onboarding"  # apply for onboarding, upload agreement and SK Pengelola
+    MANAGE_ONBOARDING = "manage_onboarding"  # score, designate, return, grant access, probation
+    VIEW_ONBOARDING = "view_onboarding"  # read onboarding applications and decrees (no changes)
+    SUBMIT_MONITORING = "submit_monitoring"  # fill in and submit the locus' monitoring report
+    REVIEW_MONITORING = "review_monitoring"  # open periods, return or accept reports, rubrics
+    VIEW_MONITORING = "view_monitoring"  # compliance matrix, totals, exports (aggregates)
+    HANDLE_COMPLAINTS = "handle_complaints"  # the MPP's complaint desk: verify, refer, forward
+    RESPOND_COMPLAINTS = "respond_complaints"  # answer complaints forwarded to one's agency
+    OVERSEE_COMPLAINTS = "oversee_complaints"  # escalations and statistics, reporter masked
+    MANAGE_INTEGRATIONS = "manage_integrations"  # issue and revoke Open311 API keys
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -56,6 +66,20 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     ),
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
     Perm.MANAGE_SEARCH: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN}),
+    Perm.MANAGE_ONBOARDING: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_ONBOARDING: frozenset(
+        {Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
+    Perm.SUBMIT_MONITORING: frozenset({Role.REGIONAL_ADMIN, Role.MPP_MANAGER}),
+    Perm.REVIEW_MONITORING: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_MONITORING: frozenset(
+        {Role.REGIONAL_ADMIN, Role.MPP_MANAGER, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
+    Perm.HANDLE_COMPLAINTS: frozenset({Role.COMPLAINT_DESK}),
+    Perm.RESPOND_COMPLAINTS: frozenset({Role.OFFICER, Role.AGENCY_ADMIN}),
+    Perm.OVERSEE_COMPLAINTS: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
+    Perm.MANAGE_INTEGRATIONS: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
 }
 
 
@@ -182,9 +206,15 @@ def roles_of(user) -> Iterable[Role]:
 # Which roles each managing role may grant (and revoke), always inside its own scope.
 GRANTABLE_ROLES: dict[Role, frozenset[Role]] = {
     Role.AGENCY_ADMIN: frozenset({Role.OFFICER}),
-    Role.MPP_MANAGER: frozenset({Role.OFFICER, Role.AGENCY_ADMIN}),
+    Role.MPP_MANAGER: frozenset({Role.OFFICER, Role.AGENCY_ADMIN, Role.COMPLAINT_DESK}),
     Role.REGIONAL_ADMIN: frozenset(
-        {Role.OFFICER, Role.AGENCY_ADMIN, Role.MPP_MANAGER, Role.REGIONAL_ADMIN}
+        {
+            Role.OFFICER,
+            Role.AGENCY_ADMIN,
+            Role.MPP_MANAGER,
+            Role.REGIONAL_ADMIN,
+            Role.COMPLAINT_DESK,
+        }
     ),
     Role.MINISTRY_ADMIN: frozenset(Role),
 }

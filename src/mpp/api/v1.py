@@ -8,8 +8,10 @@ from mpp.api import problems
 from mpp.api.routers import accounts
 from mpp.api.routers import applications as applications_router
 from mpp.api.routers import catalog as catalog_router
+from mpp.api.routers import complaints as complaints_router
 from mpp.api.routers import documents as documents_router
 from mpp.api.routers import notifications as notifications_router
+from mpp.api.routers import reporting as reporting_router
 
 
 class MppAPI(NinjaAPI):
@@ -34,11 +36,15 @@ problems.declare_problem_responses(
     accounts.router,
     applications_router.router,
     catalog_router.router,
+    complaints_router.router,
     documents_router.router,
     notifications_router.router,
+    reporting_router.router,
 )
 api.add_router("", accounts.router)
 api.add_router("", applications_router.router)
 api.add_router("", catalog_router.router)
+api.add_router("", complaints_router.router)
 api.add_router("", documents_router.router)
 api.add_router("", notifications_router.router)
+api.add_router("", reporting_router.router)

@@ -32,6 +32,9 @@ class AuditAction(models.TextChoices):
     APPLICATION_FILED_AT_COUNTER = "application_filed_at_counter", _("Permohonan diajukan di loket")
     COUNTER_LOOKUP = "counter_lookup", _("Pencarian warga di loket")
     SESSIONS_ENDED = "sessions_ended", _("Semua sesi dan token API diakhiri")
+    COMPLAINT_REPORTER_VIEWED = "complaint_reporter_viewed", _("Data pelapor tamu dilihat")
+    INTEGRATION_KEY_ISSUED = "integration_key_issued", _("Kunci API integrasi diterbitkan")
+    INTEGRATION_KEY_REVOKED = "integration_key_revoked", _("Kunci API integrasi dicabut")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -11,9 +11,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from mpp.accounts.models import User
 from mpp.cases import services
 from mpp.cases.models import Application
-from mpp.cases.uploads import blank_pdf
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Service
+from mpp.documents.uploads import blank_pdf
 
 # A tiny but real PDF (what a scanned document upload is checked as).
 DEMO_PDF = blank_pdf()

@@ -39,13 +39,13 @@ from mpp.cases.models import (
     TrackingSequence,
 )
 from mpp.cases.selectors import actor_kinds, conflicted, current_documents
-from mpp.cases.uploads import UnsafeFile, checked_content
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit
 from mpp.deadlines import services as clock
 from mpp.deadlines.models import ClockUnit
 from mpp.documents.services import check_can_sign, issue_document
+from mpp.documents.uploads import UnsafeFile, checked_content
 from mpp.notifications.services import notify
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import ActionNotAllowed, StaleVersion

@@ -354,6 +354,14 @@ def inbox(request):
             due=data["due"] or "",
             mine=bool(data["mine"]),
             channel=data["channel"] or "",
+            decided=data["decided"] or "",
+            submitted_from=data["submitted_from"],
+            submitted_to=data["submitted_to"],
+            decided_from=data["decided_from"],
+            decided_to=data["decided_to"],
+            mpp=data["mpp"],
+            agency=data["agency"],
+            region=data["region"] or "",
         )
     now = timezone.now()
     page, query = page_for_request(
@@ -376,6 +384,18 @@ def inbox(request):
             "counts": selectors.due_counts(user, now=now),
             "now": now,
             "zone": str(selectors.local_zone(user)),
+            "drilled": any(
+                getattr(filters, name)
+                for name in (
+                    "submitted_from",
+                    "submitted_to",
+                    "decided_from",
+                    "decided_to",
+                    "mpp",
+                    "agency",
+                    "region",
+                )
+            ),
         },
     )
 

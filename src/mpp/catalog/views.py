@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from mpp.accounts.policy import Perm, can, has_any
 from mpp.catalog import selectors, services
+from mpp.catalog.extensions import service_page_sections
 from mpp.catalog.forms import (
     PublishForm,
     ServiceContentForm,
@@ -169,6 +170,7 @@ def service_detail(request, pk: int, number: int | None = None):
             "is_current": version.pk == service.current_version_id,
             "versions": selectors.published_versions(service),
             "tz": service.mpp.region.timezone_abbreviation,
+            "extra_sections": service_page_sections.render(service),
         },
     )
 

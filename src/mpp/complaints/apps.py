@@ -6,3 +6,14 @@ class ComplaintsConfig(AppConfig):
     name = "mpp.complaints"
     label = "complaints"
     verbose_name = _("Pengaduan dan konsultasi")
+
+    def ready(self) -> None:
+        from mpp.catalog.extensions import service_page_sections
+        from mpp.complaints import notification_kinds, services
+        from mpp.complaints.models import Complaint
+        from mpp.complaints.selectors import service_faq_section
+        from mpp.deadlines.registry import sweeps
+
+        notification_kinds.register_kinds()
+        sweeps.register(Complaint, step=services.sweep_step)
+        service_page_sections.register("complaints.faq", service_faq_section)

@@ -9,7 +9,11 @@ class WebConfig(AppConfig):
     def ready(self) -> None:
         from django.urls import register_converter
 
+        from mpp.complaints.registry import register_application_lookup
+        from mpp.web.complaint_links import find_own_application
         from mpp.web.converters import IdConverter
+
+        register_application_lookup(find_own_application)
 
         # ``<id:pk>`` in every app's URLs (registered before any URLconf is loaded).
         register_converter(IdConverter, "id")

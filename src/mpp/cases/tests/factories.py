@@ -7,8 +7,8 @@ import datetime
 import factory
 
 from mpp.accounts.models import Role, RoleGrant, User
-from mpp.cases.uploads import blank_pdf
 from mpp.catalog.tests.factories import PublishedServiceFactory
+from mpp.documents.uploads import blank_pdf
 
 # A tiny but structurally valid one-page PDF (uploads are parsed, not only sniffed).
 PDF_BYTES = blank_pdf()

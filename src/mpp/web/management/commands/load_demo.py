@@ -4,7 +4,11 @@ from django.db import transaction
 from mpp.accounts import demo as accounts_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
+from mpp.complaints import demo as complaints_demo
 from mpp.documents import services as documents_services
+from mpp.monitoring import demo as monitoring_demo
+from mpp.onboarding import demo as onboarding_demo
+from mpp.reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
@@ -16,4 +20,9 @@ class Command(BaseCommand):
         accounts_demo.load()
         documents_services.create_demo_pki()
         cases_demo.load()
+        onboarding_demo.load()
+        monitoring_demo.load()
+        complaints_demo.load()
+        # Last: the daily facts are recomputed from what the other processes loaded.
+        reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,106 @@
+"""Demo data of the complaints app: national categories, the Batam complaint desk, a demo Open311
+API key (README demo table) and a few complaints. Idempotent."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from mpp.accounts.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_KEY_HEX
+from mpp.accounts.models import Role, RoleGrant, User
+from mpp.complaints import services
+from mpp.complaints.models import About, Category, Complaint, IntegrationClient, Kind, TimeLimits
+from mpp.tenancy.models import MPP, Agency
+
+DEMO_API_KEY = "o311_demo_kota_batam_2171"
+DESK_USERNAME = "pengaduan.batam"
+
+CATEGORIES = [
+    # code, name, kind, needs location, attributes
+    ("layanan-lambat", "Pelayanan lambat atau melewati standar", Kind.COMPLAINT, False, []),
+    ("pungutan-liar", "Pungutan liar atau biaya tidak resmi", Kind.COMPLAINT, False, []),
+    ("sikap-petugas", "Sikap atau perilaku petugas", Kind.COMPLAINT, False, []),
+    (
+        "sarana-rusak",
+        "Sarana dan prasarana MPP rusak",
+        Kind.COMPLAINT,
+        True,
+        [
+            {
+                "variable": True,
+                "code": "lantai",
+                "datatype": "string",
+                "required": False,
+                "datatype_description": "Lantai atau ruang, misalnya Lantai 2",
+                "order": 3,
+                "description": "Di lantai atau ruang mana?",
+                "values": [],
+            }
+        ],
+    ),
+    ("informasi-layanan", "Permintaan informasi layanan", Kind.INFORMATION, False, []),
+    ("aspirasi", "Saran dan aspirasi", Kind.ASPIRATION, False, []),
+]
+
+
+def load_categories() -> None:
+    for code, name, kind, needs_location, attributes in CATEGORIES:
+        Category.objects.get_or_create(
+            code=code,
+            region=None,
+            defaults={
+                "name": name,
+                "kind": kind,
+                "needs_location": needs_location,
+                "attributes": attributes,
+                "description": name,
+                "group": "Pengaduan MPP",
+            },
+        )
+
+
+@transaction.atomic
+def load() -> None:
+    TimeLimits.objects.get_or_create(region=None)
+    load_categories()
+    batam = MPP.objects.get(slug="mpp-kota-batam")
+    user, created = User.objects.get_or_create(
+        username=DESK_USERNAME, defaults={"name": "Nur Aisyah"}
+    )
+    if created:
+        user.set_password(DEMO_STAFF_PASSWORD)
+        user.email = f"{DESK_USERNAME}@contoh.go.id"
+        user.save()
+    if (
+        not RoleGrant.objects.active()
+        .filter(user=user, role=Role.COMPLAINT_DESK, mpp=batam)
+        .exists()
+    ):
+        RoleGrant.objects.create(user=user, role=Role.COMPLAINT_DESK, mpp=batam)
+    TOTPDevice.objects.get_or_create(
+        user=user, defaults={"name": "demo", "key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+    )
+    if not IntegrationClient.objects.filter(key_hash=IntegrationClient.hash(DEMO_API_KEY)).exists():
+        IntegrationClient.objects.create(
+            name="Aplikasi kanal pengaduan Kota Batam (demo)",
+            region_id="2171",
+            key_prefix=DEMO_API_KEY[:8],
+            key_hash=IntegrationClient.hash(DEMO_API_KEY),
+        )
+    if Complaint.objects.filter(mpp=batam).exists():
+        return
+    dukcapil = Agency.objects.get(slug="disdukcapil-batam")
+    services.submit_complaint(
+        services.Submission(
+            kind=Kind.COMPLAINT,
+            about=About.AGENCY,
+            title="Antrean KTP-el terlalu lama",
+            text="Saya menunggu lebih dari tiga jam untuk perekaman KTP-el di loket Dukcapil.",
+            mpp=batam,
+            agency=dukcapil,
+            category=Category.objects.get(code="layanan-lambat", region=None),
+            is_anonymous=True,
+            reporter_name="Warga Batam",
+        ),
+        channel="api",
+    )

@@ -1,0 +1,183 @@
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from mpp.catalog.models import Service
+from mpp.complaints.models import About, Category, Kind
+from mpp.tenancy.models import MPP, Agency
+
+STATUS_CHOICES = [
+    ("", _("Semua status")),
+    ("submitted", _("Menunggu verifikasi")),
+    ("postponed", _("Menunggu keterangan pelapor")),
+    ("forwarded", _("Diteruskan ke instansi")),
+    ("answered", _("Ditanggapi")),
+    ("closed", _("Selesai")),
+    ("referred", _("Bukan wewenang")),
+    ("archived", _("Diarsipkan")),
+]
+
+
+class ComplaintForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Jenis"), choices=Kind.choices, widget=forms.RadioSelect)
+    about = forms.ChoiceField(label=_("Tentang"), choices=About.choices, widget=forms.RadioSelect)
+    mpp = forms.ModelChoiceField(label=_("MPP"), queryset=MPP.objects.none())
+    agency = forms.ModelChoiceField(
+        label=_("Instansi"), queryset=Agency.objects.none(), required=False
+    )
+    service = forms.ModelChoiceField(
+        label=_("Layanan"), queryset=Service.objects.none(), required=False
+    )
+    application_reference = forms.CharField(
+        label=_("Nomor permohonan Anda"),
+        max_length=40,
+        required=False,
+        help_text=_(
+            "Isi jika pengaduan tentang permohonan Anda sendiri, misalnya 2171-261201-0001."
+        ),
+    )
+    category = forms.ModelChoiceField(
+        label=_("Kategori"), queryset=Category.objects.none(), required=False
+    )
+    # The same messages as the service's (API and Open311 share them).
+    title = forms.CharField(
+        label=_("Judul"),
+        max_length=200,
+        error_messages={"required": _("Tuliskan judul singkat.")},
+    )
+    text = forms.CharField(
+        label=_("Isi"),
+        error_messages={"required": _("Tuliskan isi pengaduan Anda.")},
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Paling banyak 4.000 karakter. Jangan menuliskan NIK."),
+    )
+    address = forms.CharField(label=_("Alamat lokasi"), max_length=300, required=False)
+    latitude = forms.DecimalField(
+        label=_("Lintang"), max_digits=9, decimal_places=6, required=False
+    )
+    longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, required=False)
+    attachments = forms.FileField(
+        label=_("Lampiran"),
+        required=False,
+        help_text=_("PDF, PNG, atau JPEG; paling besar 5 MB."),
+    )
+    is_anonymous = forms.BooleanField(
+        label=_("Anonim: tampilkan untuk umum tanpa identitas saya"), required=False
+    )
+    is_confidential = forms.BooleanField(
+        label=_("Rahasia: jangan tampilkan untuk umum"), required=False
+    )
+    reporter_name = forms.CharField(label=_("Nama Anda"), max_length=150, required=False)
+
+    def __init__(self, *args, guest: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mpp"].queryset = MPP.objects.filter(is_active=True).order_by("name")
+        self.fields["agency"].queryset = Agency.objects.order_by("name")
+        self.fields["service"].queryset = (
+            Service.objects.published().select_related("current_version").order_by("slug")
+        )
+        self.fields["service"].label_from_instance = lambda s: s.current_version.name
+        self.fields["category"].queryset = Category.objects.order_by("name")
+        if not guest:
+            del self.fields["reporter_name"]
+            self.fields["text"].help_text = _(
+                "Paling banyak 4.000 karakter. Jangan menuliskan NIK."
+            )
+
+
+class GuestContactForm(forms.Form):
+    address = forms.CharField(
+        label=_("Alamat surel atau nomor telepon"),
+        max_length=254,
+        help_text=_("Kami mengirim kode konfirmasi ke alamat ini."),
+    )
+
+    def clean_address(self):
+        value = self.cleaned_data["address"].strip()
+        digits = value.replace("+", "").replace(" ", "")
+        if "@" in value:
+            forms.EmailField().clean(value)
+            return value
+        if not digits.isdigit() or not 9 <= len(digits) <= 15:
+            raise forms.ValidationError(_("Tuliskan alamat surel atau nomor telepon yang sah."))
+        return value
+
+
+class GuestCodeForm(forms.Form):
+    code = forms.CharField(label=_("Kode konfirmasi"), max_length=6, min_length=6)
+
+
+class ReporterActionForm(forms.Form):
+    action = forms.ChoiceField(choices=[("supplement", ""), ("reopen", ""), ("close", "")])
+    note = forms.CharField(
+        label=_("Balasan atau keterangan"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
+
+
+class RatingForm(forms.Form):
+    rating = forms.TypedChoiceField(
+        label=_("Nilai tanggapan"),
+        coerce=int,
+        choices=[(i, str(i)) for i in range(1, 6)],
+        widget=forms.RadioSelect,
+    )
+    comment = forms.CharField(
+        label=_("Komentar"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        required=False,
+        max_length=1000,
+    )
+
+
+class PublicFilterForm(forms.Form):
+    q = forms.CharField(label=_("Cari"), required=False, max_length=100)
+    mpp = forms.ModelChoiceField(
+        label=_("MPP"), queryset=MPP.objects.none(), required=False, empty_label=_("Semua MPP")
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Instansi"),
+        queryset=Agency.objects.none(),
+        required=False,
+        empty_label=_("Semua instansi"),
+    )
+    status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mpp"].queryset = MPP.objects.filter(is_active=True).order_by("name")
+        self.fields["agency"].queryset = Agency.objects.order_by("name")
+
+
+class StaffActionForm(forms.Form):
+    action = forms.CharField(max_length=32)
+    version = forms.IntegerField(min_value=0)
+    note = forms.CharField(
+        label=_("Catatan, alasan, atau tanggapan"),
+        widget=forms.Textarea(attrs={"rows": 5}),
+        required=False,
+    )
+    agency = forms.ModelChoiceField(
+        label=_("Instansi tujuan"), queryset=Agency.objects.none(), required=False
+    )
+    useful = forms.BooleanField(label=_("Jadikan tanya jawab di halaman layanan"), required=False)
+
+    def __init__(self, *args, mpp=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = Agency.objects.order_by("name")
+        if mpp is not None:
+            queryset = queryset.filter(presences__mpp=mpp, presences__is_active=True).distinct()
+        self.fields["agency"].queryset = queryset
+
+
+class NoteForm(forms.Form):
+    text = forms.CharField(label=_("Catatan internal"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class TemplateForm(forms.Form):
+    title = forms.CharField(label=_("Judul templat"), max_length=120)
+    text = forms.CharField(label=_("Isi templat"), widget=forms.Textarea(attrs={"rows": 5}))
+
+
+class ApiKeyForm(forms.Form):
+    name = forms.CharField(label=_("Nama klien"), max_length=120)

@@ -1,0 +1,219 @@
+"""Reads of the complaints app, scoped to the reader; staff reads of the reporter are recorded."""
+
+from __future__ import annotations
+
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.http import Http404
+from django.template.loader import render_to_string
+
+from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter
+from mpp.audit.models import AccessKind, AuditAction
+from mpp.audit.services import record_access, record_event
+from mpp.complaints.models import Complaint, Kind, Message
+from mpp.complaints.workflow import AGENCY, DESK, REPORTER
+
+PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "region_id"}
+STAFF_PERMS = (Perm.HANDLE_COMPLAINTS, Perm.RESPOND_COMPLAINTS, Perm.OVERSEE_COMPLAINTS)
+QUEUE_ORDER = ("due_at", "id")
+UNVERIFIED = ("submitted", "postponed")
+
+
+def is_complaint_staff(user) -> bool:
+    return any(has_any(user, perm) for perm in STAFF_PERMS)
+
+
+def _staff_filter(user) -> Q:
+    desk = scope_filter(user, Perm.HANDLE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id")
+    oversee = scope_filter(
+        user, Perm.OVERSEE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id"
+    )
+    agency = scope_filter(user, Perm.RESPOND_COMPLAINTS, **PATHS) & ~Q(status__in=UNVERIFIED)
+    return desk | oversee | (agency & Q(agency__isnull=False))
+
+
+def complaints_for_staff(user) -> QuerySet[Complaint]:
+    return (
+        Complaint.objects.filter(_staff_filter(user))
+        .with_breached()
+        .select_related("mpp", "agency", "region")
+    )
+
+
+def desk_queue(user) -> QuerySet[Complaint]:
+    mine = scope_filter(user, Perm.HANDLE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id")
+    return complaints_for_staff(user).filter(mine, status__in=("submitted", "postponed"))
+
+
+def agency_inbox(user) -> QuerySet[Complaint]:
+    mine = scope_filter(user, Perm.RESPOND_COMPLAINTS, **PATHS)
+    return complaints_for_staff(user).filter(mine, status="forwarded")
+
+
+def complaint_for_staff(user, pk) -> Complaint:
+    complaint = complaints_for_staff(user).filter(pk=pk).first()
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def _agency_reaches(user, complaint: Complaint) -> bool:
+    """The agency's officers see a complaint once the desk forwarded it to them."""
+    return bool(
+        complaint.agency_id
+        and complaint.status not in UNVERIFIED
+        and can(user, Perm.RESPOND_COMPLAINTS, complaint)
+    )
+
+
+def actor_kinds(user, complaint: Complaint) -> set[str]:
+    kinds = set()
+    if can(user, Perm.HANDLE_COMPLAINTS, complaint):
+        kinds.add(DESK)
+    if _agency_reaches(user, complaint):
+        kinds.add(AGENCY)
+    if complaint.reporter_id and complaint.reporter_id == getattr(user, "pk", None):
+        kinds.add(REPORTER)
+    return kinds
+
+
+def sees_reporter(user, complaint: Complaint) -> bool:
+    """The desk always; the agency unless the reporter chose anonim; oversight never."""
+    if can(user, Perm.HANDLE_COMPLAINTS, complaint):
+        return True
+    return not complaint.is_anonymous and _agency_reaches(user, complaint)
+
+
+def read_reporter(user, complaint: Complaint, *, channel: str) -> dict | None:
+    """The reporter's name and contact for a staff member who may see them, recorded each time
+    (an account holder sees it in "Siapa yang melihat data saya"; a guest's read is an audit
+    event). None when the reader may not see them."""
+    if not sees_reporter(user, complaint):
+        return None
+    if complaint.reporter_id != user.pk:
+        grant = covering_grant(user, Perm.HANDLE_COMPLAINTS, complaint) or covering_grant(
+            user, Perm.RESPOND_COMPLAINTS, complaint
+        )
+        if complaint.reporter_id:
+            record_access(
+                viewer=user,
+                subject_id=complaint.reporter_id,
+                role=grant.role if grant else "",
+                agency_name=complaint.agency.name if complaint.agency else complaint.mpp.name,
+                kind=AccessKind.CITIZEN,
+                reference=complaint.tracking_number,
+                channel=channel,
+            )
+        else:
+            record_event(
+                AuditAction.COMPLAINT_REPORTER_VIEWED,
+                actor=user,
+                target=complaint,
+                summary=complaint.tracking_number,
+                data={"channel": channel},
+            )
+    return {
+        "name": complaint.reporter_name,
+        "email": complaint.reporter_email,
+        "phone": complaint.reporter_phone,
+    }
+
+
+# --- Citizens and the public -----------------------------------------------------------------
+
+
+def complaints_of(user) -> QuerySet[Complaint]:
+    return Complaint.objects.filter(reporter=user).select_related("mpp", "agency")
+
+
+def complaint_by_follow_token(token: str) -> Complaint:
+    complaint = (
+        Complaint.objects.filter(follow_token=token)
+        .select_related("mpp", "agency", "region")
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def public_complaints(*, query: str = "", mpp=None, agency=None, status: str = "") -> QuerySet:
+    """Non-confidential complaints (not consultations' private questions: all kinds are public
+    unless rahasia), newest first; search in title and text."""
+    rows = Complaint.objects.public().select_related("mpp", "agency").prefetch_related("messages")
+    if query:
+        rows = rows.filter(Q(title__icontains=query) | Q(text__icontains=query))
+    if mpp:
+        rows = rows.filter(mpp=mpp)
+    if agency:
+        rows = rows.filter(agency=agency)
+    if status:
+        rows = rows.filter(status=status)
+    return rows
+
+
+def public_complaint(tracking_number: str) -> Complaint:
+    complaint = (
+        Complaint.objects.public()
+        .filter(tracking_number=tracking_number)
+        .select_related("mpp", "agency")
+        .first()
+    )
+    if complaint is None:
+        raise Http404
+    return complaint
+
+
+def service_faq(service) -> list[Message]:
+    """Consultation answers the agency marked useful, newest first (the service's FAQ)."""
+    return list(
+        Message.objects.filter(
+            is_useful=True,
+            is_response=True,
+            complaint__service=service,
+            complaint__kind=Kind.CONSULTATION,
+            complaint__is_confidential=False,
+        )
+        .select_related("complaint")
+        .order_by("-at", "-id")[:10]
+    )
+
+
+def service_faq_section(service) -> str:
+    faq = service_faq(service)
+    if not faq:
+        return ""
+    return render_to_string("complaints/_service_faq.html", {"faq": faq})
+
+
+# --- Statistics for the manager ------------------------------------------------------------------
+
+
+def statistics_per_agency(user) -> list[dict]:
+    """Per agency: received, answered, answered on time, on-time rate, mean response time."""
+    rows = Complaint.objects.filter(
+        scope_filter(user, Perm.OVERSEE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id"),
+        agency__isnull=False,
+    )
+    response = ExpressionWrapper(F("answered_at") - F("submitted_at"), output_field=DurationField())
+    result = (
+        rows.values("agency__name")
+        .annotate(
+            received=Count("id"),
+            answered=Count("id", filter=Q(answered_at__isnull=False)),
+            on_time=Count("id", filter=Q(answered_on_time=True)),
+            escalated=Count("id", filter=Q(escalation_level__gt=0)),
+            mean_response=Avg(response, filter=Q(answered_at__isnull=False)),
+        )
+        .order_by("agency__name")
+    )
+    out = []
+    for row in result:
+        row["on_time_rate"] = (
+            round(100 * row["on_time"] / row["answered"]) if row["answered"] else None
+        )
+        out.append(row)
+    return out
+
+
+def oversees(user) -> bool:
+    return bool(grants_for(user, Perm.OVERSEE_COMPLAINTS))

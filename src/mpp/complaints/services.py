@@ -1,0 +1,638 @@
+"""Every write of the complaints app: submit, the lifecycle actions, the sweep, ratings, keys."""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mpp.accounts.models import Role, RoleGrant
+from mpp.catalog import public_cache
+from mpp.catalog.forms_definition import sniff_content_type
+from mpp.complaints import lapor
+from mpp.complaints.models import (
+    MAX_TEXT,
+    About,
+    Attachment,
+    Category,
+    Channel,
+    Complaint,
+    Escalation,
+    GuestConfirmation,
+    IntegrationClient,
+    Kind,
+    LaporRegion,
+    Message,
+    Note,
+    ResponseTemplate,
+    TimeLimits,
+)
+from mpp.complaints.registry import find_application
+from mpp.complaints.workflow import REPORTER, STAFF_CLOCK
+from mpp.deadlines import services as clock
+from mpp.documents.uploads import UnsafeFile, checked_content
+from mpp.notifications.base import Channel as NotificationChannel
+from mpp.notifications.registry import gateways
+from mpp.notifications.services import notify
+from mpp.regions import calendar
+from mpp.workflows.definitions import SYSTEM
+from mpp.workflows.errors import WorkflowError
+from mpp.workflows.services import apply_action
+
+logger = logging.getLogger(__name__)
+
+MAX_ATTACHMENTS = 3
+MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+CODE_LIFETIME = datetime.timedelta(minutes=15)
+CODE_ATTEMPTS = 5
+ACCEPTED_TYPES = ("application/pdf", "image/png", "image/jpeg")
+
+
+class ComplaintError(Exception):
+    """A request that cannot be honoured; ``errors`` maps fields to Indonesian messages."""
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+# --- Day counts ---------------------------------------------------------------------------
+
+
+def limits_for(region) -> TimeLimits:
+    """The region's day counts, else the national row, else the defaults of the model."""
+    region_id = getattr(region, "pk", region)
+    rows = {
+        row.region_id: row
+        for row in TimeLimits.objects.filter(Q(region_id=region_id) | Q(region__isnull=True))
+    }
+    return rows.get(region_id) or rows.get(None) or TimeLimits()
+
+
+def respond_limit(complaint: Complaint, limits: TimeLimits) -> clock.Limit:
+    if complaint.kind == Kind.INFORMATION:
+        return clock.Limit(limits.information_working_days)
+    return clock.Limit(limits.respond_working_days)
+
+
+# --- Guests' one-time codes -----------------------------------------------------------------
+
+
+def send_guest_code(address: str) -> GuestConfirmation:
+    """Send a six-digit code to a guest's email address (mail) or phone number (SMS outbox)."""
+    address = address.strip().lower()
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    now = timezone.now()
+    confirmation = GuestConfirmation.objects.create(
+        address=address, code_hash=GuestConfirmation.hash(code), expires_at=now + CODE_LIFETIME
+    )
+    text = _("Kode konfirmasi pengaduan MPP Digital Anda: %(code)s. Berlaku 15 menit.") % {
+        "code": code
+    }
+    if "@" in address:
+        transaction.on_commit(
+            lambda: send_mail(_("Kode konfirmasi pengaduan"), text, None, [address]), robust=True
+        )
+    else:
+        gateways.get(settings.MPP_SMS_GATEWAY)(NotificationChannel.SMS).send(address, text)
+    return confirmation
+
+
+def confirm_guest_code(confirmation_id: int, code: str) -> GuestConfirmation:
+    confirmation = GuestConfirmation.objects.select_for_update().filter(pk=confirmation_id).first()
+    now = timezone.now()
+    if confirmation is None or confirmation.expires_at < now or confirmation.used_at:
+        raise ComplaintError(
+            _("Kode sudah tidak berlaku; mintalah kode baru."),
+            {"code": [_("Kode sudah tidak berlaku; mintalah kode baru.")]},
+        )
+    if confirmation.attempts >= CODE_ATTEMPTS:
+        raise ComplaintError(
+            _("Terlalu banyak percobaan; mintalah kode baru."),
+            {"code": [_("Terlalu banyak percobaan; mintalah kode baru.")]},
+        )
+    if not secrets.compare_digest(confirmation.code_hash, GuestConfirmation.hash(code.strip())):
+        GuestConfirmation.objects.filter(pk=confirmation.pk).update(
+            attempts=confirmation.attempts + 1
+        )
+        raise ComplaintError(_("Kode salah."), {"code": [_("Kode salah.")]})
+    confirmation.confirmed_at = now
+    confirmation.save(update_fields=["confirmed_at"])
+    return confirmation
+
+
+# --- Submitting -----------------------------------------------------------------------------
+
+
+@dataclass
+class Submission:
+    kind: str
+    about: str
+    title: str
+    text: str
+    mpp: object
+    agency: object | None = None
+    service: object | None = None
+    category: Category | None = None
+    application_reference: str = ""
+    address: str = ""
+    latitude: Decimal | None = None
+    longitude: Decimal | None = None
+    is_anonymous: bool = False
+    is_confidential: bool = False
+    reporter_name: str = ""
+    reporter_email: str = ""
+    reporter_phone: str = ""
+    attachments: list = field(default_factory=list)
+
+
+def next_tracking_number(region, moment: datetime.datetime) -> str:
+    """``ADU-2171-261202-7QK4M2``: kab/kota, local date, six random characters (unguessable)."""
+    day = moment.astimezone(calendar.region_zone(region)).date()
+    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
+    return f"ADU-{region.code}-{day:%y%m%d}-{''.join(secrets.choice(alphabet) for _ in range(6))}"
+
+
+def _checked_attachments(uploads) -> list[tuple[object, str, bytes]]:
+    if len(uploads) > MAX_ATTACHMENTS:
+        message = _("Lampiran paling banyak %(count)s berkas.") % {"count": MAX_ATTACHMENTS}
+        raise ComplaintError(message, {"attachments": [message]})
+    checked = []
+    for upload in uploads:
+        size = getattr(upload, "size", 0) or 0
+        if size == 0 or size > MAX_ATTACHMENT_BYTES:
+            message = _("Lampiran kosong atau lebih dari 5 MB.")
+            raise ComplaintError(message, {"attachments": [message]})
+        upload.seek(0)
+        content_type = sniff_content_type(upload.read(16))
+        upload.seek(0)
+        if content_type not in ACCEPTED_TYPES:
+            message = _("Jenis lampiran tidak diterima; unggah PDF, PNG, atau JPEG.")
+            raise ComplaintError(message, {"attachments": [message]})
+        try:
+            content = checked_content(upload.read(), content_type)
+        except UnsafeFile as error:
+            raise ComplaintError(error.message, {"attachments": [error.message]}) from None
+        checked.append((upload, content_type, content))
+    return checked
+
+
+def submission_problems(data: Submission) -> dict[str, list[str]]:
+    """Field errors of a submission, in the person's language (empty when it may be stored)."""
+    errors: dict[str, list[str]] = {}
+    text = (data.text or "").strip()
+    if not text:
+        errors["text"] = [_("Tuliskan isi pengaduan Anda.")]
+    elif len(text) > MAX_TEXT:
+        errors["text"] = [_("Isi paling banyak %(max)s karakter.") % {"max": "4.000"}]
+    if not (data.title or "").strip():
+        errors["title"] = [_("Tuliskan judul singkat.")]
+    if data.kind not in Kind.values:
+        errors["kind"] = [_("Pilih jenis pengaduan.")]
+    if data.about == About.AGENCY and data.agency is None:
+        errors["agency"] = [_("Pilih instansi yang Anda maksud.")]
+    if data.about == About.SERVICE and data.service is None:
+        errors["service"] = [_("Pilih layanan yang Anda maksud.")]
+    if data.about == About.APPLICATION and not data.application_reference:
+        errors["application_reference"] = [_("Tuliskan nomor permohonan Anda.")]
+    if (data.latitude is None) != (data.longitude is None):
+        errors["latitude"] = [_("Isi lintang dan bujur bersama-sama.")]
+    if data.latitude is not None and not (
+        -90 <= data.latitude <= 90 and -180 <= data.longitude <= 180
+    ):
+        errors["latitude"] = [_("Koordinat tidak sah.")]
+    needs_location = data.category is not None and data.category.needs_location
+    if needs_location and not data.address.strip() and data.latitude is None:
+        errors["address"] = [_("Kategori ini memerlukan lokasi: isi alamat atau koordinat.")]
+    return errors
+
+
+@transaction.atomic
+def submit_complaint(
+    data: Submission,
+    *,
+    reporter=None,
+    guest: GuestConfirmation | None = None,
+    channel: str = Channel.WEB,
+) -> Complaint:
+    """Store a complaint (or consultation) and start the desk's verification clock.
+
+    A guest must have confirmed a one-time code (``guest``); an account holder is the reporter.
+    Raises :class:`ComplaintError` and stores nothing when anything is wrong.
+    """
+    errors = submission_problems(data)
+    place = None
+    if data.about == About.APPLICATION and data.application_reference:
+        place = find_application(reporter, data.application_reference.strip())
+        if place is None:
+            errors["application_reference"] = [
+                _("Permohonan dengan nomor ini tidak ditemukan di akun Anda.")
+            ]
+    if guest is not None:
+        guest = GuestConfirmation.objects.select_for_update().filter(pk=guest.pk).first()
+    unconfirmed = guest is None or guest.confirmed_at is None or guest.used_at is not None
+    if reporter is None and channel == Channel.WEB and unconfirmed:
+        errors["code"] = [_("Konfirmasikan alamat surel atau nomor telepon Anda dahulu.")]
+    if errors:
+        first = next(iter(errors.values()))[0]
+        raise ComplaintError(first, errors)
+    attachments = _checked_attachments(data.attachments)
+    mpp, agency_id, service_id = (
+        data.mpp,
+        getattr(data.agency, "pk", None),
+        getattr(data.service, "pk", None),
+    )
+    if data.service is not None:
+        agency_id, mpp = data.service.agency_id, data.service.mpp
+    if place is not None:
+        from mpp.tenancy.models import MPP
+
+        mpp = MPP.objects.get(pk=place.mpp_id)
+        agency_id, service_id = place.agency_id, place.service_id
+    region = mpp.region
+    now = timezone.now()
+    limits = limits_for(region)
+    if guest is not None:
+        GuestConfirmation.objects.filter(pk=guest.pk).update(used_at=now)
+    complaint = Complaint(
+        kind=data.kind,
+        about=data.about,
+        category=data.category,
+        region=region,
+        mpp=mpp,
+        agency_id=agency_id,
+        service_id=service_id,
+        application_reference=place.tracking_number if place else "",
+        title=data.title.strip()[:200],
+        text=data.text.strip(),
+        address=data.address.strip(),
+        latitude=data.latitude,
+        longitude=data.longitude,
+        is_anonymous=data.is_anonymous,
+        is_confidential=data.is_confidential,
+        reporter=reporter,
+        reporter_name=(getattr(reporter, "name", "") or data.reporter_name).strip()[:150],
+        reporter_email=(
+            getattr(reporter, "email", "")
+            or data.reporter_email
+            or (guest.address if guest and "@" in guest.address else "")
+        ),
+        reporter_phone=data.reporter_phone
+        or (guest.address if guest and "@" not in guest.address else ""),
+        channel=channel,
+        submitted_at=now,
+        updated_at=now,
+        resolve_by=calendar.due_at_calendar_days(region, now, limits.resolve_days),
+    )
+    start = clock.start(complaint, clock.Limit(limits.verify_working_days), at=now)
+    for _attempt in range(5):
+        complaint.tracking_number = next_tracking_number(region, now)
+        try:
+            with transaction.atomic():
+                complaint.save()
+            break
+        except IntegrityError:
+            continue
+    # The receipt is a transition of its own: history and facts see every complaint arrive.
+    apply_action(
+        complaint,
+        "submit",
+        actor_user=reporter,
+        actor_kinds={REPORTER},
+        changes=start,
+        data={"channel": channel},
+    )
+    for upload, content_type, content in attachments:
+        attachment = Attachment(
+            complaint=complaint,
+            original_name=(getattr(upload, "name", "") or "lampiran")[-200:],
+            content_type=content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+        )
+        attachment.file.save("lampiran", ContentFile(content), save=False)
+        attachment.save()
+    if reporter is not None:
+        notify(
+            reporter,
+            "complaint.received",
+            {"tracking_number": complaint.tracking_number, "due_at": complaint.due_at},
+            link=f"/pengaduan/lacak/{complaint.follow_token}/",
+        )
+    if LaporRegion.objects.filter(region=region).exists():
+        key = lapor.idempotency_key(complaint)
+        Complaint.objects.filter(pk=complaint.pk).update(lapor_key=key)
+        complaint.lapor_key = key
+        transaction.on_commit(lambda: forward_to_lapor(complaint.pk), robust=True)
+    return complaint
+
+
+def forward_to_lapor(complaint_pk: int) -> None:
+    """Hand a complaint of a LAPOR-connected region to the connector, once (idempotency key)."""
+    complaint = Complaint.objects.get(pk=complaint_pk)
+    if not complaint.lapor_key:
+        return
+    lapor.connector().forward(complaint, complaint.lapor_key)
+
+
+# --- The lifecycle --------------------------------------------------------------------------
+
+
+def _notify_reporter(complaint: Complaint, kind: str, **context) -> None:
+    if complaint.reporter is None:
+        return
+    notify(
+        complaint.reporter,
+        kind,
+        {"tracking_number": complaint.tracking_number, **context},
+        link=f"/pengaduan/lacak/{complaint.follow_token}/",
+    )
+
+
+def take_action(
+    complaint: Complaint,
+    action: str,
+    *,
+    user,
+    kinds,
+    note: str = "",
+    agency=None,
+    useful: bool = False,
+) -> Complaint:
+    """Apply one lifecycle action with its clock changes and thread message, in one transaction.
+
+    Raises :class:`ComplaintError` (with a field error) or a workflow error; nothing is changed then.
+    """
+    now = timezone.now()
+    limits = limits_for(complaint.region_id)
+    note = (note or "").strip()
+    changes: dict = {"updated_at": now}
+    message: tuple[str, bool] | None = None
+    if len(note) > MAX_TEXT:
+        raise ComplaintError(
+            _("Isi paling banyak %(max)s karakter.") % {"max": "4.000"},
+            {"note": [_("Isi paling banyak %(max)s karakter.") % {"max": "4.000"}]},
+        )
+    if action in ("verify", "reassign"):
+        target = (
+            agency if agency is not None else (complaint.agency if action == "verify" else None)
+        )
+        if target is None or (action == "reassign" and target.pk == complaint.agency_id):
+            raise ComplaintError(
+                _("Pilih instansi yang bertanggung jawab."),
+                {"agency": [_("Pilih instansi yang bertanggung jawab.")]},
+            )
+        if not target.presences.filter(mpp_id=complaint.mpp_id, is_active=True).exists():
+            raise ComplaintError(
+                _("Instansi ini tidak hadir di MPP pengaduan."),
+                {"agency": [_("Instansi ini tidak hadir di MPP pengaduan.")]},
+            )
+        changes["agency_id"] = target.pk
+    if action == "verify":
+        complaint.agency_id = changes["agency_id"]
+        changes |= clock.start(complaint, respond_limit(complaint, limits), at=now)
+        changes |= {"forwarded_at": now, "escalation_level": 0}
+    elif action == "postpone":
+        changes |= clock.pause(complaint, at=now)
+        message = (Message.Author.DESK, False)
+    elif action == "supplement":
+        changes |= clock.resume(complaint, at=now)
+        message = (Message.Author.REPORTER, False)
+    elif action in ("refer", "archive"):
+        changes |= clock.stop(complaint, at=now) | {"closed_at": now}
+        if action == "refer":
+            changes["referred_to"] = note[:200]
+    elif action == "extend":
+        changes |= {
+            "due_at": calendar.due_at(
+                complaint.region, complaint.due_at or now, limits.extension_working_days
+            ),
+            "extended": True,
+            "breached_at": None,
+            "escalation_level": 0,
+        }
+    elif action == "respond":
+        if not note:
+            raise ComplaintError(_("Tuliskan tanggapan."), {"note": [_("Tuliskan tanggapan.")]})
+        on_time = complaint.due_at is None or now <= complaint.due_at
+        changes |= clock.stop(complaint, at=now) | {
+            "answered_at": now,
+            "answered_on_time": on_time
+            if complaint.answered_on_time is None
+            else complaint.answered_on_time and on_time,
+            "reply_until": calendar.due_at_calendar_days(
+                complaint.region, now, limits.reply_window_days
+            ),
+        }
+        message = (Message.Author.AGENCY, True)
+    elif action == "reopen":
+        if not note:
+            raise ComplaintError(
+                _("Tuliskan balasan Anda."), {"note": [_("Tuliskan balasan Anda.")]}
+            )
+        if complaint.reply_until is None or now > complaint.reply_until:
+            raise ComplaintError(
+                _("Waktu untuk membalas sudah berakhir."),
+                {"note": [_("Waktu untuk membalas sudah berakhir.")]},
+            )
+        changes |= clock.start(complaint, respond_limit(complaint, limits), at=now)
+        changes |= {"reply_until": None, "escalation_level": 0}
+        message = (Message.Author.REPORTER, False)
+    elif action in ("close", "auto_close"):
+        changes |= {"closed_at": now, "reply_until": None}
+    with transaction.atomic():
+        apply_action(
+            complaint,
+            action,
+            actor_user=user if SYSTEM not in kinds else None,
+            actor_kinds=kinds,
+            note=note,
+            changes=changes,
+            data=_record_data(changes),
+        )
+        if message is not None and note:
+            Message.objects.create(
+                complaint=complaint,
+                author_kind=message[0],
+                author=user if SYSTEM not in kinds else None,
+                text=note,
+                is_response=message[1],
+                is_useful=useful and complaint.kind == Kind.CONSULTATION,
+                at=now,
+            )
+            if useful and complaint.service_id:
+                transaction.on_commit(public_cache.bump, robust=True)
+        if action == "postpone":
+            _notify_reporter(complaint, "complaint.postponed", reason=note)
+        elif action == "respond":
+            _notify_reporter(complaint, "complaint.answered", reply_until=complaint.reply_until)
+    return complaint
+
+
+def _record_data(changes: dict) -> dict:
+    """What the history keeps of an action (the new agency; whether an answer was on time)."""
+    data = {}
+    if "agency_id" in changes:
+        data["agency_id"] = changes["agency_id"]
+    if "answered_at" in changes:
+        data["on_time"] = bool(changes["answered_on_time"])
+    return data
+
+
+def rate_response(complaint: Complaint, *, rating: int, comment: str = "") -> Complaint:
+    """The reporter rates the agency's response (1–5 and an optional comment), once."""
+    errors = {}
+    if complaint.answered_at is None:
+        errors["rating"] = [_("Pengaduan ini belum ditanggapi.")]
+    elif complaint.rating is not None:
+        errors["rating"] = [_("Anda sudah memberi penilaian.")]
+    elif rating not in range(1, 6):
+        errors["rating"] = [_("Pilih nilai 1 sampai 5.")]
+    if len(comment) > 1000:
+        errors["comment"] = [_("Komentar paling banyak 1.000 karakter.")]
+    if errors:
+        raise ComplaintError(next(iter(errors.values()))[0], errors)
+    Complaint.objects.filter(pk=complaint.pk).update(rating=rating, rating_comment=comment.strip())
+    complaint.rating, complaint.rating_comment = rating, comment.strip()
+    return complaint
+
+
+def add_note(complaint: Complaint, *, user, text: str) -> Note:
+    text = (text or "").strip()
+    if not text or len(text) > MAX_TEXT:
+        raise ComplaintError(
+            _("Tuliskan catatan (paling banyak 4.000 karakter)."),
+            {"text": [_("Tuliskan catatan (paling banyak 4.000 karakter).")]},
+        )
+    return Note.objects.create(complaint=complaint, author=user, text=text)
+
+
+def save_template(*, agency, mpp, title: str, text: str) -> ResponseTemplate:
+    title, text = (title or "").strip(), (text or "").strip()
+    errors = {}
+    if not title:
+        errors["title"] = [_("Tuliskan judul templat.")]
+    if not text or len(text) > MAX_TEXT:
+        errors["text"] = [_("Tuliskan isi templat (paling banyak 4.000 karakter).")]
+    if errors:
+        raise ComplaintError(next(iter(errors.values()))[0], errors)
+    return ResponseTemplate.objects.create(agency=agency, mpp=mpp, title=title[:120], text=text)
+
+
+# --- The sweep: automatic closing and escalation ---------------------------------------------
+
+
+def _recipients(complaint: Complaint, level: int):
+    grants = RoleGrant.objects.active().select_related("user")
+    if level == 1:
+        grants = grants.filter(role=Role.MPP_MANAGER, mpp_id=complaint.mpp_id)
+    else:
+        grants = grants.filter(role=Role.REGIONAL_ADMIN, region_id=complaint.region_id)
+    return {grant.user for grant in grants}
+
+
+def escalate(complaint: Complaint, level: int, now: datetime.datetime) -> bool:
+    """Record (a transition and an Escalation row) and notify one escalation; False when the
+    complaint moved meanwhile or this level was already recorded."""
+    try:
+        with transaction.atomic():
+            apply_action(
+                complaint,
+                "escalate",
+                actor_user=None,
+                actor_kinds={SYSTEM},
+                changes={"escalation_level": level},
+                data={"level": level},
+            )
+            Escalation.objects.create(
+                complaint=complaint,
+                level=level,
+                status=complaint.status,
+                due_at=complaint.due_at,
+                at=now,
+            )
+            for user in _recipients(complaint, level):
+                notify(
+                    user,
+                    "complaint.escalated",
+                    {
+                        "tracking_number": complaint.tracking_number,
+                        "due_at": complaint.due_at,
+                        "level": level,
+                    },
+                    link=f"/kelola/pengaduan/{complaint.pk}/",
+                )
+    except (WorkflowError, IntegrityError):
+        return False
+    return True
+
+
+def sweep_step(now: datetime.datetime) -> dict[str, int]:
+    """Close answered complaints whose reply window ended; escalate overdue ones a level up."""
+    closed = escalated = 0
+    for complaint in Complaint.objects.filter(
+        status="answered", reply_until__lt=now
+    ).select_related("region")[:500]:
+        try:
+            take_action(complaint, "auto_close", user=None, kinds={SYSTEM})
+            closed += 1
+        except Exception as error:  # one row must never stop the sweep; the next sweep retries
+            logger.error(
+                "auto-close of complaint %s failed: %s", complaint.pk, type(error).__name__
+            )
+    overdue = (
+        Complaint.objects.breached(now)
+        .filter(status__in=STAFF_CLOCK, escalation_level__lt=2)
+        .select_related("region")[:500]
+    )
+    for complaint in overdue:
+        limits = limits_for(complaint.region_id)
+        if complaint.escalation_level == 0:
+            escalated += escalate(complaint, 1, now)
+        elif now > calendar.due_at(
+            complaint.region, complaint.due_at, limits.escalate_again_working_days
+        ):
+            escalated += escalate(complaint, 2, now)
+    return {"closed": closed, "escalated": escalated}
+
+
+# --- Integration clients (Open311 API keys) --------------------------------------------------
+
+
+def issue_api_key(*, name: str, region, created_by) -> tuple[IntegrationClient, str]:
+    """A new API key; the raw key is returned once and only its SHA-256 is stored."""
+    name = (name or "").strip()
+    if not name:
+        raise ComplaintError(_("Tuliskan nama klien."), {"name": [_("Tuliskan nama klien.")]})
+    raw = f"o311_{secrets.token_urlsafe(24)}"
+    client = IntegrationClient.objects.create(
+        name=name[:120],
+        region=region,
+        key_prefix=raw[:8],
+        key_hash=IntegrationClient.hash(raw),
+        created_by=created_by,
+    )
+    return client, raw
+
+
+def revoke_api_key(client: IntegrationClient) -> None:
+    IntegrationClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
+        revoked_at=timezone.now()
+    )
+
+
+def mark_useful(message: Message, useful: bool) -> None:
+    Message.objects.filter(pk=message.pk).update(is_useful=useful)
+    transaction.on_commit(public_cache.bump, robust=True)

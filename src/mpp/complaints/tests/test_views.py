@@ -1,0 +1,126 @@
+"""The pages: submitting (account and guest), following, rating, the public list, the back office,
+and consultation answers on the service page."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.urls import reverse
+
+from mpp.accounts.models import User
+from mpp.accounts.tests.helpers import login_staff
+from mpp.catalog.models import Service
+from mpp.complaints import services
+from mpp.complaints.models import Complaint, Kind
+from mpp.complaints.workflow import AGENCY
+from mpp.notifications.models import OutboxMessage
+from mpp.tenancy.models import MPP
+
+from .factories import answered, desk, forwarded, officer, submitted
+
+pytestmark = pytest.mark.django_db
+
+
+def citizen() -> User:
+    return User.objects.get(nik="2171011508900003")
+
+
+def _form(**extra) -> dict:
+    return {
+        "kind": "pengaduan",
+        "about": "mpp",
+        "mpp": MPP.objects.get(slug="mpp-kota-batam").pk,
+        "title": "AC ruang tunggu mati",
+        "text": "Sudah seminggu pendingin ruangan tidak menyala.",
+        **extra,
+    }
+
+
+def test_a_citizen_submits_and_is_sent_to_the_follow_page(client, demo):
+    client.force_login(citizen())
+    response = client.post("/pengaduan/baru/", _form())
+    complaint = Complaint.objects.get(title="AC ruang tunggu mati")
+    assert response.status_code == 302
+    assert response["Location"] == f"/pengaduan/lacak/{complaint.follow_token}/"
+    page = client.get(response["Location"])
+    assert complaint.tracking_number in page.content.decode()
+
+
+def test_an_empty_text_is_answered_next_to_the_field(client, demo):
+    client.force_login(citizen())
+    before = Complaint.objects.count()
+    response = client.post("/pengaduan/baru/", _form(text=""))
+    assert response.status_code == 200
+    assert "Tuliskan isi pengaduan Anda." in response.content.decode()
+    assert Complaint.objects.count() == before
+
+
+def test_a_guest_confirms_a_code_then_submits(client, demo):
+    assert client.get("/pengaduan/baru/")["Location"] == "/pengaduan/konfirmasi/"
+    client.post("/pengaduan/konfirmasi/", {"address": "+6281234567890"})
+    code = re.search(r"\d{6}", OutboxMessage.objects.get().text).group()
+    wrong = client.post(
+        "/pengaduan/konfirmasi/", {"code": "000000" if code != "000000" else "111111"}
+    )
+    assert "Kode salah." in wrong.content.decode()
+    assert client.post("/pengaduan/konfirmasi/", {"code": code})["Location"] == "/pengaduan/baru/"
+    response = client.post("/pengaduan/baru/", _form(is_anonymous="on", reporter_name="Tamu"))
+    assert response.status_code == 302
+    complaint = Complaint.objects.get(title="AC ruang tunggu mati")
+    assert complaint.reporter is None and complaint.is_anonymous
+    # the code is spent: a second submission asks for a new confirmation
+    assert client.get("/pengaduan/baru/")["Location"] == "/pengaduan/konfirmasi/"
+
+
+def test_the_public_list_hides_confidential_complaints_and_anonymous_reporters(client, demo):
+    answered(title="Loket lambat", is_anonymous=True, reporter_name="Budi Rahasia")
+    submitted(title="Urusan pribadi", is_confidential=True)
+    page = client.get("/pengaduan/").content.decode()
+    assert "Loket lambat" in page and "Urusan pribadi" not in page and "Budi Rahasia" not in page
+    assert "Loket lambat" not in client.get("/pengaduan/", {"status": "closed"}).content.decode()
+    assert "Loket lambat" in client.get("/pengaduan/", {"q": "lambat"}).content.decode()
+
+
+def test_the_reporter_rates_the_answer_from_the_follow_page(client, demo):
+    complaint = answered()
+    url = f"/pengaduan/lacak/{complaint.follow_token}/"
+    assert "Nilai tanggapan instansi" in client.get(url).content.decode()
+    client.post(url + "nilai/", {"rating": "5", "comment": "Terima kasih"})
+    complaint.refresh_from_db()
+    assert complaint.rating == 5
+
+
+def test_the_desk_verifies_from_the_back_office(client, demo):
+    complaint = submitted()
+    login_staff(client, desk())
+    page = client.get("/kelola/pengaduan/?daftar=verifikasi").content.decode()
+    assert complaint.tracking_number in page
+    client.post(
+        f"/kelola/pengaduan/{complaint.pk}/tindakan/",
+        {"action": "verify", "version": complaint.version, "agency": complaint.agency_id},
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == "forwarded"
+
+
+def test_a_useful_consultation_answer_appears_on_the_service_page(
+    client, demo, django_capture_on_commit_callbacks
+):
+    service = Service.objects.published().filter(mpp__slug="mpp-kota-batam").first()
+    complaint = forwarded(
+        kind=Kind.CONSULTATION,
+        about="service",
+        service=service,
+        agency=None,
+        title="Apakah perlu surat pengantar RT?",
+        category=None,
+    )
+    url = reverse("catalog:service_detail", args=[service.pk])
+    assert "Apakah perlu surat pengantar RT?" not in client.get(url).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):  # the cached page is renewed
+        services.take_action(
+            complaint, "respond", user=officer(), kinds={AGENCY}, note="Tidak perlu.", useful=True
+        )
+    page = client.get(url).content.decode()
+    assert "Apakah perlu surat pengantar RT?" in page and "Tidak perlu." in page

@@ -1,0 +1,429 @@
+"""Public complaint pages (/pengaduan/...) and the back office (/kelola/pengaduan/...)."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mpp.accounts.policy import Perm, grants_for, has_any
+from mpp.audit.models import AuditAction
+from mpp.audit.services import record_event
+from mpp.complaints import forms, selectors, services
+from mpp.complaints.models import (
+    About,
+    GuestConfirmation,
+    IntegrationClient,
+    Kind,
+    ResponseTemplate,
+)
+from mpp.complaints.workflow import AGENCY_ACTIONS, DESK_ACTIONS, REPORTER
+from mpp.paging.keyset import page_for_request
+from mpp.workflows.errors import WorkflowError
+from mpp.workflows.services import available_actions
+
+GUEST_SESSION_KEY = "complaint_guest"
+
+
+def _add_errors(form, error: services.ComplaintError) -> None:
+    for field, problems in error.errors.items():
+        target = field if field in form.fields else None
+        for problem in problems:
+            form.add_error(target, problem)
+
+
+# --- Public ----------------------------------------------------------------------------------
+
+
+def public_list(request):
+    form = forms.PublicFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    rows = selectors.public_complaints(
+        query=filters.get("q", ""),
+        mpp=filters.get("mpp"),
+        agency=filters.get("agency"),
+        status=filters.get("status", ""),
+    )
+    page, query = page_for_request(request, rows, order=("-submitted_at", "-id"), size=20)
+    return render(
+        request,
+        "complaints/public_list.html",
+        {"form": form, "page": page, "query": query, "complaints": page.rows},
+    )
+
+
+def public_detail(request, tracking_number):
+    complaint = selectors.public_complaint(tracking_number)
+    return render(request, "complaints/public_detail.html", {"complaint": complaint})
+
+
+def _guest(request) -> GuestConfirmation | None:
+    pk = request.session.get(GUEST_SESSION_KEY)
+    if not pk:
+        return None
+    return GuestConfirmation.objects.filter(
+        pk=pk, confirmed_at__isnull=False, used_at__isnull=True
+    ).first()
+
+
+def submit(request):
+    guest = None if request.user.is_authenticated else _guest(request)
+    if not request.user.is_authenticated and guest is None:
+        return redirect("complaints:guest")
+    initial = {"about": About.MPP, "kind": Kind.COMPLAINT}
+    if request.GET.get("layanan", "").isdigit():
+        initial |= {
+            "about": About.SERVICE,
+            "service": request.GET["layanan"],
+            "kind": Kind.CONSULTATION,
+        }
+    form = forms.ComplaintForm(
+        request.POST or None, request.FILES or None, guest=guest is not None, initial=initial
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        submission = services.Submission(
+            kind=data["kind"],
+            about=data["about"],
+            title=data["title"],
+            text=data["text"],
+            mpp=data["mpp"],
+            agency=data.get("agency"),
+            service=data.get("service"),
+            category=data.get("category"),
+            application_reference=data.get("application_reference", ""),
+            address=data.get("address", ""),
+            latitude=data.get("latitude"),
+            longitude=data.get("longitude"),
+            is_anonymous=data["is_anonymous"],
+            is_confidential=data["is_confidential"],
+            reporter_name=data.get("reporter_name", ""),
+            attachments=request.FILES.getlist("attachments"),
+        )
+        try:
+            complaint = services.submit_complaint(
+                submission,
+                reporter=request.user if request.user.is_authenticated else None,
+                guest=guest,
+            )
+        except services.ComplaintError as error:
+            _add_errors(form, error)
+        else:
+            request.session.pop(GUEST_SESSION_KEY, None)
+            messages.success(
+                request,
+                _(
+                    "Pengaduan Anda diterima dengan nomor %(number)s. Simpan tautan halaman ini untuk mengikutinya."
+                )
+                % {"number": complaint.tracking_number},
+            )
+            return redirect("complaints:follow", token=complaint.follow_token)
+    return render(request, "complaints/submit.html", {"form": form, "guest": guest})
+
+
+def guest(request):
+    """A guest confirms an email address or phone number with a one-time code before submitting."""
+    pending = request.session.get("complaint_guest_pending")
+    contact_form = forms.GuestContactForm(request.POST if "address" in request.POST else None)
+    code_form = forms.GuestCodeForm(request.POST if "code" in request.POST else None)
+    if request.method == "POST" and "address" in request.POST and contact_form.is_valid():
+        confirmation = services.send_guest_code(contact_form.cleaned_data["address"])
+        request.session["complaint_guest_pending"] = confirmation.pk
+        messages.info(request, _("Kode konfirmasi telah dikirim. Masukkan kode itu di bawah."))
+        return redirect("complaints:guest")
+    if request.method == "POST" and "code" in request.POST and pending and code_form.is_valid():
+        try:
+            with transaction.atomic():
+                confirmation = services.confirm_guest_code(pending, code_form.cleaned_data["code"])
+        except services.ComplaintError as error:
+            _add_errors(code_form, error)
+        else:
+            request.session[GUEST_SESSION_KEY] = confirmation.pk
+            request.session.pop("complaint_guest_pending", None)
+            return redirect("complaints:submit")
+    return render(
+        request,
+        "complaints/guest.html",
+        {"contact_form": contact_form, "code_form": code_form, "pending": bool(pending)},
+    )
+
+
+def follow(request, token):
+    complaint = selectors.complaint_by_follow_token(token)
+    actions = [t.action for t in available_actions(complaint, {REPORTER})]
+    return render(
+        request,
+        "complaints/follow.html",
+        {
+            "complaint": complaint,
+            "actions": actions,
+            "action_form": forms.ReporterActionForm(),
+            "rating_form": forms.RatingForm(),
+            "may_rate": complaint.answered_at is not None and complaint.rating is None,
+        },
+    )
+
+
+@require_POST
+def follow_action(request, token):
+    complaint = selectors.complaint_by_follow_token(token)
+    form = forms.ReporterActionForm(request.POST)
+    if form.is_valid():
+        try:
+            services.take_action(
+                complaint,
+                form.cleaned_data["action"],
+                user=request.user
+                if request.user.is_authenticated and request.user.pk == complaint.reporter_id
+                else None,
+                kinds={REPORTER},
+                note=form.cleaned_data["note"],
+            )
+        except services.ComplaintError as error:
+            messages.error(request, error.message)
+        except WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Terima kasih, tanggapan Anda telah disimpan."))
+    return redirect("complaints:follow", token=token)
+
+
+@require_POST
+def follow_rate(request, token):
+    complaint = selectors.complaint_by_follow_token(token)
+    form = forms.RatingForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Pilih nilai 1 sampai 5."))
+        return redirect("complaints:follow", token=token)
+    try:
+        services.rate_response(
+            complaint, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
+        )
+    except services.ComplaintError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Terima kasih atas penilaian Anda."))
+    return redirect("complaints:follow", token=token)
+
+
+def mine(request):
+    if not request.user.is_authenticated:
+        return redirect(f"/akun/masuk/?next={request.path}")
+    page, query = page_for_request(
+        request, selectors.complaints_of(request.user), order=("-submitted_at", "-id")
+    )
+    return render(
+        request, "complaints/mine.html", {"page": page, "query": query, "complaints": page.rows}
+    )
+
+
+# --- Back office -------------------------------------------------------------------------------
+
+
+def _require_staff(request) -> None:
+    if not selectors.is_complaint_staff(request.user):
+        raise PermissionDenied
+
+
+def queue(request):
+    _require_staff(request)
+    which = request.GET.get("daftar", "")
+    if which == "verifikasi":
+        rows = selectors.desk_queue(request.user)
+    elif which == "instansi":
+        rows = selectors.agency_inbox(request.user)
+    elif which == "terlambat":
+        rows = selectors.complaints_for_staff(request.user).breached()
+    else:
+        rows = selectors.complaints_for_staff(request.user)
+    page, query = page_for_request(request, rows, order=("-submitted_at", "-id"))
+    return render(
+        request,
+        "complaints/kelola/queue.html",
+        {
+            "page": page,
+            "query": query,
+            "complaints": page.rows,
+            "which": which,
+            "desk": has_any(request.user, Perm.HANDLE_COMPLAINTS),
+            "agency": has_any(request.user, Perm.RESPOND_COMPLAINTS),
+            "oversee": has_any(request.user, Perm.OVERSEE_COMPLAINTS),
+            "integrations": has_any(request.user, Perm.MANAGE_INTEGRATIONS),
+        },
+    )
+
+
+def staff_detail(request, pk):
+    _require_staff(request)
+    complaint = selectors.complaint_for_staff(request.user, pk)
+    kinds = selectors.actor_kinds(request.user, complaint)
+    reporter = (
+        None
+        if complaint.is_anonymous and "desk" not in kinds
+        else selectors.read_reporter(request.user, complaint, channel="web")
+    )
+    templates = (
+        ResponseTemplate.objects.filter(agency_id=complaint.agency_id)
+        if complaint.agency_id
+        else []
+    )
+    return render(
+        request,
+        "complaints/kelola/detail.html",
+        {
+            "complaint": complaint,
+            "reporter": reporter,
+            "actions": [
+                t
+                for t in available_actions(complaint, kinds)
+                if t.action in DESK_ACTIONS + AGENCY_ACTIONS
+            ],
+            "action_form": forms.StaffActionForm(mpp=complaint.mpp),
+            "note_form": forms.NoteForm(),
+            "templates": templates,
+            "notes": complaint.notes.select_related("author") if kinds else [],
+            "history": complaint.escalations.all(),
+        },
+    )
+
+
+@require_POST
+def staff_action(request, pk):
+    _require_staff(request)
+    complaint = selectors.complaint_for_staff(request.user, pk)
+    form = forms.StaffActionForm(request.POST, mpp=complaint.mpp)
+    if not form.is_valid():
+        messages.error(request, _("Permintaan tidak sah."))
+        return redirect("complaints:staff_detail", pk=pk)
+    data = form.cleaned_data
+    if data["version"] != complaint.version:
+        messages.error(request, _("Pengaduan ini baru saja diubah orang lain; periksa lagi."))
+        return redirect("complaints:staff_detail", pk=pk)
+    try:
+        services.take_action(
+            complaint,
+            data["action"],
+            user=request.user,
+            kinds=selectors.actor_kinds(request.user, complaint),
+            note=data["note"],
+            agency=data.get("agency"),
+            useful=data["useful"],
+        )
+    except services.ComplaintError as error:
+        messages.error(request, error.message)
+    except WorkflowError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, _("Tindakan telah disimpan."))
+    return redirect("complaints:staff_detail", pk=pk)
+
+
+@require_POST
+def staff_note(request, pk):
+    _require_staff(request)
+    complaint = selectors.complaint_for_staff(request.user, pk)
+    if not selectors.actor_kinds(request.user, complaint):
+        raise PermissionDenied
+    try:
+        services.add_note(complaint, user=request.user, text=request.POST.get("text", ""))
+    except services.ComplaintError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Catatan internal disimpan."))
+    return redirect("complaints:staff_detail", pk=pk)
+
+
+def staff_attachment(request, pk, attachment_pk):
+    _require_staff(request)
+    complaint = selectors.complaint_for_staff(request.user, pk)
+    if selectors.read_reporter(request.user, complaint, channel="web") is None:
+        raise Http404
+    attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
+    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+
+
+def templates(request):
+    if not has_any(request.user, Perm.RESPOND_COMPLAINTS):
+        raise PermissionDenied
+    agencies = [g.agency for g in grants_for(request.user, Perm.RESPOND_COMPLAINTS) if g.agency_id]
+    form = forms.TemplateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid() and agencies:
+        try:
+            services.save_template(agency=agencies[0], mpp=None, **form.cleaned_data)
+        except services.ComplaintError as error:
+            _add_errors(form, error)
+        else:
+            messages.success(request, _("Templat tanggapan disimpan."))
+            return redirect("complaints:templates")
+    rows = ResponseTemplate.objects.filter(agency__in=agencies)
+    return render(request, "complaints/kelola/templates.html", {"form": form, "rows": rows})
+
+
+def statistics(request):
+    if not has_any(request.user, Perm.OVERSEE_COMPLAINTS):
+        raise PermissionDenied
+    return render(
+        request,
+        "complaints/kelola/statistics.html",
+        {"rows": selectors.statistics_per_agency(request.user)},
+    )
+
+
+def integrations(request):
+    if not has_any(request.user, Perm.MANAGE_INTEGRATIONS):
+        raise PermissionDenied
+    grants = grants_for(request.user, Perm.MANAGE_INTEGRATIONS)
+    region = next((g.region for g in grants if g.region_id), None)
+    national = any(not g.region_id for g in grants)
+    form = forms.ApiKeyForm(request.POST or None)
+    raw = None
+    if request.method == "POST" and form.is_valid():
+        client, raw = services.issue_api_key(
+            name=form.cleaned_data["name"],
+            region=None if national else region,
+            created_by=request.user,
+        )
+        record_event(
+            AuditAction.INTEGRATION_KEY_ISSUED,
+            actor=request.user,
+            target=client,
+            summary=client.name,
+            request=request,
+        )
+        form = forms.ApiKeyForm()
+    rows = (
+        IntegrationClient.objects.all()
+        if national
+        else IntegrationClient.objects.filter(region=region)
+    )
+    return render(
+        request, "complaints/kelola/integrations.html", {"form": form, "rows": rows, "raw": raw}
+    )
+
+
+@require_POST
+def revoke_integration(request, pk):
+    if not has_any(request.user, Perm.MANAGE_INTEGRATIONS):
+        raise PermissionDenied
+    grants = grants_for(request.user, Perm.MANAGE_INTEGRATIONS)
+    national = any(not g.region_id for g in grants)
+    rows = (
+        IntegrationClient.objects.all()
+        if national
+        else IntegrationClient.objects.filter(region_id__in=[g.region_id for g in grants])
+    )
+    client = get_object_or_404(rows, pk=pk)
+    services.revoke_api_key(client)
+    record_event(
+        AuditAction.INTEGRATION_KEY_REVOKED,
+        actor=request.user,
+        target=client,
+        summary=client.name,
+        request=request,
+    )
+    messages.success(request, _("Kunci API dicabut."))
+    return redirect("complaints:integrations")

@@ -1,0 +1,167 @@
+"""Complaints in the browser at 360 px (axe on every page): an anonymous guest complaint is
+verified, forwarded, answered and rated; an overdue one escalates; a consultation answer appears
+on the service page."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect
+
+from mpp.accounts.models import User
+from mpp.accounts.tests.factories import load_demo
+from mpp.accounts.tests.helpers import login_staff_in_browser
+from mpp.catalog.models import Service
+from mpp.complaints import demo as complaints_demo
+from mpp.complaints.models import Complaint, Escalation, Kind
+from mpp.complaints.tests.factories import forwarded, submitted
+from mpp.deadlines.services import sweep
+from mpp.notifications.models import OutboxMessage
+from mpp.tenancy.models import Agency
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+SCREENSHOTS = Path("var/screenshots")
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    load_demo()
+    complaints_demo.load()
+
+
+def shot(page, name):
+    page.screenshot(path=str(SCREENSHOTS / f"complaints-{name}.png"), full_page=True)
+
+
+def test_an_anonymous_guest_complaint_is_verified_forwarded_answered_and_rated(
+    page, live_server, audit, demo
+):
+    page.goto("/pengaduan/baru/")
+    audit(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Konfirmasi kontak pelapor")
+    page.get_by_label("Alamat surel atau nomor telepon").fill("+6281234567890")
+    page.get_by_role("button", name="Kirim kode").click()
+    audit(page)
+    code = re.search(r"\d{6}", OutboxMessage.objects.get(to="+6281234567890").text).group()
+    page.get_by_label("Kode konfirmasi").fill(code)
+    page.get_by_role("button", name="Konfirmasi").click()
+    audit(page)
+    expect(page.get_by_role("heading", level=1)).to_have_text("Sampaikan pengaduan atau konsultasi")
+    page.get_by_label("MPP", exact=True).select_option(label="Mal Pelayanan Publik Kota Batam")
+    page.get_by_role("button", name="Kirim").click()
+    audit(page)
+    expect(page.get_by_text("Tuliskan isi pengaduan Anda.").first).to_be_visible()
+    shot(page, "submit-error")
+    assert not Complaint.objects.filter(channel="web").exists()
+
+    page.get_by_label("Instansi tertentu").check()
+    page.locator("#id_agency").select_option(str(Agency.objects.get(slug="disdukcapil-batam").pk))
+    page.get_by_label("Judul", exact=True).fill("Petugas loket meminta uang tambahan")
+    page.get_by_label("Isi", exact=True).fill(
+        "Di loket 3 saya diminta Rp 50.000 agar KTP-el cepat jadi."
+    )
+    page.get_by_label("Anonim: tampilkan untuk umum tanpa identitas saya").check()
+    page.get_by_role("button", name="Kirim").click()
+    audit(page)
+    complaint = Complaint.objects.get(channel="web")
+    expect(page.get_by_role("heading", level=1)).to_contain_text(complaint.tracking_number)
+    follow_url = page.url
+    shot(page, "follow")
+
+    login_staff_in_browser(page, live_server, User.objects.get(username="pengaduan.batam"))
+    page.goto("/kelola/pengaduan/?daftar=verifikasi")
+    audit(page)
+    shot(page, "queue")
+    page.get_by_role("link", name=complaint.tracking_number).click()
+    audit(page)
+    page.get_by_role("button", name="Verifikasi dan teruskan").click()
+    audit(page)
+    expect(page.get_by_role("status")).to_contain_text("Tindakan telah disimpan.")
+
+    login_staff_in_browser(page, live_server, User.objects.get(username="petugas.dukcapil"))
+    page.goto("/kelola/pengaduan/?daftar=instansi")
+    audit(page)
+    page.get_by_role("link", name=complaint.tracking_number).click()
+    audit(page)
+    expect(page.get_by_text("Guest")).to_have_count(0)
+    page.get_by_label("Catatan, alasan, atau tanggapan").fill(
+        "Petugas loket 3 telah diperiksa; pungutan itu tidak sah dan uang Anda akan dikembalikan."
+    )
+    page.get_by_role("button", name="Kirim tanggapan").click()
+    audit(page)
+    shot(page, "staff-detail")
+
+    page.context.clear_cookies()
+    page.goto(follow_url)
+    audit(page)
+    expect(page.get_by_text("uang Anda akan dikembalikan")).to_be_visible()
+    page.get_by_label("5").check()
+    page.get_by_label("Komentar").fill("Cepat ditanggapi.")
+    page.get_by_role("button", name="Kirim penilaian").click()
+    audit(page)
+    expect(page.get_by_text("Penilaian Anda: 5 dari 5.")).to_be_visible()
+    complaint.refresh_from_db()
+    assert (complaint.status, complaint.rating, complaint.is_anonymous) == ("answered", 5, True)
+
+    page.goto("/pengaduan/")
+    audit(page)
+    shot(page, "public-list")
+    page.get_by_role("link", name="Petugas loket meminta uang tambahan").click()
+    audit(page)
+    expect(page.get_by_text("Pelapor: Anonim")).to_be_visible()
+
+
+def test_an_overdue_complaint_escalates_to_the_manager(page, live_server, audit, demo):
+    complaint = submitted(title="Belum diverifikasi")
+    sweep(now=complaint.due_at + datetime.timedelta(hours=1))  # time moves past the deadline
+    assert Escalation.objects.filter(complaint=complaint, level=1).exists()
+    login_staff_in_browser(page, live_server, User.objects.get(username="pengelola.batam"))
+    page.goto("/kelola/pengaduan/?daftar=terlambat")
+    audit(page)
+    row = page.get_by_role("row", name=re.compile(complaint.tracking_number))
+    expect(row).to_contain_text("Terlambat")
+    row.get_by_role("link", name=complaint.tracking_number).click()
+    audit(page)
+    expect(page.get_by_text("Ke pengelola MPP")).to_be_visible()
+    shot(page, "escalated")
+    page.goto("/kelola/pengaduan/statistik/")
+    audit(page)
+    shot(page, "statistics")
+
+
+def test_a_consultation_answer_appears_on_the_service_page(page, live_server, audit, demo):
+    service = Service.objects.published().filter(agency__slug="disdukcapil-batam").first()
+    complaint = forwarded(
+        kind=Kind.CONSULTATION,
+        about="service",
+        service=service,
+        agency=None,
+        category=None,
+        title="Apakah perlu surat pengantar RT untuk pindah datang?",
+    )
+    login_staff_in_browser(page, live_server, User.objects.get(username="petugas.dukcapil"))
+    page.goto(f"/kelola/pengaduan/{complaint.pk}/")
+    audit(page)
+    page.get_by_label("Catatan, alasan, atau tanggapan").fill(
+        "Tidak perlu; surat pengantar RT/RW tidak boleh diminta."
+    )
+    page.get_by_label("Jadikan tanya jawab di halaman layanan").check()
+    page.get_by_role("button", name="Kirim tanggapan").click()
+    audit(page)
+    page.context.clear_cookies()
+    page.goto(service_url(service))
+    audit(page)
+    faq = page.get_by_role("region", name="Tanya jawab")
+    expect(faq).to_contain_text("Apakah perlu surat pengantar RT untuk pindah datang?")
+    expect(faq).to_contain_text("surat pengantar RT/RW tidak boleh diminta")
+    shot(page, "service-faq")
+
+
+def service_url(service) -> str:
+    from django.urls import reverse
+
+    return reverse("catalog:service_detail", args=[service.pk])
