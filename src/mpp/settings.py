@@ -286,17 +286,21 @@ STATIC_URL = "/static/"
 STATIC_ROOT = Path(env("STATIC_ROOT", str(VAR_DIR / "static")))
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT", str(VAR_DIR / "media")))
+STATIC_COMPRESSED = env_bool("STATIC_COMPRESSED", default=PRODUCTION)
 STORAGES = {
     "default": {
         "BACKEND": env("FILE_STORAGE_BACKEND", "django.core.files.storage.FileSystemStorage"),
     },
+    # Hashed names (cached for good: WhiteNoise sends "max-age=315360000, immutable" for them)
+    # and brotli/gzip copies made by collectstatic. Production and `make demo` use it; tests and
+    # `runserver` serve the source files through the finders.
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
-        if PRODUCTION
+        if STATIC_COMPRESSED
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
-WHITENOISE_USE_FINDERS = not PRODUCTION
+WHITENOISE_USE_FINDERS = not STATIC_COMPRESSED
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 

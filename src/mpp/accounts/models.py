@@ -152,7 +152,7 @@ class RoleGrant(models.Model):
     @property
     def scope_label(self) -> str:
         if self.agency_id and self.mpp_id:
-            return f"{self.agency} @ {self.mpp}"
+            return _("%(agency)s di %(mpp)s") % {"agency": self.agency, "mpp": self.mpp}
         if self.agency_id:
             return str(self.agency)
         if self.mpp_id:

@@ -37,6 +37,7 @@ class Perm(StrEnum):
     VIEW_OFFICER_SKM = "view_officer_skm"  # SKM element U7 per officer who served
     MANAGE_QUEUE = "manage_queue"  # set up an MPP's queue: counters, quotas, kiosks, no-show rule
     SERVE_QUEUE = "serve_queue"  # work a counter: check in, call, serve, transfer tickets
+    MANAGE_SEARCH = "manage_search"  # keep the national search synonym table
     APPLY_ONBOARDING = "apply_onboarding"  # apply for onboarding, upload agreement and SK Pengelola
     MANAGE_ONBOARDING = "manage_onboarding"  # score, designate, return, grant access, probation
     VIEW_ONBOARDING = "view_onboarding"  # read onboarding applications and decrees (no changes)
@@ -72,6 +73,7 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.VIEW_OFFICER_SKM: frozenset({Role.AGENCY_ADMIN, Role.MPP_MANAGER}),
     Perm.MANAGE_QUEUE: frozenset({Role.MPP_MANAGER, Role.AGENCY_ADMIN}),
     Perm.SERVE_QUEUE: frozenset({Role.OFFICER}),
+    Perm.MANAGE_SEARCH: frozenset({Role.MINISTRY_ADMIN}),
     Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN}),
     Perm.MANAGE_ONBOARDING: frozenset({Role.MINISTRY_ADMIN}),
     Perm.VIEW_ONBOARDING: frozenset(

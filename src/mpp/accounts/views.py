@@ -235,6 +235,7 @@ def backoffice(request):
             ),
             "can_queue": has_any(request.user, Perm.MANAGE_QUEUE)
             or has_any(request.user, Perm.SERVE_QUEUE),
+            "can_manage_search": can(request.user, Perm.MANAGE_SEARCH),
             "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
         },
     )

@@ -147,6 +147,14 @@ class ServiceContentForm(forms.ModelForm):
         label=gettext_lazy("Sistem, mekanisme, dan prosedur"),
         help_text=gettext_lazy("Satu langkah per baris, berurutan."),
     )
+    requirements_en = LinesField(
+        label=gettext_lazy("Persyaratan (bahasa Inggris)"),
+        required=False,
+        help_text=gettext_lazy(
+            "Terjemahan persyaratan di atas, satu per baris dan dalam urutan yang sama. "
+            "Kosongkan bila belum ada terjemahan."
+        ),
+    )
     legal_basis = LinesField(
         label=gettext_lazy("Dasar hukum"),
         help_text=gettext_lazy("Satu peraturan per baris."),
@@ -165,7 +173,8 @@ class ServiceContentForm(forms.ModelForm):
     class Meta:
         model = ServiceVersion
         fields = [
-            "name", "summary", "category", "channel", "requirements", "procedure", "time_limit",
+            "name", "summary", "name_en", "summary_en", "category", "channel", "requirements",
+            "requirements_en", "procedure", "time_limit",
             "time_limit_unit", "fee", "fee_note", "product", "complaint_handling", "legal_basis",
             "facilities", "staff_competence", "internal_supervision", "staff_count",
             "service_guarantee", "security_guarantee", "performance_evaluation", "form_definition",
@@ -173,6 +182,7 @@ class ServiceContentForm(forms.ModelForm):
         ]  # fmt: skip
         widgets = {
             "summary": forms.Textarea(attrs={"rows": 2}),
+            "summary_en": forms.Textarea(attrs={"rows": 2}),
             "complaint_handling": forms.Textarea(attrs={"rows": 3}),
             "facilities": forms.Textarea(attrs={"rows": 2}),
             "staff_competence": forms.Textarea(attrs={"rows": 2}),
@@ -185,10 +195,11 @@ class ServiceContentForm(forms.ModelForm):
             "fee": gettext_lazy("Dalam rupiah, tanpa titik. Isi 0 bila gratis."),
             "time_limit": gettext_lazy("Dalam hari kerja, atau jam untuk layanan selesai di hari yang sama."),
             "change_note": gettext_lazy("Apa yang berubah dibandingkan versi sebelumnya."),
+            "name_en": gettext_lazy("Ditampilkan bagi pengunjung yang memilih bahasa Inggris; juga dicari."),
         }  # fmt: skip
 
     DELIVERY = (
-        "requirements", "procedure", "time_limit", "time_limit_unit", "fee", "fee_note",
+        "requirements", "requirements_en", "procedure", "time_limit", "time_limit_unit", "fee", "fee_note",
         "product", "complaint_handling",
     )  # fmt: skip
     INTERNAL = (
@@ -201,7 +212,7 @@ class ServiceContentForm(forms.ModelForm):
 
     def groups(self):
         """Fields grouped for the page: general, delivery (public), internal, online form."""
-        general = ("name", "summary", "category", "channel")
+        general = ("name", "summary", "name_en", "summary_en", "category", "channel")
         form_part = ("form_definition", "auto_approve", "skip_approval", "change_note")
         return [
             (_("Informasi umum"), [self[name] for name in general]),
@@ -248,3 +259,16 @@ class WorkplaceChoiceForm(forms.Form):
 
     def chosen(self):
         return self.workplaces[self.cleaned_data["workplace"]]
+
+
+class SynonymForm(forms.Form):
+    term = forms.CharField(
+        label=gettext_lazy("Kata yang diketik warga"),
+        max_length=50,
+        help_text=gettext_lazy("Satu kata, misalnya “akte” atau “kk”."),
+    )
+    expansion = forms.CharField(
+        label=gettext_lazy("Artinya dalam nama layanan"),
+        max_length=200,
+        help_text=gettext_lazy("Misalnya “akta” atau “kartu keluarga”."),
+    )

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from mpp.catalog.form_schema import FormDefinition, definition_problems
@@ -21,6 +22,15 @@ from mpp.tenancy.models import MPP, Agency
 
 if TYPE_CHECKING:
     from mpp.accounts.policy import Scope
+
+
+def localized(indonesian, english):
+    """``english`` when the active language is English and it is given, else ``indonesian``."""
+    from django.utils.translation import get_language
+
+    if english and (get_language() or "").startswith("en"):
+        return english
+    return indonesian
 
 
 class Category(models.TextChoices):
@@ -90,12 +100,16 @@ class Service(models.Model):
     # A listing copy of the current version (or of the first draft before any publication), written
     # only by services.publish_version / save_draft, so lists and search filter and sort on one table.
     name = models.CharField(_("nama layanan"), max_length=200, db_index=True)
+    name_en = models.CharField(_("nama layanan dalam bahasa Inggris"), max_length=200, blank=True)
     category = models.CharField(_("kategori"), max_length=30, choices=Category.choices)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
     fee = models.PositiveBigIntegerField(_("biaya/tarif (rupiah)"), default=0)
     # Search document of the current version, refreshed on publish: plain text for the SQLite fallback,
     # and (on PostgreSQL) a tsvector with a GIN index.
+    # ``search_document`` holds every word with its stem (``mpp.catalog.search.document``), and
+    # ``search_name`` the same for the name alone (Indonesian and English), which ranking favours.
     search_document = models.TextField(blank=True, editable=False)
+    search_name = models.TextField(blank=True, editable=False)
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = ServiceQuerySet.as_manager()
@@ -116,7 +130,8 @@ class Service(models.Model):
             models.Index(fields=["category", "name"], name="service_category_name"),
             # Lists of findable services are sorted by name and counted often.
             models.Index(
-                fields=["name", "id"],
+                Lower("name"),
+                "id",
                 condition=models.Q(
                     current_version__isnull=False, retired_at__isnull=True, agency__isnull=False
                 ),
@@ -128,6 +143,11 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def display_name(self) -> str:
+        """The name in the active language (English when given and English is active)."""
+        return localized(self.name, self.name_en)
 
     @property
     def is_template(self) -> bool:
@@ -172,6 +192,12 @@ class ServiceVersion(models.Model):
     )
     name = models.CharField(_("nama layanan"), max_length=200)
     summary = models.CharField(_("keterangan singkat"), max_length=500, blank=True)
+    # English texts, shown when a visitor reads in English (empty: the Indonesian text is shown).
+    name_en = models.CharField(_("nama layanan (bahasa Inggris)"), max_length=200, blank=True)
+    summary_en = models.CharField(
+        _("keterangan singkat (bahasa Inggris)"), max_length=500, blank=True
+    )
+    requirements_en = models.JSONField(_("persyaratan (bahasa Inggris)"), default=list, blank=True)
     category = models.CharField(_("kategori"), max_length=30, choices=Category.choices)
     channel = models.CharField(
         _("saluran"), max_length=10, choices=Channel.choices, default=Channel.BOTH
@@ -233,8 +259,9 @@ class ServiceVersion(models.Model):
         "legal_basis", "facilities", "staff_competence", "internal_supervision", "staff_count",
         "service_guarantee", "security_guarantee", "performance_evaluation",
     )  # fmt: skip
+    ENGLISH_FIELDS = ("name_en", "summary_en", "requirements_en")
     CONTENT_FIELDS = (
-        "name", "summary", "category", "channel", *DELIVERY_FIELDS, *INTERNAL_FIELDS,
+        "name", "summary", *ENGLISH_FIELDS, "category", "channel", *DELIVERY_FIELDS, *INTERNAL_FIELDS,
         "form_definition", "auto_approve", "skip_approval",
     )  # fmt: skip
 
@@ -268,6 +295,21 @@ class ServiceVersion(models.Model):
         if self._stored_status() == self.Status.PUBLISHED:
             raise PublishedVersionError(f"service version {self.pk} is published and immutable")
         return super().delete(*args, **kwargs)
+
+    @property
+    def display_name(self) -> str:
+        return localized(self.name, self.name_en)
+
+    @property
+    def display_summary(self) -> str:
+        return localized(self.summary, self.summary_en)
+
+    @property
+    def display_requirements(self) -> list:
+        """The requirements in English when every one is translated, else in Indonesian."""
+        if self.requirements_en and len(self.requirements_en) == len(self.requirements):
+            return localized(self.requirements, self.requirements_en)
+        return self.requirements
 
     @property
     def is_published(self) -> bool:
@@ -306,3 +348,30 @@ class ServiceVersion(models.Model):
             raise ValidationError({"form_definition": problems})
         if self.time_limit < 1:
             raise ValidationError({"time_limit": _("Jangka waktu paling sedikit 1.")})
+
+
+class SearchSynonym(models.Model):
+    """A word people type and what it means in the catalogue (``akte`` → ``akta``), kept by the
+    ministry in the back office. A query word matching ``term`` also matches ``expansion`` (all of
+    its words)."""
+
+    term = models.CharField(
+        _("kata yang diketik"),
+        max_length=50,
+        unique=True,
+        help_text=_("Satu kata, misalnya “akte” atau “kk”."),
+    )
+    expansion = models.CharField(
+        _("artinya"),
+        max_length=200,
+        help_text=_("Kata dalam nama layanan, misalnya “akta” atau “kartu keluarga”."),
+    )
+    created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["term"]
+        verbose_name = _("sinonim pencarian")
+        verbose_name_plural = _("sinonim pencarian")
+
+    def __str__(self) -> str:
+        return f"{self.term} → {self.expansion}"

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, NamedTuple
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db import connection, transaction
 from django.db.models import (
@@ -22,11 +22,12 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.functions import Lower
 
 from mpp.accounts.policy import Perm, scope_filter
 from mpp.accounts.selectors import workplaces_for
-from mpp.catalog import public_cache
-from mpp.catalog.models import Channel, Service, ServiceVersion
+from mpp.catalog import public_cache, search
+from mpp.catalog.models import Channel, SearchSynonym, Service, ServiceVersion
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
@@ -47,7 +48,11 @@ def mpp_choices() -> list[Choice]:
     """Active MPPs for the search filter, by name: three columns, kept until the catalog changes."""
 
     def build() -> list[Choice]:
-        rows = MPP.objects.filter(is_active=True).order_by("name").values_list("pk", "slug", "name")
+        rows = (
+            MPP.objects.filter(is_active=True)
+            .order_by(Lower("name"))
+            .values_list("pk", "slug", "name")
+        )
         return [Choice(*row) for row in rows]
 
     return public_cache.cached_choices("mpps", build)
@@ -57,7 +62,7 @@ def agencies_at(mpp_id: int) -> list[Choice]:
     """Agencies serving at an MPP, by name (for the search filter)."""
     rows = (
         Agency.objects.filter(presences__mpp_id=mpp_id, presences__is_active=True)
-        .order_by("name")
+        .order_by(Lower("name"))
         .values_list("pk", "slug", "name")
     )
     return [Choice(*row) for row in rows]
@@ -76,7 +81,7 @@ def home_mpps(limit: int = 12) -> list[MPP]:
     """The MPPs on the home page with their agencies' names: only the columns the cards show."""
     return list(
         public_mpps()
-        .only("name", "address", "region__name", "region__province__name")
+        .only("name", "slug", "address", "region__name", "region__province__name")
         .prefetch_related(Prefetch("agencies", queryset=Agency.objects.only("name")))[:limit]
     )
 
@@ -93,7 +98,7 @@ def mpp_directory(*, province: str = "", region: str = "") -> QuerySet[MPP]:
         mpps = mpps.filter(region__province_id=province)
     if region:
         mpps = mpps.filter(region_id=region)
-    return mpps.order_by("region__province__name", "region__name", "name")
+    return mpps.order_by(Lower("region__province__name"), Lower("region__name"), Lower("name"))
 
 
 def mpp_regions() -> QuerySet[Region]:
@@ -102,7 +107,7 @@ def mpp_regions() -> QuerySet[Region]:
         Region.objects.filter(mpps__is_active=True)
         .select_related("province")
         .distinct()
-        .order_by("province__name", "name")
+        .order_by(Lower("province__name"), Lower("name"))
     )
 
 
@@ -115,7 +120,7 @@ def public_mpp(slug: str) -> MPP | None:
                 "presences",
                 queryset=AgencyPresence.objects.filter(is_active=True)
                 .select_related("agency")
-                .order_by("agency__name"),
+                .order_by(Lower("agency__name")),
                 to_attr="active_presences",
             ),
         )
@@ -133,6 +138,7 @@ LIST_FIELDS = (
     "slug", "name", "category", "channel", "fee", "retired_at", "agency", "mpp",
     "current_version", "agency__name", "agency__slug", "mpp__name", "mpp__slug", "mpp__region",
     "current_version__number", "current_version__name", "current_version__summary",
+    "name_en", "current_version__name_en", "current_version__summary_en",
     "current_version__channel", "current_version__time_limit", "current_version__time_limit_unit",
     "current_version__fee", "current_version__effective_from",
 )  # fmt: skip
@@ -152,7 +158,7 @@ def public_service(pk: int) -> Service | None:
     return (
         Service.objects.filter(pk=pk, current_version__isnull=False, agency__isnull=False)
         .select_related("agency", "mpp", "mpp__region", "current_version")
-        .defer("search_document", "search_vector")
+        .defer("search_document", "search_name", "search_vector")
         .first()
     )
 
@@ -166,9 +172,11 @@ def published_versions(service: Service) -> QuerySet[ServiceVersion]:
     return service.versions.filter(status=ServiceVersion.Status.PUBLISHED).order_by("-number")
 
 
-MAX_QUERY_CHARS = 200
-MAX_TERMS = 8
-_TERM = re.compile(r"\w+", re.UNICODE)
+MAX_QUERY_CHARS = search.MAX_QUERY_CHARS
+MAX_TERMS = search.MAX_TERMS
+# How alike (pg_trgm word similarity, 0–1) a mistyped query must be to a service name to be shown
+# when nothing matches exactly.
+TRIGRAM_THRESHOLD = 0.5
 
 
 def search_terms(query: Any) -> list[str]:
@@ -177,15 +185,41 @@ def search_terms(query: Any) -> list[str]:
     Anything else (punctuation, SQL or HTML characters, emoji, NUL bytes) separates words and is
     dropped, so no input can break the query.
     """
-    if not isinstance(query, str):
-        return []
-    text = query[:MAX_QUERY_CHARS].lower()
-    terms: list[str] = []
-    for term in _TERM.findall(text):
-        term = term.strip("_")[:50]
-        if term and term not in terms:
-            terms.append(term)
-    return terms[:MAX_TERMS]
+    return search.query_words(query)
+
+
+SYNONYMS_KEY = "catalog:search:synonyms"
+
+
+def synonym_table() -> dict[str, list[str]]:
+    """The ministry's synonyms, term → expansions, cached until the table changes (a save or
+    delete of a synonym drops the entry: ``mpp.catalog.apps``)."""
+    table = cache.get(SYNONYMS_KEY)
+    if table is None:
+        table = {}
+        for term, expansion in SearchSynonym.objects.values_list("term", "expansion"):
+            table.setdefault(term.lower(), []).append(expansion)
+        cache.set(SYNONYMS_KEY, table, None)
+    return table
+
+
+def forget_synonyms(**kwargs) -> None:
+    cache.delete(SYNONYMS_KEY)
+    transaction.on_commit(lambda: cache.delete(SYNONYMS_KEY))
+
+
+def search_vocabulary() -> frozenset[str]:
+    """Every word of a findable service's name (both languages, with stems) and every synonym
+    term: what "Mungkin maksud Anda" may suggest. Kept until the catalog changes."""
+
+    def build() -> frozenset[str]:
+        vocabulary: set[str] = set(synonym_table())
+        names = Service.objects.published().values_list("search_name", flat=True).iterator()
+        for name in names:
+            vocabulary.update(name.split())
+        return frozenset(word for word in vocabulary if len(word) > 2 and word.isalpha())
+
+    return public_cache.cached_choices("vocabulary", build)
 
 
 @dataclass(frozen=True)
@@ -199,16 +233,7 @@ class ServiceFilters:
     free_only: bool = False
 
 
-def search_services(filters: ServiceFilters) -> QuerySet[Service]:
-    """Published services matching ``filters``, best match first (name order without a query).
-
-    Only the ids are loaded: paginate this queryset, then pass the page to ``listing`` for the
-    cards. Ranking and sorting thousands of matches on one narrow table is what keeps search fast.
-
-    PostgreSQL: full-text search on the stored tsvector (config 'simple', prefix match on every
-    word, name weighted above the rest), GIN-indexed. Other databases: every word must occur in the
-    search document; matches in the name rank higher.
-    """
+def _filtered(filters: ServiceFilters) -> QuerySet[Service]:
     services = Service.objects.published().only("id")
     if filters.mpp_id is not None:
         services = services.filter(mpp_id=filters.mpp_id)
@@ -222,53 +247,142 @@ def search_services(filters: ServiceFilters) -> QuerySet[Service]:
         services = services.filter(channel__in=[filters.channel, Channel.BOTH])
     if filters.free_only:
         services = services.filter(fee=0)
-    terms = search_terms(filters.query)
+    return services
+
+
+def _in_text(field: str, alternative: search.Alternative) -> Q:
+    q = Q()
+    for word in alternative:
+        q &= Q(**{f"{field}__contains": f" {word}"})
+    return q
+
+
+def _any_in_text(field: str, alternatives: list[search.Alternative]) -> Q:
+    q = Q()
+    for alternative in alternatives:
+        q |= _in_text(field, alternative)
+    return q
+
+
+def _tsquery(terms: list[list[search.Alternative]]) -> str:
+    """``(akte:* | akta:*) & (lahir:* | (kartu:* & keluarga:*))``: words are letters and digits
+    only (``search.words``), so nothing in them is tsquery syntax."""
+
+    def alternative(words: search.Alternative) -> str:
+        joined = " & ".join(f"{word}:*" for word in words)
+        return f"({joined})" if len(words) > 1 else joined
+
+    return " & ".join("(" + " | ".join(alternative(a) for a in alts) + ")" for alts in terms)
+
+
+def search_services(filters: ServiceFilters) -> QuerySet[Service]:
+    """Published services matching ``filters``, best match first (name order without a query).
+
+    Only the ids are loaded: paginate this queryset, then pass the page to ``listing`` for the
+    cards. Every query word must occur in the service (as itself, its stem, a spelling variant or
+    a synonym from the ministry's table, as a word prefix); the services whose *name* holds more of
+    the words come first, then by name (case-insensitive).
+
+    PostgreSQL: full-text search on the stored tsvector (config 'simple' over the pre-stemmed
+    words), GIN-indexed. Other databases: word-prefix tests on the stored search document.
+    """
+    services = _filtered(filters)
+    terms = search.terms(filters.query, synonym_table()) if search_terms(filters.query) else []
     if not terms:
         if isinstance(filters.query, str) and filters.query.strip():
             return services.none()  # only punctuation, symbols or emoji: nothing can match
-        return services.order_by("name", "id")
+        return services.order_by(Lower("name"), "id")
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchQuery
 
-        query = SearchQuery(
-            " & ".join(f"{term}:*" for term in terms), search_type="raw", config="simple"
-        )
+        query = SearchQuery(_tsquery(terms), search_type="raw", config="simple")
         services = services.filter(search_vector=query)
     else:
-        for term in terms:
-            services = services.filter(search_document__contains=term)
-    # Rank: how many of the words occur in the service's name, then alphabetical. The same rule on
-    # every database; cheaper than ts_rank, which must read every matching document in full.
-    rank = sum(
-        (Case(When(name__icontains=term, then=Value(1)), default=Value(0)) for term in terms),
+        for alternatives in terms:
+            services = services.filter(_any_in_text("search_document", alternatives))
+    return services.annotate(rank=_name_rank(terms)).order_by("-rank", Lower("name"), "id")
+
+
+def _name_rank(terms: list[list[search.Alternative]]):
+    """How many of the query's words the service's name holds (the same rule on every database;
+    cheaper than ts_rank, which must read every matching document in full)."""
+    return sum(
+        (
+            Case(When(_any_in_text("search_name", alts), then=Value(1)), default=Value(0))
+            for alts in terms
+        ),
         Value(0),
     )
-    return services.annotate(rank=rank).order_by("-rank", "name", "id")
 
 
-def search_page(filters: ServiceFilters, number: int, size: int) -> Page:
+def _similar_services(filters: ServiceFilters) -> QuerySet[Service] | None:
+    """PostgreSQL: services whose name is like the (mistyped) query, by pg_trgm word similarity."""
+    if connection.vendor != "postgresql":
+        return None
+    from django.contrib.postgres.search import TrigramWordSimilarity
+
+    text = " ".join(search.query_words(filters.query))
+    return (
+        _filtered(filters)
+        .annotate(rank=TrigramWordSimilarity(Value(text), "search_name"))
+        .filter(rank__gte=TRIGRAM_THRESHOLD)
+        .order_by("-rank", Lower("name"), "id")
+    )
+
+
+class SearchPage(Page):
+    """A page of results; ``suggestion`` is the corrected query ("Mungkin maksud Anda …") when the
+    words as typed matched nothing, and ``approximate`` says the results are for that correction
+    (or, on PostgreSQL, names like the query) rather than for the words as typed."""
+
+    suggestion: str = ""
+    approximate: bool = False
+
+
+def search_page(
+    filters: ServiceFilters, number: int, size: int, *, tolerant: bool = False
+) -> SearchPage:
     """One page of ``search_services`` with its total, counted in the same query (COUNT() OVER ()).
 
     Matching is the expensive part of a search; counting separately would match twice. A page
-    number past the end answers with the last page, like ``Paginator.get_page``.
+    number past the end answers with the last page, like ``Paginator.get_page``. When nothing
+    matches, a corrected query is suggested, and the page holds the services that are close: by
+    trigram similarity of the name on PostgreSQL, for the corrected query elsewhere (only when
+    ``tolerant``: the web page is, the API answers exactly what was asked).
     """
     number = max(1, number)
     if not search_terms(filters.query):
         # Without words the list is read in index order and counted from the index: cheaper apart.
-        return Paginator(search_services(filters), size).get_page(number)
-    matches = search_services(filters).annotate(total=Window(Count("id")))
+        plain = Paginator(search_services(filters), size).get_page(number)
+        return SearchPage(plain.object_list, plain.number, plain.paginator)
+    page = _ranked_page(search_services(filters), number, size)
+    if page.paginator.count or not tolerant:
+        return page
+    suggestion = search.suggestion(filters.query, search_vocabulary())
+    close = _similar_services(filters)
+    if close is None and suggestion:
+        close = search_services(replace(filters, query=suggestion))
+    if close is not None:
+        page = _ranked_page(close, number, size)
+        page.approximate = bool(page.paginator.count)
+    page.suggestion = suggestion
+    return page
+
+
+def _ranked_page(matches: QuerySet[Service], number: int, size: int) -> SearchPage:
+    counted = matches.annotate(total=Window(Count("id")))
     with _text_index_plan():
-        rows = list(matches[(number - 1) * size : number * size])
+        rows = list(counted[(number - 1) * size : number * size])
         if rows:
             total = rows[0].total
         else:
-            total = search_services(filters).count() if number > 1 else 0
+            total = matches.count() if number > 1 else 0
             if total:
                 number = -(-total // size)
-                rows = list(matches[(number - 1) * size : number * size])
+                rows = list(counted[(number - 1) * size : number * size])
     paginator = Paginator([], size)
     paginator.count = total  # cached_property: the total came with the rows
-    return Page(rows, number, paginator)
+    return SearchPage(rows, number, paginator)
 
 
 @contextmanager
@@ -304,7 +418,7 @@ def listing(services: Iterable[Service]) -> list[Service]:
 
 
 def services_at(mpp: MPP) -> QuerySet[Service]:
-    return public_services().filter(mpp=mpp).order_by("agency__name", "name")
+    return public_services().filter(mpp=mpp).order_by(Lower("agency__name"), Lower("name"))
 
 
 # --- Back office -----------------------------------------------------------------------------
@@ -328,7 +442,7 @@ def manageable_services(user) -> QuerySet[Service]:
         )
         .select_related("agency", "mpp", "current_version")
         .annotate(draft_number=Subquery(drafts.values("number")[:1]))
-        .order_by("mpp__name", "agency__name", "name")
+        .order_by(Lower("mpp__name"), Lower("agency__name"), Lower("name"))
     )
 
 
@@ -346,7 +460,7 @@ def national_templates() -> QuerySet[Service]:
         Service.objects.templates()
         .filter(current_version__isnull=False, retired_at__isnull=True)
         .select_related("current_version")
-        .order_by("category", "name")
+        .order_by("category", Lower("name"))
     )
 
 

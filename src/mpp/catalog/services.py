@@ -19,8 +19,8 @@ from django.utils.translation import gettext as _
 from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
-from mpp.catalog import public_cache
-from mpp.catalog.models import Category, Service, ServiceVersion
+from mpp.catalog import public_cache, search
+from mpp.catalog.models import Category, SearchSynonym, Service, ServiceVersion
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
 # Fields a draft may be given through ``create_service`` / ``update_draft``.
@@ -71,36 +71,54 @@ def _apply_content(version: ServiceVersion, content: dict[str, Any]) -> None:
 
 def _copy_listing(service: Service, version: ServiceVersion) -> None:
     service.name = version.name
+    service.name_en = version.name_en
     service.category = version.category
     service.channel = version.channel
     service.fee = version.fee
 
 
-def search_document_for(service: Service, version: ServiceVersion) -> str:
-    """Plain text a search matches against: name, summary, requirements, product, agency, category."""
+def search_parts(service: Service, version: ServiceVersion) -> list[str]:
+    """Texts a search matches against: names (both languages), summaries, requirements, product,
+    category, agency."""
     parts = [
         version.name,
+        version.name_en,
         version.summary,
+        version.summary_en,
         *[str(item) for item in version.requirements],
+        *[str(item) for item in version.requirements_en],
         version.product,
         str(Category(version.category).label) if version.category in Category.values else "",
     ]
     if service.agency_id is not None:
         parts += [service.agency.name, service.agency.short_name]
-    return " \n".join(part for part in parts if part).lower()
+    return [part for part in parts if part]
+
+
+def search_document_for(service: Service, version: ServiceVersion) -> str:
+    """Every word of ``search_parts`` with its Indonesian stem (``mpp.catalog.search.document``)."""
+    return search.document(search_parts(service, version))
 
 
 def refresh_search(service: Service, version: ServiceVersion) -> None:
-    """Rewrite the service's search document (and tsvector on PostgreSQL) from ``version``."""
+    """Rewrite the service's search texts (and tsvector on PostgreSQL) from ``version``.
+
+    Stemming happens here, once per publication, never per request.
+    """
     service.search_document = search_document_for(service, version)
-    update: dict[str, Any] = {"search_document": service.search_document}
+    service.search_name = search.document([version.name, version.name_en])
+    update: dict[str, Any] = {
+        "search_document": service.search_document,
+        "search_name": service.search_name,
+        "name_en": version.name_en,
+    }
     if connection.vendor == "postgresql":
         from django.contrib.postgres.search import SearchVector
         from django.db.models import Value
 
-        # The name weighs more than the rest of the document in the ranking.
+        # The name weighs more than the rest of the document.
         update["search_vector"] = SearchVector(
-            Value(version.name.lower()), config="simple", weight="A"
+            Value(service.search_name), config="simple", weight="A"
         ) + SearchVector(Value(service.search_document), config="simple", weight="B")
     Service.objects.filter(pk=service.pk).update(**update)
     public_cache.changed()  # .update() sends no post_save
@@ -309,3 +327,38 @@ def adopt_template(
         request=request,
     )
     return service
+
+
+# --- Search synonyms (national, kept by the ministry) -----------------------------------------
+
+
+def _require_search(actor) -> None:
+    if actor is SYSTEM:
+        return
+    if not can(actor, Perm.MANAGE_SEARCH):
+        raise PermissionDenied(_("Anda tidak berwenang mengelola sinonim pencarian."))
+
+
+@transaction.atomic
+def save_synonym(*, actor, term: str, expansion: str) -> SearchSynonym:
+    """Add (or change) the synonym for one typed word; ``ValidationError`` names the field."""
+    _require_search(actor)
+    typed = search.words(term)
+    if len(typed) != 1:
+        raise ValidationError(
+            {"term": _("Isi satu kata saja, tanpa spasi atau tanda baca, misalnya “akte”.")}
+        )
+    if not search.words(expansion):
+        raise ValidationError(
+            {"expansion": _("Isi kata yang dipakai dalam nama layanan, misalnya “akta”.")}
+        )
+    synonym, _created = SearchSynonym.objects.update_or_create(
+        term=typed[0], defaults={"expansion": expansion.strip()[:200]}
+    )
+    return synonym
+
+
+@transaction.atomic
+def delete_synonym(*, actor, synonym: SearchSynonym) -> None:
+    _require_search(actor)
+    synonym.delete()

@@ -21,4 +21,16 @@ urlpatterns = [
     path("kelola/layanan/<id:pk>/terbitkan/", views.manage_publish, name="manage_publish"),
     path("kelola/layanan/<id:pk>/hentikan/", views.manage_retire, name="manage_retire"),
     path("kelola/layanan/<id:pk>/riwayat/", views.manage_history, name="manage_history"),
+    path("kelola/layanan/<id:pk>/draf/formulir/", views.manage_form_builder, name="manage_form"),
+    path(
+        "kelola/layanan/<id:pk>/draf/formulir/json/",
+        views.manage_form_json,
+        name="manage_form_json",
+    ),
+    path("kelola/sinonim-pencarian/", views.manage_synonyms, name="manage_synonyms"),
+    path(
+        "kelola/sinonim-pencarian/<id:pk>/hapus/",
+        views.manage_synonym_delete,
+        name="manage_synonym_delete",
+    ),
 ]

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models.functions import Lower
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -20,9 +21,10 @@ from mpp.catalog.forms import (
     PublishForm,
     ServiceContentForm,
     ServiceSearchForm,
+    SynonymForm,
     WorkplaceChoiceForm,
 )
-from mpp.catalog.models import ServiceVersion
+from mpp.catalog.models import SearchSynonym, ServiceVersion
 from mpp.catalog.public_cache import public_page
 from mpp.tenancy.models import OpeningHours
 
@@ -103,7 +105,7 @@ def _search_context(request, *, title: str):
         channel=values["channel"],
         free_only=values["free"],
     )
-    page = selectors.search_page(filters, int(_page_number(request)), PAGE_SIZE)
+    page = selectors.search_page(filters, int(_page_number(request)), PAGE_SIZE, tolerant=True)
     query_string = urlencode(
         {
             key: value
@@ -125,6 +127,13 @@ def _search_context(request, *, title: str):
         "page_obj": page,
         "services": selectors.listing(page.object_list),
         "query_string": query_string,
+        "filtered": bool(
+            values["mpp"]
+            or values["agency"]
+            or values["category"]
+            or values["channel"]
+            or values["free"]
+        ),
     }
 
 
@@ -373,3 +382,174 @@ def manage_templates(request):
         "catalog/manage/templates.html",
         {"templates": templates, "form": form, "workplaces": workplaces},
     )
+
+
+# --- Search synonyms -------------------------------------------------------------------------
+
+
+@login_required
+def manage_synonyms(request):
+    """The national synonym table: what people type and what it means in service names."""
+    if not can(request.user, Perm.MANAGE_SEARCH):
+        raise PermissionDenied
+    form = SynonymForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            synonym = services.save_synonym(
+                actor=request.user,
+                term=form.cleaned_data["term"],
+                expansion=form.cleaned_data["expansion"],
+            )
+        except ValidationError as error:
+            _content_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("Sinonim “%(term)s” → “%(expansion)s” tersimpan.")
+                % {"term": synonym.term, "expansion": synonym.expansion},
+            )
+            return redirect("catalog:manage_synonyms")
+    return render(
+        request,
+        "catalog/manage/synonyms.html",
+        {"form": form, "synonyms": SearchSynonym.objects.order_by(Lower("term"))},
+    )
+
+
+@login_required
+@require_POST
+def manage_synonym_delete(request, pk: int):
+    if not can(request.user, Perm.MANAGE_SEARCH):
+        raise PermissionDenied
+    synonym = SearchSynonym.objects.filter(pk=pk).first()
+    if synonym is None:
+        raise Http404
+    services.delete_synonym(actor=request.user, synonym=synonym)
+    messages.success(request, _("Sinonim “%(term)s” dihapus.") % {"term": synonym.term})
+    return redirect("catalog:manage_synonyms")
+
+
+# --- Form builder ----------------------------------------------------------------------------
+
+
+def _builder_formset(rows: list[dict]):
+    from mpp.catalog.form_builder import FieldRowFormSet, _value_for
+
+    names = [row.get("name") or _value_for(row.get("label") or "") for row in rows]
+    return FieldRowFormSet(initial=rows, prefix="f", form_kwargs={"names": names})
+
+
+@login_required
+def manage_form_builder(request, pk: int):
+    """Edit the draft's application form field by field (plain posts; htmx swaps it in place)."""
+    import json
+
+    from mpp.catalog import form_builder
+    from mpp.catalog.form_schema import definition_problems
+
+    service = _managed(request, pk)
+    draft = selectors.draft_of(service)
+    if draft is None:
+        messages.info(request, _("Belum ada draf. Buat draf baru untuk mengubah layanan ini."))
+        return redirect("catalog:manage_service", pk=service.pk)
+    problems: list[str] = []
+    note = ""
+    import_text = ""
+    formset = None
+    if request.method == "POST":
+        action = str(request.POST.get("action", "save"))
+        if action == "import":
+            import_text = str(request.POST.get("json", "")).replace("\x00", "")
+            try:
+                raw = json.loads(import_text or "[]")
+            except json.JSONDecodeError as error:
+                problems = [
+                    _("JSON tidak sah (baris %(line)d, kolom %(column)d: %(msg)s).")
+                    % {"line": error.lineno, "column": error.colno, "msg": error.msg}
+                ]
+            else:
+                problems = definition_problems(raw)
+                if not problems:
+                    return _save_definition(request, service, draft, raw, imported=True)
+        else:
+            posted = form_builder.FieldRowFormSet(
+                request.POST,
+                prefix="f",
+                form_kwargs={"names": form_builder.posted_names(request.POST)},
+            )
+            formset = posted
+            if posted.is_valid():
+                rows = [
+                    {k: v for k, v in form.cleaned_data.items() if k != "DELETE"}
+                    for form in posted.forms
+                    if not form.cleaned_data.get("DELETE") and not form.is_blank()
+                ]
+                if action == "add":
+                    rows.append({"type": "text"})
+                    formset = _builder_formset(rows)
+                    note = _("Isian baru ditambahkan di bawah. Isi lalu simpan formulir.")
+                elif action.startswith(("up:", "down:")):
+                    direction, _sep, index = action.partition(":")
+                    if index.isdigit():
+                        form_builder.move(rows, int(index), -1 if direction == "up" else 1)
+                    formset = _builder_formset(rows)
+                    note = _("Urutan diubah. Simpan formulir untuk menyimpannya.")
+                else:
+                    raws = [form_builder.FieldRowForm.raw_from(row) for row in rows]
+                    problems = definition_problems(raws)
+                    if not problems:
+                        return _save_definition(request, service, draft, raws)
+            else:
+                problems = [_("Periksa isian yang ditandai.")]
+    if formset is None:
+        formset = _builder_formset(form_builder.initial_rows(draft.form_definition))
+    return render(
+        request,
+        "catalog/manage/form_builder.html",
+        {
+            "service": service,
+            "draft": draft,
+            "formset": formset,
+            "problems": problems,
+            "note": note,
+            "saved": request.GET.get("disimpan", "") if request.method == "GET" else "",
+            "import_text": import_text,
+        },
+    )
+
+
+def _save_definition(request, service, draft, raw: list, *, imported: bool = False):
+    from mpp.catalog.form_builder import initial_rows
+
+    try:
+        services.update_draft(draft, actor=request.user, content={"form_definition": raw})
+    except ValidationError as error:
+        return render(
+            request,
+            "catalog/manage/form_builder.html",
+            {
+                "service": service,
+                "draft": draft,
+                "formset": _builder_formset(initial_rows(draft.form_definition)),
+                "problems": error.messages,
+            },
+        )
+    return redirect(f"{request.path}?disimpan={'2' if imported else '1'}")
+
+
+@login_required
+def manage_form_json(request, pk: int):
+    """The draft's form definition as a JSON file (export; import is on the builder page)."""
+    from django.http import JsonResponse
+
+    service = _managed(request, pk)
+    draft = selectors.draft_of(service)
+    if draft is None:
+        return redirect("catalog:manage_service", pk=service.pk)
+    response = JsonResponse(
+        draft.form_definition, safe=False, json_dumps_params={"ensure_ascii": False, "indent": 2}
+    )
+    response["Content-Disposition"] = (
+        f'attachment; filename="formulir-{service.slug}-v{draft.number}.json"'
+    )
+    return response

@@ -178,7 +178,7 @@ class AgencyPresence(models.Model):
         verbose_name_plural = _("kehadiran instansi di MPP")
 
     def __str__(self) -> str:
-        return f"{self.agency} @ {self.mpp}"
+        return _("%(agency)s di %(mpp)s") % {"agency": self.agency, "mpp": self.mpp}
 
     def policy_scope(self) -> Scope:
         return Scope(

@@ -68,6 +68,11 @@ def _objects(demo):  # noqa: F811
     override = {
         code: CalendarOverride.objects.filter(region_id=code).first() for code in ("2171", "3471")
     }
+    from mpp.catalog.models import SearchSynonym
+
+    synonym, _created = SearchSynonym.objects.get_or_create(
+        term="akte", defaults={"expansion": "akta"}
+    )
     from mpp.monitoring import demo as monitoring_demo
     from mpp.monitoring.models import LocusReport
     from mpp.onboarding import demo as onboarding_demo
@@ -92,6 +97,7 @@ def _objects(demo):  # noqa: F811
             "app": batam, "doc": batam.documents.get(), "service": batam.service,
             "grant": RoleGrant.objects.get(user__username="petugas.dinkes"),
             "region": "2171", "override": override["2171"], **onboarding["2171"], **queue["batam"],
+            "synonym": synonym,
             "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
             "client": complaints["2171"][2],
         },
@@ -99,6 +105,7 @@ def _objects(demo):  # noqa: F811
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
             "grant": RoleGrant.objects.get(user__username="petugas.yogya"),
             "region": "3471", "override": override["3471"], **onboarding["3471"], **queue["yogya"],
+            "synonym": synonym,
             "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
             "client": complaints["3471"][2],
         },
@@ -208,6 +215,10 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/layanan/<id:pk>/terbitkan/": ("get", f"/kelola/layanan/{service}/terbitkan/", {}),
         "kelola/layanan/<id:pk>/hentikan/": ("get", f"/kelola/layanan/{service}/hentikan/", {}),
         "kelola/layanan/<id:pk>/riwayat/": ("get", f"/kelola/layanan/{service}/riwayat/", {}),
+        "kelola/layanan/<id:pk>/draf/formulir/": ("get", f"/kelola/layanan/{service}/draf/formulir/", {}),
+        "kelola/layanan/<id:pk>/draf/formulir/json/": ("get", f"/kelola/layanan/{service}/draf/formulir/json/", {}),
+        "kelola/sinonim-pencarian/": ("get", "/kelola/sinonim-pencarian/", {}),
+        "kelola/sinonim-pencarian/<id:pk>/hapus/": ("post", f"/kelola/sinonim-pencarian/{o['synonym'].pk}/hapus/", {}),
         "akun/kerja/": ("get", "/akun/kerja/", {}),
         "akun/kerja/audit/": ("get", "/akun/kerja/audit/", {}),
         "akun/kerja/peran/": ("get", "/akun/kerja/peran/", {}),
@@ -435,6 +446,10 @@ _TABLE = {
     'kelola/layanan/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
     'kelola/layanan/<id:pk>/draf/baru/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
     'kelola/layanan/<id:pk>/draf/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'kelola/layanan/<id:pk>/draf/formulir/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'kelola/layanan/<id:pk>/draf/formulir/json/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'kelola/sinonim-pencarian/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
+    'kelola/sinonim-pencarian/<id:pk>/hapus/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403)],
     'kelola/layanan/<id:pk>/draf/pratinjau/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (403, 403)],
     'kelola/layanan/<id:pk>/terbitkan/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (403, 403)],
     'kelola/layanan/<id:pk>/hentikan/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],

@@ -47,3 +47,21 @@ def category_label(value: str) -> str:
     """The label of a service category; a dictionary look-up, cheaper than get_category_display()
     (which rebuilds the choice dictionary, hashing every lazy label, on each call)."""
     return str(_CATEGORY_LABELS.get(value, value))
+
+
+@register.filter
+def tel_href(phone: str) -> str:
+    """``tel:`` link of a phone number as written (``(0778) 123-456`` → ``tel:+62778123456``)."""
+    digits = "".join(ch for ch in str(phone or "") if ch.isdigit() or ch == "+")
+    if digits.startswith("0"):
+        digits = "+62" + digits[1:]
+    return f"tel:{digits}"
+
+
+@register.simple_tag
+def map_href(latitude, longitude) -> str:
+    """The place on OpenStreetMap (no key, no script: an ordinary link)."""
+    return (
+        f"https://www.openstreetmap.org/?mlat={latitude}&mlon={longitude}"
+        f"#map=17/{latitude}/{longitude}"
+    )
