@@ -10,6 +10,11 @@ from mpp.catalog.forms_definition import build_form
 def step_form(fields: list[FormField], *, data=None, initial=None, errors=None):
     """The Django form for one step (rendering only: validation is in the services)."""
     form = build_form(fields, data=data, initial=initial or {}, ask_uploads=False)
+    # Labels say what is required (an upload already stored or a field hidden by its condition is
+    # not asked for again, so no field carries the browser's ``required`` attribute).
+    form.use_required_attribute = False
+    for item in fields:
+        form.fields[item.name].required = item.required
     if data is not None:
         form._errors = forms.utils.ErrorDict(
             {name: form.error_class(messages) for name, messages in (errors or {}).items()}

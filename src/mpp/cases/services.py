@@ -285,6 +285,20 @@ def check_complete(application: Application) -> dict[str, Any]:
     return result.cleaned
 
 
+def _discard_hidden_uploads(application: Application, cleaned: Mapping[str, Any]) -> None:
+    """Uploads of file fields the submitted answers hide are not kept with the application (the
+    same rule, :func:`is_visible`, that left them out of ``cleaned``)."""
+    hidden = [
+        item.name
+        for item in application.service_version.form.fields
+        if item.type == "file" and item.name not in cleaned
+    ]
+    if hidden:
+        application.documents.filter(field__in=hidden, replaced_at__isnull=True).update(
+            replaced_at=timezone.now()
+        )
+
+
 # --- Workflow actions ------------------------------------------------------------------------
 
 
@@ -325,6 +339,7 @@ def submit_application(
     working day after the local submission date; hours: N hours of the MPP's office time)."""
     _check_filer(application, actor)
     cleaned = check_complete(application)
+    _discard_hidden_uploads(application, cleaned)
     now = timezone.now()
     started = clock.start(application, time_limit_of(application.service_version), at=now)
     return apply_action(
@@ -344,6 +359,7 @@ def resubmit_application(
     """Send the fixed application back: the clock restarts with the time that was left."""
     _check_filer(application, actor)
     cleaned = check_complete(application)
+    _discard_hidden_uploads(application, cleaned)
     return apply_action(
         application,
         "resubmit",

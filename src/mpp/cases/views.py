@@ -18,6 +18,7 @@ from mpp.cases import forms, selectors, services
 from mpp.cases.models import Status
 from mpp.cases.steps import steps_for
 from mpp.cases.workflow import COORDINATOR, COUNTER, DECISION_ACTIONS, EDITABLE, OFFICER
+from mpp.catalog.form_schema import is_visible
 from mpp.catalog.models import Service
 from mpp.documents.services import SigningKeyMissing
 from mpp.paging.keyset import page_for_request
@@ -101,6 +102,8 @@ def _step_page(request, pk, number, staff=False):
             for item in step.fields:
                 if item.type != "file":
                     continue
+                if not is_visible(item, application.data):
+                    continue  # hidden by the answer just given: neither required nor stored
                 upload = request.FILES.get(item.name)
                 if upload is not None:
                     try:
@@ -133,7 +136,11 @@ def _step_page(request, pk, number, staff=False):
         for item in step.fields
         if item.type == "file"
     }
-    rows = [(form[item.name], uploaded.get(item.name), item) for item in step.fields]
+    definition = application.service_version.form
+    rows = [
+        (form[item.name], uploaded.get(item.name), item, definition.condition_hint(item))
+        for item in step.fields
+    ]
     return render(
         request,
         "cases/step.html",
