@@ -36,6 +36,40 @@ class NoteForm(forms.Form):
     )
 
 
+class RevisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Yang perlu diperbaiki"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib diisi. Terlihat oleh pemohon: sebutkan isian atau berkas yang salah."),
+    )
+
+
+class ApproveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Catatan persetujuan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Terlihat oleh pemohon."),
+    )
+
+
+class RejectForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Alasan penolakan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Wajib diisi. Pemohon membaca alasan ini; tulis apa dasar penolakannya dan apa yang "
+            "dapat dilakukan pemohon."
+        ),
+    )
+
+
 class WithdrawForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 

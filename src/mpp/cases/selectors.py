@@ -384,3 +384,35 @@ def services_in_scope(user, *perms: Perm):
         user, perms or CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
     )
     return Service.objects.published().filter(where).order_by("name")
+
+
+# --- The issued document: its content, and the preview before signing --------------------------
+
+
+def document_content(application: Application):
+    """What the application's issued document prints: the service version's document template
+    (subject, ordered fields and their wording) applied to the answers. The preview before issuing
+    and the issued document both come from here."""
+    from mpp.catalog.document_template import document_content as template_content
+
+    version = application.service_version
+    applicant = application.applicant
+    return template_content(
+        version.document_template,
+        version.form,
+        application.data,
+        product=version.product or version.name,
+        applicant_name=applicant.name,
+        applicant_nik=applicant.nik or "",
+        tracking_number=application.tracking_number,
+    )
+
+
+def document_preview(user, application: Application) -> dict:
+    """The preview shown before issuing: the document's content and who signs it. Showing the
+    holder's data is a read of personal data, recorded like the answers."""
+    from mpp.documents.selectors import issuer_identity
+
+    read_case(user, application, channel="web")
+    content = document_content(application)
+    return {"content": content, "identity": issuer_identity(application.agency)}

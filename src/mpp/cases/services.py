@@ -38,13 +38,14 @@ from mpp.cases.models import (
     InternalNote,
     TrackingSequence,
 )
-from mpp.cases.selectors import actor_kinds, conflicted, current_documents
+from mpp.cases.selectors import actor_kinds, conflicted, current_documents, document_content
 from mpp.cases.uploads import UnsafeFile, checked_content
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit
 from mpp.deadlines import services as clock
 from mpp.deadlines.models import ClockUnit
+from mpp.documents.rendering import public_base_url
 from mpp.documents.services import check_can_sign, issue_document
 from mpp.notifications.services import notify
 from mpp.workflows.definitions import SYSTEM
@@ -459,17 +460,6 @@ def withdraw_application(
     )
 
 
-def _document_context(application: Application) -> dict[str, Any]:
-    details = [(_("Nomor permohonan"), application.tracking_number)]
-    for item in application.service_version.form.fields:
-        value = application.data.get(item.name)
-        if item.type in ("text", "choice", "region") and value:
-            if item.type == "choice":
-                value = item.choice_labels().get(value, value)
-            details.append((item.label, str(value)))
-    return {"details": details[:8]}
-
-
 def issue_application(
     application: Application,
     *,
@@ -492,6 +482,8 @@ def issue_application(
             actor_user=actor,
             actor_kinds=_kinds(application, actor),
             expected_version=expected_version,
+            # The worker has no request: the address the QR code points to is captured now.
+            data={"public_base_url": public_base_url(request)},
             changes={
                 "decided_at": application.decided_at or timezone.now(),
                 "issuing_started_at": timezone.now(),
@@ -500,7 +492,9 @@ def issue_application(
         )
 
 
-def produce_document(application_id: int, *, actor_id: int | None = None):
+def produce_document(
+    application_id: int, *, actor_id: int | None = None, public_base_url: str = ""
+):
     """Render and sign the document of an issued application, once (the task's body).
 
     The document's source key ``application:<id>`` makes a retry or a crashed worker's successor
@@ -518,15 +512,15 @@ def produce_document(application_id: int, *, actor_id: int | None = None):
         return None
     if application.issued_document_id:
         return application.issued_document
-    version = application.service_version
+    content = document_content(application)
     fields = {
         "source_key": f"application:{application.pk}",
         "source_obj": application,
-        "title": version.product or version.name,
-        "holder_name": application.applicant.name,
-        "holder_nik": application.applicant.nik or "",
+        "title": content.title,
+        "holder_name": content.holder_name,
+        "holder_nik": content.holder_nik,
         "issuer": application.agency,
-        "context": _document_context(application),
+        "context": {**content.context, "public_base_url": public_base_url},
         "actor": User.objects.filter(pk=actor_id).first() if actor_id else None,
     }
     delay = settings.MPP_TEST_ISSUE_DELAY_SECONDS

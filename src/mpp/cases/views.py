@@ -412,7 +412,8 @@ def staff_detail(request, pk):
             "can_assign": "assign" in names,
             "can_note": bool(kinds & {OFFICER, COORDINATOR}),
             "can_edit": selectors.may_fill_in(user, application),
-            "decision_form": forms.NoteForm(initial={"version": application.version}),
+            "revision_form": forms.RevisionForm(initial={"version": application.version}),
+            "approve_form": forms.ApproveForm(initial={"version": application.version}),
             "assign_form": forms.AssignForm(
                 initial={"version": application.version},
                 colleagues=selectors.colleagues(application),
@@ -423,12 +424,18 @@ def staff_detail(request, pk):
     )
 
 
+# Irreversible decisions: taken only from their confirmation page (``confirmed`` in the POST).
+CONFIRMED_ACTIONS = {"reject": "cases:staff_reject", "issue": "cases:staff_issue"}
+
+
 @login_required
 @require_POST
 def staff_action(request, pk):
     _require_staff(request)
     application = selectors.application_for_staff(request.user, pk)
     action = request.POST.get("action", "")
+    if action in CONFIRMED_ACTIONS and request.POST.get("confirmed") != "1":
+        return redirect(CONFIRMED_ACTIONS[action], pk=application.pk)
     assignee = None
     if action == "assign":
         assignee = (
@@ -455,6 +462,49 @@ def staff_action(request, pk):
     except SigningKeyMissing as error:  # say why; nothing was issued or changed
         messages.error(request, str(error))
     return redirect("cases:staff_detail", pk=application.pk)
+
+
+def _decision_page(request, pk, action: str):
+    """The application, when ``action`` is open to this officer now (else None)."""
+    _require_staff(request)
+    user = request.user
+    application = selectors.application_for_staff(user, pk)
+    kinds = selectors.actor_kinds(user, application)
+    if action not in {t.action for t in available_actions(application, kinds)}:
+        return application, False
+    return application, True
+
+
+@login_required
+def staff_reject(request, pk):
+    """Confirm a rejection: what will happen, and the reason the citizen will read (required)."""
+    application, allowed = _decision_page(request, pk, "reject")
+    if not allowed:
+        messages.info(request, _("Permohonan ini tidak dapat ditolak saat ini."))
+        return redirect("cases:staff_detail", pk=application.pk)
+    form = forms.RejectForm(initial={"version": application.version})
+    return render(
+        request,
+        "cases/staff_reject.html",
+        {"application": application, "form": form, "unclaimed": not application.assigned_to_id},
+    )
+
+
+@login_required
+def staff_issue(request, pk):
+    """Confirm issuing: a preview of exactly what the signed document will print."""
+    application, allowed = _decision_page(request, pk, "issue")
+    if not allowed:
+        messages.info(request, _("Dokumen permohonan ini tidak dapat diterbitkan saat ini."))
+        return redirect("cases:staff_detail", pk=application.pk)
+    return render(
+        request,
+        "cases/staff_issue.html",
+        {
+            "application": application,
+            "preview": selectors.document_preview(request.user, application),
+        },
+    )
 
 
 @login_required

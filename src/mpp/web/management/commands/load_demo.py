@@ -4,6 +4,7 @@ from django.db import transaction
 from mpp.accounts import demo as accounts_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
+from mpp.documents import demo as documents_demo
 from mpp.documents import services as documents_services
 
 
@@ -15,5 +16,6 @@ class Command(BaseCommand):
         catalog_demo.load()
         accounts_demo.load()
         documents_services.create_demo_pki()
+        documents_demo.load()
         cases_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
