@@ -22,9 +22,10 @@ demo: $(VENV)/.installed
 	$(PY) manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
 	$(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --respawn-failed-workers --no-ws mpp.wsgi:application
 
-## Run the whole test suite (browser tests too when /usr/bin/chromium exists).
+## Run the whole test suite (browser tests too when /usr/bin/chromium exists), one worker per core.
+TEST_WORKERS ?= auto
 test: $(VENV)/.installed
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 e2e: $(VENV)/.installed
 	$(PY) -m pytest -m e2e

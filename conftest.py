@@ -36,6 +36,8 @@ def pytest_configure(config):
     from django.apps import AppConfig, apps
     from django.conf import settings
 
+    _one_cache_per_xdist_worker(settings)
+
     test_app = "mpp.workflows.tests.testapp"
     if test_app in settings.INSTALLED_APPS:
         return
@@ -46,6 +48,20 @@ def pytest_configure(config):
         apps.app_configs[app_config.label] = app_config
         app_config.import_models()
         apps.clear_cache()
+
+
+def _one_cache_per_xdist_worker(settings) -> None:
+    """Under pytest-xdist each worker uses its own Redis database: every test clears the cache (a
+    FLUSHDB), which must not empty the cache another worker's test is reading."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER")
+    cache = settings.CACHES["default"]
+    if not worker or not cache["BACKEND"].endswith("RedisCache"):
+        return
+    number = int(worker.removeprefix("gw")) + 1
+    base, _, database = cache["LOCATION"].rpartition("/")
+    if not database.isdigit():
+        base = cache["LOCATION"].rstrip("/")
+    settings.CACHES = {**settings.CACHES, "default": {**cache, "LOCATION": f"{base}/{number}"}}
 
 
 def pytest_collection_modifyitems(config, items):

@@ -314,6 +314,7 @@ MPP_SCHEDULE = {
     "mpp.workflows.tasks.retry_failed_hooks": 300,
     "mpp.documents.tasks.finish_pending_documents": 600,
     "mpp.cases.tasks.resume_issuing": 600,
+    "mpp.reporting.tasks.snapshot_facts": int(env("MPP_SNAPSHOT_FACTS_SECONDS", "900")),
 }
 # Tests only: seconds the document task waits between reserving and signing (to kill a worker
 # mid-task). Never set it in production.

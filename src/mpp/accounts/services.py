@@ -13,7 +13,6 @@ from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -34,6 +33,7 @@ from mpp.accounts.models import (
 )
 from mpp.accounts.nik import validate_nik
 from mpp.accounts.policy import can_grant
+from mpp.accounts.tasks import warn_owner_of_registration_attempt
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.tenancy.models import AgencyPresence
@@ -167,24 +167,8 @@ def register_citizen_without_oracle(data: CitizenRegistration, *, request=None) 
 
 
 def _warn_owner_of_registration_attempt(owner: User) -> None:
-    if not owner.email:
-        return
-    base = settings.MPP_PUBLIC_BASE_URL.rstrip("/")
-    body = _(
-        "Yth. %(name)s,\n\nSeseorang baru saja mencoba mendaftarkan akun baru di MPP Digital "
-        "dengan NIK atau alamat surel yang sudah terhubung dengan akun Anda. Akun Anda tidak "
-        "berubah.\n\nJika itu Anda, silakan masuk, atau atur ulang kata sandi di "
-        "%(reset)s.\nJika bukan Anda, abaikan surel ini.\n\nMPP Digital"
-    ) % {"name": owner.name or owner.username, "reset": f"{base}/akun/sandi/lupa/"}
-    transaction.on_commit(
-        lambda: send_mail(
-            _("Percobaan pendaftaran dengan data akun Anda"),
-            body,
-            None,
-            [owner.email],
-            fail_silently=True,
-        )
-    )
+    if owner.email:
+        transaction.on_commit(lambda: warn_owner_of_registration_attempt.enqueue(owner.pk))
 
 
 class RegistrationError(Exception):

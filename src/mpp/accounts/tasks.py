@@ -1,0 +1,34 @@
+"""Tasks (django-tasks) of the accounts app."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from mpp.accounts.models import User
+
+
+@task()
+def warn_owner_of_registration_attempt(user_id: int) -> bool:
+    """Tell an account's owner that someone tried to register with their NIK or email.
+
+    Sent from a task, outside the registration request, so a taken NIK or email is answered as
+    fast as a new one whatever the mail server does. Returns whether an email was sent.
+    """
+    owner = User.objects.filter(pk=user_id, is_active=True).first()
+    if owner is None or not owner.email:
+        return False
+    base = settings.MPP_PUBLIC_BASE_URL.rstrip("/")
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "Yth. %(name)s,\n\nSeseorang baru saja mencoba mendaftarkan akun baru di MPP Digital "
+            "dengan NIK atau alamat surel yang sudah terhubung dengan akun Anda. Akun Anda tidak "
+            "berubah.\n\nJika itu Anda, silakan masuk, atau atur ulang kata sandi di "
+            "%(reset)s.\nJika bukan Anda, abaikan surel ini.\n\nMPP Digital"
+        ) % {"name": owner.name or owner.username, "reset": f"{base}/akun/sandi/lupa/"}
+        subject = _("Percobaan pendaftaran dengan data akun Anda")
+    send_mail(subject, body, None, [owner.email])
+    return True

@@ -1,0 +1,319 @@
+"""The daily facts mechanism: a registry of fact sources and the two ways facts are written.
+
+Every process that dashboards count has one module ``mpp.reporting.facts.<process>`` defining a
+module attribute ``source`` (a :class:`FactSource`). :func:`autodiscover` (called by
+``ReportingConfig.ready``) imports every module of this package, registers its source and lets it
+register its workflow hooks. A source:
+
+* declares its ``metrics`` (the counters it writes) and its ``indicators`` (what dashboards show,
+  computed from metric sums — they appear on every dashboard as soon as the source is registered);
+* bumps counters from workflow hooks with :func:`bump` (an atomic upsert; hooks may be retried, so
+  they bump only from their own committed transition);
+* recomputes any range of days from its source rows (:meth:`FactSource.recompute`), which
+  ``manage.py recompute_facts`` compares with the table and, with ``--fix``, writes back;
+* optionally takes end-of-day snapshots (:meth:`FactSource.snapshot`, stored by the
+  ``snapshot_facts`` task for yesterday and today so far).
+
+See docs/reporting.md for the contract.
+"""
+
+from __future__ import annotations
+
+import datetime
+import importlib
+import pkgutil
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal, NamedTuple
+
+from django.db import connections, router, transaction
+
+from mpp.reporting.models import DailyFact
+
+
+class Unit(NamedTuple):
+    """Where a fact belongs: kab/kota code, MPP id, agency id, service id (None when unknown)."""
+
+    region: str | None = None
+    mpp: int | None = None
+    agency: int | None = None
+    service: int | None = None
+
+
+class FactKey(NamedTuple):
+    day: datetime.date
+    unit: Unit
+    metric: str
+
+
+MetricKind = Literal["count", "sum", "snapshot"]
+
+
+@dataclass(frozen=True)
+class Metric:
+    """One counter. ``count``/``sum`` add up over days; a ``snapshot`` is a state at the end of a
+    day (open, overdue): over a period a dashboard reads its last day, never the sum."""
+
+    key: str  # "<source>.<name>", at most 64 characters
+    label: Any  # lazy gettext, Indonesian
+    kind: MetricKind = "count"
+
+
+@dataclass(frozen=True)
+class Drill:
+    """Where a number leads: a named URL with query parameters, shown only to a viewer for whom
+    ``allowed(user, unit)`` holds (the list applies the viewer's scope itself as well)."""
+
+    url_name: str
+    params: Callable[[Unit, datetime.date, datetime.date], dict[str, str]]
+    allowed: Callable[[Any, Unit], bool]
+
+
+@dataclass(frozen=True)
+class Indicator:
+    """What a dashboard shows, computed from metric totals of a unit and period.
+
+    ``count``: the numerator's total (or the snapshot's last day). ``ratio``: numerator /
+    denominator as a percentage. ``mean``: numerator / denominator × ``scale`` (average working
+    days, average wait in minutes, IKM). ``higher_is_better`` orders rankings.
+    """
+
+    key: str
+    label: Any
+    numerator: str
+    denominator: str | None = None
+    kind: Literal["count", "ratio", "mean"] = "count"
+    scale: float = 1.0
+    unit_label: Any = ""
+    higher_is_better: bool = True
+    drill: Drill | None = None
+    headline: bool = True  # shown in the "at a glance" row
+    order: int = 100
+
+    def metrics(self) -> tuple[str, ...]:
+        return (self.numerator,) + ((self.denominator,) if self.denominator else ())
+
+    def value(self, totals: Mapping[str, int]) -> float | None:
+        numerator = totals.get(self.numerator, 0)
+        if self.kind == "count":
+            return numerator
+        denominator = totals.get(self.denominator, 0) if self.denominator else 0
+        if not denominator:
+            return None
+        if self.kind == "ratio":
+            return 100.0 * numerator / denominator
+        return self.scale * numerator / denominator
+
+
+@dataclass
+class FactSource:
+    """The facts of one process. Subclass it (or instantiate with callables) in
+    ``mpp/reporting/facts/<process>.py`` as the module attribute ``source``."""
+
+    name: str
+    label: Any
+    metrics: tuple[Metric, ...] = ()
+    indicators: tuple[Indicator, ...] = ()
+    order: int = 100
+
+    def register_hooks(self, registry) -> None:
+        """Register workflow hooks (by workflow name) on ``registry`` that call :func:`bump`."""
+
+    def recompute(self, start: datetime.date, end: datetime.date) -> dict[FactKey, int]:
+        """Every non-snapshot fact of days ``start``..``end`` (inclusive), from the source rows."""
+        return {}
+
+    def snapshot(
+        self, day: datetime.date, now: datetime.datetime | None = None
+    ) -> dict[FactKey, int]:
+        """The snapshot metrics at the end of local ``day`` — or at ``now`` when that is earlier
+        (today so far) — from the source rows (empty when the source has none)."""
+        return {}
+
+    def snapshot_metrics(self) -> tuple[str, ...]:
+        return tuple(m.key for m in self.metrics if m.kind == "snapshot")
+
+    def counted_metrics(self) -> tuple[str, ...]:
+        return tuple(m.key for m in self.metrics if m.kind != "snapshot")
+
+
+@dataclass
+class Registry:
+    _sources: dict[str, FactSource] = field(default_factory=dict)
+
+    def register(self, source: FactSource) -> FactSource:
+        if source.name in self._sources and self._sources[source.name] is not source:
+            raise ValueError(f"fact source {source.name!r} is already registered")
+        for metric in source.metrics:
+            if len(metric.key) > 64:
+                raise ValueError(f"metric key {metric.key!r} is longer than 64 characters")
+            owner = self.metric_owner(metric.key)
+            if owner is not None and owner is not source:
+                raise ValueError(f"metric {metric.key!r} already belongs to {owner.name!r}")
+        self._sources[source.name] = source
+        return source
+
+    def unregister(self, name: str) -> None:
+        self._sources.pop(name, None)
+
+    def sources(self) -> list[FactSource]:
+        return sorted(self._sources.values(), key=lambda s: (s.order, s.name))
+
+    def get(self, name: str) -> FactSource:
+        return self._sources[name]
+
+    def metric_owner(self, key: str) -> FactSource | None:
+        return next(
+            (s for s in self._sources.values() if any(m.key == key for m in s.metrics)), None
+        )
+
+    def metrics(self) -> list[Metric]:
+        return [m for s in self.sources() for m in s.metrics]
+
+    def metric(self, key: str) -> Metric:
+        return next(m for m in self.metrics() if m.key == key)
+
+    def indicators(self) -> list[Indicator]:
+        found = [i for s in self.sources() for i in s.indicators]
+        return sorted(found, key=lambda i: i.order)
+
+    def indicator(self, key: str) -> Indicator | None:
+        return next((i for i in self.indicators() if i.key == key), None)
+
+
+registry = Registry()
+
+
+def autodiscover(hook_registry=None) -> None:
+    """Import every ``mpp.reporting.facts.<module>``, register its ``source`` and its hooks."""
+    if hook_registry is None:
+        from mpp.workflows.hooks import hooks as hook_registry
+    package = importlib.import_module(__name__)
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda i: i.name):
+        if info.name.startswith("_"):
+            continue
+        module = importlib.import_module(f"{__name__}.{info.name}")
+        source = getattr(module, "source", None)
+        if isinstance(source, FactSource) and source.name not in registry._sources:
+            registry.register(source)
+            source.register_hooks(hook_registry)
+
+
+# --- Writing -------------------------------------------------------------------------------------
+
+
+def _db() -> str:
+    return router.db_for_write(DailyFact)
+
+
+def bump(metric: str, day: datetime.date, unit: Unit, delta: int = 1) -> None:
+    """Add ``delta`` to one counter, atomically, creating the row when missing."""
+    bump_many({FactKey(day, Unit(*unit), metric): delta})
+
+
+def bump_many(deltas: Mapping[FactKey, int]) -> None:
+    """Add each delta to its counter in one transaction (PostgreSQL: INSERT … ON CONFLICT DO
+    UPDATE SET value = value + delta; SQLite: UPDATE, then INSERT when no row matched, inside the
+    database's single write lock)."""
+    rows = [(k, d) for k, d in deltas.items() if d]
+    if not rows:
+        return
+    using = _db()
+    connection = connections[using]
+    table = DailyFact._meta.db_table
+    # The SQL below is built only from the model's table name and fixed column names; every
+    # value is a parameter.
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
+            params: list = []
+            for key, delta in rows:
+                params += [key.day, *key.unit, key.metric, delta]
+            cursor.execute(
+                f"INSERT INTO {table} (day, region, mpp, agency, service, metric, value) "  # noqa: S608
+                f"VALUES {values} "
+                "ON CONFLICT (day, region, mpp, agency, service, metric) "
+                f"DO UPDATE SET value = {table}.value + EXCLUDED.value",
+                params,
+            )
+            return
+        for key, delta in rows:
+            where, where_params = _match(key)
+            cursor.execute(
+                f"UPDATE {table} SET value = value + %s WHERE {where}",  # noqa: S608
+                [delta, *where_params],
+            )
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    f"INSERT INTO {table} (day, region, mpp, agency, service, metric, value) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s, %s, %s, %s)",
+                    [key.day, *key.unit, key.metric, delta],
+                )
+
+
+def _match(key: FactKey) -> tuple[str, list]:
+    parts, params = ["day = %s", "metric = %s"], [key.day, key.metric]
+    for column, value in zip(Unit._fields, key.unit, strict=True):
+        if value is None:
+            parts.append(f"{column} IS NULL")
+        else:
+            parts.append(f"{column} = %s")
+            params.append(value)
+    return " AND ".join(parts), params
+
+
+def read(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> dict[FactKey, int]:
+    """The stored facts of ``metrics`` on days ``start``..``end`` (zero rows left out)."""
+    rows = DailyFact.objects.using(_db()).filter(day__range=(start, end), metric__in=list(metrics))
+    return {
+        FactKey(r.day, Unit(r.region, r.mpp, r.agency, r.service), r.metric): r.value
+        for r in rows.iterator()
+        if r.value
+    }
+
+
+@dataclass(frozen=True)
+class Difference:
+    key: FactKey
+    stored: int
+    expected: int
+
+
+def diff(stored: Mapping[FactKey, int], expected: Mapping[FactKey, int]) -> list[Difference]:
+    keys = set(stored) | set(expected)
+    found = [
+        Difference(k, stored.get(k, 0), expected.get(k, 0))
+        for k in keys
+        if stored.get(k, 0) != expected.get(k, 0)
+    ]
+    return sorted(found, key=lambda d: (d.key.day, d.key.metric, tuple(str(x) for x in d.key.unit)))
+
+
+def put(
+    start: datetime.date,
+    end: datetime.date,
+    metrics: Iterable[str],
+    values: Mapping[FactKey, int],
+) -> None:
+    """Replace the stored facts of ``metrics`` on ``start``..``end`` with ``values``."""
+    metrics = list(metrics)
+    using = _db()
+    with transaction.atomic(using=using):
+        DailyFact.objects.using(using).filter(day__range=(start, end), metric__in=metrics).delete()
+        DailyFact.objects.using(using).bulk_create(
+            [
+                DailyFact(day=k.day, **k.unit._asdict(), metric=k.metric, value=v)
+                for k, v in values.items()
+                if v and k.metric in metrics and start <= k.day <= end
+            ],
+            batch_size=2000,
+        )
+
+
+def add_up(rows: Iterable[tuple[FactKey, int]]) -> dict[FactKey, int]:
+    """Sum (key, value) pairs into a dict (a helper for ``recompute`` implementations)."""
+    totals: dict[FactKey, int] = defaultdict(int)
+    for key, value in rows:
+        totals[key] += value
+    return dict(totals)

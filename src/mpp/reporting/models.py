@@ -1,0 +1,49 @@
+"""Daily facts: one long table of counters per day and unit, read by every dashboard.
+
+A row is one metric's value on one local day for one unit: the finest unit a fact source knows
+(usually a service at an agency at an MPP in a kab/kota). Units a source does not know stay empty
+(NULL), e.g. a queue wait of an MPP without a service. Dashboards add rows up over days and units;
+they never read the process tables. Rows are written only by :mod:`mpp.reporting.facts`.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class DailyFact(models.Model):
+    day = models.DateField(_("hari"))
+    # Plain ids, not foreign keys: facts outlive renames and are never joined on write.
+    # NULL, not "": an unknown unit, one value under NULLS NOT DISTINCT like the integer ids.
+    region = models.CharField(  # noqa: DJ001
+        _("kabupaten/kota"), max_length=4, null=True, blank=True
+    )
+    mpp = models.IntegerField(_("MPP"), null=True, blank=True)
+    agency = models.IntegerField(_("instansi"), null=True, blank=True)
+    service = models.IntegerField(_("layanan"), null=True, blank=True)
+    metric = models.CharField(_("ukuran"), max_length=64)
+    value = models.BigIntegerField(_("nilai"), default=0)
+
+    class Meta:
+        verbose_name = _("fakta harian")
+        verbose_name_plural = _("fakta harian")
+        constraints = [
+            # NULLS NOT DISTINCT (PostgreSQL 15): an empty unit is one unit, so the upsert's
+            # ON CONFLICT finds the row. SQLite ignores the option; the SQLite path of
+            # ``facts.bump`` does update-or-insert inside its write lock instead.
+            models.UniqueConstraint(
+                fields=["day", "region", "mpp", "agency", "service", "metric"],
+                name="daily_fact_unique",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            # National: all units over a period, per metric; regional/MPP: one unit over a period.
+            models.Index(fields=["metric", "day"], name="daily_fact_metric_day"),
+            models.Index(fields=["region", "metric", "day"], name="daily_fact_region"),
+            models.Index(fields=["mpp", "metric", "day"], name="daily_fact_mpp"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.metric}={self.value}"

@@ -1,0 +1,147 @@
+"""Daily facts: hooks bump counters, the recompute command agrees with them and finds drift."""
+
+from __future__ import annotations
+
+import datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from mpp.cases import services
+from mpp.cases.tests.factories import (
+    VALID_DATA,
+    CitizenFactory,
+    officer_for,
+    pdf_upload,
+    service_with,
+)
+from mpp.reporting import facts
+from mpp.reporting import services as reporting_services
+from mpp.reporting.facts import FactKey, Unit
+from mpp.reporting.facts import applications as app_facts
+from mpp.reporting.models import DailyFact
+
+pytestmark = pytest.mark.django_db
+
+
+def _submitted(service, citizen):
+    application = services.start_application(applicant=citizen, service=service)
+    services.update_draft(application, actor=citizen, data=VALID_DATA)
+    services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload())
+    services.submit_application(application, actor=citizen)
+    return application
+
+
+def _total(metric: str) -> int:
+    return sum(DailyFact.objects.filter(metric=metric).values_list("value", flat=True))
+
+
+def run_processes(run):
+    """Several applications through submit, claim, reject, approve (hooks run on commit)."""
+    service = service_with()
+    officer = officer_for(service)
+    with run(execute=True):
+        a = _submitted(service, CitizenFactory())
+        b = _submitted(service, CitizenFactory())
+        c = _submitted(service, CitizenFactory())
+        services.claim_application(a, actor=officer)
+        services.reject_application(a, actor=officer, note="Berkas tidak lengkap")
+        services.claim_application(b, actor=officer)
+        services.approve_application(b, actor=officer)
+    return service, (a, b, c)
+
+
+def test_hooks_count_received_and_decided_per_service(django_capture_on_commit_callbacks):
+    service, _ = run_processes(django_capture_on_commit_callbacks)
+    assert _total(app_facts.RECEIVED) == 3
+    assert _total(app_facts.received_channel("online")) == 3
+    assert _total(app_facts.DECIDED_METRIC) == 2
+    assert _total(app_facts.REJECTED) == 1
+    assert _total(app_facts.ON_TIME) == 2
+    assert _total(app_facts.DAYS_COUNT) == 2
+    row = DailyFact.objects.filter(metric=app_facts.RECEIVED).get()
+    assert (row.region, row.mpp, row.agency, row.service) == (
+        service.mpp.region_id,
+        service.mpp_id,
+        service.agency_id,
+        service.pk,
+    )
+
+
+def test_recompute_after_the_processes_finds_no_difference(django_capture_on_commit_callbacks):
+    run_processes(django_capture_on_commit_callbacks)
+    reporting_services.snapshot_recent()
+    today = timezone.localdate()
+    out = StringIO()
+    call_command(
+        "recompute_facts",
+        "--start",
+        (today - datetime.timedelta(days=2)).isoformat(),
+        "--end",
+        (today + datetime.timedelta(days=1)).isoformat(),
+        stdout=out,
+    )
+    assert "no differences" in out.getvalue()
+
+
+def test_recompute_reports_and_fixes_every_difference(django_capture_on_commit_callbacks):
+    run_processes(django_capture_on_commit_callbacks)
+    DailyFact.objects.filter(metric=app_facts.RECEIVED).update(value=7)
+    DailyFact.objects.filter(metric=app_facts.REJECTED).delete()
+    day = timezone.localdate().isoformat()
+    out = StringIO()
+    with pytest.raises(SystemExit):
+        call_command("recompute_facts", "--start", day, "--end", day, stdout=out)
+    report = out.getvalue()
+    assert "applications.received " in report and "stored 7, recomputed 3" in report
+    assert "applications.rejected" in report and "stored 0, recomputed 1" in report
+    call_command("recompute_facts", "--start", day, "--end", day, "--fix", stdout=StringIO())
+    assert _total(app_facts.RECEIVED) == 3 and _total(app_facts.REJECTED) == 1
+    out = StringIO()
+    call_command("recompute_facts", "--start", day, "--end", day, stdout=out)
+    assert "no differences" in out.getvalue()
+
+
+def test_bump_adds_up_on_the_same_row_with_empty_units():
+    day = datetime.date(2026, 11, 27)
+    for _ in range(3):
+        facts.bump("test.metric", day, Unit(region="2171"), 2)
+    facts.bump("test.metric", day, Unit(), 5)
+    rows = dict(DailyFact.objects.filter(metric="test.metric").values_list("region", "value"))
+    assert rows == {"2171": 6, None: 5}
+
+
+def test_snapshot_counts_open_and_overdue_at_the_end_of_the_day(
+    django_capture_on_commit_callbacks,
+):
+    run_processes(django_capture_on_commit_callbacks)
+    later = timezone.now() + datetime.timedelta(days=30)
+    day = timezone.localdate(later)
+    values = app_facts.source.snapshot(day, now=later)
+    by_metric = {}
+    for key, value in values.items():
+        by_metric[key.metric] = by_metric.get(key.metric, 0) + value
+    # b (approved, not issued) and c (submitted) are still open; both past their deadline.
+    assert by_metric == {app_facts.OPEN: 2, app_facts.OVERDUE: 2}
+
+
+def test_the_registry_refuses_a_metric_owned_by_another_source():
+    other = facts.FactSource(
+        name="other", label="x", metrics=(facts.Metric(app_facts.RECEIVED, "x"),)
+    )
+    with pytest.raises(ValueError):
+        facts.registry.register(other)
+
+
+def test_a_bad_date_is_a_clear_error():
+    from django.core.management.base import CommandError
+
+    with pytest.raises(CommandError, match="not a date"):
+        call_command("recompute_facts", "--start", "kemarin", "--end", "2026-11-01")
+
+
+def test_fact_key_is_hashable_and_orderable():
+    key = FactKey(datetime.date(2026, 1, 1), Unit("2171", 1, 2, 3), "m")
+    assert {key: 1}[FactKey(datetime.date(2026, 1, 1), Unit("2171", 1, 2, 3), "m")] == 1
