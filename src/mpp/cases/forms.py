@@ -147,3 +147,24 @@ class InboxFilterForm(forms.Form):
         self.fields["service"].choices = [("", _("Semua"))] + [
             (service.pk, service.name) for service in services
         ]
+
+
+class TrackForm(forms.Form):
+    """Follow an application without an account (POST only: nothing personal in the URL)."""
+
+    nomor = forms.CharField(
+        label=_("Nomor pelacakan"),
+        max_length=20,
+        help_text=_("Tertera pada tanda terima atau pesan konfirmasi, misalnya 2171-261120-0001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Isi nomor pelacakan.")},
+    )
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir pemohon"),
+        help_text=_("Tanggal lahir pemilik NIK yang mengajukan permohonan."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Isi tanggal lahir pemohon."),
+            "invalid": _("Isi tanggal lahir dengan format tanggal yang benar."),
+        },
+    )

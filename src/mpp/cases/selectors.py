@@ -416,3 +416,23 @@ def document_preview(user, application: Application) -> dict:
     read_case(user, application, channel="web")
     content = document_content(application)
     return {"content": content, "identity": issuer_identity(application.agency)}
+
+
+# --- Public tracking (no account): the number and the applicant's birth date --------------------
+
+
+def tracked_application(number: str, birth_date) -> Application | None:
+    """The submitted application with this tracking number whose applicant was born on
+    ``birth_date``, or None: a wrong number and a wrong date read the same."""
+    number = (number or "").strip().upper()
+    if not number or len(number) > 20 or birth_date is None:
+        return None
+    application = (
+        Application.objects.select_related("applicant", "mpp__region", "service_version")
+        .exclude(status="draft")
+        .filter(tracking_number=number)
+        .first()
+    )
+    if application is None or application.applicant.birth_date != birth_date:
+        return None
+    return application

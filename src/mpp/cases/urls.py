@@ -5,6 +5,7 @@ from mpp.cases import views
 app_name = "cases"
 
 urlpatterns = [
+    path("lacak/", views.track, name="track"),
     path("permohonan/", views.my_applications, name="mine"),
     path("permohonan/baru/<slug:slug>/", views.start, name="start"),
     path("permohonan/<id:pk>/", views.detail, name="detail"),

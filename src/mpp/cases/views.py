@@ -234,6 +234,35 @@ def done(request, pk):
     return _done_page(request, pk)
 
 
+# --- Anyone: following with the tracking number and birth date ------------------------------
+
+
+def track(request):
+    """Status, due date and timeline of one application, for whoever holds its tracking number
+    and the applicant's birth date; nothing else is shown. POST only (nothing in the URL), and
+    anonymous POSTs are rate-limited per address and per tracking number (web middleware)."""
+    form = forms.TrackForm(request.POST or None)
+    application = None
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        application = selectors.tracked_application(
+            form.cleaned_data["nomor"], form.cleaned_data["birth_date"]
+        )
+        not_found = application is None
+    response = render(
+        request,
+        "cases/track.html",
+        {
+            "form": form,
+            "application": application,
+            "not_found": not_found,
+            "history": selectors.history(application) if application else [],
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
 # --- Citizen: following --------------------------------------------------------------------
 
 
