@@ -436,3 +436,14 @@ def tracked_application(number: str, birth_date) -> Application | None:
     if application is None or application.applicant.birth_date != birth_date:
         return None
     return application
+
+
+def received_documents(application: Application) -> list[tuple[str, str]]:
+    """(field label, file name) of each current upload, in the form's order (for the receipt)."""
+    labels = {item.name: item.label for item in application.service_version.form.fields}
+    order = list(labels)
+    rows = sorted(
+        current_documents(application),
+        key=lambda doc: order.index(doc.field) if doc.field in order else len(order),
+    )
+    return [(labels.get(doc.field, doc.field), doc.original_name) for doc in rows]

@@ -110,8 +110,13 @@ def start_application(
     channel: str = ApplicationChannel.ONLINE,
     filed_by: User | None = None,
     data: Mapping[str, Any] | None = None,
+    prefill: Mapping[str, str] | None = None,
 ) -> Application:
-    """A new draft for ``service`` under its current published version."""
+    """A new draft for ``service`` under its current published version.
+
+    Fields marked ``prefill`` in the form are filled in from ``prefill`` (at the counter: what the
+    officer typed for the citizen) or else from the applicant's account, so nobody retypes them.
+    """
     if not service.accepts_applications:
         raise ApplicationError(_("Layanan ini tidak menerima permohonan saat ini."))
     version = service.current_version
@@ -132,8 +137,19 @@ def start_application(
         created_at=now,
     )
     application.save()
-    if data:
-        update_draft(application, actor=filed_by or applicant, data=data)
+    person = prefill or {
+        "name": applicant.name,
+        "nik": applicant.nik or "",
+        "phone": applicant.phone or "",
+        "email": applicant.email or "",
+    }
+    prefilled = {
+        item.name: person[item.prefill]
+        for item in version.form.fields
+        if item.prefill and person.get(item.prefill)
+    }
+    if prefilled or data:
+        update_draft(application, actor=filed_by or applicant, data={**prefilled, **(data or {})})
     return application
 
 
@@ -669,6 +685,8 @@ def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request
         service=service,
         channel=ApplicationChannel.COUNTER,
         filed_by=officer,
+        # What the officer typed, never what an existing account holds (nothing is shown back).
+        prefill={"name": name, "nik": walk_in.nik, "phone": walk_in.phone or ""},
     )
     Application.objects.filter(pk=application.pk).update(counter_name=name[:150])
     application.counter_name = name[:150]

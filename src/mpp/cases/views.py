@@ -20,6 +20,7 @@ from mpp.cases.steps import steps_for
 from mpp.cases.workflow import COORDINATOR, COUNTER, DECISION_ACTIONS, EDITABLE, OFFICER
 from mpp.catalog.form_schema import is_visible
 from mpp.catalog.models import Service
+from mpp.documents.rendering import public_base_url, qr_data_uri
 from mpp.documents.services import SigningKeyMissing
 from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import WorkflowError
@@ -226,7 +227,24 @@ def check(request, pk):
 
 def _done_page(request, pk, staff=False):
     application = _editor(request, pk, staff)
-    return render(request, "cases/done.html", {"application": application, "staff": staff})
+    history = selectors.history(application)
+    context = {
+        "application": application,
+        "staff": staff,
+        "resubmitted": any(record.action == "resubmit" for record in history),
+    }
+    if staff:
+        # The counter ends with the receipt (tanda terima) handed to the citizen.
+        track_url = public_base_url(request) + reverse("cases:track")
+        context.update(
+            {
+                "receipt_documents": selectors.received_documents(application),
+                "track_url": track_url,
+                "track_qr": qr_data_uri(f"{track_url}?nomor={application.tracking_number}"),
+            }
+        )
+        return render(request, "cases/receipt.html", context)
+    return render(request, "cases/done.html", context)
 
 
 @login_required
@@ -241,7 +259,8 @@ def track(request):
     """Status, due date and timeline of one application, for whoever holds its tracking number
     and the applicant's birth date; nothing else is shown. POST only (nothing in the URL), and
     anonymous POSTs are rate-limited per address and per tracking number (web middleware)."""
-    form = forms.TrackForm(request.POST or None)
+    initial = {"nomor": request.GET.get("nomor", "")[:20]}  # the receipt's QR code (no NIK)
+    form = forms.TrackForm(request.POST or None, initial=initial)
     application = None
     not_found = False
     if request.method == "POST" and form.is_valid():

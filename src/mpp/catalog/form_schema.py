@@ -6,7 +6,8 @@ A definition is stored as a JSON list of field objects (``ServiceVersion.form_de
      "help_text": "", "section": "Data bayi",
      "choices": [{"value": "l", "label": "Laki-laki"}],          # choice / multiple_choice
      "file_types": ["application/pdf"], "max_bytes": 2097152,    # file
-     "visible_if": {"field": "jenis", "value": "baru"}}          # shown only when jenis == baru
+     "visible_if": {"field": "jenis", "value": "baru"},          # shown only when jenis == baru
+     "prefill": "name"}                 # name / nik / phone / email of the applicant, filled in
 
 ``FormDefinition.parse`` turns that JSON into typed fields or raises ``DefinitionError`` whose
 ``problems`` are the Indonesian messages an editor sees, each naming the field. Every reader of a
@@ -48,6 +49,15 @@ FieldType = Literal[
     "text", "long_text", "number", "date", "choice", "multiple_choice", "nik", "region", "file"
 ]
 CHOICE_TYPES = {"choice", "multiple_choice"}
+# What a field may be prefilled with from the applicant's account (or, at the counter, from what
+# the officer typed for the citizen): nobody retypes their name, NIK or telephone.
+PREFILL_SOURCES = {
+    "name": gettext_lazy("Nama pemohon"),
+    "nik": gettext_lazy("NIK pemohon"),
+    "phone": gettext_lazy("Nomor telepon pemohon"),
+    "email": gettext_lazy("Surel pemohon"),
+}
+PrefillSource = Literal["name", "nik", "phone", "email"]
 # Content types an upload may be declared as; each is recognised by its first bytes.
 FILE_TYPES = {
     "application/pdf": (b"%PDF-",),
@@ -127,6 +137,7 @@ class FormField(_Strict):
     file_types: tuple[str, ...] | None = None
     max_bytes: int | None = None
     visible_if: Condition | None = None
+    prefill: PrefillSource | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -232,6 +243,11 @@ def field_problems(raw: Mapping, position: int, known_keys: set[str]) -> list[st
         problems.append(
             _("Isian “%(name)s”: file_types dan max_bytes hanya untuk jenis berkas.")
             % {"name": label}
+        )
+    if "prefill" in raw and raw["prefill"] not in PREFILL_SOURCES:
+        problems.append(
+            _("Isian “%(name)s”: prefill harus salah satu dari: %(sources)s.")
+            % {"name": label, "sources": ", ".join(PREFILL_SOURCES)}
         )
     condition = raw.get("visible_if")
     if "visible_if" in raw and (
