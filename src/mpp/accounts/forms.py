@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role, User
+from mpp.accounts.nik import normalize_nik
 from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
 from mpp.accounts.selectors import agencies_for, mpps_for
 from mpp.accounts.services import CitizenRegistration, registration_data_problems
@@ -86,6 +87,9 @@ class RegistrationForm(forms.Form):
         label=_("Saya telah membaca pemberitahuan privasi dan menyetujui pemrosesan data saya."),
         required=False,  # the service says why when it is missing, like every other rule
     )
+
+    def clean_nik(self):
+        return normalize_nik(self.cleaned_data["nik"])
 
     def clean(self):
         cleaned = super().clean()

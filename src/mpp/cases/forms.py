@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mpp.accounts.nik import normalize_nik
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.forms_definition import build_form
 
@@ -96,8 +97,7 @@ class WalkInForm(forms.Form):
     service = forms.TypedChoiceField(label=_("Layanan"), coerce=int, choices=())
     nik = forms.CharField(
         label=_("NIK pemohon"),
-        max_length=16,
-        min_length=16,
+        max_length=24,
         help_text=_("16 digit sesuai KTP-el atau Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -111,6 +111,14 @@ class WalkInForm(forms.Form):
         help_text=_("Wajib bila warga belum terdaftar; tulis sesuai KTP-el."),
     )
     phone = forms.CharField(label=_("Nomor telepon"), max_length=20, required=False)
+
+    def clean_nik(self):
+        nik = normalize_nik(self.cleaned_data["nik"])  # typed with spaces or dashes
+        if len(nik) != 16:
+            raise forms.ValidationError(
+                _("NIK harus 16 digit; yang Anda masukkan %(count)d digit.") % {"count": len(nik)}
+            )
+        return nik
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -120,10 +120,11 @@ def _clean_value(item: FormField, value: Any) -> Any:
             raise ValidationError(_("Pilih dari pilihan yang tersedia."))
         return [choice.value for choice in item.choices or () if choice.value in value]
     if kind == "nik":
-        from mpp.accounts.nik import parse_nik
+        from mpp.accounts.nik import normalize_nik, parse_nik
 
-        parse_nik(str(value))
-        return str(value).strip()
+        nik = normalize_nik(value)  # typed with spaces or dashes: kept as the 16 digits
+        parse_nik(nik)
+        return nik
     if kind == "region":
         from mpp.regions.models import Region
 
@@ -251,7 +252,7 @@ def _django_field(item: FormField, *, ask_uploads: bool = True) -> forms.Field:
         )
     if kind == "nik":
         return forms.CharField(
-            max_length=16,
+            max_length=24,  # spaces and dashes are removed when checked
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             **common,
         )

@@ -113,6 +113,8 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
             "post", f"/kelola/permohonan/{app}/tindakan/", {"action": "claim", "version": o["app"].version}
         ),
         "kelola/permohonan/<id:pk>/catatan/": ("post", f"/kelola/permohonan/{app}/catatan/", {"text": "x"}),
+        "kelola/penanda-tangan/": ("get", "/kelola/penanda-tangan/", {}),
+        "kelola/penanda-tangan/<id:pk>/": ("get", f"/kelola/penanda-tangan/{o['service'].agency_id}/", {}),
         "kelola/permohonan/<id:pk>/tolak/": ("get", f"/kelola/permohonan/{app}/tolak/", {}),
         "kelola/permohonan/<id:pk>/terbitkan/": ("get", f"/kelola/permohonan/{app}/terbitkan/", {}),
         "kelola/permohonan/<id:pk>/berkas/<id:document_pk>/": ("get", f"/kelola/permohonan/{app}/berkas/{doc}/", {}),
@@ -245,6 +247,8 @@ _TABLE = {
     'kelola/permohonan/<id:pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/catatan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
+    'kelola/penanda-tangan/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'kelola/penanda-tangan/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
     'kelola/permohonan/<id:pk>/tolak/': [(403, 403), (200, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 200), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/terbitkan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/berkas/<id:document_pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 200), (403, 403), (403, 403)],

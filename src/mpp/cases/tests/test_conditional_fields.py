@@ -152,3 +152,15 @@ def test_file_fields_default_to_the_upload_checks(settings):
     assert small.accept == "image/jpeg,.jpg,.jpeg" and small.file_hint() == (
         "Berkas JPEG, paling besar 1 MB."
     )
+
+
+def test_a_nik_typed_with_spaces_or_dashes_is_kept_as_its_digits(citizen, service):
+    application = services.start_application(applicant=citizen, service=service)
+    problems = services.update_draft(
+        application, actor=citizen, data={"nik": "2171-0115-0890 0003", "nama_lengkap": "Budi"}
+    )
+    assert "nik" not in problems
+    from mpp.catalog.forms_definition import validate_submission
+
+    result = validate_submission(service.current_version.form, application.data)
+    assert result.cleaned["nik"] == "2171011508900003"
