@@ -338,6 +338,7 @@ def colleagues(application: Application):
 def answers(application: Application) -> list[dict]:
     """The visible questions with their answers, grouped by section, for summaries."""
     from mpp.cases.steps import steps_for
+    from mpp.catalog.document_template import long_date
     from mpp.catalog.form_schema import is_visible
 
     documents = {str(doc.pk): doc for doc in current_documents(application)}
@@ -360,6 +361,8 @@ def answers(application: Application) -> list[dict]:
             labels = item.choice_labels()
             values = value if isinstance(value, list) else ([value] if value else [])
             shown = ", ".join(labels.get(v, v) for v in values)
+        elif item.type == "date" and value:
+            shown = long_date(value)  # 20 November 2026, as people write dates
         else:
             shown = "" if value is None else str(value)
         if not sections or sections[-1]["title"] != item.section:
