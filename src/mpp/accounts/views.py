@@ -12,7 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from mpp.accounts import selectors, services
@@ -40,7 +40,8 @@ def login_view(request):
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="mpp.accounts.backends.NikOrUsernameBackend")
-        home = "accounts:backoffice" if form.user.is_staff_member else "accounts:profile"
+        # A citizen lands on their applications (the profile holds settings, not the work).
+        home = "accounts:backoffice" if form.user.is_staff_member else "cases:mine"
         return redirect(_safe_next(request, reverse(home)))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
@@ -267,8 +268,10 @@ def staff_roles(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_role(request, grant_id: int):
+    """GET: the confirmation (what will happen); POST with ``confirmed``: revoke. A POST without
+    it (an old page's one-click button) only leads to the confirmation."""
     if not has_any(request.user, Perm.MANAGE_ROLES):
         raise PermissionDenied
     grant = get_object_or_404(selectors.role_grants_for(request.user), pk=grant_id)
@@ -277,6 +280,10 @@ def revoke_role(request, grant_id: int):
         return redirect("accounts:staff_roles")
     if not can_revoke(request.user, grant):
         raise PermissionDenied
+    if request.method == "GET":
+        return render(request, "accounts/revoke_role.html", {"grant": grant})
+    if request.POST.get("confirmed") != "1":
+        return redirect("accounts:revoke_role", grant_id=grant.pk)
     services.revoke_role(grant, revoked_by=request.user, request=request)
     messages.success(
         request,

@@ -450,3 +450,24 @@ def received_documents(application: Application) -> list[tuple[str, str]]:
         key=lambda doc: order.index(doc.field) if doc.field in order else len(order),
     )
     return [(labels.get(doc.field, doc.field), doc.original_name) for doc in rows]
+
+
+def first_unfinished_step(application: Application) -> int | None:
+    """The first step with a required answer missing or an answer that does not pass (what
+    "Lanjutkan mengisi" opens), or None when every step is complete (then: the check page)."""
+    from mpp.cases.steps import steps_for
+    from mpp.catalog.forms_definition import validate_submission
+
+    definition = application.service_version.form
+    documents = {str(doc.pk) for doc in current_documents(application)}
+    files = {item.name for item in definition.fields if item.type == "file"}
+    # An upload counts only while its document is current (as on submission).
+    data = {
+        name: value
+        for name, value in application.data.items()
+        if name not in files or str(value) in documents
+    }
+    for step in steps_for(definition, data):
+        if not validate_submission(step.fields, data).is_valid:
+            return step.number
+    return None

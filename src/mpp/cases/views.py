@@ -319,6 +319,7 @@ def detail(request, pk):
             "revision_note": _last_note(history, "request_revision"),
             "rejection_note": _last_note(history, "reject"),
             "has_steps": bool(steps),
+            "resume_step": selectors.first_unfinished_step(application) if steps else None,
             "now": timezone.now(),
             "access_log": access_log_of(request.user, application.pk),
         },
@@ -460,6 +461,9 @@ def staff_detail(request, pk):
             "can_assign": "assign" in names,
             "can_note": bool(kinds & {OFFICER, COORDINATOR}),
             "can_edit": selectors.may_fill_in(user, application),
+            "resume_step": selectors.first_unfinished_step(application)
+            if application.status in EDITABLE
+            else None,
             "revision_form": forms.RevisionForm(initial={"version": application.version}),
             "approve_form": forms.ApproveForm(initial={"version": application.version}),
             "assign_form": forms.AssignForm(

@@ -97,3 +97,19 @@ def test_a_resubmission_is_confirmed_as_one(client, service, citizen):
     )
     done = client.get(response.url).content.decode()
     assert "Perbaikan terkirim" in done
+
+
+def test_continue_filling_in_opens_the_first_unfinished_step(client, service, citizen):
+    application = services.start_application(applicant=citizen, service=service)
+    services.update_draft(
+        application, actor=citizen, data={"nama_lengkap": "Budi", "nik": citizen.nik}
+    )
+    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    detail = client.get(reverse("cases:detail", args=[application.pk])).content.decode()
+    assert reverse("cases:step", args=[application.pk, 2]) in detail
+    services.update_draft(application, actor=citizen, data={"jenis": "baru"})
+    detail = client.get(reverse("cases:detail", args=[application.pk])).content.decode()
+    assert reverse("cases:step", args=[application.pk, 3]) in detail
+    services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload())
+    detail = client.get(reverse("cases:detail", args=[application.pk])).content.decode()
+    assert reverse("cases:check", args=[application.pk]) in detail
