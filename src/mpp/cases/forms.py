@@ -176,3 +176,14 @@ class TrackForm(forms.Form):
             "invalid": _("Isi tanggal lahir dengan format tanggal yang benar."),
         },
     )
+
+
+class InboxSearchForm(forms.Form):
+    """Sent by POST: a NIK typed here never appears in a URL or a log."""
+
+    q = forms.CharField(
+        label=_("Cari nomor pelacakan, NIK, atau nama pemohon"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

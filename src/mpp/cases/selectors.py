@@ -12,6 +12,7 @@ Every staff read of personal data goes through :func:`read_case`, :func:`read_fi
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mpp.accounts.nik import mask_nik
-from mpp.accounts.policy import Perm, can, covering_grant, grants_for, scope_filter_any
+from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter_any
 from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
@@ -141,6 +142,7 @@ class InboxFilters:
     mine: bool = False
     channel: str = ""
     breached: bool | None = None
+    query: str = ""  # a tracking number, a NIK or a name (issue 11)
 
 
 def local_zone(user) -> ZoneInfo:
@@ -185,6 +187,8 @@ def inbox(
         rows = rows.filter(channel=filters.channel)
     if filters.mine:
         rows = rows.filter(assigned_to=user)
+    if filters.query:
+        rows = rows.filter(_search(user, filters.query))
     zone = local_zone(user)
     today = now.astimezone(zone).date()
     if filters.due == "today":
@@ -201,6 +205,43 @@ def inbox(
         .defer(*LIST_DEFERRED)
         .order_by(F("due_at").asc(nulls_last=True), "-id")
     )
+
+
+TRACKING_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{4}$")
+
+
+def _search(user, query: str) -> Q:
+    """Rows matching a tracking number (whole or its start), a NIK (typed with or without
+    separators) or part of a name. NIK and name search only for holders of ``Perm.VIEW_CASES``
+    (an overseer sees masked identities and may not find people by them)."""
+    from mpp.accounts.nik import normalize_nik
+
+    text = query.strip()[:100]
+    by_number = Q(tracking_number__istartswith=text)
+    if TRACKING_PATTERN.match(text) or not has_any(user, Perm.VIEW_CASES):
+        return by_number
+    nik = normalize_nik(text)
+    if nik.isdigit() and len(nik) == 16:
+        return Q(applicant__nik=nik)
+    return by_number | Q(applicant__name__icontains=text) | Q(counter_name__icontains=text)
+
+
+def status_counts(user) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the applications in the user's scope, one grouped query."""
+    from django.db.models import Count
+
+    from mpp.cases.models import Status
+
+    counted = dict(
+        Application.objects.filter(staff_scope(user))
+        .exclude(status="draft")
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [
+        (value, label, counted.get(value, 0)) for value, label in Status.choices if value != "draft"
+    ]
 
 
 def due_counts(user, now=None) -> dict[str, int]:

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.accounts.policy import Perm, has_any
 from mpp.audit.selectors import access_log_of
@@ -392,6 +392,7 @@ def citizen_file(request, pk, document_pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def inbox(request):
     _require_staff(request)
     user = request.user
@@ -402,6 +403,8 @@ def inbox(request):
         statuses=Status.choices,
     )
     filters = selectors.InboxFilters()
+    search = forms.InboxSearchForm(request.POST or None)
+    searched = search.cleaned_data["q"] if request.method == "POST" and search.is_valid() else ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = selectors.InboxFilters(
@@ -411,6 +414,8 @@ def inbox(request):
             mine=bool(data["mine"]),
             channel=data["channel"] or "",
         )
+    if searched:
+        filters = selectors.InboxFilters(status=filters.status, query=searched)
     now = timezone.now()
     page, query = page_for_request(
         request,
@@ -430,6 +435,9 @@ def inbox(request):
             "query": query,
             "applications": page.rows,
             "counts": selectors.due_counts(user, now=now),
+            "status_counts": selectors.status_counts(user),
+            "search": search,
+            "searched": searched,
             "now": now,
             "zone": str(selectors.local_zone(user)),
         },

@@ -78,3 +78,19 @@ def test_tries_on_one_number_are_limited(client, submitted, citizen):
         for day in range(1, 8)
     ]
     assert statuses[:5] == [200] * 5 and statuses[-1] == 429
+
+
+def test_the_inbox_finds_by_tracking_number_nik_or_name_by_post(client, submitted, citizen):
+    from mpp.accounts.tests.helpers import login_staff
+    from mpp.cases.tests.factories import officer_for
+
+    login_staff(client, officer_for(submitted.service))
+    url = reverse("cases:inbox")
+    page = client.get(url).content.decode()
+    assert "Diajukan: <strong>1</strong>" in page  # counts per status
+    for query in (submitted.tracking_number, citizen.nik, "Uji"):
+        body = client.post(url, {"q": query}).content.decode()
+        assert submitted.tracking_number in body, query
+    spaced = f"{citizen.nik[:4]} {citizen.nik[4:8]}-{citizen.nik[8:]}"
+    assert submitted.tracking_number in client.post(url, {"q": spaced}).content.decode()
+    assert submitted.tracking_number not in client.post(url, {"q": "Tidak Ada"}).content.decode()
