@@ -38,7 +38,13 @@ from mpp.cases.models import (
     InternalNote,
     TrackingSequence,
 )
-from mpp.cases.selectors import actor_kinds, conflicted, current_documents, document_content
+from mpp.cases.selectors import (
+    actor_kinds,
+    conflicted,
+    current_documents,
+    document_content,
+    history,
+)
 from mpp.cases.uploads import UnsafeFile, checked_content
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
@@ -529,6 +535,9 @@ def produce_document(
     if application.issued_document_id:
         return application.issued_document
     content = document_content(application)
+    if not public_base_url:  # resumed without it: the address captured when issuing
+        issued = [r for r in history(application) if r.action == "issue"]
+        public_base_url = (issued[-1].data or {}).get("public_base_url", "") if issued else ""
     fields = {
         "source_key": f"application:{application.pk}",
         "source_obj": application,
