@@ -227,3 +227,32 @@ class RoleGrantForm(forms.Form):
             )
         cleaned["role"] = role
         return cleaned
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Alamat surel"),
+        required=False,
+        max_length=254,
+        help_text=_("Untuk pemberitahuan dan pengaturan ulang kata sandi."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Tulis alamat surel lengkap, misalnya nama@contoh.id.")},
+    )
+    phone = forms.CharField(
+        label=_("Nomor telepon"),
+        required=False,
+        max_length=20,
+        help_text=_("Nomor seluler untuk pemberitahuan, misalnya 081234567890."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_phone(self):
+        phone = "".join(ch for ch in self.cleaned_data["phone"] if ch not in " -.()")
+        digits = phone.removeprefix("+")
+        if phone and not (digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 15):
+            raise forms.ValidationError(
+                _(
+                    "Tulis nomor telepon dengan angka saja (8 sampai 15 digit), misalnya 081234567890."
+                )
+            )
+        return phone

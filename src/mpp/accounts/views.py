@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from mpp.accounts import selectors, services
-from mpp.accounts.forms import LoginForm, OtpForm, RegistrationForm, RoleGrantForm
+from mpp.accounts.forms import ContactForm, LoginForm, OtpForm, RegistrationForm, RoleGrantForm
 from mpp.accounts.policy import Perm, can, can_revoke, has_any
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
@@ -137,10 +137,35 @@ def profile(request):
         "accounts/profile.html",
         {
             "grants": request.user.active_grants,
-            "tokens": selectors.tokens_of(request.user),
             "access_log": access_log_of(request.user)[:50],
         },
     )
+
+
+@login_required
+def developer(request):
+    """API tokens, apart from the citizen's everyday account page."""
+    return render(request, "accounts/developer.html", {"tokens": selectors.tokens_of(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    """Change one's email address and telephone number (name, NIK and birth date come from the
+    NIK registration and are corrected at the Dukcapil counter)."""
+    form = ContactForm(
+        request.POST or None, initial={"email": request.user.email, "phone": request.user.phone}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_contact(
+            request.user,
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            request=request,
+        )
+        messages.success(request, _("Surel dan nomor telepon disimpan."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
 
 
 def privacy_notice(request):
@@ -155,7 +180,7 @@ def revoke_token(request, token_id: int):
     token = get_object_or_404(selectors.tokens_of(request.user), pk=token_id)
     services.revoke_token(token, revoked_by=request.user, request=request)
     messages.success(request, _("Token API telah dicabut."))
-    return redirect("accounts:profile")
+    return redirect("accounts:developer")
 
 
 @login_required

@@ -114,7 +114,7 @@ def test_citizen_revokes_an_api_token_from_the_profile(client):
     token, _raw = services.issue_token(user)
     foreign, _raw = services.issue_token(other)
     client.force_login(user)
-    assert token.prefix in client.get("/akun/profil/").content.decode()
+    assert token.prefix in client.get("/akun/pengembang/").content.decode()  # developer page
     response = client.post(f"/akun/token/{token.pk}/cabut/", follow=True)
     assert "Token API telah dicabut." in response.content.decode()
     token.refresh_from_db()
