@@ -76,6 +76,13 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
     form = RevokeForm(request.POST)
     if not form.is_valid():
         return _page(request, document, revoke_form=form, status=400)
+    if request.POST.get("confirmed") != "1":
+        # A revocation cannot be undone: say what will happen and ask once more.
+        return render(
+            request,
+            "documents/revoke_confirm.html",
+            {"document": document, "reason": form.cleaned_data["reason"]},
+        )
     try:
         services.revoke_document(
             document, by=request.user, reason=form.cleaned_data["reason"], request=request
