@@ -152,8 +152,17 @@ class InboxFilterForm(forms.Form):
     def __init__(self, *args, services=(), statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", _("Belum selesai")), *statuses]
+        services = list(services)
+        names = [service.name.casefold() for service in services]
+        # Two services of the same name (at two MPPs) are told apart by their MPP.
         self.fields["service"].choices = [("", _("Semua"))] + [
-            (service.pk, service.name) for service in services
+            (
+                service.pk,
+                f"{service.name} — {service.mpp.name}"
+                if names.count(service.name.casefold()) > 1
+                else service.name,
+            )
+            for service in sorted(services, key=lambda s: s.name.casefold())
         ]
 
 

@@ -427,7 +427,7 @@ def services_in_scope(user, *perms: Perm):
     where = scope_filter_any(
         user, perms or CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
     )
-    return Service.objects.published().filter(where).order_by("name")
+    return Service.objects.published().filter(where).select_related("mpp").order_by("name")
 
 
 # --- The issued document: its content, and the preview before signing --------------------------
@@ -512,3 +512,50 @@ def first_unfinished_step(application: Application) -> int | None:
         if not validate_submission(step.fields, data).is_valid:
             return step.number
     return None
+
+
+# --- What changed since the revision request ---------------------------------------------------
+
+
+def answer_digests(data: dict) -> dict[str, str]:
+    """A keyed digest of each answer (an HMAC under SECRET_KEY: a short answer cannot be guessed
+    back from it), to tell later which answers changed without keeping the answers twice."""
+    import json
+
+    from django.utils.crypto import salted_hmac
+
+    return {
+        name: salted_hmac("mpp.cases.answer", json.dumps(value, sort_keys=True)).hexdigest()[:32]
+        for name, value in (data or {}).items()
+    }
+
+
+@dataclass(frozen=True)
+class RevisionChanges:
+    fields: list[str]  # labels of answers changed since the request
+    files: list[str]  # labels of file fields with a new upload since the request
+
+
+def changes_since_revision(application: Application, records) -> RevisionChanges | None:
+    """What the applicant changed after the latest revision request, once they sent it back
+    (None when there was no request or it has not been answered)."""
+    requests = [r for r in records if r.action == "request_revision"]
+    if not requests:
+        return None
+    request = requests[-1]
+    if not any(r.action == "resubmit" and r.at >= request.at for r in records):
+        return None
+    before = (request.data or {}).get("answer_digests", {})
+    now = answer_digests(application.data)
+    definition = application.service_version.form
+    new_uploads = {
+        doc.field for doc in current_documents(application) if doc.uploaded_at >= request.at
+    }
+    fields, files = [], []
+    for item in definition.fields:
+        if item.type == "file":
+            if item.name in new_uploads:
+                files.append(item.label)
+        elif before.get(item.name) != now.get(item.name):
+            fields.append(item.label)
+    return RevisionChanges(fields=fields, files=files)

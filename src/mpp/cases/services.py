@@ -40,6 +40,7 @@ from mpp.cases.models import (
 )
 from mpp.cases.selectors import (
     actor_kinds,
+    answer_digests,
     conflicted,
     current_documents,
     document_content,
@@ -397,7 +398,9 @@ def resubmit_application(
 def request_revision(
     application: Application, *, actor: User, note: str, expected_version: int | None = None
 ):
-    """Ask the citizen to fix something: the clock pauses, keeping the time left."""
+    """Ask the citizen to fix something: the clock pauses, keeping the time left. A keyed digest
+    of each answer is kept with the transition (never the answers), so the officer later sees
+    which answers changed (:func:`mpp.cases.selectors.changes_since_revision`)."""
     return apply_action(
         application,
         "request_revision",
@@ -406,6 +409,7 @@ def request_revision(
         note=note,
         expected_version=expected_version,
         changes=clock.pause(application, at=timezone.now()),
+        data={"answer_digests": answer_digests(application.data)},
     )
 
 

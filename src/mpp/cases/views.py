@@ -452,6 +452,7 @@ def staff_detail(request, pk):
     personal = selectors.read_case(user, application, channel="web")
     kinds = selectors.actor_kinds(user, application)
     actions = available_actions(application, kinds)
+    history = selectors.history(application)
     names = {t.action for t in actions}
     return render(
         request,
@@ -461,7 +462,10 @@ def staff_detail(request, pk):
             "applicant_shown": selectors.applicant_label(user, application),
             "personal": personal,
             "not_mine": selectors.conflicted(user, application),
-            "history": selectors.history(application),
+            "history": history,
+            "revision_changes": selectors.changes_since_revision(application, history)
+            if personal
+            else None,
             "sections": selectors.answers(application) if personal else [],
             "notes": selectors.notes(application) if personal else [],
             "decisions": [t for t in actions if t.action in DECISION_ACTIONS],

@@ -99,6 +99,33 @@ def test_a_resubmission_is_confirmed_as_one(client, service, citizen):
     assert "Perbaikan terkirim" in done
 
 
+def test_the_officer_sees_what_changed_since_the_revision_request(client, service, citizen):
+    from mpp.accounts.tests.helpers import login_staff
+
+    officer = officer_for(service)
+    application = services.start_application(applicant=citizen, service=service)
+    services.update_draft(
+        application,
+        actor=citizen,
+        data={"nama_lengkap": "Budi", "nik": citizen.nik, "jenis": "baru"},
+    )
+    services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload())
+    services.submit_application(application, actor=citizen)
+    services.claim_application(application, actor=officer)
+    services.request_revision(application, actor=officer, note="Nama tidak lengkap")
+    application.refresh_from_db()
+    services.update_draft(application, actor=citizen, data={"nama_lengkap": "Budi Santoso"})
+    services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload("baru.pdf"))
+    services.resubmit_application(application, actor=citizen)
+    login_staff(client, officer)
+    page = client.get(reverse("cases:staff_detail", args=[application.pk])).content.decode()
+    assert "Diubah sejak permintaan perbaikan" in page
+    assert "Isian: Nama lengkap" in page and "Berkas baru: Pindaian dokumen" in page
+    assert (
+        "Isian: NIK" not in page and "Budi" not in page.split("Diubah sejak")[1].split("</div>")[0]
+    )
+
+
 def test_continue_filling_in_opens_the_first_unfinished_step(client, service, citizen):
     application = services.start_application(applicant=citizen, service=service)
     services.update_draft(
