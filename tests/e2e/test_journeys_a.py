@@ -195,3 +195,34 @@ def test_a_counter_filing_is_prefilled_and_ends_with_a_printed_receipt(
     page.screenshot(path=str(SHOTS / "journeys-counter-receipt-print.png"), full_page=True)
     pdf = page.pdf(format="A5")
     assert pdf.startswith(b"%PDF-")
+
+
+def test_an_agency_admin_sets_the_signing_official_and_a_citizen_edits_contacts(
+    page, audit, officials, live_server
+):
+    login_staff_in_browser(page, live_server, User.objects.get(username="admin.dukcapil"))
+    go(page, audit, "/akun/kerja/")
+    click(
+        page, audit, "Pejabat penanda tangan dokumen", role="link", shot="journeys-signatories-360"
+    )
+    no_overflow(page)
+    click(page, audit, "Dinas Kependudukan dan Pencatatan Sipil Kota Batam", role="link")
+    page.get_by_label("NIP").fill("1972 0415 1998 0320")  # 16 digits: refused
+    click(page, audit, "Simpan", shot="journeys-signatory-error-360")
+    expect(page.get_by_text("NIP harus 18 digit angka.").first).to_be_visible()
+    expect(page.locator(".error-summary")).to_be_focused()
+    page.get_by_label("NIP").fill("1972 0415 1998 0320 04")
+    click(page, audit, "Simpan")
+    expect(page.get_by_text("197204151998032004")).to_be_visible()
+
+    page.context.clear_cookies()
+    login_citizen(page, live_server)
+    go(page, audit, "/akun/profil/", shot="journeys-profile-360")
+    click(
+        page, audit, "Ubah surel dan nomor telepon", role="link", shot="journeys-profile-edit-360"
+    )
+    page.get_by_label("Nomor telepon").fill("0812 3456 7890")
+    click(page, audit, "Simpan")
+    expect(page.get_by_text("081234567890")).to_be_visible()
+    go(page, audit, "/akun/pengembang/", shot="journeys-developer-360")
+    no_overflow(page)
