@@ -96,6 +96,7 @@ def test_yes_branch_is_issued_after_a_preview_naming_the_child_and_the_official(
     expect(preview.get_by_text("Putri Aisyah")).to_be_visible()
     expect(preview.get_by_text("Dra. Hj. Rahmawati Siregar, M.Si.")).to_be_visible()
     expect(preview.get_by_text("081234567890")).to_have_count(0)
+    officer.set_default_timeout(60_000)  # signing runs in the request with the immediate backend
     click(officer, audit, "Tandatangani dan terbitkan")
     expect(officer.get_by_text("Dokumen terbit").first).to_be_visible()
 
