@@ -141,6 +141,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         {"transaction_mode": "IMMEDIATE", "timeout": 20, "init_command": "PRAGMA journal_mode=WAL;"}
     )
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+# A read replica for dashboards and exports (mpp.reporting.routers): facts and dashboard pages read
+# there, every write goes to default. In tests the alias mirrors default (TEST MIRROR).
+if env("DATABASE_REPLICA_URL", ""):
+    DATABASES["replica"] = dj_database_url.parse(
+        env("DATABASE_REPLICA_URL"),
+        conn_max_age=int(env("DATABASE_CONN_MAX_AGE", "60")),
+        conn_health_checks=True,
+    )
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+DATABASE_ROUTERS = ["mpp.reporting.routers.ReplicaRouter"]
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ------------------------------------------------------------------
@@ -315,6 +325,7 @@ MPP_SCHEDULE = {
     "mpp.documents.tasks.finish_pending_documents": 600,
     "mpp.cases.tasks.resume_issuing": 600,
     "mpp.reporting.tasks.snapshot_facts": int(env("MPP_SNAPSHOT_FACTS_SECONDS", "900")),
+    "mpp.monitoring.tasks.send_report_reminders": 3600,
 }
 # Tests only: seconds the document task waits between reserving and signing (to kill a worker
 # mid-task). Never set it in production.

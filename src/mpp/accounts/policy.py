@@ -33,6 +33,12 @@ class Perm(StrEnum):
     MANAGE_ROLES = "manage_roles"  # grant and revoke roles within one's scope
     VIEW_STATISTICS = "view_statistics"  # aggregates only, never personal data
     VIEW_AUDIT = "view_audit"  # read the security audit log
+    APPLY_ONBOARDING = "apply_onboarding"  # apply for onboarding, upload agreement and SK Pengelola
+    MANAGE_ONBOARDING = "manage_onboarding"  # score, designate, return, grant access, probation
+    VIEW_ONBOARDING = "view_onboarding"  # read onboarding applications and decrees (no changes)
+    SUBMIT_MONITORING = "submit_monitoring"  # fill in and submit the locus' monitoring report
+    REVIEW_MONITORING = "review_monitoring"  # open periods, return or accept reports, rubrics
+    VIEW_MONITORING = "view_monitoring"  # compliance matrix, totals, exports (aggregates)
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -54,6 +60,16 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
         {Role.MPP_MANAGER, Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
     ),
     Perm.VIEW_AUDIT: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN}),
+    Perm.MANAGE_ONBOARDING: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_ONBOARDING: frozenset(
+        {Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
+    Perm.SUBMIT_MONITORING: frozenset({Role.REGIONAL_ADMIN, Role.MPP_MANAGER}),
+    Perm.REVIEW_MONITORING: frozenset({Role.MINISTRY_ADMIN}),
+    Perm.VIEW_MONITORING: frozenset(
+        {Role.REGIONAL_ADMIN, Role.MPP_MANAGER, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+    ),
 }
 
 

@@ -243,6 +243,7 @@ def backoffice(request):
             "can_manage_catalog": has_any(request.user, Perm.MANAGE_SERVICES),
             "can_file_at_counter": has_any(request.user, Perm.FILE_AT_COUNTER),
             "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
+            "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
         },
     )
 

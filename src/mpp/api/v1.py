@@ -10,6 +10,7 @@ from mpp.api.routers import applications as applications_router
 from mpp.api.routers import catalog as catalog_router
 from mpp.api.routers import documents as documents_router
 from mpp.api.routers import notifications as notifications_router
+from mpp.api.routers import reporting as reporting_router
 
 
 class MppAPI(NinjaAPI):
@@ -36,9 +37,11 @@ problems.declare_problem_responses(
     catalog_router.router,
     documents_router.router,
     notifications_router.router,
+    reporting_router.router,
 )
 api.add_router("", accounts.router)
 api.add_router("", applications_router.router)
 api.add_router("", catalog_router.router)
 api.add_router("", documents_router.router)
 api.add_router("", notifications_router.router)
+api.add_router("", reporting_router.router)

@@ -148,10 +148,32 @@ class InboxFilterForm(forms.Form):
         choices=[("", _("Semua")), ("online", _("Daring")), ("counter", _("Di loket"))],
     )
     mine = forms.BooleanField(label=_("Hanya yang saya tangani"), required=False)
+    # Drill-down filters from the dashboards (kept in the query string, hidden in the form).
+    decided = forms.ChoiceField(
+        label=_("Keputusan"),
+        required=False,
+        choices=[
+            ("", _("Semua")),
+            ("any", _("Sudah diputus")),
+            ("on_time", _("Diputus tepat waktu")),
+            ("late", _("Diputus terlambat")),
+        ],
+    )
+    submitted_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    submitted_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    decided_from = forms.DateField(required=False, widget=forms.HiddenInput)
+    decided_to = forms.DateField(required=False, widget=forms.HiddenInput)
+    mpp = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    agency = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    region = forms.RegexField(regex=r"^\d{4}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, services=(), statuses=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["status"].choices = [("", _("Belum selesai")), *statuses]
+        self.fields["status"].choices = [
+            ("", _("Belum selesai")),
+            ("all", _("Semua status")),
+            *statuses,
+        ]
         services = list(services)
         names = [service.name.casefold() for service in services]
         # Two services of the same name (at two MPPs) are told apart by their MPP.

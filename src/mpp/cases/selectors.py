@@ -143,6 +143,15 @@ class InboxFilters:
     channel: str = ""
     breached: bool | None = None
     query: str = ""  # a tracking number, a NIK or a name (issue 11)
+    # Dashboard drill-downs: decided (on time/late) and local-date ranges, a unit inside the scope.
+    decided: str = ""  # "any", "on_time", "late"
+    submitted_from: datetime.date | None = None
+    submitted_to: datetime.date | None = None
+    decided_from: datetime.date | None = None
+    decided_to: datetime.date | None = None
+    mpp: int | None = None
+    agency: int | None = None
+    region: str = ""
 
 
 def local_zone(user) -> ZoneInfo:
@@ -177,10 +186,13 @@ def inbox(
     rows = Application.objects.filter(where | Q(applicant=user) if own else where)
     if filters.status == "draft":
         rows = rows.filter(status="draft", channel="counter")
+    elif filters.status == "all":
+        rows = rows.exclude(status="draft")
     elif filters.status:
         rows = rows.filter(status=filters.status)
     else:
         rows = rows.filter(status__in=OPEN)
+    rows = _drill_down(rows, filters)
     if filters.service:
         rows = rows.filter(service_id=filters.service)
     if filters.channel:
@@ -242,6 +254,53 @@ def status_counts(user) -> list[tuple[str, str, int]]:
     return [
         (value, label, counted.get(value, 0)) for value, label in Status.choices if value != "draft"
     ]
+
+
+# The statuses of a decision, as the daily facts count them (mpp.reporting.facts.applications).
+DECIDED = ("approved", "issued", "rejected")
+
+
+def _local_range(field: str, start, end) -> Q:
+    """``field`` on local days ``start``..``end`` of each application's kab/kota zone."""
+    where = Q()
+    if start is None and end is None:
+        return where
+    terms = Q(pk__in=[])
+    for zone in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"):
+        tz = ZoneInfo(zone)
+        term = Q(mpp__region__timezone=zone)
+        if start is not None:
+            term &= Q(**{f"{field}__gte": _day_bounds(tz, start)[0]})
+        if end is not None:
+            term &= Q(**{f"{field}__lt": _day_bounds(tz, end)[1]})
+        terms |= term
+    return terms
+
+
+def _drill_down(rows, filters: InboxFilters):
+    if filters.mpp:
+        rows = rows.filter(mpp_id=filters.mpp)
+    if filters.agency:
+        rows = rows.filter(agency_id=filters.agency)
+    if filters.region:
+        rows = rows.filter(mpp__region_id=filters.region)
+    if filters.decided:
+        rows = rows.filter(status__in=DECIDED, decided_at__isnull=False)
+        late = Q(due_at__isnull=False, decided_at__gt=F("due_at"))
+        if filters.decided == "late":
+            rows = rows.filter(late)
+        elif filters.decided == "on_time":
+            rows = rows.exclude(late)
+    if filters.submitted_from or filters.submitted_to:
+        rows = rows.filter(
+            _local_range("submitted_at", filters.submitted_from, filters.submitted_to)
+        )
+    if filters.decided_from or filters.decided_to:
+        rows = rows.filter(
+            status__in=DECIDED,
+            decided_at__isnull=False,
+        ).filter(_local_range("decided_at", filters.decided_from, filters.decided_to))
+    return rows
 
 
 def due_counts(user, now=None) -> dict[str, int]:

@@ -413,6 +413,14 @@ def inbox(request):
             due=data["due"] or "",
             mine=bool(data["mine"]),
             channel=data["channel"] or "",
+            decided=data["decided"] or "",
+            submitted_from=data["submitted_from"],
+            submitted_to=data["submitted_to"],
+            decided_from=data["decided_from"],
+            decided_to=data["decided_to"],
+            mpp=data["mpp"],
+            agency=data["agency"],
+            region=data["region"] or "",
         )
     if searched:
         filters = selectors.InboxFilters(status=filters.status, query=searched)
@@ -440,6 +448,18 @@ def inbox(request):
             "searched": searched,
             "now": now,
             "zone": str(selectors.local_zone(user)),
+            "drilled": any(
+                getattr(filters, name)
+                for name in (
+                    "submitted_from",
+                    "submitted_to",
+                    "decided_from",
+                    "decided_to",
+                    "mpp",
+                    "agency",
+                    "region",
+                )
+            ),
         },
     )
 

@@ -47,3 +47,36 @@ class DailyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.metric}={self.value}"
+
+
+class MonthlyFact(models.Model):
+    """The daily facts of counted metrics summed per calendar month, kab/kota and MPP (no agency or
+    service): national and regional dashboards read whole months here and only the partial months
+    at a period's edges from :class:`DailyFact`. Kept by :mod:`mpp.reporting.facts` with every
+    write of daily facts (snapshot metrics are not summed, so they have no monthly rows)."""
+
+    month = models.DateField(_("bulan"))  # the first day of the month
+    region = models.CharField(  # noqa: DJ001 - NULL is one unknown unit, as in DailyFact
+        _("kabupaten/kota"), max_length=4, null=True, blank=True
+    )
+    mpp = models.IntegerField(_("MPP"), null=True, blank=True)
+    metric = models.CharField(_("ukuran"), max_length=64)
+    value = models.BigIntegerField(_("nilai"), default=0)
+
+    class Meta:
+        verbose_name = _("fakta bulanan")
+        verbose_name_plural = _("fakta bulanan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "region", "mpp", "metric"],
+                name="monthly_fact_unique",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            models.Index(fields=["metric", "month"], name="monthly_fact_metric_month"),
+            models.Index(fields=["region", "metric", "month"], name="monthly_fact_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.metric}={self.value}"

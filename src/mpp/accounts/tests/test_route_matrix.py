@@ -67,16 +67,31 @@ def _objects(demo):  # noqa: F811
     override = {
         code: CalendarOverride.objects.filter(region_id=code).first() for code in ("2171", "3471")
     }
+    from mpp.monitoring import demo as monitoring_demo
+    from mpp.monitoring.models import LocusReport
+    from mpp.onboarding import demo as onboarding_demo
+    from mpp.onboarding.models import ManagerDecree, OnboardingApplication
+
+    onboarding_demo.load()
+    monitoring_demo.load()
+    onboarding = {
+        code: {
+            "locus": OnboardingApplication.objects.get(region_id=code),
+            "report": LocusReport.objects.get(region_id=code),
+            "decree": ManagerDecree.objects.filter(region_id=code).first(),
+        }
+        for code in ("2171", "3471")
+    }
     return {
         "batam": {
             "app": batam, "doc": batam.documents.get(), "service": batam.service,
             "grant": RoleGrant.objects.get(user__username="petugas.dinkes"),
-            "region": "2171", "override": override["2171"],
+            "region": "2171", "override": override["2171"], **onboarding["2171"],
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
             "grant": RoleGrant.objects.get(user__username="petugas.yogya"),
-            "region": "3471", "override": override["3471"],
+            "region": "3471", "override": override["3471"], **onboarding["3471"],
         },
     }  # fmt: skip
 
@@ -86,7 +101,32 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
     app, doc, service = o["app"].pk, o["doc"].pk, o["service"].pk
     api = "/api/v1"
     override = o["override"].pk if o["override"] else 999999
+    locus, report = o["locus"].pk, o["report"].pk
+    decree = o["decree"].pk if o["decree"] else 999999
+    period = o["report"].period_id
     return {
+        "kelola/penerapan/": ("get", "/kelola/penerapan/", {}),
+        "kelola/penerapan/ajukan/": ("get", "/kelola/penerapan/ajukan/", {}),
+        "kelola/penerapan/rubrik/": ("get", "/kelola/penerapan/rubrik/", {}),
+        "kelola/penerapan/sk/": ("get", "/kelola/penerapan/sk/", {}),
+        "kelola/penerapan/sk/<id:pk>/berkas/": ("get", f"/kelola/penerapan/sk/{decree}/berkas/", {}),
+        "kelola/penerapan/<id:pk>/": ("get", f"/kelola/penerapan/{locus}/", {}),
+        "kelola/penerapan/<id:pk>/tindakan/": (
+            "post", f"/kelola/penerapan/{locus}/tindakan/", {"action": "probation", "reason": "x"}
+        ),
+        "kelola/penerapan/<id:pk>/berkas/<str:which>/": ("get", f"/kelola/penerapan/{locus}/berkas/surat/", {}),
+        "kelola/monev/": ("get", "/kelola/monev/", {}),
+        "kelola/monev/periode/baru/": ("get", "/kelola/monev/periode/baru/", {}),
+        "kelola/monev/periode/<id:pk>/": ("get", f"/kelola/monev/periode/{period}/", {}),
+        "kelola/monev/periode/<id:pk>/ekspor/<str:fmt>/": ("get", f"/kelola/monev/periode/{period}/ekspor/csv/", {}),
+        "kelola/monev/laporan/<id:pk>/": ("get", f"/kelola/monev/laporan/{report}/", {}),
+        "kelola/monev/laporan/<id:pk>/tindakan/": (
+            "post", f"/kelola/monev/laporan/{report}/tindakan/", {"action": "save"}
+        ),
+        "kelola/monev/laporan/<id:pk>/laporan.pdf": ("get", f"/kelola/monev/laporan/{report}/laporan.pdf", {}),
+        "kelola/monev/laporan/<id:pk>/rincian/<str:measure>/": (
+            "get", f"/kelola/monev/laporan/{report}/rincian/population_applicants/", {}
+        ),
         "kelola/layanan/": ("get", "/kelola/layanan/", {}),
         "kelola/layanan/baru/": ("get", "/kelola/layanan/baru/", {}),
         "kelola/layanan/templat/": ("get", "/kelola/layanan/templat/", {}),
@@ -122,6 +162,20 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/permohonan/<id:pk>/langkah/<id:number>/": ("get", f"/kelola/permohonan/{app}/langkah/1/", {}),
         "kelola/permohonan/<id:pk>/periksa/": ("get", f"/kelola/permohonan/{app}/periksa/", {}),
         "kelola/permohonan/<id:pk>/terkirim/": ("get", f"/kelola/permohonan/{app}/terkirim/", {}),
+        "kelola/dasbor/": ("get", "/kelola/dasbor/", {}),
+        "kelola/dasbor/nasional/": ("get", "/kelola/dasbor/nasional/", {}),
+        "kelola/dasbor/nasional/ekspor/<slug:table>.<slug:fmt>": (
+            "get", "/kelola/dasbor/nasional/ekspor/provinsi.csv", {}
+        ),
+        "kelola/dasbor/wilayah/<str:code>/": ("get", f"/kelola/dasbor/wilayah/{o['region']}/", {}),
+        "kelola/dasbor/wilayah/<str:code>/ekspor/<slug:table>.<slug:fmt>": (
+            "get", f"/kelola/dasbor/wilayah/{o['region']}/ekspor/mpp.xlsx", {}
+        ),
+        "kelola/dasbor/mpp/<id:pk>/": ("get", f"/kelola/dasbor/mpp/{o['app'].mpp_id}/", {}),
+        "kelola/dasbor/mpp/<id:pk>/ekspor/<slug:table>.<slug:fmt>": (
+            "get", f"/kelola/dasbor/mpp/{o['app'].mpp_id}/ekspor/instansi.csv", {}
+        ),
+        "GET /api/v1/open-data/mpps/{mpp_id}": ("api_get", f"{api}/open-data/mpps/{o['app'].mpp_id}", {}),
         "POST /api/v1/auth/token": ("api_post", f"{api}/auth/token", {"username": "x", "password": "y"}),
         "DELETE /api/v1/auth/token": ("api_delete", f"{api}/auth/token", {}),
         "POST /api/v1/citizens": ("api_post", f"{api}/citizens", {}),
@@ -225,6 +279,22 @@ _COLUMNS = (
     "analis.kemenpanrb",
 )
 _TABLE = {
+    'kelola/penerapan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)],
+    'kelola/penerapan/ajukan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403), (403, 403)],
+    'kelola/penerapan/rubrik/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
+    'kelola/penerapan/sk/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (200, 200)],
+    'kelola/penerapan/sk/<id:pk>/berkas/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (403, 403), (200, 404), (200, 404)],
+    'kelola/penerapan/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/penerapan/<id:pk>/tindakan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (400, 404), (403, 403), (302, 302), (400, 400)],
+    'kelola/penerapan/<id:pk>/berkas/<str:which>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/monev/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)],
+    'kelola/monev/periode/baru/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
+    'kelola/monev/periode/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)],
+    'kelola/monev/periode/<id:pk>/ekspor/<str:fmt>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (200, 200), (200, 200)],
+    'kelola/monev/laporan/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/monev/laporan/<id:pk>/tindakan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 404), (302, 404), (403, 403), (400, 400), (400, 400)],
+    'kelola/monev/laporan/<id:pk>/laporan.pdf': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/monev/laporan/<id:pk>/rincian/<str:measure>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
     'kelola/layanan/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
     'kelola/layanan/baru/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
     'kelola/layanan/templat/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
@@ -256,6 +326,14 @@ _TABLE = {
     'kelola/permohonan/<id:pk>/langkah/<id:number>/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/periksa/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/terkirim/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
+    'kelola/dasbor/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (200, 200), (403, 403), (302, 302), (302, 302)],
+    'kelola/dasbor/nasional/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/nasional/ekspor/<slug:table>.<slug:fmt>': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/wilayah/<str:code>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (404, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/wilayah/<str:code>/ekspor/<slug:table>.<slug:fmt>': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (404, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/mpp/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'kelola/dasbor/mpp/<id:pk>/ekspor/<slug:table>.<slug:fmt>': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
+    'GET /api/v1/open-data/mpps/{mpp_id}': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'POST /api/v1/auth/token': [(401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401)],
     'DELETE /api/v1/auth/token': [(204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204)],
     'POST /api/v1/citizens': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],

@@ -29,7 +29,7 @@ from typing import Any, Literal, NamedTuple
 
 from django.db import connections, router, transaction
 
-from mpp.reporting.models import DailyFact
+from mpp.reporting.models import DailyFact, MonthlyFact
 
 
 class Unit(NamedTuple):
@@ -219,6 +219,10 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
     rows = [(k, d) for k, d in deltas.items() if d]
     if not rows:
         return
+    monthly: dict[tuple, int] = defaultdict(int)
+    for key, delta in rows:
+        if not _is_snapshot(key.metric):
+            monthly[(key.day.replace(day=1), key.unit.region, key.unit.mpp, key.metric)] += delta
     using = _db()
     connection = connections[using]
     table = DailyFact._meta.db_table
@@ -237,6 +241,16 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
                 f"DO UPDATE SET value = {table}.value + EXCLUDED.value",
                 params,
             )
+            if monthly:
+                month_table = MonthlyFact._meta.db_table
+                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(monthly))
+                params = [x for key, delta in monthly.items() for x in (*key, delta)]
+                cursor.execute(
+                    f"INSERT INTO {month_table} (month, region, mpp, metric, value) "  # noqa: S608
+                    f"VALUES {values} ON CONFLICT (month, region, mpp, metric) "
+                    f"DO UPDATE SET value = {month_table}.value + EXCLUDED.value",
+                    params,
+                )
             return
         for key, delta in rows:
             where, where_params = _match(key)
@@ -250,6 +264,69 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
                     "VALUES (%s, %s, %s, %s, %s, %s, %s)",
                     [key.day, *key.unit, key.metric, delta],
                 )
+        month_table = MonthlyFact._meta.db_table
+        for (month, region, mpp, metric), delta in monthly.items():
+            where = "month = %s AND metric = %s"
+            where += " AND region IS NULL" if region is None else " AND region = %s"
+            where += " AND mpp IS NULL" if mpp is None else " AND mpp = %s"
+            params = [month, metric, *(v for v in (region, mpp) if v is not None)]
+            cursor.execute(
+                f"UPDATE {month_table} SET value = value + %s WHERE {where}",  # noqa: S608
+                [delta, *params],
+            )
+            if cursor.rowcount == 0:
+                cursor.execute(
+                    f"INSERT INTO {month_table} (month, region, mpp, metric, value) "  # noqa: S608
+                    "VALUES (%s, %s, %s, %s, %s)",
+                    [month, region, mpp, metric, delta],
+                )
+
+
+def _is_snapshot(metric: str) -> bool:
+    owner = registry.metric_owner(metric)
+    if owner is None:
+        return False
+    return any(m.key == metric and m.kind == "snapshot" for m in owner.metrics)
+
+
+def rebuild_months(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> None:
+    """Recompute the monthly sums of ``metrics`` for every month touching ``start``..``end``."""
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    counted = [m for m in metrics if not _is_snapshot(m)]
+    if not counted:
+        return
+    using = _db()
+    first = start.replace(day=1)
+    following = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    last = following - datetime.timedelta(days=1)
+    sums = (
+        DailyFact.objects.using(using)
+        .filter(day__range=(first, last), metric__in=counted)
+        .annotate(month=TruncMonth("day"))
+        .values("month", "region", "mpp", "metric")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    with transaction.atomic(using=using):
+        MonthlyFact.objects.using(using).filter(
+            month__range=(first, last), metric__in=counted
+        ).delete()
+        MonthlyFact.objects.using(using).bulk_create(
+            [
+                MonthlyFact(
+                    month=row["month"],
+                    region=row["region"],
+                    mpp=row["mpp"],
+                    metric=row["metric"],
+                    value=row["total"],
+                )
+                for row in sums
+                if row["total"]
+            ],
+            batch_size=2000,
+        )
 
 
 def _match(key: FactKey) -> tuple[str, list]:
@@ -264,7 +341,8 @@ def _match(key: FactKey) -> tuple[str, list]:
 
 
 def read(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> dict[FactKey, int]:
-    """The stored facts of ``metrics`` on days ``start``..``end`` (zero rows left out)."""
+    """The stored facts of ``metrics`` on days ``start``..``end`` (zero rows left out), read from
+    the primary (the recompute compares with what was written, not with a lagging replica)."""
     rows = DailyFact.objects.using(_db()).filter(day__range=(start, end), metric__in=list(metrics))
     return {
         FactKey(r.day, Unit(r.region, r.mpp, r.agency, r.service), r.metric): r.value
@@ -309,6 +387,7 @@ def put(
             ],
             batch_size=2000,
         )
+        rebuild_months(start, end, metrics)
 
 
 def add_up(rows: Iterable[tuple[FactKey, int]]) -> dict[FactKey, int]:

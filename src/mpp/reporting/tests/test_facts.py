@@ -145,3 +145,53 @@ def test_a_bad_date_is_a_clear_error():
 def test_fact_key_is_hashable_and_orderable():
     key = FactKey(datetime.date(2026, 1, 1), Unit("2171", 1, 2, 3), "m")
     assert {key: 1}[FactKey(datetime.date(2026, 1, 1), Unit("2171", 1, 2, 3), "m")] == 1
+
+
+def test_monthly_sums_follow_every_write(django_capture_on_commit_callbacks):
+    from django.db.models import Sum
+
+    from mpp.reporting.models import MonthlyFact
+
+    run_processes(django_capture_on_commit_callbacks)
+
+    def by_metric(model):
+        return dict(
+            model.objects.exclude(metric__in=[app_facts.OPEN, app_facts.OVERDUE])
+            .values_list("metric")
+            .annotate(total=Sum("value"))
+        )
+
+    assert by_metric(MonthlyFact) == by_metric(DailyFact)
+    DailyFact.objects.filter(metric=app_facts.RECEIVED).update(value=9)
+    day = timezone.localdate()
+    call_command(
+        "recompute_facts",
+        "--start",
+        day.isoformat(),
+        "--end",
+        day.isoformat(),
+        "--fix",
+        stdout=StringIO(),
+    )
+    assert by_metric(MonthlyFact) == by_metric(DailyFact)
+    assert by_metric(MonthlyFact)[app_facts.RECEIVED] == 3
+
+
+def test_a_period_splits_into_whole_months_and_edge_days():
+    from mpp.reporting.periods import Period, quarter_of
+    from mpp.reporting.selectors import split_months
+
+    months, edges = split_months(quarter_of(datetime.date(2026, 11, 5)))
+    assert months == (datetime.date(2026, 10, 1), datetime.date(2026, 12, 1)) and edges == []
+    months, edges = split_months(
+        Period("kustom", datetime.date(2026, 1, 20), datetime.date(2026, 4, 3))
+    )
+    assert months == (datetime.date(2026, 2, 1), datetime.date(2026, 3, 1))
+    assert edges == [
+        (datetime.date(2026, 1, 20), datetime.date(2026, 1, 31)),
+        (datetime.date(2026, 4, 1), datetime.date(2026, 4, 3)),
+    ]
+    months, edges = split_months(
+        Period("minggu", datetime.date(2026, 3, 30), datetime.date(2026, 4, 5))
+    )
+    assert months is None and len(edges) == 1

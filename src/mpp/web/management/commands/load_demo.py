@@ -6,6 +6,9 @@ from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
 from mpp.documents import demo as documents_demo
 from mpp.documents import services as documents_services
+from mpp.monitoring import demo as monitoring_demo
+from mpp.onboarding import demo as onboarding_demo
+from mpp.reporting import demo as reporting_demo
 
 
 class Command(BaseCommand):
@@ -18,4 +21,7 @@ class Command(BaseCommand):
         documents_services.create_demo_pki()
         documents_demo.load()
         cases_demo.load()
+        onboarding_demo.load()
+        monitoring_demo.load()
+        reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

@@ -1,0 +1,101 @@
+"""How items 2–4 are counted from the applications of a locus in a reporting period.
+
+Services are classified by their catalog category (the national templates set it: the adminduk
+services are ``kependudukan``, the health-worker practice permits (SIP) ``perizinan_kesehatan``).
+The window is the period's ``starts_on``..``ends_on`` in the locus' own time zone.
+
+- Item 2, applicants: distinct applicants of applications submitted in the window (any status
+  after the draft), per category.
+- Item 3, population services processed: population applications decided in the window with a
+  final outcome, ``issued`` or ``rejected``.
+- Item 4, health-worker permits issued: health-permit applications ``issued`` with their decision
+  in the window.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.db.models import Count, Q, QuerySet
+
+from mpp.cases.models import Application
+from mpp.catalog.models import Category
+from mpp.regions import calendar
+
+POPULATION = Category.KEPENDUDUKAN
+HEALTH = Category.PERIZINAN_KESEHATAN
+PROCESSED_STATES = ("issued", "rejected")
+ISSUED_STATES = ("issued",)
+
+# item key → (label, category, which timestamp, statuses or None for "any submitted")
+MEASURES = {
+    "population_applicants": (POPULATION, "submitted_at", None),
+    "health_applicants": (HEALTH, "submitted_at", None),
+    "population_processed": (POPULATION, "decided_at", PROCESSED_STATES),
+    "health_permits_issued": (HEALTH, "decided_at", ISSUED_STATES),
+}
+
+
+def window(region, starts_on: datetime.date, ends_on: datetime.date):
+    start = calendar.end_of_day(region, starts_on - datetime.timedelta(days=1))
+    end = calendar.end_of_day(region, ends_on)
+    return start, end
+
+
+def measure_queryset(region, starts_on, ends_on, measure: str) -> QuerySet[Application]:
+    category, stamp, statuses = MEASURES[measure]
+    start, end = window(region, starts_on, ends_on)
+    rows = Application.objects.filter(
+        mpp__region_id=region.code,
+        service__category=category,
+        **{f"{stamp}__gt": start, f"{stamp}__lte": end},
+    ).exclude(status="draft")
+    if statuses is not None:
+        rows = rows.filter(status__in=statuses)
+    return rows
+
+
+def compute(region, starts_on, ends_on) -> tuple[dict[str, int], dict]:
+    """The four figures and the rule they were counted by (stored with the snapshot)."""
+    start, end = window(region, starts_on, ends_on)
+    base = Application.objects.filter(mpp__region_id=region.code).exclude(status="draft")
+    figures = base.aggregate(
+        population_applicants=Count(
+            "applicant", distinct=True,
+            filter=Q(service__category=POPULATION, submitted_at__gt=start, submitted_at__lte=end),
+        ),
+        health_applicants=Count(
+            "applicant", distinct=True,
+            filter=Q(service__category=HEALTH, submitted_at__gt=start, submitted_at__lte=end),
+        ),
+        population_processed=Count(
+            "id",
+            filter=Q(service__category=POPULATION, status__in=PROCESSED_STATES,
+                     decided_at__gt=start, decided_at__lte=end),
+        ),
+        health_permits_issued=Count(
+            "id",
+            filter=Q(service__category=HEALTH, status__in=ISSUED_STATES,
+                     decided_at__gt=start, decided_at__lte=end),
+        ),
+    )  # fmt: skip
+    services = {
+        key: sorted(
+            base.filter(service__category=category, submitted_at__gt=start, submitted_at__lte=end)
+            .values_list("service__name", flat=True)
+            .distinct()
+        )
+        for key, category in (("population", POPULATION), ("health", HEALTH))
+    }
+    rule = {
+        "categories": {"population": POPULATION.value, "health": HEALTH.value},
+        "services": services,
+        "from": starts_on.isoformat(),
+        "to": ends_on.isoformat(),
+        "timezone": region.timezone,
+        "applicants": "distinct applicants, submitted_at in window, any status but draft",
+        "processed_states": list(PROCESSED_STATES),
+        "issued_states": list(ISSUED_STATES),
+        "decided": "decided_at in window",
+    }
+    return {key: int(value or 0) for key, value in figures.items()}, rule

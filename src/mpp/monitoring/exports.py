@@ -1,0 +1,123 @@
+"""Exports of a reporting period (XLSX, CSV, PDF) and the PDF of one locus' report."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from mpp.monitoring import selectors
+from mpp.monitoring.models import ITEMS, LocusReport, ReportingPeriod
+
+STATUS_LABELS = {
+    "draft": _("Draf"),
+    "submitted": _("Dikirim"),
+    "returned": _("Dikembalikan"),
+    "accepted": _("Diterima"),
+}
+
+
+def _header(period: ReportingPeriod) -> list[str]:
+    return [
+        _("Kode"), _("Kabupaten/kota"), _("Status"), _("Terlambat"), _("Tidak menyampaikan"),
+        *[f"{item}) {ITEMS[item]}" for item in period.items],
+        _("Pemohon kependudukan"), _("Pemohon izin nakes"), _("Kependudukan diproses"),
+        _("Izin nakes terbit"), _("Skor"), _("Kategori"),
+    ]  # fmt: skip
+
+
+def rows(period: ReportingPeriod, reports=None) -> list[list]:
+    out = []
+    for row in selectors.matrix(period, reports):
+        out.append(
+            [
+                row["region_id"],
+                row["region__name"],
+                str(STATUS_LABELS[row["status"]]),
+                _("ya") if row["is_late"] else _("tidak"),
+                _("ya") if row["missing"] else _("tidak"),
+                *[_("ada") if filled else _("belum") for _item, filled in row["items"]],
+                row["population_applicants"],
+                row["health_applicants"],
+                row["population_processed"],
+                row["health_permits_issued"],
+                float(row["score"]) if row["score"] is not None else None,
+                row["category"],
+            ]
+        )
+    return out
+
+
+def period_csv(period: ReportingPeriod, reports=None) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(_header(period))
+    for row in rows(period, reports):
+        writer.writerow(["" if value is None else value for value in row])
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheet apps read UTF-8
+
+
+def period_xlsx(period: ReportingPeriod, reports=None) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = _("Kepatuhan")[:31]
+    sheet.append(_header(period))
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in rows(period, reports):
+        sheet.append(row)
+    sheet.freeze_panes = "C2"
+    totals = workbook.create_sheet(_("Total nasional")[:31])
+    figures = selectors.national_totals(period)
+    for key, label in (
+        ("population_applicants", _("Pemohon layanan kependudukan")),
+        ("health_applicants", _("Pemohon izin tenaga kesehatan")),
+        ("population_processed", _("Layanan kependudukan diproses")),
+        ("health_permits_issued", _("Izin tenaga kesehatan diterbitkan")),
+        ("loci", _("Jumlah lokus")),
+        ("accepted", _("Laporan diterima")),
+        ("submitted", _("Laporan menunggu penelaahan")),
+        ("returned", _("Laporan dikembalikan")),
+        ("draft", _("Belum dikirim")),
+        ("late", _("Terlambat")),
+    ):
+        totals.append([str(label), figures[key] or 0])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _pdf(html: str) -> bytes:
+    from weasyprint import HTML
+
+    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+
+
+def period_pdf(period: ReportingPeriod, reports=None) -> bytes:
+    with translation.override("id"):
+        html = render_to_string(
+            "monitoring/pdf/period.html",
+            {
+                "period": period,
+                "rows": selectors.matrix(period, reports),
+                "items": selectors.item_labels(period),
+                "totals": selectors.national_totals(period),
+            },
+        )
+    return _pdf(html)
+
+
+def report_pdf(report: LocusReport) -> bytes:
+    with translation.override("id"):
+        html = render_to_string(
+            "monitoring/pdf/report.html",
+            {"report": report, "period": report.period, "items": ITEMS},
+        )
+    return _pdf(html)

@@ -1,0 +1,330 @@
+"""Every write of monitoring and evaluation, transactional; refusals change nothing."""
+
+from __future__ import annotations
+
+import datetime
+from decimal import Decimal
+
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from mpp.accounts.models import Role, RoleGrant
+from mpp.accounts.policy import Perm, can
+from mpp.monitoring import counting
+from mpp.monitoring.models import ALL_ITEMS, DEFAULT_RUBRIC, ITEMS, LocusReport, ReportingPeriod
+from mpp.monitoring.workflow import LOCUS, MINISTRY
+from mpp.notifications.services import notify
+from mpp.onboarding import selectors as onboarding_selectors
+from mpp.regions import calendar
+from mpp.workflows import services as workflow_services
+from mpp.workflows.definitions import SYSTEM
+from mpp.workflows.errors import WorkflowError
+
+EDITABLE = ("draft", "returned")
+
+
+class MonitoringError(Exception):
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+# --- Rubric and periods -------------------------------------------------------------------------
+
+
+def rubric_problems(rubric: dict) -> list[str]:
+    problems = []
+    weights = rubric.get("weights", {})
+    try:
+        total = sum((Decimal(str(v)) for v in weights.values()), Decimal(0))
+    except ArithmeticError:
+        return [_("Bobot harus berupa angka.")]
+    if any(Decimal(str(v)) < 0 for v in weights.values()):
+        problems.append(_("Bobot tidak boleh negatif."))
+    if total != 100:
+        problems.append(
+            _("Jumlah bobot butir harus 100%%; sekarang %(total)s%%.")
+            % {"total": f"{total.normalize():f}"}
+        )
+    limits = rubric.get("thresholds", {})
+    try:
+        prima, baik, cukup = (Decimal(str(limits[k])) for k in ("prima", "baik", "cukup"))
+    except (KeyError, ArithmeticError):
+        return [*problems, _("Isi batas nilai kategori prima, baik, dan cukup.")]
+    if not (100 >= prima > baik > cukup > 0):
+        problems.append(
+            _("Batas kategori harus menurun: prima > baik > cukup > 0, paling tinggi 100.")
+        )
+    return problems
+
+
+@transaction.atomic
+def open_period(
+    *,
+    actor,
+    name: str,
+    phase: int,
+    starts_on: datetime.date,
+    ends_on: datetime.date,
+    deadline: datetime.date,
+    regions,
+    items=None,
+    rubric: dict | None = None,
+    reminder_days: int = 3,
+) -> ReportingPeriod:
+    if not can(actor, Perm.REVIEW_MONITORING):
+        raise MonitoringError(_("Hanya admin kementerian yang dapat membuka periode laporan."))
+    rubric = rubric or DEFAULT_RUBRIC
+    problems = rubric_problems(rubric)
+    if problems:
+        raise MonitoringError(problems[0], {"__all__": problems})
+    if ends_on < starts_on:
+        message = _("Tanggal akhir data tidak boleh sebelum tanggal awal.")
+        raise MonitoringError(message, {"ends_on": [message]})
+    regions = list(regions)
+    if not regions:
+        message = _("Pilih paling sedikit satu lokus.")
+        raise MonitoringError(message, {"regions": [message]})
+    items = sorted({int(i) for i in (items or ALL_ITEMS)} & set(ALL_ITEMS))
+    period = ReportingPeriod.objects.create(
+        name=name, phase=phase, starts_on=starts_on, ends_on=ends_on, deadline=deadline,
+        items=items, rubric=rubric, reminder_days=reminder_days, created_by=actor,
+    )  # fmt: skip
+    LocusReport.objects.bulk_create(
+        [LocusReport(period=period, region=region, status="draft") for region in regions]
+    )
+    return period
+
+
+# --- A locus fills in its report ----------------------------------------------------------------
+
+
+def kinds_for(user, report: LocusReport) -> set[str]:
+    kinds = set()
+    if can(user, Perm.SUBMIT_MONITORING, report):
+        kinds.add(LOCUS)
+    if can(user, Perm.REVIEW_MONITORING, report):
+        kinds.add(MINISTRY)
+    return kinds
+
+
+def _editable_by(report: LocusReport, actor) -> None:
+    if LOCUS not in kinds_for(actor, report):
+        raise MonitoringError(_("Laporan ini diisi oleh admin daerah atau pengelola MPP lokusnya."))
+    if report.status not in EDITABLE:
+        raise MonitoringError(_("Laporan yang sudah dikirim tidak dapat diubah lagi."))
+
+
+def compute_figures(report: LocusReport) -> LocusReport:
+    """Snapshot items 1–4 on the report row (the decree in force and the counted figures)."""
+    period = report.period
+    figures, rule = counting.compute(report.region, period.starts_on, period.ends_on)
+    for key, value in figures.items():
+        setattr(report, key, value)
+    report.counting_rule = rule
+    report.computed_at = timezone.now()
+    report.decree = onboarding_selectors.current_decree(report.region_id)
+    return report
+
+
+TEXT_FIELDS = ("acceleration_efforts", "ikd_sisdmk_efforts", "obstacles", "suggestions")
+NUMBER_FIELDS = (
+    "ikd_activations",
+    "sisdmk_entries",
+    "declared_population_applicants",
+    "declared_health_applicants",
+    "declared_population_processed",
+    "declared_health_permits_issued",
+)
+
+
+@transaction.atomic
+def save_draft(report: LocusReport, *, actor, data: dict) -> LocusReport:
+    _editable_by(report, actor)
+    for key in TEXT_FIELDS:
+        if key in data:
+            setattr(report, key, (data[key] or "").strip())
+    for key in NUMBER_FIELDS:
+        if key in data:
+            setattr(report, key, data[key])
+    compute_figures(report)
+    report.save()
+    return report
+
+
+ITEM_FIELD = {5: "acceleration_efforts", 6: "ikd_sisdmk_efforts", 7: "obstacles", 8: "suggestions"}
+
+
+def missing_items(report: LocusReport) -> list[int]:
+    filled = report.filled_items()
+    return [item for item in report.period.items if not filled[item]]
+
+
+def deadline_end(report: LocusReport) -> datetime.datetime:
+    return calendar.end_of_day(report.region, report.period.deadline)
+
+
+@transaction.atomic
+def submit(report: LocusReport, *, actor, data: dict | None = None) -> LocusReport:
+    """Send the report: every item of the period must be answered; after the deadline it is
+    accepted for review but marked late."""
+    _editable_by(report, actor)
+    if data:
+        for key in TEXT_FIELDS:
+            if key in data:
+                setattr(report, key, (data[key] or "").strip())
+        for key in NUMBER_FIELDS:
+            if key in data:
+                setattr(report, key, data[key])
+    compute_figures(report)
+    missing = missing_items(report)
+    if missing:
+        names = "; ".join(f"{item}) {ITEMS[item]}" for item in missing)
+        message = _("Laporan belum dapat dikirim. Butir yang belum diisi: %(items)s.") % {
+            "items": names
+        }
+        errors = {
+            ITEM_FIELD[item]: [_("Butir ini wajib diisi.")]
+            for item in missing
+            if item in ITEM_FIELD
+        }
+        if 1 in missing:
+            errors["__all__"] = [
+                _("Butir 1: unggah SK Pengelola MPP Digital yang berlaku lebih dahulu.")
+            ]
+        raise MonitoringError(message, errors)
+    now = timezone.now()
+    first = report.first_submitted_at or now
+    late = first > deadline_end(report)
+    changes = {
+        field: getattr(report, field)
+        for field in (
+            *TEXT_FIELDS, *NUMBER_FIELDS, "population_applicants", "health_applicants",
+            "population_processed", "health_permits_issued", "counting_rule", "computed_at",
+            "decree",
+        )
+    }  # fmt: skip
+    changes.update(first_submitted_at=first, submitted_at=now, is_late=late)
+    try:
+        workflow_services.apply_action(
+            report, "submit", actor_user=actor, actor_kinds={LOCUS}, changes=changes,
+            data={"late": late},
+        )  # fmt: skip
+    except WorkflowError as error:
+        raise MonitoringError(error.message) from None
+    return report
+
+
+def evaluate(report: LocusReport) -> tuple[Decimal, str]:
+    """The evaluation score (0–100) and category from the period's rubric."""
+    rubric = report.period.rubric or DEFAULT_RUBRIC
+    filled = report.filled_items()
+    score = sum(
+        (Decimal(str(w)) for item, w in rubric["weights"].items() if filled.get(int(item))),
+        Decimal(0),
+    )
+    if report.is_late:
+        score -= Decimal(str(rubric.get("late_penalty", 0)))
+    score = max(score, Decimal(0))
+    limits = rubric["thresholds"]
+    if score >= Decimal(str(limits["prima"])):
+        category = LocusReport.Category.PRIMA
+    elif score >= Decimal(str(limits["baik"])):
+        category = LocusReport.Category.BAIK
+    elif score >= Decimal(str(limits["cukup"])):
+        category = LocusReport.Category.CUKUP
+    else:
+        category = LocusReport.Category.KURANG
+    return round(score, 2), category
+
+
+def _locus_people(report: LocusReport):
+    grants = RoleGrant.objects.active().filter(
+        role__in=(Role.REGIONAL_ADMIN, Role.MPP_MANAGER)
+    ).filter(region_id=report.region_id) | RoleGrant.objects.active().filter(
+        role=Role.MPP_MANAGER, mpp__region_id=report.region_id
+    )
+    seen = set()
+    for grant in grants.select_related("user"):
+        if grant.user_id not in seen and grant.user.is_active:
+            seen.add(grant.user_id)
+            yield grant.user
+
+
+@transaction.atomic
+def return_report(report: LocusReport, *, actor, note: str) -> LocusReport:
+    try:
+        workflow_services.apply_action(
+            report, "return", actor_user=actor, actor_kinds=kinds_for(actor, report) & {MINISTRY},
+            note=note, changes={"review_note": (note or "").strip()},
+        )  # fmt: skip
+    except WorkflowError as error:
+        raise MonitoringError(error.message, {"note": [error.message]}) from None
+    for user in _locus_people(report):
+        notify(
+            user,
+            "monitoring.returned",
+            {"period_name": report.period.name, "region_name": report.region.name, "note": note},
+            link=reverse("monitoring:report", args=[report.pk]),
+        )
+    return report
+
+
+@transaction.atomic
+def accept(report: LocusReport, *, actor, note: str = "") -> LocusReport:
+    score, category = evaluate(report)
+    try:
+        workflow_services.apply_action(
+            report, "accept", actor_user=actor, actor_kinds=kinds_for(actor, report) & {MINISTRY},
+            note=note, changes={"accepted_at": timezone.now(), "score": score, "category": category},
+        )  # fmt: skip
+    except WorkflowError as error:
+        raise MonitoringError(error.message) from None
+    return report
+
+
+# --- Reminders (scheduled sweep) ------------------------------------------------------------------
+
+
+def send_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Remind the people of each locus whose report is not sent yet, ``reminder_days`` before the
+    deadline; once per report (idempotent)."""
+    now = now or timezone.now()
+    today = now.date()
+    sent = 0
+    reports = LocusReport.objects.filter(
+        status__in=EDITABLE, reminded_at__isnull=True, period__deadline__gte=today
+    ).select_related("period", "region")
+    for report in reports:
+        if (report.period.deadline - today).days > report.period.reminder_days:
+            continue
+        with transaction.atomic():
+            updated = LocusReport.objects.filter(pk=report.pk, reminded_at__isnull=True).update(
+                reminded_at=now
+            )
+            if not updated:
+                continue
+            for user in _locus_people(report):
+                notify(
+                    user,
+                    "monitoring.reminder",
+                    {
+                        "period_name": report.period.name,
+                        "region_name": report.region.name,
+                        "deadline": report.period.deadline,
+                    },
+                    link=reverse("monitoring:report", args=[report.pk]),
+                )
+                sent += 1
+    return sent
+
+
+def system_accept(report: LocusReport) -> None:  # used by the demo loader only
+    workflow_services.apply_action(
+        report, "accept", actor_user=None, actor_kinds={SYSTEM},
+        changes=dict(zip(("score", "category"), evaluate(report), strict=True))
+        | {"accepted_at": timezone.now()},
+    )  # fmt: skip

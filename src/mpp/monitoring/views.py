@@ -1,0 +1,275 @@
+"""Monitoring and evaluation pages under /kelola/monev/."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mpp.accounts.policy import Perm, can
+from mpp.cases.models import Application
+from mpp.monitoring import counting, exports, selectors, services
+from mpp.monitoring.forms import NoteForm, PeriodForm, ReportForm
+from mpp.monitoring.models import ITEMS
+from mpp.monitoring.workflow import LOCUS, MINISTRY
+from mpp.onboarding.models import OnboardingApplication
+from mpp.regions.models import Region
+from mpp.workflows.models import TransitionRecord
+
+
+def _forbidden(request, message: str):
+    return render(request, "onboarding/forbidden.html", {"message": message}, status=403)
+
+
+def _no_role(request):
+    return _forbidden(request, _("Anda tidak memiliki peran untuk monitoring dan evaluasi."))
+
+
+@login_required
+def period_list(request):
+    if not selectors.may_view(request.user):
+        return _no_role(request)
+    ministry = selectors.is_ministry(request.user)
+    reports = (
+        [] if ministry else selectors.reports_for(request.user).select_related("period", "region")
+    )
+    return render(
+        request,
+        "monitoring/period_list.html",
+        {
+            "periods": selectors.periods_for(request.user),
+            "reports": reports,
+            "ministry": ministry,
+            "may_open": can(request.user, Perm.REVIEW_MONITORING),
+        },
+    )
+
+
+def phase_loci(phase: int):
+    codes = OnboardingApplication.objects.filter(
+        phase=phase, status__in=("designated", "agreement_signed", "active", "probation")
+    ).values_list("region_id", flat=True)
+    return Region.objects.filter(code__in=codes)
+
+
+@login_required
+def period_new(request):
+    if not can(request.user, Perm.REVIEW_MONITORING):
+        return _forbidden(request, _("Hanya admin kementerian yang dapat membuka periode laporan."))
+    form = PeriodForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        regions = data["regions"] or phase_loci(data["phase"])
+        try:
+            period = services.open_period(
+                actor=request.user, name=data["name"], phase=data["phase"],
+                starts_on=data["starts_on"], ends_on=data["ends_on"], deadline=data["deadline"],
+                regions=regions, items=data["items"], rubric=form.rubric(),
+            )  # fmt: skip
+        except services.MonitoringError as error:
+            for field, problems in error.errors.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+            if not error.errors:
+                form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Periode %(name)s telah dibuka.") % {"name": period.name})
+            return redirect("monitoring:period", pk=period.pk)
+    return render(
+        request, "monitoring/period_new.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def period_detail(request, pk: int):
+    if not selectors.may_view(request.user):
+        return _no_role(request)
+    period = selectors.period_for(request.user, pk)
+    if period is None:
+        raise Http404
+    ministry = selectors.is_ministry(request.user)
+    reports = None if ministry else selectors.reports_for(request.user)
+    rows = selectors.matrix(period, reports)
+    return render(
+        request,
+        "monitoring/period_detail.html",
+        {
+            "period": period,
+            "rows": rows,
+            "items": selectors.item_labels(period),
+            "totals": selectors.national_totals(period) if ministry else None,
+            "ministry": ministry,
+        },
+    )
+
+
+EXPORTS = {
+    "xlsx": (
+        exports.period_xlsx,
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ),
+    "csv": (exports.period_csv, "text/csv; charset=utf-8"),
+    "pdf": (exports.period_pdf, "application/pdf"),
+}
+
+
+@login_required
+def period_export(request, pk: int, fmt: str):
+    if not selectors.may_view(request.user):
+        return _no_role(request)
+    period = selectors.period_for(request.user, pk)
+    if period is None or fmt not in EXPORTS:
+        raise Http404
+    reports = None if selectors.is_ministry(request.user) else selectors.reports_for(request.user)
+    build, content_type = EXPORTS[fmt]
+    response = HttpResponse(build(period, reports), content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="monev-{period.pk}.{fmt}"'
+    return response
+
+
+def _report_context(request, report, form=None, note_form=None, error=None):
+    kinds = services.kinds_for(request.user, report)
+    history = TransitionRecord.objects.filter(
+        workflow="monitoring_report", object_id=str(report.pk)
+    ).select_related("actor")
+    labels = {t.action: t.label for t in report.get_workflow().transitions}
+    history = [(record, labels.get(record.action, record.action)) for record in history]
+    if form is None:
+        form = ReportForm(initial={f: getattr(report, f) for f in ReportForm.base_fields})
+    score, category = services.evaluate(report)
+    return {
+        "report": report,
+        "period": report.period,
+        "items": ITEMS,
+        "filled": report.filled_items(),
+        "form": form,
+        "note_form": note_form or NoteForm(),
+        "editable": LOCUS in kinds and report.status in services.EDITABLE,
+        "reviewable": MINISTRY in kinds and report.status == "submitted",
+        "history": history,
+        "flags": selectors.flags(report),
+        "error": error,
+        "deadline_end": services.deadline_end(report),
+        "provisional_score": score,
+        "provisional_category": category,
+    }
+
+
+@login_required
+def report_detail(request, pk: int):
+    if not selectors.may_view(request.user):
+        return _no_role(request)
+    report = selectors.report_for(request.user, pk)
+    if report is None:
+        raise Http404
+    if report.computed_at is None and report.status in services.EDITABLE:
+        services.compute_figures(report)  # shown, saved with the draft or the submit
+    return render(request, "monitoring/report.html", _report_context(request, report))
+
+
+@login_required
+@require_POST
+def report_action(request, pk: int):
+    if not selectors.may_view(request.user):
+        return _no_role(request)
+    report = selectors.report_for(request.user, pk)
+    if report is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    form = note_form = None
+    try:
+        if action in ("save", "submit"):
+            form = ReportForm(request.POST)
+            if not form.is_valid():
+                raise services.MonitoringError(_("Periksa isian laporan."))
+            if action == "save":
+                services.save_draft(report, actor=request.user, data=form.cleaned_data)
+                message = _("Draf laporan telah disimpan.")
+            else:
+                services.submit(report, actor=request.user, data=form.cleaned_data)
+                message = (
+                    _("Laporan telah dikirim, tetapi ditandai terlambat karena melewati batas.")
+                    if report.is_late
+                    else _("Laporan telah dikirim.")
+                )
+        elif action in ("return", "accept"):
+            note_form = NoteForm(request.POST)
+            note_form.is_valid()
+            note = note_form.cleaned_data.get("note", "")
+            if action == "return":
+                services.return_report(report, actor=request.user, note=note)
+                message = _("Laporan dikembalikan kepada lokus dengan catatan.")
+            else:
+                services.accept(report, actor=request.user, note=note)
+                message = _("Laporan diterima.")
+        else:
+            raise services.MonitoringError(_("Tindakan ini tidak dikenal."))
+    except services.MonitoringError as error:
+        if form is not None:
+            for field, problems in error.errors.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+        fresh = selectors.report_for(request.user, pk)
+        if form is None:
+            fresh.computed_at or services.compute_figures(fresh)
+        context = _report_context(
+            request, fresh, form=form, note_form=note_form, error=error.message
+        )
+        return render(request, "monitoring/report.html", context, status=400)
+    messages.success(request, message)
+    return redirect("monitoring:report", pk=report.pk)
+
+
+@login_required
+def report_pdf(request, pk: int):
+    if not selectors.may_view(request.user):
+        return _no_role(request)
+    report = selectors.report_for(request.user, pk)
+    if report is None:
+        raise Http404
+    response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        f'attachment; filename="monev-{report.period_id}-{report.region_id}.pdf"'
+    )
+    return response
+
+
+MEASURE_LABELS = {
+    "population_applicants": _("Pemohon layanan kependudukan"),
+    "health_applicants": _("Pemohon izin tenaga kesehatan"),
+    "population_processed": _("Layanan kependudukan yang diproses"),
+    "health_permits_issued": _("Izin tenaga kesehatan yang diterbitkan"),
+}
+
+
+@login_required
+def report_breakdown(request, pk: int, measure: str):
+    """The applications behind one figure: tracking number, service, status, dates; no names."""
+    if not selectors.may_view(request.user):
+        return _no_role(request)
+    report = selectors.report_for(request.user, pk)
+    if report is None or measure not in counting.MEASURES:
+        raise Http404
+    period = report.period
+    rows = (
+        counting.measure_queryset(report.region, period.starts_on, period.ends_on, measure)
+        .select_related("service")
+        .only("tracking_number", "status", "submitted_at", "decided_at", "service__name")
+        .order_by("submitted_at", "id")
+    )
+    total = rows.count()
+    return render(
+        request,
+        "monitoring/breakdown.html",
+        {
+            "report": report,
+            "measure": measure,
+            "label": MEASURE_LABELS[measure],
+            "rows": rows[:500],
+            "total": total,
+            "status_labels": dict(Application._meta.get_field("status").choices or []),
+        },
+    )

@@ -1,0 +1,97 @@
+"""Demo onboarding history: the 21 first-phase loci (June 2023) with access granted, Batam's SK
+Pengelola naming the demo MPP manager, and one new application waiting for the ministry."""
+
+from __future__ import annotations
+
+import datetime
+import zoneinfo
+
+from django.core.files.base import ContentFile
+
+from mpp.accounts.models import RoleGrant, User
+from mpp.documents.uploads import blank_pdf
+from mpp.onboarding.models import (
+    DecreeAppointee,
+    Hosting,
+    ManagerDecree,
+    OnboardingApplication,
+)
+from mpp.onboarding.services import active_rubric, readiness_score
+from mpp.regions.data import PILOT_LOCI
+from mpp.regions.models import Region
+from mpp.tenancy.models import MPP
+
+JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+LAUNCH = datetime.datetime(2023, 6, 12, 10, 0, tzinfo=JAKARTA)
+WAITING_REGION = "5171"  # Kota Denpasar applies: a new application in the ministry's queue
+
+
+def _application(region: Region, status: str, *, phase=None, at=LAUNCH) -> OnboardingApplication:
+    application = OnboardingApplication(
+        reference=f"LOK-{region.code}-{at.year}01",
+        region=region,
+        contact_name=f"Admin {region.name}",
+        contact_email=f"admin.{region.code}@contoh.go.id",
+        manager_name=f"Pengelola MPP {region.name}",
+        manager_email=f"pengelola.{region.code}@contoh.go.id",
+        bandwidth_mbps=100,
+        devices=25,
+        trained_staff=12,
+        has_physical_mpp=True,
+        hosting=Hosting.DATA_CENTER,
+        budget=750_000_000,
+        submitted_at=at - datetime.timedelta(days=60),
+        phase=phase,
+        status=status,
+        access_granted_at=at if status == "active" else None,
+    )
+    rubric = active_rubric()
+    application.rubric = rubric
+    application.score, application.score_detail = readiness_score(application, rubric)
+    application.letter.save("letter", ContentFile(blank_pdf()), save=False)
+    application.urgency_study.save("study", ContentFile(blank_pdf()), save=False)
+    if status == "active":
+        application.agreement.save("agreement", ContentFile(blank_pdf()), save=False)
+    application.save()
+    return application
+
+
+def load() -> None:
+    for code in PILOT_LOCI:
+        region = Region.objects.filter(code=code).first()
+        if region is None or OnboardingApplication.objects.filter(region=region).exists():
+            continue
+        _application(region, "active", phase=1)
+    waiting = Region.objects.filter(code=WAITING_REGION).first()
+    if waiting and not OnboardingApplication.objects.filter(region=waiting).exists():
+        _application(waiting, "submitted", at=datetime.datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA))
+    _batam_decree()
+
+
+def _batam_decree() -> None:
+    if ManagerDecree.objects.filter(region_id="2171").exists():
+        return
+    mpp = MPP.objects.filter(slug="mpp-kota-batam").first()
+    manager = User.objects.filter(username="pengelola.batam").first()
+    if mpp is None or manager is None:
+        return
+    decree = ManagerDecree(
+        region_id="2171",
+        number="KPTS/123/HK/VII/2023",
+        decree_date=datetime.date(2023, 7, 10),
+        signatory="Wali Kota Batam",
+        valid_until=datetime.date(2027, 12, 31),
+        sha256="",
+        uploaded_by=User.objects.filter(username="admin.batam").first(),
+        uploaded_at=datetime.datetime(2023, 7, 11, 9, 0, tzinfo=JAKARTA),
+    )
+    decree.document.save("sk", ContentFile(blank_pdf()), save=False)
+    decree.save()
+    DecreeAppointee.objects.create(
+        decree=decree,
+        name=manager.name,
+        email=manager.email,
+        position="Pengelola MPP Digital",
+        mpp=mpp,
+        grant=RoleGrant.objects.active().filter(user=manager, mpp=mpp).first(),
+    )

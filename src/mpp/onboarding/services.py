@@ -1,0 +1,493 @@
+"""Every write of region onboarding and the SK Pengelola; each one transactional.
+
+Refusals raise :class:`OnboardingError` with a message in Indonesian (and per-field messages) and
+change nothing. Status changes go through ``mpp.workflows.services.apply_action`` only.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+from dataclasses import dataclass
+from decimal import Decimal
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from mpp.accounts import services as account_services
+from mpp.accounts.models import Role, RoleGrant, User
+from mpp.accounts.policy import Perm, can
+from mpp.catalog.forms_definition import sniff_content_type
+from mpp.documents.uploads import UnsafeFile, checked_content
+from mpp.notifications.services import notify
+from mpp.onboarding.models import (
+    DecreeAppointee,
+    Hosting,
+    ManagerDecree,
+    OnboardingApplication,
+    ReadinessRubric,
+)
+from mpp.onboarding.workflow import MINISTRY, NEXT_ACTION, REGION, STAGE_LABELS, STAGE_OF
+from mpp.regions import calendar
+from mpp.regions.models import Region
+from mpp.tenancy.models import MPP
+from mpp.workflows import services as workflow_services
+from mpp.workflows.errors import WorkflowError
+
+REVIEW_WORKING_DAYS = 10  # the ministry reviews an application within ten working days
+MAX_UPLOAD_BYTES = 10 * 1024 * 1024
+ALLOWED_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+
+# The readiness criteria the rubric weighs, and how a checklist answer becomes 0..1.
+CRITERIA = {
+    "bandwidth": lambda a: min(a.bandwidth_mbps / 100, 1),
+    "devices": lambda a: min(a.devices / 20, 1),
+    "trained_staff": lambda a: min(a.trained_staff / 10, 1),
+    "physical_mpp": lambda a: 1 if a.has_physical_mpp else 0,
+    "hosting": lambda a: {Hosting.DATA_CENTER: 1, Hosting.CLOUD: 1}.get(a.hosting, 0),
+    "budget": lambda a: min(a.budget / 500_000_000, 1),
+}
+CRITERIA_LABELS = {
+    "bandwidth": _("Kapasitas internet (100 Mbps atau lebih = penuh)"),
+    "devices": _("Perangkat komputer (20 atau lebih = penuh)"),
+    "trained_staff": _("Petugas terlatih (10 atau lebih = penuh)"),
+    "physical_mpp": _("MPP fisik"),
+    "hosting": _("Pusat data atau cloud"),
+    "budget": _("Anggaran (Rp 500.000.000 atau lebih = penuh)"),
+}
+DEFAULT_WEIGHTS = {
+    "bandwidth": 25,
+    "devices": 15,
+    "trained_staff": 20,
+    "physical_mpp": 15,
+    "hosting": 15,
+    "budget": 10,
+}
+
+
+class OnboardingError(Exception):
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+# --- Rubric -----------------------------------------------------------------------------------
+
+
+def weight_problems(weights: dict[str, object]) -> list[str]:
+    """Why these weights cannot be a rubric (unknown criteria, negatives, not summing to 100)."""
+    problems = []
+    unknown = sorted(set(weights) - set(CRITERIA))
+    if unknown:
+        problems.append(_("Kriteria tidak dikenal: %(names)s.") % {"names": ", ".join(unknown)})
+    try:
+        values = {key: Decimal(str(value)) for key, value in weights.items()}
+    except ArithmeticError:
+        return [*problems, _("Bobot harus berupa angka.")]
+    if any(value < 0 for value in values.values()):
+        problems.append(_("Bobot tidak boleh negatif."))
+    total = sum(values.values(), Decimal(0))
+    if total != 100:
+        problems.append(
+            _("Jumlah bobot harus 100%%; sekarang %(total)s%%.")
+            % {"total": f"{total.normalize():f}"}
+        )
+    return problems
+
+
+def save_rubric(*, actor: User, name: str, weights: dict[str, object]) -> ReadinessRubric:
+    if not can(actor, Perm.MANAGE_ONBOARDING):
+        raise OnboardingError(_("Anda tidak berwenang mengubah rubrik kesiapan."))
+    problems = weight_problems(weights)
+    if problems:
+        raise OnboardingError(problems[0], {"__all__": problems})
+    clean = {key: float(Decimal(str(value))) for key, value in weights.items()}
+    return ReadinessRubric.objects.create(name=name, criteria=clean, created_by=actor)
+
+
+def active_rubric() -> ReadinessRubric:
+    rubric = ReadinessRubric.objects.first()
+    if rubric is None:
+        rubric = ReadinessRubric.objects.create(
+            name=_("Rubrik kesiapan bawaan"), criteria=dict(DEFAULT_WEIGHTS)
+        )
+    return rubric
+
+
+def readiness_score(application: OnboardingApplication, rubric: ReadinessRubric):
+    detail = {}
+    total = Decimal(0)
+    for key, weight in rubric.criteria.items():
+        part = Decimal(str(CRITERIA[key](application))) * Decimal(str(weight))
+        detail[key] = {"weight": weight, "points": float(round(part, 2))}
+        total += part
+    return round(total, 2), detail
+
+
+# --- Files ------------------------------------------------------------------------------------
+
+
+def checked_upload(upload, field: str, *, pdf_only: bool = False) -> tuple[bytes, str]:
+    """The bytes to store for ``upload`` (PDF or image, checked by content), or OnboardingError."""
+    if upload is None:
+        raise OnboardingError(_("Unggah berkasnya."), {field: [_("Unggah berkasnya.")]})
+    if upload.size > MAX_UPLOAD_BYTES:
+        message = _("Berkas terlalu besar; paling besar 10 MB.")
+        raise OnboardingError(message, {field: [message]})
+    upload.seek(0)
+    content_type = sniff_content_type(upload.read(16))
+    upload.seek(0)
+    allowed = {"application/pdf"} if pdf_only else ALLOWED_TYPES
+    if content_type not in allowed:
+        message = (
+            _("Berkas harus berupa PDF.")
+            if pdf_only
+            else _("Berkas harus berupa PDF atau gambar (PNG/JPEG).")
+        )
+        raise OnboardingError(message, {field: [message]})
+    try:
+        return checked_content(upload.read(), content_type), content_type
+    except UnsafeFile as error:
+        raise OnboardingError(error.message, {field: [error.message]}) from None
+
+
+# --- Applying -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Checklist:
+    contact_name: str
+    contact_email: str
+    manager_name: str
+    manager_email: str
+    bandwidth_mbps: int
+    devices: int
+    trained_staff: int
+    has_physical_mpp: bool
+    hosting: str
+    budget: int
+
+
+def region_is_on_platform(region: Region) -> bool:
+    return MPP.objects.filter(region=region, is_active=True).exists()
+
+
+def _reference(region: Region) -> str:
+    year = timezone.now().year
+    count = OnboardingApplication.objects.filter(
+        reference__startswith=f"LOK-{region.code}-"
+    ).count()
+    return f"LOK-{region.code}-{year}{count + 1:02d}"
+
+
+def kinds_for(user, application: OnboardingApplication) -> set[str]:
+    kinds = set()
+    if can(user, Perm.MANAGE_ONBOARDING, application):
+        kinds.add(MINISTRY)
+    if can(user, Perm.APPLY_ONBOARDING, application):
+        kinds.add(REGION)
+    return kinds
+
+
+@transaction.atomic
+def apply(
+    *, actor: User | None, region: Region, checklist: Checklist, letter, urgency_study
+) -> OnboardingApplication:
+    """A region applies: its regional admin (``actor``) or, for a region not yet on the platform,
+    anybody through the public form (``actor`` None)."""
+    if actor is not None and actor.is_authenticated:
+        if not can(actor, Perm.APPLY_ONBOARDING, region):
+            raise OnboardingError(_("Anda hanya dapat mengajukan permohonan untuk daerah Anda."))
+    elif region_is_on_platform(region):
+        message = _(
+            "%(region)s sudah memiliki MPP di platform; permohonan diajukan oleh admin daerahnya "
+            "setelah masuk."
+        ) % {"region": region.name}
+        raise OnboardingError(message, {"region": [message]})
+    if OnboardingApplication.objects.filter(region=region).exclude(status="revoked").exists():
+        message = _("%(region)s sudah memiliki permohonan yang sedang berjalan.") % {
+            "region": region.name
+        }
+        raise OnboardingError(message, {"region": [message]})
+    letter_bytes, _type = checked_upload(letter, "letter")
+    study_bytes, _type = checked_upload(urgency_study, "urgency_study")
+    now = timezone.now()
+    application = OnboardingApplication(
+        reference=_reference(region),
+        region=region,
+        applicant=actor if actor is not None and actor.is_authenticated else None,
+        submitted_at=now,
+        review_due_at=calendar.due_at(region, now, REVIEW_WORKING_DAYS),
+        **checklist.__dict__,
+    )
+    rubric = active_rubric()
+    application.rubric = rubric
+    application.score, application.score_detail = readiness_score(application, rubric)
+    application.letter.save("letter", ContentFile(letter_bytes), save=False)
+    application.urgency_study.save("study", ContentFile(study_bytes), save=False)
+    try:
+        with transaction.atomic():
+            application.save()
+    except IntegrityError:
+        message = _("%(region)s sudah memiliki permohonan yang sedang berjalan.") % {
+            "region": region.name
+        }
+        raise OnboardingError(message, {"region": [message]}) from None
+    return application
+
+
+def _act(application, action: str, actor, *, note: str = "", changes=None, data=None):
+    """Apply ``action``; a stage skipped or a wrong actor becomes an OnboardingError."""
+    kinds = kinds_for(actor, application)
+    if not kinds:
+        raise OnboardingError(_("Anda tidak berwenang menangani permohonan ini."))
+    transition = application.get_workflow().transition(action, application.status)
+    if transition is None and action in application.get_workflow().actions:
+        expected = NEXT_ACTION.get(application.status)
+        stage = STAGE_LABELS[STAGE_OF[application.status]]
+        raise OnboardingError(
+            _(
+                "Tahap tidak boleh dilompati: permohonan ini sedang pada tahap %(stage)s. "
+                "Selesaikan tahap itu lebih dahulu."
+            )
+            % {"stage": stage}
+            if expected
+            else _("Tindakan ini tidak dapat dilakukan pada status saat ini.")
+        )
+    try:
+        return workflow_services.apply_action(
+            application, action, actor_user=actor, actor_kinds=kinds, note=note,
+            changes=changes, data=data,
+        )  # fmt: skip
+    except WorkflowError as error:
+        raise OnboardingError(error.message, {"note": [error.message]}) from None
+
+
+@transaction.atomic
+def return_application(application, *, actor: User, reason: str):
+    _act(application, "return", actor, note=reason, changes={"return_reason": reason.strip()})
+    for user in User.objects.filter(email__iexact=application.contact_email, is_active=True)[:1]:
+        notify(
+            user,
+            "onboarding.returned",
+            {"region_name": application.region.name, "reason": reason.strip()},
+            link=reverse("onboarding:detail", args=[application.pk]),
+        )
+    return application
+
+
+@transaction.atomic
+def resubmit(application, *, actor: User, note: str = ""):
+    now = timezone.now()
+    _act(
+        application, "resubmit", actor, note=note,
+        changes={"submitted_at": now,
+                 "review_due_at": calendar.due_at(application.region, now, REVIEW_WORKING_DAYS)},
+    )  # fmt: skip
+    return application
+
+
+@transaction.atomic
+def designate(application, *, actor: User, phase: int, note: str = ""):
+    if not phase or phase < 1:
+        message = _("Pilih tahap penetapan lokus (1 atau lebih).")
+        raise OnboardingError(message, {"phase": [message]})
+    _act(
+        application, "designate", actor, note=note, changes={"phase": phase}, data={"phase": phase}
+    )
+    return application
+
+
+@transaction.atomic
+def upload_agreement(application, *, actor: User, upload):
+    if STAGE_OF[application.status] != 2:
+        _act(application, "upload_agreement", actor)  # raises: the stage is not reached
+    content, _type = checked_upload(upload, "agreement")
+    if not kinds_for(actor, application) & {REGION}:
+        raise OnboardingError(_("Perjanjian diunggah oleh admin daerah yang bersangkutan."))
+    application.agreement.save("agreement", ContentFile(content), save=False)
+    _act(
+        application, "upload_agreement", actor,
+        changes={"agreement": application.agreement.name, "agreement_uploaded_at": timezone.now()},
+    )  # fmt: skip
+    return application
+
+
+def _invite(
+    *, name: str, email: str, role: Role, actor: User, region=None, mpp=None, request=None
+) -> RoleGrant | None:
+    """Find or create the account for ``email``, grant ``role`` (policy-checked by accounts) and
+    send a one-time link to set the password when the account has none yet."""
+    user = User.objects.filter(email__iexact=email).first()
+    if user is None:
+        base = slugify(email.split("@")[0])[:100] or "staf"
+        username = base
+        suffix = 1
+        while User.objects.filter(username=username).exists():
+            suffix += 1
+            username = f"{base}-{suffix}"
+        user = User(username=username, email=email, name=name)
+        user.set_unusable_password()
+        user.save()
+    exists = RoleGrant.objects.active().filter(user=user, role=role, region=region, mpp=mpp)
+    grant = exists.first()
+    if grant is None:
+        try:
+            grant = account_services.grant_role(
+                user, role, granted_by=actor, region=region, mpp=mpp, request=request
+            )
+        except ValidationError as error:
+            raise OnboardingError(" ".join(error.messages)) from None
+    link = ""
+    if not user.has_usable_password():
+        uid = urlsafe_base64_encode(force_bytes(user.pk))
+        token = default_token_generator.make_token(user)
+        link = reverse("accounts:password_reset_confirm", args=[uid, token])
+    notify(
+        user,
+        "onboarding.invitation",
+        {
+            "region_name": (region or mpp.region).name,
+            "role_name": str(Role(role).label),
+            "set_password": bool(link),
+        },
+        link=link or reverse("accounts:login"),
+        channels=["email", "inbox"],
+    )
+    return grant
+
+
+@transaction.atomic
+def grant_access(application, *, actor: User, request=None):
+    """Stage 4: activate the region's tenant (its MPP on the platform) and invite its people."""
+    if application.status != "agreement_signed":
+        _act(application, "grant_access", actor)  # raises with the stage named
+    if not can(actor, Perm.MANAGE_ONBOARDING, application):
+        raise OnboardingError(_("Anda tidak berwenang menangani permohonan ini."))
+    region = application.region
+    mpp = MPP.objects.filter(region=region).order_by("id").first()
+    if mpp is None:
+        slug = slugify(f"mpp-{region.name}")
+        mpp = MPP.objects.create(region=region, name=f"MPP {region.name}", slug=slug)
+    elif not mpp.is_active:
+        mpp.is_active = True
+        mpp.save(update_fields=["is_active"])
+    _act(application, "grant_access", actor, changes={"access_granted_at": timezone.now()})
+    _invite(
+        name=application.contact_name, email=application.contact_email,
+        role=Role.REGIONAL_ADMIN, actor=actor, region=region, request=request,
+    )  # fmt: skip
+    _invite(
+        name=application.manager_name, email=application.manager_email,
+        role=Role.MPP_MANAGER, actor=actor, mpp=mpp, request=request,
+    )  # fmt: skip
+    return application
+
+
+STANDING_ACTIONS = {
+    "probation": OnboardingApplication.Standing.PROBATION,
+    "restore": OnboardingApplication.Standing.GOOD,
+    "revoke": OnboardingApplication.Standing.REVOKED,
+}
+
+
+@transaction.atomic
+def change_standing(application, *, actor: User, action: str, reason: str):
+    if action not in STANDING_ACTIONS:
+        raise OnboardingError(_("Tindakan ini tidak dikenal."))
+    standing = STANDING_ACTIONS[action]
+    _act(
+        application, action, actor, note=reason,
+        changes={"standing": standing, "standing_reason": reason.strip()},
+    )  # fmt: skip
+    for user in User.objects.filter(email__iexact=application.contact_email, is_active=True)[:1]:
+        notify(
+            user,
+            "onboarding.standing",
+            {
+                "region_name": application.region.name,
+                "standing": str(OnboardingApplication.Standing(standing).label),
+                "reason": reason.strip(),
+            },
+            link=reverse("onboarding:detail", args=[application.pk]),
+        )
+    return application
+
+
+# --- SK Pengelola -------------------------------------------------------------------------------
+
+
+@dataclass
+class Appointee:
+    name: str
+    email: str
+    position: str
+    mpp: MPP
+
+
+@transaction.atomic
+def upload_decree(
+    *,
+    actor: User,
+    region: Region,
+    number: str,
+    decree_date: datetime.date,
+    signatory: str,
+    valid_until: datetime.date | None,
+    appointees: list[Appointee],
+    upload,
+    request=None,
+) -> ManagerDecree:
+    """The region uploads its SK Pengelola; each manager named gets the MPP manager role on the
+    MPP named (granted by the uploader, so within the uploader's own policy), and the decree it
+    replaces is marked replaced."""
+    if not can(actor, Perm.APPLY_ONBOARDING, region):
+        raise OnboardingError(_("Anda hanya dapat mengunggah SK untuk daerah Anda."))
+    if not appointees:
+        message = _("Tuliskan paling sedikit satu pengelola yang ditetapkan dalam SK.")
+        raise OnboardingError(message, {"appointees": [message]})
+    if valid_until is not None and valid_until < decree_date:
+        message = _("Tanggal berlaku sampai tidak boleh sebelum tanggal SK.")
+        raise OnboardingError(message, {"valid_until": [message]})
+    for person in appointees:
+        if person.mpp.region_id != region.code:
+            message = _("MPP %(mpp)s bukan milik %(region)s.") % {
+                "mpp": person.mpp.name,
+                "region": region.name,
+            }
+            raise OnboardingError(message, {"appointees": [message]})
+    content, _type = checked_upload(upload, "document", pdf_only=True)
+    decree = ManagerDecree(
+        region=region,
+        number=number.strip(),
+        decree_date=decree_date,
+        signatory=signatory.strip(),
+        valid_until=valid_until,
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
+    decree.document.save("sk", ContentFile(content), save=False)
+    decree.save()
+    now = timezone.now()
+    ManagerDecree.objects.filter(region=region, replaced_at__isnull=True).exclude(
+        pk=decree.pk
+    ).update(replaced_by=decree, replaced_at=now)
+    for person in appointees:
+        grant = _invite(
+            name=person.name, email=person.email, role=Role.MPP_MANAGER, actor=actor,
+            mpp=person.mpp, request=request,
+        )  # fmt: skip
+        DecreeAppointee.objects.create(
+            decree=decree, name=person.name, email=person.email, position=person.position,
+            mpp=person.mpp, grant=grant,
+        )  # fmt: skip
+    return decree

@@ -1,0 +1,322 @@
+"""Pages of region onboarding: the public list and form, and the staff pages under /kelola/."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from mpp.accounts.policy import Perm
+from mpp.onboarding import selectors, services
+from mpp.onboarding.forms import (
+    AgreementForm,
+    ApplicationForm,
+    DecreeForm,
+    DesignateForm,
+    ReasonForm,
+    RubricForm,
+)
+from mpp.onboarding.workflow import STAGE_LABELS, STAGE_OF
+from mpp.workflows.models import TransitionRecord
+
+
+def _forbidden(request, message: str):
+    return render(request, "onboarding/forbidden.html", {"message": message}, status=403)
+
+
+def _checklist(data) -> services.Checklist:
+    return services.Checklist(**{key: data[key] for key in services.Checklist.__dataclass_fields__})
+
+
+def _apply(request, form: ApplicationForm, actor):
+    if request.method == "POST" and form.is_valid():
+        try:
+            application = services.apply(
+                actor=actor,
+                region=form.cleaned_data["region"],
+                checklist=_checklist(form.cleaned_data),
+                letter=form.cleaned_data["letter"],
+                urgency_study=form.cleaned_data["urgency_study"],
+            )
+        except services.OnboardingError as error:
+            for field, problems in error.errors.items():
+                for problem in problems:
+                    form.add_error(field if field in form.fields else None, problem)
+            if not error.errors:
+                form.add_error(None, error.message)
+        else:
+            return application
+    return None
+
+
+def public_loci(request):
+    loci = selectors.public_loci()
+    phases: dict[int | None, list[dict]] = {}
+    for locus in loci:
+        phases.setdefault(locus["phase"], []).append(locus)
+    return render(
+        request,
+        "onboarding/public_loci.html",
+        {
+            "phases": sorted(phases.items(), key=lambda item: item[0] or 0),
+            "points": selectors.map_points(loci),
+            "map_width": selectors.MAP_WIDTH,
+            "map_height": selectors.MAP_HEIGHT,
+            "stages": [STAGE_LABELS[n] for n in (2, 3, 4)],
+        },
+    )
+
+
+def public_apply(request):
+    form = ApplicationForm(request.POST or None, request.FILES or None)
+    application = _apply(request, form, None)
+    if application is not None:
+        return render(request, "onboarding/public_sent.html", {"application": application})
+    return render(
+        request, "onboarding/public_apply.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def application_list(request):
+    if not selectors.may_view(request.user):
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
+    rows = selectors.applications_for(request.user).order_by("status", "region__name")
+    return render(
+        request,
+        "onboarding/list.html",
+        {
+            "rows": rows,
+            "may_apply": selectors.regions_for(request.user, Perm.APPLY_ONBOARDING).exists(),
+            "may_manage": selectors.may_manage(request.user),
+            "stage_labels": STAGE_LABELS,
+            "stage_of": STAGE_OF,
+        },
+    )
+
+
+@login_required
+def staff_apply(request):
+    regions = selectors.regions_for(request.user, Perm.APPLY_ONBOARDING)
+    if not regions.exists() or selectors.may_manage(request.user):
+        return _forbidden(request, _("Permohonan diajukan oleh admin daerah."))
+    form = ApplicationForm(request.POST or None, request.FILES or None, regions=regions)
+    application = _apply(request, form, request.user)
+    if application is not None:
+        messages.success(
+            request, _("Permohonan %(ref)s telah diajukan.") % {"ref": application.reference}
+        )
+        return redirect("onboarding:detail", pk=application.pk)
+    return render(
+        request, "onboarding/apply.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+def _detail_context(request, application, **forms):
+    history = TransitionRecord.objects.filter(
+        workflow="region_onboarding", object_id=str(application.pk)
+    ).select_related("actor")
+    labels = {t.action: t.label for t in application.get_workflow().transitions}
+    history = [(record, labels.get(record.action, record.action)) for record in history]
+    kinds = services.kinds_for(request.user, application)
+    actions = {
+        t.action
+        for t in application.get_workflow().transitions_from(application.status)
+        if t.actors & kinds
+    }
+    return {
+        "application": application,
+        "history": history,
+        "actions": actions,
+        "stage": STAGE_OF[application.status],
+        "stage_label": STAGE_LABELS[STAGE_OF[application.status]],
+        "stages": [(n, STAGE_LABELS[n]) for n in (1, 2, 3, 4)],
+        "reason_form": forms.get("reason_form") or ReasonForm(),
+        "designate_form": forms.get("designate_form") or DesignateForm(initial={"phase": 1}),
+        "agreement_form": forms.get("agreement_form") or AgreementForm(),
+        "criteria_labels": services.CRITERIA_LABELS,
+        "may_manage": selectors.may_manage(request.user),
+    }
+
+
+@login_required
+def application_detail(request, pk: int):
+    if not selectors.may_view(request.user):
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
+    application = selectors.application_for(request.user, pk)
+    if application is None:
+        raise Http404
+    return render(request, "onboarding/detail.html", _detail_context(request, application))
+
+
+@login_required
+@require_POST
+def application_action(request, pk: int):
+    if not selectors.may_view(request.user):
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
+    application = selectors.application_for(request.user, pk)
+    if application is None:
+        raise Http404
+    action = request.POST.get("action", "")
+    forms = {}
+    try:
+        if action == "designate":
+            form = forms["designate_form"] = DesignateForm(request.POST)
+            if not form.is_valid():
+                raise services.OnboardingError(_("Periksa isian tahap penetapan."))
+            services.designate(application, actor=request.user, phase=form.cleaned_data["phase"])
+        elif action in ("return", "probation", "restore", "revoke"):
+            form = forms["reason_form"] = ReasonForm(request.POST)
+            if not form.is_valid():
+                raise services.OnboardingError(_("Tuliskan alasannya."))
+            if action == "return":
+                services.return_application(
+                    application, actor=request.user, reason=form.cleaned_data["reason"]
+                )
+            else:
+                services.change_standing(
+                    application,
+                    actor=request.user,
+                    action=action,
+                    reason=form.cleaned_data["reason"],
+                )
+        elif action == "resubmit":
+            services.resubmit(application, actor=request.user)
+        elif action == "upload_agreement":
+            form = forms["agreement_form"] = AgreementForm(request.POST, request.FILES)
+            upload = request.FILES.get("agreement")
+            services.upload_agreement(application, actor=request.user, upload=upload)
+        elif action == "grant_access":
+            services.grant_access(application, actor=request.user, request=request)
+        else:
+            raise services.OnboardingError(_("Tindakan ini tidak dikenal."))
+    except services.OnboardingError as error:
+        application.refresh_from_db()
+        context = _detail_context(request, application, **forms)
+        context["error"] = error.message
+        return render(request, "onboarding/detail.html", context, status=400)
+    messages.success(request, _("Perubahan telah disimpan."))
+    return redirect("onboarding:detail", pk=application.pk)
+
+
+FILES = {"surat": "letter", "kajian": "urgency_study", "perjanjian": "agreement"}
+
+
+@login_required
+def application_file(request, pk: int, which: str):
+    if not selectors.may_view(request.user):
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
+    application = selectors.application_for(request.user, pk)
+    if application is None or which not in FILES:
+        raise Http404
+    stored = getattr(application, FILES[which])
+    if not stored:
+        raise Http404
+    return FileResponse(
+        stored.open("rb"), as_attachment=True, filename=f"{application.reference}-{which}"
+    )
+
+
+@login_required
+def rubric(request):
+    if not selectors.may_manage(request.user):
+        return _forbidden(
+            request, _("Hanya admin kementerian yang dapat mengubah rubrik kesiapan.")
+        )
+    current = services.active_rubric()
+    form = RubricForm(
+        request.POST or None, initial_weights=current.criteria, initial={"name": current.name}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.save_rubric(
+                actor=request.user, name=form.cleaned_data["name"], weights=form.weights()
+            )
+        except services.OnboardingError as error:
+            form.add_error(None, error.message)
+        else:
+            messages.success(request, _("Rubrik kesiapan telah disimpan."))
+            return redirect("onboarding:rubric")
+    return render(
+        request,
+        "onboarding/rubric.html",
+        {"form": form, "current": current},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def decrees(request):
+    if not selectors.may_view(request.user):
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
+    regions = selectors.regions_for(request.user, Perm.APPLY_ONBOARDING)
+    region = (
+        regions.first() if regions.count() == 1 and not selectors.may_manage(request.user) else None
+    )
+    form = DecreeForm(request.POST or None, request.FILES or None, region=region)
+    if request.method == "POST":
+        if region is None:
+            return _forbidden(request, _("SK Pengelola diunggah oleh admin daerah."))
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                services.upload_decree(
+                    actor=request.user,
+                    region=region,
+                    number=data["number"],
+                    decree_date=data["decree_date"],
+                    signatory=data["signatory"],
+                    valid_until=data["valid_until"],
+                    appointees=[
+                        services.Appointee(
+                            name=data["appointee_name"], email=data["appointee_email"],
+                            position=data["appointee_position"], mpp=data["appointee_mpp"],
+                        )
+                    ],
+                    upload=data["document"],
+                    request=request,
+                )  # fmt: skip
+            except services.OnboardingError as error:
+                for field, problems in error.errors.items():
+                    for problem in problems:
+                        form.add_error(field if field in form.fields else None, problem)
+                if not error.errors:
+                    form.add_error(None, error.message)
+            else:
+                messages.success(
+                    request, _("SK Pengelola telah diunggah dan peran pengelola diberikan.")
+                )
+                return redirect("onboarding:decrees")
+    return render(
+        request,
+        "onboarding/decrees.html",
+        {"rows": selectors.decree_overview(request.user), "form": form, "region": region},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+def decree_file(request, pk: int):
+    if not selectors.may_view(request.user):
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
+    decree = selectors.decrees_for(request.user).filter(pk=pk).first()
+    if decree is None:
+        raise Http404
+    return FileResponse(
+        decree.document.open("rb"), as_attachment=True, filename=f"sk-{decree.pk}.pdf"
+    )

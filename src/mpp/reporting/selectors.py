@@ -1,0 +1,420 @@
+"""Reads of the dashboards: totals and breakdowns of daily facts, scoped to the viewer.
+
+Every dashboard number comes from :class:`~mpp.reporting.models.DailyFact` through a fixed number of
+grouped queries (independent of the number of units or days), read from the replica when one is
+configured. Only aggregates leave this module, except :func:`overdue_list` and
+:func:`officer_workload`, which are shown only to viewers who may open the case lists anyway.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, F, Q, Sum
+from django.db.models.functions import Substr
+from django.http import Http404
+from django.urls import reverse
+from django.utils.http import urlencode
+
+from mpp.accounts.policy import Perm, can, scope_filter
+from mpp.cases.models import Application
+from mpp.cases.workflow import OPEN
+from mpp.catalog.models import Service
+from mpp.regions.models import Province, Region
+from mpp.reporting.facts import Indicator, Unit, registry
+from mpp.reporting.facts.applications import may_open_list
+from mpp.reporting.models import DailyFact, MonthlyFact
+from mpp.reporting.periods import Period
+from mpp.reporting.routers import reads_alias
+from mpp.tenancy.models import MPP, Agency
+
+Totals = dict[str, int]
+
+
+# --- Who sees what --------------------------------------------------------------------------
+
+
+def may_view_national(user) -> bool:
+    return can(user, Perm.VIEW_STATISTICS)
+
+
+def mpp_for(user, pk: int) -> MPP:
+    """The MPP whose dashboard ``user`` may read (404 otherwise: its existence is not told)."""
+    mpp = MPP.objects.select_related("region__province").filter(pk=pk).first()
+    if mpp is None or not can(user, Perm.VIEW_STATISTICS, mpp):
+        raise Http404
+    return mpp
+
+
+def region_for(user, code: str) -> Region:
+    region = Region.objects.select_related("province").filter(code=code).first()
+    if region is None or not can(user, Perm.VIEW_STATISTICS, region):
+        raise Http404
+    return region
+
+
+def mpps_visible(user):
+    """MPPs whose dashboards ``user`` may read (scope_filter: one query)."""
+    where = scope_filter(user, Perm.VIEW_STATISTICS, agency=None, mpp="pk", region="region_id")
+    return MPP.objects.filter(where, is_active=True).select_related("region").order_by("name")
+
+
+def regions_visible(user):
+    where = scope_filter(user, Perm.VIEW_STATISTICS, agency=None, mpp=None, region="code")
+    return Region.objects.filter(where).order_by("name")
+
+
+def _reach(user) -> Q:
+    """The facts ``user`` may read (a guard under every dashboard query)."""
+    return scope_filter(user, Perm.VIEW_STATISTICS, agency=None, mpp="mpp", region="region")
+
+
+# --- Facts ----------------------------------------------------------------------------------------
+
+
+def _facts():
+    return DailyFact.objects.using(reads_alias())
+
+
+def _counted_and_snapshots() -> tuple[list[str], list[str]]:
+    counted = [m.key for m in registry.metrics() if m.kind != "snapshot"]
+    snapshots = [m.key for m in registry.metrics() if m.kind == "snapshot"]
+    return counted, snapshots
+
+
+def _month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+
+
+def split_months(
+    period: Period,
+) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
+    """The whole calendar months inside ``period`` (first and last month) and the edge days."""
+    first_full = period.start if period.start.day == 1 else _month_after(period.start)
+    last_full_end = (
+        period.end
+        if _month_after(period.end) - datetime.timedelta(days=1) == period.end
+        else period.end.replace(day=1) - datetime.timedelta(days=1)
+    )
+    if first_full > last_full_end:
+        return None, [(period.start, period.end)]
+    edges = []
+    if period.start < first_full:
+        edges.append((period.start, first_full - datetime.timedelta(days=1)))
+    if period.end > last_full_end:
+        edges.append((last_full_end + datetime.timedelta(days=1), period.end))
+    return (first_full, last_full_end.replace(day=1)), edges
+
+
+def _sums(
+    user, where: Q, period: Period, today: datetime.date, group: str | None, monthly: bool
+) -> dict[tuple[Any, str], int]:
+    """(group, metric) → total over ``period``: whole months from the monthly sums when
+    ``monthly`` (units are kab/kota or MPPs only), the rest from daily facts; snapshots on the
+    last day so far. One query, or two with monthly sums."""
+    counted, snapshots = _counted_and_snapshots()
+    months, edges = split_months(period) if monthly else (None, [(period.start, period.end)])
+    daily = Q(day=period.clipped_end(today), metric__in=snapshots)
+    for start, end in edges:
+        daily |= Q(day__range=(start, end), metric__in=counted)
+    sources = [(_facts().filter(_reach(user), where, daily), "day")]
+    if months is not None:
+        rows = MonthlyFact.objects.using(reads_alias()).filter(
+            _reach(user), where, month__range=months, metric__in=counted
+        )
+        sources.append((rows, "month"))
+    result: dict[tuple[Any, str], int] = defaultdict(int)
+    for rows, _field in sources:
+        if group == "province":
+            rows = rows.annotate(group=Substr("region", 1, 2))
+        elif group is not None:
+            rows = rows.annotate(group=F(group))
+        fields = ("group", "metric") if group is not None else ("metric",)
+        for row in rows.values(*fields).annotate(total=Sum("value")).order_by():
+            result[(row.get("group"), row["metric"])] += row["total"]
+    return result
+
+
+def totals(
+    user, where: Q, period: Period, today: datetime.date, *, monthly: bool = False
+) -> Totals:
+    """Every metric's total over ``period`` for the units ``where`` selects; snapshot metrics are
+    their value on the period's last day so far."""
+    return {
+        metric: total
+        for (_group, metric), total in _sums(user, where, period, today, None, monthly).items()
+    }
+
+
+GROUPS = {"agency", "service", "mpp", "region", "province"}
+
+
+def breakdown(
+    user, where: Q, period: Period, today: datetime.date, by: str, *, monthly: bool = False
+) -> dict[Any, Totals]:
+    """Totals per agency, service, MPP, kab/kota or province (monthly sums only for MPP, kab/kota
+    and province)."""
+    if by not in GROUPS:
+        raise ValueError(by)
+    use_months = monthly and by in ("mpp", "region", "province")
+    result: dict[Any, Totals] = defaultdict(dict)
+    for (group, metric), total in _sums(user, where, period, today, by, use_months).items():
+        if group is not None:
+            result[group][metric] = total
+    return dict(result)
+
+
+def series(
+    user, where: Q, period: Period, metrics: list[str], *, monthly: bool = False
+) -> list[tuple[datetime.date, datetime.date, Totals]]:
+    """Per chart bucket (day, or month beyond two months) the totals of ``metrics``: whole
+    months from the monthly sums when ``monthly``, the rest from daily facts (one or two queries)."""
+    months, edges = split_months(period) if monthly else (None, [(period.start, period.end)])
+    by_day: dict[datetime.date, Totals] = defaultdict(lambda: defaultdict(int))
+    daily = Q(pk__in=[])
+    for start, end in edges:
+        daily |= Q(day__range=(start, end))
+    rows = (
+        _facts()
+        .filter(_reach(user), where, daily, metric__in=metrics)
+        .values("day", "metric")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    for row in rows:
+        by_day[row["day"]][row["metric"]] += row["total"]
+    if months is not None:
+        rows = (
+            MonthlyFact.objects.using(reads_alias())
+            .filter(_reach(user), where, month__range=months, metric__in=metrics)
+            .values("month", "metric")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for row in rows:
+            by_day[row["month"]][row["metric"]] += row["total"]
+    out = []
+    for start, end in period.buckets():
+        bucket: Totals = defaultdict(int)
+        for day, values in by_day.items():
+            if start <= day <= end:
+                for metric, value in values.items():
+                    bucket[metric] += value
+        out.append((start, end, dict(bucket)))
+    return out
+
+
+# --- Indicators -----------------------------------------------------------------------------------
+
+
+@dataclass
+class Cell:
+    indicator: Indicator
+    value: float | None
+    previous: float | None = None
+    url: str = ""
+
+    @property
+    def delta(self) -> float | None:
+        if self.value is None or self.previous is None:
+            return None
+        return self.value - self.previous
+
+    @property
+    def better(self) -> bool | None:
+        delta = self.delta
+        if not delta:
+            return None
+        return (delta > 0) == self.indicator.higher_is_better
+
+
+def indicators(headline_only: bool = False) -> list[Indicator]:
+    """The registered indicators whose metrics all exist (data-driven: a new source adds rows)."""
+    return [i for i in registry.indicators() if i.headline or not headline_only]
+
+
+def drill_url(user, indicator: Indicator, unit: Unit, period: Period) -> str:
+    """The list behind a number, or "" when the viewer may not open it for this unit."""
+    drill = indicator.drill
+    if drill is None or not drill.allowed(user, unit):
+        return ""
+    return f"{reverse(drill.url_name)}?{urlencode(drill.params(unit, period.start, period.end))}"
+
+
+def cells(
+    user,
+    totals_now: Totals,
+    period: Period,
+    unit: Unit,
+    totals_before: Totals | None = None,
+    *,
+    headline_only: bool = False,
+) -> list[Cell]:
+    out = []
+    for indicator in indicators(headline_only):
+        out.append(
+            Cell(
+                indicator,
+                indicator.value(totals_now),
+                indicator.value(totals_before) if totals_before is not None else None,
+                drill_url(user, indicator, unit, period),
+            )
+        )
+    return out
+
+
+# --- Tables ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class Row:
+    key: Any
+    label: str
+    cells: list[Cell]
+    url: str = ""
+
+
+@dataclass
+class Table:
+    name: str
+    caption: Any
+    first_column: Any
+    columns: list[Indicator]
+    rows: list[Row] = field(default_factory=list)
+
+
+def table(
+    user,
+    name: str,
+    caption,
+    first_column,
+    groups: dict[Any, Totals],
+    labels: dict[Any, str],
+    period: Period,
+    unit_of,
+    url_of=None,
+    sort_by: str | None = None,
+) -> Table:
+    columns = indicators()
+    rows = []
+    for key, label in labels.items():
+        values = groups.get(key, {})
+        unit = unit_of(key)
+        rows.append(
+            Row(
+                key,
+                label,
+                [Cell(i, i.value(values), None, drill_url(user, i, unit, period)) for i in columns],
+                url_of(key) if url_of else "",
+            )
+        )
+    if sort_by:
+        index = next((n for n, i in enumerate(columns) if i.key == sort_by), None)
+        if index is not None:
+            better = columns[index].higher_is_better
+
+            def order(row: Row):
+                value = row.cells[index].value
+                return (value is None, -(value or 0) if better else (value or 0), row.label)
+
+            rows.sort(key=order)
+    return Table(name, caption, first_column, columns, rows)
+
+
+def agency_names(ids) -> dict[int, str]:
+    return dict(
+        Agency.objects.using(reads_alias())
+        .filter(pk__in=list(ids))
+        .order_by("name")
+        .values_list("pk", "name")
+    )
+
+
+def service_names(where: Q) -> dict[int, str]:
+    return {
+        pk: name
+        for pk, name in Service.objects.using(reads_alias())
+        .filter(where)
+        .exclude(agency__isnull=True)
+        .order_by("name", "pk")
+        .values_list("pk", "name")
+    }
+
+
+def mpp_names(where: Q) -> dict[int, str]:
+    return dict(
+        MPP.objects.using(reads_alias()).filter(where).order_by("name").values_list("pk", "name")
+    )
+
+
+def region_names(where: Q | None = None) -> dict[str, str]:
+    rows = Region.objects.using(reads_alias())
+    if where is not None:
+        rows = rows.filter(where)
+    return dict(rows.order_by("name").values_list("code", "name"))
+
+
+def province_names() -> dict[str, str]:
+    return dict(Province.objects.using(reads_alias()).order_by("name").values_list("code", "name"))
+
+
+# --- Lists a manager may open anyway ----------------------------------------------------------------
+
+
+def overdue_list(user, mpp: MPP, now: datetime.datetime, limit: int = 10) -> list[dict]:
+    """The MPP's overdue open applications, soonest deadline first, without applicant data:
+    tracking number, service, agency, deadline, officer (one query)."""
+    if not may_open_list(user, Unit(mpp.region_id, mpp.pk)):
+        return []
+    return list(
+        Application.objects.using(reads_alias())
+        .filter(mpp=mpp, status__in=OPEN)
+        .breached(now)
+        .order_by("due_at", "pk")
+        .values(
+            "pk",
+            "tracking_number",
+            "due_at",
+            "service_version__name",
+            "agency__name",
+            "assigned_to__name",
+        )[:limit]
+    )
+
+
+def officer_workload(user, mpp: MPP, now: datetime.datetime) -> list[dict]:
+    """Open applications per officer at the MPP, with how many are overdue (one query)."""
+    if not may_open_list(user, Unit(mpp.region_id, mpp.pk)):
+        return []
+    from mpp.deadlines.models import breached_condition
+
+    return list(
+        Application.objects.using(reads_alias())
+        .filter(mpp=mpp, status__in=OPEN)
+        .values("assigned_to", "assigned_to__name")
+        .annotate(open=Count("pk"), overdue=Count("pk", filter=breached_condition(now)))
+        .order_by("-open", "assigned_to__name")
+    )
+
+
+def indicator_choice(key: str | None, choices: list[Indicator]) -> Indicator:
+    """The indicator picked for the map and rankings (on-time rate when none or unknown)."""
+    by_key = {i.key: i for i in choices}
+    return by_key.get(key or "") or by_key.get("applications.on_time_rate") or choices[0]
+
+
+def regions_for_map() -> dict[str, tuple[str, float | None, float | None]]:
+    """Every kab/kota: name and its capital's coordinates (one query)."""
+    return {
+        code: (
+            name,
+            float(lat) if lat is not None else None,
+            float(lon) if lon is not None else None,
+        )
+        for code, name, lat, lon in Region.objects.using(reads_alias())
+        .order_by("name")
+        .values_list("code", "name", "latitude", "longitude")
+    }

@@ -1,0 +1,156 @@
+"""Dashboards: who reads which, drill-down links stay within what the viewer may see, exports."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+from urllib.parse import parse_qs, urlparse
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from mpp.accounts.models import User
+from mpp.accounts.tests.helpers import login_staff
+from mpp.accounts.tests.test_duties import demo  # noqa: F401 - the demo fixture
+from mpp.reporting import facts
+from mpp.reporting.facts import FactKey, Unit
+from mpp.reporting.facts import applications as app_facts
+from mpp.tenancy.models import MPP
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(username: str) -> Client:
+    client = Client()
+    login_staff(client, User.objects.get(username=username))
+    return client
+
+
+def seed(mpp: MPP, agency_id: int, service_id: int, *, on_time=3, late=1, received=5):
+    day = timezone.now().astimezone(datetime.UTC).date()
+    unit = Unit(mpp.region_id, mpp.pk, agency_id, service_id)
+    facts.bump_many(
+        {
+            FactKey(day, unit, app_facts.RECEIVED): received,
+            FactKey(day, unit, app_facts.received_channel("online")): received,
+            FactKey(day, unit, app_facts.DECIDED_METRIC): on_time + late,
+            FactKey(day, unit, app_facts.ON_TIME): on_time,
+            FactKey(day, unit, app_facts.LATE): late,
+            FactKey(day, unit, app_facts.DAYS_SUM): 2 * (on_time + late),
+            FactKey(day, unit, app_facts.DAYS_COUNT): on_time + late,
+        }
+    )
+
+
+@pytest.fixture
+def batam(demo):  # noqa: F811
+    application = demo["dukcapil"]
+    seed(application.mpp, application.agency_id, application.service_id)
+    yogya = demo["yogya"]
+    seed(yogya.mpp, yogya.agency_id, yogya.service_id, on_time=1, late=1)
+    return application.mpp
+
+
+def test_the_manager_sees_the_mpp_figures_with_a_link_to_the_late_applications(batam):
+    response = client_for("pengelola.batam").get(f"/kelola/dasbor/mpp/{batam.pk}/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "75,0%" in html  # 3 of 4 decided on time
+    on_time = next(
+        c for c in response.context["summary"] if c.indicator.key == "applications.on_time_rate"
+    )
+    query = parse_qs(urlparse(on_time.url).query)
+    assert urlparse(on_time.url).path == "/kelola/permohonan/"
+    assert query["decided"] == ["late"] and query["mpp"] == [str(batam.pk)]
+
+
+def test_the_analyst_reads_figures_but_gets_no_link_to_case_lists(batam):
+    response = client_for("analis.kemenpanrb").get(f"/kelola/dasbor/mpp/{batam.pk}/")
+    assert response.status_code == 200
+    assert all(not c.url for c in response.context["summary"])
+    assert "/kelola/permohonan/?" not in response.content.decode()
+    assert response.context["overdue"] == [] and response.context["workload"] == []
+
+
+def test_the_manager_cannot_open_another_mpp_or_the_national_dashboard(batam, demo):  # noqa: F811
+    client = client_for("pengelola.batam")
+    assert client.get(f"/kelola/dasbor/mpp/{demo['yogya'].mpp_id}/").status_code == 404
+    assert client.get("/kelola/dasbor/nasional/").status_code == 403
+    assert client.get("/kelola/dasbor/wilayah/3471/").status_code == 404
+
+
+def test_officers_have_no_dashboard(batam):
+    assert client_for("petugas.dukcapil").get("/kelola/dasbor/").status_code == 403
+
+
+def test_the_national_dashboard_ranks_kab_kota_and_draws_the_map(batam):
+    response = client_for("analis.kemenpanrb").get("/kelola/dasbor/nasional/")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert '<svg class="map"' in html and html.count("<path") >= 38
+    ranking = response.context["tables"][1]
+    ranked = [row.key for row in ranking.rows[:2]]
+    assert ranked == ["2171", "3471"]  # 75 % before 50 %
+
+
+def test_every_table_exports_as_csv_and_xlsx(batam):
+    client = client_for("pengelola.batam")
+    response = client.get(f"/kelola/dasbor/mpp/{batam.pk}/ekspor/instansi.csv")
+    assert response.status_code == 200
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][0] == "Instansi" and len(rows) == 2
+    response = client.get(f"/kelola/dasbor/mpp/{batam.pk}/ekspor/layanan.xlsx")
+    assert response.status_code == 200 and response.content[:2] == b"PK"
+    assert client.get(f"/kelola/dasbor/mpp/{batam.pk}/ekspor/rahasia.csv").status_code == 404
+
+
+def test_open_data_is_public_and_carries_its_licence(batam, client):
+    response = client.get(f"/data-terbuka/mpp/{batam.pk}.csv")
+    assert response.status_code == 200
+    assert "creativecommons.org/licenses/by/4.0" in response["Link"]
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0]["diterima"] == "5" and rows[0]["persen_tepat_waktu"] == "75.0"
+    api = client.get(f"/api/v1/open-data/mpps/{batam.pk}").json()
+    assert api["licence"]["name"] == "CC BY 4.0" and api["rows"][0]["tepat_waktu"] == 3
+    assert client.get("/api/v1/open-data/mpps/999999").status_code == 404
+
+
+def test_a_bad_period_is_explained_next_to_the_field(batam):
+    response = client_for("pengelola.batam").get(
+        f"/kelola/dasbor/mpp/{batam.pk}/?periode=kustom&dari=2026-11-30&sampai=2026-11-01"
+    )
+    assert response.status_code == 200
+    assert "Tanggal akhir tidak boleh sebelum tanggal awal." in response.content.decode()
+
+
+def _queries(client, url) -> int:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url).status_code == 200
+    return len(captured)
+
+
+@pytest.mark.parametrize(
+    ("username", "url"),
+    [
+        ("pengelola.batam", "/kelola/dasbor/mpp/{mpp}/?periode=tahun"),
+        ("admin.batam", "/kelola/dasbor/wilayah/2171/?periode=kuartal"),
+        ("analis.kemenpanrb", "/kelola/dasbor/nasional/?periode=bulan"),
+    ],
+)
+def test_each_dashboard_runs_a_fixed_number_of_queries(batam, username, url):
+    """More units and days with facts do not add queries (no query per row)."""
+    client = client_for(username)
+    url = url.format(mpp=batam.pk)
+    before = _queries(client, url)
+    for offset in range(1, 6):
+        seed(batam, 100_000 + offset, 200_000 + offset)
+        other = MPP.objects.exclude(pk=batam.pk).first()
+        seed(other, 300_000 + offset, 400_000 + offset)
+    after = _queries(client, url)
+    assert after == before
+    assert after <= 25
