@@ -93,7 +93,9 @@ def test_citizen_registers_with_the_keyboard_only(page, audit):
     tab_to(page, "#id_password")
     page.keyboard.type(PASSWORD)
     page.keyboard.press("Enter")
-    page.wait_for_url(re.compile(r"/akun/profil/(#.*)?$"))
+    page.wait_for_url(re.compile(r"/permohonan/(#.*)?$"))  # a citizen lands on their applications
+    audit(page)
+    page.goto("/akun/profil/")
     audit(page)
     shot(page, "profile")
     assert page.get_by_text("2171********0003").is_visible()

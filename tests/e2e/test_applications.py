@@ -129,7 +129,7 @@ def test_apply_revise_approve_issue_download_and_verify(page, wide_page, audit, 
     go(officer, audit, "/kelola/permohonan/", shot="applications-inbox-desktop")
     click(officer, audit, application.tracking_number, role="link")
     click(officer, audit, "Tangani permohonan ini")
-    officer.get_by_label("Catatan atau alasan").fill(
+    officer.get_by_label("Yang perlu diperbaiki").fill(
         "Pasfoto buram; unggah ulang pasfoto yang jelas."
     )
     click(officer, audit, "Minta perbaikan", shot="applications-staff-detail-desktop")
@@ -149,7 +149,8 @@ def test_apply_revise_approve_issue_download_and_verify(page, wide_page, audit, 
 
     go(officer, audit, f"/kelola/permohonan/{application.pk}/")
     click(officer, audit, "Setujui")
-    click(officer, audit, "Terbitkan", shot="applications-staff-issued-desktop")
+    click(officer, audit, "Pratinjau dan terbitkan dokumen", role="link")
+    click(officer, audit, "Tandatangani dan terbitkan", shot="applications-staff-issued-desktop")
     expect(officer.get_by_text("Dokumen terbit").first).to_be_visible()
 
     go(page, audit, f"/permohonan/{application.pk}/", shot="applications-detail-issued-360")

@@ -89,6 +89,10 @@ def test_an_officer_revokes_and_the_public_page_says_so(page, audit, issued, liv
     page.get_by_label("Alasan pencabutan").fill("Tempat praktik sudah tidak beroperasi.")
     page.get_by_role("button", name="Cabut dokumen").click()
     audit(page)
+    assert page.get_by_role("heading", name="Cabut dokumen?").is_visible()  # confirmation step
+    page.screenshot(path=SCREENSHOTS / "document-revoke-confirm-360.png", full_page=True)
+    page.get_by_role("button", name="Ya, cabut dokumen").click()
+    audit(page)
     assert page.get_by_text(f"Dokumen {document.number} telah dicabut.").is_visible()
 
     page.context.clear_cookies()

@@ -5,6 +5,7 @@ from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role, User
+from mpp.accounts.nik import normalize_nik
 from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
 from mpp.accounts.selectors import agencies_for, mpps_for
 from mpp.accounts.services import CitizenRegistration, registration_data_problems
@@ -86,6 +87,9 @@ class RegistrationForm(forms.Form):
         label=_("Saya telah membaca pemberitahuan privasi dan menyetujui pemrosesan data saya."),
         required=False,  # the service says why when it is missing, like every other rule
     )
+
+    def clean_nik(self):
+        return normalize_nik(self.cleaned_data["nik"])
 
     def clean(self):
         cleaned = super().clean()
@@ -223,3 +227,32 @@ class RoleGrantForm(forms.Form):
             )
         cleaned["role"] = role
         return cleaned
+
+
+class ContactForm(forms.Form):
+    email = forms.EmailField(
+        label=_("Alamat surel"),
+        required=False,
+        max_length=254,
+        help_text=_("Untuk pemberitahuan dan pengaturan ulang kata sandi."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+        error_messages={"invalid": _("Tulis alamat surel lengkap, misalnya nama@contoh.id.")},
+    )
+    phone = forms.CharField(
+        label=_("Nomor telepon"),
+        required=False,
+        max_length=20,
+        help_text=_("Nomor seluler untuk pemberitahuan, misalnya 081234567890."),
+        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean_phone(self):
+        phone = "".join(ch for ch in self.cleaned_data["phone"] if ch not in " -.()")
+        digits = phone.removeprefix("+")
+        if phone and not (digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 15):
+            raise forms.ValidationError(
+                _(
+                    "Tulis nomor telepon dengan angka saja (8 sampai 15 digit), misalnya 081234567890."
+                )
+            )
+        return phone

@@ -38,6 +38,12 @@ class NikFacts:
     serial: str
 
 
+def normalize_nik(value) -> str:
+    """A NIK as typed (``2171 0115 0890 0003``, ``2171-0115-0890-0003``) without its separators;
+    anything else is left for :func:`parse_nik` to explain."""
+    return "".join(ch for ch in str(value or "") if ch not in " \t-._").strip()
+
+
 def parse_nik(value: str) -> NikFacts:
     """Return what a NIK says, or raise ValidationError naming the part that is wrong."""
     nik = (value or "").strip()

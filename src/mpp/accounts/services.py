@@ -478,3 +478,13 @@ def user_for_token(raw: str) -> User | None:
         ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     token.user.current_token = token
     return token.user
+
+
+@transaction.atomic
+def update_contact(user: User, *, email: str, phone: str, request=None) -> User:
+    """Change one's email address and telephone number (recorded, without the values)."""
+    user.email = (email or "").strip().lower()
+    user.phone = (phone or "").strip()
+    user.save(update_fields=["email", "phone"])
+    record_event(AuditAction.CONTACT_CHANGED, actor=user, target=user, request=request)
+    return user

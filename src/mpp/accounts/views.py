@@ -12,11 +12,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from mpp.accounts import selectors, services
-from mpp.accounts.forms import LoginForm, OtpForm, RegistrationForm, RoleGrantForm
+from mpp.accounts.forms import ContactForm, LoginForm, OtpForm, RegistrationForm, RoleGrantForm
 from mpp.accounts.policy import Perm, can, can_revoke, has_any
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
@@ -40,7 +40,8 @@ def login_view(request):
     form = LoginForm(request, data=request.POST or None)
     if request.method == "POST" and form.is_valid():
         login(request, form.user, backend="mpp.accounts.backends.NikOrUsernameBackend")
-        home = "accounts:backoffice" if form.user.is_staff_member else "accounts:profile"
+        # A citizen lands on their applications (the profile holds settings, not the work).
+        home = "accounts:backoffice" if form.user.is_staff_member else "cases:mine"
         return redirect(_safe_next(request, reverse(home)))
     return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
 
@@ -136,10 +137,35 @@ def profile(request):
         "accounts/profile.html",
         {
             "grants": request.user.active_grants,
-            "tokens": selectors.tokens_of(request.user),
             "access_log": access_log_of(request.user)[:50],
         },
     )
+
+
+@login_required
+def developer(request):
+    """API tokens, apart from the citizen's everyday account page."""
+    return render(request, "accounts/developer.html", {"tokens": selectors.tokens_of(request.user)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request):
+    """Change one's email address and telephone number (name, NIK and birth date come from the
+    NIK registration and are corrected at the Dukcapil counter)."""
+    form = ContactForm(
+        request.POST or None, initial={"email": request.user.email, "phone": request.user.phone}
+    )
+    if request.method == "POST" and form.is_valid():
+        services.update_contact(
+            request.user,
+            email=form.cleaned_data["email"],
+            phone=form.cleaned_data["phone"],
+            request=request,
+        )
+        messages.success(request, _("Surel dan nomor telepon disimpan."))
+        return redirect("accounts:profile")
+    return render(request, "accounts/profile_edit.html", {"form": form})
 
 
 def privacy_notice(request):
@@ -154,7 +180,7 @@ def revoke_token(request, token_id: int):
     token = get_object_or_404(selectors.tokens_of(request.user), pk=token_id)
     services.revoke_token(token, revoked_by=request.user, request=request)
     messages.success(request, _("Token API telah dicabut."))
-    return redirect("accounts:profile")
+    return redirect("accounts:developer")
 
 
 @login_required
@@ -287,8 +313,10 @@ def staff_roles(request):
 
 
 @login_required
-@require_POST
+@require_http_methods(["GET", "POST"])
 def revoke_role(request, grant_id: int):
+    """GET: the confirmation (what will happen); POST with ``confirmed``: revoke. A POST without
+    it (an old page's one-click button) only leads to the confirmation."""
     if not has_any(request.user, Perm.MANAGE_ROLES):
         raise PermissionDenied
     grant = get_object_or_404(selectors.role_grants_for(request.user), pk=grant_id)
@@ -297,6 +325,10 @@ def revoke_role(request, grant_id: int):
         return redirect("accounts:staff_roles")
     if not can_revoke(request.user, grant):
         raise PermissionDenied
+    if request.method == "GET":
+        return render(request, "accounts/revoke_role.html", {"grant": grant})
+    if request.POST.get("confirmed") != "1":
+        return redirect("accounts:revoke_role", grant_id=grant.pk)
     services.revoke_role(grant, revoked_by=request.user, request=request)
     messages.success(
         request,

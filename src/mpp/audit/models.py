@@ -25,6 +25,8 @@ class AuditAction(models.TextChoices):
     CALENDAR_OVERRIDE_REMOVED = "calendar_override_removed", _("Pengecualian kalender dihapus")
     DOCUMENT_ISSUED = "document_issued", _("Dokumen diterbitkan")
     DOCUMENT_REVOKED = "document_revoked", _("Dokumen dicabut")
+    SIGNATORY_CHANGED = "signatory_changed", _("Pejabat penanda tangan diubah")
+    CONTACT_CHANGED = "contact_changed", _("Surel atau nomor telepon diubah")
     SIGNING_KEY_CREATED = "signing_key_created", _("Kunci tanda tangan instansi dibuat")
     SERVICE_PUBLISHED = "service_published", _("Versi standar layanan diterbitkan")
     SERVICE_RETIRED = "service_retired", _("Layanan dihentikan")

@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mpp.accounts.nik import normalize_nik
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.forms_definition import build_form
 
@@ -10,6 +11,11 @@ from mpp.catalog.forms_definition import build_form
 def step_form(fields: list[FormField], *, data=None, initial=None, errors=None):
     """The Django form for one step (rendering only: validation is in the services)."""
     form = build_form(fields, data=data, initial=initial or {}, ask_uploads=False)
+    # Labels say what is required (an upload already stored or a field hidden by its condition is
+    # not asked for again, so no field carries the browser's ``required`` attribute).
+    form.use_required_attribute = False
+    for item in fields:
+        form.fields[item.name].required = item.required
     if data is not None:
         form._errors = forms.utils.ErrorDict(
             {name: form.error_class(messages) for name, messages in (errors or {}).items()}
@@ -27,6 +33,40 @@ class NoteForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_(
             "Wajib diisi untuk meminta perbaikan dan untuk menolak. Terlihat oleh pemohon."
+        ),
+    )
+
+
+class RevisionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Yang perlu diperbaiki"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Wajib diisi. Terlihat oleh pemohon: sebutkan isian atau berkas yang salah."),
+    )
+
+
+class ApproveForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Catatan persetujuan"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Terlihat oleh pemohon."),
+    )
+
+
+class RejectForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    note = forms.CharField(
+        label=_("Alasan penolakan"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Wajib diisi. Pemohon membaca alasan ini; tulis apa dasar penolakannya dan apa yang "
+            "dapat dilakukan pemohon."
         ),
     )
 
@@ -57,8 +97,7 @@ class WalkInForm(forms.Form):
     service = forms.TypedChoiceField(label=_("Layanan"), coerce=int, choices=())
     nik = forms.CharField(
         label=_("NIK pemohon"),
-        max_length=16,
-        min_length=16,
+        max_length=24,
         help_text=_("16 digit sesuai KTP-el atau Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
@@ -72,6 +111,14 @@ class WalkInForm(forms.Form):
         help_text=_("Wajib bila warga belum terdaftar; tulis sesuai KTP-el."),
     )
     phone = forms.CharField(label=_("Nomor telepon"), max_length=20, required=False)
+
+    def clean_nik(self):
+        nik = normalize_nik(self.cleaned_data["nik"])  # typed with spaces or dashes
+        if len(nik) != 16:
+            raise forms.ValidationError(
+                _("NIK harus 16 digit; yang Anda masukkan %(count)d digit.") % {"count": len(nik)}
+            )
+        return nik
 
     def __init__(self, *args, services=(), **kwargs):
         super().__init__(*args, **kwargs)
@@ -127,6 +174,47 @@ class InboxFilterForm(forms.Form):
             ("all", _("Semua status")),
             *statuses,
         ]
+        services = list(services)
+        names = [service.name.casefold() for service in services]
+        # Two services of the same name (at two MPPs) are told apart by their MPP.
         self.fields["service"].choices = [("", _("Semua"))] + [
-            (service.pk, service.name) for service in services
+            (
+                service.pk,
+                f"{service.name} — {service.mpp.name}"
+                if names.count(service.name.casefold()) > 1
+                else service.name,
+            )
+            for service in sorted(services, key=lambda s: s.name.casefold())
         ]
+
+
+class TrackForm(forms.Form):
+    """Follow an application without an account (POST only: nothing personal in the URL)."""
+
+    nomor = forms.CharField(
+        label=_("Nomor pelacakan"),
+        max_length=20,
+        help_text=_("Tertera pada tanda terima atau pesan konfirmasi, misalnya 2171-261120-0001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"required": _("Isi nomor pelacakan.")},
+    )
+    birth_date = forms.DateField(
+        label=_("Tanggal lahir pemohon"),
+        help_text=_("Tanggal lahir pemilik NIK yang mengajukan permohonan."),
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={
+            "required": _("Isi tanggal lahir pemohon."),
+            "invalid": _("Isi tanggal lahir dengan format tanggal yang benar."),
+        },
+    )
+
+
+class InboxSearchForm(forms.Form):
+    """Sent by POST: a NIK typed here never appears in a URL or a log."""
+
+    q = forms.CharField(
+        label=_("Cari nomor pelacakan, NIK, atau nama pemohon"),
+        max_length=100,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )

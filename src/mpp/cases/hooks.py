@@ -29,7 +29,9 @@ def send_status_message(application: Application, record: TransitionRecord) -> N
 
 def start_issuing(application: Application, record: TransitionRecord) -> None:
     """Render and sign the document on the worker, now that the transition to issued committed."""
-    tasks.produce_document.enqueue(application.pk, record.actor_id)
+    tasks.produce_document.enqueue(
+        application.pk, record.actor_id, (record.data or {}).get("public_base_url", "")
+    )
 
 
 def register(registry: HookRegistry = hooks) -> None:

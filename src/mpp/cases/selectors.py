@@ -12,6 +12,7 @@ Every staff read of personal data goes through :func:`read_case`, :func:`read_fi
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
@@ -20,7 +21,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from mpp.accounts.nik import mask_nik
-from mpp.accounts.policy import Perm, can, covering_grant, grants_for, scope_filter_any
+from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter_any
 from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
@@ -141,6 +142,7 @@ class InboxFilters:
     mine: bool = False
     channel: str = ""
     breached: bool | None = None
+    query: str = ""  # a tracking number, a NIK or a name (issue 11)
     # Dashboard drill-downs: decided (on time/late) and local-date ranges, a unit inside the scope.
     decided: str = ""  # "any", "on_time", "late"
     submitted_from: datetime.date | None = None
@@ -197,6 +199,8 @@ def inbox(
         rows = rows.filter(channel=filters.channel)
     if filters.mine:
         rows = rows.filter(assigned_to=user)
+    if filters.query:
+        rows = rows.filter(_search(user, filters.query))
     zone = local_zone(user)
     today = now.astimezone(zone).date()
     if filters.due == "today":
@@ -213,6 +217,43 @@ def inbox(
         .defer(*LIST_DEFERRED)
         .order_by(F("due_at").asc(nulls_last=True), "-id")
     )
+
+
+TRACKING_PATTERN = re.compile(r"^\d{4}-\d{6}-\d{4}$")
+
+
+def _search(user, query: str) -> Q:
+    """Rows matching a tracking number (whole or its start), a NIK (typed with or without
+    separators) or part of a name. NIK and name search only for holders of ``Perm.VIEW_CASES``
+    (an overseer sees masked identities and may not find people by them)."""
+    from mpp.accounts.nik import normalize_nik
+
+    text = query.strip()[:100]
+    by_number = Q(tracking_number__istartswith=text)
+    if TRACKING_PATTERN.match(text) or not has_any(user, Perm.VIEW_CASES):
+        return by_number
+    nik = normalize_nik(text)
+    if nik.isdigit() and len(nik) == 16:
+        return Q(applicant__nik=nik)
+    return by_number | Q(applicant__name__icontains=text) | Q(counter_name__icontains=text)
+
+
+def status_counts(user) -> list[tuple[str, str, int]]:
+    """(status, label, count) of the applications in the user's scope, one grouped query."""
+    from django.db.models import Count
+
+    from mpp.cases.models import Status
+
+    counted = dict(
+        Application.objects.filter(staff_scope(user))
+        .exclude(status="draft")
+        .values_list("status")
+        .annotate(n=Count("id"))
+        .values_list("status", "n")
+    )
+    return [
+        (value, label, counted.get(value, 0)) for value, label in Status.choices if value != "draft"
+    ]
 
 
 # The statuses of a decision, as the daily facts count them (mpp.reporting.facts.applications).
@@ -397,6 +438,7 @@ def colleagues(application: Application):
 def answers(application: Application) -> list[dict]:
     """The visible questions with their answers, grouped by section, for summaries."""
     from mpp.cases.steps import steps_for
+    from mpp.catalog.document_template import long_date
     from mpp.catalog.form_schema import is_visible
 
     documents = {str(doc.pk): doc for doc in current_documents(application)}
@@ -419,6 +461,8 @@ def answers(application: Application) -> list[dict]:
             labels = item.choice_labels()
             values = value if isinstance(value, list) else ([value] if value else [])
             shown = ", ".join(labels.get(v, v) for v in values)
+        elif item.type == "date" and value:
+            shown = long_date(value)  # 20 November 2026, as people write dates
         else:
             shown = "" if value is None else str(value)
         if not sections or sections[-1]["title"] != item.section:
@@ -442,4 +486,135 @@ def services_in_scope(user, *perms: Perm):
     where = scope_filter_any(
         user, perms or CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
     )
-    return Service.objects.published().filter(where).order_by("name")
+    return Service.objects.published().filter(where).select_related("mpp").order_by("name")
+
+
+# --- The issued document: its content, and the preview before signing --------------------------
+
+
+def document_content(application: Application):
+    """What the application's issued document prints: the service version's document template
+    (subject, ordered fields and their wording) applied to the answers. The preview before issuing
+    and the issued document both come from here."""
+    from mpp.catalog.document_template import document_content as template_content
+
+    version = application.service_version
+    applicant = application.applicant
+    return template_content(
+        version.document_template,
+        version.form,
+        application.data,
+        product=version.product or version.name,
+        applicant_name=applicant.name,
+        applicant_nik=applicant.nik or "",
+        tracking_number=application.tracking_number,
+    )
+
+
+def document_preview(user, application: Application) -> dict:
+    """The preview shown before issuing: the document's content and who signs it. Showing the
+    holder's data is a read of personal data, recorded like the answers."""
+    from mpp.documents.selectors import issuer_identity
+
+    read_case(user, application, channel="web")
+    content = document_content(application)
+    return {"content": content, "identity": issuer_identity(application.agency)}
+
+
+# --- Public tracking (no account): the number and the applicant's birth date --------------------
+
+
+def tracked_application(number: str, birth_date) -> Application | None:
+    """The submitted application with this tracking number whose applicant was born on
+    ``birth_date``, or None: a wrong number and a wrong date read the same."""
+    number = (number or "").strip().upper()
+    if not number or len(number) > 20 or birth_date is None:
+        return None
+    application = (
+        Application.objects.select_related("applicant", "mpp__region", "service_version")
+        .exclude(status="draft")
+        .filter(tracking_number=number)
+        .first()
+    )
+    if application is None or application.applicant.birth_date != birth_date:
+        return None
+    return application
+
+
+def received_documents(application: Application) -> list[tuple[str, str]]:
+    """(field label, file name) of each current upload, in the form's order (for the receipt)."""
+    labels = {item.name: item.label for item in application.service_version.form.fields}
+    order = list(labels)
+    rows = sorted(
+        current_documents(application),
+        key=lambda doc: order.index(doc.field) if doc.field in order else len(order),
+    )
+    return [(labels.get(doc.field, doc.field), doc.original_name) for doc in rows]
+
+
+def first_unfinished_step(application: Application) -> int | None:
+    """The first step with a required answer missing or an answer that does not pass (what
+    "Lanjutkan mengisi" opens), or None when every step is complete (then: the check page)."""
+    from mpp.cases.steps import steps_for
+    from mpp.catalog.forms_definition import validate_submission
+
+    definition = application.service_version.form
+    documents = {str(doc.pk) for doc in current_documents(application)}
+    files = {item.name for item in definition.fields if item.type == "file"}
+    # An upload counts only while its document is current (as on submission).
+    data = {
+        name: value
+        for name, value in application.data.items()
+        if name not in files or str(value) in documents
+    }
+    for step in steps_for(definition, data):
+        if not validate_submission(step.fields, data).is_valid:
+            return step.number
+    return None
+
+
+# --- What changed since the revision request ---------------------------------------------------
+
+
+def answer_digests(data: dict) -> dict[str, str]:
+    """A keyed digest of each answer (an HMAC under SECRET_KEY: a short answer cannot be guessed
+    back from it), to tell later which answers changed without keeping the answers twice."""
+    import json
+
+    from django.utils.crypto import salted_hmac
+
+    return {
+        name: salted_hmac("mpp.cases.answer", json.dumps(value, sort_keys=True)).hexdigest()[:32]
+        for name, value in (data or {}).items()
+    }
+
+
+@dataclass(frozen=True)
+class RevisionChanges:
+    fields: list[str]  # labels of answers changed since the request
+    files: list[str]  # labels of file fields with a new upload since the request
+
+
+def changes_since_revision(application: Application, records) -> RevisionChanges | None:
+    """What the applicant changed after the latest revision request, once they sent it back
+    (None when there was no request or it has not been answered)."""
+    requests = [r for r in records if r.action == "request_revision"]
+    if not requests:
+        return None
+    request = requests[-1]
+    if not any(r.action == "resubmit" and r.at >= request.at for r in records):
+        return None
+    before = (request.data or {}).get("answer_digests", {})
+    now = answer_digests(application.data)
+    definition = application.service_version.form
+    new_uploads = {
+        doc.field for doc in current_documents(application) if doc.uploaded_at >= request.at
+    }
+    fields, files = [], []
+    for item in definition.fields:
+        if item.type == "file":
+            if item.name in new_uploads:
+                files.append(item.label)
+        elif before.get(item.name) != now.get(item.name):
+            fields.append(item.label)
+    return RevisionChanges(fields=fields, files=files)

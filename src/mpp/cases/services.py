@@ -38,12 +38,20 @@ from mpp.cases.models import (
     InternalNote,
     TrackingSequence,
 )
-from mpp.cases.selectors import actor_kinds, conflicted, current_documents
+from mpp.cases.selectors import (
+    actor_kinds,
+    answer_digests,
+    conflicted,
+    current_documents,
+    document_content,
+    history,
+)
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, UNDECIDED
 from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit
 from mpp.deadlines import services as clock
 from mpp.deadlines.models import ClockUnit
+from mpp.documents.rendering import public_base_url
 from mpp.documents.services import check_can_sign, issue_document
 from mpp.documents.uploads import UnsafeFile, checked_content
 from mpp.notifications.services import notify
@@ -109,8 +117,13 @@ def start_application(
     channel: str = ApplicationChannel.ONLINE,
     filed_by: User | None = None,
     data: Mapping[str, Any] | None = None,
+    prefill: Mapping[str, str] | None = None,
 ) -> Application:
-    """A new draft for ``service`` under its current published version."""
+    """A new draft for ``service`` under its current published version.
+
+    Fields marked ``prefill`` in the form are filled in from ``prefill`` (at the counter: what the
+    officer typed for the citizen) or else from the applicant's account, so nobody retypes them.
+    """
     if not service.accepts_applications:
         raise ApplicationError(_("Layanan ini tidak menerima permohonan saat ini."))
     version = service.current_version
@@ -131,8 +144,19 @@ def start_application(
         created_at=now,
     )
     application.save()
-    if data:
-        update_draft(application, actor=filed_by or applicant, data=data)
+    person = prefill or {
+        "name": applicant.name,
+        "nik": applicant.nik or "",
+        "phone": applicant.phone or "",
+        "email": applicant.email or "",
+    }
+    prefilled = {
+        item.name: person[item.prefill]
+        for item in version.form.fields
+        if item.prefill and person.get(item.prefill)
+    }
+    if prefilled or data:
+        update_draft(application, actor=filed_by or applicant, data={**prefilled, **(data or {})})
     return application
 
 
@@ -285,6 +309,20 @@ def check_complete(application: Application) -> dict[str, Any]:
     return result.cleaned
 
 
+def _discard_hidden_uploads(application: Application, cleaned: Mapping[str, Any]) -> None:
+    """Uploads of file fields the submitted answers hide are not kept with the application (the
+    same rule, :func:`is_visible`, that left them out of ``cleaned``)."""
+    hidden = [
+        item.name
+        for item in application.service_version.form.fields
+        if item.type == "file" and item.name not in cleaned
+    ]
+    if hidden:
+        application.documents.filter(field__in=hidden, replaced_at__isnull=True).update(
+            replaced_at=timezone.now()
+        )
+
+
 # --- Workflow actions ------------------------------------------------------------------------
 
 
@@ -325,6 +363,7 @@ def submit_application(
     working day after the local submission date; hours: N hours of the MPP's office time)."""
     _check_filer(application, actor)
     cleaned = check_complete(application)
+    _discard_hidden_uploads(application, cleaned)
     now = timezone.now()
     started = clock.start(application, time_limit_of(application.service_version), at=now)
     return apply_action(
@@ -344,6 +383,7 @@ def resubmit_application(
     """Send the fixed application back: the clock restarts with the time that was left."""
     _check_filer(application, actor)
     cleaned = check_complete(application)
+    _discard_hidden_uploads(application, cleaned)
     return apply_action(
         application,
         "resubmit",
@@ -358,7 +398,9 @@ def resubmit_application(
 def request_revision(
     application: Application, *, actor: User, note: str, expected_version: int | None = None
 ):
-    """Ask the citizen to fix something: the clock pauses, keeping the time left."""
+    """Ask the citizen to fix something: the clock pauses, keeping the time left. A keyed digest
+    of each answer is kept with the transition (never the answers), so the officer later sees
+    which answers changed (:func:`mpp.cases.selectors.changes_since_revision`)."""
     return apply_action(
         application,
         "request_revision",
@@ -367,6 +409,7 @@ def request_revision(
         note=note,
         expected_version=expected_version,
         changes=clock.pause(application, at=timezone.now()),
+        data={"answer_digests": answer_digests(application.data)},
     )
 
 
@@ -443,17 +486,6 @@ def withdraw_application(
     )
 
 
-def _document_context(application: Application) -> dict[str, Any]:
-    details = [(_("Nomor permohonan"), application.tracking_number)]
-    for item in application.service_version.form.fields:
-        value = application.data.get(item.name)
-        if item.type in ("text", "choice", "region") and value:
-            if item.type == "choice":
-                value = item.choice_labels().get(value, value)
-            details.append((item.label, str(value)))
-    return {"details": details[:8]}
-
-
 def issue_application(
     application: Application,
     *,
@@ -476,6 +508,8 @@ def issue_application(
             actor_user=actor,
             actor_kinds=_kinds(application, actor),
             expected_version=expected_version,
+            # The worker has no request: the address the QR code points to is captured now.
+            data={"public_base_url": public_base_url(request)},
             changes={
                 "decided_at": application.decided_at or timezone.now(),
                 "issuing_started_at": timezone.now(),
@@ -484,7 +518,9 @@ def issue_application(
         )
 
 
-def produce_document(application_id: int, *, actor_id: int | None = None):
+def produce_document(
+    application_id: int, *, actor_id: int | None = None, public_base_url: str = ""
+):
     """Render and sign the document of an issued application, once (the task's body).
 
     The document's source key ``application:<id>`` makes a retry or a crashed worker's successor
@@ -502,15 +538,18 @@ def produce_document(application_id: int, *, actor_id: int | None = None):
         return None
     if application.issued_document_id:
         return application.issued_document
-    version = application.service_version
+    content = document_content(application)
+    if not public_base_url:  # resumed without it: the address captured when issuing
+        issued = [r for r in history(application) if r.action == "issue"]
+        public_base_url = (issued[-1].data or {}).get("public_base_url", "") if issued else ""
     fields = {
         "source_key": f"application:{application.pk}",
         "source_obj": application,
-        "title": version.product or version.name,
-        "holder_name": application.applicant.name,
-        "holder_nik": application.applicant.nik or "",
+        "title": content.title,
+        "holder_name": content.holder_name,
+        "holder_nik": content.holder_nik,
         "issuer": application.agency,
-        "context": _document_context(application),
+        "context": {**content.context, "public_base_url": public_base_url},
         "actor": User.objects.filter(pk=actor_id).first() if actor_id else None,
     }
     delay = settings.MPP_TEST_ISSUE_DELAY_SECONDS
@@ -659,6 +698,8 @@ def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request
         service=service,
         channel=ApplicationChannel.COUNTER,
         filed_by=officer,
+        # What the officer typed, never what an existing account holds (nothing is shown back).
+        prefill={"name": name, "nik": walk_in.nik, "phone": walk_in.phone or ""},
     )
     Application.objects.filter(pk=application.pk).update(counter_name=name[:150])
     application.counter_name = name[:150]

@@ -5,6 +5,7 @@ from mpp.cases import views
 app_name = "cases"
 
 urlpatterns = [
+    path("lacak/", views.track, name="track"),
     path("permohonan/", views.my_applications, name="mine"),
     path("permohonan/baru/<slug:slug>/", views.start, name="start"),
     path("permohonan/<id:pk>/", views.detail, name="detail"),
@@ -19,6 +20,8 @@ urlpatterns = [
     path("kelola/permohonan/<id:pk>/", views.staff_detail, name="staff_detail"),
     path("kelola/permohonan/<id:pk>/tindakan/", views.staff_action, name="staff_action"),
     path("kelola/permohonan/<id:pk>/catatan/", views.staff_note, name="staff_note"),
+    path("kelola/permohonan/<id:pk>/tolak/", views.staff_reject, name="staff_reject"),
+    path("kelola/permohonan/<id:pk>/terbitkan/", views.staff_issue, name="staff_issue"),
     path(
         "kelola/permohonan/<id:pk>/berkas/<id:document_pk>/",
         views.staff_file,

@@ -10,7 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.accounts.policy import Perm, has_any
 from mpp.audit.selectors import access_log_of
@@ -18,8 +18,10 @@ from mpp.cases import forms, selectors, services
 from mpp.cases.models import Status
 from mpp.cases.steps import steps_for
 from mpp.cases.workflow import COORDINATOR, COUNTER, DECISION_ACTIONS, EDITABLE, OFFICER
+from mpp.catalog.form_schema import is_visible
 from mpp.catalog.models import Service
 from mpp.documents.gates import download_gates
+from mpp.documents.rendering import public_base_url, qr_data_uri
 from mpp.documents.services import SigningKeyMissing
 from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import WorkflowError
@@ -102,6 +104,8 @@ def _step_page(request, pk, number, staff=False):
             for item in step.fields:
                 if item.type != "file":
                     continue
+                if not is_visible(item, application.data):
+                    continue  # hidden by the answer just given: neither required nor stored
                 upload = request.FILES.get(item.name)
                 if upload is not None:
                     try:
@@ -134,7 +138,11 @@ def _step_page(request, pk, number, staff=False):
         for item in step.fields
         if item.type == "file"
     }
-    rows = [(form[item.name], uploaded.get(item.name), item) for item in step.fields]
+    definition = application.service_version.form
+    rows = [
+        (form[item.name], uploaded.get(item.name), item, definition.condition_hint(item))
+        for item in step.fields
+    ]
     return render(
         request,
         "cases/step.html",
@@ -220,12 +228,59 @@ def check(request, pk):
 
 def _done_page(request, pk, staff=False):
     application = _editor(request, pk, staff)
-    return render(request, "cases/done.html", {"application": application, "staff": staff})
+    history = selectors.history(application)
+    context = {
+        "application": application,
+        "staff": staff,
+        "resubmitted": any(record.action == "resubmit" for record in history),
+    }
+    if staff:
+        # The counter ends with the receipt (tanda terima) handed to the citizen.
+        track_url = public_base_url(request) + reverse("cases:track")
+        context.update(
+            {
+                "receipt_documents": selectors.received_documents(application),
+                "track_url": track_url,
+                "track_qr": qr_data_uri(f"{track_url}?nomor={application.tracking_number}"),
+            }
+        )
+        return render(request, "cases/receipt.html", context)
+    return render(request, "cases/done.html", context)
 
 
 @login_required
 def done(request, pk):
     return _done_page(request, pk)
+
+
+# --- Anyone: following with the tracking number and birth date ------------------------------
+
+
+def track(request):
+    """Status, due date and timeline of one application, for whoever holds its tracking number
+    and the applicant's birth date; nothing else is shown. POST only (nothing in the URL), and
+    anonymous POSTs are rate-limited per address and per tracking number (web middleware)."""
+    initial = {"nomor": request.GET.get("nomor", "")[:20]}  # the receipt's QR code (no NIK)
+    form = forms.TrackForm(request.POST or None, initial=initial)
+    application = None
+    not_found = False
+    if request.method == "POST" and form.is_valid():
+        application = selectors.tracked_application(
+            form.cleaned_data["nomor"], form.cleaned_data["birth_date"]
+        )
+        not_found = application is None
+    response = render(
+        request,
+        "cases/track.html",
+        {
+            "form": form,
+            "application": application,
+            "not_found": not_found,
+            "history": selectors.history(application) if application else [],
+        },
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 # --- Citizen: following --------------------------------------------------------------------
@@ -265,6 +320,7 @@ def detail(request, pk):
             "revision_note": _last_note(history, "request_revision"),
             "rejection_note": _last_note(history, "reject"),
             "has_steps": bool(steps),
+            "resume_step": selectors.first_unfinished_step(application) if steps else None,
             "now": timezone.now(),
             "access_log": access_log_of(request.user, application.pk),
         },
@@ -343,6 +399,7 @@ def citizen_file(request, pk, document_pk):
 
 
 @login_required
+@require_http_methods(["GET", "POST"])
 def inbox(request):
     _require_staff(request)
     user = request.user
@@ -353,6 +410,8 @@ def inbox(request):
         statuses=Status.choices,
     )
     filters = selectors.InboxFilters()
+    search = forms.InboxSearchForm(request.POST or None)
+    searched = search.cleaned_data["q"] if request.method == "POST" and search.is_valid() else ""
     if form.is_bound and form.is_valid():
         data = form.cleaned_data
         filters = selectors.InboxFilters(
@@ -370,6 +429,8 @@ def inbox(request):
             agency=data["agency"],
             region=data["region"] or "",
         )
+    if searched:
+        filters = selectors.InboxFilters(status=filters.status, query=searched)
     now = timezone.now()
     page, query = page_for_request(
         request,
@@ -389,6 +450,9 @@ def inbox(request):
             "query": query,
             "applications": page.rows,
             "counts": selectors.due_counts(user, now=now),
+            "status_counts": selectors.status_counts(user),
+            "search": search,
+            "searched": searched,
             "now": now,
             "zone": str(selectors.local_zone(user)),
             "drilled": any(
@@ -415,6 +479,7 @@ def staff_detail(request, pk):
     personal = selectors.read_case(user, application, channel="web")
     kinds = selectors.actor_kinds(user, application)
     actions = available_actions(application, kinds)
+    history = selectors.history(application)
     names = {t.action for t in actions}
     return render(
         request,
@@ -424,7 +489,10 @@ def staff_detail(request, pk):
             "applicant_shown": selectors.applicant_label(user, application),
             "personal": personal,
             "not_mine": selectors.conflicted(user, application),
-            "history": selectors.history(application),
+            "history": history,
+            "revision_changes": selectors.changes_since_revision(application, history)
+            if personal
+            else None,
             "sections": selectors.answers(application) if personal else [],
             "notes": selectors.notes(application) if personal else [],
             "decisions": [t for t in actions if t.action in DECISION_ACTIONS],
@@ -432,7 +500,11 @@ def staff_detail(request, pk):
             "can_assign": "assign" in names,
             "can_note": bool(kinds & {OFFICER, COORDINATOR}),
             "can_edit": selectors.may_fill_in(user, application),
-            "decision_form": forms.NoteForm(initial={"version": application.version}),
+            "resume_step": selectors.first_unfinished_step(application)
+            if application.status in EDITABLE
+            else None,
+            "revision_form": forms.RevisionForm(initial={"version": application.version}),
+            "approve_form": forms.ApproveForm(initial={"version": application.version}),
             "assign_form": forms.AssignForm(
                 initial={"version": application.version},
                 colleagues=selectors.colleagues(application),
@@ -443,12 +515,18 @@ def staff_detail(request, pk):
     )
 
 
+# Irreversible decisions: taken only from their confirmation page (``confirmed`` in the POST).
+CONFIRMED_ACTIONS = {"reject": "cases:staff_reject", "issue": "cases:staff_issue"}
+
+
 @login_required
 @require_POST
 def staff_action(request, pk):
     _require_staff(request)
     application = selectors.application_for_staff(request.user, pk)
     action = request.POST.get("action", "")
+    if action in CONFIRMED_ACTIONS and request.POST.get("confirmed") != "1":
+        return redirect(CONFIRMED_ACTIONS[action], pk=application.pk)
     assignee = None
     if action == "assign":
         assignee = (
@@ -475,6 +553,49 @@ def staff_action(request, pk):
     except SigningKeyMissing as error:  # say why; nothing was issued or changed
         messages.error(request, str(error))
     return redirect("cases:staff_detail", pk=application.pk)
+
+
+def _decision_page(request, pk, action: str):
+    """The application, when ``action`` is open to this officer now (else None)."""
+    _require_staff(request)
+    user = request.user
+    application = selectors.application_for_staff(user, pk)
+    kinds = selectors.actor_kinds(user, application)
+    if action not in {t.action for t in available_actions(application, kinds)}:
+        return application, False
+    return application, True
+
+
+@login_required
+def staff_reject(request, pk):
+    """Confirm a rejection: what will happen, and the reason the citizen will read (required)."""
+    application, allowed = _decision_page(request, pk, "reject")
+    if not allowed:
+        messages.info(request, _("Permohonan ini tidak dapat ditolak saat ini."))
+        return redirect("cases:staff_detail", pk=application.pk)
+    form = forms.RejectForm(initial={"version": application.version})
+    return render(
+        request,
+        "cases/staff_reject.html",
+        {"application": application, "form": form, "unclaimed": not application.assigned_to_id},
+    )
+
+
+@login_required
+def staff_issue(request, pk):
+    """Confirm issuing: a preview of exactly what the signed document will print."""
+    application, allowed = _decision_page(request, pk, "issue")
+    if not allowed:
+        messages.info(request, _("Dokumen permohonan ini tidak dapat diterbitkan saat ini."))
+        return redirect("cases:staff_detail", pk=application.pk)
+    return render(
+        request,
+        "cases/staff_issue.html",
+        {
+            "application": application,
+            "preview": selectors.document_preview(request.user, application),
+        },
+    )
 
 
 @login_required

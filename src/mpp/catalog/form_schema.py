@@ -6,7 +6,8 @@ A definition is stored as a JSON list of field objects (``ServiceVersion.form_de
      "help_text": "", "section": "Data bayi",
      "choices": [{"value": "l", "label": "Laki-laki"}],          # choice / multiple_choice
      "file_types": ["application/pdf"], "max_bytes": 2097152,    # file
-     "visible_if": {"field": "jenis", "value": "baru"}}          # shown only when jenis == baru
+     "visible_if": {"field": "jenis", "value": "baru"},          # shown only when jenis == baru
+     "prefill": "name"}                 # name / nik / phone / email of the applicant, filled in
 
 ``FormDefinition.parse`` turns that JSON into typed fields or raises ``DefinitionError`` whose
 ``problems`` are the Indonesian messages an editor sees, each naming the field. Every reader of a
@@ -48,11 +49,26 @@ FieldType = Literal[
     "text", "long_text", "number", "date", "choice", "multiple_choice", "nik", "region", "file"
 ]
 CHOICE_TYPES = {"choice", "multiple_choice"}
+# What a field may be prefilled with from the applicant's account (or, at the counter, from what
+# the officer typed for the citizen): nobody retypes their name, NIK or telephone.
+PREFILL_SOURCES = {
+    "name": gettext_lazy("Nama pemohon"),
+    "nik": gettext_lazy("NIK pemohon"),
+    "phone": gettext_lazy("Nomor telepon pemohon"),
+    "email": gettext_lazy("Surel pemohon"),
+}
+PrefillSource = Literal["name", "nik", "phone", "email"]
 # Content types an upload may be declared as; each is recognised by its first bytes.
 FILE_TYPES = {
     "application/pdf": (b"%PDF-",),
     "image/jpeg": (b"\xff\xd8\xff",),
     "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+FILE_TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+FILE_EXTENSIONS = {
+    "application/pdf": (".pdf",),
+    "image/jpeg": (".jpg", ".jpeg"),
+    "image/png": (".png",),
 }
 NAME_PATTERN = re.compile(r"^[a-z][a-z0-9_]{0,49}$")
 MAX_FIELDS = 100
@@ -121,6 +137,7 @@ class FormField(_Strict):
     file_types: tuple[str, ...] | None = None
     max_bytes: int | None = None
     visible_if: Condition | None = None
+    prefill: PrefillSource | None = None
 
     @model_validator(mode="before")
     @classmethod
@@ -140,6 +157,43 @@ class FormField(_Strict):
 
     def choice_labels(self) -> dict[str, str]:
         return {choice.value: choice.label for choice in self.choices or ()}
+
+    # --- File fields: what an upload may be, said before it is chosen ---------------------------
+
+    @property
+    def accepted_types(self) -> tuple[str, ...]:
+        """The content types accepted (``file_types``; by default every type the checks know)."""
+        return tuple(self.file_types or FILE_TYPES)
+
+    @property
+    def size_limit(self) -> int:
+        """The largest upload in bytes (``max_bytes``, never above the platform's limit)."""
+        return min(self.max_bytes or max_upload_bytes(), max_upload_bytes())
+
+    @property
+    def accept(self) -> str:
+        """The HTML ``accept`` attribute: the content types and their usual extensions."""
+        values = list(self.accepted_types)
+        for content_type in self.accepted_types:
+            values.extend(FILE_EXTENSIONS.get(content_type, ()))
+        return ",".join(values)
+
+    def file_hint(self) -> str:
+        """“Berkas PDF atau JPEG, paling besar 2 MB.” (shown next to the input, before upload)."""
+        names = [FILE_TYPE_NAMES.get(t, t) for t in self.accepted_types]
+        if len(names) > 2:
+            types = _("%(first)s, atau %(last)s") % {
+                "first": ", ".join(names[:-1]),
+                "last": names[-1],
+            }
+        elif len(names) == 2:
+            types = _("%(first)s atau %(last)s") % {"first": names[0], "last": names[1]}
+        else:
+            types = names[0]
+        return _("Berkas %(types)s, paling besar %(size)s.") % {
+            "types": types,
+            "size": megabytes(self.size_limit),
+        }
 
 
 def field_problems(raw: Mapping, position: int, known_keys: set[str]) -> list[str]:
@@ -190,6 +244,11 @@ def field_problems(raw: Mapping, position: int, known_keys: set[str]) -> list[st
             _("Isian “%(name)s”: file_types dan max_bytes hanya untuk jenis berkas.")
             % {"name": label}
         )
+    if "prefill" in raw and raw["prefill"] not in PREFILL_SOURCES:
+        problems.append(
+            _("Isian “%(name)s”: prefill harus salah satu dari: %(sources)s.")
+            % {"name": label, "sources": ", ".join(PREFILL_SOURCES)}
+        )
     condition = raw.get("visible_if")
     if "visible_if" in raw and (
         not isinstance(condition, Mapping)
@@ -237,7 +296,9 @@ def _choice_problems(label: str, choices: Any) -> list[str]:
 def _file_problems(label: str, raw: Mapping) -> list[str]:
     problems = []
     types = raw.get("file_types")
-    if not isinstance(types, list) or not types:
+    if "file_types" not in raw:
+        pass  # every type the upload checks know
+    elif not isinstance(types, list) or not types:
         problems.append(
             _("Isian “%(name)s”: sebutkan tipe berkas yang diterima (file_types).")
             % {"name": label}
@@ -253,7 +314,9 @@ def _file_problems(label: str, raw: Mapping) -> list[str]:
             )
     size = raw.get("max_bytes")
     platform_max = max_upload_bytes()
-    if not isinstance(size, int) or isinstance(size, bool) or size < 1:
+    if "max_bytes" not in raw:
+        pass  # the platform's limit
+    elif not isinstance(size, int) or isinstance(size, bool) or size < 1:
         problems.append(
             _("Isian “%(name)s”: batas ukuran berkas (max_bytes) harus bilangan bulat positif.")
             % {"name": label}
@@ -305,6 +368,20 @@ class FormDefinition(RootModel[tuple[FormField, ...]]):
 
     def get(self, name: str) -> FormField | None:
         return next((item for item in self.root if item.name == name), None)
+
+    def condition_hint(self, item: FormField) -> str:
+        """Which answer a conditional field belongs to, in words (empty without a condition)."""
+        condition = item.visible_if
+        if condition is None:
+            return ""
+        target = self.get(condition.field)
+        if target is None:
+            return ""
+        answer = target.choice_labels().get(condition.value, condition.value)
+        return _("Hanya bila jawaban “%(question)s” adalah “%(answer)s”.") % {
+            "question": target.label,
+            "answer": answer,
+        }
 
     def sections(self) -> list[tuple[str, list[FormField]]]:
         """Consecutive fields grouped by their ``section`` (one page each in the multi-step form)."""

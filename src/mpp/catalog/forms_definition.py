@@ -22,7 +22,6 @@ from mpp.catalog.form_schema import (
     FormDefinition,
     FormField,
     is_visible,
-    max_upload_bytes,
     megabytes,
 )
 
@@ -41,7 +40,7 @@ def sniff_content_type(head: bytes) -> str | None:
 def file_problems(item: FormField, uploaded) -> list[str]:
     """Why ``uploaded`` (a Django UploadedFile) is not acceptable for the file field ``item``."""
     size = getattr(uploaded, "size", 0) or 0
-    limit = min(item.max_bytes or max_upload_bytes(), max_upload_bytes())
+    limit = item.size_limit
     if size == 0:
         return [_("Berkas kosong.")]
     if size > limit:
@@ -51,10 +50,10 @@ def file_problems(item: FormField, uploaded) -> list[str]:
     head = uploaded.read(16)
     uploaded.seek(position)
     actual = sniff_content_type(head)
-    if actual is None or actual not in (item.file_types or ()):
+    if actual is None or actual not in item.accepted_types:
         return [
             _("Jenis berkas tidak diterima; unggah berkas %(types)s.")
-            % {"types": ", ".join(_type_names(item.file_types or ()))}
+            % {"types": ", ".join(_type_names(item.accepted_types))}
         ]
     return []
 
@@ -121,10 +120,11 @@ def _clean_value(item: FormField, value: Any) -> Any:
             raise ValidationError(_("Pilih dari pilihan yang tersedia."))
         return [choice.value for choice in item.choices or () if choice.value in value]
     if kind == "nik":
-        from mpp.accounts.nik import parse_nik
+        from mpp.accounts.nik import normalize_nik, parse_nik
 
-        parse_nik(str(value))
-        return str(value).strip()
+        nik = normalize_nik(value)  # typed with spaces or dashes: kept as the 16 digits
+        parse_nik(nik)
+        return nik
     if kind == "region":
         from mpp.regions.models import Region
 
@@ -252,7 +252,7 @@ def _django_field(item: FormField, *, ask_uploads: bool = True) -> forms.Field:
         )
     if kind == "nik":
         return forms.CharField(
-            max_length=16,
+            max_length=24,  # spaces and dashes are removed when checked
             widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
             **common,
         )
@@ -261,8 +261,12 @@ def _django_field(item: FormField, *, ask_uploads: bool = True) -> forms.Field:
             max_length=4, widget=forms.TextInput(attrs={"inputmode": "numeric"}), **common
         )
     if kind == "file":
-        accept = ",".join(item.file_types or ())
-        return forms.FileField(widget=forms.ClearableFileInput(attrs={"accept": accept}), **common)
+        # Said before the upload: which types and how large (the checks on upload are the same).
+        hint = item.file_hint()
+        common["help_text"] = f"{item.help_text} {hint}".strip() if item.help_text else hint
+        return forms.FileField(
+            widget=forms.ClearableFileInput(attrs={"accept": item.accept}), **common
+        )
     return forms.CharField(max_length=TEXT_MAX, **common)
 
 

@@ -229,6 +229,8 @@ class ServiceVersion(models.Model):
     performance_evaluation = models.TextField(_("evaluasi kinerja pelaksana"), blank=True)
     # What the applications app needs.
     form_definition = models.JSONField(_("definisi formulir"), default=list, blank=True)
+    # What the issued document prints (mpp.catalog.document_template); empty = the default.
+    document_template = models.JSONField(_("templat dokumen"), default=dict, blank=True)
     auto_approve = models.BooleanField(
         _("persetujuan otomatis (fiktif positif)"),
         default=False,
@@ -262,7 +264,7 @@ class ServiceVersion(models.Model):
     ENGLISH_FIELDS = ("name_en", "summary_en", "requirements_en")
     CONTENT_FIELDS = (
         "name", "summary", *ENGLISH_FIELDS, "category", "channel", *DELIVERY_FIELDS, *INTERNAL_FIELDS,
-        "form_definition", "auto_approve", "skip_approval",
+        "form_definition", "document_template", "auto_approve", "skip_approval",
     )  # fmt: skip
 
     class Meta:

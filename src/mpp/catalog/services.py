@@ -20,6 +20,8 @@ from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.catalog import public_cache, search
+from mpp.catalog.document_template import template_problems as document_template_problems
+from mpp.catalog.form_schema import DefinitionError
 from mpp.catalog.models import Category, SearchSynonym, Service, ServiceVersion
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
@@ -218,6 +220,13 @@ def publication_problems(version: ServiceVersion) -> dict[str, list[str]]:
         problems["legal_basis"] = [_("Dasar hukum wajib diisi sebelum terbit.")]
     if version.accepts_online and not version.form_definition:
         problems["form_definition"] = [_("Layanan daring memerlukan definisi formulir permohonan.")]
+    if version.document_template:
+        try:
+            template_problems = document_template_problems(version.document_template, version.form)
+        except DefinitionError:
+            template_problems = []  # the form's own problems are reported with the form
+        if template_problems:
+            problems["document_template"] = template_problems
     return problems
 
 

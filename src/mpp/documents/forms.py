@@ -45,3 +45,33 @@ class RevokeForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         error_messages={"required": _("Alasan pencabutan wajib diisi.")},
     )
+
+
+class SignatoryForm(forms.Form):
+    """Who signs an agency's documents: printed in the signature box of every document."""
+
+    signatory_name = forms.CharField(
+        label=_("Nama pejabat penanda tangan"),
+        max_length=150,
+        help_text=_("Lengkap dengan gelar, seperti tertulis pada dokumen resmi."),
+        error_messages={"required": _("Isi nama pejabat penanda tangan.")},
+    )
+    signatory_title = forms.CharField(
+        label=_("Jabatan"),
+        max_length=200,
+        help_text=_("Contoh: Kepala Dinas Kependudukan dan Pencatatan Sipil Kota Batam."),
+        error_messages={"required": _("Isi jabatan pejabat penanda tangan.")},
+    )
+    signatory_nip = forms.CharField(
+        label=_("NIP"),
+        max_length=30,
+        required=False,
+        help_text=_("18 digit; spasi boleh diketik. Kosongkan bila pejabat bukan ASN."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+
+    def clean_signatory_nip(self):
+        nip = "".join(self.cleaned_data["signatory_nip"].split())
+        if nip and not (nip.isascii() and nip.isdigit() and len(nip) == 18):
+            raise forms.ValidationError(_("NIP harus 18 digit angka."))
+        return nip

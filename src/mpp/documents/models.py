@@ -102,6 +102,12 @@ class IssuerProfile(models.Model):
     )
     signatory_title = models.CharField(_("jabatan penanda tangan"), max_length=200, blank=True)
     signatory_name = models.CharField(_("nama penanda tangan"), max_length=150, blank=True)
+    signatory_nip = models.CharField(
+        _("NIP penanda tangan"),
+        max_length=18,
+        blank=True,
+        help_text=_("Nomor Induk Pegawai, 18 digit; dicetak di bawah nama penanda tangan."),
+    )
 
     class Meta:
         verbose_name = _("profil penerbit")

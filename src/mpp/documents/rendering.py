@@ -17,10 +17,31 @@ QR_SCALE = 6
 QR_BORDER = 4
 
 
+# The built-in value of ``MPP_PUBLIC_BASE_URL``: when it has not been configured, the host that
+# served the issuing request is the product's address (a demo on another port, a test server).
+BUILT_IN_BASE_URL = "http://127.0.0.1:8000"
+
+
+def public_base_url(request=None) -> str:
+    """The product's public address for links printed on documents.
+
+    ``MPP_PUBLIC_BASE_URL`` when it is configured (production: the address citizens know); else the
+    scheme and host of ``request`` (the one serving the product now); else the built-in value.
+    """
+    configured = str(settings.MPP_PUBLIC_BASE_URL or "").rstrip("/")
+    if configured and configured != BUILT_IN_BASE_URL:
+        return configured
+    if request is not None:
+        return request.build_absolute_uri("/").rstrip("/")
+    return configured or BUILT_IN_BASE_URL
+
+
 def verification_url(document: IssuedDocument) -> str:
-    """The absolute public URL the QR code points to (no personal data in it)."""
+    """The absolute public URL the QR code points to (no personal data in it): under the address
+    captured when the document was issued (``public_base_url`` in its context), if any."""
     path = reverse("documents:verify", args=[document.verification_code])
-    return settings.MPP_PUBLIC_BASE_URL.rstrip("/") + path
+    base = (document.render_context or {}).get("public_base_url") or public_base_url()
+    return str(base).rstrip("/") + path
 
 
 def qr_code(url: str) -> segno.QRCode:

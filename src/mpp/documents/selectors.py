@@ -39,6 +39,7 @@ class IssuerIdentity:
     number_prefix: str
     signatory_title: str
     signatory_name: str
+    signatory_nip: str = ""
 
 
 def _agency_code(agency: Agency) -> str:
@@ -54,6 +55,7 @@ def issuer_identity(agency: Agency) -> IssuerIdentity:
         or f"{agency.region_id}/{_agency_code(agency)}",
         signatory_title=(profile.signatory_title if profile else "") or f"Kepala {agency.name}",
         signatory_name=profile.signatory_name if profile else "",
+        signatory_nip=profile.signatory_nip if profile else "",
     )
 
 

@@ -40,6 +40,7 @@ from mpp.documents.models import (
     DocumentNumberSequence,
     DocumentStatus,
     IssuedDocument,
+    IssuerProfile,
     SigningCredential,
 )
 from mpp.tenancy.models import Agency
@@ -363,3 +364,23 @@ def create_demo_pki(*, force: bool = False) -> tuple[CertificateAuthority, int]:
         _, was_created = ensure_signing_credential(agency, authority=authority, force=force)
         created += was_created
     return authority, created
+
+
+@transaction.atomic
+def set_signatory(agency: Agency, *, actor, name: str, title: str, nip: str, request=None):
+    """Set who signs ``agency``'s documents (``Perm.MANAGE_SERVICES`` on the agency)."""
+    if not can(actor, Perm.MANAGE_SERVICES, agency):
+        raise PermissionDenied
+    profile, _created = IssuerProfile.objects.get_or_create(agency=agency)
+    profile.signatory_name = name.strip()
+    profile.signatory_title = title.strip()
+    profile.signatory_nip = nip
+    profile.save(update_fields=["signatory_name", "signatory_title", "signatory_nip"])
+    record_event(
+        AuditAction.SIGNATORY_CHANGED,
+        actor=actor,
+        target=agency,
+        summary=agency.name,
+        request=request,
+    )
+    return profile

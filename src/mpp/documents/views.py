@@ -11,9 +11,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from mpp.accounts.policy import Perm, can
+from mpp.accounts.policy import Perm, can, has_any
 from mpp.documents import selectors, services
-from mpp.documents.forms import FileCheckForm, RevokeForm
+from mpp.documents.forms import FileCheckForm, RevokeForm, SignatoryForm
 from mpp.documents.models import IssuedDocument
 
 
@@ -76,6 +76,13 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
     form = RevokeForm(request.POST)
     if not form.is_valid():
         return _page(request, document, revoke_form=form, status=400)
+    if request.POST.get("confirmed") != "1":
+        # A revocation cannot be undone: say what will happen and ask once more.
+        return render(
+            request,
+            "documents/revoke_confirm.html",
+            {"document": document, "reason": form.cleaned_data["reason"]},
+        )
     try:
         services.revoke_document(
             document, by=request.user, reason=form.cleaned_data["reason"], request=request
@@ -85,3 +92,72 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
         return _page(request, document, revoke_form=form, status=400)
     messages.success(request, _("Dokumen %(number)s telah dicabut.") % {"number": document.number})
     return redirect("documents:verify", code=document.verification_code)
+
+
+# --- Back office: who signs each agency's documents ------------------------------------------
+
+
+def _signatory_agencies(user):
+    from mpp.accounts.policy import scope_filter
+    from mpp.tenancy.models import Agency
+
+    return (
+        Agency.objects.filter(
+            scope_filter(
+                user,
+                Perm.MANAGE_SERVICES,
+                agency="pk",
+                mpp="presences__mpp_id",
+                region="presences__mpp__region_id",
+            )
+        )
+        .distinct()
+        .select_related("issuer_profile")
+        .order_by("name")
+    )
+
+
+@login_required
+def signatories(request):
+    """The agencies the user manages, each with its signing official."""
+    if not has_any(request.user, Perm.MANAGE_SERVICES):
+        raise PermissionDenied
+    return render(
+        request, "documents/signatories.html", {"agencies": _signatory_agencies(request.user)}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def signatory_edit(request, pk):
+    if not has_any(request.user, Perm.MANAGE_SERVICES):
+        raise PermissionDenied
+    agency = _signatory_agencies(request.user).filter(pk=pk).first()
+    if agency is None:
+        raise Http404
+    identity = selectors.issuer_identity(agency)
+    form = SignatoryForm(
+        request.POST or None,
+        initial={
+            "signatory_name": identity.signatory_name,
+            "signatory_title": identity.signatory_title,
+            "signatory_nip": identity.signatory_nip,
+        },
+    )
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        services.set_signatory(
+            agency,
+            actor=request.user,
+            name=data["signatory_name"],
+            title=data["signatory_title"],
+            nip=data["signatory_nip"],
+            request=request,
+        )
+        messages.success(
+            request,
+            _("Pejabat penanda tangan %(agency)s disimpan. Dokumen berikutnya memakai data ini.")
+            % {"agency": agency.name},
+        )
+        return redirect("documents:signatories")
+    return render(request, "documents/signatory_edit.html", {"agency": agency, "form": form})

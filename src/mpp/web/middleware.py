@@ -156,10 +156,11 @@ RATE_LIMITS: tuple[tuple[str, int, int], ...] = (
     ("/akun/daftar/", 10, 3),
     ("/api/v1/citizens", 10, 3),
     ("/akun/sandi/lupa/", 10, 3),
+    ("/lacak/", 20, 5),  # public tracking: per address, and per tracking number tried
     ("", 30, 10),
 )
 RATE_WINDOW_SECONDS = 600
-IDENTIFIER_FIELDS = ("nik", "email", "username")
+IDENTIFIER_FIELDS = ("nik", "email", "username", "nomor")
 
 
 def _identifiers(request: HttpRequest) -> list[str]:

@@ -24,7 +24,7 @@ def axes_on(settings):
 def test_citizen_logs_in_with_nik(client):
     user = CitizenFactory()
     response = client.post(URL, {"username": CITIZEN_NIK, "password": PASSWORD})
-    assert response["Location"] == "/akun/profil/"
+    assert response["Location"] == "/permohonan/"  # a citizen lands on their applications
     assert response.wsgi_request.user == user
     assert AuditEvent.objects.filter(action=AuditAction.LOGIN, actor=user).exists()
 
@@ -39,7 +39,7 @@ def test_staff_logs_in_with_username_in_any_case(client):
 def test_next_must_stay_on_this_site(client):
     CitizenFactory()
     data = {"username": CITIZEN_NIK, "password": PASSWORD}
-    assert client.post(URL + "?next=https://jahat.example/", data)["Location"] == "/akun/profil/"
+    assert client.post(URL + "?next=https://jahat.example/", data)["Location"] == "/permohonan/"
 
 
 def test_wrong_password_says_so_and_logs_nobody_in(client):
@@ -114,7 +114,7 @@ def test_citizen_revokes_an_api_token_from_the_profile(client):
     token, _raw = services.issue_token(user)
     foreign, _raw = services.issue_token(other)
     client.force_login(user)
-    assert token.prefix in client.get("/akun/profil/").content.decode()
+    assert token.prefix in client.get("/akun/pengembang/").content.decode()  # developer page
     response = client.post(f"/akun/token/{token.pk}/cabut/", follow=True)
     assert "Token API telah dicabut." in response.content.decode()
     token.refresh_from_db()

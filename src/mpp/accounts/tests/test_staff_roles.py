@@ -69,7 +69,13 @@ def test_agency_admin_grants_an_officer_and_revokes_it(client, newcomer):
         newcomer.pk,
     )
 
-    response = client.post(f"{URL}{grant.pk}/cabut/", follow=True)
+    confirmation = client.get(f"{URL}{grant.pk}/cabut/").content.decode()
+    assert "akan dicabut" in confirmation and "Ya, cabut peran" in confirmation
+    response = client.post(f"{URL}{grant.pk}/cabut/")  # the old one-click form: only a redirect
+    assert response.url == f"{URL}{grant.pk}/cabut/"
+    grant.refresh_from_db()
+    assert grant.revoked_at is None
+    response = client.post(f"{URL}{grant.pk}/cabut/", {"confirmed": "1"}, follow=True)
     assert "telah dicabut" in response.content.decode()
     grant.refresh_from_db()
     assert grant.revoked_at is not None
@@ -191,7 +197,7 @@ def test_grants_outside_ones_scope_cannot_be_revoked(client, demo):
     assert client.post(f"{URL}{admin_grant.pk}/cabut/").status_code == 404
     assert RoleGrant.objects.get(pk=manager_grant.pk).revoked_at is None
     assert not AuditEvent.objects.filter(action=AuditAction.ROLE_REVOKED).exists()
-    assert client.get(f"{URL}{peer.pk}/cabut/").status_code == 405
+    assert client.put(f"{URL}{peer.pk}/cabut/").status_code == 405
 
 
 @pytest.mark.parametrize("username", ["petugas.dukcapil", "analis.kemenpanrb"])

@@ -190,7 +190,7 @@ def test_second_officer_acting_on_an_old_page_is_told_and_nothing_changes(client
     login_staff(client, second)
     response = client.post(
         reverse("cases:staff_action", args=[application.pk]),
-        {"action": "reject", "version": 1, "note": "Tidak lengkap"},
+        {"action": "reject", "version": 1, "note": "Tidak lengkap", "confirmed": "1"},
         follow=True,
     )
     assert "baru saja diubah oleh orang lain" in response.content.decode()

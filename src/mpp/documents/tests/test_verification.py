@@ -135,10 +135,16 @@ def test_an_officer_of_the_issuing_agency_revokes_from_the_page(client, issue, p
     document.refresh_from_db()
     assert document.status == DocumentStatus.VALID
 
+    url = reverse("documents:revoke", args=[document.verification_code])
+    confirmation = client.post(url, {"reason": "Pemegang izin meninggal dunia."})
+    assert (
+        confirmation.status_code == 200
+        and "tidak dapat dibatalkan" in confirmation.content.decode()
+    )
+    document.refresh_from_db()
+    assert document.status == DocumentStatus.VALID  # not before the confirmation
     response = client.post(
-        reverse("documents:revoke", args=[document.verification_code]),
-        {"reason": "Pemegang izin meninggal dunia."},
-        follow=True,
+        url, {"reason": "Pemegang izin meninggal dunia.", "confirmed": "1"}, follow=True
     )
 
     html = response.content.decode()

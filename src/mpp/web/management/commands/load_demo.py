@@ -5,6 +5,7 @@ from mpp.accounts import demo as accounts_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
 from mpp.complaints import demo as complaints_demo
+from mpp.documents import demo as documents_demo
 from mpp.documents import services as documents_services
 from mpp.monitoring import demo as monitoring_demo
 from mpp.onboarding import demo as onboarding_demo
@@ -21,6 +22,7 @@ class Command(BaseCommand):
         catalog_demo.load()
         accounts_demo.load()
         documents_services.create_demo_pki()
+        documents_demo.load()
         cases_demo.load()
         surveys_demo.load()
         queueing_demo.load()
