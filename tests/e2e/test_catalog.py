@@ -91,7 +91,7 @@ def test_agency_admin_publishes_a_new_version_and_the_old_stays_readable(
     audit(page)
     page.get_by_role("button", name="Buat draf versi baru").click()
     audit(page)
-    requirements = page.get_by_label("Persyaratan")
+    requirements = page.get_by_label("Persyaratan", exact=True)
     requirements.fill(requirements.input_value() + "\nKTP-el kedua orang tua (cukup diperlihatkan)")
     page.get_by_label("Catatan perubahan").fill("Menambahkan KTP-el orang tua.")
     page.screenshot(path=f"{SHOTS}/catalog-manage-edit.png", full_page=True)

@@ -428,8 +428,9 @@ def test_sweep_command_runs_the_task_as_of_a_moment(monkeypatch, service, citize
     out = StringIO()
     call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00+07:00", stdout=out)
     assert "cases.application: breached=1 " in out.getvalue()
-    call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00+07:00", stdout=out)
-    assert out.getvalue().splitlines()[-1].startswith("cases.application: breached=0 ")
+    again = StringIO()
+    call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00+07:00", stdout=again)
+    assert "cases.application: breached=0 " in again.getvalue()
     with pytest.raises(CommandError):
         call_command("sweep_deadlines", "--now", "2026-12-04T08:00:00")
 

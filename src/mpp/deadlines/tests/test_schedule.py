@@ -20,6 +20,9 @@ SWEEPS = {
     "mpp.workflows.tasks.retry_failed_hooks",
     "mpp.documents.tasks.finish_pending_documents",
     "mpp.cases.tasks.resume_issuing",
+    "mpp.queueing.tasks.sweep_queue",
+    "mpp.reporting.tasks.snapshot_facts",
+    "mpp.monitoring.tasks.send_report_reminders",
 }
 
 

@@ -58,13 +58,13 @@ def test_kind_identifiers_are_dotted_lower_case(monkeypatch, identifier):
 def test_register_kind_is_one_call_with_sensible_defaults(monkeypatch):
     monkeypatch.setattr(registry, "kinds", registry.kinds.copy())
     kind = registry.register_kind(
-        "complaint.answered", label="Pengaduan dijawab", channels=[Channel.INBOX, Channel.EMAIL]
+        "example.answered", label="Contoh dijawab", channels=[Channel.INBOX, Channel.EMAIL]
     )
-    assert registry.kinds.get("complaint.answered") is kind
+    assert registry.kinds.get("example.answered") is kind
     assert kind.channels == {Channel.INBOX, Channel.EMAIL}
     assert kind.body_templates(Channel.SMS) == [
-        "notifications/kinds/complaint.answered/sms.txt",
-        "notifications/kinds/complaint.answered/text.txt",
+        "notifications/kinds/example.answered/sms.txt",
+        "notifications/kinds/example.answered/text.txt",
     ]
 
 
