@@ -198,10 +198,19 @@ def _local_day(moment: datetime.datetime, zone: str) -> datetime.date:
     return moment.astimezone(ZoneInfo(zone)).date()
 
 
+# The cache key under which a recompute names the whole range of days its calendars will need.
+CALENDAR_RANGE = "__range__"
+
+
 def _decision_days(region: str, submitted: datetime.date, decided: datetime.date, cache) -> int:
     calendar = cache.get(region)
     if calendar is None:
-        calendar = cache[region] = RegionCalendar.for_range(region, submitted, decided)
+        # One calendar per region for the whole recompute (one query), widened only for an
+        # application submitted before the range.
+        low, high = cache.get(CALENDAR_RANGE, (submitted, decided))
+        calendar = cache[region] = RegionCalendar.for_range(
+            region, min(low, submitted), max(high, decided)
+        )
     return max(calendar.working_days_between(submitted, decided), 0)
 
 
@@ -308,7 +317,8 @@ class ApplicationFacts(FactSource):
             )
             for row in issued:
                 totals[FactKey(row["d"], _row_unit(row), ISSUED)] += row["n"]
-            cache: dict = {}
+            # Decisions in the range; most were submitted within a year before it.
+            cache: dict = {CALENDAR_RANGE: (start - datetime.timedelta(days=366), end)}
             decided = (
                 rows.filter(status__in=DECIDED, decided_at__gte=low, decided_at__lt=high)
                 .select_related("mpp__region")
