@@ -62,7 +62,7 @@ def log_in(page, audit):
     page.get_by_label("NIK atau nama pengguna").fill(DEMO_NIK)
     page.get_by_label("Kata sandi").fill(accounts_demo.DEMO_CITIZEN_PASSWORD)
     page.get_by_role("button", name="Masuk").click()
-    page.wait_for_url("**/akun/profil/")
+    page.wait_for_url(re.compile(r"/permohonan/(#.*)?$"))  # a citizen lands on their applications
     audit(page)
 
 
