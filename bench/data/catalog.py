@@ -33,6 +33,7 @@ def _reslug(slug: str, code: str) -> str:
 
 
 def generate(ctx: Context) -> None:
+    from mpp.catalog import search
     from mpp.catalog.models import Service, ServiceVersion
     from mpp.catalog.services import search_document_for
     from mpp.regions.models import Region
@@ -144,19 +145,22 @@ def generate(ctx: Context) -> None:
             version = ServiceVersion(**{**values, "id": version_id})
             service = Service(id=service_id, agency=agency, mpp_id=pk)
             document = search_document_for(service, version)
+            search_name = search.document([version.name, version.name_en])
             version_rows.append(
                 tuple(as_json(values[a]) if a in json_fields else values[a] for a in version_fields)
             )
             service_rows.append(
                 (service_id, agency.id, pk, _reslug(source.slug, region.code), source.template_id,
-                 version_id, None, created, name, sv.category, sv.channel, sv.fee, document)
+                 version_id, None, created, name, sv.name_en, sv.category, sv.channel, sv.fee,
+                 document, search_name)
             )  # fmt: skip
             service_id += 1
             version_id += 1
     ctx.copy(
         Service,
         ["id", "agency_id", "mpp_id", "slug", "template_id", "current_version_id", "retired_at",
-         "created_at", "name", "category", "channel", "fee", "search_document"],
+         "created_at", "name", "name_en", "category", "channel", "fee", "search_document",
+         "search_name"],
         service_rows,
         total=len(service_rows),
         label="services",
@@ -165,7 +169,7 @@ def generate(ctx: Context) -> None:
     # The tsvector, as catalog.services.refresh_search writes it (name weighs A, document B).
     ctx.cursor.execute(
         "UPDATE catalog_service SET search_vector = "
-        "setweight(to_tsvector('simple'::regconfig, lower(name)), 'A') || "
+        "setweight(to_tsvector('simple'::regconfig, search_name), 'A') || "
         "setweight(to_tsvector('simple'::regconfig, search_document), 'B') "
         "WHERE id >= %s",
         [service_rows[0][0]],
