@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from typing import Annotated
 
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
-from pydantic import Field
+from pydantic import Field, WithJsonSchema
 
 from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
@@ -21,9 +22,23 @@ router = Router(tags=["antrean"])
 bearer = BearerToken()
 
 
+# A wall-clock time at the MPP (its own WIB/WITA/WIT zone), without an offset: JSON Schema's "time"
+# format requires one, so the type is described as a pattern instead.
+LocalTime = Annotated[
+    datetime.time,
+    WithJsonSchema(
+        {
+            "type": "string",
+            "pattern": "^[0-2][0-9]:[0-5][0-9](:[0-5][0-9])?$",
+            "description": "Jam setempat di MPP (WIB/WITA/WIT), misalnya 09:00:00",
+        }
+    ),
+]
+
+
 class SlotOut(Schema):
-    starts: datetime.time
-    ends: datetime.time
+    starts: LocalTime
+    ends: LocalTime
     online_free: int = Field(description="Tempat daring yang masih tersedia (0 bila penuh)")
     walk_in_free: int = Field(description="Tempat datang langsung yang masih tersedia")
     bookable: bool
@@ -63,8 +78,8 @@ class BookingOut(Schema):
     service_id: int
     mpp_id: int
     date: datetime.date
-    slot_starts: datetime.time | None
-    slot_ends: datetime.time | None
+    slot_starts: LocalTime | None
+    slot_ends: LocalTime | None
     status_url: str = Field(description="Halaman status antrean (tanpa data pribadi)")
 
 
