@@ -58,15 +58,24 @@ def start(request):
     return render(request, "queueing/start.html", {"queues": queues})
 
 
+def _parsed(parse, value: str | None):
+    """``parse_date``/``parse_time`` of what a person sent; None for a malformed or impossible
+    value (31 February, 25:00), which Django's parsers raise on."""
+    try:
+        return parse(value or "")
+    except ValueError:
+        return None
+
+
 def _slot_page(request, queue, *, ticket=None, template="queueing/book.html"):
     now = timezone.now()
     days = _open_days(queue, now)
-    chosen = parse_date(request.POST.get("date") or request.GET.get("tanggal") or "") or (
+    chosen = _parsed(parse_date, request.POST.get("date") or request.GET.get("tanggal")) or (
         days[0] if days else None
     )
     errors: dict[str, str] = {}
     if request.method == "POST":
-        starts = parse_time(request.POST.get("slot") or "")
+        starts = _parsed(parse_time, request.POST.get("slot"))
         if chosen is None:
             errors["date"] = _("Pilih tanggal.")
         elif starts is None:
@@ -472,8 +481,8 @@ def statistics(request, mpp_id):
     if not selectors.can_view_statistics(request.user, mpp):
         raise PermissionDenied
     today = services.local_now(mpp).date()
-    end = parse_date(request.GET.get("sampai") or "") or today
-    start_day = parse_date(request.GET.get("dari") or "") or end - datetime.timedelta(days=6)
+    end = _parsed(parse_date, request.GET.get("sampai")) or today
+    start_day = _parsed(parse_date, request.GET.get("dari")) or end - datetime.timedelta(days=6)
     if start_day > end or (end - start_day).days > 92:
         start_day, end = end - datetime.timedelta(days=6), end
         messages.info(

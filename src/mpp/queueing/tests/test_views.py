@@ -61,6 +61,15 @@ def test_booking_a_past_slot_is_refused_next_to_the_field(queue, citizen, clock)
     assert not Ticket.objects.exists()
 
 
+def test_an_impossible_date_or_time_is_asked_again_not_a_server_error(queue, citizen, clock):
+    clock["now"] = at(10)
+    client = _citizen_client(citizen)
+    assert client.get(f"/antrean/pesan/{queue.pk}/", {"tanggal": "2026-02-30"}).status_code == 200
+    answer = client.post(f"/antrean/pesan/{queue.pk}/", {"date": "2026-02-30", "slot": "25:99"})
+    assert answer.status_code == 400
+    assert not Ticket.objects.exists()
+
+
 def test_kiosk_must_be_registered_then_prints_a_real_number(queue, clock):
     clock["now"] = at(9)
     client = Client()
