@@ -22,7 +22,7 @@ def ensure_database(url: str) -> None:
             connection.execute(f'CREATE DATABASE "{name}"')
 
 
-def start_django_on_postgres(media_prefix: str, *, demo: bool = True) -> None:
+def start_django_on_postgres(media_prefix: str, *, demo: bool = True, migrate: bool = True) -> None:
     """Set Django up on the PostgreSQL database in ``DATABASE_URL``, migrated, with the demo MPPs.
 
     Tasks go to the dummy backend so that a benchmark measures the request, not the side effects.
@@ -49,7 +49,8 @@ def start_django_on_postgres(media_prefix: str, *, demo: bool = True) -> None:
     setup_test_environment()  # records response.context for the result counts
     settings.ALLOWED_HOSTS = ["*"]
     settings.AXES_ENABLED = False
-    call_command("migrate", verbosity=0)
+    if migrate:
+        call_command("migrate", verbosity=0)
     if demo:
         from mpp.accounts import demo as accounts_demo
         from mpp.catalog import demo as catalog_demo

@@ -46,12 +46,67 @@ def recreate(url: str) -> None:
         connection.execute(f'CREATE DATABASE "{name}"')
 
 
+def validate_foreign_keys(cursor, tables) -> dict[str, float]:
+    """Check every foreign key of ``tables`` in one anti-join each (the COPY skipped the triggers).
+
+    The rows go in with ``session_replication_role = replica``: PostgreSQL then queues no
+    foreign-key trigger per row (tens of millions at the national scale, each checked one by one
+    at commit). Instead each constraint is checked here over the whole table at once; a dangling
+    reference stops the run and the transaction is rolled back.
+    """
+    cursor.execute(
+        """
+        SELECT c.conrelid::regclass::text, a.attname, c.confrelid::regclass::text, r.attname
+        FROM pg_constraint c
+        JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+        JOIN pg_attribute r ON r.attrelid = c.confrelid AND r.attnum = c.confkey[1]
+        WHERE c.contype = 'f' AND cardinality(c.conkey) = 1 AND c.conrelid::regclass::text = ANY(%s)
+        ORDER BY 1, 2
+        """,
+        [list(tables)],
+    )
+    timings: dict[str, float] = {}
+    for table, column, parent, key in cursor.fetchall():
+        begun = time.perf_counter()
+        cursor.execute(
+            f'SELECT count(*) FROM {table} t WHERE t."{column}" IS NOT NULL AND NOT EXISTS '  # noqa: S608
+            f'(SELECT 1 FROM {parent} p WHERE p."{key}" = t."{column}")'
+        )
+        dangling = cursor.fetchone()[0]
+        if dangling:
+            raise SystemExit(f"{table}.{column}: {dangling:,} rows point to no {parent} row")
+        timings[table] = timings.get(table, 0.0) + time.perf_counter() - begun
+    return timings
+
+
+def load_state(cursor) -> dict:
+    cursor.execute("CREATE TABLE IF NOT EXISTS bench_state (key text PRIMARY KEY, value jsonb)")
+    cursor.execute("SELECT key, value::text FROM bench_state")
+    return {key: json.loads(value) for key, value in cursor.fetchall()}
+
+
+def save_state(cursor, state: dict) -> None:
+    for key, value in state.items():
+        cursor.execute(
+            "INSERT INTO bench_state (key, value) VALUES (%s, %s) "
+            "ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value",
+            [key, json.dumps(value)],
+        )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--scale", choices=SCALES, default="small")
     parser.add_argument("--applications", type=int, help="override the scale's number")
     parser.add_argument("--seed", type=int, default=2026)
     parser.add_argument("--skip", nargs="*", default=[], choices=MODULES, help="modules left out")
+    parser.add_argument(
+        "--add",
+        nargs="+",
+        choices=MODULES,
+        help="run only these modules on the existing data set (no drop, no migrate); e.g. a "
+        "module left out with --skip, or one of a process added since the data set was made",
+    )
     parser.add_argument(
         "--anchor",
         type=datetime.date.fromisoformat,
@@ -68,33 +123,58 @@ def main() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ["MPP_NIK_PEPPER"] = BENCH_PEPPER
     started = time.perf_counter()
-    recreate(url)
+    if not args.add:
+        recreate(url)
     from bench._common import start_django_on_postgres
 
-    start_django_on_postgres("mpp-bench-data-", demo=False)
+    start_django_on_postgres("mpp-bench-data-", demo=False, migrate=not args.add)
     from django.core.management import call_command
     from django.db import connection, transaction
 
-    call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    if not args.add:
+        call_command("load_demo", stdout=open(os.devnull, "w"))  # noqa: SIM115
     prepared = time.perf_counter() - started
+    timings = {("migrate + load_demo" if not args.add else "start"): prepared}
+    with connection.cursor() as cursor:
+        state = load_state(cursor)
+    if args.add:
+        if not state:
+            raise SystemExit(f"{url} was not made by this generator: run make bench-data first")
+        args.seed, args.applications = state["seed"], state["applications"]
+        args.anchor = datetime.date.fromisoformat(state["anchor"])
+        args.scale = state["scale"]
     anchor = datetime.datetime.combine(args.anchor, datetime.time(), tzinfo=datetime.UTC)
-    timings = {"migrate + load_demo": prepared}
     with progress_bar() as progress:
         ctx = Context(scale=args.scale, seed=args.seed, anchor=anchor, progress=progress)
         ctx.applications = args.applications or SCALES[args.scale]
+        ctx.state = dict(state)
+        ctx.state.update(
+            scale=args.scale, seed=args.seed, anchor=str(args.anchor), applications=ctx.applications
+        )
+        run = args.add or [m for m in MODULES if m not in args.skip]
         with transaction.atomic(), connection.cursor() as cursor:
             ctx.cursor = cursor
-            for name in [m for m in MODULES if m not in args.skip]:
+            cursor.execute("SET LOCAL session_replication_role = replica")
+            for name in MODULES:
+                module = importlib.import_module(f"bench.data.{name}")
                 begun = time.perf_counter()
-                importlib.import_module(f"bench.data.{name}").generate(ctx)
-                timings[name] = time.perf_counter() - begun
+                if name in run:
+                    module.generate(ctx)
+                    timings[name] = time.perf_counter() - begun
+                elif args.add and hasattr(module, "remember"):
+                    module.remember(ctx)  # what this module left for the later ones
             begun = time.perf_counter()
             for table in ctx.counts:
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                     f"(SELECT max(id) FROM {table}))"
                 )
-        timings["commit (deferred foreign keys)"] = time.perf_counter() - begun
+            cursor.execute("SET LOCAL session_replication_role = origin")
+            checks = validate_foreign_keys(cursor, ctx.counts)
+            timings["foreign-key checks (one pass per key)"] = time.perf_counter() - begun
+            save_state(cursor, ctx.state)
+            begun = time.perf_counter()
+        timings["commit"] = time.perf_counter() - begun
     begun = time.perf_counter()
     with connection.cursor() as cursor:
         cursor.execute("VACUUM ANALYZE")
@@ -103,13 +183,15 @@ def main() -> None:
         size = cursor.fetchone()[0]
         cursor.execute(
             "SELECT relname, n_live_tup, pg_total_relation_size(relid) FROM pg_stat_user_tables "
-            "ORDER BY pg_total_relation_size(relid) DESC LIMIT 12"
+            "ORDER BY pg_total_relation_size(relid) DESC LIMIT 16"
         )
         tables = cursor.fetchall()
     total = time.perf_counter() - started
     load = os.getloadavg()
+    added = f" (added: {', '.join(args.add)})" if args.add else ""
     print(
-        f"\nscale {args.scale}: {ctx.applications:,} applications, seed {args.seed}, anchor {args.anchor}"
+        f"\nscale {args.scale}: {ctx.applications:,} applications, seed {args.seed}, "
+        f"anchor {args.anchor}{added}"
     )
     print(
         f"load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}; total {total:.0f} s; database {size / 2**30:.2f} GiB\n"
@@ -122,11 +204,13 @@ def main() -> None:
         print(f"| {relname} | {rows:,} | {nbytes / 2**20:,.0f} |")
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
-    (out / f"data-{args.scale}.json").write_text(
+    name = f"data-{args.scale}" + ("-add-" + "-".join(args.add) if args.add else "")
+    (out / f"{name}.json").write_text(
         json.dumps(
             {"scale": args.scale, "applications": ctx.applications, "seed": args.seed,
              "anchor": str(args.anchor), "seconds": timings, "total_seconds": total,
-             "database_bytes": size, "rows": ctx.counts, "loadavg": load},
+             "database_bytes": size, "rows": ctx.counts, "loadavg": load,
+             "foreign_key_checks": checks},
             indent=2,
         )
     )  # fmt: skip

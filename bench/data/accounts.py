@@ -168,3 +168,19 @@ def generate(ctx: Context) -> None:
     ctx.facts["citizen_blocks"] = blocks
     ctx.facts["officers"] = officers
     ctx.facts["demo_citizen"] = User.objects.get(username="warga-demo-0003").pk
+    ctx.state["citizen_blocks"] = {str(pk): list(block) for pk, block in blocks.items()}
+
+
+def remember(ctx: Context) -> None:
+    """Rebuild what :func:`generate` leaves for later modules, on an existing data set (``--add``)."""
+    from mpp.accounts.models import RoleGrant, User
+
+    ctx.facts["citizen_blocks"] = {
+        int(pk): tuple(block) for pk, block in ctx.state["citizen_blocks"].items()
+    }
+    officers: dict[tuple[int, int], list[int]] = {}
+    grants = RoleGrant.objects.active().filter(role="officer", mpp__isnull=False).order_by("id")
+    for agency, mpp, user in grants.values_list("agency_id", "mpp_id", "user_id"):
+        officers.setdefault((agency, mpp), []).append(user)
+    ctx.facts["officers"] = officers
+    ctx.facts["demo_citizen"] = User.objects.get(username="warga-demo-0003").pk

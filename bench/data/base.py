@@ -39,6 +39,8 @@ class Context:
     applications: int = 0
     facts: dict[str, Any] = field(default_factory=dict)  # what a module leaves for the next ones
     counts: dict[str, int] = field(default_factory=dict)  # rows written per table
+    # What a later ``--add`` run needs and cannot read back from the rows (kept in ``bench_state``).
+    state: dict[str, Any] = field(default_factory=dict)
 
     def rng(self, name: str) -> random.Random:
         """A random source of its own per module: adding a module does not change the others."""

@@ -213,3 +213,6 @@ def remember_units(ctx: Context) -> None:
     ctx.facts["mpps"] = mpps
     ctx.facts["mpp_weights"] = cumulate(weights)
     ctx.facts["services"] = by_mpp
+
+
+remember = remember_units
