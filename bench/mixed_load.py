@@ -7,8 +7,9 @@
 Starts what production runs on the generated database (``DATABASE_URL``, default
 ``mpp_bench_small``): granian (``--workers``, default 4 as in ``deploy/systemd/mpp-web.service``,
 4 blocking threads), ``manage.py db_worker`` for the tasks, PostgreSQL with persistent
-connections (``DATABASE_CONN_MAX_AGE=600``), ``MPP_ENV=production`` with the public-page cache
-in each worker's memory (no Redis: set ``CACHE_URL`` to use one). Signs in demo citizens and
+connections (``DATABASE_CONN_MAX_AGE=600``), ``MPP_ENV=production`` with the cache in Redis as
+``deploy/systemd/mpp.env.example`` sets it (``CACHE_URL``: a ``redis-server`` started on a spare
+loopback port; ``--cache memory`` keeps each worker's own memory instead). Signs in demo citizens and
 officers of MPP Kota Batam (TOTP from the demo secret), then runs Locust (``bench/locustfile.py``,
 the mix is written there) for: the one-query ceiling (``/healthz``, ``HealthUser``), each
 ``--steps`` user count for ``--step-seconds`` (the latency-against-load curve), the main mixed run
@@ -37,7 +38,7 @@ sys.path.insert(0, str(ROOT / "src"))
 sys.path.insert(0, str(ROOT))
 
 from bench.data.base import BENCH_PEPPER  # noqa: E402
-from pages import log_in, stop  # noqa: E402
+from pages import log_in, start_redis, stop  # noqa: E402
 
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
@@ -282,7 +283,7 @@ def report(result: dict) -> None:
         result["ceiling_before"]["total"]["rps"] + result["ceiling_after"]["total"]["rps"]
     ) / 2
     print(f"\n{result['database']}: {result['applications']:,} applications; granian --workers "
-          f"{result['workers']}; /healthz ceiling {result['ceiling_before']['total']['rps']:.0f}/s "
+          f"{result['workers']}, cache {result.get('cache', 'memory')}; /healthz ceiling {result['ceiling_before']['total']['rps']:.0f}/s "
           f"before, {result['ceiling_after']['total']['rps']:.0f}/s after (mean {health:.0f}/s)\n")  # fmt: skip
     print(
         "| run | people | requests/s | ratio to /healthz | p50 | p95 | p99 | errors | load avg | Locust CPU |"
@@ -325,12 +326,23 @@ def main() -> None:
         "--officers", type=int, default=3, help="officer sessions of Dukcapil Batam"
     )
     parser.add_argument("--port", type=int, default=8917)
+    parser.add_argument(
+        "--cache",
+        choices=["redis", "memory"],
+        default="redis",
+        help="shared cache as in production (redis) or each worker's memory",
+    )
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "performance-load.svg")
     args = parser.parse_args()
     database = (
         os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/mpp_bench_small"
     )
     env = server_env(database)
+    redis = start_redis() if args.cache == "redis" else None
+    if args.cache == "redis" and redis is None:
+        raise SystemExit("redis-server is not installed: use --cache memory")
+    if redis is not None:
+        env["CACHE_URL"] = redis.url
     base = f"http://127.0.0.1:{args.port}"
     processes = start(env, args.port, args.workers)
     fixture_path = Path(tempfile.mktemp(prefix="mpp-load-", suffix=".json"))  # noqa: S306
@@ -343,6 +355,7 @@ def main() -> None:
             "database": database.rsplit("/", 1)[1],
             "applications": Application.objects.count(),
             "workers": args.workers,
+            "cache": args.cache,
             "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         }
         print("ceiling …", file=sys.stderr, flush=True)
@@ -363,6 +376,8 @@ def main() -> None:
     finally:
         for process in processes:
             stop(process)
+        if redis is not None:
+            stop(redis)
         fixture_path.unlink(missing_ok=True)
     out = ROOT / "var" / "bench"
     out.mkdir(parents=True, exist_ok=True)
