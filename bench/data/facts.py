@@ -7,7 +7,7 @@ at a time (a quarter from the medium scale on: each window costs the sources a f
 their tables; so that the facts of one window, not of two years, are in memory), and streams them
 into ``DailyFact`` with COPY instead of ``facts.put``'s ``bulk_create`` (which spent four fifths of
 this module's time building model instances at the small scale). The monthly sums are then rebuilt
-by the product's ``facts.rebuild_months``. Snapshot metrics (open and overdue backlog at the end of
+by the product's ``facts.rebuild_months``, the per-MPP day sums by ``facts.rebuild_mpp_days``. Snapshot metrics (open and overdue backlog at the end of
 a day) are taken for the last :data:`SNAPSHOT_DAYS` days only (14 from the medium scale on): a
 snapshot of one day reads every application open on it, and the dashboards' day and week periods
 need no more. It covers whichever processes have registered a fact source.
@@ -71,6 +71,7 @@ def generate(ctx: Context) -> None:
             ctx.progress.update(task, completed=done)
         if counted:
             facts.rebuild_months(start, end, counted)
+            facts.rebuild_mpp_days(start, end, counted)
         snapshots = source.snapshot_metrics()
         for offset in range(snapshot_days):
             if snapshots:

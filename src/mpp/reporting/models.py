@@ -80,3 +80,37 @@ class MonthlyFact(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.metric}={self.value}"
+
+
+class MppDailyFact(models.Model):
+    """The daily facts summed per day, kab/kota and MPP (no agency or service), every metric
+    (snapshots too: an MPP's open backlog is the sum of its services'). National and regional
+    dashboards read the days of a period here instead of one row per service and day (about 40
+    times fewer rows nationally). Kept by :mod:`mpp.reporting.facts` with every write of daily
+    facts, like :class:`MonthlyFact`."""
+
+    day = models.DateField(_("hari"))
+    region = models.CharField(  # noqa: DJ001 - NULL is one unknown unit, as in DailyFact
+        _("kabupaten/kota"), max_length=4, null=True, blank=True
+    )
+    mpp = models.IntegerField(_("MPP"), null=True, blank=True)
+    metric = models.CharField(_("ukuran"), max_length=64)
+    value = models.BigIntegerField(_("nilai"), default=0)
+
+    class Meta:
+        verbose_name = _("fakta harian MPP")
+        verbose_name_plural = _("fakta harian MPP")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["day", "region", "mpp", "metric"],
+                name="mpp_daily_fact_unique",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [
+            models.Index(fields=["metric", "day"], name="mpp_daily_fact_metric_day"),
+            models.Index(fields=["region", "metric", "day"], name="mpp_daily_fact_region"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.mpp} {self.metric}={self.value}"

@@ -26,7 +26,7 @@ from mpp.catalog.models import Service
 from mpp.regions.models import Province, Region
 from mpp.reporting.facts import Indicator, Unit, registry
 from mpp.reporting.facts.applications import may_open_list
-from mpp.reporting.models import DailyFact, MonthlyFact
+from mpp.reporting.models import DailyFact, MonthlyFact, MppDailyFact
 from mpp.reporting.periods import Period
 from mpp.reporting.routers import reads_alias
 from mpp.tenancy.models import MPP, Agency
@@ -75,8 +75,10 @@ def _reach(user) -> Q:
 # --- Facts ----------------------------------------------------------------------------------------
 
 
-def _facts():
-    return DailyFact.objects.using(reads_alias())
+def _facts(per_mpp: bool = False):
+    """Daily facts per service, or (``per_mpp``) their sums per MPP and day: about forty times
+    fewer rows for a reader whose units are kab/kota or MPPs."""
+    return (MppDailyFact if per_mpp else DailyFact).objects.using(reads_alias())
 
 
 def _counted_and_snapshots() -> tuple[list[str], list[str]]:
@@ -113,14 +115,15 @@ def _sums(
     user, where: Q, period: Period, today: datetime.date, group: str | None, monthly: bool
 ) -> dict[tuple[Any, str], int]:
     """(group, metric) → total over ``period``: whole months from the monthly sums when
-    ``monthly`` (units are kab/kota or MPPs only), the rest from daily facts; snapshots on the
-    last day so far. One query, or two with monthly sums."""
+    ``monthly`` (units are kab/kota or MPPs only), the rest from daily facts (their per-MPP day
+    sums when ``monthly``); snapshots on the last day so far. One query, or two with monthly
+    sums."""
     counted, snapshots = _counted_and_snapshots()
     months, edges = split_months(period) if monthly else (None, [(period.start, period.end)])
     daily = Q(day=period.clipped_end(today), metric__in=snapshots)
     for start, end in edges:
         daily |= Q(day__range=(start, end), metric__in=counted)
-    sources = [(_facts().filter(_reach(user), where, daily), "day")]
+    sources = [(_facts(per_mpp=monthly).filter(_reach(user), where, daily), "day")]
     if months is not None:
         rows = MonthlyFact.objects.using(reads_alias()).filter(
             _reach(user), where, month__range=months, metric__in=counted
@@ -171,7 +174,8 @@ def series(
     user, where: Q, period: Period, metrics: list[str], *, monthly: bool = False
 ) -> list[tuple[datetime.date, datetime.date, Totals]]:
     """Per chart bucket (day, or month beyond two months) the totals of ``metrics``: whole
-    months from the monthly sums when ``monthly``, the rest from daily facts (one or two queries)."""
+    months from the monthly sums when ``monthly`` (units are kab/kota or MPPs only), the rest from
+    daily facts (their per-MPP day sums when ``monthly``; one or two queries)."""
     # Monthly sums only when the chart's bars are months (periods beyond two months).
     by_month = monthly and period.days > 62
     months, edges = split_months(period) if by_month else (None, [(period.start, period.end)])
@@ -180,7 +184,7 @@ def series(
     for start, end in edges:
         daily |= Q(day__range=(start, end))
     rows = (
-        _facts()
+        _facts(per_mpp=monthly)
         .filter(_reach(user), where, daily, metric__in=metrics)
         .values("day", "metric")
         .annotate(total=Sum("value"))

@@ -29,7 +29,7 @@ from typing import Any, Literal, NamedTuple
 
 from django.db import connections, router, transaction
 
-from mpp.reporting.models import DailyFact, MonthlyFact
+from mpp.reporting.models import DailyFact, MonthlyFact, MppDailyFact
 
 
 class Unit(NamedTuple):
@@ -213,44 +213,55 @@ def bump(metric: str, day: datetime.date, unit: Unit, delta: int = 1) -> None:
 
 
 def bump_many(deltas: Mapping[FactKey, int]) -> None:
-    """Add each delta to its counter in one transaction (PostgreSQL: INSERT … ON CONFLICT DO
-    UPDATE SET value = value + delta; SQLite: UPDATE, then INSERT when no row matched, inside the
-    database's single write lock)."""
+    """Add each delta to its counter, and to its MPP's day and month sums, in one statement on
+    PostgreSQL (three ``INSERT … ON CONFLICT DO UPDATE SET value = value + delta``, two of them in
+    ``WITH``); on SQLite an UPDATE, then an INSERT when no row matched, for each, inside the
+    database's single write lock."""
     rows = [(k, d) for k, d in deltas.items() if d]
     if not rows:
         return
     monthly: dict[tuple, int] = defaultdict(int)
+    by_mpp: dict[tuple, int] = defaultdict(int)
     for key, delta in rows:
+        by_mpp[(key.day, key.unit.region, key.unit.mpp, key.metric)] += delta
         if not _is_snapshot(key.metric):
             monthly[(key.day.replace(day=1), key.unit.region, key.unit.mpp, key.metric)] += delta
+    by_mpp = {k: d for k, d in by_mpp.items() if d}
+    monthly = {k: d for k, d in monthly.items() if d}
     using = _db()
     connection = connections[using]
     table = DailyFact._meta.db_table
-    # The SQL below is built only from the model's table name and fixed column names; every
+    month_table = MonthlyFact._meta.db_table
+    mpp_table = MppDailyFact._meta.db_table
+    # The SQL below is built only from the models' table names and fixed column names; every
     # value is a parameter.
     with transaction.atomic(using=using), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
+            statements, params = [], []
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
-            params: list = []
+            statements.append(
+                f"INSERT INTO {table} (day, region, mpp, agency, service, metric, value) "  # noqa: S608
+                f"VALUES {values} ON CONFLICT (day, region, mpp, agency, service, metric) "
+                f"DO UPDATE SET value = {table}.value + EXCLUDED.value"
+            )
             for key, delta in rows:
                 params += [key.day, *key.unit, key.metric, delta]
-            cursor.execute(
-                f"INSERT INTO {table} (day, region, mpp, agency, service, metric, value) "  # noqa: S608
-                f"VALUES {values} "
-                "ON CONFLICT (day, region, mpp, agency, service, metric) "
-                f"DO UPDATE SET value = {table}.value + EXCLUDED.value",
-                params,
-            )
-            if monthly:
-                month_table = MonthlyFact._meta.db_table
-                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(monthly))
-                params = [x for key, delta in monthly.items() for x in (*key, delta)]
-                cursor.execute(
-                    f"INSERT INTO {month_table} (month, region, mpp, metric, value) "  # noqa: S608
-                    f"VALUES {values} ON CONFLICT (month, region, mpp, metric) "
-                    f"DO UPDATE SET value = {month_table}.value + EXCLUDED.value",
-                    params,
+            for target, column, sums in (
+                (month_table, "month", monthly),
+                (mpp_table, "day", by_mpp),
+            ):
+                if not sums:
+                    continue
+                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(sums))
+                statements.append(
+                    f"INSERT INTO {target} ({column}, region, mpp, metric, value) VALUES {values} "  # noqa: S608
+                    f"ON CONFLICT ({column}, region, mpp, metric) "
+                    f"DO UPDATE SET value = {target}.value + EXCLUDED.value"
                 )
+                params += [x for key, delta in sums.items() for x in (*key, delta)]
+            *first, last = statements
+            ctes = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(first))
+            cursor.execute(f"WITH {ctes} {last}" if ctes else last, params)
             return
         for key, delta in rows:
             where, where_params = _match(key)
@@ -264,22 +275,22 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
                     "VALUES (%s, %s, %s, %s, %s, %s, %s)",
                     [key.day, *key.unit, key.metric, delta],
                 )
-        month_table = MonthlyFact._meta.db_table
-        for (month, region, mpp, metric), delta in monthly.items():
-            where = "month = %s AND metric = %s"
-            where += " AND region IS NULL" if region is None else " AND region = %s"
-            where += " AND mpp IS NULL" if mpp is None else " AND mpp = %s"
-            params = [month, metric, *(v for v in (region, mpp) if v is not None)]
-            cursor.execute(
-                f"UPDATE {month_table} SET value = value + %s WHERE {where}",  # noqa: S608
-                [delta, *params],
-            )
-            if cursor.rowcount == 0:
+        for target, column, sums in ((month_table, "month", monthly), (mpp_table, "day", by_mpp)):
+            for (when, region, mpp, metric), delta in sums.items():
+                where = f"{column} = %s AND metric = %s"
+                where += " AND region IS NULL" if region is None else " AND region = %s"
+                where += " AND mpp IS NULL" if mpp is None else " AND mpp = %s"
+                params = [when, metric, *(v for v in (region, mpp) if v is not None)]
                 cursor.execute(
-                    f"INSERT INTO {month_table} (month, region, mpp, metric, value) "  # noqa: S608
-                    "VALUES (%s, %s, %s, %s, %s)",
-                    [month, region, mpp, metric, delta],
+                    f"UPDATE {target} SET value = value + %s WHERE {where}",  # noqa: S608
+                    [delta, *params],
                 )
+                if cursor.rowcount == 0:
+                    cursor.execute(
+                        f"INSERT INTO {target} ({column}, region, mpp, metric, value) "  # noqa: S608
+                        "VALUES (%s, %s, %s, %s, %s)",
+                        [when, region, mpp, metric, delta],
+                    )
 
 
 def _is_snapshot(metric: str) -> bool:
@@ -326,6 +337,30 @@ def rebuild_months(start: datetime.date, end: datetime.date, metrics: Iterable[s
                 if row["total"]
             ],
             batch_size=2000,
+        )
+
+
+def rebuild_mpp_days(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> None:
+    """Recompute the per-MPP day sums of ``metrics`` on ``start``..``end`` from the daily facts
+    (one DELETE and one INSERT … SELECT … GROUP BY, in the database)."""
+    metrics = list(metrics)
+    if not metrics:
+        return
+    using = _db()
+    table, mpp_table = DailyFact._meta.db_table, MppDailyFact._meta.db_table
+    placeholders = ", ".join(["%s"] * len(metrics))
+    with transaction.atomic(using=using), connections[using].cursor() as cursor:
+        cursor.execute(
+            f"DELETE FROM {mpp_table} WHERE day BETWEEN %s AND %s "  # noqa: S608
+            f"AND metric IN ({placeholders})",
+            [start, end, *metrics],
+        )
+        cursor.execute(
+            f"INSERT INTO {mpp_table} (day, region, mpp, metric, value) "  # noqa: S608
+            f"SELECT day, region, mpp, metric, SUM(value) FROM {table} "
+            f"WHERE day BETWEEN %s AND %s AND metric IN ({placeholders}) "
+            "GROUP BY day, region, mpp, metric HAVING SUM(value) <> 0",
+            [start, end, *metrics],
         )
 
 
@@ -388,6 +423,7 @@ def put(
             batch_size=2000,
         )
         rebuild_months(start, end, metrics)
+        rebuild_mpp_days(start, end, metrics)
 
 
 def add_up(rows: Iterable[tuple[FactKey, int]]) -> dict[FactKey, int]:

@@ -177,6 +177,40 @@ def test_monthly_sums_follow_every_write(django_capture_on_commit_callbacks):
     assert by_metric(MonthlyFact)[app_facts.RECEIVED] == 3
 
 
+def test_mpp_day_sums_follow_every_write(django_capture_on_commit_callbacks):
+    from django.db.models import Sum
+
+    from mpp.reporting.models import MppDailyFact
+
+    run_processes(django_capture_on_commit_callbacks)
+
+    def by_key(model):
+        return {
+            (r["day"], r["region"], r["mpp"], r["metric"]): r["total"]
+            for r in model.objects.values("day", "region", "mpp", "metric")
+            .annotate(total=Sum("value"))
+            .order_by()
+            if r["total"]
+        }
+
+    daily = by_key(DailyFact)
+    assert daily and by_key(MppDailyFact) == daily
+    # A repair of the daily facts repairs the MPP's day sums with them.
+    DailyFact.objects.filter(metric=app_facts.RECEIVED).update(value=9)
+    MppDailyFact.objects.filter(metric=app_facts.RECEIVED).update(value=9)
+    day = timezone.localdate()
+    call_command(
+        "recompute_facts",
+        "--start",
+        day.isoformat(),
+        "--end",
+        day.isoformat(),
+        "--fix",
+        stdout=StringIO(),
+    )
+    assert by_key(MppDailyFact) == by_key(DailyFact) == daily
+
+
 def test_a_period_splits_into_whole_months_and_edge_days():
     from mpp.reporting.periods import Period, quarter_of
     from mpp.reporting.selectors import split_months
