@@ -140,13 +140,56 @@ class PublicFilterForm(forms.Form):
         queryset=Agency.objects.none(),
         required=False,
         empty_label=_("Semua instansi"),
+        help_text=_("Pilih MPP terlebih dahulu untuk melihat daftar instansinya."),
     )
     status = forms.ChoiceField(label=_("Status"), choices=STATUS_CHOICES, required=False)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["mpp"].queryset = MPP.objects.filter(is_active=True).order_by("name")
-        self.fields["agency"].queryset = Agency.objects.order_by("name")
+        # The agencies of the chosen MPP only (nationally there are thousands); an agency named
+        # in a link without an MPP stays valid on its own.
+        data = self.data or {}
+        mpp, agency = str(data.get("mpp", "")), str(data.get("agency", ""))
+        if mpp.isdigit():
+            agencies = Agency.objects.filter(
+                presences__mpp_id=int(mpp), presences__is_active=True
+            ).distinct()
+        elif agency.isdigit():
+            agencies = Agency.objects.filter(pk=int(agency))
+        else:
+            agencies = Agency.objects.none()
+        self.fields["agency"].queryset = agencies.order_by("name")
+
+    def choice_fields(self) -> list[dict]:
+        """The select filters as plain data, written out in the template: Django's per-option
+        widget templates cost most of the page with the 300 MPPs of the country."""
+        from mpp.catalog.selectors import mpp_choices
+
+        self.is_valid()
+        options = {
+            "mpp": [("", self.fields["mpp"].empty_label)]
+            + [(str(choice.pk), choice.name) for choice in mpp_choices()],
+            "agency": [("", self.fields["agency"].empty_label)]
+            + [
+                (str(pk), name)
+                for pk, name in self.fields["agency"].queryset.values_list("pk", "name")
+            ],
+            "status": [(value, label) for value, label in STATUS_CHOICES],
+        }
+        return [
+            {
+                "name": name,
+                "label": self.fields[name].label,
+                "help_text": self.fields[name].help_text
+                if name != "agency" or len(options[name]) == 1
+                else "",
+                "choices": options[name],
+                "selected": str(self.data.get(name, "")) if self.is_bound else "",
+                "errors": self.errors.get(name, []) if self.is_bound else [],
+            }
+            for name in ("mpp", "agency", "status")
+        ]
 
 
 class StaffActionForm(forms.Form):

@@ -124,3 +124,29 @@ def test_a_useful_consultation_answer_appears_on_the_service_page(
         )
     page = client.get(url).content.decode()
     assert "Apakah perlu surat pengantar RT?" in page and "Tidak perlu." in page
+
+
+def test_the_public_filter_offers_the_agencies_of_the_chosen_mpp_only(client, demo):
+    from mpp.tenancy.models import Agency
+
+    complaint = answered(title="Loket lambat")
+    mpp = MPP.objects.get(pk=complaint.mpp_id)
+    present = set(
+        Agency.objects.filter(presences__mpp=mpp, presences__is_active=True).values_list(
+            "name", flat=True
+        )
+    )
+    elsewhere = set(Agency.objects.exclude(presences__mpp=mpp).values_list("name", flat=True))
+    assert present and elsewhere
+    page = client.get("/pengaduan/").content.decode()
+    assert "Pilih MPP terlebih dahulu" in page
+    assert not any(f">{name}</option>" in page for name in present | elsewhere)
+    page = client.get("/pengaduan/", {"mpp": mpp.pk}).content.decode()
+    assert all(f">{name}</option>" in page for name in present)
+    assert not any(f">{name}</option>" in page for name in elsewhere - present)
+    # An agency named in a link without its MPP still filters.
+    assert complaint.agency_id is not None
+    page = client.get("/pengaduan/", {"agency": complaint.agency_id}).content.decode()
+    assert "Loket lambat" in page
+    other = Agency.objects.exclude(pk=complaint.agency_id).first()
+    assert "Loket lambat" not in client.get("/pengaduan/", {"agency": other.pk}).content.decode()
