@@ -242,10 +242,22 @@ def indicators(headline_only: bool = False) -> list[Indicator]:
     return [i for i in registry.indicators() if i.headline or not headline_only]
 
 
-def drill_url(user, indicator: Indicator, unit: Unit, period: Period) -> str:
-    """The list behind a number, or "" when the viewer may not open it for this unit."""
+def drill_url(user, indicator: Indicator, unit: Unit, period: Period, allowed=None) -> str:
+    """The list behind a number, or "" when the viewer may not open it for this unit.
+
+    ``allowed``: a dict the caller keeps for one page, so that the policy is asked once per unit
+    and check (a national table has hundreds of rows of eight indicators sharing one check)."""
     drill = indicator.drill
-    if drill is None or not drill.allowed(user, unit):
+    if drill is None:
+        return ""
+    if allowed is None:
+        permitted = drill.allowed(user, unit)
+    else:
+        key = (drill.allowed, unit)
+        if key not in allowed:
+            allowed[key] = drill.allowed(user, unit)
+        permitted = allowed[key]
+    if not permitted:
         return ""
     return f"{reverse(drill.url_name)}?{urlencode(drill.params(unit, period.start, period.end))}"
 
@@ -306,6 +318,7 @@ def table(
 ) -> Table:
     columns = indicators()
     rows = []
+    allowed: dict = {}
     for key, label in labels.items():
         values = groups.get(key, {})
         unit = unit_of(key)
@@ -313,7 +326,10 @@ def table(
             Row(
                 key,
                 label,
-                [Cell(i, i.value(values), None, drill_url(user, i, unit, period)) for i in columns],
+                [
+                    Cell(i, i.value(values), None, drill_url(user, i, unit, period, allowed))
+                    for i in columns
+                ],
                 url_of(key) if url_of else "",
             )
         )
