@@ -23,7 +23,7 @@ What the product writes as transactions finish and people answer (``mpp.surveys`
   officer who handled it. Each response answers every element of the questionnaire that applies
   (the national one with the nine standard elements unless a unit has its own): **nine answers**
   each (3,600 / 90,000 / 18,000,000 rows). Answers are drawn around a latent mean per response:
-  a national level (IKM ~83), the MPP's and the agency-at-MPP's own level (6 % of the units
+  a national level (IKM ~82), the MPP's and the agency-at-MPP's own level (6 % of the units
   markedly worse: grade C), the element's (U4 biaya high since most services are free, U3 waktu
   and U8 pengaduan low), the officer's for U7 perilaku, a slow improvement over the two years,
   the respondent's mood shared by their nine answers, rejected applications much lower, kiosk
