@@ -8,35 +8,35 @@ What the product writes as transactions finish and people answer (``mpp.surveys`
   object's ``skm_subject()``, ``finished_at`` = the time of the finishing ``TransitionRecord``,
   the local day, 30 days to answer. The link's token is ``bench-skm-<invitation id>`` (only its
   hash is stored, as in production), so a load test can open ``/skm/isi/bench-skm-<id>/``. About
-  93 % of the applications finish, so ~1,860 invitations at the tiny scale, 46,500 at the small
-  and 9.3 million at the national. The notification of each invitation is not generated.
+  90 % of the applications finish: 1,796 invitations at the tiny scale, 44,555 at the small, ~9
+  million at the national. The notification of each invitation is not generated.
 - **Kiosks**: one tablet per MPP (Kota Batam keeps the demo kiosk, token
   ``skmk_demo-batam-kios-2026``); the others' tokens are ``skmk_bench-<mpp id>``.
 - **Responses**: about one per five applications (``applications // 5``: 400 tiny, 10,000 small,
-  2,000,000 national), because only a share of the people who finish a transaction rate it:
-  55 % on the kiosk at the MPP's exit, on working days in office hours, at an MPP drawn by the
-  Zipf weights and for one of its services (population services five times as often); 45 % from an
-  invitation — 11 % of the invitations are answered (three in four by the link of the SMS/e-mail,
+  2,000,000 national), because only a share of the people who finish a transaction rate it: 55 % on
+  the kiosk at the MPP's exit, on working days in office hours, at an MPP drawn by the Zipf weights
+  and for one of its services (population services five times as often); 45 % from an invitation —
+  about 10 % of the invitations are answered (three in four by the link of the SMS/e-mail,
   ``invitation``; one in four in the mobile app, ``app``), half within three hours of the
   transaction, the rest within the 30 days, never after the data set's today; such a response is
-  linked to its transaction (content type and id), its invitation (``used_at`` set) and the
-  officer who handled it. Each response answers every element of the questionnaire that applies
-  (the national one with the nine standard elements unless a unit has its own): **nine answers**
-  each (3,600 / 90,000 / 18,000,000 rows). Answers are drawn around a latent mean per response:
-  a national level (IKM ~82), the MPP's and the agency-at-MPP's own level (6 % of the units
-  markedly worse: grade C), the element's (U4 biaya high since most services are free, U3 waktu
-  and U8 pengaduan low), the officer's for U7 perilaku, a slow improvement over the two years,
-  the respondent's mood shared by their nine answers, rejected applications much lower, kiosk
-  answers a little higher (answered in front of the staff). So the IKM of most units is 78–88
-  (grade B), some A, some C. About 8 % leave a suggestion, most fill in the profile (age, sex,
-  education, occupation).
-- **Day sums** (``DaySum``): exactly what the product's ``recompute_skm_sums`` builds from the
-  rows — respondents and Σ answers per local day × unit × element (national, kab/kota, MPP,
-  agency, agency at MPP, service), written as the responses are generated (merged with the demo's
-  rows); the population (finished transactions) recomputed in SQL from the transition history
-  and, per service, from the invitations. ~34,000 rows tiny, 1 million small; at the national
-  scale the order of 60 million (the sums are kept per service and day, and a service has ~160
-  responses in two years, so they barely aggregate there).
+  linked to its transaction (content type and id), its invitation (``used_at`` set) and the officer
+  who handled it. Each response answers every element of the questionnaire that applies (the
+  national one with the nine standard elements unless a unit has its own): **nine answers** each
+  (397 responses and 3,573 answers tiny, 9,806 and 88,254 small, ~2M and ~18M national). Answers
+  are drawn around a latent mean per response: a national level (IKM ~82), the MPP's and the
+  agency-at-MPP's own level (6 % of the units markedly worse: grade C), the element's (U4 biaya
+  high since most services are free, U3 waktu and U8 pengaduan low), the officer's for U7 perilaku,
+  a slow improvement over the two years, the respondent's mood shared by their nine answers,
+  rejected applications much lower, kiosk answers a little higher (answered in front of the staff).
+  So the IKM of most units is 78–88 (grade B), some A, some C. About 8 % leave a suggestion, most
+  fill in the profile (age, sex, education, occupation).
+- **Day sums** (``DaySum``): exactly what the product's ``recompute_skm_sums`` builds from the rows
+  — respondents and Σ answers per local day × unit × element (national, kab/kota, MPP, agency,
+  agency at MPP, service), written as the responses are generated (merged with the demo's rows);
+  the population (finished transactions) recomputed in SQL from the transition history and, per
+  service, from the invitations. 39,808 rows tiny, 685,372 small (104 MiB); at the national scale
+  the order of 60 million (the sums are kept per service and day, and a service has ~160 responses
+  in two years, so they barely aggregate there).
 
 Follow-ups of suggestions and improvement plans (staff write-ups) are not generated.
 """
@@ -148,8 +148,8 @@ def _pick(choices, rng) -> str:
     return choices[-1][0]
 
 
-def _offset(seed: int, *key) -> float:
-    """A unit's own level: deterministic per unit, independent of the order units are met in."""
+def _offset(seed: int, *key) -> tuple[float, float]:
+    """A normal and a uniform draw of one unit (its level): the same whatever order units come in."""
     digest = hashlib.blake2b(repr((seed, *key)).encode(), digest_size=8).digest()
     u = int.from_bytes(digest[:4], "big") / 2**32
     v = int.from_bytes(digest[4:], "big") / 2**32
