@@ -16,6 +16,7 @@ fresh object each time. ``bench/budgets.toml`` holds each path's query budget (e
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sys
 import time
@@ -40,7 +41,9 @@ class HotPath:
     label: str
     # Called before each request: returns (method, url, data, headers) for that request.
     request: Callable[[int], tuple[str, str, dict | None, dict]]
-    client: str  # "anonymous", "citizen", "officer" (Dukcapil Batam), "dinkes", "api"
+    # "anonymous", "citizen", "officer" (Dukcapil Batam), "dinkes", "api", "analyst", "regional",
+    # "manager" (MPP Kota Batam), "kiosk" (the SKM tablet of MPP Kota Batam)
+    client: str
     expect: int = 200
 
 
@@ -220,6 +223,7 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             "api",
         ),
     ]
+    paths += _survey_paths()
     staff = {
         name: User.objects.get(username=username)
         for name, username in (
@@ -227,6 +231,130 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
         )
     }  # fmt: skip
     return paths, {"officer": officer, "citizen": citizen, "dinkes": dinkes, **staff}
+
+
+def _survey_paths() -> list[HotPath]:
+    """The SKM survey (issue 14): the kiosk's form and its POST (a new response each request, as
+    the tablet sends it), the IKM API over a year, the public IKM block, the back-office report."""
+    import datetime
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from mpp.accounts.models import User
+    from mpp.accounts.services import issue_token
+    from mpp.catalog.models import Service
+    from mpp.surveys.models import Invitation, KioskDevice
+    from mpp.tenancy.models import MPP
+
+    batam = MPP.objects.get(slug="mpp-kota-batam")
+    kiosk = KioskDevice.objects.select_related("service").get(token_hash=_sha256(DEMO_KIOSK))
+    service = Service.objects.filter(slug="batam-akta-kelahiran").first() or kiosk.service
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT value::text FROM bench_state WHERE key = 'anchor'")
+        row = cursor.fetchone()
+    today = datetime.date.fromisoformat(row[0].strip('"')) if row else timezone.localdate()
+    end = today - datetime.timedelta(days=1)
+    year = f"start={end - datetime.timedelta(days=364)}&end={end}"
+    analyst = User.objects.get(username="analis.kemenpanrb")
+    bearer = {"Authorization": f"Bearer {issue_token(analyst, second_factor=True)[1]}"}
+
+    def answers(i: int) -> dict:
+        # Each request a different respondent: 2–4 on each element, a profile, no suggestion.
+        return {f"U{n}": str(2 + (i * 7 + n * 3) % 3) for n in range(1, 10)}
+
+    def get(url: str, headers: dict | None = None):
+        return lambda i: ("GET", url, None, headers or {})
+
+    profile = {"age_band": "30_39", "sex": "p", "education": "sma", "occupation": "swasta"}
+    paths = [
+        HotPath("skm_kiosk_form", "SKM kiosk form /skm/kios/", get("/skm/kios/"), "kiosk"),
+        HotPath(
+            "skm_kiosk_submit",
+            "SKM kiosk answer (POST /skm/kios/)",
+            lambda i: (
+                "POST",
+                "/skm/kios/",
+                {"service": str(kiosk.service_id), **answers(i), "suggestion": "", **profile},
+                {},
+            ),
+            "kiosk",
+            302,
+        ),
+        HotPath(
+            "api_skm_kiosk_submit",
+            "API POST /api/v1/skm/responses (kiosk token)",
+            lambda i: (
+                "POST",
+                "/api/v1/skm/responses",
+                {"service": service.pk, "answers": {k: int(v) for k, v in answers(i).items()}},
+                {"Authorization": f"Bearer {DEMO_KIOSK}", "Content-Type": "application/json"},
+            ),
+            "api",
+            201,
+        ),
+        HotPath(
+            "api_skm_ikm_region",
+            "API GET /api/v1/skm/ikm?unit=region:2171 (a year)",
+            get(f"/api/v1/skm/ikm?unit=region:2171&{year}", bearer),
+            "api",
+        ),
+        HotPath(
+            "api_skm_ikm_service",
+            "API GET /api/v1/skm/ikm?unit=service:<id> (a year)",
+            get(f"/api/v1/skm/ikm?unit=service:{service.pk}&{year}", bearer),
+            "api",
+        ),
+        HotPath(
+            "mpp_page",
+            "MPP page /mpp/mpp-kota-batam/ (public IKM)",
+            get(f"/mpp/{batam.slug}/"),
+            "anonymous",
+        ),
+        HotPath(
+            "skm_report",
+            "SKM report /kelola/skm/laporan/ (MPP Batam, a year; manager)",
+            get(f"/kelola/skm/laporan/?unit=mpp:{batam.pk}&{year}"),
+            "manager",
+        ),
+        HotPath(
+            "skm_officers",
+            "SKM per officer /kelola/skm/petugas/ (MPP Batam, a year; manager)",
+            get(f"/kelola/skm/petugas/?unit=mpp:{batam.pk}&{year}"),
+            "manager",
+        ),
+    ]
+    # The one-time link of an open invitation (generated ones have the token bench-skm-<id>).
+    now = timezone.now()
+    for invitation in Invitation.objects.filter(
+        used_at__isnull=True, expires_at__gt=now + datetime.timedelta(hours=1), mpp=batam
+    ).order_by("-id")[:50]:
+        raw = f"bench-skm-{invitation.pk}"
+        if invitation.token_hash == _sha256(raw):
+            paths.append(
+                HotPath(
+                    "skm_link_form",
+                    "SKM survey by link /skm/isi/<token>/ (open invitation)",
+                    get(f"/skm/isi/{raw}/"),
+                    "anonymous",
+                )
+            )
+            break
+    else:
+        print(
+            "  (no open generated invitation at MPP Kota Batam: skm_link_form left out)",
+            file=sys.stderr,
+        )
+    return paths
+
+
+DEMO_KIOSK = "skmk_demo-batam-kios-2026"
+
+
+def _sha256(raw: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 def clients(users: dict) -> dict:
@@ -244,6 +372,9 @@ def clients(users: dict) -> dict:
     for kind in ("analyst", "regional", "manager"):
         by_kind[kind] = Client()
         login_staff(by_kind[kind], users[kind])
+    # The SKM tablet at MPP Kota Batam: its device token in the cookie the kiosk log-in sets.
+    by_kind["kiosk"] = Client()
+    by_kind["kiosk"].cookies["skm_kiosk"] = DEMO_KIOSK
     return by_kind
 
 
@@ -251,6 +382,10 @@ def call(client, request: tuple):
     method, url, data, headers = request
     if method == "GET":
         return client.get(url, headers=headers)
+    headers = dict(headers)
+    content_type = headers.pop("Content-Type", None)
+    if content_type:  # a JSON body (the API)
+        return client.post(url, json.dumps(data), content_type=content_type, headers=headers)
     return client.post(url, data, headers=headers)
 
 

@@ -4,10 +4,14 @@ The mix, by share of simulated people (``weight``), and inside each by share of 
 
 | people | share | what they do (task weight) |
 | --- | --- | --- |
-| visitors (anonymous) | 50 % | home 4, search 4, read a service standard 6, service list 2, MPP list 1 |
+| visitors (anonymous) | 45 % | home 4, search 4, read a service standard 6, service list 2, MPP list 1 |
+| SKM kiosk tablets (at an MPP's exit) | 5 % | a visitor rates the service: the form, the answer (POST, a new response), the thank-you page (3 requests) |
 | citizens (signed in) | 20 % | their list 4, track one application 4, apply with an upload (API: draft, 1 PDF per file field, submit: 6 requests) 1 |
 | officers (signed in, 2FA) | 15 % | inbox 5, open an application 3, claim a submitted application (detail + POST) 1 |
 | API clients | 15 % | services of a kab/kota 3, one service 2, a citizen's applications 2 |
+
+The kiosks' 5 % are taken from the visitors' (50 % before the survey joined the mix): the people
+who rate a service at the tablet are visitors of the MPP.
 
 Each simulated person is one keep-alive connection that sends its next request as soon as the
 last one is answered (no think time unless ``BENCH_THINK_SECONDS`` gives a maximum, e.g. ``2``),
@@ -31,6 +35,7 @@ FIXTURE = json.loads(open(os.environ["BENCH_LOAD_FIXTURE"]).read())  # noqa: SIM
 SEARCHES = ["akta kelahiran", "kartu keluarga", "sip dokter", "ktp", "paspor", "pindah", "bpjs"]
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 VERSION = re.compile(r'name="version" value="(\d+)"')
+SERVICE = re.compile(r'name="service" value="(\d+)"')
 THINK = between(0, float(os.environ.get("BENCH_THINK_SECONDS", "0")))
 _claimable = list(FIXTURE["claimable"])
 _lock = threading.Lock()
@@ -66,7 +71,7 @@ class HealthUser(FastHttpUser):
 
 
 class Visitor(BenchUser):
-    weight = 50
+    weight = 45
     wait_time = THINK
 
     @task(4)
@@ -225,6 +230,56 @@ class ApiClient(BenchUser):
             "/api/v1/applications",
             headers=self.headers({"Authorization": f"Bearer {token}"}),
             name="API applications",
+        )
+
+
+class SurveyKiosk(BenchUser):
+    """An SKM tablet of an MPP (signed in with its device token: the ``skm_kiosk`` cookie); each
+    task is one visitor answering the nine elements, as the tablet sends it."""
+
+    weight = 5
+    wait_time = THINK
+
+    def on_start(self):
+        super().on_start()
+        self.cookie = _pick("kiosks")
+
+    @task
+    def answer(self):
+        headers = {"Cookie": self.cookie}
+        page = self.client.get("/skm/kios/", headers=self.headers(headers), name="SKM kiosk form")
+        token, service = CSRF.search(page.text or ""), SERVICE.search(page.text or "")
+        if not token or not service:
+            return
+        # Mostly 3 and 4 (an IKM in the low 80s), now and then a 2.
+        answers = {
+            f"U{n}": random.choices("234", weights=(1, 5, 4))[0]  # noqa: S311
+            for n in range(1, 10)
+        }
+        with self.client.post(
+            "/skm/kios/",
+            data={
+                "csrfmiddlewaretoken": token.group(1),
+                "service": service.group(1),
+                **answers,
+                "suggestion": "",
+                "age_band": "30_39",
+                "sex": random.choice("lp"),  # noqa: S311
+                "education": "sma",
+                "occupation": "swasta",
+            },
+            headers=self.headers({**headers, "Referer": f"{self.host}/skm/kios/"}),
+            name="SKM kiosk answer (POST)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"{response.status_code}")
+                return
+        self.client.get(
+            f"/skm/kios/terima-kasih/?layanan={service.group(1)}",
+            headers=self.headers(headers),
+            name="SKM kiosk thanks",
         )
 
 

@@ -9,12 +9,13 @@ Starts what production runs on the generated database (``DATABASE_URL``, default
 4 blocking threads), ``manage.py db_worker`` for the tasks, PostgreSQL with persistent
 connections (``DATABASE_CONN_MAX_AGE=600``), ``MPP_ENV=production`` with the cache in Redis as
 ``deploy/systemd/mpp.env.example`` sets it (``CACHE_URL``: a ``redis-server`` started on a spare
-loopback port; ``--cache memory`` keeps each worker's own memory instead). Signs in demo citizens and
-officers of MPP Kota Batam (TOTP from the demo secret), then runs Locust (``bench/locustfile.py``,
-the mix is written there) for: the one-query ceiling (``/healthz``, ``HealthUser``), each
-``--steps`` user count for ``--step-seconds`` (the latency-against-load curve), the main mixed run
-of ``--duration`` seconds with ``--users`` people, and the ceiling again. Prints a Markdown
-report, writes ``var/bench/load.json`` and the SVG plot (``--plot``).
+loopback port; ``--cache memory`` keeps each worker's own memory instead). Signs in demo citizens
+and officers of MPP Kota Batam (TOTP from the demo secret) and SKM kiosk tablets (the demo kiosk's
+token and the generated ``skmk_bench-<mpp id>`` of the busiest MPPs), then runs Locust
+(``bench/locustfile.py``, the mix is written there) for: the one-query ceiling (``/healthz``,
+``HealthUser``), each ``--steps`` user count for ``--step-seconds`` (the latency-against-load
+curve), the main mixed run of ``--duration`` seconds with ``--users`` people, and the ceiling
+again. Prints a Markdown report, writes ``var/bench/load.json`` and the SVG plot (``--plot``).
 """
 
 from __future__ import annotations
@@ -163,7 +164,50 @@ def fixture(base: str, env: dict, officers: int) -> dict:
             "files": ["str", "surat_tempat_praktik", "pasfoto"],
         },
         "pdf_hex": blank_pdf().hex(),
+        "kiosks": [kiosk_log_in(base, token) for token in kiosk_tokens()],
     }
+
+
+def kiosk_log_in(base: str, token: str) -> str:
+    """The Cookie header of an SKM tablet signed in with its device token (``/skm/kios/masuk/``)."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    from pages import NoRedirect
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    with opener.open(f"{base}/skm/kios/") as page:
+        csrf = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.read().decode())
+    body = urllib.parse.urlencode({"csrfmiddlewaretoken": csrf.group(1), "token": token})
+    try:
+        opener.open(urllib.request.Request(f"{base}/skm/kios/masuk/", data=body.encode()))  # noqa: S310
+    except urllib.error.HTTPError as error:
+        if error.code != 302:
+            raise
+    cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
+    if "skm_kiosk=" not in cookies:
+        raise SystemExit(f"the SKM kiosk token {token[:12]}… was refused")
+    return cookies
+
+
+def kiosk_tokens(limit: int = 4) -> list[str]:
+    """The demo kiosk of MPP Kota Batam and the generated kiosks of the busiest MPPs."""
+    from mpp.accounts.models import hash_token
+    from mpp.surveys.demo import DEMO_KIOSK_TOKEN
+    from mpp.surveys.models import KioskDevice
+
+    tokens = [DEMO_KIOSK_TOKEN]
+    for pk in (
+        KioskDevice.objects.filter(revoked_at=None)
+        .order_by("mpp_id")
+        .values_list("mpp_id", flat=True)[: limit * 2]
+    ):
+        raw = f"skmk_bench-{pk}"
+        if len(tokens) < limit and KioskDevice.objects.filter(token_hash=hash_token(raw)).exists():
+            tokens.append(raw)
+    return tokens
 
 
 def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) -> dict:
@@ -205,7 +249,7 @@ def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) 
     }  # fmt: skip
 
 
-MIX = ["Visitor", "Citizen", "Officer", "ApiClient"]
+MIX = ["Visitor", "Citizen", "Officer", "ApiClient", "SurveyKiosk"]
 
 
 def svg_plot(points: list[dict], ceiling: float, path: Path) -> None:

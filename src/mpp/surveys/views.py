@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 from mpp.accounts.policy import Perm, has_any
 from mpp.catalog.models import Service
 from mpp.surveys import charts, exports, selectors, services
+from mpp.surveys.devices import KIOSK_COOKIE
 from mpp.surveys.models import (
     AgeBand,
     Education,
@@ -35,7 +36,6 @@ from mpp.surveys.models import (
 from mpp.surveys.services import Submission, SurveyError
 from mpp.surveys.units import BadUnit, Unit, parse_unit
 
-KIOSK_COOKIE = "skm_kiosk"
 PROFILE_CHOICES = (
     ("age_band", gettext_lazy("Usia"), AgeBand.choices),
     ("sex", gettext_lazy("Jenis kelamin"), Sex.choices),

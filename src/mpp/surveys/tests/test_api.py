@@ -55,6 +55,20 @@ def test_a_kiosk_submits_anonymous_responses(client, service, kiosk):
     assert DaySum.objects.get(unit=f"service:{service.pk}", element="U7").total == 7
 
 
+def test_a_kiosk_is_not_limited_as_an_anonymous_client_but_a_wrong_token_is(client, kiosk):
+    # A tablet at a busy MPP's exit posts once per visitor from one address: more than the 30
+    # anonymous POSTs in ten minutes that the rate limit allows an unknown client.
+    _device, headers = kiosk
+    sent = [post(client, headers, {"answers": answers()}).status_code for _ in range(35)]
+    assert set(sent) == {201}
+    assert Response.objects.count() == 35
+    guessed = [
+        post(client, {"Authorization": "Bearer skmk_salah"}, {"answers": answers()}).status_code
+        for _ in range(35)
+    ]
+    assert guessed[0] == 401 and guessed[-1] == 429
+
+
 def test_bad_answers_are_422_per_element_and_save_nothing(client, kiosk):
     _device, headers = kiosk
     missing = {key: value for key, value in answers().items() if key != "U9"}

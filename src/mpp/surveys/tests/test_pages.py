@@ -70,6 +70,16 @@ def test_the_kiosk_page_takes_a_token_then_resets_after_each_response(client, se
     assert refused.status_code == 403 and "sudah dicabut" in refused.text
 
 
+def test_the_kiosk_page_takes_more_answers_than_an_anonymous_client_may_post(client, service):
+    _device, raw = services.register_kiosk(
+        mpp=service.mpp, service=service, name="Tablet", actor=None
+    )
+    client.post("/skm/kios/masuk/", {"token": raw})
+    sent = [client.post("/skm/kios/", answers()).status_code for _ in range(35)]
+    assert set(sent) == {302}
+    assert Response.objects.count() == 35
+
+
 def test_the_manager_reads_the_report_records_a_follow_up_and_downloads_files(client, service):
     device, _raw = services.register_kiosk(
         mpp=service.mpp, service=service, name="Tablet", actor=None
