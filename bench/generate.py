@@ -109,6 +109,13 @@ def main() -> None:
         "module left out with --skip, or one of a process added since the data set was made",
     )
     parser.add_argument(
+        "--others-as",
+        type=int,
+        default=0,
+        help="size the queue, complaint and survey rows as for this many applications (default: "
+        "the scale's); survey invitations then cover the same share of the days, the latest",
+    )
+    parser.add_argument(
         "--anchor",
         type=datetime.date.fromisoformat,
         default=datetime.datetime.now(datetime.UTC).date(),
@@ -148,6 +155,7 @@ def main() -> None:
     with progress_bar() as progress:
         ctx = Context(scale=args.scale, seed=args.seed, anchor=anchor, progress=progress)
         ctx.applications = args.applications or SCALES[args.scale]
+        ctx.others_as = args.others_as
         ctx.state = dict(state)
         ctx.state.update(
             scale=args.scale, seed=args.seed, anchor=str(args.anchor), applications=ctx.applications
@@ -190,6 +198,8 @@ def main() -> None:
     total = time.perf_counter() - started
     load = os.getloadavg()
     added = f" (added: {', '.join(args.add)})" if args.add else ""
+    if args.others_as:
+        added += f"; queue, complaints and surveys as for {args.others_as:,} applications"
     print(
         f"\nscale {args.scale}: {ctx.applications:,} applications, seed {args.seed}, "
         f"anchor {args.anchor}{added}"
@@ -211,7 +221,7 @@ def main() -> None:
             {"scale": args.scale, "applications": ctx.applications, "seed": args.seed,
              "anchor": str(args.anchor), "seconds": timings, "total_seconds": total,
              "database_bytes": size, "rows": ctx.counts, "loadavg": load,
-             "foreign_key_checks": checks},
+             "foreign_key_checks": checks, "others_as": args.others_as},
             indent=2,
         )
     )  # fmt: skip

@@ -37,10 +37,26 @@ class Context:
     progress: Any
     cursor: Any = None
     applications: int = 0
+    # The queue, complaint and survey modules size themselves by this number (default: the
+    # applications'); ``--others-as`` lowers it at the national scale (see docs/performance.md).
+    others_as: int = 0
     facts: dict[str, Any] = field(default_factory=dict)  # what a module leaves for the next ones
     counts: dict[str, int] = field(default_factory=dict)  # rows written per table
     # What a later ``--add`` run needs and cannot read back from the rows (kept in ``bench_state``).
     state: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def process_volume(self) -> int:
+        """The number of applications the other processes' rows are sized by."""
+        return self.others_as or self.applications
+
+    @property
+    def invitation_days(self) -> int:
+        """Days back from the anchor that survey invitations cover: all 730, or the same share
+        of them as ``others_as`` is of the applications (the recent days)."""
+        if not self.others_as or self.others_as >= self.applications:
+            return 730
+        return max(30, round(730 * self.others_as / self.applications))
 
     def rng(self, name: str) -> random.Random:
         """A random source of its own per module: adding a module does not change the others."""

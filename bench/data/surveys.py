@@ -247,7 +247,9 @@ def generate(ctx: Context) -> None:
         for pk, services in by_mpp.items()
     }
 
-    # The finished transactions without an invitation, oldest first (the invitations' order).
+    # The finished transactions without an invitation, oldest first (the invitations' order); with
+    # ``--others-as`` only those of the last ``ctx.invitation_days`` days.
+    since = anchor - datetime.timedelta(days=ctx.invitation_days)
     parts, params = [], []
     for (app_label, model), source in SOURCES.items():
         try:
@@ -262,22 +264,22 @@ def generate(ctx: Context) -> None:
             f"FROM workflows_transitionrecord t "
             f"JOIN {source['table']} o ON o.id = t.object_id::bigint "
             f"LEFT JOIN catalog_mpp m ON m.id = o.mpp_id "
-            f"WHERE t.content_type_id = %s AND ({states}) AND NOT EXISTS ("
+            f"WHERE t.content_type_id = %s AND ({states}) AND t.at >= %s AND NOT EXISTS ("
             f"SELECT 1 FROM surveys_invitation i WHERE i.content_type_id = t.content_type_id "
             f"AND i.object_id = t.object_id)"
         )
-        params += [content_type.pk, *(v for pair in source["states"] for v in pair)]
+        params += [content_type.pk, *(v for pair in source["states"] for v in pair), since]
     finished_sql = " UNION ALL ".join(parts)
     # How many will be invited (for the answer rate): the finishing transitions, counted without
     # the joins (the few that already have an invitation, the demo's, do not matter here).
     pairs = [pair for source in SOURCES.values() for pair in source["states"]]
     where = " OR ".join("(t.workflow = %s AND t.to_state = %s)" for _p in pairs)
     cursor.execute(
-        f"SELECT count(*) FROM workflows_transitionrecord t WHERE {where}",  # noqa: S608
-        [v for pair in pairs for v in pair],
+        f"SELECT count(*) FROM workflows_transitionrecord t WHERE ({where}) AND t.at >= %s",  # noqa: S608
+        [*(v for pair in pairs for v in pair), since],
     )
     finished = cursor.fetchone()[0]
-    wanted = int(ctx.applications * RESPONSES_PER_APPLICATION)
+    wanted = int(ctx.process_volume * RESPONSES_PER_APPLICATION)
     invited_wanted = round(wanted * INVITED_SHARE)
     answer_rate = min(0.6, invited_wanted / finished) if finished else 0.0
     kiosk_wanted = wanted - invited_wanted
