@@ -29,10 +29,10 @@ complaints has its ``lapor_key`` and one ``LaporOutbox`` row). Kinds: complaint 
 consultation 20 %, information request 18 %, suggestion 12 %, with the demo's six national
 categories and "about" the MPP, an agency, a service or the reporter's own application (then the
 application's MPP, agency and service, as ``find_own_application`` answers). One in ten is
-confidential, 15 % of the signed-in and most nameless Open311 ones anonymous. The thread
-``Message`` rows are those ``take_action`` writes (the desk's request, the reporter's supplement
-and reopening, the agency's answers; a third of consultation answers marked useful, so service
-pages show FAQ), plus an internal ``Note`` for one verified complaint in ten. Every MPP gets a
+confidential; 15 % of the web and app complaints and every Open311 request without a name are
+anonymous. The thread ``Message`` rows are those ``take_action`` writes (the desk's request, the
+reporter's supplement and reopening, the agency's answers; a third of consultation answers marked
+useful, so service pages show FAQ), plus an internal ``Note`` for one verified complaint in ten. Every MPP gets a
 complaint-desk account ``pengaduan.<mpp id>`` (Kota Batam keeps the demo's ``pengaduan.batam``)
 with the demo staff password and TOTP secret; the agencies' officers answer. One national Open311
 ``IntegrationClient`` stands for the partner apps of the other kab/kota. The demo citizen gets
@@ -766,6 +766,8 @@ def _connect_lapor(ctx: Context, mpps, joined, model) -> set[str]:
 def _national_client(ctx: Context, rng, joined, model) -> None:
     """One national Open311 client: the partner apps that filed the other kab/kota's requests."""
     raw = f"o311_{token(rng, 24)}"
+    if model.objects.filter(key_hash=model.hash(raw)).exists():
+        return
     ctx.copy(
         model,
         ["name", "region_id", "key_prefix", "key_hash", "created_by_id", "created_at",
