@@ -356,7 +356,7 @@ def generate(ctx: Context) -> None:
         pk: cumulate(POPULATION_WEIGHT if s.category == "kependudukan" else 1.0 for s in ss)
         for pk, ss in services.items()
     }
-    applications = _sampled_applications(ctx, n)
+    applications = _sampled_applications(ctx)
     # Where the desk forwards a complaint about the MPP as a whole: the MPP's DPMPTSP (it runs
     # the MPP), and the agencies with officers to answer.
     units_of: dict[int, tuple] = {
@@ -779,12 +779,14 @@ def _national_client(ctx: Context, rng, joined, model) -> None:
     )  # fmt: skip
 
 
-def _sampled_applications(ctx: Context, complaints: int) -> dict[int, tuple[list, list]]:
+def _sampled_applications(ctx: Context) -> dict[int, tuple[list, list]]:
     """A sample of the submitted applications per MPP, by submission time, for the complaints
     about "my application" (their reporter is the applicant)."""
+    # Every application up to 200,000 (the small scale: even the smallest MPP has a few in any
+    # 60 days), one in (total / 200,000) beyond (the national: 50 per smallest MPP in 60 days).
     ctx.cursor.execute("SELECT count(*) FROM cases_application")
     total = ctx.cursor.fetchone()[0]
-    step = max(1, total // max(1000, complaints))
+    step = max(1, total // 200_000)
     ctx.cursor.execute(
         "SELECT mpp_id, submitted_at, id, tracking_number, applicant_id, agency_id, service_id "
         "FROM cases_application WHERE submitted_at IS NOT NULL AND status <> 'draft' "
