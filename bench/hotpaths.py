@@ -42,7 +42,8 @@ class HotPath:
     # Called before each request: returns (method, url, data, headers) for that request.
     request: Callable[[int], tuple[str, str, dict | None, dict]]
     # "anonymous", "citizen", "officer" (Dukcapil Batam), "dinkes", "api", "analyst", "regional",
-    # "manager" (MPP Kota Batam), "kiosk" (the SKM tablet of MPP Kota Batam)
+    # "manager" (MPP Kota Batam), "kiosk" (the SKM tablet of MPP Kota Batam), "desk" (the
+    # complaint desk of Kota Batam)
     client: str
     expect: int = 200
 
@@ -122,6 +123,7 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
         else service
     )
     staff_one = unit.exclude(status="draft").order_by("-created_at").first()
+    followed, desk_one, complaint_form, open311_post = complaint_requests(grant.mpp_id)
 
     def version_of(pk: int) -> int:
         return Application.objects.values_list("version", flat=True).get(pk=pk)
@@ -206,7 +208,7 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             "manager",
         ),
         HotPath("open_data", "open data /data-terbuka/", get("/data-terbuka/"), "anonymous"),
-        # Complaints (issue 13, landed at 02:58): no complaints are generated yet (demo rows only).
+        # Complaints (issue 13): the rows of bench/data/complaints.py.
         HotPath(
             "complaints_public", "public complaints /pengaduan/", get("/pengaduan/"), "anonymous"
         ),
@@ -215,6 +217,49 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             "Open311 GET /open311/v2/requests.json?jurisdiction_id=2171",
             get("/open311/v2/requests.json?jurisdiction_id=2171"),
             "anonymous",
+        ),
+        HotPath(
+            "complaint_follow",
+            "follow a complaint /pengaduan/lacak/<token>/",
+            get(f"/pengaduan/lacak/{followed.follow_token}/"),
+            "anonymous",
+        ),
+        HotPath(
+            "complaint_desk_inbox",
+            "complaint desk inbox /kelola/pengaduan/",
+            get("/kelola/pengaduan/"),
+            "desk",
+        ),
+        HotPath(
+            "complaint_desk_detail",
+            "complaint desk detail /kelola/pengaduan/<id>/",
+            get(f"/kelola/pengaduan/{desk_one.pk}/"),
+            "desk",
+        ),
+        HotPath(
+            "complaint_form",
+            "complaint form (web, signed in) /pengaduan/baru/",
+            get("/pengaduan/baru/"),
+            "citizen",
+        ),
+        HotPath(
+            "complaint_submit",
+            "file a complaint (web, signed in, POST /pengaduan/baru/)",
+            lambda i: ("POST", "/pengaduan/baru/", complaint_form(i), {}),
+            "citizen",
+            302,
+        ),
+        HotPath(
+            "open311_create",
+            "Open311 POST /open311/v2/requests.json (partner app, api_key)",
+            lambda i: (
+                "POST",
+                "/open311/v2/requests.json",
+                open311_post(i),
+                {"REMOTE_ADDR": f"10.17.{i // 250}.{i % 250 + 1}"},
+            ),
+            "anonymous",
+            201,
         ),
         HotPath(
             "api_services",
@@ -228,6 +273,7 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
         name: User.objects.get(username=username)
         for name, username in (
             ("analyst", "analis.kemenpanrb"), ("regional", "admin.batam"), ("manager", "pengelola.batam"),
+            ("desk", "pengaduan.batam"),
         )
     }  # fmt: skip
     return paths, {"officer": officer, "citizen": citizen, "dinkes": dinkes, **staff}
@@ -369,7 +415,7 @@ def clients(users: dict) -> dict:
     by_kind = {
         "anonymous": anonymous, "citizen": citizen, "officer": officer, "dinkes": dinkes, "api": api,
     }  # fmt: skip
-    for kind in ("analyst", "regional", "manager"):
+    for kind in ("analyst", "regional", "manager", "desk"):
         by_kind[kind] = Client()
         login_staff(by_kind[kind], users[kind])
     # The SKM tablet at MPP Kota Batam: its device token in the cookie the kiosk log-in sets.
@@ -378,15 +424,62 @@ def clients(users: dict) -> dict:
     return by_kind
 
 
+def complaint_requests(mpp_id: int):
+    """What the complaint paths need at MPP Kota Batam: a complaint with a thread to follow, one
+    in the desk's hands to open, and the bodies of a web complaint and an Open311 request (each
+    request files a new complaint)."""
+    from django.db.models import Count
+
+    from mpp.complaints.demo import DEMO_API_KEY
+    from mpp.complaints.models import Category, Complaint
+    from mpp.tenancy.models import Agency
+
+    batam = Complaint.objects.filter(mpp_id=mpp_id)
+    followed = batam.annotate(thread=Count("messages")).order_by("-thread", "-submitted_at").first()
+    # The oldest complaint still in the desk's hands: a generated one (the write paths below add
+    # newer ones on every run), so the count does not move between runs.
+    desk_one = (
+        batam.filter(status__in=("submitted", "postponed", "forwarded"))
+        .order_by("submitted_at", "id")
+        .first()
+    )
+    agency = Agency.objects.get(slug="disdukcapil-batam")
+    category = Category.objects.get(code="layanan-lambat", region=None)
+
+    def complaint_form(i: int) -> dict:
+        return {
+            "kind": "pengaduan", "about": "agency", "mpp": str(mpp_id), "agency": str(agency.pk),
+            "category": str(category.pk), "title": f"Antrean perekaman KTP-el lama ({i})",
+            "text": "Saya menunggu lebih dari dua jam di loket Dukcapil; nomor antrean tidak "
+                    "bergerak dan tidak ada pengumuman.",
+        }  # fmt: skip
+
+    def open311_post(i: int) -> dict:
+        return {
+            "api_key": DEMO_API_KEY, "jurisdiction_id": "2171", "service_code": "sarana-rusak",
+            "description": "Pendingin ruangan di ruang tunggu lantai 2 mati sejak pagi.",
+            "address_string": "Lantai 2, MPP Kota Batam", "attribute[lantai]": "Lantai 2",
+            "first_name": "Rina", "last_name": "Wijaya", "email": f"warga.bench.{i}@contoh.id",
+        }  # fmt: skip
+
+    return followed, desk_one, complaint_form, open311_post
+
+
 def call(client, request: tuple):
     method, url, data, headers = request
+    # REMOTE_ADDR is the connection's address, not a header: the Open311 partner requests come
+    # from one address each (the anonymous-POST limit is 30 per address in 10 minutes).
+    extra = {"REMOTE_ADDR": headers["REMOTE_ADDR"]} if "REMOTE_ADDR" in headers else {}
+    headers = {k: v for k, v in headers.items() if k != "REMOTE_ADDR"}
     if method == "GET":
-        return client.get(url, headers=headers)
+        return client.get(url, headers=headers, **extra)
     headers = dict(headers)
     content_type = headers.pop("Content-Type", None)
     if content_type:  # a JSON body (the API)
-        return client.post(url, json.dumps(data), content_type=content_type, headers=headers)
-    return client.post(url, data, headers=headers)
+        return client.post(
+            url, json.dumps(data), content_type=content_type, headers=headers, **extra
+        )
+    return client.post(url, data, headers=headers, **extra)
 
 
 def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:

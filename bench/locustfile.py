@@ -4,14 +4,23 @@ The mix, by share of simulated people (``weight``), and inside each by share of 
 
 | people | share | what they do (task weight) |
 | --- | --- | --- |
-| visitors (anonymous) | 45 % | home 4, search 4, read a service standard 6, service list 2, MPP list 1 |
+| visitors (anonymous) | 40 % | home 4, search 4, read a service standard 6, service list 2, MPP list 1 |
 | SKM kiosk tablets (at an MPP's exit) | 5 % | a visitor rates the service: the form, the answer (POST, a new response), the thank-you page (3 requests) |
 | citizens (signed in) | 20 % | their list 4, track one application 4, apply with an upload (API: draft, 1 PDF per file field, submit: 6 requests) 1 |
 | officers (signed in, 2FA) | 15 % | inbox 5, open an application 3, claim a submitted application (detail + POST) 1 |
 | API clients | 15 % | services of a kab/kota 3, one service 2, a citizen's applications 2 |
+| people with a complaint | 4 % | follow one by its link 4, the public complaints list 2, file one with the mobile app (API) 1, file one through a partner app (Open311 POST) 1 |
+| complaint desk (signed in, 2FA) | 1 % | inbox 3, open a complaint 2 |
 
-The kiosks' 5 % are taken from the visitors' (50 % before the survey joined the mix): the people
-who rate a service at the tablet are visitors of the MPP.
+The two complaint classes took their 5 % from the visitors (50 % before the complaints data,
+issue 17), and so did the SKM kiosks (below): visitors are 40 %. The web complaint form is not in the mix: its GET renders every MPP, agency and service
+of the country in drop-downs (1.2 MB, seconds per request at 300 MPPs; see ``complaint_form`` in
+``bench/hotpaths.py``), so people file here through the app and the partner channel. Each Open311
+POST comes from an address of its own, as from many partner servers: the anonymous-POST limit (30
+per address in 10 minutes) would otherwise refuse one busy simulated partner.
+
+The kiosks' 5 % are taken from the visitors': the people who rate a service at the tablet are
+visitors of the MPP.
 
 Each simulated person is one keep-alive connection that sends its next request as soon as the
 last one is answered (no think time unless ``BENCH_THINK_SECONDS`` gives a maximum, e.g. ``2``),
@@ -71,7 +80,7 @@ class HealthUser(FastHttpUser):
 
 
 class Visitor(BenchUser):
-    weight = 45
+    weight = 40
     wait_time = THINK
 
     @task(4)
@@ -280,6 +289,78 @@ class SurveyKiosk(BenchUser):
             f"/skm/kios/terima-kasih/?layanan={service.group(1)}",
             headers=self.headers(headers),
             name="SKM kiosk thanks",
+        )
+
+
+class ComplaintCitizen(BenchUser):
+    """Someone with a complaint: follows one by its link, reads the public list, files one."""
+
+    weight = 4
+    wait_time = THINK
+
+    @task(4)
+    def follow(self):
+        self.client.get(
+            f"/pengaduan/lacak/{_pick('follow_tokens')}/",
+            headers=self.headers(),
+            name="complaint: follow",
+        )
+
+    @task(2)
+    def public_list(self):
+        self.client.get("/pengaduan/", headers=self.headers(), name="complaint: public list")
+
+    @task(1)
+    def file_with_app(self):
+        token = _pick("citizens")["token"]
+        with self.client.post(
+            "/api/v1/complaints",
+            json=FIXTURE["complaint"]["api"],
+            headers=self.headers({"Authorization": f"Bearer {token}"}),
+            name="complaint: file (API)",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}")
+
+    @task(1)
+    def file_with_partner_app(self):
+        partner = f"10.{random.randrange(256)}.{random.randrange(256)}.{random.randrange(1, 255)}"  # noqa: S311
+        with self.client.post(
+            "/open311/v2/requests.json",
+            data=FIXTURE["complaint"]["open311"],
+            headers={"X-Forwarded-For": partner},
+            name="complaint: file (Open311 POST)",
+            catch_response=True,
+        ) as response:
+            if response.status_code != 201:
+                response.failure(f"{response.status_code}")
+
+
+class ComplaintDesk(BenchUser):
+    """The complaint desk of MPP Kota Batam: the inbox and one complaint."""
+
+    weight = 1
+    wait_time = THINK
+
+    def on_start(self):
+        super().on_start()
+        self.session = _pick("desks")
+
+    @task(3)
+    def inbox(self):
+        self.client.get(
+            "/kelola/pengaduan/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="complaint desk inbox",
+        )
+
+    @task(2)
+    def open_one(self):
+        self.client.get(
+            f"/kelola/pengaduan/{_pick('desk_complaints')}/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="complaint desk detail",
         )
 
 

@@ -136,6 +136,7 @@ def fixture(base: str, env: dict, officers: int) -> dict:
     for name in names:
         staff.append({"cookie": log_in(base, name, STAFF_PASSWORD, staff=True)})
     sip = Service.objects.get(slug="batam-sip-dokter")
+    complaints = complaint_fixture(base, grant.mpp_id)
     services = list(Service.objects.published().order_by("?").values_list("pk", flat=True)[:2000])
     return {
         "citizens": citizens,
@@ -165,6 +166,7 @@ def fixture(base: str, env: dict, officers: int) -> dict:
         },
         "pdf_hex": blank_pdf().hex(),
         "kiosks": [kiosk_log_in(base, token) for token in kiosk_tokens()],
+        **complaints,
     }
 
 
@@ -210,6 +212,39 @@ def kiosk_tokens(limit: int = 4) -> list[str]:
     return tokens
 
 
+def complaint_fixture(base: str, mpp_id: int) -> dict:
+    """The complaint desk's session, complaints to open and follow, and the bodies of a new
+    complaint (mobile app) and of an Open311 request (the demo partner key of Kota Batam)."""
+    from mpp.complaints.demo import DEMO_API_KEY, DESK_USERNAME
+    from mpp.complaints.models import Complaint
+    from mpp.tenancy.models import Agency
+
+    batam = Complaint.objects.filter(mpp_id=mpp_id)
+    dukcapil = Agency.objects.get(slug="disdukcapil-batam")
+    text = "Antrean perekaman KTP-el di loket Dukcapil lebih dari dua jam tanpa pengumuman."
+    return {
+        "desks": [{"cookie": log_in(base, DESK_USERNAME, STAFF_PASSWORD, staff=True)}],
+        "desk_complaints": list(
+            batam.order_by("-submitted_at").values_list("pk", flat=True)[:200]
+        ),
+        "follow_tokens": list(
+            Complaint.objects.order_by("-submitted_at").values_list("follow_token", flat=True)[
+                :1000
+            ]
+        ),
+        "complaint": {
+            "api": {
+                "kind": "pengaduan", "about": "agency", "mpp": mpp_id, "agency": dukcapil.pk,
+                "category": "layanan-lambat", "title": "Antrean KTP-el terlalu lama", "text": text,
+            },
+            "open311": {
+                "api_key": DEMO_API_KEY, "jurisdiction_id": "2171",
+                "service_code": "layanan-lambat", "description": text,
+            },
+        },
+    }  # fmt: skip
+
+
 def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) -> dict:
     """One headless Locust run; the aggregated figures and Locust's own CPU use."""
     prefix = tempfile.mktemp(prefix="mpp-locust-")  # noqa: S306 - Locust writes the files
@@ -249,7 +284,15 @@ def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) 
     }  # fmt: skip
 
 
-MIX = ["Visitor", "Citizen", "Officer", "ApiClient", "SurveyKiosk"]
+MIX = [
+    "Visitor",
+    "Citizen",
+    "Officer",
+    "ApiClient",
+    "SurveyKiosk",
+    "ComplaintCitizen",
+    "ComplaintDesk",
+]
 
 
 def svg_plot(points: list[dict], ceiling: float, path: Path) -> None:
