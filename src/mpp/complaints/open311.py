@@ -364,6 +364,20 @@ def _bool(value) -> bool:
     return str(value or "").strip().lower() in ("true", "1", "ya", "yes")
 
 
+def is_partner_request(request) -> bool:
+    """A POST to the Open311 API with a valid, unrevoked ``api_key``: a partner server filing for
+    many reporters, not an anonymous client (the anonymous-POST limit of 30 per address in ten
+    minutes refused a partner's 31st request). A wrong key stays limited, so guessing keys does."""
+    if request.method != "POST" or not request.path.startswith("/open311/"):
+        return False
+    key = (request.POST.get("api_key") or "").strip()
+    return bool(key) and (
+        IntegrationClient.objects.filter(
+            key_hash=IntegrationClient.hash(key), revoked_at__isnull=True
+        ).exists()
+    )
+
+
 def _create_request(request, fmt):
     params = request.POST
     key = (params.get("api_key") or "").strip()

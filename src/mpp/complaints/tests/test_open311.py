@@ -320,3 +320,12 @@ def test_token_answers_the_request_id(client, demo, fmt):
         missing = client.get(f"{BASE}/tokens/{bad}.{fmt}")
         assert missing.status_code == 404
         assert errors_of(missing, fmt)[0][0] == 404
+
+
+def test_a_partner_with_a_valid_key_is_not_limited_as_anonymous(client, demo):
+    """A partner server files for many reporters from one address; a wrong key stays limited."""
+    answers = [post_request(client, "json").status_code for _ in range(35)]
+    assert set(answers) == {201}
+    assert Complaint.objects.filter(channel="open311").count() >= 35
+    guessed = [post_request(client, "json", api_key="o311_wrong").status_code for _ in range(35)]
+    assert guessed[0] == 403 and guessed[-1] == 429
