@@ -52,7 +52,12 @@ def test_an_anonymous_guest_complaint_is_verified_forwarded_answered_and_rated(
     audit(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Sampaikan pengaduan atau konsultasi")
     page.get_by_label("MPP", exact=True).select_option(label="Mal Pelayanan Publik Kota Batam")
-    page.get_by_role("button", name="Kirim").click()
+    page.get_by_role("button", name="Tampilkan instansi dan layanan").click()
+    audit(page)
+    expect(page.locator("#id_agency")).to_contain_text(
+        "Dinas Kependudukan dan Pencatatan Sipil Kota Batam"
+    )
+    page.get_by_role("button", name="Kirim", exact=True).click()
     audit(page)
     expect(page.get_by_text("Tuliskan isi pengaduan Anda.").first).to_be_visible()
     shot(page, "submit-error")

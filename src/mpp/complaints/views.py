@@ -81,6 +81,14 @@ def submit(request):
             "service": request.GET["layanan"],
             "kind": Kind.CONSULTATION,
         }
+    if request.method == "POST" and "pilih_mpp" in request.POST:
+        # Without JavaScript: the MPP was chosen; show its agencies and services, keeping what
+        # was typed, without judging a form that is not finished yet.
+        kept = {
+            name: request.POST.get(name) for name in request.POST if name != "csrfmiddlewaretoken"
+        }
+        form = forms.ComplaintForm(guest=guest is not None, initial=initial | kept)
+        return render(request, "complaints/submit.html", {"form": form, "guest": guest})
     form = forms.ComplaintForm(
         request.POST or None, request.FILES or None, guest=guest is not None, initial=initial
     )

@@ -150,3 +150,42 @@ def test_the_public_filter_offers_the_agencies_of_the_chosen_mpp_only(client, de
     assert "Loket lambat" in page
     other = Agency.objects.exclude(pk=complaint.agency_id).first()
     assert "Loket lambat" not in client.get("/pengaduan/", {"agency": other.pk}).content.decode()
+
+
+def test_the_form_offers_the_agencies_and_services_of_the_chosen_mpp(client, demo):
+    from mpp.tenancy.models import Agency
+
+    client.force_login(citizen())
+    batam = MPP.objects.get(slug="mpp-kota-batam")
+    at_batam = set(
+        Agency.objects.filter(presences__mpp=batam, presences__is_active=True).values_list(
+            "name", flat=True
+        )
+    )
+    elsewhere = set(Agency.objects.exclude(presences__mpp=batam).values_list("name", flat=True))
+    other_service = Service.objects.published().exclude(mpp=batam).first()
+    assert at_batam and elsewhere and other_service
+    page = client.get("/pengaduan/baru/").content.decode()
+    assert "Tampilkan instansi dan layanan" in page
+    assert not any(f">{name}</option>" in page for name in at_batam | elsewhere)
+    # Without JavaScript: choosing the MPP shows its agencies and services and keeps the text.
+    before = Complaint.objects.count()
+    response = client.post(
+        "/pengaduan/baru/",
+        {"pilih_mpp": "1", "mpp": batam.pk, "title": "AC ruang tunggu mati", "kind": "pengaduan"},
+    )
+    page = response.content.decode()
+    assert response.status_code == 200 and Complaint.objects.count() == before
+    assert all(f">{name}</option>" in page for name in at_batam)
+    assert not any(f">{name}</option>" in page for name in elsewhere - at_batam)
+    assert f'<option value="{other_service.pk}"' not in page
+    assert Service.objects.published().filter(mpp=batam).count() > 1
+    assert all(
+        f'<option value="{pk}"' in page
+        for pk in Service.objects.published().filter(mpp=batam).values_list("pk", flat=True)
+    )
+    assert 'value="AC ruang tunggu mati"' in page
+    assert "Tuliskan isi pengaduan Anda." not in page  # not judged yet
+    # A service of another MPP is refused with the form's message.
+    response = client.post("/pengaduan/baru/", _form(service=other_service.pk))
+    assert response.status_code == 200 and Complaint.objects.count() == before
