@@ -235,8 +235,8 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
 
 def queue_paths(runs: int, officer) -> list[HotPath]:
     """The queue at MPP Kota Batam (issue 14): call-next at the demo counter 2 (Disdukcapil: KTP-el,
-    KK, akta), a walk-in number at the demo kiosk, the hall display's poll, the console, the
-    booking page and a ticket's status page."""
+    KK, akta), a walk-in number at the demo kiosk and its start page, the hall display's poll, the
+    counter console, the booking page and a ticket's status page."""
     from unittest import mock
 
     from bench.data import queueing as queue_data
@@ -301,6 +301,12 @@ def queue_paths(runs: int, officer) -> list[HotPath]:
             "kiosk",
             302,
             around=clock,
+        ),
+        HotPath(
+            "queue_kiosk_page",
+            "queue: kiosk start page",
+            lambda i: ("GET", "/antrean/anjungan/", None, {}),
+            "kiosk",
         ),
         HotPath(
             "queue_display",
