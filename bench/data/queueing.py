@@ -43,7 +43,7 @@ generated). ``DayCount`` and ``SlotCount`` hold exactly the places and last numb
 
 Ticket ids grow with the queue day (within a day, per MPP, with the creation time): a booking made
 days ahead has the id of its day, not of the moment it was made. Rows (seed 2026): tiny 2,636
-tickets (Batam's busy today is 700 of them), 7,422 transition records, 2,429 call events; small
+tickets (Batam's busy today is 639 of them), 7,422 transition records, 2,429 call events; small
 50,736 tickets, 165,139 transition records (3.3 per ticket), 53,587 call events, 49,452 day and
 50,280 slot counts, 12,559 queues, 3,900 counters; national about 10 million tickets. Python plays
 ~4,000 tickets a second (plus the COPY).
