@@ -7,10 +7,11 @@ The database (``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/mpp
 its name must start with ``mpp_bench``) is dropped, created, migrated and given the demo data
 (``load_demo``: accounts and TOTP secret as in README.md), then each process module of
 ``bench/data/`` adds its rows with COPY, in order: ``catalog`` (300 MPPs, agencies, services),
-``accounts`` (citizens, officers), ``cases`` (applications, history, documents), ``complaints``
-(complaints with their lifecycle, thread and escalations, complaint desks), ``surveys`` (SKM
-invitations, kiosks, responses and their answers, day sums), ``facts`` (the daily facts of the
-dashboards, recomputed from those rows). The same
+``accounts`` (citizens, officers), ``cases`` (applications, history, documents), ``queueing``
+(queues, counters, kiosks, tickets with their history and calls), ``complaints`` (complaints with
+their lifecycle, thread and escalations, complaint desks), ``surveys`` (SKM invitations, kiosks,
+responses and their answers, day sums), ``facts`` (the daily facts of the dashboards, recomputed
+from those rows). The same
 ``--seed`` and ``--anchor`` give the same rows. Prints the time and the rows per table and the
 database size, and writes them to ``var/bench/data-<scale>.json``.
 """
@@ -33,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 from bench.data.base import BENCH_PEPPER, SCALES, Context, progress_bar  # noqa: E402
 
 # One module per process, in dependency order; each has ``generate(ctx)``.
-MODULES = ["catalog", "accounts", "cases", "complaints", "surveys", "facts"]
+MODULES = ["catalog", "accounts", "cases", "queueing", "complaints", "surveys", "facts"]
 
 
 def recreate(url: str) -> None:

@@ -16,6 +16,7 @@ fresh object each time. ``bench/budgets.toml`` holds each path's query budget (e
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
@@ -46,6 +47,8 @@ class HotPath:
     # complaint desk of Kota Batam)
     client: str
     expect: int = 200
+    # A context manager each request runs in (the kiosk's: the clock inside opening hours).
+    around: Callable[[], contextlib.AbstractContextManager] = contextlib.nullcontext
 
 
 def setup_django() -> None:
@@ -269,6 +272,7 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
         ),
     ]
     paths += _survey_paths()
+    paths += queue_paths(runs, officer)
     staff = {
         name: User.objects.get(username=username)
         for name, username in (
@@ -403,6 +407,109 @@ def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
+def queue_paths(runs: int, officer) -> list[HotPath]:
+    """The queue at MPP Kota Batam (issue 14): call-next at the demo counter 2 (Disdukcapil: KTP-el,
+    KK, akta), a walk-in number at the demo kiosk and its start page, the hall display's poll, the
+    counter console, the booking page and a ticket's status page."""
+    from unittest import mock
+
+    from bench.data import queueing as queue_data
+    from django.utils import timezone
+
+    from mpp.queueing import selectors, services
+    from mpp.queueing.models import Counter, ServiceQueue
+
+    counter = Counter.objects.select_related("mpp__region").get(
+        mpp__slug="mpp-kota-batam", number=2
+    )
+    mpp = counter.mpp
+    # A fresh waiting ticket for every call (the generated line is of the anchor's day).
+    queue_data.top_up_line(counter, runs + 60)
+    kiosk_queue = ServiceQueue.objects.select_related("mpp__region").get(
+        service__slug="batam-ktp-el-hilang"
+    )
+    # When the MPP is closed now, the kiosk's requests run at the next slot's time.
+    moment = queue_data.open_moment(kiosk_queue, timezone.now())
+    queue_data.make_room(kiosk_queue, runs + 2, moment or timezone.now())
+
+    def clock():
+        if moment is None:
+            return contextlib.nullcontext()
+        return mock.patch("django.utils.timezone.now", return_value=moment)
+
+    def call_next(i: int):
+        day = services.local_now(mpp).date()
+        current = services.current_ticket(counter, day)
+        if i > 0 and current is None:
+            raise SystemExit("call-next: the previous request called nobody")
+        if current is not None:  # the officer finishes the one at the counter (not timed)
+            if current.status == "called":
+                services.start(current, counter, officer=officer)
+            services.finish(current, counter, officer=officer)
+        return (
+            "POST",
+            f"/kelola/antrean/loket/{counter.pk}/tindakan/",
+            {"action": "call_next"},
+            {},
+        )
+
+    display = f"/antrean/layar/{mpp.slug}/panggilan/"
+
+    def unchanged(i: int):
+        return (
+            "GET",
+            display,
+            None,
+            {"If-None-Match": f'"{mpp.pk}-{selectors.last_call_id(mpp)}"'},
+        )
+
+    day = services.local_now(mpp).date()
+    last = services.waiting_line(counter, day).reverse().first()
+    booking_queue = ServiceQueue.objects.get(service__slug="batam-ktp-el-baru")
+    return [
+        HotPath("queue_call_next", "queue: call next (counter POST)", call_next, "officer", 302),
+        HotPath(
+            "queue_kiosk_take",
+            "queue: kiosk walk-in number (POST)",
+            lambda i: ("POST", "/antrean/anjungan/ambil/", {"queue": str(kiosk_queue.pk)}, {}),
+            "kiosk",
+            302,
+            around=clock,
+        ),
+        HotPath(
+            "queue_kiosk_page",
+            "queue: kiosk start page",
+            lambda i: ("GET", "/antrean/anjungan/", None, {}),
+            "kiosk",
+        ),
+        HotPath(
+            "queue_display",
+            "queue: hall display poll (new call)",
+            lambda i: ("GET", display, None, {}),
+            "anonymous",
+        ),
+        HotPath("queue_display_304", "queue: hall display poll (304)", unchanged, "anonymous", 304),
+        HotPath(
+            "queue_console",
+            "queue: counter console",
+            lambda i: ("GET", f"/kelola/antrean/loket/{counter.pk}/", None, {}),
+            "officer",
+        ),
+        HotPath(
+            "queue_book_page",
+            "queue: booking page (slots)",
+            lambda i: ("GET", f"/antrean/pesan/{booking_queue.pk}/", None, {}),
+            "citizen",
+        ),
+        HotPath(
+            "queue_ticket_status",
+            "queue: ticket status page",
+            lambda i: ("GET", f"/antrean/tiket/{last.token}/", None, {}),
+            "anonymous",
+        ),
+    ]
+
+
 def clients(users: dict) -> dict:
     from django.test import Client
 
@@ -421,6 +528,12 @@ def clients(users: dict) -> dict:
     # The SKM tablet at MPP Kota Batam: its device token in the cookie the kiosk log-in sets.
     by_kind["kiosk"] = Client()
     by_kind["kiosk"].cookies["skm_kiosk"] = DEMO_KIOSK
+
+    from mpp.queueing.demo import DEMO_KIOSK_TOKEN
+
+    # The kiosk device: registered once with its token (kept in a signed cookie), as in the hall.
+    by_kind["kiosk"] = Client()
+    by_kind["kiosk"].post("/antrean/anjungan/", {"token": DEMO_KIOSK_TOKEN})
     return by_kind
 
 
@@ -488,7 +601,8 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
     results = []
     for index, path in enumerate(paths):
         client = by_kind[path.client]
-        response = call(client, path.request(0))  # warm up: templates, connection
+        with path.around():
+            response = call(client, path.request(0))  # warm up: templates, connection
         if response.status_code != path.expect:
             raise SystemExit(f"{path.label}: {response.status_code}, expected {path.expect}")
         statements: list[str] = []
@@ -498,15 +612,16 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
             return run(sql, *rest)
 
         request = path.request(1)
-        with connection.execute_wrapper(count):
+        with path.around(), connection.execute_wrapper(count):
             response = call(client, request)
         if response.status_code != path.expect:
             raise SystemExit(f"{path.label}: {response.status_code}, expected {path.expect}")
         timings = []
         for i in range(requests):
             request = path.request(i + 2)
-            started = time.perf_counter()
-            call(client, request)
+            with path.around():
+                started = time.perf_counter()
+                call(client, request)
             timings.append((time.perf_counter() - started) * 1000)
         results.append({"path": path, "queries": len(statements), "timings": timings})
         print(f"  {index + 1}/{len(paths)} {path.label}", file=sys.stderr, flush=True)

@@ -4,23 +4,23 @@ The mix, by share of simulated people (``weight``), and inside each by share of 
 
 | people | share | what they do (task weight) |
 | --- | --- | --- |
-| visitors (anonymous) | 40 % | home 4, search 4, read a service standard 6, service list 2, MPP list 1 |
+| visitors (anonymous) | 34 % | home 4, search 4, read a service standard 6, service list 2, MPP list 1 |
 | SKM kiosk tablets (at an MPP's exit) | 5 % | a visitor rates the service: the form, the answer (POST, a new response), the thank-you page (3 requests) |
 | citizens (signed in) | 20 % | their list 4, track one application 4, apply with an upload (API: draft, 1 PDF per file field, submit: 6 requests) 1 |
 | officers (signed in, 2FA) | 15 % | inbox 5, open an application 3, claim a submitted application (detail + POST) 1 |
 | API clients | 15 % | services of a kab/kota 3, one service 2, a citizen's applications 2 |
 | people with a complaint | 4 % | follow one by its link 4, the public complaints list 2, file one with the mobile app (API) 1, file one through a partner app (Open311 POST) 1 |
 | complaint desk (signed in, 2FA) | 1 % | inbox 3, open a complaint 2 |
+| queue hall devices at MPP Kota Batam (kiosk and display) | 3 % | take a walk-in number at the kiosk (POST, then the receipt) 3, the kiosk's start page 1, the hall display's poll with its ETag (304 until a new call) |
+| counter officers of Disdukcapil Batam (2FA) | 3 % | serve one citizen: console, call next (POST), console, start (POST), finish (POST) 1 |
 
-The two complaint classes took their 5 % from the visitors (50 % before the complaints data,
-issue 17), and so did the SKM kiosks (below): visitors are 40 %. The web complaint form is not in the mix: its GET renders every MPP, agency and service
-of the country in drop-downs (1.2 MB, seconds per request at 300 MPPs; see ``complaint_form`` in
-``bench/hotpaths.py``), so people file here through the app and the partner channel. Each Open311
-POST comes from an address of its own, as from many partner servers: the anonymous-POST limit (30
-per address in 10 minutes) would otherwise refuse one busy simulated partner.
-
-The kiosks' 5 % are taken from the visitors': the people who rate a service at the tablet are
-visitors of the MPP.
+Visitors were 50 % before the processes of issue 17 joined the mix; each took its share from them:
+the SKM kiosks 5 % (the people who rate a service at the tablet are visitors of the MPP), the
+complaint classes 5 %, the queue 6 %. Each Open311 POST comes from an address of its own, as from
+many partner servers. The queue kiosk answers 409 when the MPP is closed or the slot's numbers are
+gone (it shows that message, as a real kiosk does): counted as answered, not as an error;
+``mixed_load.py`` raises the walk-in quotas of the kiosk's services for the run and tops up the
+counters' lines, so call-next has a citizen waiting (the generated line is of the data set's day).
 
 Each simulated person is one keep-alive connection that sends its next request as soon as the
 last one is answered (no think time unless ``BENCH_THINK_SECONDS`` gives a maximum, e.g. ``2``),
@@ -80,7 +80,7 @@ class HealthUser(FastHttpUser):
 
 
 class Visitor(BenchUser):
-    weight = 40
+    weight = 34
     wait_time = THINK
 
     @task(4)
@@ -362,6 +362,125 @@ class ComplaintDesk(BenchUser):
             headers=self.headers({"Cookie": self.session["cookie"]}),
             name="complaint desk detail",
         )
+
+
+TICKET = re.compile(r'name="ticket" value="(\d+)"')
+_counters = list(FIXTURE["queue"]["counters"])
+
+
+def _csrf_of(cookie: str) -> str:
+    return next(
+        part.split("=", 1)[1] for part in cookie.split("; ") if part.startswith("csrftoken=")
+    )
+
+
+class QueueKiosk(BenchUser):
+    """The hall of MPP Kota Batam: the registered kiosk (its signed cookie) and the display."""
+
+    weight = 3
+    wait_time = THINK
+
+    def on_start(self):
+        super().on_start()
+        self.cookie = FIXTURE["queue"]["kiosk_cookie"]
+        self.csrf = _csrf_of(self.cookie)
+        self.etag = None
+
+    @task(3)
+    def take_number(self):
+        with self.client.post(
+            "/antrean/anjungan/ambil/",
+            data={"csrfmiddlewaretoken": self.csrf, "queue": _pick_queue(), "priority_group": ""},
+            headers=self.headers({"Cookie": self.cookie}),
+            name="queue: kiosk take a number (POST)",
+            allow_redirects=False,
+            catch_response=True,
+        ) as response:
+            if response.status_code == 409:  # closed now, or this slot's numbers are gone
+                response.success()
+                return
+            if response.status_code != 302:
+                response.failure(f"{response.status_code}")
+                return
+            location = response.headers.get("Location", "")
+        self.client.get(
+            location, headers=self.headers({"Cookie": self.cookie}), name="queue: kiosk receipt"
+        )
+
+    @task(1)
+    def start_page(self):
+        self.client.get(
+            "/antrean/anjungan/",
+            headers=self.headers({"Cookie": self.cookie}),
+            name="queue: kiosk page",
+        )
+
+    @task(4)
+    def display(self):
+        extra = {"If-None-Match": self.etag} if self.etag else {}
+        with self.client.get(
+            f"/antrean/layar/{FIXTURE['queue']['display']}/panggilan/",
+            headers=self.headers(extra),
+            name="queue: hall display poll",
+            catch_response=True,
+        ) as response:
+            if response.status_code in (200, 304):
+                self.etag = response.headers.get("ETag") or self.etag
+                response.success()
+
+
+def _pick_queue() -> str:
+    return str(random.choice(FIXTURE["queue"]["kiosk_queues"]))  # noqa: S311
+
+
+class CounterOfficer(BenchUser):
+    """An officer of Disdukcapil Batam at a counter of their own: call next, start, finish."""
+
+    weight = 3
+    wait_time = THINK
+
+    def on_start(self):
+        super().on_start()
+        self.session = _pick("officers")
+        self.csrf = _csrf_of(self.session["cookie"])
+        with _lock:
+            self.counter = _counters.pop(0)
+            _counters.append(self.counter)
+
+    def post(self, action: str, name: str, ticket: str | None = None):
+        data = {"csrfmiddlewaretoken": self.csrf, "action": action}
+        if ticket:
+            data["ticket"] = ticket
+        return self.client.post(
+            f"/kelola/antrean/loket/{self.counter}/tindakan/",
+            data=data,
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name=name,
+            allow_redirects=False,
+        )
+
+    def console(self) -> str | None:
+        page = self.client.get(
+            f"/kelola/antrean/loket/{self.counter}/",
+            headers=self.headers({"Cookie": self.session["cookie"]}),
+            name="queue: counter console",
+        )
+        text = page.text or ""
+        if 'value="call_next"' in text:
+            return None  # no current ticket (the first ticket field is then a skipped one's)
+        found = TICKET.search(text)
+        return found.group(1) if found else None
+
+    @task
+    def serve_one(self):
+        ticket = self.console()
+        if ticket is None:
+            self.post("call_next", "queue: call next (POST)")
+            ticket = self.console()
+            if ticket is None:
+                return  # nobody waiting for this counter
+        self.post("start", "queue: start (POST)", ticket)
+        self.post("finish", "queue: finish (POST)", ticket)
 
 
 FIXTURE_PDF = bytes.fromhex(FIXTURE["pdf_hex"])

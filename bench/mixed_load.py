@@ -167,6 +167,44 @@ def fixture(base: str, env: dict, officers: int) -> dict:
         "pdf_hex": blank_pdf().hex(),
         "kiosks": [kiosk_log_in(base, token) for token in kiosk_tokens()],
         **complaints,
+        "queue": queue_fixture(base),
+    }
+
+
+def queue_fixture(base: str) -> dict:
+    """The kiosk registered with its demo token (its cookie), the Disdukcapil counters of Kota
+    Batam with citizens waiting today, and room in the kiosk's walk-in quotas for the run."""
+    import http.cookiejar
+
+    from bench.data import queueing as queue_data
+    from django.utils import timezone
+    from pages import NoRedirect, _form_post
+
+    from mpp.queueing.demo import DEMO_KIOSK_TOKEN
+    from mpp.queueing.models import Counter, ServiceQueue
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar), NoRedirect)
+    _form_post(opener, base, "/antrean/anjungan/", {"token": DEMO_KIOSK_TOKEN})
+    counters = list(
+        Counter.objects.select_related("mpp__region")
+        .filter(mpp__slug="mpp-kota-batam", agency__slug="disdukcapil-batam", is_active=True)
+        .order_by("number")
+    )
+    for counter in counters:
+        queue_data.top_up_line(counter, 1000)
+    queues = list(
+        ServiceQueue.objects.select_related("mpp__region").filter(
+            mpp__slug="mpp-kota-batam", agency__slug="disdukcapil-batam", is_active=True
+        )
+    )
+    for queue in queues:
+        queue_data.make_room(queue, 2000, timezone.now())
+    return {
+        "kiosk_cookie": "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar),
+        "counters": [counter.pk for counter in counters],
+        "kiosk_queues": [queue.pk for queue in queues],
+        "display": "mpp-kota-batam",
     }
 
 
@@ -292,6 +330,8 @@ MIX = [
     "SurveyKiosk",
     "ComplaintCitizen",
     "ComplaintDesk",
+    "QueueKiosk",
+    "CounterOfficer",
 ]
 
 
