@@ -135,19 +135,19 @@ def bookable_queues():
 # --- Estimates ------------------------------------------------------------------------------
 
 
+def _service_time():
+    return ExpressionWrapper(
+        F("finished_at") - F("serving_started_at"), output_field=DurationField()
+    )
+
+
 def mean_service_seconds(queue: ServiceQueue, day: datetime.date) -> float:
     """The mean service time of ``queue`` today, or :data:`DEFAULT_SERVICE_MINUTES`."""
     value = (
         Ticket.objects.filter(
             queue=queue, date=day, status="served", serving_started_at__isnull=False
         )
-        .aggregate(
-            mean=Avg(
-                ExpressionWrapper(
-                    F("finished_at") - F("serving_started_at"), output_field=DurationField()
-                )
-            )
-        )
+        .aggregate(mean=Avg(_service_time()))
         .get("mean")
     )
     return value.total_seconds() if value else DEFAULT_SERVICE_MINUTES * 60
@@ -159,31 +159,77 @@ class Estimate:
     minutes: int
 
 
+def _minutes(mean: datetime.timedelta | None, ahead: int, counters: int) -> int:
+    seconds = mean.total_seconds() if mean else DEFAULT_SERVICE_MINUTES * 60
+    return round(seconds * ahead / max(counters, 1) / 60)
+
+
+def estimates(mpp, queues, now=None) -> dict[int, Estimate]:
+    """For a new walk-in at each of ``queues`` (all of ``mpp``): how many are waiting and the
+    expected wait. Three grouped queries whatever the number of services (the kiosk lists all of
+    an MPP's services; one estimate per service made five queries each)."""
+    day = local_now(mpp, now).date()
+    ids = [queue.pk for queue in queues]
+    today = Ticket.objects.filter(queue_id__in=ids, date=day)
+    waiting = dict(
+        today.filter(status="waiting")
+        .values("queue_id")
+        .annotate(n=Count("id"))
+        .values_list("queue_id", "n")
+        .order_by()
+    )
+    means = dict(
+        today.filter(status="served", serving_started_at__isnull=False)
+        .values("queue_id")
+        .annotate(mean=Avg(_service_time()))
+        .values_list("queue_id", "mean")
+        .order_by()
+    )
+    links = Counter.queues.through.objects.filter(servicequeue_id__in=ids, counter__is_active=True)
+    counters = dict(
+        links.values("servicequeue_id")
+        .annotate(n=Count("id"))
+        .values_list("servicequeue_id", "n")
+        .order_by()
+    )
+    return {
+        pk: Estimate(
+            waiting.get(pk, 0), _minutes(means.get(pk), waiting.get(pk, 0), counters.get(pk, 0))
+        )
+        for pk in ids
+    }
+
+
 def estimate(queue: ServiceQueue, *, ticket: Ticket | None = None, now=None) -> Estimate:
     """How many are ahead and the expected wait in minutes, for a new walk-in or for ``ticket``."""
+    if ticket is None:
+        return estimates(queue.mpp, [queue], now)[queue.pk]
+    if ticket.status != "waiting":
+        return Estimate(0, 0)
     day = local_now(queue.mpp, now).date()
-    line = Ticket.objects.filter(queue=queue, date=day, status="waiting")
-    if ticket is not None:
-        if ticket.status != "waiting":
-            return Estimate(0, 0)
-        same = Q(priority=ticket.priority) & (
-            Q(lane__lt=ticket.lane) | Q(lane=ticket.lane, line_at__lt=ticket.line_at)
-        )
-        before = same if ticket.priority else Q(priority=True) | same
-        line = line.filter(before).exclude(pk=ticket.pk)
-    ahead = line.count()
-    counters = max(queue.counters.filter(is_active=True).count(), 1)
-    seconds = mean_service_seconds(queue, day) * ahead / counters
-    return Estimate(ahead, round(seconds / 60))
+    same = Q(priority=ticket.priority) & (
+        Q(lane__lt=ticket.lane) | Q(lane=ticket.lane, line_at__lt=ticket.line_at)
+    )
+    before = same if ticket.priority else Q(priority=True) | same
+    ahead = (
+        Ticket.objects.filter(queue=queue, date=day, status="waiting")
+        .filter(before)
+        .exclude(pk=ticket.pk)
+        .count()
+    )
+    counters = queue.counters.filter(is_active=True).count()
+    mean = mean_service_seconds(queue, day)
+    return Estimate(ahead, _minutes(datetime.timedelta(seconds=mean), ahead, counters))
 
 
 def waits_now(mpp, now=None) -> list[dict]:
     """Per service of the MPP: people waiting and the expected wait for a new walk-in."""
-    rows = []
-    for queue in ServiceQueue.objects.filter(mpp=mpp, is_active=True).select_related("service"):
-        guess = estimate(queue, now=now)
-        rows.append({"queue": queue, "waiting": guess.ahead, "minutes": guess.minutes})
-    return rows
+    queues = list(ServiceQueue.objects.filter(mpp=mpp, is_active=True).select_related("service"))
+    guesses = estimates(mpp, queues, now)
+    return [
+        {"queue": queue, "waiting": guesses[queue.pk].ahead, "minutes": guesses[queue.pk].minutes}
+        for queue in queues
+    ]
 
 
 # --- The hall display ------------------------------------------------------------------------

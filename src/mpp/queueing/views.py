@@ -186,8 +186,11 @@ def _kiosk(request) -> Kiosk | None:
 
 
 def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form=None):
-    queues = ServiceQueue.objects.filter(mpp=kiosk.mpp, is_active=True).select_related("service")
-    rows = [(queue, selectors.estimate(queue)) for queue in queues]
+    queues = list(
+        ServiceQueue.objects.filter(mpp=kiosk.mpp, is_active=True).select_related("service")
+    )
+    guesses = selectors.estimates(kiosk.mpp, queues)
+    rows = [(queue, guesses[queue.pk]) for queue in queues]
     return render(
         request,
         "queueing/kiosk.html",

@@ -213,3 +213,33 @@ def test_console_skips_then_returns_or_records_a_no_show(queue, counter, officer
     assert (first.status, second.status) == ("waiting", "no_show")
     page = client.get(f"/kelola/antrean/loket/{counter.pk}/")
     assert "Menunggu: 1 orang" in page.text
+
+
+def test_the_kiosk_page_estimates_every_service_in_a_fixed_number_of_queries(
+    queue, kiosk, clock
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mpp.queueing.tests.conftest import make_counter, make_queue
+
+    clock["now"] = at(9)
+    second = make_queue(beside=queue, prefix="B")
+    make_counter(queue, 1, second)
+    make_counter(queue, 2)
+    for _ in range(2):
+        services.issue_walk_in(kiosk, queue)
+        services.issue_walk_in(kiosk, second)
+    client = Client()
+    client.post("/antrean/anjungan/", {"token": "token-uji-anjungan"})
+    with CaptureQueriesContext(connection) as few:
+        page = client.get("/antrean/anjungan/")
+    # Two waiting at each service, 10 minutes each: the first has two counters, the second one.
+    assert page.status_code == 200
+    assert "2 orang menunggu · ± 10 menit" in page.text
+    assert "2 orang menunggu · ± 20 menit" in page.text
+    for _ in range(8):
+        make_queue(beside=queue, prefix=f"C{_}")
+    with CaptureQueriesContext(connection) as many:
+        assert client.get("/antrean/anjungan/").status_code == 200
+    assert len(many.captured_queries) == len(few.captured_queries)
