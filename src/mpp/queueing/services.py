@@ -69,15 +69,19 @@ def office_hours(mpp) -> OfficeHours:
     return OfficeHours.from_opening_hours(mpp.opening_hours.all())
 
 
-def open_intervals(mpp, day: datetime.date, hours: OfficeHours | None = None):
+def open_intervals(mpp, day: datetime.date, hours: OfficeHours | None = None, overrides=None):
     """The MPP's opening intervals on ``day`` (breaks excluded); empty when closed.
 
     A day is open when the MPP has opening hours on its weekday and it is not a national holiday or
     collective leave, unless the region's calendar overrides it (a holiday closes, a working day
-    opens with that weekday's hours, or Monday's when the weekday has none).
+    opens with that weekday's hours, or Monday's when the weekday has none). ``overrides``: the
+    region's calendar overrides of a range of days read once (``load_overrides``), for a caller
+    that asks about many days.
     """
     hours = hours or office_hours(mpp)
-    kind = load_overrides(mpp.region, day, day).get(day)
+    if overrides is None:
+        overrides = load_overrides(mpp.region, day, day)
+    kind = overrides.get(day)
     if kind is not None:
         if kind != CalendarOverride.Kind.WORKING_DAY:
             return ()

@@ -24,6 +24,7 @@ from mpp.queueing import forms, selectors, services
 from mpp.queueing.models import Counter, Kiosk, PriorityGroup, QueueRules, ServiceQueue
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import KIOSK, OFFICER, STATUS_LABELS
+from mpp.regions.calendar import load_overrides
 from mpp.tenancy.models import Agency
 
 KIOSK_COOKIE = "mpp_kiosk"
@@ -43,10 +44,14 @@ def _open_days(queue: ServiceQueue, now) -> list[datetime.date]:
     today = services.local_now(queue.mpp, now).date()
     days_ahead = services.rules_of(queue.mpp).booking_days_ahead
     hours = services.office_hours(queue.mpp)
+    last = today + datetime.timedelta(days=days_ahead)
+    overrides = load_overrides(queue.mpp.region, today, last)  # one query for the whole range
     return [
         day
         for offset in range(days_ahead + 1)
-        if services.open_intervals(queue.mpp, day := today + datetime.timedelta(days=offset), hours)
+        if services.open_intervals(
+            queue.mpp, day := today + datetime.timedelta(days=offset), hours, overrides
+        )
     ]
 
 

@@ -215,9 +215,7 @@ def test_console_skips_then_returns_or_records_a_no_show(queue, counter, officer
     assert "Menunggu: 1 orang" in page.text
 
 
-def test_the_kiosk_page_estimates_every_service_in_a_fixed_number_of_queries(
-    queue, kiosk, clock
-):
+def test_the_kiosk_page_estimates_every_service_in_a_fixed_number_of_queries(queue, kiosk, clock):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -243,3 +241,20 @@ def test_the_kiosk_page_estimates_every_service_in_a_fixed_number_of_queries(
     with CaptureQueriesContext(connection) as many:
         assert client.get("/antrean/anjungan/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+
+
+def test_the_booking_page_reads_the_calendar_once_however_many_days_ahead(queue, citizen, clock):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = _citizen_client(citizen)
+    url = f"/antrean/pesan/{queue.pk}/"
+    rules = services.rules_of(queue.mpp)
+    counts = []
+    for days in (3, 14):
+        rules.booking_days_ahead = days
+        rules.save()
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        counts.append(len(queries.captured_queries))
+    assert counts[0] == counts[1]
