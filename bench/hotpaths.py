@@ -44,7 +44,7 @@ class HotPath:
     request: Callable[[int], tuple[str, str, dict | None, dict]]
     # "anonymous", "citizen", "officer" (Dukcapil Batam), "dinkes", "api", "analyst", "regional",
     # "manager" (MPP Kota Batam), "kiosk" (the SKM tablet of MPP Kota Batam), "desk" (the
-    # complaint desk of Kota Batam)
+    # complaint desk of Kota Batam), "queue_kiosk" (the queue's ticket kiosk of MPP Kota Batam)
     client: str
     expect: int = 200
     # A context manager each request runs in (the kiosk's: the clock inside opening hours).
@@ -472,7 +472,7 @@ def queue_paths(runs: int, officer) -> list[HotPath]:
             "queue_kiosk_take",
             "queue: kiosk walk-in number (POST)",
             lambda i: ("POST", "/antrean/anjungan/ambil/", {"queue": str(kiosk_queue.pk)}, {}),
-            "kiosk",
+            "queue_kiosk",
             302,
             around=clock,
         ),
@@ -480,7 +480,7 @@ def queue_paths(runs: int, officer) -> list[HotPath]:
             "queue_kiosk_page",
             "queue: kiosk start page",
             lambda i: ("GET", "/antrean/anjungan/", None, {}),
-            "kiosk",
+            "queue_kiosk",
         ),
         HotPath(
             "queue_display",
@@ -532,8 +532,8 @@ def clients(users: dict) -> dict:
     from mpp.queueing.demo import DEMO_KIOSK_TOKEN
 
     # The kiosk device: registered once with its token (kept in a signed cookie), as in the hall.
-    by_kind["kiosk"] = Client()
-    by_kind["kiosk"].post("/antrean/anjungan/", {"token": DEMO_KIOSK_TOKEN})
+    by_kind["queue_kiosk"] = Client()
+    by_kind["queue_kiosk"].post("/antrean/anjungan/", {"token": DEMO_KIOSK_TOKEN})
     return by_kind
 
 
