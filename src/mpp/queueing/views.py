@@ -21,14 +21,13 @@ from django.views.decorators.http import require_GET, require_POST
 from mpp.accounts.policy import Perm, can, has_any
 from mpp.catalog.models import Service
 from mpp.queueing import forms, selectors, services
+from mpp.queueing.devices import KIOSK_COOKIE, KIOSK_SALT, kiosk_of
 from mpp.queueing.models import Counter, Kiosk, PriorityGroup, QueueRules, ServiceQueue
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import KIOSK, OFFICER, STATUS_LABELS
 from mpp.regions.calendar import load_overrides
 from mpp.tenancy.models import Agency
 
-KIOSK_COOKIE = "mpp_kiosk"
-KIOSK_SALT = "mpp.queueing.kiosk"
 KIOSK_MAX_AGE = 365 * 24 * 3600
 
 
@@ -186,8 +185,7 @@ def ticket_status(request, token):
 
 
 def _kiosk(request) -> Kiosk | None:
-    raw = request.get_signed_cookie(KIOSK_COOKIE, default="", salt=KIOSK_SALT)
-    return services.kiosk_for_token(raw)
+    return kiosk_of(request)
 
 
 def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form=None):

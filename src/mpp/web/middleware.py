@@ -197,16 +197,17 @@ class AnonymousPostRateLimitMiddleware:
     @staticmethod
     def _authenticated(request: HttpRequest) -> bool:
         """Signed in by session, calling the API with a usable bearer token, a registered SKM
-        kiosk with its device token, or an Open311 partner with its API key (an API client, a
+        or queue kiosk with its device token, or an Open311 partner with its API key (an API client, a
         kiosk or a partner is not anonymous; a wrong token or key is,
         so guessing tokens stays limited). A kiosk posts once per visitor from the MPP's one
         address: counted as anonymous it was refused after 30 answers in ten minutes."""
         if request.user.is_authenticated:
             return True
         from mpp.complaints.open311 import is_partner_request
+        from mpp.queueing.devices import is_kiosk_request as is_queue_kiosk
         from mpp.surveys.devices import is_kiosk_request
 
-        if is_kiosk_request(request) or is_partner_request(request):
+        if is_kiosk_request(request) or is_queue_kiosk(request) or is_partner_request(request):
             return True
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():

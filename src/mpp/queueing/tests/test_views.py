@@ -258,3 +258,24 @@ def test_the_booking_page_reads_the_calendar_once_however_many_days_ahead(queue,
             assert client.get(url).status_code == 200
         counts.append(len(queries.captured_queries))
     assert counts[0] == counts[1]
+
+
+def test_a_registered_kiosk_is_not_limited_as_an_anonymous_client(queue, clock):
+    """The hall kiosk prints a number per visitor from the MPP's one address; an unregistered
+    device posting as often is refused after the anonymous limit."""
+    clock["now"] = at(9)
+    queue.walk_in_per_slot = queue.walk_in_per_day = 100
+    queue.save()
+    services.register_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
+    kiosk = Client()
+    kiosk.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
+    answers = [
+        kiosk.post("/antrean/anjungan/ambil/", {"queue": queue.pk}).status_code for _ in range(35)
+    ]
+    assert set(answers) == {302} and Ticket.objects.count() == 35
+    stranger = Client()
+    refused = [
+        stranger.post("/antrean/anjungan/ambil/", {"queue": queue.pk}).status_code
+        for _ in range(35)
+    ]
+    assert refused[0] == 403 and refused[-1] == 429
