@@ -334,7 +334,7 @@ def generate(ctx: Context) -> None:
     officers = ctx.facts["officers"]
     demo_citizen = ctx.facts["demo_citizen"]
     services = ctx.facts["services"]
-    n = complaints_for(ctx.applications)
+    n = complaints_for(ctx.process_volume)
     anchor = ctx.anchor
     start_day = (anchor - datetime.timedelta(days=DAYS)).date()
     joined = anchor - datetime.timedelta(days=760)

@@ -221,7 +221,7 @@ def set_up(ctx: Context, rng, calendar: Calendar, first_day: datetime.date) -> d
             for d in range(DAYS)
             if calendar.on(mpp.pk, day := first_day + datetime.timedelta(days=d))
         )
-        per_weight = ctx.applications * share / max(open_weight, 1.0)
+        per_weight = ctx.process_volume * share / max(open_weight, 1.0)
         busy = mpp.pk == mpps[0].pk  # Kota Batam, the demo MPP
         config_day = max(per_weight, BUSY_DAY) if busy else per_weight
         offered = services[mpp.pk]
