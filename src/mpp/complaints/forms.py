@@ -102,12 +102,12 @@ class ComplaintForm(forms.Form):
     def chosen_mpp(self) -> int | None:
         """The MPP id the person chose (posted, or given with the service they came from)."""
         source = self.data if self.is_bound else self.initial
-        value = str(source.get("mpp") or "")
-        if value.isdigit():
-            return int(value)
-        service = str(source.get("service") or "")
-        if service.isdigit():
-            return Service.objects.filter(pk=int(service)).values_list("mpp_id", flat=True).first()
+        mpp = _id(source.get("mpp"))
+        if mpp is not None:
+            return mpp
+        service = _id(source.get("service"))
+        if service is not None:
+            return Service.objects.filter(pk=service).values_list("mpp_id", flat=True).first()
         return None
 
 
@@ -155,6 +155,13 @@ class RatingForm(forms.Form):
     )
 
 
+def _id(value) -> int | None:
+    """A database id from a form value, or None (not digits, or too long for a bigint column:
+    a hostile ``?mpp=99999…`` must not reach the database)."""
+    text = str(value or "")
+    return int(text) if text.isdigit() and len(text) <= 18 else None
+
+
 class PublicFilterForm(forms.Form):
     q = forms.CharField(label=_("Cari"), required=False, max_length=100)
     mpp = forms.ModelChoiceField(
@@ -175,13 +182,13 @@ class PublicFilterForm(forms.Form):
         # The agencies of the chosen MPP only (nationally there are thousands); an agency named
         # in a link without an MPP stays valid on its own.
         data = self.data or {}
-        mpp, agency = str(data.get("mpp", "")), str(data.get("agency", ""))
-        if mpp.isdigit():
+        mpp, agency = _id(data.get("mpp")), _id(data.get("agency"))
+        if mpp is not None:
             agencies = Agency.objects.filter(
-                presences__mpp_id=int(mpp), presences__is_active=True
+                presences__mpp_id=mpp, presences__is_active=True
             ).distinct()
-        elif agency.isdigit():
-            agencies = Agency.objects.filter(pk=int(agency))
+        elif agency is not None:
+            agencies = Agency.objects.filter(pk=agency)
         else:
             agencies = Agency.objects.none()
         self.fields["agency"].queryset = agencies.order_by("name")
