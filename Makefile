@@ -61,8 +61,10 @@ bench-pages: $(VENV)/.installed
 ## Benchmark data set in PostgreSQL (drops and recreates mpp_bench_$(SCALE)): SCALE=tiny|small|medium|national.
 SCALE ?= small
 BENCH_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/mpp_bench_$(SCALE)
+## OTHERS_AS=N sizes the queue, complaint and survey rows as for N applications (see docs/performance.md).
+OTHERS_AS ?=
 bench-data: $(VENV)/.installed
-	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py --scale $(SCALE)
+	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/generate.py --scale $(SCALE) $(if $(OTHERS_AS),--others-as $(OTHERS_AS))
 
 ## Hot paths on the generated data: p50/p95/p99 and queries per request against bench/budgets.toml.
 bench: $(VENV)/.installed
