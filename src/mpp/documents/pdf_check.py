@@ -42,6 +42,7 @@ from pypdf.generic import (
 MAX_PDF_PAGES = 200
 MAX_OBJECTS = 20_000  # a 200-page scan has a few thousand
 MAX_MISSING_OBJECTS = 50  # references to objects the table does not list (each costs a file scan)
+MAX_XREF_ENTRIES = 5 * MAX_OBJECTS  # free entries included (a stream-based table states its size)
 MAX_NESTING = 64  # arrays and dictionaries inside one object
 MAX_PAGE_TREE_DEPTH = 32  # a balanced tree of a million pages is 6 levels deep
 MAX_STREAM_BYTES = 50 * 1024 * 1024  # one inflated stream
@@ -105,7 +106,12 @@ def check_pdf(content: bytes) -> None:
     if re.search(rb"<\s*(html|script|body)\b", content[:4096], re.IGNORECASE):
         raise not_a_pdf()
     try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
+        reader = PdfReader(
+            io.BytesIO(content),
+            strict=False,
+            root_object_recovery_limit=MAX_OBJECTS,
+            xref_stream_maximum_entries=MAX_XREF_ENTRIES,
+        )
         if reader.is_encrypted:
             raise PdfRefused(
                 _(
