@@ -22,6 +22,7 @@ longer be the one the person signed or stamped, and a refusal tells them what to
 from __future__ import annotations
 
 import io
+import logging
 import re
 import zlib
 from collections import deque
@@ -38,6 +39,8 @@ from pypdf.generic import (
     StreamObject,
     TextStringObject,
 )
+
+logger = logging.getLogger(__name__)
 
 MAX_PDF_PAGES = 200
 MAX_OBJECTS = 20_000  # a 200-page scan has a few thousand
@@ -122,7 +125,10 @@ def check_pdf(content: bytes) -> None:
         _Inspection(reader).run()
     except PdfRefused:
         raise
-    except Exception:
+    except Exception as error:
+        # pypdf may raise anything on a hostile file: refused, and the kind of failure kept so
+        # that a refused genuine file can be looked into (never the file or its name).
+        logger.info("PDF upload refused as unreadable: %s", type(error).__name__)
         raise not_a_pdf() from None
 
 
