@@ -12,7 +12,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from mpp.documents import pdf_check
+from mpp.documents import pdf_check, uploads
 from mpp.documents.tests import hostile_files as hostile
 from mpp.documents.uploads import UnsafeFile, UploadRule, accept_upload, blank_pdf
 
@@ -155,3 +155,23 @@ def test_a_pdf_and_a_photo_are_accepted_with_their_digest():
     assert photo.content_type == "image/jpeg"
     assert "3171011508900003" not in photo.original_name  # a NIK-like run is never kept
     assert Image.open(io.BytesIO(photo.content)).size == (640, 480)
+
+
+def test_an_image_is_decoded_one_at_a_time_and_a_waiting_upload_is_asked_to_retry(monkeypatch):
+    """The decoder is held by another upload (as by a burst of parallel uploads): this one is not
+    decoded alongside it but told, in Indonesian, to try again."""
+    monkeypatch.setattr(uploads, "DECODER_WAIT_SECONDS", 0)
+    output = io.BytesIO()
+    Image.new("RGB", (64, 48), "white").save(output, format="PNG")
+    decoder = uploads._decoder()
+    held = 0
+    while decoder.acquire(blocking=False):
+        held += 1
+    try:
+        message = refusal(output.getvalue())
+    finally:
+        for _ in range(held):
+            decoder.release()
+    assert held == 1  # MPP_UPLOAD_IMAGE_DECODERS: one per process by default
+    assert message == "Server sedang memeriksa berkas lain. Coba unggah lagi beberapa saat lagi."
+    assert accepted(output.getvalue()).content_type == "image/png"
