@@ -201,8 +201,8 @@ class _Inspection:
         for key in ("/S", "/Type", "/Subtype"):
             if key in dictionary and self._value(dictionary[key]) in ACTIVE_NAMES:
                 raise active_content()
-        if "/URI" in dictionary:
-            uri = self._value(dictionary["/URI"])
+        for key in ("/URI", "/Base"):  # a link, or the base a catalogue's relative links resolve on
+            uri = self._value(dictionary.get(key))
             if isinstance(uri, (TextStringObject, ByteStringObject)) and not _safe_link(uri):
                 raise PdfRefused(
                     _(

@@ -7,6 +7,7 @@ onboarding); these pin the checks themselves.
 from __future__ import annotations
 
 import io
+import zlib
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -175,3 +176,12 @@ def test_an_image_is_decoded_one_at_a_time_and_a_waiting_upload_is_asked_to_retr
     assert held == 1  # MPP_UPLOAD_IMAGE_DECODERS: one per process by default
     assert message == "Server sedang memeriksa berkas lain. Coba unggah lagi beberapa saat lagi."
     assert accepted(output.getvalue()).content_type == "image/png"
+
+
+def test_streams_that_together_inflate_beyond_the_budget_are_refused():
+    """Six streams of 45 MB of zeros (each under the 50 MB limit of one stream, 270 MB together)."""
+    packed = zlib.compress(b"\0" * (45 * 1024 * 1024))
+    stream = b"<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (len(packed), packed)
+    content = hostile.one_page(**{f"o{n}": stream for n in range(4, 10)})
+    assert refusal(content) == "Berkas PDF ini terlalu besar setelah dibuka."
+    assert accepted(hostile.one_page(**{f"o{n}": stream for n in range(4, 9)})).sha256
