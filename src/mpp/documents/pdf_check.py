@@ -49,7 +49,8 @@ MAX_XREF_ENTRIES = 5 * MAX_OBJECTS  # free entries included (a stream-based tabl
 MAX_NESTING = 64  # arrays and dictionaries inside one object
 MAX_PAGE_TREE_DEPTH = 32  # a balanced tree of a million pages is 6 levels deep
 MAX_STREAM_BYTES = 50 * 1024 * 1024  # one inflated stream
-MAX_INFLATED_BYTES = 250 * 1024 * 1024  # all streams of the file together
+MAX_INFLATED_BYTES = 250 * 1024 * 1024  # all streams of the file together (images aside)
+MAX_IMAGE_PIXELS = 100_000_000  # one image in a PDF: an A4 page scanned at 600 dpi is 35 MP
 
 # Keys whose mere presence means active content.
 ACTIVE_KEYS = frozenset(
@@ -214,7 +215,17 @@ class _Inspection:
             self._check_stream(dictionary)
 
     def _check_stream(self, stream: StreamObject) -> None:
-        """Inflate a Flate stream (after any ASCII filters) within the file's remaining budget."""
+        """Inflate a Flate stream (after any ASCII filters) within the file's remaining budget.
+
+        An image is judged by the size it declares instead: a viewer decodes no more than its
+        width x height, and a scan saved with Flate inflates to hundreds of megabytes honestly."""
+        if self._value(stream.get("/Subtype")) == "/Image":
+            width, height = self._value(stream.get("/Width")), self._value(stream.get("/Height"))
+            if not isinstance(width, int) or not isinstance(height, int) or min(width, height) < 0:
+                raise not_a_pdf()
+            if width * height > MAX_IMAGE_PIXELS:
+                raise PdfRefused(_("Berkas PDF ini terlalu besar setelah dibuka."))
+            return
         filters = self._value(stream.get("/Filter"))
         names = list(filters) if isinstance(filters, ArrayObject) else [filters]
         data = stream._data

@@ -178,10 +178,31 @@ def test_an_image_is_decoded_one_at_a_time_and_a_waiting_upload_is_asked_to_retr
     assert accepted(output.getvalue()).content_type == "image/png"
 
 
-def test_streams_that_together_inflate_beyond_the_budget_are_refused():
-    """Six streams of 45 MB of zeros (each under the 50 MB limit of one stream, 270 MB together)."""
-    packed = zlib.compress(b"\0" * (45 * 1024 * 1024))
+def test_streams_that_together_inflate_beyond_the_budget_are_refused(monkeypatch):
+    """Each stream is within the limit of one stream; together they are over the file's budget
+    (lowered here to 2 MB from 250 MB so that the test inflates little)."""
+    monkeypatch.setattr(pdf_check, "MAX_INFLATED_BYTES", 2 * 1024 * 1024)
+    packed = zlib.compress(b"\0" * (1024 * 1024))
     stream = b"<< /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream" % (len(packed), packed)
-    content = hostile.one_page(**{f"o{n}": stream for n in range(4, 10)})
+    assert accepted(hostile.one_page(o4=stream, o5=stream)).sha256
+    content = hostile.one_page(o4=stream, o5=stream, o6=stream)
     assert refusal(content) == "Berkas PDF ini terlalu besar setelah dibuka."
-    assert accepted(hostile.one_page(**{f"o{n}": stream for n in range(4, 9)})).sha256
+
+
+def test_a_scan_is_judged_by_its_declared_image_size_not_by_inflating_it():
+    """Thirty 12-megapixel page images of 12 MB each once inflated (360 MB together, a long
+    scan saved with Flate) are accepted; one image declaring 150 megapixels is refused."""
+    packed = zlib.compress(b"\xff" * (12 * 1024 * 1024))
+
+    def image(width: int, height: int) -> bytes:
+        return (
+            b"<< /Type /XObject /Subtype /Image /Width %d /Height %d /ColorSpace /DeviceGray"
+            b" /BitsPerComponent 8 /Filter /FlateDecode /Length %d >>\nstream\n%s\nendstream"
+            % (width, height, len(packed), packed)
+        )
+
+    scan = hostile.one_page(**{f"o{n}": image(4000, 3000) for n in range(4, 34)})
+    assert accepted(scan).content_type == "application/pdf"
+    assert refusal(hostile.one_page(o4=image(15000, 10000))) == (
+        "Berkas PDF ini terlalu besar setelah dibuka."
+    )
