@@ -243,6 +243,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest file a service's application form may accept (a form definition may set less).
 MPP_MAX_UPLOAD_BYTES = int(env("MPP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# An uploaded image larger than this (width x height) is refused from its header, never decoded;
+# 25 megapixels is a 6000 x 4000 camera photo. Images within it are decoded this many at a time
+# per process (each costs up to about half a second of CPU at the budget).
+MPP_UPLOAD_MAX_IMAGE_PIXELS = int(env("MPP_UPLOAD_MAX_IMAGE_PIXELS", "25000000"))
+MPP_UPLOAD_IMAGE_DECODERS = int(env("MPP_UPLOAD_IMAGE_DECODERS", "1"))
 
 # --- Cache ---------------------------------------------------------------------------------
 # Redis in production (shared by every worker, so a change seen by one invalidates the public pages

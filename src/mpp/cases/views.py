@@ -23,6 +23,7 @@ from mpp.catalog.models import Service
 from mpp.documents.gates import download_gates
 from mpp.documents.rendering import public_base_url, qr_data_uri
 from mpp.documents.services import SigningKeyMissing
+from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import WorkflowError
 from mpp.workflows.services import available_actions
@@ -375,16 +376,7 @@ def _pdf_response(user, application):
 
 
 def _file_response(document):
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    extension = document.file.name.rsplit(".", 1)[-1]
-    # Downloaded, never rendered in our origin: a file that slipped past the checks on upload
-    # still cannot run script with the officer's session. The sandbox covers a browser that
-    # shows it anyway.
-    response["Content-Disposition"] = f'attachment; filename="berkas-{document.pk}.{extension}"'
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_upload(document.file, name=f"berkas-{document.pk}")
 
 
 @login_required

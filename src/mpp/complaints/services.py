@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -19,7 +17,6 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Role, RoleGrant
 from mpp.catalog import public_cache
-from mpp.catalog.forms_definition import sniff_content_type
 from mpp.complaints import lapor
 from mpp.complaints.models import (
     MAX_TEXT,
@@ -41,7 +38,7 @@ from mpp.complaints.models import (
 from mpp.complaints.registry import find_application
 from mpp.complaints.workflow import REPORTER, STAFF_CLOCK
 from mpp.deadlines import services as clock
-from mpp.documents.uploads import UnsafeFile, checked_content
+from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
 from mpp.notifications.base import Channel as NotificationChannel
 from mpp.notifications.registry import gateways
 from mpp.notifications.services import notify
@@ -53,10 +50,11 @@ from mpp.workflows.services import apply_action
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS = 3
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+ATTACHMENT_RULE = UploadRule(
+    types=("application/pdf", "image/png", "image/jpeg"), max_bytes=5 * 1024 * 1024
+)
 CODE_LIFETIME = datetime.timedelta(minutes=15)
 CODE_ATTEMPTS = 5
-ACCEPTED_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
 
 class ComplaintError(Exception):
@@ -165,28 +163,14 @@ def next_tracking_number(region, moment: datetime.datetime) -> str:
     return f"ADU-{region.code}-{day:%y%m%d}-{''.join(secrets.choice(alphabet) for _ in range(6))}"
 
 
-def _checked_attachments(uploads) -> list[tuple[object, str, bytes]]:
+def _checked_attachments(uploads) -> list[AcceptedUpload]:
     if len(uploads) > MAX_ATTACHMENTS:
         message = _("Lampiran paling banyak %(count)s berkas.") % {"count": MAX_ATTACHMENTS}
         raise ComplaintError(message, {"attachments": [message]})
-    checked = []
-    for upload in uploads:
-        size = getattr(upload, "size", 0) or 0
-        if size == 0 or size > MAX_ATTACHMENT_BYTES:
-            message = _("Lampiran kosong atau lebih dari 5 MB.")
-            raise ComplaintError(message, {"attachments": [message]})
-        upload.seek(0)
-        content_type = sniff_content_type(upload.read(16))
-        upload.seek(0)
-        if content_type not in ACCEPTED_TYPES:
-            message = _("Jenis lampiran tidak diterima; unggah PDF, PNG, atau JPEG.")
-            raise ComplaintError(message, {"attachments": [message]})
-        try:
-            content = checked_content(upload.read(), content_type)
-        except UnsafeFile as error:
-            raise ComplaintError(error.message, {"attachments": [error.message]}) from None
-        checked.append((upload, content_type, content))
-    return checked
+    try:
+        return [accept_upload(upload, ATTACHMENT_RULE) for upload in uploads]
+    except UnsafeFile as error:
+        raise ComplaintError(error.message, {"attachments": [error.message]}) from None
 
 
 def submission_problems(data: Submission) -> dict[str, list[str]]:
@@ -314,15 +298,15 @@ def submit_complaint(
         changes=start,
         data={"channel": channel},
     )
-    for upload, content_type, content in attachments:
+    for accepted in attachments:
         attachment = Attachment(
             complaint=complaint,
-            original_name=(getattr(upload, "name", "") or "lampiran")[-200:],
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            original_name=accepted.original_name or "lampiran",
+            content_type=accepted.content_type,
+            size=accepted.size,
+            sha256=accepted.sha256,
         )
-        attachment.file.save("lampiran", ContentFile(content), save=False)
+        accepted.save_to(attachment.file, "lampiran")
         attachment.save()
     if reporter is not None:
         notify(

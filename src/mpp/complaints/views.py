@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +22,7 @@ from mpp.complaints.models import (
     ResponseTemplate,
 )
 from mpp.complaints.workflow import AGENCY_ACTIONS, DESK_ACTIONS, REPORTER
+from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import WorkflowError
 from mpp.workflows.services import available_actions
@@ -353,7 +354,7 @@ def staff_attachment(request, pk, attachment_pk):
     if selectors.read_reporter(request.user, complaint, channel="web") is None:
         raise Http404
     attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return serve_upload(attachment.file, name=f"lampiran-{attachment.pk}")
 
 
 def templates(request):
