@@ -8,6 +8,7 @@ The named tests pin each finding and show that the handlers still see what they 
 
 from __future__ import annotations
 
+import datetime
 import io
 import zipfile
 
@@ -27,6 +28,8 @@ from mpp.complaints import services as complaint_services
 from mpp.complaints.demo import DESK_USERNAME
 from mpp.complaints.models import Complaint
 from mpp.complaints.workflow import DESK
+from mpp.deadlines.services import sweep
+from mpp.notifications.models import InboxMessage, Notification
 from mpp.workflows.models import TransitionRecord
 
 pytestmark = pytest.mark.django_db
@@ -292,3 +295,18 @@ def test_the_reporter_sees_their_own_name_in_the_api(demo):  # noqa: F811
     )
     assert api.json()["reporter"] == NAME
     assert Complaint.objects.get(pk=found["confidential"].pk).is_confidential
+
+
+def test_staff_notifications_carry_no_reporter(demo):  # noqa: F811
+    """The escalation to the MPP manager names the complaint, never its reporter (inbox, email,
+    SMS are rendered from the notification's context)."""
+    found = _personal_data(demo)
+    public = found["public"]
+    sweep(now=public.due_at + datetime.timedelta(hours=1))
+    manager = User.objects.get(username="pengelola.batam")
+    notes = Notification.objects.filter(recipient=manager, kind="complaint.escalated")
+    assert notes.exists()
+    stored = [str(n.context) for n in notes] + [
+        f"{m.subject} {m.body}" for m in InboxMessage.objects.filter(recipient=manager)
+    ]
+    assert not [text for text in stored if any(secret in text for secret in SECRETS)]
