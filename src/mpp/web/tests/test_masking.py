@@ -173,6 +173,7 @@ def _leaks(client, headers, pages) -> dict[str, list[str]]:
     leaks = {}
     for method, url in pages:
         response = _get(client, headers, method, url)
+        assert response.status_code < 500, url
         if response.status_code != 200:
             continue
         text = _text(response)
