@@ -119,6 +119,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mpp.web.context_processors.site",
+                "mpp.accounts.menu.header_menu",
                 "mpp.notifications.context_processors.inbox",
             ],
         },

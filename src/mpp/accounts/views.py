@@ -17,6 +17,7 @@ from django_otp import login as otp_login
 
 from mpp.accounts import selectors, services
 from mpp.accounts.forms import ContactForm, LoginForm, OtpForm, RegistrationForm, RoleGrantForm
+from mpp.accounts.menu import menu_for
 from mpp.accounts.policy import Perm, can, can_revoke, has_any
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
@@ -238,31 +239,7 @@ def backoffice(request):
         {
             "grants": request.user.active_grants,
             "workplaces": workplaces_for(request.user),
-            "can_view_audit": can(request.user, Perm.VIEW_AUDIT),
-            "can_manage_staff": has_any(request.user, Perm.MANAGE_ROLES),
-            "can_manage_catalog": has_any(request.user, Perm.MANAGE_SERVICES),
-            "can_file_at_counter": has_any(request.user, Perm.FILE_AT_COUNTER),
-            "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
-            "can_open_surveys": has_any(request.user, Perm.MANAGE_SURVEYS)
-            or has_any(request.user, Perm.VIEW_STATISTICS),
-            "can_handle_complaints": any(
-                has_any(request.user, perm)
-                for perm in (
-                    Perm.HANDLE_COMPLAINTS,
-                    Perm.RESPOND_COMPLAINTS,
-                    Perm.OVERSEE_COMPLAINTS,
-                    Perm.MANAGE_INTEGRATIONS,
-                )
-            ),
-            "can_view_onboarding": has_any(request.user, Perm.VIEW_ONBOARDING),
-            "can_view_monitoring": any(
-                has_any(request.user, perm)
-                for perm in (Perm.VIEW_MONITORING, Perm.SUBMIT_MONITORING, Perm.REVIEW_MONITORING)
-            ),
-            "can_queue": has_any(request.user, Perm.MANAGE_QUEUE)
-            or has_any(request.user, Perm.SERVE_QUEUE),
-            "can_manage_search": can(request.user, Perm.MANAGE_SEARCH),
-            "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
+            "menu": menu_for(request.user),
         },
     )
 

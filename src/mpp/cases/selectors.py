@@ -555,10 +555,24 @@ def document_preview(user, application: Application) -> dict:
 # --- Public tracking (no account): the number and the applicant's birth date --------------------
 
 
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def normalise_tracking_number(typed: str) -> str:
+    """A tracking number as people type it, in its stored form ``2171-261120-0001``: spaces,
+    dots, other dashes or none at all ("2171 261120 0001", "21712611200001") are all the same
+    number. Anything that is not 14 or more digits is returned trimmed and upper-cased."""
+    text = (typed or "").strip().upper()
+    digits = _NOT_DIGITS.sub("", text)
+    if len(digits) >= 14 and not re.search(r"[A-Z]", text):
+        return f"{digits[:4]}-{digits[4:10]}-{digits[10:]}"
+    return text
+
+
 def tracked_application(number: str, birth_date) -> Application | None:
     """The submitted application with this tracking number whose applicant was born on
     ``birth_date``, or None: a wrong number and a wrong date read the same."""
-    number = (number or "").strip().upper()
+    number = normalise_tracking_number(number)
     if not number or len(number) > 20 or birth_date is None:
         return None
     application = (

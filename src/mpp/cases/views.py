@@ -453,6 +453,7 @@ def inbox(request):
             "status_counts": selectors.status_counts(user),
             "search": search,
             "searched": searched,
+            "can_file_at_counter": has_any(user, Perm.FILE_AT_COUNTER),
             "now": now,
             "zone": str(selectors.local_zone(user)),
             "drilled": any(

@@ -63,8 +63,7 @@ def public_loci(request):
         {
             "phases": sorted(phases.items(), key=lambda item: item[0] or 0),
             "points": selectors.map_points(loci),
-            "map_width": selectors.MAP_WIDTH,
-            "map_height": selectors.MAP_HEIGHT,
+            "map": selectors.loci_map(),
             "stages": [STAGE_LABELS[n] for n in (2, 3, 4)],
         },
     )
