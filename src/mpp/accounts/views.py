@@ -252,7 +252,9 @@ def audit_log(request):
         request, selectors.audit_events(), order=selectors.AUDIT_ORDER, size=50
     )
     return render(
-        request, "accounts/audit_log.html", {"page": page, "query": query, "events": page.rows}
+        request,
+        "accounts/audit_log.html",
+        {"page": page, "query": query, "events": selectors.audit_rows(page.rows)},
     )
 
 

@@ -472,7 +472,7 @@ def staff_detail(request, pk):
     personal = selectors.read_case(user, application, channel="web")
     kinds = selectors.actor_kinds(user, application)
     actions = available_actions(application, kinds)
-    history = selectors.history(application)
+    history = selectors.history_for_staff(user, application)
     names = {t.action for t in actions}
     return render(
         request,

@@ -272,11 +272,7 @@ def staff_detail(request, pk):
     _require_staff(request)
     complaint = selectors.complaint_for_staff(request.user, pk)
     kinds = selectors.actor_kinds(request.user, complaint)
-    reporter = (
-        None
-        if complaint.is_anonymous and "desk" not in kinds
-        else selectors.read_reporter(request.user, complaint, channel="web")
-    )
+    reporter = selectors.reporter_for(request.user, complaint, channel="web")
     templates = (
         ResponseTemplate.objects.filter(agency_id=complaint.agency_id)
         if complaint.agency_id
