@@ -713,7 +713,9 @@ def configure_kiosk(
     interval_text = (min_interval or "").strip()
     interval = None
     if interval_text:
-        if not interval_text.isdigit() or not 1 <= int(interval_text) <= MAX_INTERVAL_SECONDS:
+        if not (interval_text.isdecimal() and len(interval_text) <= 6) or not (
+            1 <= int(interval_text) <= MAX_INTERVAL_SECONDS
+        ):
             errors["min_interval"] = [
                 _("Jeda ditulis dalam detik, 1 sampai %(max)s.") % {"max": MAX_INTERVAL_SECONDS}
             ]

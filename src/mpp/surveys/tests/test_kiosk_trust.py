@@ -71,9 +71,17 @@ def test_100_rapid_answers_with_one_token_count_once(client, service, kiosk):
 def test_the_interval_is_set_per_device_and_checked(client, service, kiosk):
     device, headers = kiosk
     manager = manager_of(service.mpp)
-    with pytest.raises(services.SurveyError) as error:
-        services.configure_kiosk(device, networks="", min_interval="0", actor=manager)
-    assert "min_interval" in error.value.errors
+    for wrong in ("0", "²", "3601", "99999999999999", "dua puluh"):
+        with pytest.raises(services.SurveyError) as error:
+            services.configure_kiosk(device, networks="", min_interval=wrong, actor=manager)
+        assert "min_interval" in error.value.errors
+    login_staff(client, manager)
+    page = client.post(
+        f"/kelola/skm/kios/{device.pk}/", {"networks": "rumah saya", "min_interval": "30"}
+    )
+    assert page.status_code == 422 and "Bukan alamat jaringan yang sah: rumah saya" in page.text
+    assert KioskDevice.objects.get(pk=device.pk).min_interval_seconds is None
+    client.logout()
     services.configure_kiosk(device, networks="", min_interval="120", actor=manager)
     assert post(client, headers, {"answers": answers()}).status_code == 201
     KioskDevice.objects.filter(pk=device.pk).update(
