@@ -769,7 +769,7 @@ def void_kiosk_answers(
     _check_manager(actor, device)
     check_void_period(start, end)
     reason = (reason or "").strip()
-    if not reason or len(reason) > 500 or "\x00" in reason:
+    if not reason or len(reason) > 500:
         raise SurveyError({"reason": _("Tulis alasan pembatalan (paling banyak 500 karakter).")})
     _lock_day_sums()
     days = answers_to_void(device, start, end).aggregate(first=Min("day"), last=Max("day"))
