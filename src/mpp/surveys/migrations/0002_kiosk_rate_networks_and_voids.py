@@ -7,71 +7,101 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('catalog', '0006_serviceversion_document_template'),
-        ('contenttypes', '0002_remove_content_type_name'),
-        ('regions', '0003_calendar_override'),
-        ('surveys', '0001_initial'),
-        ('tenancy', '0002_opening_hours_breaks'),
+        ("catalog", "0006_serviceversion_document_template"),
+        ("contenttypes", "0002_remove_content_type_name"),
+        ("regions", "0003_calendar_override"),
+        ("surveys", "0001_initial"),
+        ("tenancy", "0002_opening_hours_breaks"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='kioskdevice',
-            name='last_answer_at',
+            model_name="kioskdevice",
+            name="last_answer_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='kioskdevice',
-            name='last_refused_at',
+            model_name="kioskdevice",
+            name="last_refused_at",
             field=models.DateTimeField(blank=True, null=True),
         ),
         migrations.AddField(
-            model_name='kioskdevice',
-            name='min_interval_seconds',
-            field=models.PositiveIntegerField(blank=True, null=True, verbose_name='jeda minimum antarjawaban (detik)'),
+            model_name="kioskdevice",
+            name="min_interval_seconds",
+            field=models.PositiveIntegerField(
+                blank=True, null=True, verbose_name="jeda minimum antarjawaban (detik)"
+            ),
         ),
         migrations.AddField(
-            model_name='kioskdevice',
-            name='networks',
-            field=models.JSONField(blank=True, default=list, verbose_name='jaringan MPP'),
+            model_name="kioskdevice",
+            name="networks",
+            field=models.JSONField(blank=True, default=list, verbose_name="jaringan MPP"),
         ),
         migrations.AddField(
-            model_name='kioskdevice',
-            name='refused_network',
+            model_name="kioskdevice",
+            name="refused_network",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.AddField(
-            model_name='kioskdevice',
-            name='refused_too_soon',
+            model_name="kioskdevice",
+            name="refused_too_soon",
             field=models.PositiveIntegerField(default=0),
         ),
         migrations.CreateModel(
-            name='KioskVoid',
+            name="KioskVoid",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('start', models.DateTimeField(verbose_name='mulai')),
-                ('end', models.DateTimeField(verbose_name='sampai')),
-                ('reason', models.TextField(max_length=500, verbose_name='alasan')),
-                ('voided_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('responses', models.PositiveIntegerField(default=0, verbose_name='jumlah jawaban')),
-                ('device', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='voids', to='surveys.kioskdevice')),
-                ('voided_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("start", models.DateTimeField(verbose_name="mulai")),
+                ("end", models.DateTimeField(verbose_name="sampai")),
+                ("reason", models.TextField(max_length=500, verbose_name="alasan")),
+                ("voided_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "responses",
+                    models.PositiveIntegerField(default=0, verbose_name="jumlah jawaban"),
+                ),
+                (
+                    "device",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="voids",
+                        to="surveys.kioskdevice",
+                    ),
+                ),
+                (
+                    "voided_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'pembatalan jawaban kios',
-                'ordering': ['-voided_at', '-id'],
+                "verbose_name": "pembatalan jawaban kios",
+                "ordering": ["-voided_at", "-id"],
             },
         ),
         migrations.AddField(
-            model_name='response',
-            name='void',
-            field=models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='surveys.kioskvoid'),
+            model_name="response",
+            name="void",
+            field=models.ForeignKey(
+                blank=True,
+                null=True,
+                on_delete=django.db.models.deletion.PROTECT,
+                related_name="+",
+                to="surveys.kioskvoid",
+            ),
         ),
         migrations.AddIndex(
-            model_name='response',
-            index=models.Index(fields=['kiosk', 'answered_at'], name='response_kiosk_time'),
+            model_name="response",
+            index=models.Index(fields=["kiosk", "answered_at"], name="response_kiosk_time"),
         ),
     ]
