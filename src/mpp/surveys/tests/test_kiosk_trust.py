@@ -9,6 +9,7 @@ from fractions import Fraction
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.test import Client
 from django.utils import timezone
 
 from mpp.accounts.tests.helpers import login_staff
@@ -131,11 +132,17 @@ def test_answers_from_outside_the_registered_networks_are_refused_and_counted(
         REMOTE_ADDR="203.0.113.5",
     )
     assert hall.status_code == 201
-    assert KioskDevice.objects.get(pk=device.pk).refused_network == 2
+    tablet = Client(REMOTE_ADDR="198.51.100.20")
+    tablet.post("/skm/kios/masuk/", {"token": headers["Authorization"].removeprefix("Bearer ")})
+    outside = tablet.post("/skm/kios/", answers())
+    assert outside.status_code == 403
+    assert "hanya dapat mengirim penilaian dari jaringan MPP yang terdaftar" in outside.text
+    assert Response.objects.count() == 1
+    assert KioskDevice.objects.get(pk=device.pk).refused_network == 3
     login_staff(client, manager)
     page = client.get(f"/kelola/skm/kios/{device.pk}/")
     assert "Ditolak karena di luar jaringan MPP" in page.text
-    assert "<dd>2</dd>" in page.text
+    assert "<dd>3</dd>" in page.text
 
 
 def test_a_device_without_networks_is_flagged_as_not_tied_on_the_managers_page(
