@@ -372,6 +372,11 @@ MPP_PUBLIC_BASE_URL = env("MPP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Encrypts agencies' signing keys at rest; when empty it is derived from SECRET_KEY.
 MPP_SIGNING_KEY_PASSPHRASE = env("MPP_SIGNING_KEY_PASSPHRASE")
 
+# --- Satisfaction survey (SKM) ----------------------------------------------------------------
+# A kiosk device records at most one answer per this many seconds (a manager may set another
+# interval per device).
+SKM_KIOSK_MIN_INTERVAL_SECONDS = int(env("SKM_KIOSK_MIN_INTERVAL_SECONDS", "20"))
+
 if PRODUCTION:
     problems = []
     if SECRET_KEY == DEVELOPMENT_SECRET_KEY or len(SECRET_KEY) < 50:
