@@ -181,6 +181,8 @@ def _buckets(request, name: str, keys: Sequence[str]) -> list[tuple[str, str, ob
             rate = _rate(rules.per_address, 1 if passed or not in_mpp_network(address) else factor)
             buckets.append((ADDRESS, value, rate, CHALLENGE))
     for key in keys if rules.per_key else ():
+        if name == "tracking":  # 2171-260101-0001 however it is typed
+            key = "".join(ch for ch in key if ch.isalnum())
         value = digest(key)
         if passed and rules.key_over == CHALLENGE:
             value = f"{value}:pass:{passed}"
@@ -345,3 +347,14 @@ def refusal(verdict: Verdict) -> tuple[str, str]:
         _("Terlalu banyak permintaan dengan data yang sama. Coba lagi pukul %(time)s."),
     )
     return _("Terlalu banyak percobaan."), detail % {"time": time_}
+
+
+def lockout(request=None) -> tuple[str, str, int]:
+    """(title, detail, seconds) for django-axes' lockout of one account from one address."""
+    seconds = int(timedelta(hours=float(settings.AXES_COOLOFF_TIME)).total_seconds())
+    verdict = Verdict("login", KEY, REFUSE, seconds)
+    detail = _(
+        "Terlalu banyak percobaan masuk untuk akun ini dari alamat Anda. Coba lagi pukul "
+        "%(time)s atau atur ulang kata sandi."
+    ) % {"time": clock(verdict)}
+    return _("Terlalu banyak percobaan masuk."), detail, seconds

@@ -37,6 +37,7 @@ class AuditAction(models.TextChoices):
     COMPLAINT_REPORTER_VIEWED = "complaint_reporter_viewed", _("Data pelapor tamu dilihat")
     INTEGRATION_KEY_ISSUED = "integration_key_issued", _("Kunci API integrasi diterbitkan")
     INTEGRATION_KEY_REVOKED = "integration_key_revoked", _("Kunci API integrasi dicabut")
+    MPP_NETWORK_CHANGED = "mpp_network_changed", _("Jaringan MPP diubah")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

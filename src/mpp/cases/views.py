@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mpp.accounts import limits
 from mpp.accounts.policy import Perm, has_any
 from mpp.audit.selectors import access_log_of
 from mpp.cases import forms, selectors, services
@@ -259,7 +260,7 @@ def done(request, pk):
 def track(request):
     """Status, due date and timeline of one application, for whoever holds its tracking number
     and the applicant's birth date; nothing else is shown. POST only (nothing in the URL), and
-    anonymous POSTs are rate-limited per address and per tracking number (web middleware)."""
+    misses are counted per address and per tracking number (mpp.accounts.limits)."""
     initial = {"nomor": request.GET.get("nomor", "")[:20]}  # the receipt's QR code (no NIK)
     form = forms.TrackForm(request.POST or None, initial=initial)
     application = None
@@ -269,6 +270,10 @@ def track(request):
             form.cleaned_data["nomor"], form.cleaned_data["birth_date"]
         )
         not_found = application is None
+        if not_found and not request.user.is_authenticated:
+            # A miss counts against the tracking number and the address (the middleware refuses
+            # the number's sixth miss, and asks the address's 21st a question).
+            limits.record_failure(request, "tracking", request.POST.get("nomor", ""))
     response = render(
         request,
         "cases/track.html",
