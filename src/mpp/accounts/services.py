@@ -530,8 +530,6 @@ def add_mpp_network(actor: User, mpp, network: str, label: str = "", *, request=
         raise NetworkError(
             _("Jaringan terlalu luas: paling luas /22 untuk IPv4 atau /48 untuk IPv6.")
         )
-    if not parsed.is_global:
-        raise NetworkError(_("Daftarkan alamat publik MPP, bukan alamat jaringan lokal."))
     row, _created = MppNetwork.objects.get_or_create(
         mpp=mpp, network=str(parsed), defaults={"label": label.strip()[:100]}
     )
