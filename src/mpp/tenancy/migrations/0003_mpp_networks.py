@@ -5,26 +5,39 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('tenancy', '0002_opening_hours_breaks'),
+        ("tenancy", "0002_opening_hours_breaks"),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='MppNetwork',
+            name="MppNetwork",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('network', models.CharField(max_length=49, verbose_name='jaringan (CIDR)')),
-                ('label', models.CharField(blank=True, max_length=100, verbose_name='keterangan')),
-                ('created_at', models.DateTimeField(auto_now_add=True)),
-                ('mpp', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='networks', to='tenancy.mpp')),
+                (
+                    "id",
+                    models.BigAutoField(
+                        auto_created=True, primary_key=True, serialize=False, verbose_name="ID"
+                    ),
+                ),
+                ("network", models.CharField(max_length=49, verbose_name="jaringan (CIDR)")),
+                ("label", models.CharField(blank=True, max_length=100, verbose_name="keterangan")),
+                ("created_at", models.DateTimeField(auto_now_add=True)),
+                (
+                    "mpp",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="networks",
+                        to="tenancy.mpp",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'jaringan MPP',
-                'verbose_name_plural': 'jaringan MPP',
-                'ordering': ['mpp_id', 'network'],
-                'constraints': [models.UniqueConstraint(fields=('mpp', 'network'), name='unique_mpp_network')],
+                "verbose_name": "jaringan MPP",
+                "verbose_name_plural": "jaringan MPP",
+                "ordering": ["mpp_id", "network"],
+                "constraints": [
+                    models.UniqueConstraint(fields=("mpp", "network"), name="unique_mpp_network")
+                ],
             },
         ),
     ]
