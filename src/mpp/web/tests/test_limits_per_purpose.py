@@ -72,6 +72,33 @@ def test_a_queue_kiosk_cookie_does_not_lift_the_tracking_limit(client):
     assert "nomor permohonan ini" in statuses[-1].content.decode()
 
 
+def test_an_skm_kiosk_token_counts_only_where_the_kiosk_answers(client):
+    """The kiosk's bearer token is its own on /api/v1/skm/responses; on registration it is an
+    anonymous client like any other."""
+    from mpp.cases.tests.factories import service_with
+    from mpp.surveys import services as survey_services
+
+    service = service_with()
+    _device, raw = survey_services.register_kiosk(
+        mpp=service.mpp, service=service, name="Tablet loket 1", actor=None
+    )
+    answers = [
+        client.post(
+            "/api/v1/citizens",
+            {
+                "nik": f"217101150890{serial:04d}",
+                "name": "Tamu Kios",
+                "birth_date": "1990-08-15",
+                "password": "Kata-Sandi-Kuat-2026",
+            },
+            content_type="application/json",
+            headers={"Authorization": f"Bearer {raw}"},
+        ).status_code
+        for serial in range(1, 13)
+    ]
+    assert 429 not in answers[:10] and answers[-1] == 429
+
+
 # --- Guest complaint codes --------------------------------------------------------------------
 
 
