@@ -265,15 +265,22 @@ def track(request):
     form = forms.TrackForm(request.POST or None, initial=initial)
     application = None
     not_found = False
+    number = request.POST.get("nomor", "")
     if request.method == "POST" and form.is_valid():
+        verdict = limits.check(request, "tracking", [number])
+        if verdict is not None and verdict.scope == limits.KEY:
+            # Anonymous tries never get here (the middleware refuses them); a signed-in account
+            # guessing another person's birth date is refused the same way.
+            title, message = limits.refusal(verdict)
+            return render(request, "429.html", {"title": title, "message": message}, status=429)
         application = selectors.tracked_application(
             form.cleaned_data["nomor"], form.cleaned_data["birth_date"]
         )
         not_found = application is None
-        if not_found and not request.user.is_authenticated:
+        if not_found:
             # A miss counts against the tracking number and the address (the middleware refuses
             # the number's sixth miss, and asks the address's 21st a question).
-            limits.record_failure(request, "tracking", request.POST.get("nomor", ""))
+            limits.record_failure(request, "tracking", number)
     response = render(
         request,
         "cases/track.html",

@@ -289,3 +289,14 @@ def test_the_networks_page_is_for_mpp_managers(client):
     citizen = CitizenFactory()
     client.force_login(citizen)
     assert client.get("/akun/kerja/jaringan/").status_code == 403
+
+
+def test_a_signed_in_account_cannot_guess_birth_dates_on_tracking(client):
+    client.force_login(CitizenFactory())
+    statuses = [
+        client.post("/lacak/", {"nomor": "2171-260101-0001", "birth_date": f"1990-01-{d:02d}"})
+        for d in range(1, 8)
+    ]
+    assert [r.status_code for r in statuses[:5]] == [200] * 5
+    assert statuses[-1].status_code == 429
+    assert "nomor permohonan ini" in statuses[-1].content.decode()
