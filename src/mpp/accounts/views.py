@@ -378,6 +378,8 @@ def mpp_networks(request):
 @require_POST
 @login_required
 def mpp_network_remove(request, pk):
+    if not has_any(request.user, Perm.MANAGE_MPP):
+        raise PermissionDenied
     row = get_object_or_404(selectors.mpp_networks_for(request.user), pk=pk)
     services.remove_mpp_network(request.user, row, request=request)
     messages.success(request, _("Jaringan MPP dihapus."))
