@@ -7,6 +7,7 @@ developer's machine. ``MPP_ENV=production`` refuses to start with unsafe values.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -189,6 +190,13 @@ AXES_LOCKOUT_CALLABLE = "mpp.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_CLIENT_IP_CALLABLE = "mpp.audit.services.axes_client_ip"
+# Anonymous rate limits per purpose (mpp.accounts.limits.PURPOSES, docs/limits.md), counted by
+# django-ratelimit in the default cache. Override one purpose's rates with a JSON object, e.g.
+# MPP_RATE_LIMITS='{"register": {"address": "20/10m"}}'. Addresses inside an MPP's registered
+# networks get MPP_RATE_LIMIT_MPP_FACTOR times the rate per address.
+MPP_RATE_LIMITS = json.loads(env("MPP_RATE_LIMITS", "{}"))
+MPP_RATE_LIMIT_MPP_FACTOR = int(env("MPP_RATE_LIMIT_MPP_FACTOR", "5"))
+RATELIMIT_USE_CACHE = "default"
 # Addresses or networks of reverse proxies whose X-Forwarded-For is believed (lockouts, rate
 # limits, audit log); from anyone else the header is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")

@@ -140,3 +140,10 @@ def mpps_for(user, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
         .select_related("region")
         .order_by("region_id", "name")
     )
+
+
+def mpp_networks_for(user):
+    """The registered networks of the MPPs ``user`` runs (Perm.MANAGE_MPP)."""
+    from mpp.tenancy.models import MppNetwork
+
+    return MppNetwork.objects.filter(mpp__in=mpps_for(user, Perm.MANAGE_MPP)).select_related("mpp")

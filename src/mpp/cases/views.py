@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mpp.accounts import limits
 from mpp.accounts.policy import Perm, has_any
 from mpp.audit.selectors import access_log_of
 from mpp.cases import forms, selectors, services
@@ -260,16 +261,27 @@ def done(request, pk):
 def track(request):
     """Status, due date and timeline of one application, for whoever holds its tracking number
     and the applicant's birth date; nothing else is shown. POST only (nothing in the URL), and
-    anonymous POSTs are rate-limited per address and per tracking number (web middleware)."""
+    misses are counted per address and per tracking number (mpp.accounts.limits)."""
     initial = {"nomor": request.GET.get("nomor", "")[:20]}  # the receipt's QR code (no NIK)
     form = forms.TrackForm(request.POST or None, initial=initial)
     application = None
     not_found = False
+    number = request.POST.get("nomor", "")
     if request.method == "POST" and form.is_valid():
+        verdict = limits.check(request, "tracking", [number])
+        if verdict is not None and verdict.scope == limits.KEY:
+            # Anonymous tries never get here (the middleware refuses them); a signed-in account
+            # guessing another person's birth date is refused the same way.
+            title, message = limits.refusal(verdict)
+            return render(request, "429.html", {"title": title, "message": message}, status=429)
         application = selectors.tracked_application(
             form.cleaned_data["nomor"], form.cleaned_data["birth_date"]
         )
         not_found = application is None
+        if not_found:
+            # A miss counts against the tracking number and the address (the middleware refuses
+            # the number's sixth miss, and asks the address's 21st a question).
+            limits.record_failure(request, "tracking", number)
     response = render(
         request,
         "cases/track.html",

@@ -11,10 +11,11 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mpp.accounts import limits
 from mpp.accounts.models import Role, RoleGrant
 from mpp.catalog import public_cache
 from mpp.complaints import lapor
@@ -89,8 +90,15 @@ def respond_limit(complaint: Complaint, limits: TimeLimits) -> clock.Limit:
 
 
 def send_guest_code(address: str) -> GuestConfirmation:
-    """Send a six-digit code to a guest's email address (mail) or phone number (SMS outbox)."""
+    """Send a six-digit code to a guest's email address (mail) or phone number (SMS outbox).
+
+    Codes are limited per destination (``guest_code`` in ``mpp.accounts.limits``), whatever
+    address the request came from and whatever the form field is called."""
     address = address.strip().lower()
+    verdict = limits.check_key("guest_code", limits.normalise_destination(address))
+    if verdict is not None:
+        _title, detail = limits.refusal(verdict)
+        raise ComplaintError(detail, {"address": [detail]})
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     confirmation = GuestConfirmation.objects.create(
@@ -109,26 +117,35 @@ def send_guest_code(address: str) -> GuestConfirmation:
 
 
 def confirm_guest_code(confirmation_id: int, code: str) -> GuestConfirmation:
-    confirmation = GuestConfirmation.objects.select_for_update().filter(pk=confirmation_id).first()
-    now = timezone.now()
-    if confirmation is None or confirmation.expires_at < now or confirmation.used_at:
-        raise ComplaintError(
-            _("Kode sudah tidak berlaku; mintalah kode baru."),
-            {"code": [_("Kode sudah tidak berlaku; mintalah kode baru.")]},
+    """Confirm a guest's code. A wrong code is counted and the count is committed before the error
+    is raised (in its own transaction: a caller's rollback cannot undo it), so the
+    ``CODE_ATTEMPTS`` limit holds."""
+    with transaction.atomic():
+        confirmation = (
+            GuestConfirmation.objects.select_for_update().filter(pk=confirmation_id).first()
         )
-    if confirmation.attempts >= CODE_ATTEMPTS:
-        raise ComplaintError(
-            _("Terlalu banyak percobaan; mintalah kode baru."),
-            {"code": [_("Terlalu banyak percobaan; mintalah kode baru.")]},
-        )
-    if not secrets.compare_digest(confirmation.code_hash, GuestConfirmation.hash(code.strip())):
-        GuestConfirmation.objects.filter(pk=confirmation.pk).update(
-            attempts=confirmation.attempts + 1
-        )
-        raise ComplaintError(_("Kode salah."), {"code": [_("Kode salah.")]})
-    confirmation.confirmed_at = now
-    confirmation.save(update_fields=["confirmed_at"])
-    return confirmation
+        now = timezone.now()
+        if confirmation is None or confirmation.expires_at < now or confirmation.used_at:
+            raise ComplaintError(
+                _("Kode sudah tidak berlaku; mintalah kode baru."),
+                {"code": [_("Kode sudah tidak berlaku; mintalah kode baru.")]},
+            )
+        if confirmation.attempts >= CODE_ATTEMPTS:
+            raise ComplaintError(
+                _("Terlalu banyak percobaan; mintalah kode baru."),
+                {"code": [_("Terlalu banyak percobaan; mintalah kode baru.")]},
+            )
+        right = secrets.compare_digest(confirmation.code_hash, GuestConfirmation.hash(code.strip()))
+        if right:
+            confirmation.confirmed_at = now
+            confirmation.save(update_fields=["confirmed_at"])
+            return confirmation
+        GuestConfirmation.objects.filter(pk=confirmation.pk).update(attempts=F("attempts") + 1)
+    left = CODE_ATTEMPTS - confirmation.attempts - 1
+    message = _("Kode salah. Sisa percobaan: %(left)s.") % {"left": left}
+    if left <= 0:
+        message = _("Kode salah. Percobaan habis; mintalah kode baru.")
+    raise ComplaintError(message, {"code": [message]})
 
 
 # --- Submitting -----------------------------------------------------------------------------

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -140,14 +139,18 @@ def guest(request):
     contact_form = forms.GuestContactForm(request.POST if "address" in request.POST else None)
     code_form = forms.GuestCodeForm(request.POST if "code" in request.POST else None)
     if request.method == "POST" and "address" in request.POST and contact_form.is_valid():
-        confirmation = services.send_guest_code(contact_form.cleaned_data["address"])
-        request.session["complaint_guest_pending"] = confirmation.pk
-        messages.info(request, _("Kode konfirmasi telah dikirim. Masukkan kode itu di bawah."))
-        return redirect("complaints:guest")
+        try:
+            confirmation = services.send_guest_code(contact_form.cleaned_data["address"])
+        except services.ComplaintError as error:
+            _add_errors(contact_form, error)
+        else:
+            request.session["complaint_guest_pending"] = confirmation.pk
+            messages.info(request, _("Kode konfirmasi telah dikirim. Masukkan kode itu di bawah."))
+            return redirect("complaints:guest")
     if request.method == "POST" and "code" in request.POST and pending and code_form.is_valid():
         try:
-            with transaction.atomic():
-                confirmation = services.confirm_guest_code(pending, code_form.cleaned_data["code"])
+            # No transaction here: the service commits a wrong try's count before it raises.
+            confirmation = services.confirm_guest_code(pending, code_form.cleaned_data["code"])
         except services.ComplaintError as error:
             _add_errors(code_form, error)
         else:

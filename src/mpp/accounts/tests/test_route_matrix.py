@@ -17,6 +17,7 @@ from mpp.accounts import services as account_services
 from mpp.accounts.models import RoleGrant, User
 from mpp.cases.tests.factories import PDF_BYTES
 from mpp.regions.models import CalendarOverride
+from mpp.tenancy.models import MppNetwork
 
 from .helpers import login_staff
 from .test_duties import STAFF, _submitted, demo  # noqa: F401 - the demo fixture
@@ -100,6 +101,7 @@ def _objects(demo):  # noqa: F811
             "synonym": synonym,
             "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
             "client": complaints["2171"][2],
+            "network": MppNetwork.objects.create(mpp=batam.mpp, network="36.66.1.0/28"),
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
@@ -108,6 +110,7 @@ def _objects(demo):  # noqa: F811
             "synonym": synonym,
             "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
             "client": complaints["3471"][2],
+            "network": MppNetwork.objects.create(mpp=yogya.mpp, network="36.66.2.0/28"),
         },
     }  # fmt: skip
 
@@ -222,6 +225,8 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "akun/kerja/": ("get", "/akun/kerja/", {}),
         "akun/kerja/audit/": ("get", "/akun/kerja/audit/", {}),
         "akun/kerja/peran/": ("get", "/akun/kerja/peran/", {}),
+        "akun/kerja/jaringan/": ("get", "/akun/kerja/jaringan/", {}),
+        "akun/kerja/jaringan/<id:pk>/hapus/": ("post", f"/akun/kerja/jaringan/{o['network'].pk}/hapus/", {}),
         "akun/kerja/peran/<id:grant_id>/cabut/": ("post", f"/akun/kerja/peran/{o['grant'].pk}/cabut/", {}),
         "kelola/kalender/": ("get", "/kelola/kalender/", {}),
         "kelola/kalender/<str:code>/<id:year>/": ("get", f"/kelola/kalender/{o['region']}/2026/", {}),
@@ -462,6 +467,8 @@ _TABLE = {
     'kelola/layanan/<id:pk>/riwayat/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
     'akun/kerja/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'akun/kerja/audit/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
+    'akun/kerja/jaringan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'akun/kerja/jaringan/<id:pk>/hapus/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
     'akun/kerja/peran/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
     'akun/kerja/peran/<id:grant_id>/cabut/': [(403, 403), (403, 403), (403, 403), (404, 404), (302, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
     'kelola/kalender/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403), (200, 200), (403, 403)],
