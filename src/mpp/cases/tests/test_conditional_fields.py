@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import itertools
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -81,6 +83,10 @@ def test_each_branch_of_the_birth_certificate_form_is_complete_with_its_own_file
     )
     assert response.status_code == 302, response.content.decode()
     assert response.url == reverse("cases:check", args=[application.pk])
+    # The check page's headings go down one level at a time (axe heading-order; issue 23).
+    check = citizen_client.get(response.url).content.decode()
+    levels = [int(n) for n in re.findall(r"<h([1-6])\b", check[check.index("<main") :])]
+    assert levels[0] == 1 and all(b <= a + 1 for a, b in itertools.pairwise(levels)), levels
     response = citizen_client.post(response.url, {"version": "0"})
     assert response.url == reverse("cases:done", args=[application.pk])
     application.refresh_from_db()

@@ -129,6 +129,12 @@ def _problems(url: str, response, keys: set[str], language: str) -> list[str]:
         if LOCALISED.match(value):
             problems.append(f"{url}: {name}={value!r}")
     main = body[body.find("<main") :] if "<main" in body else body
+    level = 0
+    for found in re.findall(r"<h([1-6])\b", main):  # axe's heading-order: never skip a level
+        if level and int(found) > level + 1:
+            problems.append(f"{url}: heading h{found} after h{level}")
+            break
+        level = int(found)
     text = html.unescape(TAGS.sub(" ", main))
     words = set(re.findall(r"[a-z][a-z0-9_]+", text))
     problems += [f"{url} ({language}): shows the key {key!r}" for key in sorted(words & keys)]
