@@ -216,3 +216,40 @@ def test_kiosk_without_network_says_so_and_prints_nothing(
     wide_page.wait_for_url("**/antrean/anjungan/tiket/**")
     audit(wide_page)
     assert Ticket.objects.count() == 1
+
+
+def test_the_hall_display_fits_a_television_screen(browser, live_server, hall, clock):
+    """Issue 23: on a 1920 x 1080 TV the previous calls fell below the edge; a TV cannot scroll."""
+    officer = hall["officer"]
+    queue = make_queue(beside=hall["queue"], prefix="B", walk_in_per_day=20, walk_in_per_slot=20)
+    kiosk = services.kiosk_for_token(TOKEN)
+    for number in range(4, 12):  # eight counters, each with a call today
+        counter = make_counter(queue, number)
+        services.issue_walk_in(kiosk, queue, now=at(9, number))
+        clock["now"] = at(9, 20 + number)
+        services.call_next(counter, officer=officer, now=at(9, 20 + number))
+    for size in ({"width": 1920, "height": 1080}, {"width": 1366, "height": 768}):
+        display = browser.new_page(base_url=live_server.url, locale="id-ID", viewport=size)
+        try:
+            display.goto(f"/antrean/layar/{queue.mpp.slug}/")
+            display.screenshot(path=f"{SHOTS}/display-{size['width']}.png")
+            assert display.locator(".calls__table tbody tr").count() == 7
+            fits = display.evaluate(
+                "() => { const rows = document.querySelectorAll('.calls__table tr');"
+                " const last = rows[rows.length - 1].getBoundingClientRect();"
+                " return [document.documentElement.scrollHeight <= innerHeight,"
+                " last.bottom <= innerHeight, document.documentElement.scrollWidth <= innerWidth]; }"
+            )
+            assert fits == [True, True, True], size
+            code = display.evaluate(
+                "parseFloat(getComputedStyle(document.querySelector('.calls__code')).fontSize)"
+            )
+            assert code >= size["width"] * 0.1  # still readable from the back of the hall
+            lines = display.evaluate(
+                "(() => { const c = document.querySelector('.calls__code');"
+                " return Math.round(c.getBoundingClientRect().height"
+                " / parseFloat(getComputedStyle(c).lineHeight)); })()"
+            )
+            assert lines == 1, "the number called is on one line"
+        finally:
+            display.close()
