@@ -129,7 +129,13 @@ def my_bookings(request):
 
 @login_required
 def booking(request, pk):
+    """The booking as a ticket a person can act on: where (address), when (in the MPP's zone),
+    until when the place is kept (grace), and what to bring (the service's requirements)."""
     ticket = selectors.booking_of(request.user, pk)
+    zone = services.zone_of(ticket.mpp)
+    grace = services.rules_of(ticket.mpp).grace_minutes
+    starts = ticket.slot_moment(zone)
+    version = ticket.service.current_version
     return render(
         request,
         "queueing/booking.html",
@@ -137,7 +143,12 @@ def booking(request, pk):
             "ticket": ticket,
             "label": STATUS_LABELS[ticket.status],
             "qr_svg": _qr(_status_url(request, ticket), _("Kode QR pemesanan")),
-            "zone": services.zone_of(ticket.mpp),
+            "zone": zone,
+            "zone_name": ticket.mpp.region.timezone_abbreviation,
+            "grace": grace,
+            # Written here in the MPP's own zone: a template's time filter would use the server's.
+            "latest": f"{starts + datetime.timedelta(minutes=grace):%H.%M}" if starts else "",
+            "requirements": version.display_requirements if version else [],
         },
     )
 

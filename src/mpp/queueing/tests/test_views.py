@@ -279,3 +279,31 @@ def test_a_registered_kiosk_is_not_limited_as_an_anonymous_client(queue, clock):
         for _ in range(35)
     ]
     assert refused[0] == 403 and refused[-1] == 429
+
+
+def test_the_booking_says_where_until_when_and_what_to_bring_in_the_mpps_zone(citizen, clock):
+    """Issue 23: the ticket lacked the address, what to bring and the grace period; its times are
+    the MPP's own (WITA in Denpasar), whatever the server's zone."""
+    from mpp.catalog.tests.factories import (
+        AgencyFactory,
+        MPPFactory,
+        PublishedServiceFactory,
+        region,
+    )
+    from mpp.queueing.models import QueueRules
+    from mpp.queueing.tests.conftest import make_queue
+
+    mpp = MPPFactory(region=region("5171"), address="Jl. Raya Puputan No. 1, Denpasar")
+    service = PublishedServiceFactory(mpp=mpp, agency=AgencyFactory(region=mpp.region))
+    version = service.current_version
+    version.requirements = ["KTP-el asli", "Kartu Keluarga"]
+    type(version).objects.filter(pk=version.pk).update(requirements=version.requirements)
+    QueueRules.objects.create(mpp=mpp, grace_minutes=10)
+    queue = make_queue(service)
+    clock["now"] = datetime.datetime(2026, 12, 6, 9, tzinfo=datetime.UTC)
+    ticket = services.book(citizen, queue, MONDAY, datetime.time(9), now=clock["now"])
+    page = _citizen_client(citizen).get(f"/antrean/saya/{ticket.pk}/").text
+    assert "Jl. Raya Puputan No. 1, Denpasar" in page
+    assert "09.00–09.30 WITA" in page
+    assert "09.10 WITA (toleransi 10 menit)" in page
+    assert "Yang perlu dibawa" in page and "KTP-el asli" in page and "Kartu Keluarga" in page
