@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter
 from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_access, record_event
-from mpp.complaints.models import Complaint, Kind, Message
+from mpp.complaints.models import Complaint, Forward, Kind, Message
 from mpp.complaints.workflow import AGENCY, DESK, REPORTER
 
 PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "region_id"}
@@ -134,6 +134,11 @@ def complaint_by_follow_token(token: str) -> Complaint:
     if complaint is None:
         raise Http404
     return complaint
+
+
+def lapor_forward(complaint: Complaint) -> Forward | None:
+    """The complaint's hand-off to SP4N-LAPOR! (None when its region is not connected)."""
+    return Forward.objects.filter(complaint=complaint).first()
 
 
 def public_complaints(*, query: str = "", mpp=None, agency=None, status: str = "") -> QuerySet:
