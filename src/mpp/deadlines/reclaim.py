@@ -66,11 +66,12 @@ def reclaim_stuck_tasks(now: datetime.datetime | None = None) -> Reclaimed:
             if not taken:
                 continue
             if row.task_path in per_task:
-                task = import_string(row.task_path).using(queue_name=row.queue_name)
-                args = row.args_kwargs
-                transaction.on_commit(
-                    lambda task=task, args=args: task.enqueue(*args["args"], **args["kwargs"])
+                # In the same transaction as the FAILED mark (the database backend's row): the
+                # task is re-queued exactly when it is reclaimed.
+                task = import_string(row.task_path).using(
+                    queue_name=row.queue_name, backend=row.backend_name
                 )
+                task.enqueue(*row.args_kwargs["args"], **row.args_kwargs["kwargs"])
                 requeued += 1
             else:
                 failed += 1
