@@ -6,7 +6,8 @@ gateway (``/sms``) and honour idempotency keys as the real services are required
 what a person would notice — complaints filed at LAPOR per MPP tracking number, texts handed to
 phones per (number, text) — so a drill can tell "doubled" from "retried".
 
-Nothing here is imported by the product. Test controls: ``lapor_down`` (answer 503) and
+Nothing here is imported by the product. Test controls: ``lapor_down`` (answer 503), ``delay``
+(seconds between recording a new message and answering) and
 ``hold("sms"|"lapor")`` (after recording a new message, keep the caller waiting until
 ``release()``: the moment to SIGKILL the worker between the provider's send and its "sent" mark).
 
@@ -18,9 +19,15 @@ from __future__ import annotations
 import argparse
 import json
 import threading
+import time
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A caller killed before reading its answer (the point of a drill) is no error here."""
 
 
 class Simulator:
@@ -32,10 +39,12 @@ class Simulator:
         self.sms_sent: Counter[tuple[str, str]] = Counter()
         self.posts = 0
         self.lapor_down = False
+        # Seconds between recording a new message and answering: the window a drill kills in.
+        self.delay = 0.0
         self._held = ""
         self.recorded = threading.Event()
         self._release = threading.Event()
-        self.server = ThreadingHTTPServer(("127.0.0.1", port), _handler(self))
+        self.server = _QuietServer(("127.0.0.1", port), _handler(self))
         self.server.daemon_threads = True
         self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -95,6 +104,8 @@ class Simulator:
         if self._held == service:
             self.recorded.set()
             self._release.wait(timeout=120)
+        elif self.delay:
+            time.sleep(self.delay)
         return 201, answer
 
     def lookup(self, service: str, key: str) -> str | None:
