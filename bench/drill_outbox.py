@@ -5,7 +5,7 @@ its own PostgreSQL database (dropped and copied again from a migrated template w
 which the first run makes and keeps as ``<name>_tpl_<migrations>``) it:
 
 1. starts the SP4N-LAPOR! and SMS simulators (``mpp.web.simulators``) in this process, each
-   answering 0.3 s after it has recorded a message, so kills land between a provider's send
+   answering 0.5 s after it has recorded a message, so kills land between a provider's send
    and the "sent" mark;
 2. serves the product with granian (as ``make demo``) and two ``db_worker`` processes, with
    short timeouts (tasks left RUNNING reclaimed after 5 s, sends left "sending" resumed after 3 s);
@@ -92,6 +92,8 @@ class Processes:
         self.env = env
         self.web: subprocess.Popen | None = None
         self.workers: list[subprocess.Popen | None] = [None] * WORKERS
+        self.worker_ids = [""] * WORKERS
+        self.generation = 0
         self.kills = {"web": 0, "worker": 0}
         self.lock = threading.Lock()
 
@@ -112,21 +114,29 @@ class Processes:
         self.web = self._start(command)
 
     def start_worker(self, index: int) -> None:
+        self.generation += 1
+        worker_id = f"drill-{index}-{self.generation}"
         command = [sys.executable, "manage.py", "db_worker", "--no-startup-delay"]
-        self.workers[index] = self._start([*command, "--interval", "0.1"])
+        command += ["--interval", "0.1", "--worker-id", worker_id]
+        self.workers[index] = self._start(command)
+        self.worker_ids[index] = worker_id
 
     def kill(self, process: subprocess.Popen | None) -> None:
         if process is not None and process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=30)
 
-    def kill_and_restart(self, what: str, rng: random.Random) -> None:
+    def kill_and_restart(self, what: str, rng: random.Random, busy_worker: str = "") -> None:
         with self.lock:
             if what == "web":
                 self.kill(self.web)
                 self.start_web()
             else:
-                index = rng.randrange(WORKERS)
+                index = (
+                    self.worker_ids.index(busy_worker)
+                    if busy_worker in self.worker_ids
+                    else rng.randrange(WORKERS)
+                )
                 self.kill(self.workers[index])
                 time.sleep(rng.uniform(0, 0.5))
                 self.start_worker(index)
@@ -181,7 +191,7 @@ def main() -> int:
     from mpp.web.simulators import Simulator
 
     simulator = Simulator().start()
-    simulator.delay = 0.3
+    simulator.delay = 0.5
     env = {
         **os.environ,
         "DATABASE_URL": url,
@@ -296,14 +306,14 @@ def main() -> int:
         ):
             time.sleep(rng.uniform(0.8, 2.0))
             what = rng.choice(["web", "worker", "worker", "worker"])
-            # A worker is killed while a forward or a delivery is running (up to 1 s' wait).
-            waited = time.monotonic() + 1
-            while what == "worker" and time.monotonic() < waited:
+            # The worker running a forward or a delivery is killed (after up to 1 s' wait for one).
+            waited, running = time.monotonic() + 1, ""
+            while what == "worker" and time.monotonic() < waited and not running:
                 recent = timezone.now() - datetime.timedelta(seconds=0.3)
-                if busy.filter(started_at__gt=recent).exists():
-                    break
-                time.sleep(0.02)
-            processes.kill_and_restart(what, rng)
+                ids = busy.filter(started_at__gt=recent).values_list("worker_ids", flat=True)
+                running = next((worker_ids[-1] for worker_ids in ids if worker_ids), "")
+                time.sleep(0 if running else 0.02)
+            processes.kill_and_restart(what, rng, running)
         connections.close_all()
 
     filed_at = [float("inf")]
