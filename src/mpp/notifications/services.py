@@ -272,12 +272,15 @@ def _deliver_one(
     try:
         earlier = _earlier_outcome(channel, key) if interrupted else None
     except Exception as error:
-        # Neither askable nor safe to send twice: a person looks at it (never a second SMS).
-        Delivery.objects.filter(pk=delivery.pk).update(
-            status=Delivery.Status.FAILED,
-            attempts=MAX_ATTEMPTS,
-            error=f"uncertain: {describe_error(error, recipient.user)}"[:300],
-        )
+        described = f"uncertain: {describe_error(error, recipient.user)}"[:300]
+        if isinstance(error, OutcomeUnknown) or claimed.attempts >= MAX_ATTEMPTS:
+            # Neither askable nor safe to send twice: a person looks at it (never a second SMS).
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.FAILED, attempts=MAX_ATTEMPTS, error=described
+            )
+        else:
+            # The provider could not be asked just now: still "sending", asked again later.
+            Delivery.objects.filter(pk=delivery.pk).update(error=described)
         return
     if earlier is not None:
         Delivery.objects.filter(pk=delivery.pk).update(

@@ -91,6 +91,23 @@ def test_an_interrupted_delivery_the_provider_never_got_is_sent(
     assert delivery.status == "sent" and sms_provider.stats()["sms_sent"] == 1
 
 
+def test_a_provider_that_cannot_be_asked_just_now_is_asked_again_later_not_sent_to(
+    recipient, sms_provider, settings, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        notification = services.notify(recipient, "test.ping", {}, channels=[Channel.SMS])
+    delivery = _interrupted(notification, Channel.SMS)
+    settings.MPP_SMS_HTTP_URL = "http://127.0.0.1:9/sms"  # nothing listens: the provider is away
+    services.retry_failed_notifications()
+    delivery.refresh_from_db()
+    assert delivery.status == "sending" and delivery.error.startswith("uncertain")
+    settings.MPP_SMS_HTTP_URL = f"{sms_provider.url}/sms"
+    _interrupted(notification, Channel.SMS)
+    services.retry_failed_notifications()
+    delivery.refresh_from_db()
+    assert delivery.status == "sent" and sms_provider.stats()["sms_sent"] == 1
+
+
 def test_the_outbox_gateway_keeps_one_row_per_delivery(
     recipient, django_capture_on_commit_callbacks
 ):
