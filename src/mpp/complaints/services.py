@@ -382,11 +382,9 @@ def _due_forwards(now: datetime.datetime) -> Q:
 def _claim_forward(forward_pk: int, now: datetime.datetime) -> Forward | None:
     """Mark the forward as being sent by this process; None when it is not due or someone has it."""
     with transaction.atomic():
+        # Only the forward's row is locked (not the complaint's: the desk may act meanwhile).
         forward = (
-            Forward.objects.select_for_update()
-            .filter(_due_forwards(now), pk=forward_pk)
-            .select_related("complaint")
-            .first()
+            Forward.objects.select_for_update().filter(_due_forwards(now), pk=forward_pk).first()
         )
         if forward is None:
             return None
