@@ -345,7 +345,24 @@ MPP_SCHEDULE = {
     "mpp.queueing.tasks.sweep_queue": 300,
     "mpp.reporting.tasks.snapshot_facts": int(env("MPP_SNAPSHOT_FACTS_SECONDS", "900")),
     "mpp.monitoring.tasks.send_report_reminders": 3600,
+    "mpp.deadlines.tasks.reclaim_stuck_tasks": int(env("MPP_RECLAIM_TASKS_SECONDS", "60")),
+    "mpp.complaints.tasks.send_due_forwards": int(env("MPP_SEND_FORWARDS_SECONDS", "60")),
 }
+# Idempotent tasks a dead worker's RUNNING row is re-queued for after this many seconds (task path
+# → seconds, longer than the task ever takes); any other task is only marked failed, after
+# MPP_TASK_DEFAULT_TIMEOUT (docs/operations.md, "Nothing lost, nothing doubled").
+MPP_TASK_TIMEOUT_SECONDS = int(env("MPP_TASK_TIMEOUT_SECONDS", "300"))
+MPP_TASK_TIMEOUTS = {
+    "mpp.complaints.tasks.send_forward": MPP_TASK_TIMEOUT_SECONDS,
+    "mpp.notifications.tasks.deliver_notification": MPP_TASK_TIMEOUT_SECONDS,
+}
+MPP_TASK_DEFAULT_TIMEOUT = int(env("MPP_TASK_DEFAULT_TIMEOUT", "3600"))
+# A hand-off (LAPOR forward, SMS/WhatsApp/email delivery) still "sending" after this many seconds
+# belongs to a process that died mid-call: its outcome is asked of the provider, or it is sent
+# again with the same idempotency key.
+MPP_STALE_SENDING_SECONDS = int(env("MPP_STALE_SENDING_SECONDS", "900"))
+# A delivery still "pending" this long after it was written lost its task: the sweep sends it.
+MPP_LOST_PENDING_SECONDS = int(env("MPP_LOST_PENDING_SECONDS", "600"))
 # Tests only: seconds the document task waits between reserving and signing (to kill a worker
 # mid-task). Never set it in production.
 MPP_TEST_ISSUE_DELAY_SECONDS = float(env("MPP_TEST_ISSUE_DELAY_SECONDS", "0"))
@@ -354,6 +371,17 @@ MPP_TEST_ISSUE_DELAY_SECONDS = float(env("MPP_TEST_ISSUE_DELAY_SECONDS", "0"))
 # Which registered gateway sends each channel; "outbox" writes texts to a table (docs/notifications.md).
 MPP_SMS_GATEWAY = env("MPP_SMS_GATEWAY", "outbox")
 MPP_WHATSAPP_GATEWAY = env("MPP_WHATSAPP_GATEWAY", "outbox")
+# The "http" gateway: a provider speaking the JSON protocol of notifications/contrib/http (base URL,
+# bearer token); the idempotency key goes in the Idempotency-Key header.
+MPP_SMS_HTTP_URL = env("MPP_SMS_HTTP_URL", "")
+MPP_SMS_HTTP_TOKEN = env("MPP_SMS_HTTP_TOKEN", "")
+
+# --- SP4N-LAPOR! ----------------------------------------------------------------------------
+# The connector class (docs/complaints.md): the default writes LaporOutbox rows; HttpConnector
+# speaks HTTP to MPP_LAPOR_URL with the forward's idempotency key.
+MPP_LAPOR_CONNECTOR = env("MPP_LAPOR_CONNECTOR", "mpp.complaints.lapor.OutboxConnector")
+MPP_LAPOR_URL = env("MPP_LAPOR_URL", "")
+MPP_LAPOR_TOKEN = env("MPP_LAPOR_TOKEN", "")
 
 # --- Logging: never personal data; the formatter keeps messages short and structured. --------
 LOGGING = {

@@ -384,3 +384,38 @@ class LaporOutbox(models.Model):
 
     def __str__(self) -> str:
         return self.idempotency_key
+
+
+class Forward(models.Model):
+    """The hand-off of one complaint to SP4N-LAPOR!: written with the complaint, sent by a task.
+
+    ``pending → sending → sent``, or ``failed`` (tried again at ``next_attempt_at``, with backoff)
+    and, after ``MAX_ATTEMPTS``, ``given_up`` until the desk sends it again by hand. Every try
+    carries ``idempotency_key``, so LAPOR files the complaint once whatever is retried.
+    """
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Menunggu dikirim")
+        SENDING = "sending", _("Sedang dikirim")
+        SENT = "sent", _("Terkirim")
+        FAILED = "failed", _("Gagal, akan dicoba lagi")
+        GIVEN_UP = "given_up", _("Gagal, tidak dicoba lagi")
+
+    complaint = models.OneToOneField(Complaint, on_delete=models.CASCADE, related_name="forward")
+    idempotency_key = models.CharField(max_length=64, unique=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.PENDING)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    next_attempt_at = models.DateTimeField(default=timezone.now)
+    last_attempt_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    # LAPOR's own tracking number for the complaint, shown to the desk and the reporter.
+    remote_number = models.CharField(_("nomor SP4N-LAPOR!"), max_length=64, blank=True)
+    # A short reason without personal data: an exception class, an HTTP status.
+    error = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["status", "next_attempt_at"], name="forward_due_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.idempotency_key} {self.status}"

@@ -11,7 +11,7 @@ from mpp.accounts import privacy
 from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter
 from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_access, record_event
-from mpp.complaints.models import Complaint, Kind, Message
+from mpp.complaints.models import Complaint, Forward, Kind, Message
 from mpp.complaints.workflow import AGENCY, DESK, REPORTER
 
 PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "region_id"}
@@ -52,7 +52,7 @@ def agency_inbox(user) -> QuerySet[Complaint]:
 
 
 def complaint_for_staff(user, pk) -> Complaint:
-    complaint = complaints_for_staff(user).filter(pk=pk).first()
+    complaint = complaints_for_staff(user).filter(pk=pk).select_related("forward").first()
     if complaint is None:
         raise Http404
     return complaint
@@ -168,12 +168,24 @@ def complaints_of(user) -> QuerySet[Complaint]:
 def complaint_by_follow_token(token: str) -> Complaint:
     complaint = (
         Complaint.objects.filter(follow_token=token)
-        .select_related("mpp", "agency", "region")
+        .select_related("mpp", "agency", "region", "forward")
         .first()
     )
     if complaint is None:
         raise Http404
     return complaint
+
+
+def lapor_forward(complaint: Complaint) -> Forward | None:
+    """The complaint's hand-off to SP4N-LAPOR! (None when its region is not connected).
+
+    Read with the complaint (``select_related("forward")``) by the page selectors, so it costs
+    no query of its own there.
+    """
+    try:
+        return complaint.forward
+    except Forward.DoesNotExist:
+        return None
 
 
 def public_complaints(*, query: str = "", mpp=None, agency=None, status: str = "") -> QuerySet:

@@ -7,6 +7,7 @@ import logging
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts import limits
 from mpp.accounts.models import Role, RoleGrant
+from mpp.accounts.policy import Perm, can
 from mpp.catalog import public_cache
 from mpp.complaints import lapor
 from mpp.complaints.models import (
@@ -27,6 +29,7 @@ from mpp.complaints.models import (
     Channel,
     Complaint,
     Escalation,
+    Forward,
     GuestConfirmation,
     IntegrationClient,
     Kind,
@@ -39,6 +42,7 @@ from mpp.complaints.models import (
 from mpp.complaints.registry import find_application
 from mpp.complaints.workflow import REPORTER, STAFF_CLOCK
 from mpp.deadlines import services as clock
+from mpp.deadlines.retry import backoff
 from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
 from mpp.notifications.base import Channel as NotificationChannel
 from mpp.notifications.registry import gateways
@@ -112,7 +116,9 @@ def send_guest_code(address: str) -> GuestConfirmation:
             lambda: send_mail(_("Kode konfirmasi pengaduan"), text, None, [address]), robust=True
         )
     else:
-        gateways.get(settings.MPP_SMS_GATEWAY)(NotificationChannel.SMS).send(address, text)
+        gateways.get(settings.MPP_SMS_GATEWAY)(NotificationChannel.SMS).send(
+            address, text, key=f"guest-code:{confirmation.pk}"
+        )
     return confirmation
 
 
@@ -333,19 +339,135 @@ def submit_complaint(
             link=f"/pengaduan/lacak/{complaint.follow_token}/",
         )
     if LaporRegion.objects.filter(region=region).exists():
-        key = lapor.idempotency_key(complaint)
-        Complaint.objects.filter(pk=complaint.pk).update(lapor_key=key)
-        complaint.lapor_key = key
-        transaction.on_commit(lambda: forward_to_lapor(complaint.pk), robust=True)
+        record_forward(complaint)
     return complaint
 
 
-def forward_to_lapor(complaint_pk: int) -> None:
-    """Hand a complaint of a LAPOR-connected region to the connector, once (idempotency key)."""
-    complaint = Complaint.objects.get(pk=complaint_pk)
-    if not complaint.lapor_key:
-        return
-    lapor.connector().forward(complaint, complaint.lapor_key)
+# --- The SP4N-LAPOR! forward (an outbox row, sent by a task) ---------------------------------
+
+# A forward is tried this many times with backoff, then waits for the desk to send it by hand.
+FORWARD_ATTEMPTS = 8
+
+
+def record_forward(complaint: Complaint) -> Forward:
+    """Write the forward in the caller's transaction; its task is enqueued when that commits.
+
+    Nothing is sent from the request: if the commit happens and the process dies before the
+    task is enqueued or finishes, the row is still there and ``send_due_forwards`` sends it.
+    """
+    key = lapor.idempotency_key(complaint)
+    Complaint.objects.filter(pk=complaint.pk).update(lapor_key=key)
+    complaint.lapor_key = key
+    forward = Forward.objects.create(complaint=complaint, idempotency_key=key)
+    transaction.on_commit(partial(_enqueue_forward, forward.pk), robust=True)
+    return forward
+
+
+def _enqueue_forward(forward_pk: int) -> None:
+    from mpp.complaints.tasks import send_forward  # tasks.py imports this module
+
+    send_forward.enqueue(forward_pk)
+
+
+def _stale_sending(now: datetime.datetime) -> Q:
+    """A try still "sending" this long after it started belongs to a process that died."""
+    since = now - datetime.timedelta(seconds=settings.MPP_STALE_SENDING_SECONDS)
+    return Q(status=Forward.Status.SENDING, last_attempt_at__lt=since)
+
+
+def _due_forwards(now: datetime.datetime) -> Q:
+    waiting = Q(status__in=[Forward.Status.PENDING, Forward.Status.FAILED])
+    return (waiting & Q(next_attempt_at__lte=now)) | _stale_sending(now)
+
+
+def _claim_forward(forward_pk: int, now: datetime.datetime) -> Forward | None:
+    """Mark the forward as being sent by this process; None when it is not due or someone has it."""
+    with transaction.atomic():
+        # Only the forward's row is locked (not the complaint's: the desk may act meanwhile).
+        forward = (
+            Forward.objects.select_for_update().filter(_due_forwards(now), pk=forward_pk).first()
+        )
+        if forward is None:
+            return None
+        forward.status = Forward.Status.SENDING
+        forward.attempts += 1
+        forward.last_attempt_at = now
+        forward.save(update_fields=["status", "attempts", "last_attempt_at"])
+        return forward
+
+
+def send_forward(forward_pk: int) -> str:
+    """Hand one due forward to the connector with its idempotency key; the resulting status.
+
+    Idempotent: a forward that is sent, not yet due or being sent by another process is left
+    alone, and a retry after an uncertain outcome (the process died mid-call) carries the same
+    key, so LAPOR keeps one complaint. A failure waits ``backoff(attempts)``; after
+    ``FORWARD_ATTEMPTS`` it is given up until the desk sends it again.
+    """
+    now = timezone.now()
+    forward = _claim_forward(forward_pk, now)
+    if forward is None:
+        return Forward.objects.filter(pk=forward_pk).values_list("status", flat=True).first() or ""
+    try:
+        remote_number = lapor.connector().forward(forward.complaint, forward.idempotency_key)
+    except Exception as error:
+        # LAPOR down, refusing or timing out: recorded on the row (no content), tried again later.
+        failed_at = timezone.now()
+        given_up = forward.attempts >= FORWARD_ATTEMPTS
+        status = Forward.Status.GIVEN_UP if given_up else Forward.Status.FAILED
+        described = type(error).__name__
+        if isinstance(error, lapor.LaporUnavailable):
+            described += f": {error}"
+        logger.warning(
+            "LAPOR forward failed: forward=%s attempt=%s error=%s",
+            forward.pk,
+            forward.attempts,
+            described,
+        )
+        Forward.objects.filter(pk=forward.pk, status=Forward.Status.SENDING).update(
+            status=status,
+            error=described[:200],
+            next_attempt_at=failed_at + backoff(forward.attempts),
+        )
+        return status
+    Forward.objects.filter(pk=forward.pk).update(
+        status=Forward.Status.SENT, remote_number=remote_number, sent_at=timezone.now(), error=""
+    )
+    return Forward.Status.SENT
+
+
+def send_due_forwards(now: datetime.datetime | None = None) -> int:
+    """The sweep: enqueue every forward that is due, and every try a dead process left "sending".
+
+    Run often (``MPP_SCHEDULE``); a forward enqueued twice is sent once (``send_forward`` claims
+    it under a row lock). Returns how many were enqueued.
+    """
+    now = now or timezone.now()
+    due = list(
+        Forward.objects.filter(_due_forwards(now))
+        .order_by("next_attempt_at")
+        .values_list("pk", flat=True)[:500]
+    )
+    for forward_pk in due:
+        _enqueue_forward(forward_pk)
+    return len(due)
+
+
+def retry_forward(complaint: Complaint, *, user) -> Forward:
+    """The desk sends a given-up forward again (a new round of attempts, the same key)."""
+    if not can(user, Perm.HANDLE_COMPLAINTS, complaint):
+        raise ComplaintError(_("Anda tidak berwenang mengirim ulang pengaduan ini."))
+    now = timezone.now()
+    with transaction.atomic():
+        forward = Forward.objects.select_for_update().filter(complaint=complaint).first()
+        if forward is None or forward.status != Forward.Status.GIVEN_UP:
+            raise ComplaintError(_("Pengaduan ini tidak sedang menunggu dikirim ulang."))
+        forward.status = Forward.Status.PENDING
+        forward.attempts = 0
+        forward.next_attempt_at = now
+        forward.save(update_fields=["status", "attempts", "next_attempt_at"])
+        transaction.on_commit(partial(_enqueue_forward, forward.pk), robust=True)
+    return forward
 
 
 # --- The lifecycle --------------------------------------------------------------------------

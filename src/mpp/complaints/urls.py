@@ -26,6 +26,11 @@ urlpatterns = [
     path("kelola/pengaduan/<id:pk>/tindakan/", views.staff_action, name="staff_action"),
     path("kelola/pengaduan/<id:pk>/catatan/", views.staff_note, name="staff_note"),
     path(
+        "kelola/pengaduan/<id:pk>/kirim-ulang-lapor/",
+        views.staff_retry_forward,
+        name="staff_retry_forward",
+    ),
+    path(
         "kelola/pengaduan/<id:pk>/lampiran/<id:attachment_pk>/",
         views.staff_attachment,
         name="staff_attachment",

@@ -176,6 +176,7 @@ def follow(request, token):
             "action_form": forms.ReporterActionForm(),
             "rating_form": forms.RatingForm(),
             "may_rate": complaint.answered_at is not None and complaint.rating is None,
+            "forward": selectors.lapor_forward(complaint),
         },
     )
 
@@ -297,6 +298,8 @@ def staff_detail(request, pk):
             "templates": templates,
             "notes": complaint.notes.select_related("author") if kinds else [],
             "history": complaint.escalations.all(),
+            "forward": selectors.lapor_forward(complaint),
+            "may_retry_forward": "desk" in kinds,
         },
     )
 
@@ -344,6 +347,21 @@ def staff_note(request, pk):
         messages.error(request, error.message)
     else:
         messages.success(request, _("Catatan internal disimpan."))
+    return redirect("complaints:staff_detail", pk=pk)
+
+
+@require_POST
+def staff_retry_forward(request, pk):
+    _require_staff(request)
+    complaint = selectors.complaint_for_staff(request.user, pk)
+    if "desk" not in selectors.actor_kinds(request.user, complaint):
+        raise PermissionDenied
+    try:
+        services.retry_forward(complaint, user=request.user)
+    except services.ComplaintError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(request, _("Pengaduan akan dikirim ulang ke SP4N-LAPOR!."))
     return redirect("complaints:staff_detail", pk=pk)
 
 

@@ -1,4 +1,4 @@
-"""The deadline sweep as a task (scheduled by ``run_scheduler``)."""
+"""The deadline sweep and the reclaim of tasks left running, as tasks (scheduled by ``run_scheduler``)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import datetime
 
 from django_tasks import task
 
-from mpp.deadlines import services
+from mpp.deadlines import reclaim, services
 
 
 @task()
@@ -18,3 +18,10 @@ def sweep_deadlines(now: str | None = None) -> dict:
     moment = datetime.datetime.fromisoformat(now) if now else None
     report = services.sweep(moment)
     return {"breached": report.breached, "steps": report.steps, "failed": report.failed}
+
+
+@task()
+def reclaim_stuck_tasks() -> dict:
+    """Mark tasks a dead worker left RUNNING as failed; re-queue the idempotent ones."""
+    result = reclaim.reclaim_stuck_tasks()
+    return {"requeued": result.requeued, "failed": result.failed}

@@ -8,6 +8,7 @@ class NotificationsConfig(AppConfig):
 
     def ready(self) -> None:
         from mpp.notifications import checks  # noqa: F401
+        from mpp.notifications.contrib.http import gateway as http_gateway  # noqa: F401
         from mpp.notifications.contrib.outbox import gateway  # noqa: F401
         from mpp.notifications.kinds import register_builtin_kinds
 

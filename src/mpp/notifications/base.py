@@ -63,6 +63,10 @@ class GatewayError(Exception):
     """
 
 
+class OutcomeUnknown(Exception):
+    """The provider cannot be asked whether it already has a message with a given key."""
+
+
 class Gateway(ABC):
     """Sends a short text to a phone number through one provider, for one channel (SMS or WhatsApp).
 
@@ -70,11 +74,28 @@ class Gateway(ABC):
     channel with the settings ``MPP_SMS_GATEWAY`` / ``MPP_WHATSAPP_GATEWAY``. ``send`` returns the
     provider's message id; it raises (``GatewayError`` or anything else) when the message was not
     accepted, and the delivery is then retried by ``retry_failed_notifications``.
+
+    Every send carries ``key``, the delivery's idempotency key: pass it to the provider wherever
+    its protocol allows (a header, a client reference field). When a worker died between the
+    provider's answer and the "sent" mark, the delivery's outcome is unknown; before sending it
+    again the delivery asks ``outcome(key)``. A gateway whose provider can neither be asked nor
+    drops a repeated key (``honours_key``) is never sent twice: the delivery is marked failed
+    ("uncertain") for a person to look at.
     """
+
+    # True when the provider keeps one message per key, so sending again with the key is safe.
+    honours_key: bool = False
 
     def __init__(self, channel: Channel):
         self.channel = channel
 
     @abstractmethod
-    def send(self, to: str, text: str) -> str:
+    def send(self, to: str, text: str, *, key: str) -> str:
         """Hand ``text`` to the provider for ``to`` (E.164-like, e.g. ``+6281234567890``)."""
+
+    def outcome(self, key: str) -> str | None:
+        """The provider's id of the message sent with ``key``, None if it has none.
+
+        Raises ``OutcomeUnknown`` when the provider cannot be asked (the default).
+        """
+        raise OutcomeUnknown(type(self).__name__)

@@ -114,6 +114,11 @@ class Delivery(models.Model):
     def __str__(self) -> str:
         return f"{self.channel} {self.status}"
 
+    @property
+    def idempotency_key(self) -> str:
+        """Sent with every try of this delivery, so a provider keeps one message per delivery."""
+        return f"mpp-{self.notification_id}-{self.channel}"
+
 
 class InboxMessage(models.Model):
     """A message in a person's in-app inbox, rendered once in their language when delivered."""
@@ -176,6 +181,8 @@ class OutboxMessage(models.Model):
     )
     to = models.CharField(_("nomor tujuan"), max_length=32)
     text = models.TextField(_("teks"))
+    # The sender's idempotency key (a delivery's): one row per key, whatever is retried.
+    idempotency_key = models.CharField(max_length=120, unique=True, null=True, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=Status.choices, default=Status.QUEUED
     )

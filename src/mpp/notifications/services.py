@@ -7,7 +7,6 @@ import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
-from email.utils import make_msgid
 from functools import partial
 from typing import Any
 
@@ -21,7 +20,13 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import User
 from mpp.notifications import context as context_codec
 from mpp.notifications import registry
-from mpp.notifications.base import PHONE_CHANNELS, Channel, GatewayError, NotificationKind
+from mpp.notifications.base import (
+    PHONE_CHANNELS,
+    Channel,
+    GatewayError,
+    NotificationKind,
+    OutcomeUnknown,
+)
 from mpp.notifications.models import (
     Delivery,
     InboxMessage,
@@ -36,10 +41,6 @@ logger = logging.getLogger(__name__)
 
 # A delivery is tried at most this many times (the first send and the retries of the sweep).
 MAX_ATTEMPTS = 5
-# A delivery still "sending" after this long belongs to a worker that died: it is tried again.
-STALE_SENDING_AFTER = timedelta(minutes=15)
-# A delivery still "pending" after this long was never picked up (its task was lost).
-LOST_PENDING_AFTER = timedelta(minutes=10)
 
 NIK_LIKE = re.compile(r"\d{16}")
 
@@ -132,10 +133,55 @@ def describe_error(error: BaseException, recipient: User) -> str:
     return described[:300]
 
 
+def lost_pending_after() -> timedelta:
+    """A delivery still "pending" after this long was never picked up (its task was lost)."""
+    return timedelta(seconds=settings.MPP_LOST_PENDING_SECONDS)
+
+
+def stale_sending_before(now) -> Any:
+    """A delivery "sending" since before this moment belongs to a worker that died mid-send."""
+    return now - timedelta(seconds=settings.MPP_STALE_SENDING_SECONDS)
+
+
+def _email_message_id(key: str) -> str:
+    """The same Message-ID on every try, so mail systems that see it twice keep one message."""
+    domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or "mpp.localhost"
+    return f"<{key}@{domain}>"
+
+
+def _gateway(channel: Channel):
+    gateway_id = {
+        Channel.SMS: settings.MPP_SMS_GATEWAY,
+        Channel.WHATSAPP: settings.MPP_WHATSAPP_GATEWAY,
+    }[channel]
+    return registry.gateways.get(gateway_id)(channel)
+
+
+def _earlier_outcome(channel: Channel, key: str) -> str | None:
+    """For a try whose worker died mid-send: the provider's id if the message went out.
+
+    None means "not sent, send it" (the inbox row is unique; email goes again with the same
+    Message-ID). Raises ``OutcomeUnknown`` when sending again could deliver it twice.
+    """
+    if channel not in PHONE_CHANNELS:
+        return None
+    gateway = _gateway(channel)
+    try:
+        return gateway.outcome(key)
+    except OutcomeUnknown:
+        if gateway.honours_key:
+            return None
+        raise
+
+
 def _send(
-    channel: Channel, notification: Notification, message: RenderedMessage, address: str
+    channel: Channel,
+    notification: Notification,
+    message: RenderedMessage,
+    address: str,
+    key: str,
 ) -> str:
-    """Hands the message to the channel; returns the provider's id for it."""
+    """Hands the message to the channel with the delivery's key; returns the provider's id."""
     if channel == Channel.INBOX:
         inbox_message, _created = InboxMessage.objects.get_or_create(
             notification=notification,
@@ -149,33 +195,42 @@ def _send(
         )
         return str(inbox_message.pk)
     if channel == Channel.EMAIL:
-        domain = settings.DEFAULT_FROM_EMAIL.rpartition("@")[2].rstrip(">") or None
-        message_id = make_msgid(domain=domain)
+        message_id = _email_message_id(key)
         EmailMessage(
             subject=message.subject,
             body=message.body,
             to=[address],
-            headers={"Message-ID": message_id, "X-MPP-Notification": str(notification.pk)},
+            headers={
+                "Message-ID": message_id,
+                "X-MPP-Notification": str(notification.pk),
+                "X-MPP-Idempotency-Key": key,
+            },
         ).send(fail_silently=False)
         return message_id
-    gateway_id = {
-        Channel.SMS: settings.MPP_SMS_GATEWAY,
-        Channel.WHATSAPP: settings.MPP_WHATSAPP_GATEWAY,
-    }[channel]
-    gateway = registry.gateways.get(gateway_id)(channel)
-    return gateway.send(address, message.body)
+    return _gateway(channel).send(address, message.body, key=key)
 
 
-def _claim(delivery_id: int, skip_reason: str) -> Delivery | None:
-    """Marks the delivery as being sent by this worker, or skipped; None if someone else has it."""
+def _sendable(now) -> Q:
+    """Deliveries to (re)try: pending, failed, or left "sending" by a worker that died."""
+    return Q(status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]) | Q(
+        status=Delivery.Status.SENDING, last_attempt_at__lt=stale_sending_before(now)
+    )
+
+
+def _claim(delivery_id: int, skip_reason: str) -> tuple[Delivery, bool] | None:
+    """Marks the delivery as being sent by this worker, or skipped; None if someone else has it.
+
+    The flag says whether an earlier try was interrupted mid-send (its outcome is unknown).
+    """
+    now = timezone.now()
     with transaction.atomic():
-        delivery = Delivery.objects.select_for_update().filter(pk=delivery_id).first()
-        if delivery is None or delivery.status not in (
-            Delivery.Status.PENDING,
-            Delivery.Status.FAILED,
-        ):
+        delivery = (
+            Delivery.objects.select_for_update().filter(_sendable(now), pk=delivery_id).first()
+        )
+        if delivery is None:
             return None
-        if delivery.attempts >= MAX_ATTEMPTS:
+        interrupted = delivery.status == Delivery.Status.SENDING
+        if delivery.attempts >= MAX_ATTEMPTS and not interrupted:
             return None
         if skip_reason:
             delivery.status = Delivery.Status.SKIPPED
@@ -184,9 +239,9 @@ def _claim(delivery_id: int, skip_reason: str) -> Delivery | None:
             return None
         delivery.status = Delivery.Status.SENDING
         delivery.attempts += 1
-        delivery.last_attempt_at = timezone.now()
+        delivery.last_attempt_at = now
         delivery.save(update_fields=["status", "attempts", "last_attempt_at"])
-        return delivery
+        return delivery, interrupted
 
 
 @dataclass(frozen=True)
@@ -209,8 +264,28 @@ def _deliver_one(
         skip_reason = "opted_out"
     elif not address:
         skip_reason = "no_address"
-    claimed = _claim(delivery.pk, skip_reason)
-    if claimed is None:
+    taken = _claim(delivery.pk, skip_reason)
+    if taken is None:
+        return
+    claimed, interrupted = taken
+    key = claimed.idempotency_key
+    try:
+        earlier = _earlier_outcome(channel, key) if interrupted else None
+    except Exception as error:
+        described = f"uncertain: {describe_error(error, recipient.user)}"[:300]
+        if isinstance(error, OutcomeUnknown) or claimed.attempts >= MAX_ATTEMPTS:
+            # Neither askable nor safe to send twice: a person looks at it (never a second SMS).
+            Delivery.objects.filter(pk=delivery.pk).update(
+                status=Delivery.Status.FAILED, attempts=MAX_ATTEMPTS, error=described
+            )
+        else:
+            # The provider could not be asked just now: still "sending", asked again later.
+            Delivery.objects.filter(pk=delivery.pk).update(error=described)
+        return
+    if earlier is not None:
+        Delivery.objects.filter(pk=delivery.pk).update(
+            status=Delivery.Status.SENT, provider_id=earlier[:200], sent_at=timezone.now(), error=""
+        )
         return
     try:
         message = render_message(
@@ -221,7 +296,7 @@ def _deliver_one(
             language=recipient.preference.language,
             recipient_name=recipient.user.name or recipient.user.username,
         )
-        provider_id = _send(channel, notification, message, address)
+        provider_id = _send(channel, notification, message, address, key)
     except Exception as error:
         # One channel failing (SMTP down, provider refusing) must not stop the others: the error is
         # recorded without personal data and the sweep retries it.
@@ -259,9 +334,7 @@ def deliver_notification(notification_id: str) -> dict[str, str]:
     kind = registry.kinds.get(notification.kind)
     context = context_codec.decode(notification.context)
     recipient = _Recipient(notification.recipient, preference_for(notification.recipient))
-    for delivery in notification.deliveries.filter(
-        status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]
-    ).order_by("channel"):
+    for delivery in notification.deliveries.filter(_sendable(timezone.now())).order_by("channel"):
         _deliver_one(delivery, notification, kind, context, recipient)
     return dict(notification.deliveries.values_list("channel", "status"))
 
@@ -273,13 +346,11 @@ def retry_failed_notifications(*, now=None) -> int:
     is sent, skipped or out of attempts is left alone. Returns the number of notifications tried.
     """
     now = now or timezone.now()
-    Delivery.objects.filter(
-        status=Delivery.Status.SENDING, last_attempt_at__lt=now - STALE_SENDING_AFTER
-    ).update(status=Delivery.Status.FAILED, error="interrupted")
     notification_ids = list(
         Delivery.objects.filter(
             Q(status=Delivery.Status.FAILED, attempts__lt=MAX_ATTEMPTS)
-            | Q(status=Delivery.Status.PENDING, created_at__lt=now - LOST_PENDING_AFTER)
+            | Q(status=Delivery.Status.PENDING, created_at__lt=now - lost_pending_after())
+            | Q(status=Delivery.Status.SENDING, last_attempt_at__lt=stale_sending_before(now))
         )
         .values_list("notification_id", flat=True)
         .distinct()

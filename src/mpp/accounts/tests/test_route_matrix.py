@@ -306,6 +306,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
             {"action": "respond", "version": complaint.version, "note": "Tanggapan"},
         ),
         "kelola/pengaduan/<id:pk>/catatan/": ("post", f"/kelola/pengaduan/{complaint.pk}/catatan/", {"text": "x"}),
+        "kelola/pengaduan/<id:pk>/kirim-ulang-lapor/": ("post", f"/kelola/pengaduan/{complaint.pk}/kirim-ulang-lapor/", {}),
         "kelola/pengaduan/<id:pk>/lampiran/<id:attachment_pk>/": (
             "get", f"/kelola/pengaduan/{complaint.pk}/lampiran/{o['attachment'].pk}/", {}
         ),
@@ -541,6 +542,7 @@ _TABLE = {
     'kelola/pengaduan/<id:pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (403, 403), (403, 403)],
     'kelola/pengaduan/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
     'kelola/pengaduan/<id:pk>/catatan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (403, 404), (403, 404), (404, 302), (403, 403), (403, 403)],
+    'kelola/pengaduan/<id:pk>/kirim-ulang-lapor/': [(403, 403), (403, 404), (404, 404), (403, 404), (404, 404), (403, 404), (403, 404), (404, 403), (403, 403), (403, 403)],
     'kelola/pengaduan/<id:pk>/lampiran/<id:attachment_pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 200), (403, 403), (403, 403)],
     'POST /api/v1/complaints': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
     'GET /api/v1/complaints': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],

@@ -16,6 +16,7 @@ from mpp.complaints import selectors, services
 from mpp.complaints.models import (
     Complaint,
     Escalation,
+    Forward,
     Kind,
     LaporOutbox,
     LaporRegion,
@@ -300,7 +301,9 @@ def test_a_region_connected_to_lapor_forwards_each_complaint_once(
     with django_capture_on_commit_callbacks(execute=True):
         complaint = submitted()
     assert complaint.lapor_key == f"mpp:{complaint.tracking_number}"
-    services.forward_to_lapor(complaint.pk)  # a retry sends nothing new
+    forward = Forward.objects.get(complaint=complaint)
+    assert forward.status == "sent"
+    services.send_forward(forward.pk)  # a second run sends nothing new
     assert LaporOutbox.objects.filter(complaint=complaint).count() == 1
     assert LaporOutbox.objects.get().payload["tracking_number"] == complaint.tracking_number
 

@@ -8,6 +8,7 @@ import smtplib
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
 from django.core.management import call_command
@@ -70,13 +71,13 @@ class SecondWorkerBackend(BaseEmailBackend):
 class RecordingGateway(Gateway):
     sent: list[tuple[str, str, str]] = []
 
-    def send(self, to: str, text: str) -> str:
+    def send(self, to: str, text: str, *, key: str) -> str:
         self.sent.append((self.channel, to, text))
         return f"rec-{len(self.sent)}"
 
 
 class RefusingGateway(Gateway):
-    def send(self, to: str, text: str) -> str:
+    def send(self, to: str, text: str, *, key: str) -> str:
         raise GatewayError(f"provider refused {to}: quota exceeded")
 
 
@@ -322,7 +323,11 @@ def test_a_delivery_left_half_sent_by_a_dead_worker_is_sent_again(
 ):
     with django_capture_on_commit_callbacks(execute=False):
         notification = services.notify(recipient, "test.ping", {}, channels=[Channel.INBOX])
-    started = timezone.now() - services.STALE_SENDING_AFTER - datetime.timedelta(minutes=1)
+    started = (
+        timezone.now()
+        - datetime.timedelta(seconds=settings.MPP_STALE_SENDING_SECONDS)
+        - datetime.timedelta(minutes=1)
+    )
     Delivery.objects.filter(notification=notification).update(
         status=Delivery.Status.SENDING, attempts=1, last_attempt_at=started
     )
@@ -352,7 +357,7 @@ def test_a_lost_pending_delivery_is_picked_up_by_the_sweep(
     with django_capture_on_commit_callbacks(execute=False):
         notification = services.notify(recipient, "test.ping", {}, channels=[Channel.INBOX])
     assert services.retry_failed_notifications() == 0  # still within the grace period
-    later = timezone.now() + services.LOST_PENDING_AFTER + datetime.timedelta(minutes=1)
+    later = timezone.now() + services.lost_pending_after() + datetime.timedelta(minutes=1)
     assert services.retry_failed_notifications(now=later) == 1
     assert notification.deliveries.get().status == "sent"
 

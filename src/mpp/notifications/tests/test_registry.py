@@ -12,7 +12,7 @@ from mpp.notifications.contrib.outbox.gateway import OutboxGateway
 
 
 class NullGateway(Gateway):
-    def send(self, to: str, text: str) -> str:
+    def send(self, to: str, text: str, *, key: str) -> str:
         return "null-1"
 
 

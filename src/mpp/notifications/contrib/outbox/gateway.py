@@ -13,6 +13,14 @@ from mpp.notifications.registry import gateways
 
 @gateways.register("outbox")
 class OutboxGateway(Gateway):
-    def send(self, to: str, text: str) -> str:
-        message = OutboxMessage.objects.create(channel=self.channel, to=to, text=text)
+    honours_key = True
+
+    def send(self, to: str, text: str, *, key: str) -> str:
+        message, _created = OutboxMessage.objects.get_or_create(
+            idempotency_key=key, defaults={"channel": self.channel, "to": to, "text": text}
+        )
         return f"outbox-{message.pk}"
+
+    def outcome(self, key: str) -> str | None:
+        pk = OutboxMessage.objects.filter(idempotency_key=key).values_list("pk", flat=True).first()
+        return f"outbox-{pk}" if pk else None
