@@ -40,7 +40,7 @@ from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
 from mpp.regions.calendar import OfficeHours, is_package_holiday, load_overrides, region_zone
 from mpp.regions.models import CalendarOverride
 from mpp.workflows.definitions import SYSTEM
-from mpp.workflows.errors import WorkflowError
+from mpp.workflows.errors import WorkflowError, refusal_status
 from mpp.workflows.services import apply_action
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a counter
@@ -364,7 +364,7 @@ def _act(ticket, action, user, kinds, *, changes=None, data=None, note=""):
             note=note,
         )
     except WorkflowError as error:
-        raise QueueError(error.message, status=409) from error
+        raise QueueError(error.message, status=refusal_status(error)) from error
 
 
 # --- Walk-in tickets from the kiosk ---------------------------------------------------------

@@ -172,7 +172,8 @@ def kiosk(request):
             request,
             "surveys/kiosk_login.html",
             {"problem": problem},
-            status=403 if problem else 200,
+            # An answer posted without a registered device is refused; the page itself is open.
+            status=403 if problem or request.method == "POST" else 200,
         )
         if problem:
             response.delete_cookie(KIOSK_COOKIE)
