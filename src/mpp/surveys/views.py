@@ -547,7 +547,10 @@ def kiosks(request):
         "errors": {},
     }
     if request.method == "POST":
-        service = services_choice.filter(pk=_int(request.POST.get("service"))).first()
+        chosen = _int(request.POST.get("service"))
+        service = services_choice.filter(pk=chosen).first()
+        if chosen and service is None:
+            raise Http404  # a service of an MPP the caller does not run
         try:
             device, raw = services.register_kiosk(
                 mpp=service.mpp if service else mpps.first(),

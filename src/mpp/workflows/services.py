@@ -42,6 +42,9 @@ def _allowed_transition(obj: WorkflowModel, action: str, kinds: frozenset[str]) 
     if transition is None or not transition.applies_to(obj):
         if action not in workflow.actions:
             raise ActionNotAllowed(_("Tindakan ini tidak dikenal."))
+        if not any(t.actors & kinds for t in workflow.transitions if t.action == action):
+            # Who before what: a caller who may never take the action learns nothing of the status.
+            raise ActorNotAllowed(_("Anda tidak berwenang melakukan tindakan ini."))
         raise ActionNotAllowed(_("Tindakan ini tidak dapat dilakukan pada status saat ini."))
     if not transition.actors & kinds:
         raise ActorNotAllowed(_("Anda tidak berwenang melakukan tindakan ini."))

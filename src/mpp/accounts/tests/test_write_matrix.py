@@ -251,7 +251,9 @@ WRITES: dict[str, Write] = {
     "kelola/skm/kuesioner/bobot/": W(
         Perm.MANAGE_SURVEYS, "/kelola/skm/kuesioner/bobot/", "service", unit="service:{service}"
     ),
-    "kelola/skm/kios/": W(Perm.MANAGE_SURVEYS, "/kelola/skm/kios/", name="Tablet"),  # own MPP
+    "kelola/skm/kios/": W(
+        Perm.MANAGE_SURVEYS, "/kelola/skm/kios/", "mpp_row", service="{service}", name="Tablet"
+    ),
     "kelola/skm/kios/<id:pk>/cabut/": W(
         Perm.MANAGE_SURVEYS, "/kelola/skm/kios/{skm_kiosk}/cabut/", "skm_kiosk"
     ),
