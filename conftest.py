@@ -13,6 +13,19 @@ from pathlib import Path
 
 import pytest
 
+
+def _hypothesis_profiles() -> None:
+    """Property tests (hypothesis) run the same examples on every run in CI (derandomised, no
+    example database), so a red CI is reproducible; locally they explore and remember failures."""
+    from hypothesis import settings
+
+    settings.register_profile("ci", derandomize=True, database=None, print_blob=True)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+
+
+_hypothesis_profiles()
+
 CHROMIUM = Path(os.environ.get("MPP_CHROMIUM", "/usr/bin/chromium"))
 CHROMIUM_ARGS = [
     "--headless",

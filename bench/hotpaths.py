@@ -317,6 +317,14 @@ def _survey_paths() -> list[HotPath]:
         return lambda i: ("GET", url, None, headers or {})
 
     profile = {"age_band": "30_39", "sex": "p", "education": "sma", "occupation": "swasta"}
+
+    @contextlib.contextmanager
+    def next_visitor():
+        # The tablet records one answer per interval (issue 22): each request is the next
+        # visitor's, after the interval (this reset is not counted with the request).
+        KioskDevice.objects.filter(pk=kiosk.pk).update(last_answer_at=None)
+        yield
+
     paths = [
         HotPath("skm_kiosk_form", "SKM kiosk form /skm/kios/", get("/skm/kios/"), "kiosk"),
         HotPath(
@@ -330,6 +338,7 @@ def _survey_paths() -> list[HotPath]:
             ),
             "kiosk",
             302,
+            around=next_visitor,
         ),
         HotPath(
             "api_skm_kiosk_submit",
@@ -342,6 +351,7 @@ def _survey_paths() -> list[HotPath]:
             ),
             "api",
             201,
+            around=next_visitor,
         ),
         HotPath(
             "api_skm_ikm_region",

@@ -7,6 +7,7 @@ developer's machine. ``MPP_ENV=production`` refuses to start with unsafe values.
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 from pathlib import Path
 
@@ -119,6 +120,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mpp.web.context_processors.site",
+                "mpp.accounts.menu.header_menu",
                 "mpp.notifications.context_processors.inbox",
             ],
         },
@@ -188,6 +190,13 @@ AXES_LOCKOUT_CALLABLE = "mpp.accounts.views.locked_out"
 AXES_VERBOSE = False
 AXES_ENABLED = env_bool("AXES_ENABLED", default=True)
 AXES_CLIENT_IP_CALLABLE = "mpp.audit.services.axes_client_ip"
+# Anonymous rate limits per purpose (mpp.accounts.limits.PURPOSES, docs/limits.md), counted by
+# django-ratelimit in the default cache. Override one purpose's rates with a JSON object, e.g.
+# MPP_RATE_LIMITS='{"register": {"address": "20/10m"}}'. Addresses inside an MPP's registered
+# networks get MPP_RATE_LIMIT_MPP_FACTOR times the rate per address.
+MPP_RATE_LIMITS = json.loads(env("MPP_RATE_LIMITS", "{}"))
+MPP_RATE_LIMIT_MPP_FACTOR = int(env("MPP_RATE_LIMIT_MPP_FACTOR", "5"))
+RATELIMIT_USE_CACHE = "default"
 # Addresses or networks of reverse proxies whose X-Forwarded-For is believed (lockouts, rate
 # limits, audit log); from anyone else the header is ignored.
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES")
@@ -242,6 +251,11 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(1024 * 
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # The largest file a service's application form may accept (a form definition may set less).
 MPP_MAX_UPLOAD_BYTES = int(env("MPP_MAX_UPLOAD_BYTES", str(10 * 1024 * 1024)))
+# An uploaded image larger than this (width x height) is refused from its header, never decoded;
+# 25 megapixels is a 6000 x 4000 camera photo. Images within it are decoded this many at a time
+# per process (each costs up to about half a second of CPU at the budget).
+MPP_UPLOAD_MAX_IMAGE_PIXELS = int(env("MPP_UPLOAD_MAX_IMAGE_PIXELS", "25000000"))
+MPP_UPLOAD_IMAGE_DECODERS = int(env("MPP_UPLOAD_IMAGE_DECODERS", "1"))
 
 # --- Cache ---------------------------------------------------------------------------------
 # Redis in production (shared by every worker, so a change seen by one invalidates the public pages
@@ -365,6 +379,11 @@ SITE_NAME = "MPP Digital"
 MPP_PUBLIC_BASE_URL = env("MPP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Encrypts agencies' signing keys at rest; when empty it is derived from SECRET_KEY.
 MPP_SIGNING_KEY_PASSPHRASE = env("MPP_SIGNING_KEY_PASSPHRASE")
+
+# --- Satisfaction survey (SKM) ----------------------------------------------------------------
+# A kiosk device records at most one answer per this many seconds (a manager may set another
+# interval per device).
+SKM_KIOSK_MIN_INTERVAL_SECONDS = int(env("SKM_KIOSK_MIN_INTERVAL_SECONDS", "20"))
 
 if PRODUCTION:
     problems = []

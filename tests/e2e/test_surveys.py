@@ -14,7 +14,7 @@ from mpp.accounts.tests.helpers import login_staff_in_browser
 from mpp.cases.tests.factories import CitizenFactory, officer_for, service_with
 from mpp.surveys import services
 from mpp.surveys.models import FollowUp, Response
-from mpp.surveys.tests.factories import answers, issued
+from mpp.surveys.tests.factories import answers, interval_passed, issued
 from mpp.surveys.tests.test_api import manager_of
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -77,7 +77,7 @@ def test_a_kiosk_submits_anonymous_responses_and_resets(wide_page, audit, media)
     page = wide_page
     page.set_viewport_size({"width": 768, "height": 1024})
     service = service_with()
-    _device, raw = services.register_kiosk(
+    device, raw = services.register_kiosk(
         mpp=service.mpp, service=service, name="Tablet loket", actor=None
     )
     page.goto("/skm/kios/")
@@ -95,6 +95,7 @@ def test_a_kiosk_submits_anonymous_responses_and_resets(wide_page, audit, media)
         assert page.get_by_role("heading", name="Terima kasih atas penilaian Anda").is_visible()
         if round_ == 0:
             page.screenshot(path=SHOTS / "skm-kiosk-thanks-768.png")
+        interval_passed(device)  # the next visitor, after the device's interval
         page.get_by_role("link", name="Isi survei berikutnya").click()
         page.wait_for_load_state("load")
         audit(page)
@@ -110,6 +111,7 @@ def test_the_manager_reads_the_report_records_a_follow_up_and_downloads_the_xlsx
         mpp=service.mpp, service=service, name="Tablet", actor=None
     )
     services.submit_at_kiosk(device, services.Submission(answers(U9=2), "Toilet kurang bersih."))
+    interval_passed(device)
     services.submit_at_kiosk(device, services.Submission(answers(U9=4)))
     manager = manager_of(service.mpp)
     for current in (page, wide_page):
@@ -200,3 +202,57 @@ def test_every_other_survey_page_is_accessible_at_360_px(page, audit, media, liv
     audit(page)
     page.screenshot(path=SHOTS / "skm-kiosk-token-360.png", full_page=True)
     assert page.locator(".qr svg").is_visible()
+
+
+def test_the_manager_sees_a_kiosk_burst_and_voids_it_restoring_the_ikm(
+    wide_page, audit, media, live_server
+):
+    """Three genuine answers (IKM 77,78), then a tablet sends all-ones every 21 s: the manager
+    sees the burst on the kiosk page, counts the answers of its period, voids them with a reason,
+    and the report shows the IKM of before the burst again."""
+    import datetime
+
+    from django.utils import timezone
+
+    page = wide_page
+    service = service_with()
+    device, _raw = services.register_kiosk(
+        mpp=service.mpp, service=service, name="Tablet pintu keluar", actor=None
+    )
+    now = timezone.now()
+    for hours, values in ((5, answers(U1=4)), (4, answers(U2=4, U3=4)), (3, answers())):
+        services.submit_at_kiosk(
+            device, services.Submission(values), at=now - datetime.timedelta(hours=hours)
+        )
+    ones = {f"U{n}": 1 for n in range(1, 10)}
+    for number in range(20):
+        moment = now - datetime.timedelta(minutes=20) + datetime.timedelta(seconds=21 * number)
+        services.submit_at_kiosk(device, services.Submission(ones), at=moment)
+    login_staff_in_browser(page, live_server, manager_of(service.mpp))
+    report = f"/kelola/skm/laporan/?unit=service:{service.pk}"
+    page.goto(report)
+    audit(page)
+    assert page.get_by_text("31,88").first.is_visible()  # (90 + 174) / 207 × 25
+    page.goto("/kelola/skm/kios/")
+    audit(page)
+    row = page.get_by_role("row").filter(has_text="Tablet pintu keluar")
+    assert row.get_by_text("Lonjakan").is_visible()
+    page.get_by_role("link", name="Kelola Tablet pintu keluar").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    assert page.get_by_text("20 jawaban dari").is_visible()
+    page.get_by_role("button", name="Hitung jawaban yang akan dibatalkan").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    assert page.get_by_text("20 jawaban perangkat Tablet pintu keluar").is_visible()
+    page.get_by_label("Alasan pembatalan").fill("Isian beruntun dari satu tablet pada sore hari.")
+    page.get_by_role("button", name="Batalkan jawaban dan hitung ulang IKM").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    assert page.get_by_text("20 jawaban perangkat Tablet pintu keluar dibatalkan").is_visible()
+    assert page.get_by_role("cell", name="Isian beruntun dari satu tablet pada sore hari.")
+    page.goto(report)
+    audit(page)
+    assert page.get_by_text("77,78").first.is_visible()  # 28/9 × 25, as before the burst
+    assert not page.get_by_text("31,88").count()
+    assert Response.objects.filter(void__isnull=False).count() == 20

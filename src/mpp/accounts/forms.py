@@ -256,3 +256,19 @@ class ContactForm(forms.Form):
                 )
             )
         return phone
+
+
+class MppNetworkForm(forms.Form):
+    """One of an MPP's own public networks (higher anonymous rate limits from it)."""
+
+    mpp = forms.ModelChoiceField(label=_("MPP"), queryset=None)
+    network = forms.CharField(
+        label=_("Jaringan (CIDR)"),
+        max_length=49,
+        help_text=_("Alamat publik Wi-Fi aula, loket dan anjungan MPP, misalnya 203.0.113.0/28."),
+    )
+    label = forms.CharField(label=_("Keterangan"), max_length=100, required=False)
+
+    def __init__(self, actor, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["mpp"].queryset = mpps_for(actor, Perm.MANAGE_MPP)

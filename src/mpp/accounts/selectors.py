@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mpp.accounts import privacy
 from mpp.accounts.models import ApiToken, RoleGrant, User
 from mpp.accounts.policy import Perm, scope_filter, scope_filter_any
 from mpp.audit.models import AuditEvent
@@ -26,6 +28,60 @@ AUDIT_ORDER = ("-at", "-id")  # newest first (keyset pager)
 
 def audit_events() -> QuerySet[AuditEvent]:
     return AuditEvent.objects.select_related("actor").order_by("-at", "-id")
+
+
+@dataclass(frozen=True)
+class AuditRow:
+    """One audit event as the audit view shows it: no citizen's name or address (the viewer is a
+    ministry role, which sees no personal data; ``privacy.account_label``)."""
+
+    event: AuditEvent
+    actor: str
+    target: str
+    ip: str
+
+
+def audit_rows(events) -> list[AuditRow]:
+    """The events with their actor and target labelled by ``privacy``: staff by username, citizens
+    by pseudonym; the IP of staff actors only (two queries for a page: the events, the staff)."""
+    events = list(events)
+    user_type = User._meta.label_lower
+    ids = {e.actor_id for e in events if e.actor_id} | {
+        int(e.target_id) for e in events if e.target_type == user_type and e.target_id.isdigit()
+    }
+    accounts = {
+        row["pk"]: row
+        for row in User.objects.filter(pk__in=ids).values("pk", "username", "is_superuser")
+    }
+    staff = set(RoleGrant.objects.filter(user_id__in=ids).values_list("user_id", flat=True)) | {
+        pk for pk, row in accounts.items() if row["is_superuser"]
+    }
+
+    def label(pk: int | None) -> str:
+        if pk is None or pk not in accounts:
+            return ""
+        return privacy.account_label(pk, username=accounts[pk]["username"], staff=pk in staff)
+
+    rows = []
+    for event in events:
+        target = (
+            label(int(event.target_id))
+            if event.target_type == user_type and event.target_id.isdigit()
+            else ""
+        )
+        rows.append(
+            AuditRow(
+                event=event,
+                actor=label(event.actor_id),
+                target="" if event.target_id == str(event.actor_id) else target,
+                ip=privacy.audit_ip(
+                    event.ip_address,
+                    staff_actor=event.actor_id in staff,
+                    known_actor=event.actor_id is not None,
+                ),
+            )
+        )
+    return rows
 
 
 def role_grants_for(user) -> QuerySet[RoleGrant]:
@@ -84,3 +140,10 @@ def mpps_for(user, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
         .select_related("region")
         .order_by("region_id", "name")
     )
+
+
+def mpp_networks_for(user):
+    """The registered networks of the MPPs ``user`` runs (Perm.MANAGE_MPP)."""
+    from mpp.tenancy.models import MppNetwork
+
+    return MppNetwork.objects.filter(mpp__in=mpps_for(user, Perm.MANAGE_MPP)).select_related("mpp")

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
 from django.utils import timezone
@@ -488,3 +488,77 @@ def update_contact(user: User, *, email: str, phone: str, request=None) -> User:
     user.save(update_fields=["email", "phone"])
     record_event(AuditAction.CONTACT_CHANGED, actor=user, target=user, request=request)
     return user
+
+
+def clear_lockouts(user: User) -> None:
+    """After a password reset, django-axes' lockouts of the account (from every address) end: the
+    reset link is the owner's way back in, whatever a stranger tried."""
+    from axes.utils import reset as axes_reset
+
+    from mpp.accounts.backends import axes_username
+
+    for identifier in {user.nik, user.username} - {None, ""}:
+        axes_reset(username=axes_username(None, {"username": identifier}))
+
+
+# --- MPP networks (higher anonymous limits from an MPP's own addresses) ------------------------
+
+
+class NetworkError(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def add_mpp_network(actor: User, mpp, network: str, label: str = "", *, request=None):
+    """Register one of ``mpp``'s own networks (CIDR, IPv4 or IPv6); MANAGE_MPP on the MPP."""
+    import ipaddress
+
+    from mpp.accounts import limits
+    from mpp.accounts.policy import Perm, can
+    from mpp.tenancy.models import MppNetwork
+
+    if not can(actor, Perm.MANAGE_MPP, mpp):
+        raise PermissionDenied
+    try:
+        parsed = ipaddress.ip_network(network.strip(), strict=False)
+    except ValueError:
+        raise NetworkError(
+            _("Tuliskan jaringan dalam bentuk CIDR, misalnya 203.0.113.0/28.")
+        ) from None
+    if parsed.num_addresses > 2 ** (32 - 22 if parsed.version == 4 else 128 - 48):
+        raise NetworkError(
+            _("Jaringan terlalu luas: paling luas /22 untuk IPv4 atau /48 untuk IPv6.")
+        )
+    row, _created = MppNetwork.objects.get_or_create(
+        mpp=mpp, network=str(parsed), defaults={"label": label.strip()[:100]}
+    )
+    record_event(
+        AuditAction.MPP_NETWORK_CHANGED,
+        actor=actor,
+        target=mpp,
+        request=request,
+        data={"network": str(parsed), "added": True},
+    )
+    transaction.on_commit(limits.networks_changed)
+    limits.networks_changed()
+    return row
+
+
+def remove_mpp_network(actor: User, row, *, request=None) -> None:
+    from mpp.accounts import limits
+    from mpp.accounts.policy import Perm, can
+
+    if not can(actor, Perm.MANAGE_MPP, row.mpp):
+        raise PermissionDenied
+    network = row.network
+    row.delete()
+    record_event(
+        AuditAction.MPP_NETWORK_CHANGED,
+        actor=actor,
+        target=row.mpp,
+        request=request,
+        data={"network": network, "added": False},
+    )
+    transaction.on_commit(limits.networks_changed)
+    limits.networks_changed()

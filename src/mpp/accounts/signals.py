@@ -4,6 +4,7 @@ from axes.signals import user_locked_out
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.dispatch import receiver
 
+from mpp.accounts import limits
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 
@@ -22,6 +23,10 @@ def on_logout(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def on_login_failed(sender, credentials, request=None, **kwargs):
     record_event(AuditAction.LOGIN_FAILED, request=request)
+    if request is not None:
+        # Sign-in failures per address and per account (a flood on either asks for a challenge);
+        # one account from one address is django-axes' lockout.
+        limits.record_failure(request, "login", str((credentials or {}).get("username") or ""))
 
 
 @receiver(user_locked_out)

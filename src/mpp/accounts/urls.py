@@ -23,6 +23,8 @@ urlpatterns = [
     path("kerja/audit/", views.audit_log, name="audit_log"),
     path("kerja/peran/", views.staff_roles, name="staff_roles"),
     path("kerja/peran/<id:grant_id>/cabut/", views.revoke_role, name="revoke_role"),
+    path("kerja/jaringan/", views.mpp_networks, name="mpp_networks"),
+    path("kerja/jaringan/<id:pk>/hapus/", views.mpp_network_remove, name="mpp_network_remove"),
     path(
         "sandi/lupa/",
         auth_views.PasswordResetView.as_view(

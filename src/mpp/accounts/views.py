@@ -15,8 +15,16 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
-from mpp.accounts import selectors, services
-from mpp.accounts.forms import ContactForm, LoginForm, OtpForm, RegistrationForm, RoleGrantForm
+from mpp.accounts import limits, selectors, services
+from mpp.accounts.forms import (
+    ContactForm,
+    LoginForm,
+    MppNetworkForm,
+    OtpForm,
+    RegistrationForm,
+    RoleGrantForm,
+)
+from mpp.accounts.menu import menu_for
 from mpp.accounts.policy import Perm, can, can_revoke, has_any
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
@@ -54,16 +62,24 @@ def _second_factor_passed(request, device) -> None:
 
 
 def locked_out(request, credentials=None, *args, **kwargs):
+    """django-axes' answer while one account is locked from one address (AXES_LOCKOUT_PARAMETERS):
+    the same account from another address, or after a password reset, is not locked."""
+    title, detail, seconds = limits.lockout()
     if request.path.startswith("/api/"):
         body = {
             "type": "about:blank",
-            "title": _("Terlalu banyak percobaan."),
+            "title": title,
             "status": 429,
-            "detail": _("Demi keamanan akun, coba lagi 15 menit lagi."),
+            "detail": detail,
             "instance": request.path,
         }
-        return JsonResponse(body, status=429, content_type="application/problem+json")
-    return render(request, "accounts/locked_out.html", status=429)
+        response = JsonResponse(body, status=429, content_type="application/problem+json")
+    else:
+        response = render(
+            request, "accounts/locked_out.html", {"title": title, "message": detail}, status=429
+        )
+    response["Retry-After"] = str(seconds)
+    return response
 
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
@@ -78,6 +94,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
             AuditAction.PASSWORD_RESET, actor=form.user, target=form.user, request=self.request
         )
         services.end_sessions(form.user, reason="password_reset", request=self.request)
+        services.clear_lockouts(form.user)
         return response
 
 
@@ -238,31 +255,7 @@ def backoffice(request):
         {
             "grants": request.user.active_grants,
             "workplaces": workplaces_for(request.user),
-            "can_view_audit": can(request.user, Perm.VIEW_AUDIT),
-            "can_manage_staff": has_any(request.user, Perm.MANAGE_ROLES),
-            "can_manage_catalog": has_any(request.user, Perm.MANAGE_SERVICES),
-            "can_file_at_counter": has_any(request.user, Perm.FILE_AT_COUNTER),
-            "can_manage_calendar": has_any(request.user, Perm.MANAGE_CALENDAR),
-            "can_open_surveys": has_any(request.user, Perm.MANAGE_SURVEYS)
-            or has_any(request.user, Perm.VIEW_STATISTICS),
-            "can_handle_complaints": any(
-                has_any(request.user, perm)
-                for perm in (
-                    Perm.HANDLE_COMPLAINTS,
-                    Perm.RESPOND_COMPLAINTS,
-                    Perm.OVERSEE_COMPLAINTS,
-                    Perm.MANAGE_INTEGRATIONS,
-                )
-            ),
-            "can_view_onboarding": has_any(request.user, Perm.VIEW_ONBOARDING),
-            "can_view_monitoring": any(
-                has_any(request.user, perm)
-                for perm in (Perm.VIEW_MONITORING, Perm.SUBMIT_MONITORING, Perm.REVIEW_MONITORING)
-            ),
-            "can_queue": has_any(request.user, Perm.MANAGE_QUEUE)
-            or has_any(request.user, Perm.SERVE_QUEUE),
-            "can_manage_search": can(request.user, Perm.MANAGE_SEARCH),
-            "can_view_statistics": has_any(request.user, Perm.VIEW_STATISTICS),
+            "menu": menu_for(request.user),
         },
     )
 
@@ -275,7 +268,9 @@ def audit_log(request):
         request, selectors.audit_events(), order=selectors.AUDIT_ORDER, size=50
     )
     return render(
-        request, "accounts/audit_log.html", {"page": page, "query": query, "events": page.rows}
+        request,
+        "accounts/audit_log.html",
+        {"page": page, "query": query, "events": selectors.audit_rows(page.rows)},
     )
 
 
@@ -336,3 +331,35 @@ def revoke_role(request, grant_id: int):
         % {"role": grant.get_role_display(), "name": grant.user},
     )
     return redirect("accounts:staff_roles")
+
+
+@login_required
+def mpp_networks(request):
+    """The MPP's own networks, whose addresses get higher anonymous limits (docs/limits.md)."""
+    if not has_any(request.user, Perm.MANAGE_MPP):
+        raise PermissionDenied
+    form = MppNetworkForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.add_mpp_network(
+                request.user, data["mpp"], data["network"], data["label"], request=request
+            )
+        except services.NetworkError as error:
+            form.add_error("network", error.message)
+        else:
+            messages.success(request, _("Jaringan MPP didaftarkan."))
+            return redirect("accounts:mpp_networks")
+    rows = selectors.mpp_networks_for(request.user)
+    return render(request, "accounts/mpp_networks.html", {"form": form, "rows": rows})
+
+
+@require_POST
+@login_required
+def mpp_network_remove(request, pk):
+    if not has_any(request.user, Perm.MANAGE_MPP):
+        raise PermissionDenied
+    row = get_object_or_404(selectors.mpp_networks_for(request.user), pk=pk)
+    services.remove_mpp_network(request.user, row, request=request)
+    messages.success(request, _("Jaringan MPP dihapus."))
+    return redirect("accounts:mpp_networks")

@@ -37,6 +37,9 @@ class AuditAction(models.TextChoices):
     COMPLAINT_REPORTER_VIEWED = "complaint_reporter_viewed", _("Data pelapor tamu dilihat")
     INTEGRATION_KEY_ISSUED = "integration_key_issued", _("Kunci API integrasi diterbitkan")
     INTEGRATION_KEY_REVOKED = "integration_key_revoked", _("Kunci API integrasi dicabut")
+    KIOSK_CONFIGURED = "kiosk_configured", _("Jaringan dan jeda perangkat kios SKM diatur")
+    KIOSK_ANSWERS_VOIDED = "kiosk_answers_voided", _("Jawaban kios SKM dibatalkan")
+    MPP_NETWORK_CHANGED = "mpp_network_changed", _("Jaringan MPP diubah")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

@@ -193,7 +193,7 @@ class TrackForm(forms.Form):
 
     nomor = forms.CharField(
         label=_("Nomor pelacakan"),
-        max_length=20,
+        max_length=40,  # typed with spaces; normalised by selectors.normalise_tracking_number
         help_text=_("Tertera pada tanda terima atau pesan konfirmasi, misalnya 2171-261120-0001."),
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Isi nomor pelacakan.")},

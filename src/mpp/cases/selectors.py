@@ -19,8 +19,9 @@ from zoneinfo import ZoneInfo
 from django.db.models import F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
-from mpp.accounts.nik import mask_nik
+from mpp.accounts import privacy
 from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter_any
 from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
@@ -75,19 +76,33 @@ def may_fill_in(user, application: Application) -> bool:
     )
 
 
+def applicant_exposure(user, application: Application) -> privacy.Exposure:
+    """How much of the applicant ``user`` sees (``accounts.privacy``): the applicant and the
+    agency's staff with ``Perm.VIEW_CASES`` whole, oversight (``Perm.OVERSEE_CASES``) masked."""
+    related = privacy.relation(
+        user,
+        application,
+        owner_id=application.applicant_id,
+        handles=can(user, Perm.VIEW_CASES, application),
+        oversight=(Perm.OVERSEE_CASES,),
+    )
+    return privacy.exposure(related)
+
+
 def sees_personal_data(user, application: Application) -> bool:
-    return application.applicant_id == user.pk or can(user, Perm.VIEW_CASES, application)
+    return applicant_exposure(user, application) == privacy.Exposure.WHOLE
 
 
 def applicant_label(user, application: Application) -> str:
     """The applicant as this staff member may see them: the name typed at the counter for a counter
     filing, the registered name for an online one, initials only without ``Perm.VIEW_CASES``."""
     applicant = application.applicant
-    name = application.counter_name or applicant.name
-    if not sees_personal_data(user, application):
-        initials = "".join(part[0] for part in name.split() if part)[:3]
-        return f"{initials}. ({mask_nik(applicant.nik)})" if applicant.nik else f"{initials}."
-    return f"{name} ({applicant.masked_nik})" if applicant.nik else name
+    return privacy.person(
+        applicant_exposure(user, application),
+        name=application.counter_name or applicant.name,
+        nik=applicant.nik,
+        hidden_label=_("Pemohon"),
+    ).label
 
 
 def staff_scope(user) -> Q:
@@ -414,6 +429,22 @@ def history(application: Application):
     return list(timeline(application))
 
 
+def history_for_staff(user, application: Application):
+    """The timeline with each record's actor as ``user`` may see them (``actor_shown``): the
+    applicant through :func:`applicant_label` (masked for oversight), staff by name."""
+    records = history(application)
+    applicant = None
+    for record in records:
+        if record.actor_id is None:
+            record.actor_shown = ""
+        elif record.actor_id == application.applicant_id:
+            applicant = applicant or applicant_label(user, application)
+            record.actor_shown = applicant
+        else:
+            record.actor_shown = record.actor.name or record.actor.username
+    return records
+
+
 def notes(application: Application) -> list[InternalNote]:
     return list(application.notes.select_related("author"))
 
@@ -524,10 +555,24 @@ def document_preview(user, application: Application) -> dict:
 # --- Public tracking (no account): the number and the applicant's birth date --------------------
 
 
+_NOT_DIGITS = re.compile(r"\D")
+
+
+def normalise_tracking_number(typed: str) -> str:
+    """A tracking number as people type it, in its stored form ``2171-261120-0001``: spaces,
+    dots, other dashes or none at all ("2171 261120 0001", "21712611200001") are all the same
+    number. Anything that is not 14 or more digits is returned trimmed and upper-cased."""
+    text = (typed or "").strip().upper()
+    digits = _NOT_DIGITS.sub("", text)
+    if len(digits) >= 14 and not re.search(r"[A-Z]", text):
+        return f"{digits[:4]}-{digits[4:10]}-{digits[10:]}"
+    return text
+
+
 def tracked_application(number: str, birth_date) -> Application | None:
     """The submitted application with this tracking number whose applicant was born on
     ``birth_date``, or None: a wrong number and a wrong date read the same."""
-    number = (number or "").strip().upper()
+    number = normalise_tracking_number(number)
     if not number or len(number) > 20 or birth_date is None:
         return None
     application = (

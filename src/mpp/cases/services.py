@@ -8,9 +8,7 @@ Status changes go through :func:`mpp.workflows.services.apply_action` only; dead
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -19,7 +17,6 @@ from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -47,13 +44,13 @@ from mpp.cases.selectors import (
     history,
 )
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, UNDECIDED
-from mpp.catalog.forms_definition import file_problems, sniff_content_type, validate_submission
+from mpp.catalog.forms_definition import upload_rule, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit
 from mpp.deadlines import services as clock
 from mpp.deadlines.models import ClockUnit
 from mpp.documents.rendering import public_base_url
 from mpp.documents.services import check_can_sign, issue_document
-from mpp.documents.uploads import UnsafeFile, checked_content
+from mpp.documents.uploads import UnsafeFile, accept_upload
 from mpp.notifications.services import notify
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import ActionNotAllowed, StaleVersion
@@ -240,13 +237,6 @@ def update_draft(
     return result.errors
 
 
-def _safe_name(name: str) -> str:
-    """The uploaded file's name for display, without digits runs that could be a NIK."""
-    base = re.sub(r"\d{6,}", "…", name or "")
-    base = re.sub(r"[^\w.\- ()…]", "_", base)
-    return base[-100:]
-
-
 @transaction.atomic
 def attach_file(
     application: Application, *, actor: User, field: str, upload
@@ -265,30 +255,23 @@ def attach_file(
         raise ApplicationError(
             _("Isian berkas tidak dikenal."), {"field": [_("Isian berkas tidak dikenal.")]}
         )
-    problems = file_problems(item, upload)
-    if problems:
-        raise ApplicationError(problems[0], {field: problems})
-    upload.seek(0)
-    content_type = sniff_content_type(upload.read(16)) or "application/octet-stream"
-    upload.seek(0)
     try:
-        content = checked_content(upload.read(), content_type)
+        accepted = accept_upload(upload, upload_rule(item))
     except UnsafeFile as error:
         raise ApplicationError(error.message, {field: [error.message]}) from None
-    digest = hashlib.sha256(content).hexdigest()
     now = timezone.now()
     application.documents.filter(field=field, replaced_at__isnull=True).update(replaced_at=now)
     document = ApplicationDocument(
         application=application,
         field=field,
-        original_name=_safe_name(getattr(upload, "name", "")),
-        content_type=content_type,
-        size=len(content),
-        sha256=digest,
+        original_name=accepted.original_name,
+        content_type=accepted.content_type,
+        size=accepted.size,
+        sha256=accepted.sha256,
         uploaded_by=actor,
         uploaded_at=now,
     )
-    document.file.save("upload", ContentFile(content), save=False)
+    accepted.save_to(document.file, "upload")
     document.save()
     data = {**application.data, field: str(document.pk)}
     Application.objects.filter(pk=application.pk).update(data=data, updated_at=now)

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mpp.accounts import limits
 from mpp.accounts.policy import Perm, has_any
 from mpp.audit.selectors import access_log_of
 from mpp.cases import forms, selectors, services
@@ -23,6 +24,7 @@ from mpp.catalog.models import Service
 from mpp.documents.gates import download_gates
 from mpp.documents.rendering import public_base_url, qr_data_uri
 from mpp.documents.services import SigningKeyMissing
+from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 from mpp.workflows.services import available_actions
@@ -259,16 +261,27 @@ def done(request, pk):
 def track(request):
     """Status, due date and timeline of one application, for whoever holds its tracking number
     and the applicant's birth date; nothing else is shown. POST only (nothing in the URL), and
-    anonymous POSTs are rate-limited per address and per tracking number (web middleware)."""
+    misses are counted per address and per tracking number (mpp.accounts.limits)."""
     initial = {"nomor": request.GET.get("nomor", "")[:20]}  # the receipt's QR code (no NIK)
     form = forms.TrackForm(request.POST or None, initial=initial)
     application = None
     not_found = False
+    number = request.POST.get("nomor", "")
     if request.method == "POST" and form.is_valid():
+        verdict = limits.check(request, "tracking", [number])
+        if verdict is not None and verdict.scope == limits.KEY:
+            # Anonymous tries never get here (the middleware refuses them); a signed-in account
+            # guessing another person's birth date is refused the same way.
+            title, message = limits.refusal(verdict)
+            return render(request, "429.html", {"title": title, "message": message}, status=429)
         application = selectors.tracked_application(
             form.cleaned_data["nomor"], form.cleaned_data["birth_date"]
         )
         not_found = application is None
+        if not_found:
+            # A miss counts against the tracking number and the address (the middleware refuses
+            # the number's sixth miss, and asks the address's 21st a question).
+            limits.record_failure(request, "tracking", number)
     response = render(
         request,
         "cases/track.html",
@@ -375,16 +388,7 @@ def _pdf_response(user, application):
 
 
 def _file_response(document):
-    response = FileResponse(document.file.open("rb"), content_type=document.content_type)
-    extension = document.file.name.rsplit(".", 1)[-1]
-    # Downloaded, never rendered in our origin: a file that slipped past the checks on upload
-    # still cannot run script with the officer's session. The sandbox covers a browser that
-    # shows it anyway.
-    response["Content-Disposition"] = f'attachment; filename="berkas-{document.pk}.{extension}"'
-    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
-    response["Cache-Control"] = "private, no-store"
-    response["X-Content-Type-Options"] = "nosniff"
-    return response
+    return serve_upload(document.file, name=f"berkas-{document.pk}")
 
 
 @login_required
@@ -453,6 +457,7 @@ def inbox(request):
             "status_counts": selectors.status_counts(user),
             "search": search,
             "searched": searched,
+            "can_file_at_counter": has_any(user, Perm.FILE_AT_COUNTER),
             "now": now,
             "zone": str(selectors.local_zone(user)),
             "drilled": any(
@@ -479,7 +484,7 @@ def staff_detail(request, pk):
     personal = selectors.read_case(user, application, channel="web")
     kinds = selectors.actor_kinds(user, application)
     actions = available_actions(application, kinds)
-    history = selectors.history(application)
+    history = selectors.history_for_staff(user, application)
     names = {t.action for t in actions}
     return render(
         request,

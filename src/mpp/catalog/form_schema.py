@@ -34,6 +34,8 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from mpp.documents.uploads import SIGNATURES, TYPE_NAMES, megabytes
+
 FIELD_TYPES = {
     "text": gettext_lazy("Teks singkat"),
     "long_text": gettext_lazy("Teks panjang"),
@@ -58,13 +60,9 @@ PREFILL_SOURCES = {
     "email": gettext_lazy("Surel pemohon"),
 }
 PrefillSource = Literal["name", "nik", "phone", "email"]
-# Content types an upload may be declared as; each is recognised by its first bytes.
-FILE_TYPES = {
-    "application/pdf": (b"%PDF-",),
-    "image/jpeg": (b"\xff\xd8\xff",),
-    "image/png": (b"\x89PNG\r\n\x1a\n",),
-}
-FILE_TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+# Content types an upload may be declared as (the upload service recognises each by its bytes).
+FILE_TYPES = SIGNATURES
+FILE_TYPE_NAMES = TYPE_NAMES
 FILE_EXTENSIONS = {
     "application/pdf": (".pdf",),
     "image/jpeg": (".jpg", ".jpeg"),
@@ -76,10 +74,6 @@ MAX_FIELDS = 100
 
 def max_upload_bytes() -> int:
     return int(settings.MPP_MAX_UPLOAD_BYTES)
-
-
-def megabytes(value: int) -> str:
-    return f"{value / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " MB"
 
 
 class DefinitionError(ValueError):

@@ -17,50 +17,22 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from mpp.catalog.form_schema import (
-    FILE_TYPES,
-    FormDefinition,
-    FormField,
-    is_visible,
-    megabytes,
-)
+from mpp.catalog.form_schema import FormDefinition, FormField, is_visible
+from mpp.documents.uploads import UploadRule, upload_problem
 
 TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
 
 
-def sniff_content_type(head: bytes) -> str | None:
-    """The supported content type ``head`` (the first bytes of a file) really is, or None."""
-    for content_type, signatures in FILE_TYPES.items():
-        if any(head.startswith(signature) for signature in signatures):
-            return content_type
-    return None
-
-
 def file_problems(item: FormField, uploaded) -> list[str]:
     """Why ``uploaded`` (a Django UploadedFile) is not acceptable for the file field ``item``."""
-    size = getattr(uploaded, "size", 0) or 0
-    limit = item.size_limit
-    if size == 0:
-        return [_("Berkas kosong.")]
-    if size > limit:
-        return [_("Berkas terlalu besar; paling besar %(max)s.") % {"max": megabytes(limit)}]
-    position = uploaded.tell() if hasattr(uploaded, "tell") else 0
-    uploaded.seek(0)
-    head = uploaded.read(16)
-    uploaded.seek(position)
-    actual = sniff_content_type(head)
-    if actual is None or actual not in item.accepted_types:
-        return [
-            _("Jenis berkas tidak diterima; unggah berkas %(types)s.")
-            % {"types": ", ".join(_type_names(item.accepted_types))}
-        ]
-    return []
+    problem = upload_problem(uploaded, upload_rule(item))
+    return [problem] if problem else []
 
 
-def _type_names(types: tuple[str, ...]) -> list[str]:
-    names = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
-    return [names.get(t, t) for t in types]
+def upload_rule(item: FormField) -> UploadRule:
+    """What the file field ``item`` accepts, for the upload service."""
+    return UploadRule(types=tuple(item.accepted_types), max_bytes=item.size_limit)
 
 
 @dataclass

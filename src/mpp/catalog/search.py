@@ -85,6 +85,76 @@ def query_words(query: Any) -> list[str]:
 
 Alternative = tuple[str, ...]  # words that must all occur (as word prefixes)
 
+# Words people put around what they look for ("cara bikin akta", "syarat urus ktp"): they name no
+# service, so they are not required to match while the query holds another word.
+EVERYDAY_WORDS = frozenset(
+    {
+        "bikin", "bikinin", "buat", "membuat", "pembuatan", "urus", "mengurus", "ngurus",
+        "pengurusan", "cara", "caranya", "syarat", "syaratnya", "persyaratan", "gimana",
+        "bagaimana", "mau", "ingin", "pengen", "pingin", "tolong", "minta", "saya", "aku",
+        "di", "ke", "dan", "yang", "untuk", "utk", "online", "daring", "mengajukan", "ajukan",
+        "pengajuan", "how", "get", "the", "my", "apply", "for",
+    }
+)  # fmt: skip
+# Verbs of making something new: among the matches, a name that says so comes first ("bikin
+# paspor" → "Penerbitan paspor … baru", not the replacement).
+MAKING_WORDS = frozenset({"bikin", "bikinin", "buat", "membuat", "pembuatan", "get"})
+MAKING_HINTS: tuple[Alternative, ...] = (("terbit",), ("baru",), ("rekam",), ("daftar",))
+# Phrases whose words mean something else together: a "child's certificate" is the birth
+# certificate, not the child's identity card. Matched on consecutive words, any spelling below.
+PHRASES: dict[tuple[str, ...], tuple[str, ...]] = {
+    ("akta", "anak"): ("akta", "kelahiran"),
+    ("akte", "anak"): ("akta", "kelahiran"),
+    ("surat", "lahir"): ("akta", "kelahiran"),
+    ("surat", "kelahiran"): ("akta", "kelahiran"),
+    ("ktp", "anak"): ("kartu", "identitas", "anak"),
+    ("ktp", "digital"): ("identitas", "kependudukan", "digital"),
+    ("surat", "nikah"): ("akta", "perkawinan"),
+    ("surat", "kelakuan", "baik"): ("skck",),
+    ("kelakuan", "baik"): ("skck",),
+    ("perpanjang", "paspor"): ("penggantian", "paspor"),
+    ("perpanjangan", "paspor"): ("penggantian", "paspor"),
+    ("pindah", "domisili"): ("surat", "pindah"),
+    ("pindah", "alamat"): ("surat", "pindah"),
+}
+
+
+def _rewrite_phrases(found: list[str]) -> list[str]:
+    result: list[str] = []
+    index = 0
+    longest = max(len(phrase) for phrase in PHRASES)
+    while index < len(found):
+        for size in range(longest, 1, -1):
+            replacement = PHRASES.get(tuple(found[index : index + size]))
+            if replacement:
+                result.extend(replacement)
+                index += size
+                break
+        else:
+            result.append(found[index])
+            index += 1
+    return result
+
+
+def significant_words(query: Any) -> list[str]:
+    """The query's words that name what the person looks for: phrases rewritten, everyday words
+    ("bikin", "cara", "syarat") left out unless nothing else remains, at most ``MAX_TERMS``."""
+    found = _rewrite_phrases(query_words(query))
+    named = [word for word in found if word not in EVERYDAY_WORDS]
+    result: list[str] = []
+    for word in named or found:
+        if word not in result:
+            result.append(word)
+    return result[:MAX_TERMS]
+
+
+def hints(query: Any) -> list[Alternative]:
+    """Words that put a service first among the matches without being required (see
+    ``MAKING_WORDS``)."""
+    if any(word in MAKING_WORDS for word in query_words(query)):
+        return list(MAKING_HINTS)
+    return []
+
 
 def alternatives(word: str, synonyms: Mapping[str, list[str]]) -> list[Alternative]:
     """Every way the query word ``word`` may occur in a service: itself, its stem, variants,
@@ -109,7 +179,7 @@ def alternatives(word: str, synonyms: Mapping[str, list[str]]) -> list[Alternati
 
 def terms(query: Any, synonyms: Mapping[str, list[str]]) -> list[list[Alternative]]:
     """The query as terms (one per word), each a list of alternatives; every term must match."""
-    return [alternatives(word, synonyms) for word in query_words(query)]
+    return [alternatives(word, synonyms) for word in significant_words(query)]
 
 
 def contains(text: str, alternative: Alternative) -> bool:

@@ -300,19 +300,24 @@ def search_services(filters: ServiceFilters) -> QuerySet[Service]:
     else:
         for alternatives in terms:
             services = services.filter(_any_in_text("search_document", alternatives))
-    return services.annotate(rank=_name_rank(terms)).order_by("-rank", Lower("name"), "id")
+    rank = _name_rank(terms, search.hints(filters.query))
+    return services.annotate(rank=rank).order_by("-rank", Lower("name"), "id")
 
 
-def _name_rank(terms: list[list[search.Alternative]]):
-    """How many of the query's words the service's name holds (the same rule on every database;
-    cheaper than ts_rank, which must read every matching document in full)."""
-    return sum(
-        (
-            Case(When(_any_in_text("search_name", alts), then=Value(1)), default=Value(0))
-            for alts in terms
-        ),
-        Value(0),
+def _name_rank(terms: list[list[search.Alternative]], hints: list[search.Alternative]):
+    """How many of the query's words the service's name holds, then whether it holds a hint
+    (the same rule on every database; cheaper than ts_rank, which must read every matching
+    document in full). A hint only orders services that hold as many of the words."""
+    held = (
+        Case(When(_any_in_text("search_name", alts), then=Value(2)), default=Value(0))
+        for alts in terms
     )
+    hinted = (
+        [Case(When(_any_in_text("search_name", hints), then=Value(1)), default=Value(0))]
+        if hints
+        else []
+    )
+    return sum((*held, *hinted), Value(0))
 
 
 def _similar_services(filters: ServiceFilters) -> QuerySet[Service] | None:
@@ -321,7 +326,7 @@ def _similar_services(filters: ServiceFilters) -> QuerySet[Service] | None:
         return None
     from django.contrib.postgres.search import TrigramWordSimilarity
 
-    text = " ".join(search.query_words(filters.query))
+    text = " ".join(search.significant_words(filters.query))
     return (
         _filtered(filters)
         .annotate(rank=TrigramWordSimilarity(Value(text), "search_name"))

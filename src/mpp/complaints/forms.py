@@ -63,10 +63,17 @@ class ComplaintForm(forms.Form):
         help_text=_("PDF, PNG, atau JPEG; paling besar 5 MB."),
     )
     is_anonymous = forms.BooleanField(
-        label=_("Anonim: tampilkan untuk umum tanpa identitas saya"), required=False
+        label=_("Anonim: sembunyikan identitas saya dari instansi"),
+        help_text=_("Hanya petugas pengaduan MPP yang melihat nama dan kontak Anda."),
+        required=False,
     )
     is_confidential = forms.BooleanField(
-        label=_("Rahasia: jangan tampilkan untuk umum"), required=False
+        label=_("Rahasia: jangan tampilkan pengaduan ini untuk umum"),
+        help_text=_(
+            "Judul, isi, dan tanggapan tidak dimuat di halaman publik maupun Open311; hanya Anda, "
+            "petugas pengaduan MPP, dan instansi yang menangani yang melihatnya."
+        ),
+        required=False,
     )
     reporter_name = forms.CharField(label=_("Nama Anda"), max_length=150, required=False)
 

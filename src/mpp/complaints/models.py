@@ -208,13 +208,6 @@ class Complaint(WorkflowModel, ClockedModel):
     def may_extend(self) -> bool:
         return self.kind == Kind.INFORMATION and not self.extended
 
-    @property
-    def reporter_shown(self) -> str:
-        """What the public and the agency see of the reporter."""
-        if self.is_anonymous:
-            return str(_("Anonim"))
-        return self.reporter_name or str(_("Pelapor"))
-
     def skm_subject(self) -> dict:
         """Who the SKM survey invites when the complaint is closed (see COMMON conventions)."""
         return {

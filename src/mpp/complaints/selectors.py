@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
 from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 
+from mpp.accounts import privacy
 from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter
 from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_access, record_event
@@ -76,46 +78,84 @@ def actor_kinds(user, complaint: Complaint) -> set[str]:
     return kinds
 
 
-def sees_reporter(user, complaint: Complaint) -> bool:
-    """The desk always; the agency unless the reporter chose anonim; oversight never."""
+def _handles_reporter(user, complaint: Complaint) -> bool:
+    """The desk always; the agency once the complaint is forwarded to it, unless anonim."""
     if can(user, Perm.HANDLE_COMPLAINTS, complaint):
         return True
     return not complaint.is_anonymous and _agency_reaches(user, complaint)
 
 
-def read_reporter(user, complaint: Complaint, *, channel: str) -> dict | None:
-    """The reporter's name and contact for a staff member who may see them, recorded each time
+def reporter_exposure(user, complaint: Complaint) -> privacy.Exposure:
+    """How much of the reporter ``user`` sees (``accounts.privacy``): the reporter and those
+    handling it whole; oversight masked (initials), nothing when anonim or rahasia; the public and
+    the ministry nothing."""
+    related = privacy.relation(
+        user,
+        complaint,
+        owner_id=complaint.reporter_id,
+        handles=_handles_reporter(user, complaint),
+        oversight=(Perm.OVERSEE_COMPLAINTS,),
+    )
+    return privacy.exposure(related, withheld=complaint.is_anonymous or complaint.is_confidential)
+
+
+def sees_reporter(user, complaint: Complaint) -> bool:
+    return reporter_exposure(user, complaint) == privacy.Exposure.WHOLE
+
+
+def _record_reporter_read(user, complaint: Complaint, *, channel: str) -> None:
+    grant = covering_grant(user, Perm.HANDLE_COMPLAINTS, complaint) or covering_grant(
+        user, Perm.RESPOND_COMPLAINTS, complaint
+    )
+    if complaint.reporter_id:
+        record_access(
+            viewer=user,
+            subject_id=complaint.reporter_id,
+            role=grant.role if grant else "",
+            agency_name=complaint.agency.name if complaint.agency else complaint.mpp.name,
+            kind=AccessKind.CITIZEN,
+            reference=complaint.tracking_number,
+            channel=channel,
+        )
+    else:
+        record_event(
+            AuditAction.COMPLAINT_REPORTER_VIEWED,
+            actor=user,
+            target=complaint,
+            summary=complaint.tracking_number,
+            data={"channel": channel},
+        )
+
+
+def reporter_for(user, complaint: Complaint, *, channel: str) -> privacy.Person:
+    """The reporter as ``user`` may see them; a staff read of the whole identity is recorded
     (an account holder sees it in "Siapa yang melihat data saya"; a guest's read is an audit
-    event). None when the reader may not see them."""
+    event)."""
+    shown_as = reporter_exposure(user, complaint)
+    if shown_as == privacy.Exposure.WHOLE and complaint.reporter_id != user.pk:
+        _record_reporter_read(user, complaint, channel=channel)
+    if complaint.is_anonymous:
+        hidden = _("Anonim")
+    elif complaint.is_confidential:
+        hidden = _("Dirahasiakan")
+    else:
+        hidden = _("Tidak ditampilkan")
+    return privacy.person(
+        shown_as,
+        name=complaint.reporter_name,
+        email=complaint.reporter_email,
+        phone=complaint.reporter_phone,
+        hidden_label=hidden,
+    )
+
+
+def read_reporter(user, complaint: Complaint, *, channel: str) -> dict | None:
+    """The reporter's name and contact for a staff member who may see them whole, recorded each
+    time; None when the reader may not."""
     if not sees_reporter(user, complaint):
         return None
-    if complaint.reporter_id != user.pk:
-        grant = covering_grant(user, Perm.HANDLE_COMPLAINTS, complaint) or covering_grant(
-            user, Perm.RESPOND_COMPLAINTS, complaint
-        )
-        if complaint.reporter_id:
-            record_access(
-                viewer=user,
-                subject_id=complaint.reporter_id,
-                role=grant.role if grant else "",
-                agency_name=complaint.agency.name if complaint.agency else complaint.mpp.name,
-                kind=AccessKind.CITIZEN,
-                reference=complaint.tracking_number,
-                channel=channel,
-            )
-        else:
-            record_event(
-                AuditAction.COMPLAINT_REPORTER_VIEWED,
-                actor=user,
-                target=complaint,
-                summary=complaint.tracking_number,
-                data={"channel": channel},
-            )
-    return {
-        "name": complaint.reporter_name,
-        "email": complaint.reporter_email,
-        "phone": complaint.reporter_phone,
-    }
+    reporter = reporter_for(user, complaint, channel=channel)
+    return {"name": reporter.name, "email": reporter.email, "phone": reporter.phone}
 
 
 # --- Citizens and the public -----------------------------------------------------------------

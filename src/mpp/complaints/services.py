@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import datetime
-import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.conf import settings
-from django.core.files.base import ContentFile
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mpp.accounts import limits
 from mpp.accounts.models import Role, RoleGrant
 from mpp.catalog import public_cache
-from mpp.catalog.forms_definition import sniff_content_type
 from mpp.complaints import lapor
 from mpp.complaints.models import (
     MAX_TEXT,
@@ -41,7 +39,7 @@ from mpp.complaints.models import (
 from mpp.complaints.registry import find_application
 from mpp.complaints.workflow import REPORTER, STAFF_CLOCK
 from mpp.deadlines import services as clock
-from mpp.documents.uploads import UnsafeFile, checked_content
+from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
 from mpp.notifications.base import Channel as NotificationChannel
 from mpp.notifications.registry import gateways
 from mpp.notifications.services import notify
@@ -53,10 +51,11 @@ from mpp.workflows.services import apply_action
 logger = logging.getLogger(__name__)
 
 MAX_ATTACHMENTS = 3
-MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+ATTACHMENT_RULE = UploadRule(
+    types=("application/pdf", "image/png", "image/jpeg"), max_bytes=5 * 1024 * 1024
+)
 CODE_LIFETIME = datetime.timedelta(minutes=15)
 CODE_ATTEMPTS = 5
-ACCEPTED_TYPES = ("application/pdf", "image/png", "image/jpeg")
 
 
 class ComplaintError(Exception):
@@ -91,8 +90,15 @@ def respond_limit(complaint: Complaint, limits: TimeLimits) -> clock.Limit:
 
 
 def send_guest_code(address: str) -> GuestConfirmation:
-    """Send a six-digit code to a guest's email address (mail) or phone number (SMS outbox)."""
+    """Send a six-digit code to a guest's email address (mail) or phone number (SMS outbox).
+
+    Codes are limited per destination (``guest_code`` in ``mpp.accounts.limits``), whatever
+    address the request came from and whatever the form field is called."""
     address = address.strip().lower()
+    verdict = limits.check_key("guest_code", limits.normalise_destination(address))
+    if verdict is not None:
+        _title, detail = limits.refusal(verdict)
+        raise ComplaintError(detail, {"address": [detail]})
     code = f"{secrets.randbelow(1_000_000):06d}"
     now = timezone.now()
     confirmation = GuestConfirmation.objects.create(
@@ -111,26 +117,35 @@ def send_guest_code(address: str) -> GuestConfirmation:
 
 
 def confirm_guest_code(confirmation_id: int, code: str) -> GuestConfirmation:
-    confirmation = GuestConfirmation.objects.select_for_update().filter(pk=confirmation_id).first()
-    now = timezone.now()
-    if confirmation is None or confirmation.expires_at < now or confirmation.used_at:
-        raise ComplaintError(
-            _("Kode sudah tidak berlaku; mintalah kode baru."),
-            {"code": [_("Kode sudah tidak berlaku; mintalah kode baru.")]},
+    """Confirm a guest's code. A wrong code is counted and the count is committed before the error
+    is raised (in its own transaction: a caller's rollback cannot undo it), so the
+    ``CODE_ATTEMPTS`` limit holds."""
+    with transaction.atomic():
+        confirmation = (
+            GuestConfirmation.objects.select_for_update().filter(pk=confirmation_id).first()
         )
-    if confirmation.attempts >= CODE_ATTEMPTS:
-        raise ComplaintError(
-            _("Terlalu banyak percobaan; mintalah kode baru."),
-            {"code": [_("Terlalu banyak percobaan; mintalah kode baru.")]},
-        )
-    if not secrets.compare_digest(confirmation.code_hash, GuestConfirmation.hash(code.strip())):
-        GuestConfirmation.objects.filter(pk=confirmation.pk).update(
-            attempts=confirmation.attempts + 1
-        )
-        raise ComplaintError(_("Kode salah."), {"code": [_("Kode salah.")]})
-    confirmation.confirmed_at = now
-    confirmation.save(update_fields=["confirmed_at"])
-    return confirmation
+        now = timezone.now()
+        if confirmation is None or confirmation.expires_at < now or confirmation.used_at:
+            raise ComplaintError(
+                _("Kode sudah tidak berlaku; mintalah kode baru."),
+                {"code": [_("Kode sudah tidak berlaku; mintalah kode baru.")]},
+            )
+        if confirmation.attempts >= CODE_ATTEMPTS:
+            raise ComplaintError(
+                _("Terlalu banyak percobaan; mintalah kode baru."),
+                {"code": [_("Terlalu banyak percobaan; mintalah kode baru.")]},
+            )
+        right = secrets.compare_digest(confirmation.code_hash, GuestConfirmation.hash(code.strip()))
+        if right:
+            confirmation.confirmed_at = now
+            confirmation.save(update_fields=["confirmed_at"])
+            return confirmation
+        GuestConfirmation.objects.filter(pk=confirmation.pk).update(attempts=F("attempts") + 1)
+    left = CODE_ATTEMPTS - confirmation.attempts - 1
+    message = _("Kode salah. Sisa percobaan: %(left)s.") % {"left": left}
+    if left <= 0:
+        message = _("Kode salah. Percobaan habis; mintalah kode baru.")
+    raise ComplaintError(message, {"code": [message]})
 
 
 # --- Submitting -----------------------------------------------------------------------------
@@ -165,28 +180,14 @@ def next_tracking_number(region, moment: datetime.datetime) -> str:
     return f"ADU-{region.code}-{day:%y%m%d}-{''.join(secrets.choice(alphabet) for _ in range(6))}"
 
 
-def _checked_attachments(uploads) -> list[tuple[object, str, bytes]]:
+def _checked_attachments(uploads) -> list[AcceptedUpload]:
     if len(uploads) > MAX_ATTACHMENTS:
         message = _("Lampiran paling banyak %(count)s berkas.") % {"count": MAX_ATTACHMENTS}
         raise ComplaintError(message, {"attachments": [message]})
-    checked = []
-    for upload in uploads:
-        size = getattr(upload, "size", 0) or 0
-        if size == 0 or size > MAX_ATTACHMENT_BYTES:
-            message = _("Lampiran kosong atau lebih dari 5 MB.")
-            raise ComplaintError(message, {"attachments": [message]})
-        upload.seek(0)
-        content_type = sniff_content_type(upload.read(16))
-        upload.seek(0)
-        if content_type not in ACCEPTED_TYPES:
-            message = _("Jenis lampiran tidak diterima; unggah PDF, PNG, atau JPEG.")
-            raise ComplaintError(message, {"attachments": [message]})
-        try:
-            content = checked_content(upload.read(), content_type)
-        except UnsafeFile as error:
-            raise ComplaintError(error.message, {"attachments": [error.message]}) from None
-        checked.append((upload, content_type, content))
-    return checked
+    try:
+        return [accept_upload(upload, ATTACHMENT_RULE) for upload in uploads]
+    except UnsafeFile as error:
+        raise ComplaintError(error.message, {"attachments": [error.message]}) from None
 
 
 def submission_problems(data: Submission) -> dict[str, list[str]]:
@@ -314,15 +315,15 @@ def submit_complaint(
         changes=start,
         data={"channel": channel},
     )
-    for upload, content_type, content in attachments:
+    for accepted in attachments:
         attachment = Attachment(
             complaint=complaint,
-            original_name=(getattr(upload, "name", "") or "lampiran")[-200:],
-            content_type=content_type,
-            size=len(content),
-            sha256=hashlib.sha256(content).hexdigest(),
+            original_name=accepted.original_name or "lampiran",
+            content_type=accepted.content_type,
+            size=accepted.size,
+            sha256=accepted.sha256,
         )
-        attachment.file.save("lampiran", ContentFile(content), save=False)
+        accepted.save_to(attachment.file, "lampiran")
         attachment.save()
     if reporter is not None:
         notify(

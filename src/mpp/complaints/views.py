@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -22,6 +21,7 @@ from mpp.complaints.models import (
     ResponseTemplate,
 )
 from mpp.complaints.workflow import AGENCY_ACTIONS, DESK_ACTIONS, REPORTER
+from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 from mpp.workflows.services import available_actions
@@ -139,14 +139,18 @@ def guest(request):
     contact_form = forms.GuestContactForm(request.POST if "address" in request.POST else None)
     code_form = forms.GuestCodeForm(request.POST if "code" in request.POST else None)
     if request.method == "POST" and "address" in request.POST and contact_form.is_valid():
-        confirmation = services.send_guest_code(contact_form.cleaned_data["address"])
-        request.session["complaint_guest_pending"] = confirmation.pk
-        messages.info(request, _("Kode konfirmasi telah dikirim. Masukkan kode itu di bawah."))
-        return redirect("complaints:guest")
+        try:
+            confirmation = services.send_guest_code(contact_form.cleaned_data["address"])
+        except services.ComplaintError as error:
+            _add_errors(contact_form, error)
+        else:
+            request.session["complaint_guest_pending"] = confirmation.pk
+            messages.info(request, _("Kode konfirmasi telah dikirim. Masukkan kode itu di bawah."))
+            return redirect("complaints:guest")
     if request.method == "POST" and "code" in request.POST and pending and code_form.is_valid():
         try:
-            with transaction.atomic():
-                confirmation = services.confirm_guest_code(pending, code_form.cleaned_data["code"])
+            # No transaction here: the service commits a wrong try's count before it raises.
+            confirmation = services.confirm_guest_code(pending, code_form.cleaned_data["code"])
         except services.ComplaintError as error:
             _add_errors(code_form, error)
         else:
@@ -271,11 +275,7 @@ def staff_detail(request, pk):
     _require_staff(request)
     complaint = selectors.complaint_for_staff(request.user, pk)
     kinds = selectors.actor_kinds(request.user, complaint)
-    reporter = (
-        None
-        if complaint.is_anonymous and "desk" not in kinds
-        else selectors.read_reporter(request.user, complaint, channel="web")
-    )
+    reporter = selectors.reporter_for(request.user, complaint, channel="web")
     templates = (
         ResponseTemplate.objects.filter(agency_id=complaint.agency_id)
         if complaint.agency_id
@@ -355,7 +355,7 @@ def staff_attachment(request, pk, attachment_pk):
     if selectors.read_reporter(request.user, complaint, channel="web") is None:
         raise Http404
     attachment = get_object_or_404(complaint.attachments, pk=attachment_pk)
-    return FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    return serve_upload(attachment.file, name=f"lampiran-{attachment.pk}")
 
 
 def templates(request):

@@ -6,3 +6,11 @@ class DocumentsConfig(AppConfig):
     name = "mpp.documents"
     label = "documents"
     verbose_name = _("Dokumen terbit")
+
+    def ready(self):
+        from PIL import Image
+
+        from mpp.documents.uploads import max_image_pixels
+
+        # Pillow refuses twice this budget on its own; uploads are refused over it (uploads.py).
+        Image.MAX_IMAGE_PIXELS = max_image_pixels()

@@ -1,28 +1,165 @@
-"""Uploaded files checked by their structure, not their first bytes.
+"""The one way a person's file is accepted, stored and served back.
 
-A PDF is parsed (pypdf) and refused when it carries active content (JavaScript, an open action,
-launch actions, embedded files), data after its end, too many pages or a stream that inflates
-beyond a limit. An image is decoded (Pillow, with a pixel limit against decompression bombs) and
-re-encoded, so that whatever rode behind its header (HTML, a ZIP) is not stored.
+Every upload point (an application's files, complaint attachments, onboarding letters, studies,
+agreements and SK Pengelola) calls :func:`accept_upload` with its :class:`UploadRule` and stores the
+:class:`AcceptedUpload` it gets; every download of such a file is :func:`serve_upload`.
+
+Accepting means, in this order and at a bounded cost: not empty, within the size limit, of an
+allowed type recognised by its first bytes (never by its name), then checked by its structure. A
+PDF is inspected object by object (:mod:`mpp.documents.pdf_check`). An image's dimensions are read
+from its header and refused over the pixel budget before anything is decoded; within the budget it
+is decoded and re-encoded (so that whatever rode behind its header is not stored), one image at a
+time per process. The bytes stored are the checked ones, with their SHA-256 digest.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import re
-import zlib
+import threading
+from dataclasses import dataclass
+from functools import cache
 
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image
-from pypdf import PdfReader
-from pypdf.errors import PyPdfError
-from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
-MAX_PDF_PAGES = 200
-MAX_STREAM_BYTES = 50 * 1024 * 1024  # one inflated PDF stream
-MAX_IMAGE_PIXELS = 40_000_000  # e.g. 8000 x 5000; a phone photo is 12 MP
-ACTIVE_KEYS = {"/JavaScript", "/JS", "/OpenAction", "/AA", "/Launch", "/EmbeddedFiles"}
-ACTIVE_ACTIONS = {"/JavaScript", "/Launch", "/ImportData", "/SubmitForm", "/GoToE", "/Rendition"}
+from mpp.documents.pdf_check import PdfRefused, check_pdf
+
+# Content types an upload may be, each recognised by its first bytes.
+SIGNATURES = {
+    "application/pdf": (b"%PDF-",),
+    "image/jpeg": (b"\xff\xd8\xff",),
+    "image/png": (b"\x89PNG\r\n\x1a\n",),
+}
+TYPE_NAMES = {"application/pdf": "PDF", "image/jpeg": "JPEG", "image/png": "PNG"}
+EXTENSIONS = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}
+PILLOW_FORMATS = {"image/jpeg": "JPEG", "image/png": "PNG"}
+# How long an upload waits for the process's image decoder before it is asked to try again.
+DECODER_WAIT_SECONDS = 20
+
+
+class UnsafeFile(Exception):
+    """The file is refused; ``message`` says why in the person's language."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class UploadRule:
+    """What one upload point accepts: content types (see :data:`SIGNATURES`) and a size in bytes."""
+
+    types: tuple[str, ...]
+    max_bytes: int
+
+
+@dataclass(frozen=True)
+class AcceptedUpload:
+    """A checked upload: the bytes to store (an image re-encoded), its type and digest."""
+
+    content: bytes
+    content_type: str
+    sha256: str
+    original_name: str
+
+    @property
+    def size(self) -> int:
+        return len(self.content)
+
+    def save_to(self, field_file, name: str) -> None:
+        """Store the content in ``field_file`` (a model's FileField) without saving the row."""
+        field_file.save(name, ContentFile(self.content), save=False)
+
+
+def megabytes(value: int) -> str:
+    """``10 MB``, ``2,5 MB``: a size as people read it."""
+    return f"{value / (1024 * 1024):.1f}".replace(".", ",").removesuffix(",0") + " MB"
+
+
+def sniff_content_type(head: bytes) -> str | None:
+    """The supported content type ``head`` (the first bytes of a file) really is, or None."""
+    for content_type, signatures in SIGNATURES.items():
+        if any(head.startswith(signature) for signature in signatures):
+            return content_type
+    return None
+
+
+def upload_problem(upload, rule: UploadRule) -> str | None:
+    """Why ``upload`` (a Django UploadedFile) is refused by its size or type, or None.
+
+    The cheap part of :func:`accept_upload`, for forms that say so before anything is stored."""
+    size = getattr(upload, "size", 0) or 0
+    if size == 0:
+        return _("Berkas kosong.")
+    if size > rule.max_bytes:
+        return _("Berkas terlalu besar; paling besar %(max)s.") % {"max": megabytes(rule.max_bytes)}
+    if _sniffed(upload) not in rule.types:
+        return _("Jenis berkas tidak diterima; unggah berkas %(types)s.") % {
+            "types": ", ".join(TYPE_NAMES.get(t, t) for t in rule.types)
+        }
+    return None
+
+
+def accept_upload(upload, rule: UploadRule) -> AcceptedUpload:
+    """``upload`` checked against ``rule`` and by its content; UnsafeFile (nothing stored) if not."""
+    problem = upload_problem(upload, rule)
+    if problem:
+        raise UnsafeFile(problem)
+    content_type = _sniffed(upload)
+    upload.seek(0)
+    content = checked_content(upload.read(), content_type)
+    return AcceptedUpload(
+        content=content,
+        content_type=content_type,
+        sha256=hashlib.sha256(content).hexdigest(),
+        original_name=safe_name(getattr(upload, "name", "") or ""),
+    )
+
+
+def checked_content(content: bytes, content_type: str) -> bytes:
+    """The bytes to store for content already recognised as ``content_type``; UnsafeFile if not."""
+    if content_type == "application/pdf":
+        try:
+            check_pdf(content)
+        except PdfRefused as refused:
+            raise UnsafeFile(refused.message) from None
+        return content
+    if content_type in PILLOW_FORMATS:
+        return _reencoded_image(content, content_type)
+    raise UnsafeFile(_("Jenis berkas tidak diterima."))
+
+
+def safe_name(name: str) -> str:
+    """The uploaded file's name for display, without digit runs that could be a NIK."""
+    base = re.sub(r"\d{6,}", "…", name)
+    base = re.sub(r"[^\w.\- ()…]", "_", base)
+    return base[-100:]
+
+
+def serve_upload(field_file, *, name: str) -> FileResponse:
+    """A person's stored upload as the download ``name`` plus its extension.
+
+    Never rendered in our origin, even if a check missed something: a download, of the type its
+    bytes are (read from the stored file, not from anything the uploader said), and a browser that
+    shows it anyway runs it in a sandbox without any resource."""
+    stored = field_file.open("rb")
+    content_type = sniff_content_type(stored.read(16)) or "application/octet-stream"
+    stored.seek(0)
+    response = FileResponse(
+        stored,
+        content_type=content_type,
+        as_attachment=True,
+        filename=f"{name}.{EXTENSIONS.get(content_type, 'bin')}",
+    )
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def blank_pdf() -> bytes:
@@ -36,106 +173,52 @@ def blank_pdf() -> bytes:
     return output.getvalue()
 
 
-class UnsafeFile(Exception):
-    """The file is refused; ``message`` says why in the person's language."""
-
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
-
-
-def checked_content(content: bytes, content_type: str) -> bytes:
-    """The bytes to store for an upload already recognised as ``content_type``; UnsafeFile if not."""
-    if content_type == "application/pdf":
-        _check_pdf(content)
-        return content
-    if content_type in {"image/png", "image/jpeg"}:
-        return _reencoded_image(content, content_type)
-    return content
+def _sniffed(upload) -> str | None:
+    upload.seek(0)
+    head = upload.read(16)
+    upload.seek(0)
+    return sniff_content_type(head)
 
 
-def _walk(value, seen: set[int], depth: int = 0):
-    """Every dictionary reachable from ``value`` (each indirect object once)."""
-    if depth > 60:
-        return
-    if isinstance(value, IndirectObject):
-        if value.idnum in seen:
-            return
-        seen.add(value.idnum)
-        value = value.get_object()
-    if isinstance(value, DictionaryObject):
-        yield value
-        for item in value.values():
-            yield from _walk(item, seen, depth + 1)
-    elif isinstance(value, ArrayObject):
-        for item in value:
-            yield from _walk(item, seen, depth + 1)
+def max_image_pixels() -> int:
+    return int(settings.MPP_UPLOAD_MAX_IMAGE_PIXELS)
 
 
-def _check_pdf(content: bytes) -> None:
-    tail = content[content.rfind(b"%%EOF") + 5 :] if b"%%EOF" in content else content
-    if b"%%EOF" not in content or tail.strip(b"\r\n\t \x00"):
-        raise UnsafeFile(_("Berkas PDF tidak utuh atau berisi data lain setelah akhir dokumen."))
-    try:
-        reader = PdfReader(io.BytesIO(content), strict=False)
-        if reader.is_encrypted:
-            raise UnsafeFile(_("Berkas PDF yang dikunci kata sandi tidak dapat diterima."))
-        if len(reader.pages) > MAX_PDF_PAGES:
-            raise UnsafeFile(
-                _("Berkas PDF paling banyak %(pages)s halaman.") % {"pages": MAX_PDF_PAGES}
-            )
-        seen: set[int] = set()
-        for dictionary in _walk(reader.trailer["/Root"], seen):
-            if ACTIVE_KEYS & set(dictionary.keys()) or dictionary.get("/S") in ACTIVE_ACTIONS:
-                raise UnsafeFile(
-                    _("Berkas PDF berisi skrip atau tindakan otomatis dan tidak dapat diterima.")
-                )
-            if isinstance(dictionary, StreamObject):
-                _check_stream(dictionary)
-    except UnsafeFile:
-        raise
-    except (PyPdfError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
-        raise UnsafeFile(_("Berkas ini bukan PDF yang sah.")) from None
-    if re.search(rb"<\s*(html|script|body)\b", content[:4096], re.IGNORECASE):
-        raise UnsafeFile(_("Berkas ini bukan PDF yang sah."))
-
-
-def _check_stream(stream: StreamObject) -> None:
-    filters = stream.get("/Filter")
-    names = list(filters) if isinstance(filters, ArrayObject) else [filters]
-    if "/FlateDecode" not in names:
-        return
-    inflater = zlib.decompressobj()
-    try:
-        inflater.decompress(stream._data, MAX_STREAM_BYTES)
-    except zlib.error:
-        raise UnsafeFile(_("Berkas ini bukan PDF yang sah.")) from None
-    if inflater.unconsumed_tail:
-        raise UnsafeFile(_("Berkas PDF ini terlalu besar setelah dibuka."))
+@cache
+def _decoder() -> threading.BoundedSemaphore:
+    return threading.BoundedSemaphore(int(settings.MPP_UPLOAD_IMAGE_DECODERS))
 
 
 def _reencoded_image(content: bytes, content_type: str) -> bytes:
+    budget = max_image_pixels()
     too_big = _("Gambar terlalu besar (paling banyak %(megapixels)s megapiksel).") % {
-        "megapixels": MAX_IMAGE_PIXELS // 1_000_000
+        "megapixels": f"{budget / 1_000_000:g}".replace(".", ",")
     }
-    previous = Image.MAX_IMAGE_PIXELS
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
+    broken = _("Berkas gambar rusak atau bukan gambar yang sah.")
     try:
-        with Image.open(io.BytesIO(content)) as image:
-            if image.width * image.height > MAX_IMAGE_PIXELS:
-                raise UnsafeFile(too_big)
+        # Opening reads the header only. Pillow's own bomb guard (set to the same budget when the
+        # app starts) stays as a second line.
+        image = Image.open(io.BytesIO(content), formats=[PILLOW_FORMATS[content_type]])
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise UnsafeFile(too_big) from None
+    except (OSError, ValueError, SyntaxError):
+        raise UnsafeFile(broken) from None
+    with image:
+        if image.width * image.height > budget:
+            raise UnsafeFile(too_big)
+        if not _decoder().acquire(timeout=DECODER_WAIT_SECONDS):
+            raise UnsafeFile(
+                _("Server sedang memeriksa berkas lain. Coba unggah lagi beberapa saat lagi.")
+            )
+        try:
             image.load()
             output = io.BytesIO()
             if content_type == "image/png":
-                image.save(output, format="PNG", optimize=False)
+                image.save(output, format="PNG", compress_level=1)
             else:
                 image.convert("RGB").save(output, format="JPEG", quality=90)
             return output.getvalue()
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-        raise UnsafeFile(too_big) from None
-    except UnsafeFile:
-        raise
-    except (OSError, ValueError, SyntaxError):
-        raise UnsafeFile(_("Berkas gambar rusak atau bukan gambar yang sah.")) from None
-    finally:
-        Image.MAX_IMAGE_PIXELS = previous
+        except (OSError, ValueError, SyntaxError):
+            raise UnsafeFile(broken) from None
+        finally:
+            _decoder().release()

@@ -9,16 +9,30 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mpp.monitoring import selectors
 from mpp.monitoring.models import ITEMS, LocusReport, ReportingPeriod
 
 STATUS_LABELS = {
-    "draft": _("Draf"),
-    "submitted": _("Dikirim"),
-    "returned": _("Dikembalikan"),
-    "accepted": _("Diterima"),
+    "draft": gettext_lazy("Draf"),
+    "submitted": gettext_lazy("Dikirim"),
+    "returned": gettext_lazy("Dikembalikan"),
+    "accepted": gettext_lazy("Diterima"),
 }
+CATEGORY_LABELS = dict(LocusReport.Category.choices)
+
+
+def labelled(rows: list[dict]) -> list[dict]:
+    """The matrix rows with the status and category a person reads, never their keys."""
+    return [
+        {
+            **row,
+            "status_label": str(STATUS_LABELS[row["status"]]),
+            "category_label": str(CATEGORY_LABELS.get(row["category"], "")),
+        }
+        for row in rows
+    ]
 
 
 def _header(period: ReportingPeriod) -> list[str]:
@@ -46,7 +60,7 @@ def rows(period: ReportingPeriod, reports=None) -> list[list]:
                 row["population_processed"],
                 row["health_permits_issued"],
                 float(row["score"]) if row["score"] is not None else None,
-                row["category"],
+                str(CATEGORY_LABELS.get(row["category"], "")),
             ]
         )
     return out
@@ -106,7 +120,7 @@ def period_pdf(period: ReportingPeriod, reports=None) -> bytes:
             "monitoring/pdf/period.html",
             {
                 "period": period,
-                "rows": selectors.matrix(period, reports),
+                "rows": labelled(selectors.matrix(period, reports)),
                 "items": selectors.item_labels(period),
                 "totals": selectors.national_totals(period),
             },
@@ -118,6 +132,11 @@ def report_pdf(report: LocusReport) -> bytes:
     with translation.override("id"):
         html = render_to_string(
             "monitoring/pdf/report.html",
-            {"report": report, "period": report.period, "items": ITEMS},
+            {
+                "report": report,
+                "period": report.period,
+                "items": ITEMS,
+                "status_label": STATUS_LABELS[report.status],
+            },
         )
     return _pdf(html)

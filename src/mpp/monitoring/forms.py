@@ -121,6 +121,18 @@ class ReportForm(forms.Form):
     )
 
 
+# The text of items 5–8: asked by the period, so never marked "(opsional)", even though a draft may
+# be saved without them (sending refuses while one is missing).
+ITEM_FIELDS = {5: "acceleration_efforts", 6: "ikd_sisdmk_efforts", 7: "obstacles", 8: "suggestions"}
+
+
+def mark_asked(form: ReportForm, items) -> ReportForm:
+    for item, name in ITEM_FIELDS.items():
+        if item in items:
+            form.fields[name].asked = True
+    return form
+
+
 class NoteForm(forms.Form):
     note = forms.CharField(
         label=_("Catatan untuk lokus"),

@@ -155,6 +155,18 @@ def save_draft(report: LocusReport, *, actor, data: dict) -> LocusReport:
     for key in NUMBER_FIELDS:
         if key in data:
             setattr(report, key, data[key])
+    if report.computed_at is None:
+        compute_figures(report)
+    report.save()
+    return report
+
+
+@transaction.atomic
+def recount(report: LocusReport, *, actor) -> LocusReport:
+    """Count items 1–4 again from the platform now (the locus asks for it, on a draft or a
+    returned report). Saving or sending never recounts by itself: what the locus saw is what it
+    sends, and a correction of one text item leaves the figures as they were."""
+    _editable_by(report, actor)
     compute_figures(report)
     report.save()
     return report
@@ -184,7 +196,12 @@ def submit(report: LocusReport, *, actor, data: dict | None = None) -> LocusRepo
         for key in NUMBER_FIELDS:
             if key in data:
                 setattr(report, key, data[key])
-    compute_figures(report)
+    if report.computed_at is None:
+        compute_figures(report)
+    else:
+        # Item 1 follows the decree in force (the locus may have uploaded its SK meanwhile);
+        # items 2–4 keep the figures the locus saw until it asks for a recount.
+        report.decree = onboarding_selectors.current_decree(report.region_id)
     missing = missing_items(report)
     if missing:
         names = "; ".join(f"{item}) {ITEMS[item]}" for item in missing)
@@ -282,6 +299,16 @@ def return_report(report: LocusReport, *, actor, note: str) -> LocusReport:
 
 @transaction.atomic
 def accept(report: LocusReport, *, actor, note: str = "") -> LocusReport:
+    missing = missing_items(report)
+    if missing and MINISTRY in kinds_for(actor, report):
+        names = "; ".join(f"{item}) {ITEMS[item]}" for item in missing)
+        raise MonitoringError(
+            _(
+                "Laporan belum lengkap dan tidak dapat diterima. Butir yang belum ada: %(items)s. "
+                "Kembalikan laporan kepada lokus dengan catatan."
+            )
+            % {"items": names}
+        )
     score, category = evaluate(report)
     try:
         workflow_services.apply_action(

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 from mpp.accounts.policy import Perm, can
 from mpp.cases.models import Application
 from mpp.monitoring import counting, exports, selectors, services
-from mpp.monitoring.forms import NoteForm, PeriodForm, ReportForm
+from mpp.monitoring.forms import NoteForm, PeriodForm, ReportForm, mark_asked
 from mpp.monitoring.models import ITEMS
 from mpp.monitoring.workflow import LOCUS, MINISTRY
 from mpp.onboarding.models import OnboardingApplication
@@ -150,6 +150,7 @@ def _report_context(request, report, form=None, note_form=None, error=None):
     history = [(record, labels.get(record.action, record.action)) for record in history]
     if form is None:
         form = ReportForm(initial={f: getattr(report, f) for f in ReportForm.base_fields})
+    mark_asked(form, report.period.items)
     score, category = services.evaluate(report)
     return {
         "report": report,
@@ -164,7 +165,9 @@ def _report_context(request, report, form=None, note_form=None, error=None):
         "flags": selectors.flags(report),
         "error": error,
         "deadline_end": services.deadline_end(report),
-        "provisional_score": score,
+        # A score is provisional while the ministry reviews a sent report; a draft or a returned
+        # report has none yet (it may still change).
+        "provisional_score": score if report.status == "submitted" else None,
         "provisional_category": category,
     }
 
@@ -192,7 +195,10 @@ def report_action(request, pk: int):
     action = request.POST.get("action", "")
     form = note_form = None
     try:
-        if action in ("save", "submit"):
+        if action == "recount":
+            services.recount(report, actor=request.user)
+            message = _("Butir 1–4 telah dihitung ulang dari data platform.")
+        elif action in ("save", "submit"):
             form = ReportForm(request.POST)
             if not form.is_valid():
                 raise services.MonitoringError(_("Periksa isian laporan."))
@@ -272,6 +278,9 @@ def report_breakdown(request, pk: int, measure: str):
         .order_by("submitted_at", "id")
     )
     total = rows.count()
+    applicants = measure.endswith("_applicants")
+    live = rows.values("applicant").distinct().count() if applicants else total
+    snapshot = getattr(report, measure)
     return render(
         request,
         "monitoring/breakdown.html",
@@ -281,6 +290,10 @@ def report_breakdown(request, pk: int, measure: str):
             "label": MEASURE_LABELS[measure],
             "rows": rows[:500],
             "total": total,
+            "applicants": applicants,
+            "live": live,
+            "snapshot": snapshot,
+            "differs": snapshot is not None and snapshot != live,
             "status_labels": dict(Application._meta.get_field("status").choices or []),
         },
     )

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from mpp.accounts.policy import Perm, can, scope_filter
 from mpp.onboarding.models import ManagerDecree, OnboardingApplication
 from mpp.onboarding.workflow import STAGE_LABELS, STAGE_OF
+from mpp.regions import geo
 from mpp.regions.models import Region
 
 
@@ -56,21 +57,27 @@ def public_loci() -> list[dict]:
     ]
 
 
-MAP_BOX = (94.5, 141.5, -11.5, 6.5)  # lon min, lon max, lat min, lat max (Indonesia)
-MAP_WIDTH, MAP_HEIGHT = 940, 360
+def loci_map() -> dict:
+    """The public loci map: the province outline and each locus at its capital's coordinates, in
+    the one projection of ``regions.geo`` (the dashboards' map). Coordinates are strings written
+    here with a decimal point, so no locale can turn them into ``294,6`` inside the SVG."""
+    shapes = geo.province_shapes()
+    return {
+        "width": f"{shapes['width']:.0f}",
+        "height": f"{shapes['height']:.0f}",
+        "outline": list(shapes["provinces"].values()),
+    }
 
 
 def map_points(loci: list[dict]) -> list[dict]:
-    """SVG coordinates of each locus from its region's latitude and longitude (equirectangular)."""
-    lon0, lon1, lat0, lat1 = MAP_BOX
+    """SVG coordinates of each locus from its region's latitude and longitude."""
     points = []
     for locus in loci:
         region = locus["region"]
         if region.latitude is None or region.longitude is None:
             continue
-        x = (float(region.longitude) - lon0) / (lon1 - lon0) * MAP_WIDTH
-        y = (lat1 - float(region.latitude)) / (lat1 - lat0) * MAP_HEIGHT
-        points.append({**locus, "x": round(x, 1), "y": round(y, 1)})
+        x, y = geo.project(float(region.longitude), float(region.latitude))
+        points.append({**locus, "x": f"{x:.1f}", "y": f"{y:.1f}"})
     return points
 
 

@@ -7,13 +7,11 @@ change nothing. Status changes go through ``mpp.workflows.services.apply_action`
 from __future__ import annotations
 
 import datetime
-import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
-from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -25,8 +23,7 @@ from django.utils.translation import gettext as _
 from mpp.accounts import services as account_services
 from mpp.accounts.models import Role, RoleGrant, User
 from mpp.accounts.policy import Perm, can
-from mpp.catalog.forms_definition import sniff_content_type
-from mpp.documents.uploads import UnsafeFile, checked_content
+from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
 from mpp.notifications.services import notify
 from mpp.onboarding.models import (
     DecreeAppointee,
@@ -44,7 +41,10 @@ from mpp.workflows.errors import WorkflowError, refusal_status
 
 REVIEW_WORKING_DAYS = 10  # the ministry reviews an application within ten working days
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
-ALLOWED_TYPES = {"application/pdf", "image/png", "image/jpeg"}
+DOCUMENT_RULE = UploadRule(
+    types=("application/pdf", "image/png", "image/jpeg"), max_bytes=MAX_UPLOAD_BYTES
+)
+DECREE_RULE = UploadRule(types=("application/pdf",), max_bytes=MAX_UPLOAD_BYTES)
 
 # The readiness criteria the rubric weighs, and how a checklist answer becomes 0..1.
 CRITERIA = {
@@ -139,26 +139,12 @@ def readiness_score(application: OnboardingApplication, rubric: ReadinessRubric)
 # --- Files ------------------------------------------------------------------------------------
 
 
-def checked_upload(upload, field: str, *, pdf_only: bool = False) -> tuple[bytes, str]:
-    """The bytes to store for ``upload`` (PDF or image, checked by content), or OnboardingError."""
+def checked_upload(upload, field: str, rule: UploadRule = DOCUMENT_RULE) -> AcceptedUpload:
+    """``upload`` accepted by the upload service for the form field ``field``, or OnboardingError."""
     if upload is None:
         raise OnboardingError(_("Unggah berkasnya."), {field: [_("Unggah berkasnya.")]})
-    if upload.size > MAX_UPLOAD_BYTES:
-        message = _("Berkas terlalu besar; paling besar 10 MB.")
-        raise OnboardingError(message, {field: [message]})
-    upload.seek(0)
-    content_type = sniff_content_type(upload.read(16))
-    upload.seek(0)
-    allowed = {"application/pdf"} if pdf_only else ALLOWED_TYPES
-    if content_type not in allowed:
-        message = (
-            _("Berkas harus berupa PDF.")
-            if pdf_only
-            else _("Berkas harus berupa PDF atau gambar (PNG/JPEG).")
-        )
-        raise OnboardingError(message, {field: [message]})
     try:
-        return checked_content(upload.read(), content_type), content_type
+        return accept_upload(upload, rule)
     except UnsafeFile as error:
         raise OnboardingError(error.message, {field: [error.message]}) from None
 
@@ -221,8 +207,8 @@ def apply(
             "region": region.name
         }
         raise OnboardingError(message, {"region": [message]})
-    letter_bytes, _type = checked_upload(letter, "letter")
-    study_bytes, _type = checked_upload(urgency_study, "urgency_study")
+    letter_file = checked_upload(letter, "letter")
+    study_file = checked_upload(urgency_study, "urgency_study")
     now = timezone.now()
     application = OnboardingApplication(
         reference=_reference(region),
@@ -235,8 +221,8 @@ def apply(
     rubric = active_rubric()
     application.rubric = rubric
     application.score, application.score_detail = readiness_score(application, rubric)
-    application.letter.save("letter", ContentFile(letter_bytes), save=False)
-    application.urgency_study.save("study", ContentFile(study_bytes), save=False)
+    letter_file.save_to(application.letter, "letter")
+    study_file.save_to(application.urgency_study, "study")
     try:
         with transaction.atomic():
             application.save()
@@ -316,10 +302,10 @@ def designate(application, *, actor: User, phase: int, note: str = ""):
 def upload_agreement(application, *, actor: User, upload):
     if STAGE_OF[application.status] != 2:
         _act(application, "upload_agreement", actor)  # raises: the stage is not reached
-    content, _type = checked_upload(upload, "agreement")
+    agreement = checked_upload(upload, "agreement")
     if not kinds_for(actor, application) & {REGION}:
         raise OnboardingError(_("Perjanjian diunggah oleh admin daerah yang bersangkutan."))
-    application.agreement.save("agreement", ContentFile(content), save=False)
+    agreement.save_to(application.agreement, "agreement")
     _act(
         application, "upload_agreement", actor,
         changes={"agreement": application.agreement.name, "agreement_uploaded_at": timezone.now()},
@@ -470,17 +456,17 @@ def upload_decree(
                 "region": region.name,
             }
             raise OnboardingError(message, {"appointees": [message]})
-    content, _type = checked_upload(upload, "document", pdf_only=True)
+    document = checked_upload(upload, "document", DECREE_RULE)
     decree = ManagerDecree(
         region=region,
         number=number.strip(),
         decree_date=decree_date,
         signatory=signatory.strip(),
         valid_until=valid_until,
-        sha256=hashlib.sha256(content).hexdigest(),
+        sha256=document.sha256,
         uploaded_by=actor,
     )
-    decree.document.save("sk", ContentFile(content), save=False)
+    document.save_to(decree.document, "sk")
     decree.save()
     now = timezone.now()
     ManagerDecree.objects.filter(region=region, replaced_at__isnull=True).exclude(

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mpp.accounts.policy import Perm
+from mpp.documents.uploads import serve_upload
 from mpp.onboarding import selectors, services
 from mpp.onboarding.forms import (
     AgreementForm,
@@ -63,8 +64,7 @@ def public_loci(request):
         {
             "phases": sorted(phases.items(), key=lambda item: item[0] or 0),
             "points": selectors.map_points(loci),
-            "map_width": selectors.MAP_WIDTH,
-            "map_height": selectors.MAP_HEIGHT,
+            "map": selectors.loci_map(),
             "stages": [STAGE_LABELS[n] for n in (2, 3, 4)],
         },
     )
@@ -223,9 +223,7 @@ def application_file(request, pk: int, which: str):
     stored = getattr(application, FILES[which])
     if not stored:
         raise Http404
-    return FileResponse(
-        stored.open("rb"), as_attachment=True, filename=f"{application.reference}-{which}"
-    )
+    return serve_upload(stored, name=f"{application.reference}-{which}")
 
 
 @login_required
@@ -317,6 +315,4 @@ def decree_file(request, pk: int):
     decree = selectors.decrees_for(request.user).filter(pk=pk).first()
     if decree is None:
         raise Http404
-    return FileResponse(
-        decree.document.open("rb"), as_attachment=True, filename=f"sk-{decree.pk}.pdf"
-    )
+    return serve_upload(decree.document, name=f"sk-{decree.pk}")

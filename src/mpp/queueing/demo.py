@@ -73,7 +73,8 @@ def load() -> dict:
 
 
 def _tickets(mpp, kiosk, queues) -> None:
-    """Three walk-ins this morning (one elderly) and a booking for the demo citizen."""
+    """Three walk-ins this morning (one elderly; only once the MPP has opened) and a booking for
+    the demo citizen."""
     if "A" not in queues:
         return
     local = services.local_now(mpp)
@@ -84,12 +85,10 @@ def _tickets(mpp, kiosk, queues) -> None:
     if opening:
         start = datetime.datetime.combine(day, opening[0][0], tzinfo=local.tzinfo)
         for minutes, group in ((2, ""), (4, "lansia"), (6, "")):
-            services.issue_walk_in(
-                kiosk,
-                queues["A"],
-                priority_group=group,
-                now=start + datetime.timedelta(minutes=minutes),
-            )
+            moment = start + datetime.timedelta(minutes=minutes)
+            if moment > local:
+                break  # before opening: no ticket stamped in the future (a call would precede it)
+            services.issue_walk_in(kiosk, queues["A"], priority_group=group, now=moment)
     citizen = User.objects.filter(nik="2171011508900003").first()
     if citizen is None:
         return

@@ -281,6 +281,15 @@ def _durations():
     return wait, service
 
 
+# Which tickets' times count, the same rule as the dashboards' daily facts
+# (``reporting.facts.queueing.served_facts``): served tickets only, a wait from check-in to the
+# (last) call and a service time from start to finish, each only when its end is not before its
+# start (two web nodes' clocks may disagree by a little; a skipped ticket re-queued keeps its first
+# call). So an average is never negative and the statistics page agrees with the dashboard.
+COUNTED_WAIT = Q(status="served", called_at__gte=F("checked_in_at"))
+COUNTED_SERVICE = Q(status="served", finished_at__gte=F("serving_started_at"))
+
+
 def statistics(user, mpp, start: datetime.date, end: datetime.date) -> dict:
     """Waiting and service times per day, counter and agency, and the no-show rate, for the tickets
     of ``mpp`` the user oversees (the manager: all; an agency admin: their agency's)."""
@@ -298,10 +307,8 @@ def statistics(user, mpp, start: datetime.date, end: datetime.date) -> dict:
                 served=Count("id", filter=Q(status="served")),
                 no_show=Count("id", filter=Q(status="no_show")),
                 booked=Count("id", filter=Q(channel=Channel.ONLINE) & ~Q(status="cancelled")),
-                mean_wait=Avg(wait, filter=Q(called_at__isnull=False)),
-                mean_service=Avg(
-                    service, filter=Q(finished_at__isnull=False, serving_started_at__isnull=False)
-                ),
+                mean_wait=Avg(wait, filter=COUNTED_WAIT),
+                mean_service=Avg(service, filter=COUNTED_SERVICE),
             )
             .order_by(*fields)
         )
@@ -309,7 +316,7 @@ def statistics(user, mpp, start: datetime.date, end: datetime.date) -> dict:
     def minutes(rows):
         for row in rows:
             for key in ("mean_wait", "mean_service"):
-                row[key] = round(row[key].total_seconds() / 60, 1) if row[key] else None
+                row[key] = round(row[key].total_seconds() / 60, 1) if row[key] is not None else None
             row["no_show_rate"] = (
                 round(row["no_show"] / row["booked"], 3) if row["booked"] else None
             )

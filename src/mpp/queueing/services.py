@@ -819,8 +819,16 @@ def save_rules(mpp, **values) -> QueueRules:
 # --- The sweep: reminders and day-end no-shows ----------------------------------------------------
 
 
+# The "Besok: antrean …" reminder goes out on the slot's eve in the MPP's own zone (WIB, WITA or
+# WIT), at a decent hour: never on the day itself (the hour reminder covers a booking made that
+# morning), never at night.
+DAY_REMINDER_FROM = datetime.time(7)
+DAY_REMINDER_UNTIL = datetime.time(21)
+
+
 def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Send due reminders (the day before, an hour before) and record yesterday's no-shows.
+    """Send due reminders (on the local day before, from 07.00 to 21.00; an hour before) and record
+    yesterday's no-shows.
 
     Idempotent: each reminder is claimed with an ``UPDATE ... WHERE reminded_* IS NULL`` before it
     is sent, so a second sweep (or a second scheduler) never sends it twice.
@@ -840,10 +848,15 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
         at = ticket.slot_moment(zone)
         if at is None or at <= now:
             continue
+        local = now.astimezone(zone)
         kind = None
         if at - now <= datetime.timedelta(hours=1) and ticket.reminded_hour_at is None:
             field, kind = "reminded_hour_at", "queue.reminder_hour"
-        elif at - now <= datetime.timedelta(days=1) and ticket.reminded_day_at is None:
+        elif (
+            ticket.reminded_day_at is None
+            and ticket.date == local.date() + datetime.timedelta(days=1)
+            and DAY_REMINDER_FROM <= local.time() < DAY_REMINDER_UNTIL
+        ):
             field, kind = "reminded_day_at", "queue.reminder_day"
         if kind is None:
             continue

@@ -17,7 +17,7 @@ from django.utils.html import escape, format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
-from mpp.reporting import geo
+from mpp.regions import geo
 
 INK = "#1b1b1b"
 CURRENT = "#0b3d63"

@@ -209,6 +209,18 @@ class KioskDevice(models.Model):
     )
     created_at = models.DateTimeField(default=timezone.now)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # One answer per this many seconds (empty: settings.SKM_KIOSK_MIN_INTERVAL_SECONDS).
+    min_interval_seconds = models.PositiveIntegerField(
+        _("jeda minimum antarjawaban (detik)"), null=True, blank=True
+    )
+    # The MPP's registered networks (CIDR text); empty: answers from any address are accepted.
+    networks = models.JSONField(_("jaringan MPP"), default=list, blank=True)
+    # The moment of the last accepted live answer: the per-device rate is a conditional UPDATE
+    # of this column, so two answers racing for the same slot cannot both win.
+    last_answer_at = models.DateTimeField(null=True, blank=True)
+    refused_too_soon = models.PositiveIntegerField(default=0)
+    refused_network = models.PositiveIntegerField(default=0)
+    last_refused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["mpp", "name"]
@@ -219,6 +231,36 @@ class KioskDevice(models.Model):
 
     def policy_scope(self) -> Scope:
         return Scope(region_codes=frozenset({self.mpp.region_id}), mpp_ids=frozenset({self.mpp_id}))
+
+    @property
+    def interval_seconds(self) -> int:
+        return self.min_interval_seconds or settings.SKM_KIOSK_MIN_INTERVAL_SECONDS
+
+    @property
+    def refused_total(self) -> int:
+        return self.refused_too_soon + self.refused_network
+
+
+class KioskVoid(models.Model):
+    """A manager's decision to void a kiosk's answers of a period (the answers are kept, marked
+    with this record: who, when and why)."""
+
+    device = models.ForeignKey(KioskDevice, on_delete=models.PROTECT, related_name="voids")
+    start = models.DateTimeField(_("mulai"))
+    end = models.DateTimeField(_("sampai"))
+    reason = models.TextField(_("alasan"), max_length=500)
+    voided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    voided_at = models.DateTimeField(default=timezone.now)
+    responses = models.PositiveIntegerField(_("jumlah jawaban"), default=0)
+
+    class Meta:
+        ordering = ["-voided_at", "-id"]
+        verbose_name = _("pembatalan jawaban kios")
+
+    def __str__(self) -> str:
+        return f"{self.device_id} {self.start:%Y-%m-%d %H:%M}–{self.end:%Y-%m-%d %H:%M}"
 
 
 class Channel(models.TextChoices):
@@ -298,6 +340,10 @@ class Response(models.Model):
     occupation = models.CharField(
         _("pekerjaan"), max_length=12, choices=Occupation.choices, blank=True
     )
+    # Set when a manager voids the kiosk's answers of a period: the row stays, counted nowhere.
+    void = models.ForeignKey(
+        KioskVoid, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["answered_at", "id"]
@@ -313,6 +359,7 @@ class Response(models.Model):
             models.Index(fields=["region", "day"], name="response_region_day"),
             models.Index(fields=["mpp", "day"], name="response_mpp_day"),
             models.Index(fields=["service", "day"], name="response_service_day"),
+            models.Index(fields=["kiosk", "answered_at"], name="response_kiosk_time"),
         ]
 
     def __str__(self) -> str:

@@ -1,6 +1,7 @@
 """Recompute the day sums from their sources and report every difference.
 
-Respondents and element sums come from the responses and their answers; the population from the
+Respondents and element sums come from the responses and their answers (voided kiosk answers
+left out); the population from the
 transition history (``mpp.workflows.TransitionRecord`` rows reaching an inviting final state, which
 carry region/MPP/agency) and, for services, from the invitations (one per finished transaction).
 """
@@ -46,14 +47,15 @@ def expected_sums(start: datetime.date, end: datetime.date) -> dict[Key, list[in
     result: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
     fields = ("region_id", "mpp_id", "agency_id", "service_id")
     period = Q(day__gte=start, day__lte=end)
-    respondents = (
-        Response.objects.filter(period).values("day", *fields).annotate(n=Count("id")).order_by()
-    )
+    counted = Response.objects.filter(period, void__isnull=True)
+    respondents = counted.values("day", *fields).annotate(n=Count("id")).order_by()
     for row in respondents.iterator():
         place = {name: row[name] for name in fields}
         _add(result, row["day"], place, RESPONDENTS, row["n"], row["n"])
     answers = (
-        Answer.objects.filter(response__day__gte=start, response__day__lte=end)
+        Answer.objects.filter(
+            response__day__gte=start, response__day__lte=end, response__void__isnull=True
+        )
         .values("response__day", "element", *(f"response__{name}" for name in fields))
         .annotate(total=Sum("value"), n=Count("id"))
         .order_by()

@@ -24,7 +24,7 @@ from mpp.surveys.models import (
     Response,
     UnitKind,
 )
-from mpp.surveys.services import questionnaire_for
+from mpp.surveys.services import answers_to_void, questionnaire_for
 from mpp.surveys.units import Unit
 from mpp.tenancy.scope import Scope
 
@@ -206,10 +206,11 @@ def trend(unit: Unit, label: str, year: int) -> list[tuple[str, IkmResult]]:
 
 
 def responses_of(unit: Unit, start: datetime.date, end: datetime.date):
-    """The unit's responses in the period, oldest first (no personal data: anonymous answers)."""
-    return Response.objects.filter(unit.response_filter(), day__gte=start, day__lte=end).order_by(
-        "answered_at", "id"
-    )
+    """The unit's counted responses in the period, oldest first (voided kiosk answers left out;
+    no personal data: anonymous answers)."""
+    return Response.objects.filter(
+        unit.response_filter(), day__gte=start, day__lte=end, void__isnull=True
+    ).order_by("answered_at", "id")
 
 
 def answer_table(unit: Unit, start, end) -> list[tuple[Response, dict[str, int]]]:
@@ -279,6 +280,86 @@ def kiosks_for(user):
         .select_related("mpp", "service")
         .order_by("mpp__name", "name")
     )
+
+
+# The burst rule (docs/surveys.md): a device is flagged when some BURST_WINDOW of the last
+# ACTIVITY_PERIOD holds at least BURST_ANSWERS of its counted answers. A visitor takes about a
+# minute to answer nine questions, so 15 in 10 minutes (one every 40 s) at one tablet is worth a
+# look: an answer every 20 s, the fastest the default interval lets through, is 30.
+BURST_ANSWERS = 15
+BURST_WINDOW = datetime.timedelta(minutes=10)
+ACTIVITY_PERIOD = datetime.timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Burst:
+    """A stretch of overlapping flagged windows: its first and last answer and their number."""
+
+    start: datetime.datetime
+    end: datetime.datetime
+    answers: int
+
+
+@dataclass(frozen=True)
+class KioskActivity:
+    device: KioskDevice
+    last_hour: int
+    last_day: int
+    bursts: list[Burst]
+
+    @property
+    def flagged(self) -> bool:
+        return bool(self.bursts)
+
+
+def find_bursts(times: list[datetime.datetime]) -> list[Burst]:
+    """The stretches where ``BURST_ANSWERS`` answers (``times``, sorted) fall within
+    ``BURST_WINDOW``; overlapping flagged windows merge into one stretch."""
+    stretches: list[tuple[int, int]] = []
+    need = BURST_ANSWERS - 1
+    for first in range(len(times) - need):
+        last = first + need
+        if times[last] - times[first] > BURST_WINDOW:
+            continue
+        if stretches and first <= stretches[-1][1]:
+            stretches[-1] = (stretches[-1][0], last)
+        else:
+            stretches.append((first, last))
+    return [Burst(times[a], times[b], b - a + 1) for a, b in stretches]
+
+
+def kiosk_activity(devices, now: datetime.datetime) -> list[KioskActivity]:
+    """Per device: counted answers in the last hour and day, and its bursts of the last day
+    (one query: the rate limit keeps a device under 4,320 answers a day)."""
+    devices = list(devices)
+    times: dict[int, list[datetime.datetime]] = defaultdict(list)
+    rows = (
+        Response.objects.filter(
+            kiosk__in=[device.pk for device in devices],
+            void__isnull=True,
+            answered_at__gt=now - ACTIVITY_PERIOD,
+            answered_at__lte=now,
+        )
+        .order_by("kiosk_id", "answered_at")
+        .values_list("kiosk_id", "answered_at")
+    )
+    for kiosk_id, answered_at in rows:
+        times[kiosk_id].append(answered_at)
+    hour_ago = now - datetime.timedelta(hours=1)
+    return [
+        KioskActivity(
+            device=device,
+            last_hour=sum(1 for at in times[device.pk] if at > hour_ago),
+            last_day=len(times[device.pk]),
+            bursts=find_bursts(times[device.pk]),
+        )
+        for device in devices
+    ]
+
+
+def voidable_count(device: KioskDevice, start: datetime.datetime, end: datetime.datetime) -> int:
+    """How many of the device's counted answers a void of [start, end) would take out."""
+    return answers_to_void(device, start, end).count()
 
 
 def latest_published(unit: Unit, today: datetime.date) -> tuple[str, IkmResult] | None:

@@ -7,6 +7,8 @@ messages per field and writes nothing.
 from __future__ import annotations
 
 import datetime
+import ipaddress
+import math
 import secrets
 import zoneinfo
 from collections import defaultdict
@@ -16,13 +18,19 @@ from fractions import Fraction
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F, Max, Min, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mpp.accounts import policy
 from mpp.accounts.models import hash_token
+from mpp.accounts.policy import Perm
+from mpp.audit.models import AuditAction
+from mpp.audit.services import record_event
 from mpp.notifications.services import notify
-from mpp.surveys import ikm
+from mpp.surveys import ikm, recompute
 from mpp.surveys.elements import standard_elements
 from mpp.surveys.models import (
     POPULATION,
@@ -34,6 +42,7 @@ from mpp.surveys.models import (
     Improvement,
     Invitation,
     KioskDevice,
+    KioskVoid,
     Questionnaire,
     QuestionnaireVersion,
     Response,
@@ -55,6 +64,19 @@ def on_response(listener: ResponseListener) -> ResponseListener:
     return listener
 
 
+# Called with (first day, last day) in the transaction that voided responses of those local days,
+# after the day sums were recomputed: layers above recompute what they keep from the responses.
+VoidListener = Callable[[datetime.date, datetime.date], None]
+void_listeners: list[VoidListener] = []
+
+
+def on_void(listener: VoidListener) -> VoidListener:
+    """Register ``listener`` once (registering it again is a no-op)."""
+    if listener not in void_listeners:
+        void_listeners.append(listener)
+    return listener
+
+
 KIOSK_TOKEN_PREFIX = "skmk_"  # noqa: S105 - a visible prefix, not a secret
 PROFILE_FIELDS = ("age_band", "sex", "education", "occupation")
 
@@ -72,6 +94,16 @@ class SurveyError(Exception):
     @property
     def message(self) -> str:
         return str(self)
+
+
+class KioskRefused(SurveyError):
+    """A kiosk answer refused before it was recorded: too soon after the device's last answer
+    (``code="too_soon"``, ``retry_after`` in seconds) or from outside its networks
+    (``code="network"``). Counted on the device as a refused attempt."""
+
+    def __init__(self, message: str, *, code: str, retry_after: int = 0):
+        super().__init__({"kiosk": message}, code=code)
+        self.retry_after = retry_after
 
 
 # --- Questionnaires -----------------------------------------------------------------------------
@@ -422,18 +454,20 @@ def clean_submission(version: QuestionnaireVersion, submission: Submission) -> d
     return answers
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)
 def _save_response(
     version: QuestionnaireVersion,
     submission: Submission,
     answers: dict[str, int],
     at: datetime.datetime | None = None,
+    region=None,
     **fields,
 ) -> Response:
     from mpp.regions.models import Region
 
     now = at or timezone.now()
-    region = Region.objects.get(pk=fields["region_id"])
+    if region is None:
+        region = Region.objects.get(pk=fields["region_id"])
     profile = {name: value for name, value in (submission.profile or {}).items() if value}
     response = Response.objects.create(
         version=version,
@@ -492,31 +526,95 @@ def submit_for_invitation(
 
 
 def submit_at_kiosk(
-    kiosk: KioskDevice, submission: Submission, *, service=None, at: datetime.datetime | None = None
+    kiosk: KioskDevice,
+    submission: Submission,
+    *,
+    service=None,
+    client_ip: str | None = None,
+    at: datetime.datetime | None = None,
 ) -> Response:
-    """An anonymous response from a registered kiosk (for its service, or another of its MPP);
-    ``at`` backdates it (paper questionnaires typed in later, demo data)."""
+    """An anonymous response from a registered kiosk (for its service, or another of its MPP).
+
+    A live answer (``at`` empty: the web kiosk and the API) must come from one of the device's
+    registered networks, when it has any, and at most one per the device's interval
+    (:class:`KioskRefused` otherwise, counted on the device). ``at`` backdates an answer typed
+    in later from paper or generated as demo data: no request carries it, so no device check.
+    """
     if kiosk.revoked_at is not None:
         raise SurveyError({"token": _("Perangkat kios ini sudah dicabut.")}, code="revoked")
     service = service or kiosk.service
     if service.mpp_id != kiosk.mpp_id:
         raise SurveyError({"service": _("Layanan ini tidak ada di MPP perangkat kios.")})
+    live = at is None
+    if live and not kiosk_address_allowed(kiosk, client_ip):
+        _count_refusal(kiosk, "refused_network")
+        raise KioskRefused(
+            _(
+                "Perangkat kios ini hanya dapat mengirim penilaian dari jaringan MPP yang "
+                "terdaftar. Hubungi pengelola MPP."
+            ),
+            code="network",
+        )
     version = questionnaire_for(
         service_id=service.pk, mpp_id=service.mpp_id, agency_id=service.agency_id
     ).current_version
     answers = clean_submission(version, submission)
-    return _save_response(
-        version,
-        submission,
-        answers,
-        at=at,
-        channel=Channel.KIOSK,
-        kiosk=kiosk,
-        region_id=kiosk.mpp.region_id,
-        mpp_id=service.mpp_id,
-        agency_id=service.agency_id,
-        service_id=service.pk,
+    fields = {
+        "channel": Channel.KIOSK,
+        "kiosk": kiosk,
+        "region": kiosk.mpp.region,
+        "region_id": kiosk.mpp.region_id,
+        "mpp_id": service.mpp_id,
+        "agency_id": service.agency_id,
+        "service_id": service.pk,
+    }
+    if not live:
+        return _save_response(version, submission, answers, at=at, **fields)
+    now = timezone.now()
+    with transaction.atomic():
+        if _claim_slot(kiosk, now):
+            return _save_response(version, submission, answers, at=now, **fields)
+    # Outside the transaction above, so the count stays although the answer is refused.
+    last = _count_refusal(kiosk, "refused_too_soon")
+    waited = (now - last).total_seconds() if last else kiosk.interval_seconds
+    raise KioskRefused(
+        _("Terima kasih, mohon tunggu sebentar sebelum penilaian berikutnya."),
+        code="too_soon",
+        retry_after=max(1, math.ceil(kiosk.interval_seconds - waited)),
     )
+
+
+def kiosk_address_allowed(kiosk: KioskDevice, client_ip: str | None) -> bool:
+    """Whether ``client_ip`` is in one of the device's networks (any address when it has none)."""
+    if not kiosk.networks:
+        return True
+    try:
+        address = ipaddress.ip_address(client_ip or "")
+    except ValueError:
+        return False
+    return any(
+        address.version == network.version and address in network
+        for network in (ipaddress.ip_network(text, strict=False) for text in kiosk.networks)
+    )
+
+
+def _claim_slot(kiosk: KioskDevice, now: datetime.datetime) -> bool:
+    """Take the device's next answer slot: one conditional UPDATE, so of two answers racing for
+    the same slot exactly one is recorded (the other sees the first one's ``last_answer_at``)."""
+    ready = now - datetime.timedelta(seconds=kiosk.interval_seconds)
+    return bool(
+        KioskDevice.objects.filter(pk=kiosk.pk)
+        .filter(Q(last_answer_at__isnull=True) | Q(last_answer_at__lte=ready))
+        .update(last_answer_at=now)
+    )
+
+
+def _count_refusal(kiosk: KioskDevice, counter: str) -> datetime.datetime | None:
+    """Count a refused attempt on the device; returns the time of its last accepted answer."""
+    KioskDevice.objects.filter(pk=kiosk.pk).update(
+        **{counter: F(counter) + 1}, last_refused_at=timezone.now()
+    )
+    return KioskDevice.objects.filter(pk=kiosk.pk).values_list("last_answer_at", flat=True).first()
 
 
 # --- Kiosks -------------------------------------------------------------------------------------
@@ -550,7 +648,7 @@ def revoke_kiosk(device: KioskDevice) -> KioskDevice:
 
 def kiosk_for_token(raw: str) -> KioskDevice:
     device = (
-        KioskDevice.objects.select_related("mpp", "service")
+        KioskDevice.objects.select_related("mpp__region", "service")
         .filter(token_hash=hash_token(raw or ""))
         .first()
     )
@@ -559,6 +657,157 @@ def kiosk_for_token(raw: str) -> KioskDevice:
     if device.revoked_at is not None:
         raise SurveyError({"token": _("Perangkat kios ini sudah dicabut.")}, code="revoked")
     return device
+
+
+MAX_NETWORKS = 20
+MAX_INTERVAL_SECONDS = 3600
+
+
+def _check_manager(actor, device: KioskDevice) -> None:
+    if not policy.can(actor, Perm.MANAGE_SURVEYS, device):
+        raise PermissionDenied
+
+
+def parse_networks(text: str) -> list[str]:
+    """The networks of a manager's text (one CIDR or address a line, or separated by commas),
+    normalised ("10.1.2.3/24" → "10.1.2.0/24"); SurveyError names each one that is not."""
+    items = [item.strip() for line in (text or "").splitlines() for item in line.split(",")]
+    networks: list[str] = []
+    wrong: list[str] = []
+    for item in filter(None, items):
+        try:
+            network = str(ipaddress.ip_network(item, strict=False))
+        except ValueError:
+            wrong.append(item[:50])
+            continue
+        if network not in networks:
+            networks.append(network)
+    if wrong:
+        raise SurveyError(
+            {
+                "networks": _(
+                    "Bukan alamat jaringan yang sah: %(items)s. Tulis misalnya 203.0.113.0/28."
+                )
+                % {"items": ", ".join(wrong)}
+            }
+        )
+    if len(networks) > MAX_NETWORKS:
+        raise SurveyError(
+            {"networks": _("Paling banyak %(n)s jaringan per perangkat.") % {"n": MAX_NETWORKS}}
+        )
+    return networks
+
+
+@transaction.atomic
+def configure_kiosk(
+    device: KioskDevice, *, networks: str, min_interval: str, actor, request=None
+) -> KioskDevice:
+    """The manager ties the device to the MPP's networks and sets its interval (empty: the
+    default of the settings)."""
+    _check_manager(actor, device)
+    errors: dict[str, list[str]] = {}
+    try:
+        parsed = parse_networks(networks)
+    except SurveyError as error:
+        errors |= error.errors
+    interval_text = (min_interval or "").strip()
+    interval = None
+    if interval_text:
+        if not (interval_text.isdecimal() and len(interval_text) <= 6) or not (
+            1 <= int(interval_text) <= MAX_INTERVAL_SECONDS
+        ):
+            errors["min_interval"] = [
+                _("Jeda ditulis dalam detik, 1 sampai %(max)s.") % {"max": MAX_INTERVAL_SECONDS}
+            ]
+        else:
+            interval = int(interval_text)
+    if errors:
+        raise SurveyError(errors)
+    device.networks = parsed
+    device.min_interval_seconds = interval
+    device.save(update_fields=["networks", "min_interval_seconds"])
+    record_event(
+        AuditAction.KIOSK_CONFIGURED,
+        actor=actor,
+        target=device,
+        summary=f"SKM kiosk {device.pk}: {len(parsed)} networks, interval {device.interval_seconds}s",
+        request=request,
+        data={"networks": parsed, "min_interval_seconds": interval},
+    )
+    return device
+
+
+def answers_to_void(device: KioskDevice, start: datetime.datetime, end: datetime.datetime):
+    """The device's counted answers in [start, end)."""
+    return Response.objects.filter(
+        kiosk=device, void__isnull=True, answered_at__gte=start, answered_at__lt=end
+    )
+
+
+def check_void_period(start: datetime.datetime | None, end: datetime.datetime | None) -> None:
+    """SurveyError unless ``start`` < ``end``, both given (the period is [start, end))."""
+    if start is None or end is None:
+        raise SurveyError({"start": _("Isi tanggal dan jam mulai dan sampai.")})
+    if end <= start:
+        raise SurveyError({"end": _("Waktu sampai harus sesudah waktu mulai.")})
+
+
+@transaction.atomic
+def void_kiosk_answers(
+    device: KioskDevice,
+    *,
+    start: datetime.datetime | None,
+    end: datetime.datetime | None,
+    reason: str,
+    actor,
+    request=None,
+) -> KioskVoid:
+    """Void the device's answers in [start, end): the rows stay, marked with who, when and why;
+    the day sums of their days are recomputed from the remaining rows (``recompute.compare``,
+    the code of ``recompute_skm_sums --fix``) in the same transaction, and so is what the layers
+    above keep (``on_void``)."""
+    _check_manager(actor, device)
+    check_void_period(start, end)
+    reason = (reason or "").strip()
+    if not reason or len(reason) > 500:
+        raise SurveyError({"reason": _("Tulis alasan pembatalan (paling banyak 500 karakter).")})
+    _lock_day_sums()
+    days = answers_to_void(device, start, end).aggregate(first=Min("day"), last=Max("day"))
+    if days["first"] is None:
+        raise SurveyError(
+            {"start": _("Tidak ada jawaban perangkat ini yang dapat dibatalkan pada rentang itu.")}
+        )
+    record = KioskVoid.objects.create(
+        device=device, start=start, end=end, reason=reason, voided_by=actor
+    )
+    record.responses = answers_to_void(device, start, end).update(void=record)
+    record.save(update_fields=["responses"])
+    recompute.compare(days["first"], days["last"], fix=True)
+    for listener in void_listeners:
+        listener(days["first"], days["last"])
+    record_event(
+        AuditAction.KIOSK_ANSWERS_VOIDED,
+        actor=actor,
+        target=device,
+        summary=f"SKM kiosk {device.pk}: {record.responses} answers voided",
+        request=request,
+        data={
+            "void": record.pk,
+            "responses": record.responses,
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+        },
+    )
+    return record
+
+
+def _lock_day_sums() -> None:
+    """On PostgreSQL, hold off the day-sum upserts of concurrent responses until the void
+    commits: an answer that bumped before waits to commit first (the lock waits for it), one
+    that bumps after adds to the recomputed sums. SQLite serialises writers already."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute(f"LOCK TABLE {DaySum._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 # --- Follow-up ----------------------------------------------------------------------------------

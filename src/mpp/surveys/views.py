@@ -4,6 +4,7 @@ under /kelola/skm/ (questionnaires, kiosks, IKM report, XLSX/PDF, follow-ups).""
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 from io import BytesIO
 
 import segno
@@ -21,6 +22,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mpp.accounts.policy import Perm, has_any
+from mpp.audit.services import client_ip
 from mpp.catalog.models import Service
 from mpp.surveys import charts, exports, selectors, services
 from mpp.surveys.devices import KIOSK_COOKIE
@@ -33,7 +35,7 @@ from mpp.surveys.models import (
     Questionnaire,
     Sex,
 )
-from mpp.surveys.services import Submission, SurveyError
+from mpp.surveys.services import KioskRefused, Submission, SurveyError
 from mpp.surveys.units import BadUnit, Unit, parse_unit
 
 PROFILE_CHOICES = (
@@ -189,7 +191,21 @@ def kiosk(request):
     if request.method == "POST":
         submission = _submission(request)
         try:
-            services.submit_at_kiosk(device, submission, service=service)
+            services.submit_at_kiosk(
+                device, submission, service=service, client_ip=client_ip(request)
+            )
+        except KioskRefused as error:
+            # A fresh form under the notice: the next visitor starts from nothing.
+            context |= _form_context(version) | {"refused": error.message}
+            response = render(
+                request,
+                "surveys/kiosk.html",
+                context,
+                status=429 if error.code == "too_soon" else 403,
+            )
+            if error.retry_after:
+                response["Retry-After"] = str(error.retry_after)
+            return response
         except SurveyError as error:
             context |= _form_context(version, submission, error.errors)
             return render(request, "surveys/kiosk.html", context, status=422)
@@ -542,9 +558,11 @@ def kiosks(request):
         .order_by("mpp__name", "name")
     )
     context = {
-        "devices": selectors.kiosks_for(request.user),
+        "activities": selectors.kiosk_activity(selectors.kiosks_for(request.user), timezone.now()),
         "services": services_choice,
         "errors": {},
+        "burst_answers": selectors.BURST_ANSWERS,
+        "burst_minutes": int(selectors.BURST_WINDOW.total_seconds() // 60),
     }
     if request.method == "POST":
         chosen = _int(request.POST.get("service"))
@@ -585,3 +603,126 @@ def kiosk_revoke(request, pk: int):
     services.revoke_kiosk(device)
     messages.success(request, _("Perangkat kios %(name)s sudah dicabut.") % {"name": device.name})
     return redirect("surveys:kiosks")
+
+
+def _managed_device(request, pk: int) -> KioskDevice:
+    _staff(request)
+    return get_object_or_404(
+        selectors.kiosks_for(request.user).select_related("mpp__region"), pk=pk
+    )
+
+
+def _local_moment(value: str, zone: str) -> datetime.datetime | None:
+    """A ``datetime-local`` value read in the MPP's zone (WIB/WITA/WIT), or None."""
+    try:
+        moment = datetime.datetime.fromisoformat((value or "").strip()[:19])
+    except ValueError:
+        return None
+    if moment.tzinfo is not None or not 2000 <= moment.year <= 2100:
+        return None
+    return moment.replace(tzinfo=zoneinfo.ZoneInfo(zone))
+
+
+def _device_page(request, device: KioskDevice, *, status: int = 200, **extra):
+    activity = selectors.kiosk_activity([device], timezone.now())[0]
+    zone = device.mpp.region.timezone
+    burst = activity.bursts[-1] if activity.bursts else None
+    local = zoneinfo.ZoneInfo(zone)
+    context = {
+        "device": device,
+        "activity": activity,
+        "zone": zone,
+        "zone_name": device.mpp.region.timezone_abbreviation,
+        "networks_text": "\n".join(device.networks),
+        "interval_text": device.min_interval_seconds or "",
+        "default_interval": settings.SKM_KIOSK_MIN_INTERVAL_SECONDS,
+        "voids": device.voids.select_related("voided_by")[:20],
+        "errors": {},
+        # The void form starts on the latest burst (from its first answer to just after its last).
+        "void_start": burst.start.astimezone(local).strftime("%Y-%m-%dT%H:%M") if burst else "",
+        "void_end": (burst.end + datetime.timedelta(minutes=1))
+        .astimezone(local)
+        .strftime("%Y-%m-%dT%H:%M")
+        if burst
+        else "",
+        "burst_answers": selectors.BURST_ANSWERS,
+        "burst_minutes": int(selectors.BURST_WINDOW.total_seconds() // 60),
+    }
+    return render(request, "surveys/kiosk_device.html", context | extra, status=status)
+
+
+@login_required
+def kiosk_device(request, pk: int):
+    """One device: its activity and bursts, its networks and interval, voiding a period."""
+    device = _managed_device(request, pk)
+    if request.method == "POST":
+        try:
+            services.configure_kiosk(
+                device,
+                networks=request.POST.get("networks", ""),
+                min_interval=request.POST.get("min_interval", ""),
+                actor=request.user,
+                request=request,
+            )
+        except SurveyError as error:
+            return _device_page(
+                request,
+                device,
+                status=422,
+                errors=error.errors,
+                networks_text=request.POST.get("networks", ""),
+                interval_text=request.POST.get("min_interval", ""),
+            )
+        messages.success(request, _("Pengaturan perangkat kios sudah disimpan."))
+        return redirect("surveys:kiosk_device", pk=device.pk)
+    return _device_page(request, device)
+
+
+def _void_confirm(request, device, start, end, period: dict, errors: dict | None = None):
+    return render(
+        request,
+        "surveys/kiosk_void_confirm.html",
+        {
+            "device": device,
+            "start": start,
+            "end": end,
+            "zone": device.mpp.region.timezone,
+            "count": selectors.voidable_count(device, start, end),
+            "errors": errors or {},
+            **period,
+        },
+        status=422 if errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def kiosk_void(request, pk: int):
+    """Void a period of the device's answers: first the count to confirm, then with a reason."""
+    device = _managed_device(request, pk)
+    zone = device.mpp.region.timezone
+    start_text, end_text = request.POST.get("start", ""), request.POST.get("end", "")
+    start, end = _local_moment(start_text, zone), _local_moment(end_text, zone)
+    period = {"void_start": start_text[:19], "void_end": end_text[:19]}
+    try:
+        services.check_void_period(start, end)
+        if request.POST.get("confirm") != "1":
+            return _void_confirm(request, device, start, end, period)
+        record = services.void_kiosk_answers(
+            device,
+            start=start,
+            end=end,
+            reason=request.POST.get("reason", ""),
+            actor=request.user,
+            request=request,
+        )
+    except SurveyError as error:
+        if "reason" in error.errors:
+            return _void_confirm(request, device, start, end, period, error.errors)
+        return _device_page(request, device, status=422, void_errors=error.errors, **period)
+    messages.success(
+        request,
+        _("%(count)s jawaban perangkat %(name)s dibatalkan; IKM sudah dihitung ulang.")
+        % {"count": record.responses, "name": device.name},
+    )
+    return redirect("surveys:kiosk_device", pk=device.pk)

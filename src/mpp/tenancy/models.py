@@ -186,3 +186,31 @@ class AgencyPresence(models.Model):
             mpp_ids=frozenset({self.mpp_id}),
             agency_id=self.agency_id,
         )
+
+
+class MppNetwork(models.Model):
+    """A network (CIDR) of an MPP's own: its hall Wi-Fi, its counters, its kiosks.
+
+    Requests from these addresses get higher anonymous rate limits (``mpp.accounts.limits``):
+    many citizens share the hall's one public address. Registered by the MPP's manager or the
+    regional admin (Perm.MANAGE_MPP), on the page /akun/kerja/jaringan/.
+    """
+
+    mpp = models.ForeignKey(MPP, on_delete=models.CASCADE, related_name="networks")
+    network = models.CharField(_("jaringan (CIDR)"), max_length=49)
+    label = models.CharField(_("keterangan"), max_length=100, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["mpp", "network"], name="unique_mpp_network"),
+        ]
+        ordering = ["mpp_id", "network"]
+        verbose_name = _("jaringan MPP")
+        verbose_name_plural = _("jaringan MPP")
+
+    def __str__(self) -> str:
+        return self.network
+
+    def policy_scope(self) -> Scope:
+        return self.mpp.policy_scope()

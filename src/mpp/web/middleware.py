@@ -150,64 +150,109 @@ class DatabaseUnavailableMiddleware:
         return response
 
 
-# (path prefix, limit per IP, limit per identifier) per window; "" is every other anonymous POST.
-# Generous enough for a family registering together from one home connection.
-RATE_LIMITS: tuple[tuple[str, int, int], ...] = (
-    ("/akun/daftar/", 10, 3),
-    ("/api/v1/citizens", 10, 3),
-    ("/akun/sandi/lupa/", 10, 3),
-    ("/lacak/", 20, 5),  # public tracking: per address, and per tracking number tried
-    ("", 30, 10),
+# Device and partner credentials count only on their own endpoints: a queue kiosk's cookie on
+# the ticket kiosk, an SKM kiosk's token where answers are sent, an Open311 key where requests are
+# filed. Anywhere else (tracking, guest codes, sign-in) the same request is anonymous.
+DEVICE_ENDPOINTS: tuple[tuple[str, str], ...] = (
+    ("/antrean/anjungan/", "queue_kiosk"),
+    ("/skm/kios/", "skm_kiosk"),
+    ("/api/v1/skm/responses", "skm_kiosk"),
+    ("/open311/v2/requests", "open311"),
 )
-RATE_WINDOW_SECONDS = 600
-IDENTIFIER_FIELDS = ("nik", "email", "username", "nomor")
+
+# Anonymous POSTs by path prefix → purpose (mpp.accounts.limits.PURPOSES); None is never limited
+# (a password-reset link: its token is the proof). Everything else is "post".
+PURPOSE_PATHS: tuple[tuple[str, str | None], ...] = (
+    ("/akun/masuk/", "login"),
+    ("/api/v1/auth/token", "login"),
+    ("/akun/daftar/", "register"),
+    ("/api/v1/citizens", "register"),
+    ("/akun/sandi/lupa/", "password_reset"),
+    ("/akun/sandi/atur/", None),
+    ("/pengaduan/konfirmasi/", "guest_code"),
+    ("/pengaduan/baru/", "complaint"),
+    ("/lacak/", "tracking"),
+)
+# The fields whose values are counted as identifiers, per purpose (guest codes are counted per
+# destination in the complaints service, whatever the field is called).
+KEY_FIELDS: dict[str, tuple[str, ...]] = {
+    "login": ("username",),
+    "register": ("nik", "email"),
+    "password_reset": ("email",),
+    "tracking": ("nomor",),
+    "post": ("nik", "email", "username", "nomor"),
+}
 
 
-def _identifiers(request: HttpRequest) -> list[str]:
+def purpose_for(path: str) -> str | None:
+    return next((name for prefix, name in PURPOSE_PATHS if path.startswith(prefix)), "post")
+
+
+def _identifiers(request: HttpRequest, fields: Iterable[str]) -> list[str]:
     values: list[str] = []
+    fields = tuple(fields)
     if request.content_type in {"application/x-www-form-urlencoded", "multipart/form-data"}:
-        values = [str(request.POST.get(name, "")) for name in IDENTIFIER_FIELDS]
+        values = [str(request.POST.get(name, "")) for name in fields]
     elif (request.content_type or "").endswith("json"):
         try:
             body = json.loads(request.body)
         except (ValueError, RequestDataTooBig):
             body = None
         if isinstance(body, dict):
-            values = [str(body.get(name) or "") for name in IDENTIFIER_FIELDS]
+            values = [str(body.get(name) or "") for name in fields]
     return [value.strip().lower() for value in values if value and value.strip()]
 
 
-class AnonymousPostRateLimitMiddleware:
-    """Count anonymous POSTs per client address and per identifier (NIK, email, username).
+def _is_api(request: HttpRequest) -> bool:
+    return request.path.startswith(("/api/", "/open311/"))
 
-    Registration, password reset and every other anonymous POST (web and API) are limited, so that
-    nobody can send a reset email twenty times to one address or try NIK after NIK. Identifiers are
-    counted under their keyed digest: the cache never holds a NIK or an email address.
+
+class AnonymousPostRateLimitMiddleware:
+    """Count anonymous POSTs per purpose, per client address and per identifier.
+
+    The purposes and their rates are one table (``mpp.accounts.limits``); sign-in failures and
+    tracking misses are counted by the views that see them, everything else here. An address over
+    its rate gets a question to answer (no JavaScript, no third party): answered, the person's
+    requests for that purpose are counted on their own. API clients get a 429 problem with
+    ``Retry-After``.
     """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        anonymous_post = request.method == "POST" and not self._authenticated(request)
-        if anonymous_post and not self._allowed(request):
-            return self.refuse(request)
-        return self.get_response(request)
+        if request.method != "POST" or self._signed_in(request) or self._own_device(request):
+            return self.get_response(request)
+        name = purpose_for(request.path)
+        if name is None:
+            return self.get_response(request)
+        from mpp.accounts import limits
+
+        if not _is_api(request) and limits.TOKEN_FIELD in request.POST:
+            token = request.POST.get(limits.TOKEN_FIELD, "")
+            answer = request.POST.get(limits.ANSWER_FIELD, "")
+            if not limits.solve_challenge(request, name, token, answer):
+                limits.record_failure(request, "challenge")
+                verdict = limits.check(request, "challenge", count=False)
+                if verdict is not None:
+                    response = self.refuse(request, limits.refusal(verdict))
+                    response["Retry-After"] = str(verdict.retry_after)
+                    return response
+                return self.challenge(request, name, None, wrong=True)
+        verdict = limits.check(request, name, _identifiers(request, KEY_FIELDS.get(name, ())))
+        if verdict is None:
+            return self.get_response(request)
+        if verdict.action == limits.CHALLENGE and not _is_api(request):
+            return self.challenge(request, name, verdict)
+        response = self.refuse(request, limits.refusal(verdict))
+        response["Retry-After"] = str(verdict.retry_after)
+        return response
 
     @staticmethod
-    def _authenticated(request: HttpRequest) -> bool:
-        """Signed in by session, calling the API with a usable bearer token, a registered SKM
-        or queue kiosk with its device token, or an Open311 partner with its API key (an API client, a
-        kiosk or a partner is not anonymous; a wrong token or key is,
-        so guessing tokens stays limited). A kiosk posts once per visitor from the MPP's one
-        address: counted as anonymous it was refused after 30 answers in ten minutes."""
+    def _signed_in(request: HttpRequest) -> bool:
+        """Signed in by session, or calling the API with a usable bearer token: a person's own
+        account, not an anonymous client. A wrong token is anonymous, so guessing stays limited."""
         if request.user.is_authenticated:
-            return True
-        from mpp.complaints.open311 import is_partner_request
-        from mpp.queueing.devices import is_kiosk_request as is_queue_kiosk
-        from mpp.surveys.devices import is_kiosk_request
-
-        if is_kiosk_request(request) or is_queue_kiosk(request) or is_partner_request(request):
             return True
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
@@ -216,38 +261,66 @@ class AnonymousPostRateLimitMiddleware:
 
         return user_for_token(raw.strip()) is not None
 
-    def _allowed(self, request: HttpRequest) -> bool:
-        from django.core.cache import cache
+    @staticmethod
+    def _own_device(request: HttpRequest) -> bool:
+        """A registered kiosk or an Open311 partner on its own endpoints (a kiosk posts once per
+        visitor from the MPP's one address; a partner files for many reporters)."""
+        kind = next((k for prefix, k in DEVICE_ENDPOINTS if request.path.startswith(prefix)), None)
+        if kind == "queue_kiosk":
+            from mpp.queueing.devices import is_kiosk_request as is_queue_kiosk
 
-        from mpp.accounts.nik import nik_digest
-        from mpp.audit.services import client_ip
+            return is_queue_kiosk(request)
+        if kind == "skm_kiosk":
+            from mpp.surveys.devices import is_kiosk_request
 
-        prefix, per_ip, per_identifier = next(
-            rule for rule in RATE_LIMITS if request.path.startswith(rule[0])
-        )
-        scope = prefix or "post"
-        keys = [(f"rl:{scope}:ip:{client_ip(request)}", per_ip)]
-        keys += [
-            (f"rl:{scope}:id:{nik_digest(value)[:32]}", per_identifier)
-            for value in _identifiers(request)
-        ]
-        allowed = True
-        for key, limit in keys:
-            cache.add(key, 0, RATE_WINDOW_SECONDS)
-            try:
-                count = cache.incr(key)
-            except ValueError:  # expired between add and incr
-                cache.set(key, 1, RATE_WINDOW_SECONDS)
-                count = 1
-            allowed = allowed and count <= limit
-        return allowed
+            return is_kiosk_request(request)
+        if kind == "open311":
+            from mpp.complaints.open311 import is_partner_request
+
+            return is_partner_request(request)
+        return False
 
     @staticmethod
-    def refuse(request: HttpRequest) -> HttpResponse:
-        minutes = RATE_WINDOW_SECONDS // 60
-        title = _("Terlalu banyak permintaan.")
-        detail = _("Demi keamanan, coba lagi %(minutes)s menit lagi.") % {"minutes": minutes}
-        if request.path.startswith("/api/"):
+    def challenge(request: HttpRequest, name: str, verdict, *, wrong: bool = False) -> HttpResponse:
+        """The question, with what was sent kept in hidden fields (passwords and files are asked
+        for again, never echoed), posted back to the same address."""
+        from mpp.accounts import limits
+
+        first, second, token = limits.new_challenge(name)
+        skip = {"csrfmiddlewaretoken", limits.TOKEN_FIELD, limits.ANSWER_FIELD}
+        kept, passwords = [], []
+        for key, values in request.POST.lists():
+            if key in skip:
+                continue
+            if "password" in key or "sandi" in key:
+                passwords.append(key)
+                continue
+            kept += [(key, value) for value in values]
+        if verdict is not None:
+            message = limits.challenge_message(verdict)
+        else:
+            message = _("Jawab pertanyaan di bawah untuk melanjutkan.")
+        context = {
+            "message": message,
+            "first": first,
+            "second": second,
+            "token": token,
+            "token_field": limits.TOKEN_FIELD,
+            "answer_field": limits.ANSWER_FIELD,
+            "kept": kept,
+            "passwords": passwords,
+            "files": sorted(request.FILES.keys()),
+            "wrong": wrong,
+            "action": request.get_full_path(),
+        }
+        response = render(request, "429_challenge.html", context, status=429)
+        response["Cache-Control"] = "no-store"
+        return response
+
+    @staticmethod
+    def refuse(request: HttpRequest, message: tuple[str, str]) -> HttpResponse:
+        title, detail = message
+        if _is_api(request):
             body = {
                 "type": "about:blank",
                 "title": title,
@@ -260,5 +333,4 @@ class AnonymousPostRateLimitMiddleware:
             )
         else:
             response = render(request, "429.html", {"title": title, "message": detail}, status=429)
-        response["Retry-After"] = str(RATE_WINDOW_SECONDS)
         return response

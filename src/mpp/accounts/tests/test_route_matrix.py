@@ -17,6 +17,7 @@ from mpp.accounts import services as account_services
 from mpp.accounts.models import RoleGrant, User
 from mpp.cases.tests.factories import PDF_BYTES
 from mpp.regions.models import CalendarOverride
+from mpp.tenancy.models import MppNetwork
 
 from .helpers import login_staff
 from .test_duties import STAFF, _submitted, demo  # noqa: F401 - the demo fixture
@@ -100,6 +101,7 @@ def _objects(demo):  # noqa: F811
             "synonym": synonym,
             "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
             "client": complaints["2171"][2],
+            "network": MppNetwork.objects.create(mpp=batam.mpp, network="36.66.1.0/28"),
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
@@ -108,6 +110,7 @@ def _objects(demo):  # noqa: F811
             "synonym": synonym,
             "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
             "client": complaints["3471"][2],
+            "network": MppNetwork.objects.create(mpp=yogya.mpp, network="36.66.2.0/28"),
         },
     }  # fmt: skip
 
@@ -222,6 +225,8 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "akun/kerja/": ("get", "/akun/kerja/", {}),
         "akun/kerja/audit/": ("get", "/akun/kerja/audit/", {}),
         "akun/kerja/peran/": ("get", "/akun/kerja/peran/", {}),
+        "akun/kerja/jaringan/": ("get", "/akun/kerja/jaringan/", {}),
+        "akun/kerja/jaringan/<id:pk>/hapus/": ("post", f"/akun/kerja/jaringan/{o['network'].pk}/hapus/", {}),
         "akun/kerja/peran/<id:grant_id>/cabut/": ("post", f"/akun/kerja/peran/{o['grant'].pk}/cabut/", {}),
         "kelola/kalender/": ("get", "/kelola/kalender/", {}),
         "kelola/kalender/<str:code>/<id:year>/": ("get", f"/kelola/kalender/{o['region']}/2026/", {}),
@@ -353,6 +358,8 @@ def _survey_requests(o, api: str) -> dict[str, tuple[str, str, dict]]:
         "kelola/skm/kuesioner/bobot/": ("post", "/kelola/skm/kuesioner/bobot/", {"unit": service}),
         "kelola/skm/kios/": ("get", "/kelola/skm/kios/", {}),
         "kelola/skm/kios/<id:pk>/cabut/": ("post", "/kelola/skm/kios/999999/cabut/", {}),
+        "kelola/skm/kios/<id:pk>/": ("get", "/kelola/skm/kios/999999/", {}),
+        "kelola/skm/kios/<id:pk>/batalkan/": ("post", "/kelola/skm/kios/999999/batalkan/", {}),
         "POST /api/v1/skm/responses": ("api_post", f"{api}/skm/responses", {}),
         "GET /api/v1/skm/ikm": ("api_get", f"{api}/skm/ikm?unit={mpp}&{period}", {}),
         "GET /api/v1/skm/ikm/officers": ("api_get", f"{api}/skm/ikm/officers?unit={presence}&{period}", {}),
@@ -460,6 +467,8 @@ _TABLE = {
     'kelola/layanan/<id:pk>/riwayat/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
     'akun/kerja/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'akun/kerja/audit/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
+    'akun/kerja/jaringan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'akun/kerja/jaringan/<id:pk>/hapus/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
     'akun/kerja/peran/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
     'akun/kerja/peran/<id:grant_id>/cabut/': [(403, 403), (403, 403), (403, 403), (404, 404), (302, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
     'kelola/kalender/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403), (200, 200), (403, 403)],
@@ -519,6 +528,8 @@ _TABLE = {
     'kelola/skm/kuesioner/bobot/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (404, 404)],
     'kelola/skm/kios/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403), (200, 200), (403, 403)],
     'kelola/skm/kios/<id:pk>/cabut/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (404, 404)],
+    'kelola/skm/kios/<id:pk>/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (404, 404)],
+    'kelola/skm/kios/<id:pk>/batalkan/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (404, 404)],
     'POST /api/v1/skm/responses': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
     'GET /api/v1/skm/ikm': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (200, 404), (200, 404), (404, 404), (200, 200), (200, 200)],
     'GET /api/v1/skm/ikm/officers': [(404, 404), (404, 404), (404, 404), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 404)],

@@ -112,6 +112,13 @@ WRITES: dict[str, Write] = {
     "akun/kerja/peran/": W(Perm.MANAGE_ROLES, "/akun/kerja/peran/"),
     "akun/kerja/peran/<id:grant_id>/cabut/": W(can_revoke, "/akun/kerja/peran/{grant}/cabut/", "grant"),
     "akun/pesan/baca-semua/": W(SIGNED_IN, "/akun/pesan/baca-semua/"),
+    # An MPP's own networks: the form offers the caller's MPPs only (another is a form error).
+    "akun/kerja/jaringan/": W(
+        Perm.MANAGE_MPP, "/akun/kerja/jaringan/", mpp="{mpp}", network="10.9.9.0/24", label="Aula"
+    ),
+    "akun/kerja/jaringan/<id:pk>/hapus/": W(
+        Perm.MANAGE_MPP, "/akun/kerja/jaringan/{network}/hapus/", "network"
+    ),
     "akun/pesan/pengaturan/": W(SIGNED_IN, "/akun/pesan/pengaturan/"),
     "i18n/setlang/": W(ANYONE, "/i18n/setlang/", language="en"),
     "verifikasi/<str:code>/": W(ANYONE, "/verifikasi/TIDAKADA/"),
@@ -253,6 +260,13 @@ WRITES: dict[str, Write] = {
     ),
     "kelola/skm/kios/": W(
         Perm.MANAGE_SURVEYS, "/kelola/skm/kios/", "mpp_row", service="{service}", name="Tablet"
+    ),
+    "kelola/skm/kios/<id:pk>/": W(
+        Perm.MANAGE_SURVEYS, "/kelola/skm/kios/{skm_kiosk}/", "skm_kiosk", min_interval="30"
+    ),
+    "kelola/skm/kios/<id:pk>/batalkan/": W(
+        Perm.MANAGE_SURVEYS, "/kelola/skm/kios/{skm_kiosk}/batalkan/", "skm_kiosk",
+        start="2026-01-01T00:00", end="2026-12-31T00:00",
     ),
     "kelola/skm/kios/<id:pk>/cabut/": W(
         Perm.MANAGE_SURVEYS, "/kelola/skm/kios/{skm_kiosk}/cabut/", "skm_kiosk"
@@ -518,6 +532,12 @@ def _fixture_set(demo):  # noqa: F811
                 mpp=app.mpp, service=app.service, name="Matriks", token_hash="x" * 64
             )
         )
+    from mpp.tenancy.models import MppNetwork
+
+    for key, tenant in objects.items():
+        tenant["network"], _ = MppNetwork.objects.get_or_create(
+            mpp=tenant["mpp_row"], network=f"10.{len(key)}.0.0/16", defaults={"label": "Matriks"}
+        )
     _client, raw = complaint_services.issue_api_key(
         name="Matriks 311", region=objects["batam"]["region_row"], created_by=None
     )
@@ -546,6 +566,7 @@ def _ids(o) -> dict:
         "complaint_version": o["complaint"].version,
         "client": o["client"].pk,
         "skm_kiosk": o["skm_kiosk"].pk,
+        "network": o["network"].pk,
         "locus": o["locus"].pk,
         "report": o["report"].pk,
         "citizen": o["app"].applicant_id,

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
-from mpp.accounts import services
+from mpp.accounts import limits, services
 from mpp.accounts.models import User
 from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
@@ -39,7 +39,8 @@ class TokenOut(Schema):
 def create_token(request, payload: TokenRequest):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
-        raise Problem(429, _("Terlalu banyak percobaan."), _("Coba lagi 15 menit lagi."))
+        title, detail, seconds = limits.lockout()
+        raise Problem(429, title, detail, headers={"Retry-After": str(seconds)})
     if user is None:
         raise Problem(401, _("NIK/nama pengguna atau kata sandi salah."))
     if user.is_staff_member:

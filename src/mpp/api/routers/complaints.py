@@ -61,7 +61,11 @@ class ComplaintOut(Schema):
     submitted_at: datetime.datetime
     due_at: datetime.datetime | None
     reply_until: datetime.datetime | None
-    reporter: str = Field(description="nama pelapor, atau 'Anonim'")
+    reporter: str = Field(
+        description="pelapor sebagaimana boleh Anda lihat: nama lengkap (pelapor sendiri, petugas "
+        "pengaduan, instansi yang menangani), inisial (pengelola MPP, admin kabupaten/kota), "
+        "atau 'Anonim', 'Dirahasiakan', 'Tidak ditampilkan'"
+    )
     follow_url: str | None = Field(description="tautan untuk mengikuti (hanya untuk pelapor)")
     messages: list[MessageOut]
 
@@ -73,12 +77,9 @@ class ActionIn(Schema):
     agency: int | None = None
 
 
-def _out(request, complaint: Complaint, *, staff: bool) -> dict:
+def _out(request, complaint: Complaint) -> dict:
     own = complaint.reporter_id == request.user.pk
-    shown = complaint.reporter_shown
-    if staff and not own:
-        reporter = selectors.read_reporter(request.user, complaint, channel="api")
-        shown = reporter["name"] if reporter else shown
+    shown = selectors.reporter_for(request.user, complaint, channel="api").label
     return {
         "tracking_number": complaint.tracking_number,
         "kind": complaint.kind,
@@ -150,7 +151,7 @@ def create_complaint(request, payload: ComplaintIn):
         complaint = services.submit_complaint(data, reporter=request.user, channel="api")
     except services.ComplaintError as error:
         raise Problem(422, _("Data tidak valid."), error.message, errors=error.errors) from None
-    return 201, _out(request, complaint, staff=False)
+    return 201, _out(request, complaint)
 
 
 @router.get(
@@ -161,7 +162,7 @@ def create_complaint(request, payload: ComplaintIn):
 )
 def my_complaints(request):
     rows = selectors.complaints_of(request.user).prefetch_related("messages")[:100]
-    return [_out(request, c, staff=False) for c in rows]
+    return [_out(request, c) for c in rows]
 
 
 @router.get(
@@ -171,8 +172,8 @@ def my_complaints(request):
     summary="Satu pengaduan (pelapor, atau petugas yang berwenang)",
 )
 def complaint_detail(request, tracking_number: str):
-    complaint, staff = _find(request, tracking_number)
-    return _out(request, complaint, staff=staff)
+    complaint, _staff = _find(request, tracking_number)
+    return _out(request, complaint)
 
 
 @router.post(
@@ -182,7 +183,7 @@ def complaint_detail(request, tracking_number: str):
     summary="Tindakan pada pengaduan (verifikasi, tanggapan, balasan pelapor, ...)",
 )
 def complaint_action(request, tracking_number: str, payload: ActionIn):
-    complaint, staff = _find(request, tracking_number)
+    complaint, _staff = _find(request, tracking_number)
     if payload.version != complaint.version:
         raise Problem(409, _("Pengaduan ini baru saja diubah; muat ulang."))
     agency = Agency.objects.filter(pk=payload.agency).first() if payload.agency else None
@@ -203,4 +204,4 @@ def complaint_action(request, tracking_number: str, payload: ActionIn):
         raise Problem(409, str(error)) from None
     except Http404:
         raise Problem(404, _("Pengaduan tidak ditemukan.")) from None
-    return _out(request, complaint, staff=staff)
+    return _out(request, complaint)

@@ -12,10 +12,11 @@ from pydantic import Field
 
 from mpp.accounts.services import user_for_token
 from mpp.api.problems import Problem, ProblemOut
+from mpp.audit.services import client_ip
 from mpp.catalog.models import Service
 from mpp.surveys import selectors, services
 from mpp.surveys.models import Channel, Invitation
-from mpp.surveys.services import KIOSK_TOKEN_PREFIX, Submission, SurveyError
+from mpp.surveys.services import KIOSK_TOKEN_PREFIX, KioskRefused, Submission, SurveyError
 from mpp.surveys.units import BadUnit, parse_unit
 
 router = Router(tags=["skm"])
@@ -123,6 +124,15 @@ class OfficerOut(Schema):
 
 
 def _problem(error: SurveyError) -> Problem:
+    if isinstance(error, KioskRefused) and error.code == "too_soon":
+        return Problem(
+            429,
+            error.message,
+            type_="urn:mpp:problem:kiosk_too_soon",
+            headers={"Retry-After": str(error.retry_after)},
+        )
+    if isinstance(error, KioskRefused):
+        return Problem(403, error.message, type_="urn:mpp:problem:kiosk_network")
     if error.code == "not_found":
         return Problem(404, _("Undangan survei tidak ditemukan."), error.message)
     if error.code in ("used", "expired"):
@@ -135,8 +145,20 @@ def _problem(error: SurveyError) -> Problem:
 @router.post(
     "/skm/responses",
     auth=UserOrKiosk(),
-    response={201: ResponseOut, 403: ProblemOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
+    response={
+        201: ResponseOut,
+        403: ProblemOut,
+        404: ProblemOut,
+        409: ProblemOut,
+        422: ProblemOut,
+        429: ProblemOut,
+    },
     summary="Kirim jawaban SKM (kios dengan token perangkat, atau warga dengan undangannya)",
+    description=(
+        "Kios: satu jawaban per jeda perangkat (bawaan 20 detik); terlalu cepat dijawab 429 "
+        "`urn:mpp:problem:kiosk_too_soon` dengan Retry-After. Perangkat yang terikat ke "
+        "jaringan MPP menolak alamat lain dengan 403 `urn:mpp:problem:kiosk_network`."
+    ),
 )
 def submit_response(request, payload: ResponseIn):
     caller = request.auth
@@ -163,7 +185,9 @@ def submit_response(request, payload: ResponseIn):
                         _("Layanan tidak ditemukan."),
                         errors={"service": [_("Layanan tidak ditemukan.")]},
                     )
-            response = services.submit_at_kiosk(caller.device, submission, service=service)
+            response = services.submit_at_kiosk(
+                caller.device, submission, service=service, client_ip=client_ip(request)
+            )
         else:
             if payload.invitation is None:
                 raise Problem(

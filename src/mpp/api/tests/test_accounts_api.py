@@ -139,7 +139,9 @@ def test_lockout_through_the_api_is_a_problem(client, settings):
     for _ in range(5):
         response = post(client, "/api/v1/auth/token", {"username": CITIZEN_NIK, "password": "x"})
     body = assert_problem(response, 429)
-    assert body["title"] == "Terlalu banyak percobaan."
+    assert body["title"] == "Terlalu banyak percobaan masuk."
+    assert "atur ulang kata sandi" in body["detail"] and "WIB" in body["detail"]
+    assert response["Retry-After"]
     response = post(client, "/api/v1/auth/token", {"username": CITIZEN_NIK, "password": PASSWORD})
     assert_problem(response, 429)
     assert not ApiToken.objects.exists()

@@ -94,3 +94,31 @@ def test_the_inbox_finds_by_tracking_number_nik_or_name_by_post(client, submitte
     spaced = f"{citizen.nik[:4]} {citizen.nik[4:8]}-{citizen.nik[8:]}"
     assert submitted.tracking_number in client.post(url, {"q": spaced}).content.decode()
     assert submitted.tracking_number not in client.post(url, {"q": "Tidak Ada"}).content.decode()
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "{n}",
+        "{n_spaces}",
+        "{n_digits}",
+        " {n_dots} ",
+        "{n_spaced_dashes}",
+    ],
+)
+def test_a_number_typed_with_spaces_or_without_dashes_is_found(client, submitted, citizen, typed):
+    """Issue 23: `/lacak/` did not find a tracking number typed with spaces or without dashes."""
+    number = submitted.tracking_number
+    digits = number.replace("-", "")
+    value = typed.format(
+        n=number,
+        n_spaces=number.replace("-", " "),
+        n_digits=digits,
+        n_dots=number.replace("-", "."),
+        n_spaced_dashes=number.replace("-", " - "),
+    )
+    response = client.post(
+        reverse("cases:track"), {"nomor": value, "birth_date": citizen.birth_date}
+    )
+    body = response.content.decode()
+    assert "Permohonan tidak ditemukan" not in body and "Diajukan oleh pemohon" in body

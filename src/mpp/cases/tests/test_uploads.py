@@ -10,11 +10,13 @@ from PIL import Image
 from pypdf import PdfWriter
 from pypdf.generic import DecodedStreamObject, DictionaryObject, NameObject, TextStringObject
 
+from mpp.accounts.services import issue_token
 from mpp.accounts.tests.helpers import login_staff
 from mpp.cases import services
 from mpp.cases.models import ApplicationDocument
 from mpp.cases.tests.factories import PDF_BYTES, pdf_upload, service_with
 from mpp.catalog.tests.factories import SAMPLE_FORM
+from mpp.documents.tests import hostile_files as hostile
 
 pytestmark = pytest.mark.django_db
 
@@ -123,3 +125,33 @@ def test_files_are_served_to_staff_as_sandboxed_attachments(client, draft, citiz
     assert response["Content-Disposition"].startswith("attachment;")
     assert "sandbox" in response["Content-Security-Policy"]
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+HOSTILE = [
+    pytest.param(content, message, id=name) for name, content, message in hostile.hostile_pdfs()
+] + [pytest.param(hostile.HUGE_PNG, hostile.HUGE_PNG_MESSAGE, id="36-megapixel-png")]
+
+
+@pytest.mark.parametrize(("content", "message"), HOSTILE)
+def test_the_form_step_shows_why_a_file_is_refused(client, draft, citizen, content, message):
+    services.update_draft(draft, actor=citizen, data={"nama_lengkap": "Budi"})
+    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    response = client.post(
+        reverse("cases:step", args=[draft.pk, 3]), {"dokumen": pdf_upload("ktp.pdf", content)}
+    )
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ApplicationDocument.objects.exists()
+
+
+@pytest.mark.parametrize(("content", "message"), HOSTILE)
+def test_the_api_answers_why_a_file_is_refused(client, draft, citizen, content, message):
+    _token, raw = issue_token(citizen)
+    response = client.post(
+        f"/api/v1/applications/{draft.pk}/documents",
+        {"field": "dokumen", "file": pdf_upload("ktp.pdf", content)},
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert response.status_code == 422
+    assert message in response.content.decode()
+    assert not ApplicationDocument.objects.exists()

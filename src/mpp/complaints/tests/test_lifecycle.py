@@ -99,7 +99,7 @@ def test_attachments_are_checked_by_content(demo):
     fake = SimpleUploadedFile("foto.png", b"<html><script>alert(1)</script></html>")
     with pytest.raises(services.ComplaintError) as error:
         submitted(attachments=[fake])
-    assert "Jenis lampiran" in error.value.errors["attachments"][0]
+    assert "Jenis berkas tidak diterima" in error.value.errors["attachments"][0]
     bad_png = SimpleUploadedFile("foto.png", b"\x89PNG\r\n\x1a\n" + b"0" * 100)
     with pytest.raises(services.ComplaintError):
         submitted(attachments=[bad_png])

@@ -86,7 +86,7 @@ def test_public_form_refuses_a_file_that_is_not_a_pdf_or_image(client, demo):
     fake = SimpleUploadedFile("surat.pdf", b"MZ\x90\x00 not a pdf", content_type="application/pdf")
     response = apply_publicly(client, letter=fake)
     assert response.status_code == 400
-    assert "Berkas harus berupa PDF atau gambar" in response.content.decode()
+    assert "Jenis berkas tidak diterima; unggah berkas PDF, PNG, JPEG." in response.content.decode()
     assert not OnboardingApplication.objects.exists()
 
 
@@ -234,7 +234,7 @@ def test_decree_grants_the_managers_named_and_replaces_the_old_one(client, demo)
     }  # fmt: skip
     response = client.post("/kelola/penerapan/sk/", {**data, "document": png()})
     assert response.status_code == 400
-    assert "Berkas harus berupa PDF." in response.content.decode()
+    assert "Jenis berkas tidak diterima; unggah berkas PDF." in response.content.decode()
     assert ManagerDecree.objects.count() == 1
 
     assert client.post("/kelola/penerapan/sk/", {**data, "document": pdf()}).status_code == 302

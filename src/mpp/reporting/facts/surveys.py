@@ -2,7 +2,8 @@
 
 Counted by a response listener that ``mpp.surveys`` calls in each response's transaction (a
 response is not a workflow transition, so there is no workflow hook to register), and recomputed
-from ``surveys.Response``/``Answer`` rows with the same rules. The day is the response's local day
+from ``surveys.Response``/``Answer`` rows with the same rules (voided kiosk answers left out: a
+void listener recomputes the voided days). The day is the response's local day
 (its ``day`` column, in the time zone of the kab/kota). The dashboard indicator is the converted
 IKM with equal weights (Σ answers / Σ answered elements × 25): the IKM with each unit's own
 weights is the survey report's (``mpp.surveys``), which reads its own day sums.
@@ -76,15 +77,23 @@ def count_response(response: Response, answers) -> None:
     bump_many(response_facts(response.day, _unit(response), answers.items()))
 
 
+def recount_after_void(first: datetime.date, last: datetime.date) -> None:
+    """Voided kiosk answers count nowhere: recompute the survey's facts of their days."""
+    from mpp.reporting.services import recompute
+
+    recompute(first, last, fix=True, sources=[source.name])
+
+
 class SurveyFacts(FactSource):
     def register_hooks(self, registry) -> None:
         survey_services.on_response(count_response)
+        survey_services.on_void(recount_after_void)
 
     def recompute(self, start: datetime.date, end: datetime.date) -> dict[FactKey, int]:
         totals: dict[FactKey, int] = defaultdict(int)
         fields = ("region_id", "mpp_id", "agency_id", "service_id")
         respondents = (
-            Response.objects.filter(day__range=(start, end))
+            Response.objects.filter(day__range=(start, end), void__isnull=True)
             .values("day", *fields)
             .annotate(n=Count("id"))
             .order_by()
@@ -93,7 +102,7 @@ class SurveyFacts(FactSource):
             unit = Unit(*(row[name] for name in fields))
             totals[FactKey(row["day"], unit, RESPONDENTS)] += row["n"]
         answers = (
-            Answer.objects.filter(response__day__range=(start, end))
+            Answer.objects.filter(response__day__range=(start, end), response__void__isnull=True)
             .values("response__day", "element", *(f"response__{name}" for name in fields))
             .annotate(total=Sum("value"), n=Count("id"))
             .order_by()

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import datetime
+
+from django.db.models import F
+
 from mpp.cases import services as case_services
 from mpp.cases.models import Application
 from mpp.cases.tests.factories import VALID_DATA, pdf_upload
 from mpp.documents import services as document_services
+from mpp.surveys.models import KioskDevice
 
 ALL_FOUR = {f"U{n}": 4 for n in range(1, 10)}
 
@@ -37,3 +42,10 @@ def issued(service, citizen, officer) -> Application:
     application = Application.objects.get(pk=application.pk)
     case_services.issue_application(application, actor=officer)
     return Application.objects.get(pk=application.pk)
+
+
+def interval_passed(device: KioskDevice) -> None:
+    """As if the device's interval had passed since its last answer: the next visitor's turn."""
+    KioskDevice.objects.filter(pk=device.pk, last_answer_at__isnull=False).update(
+        last_answer_at=F("last_answer_at") - datetime.timedelta(seconds=device.interval_seconds)
+    )

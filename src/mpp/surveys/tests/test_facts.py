@@ -14,7 +14,7 @@ from mpp.reporting.facts import surveys as survey_facts
 from mpp.reporting.models import DailyFact
 from mpp.surveys import services
 
-from .factories import answers
+from .factories import answers, interval_passed
 
 pytestmark = pytest.mark.django_db
 
@@ -33,6 +33,7 @@ def kiosk(service):
 
 def test_each_response_bumps_respondents_and_element_sums(service, kiosk):
     services.submit_at_kiosk(kiosk, services.Submission(answers(U1=4)))
+    interval_passed(kiosk)
     services.submit_at_kiosk(kiosk, services.Submission(answers(U1=2, U9=4)))
     assert _total(survey_facts.RESPONDENTS) == 2
     assert _total(survey_facts.element_sum("U1")) == 6

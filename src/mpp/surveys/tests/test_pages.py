@@ -11,7 +11,7 @@ from mpp.accounts.tests.helpers import login_staff
 from mpp.surveys import services
 from mpp.surveys.models import FollowUp, Improvement, Invitation, KioskDevice, Response
 
-from .factories import answers, issued
+from .factories import answers, interval_passed, issued
 from .test_api import manager_of
 
 pytestmark = pytest.mark.django_db
@@ -71,11 +71,14 @@ def test_the_kiosk_page_takes_a_token_then_resets_after_each_response(client, se
 
 
 def test_the_kiosk_page_takes_more_answers_than_an_anonymous_client_may_post(client, service):
-    _device, raw = services.register_kiosk(
+    device, raw = services.register_kiosk(
         mpp=service.mpp, service=service, name="Tablet", actor=None
     )
     client.post("/skm/kios/masuk/", {"token": raw})
-    sent = [client.post("/skm/kios/", answers()).status_code for _ in range(35)]
+    sent = []
+    for _ in range(35):
+        sent.append(client.post("/skm/kios/", answers()).status_code)
+        interval_passed(device)
     assert set(sent) == {302}
     assert Response.objects.count() == 35
 
@@ -85,6 +88,7 @@ def test_the_manager_reads_the_report_records_a_follow_up_and_downloads_files(cl
         mpp=service.mpp, service=service, name="Tablet", actor=None
     )
     services.submit_at_kiosk(device, services.Submission(answers(U1=4), "Tambah kursi."))
+    interval_passed(device)
     services.submit_at_kiosk(device, services.Submission(answers(U1=2)))
     manager = manager_of(service.mpp)
     login_staff(client, manager)

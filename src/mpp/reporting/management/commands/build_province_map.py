@@ -1,6 +1,6 @@
 """``manage.py build_province_map SOURCE.geojson [--tolerance 0.6]``: (re)build the packaged map.
 
-Writes ``src/mpp/reporting/data/provinces.json`` (projected, simplified SVG paths per province
+Writes ``src/mpp/regions/data/provinces.json`` (projected, simplified SVG paths per province
 code). Run once when the source data set changes; the result is committed with its licence.
 """
 
@@ -11,8 +11,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
+from mpp.regions import geo
 from mpp.regions.models import Province
-from mpp.reporting import geo
 
 SOURCE = {
     "name": "Indonesia GeoJSON & TopoJSON Maps (38 Provinces), denyherianto",
