@@ -65,10 +65,13 @@ ISSUING_GRACE = datetime.timedelta(minutes=10)
 class ApplicationError(Exception):
     """A request that cannot be honoured; ``errors`` maps fields to Indonesian messages."""
 
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+    def __init__(
+        self, message: str, errors: dict[str, list[str]] | None = None, status: int | None = None
+    ):
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+        self.status = status  # 403 for a refusal by the policy; None: 422 with errors, else 409
 
 
 # --- Tracking numbers ---------------------------------------------------------------------
@@ -158,17 +161,17 @@ def start_application(
 
 
 def _editable(application: Application, actor: User) -> None:
+    _check_filer(application, actor)  # who before what: a stranger learns nothing of the status
     if application.status not in EDITABLE:
         raise ApplicationError(
             _("Permohonan hanya dapat diubah selama masih draf atau saat diminta perbaikan.")
         )
-    _check_filer(application, actor)
 
 
 def _check_filer(application: Application, actor: User) -> None:
     """The applicant fills in and submits; a counter officer only what was filed at the counter."""
     if not actor_kinds(actor, application) & {CITIZEN, COUNTER}:
-        raise ApplicationError(_("Anda tidak berwenang mengubah permohonan ini."))
+        raise ApplicationError(_("Anda tidak berwenang mengubah permohonan ini."), status=403)
 
 
 def _plain(value: Any) -> Any:
@@ -573,7 +576,9 @@ def resume_issuing(*, older_than: datetime.timedelta = ISSUING_GRACE) -> int:
 @transaction.atomic
 def add_note(application: Application, *, actor: User, text: str) -> InternalNote:
     if not actor_kinds(actor, application) & {OFFICER, COORDINATOR}:
-        raise ApplicationError(_("Anda tidak berwenang menulis catatan pada permohonan ini."))
+        raise ApplicationError(
+            _("Anda tidak berwenang menulis catatan pada permohonan ini."), status=403
+        )
     text = (text or "").strip()
     if not text:
         raise ApplicationError(_("Catatan wajib diisi."), {"text": [_("Catatan wajib diisi.")]})

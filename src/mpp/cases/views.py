@@ -26,7 +26,7 @@ from mpp.documents.rendering import public_base_url, qr_data_uri
 from mpp.documents.services import SigningKeyMissing
 from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
-from mpp.workflows.errors import WorkflowError
+from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 from mpp.workflows.services import available_actions
 
 PAGE_SIZE = 25
@@ -551,6 +551,8 @@ def staff_action(request, pk):
             request=request,
         )
         messages.success(request, _("Tindakan berhasil dicatat."))
+    except ActorNotAllowed as error:  # a refusal by the policy: 403, nothing changed
+        raise PermissionDenied(error.message) from None
     except WorkflowError as error:
         messages.error(request, error.message)
     except services.ApplicationError as error:
@@ -612,6 +614,8 @@ def staff_note(request, pk):
         services.add_note(application, actor=request.user, text=request.POST.get("text", ""))
         messages.success(request, _("Catatan internal disimpan."))
     except services.ApplicationError as error:
+        if error.status == 403:  # a refusal by the policy
+            raise PermissionDenied(error.message) from None
         messages.error(request, error.message)
     return redirect("cases:staff_detail", pk=application.pk)
 

@@ -363,12 +363,14 @@ def manage_templates(request):
     _manager_required(request)
     workplaces = list(selectors.catalog_workplaces(request.user))
     templates = list(selectors.national_templates())
-    form = WorkplaceChoiceForm(request.POST or None, workplaces=workplaces)
-    if request.method == "POST":
+    posted = request.method == "POST"
+    form = WorkplaceChoiceForm(request.POST if posted else None, workplaces=workplaces)
+    if posted:
         template = next((t for t in templates if str(t.pk) == request.POST.get("template")), None)
+        valid = form.is_valid()  # cleans first, so a missing template is one more form error
         if template is None:
             form.add_error(None, _("Pilih templat yang tersedia."))
-        elif form.is_valid():
+        elif valid:
             place = form.chosen()
             if not can(request.user, Perm.MANAGE_SERVICES, place):
                 raise PermissionDenied

@@ -23,7 +23,7 @@ from mpp.complaints.models import (
 from mpp.complaints.workflow import AGENCY_ACTIONS, DESK_ACTIONS, REPORTER
 from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
-from mpp.workflows.errors import WorkflowError
+from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 from mpp.workflows.services import available_actions
 
 GUEST_SESSION_KEY = "complaint_guest"
@@ -328,6 +328,8 @@ def staff_action(request, pk):
         )
     except services.ComplaintError as error:
         messages.error(request, error.message)
+    except ActorNotAllowed as error:  # a refusal by the policy: 403, nothing changed
+        raise PermissionDenied(str(error)) from None
     except WorkflowError as error:
         messages.error(request, str(error))
     else:

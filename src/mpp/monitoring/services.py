@@ -20,16 +20,19 @@ from mpp.onboarding import selectors as onboarding_selectors
 from mpp.regions import calendar
 from mpp.workflows import services as workflow_services
 from mpp.workflows.definitions import SYSTEM
-from mpp.workflows.errors import WorkflowError
+from mpp.workflows.errors import WorkflowError, refusal_status
 
 EDITABLE = ("draft", "returned")
 
 
 class MonitoringError(Exception):
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, message: str, errors: dict[str, list[str]] | None = None, status: int = 400
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+        self.status = status  # 403: refused by the policy (nothing changed)
 
 
 # --- Rubric and periods -------------------------------------------------------------------------
@@ -113,7 +116,9 @@ def kinds_for(user, report: LocusReport) -> set[str]:
 
 def _editable_by(report: LocusReport, actor) -> None:
     if LOCUS not in kinds_for(actor, report):
-        raise MonitoringError(_("Laporan ini diisi oleh admin daerah atau pengelola MPP lokusnya."))
+        raise MonitoringError(
+            _("Laporan ini diisi oleh admin daerah atau pengelola MPP lokusnya."), status=403
+        )
     if report.status not in EDITABLE:
         raise MonitoringError(_("Laporan yang sudah dikirim tidak dapat diubah lagi."))
 
@@ -231,7 +236,7 @@ def submit(report: LocusReport, *, actor, data: dict | None = None) -> LocusRepo
             data={"late": late},
         )  # fmt: skip
     except WorkflowError as error:
-        raise MonitoringError(error.message) from None
+        raise MonitoringError(error.message, status=refusal_status(error, 400)) from None
     return report
 
 
@@ -279,7 +284,9 @@ def return_report(report: LocusReport, *, actor, note: str) -> LocusReport:
             note=note, changes={"review_note": (note or "").strip()},
         )  # fmt: skip
     except WorkflowError as error:
-        raise MonitoringError(error.message, {"note": [error.message]}) from None
+        raise MonitoringError(
+            error.message, {"note": [error.message]}, status=refusal_status(error, 400)
+        ) from None
     for user in _locus_people(report):
         notify(
             user,
@@ -309,7 +316,7 @@ def accept(report: LocusReport, *, actor, note: str = "") -> LocusReport:
             note=note, changes={"accepted_at": timezone.now(), "score": score, "category": category},
         )  # fmt: skip
     except WorkflowError as error:
-        raise MonitoringError(error.message) from None
+        raise MonitoringError(error.message, status=refusal_status(error, 400)) from None
     return report
 
 

@@ -235,7 +235,7 @@ def report_action(request, pk: int):
         context = _report_context(
             request, fresh, form=form, note_form=note_form, error=error.message
         )
-        return render(request, "monitoring/report.html", context, status=400)
+        return render(request, "monitoring/report.html", context, status=error.status)
     messages.success(request, message)
     return redirect("monitoring:report", pk=report.pk)
 

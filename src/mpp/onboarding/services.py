@@ -37,7 +37,7 @@ from mpp.regions import calendar
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
 from mpp.workflows import services as workflow_services
-from mpp.workflows.errors import WorkflowError
+from mpp.workflows.errors import WorkflowError, refusal_status
 
 REVIEW_WORKING_DAYS = 10  # the ministry reviews an application within ten working days
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
@@ -74,10 +74,13 @@ DEFAULT_WEIGHTS = {
 
 
 class OnboardingError(Exception):
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None) -> None:
+    def __init__(
+        self, message: str, errors: dict[str, list[str]] | None = None, status: int = 400
+    ) -> None:
         super().__init__(message)
         self.message = message
         self.errors = errors or {}
+        self.status = status  # 403: refused by the policy (nothing changed)
 
 
 # --- Rubric -----------------------------------------------------------------------------------
@@ -235,7 +238,7 @@ def _act(application, action: str, actor, *, note: str = "", changes=None, data=
     """Apply ``action``; a stage skipped or a wrong actor becomes an OnboardingError."""
     kinds = kinds_for(actor, application)
     if not kinds:
-        raise OnboardingError(_("Anda tidak berwenang menangani permohonan ini."))
+        raise OnboardingError(_("Anda tidak berwenang menangani permohonan ini."), status=403)
     transition = application.get_workflow().transition(action, application.status)
     if transition is None and action in application.get_workflow().actions:
         expected = NEXT_ACTION.get(application.status)
@@ -255,7 +258,9 @@ def _act(application, action: str, actor, *, note: str = "", changes=None, data=
             changes=changes, data=data,
         )  # fmt: skip
     except WorkflowError as error:
-        raise OnboardingError(error.message, {"note": [error.message]}) from None
+        raise OnboardingError(
+            error.message, {"note": [error.message]}, status=refusal_status(error, 400)
+        ) from None
 
 
 @transaction.atomic
@@ -358,7 +363,7 @@ def grant_access(application, *, actor: User, request=None):
     if application.status != "agreement_signed":
         _act(application, "grant_access", actor)  # raises with the stage named
     if not can(actor, Perm.MANAGE_ONBOARDING, application):
-        raise OnboardingError(_("Anda tidak berwenang menangani permohonan ini."))
+        raise OnboardingError(_("Anda tidak berwenang menangani permohonan ini."), status=403)
     region = application.region
     mpp = MPP.objects.filter(region=region).order_by("id").first()
     if mpp is None:

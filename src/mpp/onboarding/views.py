@@ -203,7 +203,7 @@ def application_action(request, pk: int):
         application.refresh_from_db()
         context = _detail_context(request, application, **forms)
         context["error"] = error.message
-        return render(request, "onboarding/detail.html", context, status=400)
+        return render(request, "onboarding/detail.html", context, status=error.status)
     messages.success(request, _("Perubahan telah disimpan."))
     return redirect("onboarding:detail", pk=application.pk)
 

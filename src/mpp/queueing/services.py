@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mpp.accounts.policy import Perm, can
 from mpp.queueing.models import (
     CallEvent,
     Channel,
@@ -34,11 +35,12 @@ from mpp.queueing.models import (
     SlotCount,
     Ticket,
 )
+from mpp.queueing.registry import application_at
 from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
 from mpp.regions.calendar import OfficeHours, is_package_holiday, load_overrides, region_zone
 from mpp.regions.models import CalendarOverride
 from mpp.workflows.definitions import SYSTEM
-from mpp.workflows.errors import WorkflowError
+from mpp.workflows.errors import WorkflowError, refusal_status
 from mpp.workflows.services import apply_action
 
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a counter
@@ -362,7 +364,7 @@ def _act(ticket, action, user, kinds, *, changes=None, data=None, note=""):
             note=note,
         )
     except WorkflowError as error:
-        raise QueueError(error.message, status=409) from error
+        raise QueueError(error.message, status=refusal_status(error)) from error
 
 
 # --- Walk-in tickets from the kiosk ---------------------------------------------------------
@@ -481,10 +483,22 @@ def find_booking(mpp, code: str) -> Ticket:
 
 
 def check_in(
-    ticket: Ticket, *, user=None, kinds=(OFFICER,), priority_group: str = "", now=None
+    ticket: Ticket,
+    *,
+    user=None,
+    kinds=(OFFICER,),
+    counter: Counter | None = None,
+    priority_group: str = "",
+    now=None,
 ) -> Ticket:
     """The booked citizen is here: into the line by slot time, or after the grace period into the
-    walk-in line (behind those already waiting)."""
+    walk-in line (behind those already waiting).
+
+    At a counter (``kinds`` holds OFFICER) the officer must serve there and serve the booking's
+    queue; the kiosk (``kinds=(KIOSK,)``) checks in bookings of its own MPP only (``find_booking``).
+    """
+    if OFFICER in kinds:
+        serves(user, counter, ticket)
     moment = now or timezone.now()
     local = local_now(ticket.mpp, moment)
     if ticket.status != "booked":
@@ -522,6 +536,24 @@ def _date(day: datetime.date) -> str:
 # --- The counter console -----------------------------------------------------------------------
 
 
+def refused() -> QueueError:
+    return QueueError(_("Anda tidak bertugas melayani antrean ini di loket ini."), status=403)
+
+
+def serves(officer, counter: Counter | None, *objects) -> None:
+    """Refuse (403) unless ``officer`` holds SERVE_QUEUE on ``counter`` (its agency at its MPP) and
+    on each of ``objects`` (a ticket or a queue: its agency at the same MPP).
+
+    Every console action asks this in the service, so the web console and any other caller get the
+    same answer; the view only finds the counter among the officer's own.
+    """
+    if counter is None or not can(officer, Perm.SERVE_QUEUE, counter):
+        raise refused()
+    for obj in objects:
+        if obj.mpp_id != counter.mpp_id or not can(officer, Perm.SERVE_QUEUE, obj):
+            raise refused()
+
+
 def waiting_line(counter: Counter, day: datetime.date):
     """The tickets this counter may call, in calling order."""
     return (
@@ -551,6 +583,7 @@ def call_next(counter: Counter, *, officer, now=None) -> Ticket | None:
     The row is taken with ``FOR UPDATE SKIP LOCKED``: a second counter calling at the same moment
     skips it and takes the next one.
     """
+    serves(officer, counter)
     moment = now or timezone.now()
     day = local_now(counter.mpp, moment).date()
     if current_ticket(counter, day) is not None:
@@ -586,13 +619,15 @@ def call_next(counter: Counter, *, officer, now=None) -> Ticket | None:
     return ticket
 
 
-def _counter_ticket(ticket: Ticket, counter: Counter) -> None:
+def _counter_ticket(ticket: Ticket, counter: Counter, officer) -> None:
+    """The officer serves at ``counter`` and the ticket's queue, and the ticket is at ``counter``."""
+    serves(officer, counter, ticket)
     if ticket.counter_id != counter.pk:
         raise QueueError(_("Tiket ini tidak sedang dilayani di loket ini."), status=409)
 
 
 def recall(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
-    _counter_ticket(ticket, counter)
+    _counter_ticket(ticket, counter, officer)
     moment = now or timezone.now()
     with transaction.atomic():
         _act(ticket, "recall", officer, (OFFICER,), changes={"call_count": ticket.call_count + 1})
@@ -603,14 +638,14 @@ def recall(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
 
 
 def skip(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
-    _counter_ticket(ticket, counter)
+    _counter_ticket(ticket, counter, officer)
     _act(ticket, "skip", officer, (OFFICER,))
     return ticket
 
 
 def requeue(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
     """A skipped citizen turns up after all: back to the walk-in line."""
-    _counter_ticket(ticket, counter)
+    _counter_ticket(ticket, counter, officer)
     _act(
         ticket,
         "requeue",
@@ -623,13 +658,13 @@ def requeue(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
 
 def record_no_show(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
     """A citizen skipped at this counter never came back: record the no-show."""
-    _counter_ticket(ticket, counter)
+    _counter_ticket(ticket, counter, officer)
     _act(ticket, "no_show", officer, (OFFICER,))
     return ticket
 
 
 def start(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
-    _counter_ticket(ticket, counter)
+    _counter_ticket(ticket, counter, officer)
     _act(
         ticket,
         "start",
@@ -645,8 +680,10 @@ def finish(
 ) -> Ticket:
     """Service done; ``application_ref`` links an application filed at the counter (its tracking
     number) to the visit."""
-    _counter_ticket(ticket, counter)
+    _counter_ticket(ticket, counter, officer)
     reference = (application_ref or "").strip()[:40]
+    if reference:
+        _check_reference(ticket, reference)
     _act(
         ticket,
         "finish",
@@ -660,10 +697,24 @@ def finish(
     return ticket
 
 
-def link_application(ticket: Ticket, reference: str) -> Ticket:
+def _check_reference(ticket: Ticket, reference: str) -> None:
+    """The application exists and belongs to the ticket's agency at the ticket's MPP."""
+    place = application_at(reference)
+    if place is None or (place.mpp_id, place.agency_id) != (ticket.mpp_id, ticket.agency_id):
+        raise QueueError(
+            _("Nomor permohonan itu tidak ditemukan pada instansi ini di MPP ini."),
+            "application_ref",
+        )
+
+
+def link_application(ticket: Ticket, counter: Counter, reference: str, *, officer) -> Ticket:
+    """Link the visit to the application filed for it (a tracking number of the same agency and
+    MPP); the officer serves at ``counter`` and the ticket's queue."""
+    serves(officer, counter, ticket)
     reference = (reference or "").strip()[:40]
     if not reference:
         raise QueueError(_("Isi nomor permohonan."), "application_ref")
+    _check_reference(ticket, reference)
     Ticket.objects.filter(pk=ticket.pk).update(application_ref=reference)
     ticket.application_ref = reference
     return ticket
@@ -679,7 +730,7 @@ def transfer(
 ) -> Ticket:
     """Send a called or served citizen to another counter or service; they keep their place in
     line (the time they joined it) and their priority."""
-    _counter_ticket(ticket, counter)
+    _counter_ticket(ticket, counter, officer)
     if to_counter is None and to_queue is None:
         raise QueueError(_("Pilih loket atau layanan tujuan."), "to")
     if to_counter is not None and to_counter.mpp_id != ticket.mpp_id:
@@ -706,9 +757,13 @@ def transfer(
     return ticket
 
 
-def move_service(ticket: Ticket, to_queue: ServiceQueue, *, officer, now=None) -> Ticket:
+def move_service(
+    ticket: Ticket, to_queue: ServiceQueue, *, officer, counter: Counter | None, now=None
+) -> Ticket:
     """A booking made for the wrong service moves to the right one the same day (at the counter):
-    its place in the old service is given back and one is counted in the new one's slot."""
+    its place in the old service is given back and one is counted in the new one's slot. The
+    officer serves at ``counter`` and serves both the booking's queue and the target queue."""
+    serves(officer, counter, ticket, to_queue)
     local = local_now(ticket.mpp, now)
     if ticket.channel != Channel.ONLINE or ticket.date != local.date():
         raise QueueError(_("Hanya pemesanan untuk hari ini yang dapat dipindahkan."), "to")

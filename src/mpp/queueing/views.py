@@ -586,6 +586,7 @@ def console_action(request, pk):
                 found,
                 user=officer,
                 kinds=(OFFICER,),
+                counter=counter,
                 priority_group=form.cleaned_data["priority_group"],
             )
             messages.success(
@@ -623,13 +624,23 @@ def console_action(request, pk):
             )
             messages.success(request, _("%(code)s dialihkan.") % {"code": ticket.code})
         elif action == "link":
-            services.link_application(ticket, request.POST.get("application_ref", ""))
+            services.link_application(
+                ticket, counter, request.POST.get("application_ref", ""), officer=officer
+            )
             messages.success(request, _("Permohonan dikaitkan dengan kunjungan ini."))
         else:
             raise QueueError(_("Tindakan ini tidak dikenal."))
     except QueueError as error:
-        messages.error(request, error.message)
+        _console_error(request, error)
     return redirect("queueing:console", pk=counter.pk)
+
+
+def _console_error(request, error: QueueError) -> None:
+    """A refusal by the policy is 403 (nothing changed); anything else is a message on the console
+    (a 409 there means the ticket changed under the officer)."""
+    if error.status == 403:
+        raise PermissionDenied(error.message)
+    messages.error(request, error.message)
 
 
 @require_POST
@@ -644,12 +655,12 @@ def console_move(request, pk):
         ).first()
         if to_queue is None:
             raise QueueError(_("Pilih layanan tujuan."), "to")
-        moved = services.move_service(ticket, to_queue, officer=request.user)
+        moved = services.move_service(ticket, to_queue, officer=request.user, counter=counter)
         messages.success(
             request,
             _("Pemesanan dipindahkan ke %(service)s dengan nomor %(code)s.")
             % {"service": to_queue.service.name, "code": moved.code},
         )
     except QueueError as error:
-        messages.error(request, error.message)
+        _console_error(request, error)
     return redirect("queueing:console", pk=counter.pk)

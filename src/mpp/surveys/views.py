@@ -174,7 +174,8 @@ def kiosk(request):
             request,
             "surveys/kiosk_login.html",
             {"problem": problem},
-            status=403 if problem else 200,
+            # An answer posted without a registered device is refused; the page itself is open.
+            status=403 if problem or request.method == "POST" else 200,
         )
         if problem:
             response.delete_cookie(KIOSK_COOKIE)
@@ -564,7 +565,10 @@ def kiosks(request):
         "burst_minutes": int(selectors.BURST_WINDOW.total_seconds() // 60),
     }
     if request.method == "POST":
-        service = services_choice.filter(pk=_int(request.POST.get("service"))).first()
+        chosen = _int(request.POST.get("service"))
+        service = services_choice.filter(pk=chosen).first()
+        if chosen and service is None:
+            raise Http404  # a service of an MPP the caller does not run
         try:
             device, raw = services.register_kiosk(
                 mpp=service.mpp if service else mpps.first(),

@@ -10,10 +10,13 @@ class WebConfig(AppConfig):
         from django.urls import register_converter
 
         from mpp.complaints.registry import register_application_lookup
+        from mpp.queueing.registry import register_application_lookup as register_queue_lookup
+        from mpp.web import queue_links
         from mpp.web.complaint_links import find_own_application
         from mpp.web.converters import IdConverter
 
         register_application_lookup(find_own_application)
+        register_queue_lookup(queue_links.application_at)
 
         # ``<id:pk>`` in every app's URLs (registered before any URLconf is loaded).
         register_converter(IdConverter, "id")

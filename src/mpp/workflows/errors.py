@@ -21,6 +21,17 @@ class ActionNotAllowed(WorkflowError):
     code = "action_not_allowed"
 
 
+class ActorNotAllowed(ActionNotAllowed):
+    """The action exists from the current status, but none of the caller's actor kinds may take
+    it: a refusal by the policy (HTTP 403), not a state that changed under the caller (409)."""
+
+
+def refusal_status(error: WorkflowError, otherwise: int = 409) -> int:
+    """The HTTP status of a refusal: 403 when the caller's role may not take the action (the
+    policy said no), else ``otherwise`` (409: the object's state does not allow it now)."""
+    return 403 if isinstance(error, ActorNotAllowed) else otherwise
+
+
 class NoteRequired(WorkflowError):
     code = "note_required"
 

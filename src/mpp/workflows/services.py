@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.workflows.definitions import SYSTEM, Transition
-from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion
+from mpp.workflows.errors import ActionNotAllowed, ActorNotAllowed, NoteRequired, StaleVersion
 from mpp.workflows.hooks import Hook, HookRegistry, hook_name, hooks
 from mpp.workflows.models import HookFailure, TransitionRecord, WorkflowModel
 
@@ -42,9 +42,12 @@ def _allowed_transition(obj: WorkflowModel, action: str, kinds: frozenset[str]) 
     if transition is None or not transition.applies_to(obj):
         if action not in workflow.actions:
             raise ActionNotAllowed(_("Tindakan ini tidak dikenal."))
+        if not any(t.actors & kinds for t in workflow.transitions if t.action == action):
+            # Who before what: a caller who may never take the action learns nothing of the status.
+            raise ActorNotAllowed(_("Anda tidak berwenang melakukan tindakan ini."))
         raise ActionNotAllowed(_("Tindakan ini tidak dapat dilakukan pada status saat ini."))
     if not transition.actors & kinds:
-        raise ActionNotAllowed(_("Anda tidak berwenang melakukan tindakan ini."))
+        raise ActorNotAllowed(_("Anda tidak berwenang melakukan tindakan ini."))
     return transition
 
 

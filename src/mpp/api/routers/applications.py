@@ -24,7 +24,13 @@ from mpp.catalog.models import Service
 from mpp.documents.gates import download_gates
 from mpp.documents.services import SigningKeyMissing
 from mpp.paging.keyset import MAX_CURSOR_LENGTH, BadCursor, keyset_page
-from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion, WorkflowError
+from mpp.workflows.errors import (
+    ActionNotAllowed,
+    ActorNotAllowed,
+    NoteRequired,
+    StaleVersion,
+    WorkflowError,
+)
 from mpp.workflows.services import available_actions
 
 router = Router(tags=["permohonan"])
@@ -148,10 +154,12 @@ def _detail(user, application: Application) -> dict[str, Any]:
 
 def _problem_from(error: Exception) -> Problem:
     if isinstance(error, services.ApplicationError):
-        status = 422 if error.errors else 409
+        status = error.status or (422 if error.errors else 409)
         return Problem(status, error.message, errors=error.errors)
     if isinstance(error, NoteRequired):
         return Problem(422, error.message, errors={"note": [error.message]})
+    if isinstance(error, ActorNotAllowed):  # a refusal by the policy, whatever the status
+        return Problem(403, error.message, type_=f"urn:mpp:problem:{error.code}")
     if isinstance(error, StaleVersion | ActionNotAllowed):
         return Problem(409, error.message, type_=f"urn:mpp:problem:{error.code}")
     if isinstance(error, WorkflowError):

@@ -19,7 +19,7 @@ from mpp.catalog.models import Service
 from mpp.complaints import selectors, services
 from mpp.complaints.models import About, Category, Complaint, Kind
 from mpp.tenancy.models import MPP, Agency
-from mpp.workflows.errors import WorkflowError
+from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 
 router = Router(tags=["pengaduan"])
 bearer = BearerToken()
@@ -198,6 +198,8 @@ def complaint_action(request, tracking_number: str, payload: ActionIn):
         )
     except services.ComplaintError as error:
         raise Problem(422, _("Data tidak valid."), error.message, errors=error.errors) from None
+    except ActorNotAllowed as error:
+        raise Problem(403, str(error)) from None
     except WorkflowError as error:
         raise Problem(409, str(error)) from None
     except Http404:

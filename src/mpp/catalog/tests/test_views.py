@@ -189,6 +189,16 @@ def test_admin_retires_a_service(service, client):
     assert "Penerbitan akta kelahiran" not in search
 
 
+def test_adopting_without_choosing_a_template_is_asked_again_not_a_server_error(presence, client):
+    """Issue 22 (write matrix): an empty or template-less POST raised AttributeError (500)."""
+    login_staff(client, staff(Role.AGENCY_ADMIN, agency=presence.agency))
+    for data in ({}, {"workplace": presence.pk}, {"template": "999999"}):
+        response = client.post(reverse("catalog:manage_templates"), data)
+        assert response.status_code == 200
+        assert "Pilih templat yang tersedia." in response.content.decode()
+    assert not Service.objects.filter(template__isnull=False).exists()
+
+
 def test_admin_creates_a_service_and_adopts_a_template(presence, client):
     admin = staff(Role.AGENCY_ADMIN, agency=presence.agency)
     login_staff(client, admin)

@@ -214,7 +214,7 @@ def test_analyst_reads_but_cannot_act(client, demo):
     response = client.post(
         f"/kelola/penerapan/{application.pk}/tindakan/", {"action": "designate", "phase": "1"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 403  # refused by the policy (issue 22), not bad input
     application.refresh_from_db()
     assert application.status == "submitted"
 

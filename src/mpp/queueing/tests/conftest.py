@@ -44,6 +44,28 @@ def make_counter(queue, number=1, *queues) -> Counter:
     return counter
 
 
+def filed_application(queue, tracking_number: str):
+    """A submitted application to ``queue``'s service (its agency at its MPP), as filed at a
+    counter."""
+    from django.utils import timezone
+
+    from mpp.cases.models import Application
+
+    now = timezone.now()
+    return Application.objects.create(
+        tracking_number=tracking_number,
+        service=queue.service,
+        service_version=queue.service.current_version,
+        applicant=CitizenFactory(),
+        mpp=queue.mpp,
+        agency=queue.agency,
+        status="submitted",
+        submitted_at=now,
+        due_at=now,
+        data={},
+    )
+
+
 @pytest.fixture
 def queue(db):
     return make_queue()

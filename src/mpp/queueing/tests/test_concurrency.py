@@ -8,6 +8,7 @@ import threading
 import pytest
 from django.db import connection
 
+from mpp.accounts.models import Role, RoleGrant
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
 from mpp.queueing import services
 from mpp.queueing.models import SlotCount, Ticket
@@ -96,6 +97,7 @@ def test_counters_calling_at_the_same_moment_never_get_the_same_ticket():
         services.issue_walk_in(kiosk, queue, now=at(8, 0) + datetime.timedelta(seconds=minute * 20))
     counters = [make_counter(queue, number) for number in range(1, 11)]
     officer = StaffFactory()
+    RoleGrant.objects.create(user=officer, role=Role.OFFICER, agency=queue.agency, mpp=queue.mpp)
     called: list[int] = []
     lock = threading.Lock()
 

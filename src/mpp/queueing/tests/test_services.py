@@ -10,7 +10,7 @@ from mpp.cases.tests.factories import CitizenFactory
 from mpp.queueing import selectors, services
 from mpp.queueing.models import QueueRules, Ticket
 from mpp.queueing.services import QueueError
-from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
+from mpp.queueing.tests.conftest import MONDAY, at, filed_application, make_counter, make_queue
 from mpp.workflows.models import TransitionRecord
 
 pytestmark = pytest.mark.django_db
@@ -114,7 +114,7 @@ def test_walk_in_refused_when_closed(queue, kiosk):
         services.issue_walk_in(kiosk, queue, now=at(17))
 
 
-def test_check_in_on_time_and_late(queue, kiosk):
+def test_check_in_on_time_and_late(queue, kiosk, officer):
     on_time = services.book(CitizenFactory(), queue, MONDAY, datetime.time(9), now=at(7))
     late = services.book(CitizenFactory(), queue, MONDAY, EIGHT, now=at(7))
     walk_in = services.issue_walk_in(kiosk, queue, now=at(8, 20))
@@ -122,7 +122,6 @@ def test_check_in_on_time_and_late(queue, kiosk):
     # 08.00 slot, 15 minutes' grace: at 08.40 the citizen joins the walk-in line.
     services.check_in(late, now=at(8, 40), user=None, kinds=("kiosk",))
     counter = make_counter(queue)
-    officer = CitizenFactory()
     order = []
     for minute in range(3):
         ticket = services.call_next(counter, officer=officer, now=at(9, minute))
@@ -140,10 +139,10 @@ def test_check_in_on_time_and_late(queue, kiosk):
     assert order == [on_time.code, walk_in.code, late.code]
 
 
-def test_check_in_other_day_is_refused(queue, citizen):
+def test_check_in_other_day_is_refused(queue, citizen, counter, officer):
     ticket = services.book(citizen, queue, MONDAY + datetime.timedelta(days=1), EIGHT, now=at(7))
     with pytest.raises(QueueError, match="bukan hari ini"):
-        services.check_in(ticket, now=at(8))
+        services.check_in(ticket, user=officer, counter=counter, now=at(8))
     with pytest.raises(QueueError, match="tidak ditemukan"):
         services.find_booking(queue.mpp, "ZZZZZZZZ")
     assert services.find_booking(queue.mpp, ticket.booking_code.lower()) == ticket
@@ -169,6 +168,7 @@ def test_console_lifecycle_records_history_and_skm_subject(queue, kiosk, counter
         services.call_next(counter, officer=officer, now=at(9, 6))
     services.recall(called, counter, officer=officer, now=at(9, 6))
     services.start(called, counter, officer=officer, now=at(9, 7))
+    filed_application(queue, "2171-2026-0001")
     services.finish(
         called, counter, officer=officer, application_ref="2171-2026-0001", now=at(9, 19)
     )
@@ -204,14 +204,14 @@ def test_transfer_to_another_service_keeps_the_place(queue, kiosk, counter, offi
         services.transfer(again, other_counter, officer=officer)
 
 
-def test_wrong_service_booking_moves_the_same_day(queue, citizen, officer):
+def test_wrong_service_booking_moves_the_same_day(queue, citizen, counter, officer):
     other = make_queue(beside=queue, prefix="B")
     ticket = services.book(citizen, queue, MONDAY, datetime.time(10), now=at(7))
-    moved = services.move_service(ticket, other, officer=officer, now=at(9))
+    moved = services.move_service(ticket, other, officer=officer, counter=counter, now=at(9))
     assert moved.service_id == other.service_id and moved.code == "B-001"
     slots = {s.starts: s for s in services.availability(queue, MONDAY, now=at(9))}
     assert slots[datetime.time(10)].online_free == 2
-    services.check_in(moved, now=at(9, 55))
+    services.check_in(moved, user=officer, counter=counter, now=at(9, 55))
     assert services.call_next(make_counter(other, 2), officer=officer, now=at(10)) == moved
 
 

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from mpp.accounts.models import Role, RoleGrant
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
 from mpp.queueing import services
 from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
@@ -28,11 +29,12 @@ def test_hooks_count_served_waits_and_no_shows_like_the_recompute(
     queue = make_queue()
     counter = make_counter(queue)
     officer = StaffFactory()
+    RoleGrant.objects.create(user=officer, role=Role.OFFICER, agency=queue.agency, mpp=queue.mpp)
     kiosk, _raw = services.register_kiosk(queue.mpp, "Anjungan")
     booking = services.book(CitizenFactory(), queue, MONDAY, datetime.time(9), now=at(7))
     services.book(CitizenFactory(), queue, MONDAY, datetime.time(10), now=at(7))
     with django_capture_on_commit_callbacks(execute=True):
-        services.check_in(booking, now=at(8, 55))
+        services.check_in(booking, user=officer, counter=counter, now=at(8, 55))
         walk_in = services.issue_walk_in(kiosk, queue, now=at(9))
         for minute in (4, 20):
             ticket = services.call_next(counter, officer=officer, now=at(9, minute))

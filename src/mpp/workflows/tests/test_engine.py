@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from mpp.workflows import selectors, services
 from mpp.workflows.definitions import SYSTEM
-from mpp.workflows.errors import ActionNotAllowed, NoteRequired, StaleVersion
+from mpp.workflows.errors import ActionNotAllowed, ActorNotAllowed, NoteRequired, StaleVersion
 from mpp.workflows.hooks import HookRegistry
 from mpp.workflows.models import TransitionRecord
 from mpp.workflows.tests.factories import PermitFactory, UserFactory
@@ -62,6 +62,8 @@ def test_an_allowed_action_changes_status_bumps_version_and_records_history():
         ("submitted", "submit", {CITIZEN}, "tidak dapat dilakukan pada status saat ini"),
         ("in_review", "auto_approve", {OFFICER, AGENCY_ADMIN}, "tidak berwenang"),
         ("in_review", "teleport", {OFFICER}, "tidak dikenal"),
+        # Who before what: a citizen may never approve, whatever the status.
+        ("draft", "approve", {CITIZEN}, "tidak berwenang"),
         ("issued", "withdraw", {CITIZEN}, "tidak dapat dilakukan pada status saat ini"),
     ],
 )
@@ -69,8 +71,10 @@ def test_a_forbidden_action_is_refused_with_a_reason_and_changes_nothing(
     status, action, kinds, message
 ):
     permit = PermitFactory(status=status)
-    with pytest.raises(ActionNotAllowed, match=message):
+    with pytest.raises(ActionNotAllowed, match=message) as refused:
         act(permit, action, kinds)
+    # A refusal of the caller's role is ActorNotAllowed (HTTP 403); of the status, not (409).
+    assert isinstance(refused.value, ActorNotAllowed) is (message == "tidak berwenang")
     permit.refresh_from_db()
     assert (permit.status, permit.version) == (status, 0)
     assert not TransitionRecord.objects.exists()
