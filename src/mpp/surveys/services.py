@@ -321,6 +321,27 @@ def _new_token() -> tuple[str, str]:
     return raw, hash_token(raw)
 
 
+# One visit often ends several transactions of one service (the application issued, the queue
+# ticket served, a complaint closed): each is counted in the population, but the citizen is asked
+# once. A transaction of the same service within this window brings no second message; its survey
+# is still open on /skm/ (issue 23: three invitations within 8 minutes).
+INVITATION_QUIET = datetime.timedelta(hours=24)
+
+
+def _invited_lately(invitation: Invitation) -> bool:
+    return (
+        Invitation.objects.filter(
+            citizen_id=invitation.citizen_id,
+            mpp_id=invitation.mpp_id,
+            service_id=invitation.service_id,
+            finished_at__gte=invitation.finished_at - INVITATION_QUIET,
+            finished_at__lte=invitation.finished_at,
+        )
+        .exclude(pk=invitation.pk)
+        .exists()
+    )
+
+
 def invite(obj, record) -> Invitation | None:
     """Workflow hook on a process's final state: invite its citizen, count the transaction.
 
@@ -367,8 +388,10 @@ def invite(obj, record) -> Invitation | None:
             )
         )
         citizen = invitation.citizen
-        if citizen is not None and (
-            not getattr(citizen, "is_light_record", False) or citizen.email or citizen.phone
+        if (
+            citizen is not None
+            and (not getattr(citizen, "is_light_record", False) or citizen.email or citizen.phone)
+            and not _invited_lately(invitation)
         ):
             notify(
                 citizen,

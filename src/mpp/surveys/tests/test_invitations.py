@@ -122,3 +122,26 @@ def test_the_database_allows_one_response_per_transaction(
             region_id=first.region_id,
             day=first.day,
         )
+
+
+def test_one_visit_asks_once_but_counts_every_transaction(
+    service, citizen, officer, django_capture_on_commit_callbacks
+):
+    """Issue 23: three invitations for one service within 8 minutes. Each finished transaction is
+    still counted in the population; the citizen gets one message a day per service."""
+    with django_capture_on_commit_callbacks(execute=True):
+        rejected(service, citizen, officer)
+        issued(service, citizen, officer)
+        issued(service, citizen, officer)
+    assert Invitation.objects.filter(citizen=citizen).count() == 3
+    assert Notification.objects.filter(kind="survey.invited", recipient=citizen).count() == 1
+    population = DaySum.objects.get(unit=f"service:{service.pk}", element=POPULATION)
+    assert population.count == 3
+    # A day later the same service asks again.
+    later = Invitation.objects.order_by("finished_at").last()
+    Invitation.objects.filter(citizen=citizen).update(
+        finished_at=later.finished_at - datetime.timedelta(days=2)
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        issued(service, citizen, officer)
+    assert Notification.objects.filter(kind="survey.invited", recipient=citizen).count() == 2
