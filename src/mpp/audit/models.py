@@ -37,6 +37,10 @@ class AuditAction(models.TextChoices):
     COMPLAINT_REPORTER_VIEWED = "complaint_reporter_viewed", _("Data pelapor tamu dilihat")
     INTEGRATION_KEY_ISSUED = "integration_key_issued", _("Kunci API integrasi diterbitkan")
     INTEGRATION_KEY_REVOKED = "integration_key_revoked", _("Kunci API integrasi dicabut")
+    EMAIL_VERIFIED = "email_verified", _("Alamat surel diverifikasi")
+    INVITATION_SENT = "invitation_sent", _("Undangan peran dikirim")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Undangan peran diterima")
+    INVITATION_REVOKED = "invitation_revoked", _("Undangan peran dibatalkan")
 
 
 class AppendOnlyQuerySet(models.QuerySet):
