@@ -523,12 +523,15 @@ def email_verification_token(user: User) -> str:
 
 def request_email_verification(user: User) -> bool:
     """Send the verification link to the user's address, at most once per
-    ``EMAIL_VERIFICATION_RESEND_SECONDS`` and ``EMAIL_VERIFICATION_SENDS_PER_DAY`` times a day
-    (the link is built in the task, so no token sits in the task queue). Returns whether it is sent.
+    ``EMAIL_VERIFICATION_RESEND_SECONDS`` for one address (a new address may be sent at once), and
+    at most
+    ``EMAIL_VERIFICATION_SENDS_PER_DAY`` times a day per account; the link is built in the task,
+    so no token sits in the task queue. Returns whether it is sent.
     """
     if not user.email or user.email_is_verified:
         return False
-    if not cache.add(f"email-verify:wait:{user.pk}", 1, settings.EMAIL_VERIFICATION_RESEND_SECONDS):
+    wait_key = f"email-verify:wait:{user.pk}:{hash_token(user.email.lower())[:16]}"
+    if not cache.add(wait_key, 1, settings.EMAIL_VERIFICATION_RESEND_SECONDS):
         return False
     day_key = f"email-verify:day:{user.pk}"
     cache.add(day_key, 0, 24 * 60 * 60)
