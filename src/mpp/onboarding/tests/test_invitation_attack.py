@@ -42,7 +42,9 @@ def _the_citizen_cannot_and_the_owner_can(citizen, path, *, role, inviter, **sco
 
 
 def test_sk_pengelola_appointee_is_invited_never_granted_to_a_citizen_with_the_address(
-    client, demo, django_capture_on_commit_callbacks  # noqa: F811
+    client,
+    demo,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     onboarding_demo.load()
     citizen = citizen_registered_with(APPOINTEE)
@@ -65,7 +67,8 @@ def test_sk_pengelola_appointee_is_invited_never_granted_to_a_citizen_with_the_a
 
 
 def test_stage_four_contact_is_invited_never_granted_to_a_citizen_with_the_address(
-    demo, django_capture_on_commit_callbacks  # noqa: F811
+    demo,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     region = Region.objects.get(code="5171")
     application = onboarding_demo._application(region, "agreement_signed", phase=2)
