@@ -17,6 +17,7 @@ import secrets
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -320,7 +321,7 @@ def book(
     try:
         with transaction.atomic():
             # The citizen's row first (one person's bookings in turn), then the quota rows.
-            type(citizen).objects.select_for_update().filter(pk=citizen.pk).first()
+            get_user_model().objects.select_for_update().filter(pk=citizen.pk).first()
             _check_booking_caps(citizen, queue, now)
             day_row = _take_online_place(queue, day, starts)
             return Ticket.objects.create(
