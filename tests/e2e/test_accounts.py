@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from django_otp.oath import totp
 
-from mpp.accounts.models import Role, RoleGrant, User
-from mpp.accounts.tests.factories import PASSWORD, UserFactory, load_demo, staff
+from mpp.accounts.models import Invitation, Role, User
+from mpp.accounts.tests.factories import PASSWORD, load_demo, staff
 from mpp.accounts.tests.helpers import login_staff_in_browser
 from mpp.tenancy.models import Agency
 
@@ -110,7 +110,6 @@ def test_staff_sets_up_two_factor_and_grants_an_officer_role(page, audit, settin
     load_demo()
     dukcapil = Agency.objects.get(slug="disdukcapil-batam")
     staff(Role.AGENCY_ADMIN, username="admin.baru", agency=dukcapil)
-    UserFactory(username="petugas.baru", name="Sri Wahyuni")
 
     page.goto("/akun/masuk/")
     audit(page)
@@ -141,17 +140,18 @@ def test_staff_sets_up_two_factor_and_grants_an_officer_role(page, audit, settin
     page.get_by_role("link", name="Kelola peran petugas").click()
     page.wait_for_url("**/akun/kerja/peran/")
     audit(page)
-    page.get_by_label("Nama pengguna").fill("petugas.baru")
+    page.get_by_label("Nama orang yang diundang").fill("Sri Wahyuni")
+    page.get_by_label("Alamat surel").fill("sri.wahyuni@contoh.go.id")
     page.get_by_label("Peran", exact=True).select_option("officer")
     page.get_by_label("Instansi", exact=True).select_option(label=dukcapil.name)
     page.get_by_label("MPP", exact=True).select_option(label="Mal Pelayanan Publik Kota Batam")
-    page.get_by_role("button", name="Berikan peran").click()
+    page.get_by_role("button", name="Kirim undangan").click()
     page.wait_for_url("**/akun/kerja/peran/")
     audit(page)
     shot(page, "roles")
-    assert page.get_by_text("Peran Petugas layanan diberikan kepada Sri Wahyuni.").is_visible()
+    assert page.get_by_text("Undangan sebagai Petugas layanan telah dikirim").is_visible()
     assert page.get_by_role("row").filter(has_text="Sri Wahyuni").count() == 1
-    assert RoleGrant.objects.get(user__username="petugas.baru").agency == dukcapil
+    assert Invitation.objects.pending().get(email="sri.wahyuni@contoh.go.id").agency == dukcapil
 
     # A fresh login asks for the code, not for a new set-up.
     with page.expect_navigation():

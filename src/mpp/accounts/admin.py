@@ -47,6 +47,7 @@ class UserAdmin(admin.ModelAdmin):
         "masked_nik",
         "birth_date",
         "email",
+        "email_verified_at",
         "phone",
         "is_light_record",
         "is_active",
@@ -57,6 +58,7 @@ class UserAdmin(admin.ModelAdmin):
     readonly_fields = (
         "username",
         "masked_nik",
+        "email_verified_at",
         "birth_date",
         "is_light_record",
         "is_superuser",
@@ -74,6 +76,11 @@ class UserAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return False
+
+    def save_model(self, request, obj, form, change):
+        if "email" in form.changed_data:
+            obj.email_verified_at = None  # a new address counts once its owner opens the link
+        super().save_model(request, obj, form, change)
 
 
 @admin.register(RoleGrant)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts.models import Role, RoleGrant, User
@@ -51,12 +52,14 @@ def load() -> None:
         if created:
             user.set_password(DEMO_CITIZEN_PASSWORD)
             user.email = f"warga{nik[-4:]}@contoh.id"
+            user.email_verified_at = timezone.now()
             user.save()
     for username, name, role, agency_slug, mpp_slug, region_code in STAFF:
         user, created = User.objects.get_or_create(username=username, defaults={"name": name})
         if created:
             user.set_password(DEMO_STAFF_PASSWORD)
             user.email = f"{username}@contoh.go.id"
+            user.email_verified_at = timezone.now()
             user.save()
         scope = {
             "agency": Agency.objects.get(slug=agency_slug) if agency_slug else None,

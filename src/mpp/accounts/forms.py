@@ -4,11 +4,16 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext_lazy as _
 
-from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role, User
+from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role
 from mpp.accounts.nik import normalize_nik
 from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
 from mpp.accounts.selectors import agencies_for, mpps_for
-from mpp.accounts.services import CitizenRegistration, registration_data_problems
+from mpp.accounts.services import (
+    CitizenRegistration,
+    StaffAccount,
+    registration_data_problems,
+    staff_account_problems,
+)
 from mpp.regions.models import Region
 
 
@@ -129,15 +134,21 @@ class ScopeChoiceField(forms.ModelChoiceField):
 
 
 class RoleGrantForm(forms.Form):
-    """Grant a role to an existing user, on a scope inside the granting manager's own scope."""
+    """Invite a person to a role, on a scope inside the inviting manager's own scope: the role is
+    granted only when the owner of the address accepts the invitation."""
 
     use_required_attribute = False  # the scope fields' need depends on the role chosen
 
-    username = forms.CharField(
-        label=_("Nama pengguna"),
-        max_length=150,
-        help_text=_("Nama pengguna akun yang sudah ada, misalnya petugas.dukcapil."),
-        widget=forms.TextInput(attrs={"autocapitalize": "none", "spellcheck": "false"}),
+    name = forms.CharField(label=_("Nama orang yang diundang"), max_length=150)
+    email = forms.EmailField(
+        label=_("Alamat surel"),
+        max_length=254,
+        help_text=_(
+            "Tautan undangan dikirim ke alamat ini. Pemiliknya membuat akun petugas sendiri; "
+            "peran tidak pernah dipasang pada akun yang sudah ada berdasarkan surel."
+        ),
+        widget=forms.EmailInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+        error_messages={"invalid": _("Tulis alamat surel lengkap, misalnya nama@contoh.go.id.")},
     )
     role = forms.ChoiceField(label=_("Peran"))
     agency = ScopeChoiceField(
@@ -162,7 +173,6 @@ class RoleGrantForm(forms.Form):
     def __init__(self, actor, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.grantee = None
         self.scope: dict = {}
         roles = grantable_roles(actor)
         self.fields["role"].choices = [("", _("Pilih peran")), *((r.value, r.label) for r in roles)]
@@ -188,14 +198,6 @@ class RoleGrantForm(forms.Form):
             "Anda tidak dapat memberikan peran ini."
         )
 
-    def clean_username(self):
-        username = self.cleaned_data["username"].strip()
-        user = User.objects.filter(username__iexact=username, is_light_record=False).first()
-        if user is None or not user.is_active:
-            raise forms.ValidationError(_("Tidak ada akun aktif dengan nama pengguna ini."))
-        self.grantee = user
-        return username
-
     def clean(self):
         cleaned = super().clean()
         role = cleaned.get("role")
@@ -219,13 +221,57 @@ class RoleGrantForm(forms.Form):
                 self.scope[name] = cleaned[name]
         if self.errors:
             return cleaned
-        if self.grantee is not None and self.grantee.pk == self.actor.pk:
-            raise forms.ValidationError(_("Anda tidak dapat memberikan peran kepada diri sendiri."))
-        if not can_grant(self.actor, role, grantee=self.grantee, **self.scope):
+        if not can_grant(self.actor, role, **self.scope):
             raise forms.ValidationError(
                 _("Anda tidak berwenang memberikan peran ini pada cakupan tersebut.")
             )
         cleaned["role"] = role
+        return cleaned
+
+
+class StaffAccountForm(forms.Form):
+    """The new staff account an invitation creates; checked by ``services.staff_account_problems``."""
+
+    username = forms.CharField(
+        label=_("Nama pengguna"),
+        max_length=150,
+        help_text=_(
+            "Untuk masuk, misalnya rudi.hartono. Huruf kecil, angka, titik atau tanda hubung."
+        ),
+        widget=forms.TextInput(
+            attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
+        ),
+    )
+    name = forms.CharField(
+        label=_("Nama lengkap"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    password = forms.CharField(
+        label=_("Kata sandi"),
+        strip=False,
+        help_text=_("Minimal 10 karakter, tidak hanya angka, dan tidak mudah ditebak."),
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+    password_again = forms.CharField(
+        label=_("Ulangi kata sandi"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        if cleaned["password"] != cleaned["password_again"]:
+            self.add_error("password_again", _("Kedua kata sandi tidak sama."))
+            return cleaned
+        self.account = StaffAccount(
+            username=cleaned["username"], name=cleaned["name"], password=cleaned["password"]
+        )
+        for field, messages in staff_account_problems(self.account).items():
+            for message in messages:
+                self.add_error(field, message)
         return cleaned
 
 

@@ -33,6 +33,10 @@ class User(AbstractUser):
         help_text=_("Dibuat petugas loket untuk warga yang datang langsung; belum bisa masuk."),
     )
 
+    # When the owner opened the link sent to ``email``: until then the address counts for nothing
+    # (no online booking, never a way to a staff role). Cleared whenever the address changes.
+    email_verified_at = models.DateTimeField(_("surel diverifikasi pada"), null=True, blank=True)
+
     # Changed to end every session and API token of the user at once (a role granted or revoked, a
     # password reset or changed); it is part of the session hash Django checks on each request.
     session_stamp = models.CharField(max_length=32, blank=True, default="")
@@ -65,6 +69,10 @@ class User(AbstractUser):
             .filter(user=self)
             .select_related("region", "mpp", "mpp__region", "agency")
         )
+
+    @property
+    def email_is_verified(self) -> bool:
+        return bool(self.email) and self.email_verified_at is not None
 
     @property
     def is_staff_member(self) -> bool:
@@ -164,6 +172,75 @@ class RoleGrant(models.Model):
 
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class InvitationQuerySet(models.QuerySet):
+    def pending(self) -> InvitationQuerySet:
+        return self.filter(
+            accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+        )
+
+
+class Invitation(models.Model):
+    """A staff role offered to whoever owns an email address, granted only when they accept.
+
+    The link sent to the address carries a random token; only its SHA-256 is stored. Accepting
+    creates a new staff account (or, for a signed-in staff member whose verified address is this
+    one, adds the role to that account): an invitation is never attached to an account found by
+    its email.
+    """
+
+    role = models.CharField(_("peran"), max_length=32, choices=Role.choices)
+    region = models.ForeignKey(
+        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    mpp = models.ForeignKey(
+        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    agency = models.ForeignKey(
+        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    email = models.EmailField(_("surel"))
+    name = models.CharField(_("nama"), max_length=150)
+    invited_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, related_name="invitations_sent"
+    )
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField(_("berlaku sampai"))
+    accepted_at = models.DateTimeField(_("diterima pada"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    grant = models.ForeignKey(
+        RoleGrant, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    revoked_at = models.DateTimeField(_("dibatalkan pada"), null=True, blank=True)
+
+    objects = InvitationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("undangan peran")
+        verbose_name_plural = _("undangan peran")
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} — {self.scope_label}"
+
+    scope_label = RoleGrant.scope_label
+
+    @property
+    def scope(self) -> dict:
+        return {"region": self.region, "mpp": self.mpp, "agency": self.agency}
+
+    @property
+    def is_pending(self) -> bool:
+        return (
+            self.accepted_at is None
+            and self.revoked_at is None
+            and self.expires_at > timezone.now()
+        )
 
 
 class ApiTokenQuerySet(models.QuerySet):

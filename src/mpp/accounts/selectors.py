@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts import privacy
-from mpp.accounts.models import ApiToken, RoleGrant, User
+from mpp.accounts.models import ApiToken, Invitation, RoleGrant, User
 from mpp.accounts.policy import Perm, scope_filter, scope_filter_any
 from mpp.audit.models import AuditEvent
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
@@ -90,15 +90,30 @@ def role_grants_for(user) -> QuerySet[RoleGrant]:
     The same rule as ``policy.can_revoke``: a grant is listed when its declared scope lies inside one
     of the user's ``MANAGE_ROLES`` grants (a grant's kab/kota is its own or its MPP's).
     """
-    declared = {"agency": "agency_id", "mpp": "mpp_id"}
-    visible = scope_filter(user, Perm.MANAGE_ROLES, region="region_id", **declared) | scope_filter(
-        user, Perm.MANAGE_ROLES, region="mpp__region_id", **declared
-    )
     return (
         RoleGrant.objects.active()
-        .filter(visible)
+        .filter(_managed_scopes(user))
         .select_related("user", "region", "mpp", "mpp__region", "agency", "granted_by")
         .order_by("role", "user__name", "pk")
+    )
+
+
+def _managed_scopes(user) -> Q:
+    """Rows (grants, invitations) whose declared scope lies inside one of the user's
+    ``MANAGE_ROLES`` grants: a row's kab/kota is its own or its MPP's."""
+    declared = {"agency": "agency_id", "mpp": "mpp_id"}
+    return scope_filter(user, Perm.MANAGE_ROLES, region="region_id", **declared) | scope_filter(
+        user, Perm.MANAGE_ROLES, region="mpp__region_id", **declared
+    )
+
+
+def open_invitations_for(user) -> QuerySet[Invitation]:
+    """Invitations not yet accepted nor revoked (pending or expired) in the user's managed scope."""
+    return (
+        Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
+        .filter(_managed_scopes(user))
+        .select_related("region", "mpp", "mpp__region", "agency", "invited_by")
+        .order_by("-sent_at", "-id")
     )
 
 

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
+from django.core import signing
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
@@ -21,10 +23,12 @@ from django.utils.translation import gettext_lazy
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from mpp.accounts.emails import mail_invitation
 from mpp.accounts.models import (
     ROLE_OPTIONAL_SCOPE_FIELDS,
     ROLE_SCOPE_FIELDS,
     ApiToken,
+    Invitation,
     PrivacyConsent,
     Role,
     RoleGrant,
@@ -33,7 +37,7 @@ from mpp.accounts.models import (
 )
 from mpp.accounts.nik import validate_nik
 from mpp.accounts.policy import can_grant
-from mpp.accounts.tasks import warn_owner_of_registration_attempt
+from mpp.accounts.tasks import send_email_verification, warn_owner_of_registration_attempt
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.tenancy.models import AgencyPresence
@@ -202,6 +206,7 @@ def register_citizen(data: CitizenRegistration, *, request=None) -> User:
         ) from None
     PrivacyConsent.objects.create(user=user, notice_version=PRIVACY_NOTICE_VERSION)
     record_event(AuditAction.CITIZEN_REGISTERED, actor=user, target=user, request=request)
+    request_email_verification(user)
     return user
 
 
@@ -248,24 +253,12 @@ def grant_role(
     agency=None,
     request=None,
 ) -> RoleGrant:
+    """Give ``user`` the role on the scope. Only an accepted :class:`Invitation` (and the demo and
+    test data) calls it: a role is never given to an account found by its email."""
     scope = {"region": region, "mpp": mpp, "agency": agency}
-    needed = ROLE_SCOPE_FIELDS[role]
-    optional = ROLE_OPTIONAL_SCOPE_FIELDS.get(role, frozenset())
-    for field, value in scope.items():
-        if field not in optional and (field in needed) != (value is not None):
-            raise ValidationError(_("Cakupan peran tidak sesuai dengan jenis perannya."))
     if user.is_light_record or not user.is_active:
         raise ValidationError(_("Pengguna ini belum memiliki akun aktif."))
-    if granted_by is not None and not can_grant(granted_by, role, grantee=user, **scope):
-        if granted_by.pk == user.pk:
-            raise ValidationError(_("Anda tidak dapat memberikan peran kepada diri sendiri."))
-        raise ValidationError(_("Anda tidak berwenang memberikan peran ini pada cakupan tersebut."))
-    if (
-        agency is not None
-        and mpp is not None
-        and not AgencyPresence.objects.filter(agency=agency, mpp=mpp, is_active=True).exists()
-    ):
-        raise ValidationError(_("Instansi tersebut tidak melayani di MPP yang dipilih."))
+    _check_grant(role, scope, granted_by=granted_by, grantee=user)
     if RoleGrant.objects.active().filter(user=user, role=role, **scope).exists():
         raise ValidationError(
             _("Pengguna ini sudah memegang peran tersebut pada cakupan yang sama.")
@@ -281,6 +274,27 @@ def grant_role(
     )
     end_sessions(user, reason="role_granted", request=request)
     return grant
+
+
+def _check_grant(role: Role, scope: dict, *, granted_by: User | None, grantee=None) -> None:
+    """Refuse a grant whose scope does not fit the role, lies outside ``granted_by``'s policy, or
+    names an agency that does not serve at the MPP."""
+    needed = ROLE_SCOPE_FIELDS[role]
+    optional = ROLE_OPTIONAL_SCOPE_FIELDS.get(role, frozenset())
+    for field, value in scope.items():
+        if field not in optional and (field in needed) != (value is not None):
+            raise ValidationError(_("Cakupan peran tidak sesuai dengan jenis perannya."))
+    if granted_by is not None and not can_grant(granted_by, role, grantee=grantee, **scope):
+        if grantee is not None and granted_by.pk == grantee.pk:
+            raise ValidationError(_("Anda tidak dapat memberikan peran kepada diri sendiri."))
+        raise ValidationError(_("Anda tidak berwenang memberikan peran ini pada cakupan tersebut."))
+    agency, mpp = scope.get("agency"), scope.get("mpp")
+    if (
+        agency is not None
+        and mpp is not None
+        and not AgencyPresence.objects.filter(agency=agency, mpp=mpp, is_active=True).exists()
+    ):
+        raise ValidationError(_("Instansi tersebut tidak melayani di MPP yang dipilih."))
 
 
 @transaction.atomic
@@ -483,10 +497,16 @@ def user_for_token(raw: str) -> User | None:
 @transaction.atomic
 def update_contact(user: User, *, email: str, phone: str, request=None) -> User:
     """Change one's email address and telephone number (recorded, without the values)."""
-    user.email = (email or "").strip().lower()
+    email = (email or "").strip().lower()
+    changed = email != user.email.lower()
+    user.email = email
     user.phone = (phone or "").strip()
-    user.save(update_fields=["email", "phone"])
+    if changed:
+        user.email_verified_at = None  # a new address counts for nothing until its owner confirms
+    user.save(update_fields=["email", "phone", "email_verified_at"])
     record_event(AuditAction.CONTACT_CHANGED, actor=user, target=user, request=request)
+    if changed and email:
+        request_email_verification(user)
     return user
 
 
@@ -562,3 +582,379 @@ def remove_mpp_network(actor: User, row, *, request=None) -> None:
     )
     transaction.on_commit(limits.networks_changed)
     limits.networks_changed()
+
+
+# --- Email verification ------------------------------------------------------------------------
+
+EMAIL_VERIFICATION_SALT = "mpp.accounts.email-verification"
+
+
+def email_verification_token(user: User) -> str:
+    """A signed token for the user's current address (no row stored): it verifies that address
+    only, within ``EMAIL_VERIFICATION_HOURS``, and only while it is still unverified."""
+    return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=EMAIL_VERIFICATION_SALT)
+
+
+def request_email_verification(user: User) -> bool:
+    """Send the verification link to the user's address, at most once per
+    ``EMAIL_VERIFICATION_RESEND_SECONDS`` for one address (a new address may be sent at once), and
+    at most
+    ``EMAIL_VERIFICATION_SENDS_PER_DAY`` times a day per account; the link is built in the task,
+    so no token sits in the task queue. Returns whether it is sent.
+    """
+    if not user.email or user.email_is_verified:
+        return False
+    wait_key = f"email-verify:wait:{user.pk}:{hash_token(user.email.lower())[:16]}"
+    if not cache.add(wait_key, 1, settings.EMAIL_VERIFICATION_RESEND_SECONDS):
+        return False
+    day_key = f"email-verify:day:{user.pk}"
+    cache.add(day_key, 0, 24 * 60 * 60)
+    if cache.incr(day_key) > settings.EMAIL_VERIFICATION_SENDS_PER_DAY:
+        return False
+    transaction.on_commit(lambda: send_email_verification.enqueue(user.pk), robust=True)
+    return True
+
+
+class EmailVerification(StrEnum):
+    OK = "ok"
+    EXPIRED = "expired"
+    INVALID = "invalid"  # tampered, or for an address the account no longer has
+    USED = "used"
+    OTHER_USER = "other_user"
+
+
+EMAIL_VERIFICATION_MESSAGES = {
+    EmailVerification.OK: gettext_lazy("Alamat surel Anda telah diverifikasi. Terima kasih."),
+    EmailVerification.EXPIRED: gettext_lazy(
+        "Tautan verifikasi ini sudah kedaluwarsa. Masuk, lalu kirim ulang tautan dari halaman "
+        "Akun saya."
+    ),
+    EmailVerification.INVALID: gettext_lazy(
+        "Tautan verifikasi ini tidak sah atau bukan untuk alamat surel akun saat ini. Kirim ulang "
+        "tautan dari halaman Akun saya."
+    ),
+    EmailVerification.USED: gettext_lazy(
+        "Tautan verifikasi ini sudah dipakai; alamat surel ini sudah terverifikasi."
+    ),
+    EmailVerification.OTHER_USER: gettext_lazy(
+        "Tautan verifikasi ini untuk akun lain. Keluar dahulu, lalu buka tautan ini lagi."
+    ),
+}
+
+
+@transaction.atomic
+def verify_email(token: str, *, viewer=None, request=None) -> EmailVerification:
+    """Mark the address in ``token`` verified, once; ``viewer`` is who opened the link."""
+    try:
+        data = signing.loads(
+            token,
+            salt=EMAIL_VERIFICATION_SALT,
+            max_age=datetime.timedelta(hours=settings.EMAIL_VERIFICATION_HOURS),
+        )
+    except signing.SignatureExpired:
+        return EmailVerification.EXPIRED
+    except signing.BadSignature:
+        return EmailVerification.INVALID
+    if not isinstance(data, dict) or not isinstance(data.get("u"), int):
+        return EmailVerification.INVALID
+    user = User.objects.select_for_update().filter(pk=data["u"], is_active=True).first()
+    if user is None or not user.email or user.email.lower() != data.get("e"):
+        return EmailVerification.INVALID
+    if viewer is not None and viewer.is_authenticated and viewer.pk != user.pk:
+        return EmailVerification.OTHER_USER
+    if user.email_verified_at is not None:
+        return EmailVerification.USED
+    user.email_verified_at = timezone.now()
+    user.save(update_fields=["email_verified_at"])
+    record_event(AuditAction.EMAIL_VERIFIED, actor=user, target=user, request=request)
+    return EmailVerification.OK
+
+
+# --- Staff invitations -------------------------------------------------------------------------
+
+
+class InvitationError(Exception):
+    """An invitation that cannot be used or accepted, with the message for the person."""
+
+    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.errors = errors or {}
+
+
+class InvitationState(StrEnum):
+    UNKNOWN = "unknown"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    USED = "used"
+
+
+INVITATION_MESSAGES = {
+    InvitationState.UNKNOWN: gettext_lazy(
+        "Tautan undangan ini tidak dikenal atau tidak utuh. Salin tautan lengkap dari surel "
+        "undangan, atau minta pengirim mengirim ulang undangan."
+    ),
+    InvitationState.EXPIRED: gettext_lazy(
+        "Undangan ini sudah kedaluwarsa. Minta pengirim undangan untuk mengirimkannya ulang."
+    ),
+    InvitationState.REVOKED: gettext_lazy(
+        "Undangan ini telah dibatalkan oleh pengirimnya. Hubungi pengirim bila Anda memerlukannya."
+    ),
+    InvitationState.USED: gettext_lazy(
+        "Undangan ini sudah diterima dan tidak dapat dipakai lagi. Silakan masuk dengan akun "
+        "petugas Anda."
+    ),
+}
+
+
+def invitation_state(invitation: Invitation | None) -> InvitationState | None:
+    """Why ``invitation`` cannot be accepted, or None when it can."""
+    if invitation is None:
+        return InvitationState.UNKNOWN
+    if invitation.accepted_at is not None:
+        return InvitationState.USED
+    if invitation.revoked_at is not None:
+        return InvitationState.REVOKED
+    if invitation.expires_at <= timezone.now():
+        return InvitationState.EXPIRED
+    return None
+
+
+def invitation_for_token(raw: str) -> Invitation | None:
+    if not raw or len(raw) > 100:
+        return None
+    return (
+        Invitation.objects.select_related("region", "mpp", "mpp__region", "agency", "invited_by")
+        .filter(token_hash=hash_token(raw))
+        .first()
+    )
+
+
+def _invitation_summary(invitation: Invitation) -> str:
+    return f"{invitation.get_role_display()} — {invitation.scope_label}"
+
+
+def _send_invitation(invitation: Invitation, *, request=None) -> None:
+    """A new token for ``invitation`` (the old link stops working) and the email carrying it.
+
+    The raw token lives only in this request and in the email: the mail is sent after the commit
+    in-process, never through the task queue, whose rows would store it.
+    """
+    raw = secrets.token_urlsafe(32)
+    now = timezone.now()
+    invitation.token_hash = hash_token(raw)
+    invitation.sent_at = now
+    invitation.expires_at = now + datetime.timedelta(days=settings.INVITATION_LIFETIME_DAYS)
+    invitation.save(update_fields=["token_hash", "sent_at", "expires_at"])
+    invitation_id = invitation.pk
+    transaction.on_commit(lambda: mail_invitation(invitation_id, raw), robust=True)
+
+
+@transaction.atomic
+def invite(
+    *,
+    inviter: User,
+    role: Role,
+    email: str,
+    name: str,
+    region=None,
+    mpp=None,
+    agency=None,
+    request=None,
+) -> Invitation:
+    """Offer ``role`` on the scope to whoever owns ``email``: nothing is granted until the owner
+    opens the link and accepts (:func:`accept_invitation`). The same pending offer to the same
+    address is sent again with a new link instead of twice."""
+    role = Role(role)
+    email = (email or "").strip().lower()
+    try:
+        if CONTROL_CHARACTERS.search(email):
+            raise ValidationError("control character")
+        validate_email(email)
+    except ValidationError:
+        raise ValidationError({"email": [_("Alamat surel tidak sah.")]}) from None
+    name = (name or "").strip()
+    if not name or CONTROL_CHARACTERS.search(name):
+        raise ValidationError({"name": [_("Isi nama orang yang diundang.")]})
+    scope = {"region": region, "mpp": mpp, "agency": agency}
+    _check_grant(role, scope, granted_by=inviter)
+    invitation = (
+        Invitation.objects.pending()
+        .select_for_update()
+        .filter(email__iexact=email, role=role, **scope)
+        .first()
+    )
+    if invitation is None:
+        invitation = Invitation.objects.create(
+            role=role,
+            email=email,
+            name=name[:150],
+            invited_by=inviter,
+            token_hash=hash_token(secrets.token_urlsafe(32)),  # replaced by _send_invitation
+            expires_at=timezone.now(),
+            **scope,
+        )
+    _send_invitation(invitation, request=request)
+    record_event(
+        AuditAction.INVITATION_SENT,
+        actor=inviter,
+        target=invitation,
+        request=request,
+        summary=_invitation_summary(invitation),
+    )
+    return invitation
+
+
+@transaction.atomic
+def resend_invitation(invitation: Invitation, *, actor: User, request=None) -> Invitation:
+    """A new link for a pending or expired invitation (the old link stops working)."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is not None or invitation.revoked_at is not None:
+        raise InvitationError(str(INVITATION_MESSAGES[invitation_state(invitation)]))
+    _check_grant(Role(invitation.role), invitation.scope, granted_by=actor)
+    _send_invitation(invitation, request=request)
+    record_event(
+        AuditAction.INVITATION_SENT,
+        actor=actor,
+        target=invitation,
+        request=request,
+        summary=_invitation_summary(invitation),
+        data={"resent": True},
+    )
+    return invitation
+
+
+@transaction.atomic
+def revoke_invitation(invitation: Invitation, *, actor: User, request=None) -> Invitation:
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+        record_event(
+            AuditAction.INVITATION_REVOKED,
+            actor=actor,
+            target=invitation,
+            request=request,
+            summary=_invitation_summary(invitation),
+        )
+    return invitation
+
+
+@dataclass(frozen=True)
+class StaffAccount:
+    username: str
+    name: str
+    password: str
+
+
+USERNAME_PATTERN = re.compile(r"[a-z0-9][a-z0-9._-]{2,149}")
+
+
+def staff_account_problems(data: StaffAccount) -> dict[str, list[str]]:
+    """What is wrong with a new staff account's username, name and password, by field."""
+    errors: dict[str, list[str]] = {}
+    username = data.username.strip().lower()
+    if (
+        not USERNAME_PATTERN.fullmatch(username)
+        or username.isdigit()
+        or username.startswith("warga-")
+    ):
+        errors["username"] = [
+            _(
+                "Nama pengguna 3–150 karakter: huruf kecil, angka, titik, garis bawah atau tanda "
+                "hubung, tidak hanya angka, dan tidak diawali warga-."
+            )
+        ]
+    elif User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("Nama pengguna ini sudah dipakai. Pilih yang lain.")]
+    if not data.name.strip() or CONTROL_CHARACTERS.search(data.name):
+        errors["name"] = [_("Isi nama lengkap Anda.")]
+    try:
+        if "\x00" in data.password:
+            raise ValidationError(_("Kata sandi tidak boleh berisi karakter kendali."))
+        validate_password(data.password, User(username=username, name=data.name))
+    except ValidationError as error:
+        errors["password"] = list(error.messages)
+    return errors
+
+
+def may_accept_onto(user, invitation: Invitation) -> bool:
+    """An existing account may take the invitation only when it is already a staff account (with
+    its second factor) whose verified address is the invited one: never a citizen account."""
+    return (
+        user.is_authenticated
+        and user.is_staff_member
+        and user.email_is_verified
+        and user.email.lower() == invitation.email.lower()
+    )
+
+
+@transaction.atomic
+def accept_invitation(
+    invitation: Invitation,
+    *,
+    account: StaffAccount | None = None,
+    user: User | None = None,
+    request=None,
+) -> RoleGrant:
+    """The owner of the invited address accepts: either a new staff account from ``account``
+    (its address is the invited one, verified by this very link) or the signed-in staff ``user``
+    allowed by :func:`may_accept_onto`. The role is granted by the inviter, whose policy must
+    still allow it now."""
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    state = invitation_state(invitation)
+    if state is not None:
+        raise InvitationError(str(INVITATION_MESSAGES[state]))
+    inviter = invitation.invited_by
+    if inviter is None or not inviter.is_active:
+        raise InvitationError(
+            _(
+                "Pengirim undangan ini tidak lagi berwenang. Minta undangan baru dari pengelola Anda."
+            )
+        )
+    if user is not None:
+        if not may_accept_onto(user, invitation):
+            raise InvitationError(
+                _(
+                    "Undangan ini membuat akun petugas tersendiri dan tidak dapat dipasang pada "
+                    "akun ini. Keluar dahulu, lalu buka tautan undangan lagi."
+                )
+            )
+    else:
+        if account is None:
+            raise InvitationError(_("Lengkapi data akun petugas Anda."))
+        errors = staff_account_problems(account)
+        if errors:
+            raise InvitationError(_("Ada yang perlu diperbaiki."), errors)
+        user = User(
+            username=account.username.strip().lower(),
+            name=account.name.strip(),
+            email=invitation.email,
+            email_verified_at=timezone.now(),
+        )
+        user.set_password(account.password)
+        try:
+            with transaction.atomic():
+                user.save()
+        except IntegrityError:
+            message = _("Nama pengguna ini sudah dipakai. Pilih yang lain.")
+            raise InvitationError(message, {"username": [message]}) from None
+    inviter.__dict__.pop("active_grants", None)  # the inviter's grants as they are now
+    try:
+        grant = grant_role(
+            user, Role(invitation.role), granted_by=inviter, request=request, **invitation.scope
+        )
+    except ValidationError as error:
+        raise InvitationError(" ".join(error.messages)) from None
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.grant = grant
+    invitation.save(update_fields=["accepted_at", "accepted_by", "grant"])
+    record_event(
+        AuditAction.INVITATION_ACCEPTED,
+        actor=user,
+        target=invitation,
+        request=request,
+        summary=_invitation_summary(invitation),
+    )
+    return grant

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import send_mail
+from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django_tasks import task
@@ -31,4 +32,32 @@ def warn_owner_of_registration_attempt(user_id: int) -> bool:
         ) % {"name": owner.name or owner.username, "reset": f"{base}/akun/sandi/lupa/"}
         subject = _("Percobaan pendaftaran dengan data akun Anda")
     send_mail(subject, body, None, [owner.email])
+    return True
+
+
+@task()
+def send_email_verification(user_id: int) -> bool:
+    """Email the link that verifies the user's current address (built here, so the task row
+    holds only the user id). Returns whether an email was sent."""
+    from mpp.accounts.services import email_verification_token  # services imports this module
+
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None or not user.email or user.email_verified_at is not None:
+        return False
+    base = settings.MPP_PUBLIC_BASE_URL.rstrip("/")
+    link = f"{base}{reverse('accounts:verify_email', args=[email_verification_token(user)])}"
+    with translation.override(settings.LANGUAGE_CODE):
+        body = _(
+            "Yth. %(name)s,\n\nBuka tautan berikut untuk memverifikasi alamat surel akun MPP "
+            "Digital Anda. Tautan berlaku %(hours)d jam dan hanya dapat dipakai sekali:\n\n"
+            "%(link)s\n\nSelama alamat ini belum diverifikasi, Anda belum dapat memesan antrean "
+            "daring.\nJika Anda tidak mendaftar atau mengubah alamat surel di MPP Digital, abaikan "
+            "surel ini.\n\nMPP Digital"
+        ) % {
+            "name": user.name or user.username,
+            "hours": settings.EMAIL_VERIFICATION_HOURS,
+            "link": link,
+        }
+        subject = _("Verifikasi alamat surel Anda")
+    send_mail(subject, body, None, [user.email])
     return True

@@ -13,6 +13,9 @@ urlpatterns = [
     path("daftar/diterima/", views.register_received, name="register_received"),
     path("profil/", views.profile, name="profile"),
     path("profil/ubah/", views.profile_edit, name="profile_edit"),
+    path("surel/kirim-ulang/", views.resend_verification, name="resend_verification"),
+    path("surel/verifikasi/<str:token>/", views.verify_email, name="verify_email"),
+    path("undangan/<str:token>/", views.invitation, name="invitation"),
     path("pengembang/", views.developer, name="developer"),
     path("privasi/", views.privacy_notice, name="privacy_notice"),
     path("token/<id:token_id>/cabut/", views.revoke_token, name="revoke_token"),
@@ -25,6 +28,18 @@ urlpatterns = [
     path("kerja/peran/<id:grant_id>/cabut/", views.revoke_role, name="revoke_role"),
     path("kerja/jaringan/", views.mpp_networks, name="mpp_networks"),
     path("kerja/jaringan/<id:pk>/hapus/", views.mpp_network_remove, name="mpp_network_remove"),
+    path(
+        "kerja/peran/undangan/<id:invitation_id>/kirim-ulang/",
+        views.invitation_action,
+        {"action": "resend"},
+        name="invitation_resend",
+    ),
+    path(
+        "kerja/peran/undangan/<id:invitation_id>/batalkan/",
+        views.invitation_action,
+        {"action": "revoke"},
+        name="invitation_revoke",
+    ),
     path(
         "sandi/lupa/",
         auth_views.PasswordResetView.as_view(

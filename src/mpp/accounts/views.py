@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import login, logout
+from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,9 +23,11 @@ from mpp.accounts.forms import (
     OtpForm,
     RegistrationForm,
     RoleGrantForm,
+    StaffAccountForm,
 )
 from mpp.accounts.menu import menu_for
-from mpp.accounts.policy import Perm, can, can_revoke, has_any
+from mpp.accounts.models import Role
+from mpp.accounts.policy import Perm, can, can_grant, can_revoke, has_any
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
 from mpp.audit.selectors import access_log_of
@@ -160,6 +162,39 @@ def profile(request):
 
 
 @login_required
+@require_POST
+def resend_verification(request):
+    if request.user.email_is_verified or not request.user.email:
+        return redirect("accounts:profile")
+    if services.request_email_verification(request.user):
+        messages.success(
+            request,
+            _("Tautan verifikasi dikirim ke %(email)s. Periksa kotak masuk dan folder spam.")
+            % {"email": request.user.email},
+        )
+    else:
+        messages.error(
+            request,
+            _(
+                "Tautan verifikasi baru saja dikirim. Tunggu beberapa menit sebelum meminta lagi, "
+                "dan periksa folder spam."
+            ),
+        )
+    return redirect("accounts:profile")
+
+
+def verify_email(request, token: str):
+    result = services.verify_email(token, viewer=request.user, request=request)
+    ok = result in (services.EmailVerification.OK, services.EmailVerification.USED)
+    return render(
+        request,
+        "accounts/verify_email.html",
+        {"ok": ok, "message": services.EMAIL_VERIFICATION_MESSAGES[result]},
+        status=200 if ok else 400,
+    )
+
+
+@login_required
 def developer(request):
     """API tokens, apart from the citizen's everyday account page."""
     return render(request, "accounts/developer.html", {"tokens": selectors.tokens_of(request.user)})
@@ -282,10 +317,11 @@ def staff_roles(request):
     form = RoleGrantForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            grant = services.grant_role(
-                form.grantee,
-                form.cleaned_data["role"],
-                granted_by=request.user,
+            invitation = services.invite(
+                inviter=request.user,
+                role=form.cleaned_data["role"],
+                email=form.cleaned_data["email"],
+                name=form.cleaned_data["name"],
                 request=request,
                 **form.scope,
             )
@@ -294,16 +330,117 @@ def staff_roles(request):
         else:
             messages.success(
                 request,
-                _("Peran %(role)s diberikan kepada %(name)s.")
-                % {"role": grant.get_role_display(), "name": grant.user},
+                _(
+                    "Undangan sebagai %(role)s telah dikirim ke %(email)s. Peran berlaku setelah "
+                    "undangan diterima."
+                )
+                % {"role": invitation.get_role_display(), "email": invitation.email},
             )
             return redirect("accounts:staff_roles")
     page = Paginator(selectors.role_grants_for(request.user), 50).get_page(request.GET.get("page"))
     rows = [(grant, can_revoke(request.user, grant)) for grant in page.object_list]
+    invitations = [
+        (invitation, _may_handle_invitation(request.user, invitation))
+        for invitation in selectors.open_invitations_for(request.user)[:100]
+    ]
     return render(
         request,
         "accounts/staff_roles.html",
-        {"form": form, "rows": rows, "page_obj": page},
+        {"form": form, "rows": rows, "page_obj": page, "invitations": invitations},
+    )
+
+
+def _may_handle_invitation(user, invitation) -> bool:
+    return can_grant(user, Role(invitation.role), **invitation.scope)
+
+
+@login_required
+@require_POST
+def invitation_action(request, invitation_id: int, action: str):
+    """Send an open invitation again (a new link) or revoke it."""
+    if not has_any(request.user, Perm.MANAGE_ROLES):
+        raise PermissionDenied
+    invitation = get_object_or_404(selectors.open_invitations_for(request.user), pk=invitation_id)
+    if not _may_handle_invitation(request.user, invitation):
+        raise PermissionDenied
+    if action == "resend":
+        try:
+            services.resend_invitation(invitation, actor=request.user, request=request)
+        except (ValidationError, services.InvitationError) as error:
+            messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
+        else:
+            messages.success(
+                request,
+                _("Undangan dikirim ulang ke %(email)s dengan tautan baru.")
+                % {"email": invitation.email},
+            )
+    else:
+        services.revoke_invitation(invitation, actor=request.user, request=request)
+        messages.success(
+            request,
+            _("Undangan untuk %(email)s dibatalkan; tautannya tidak berlaku lagi.")
+            % {"email": invitation.email},
+        )
+    return redirect("accounts:staff_roles")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation(request, token: str):
+    """The page the invitation link opens: create the staff account (or, for the signed-in staff
+    member the invitation may go to, accept onto that account)."""
+    found = services.invitation_for_token(token)
+    state = services.invitation_state(found)
+    if state is not None:
+        status = 404 if state == services.InvitationState.UNKNOWN else 410
+        return render(
+            request,
+            "accounts/invitation.html",
+            {"problem": services.INVITATION_MESSAGES[state]},
+            status=status,
+        )
+    user = request.user
+    onto_existing = user.is_authenticated and services.may_accept_onto(user, found)
+    if user.is_authenticated and not onto_existing:
+        return render(request, "accounts/invitation.html", {"invitation": found, "signed_in": True})
+    form = (
+        None
+        if onto_existing
+        else StaffAccountForm(request.POST or None, initial={"name": found.name})
+    )
+    if request.method == "POST" and (onto_existing or form.is_valid()):
+        try:
+            grant = services.accept_invitation(
+                found,
+                user=user if onto_existing else None,
+                account=None if onto_existing else form.account,
+                request=request,
+            )
+        except services.InvitationError as error:
+            if form is not None and error.errors:
+                for field, field_errors in error.errors.items():
+                    for message in field_errors:
+                        form.add_error(field if field in form.fields else None, message)
+            else:
+                messages.error(request, error.message)
+                return redirect("accounts:invitation", token=token)
+        else:
+            if onto_existing:
+                user.refresh_from_db()
+                update_session_auth_hash(request, user)
+                messages.success(request, _("Undangan diterima. Peran baru sudah berlaku."))
+                return redirect("accounts:backoffice")
+            login(request, grant.user, backend="mpp.accounts.backends.NikOrUsernameBackend")
+            messages.success(
+                request,
+                _(
+                    "Akun petugas Anda sudah dibuat. Langkah terakhir: aktifkan verifikasi dua langkah."
+                ),
+            )
+            return redirect("accounts:otp_setup")
+    return render(
+        request,
+        "accounts/invitation.html",
+        {"invitation": found, "form": form, "onto_existing": onto_existing},
     )
 
 

@@ -40,6 +40,10 @@ class AuditAction(models.TextChoices):
     KIOSK_CONFIGURED = "kiosk_configured", _("Jaringan dan jeda perangkat kios SKM diatur")
     KIOSK_ANSWERS_VOIDED = "kiosk_answers_voided", _("Jawaban kios SKM dibatalkan")
     MPP_NETWORK_CHANGED = "mpp_network_changed", _("Jaringan MPP diubah")
+    EMAIL_VERIFIED = "email_verified", _("Alamat surel diverifikasi")
+    INVITATION_SENT = "invitation_sent", _("Undangan peran dikirim")
+    INVITATION_ACCEPTED = "invitation_accepted", _("Undangan peran diterima")
+    INVITATION_REVOKED = "invitation_revoked", _("Undangan peran dibatalkan")
 
 
 class AppendOnlyQuerySet(models.QuerySet):

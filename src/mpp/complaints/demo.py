@@ -4,6 +4,7 @@ API key (README demo table) and a few complaints. Idempotent."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.utils import timezone
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_KEY_HEX
@@ -70,6 +71,7 @@ def load() -> None:
     if created:
         user.set_password(DEMO_STAFF_PASSWORD)
         user.email = f"{DESK_USERNAME}@contoh.go.id"
+        user.email_verified_at = timezone.now()
         user.save()
     if (
         not RoleGrant.objects.active()

@@ -159,7 +159,8 @@ class ManagerDecree(models.Model):
 
 
 class DecreeAppointee(models.Model):
-    """A person named in the decree, and the role grant it gave them."""
+    """A person named in the decree, and the invitation to the MPP manager role sent to them (the
+    grant exists once they accept it). ``grant`` is kept for decrees from before invitations."""
 
     decree = models.ForeignKey(ManagerDecree, on_delete=models.CASCADE, related_name="appointees")
     name = models.CharField(_("nama"), max_length=150)
@@ -168,6 +169,9 @@ class DecreeAppointee(models.Model):
     mpp = models.ForeignKey("tenancy.MPP", on_delete=models.PROTECT, related_name="+")
     grant = models.ForeignKey(
         "accounts.RoleGrant", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    invitation = models.ForeignKey(
+        "accounts.Invitation", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:

@@ -10,18 +10,15 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.encoding import force_bytes
-from django.utils.http import urlsafe_base64_encode
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from mpp.accounts import services as account_services
-from mpp.accounts.models import Role, RoleGrant, User
+from mpp.accounts.models import Invitation, Role, User
 from mpp.accounts.policy import Perm, can
 from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
 from mpp.notifications.services import notify
@@ -263,10 +260,18 @@ def _act(application, action: str, actor, *, note: str = "", changes=None, data=
         ) from None
 
 
+def _contacts(application):
+    """The account of the region's contact, only where its owner verified the address: a mere
+    registration with the same email learns nothing about the application."""
+    return User.objects.filter(
+        email__iexact=application.contact_email, email_verified_at__isnull=False, is_active=True
+    )[:1]
+
+
 @transaction.atomic
 def return_application(application, *, actor: User, reason: str):
     _act(application, "return", actor, note=reason, changes={"return_reason": reason.strip()})
-    for user in User.objects.filter(email__iexact=application.contact_email, is_active=True)[:1]:
+    for user in _contacts(application):
         notify(
             user,
             "onboarding.returned",
@@ -315,46 +320,17 @@ def upload_agreement(application, *, actor: User, upload):
 
 def _invite(
     *, name: str, email: str, role: Role, actor: User, region=None, mpp=None, request=None
-) -> RoleGrant | None:
-    """Find or create the account for ``email``, grant ``role`` (policy-checked by accounts) and
-    send a one-time link to set the password when the account has none yet."""
-    user = User.objects.filter(email__iexact=email).first()
-    if user is None:
-        base = slugify(email.split("@")[0])[:100] or "staf"
-        username = base
-        suffix = 1
-        while User.objects.filter(username=username).exists():
-            suffix += 1
-            username = f"{base}-{suffix}"
-        user = User(username=username, email=email, name=name)
-        user.set_unusable_password()
-        user.save()
-    exists = RoleGrant.objects.active().filter(user=user, role=role, region=region, mpp=mpp)
-    grant = exists.first()
-    if grant is None:
-        try:
-            grant = account_services.grant_role(
-                user, role, granted_by=actor, region=region, mpp=mpp, request=request
-            )
-        except ValidationError as error:
-            raise OnboardingError(" ".join(error.messages)) from None
-    link = ""
-    if not user.has_usable_password():
-        uid = urlsafe_base64_encode(force_bytes(user.pk))
-        token = default_token_generator.make_token(user)
-        link = reverse("accounts:password_reset_confirm", args=[uid, token])
-    notify(
-        user,
-        "onboarding.invitation",
-        {
-            "region_name": (region or mpp.region).name,
-            "role_name": str(Role(role).label),
-            "set_password": bool(link),
-        },
-        link=link or reverse("accounts:login"),
-        channels=["email", "inbox"],
-    )
-    return grant
+) -> Invitation:
+    """Invite the person named to ``role``: the role is granted (by ``actor``, policy-checked by
+    accounts) only when the owner of ``email`` accepts the link, onto a new staff account — never
+    onto an account that merely has this address."""
+    try:
+        return account_services.invite(
+            inviter=actor, role=role, email=email, name=name, region=region, mpp=mpp,
+            request=request,
+        )  # fmt: skip
+    except ValidationError as error:
+        raise OnboardingError(" ".join(error.messages)) from None
 
 
 @transaction.atomic
@@ -400,7 +376,7 @@ def change_standing(application, *, actor: User, action: str, reason: str):
         application, action, actor, note=reason,
         changes={"standing": standing, "standing_reason": reason.strip()},
     )  # fmt: skip
-    for user in User.objects.filter(email__iexact=application.contact_email, is_active=True)[:1]:
+    for user in _contacts(application):
         notify(
             user,
             "onboarding.standing",
@@ -438,9 +414,9 @@ def upload_decree(
     upload,
     request=None,
 ) -> ManagerDecree:
-    """The region uploads its SK Pengelola; each manager named gets the MPP manager role on the
-    MPP named (granted by the uploader, so within the uploader's own policy), and the decree it
-    replaces is marked replaced."""
+    """The region uploads its SK Pengelola; each manager named is invited to the MPP manager role on
+    the MPP named (granted by the uploader on acceptance, so within the uploader's own policy), and
+    the decree it replaces is marked replaced."""
     if not can(actor, Perm.APPLY_ONBOARDING, region):
         raise OnboardingError(_("Anda hanya dapat mengunggah SK untuk daerah Anda."))
     if not appointees:
@@ -473,12 +449,12 @@ def upload_decree(
         pk=decree.pk
     ).update(replaced_by=decree, replaced_at=now)
     for person in appointees:
-        grant = _invite(
+        invitation = _invite(
             name=person.name, email=person.email, role=Role.MPP_MANAGER, actor=actor,
             mpp=person.mpp, request=request,
         )  # fmt: skip
         DecreeAppointee.objects.create(
             decree=decree, name=person.name, email=person.email, position=person.position,
-            mpp=person.mpp, grant=grant,
+            mpp=person.mpp, invitation=invitation,
         )  # fmt: skip
     return decree

@@ -16,6 +16,8 @@ import hashlib
 import secrets
 from dataclasses import dataclass
 
+from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
 from django.utils import timezone
@@ -239,6 +241,53 @@ def _second_booking_error() -> QueueError:
     )
 
 
+def _check_may_book_online(citizen) -> None:
+    """Online booking needs an account whose email address its owner verified: a stranger cannot
+    fill the days with throw-away accounts."""
+    if not getattr(citizen, "email_is_verified", False):
+        raise QueueError(
+            _(
+                "Pemesanan antrean daring hanya untuk akun dengan alamat surel terverifikasi. Buka "
+                "tautan verifikasi yang kami kirim ke surel Anda, atau kirim ulang tautannya dari "
+                "halaman Akun saya. Anda tetap dapat mengambil nomor antrean langsung di MPP."
+            ),
+            "email",
+            403,
+        )
+
+
+def _check_booking_caps(citizen, queue: ServiceQueue, now) -> None:
+    """At most ``QUEUE_BOOKINGS_PER_SERVICE`` future bookings of one service and
+    ``QUEUE_BOOKINGS_PER_ACCOUNT`` in all per account. Call with the citizen's row locked, so two
+    bookings at the same moment are counted one after the other."""
+    today = local_now(queue.mpp, now).date()
+    held = Ticket.objects.filter(
+        citizen=citizen, channel=Channel.ONLINE, status="booked", date__gte=today
+    )
+    per_service = settings.QUEUE_BOOKINGS_PER_SERVICE
+    if held.filter(service_id=queue.service_id).count() >= per_service:
+        raise QueueError(
+            _(
+                "Anda sudah memiliki %(count)s pemesanan aktif untuk layanan ini. Selesaikan atau "
+                "batalkan salah satunya sebelum memesan lagi."
+            )
+            % {"count": per_service},
+            "date",
+            409,
+        )
+    overall = settings.QUEUE_BOOKINGS_PER_ACCOUNT
+    if held.count() >= overall:
+        raise QueueError(
+            _(
+                "Anda sudah memiliki %(count)s pemesanan antrean aktif, batas untuk satu akun. "
+                "Batalkan pemesanan yang tidak diperlukan sebelum memesan lagi."
+            )
+            % {"count": overall},
+            "date",
+            409,
+        )
+
+
 def _take_online_place(queue, day, starts) -> DayCount:
     day_row, slot_row = _locked_rows(queue, day, starts)
     if slot_row.online >= queue.online_per_slot:
@@ -261,6 +310,7 @@ def book(
     citizen, queue: ServiceQueue, day: datetime.date, starts: datetime.time, *, now=None
 ) -> Ticket:
     """Book a place in a slot for ``citizen``, or raise :class:`QueueError` and change nothing."""
+    _check_may_book_online(citizen)
     starts, ends = _check_bookable(citizen, queue, day, starts, now)
     if Ticket.objects.filter(
         citizen=citizen,
@@ -272,6 +322,9 @@ def book(
         raise _second_booking_error()
     try:
         with transaction.atomic():
+            # The citizen's row first (one person's bookings in turn), then the quota rows.
+            get_user_model().objects.select_for_update().filter(pk=citizen.pk).first()
+            _check_booking_caps(citizen, queue, now)
             day_row = _take_online_place(queue, day, starts)
             return Ticket.objects.create(
                 mpp_id=queue.mpp_id,

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import factory
+from django.utils import timezone
 
 from mpp.accounts.models import Role, RoleGrant, User
 
@@ -21,6 +22,8 @@ class UserFactory(factory.django.DjangoModelFactory):
     username = factory.Sequence(lambda n: f"pengguna{n}")
     name = factory.Sequence(lambda n: f"Pengguna {n}")
     email = factory.LazyAttribute(lambda o: f"{o.username}@contoh.id")
+    # Verified by default (as the demo accounts are); tests of verification register for real.
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.PostGenerationMethodCall("set_password", PASSWORD)
 
     @factory.post_generation

@@ -30,3 +30,27 @@ def login_staff_in_browser(page, live_server, user) -> None:
     login_staff(client, user)
     cookie = client.cookies["sessionid"]
     page.context.add_cookies([{"name": "sessionid", "value": cookie.value, "url": live_server.url}])
+
+
+def invitation_path(mails) -> str:
+    """The path of the invitation link in the last invitation email among ``mails``."""
+    import re
+
+    bodies = [mail.body for mail in mails if "/akun/undangan/" in mail.body]
+    return re.search(r"https?://[^/\s]+(/akun/undangan/[^/\s]+/)", bodies[-1]).group(1)
+
+
+def verification_path(mails) -> str:
+    """The path of the email-verification link in the last verification email among ``mails``."""
+    import re
+
+    bodies = [mail.body for mail in mails if "/akun/surel/verifikasi/" in mail.body]
+    return re.search(r"https?://[^/\s]+(/akun/surel/verifikasi/[^/\s]+/)", bodies[-1]).group(1)
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The TOTP code an authenticator app shows now for ``device``."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"

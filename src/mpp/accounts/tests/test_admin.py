@@ -47,3 +47,14 @@ def test_grants_tokens_and_audit_are_read_only(client, superuser):
 def test_staff_without_superuser_cannot_enter(client):
     login_staff(client, staff(Role.MINISTRY_ADMIN))
     assert client.get("/admin-django/").status_code == 302
+
+
+def test_an_address_changed_in_the_admin_is_no_longer_verified(client, superuser):
+    citizen = CitizenFactory()
+    assert citizen.email_is_verified
+    data = {"name": citizen.name, "email": "baru@contoh.id", "phone": "", "is_active": "on",
+            "role_grants-TOTAL_FORMS": "0", "role_grants-INITIAL_FORMS": "0"}  # fmt: skip
+    response = client.post(f"/admin-django/accounts/user/{citizen.pk}/change/", data)
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    citizen.refresh_from_db()
+    assert citizen.email == "baru@contoh.id" and not citizen.email_is_verified

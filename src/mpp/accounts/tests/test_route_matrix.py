@@ -8,13 +8,16 @@ changes something (revoking a grant, publishing) does not affect the next reques
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from django.db import transaction
 from django.test import Client
 from django.urls import URLResolver, get_resolver
+from django.utils import timezone
 
 from mpp.accounts import services as account_services
-from mpp.accounts.models import RoleGrant, User
+from mpp.accounts.models import Invitation, RoleGrant, User
 from mpp.cases.tests.factories import PDF_BYTES
 from mpp.regions.models import CalendarOverride
 from mpp.tenancy.models import MppNetwork
@@ -97,6 +100,7 @@ def _objects(demo):  # noqa: F811
         "batam": {
             "app": batam, "doc": batam.documents.get(), "service": batam.service,
             "grant": RoleGrant.objects.get(user__username="petugas.dinkes"),
+            "invitation": _invitation("disdukcapil-batam", "mpp-kota-batam"),
             "region": "2171", "override": override["2171"], **onboarding["2171"], **queue["batam"],
             "synonym": synonym,
             "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
@@ -106,6 +110,7 @@ def _objects(demo):  # noqa: F811
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
             "grant": RoleGrant.objects.get(user__username="petugas.yogya"),
+            "invitation": _invitation("disdukcapil-yogyakarta", "mpp-kota-yogyakarta"),
             "region": "3471", "override": override["3471"], **onboarding["3471"], **queue["yogya"],
             "synonym": synonym,
             "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
@@ -113,6 +118,17 @@ def _objects(demo):  # noqa: F811
             "network": MppNetwork.objects.create(mpp=yogya.mpp, network="36.66.2.0/28"),
         },
     }  # fmt: skip
+
+
+def _invitation(agency: str, mpp: str) -> Invitation:
+    """An open invitation to an officer role, as a manager of that agency sends it."""
+    from mpp.tenancy.models import MPP, Agency
+
+    return Invitation.objects.create(
+        role="officer", agency=Agency.objects.get(slug=agency), mpp=MPP.objects.get(slug=mpp),
+        email="diundang@contoh.go.id", name="Diundang", token_hash=agency,
+        expires_at=timezone.now() + datetime.timedelta(days=7),
+    )  # fmt: skip
 
 
 def _forwarded_complaint(application):
@@ -228,6 +244,8 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "akun/kerja/jaringan/": ("get", "/akun/kerja/jaringan/", {}),
         "akun/kerja/jaringan/<id:pk>/hapus/": ("post", f"/akun/kerja/jaringan/{o['network'].pk}/hapus/", {}),
         "akun/kerja/peran/<id:grant_id>/cabut/": ("post", f"/akun/kerja/peran/{o['grant'].pk}/cabut/", {}),
+        "akun/kerja/peran/undangan/<id:invitation_id>/kirim-ulang/": ("post", f"/akun/kerja/peran/undangan/{o['invitation'].pk}/kirim-ulang/", {}),
+        "akun/kerja/peran/undangan/<id:invitation_id>/batalkan/": ("post", f"/akun/kerja/peran/undangan/{o['invitation'].pk}/batalkan/", {}),
         "kelola/kalender/": ("get", "/kelola/kalender/", {}),
         "kelola/kalender/<str:code>/<id:year>/": ("get", f"/kelola/kalender/{o['region']}/2026/", {}),
         "kelola/kalender/<str:code>/pengecualian/<id:pk>/hapus/": (
@@ -472,6 +490,8 @@ _TABLE = {
     'akun/kerja/jaringan/<id:pk>/hapus/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
     'akun/kerja/peran/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
     'akun/kerja/peran/<id:grant_id>/cabut/': [(403, 403), (403, 403), (403, 403), (404, 404), (302, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'akun/kerja/peran/undangan/<id:invitation_id>/kirim-ulang/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
+    'akun/kerja/peran/undangan/<id:invitation_id>/batalkan/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
     'kelola/kalender/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403), (200, 200), (403, 403)],
     'kelola/kalender/<str:code>/<id:year>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (403, 403), (200, 200), (403, 403)],
     'kelola/kalender/<str:code>/pengecualian/<id:pk>/hapus/': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],

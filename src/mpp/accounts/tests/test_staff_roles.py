@@ -1,13 +1,14 @@
 """The staff roles page: managers grant and revoke roles inside their own scope."""
 
 import pytest
+from django.test import Client
 
-from mpp.accounts.models import RoleGrant, User
+from mpp.accounts.models import Invitation, RoleGrant, User
 from mpp.audit.models import AuditAction, AuditEvent
 from mpp.tenancy.models import MPP, Agency
 
-from .factories import UserFactory, load_demo
-from .helpers import login_staff
+from .factories import load_demo
+from .helpers import invitation_path, login_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -17,11 +18,6 @@ URL = "/akun/kerja/peran/"
 @pytest.fixture
 def demo():
     return load_demo()
-
-
-@pytest.fixture
-def newcomer(demo):
-    return UserFactory(username="petugas.baru", name="Petugas Baru")
 
 
 def as_staff(client, username):
@@ -38,7 +34,9 @@ def ids(**slugs):
     return found
 
 
-def test_agency_admin_grants_an_officer_and_revokes_it(client, newcomer):
+def test_agency_admin_invites_an_officer_who_accepts_then_revokes_it(
+    client, demo, mailoutbox, django_capture_on_commit_callbacks
+):
     admin = as_staff(client, "admin.dukcapil")
     page = client.get(URL)
     assert page.status_code == 200
@@ -48,13 +46,28 @@ def test_agency_admin_grants_an_officer_and_revokes_it(client, newcomer):
     assert [c[0] for c in page.context["form"].fields["role"].choices] == ["", "officer"]
 
     data = {
-        "username": "Petugas.Baru",
+        "name": "Petugas Baru",
+        "email": "Petugas.Baru@contoh.go.id",
         "role": "officer",
         **ids(agency="disdukcapil-batam", mpp="mpp-kota-batam"),
     }
-    response = client.post(URL, data, follow=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(URL, data, follow=True)
     assert response.redirect_chain[-1][0] == URL
-    assert "Peran Petugas layanan diberikan kepada Petugas Baru." in response.content.decode()
+    body = response.content.decode()
+    assert "Undangan sebagai Petugas layanan telah dikirim ke petugas.baru@contoh.go.id" in body
+    assert "Undangan yang belum diterima" in body and "Petugas Baru" in body
+    assert not RoleGrant.objects.filter(role="officer", granted_by=admin).exists()
+    assert mailoutbox[-1].to == ["petugas.baru@contoh.go.id"]
+    path = invitation_path(mailoutbox)
+    password = "Sandi-Petugas-Baru-2026"
+    accepted = Client().post(
+        path,
+        {"username": "petugas.baru", "name": "Petugas Baru", "password": password,
+         "password_again": password},
+    )  # fmt: skip
+    assert accepted.status_code == 302
+    newcomer = User.objects.get(username="petugas.baru")
     grant = RoleGrant.objects.get(user=newcomer)
     assert (grant.role, grant.agency.slug, grant.mpp.slug, grant.granted_by) == (
         "officer",
@@ -67,6 +80,14 @@ def test_agency_admin_grants_an_officer_and_revokes_it(client, newcomer):
         admin,
         str(grant.pk),
         newcomer.pk,
+    )
+    assert "Undangan yang belum diterima" in client.get(URL).content.decode()
+    assert (
+        "petugas.baru@contoh.go.id"
+        not in client.get(URL)
+        .content.decode()
+        .split("Undangan yang belum diterima")[1]
+        .split("Peran yang berlaku")[0]
     )
 
     confirmation = client.get(f"{URL}{grant.pk}/cabut/").content.decode()
@@ -121,19 +142,19 @@ def test_agency_admin_grants_an_officer_and_revokes_it(client, newcomer):
             "admin.batam",
             {
                 "role": "officer",
-                "username": "tidak.ada",
+                "email": "bukan-surel",
                 "agency": ("dinkes-batam",),
                 "mpp": "mpp-kota-batam",
             },
-            "username",
-            "Tidak ada akun aktif dengan nama pengguna ini.",
+            "email",
+            "Tulis alamat surel lengkap",
         ),
         ("admin.batam", {"role": ""}, "role", "Bidang ini tidak boleh kosong."),
     ],
 )
-def test_bad_input_is_refused_with_a_message(client, newcomer, actor, data, field, message):
+def test_bad_input_is_refused_with_a_message(client, demo, actor, data, field, message):
     as_staff(client, actor)
-    post = {"username": "petugas.baru"}
+    post = {"name": "Petugas Baru", "email": "petugas.baru@contoh.go.id"}
     for name, value in data.items():
         if name == "agency":
             post["agency"] = Agency.objects.get(slug=value[0]).pk
@@ -146,41 +167,50 @@ def test_bad_input_is_refused_with_a_message(client, newcomer, actor, data, fiel
     errors = response.context["form"].errors
     assert message in " ".join(errors.get(field, [])), errors
     assert "Ada yang perlu diperbaiki" in response.content.decode()
-    assert not RoleGrant.objects.filter(user=newcomer).exists()
-    assert not AuditEvent.objects.filter(action=AuditAction.ROLE_GRANTED).exists()
+    assert not Invitation.objects.exists()
+    assert not AuditEvent.objects.filter(action=AuditAction.INVITATION_SENT).exists()
 
 
-def test_officer_only_where_the_agency_serves(client, newcomer):
+NEWCOMER = {"name": "Petugas Baru", "email": "petugas.baru@contoh.go.id"}
+
+
+def test_officer_only_where_the_agency_serves(client, demo):
     as_staff(client, "admin.kemenpanrb")
-    data = {"username": "petugas.baru", "role": "officer"}
+    data = {**NEWCOMER, "role": "officer"}
     data |= ids(agency="disdukcapil-yogyakarta", mpp="mpp-kota-batam")
     response = client.post(URL, data)
     assert "tidak melayani di MPP yang dipilih" in response.content.decode()
-    assert not RoleGrant.objects.filter(user=newcomer).exists()
+    assert not Invitation.objects.exists()
 
 
-def test_the_same_grant_twice_is_refused(client, newcomer):
+def test_the_same_invitation_twice_is_sent_again_with_a_new_link(
+    client, demo, mailoutbox, django_capture_on_commit_callbacks
+):
     as_staff(client, "pengelola.batam")
-    data = {"username": "petugas.baru", "role": "agency_admin"}
+    data = {**NEWCOMER, "role": "agency_admin"}
     data |= ids(agency="dinkes-batam", mpp="mpp-kota-batam")
-    assert client.post(URL, data).status_code == 302
-    response = client.post(URL, data)
-    assert "sudah memegang peran tersebut" in response.content.decode()
-    assert RoleGrant.objects.filter(user=newcomer).count() == 1
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(URL, data).status_code == 302
+        first = Invitation.objects.get().token_hash
+        assert client.post(URL, data).status_code == 302
+    assert Invitation.objects.get().token_hash != first
+    assert len(mailoutbox) == 2
+    assert Client().get(invitation_path(mailoutbox[:1])).status_code == 404
 
 
-def test_regional_admin_appoints_an_mpp_manager_and_ministry_a_regional_admin(client, newcomer):
+def test_regional_admin_invites_an_mpp_manager_and_ministry_a_regional_admin(client, demo):
     as_staff(client, "admin.batam")
-    data = {"username": "petugas.baru", "role": "mpp_manager", **ids(mpp="mpp-kota-batam")}
+    data = {**NEWCOMER, "role": "mpp_manager", **ids(mpp="mpp-kota-batam")}
     assert client.post(URL, data).status_code == 302
     client.logout()
     as_staff(client, "admin.kemenpanrb")
-    data = {"username": "petugas.baru", "role": "regional_admin", "region": "3471"}
+    data = {**NEWCOMER, "role": "regional_admin", "region": "3471"}
     assert client.post(URL, data).status_code == 302
-    assert sorted(RoleGrant.objects.filter(user=newcomer).values_list("role", flat=True)) == [
+    assert sorted(Invitation.objects.pending().values_list("role", flat=True)) == [
         "mpp_manager",
         "regional_admin",
     ]
+    assert not RoleGrant.objects.filter(role="mpp_manager", granted_by__isnull=False).exists()
 
 
 def test_grants_outside_ones_scope_cannot_be_revoked(client, demo):

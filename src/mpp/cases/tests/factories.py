@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 
 import factory
+from django.utils import timezone
 
 from mpp.accounts.models import Role, RoleGrant, User
 from mpp.catalog.tests.factories import PublishedServiceFactory
@@ -25,6 +26,7 @@ class CitizenFactory(factory.django.DjangoModelFactory):
         lambda o: datetime.date(1900 + int(o.nik[10:12]), int(o.nik[8:10]), int(o.nik[6:8]))
     )
     email = factory.Sequence(lambda n: f"warga{n}@contoh.id")
+    email_verified_at = factory.LazyFunction(timezone.now)
     password = factory.django.Password("Rahasia-Uji-2026")
 
 

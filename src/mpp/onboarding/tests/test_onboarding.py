@@ -10,11 +10,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
-from mpp.accounts.models import Role, RoleGrant, User
+from mpp.accounts.models import Invitation, Role, RoleGrant, User
 from mpp.accounts.tests.factories import load_demo
-from mpp.accounts.tests.helpers import login_staff
+from mpp.accounts.tests.helpers import invitation_path, login_staff
 from mpp.documents.uploads import blank_pdf
-from mpp.notifications.models import Notification
 from mpp.onboarding import selectors, services
 from mpp.onboarding.models import ManagerDecree, OnboardingApplication, ReadinessRubric
 from mpp.regions.models import Region
@@ -104,7 +103,9 @@ def _submitted(client) -> OnboardingApplication:
     return OnboardingApplication.objects.get(region_id=DENPASAR)
 
 
-def test_a_region_is_onboarded_through_every_stage_to_access(client, demo):
+def test_a_region_is_onboarded_through_every_stage_to_access(
+    client, demo, django_capture_on_commit_callbacks
+):
     application = _submitted(client)
     ministry = demo["ministry"]
     login_staff(client, ministry)
@@ -144,18 +145,23 @@ def test_a_region_is_onboarded_through_every_stage_to_access(client, demo):
     assert application.status == "agreement_signed" and application.agreement
 
     mail.outbox.clear()
-    assert client.post(url, {"action": "grant_access"}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"action": "grant_access"}).status_code == 302
     application.refresh_from_db()
     assert application.status == "active" and application.access_granted_at
     mpp = MPP.objects.get(region_id=DENPASAR)
     assert mpp.is_active
-    manager = User.objects.get(email=FORM["manager_email"])
-    assert RoleGrant.objects.active().filter(user=manager, role=Role.MPP_MANAGER, mpp=mpp).exists()
-    assert not manager.has_usable_password()
-    invitation = Notification.objects.get(recipient=manager, kind="onboarding.invitation")
-    assert invitation.link.startswith("/akun/sandi/atur/")
-    # The link sets the password once.
-    page = client.__class__().get(invitation.link, follow=True)
+    # The manager is invited, not granted: no account is made or found by the address.
+    assert not User.objects.filter(email=FORM["manager_email"]).exists()
+    invitation = Invitation.objects.pending().get(email=FORM["manager_email"])
+    assert (invitation.role, invitation.mpp, invitation.invited_by) == (
+        Role.MPP_MANAGER, mpp, ministry,
+    )  # fmt: skip
+    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+        [FORM["contact_email"], FORM["manager_email"]]
+    )
+    # The link opens the page where the manager creates their staff account.
+    page = client.__class__().get(invitation_path(mail.outbox))
     assert page.status_code == 200
     # The public page now lists the locus in phase 2 with a map marker.
     public = client.get("/lokus/").content.decode()
@@ -241,8 +247,11 @@ def test_decree_grants_the_managers_named_and_replaces_the_old_one(client, demo)
     new = ManagerDecree.objects.exclude(pk=old.pk).get()
     old.refresh_from_db()
     assert old.replaced_by == new and old.replaced_at
-    rudi = User.objects.get(email="rudi@contoh.go.id")
-    assert RoleGrant.objects.active().filter(user=rudi, role=Role.MPP_MANAGER, mpp=mpp).exists()
+    invitation = new.appointees.get().invitation
+    assert (invitation.email, invitation.role, invitation.mpp) == (
+        "rudi@contoh.go.id", Role.MPP_MANAGER, mpp,
+    )  # fmt: skip
+    assert invitation.invited_by == demo["batam_admin"] and invitation.is_pending
     assert selectors.current_decree("2171") == new
     login_staff(client, demo["ministry"])
     page = client.get("/kelola/penerapan/sk/").content.decode()

@@ -118,3 +118,24 @@ def test_counters_calling_at_the_same_moment_never_get_the_same_ticket():
     assert errors == []
     assert len(called) == 60 and len(set(called)) == 60
     assert not Ticket.objects.filter(status="waiting").exists()
+
+
+def test_one_account_booking_in_parallel_never_passes_the_cap(settings):
+    settings.QUEUE_BOOKINGS_PER_SERVICE = 2
+    queue = make_queue(online_per_slot=5, online_per_day=50)
+    citizen = CitizenFactory()
+    weekdays = [0, 1, 2, 3, 4, 7, 8, 9, 10, 11]
+    days = [MONDAY + datetime.timedelta(days=weekdays[n % 10]) for n in range(WORKERS)]
+
+    def attempt(day):
+        try:
+            services.book(citizen, queue, day, NINE, now=at(7))
+        except QueueError as error:
+            assert "pemesanan aktif" in error.message
+            return False
+        return True
+
+    results, errors = _race(days, attempt)
+    assert errors == []
+    assert results.count(True) == 2
+    assert Ticket.objects.filter(citizen=citizen, status="booked").count() == 2
