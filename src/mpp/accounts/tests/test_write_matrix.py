@@ -112,6 +112,14 @@ WRITES: dict[str, Write] = {
     "akun/kerja/peran/": W(Perm.MANAGE_ROLES, "/akun/kerja/peran/"),
     "akun/kerja/peran/<id:grant_id>/cabut/": W(can_revoke, "/akun/kerja/peran/{grant}/cabut/", "grant"),
     "akun/pesan/baca-semua/": W(SIGNED_IN, "/akun/pesan/baca-semua/"),
+    "akun/surel/kirim-ulang/": W(SIGNED_IN, "/akun/surel/kirim-ulang/"),
+    "akun/undangan/<str:token>/": W(ANYONE, "/akun/undangan/bukan-token/"),
+    "akun/kerja/peran/undangan/<id:invitation_id>/kirim-ulang/": W(
+        Perm.MANAGE_ROLES, "/akun/kerja/peran/undangan/999999/kirim-ulang/"
+    ),
+    "akun/kerja/peran/undangan/<id:invitation_id>/batalkan/": W(
+        Perm.MANAGE_ROLES, "/akun/kerja/peran/undangan/999999/batalkan/"
+    ),
     # An MPP's own networks: the form offers the caller's MPPs only (another is a form error).
     "akun/kerja/jaringan/": W(
         Perm.MANAGE_MPP, "/akun/kerja/jaringan/", mpp="{mpp}", network="10.9.9.0/24", label="Aula"
@@ -217,6 +225,9 @@ WRITES: dict[str, Write] = {
     "kelola/pengaduan/<id:pk>/tindakan/": W(
         Perm.RESPOND_COMPLAINTS, "/kelola/pengaduan/{complaint}/tindakan/", "complaint",
         action="respond", version="{complaint_version}", note="Tanggapan",
+    ),
+    "kelola/pengaduan/<id:pk>/kirim-ulang-lapor/": W(
+        Perm.HANDLE_COMPLAINTS, "/kelola/pengaduan/{complaint}/kirim-ulang-lapor/", "complaint"
     ),
     "kelola/pengaduan/<id:pk>/catatan/": W(
         any_of(Perm.HANDLE_COMPLAINTS, Perm.RESPOND_COMPLAINTS),
