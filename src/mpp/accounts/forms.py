@@ -9,6 +9,7 @@ from mpp.accounts.nik import normalize_nik
 from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
 from mpp.accounts.selectors import agencies_for, mpps_for
 from mpp.accounts.services import CitizenRegistration, registration_data_problems
+from mpp.parsing import fields as bounded
 from mpp.regions.models import Region
 
 
@@ -59,7 +60,7 @@ class RegistrationForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    birth_date = forms.DateField(
+    birth_date = bounded.DateField(
         label=_("Tanggal lahir"),
         help_text=_("Harus sama dengan tanggal lahir pada NIK."),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),
