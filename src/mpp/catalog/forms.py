@@ -172,6 +172,7 @@ class ServiceContentForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded.formfield
         model = ServiceVersion
         fields = [
             "name", "summary", "name_en", "summary_en", "category", "channel", "requirements",

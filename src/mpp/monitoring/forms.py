@@ -20,7 +20,7 @@ class PeriodForm(forms.Form):
     deadline = bounded.DateField(
         label=_("Batas penyampaian"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = bounded.ModelMultipleChoiceField(
         label=_("Lokus"),
         queryset=Region.objects.order_by("name"),
         help_text=_("Biarkan kosong untuk semua lokus pada tahap tersebut."),

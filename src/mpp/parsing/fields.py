@@ -6,9 +6,17 @@ the forms and checks it)."""
 from __future__ import annotations
 
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from mpp.parsing import EARLIEST_DATE, LARGEST_ID, LARGEST_INTEGER, LATEST_DATE, in_date_range
+from mpp.parsing import (
+    EARLIEST_DATE,
+    LARGEST_ID,
+    LARGEST_INTEGER,
+    LATEST_DATE,
+    in_date_range,
+    parse_int,
+)
 
 
 class IntegerField(forms.IntegerField):
@@ -46,3 +54,36 @@ class DateField(forms.DateField):
                 },
             )
         return day
+
+
+class ModelMultipleChoiceField(forms.ModelMultipleChoiceField):
+    """Django's field checks each chosen id with ``pk__in``, which Django does not guard against
+    an integer beyond the column (2**63 is an ``OverflowError`` on SQLite, a ``DataError`` on
+    PostgreSQL): such an id is refused as a choice that does not exist."""
+
+    def _check_values(self, value):
+        meta = self.queryset.model._meta
+        key = meta.get_field(self.to_field_name) if self.to_field_name else meta.pk
+        if isinstance(key, models.IntegerField):
+            for chosen in value:
+                if parse_int(chosen, minimum=-LARGEST_ID, maximum=LARGEST_ID) is None:
+                    raise forms.ValidationError(
+                        self.error_messages["invalid_pk_value"],
+                        code="invalid_pk_value",
+                        params={"pk": str(chosen)[:40]},
+                    )
+        return super()._check_values(value)
+
+
+def formfield(db_field, **kwargs):
+    """A ModelForm's ``formfield_callback``: integer and date columns get the bounded fields above
+    (Django's own bound an integer by the database's column only when the model is validated, and
+    SQLite's columns are 64-bit where PostgreSQL's are 32)."""
+    if not db_field.choices and not isinstance(db_field, models.AutoField):
+        if isinstance(db_field, models.IntegerField):
+            kwargs.setdefault("form_class", IntegerField)
+        elif isinstance(db_field, models.DateField) and not isinstance(
+            db_field, models.DateTimeField
+        ):
+            kwargs.setdefault("form_class", DateField)
+    return db_field.formfield(**kwargs)

@@ -334,3 +334,57 @@ def test_the_parser_answers_none_for_every_hostile_value():
     for value in ("NaN", "sNaN", "inf", "-Infinity", "", "1,5", "1" * 100):
         assert parse_decimal(value) is None
     assert finite_float("1e999") is None and finite_float("1.25") == 1.25
+
+
+# Every form field that reads a number, a date or a list of ids is bounded ---------------------
+
+
+def _form_classes():
+    import importlib
+    import inspect
+    import pkgutil
+
+    from django import forms
+
+    import mpp
+
+    modules = []
+    for app in pkgutil.iter_modules(mpp.__path__):
+        for name in ("forms", "periods", "form_builder"):
+            spec = importlib.util.find_spec(f"mpp.{app.name}.{name}") if app.ispkg else None
+            if spec is not None:
+                modules.append(importlib.import_module(f"mpp.{app.name}.{name}"))
+    for module in modules:
+        for _name, value in inspect.getmembers(module, inspect.isclass):
+            if issubclass(value, forms.BaseForm) and value.__module__ == module.__name__:
+                yield value
+
+
+def test_every_integer_date_and_multiple_choice_field_of_a_form_is_bounded():
+    from django import forms
+    from django.db import models
+
+    from mpp.parsing import fields as bounded
+
+    classes = list(_form_classes())
+    assert len(classes) > 30  # the walk found the project's forms
+    unbounded = []
+    for form in classes:
+        for name, field in form.base_fields.items():
+            where = f"{form.__module__}.{form.__name__}.{name}"
+            # A decimal field is an IntegerField for Django; max_digits bounds it too.
+            if (
+                isinstance(field, forms.IntegerField)
+                and field.max_value is None
+                and getattr(field, "max_digits", None) is None
+            ):
+                unbounded.append(f"{where}: an integer without max_value")
+            if isinstance(field, forms.DateField) and not isinstance(field, bounded.DateField):
+                unbounded.append(f"{where}: a date field without the 1900–2100 bounds")
+            if (
+                isinstance(field, forms.ModelMultipleChoiceField)
+                and isinstance(field.queryset.model._meta.pk, models.IntegerField)
+                and not isinstance(field, bounded.ModelMultipleChoiceField)
+            ):
+                unbounded.append(f"{where}: ids checked without the 64-bit bound")
+    assert unbounded == [], unbounded
