@@ -388,3 +388,37 @@ def test_every_integer_date_and_multiple_choice_field_of_a_form_is_bounded():
             ):
                 unbounded.append(f"{where}: ids checked without the 64-bit bound")
     assert unbounded == [], unbounded
+
+
+# The API: a bad id, date or coordinate is a 422 problem naming the schema's field --------------
+
+
+def _fields(response) -> set[str]:
+    assert response["Content-Type"] == "application/problem+json"
+    return {error["field"] for error in response.json()["errors"]}
+
+
+@pytest.mark.parametrize("value", ["abc", "0", str(2**63), str(10**30)])
+def test_a_bad_queue_id_in_the_api_path_is_a_problem_naming_it(hall, value):
+    response = Client().get(f"/api/v1/queue/services/{value}/slots?date=2026-12-07")
+    assert response.status_code == 422
+    assert _fields(response) == {"queue_id"}
+
+
+@pytest.mark.parametrize("value", ["9999-12-31", "0001-01-01", "2026-02-30"])
+def test_a_date_beyond_the_calendar_in_the_api_is_a_problem_naming_it(hall, value):
+    response = Client().get(f"/api/v1/queue/services/{hall['queue'].pk}/slots?date={value}")
+    assert response.status_code == 422
+    assert _fields(response) == {"date"}
+
+
+@pytest.mark.parametrize("value", ["NaN", "Infinity", "-Infinity", "1e999"])
+def test_a_coordinate_that_is_not_a_number_is_a_problem_in_the_api(demo, value):  # noqa: F811
+    headers = bearer(User.objects.get(nik=CITIZEN_NIK), second_factor=False)
+    body = json.dumps(_complaint(longitude=104.0)).replace("}", f', "latitude": {value}}}')
+    response = Client().post(
+        "/api/v1/complaints", body, content_type="application/json", headers=headers
+    )
+    assert response.status_code == 422
+    assert "latitude" in _fields(response)
+    assert not Complaint.objects.exists()
