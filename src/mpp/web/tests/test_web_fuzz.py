@@ -291,7 +291,9 @@ def _crawl(fuzzer: Fuzzer, routes: list[str], seen_forms: set, open311_key: str)
         position += 1
         response = fuzzer.send("get", url)
         if response is None or response.status_code != 200:
-            fuzzer.send("post", path, dict.fromkeys(COMMON_QUERY, HOSTILE[position % 5]))
+            if response is not None and response.status_code == 405:  # a POST-only view
+                for value in _rotation(position + fuzzer.index * 3):
+                    fuzzer.send("post", path, dict.fromkeys(COMMON_QUERY, value))
             continue
         names = set(COMMON_QUERY)
         page = _Page()
