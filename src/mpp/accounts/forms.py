@@ -14,6 +14,7 @@ from mpp.accounts.services import (
     registration_data_problems,
     staff_account_problems,
 )
+from mpp.parsing import fields as bounded
 from mpp.regions.models import Region
 
 
@@ -64,7 +65,7 @@ class RegistrationForm(forms.Form):
         max_length=150,
         widget=forms.TextInput(attrs={"autocomplete": "name"}),
     )
-    birth_date = forms.DateField(
+    birth_date = bounded.DateField(
         label=_("Tanggal lahir"),
         help_text=_("Harus sama dengan tanggal lahir pada NIK."),
         widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}, format="%Y-%m-%d"),

@@ -3,13 +3,14 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mpp.parsing import fields as bounded
 from mpp.regions.models import CalendarOverride
 
 
 class CalendarOverrideForm(forms.Form):
     """Shape only; the rules (years, duplicates, scope) live in services.add_override."""
 
-    date = forms.DateField(
+    date = bounded.DateField(
         label=_("Tanggal"),
         # Browsers with a date picker send ISO dates; a plain text box may get 18/12/2026.
         input_formats=["%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y"],

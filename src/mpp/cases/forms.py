@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from mpp.accounts.nik import normalize_nik
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.forms_definition import build_form
+from mpp.parsing import fields as bounded
 
 
 def step_form(fields: list[FormField], *, data=None, initial=None, errors=None):
@@ -25,7 +26,7 @@ def step_form(fields: list[FormField], *, data=None, initial=None, errors=None):
 
 
 class NoteForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = bounded.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Catatan atau alasan"),
         required=False,
@@ -38,7 +39,7 @@ class NoteForm(forms.Form):
 
 
 class RevisionForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = bounded.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Yang perlu diperbaiki"),
         max_length=2000,
@@ -48,7 +49,7 @@ class RevisionForm(forms.Form):
 
 
 class ApproveForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = bounded.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Catatan persetujuan"),
         required=False,
@@ -59,7 +60,7 @@ class ApproveForm(forms.Form):
 
 
 class RejectForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = bounded.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(
         label=_("Alasan penolakan"),
         max_length=2000,
@@ -72,7 +73,7 @@ class RejectForm(forms.Form):
 
 
 class WithdrawForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = bounded.IntegerField(widget=forms.HiddenInput)
 
 
 class InternalNoteForm(forms.Form):
@@ -85,7 +86,7 @@ class InternalNoteForm(forms.Form):
 
 
 class AssignForm(forms.Form):
-    version = forms.IntegerField(widget=forms.HiddenInput)
+    version = bounded.IntegerField(widget=forms.HiddenInput)
     assignee = forms.TypedChoiceField(label=_("Serahkan kepada"), coerce=int, choices=())
 
     def __init__(self, *args, colleagues=(), **kwargs):
@@ -101,7 +102,7 @@ class WalkInForm(forms.Form):
         help_text=_("16 digit sesuai KTP-el atau Kartu Keluarga."),
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
-    birth_date = forms.DateField(
+    birth_date = bounded.DateField(
         label=_("Tanggal lahir"), widget=forms.DateInput(attrs={"type": "date"})
     )
     name = forms.CharField(
@@ -159,12 +160,12 @@ class InboxFilterForm(forms.Form):
             ("late", _("Diputus terlambat")),
         ],
     )
-    submitted_from = forms.DateField(required=False, widget=forms.HiddenInput)
-    submitted_to = forms.DateField(required=False, widget=forms.HiddenInput)
-    decided_from = forms.DateField(required=False, widget=forms.HiddenInput)
-    decided_to = forms.DateField(required=False, widget=forms.HiddenInput)
-    mpp = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
-    agency = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    submitted_from = bounded.DateField(required=False, widget=forms.HiddenInput)
+    submitted_to = bounded.DateField(required=False, widget=forms.HiddenInput)
+    decided_from = bounded.DateField(required=False, widget=forms.HiddenInput)
+    decided_to = bounded.DateField(required=False, widget=forms.HiddenInput)
+    mpp = bounded.IdField(required=False, widget=forms.HiddenInput)
+    agency = bounded.IdField(required=False, widget=forms.HiddenInput)
     region = forms.RegexField(regex=r"^\d{4}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, services=(), statuses=(), **kwargs):
@@ -198,7 +199,7 @@ class TrackForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
         error_messages={"required": _("Isi nomor pelacakan.")},
     )
-    birth_date = forms.DateField(
+    birth_date = bounded.DateField(
         label=_("Tanggal lahir pemohon"),
         help_text=_("Tanggal lahir pemilik NIK yang mengajukan permohonan."),
         widget=forms.DateInput(attrs={"type": "date"}),

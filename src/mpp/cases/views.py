@@ -26,6 +26,7 @@ from mpp.documents.rendering import public_base_url, qr_data_uri
 from mpp.documents.services import SigningKeyMissing
 from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
+from mpp.parsing import LARGEST_ID, parse_int
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 from mpp.workflows.services import available_actions
 
@@ -210,17 +211,9 @@ def _check_page(request, pk, staff=False):
     )
 
 
-# An id from a form or query string: anything beyond this is no record's.
-LARGEST_ID = 2**63 - 1
-
-
 def _int(value, *, maximum: int = LARGEST_ID):
     """The integer in ``value``, or None when it is not one or lies outside 0..``maximum``."""
-    text = str(value or "").strip()
-    if not (text.isascii() and text.isdigit() and len(text) <= 19):
-        return None
-    number = int(text)
-    return number if number <= maximum else None
+    return parse_int(value, minimum=0, maximum=maximum)
 
 
 @login_required

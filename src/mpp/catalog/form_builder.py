@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mpp.catalog.form_schema import FIELD_TYPES, FILE_TYPES, FormField, max_upload_bytes
+from mpp.parsing import parse_int
 
 FILE_TYPE_LABELS = {
     "application/pdf": "PDF",
@@ -195,7 +196,7 @@ FieldRowFormSet = forms.formset_factory(
 def posted_names(data) -> list[str]:
     """The technical names in a posted builder (for the condition select), in order."""
     total = data.get("f-TOTAL_FORMS", "0")
-    count = int(total) if str(total).isdigit() else 0
+    count = parse_int(total) or 0
     names = []
     for index in range(min(count, 100)):
         name = (data.get(f"f-{index}-name") or "").strip()

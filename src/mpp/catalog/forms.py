@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mpp.catalog.models import Category, Channel, ServiceVersion
+from mpp.parsing import fields as bounded
 
 
 def _clean_get(data) -> dict:
@@ -171,6 +172,7 @@ class ServiceContentForm(forms.ModelForm):
     )
 
     class Meta:
+        formfield_callback = bounded.formfield
         model = ServiceVersion
         fields = [
             "name", "summary", "name_en", "summary_en", "category", "channel", "requirements",
@@ -223,7 +225,7 @@ class ServiceContentForm(forms.ModelForm):
 
 
 class PublishForm(forms.Form):
-    effective_from = forms.DateField(
+    effective_from = bounded.DateField(
         label=gettext_lazy("Tanggal berlaku"),
         widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy(

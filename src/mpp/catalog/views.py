@@ -26,6 +26,7 @@ from mpp.catalog.forms import (
 )
 from mpp.catalog.models import SearchSynonym, ServiceVersion
 from mpp.catalog.public_cache import public_page
+from mpp.parsing import parse_int
 from mpp.tenancy.models import OpeningHours
 
 PAGE_SIZE = 20
@@ -492,8 +493,8 @@ def manage_form_builder(request, pk: int):
                     note = _("Isian baru ditambahkan di bawah. Isi lalu simpan formulir.")
                 elif action.startswith(("up:", "down:")):
                     direction, _sep, index = action.partition(":")
-                    if index.isdigit():
-                        form_builder.move(rows, int(index), -1 if direction == "up" else 1)
+                    if parse_int(index) is not None:
+                        form_builder.move(rows, parse_int(index), -1 if direction == "up" else 1)
                     formset = _builder_formset(rows)
                     note = _("Urutan diubah. Simpan formulir untuk menyimpannya.")
                 else:

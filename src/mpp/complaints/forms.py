@@ -5,6 +5,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mpp.catalog.models import Service
 from mpp.complaints.models import About, Category, Kind
+from mpp.parsing import fields as bounded
+from mpp.parsing import parse_id
 from mpp.tenancy.models import MPP, Agency
 
 STATUS_CHOICES = [
@@ -165,8 +167,7 @@ class RatingForm(forms.Form):
 def _id(value) -> int | None:
     """A database id from a form value, or None (not digits, or too long for a bigint column:
     a hostile ``?mpp=99999…`` must not reach the database)."""
-    text = str(value or "")
-    return int(text) if text.isdigit() and len(text) <= 18 else None
+    return parse_id(value)
 
 
 class PublicFilterForm(forms.Form):
@@ -233,7 +234,7 @@ class PublicFilterForm(forms.Form):
 
 class StaffActionForm(forms.Form):
     action = forms.CharField(max_length=32)
-    version = forms.IntegerField(min_value=0)
+    version = bounded.IntegerField(min_value=0)
     note = forms.CharField(
         label=_("Catatan, alasan, atau tanggapan"),
         widget=forms.Textarea(attrs={"rows": 5}),

@@ -14,14 +14,13 @@ from __future__ import annotations
 import datetime
 import json
 import uuid
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 from xml.etree import ElementTree
 
 from django.db.models import OuterRef, Q, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -36,6 +35,7 @@ from mpp.complaints.models import (
     Message,
 )
 from mpp.complaints.workflow import OPEN
+from mpp.parsing import parse_datetime, parse_decimal
 from mpp.regions import calendar
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
@@ -307,13 +307,12 @@ def _dates(params) -> tuple[datetime.datetime, datetime.datetime]:
         raw = (params.get(name) or "").strip()
         if not raw:
             return None
-        try:
-            value = parse_datetime(raw)
-        except ValueError:
-            value = None
+        value = parse_datetime(raw)
         if value is None or value.tzinfo is None:
             raise Open311Error(
-                400, f"{name} must be a W3C datetime with a zone, e.g. 2026-01-01T00:00:00Z"
+                400,
+                f"{name} must be a W3C datetime with a zone between the years 1900 and 2100,"
+                " e.g. 2026-01-01T00:00:00Z",
             )
         return value
 
@@ -404,10 +403,11 @@ def _create_request(request, fmt):
         raise Open311Error(400, f"description may be at most {MAX_TEXT} characters")
     lat, lon = None, None
     if params.get("lat") or params.get("long"):
-        try:
-            lat, lon = Decimal(params.get("lat", "")), Decimal(params.get("long", ""))
-        except InvalidOperation:
-            raise Open311Error(400, "lat and long must be decimal degrees") from None
+        if not (params.get("lat") and params.get("long")):
+            raise Open311Error(400, "lat and long must be sent together")
+        lat, lon = parse_decimal(params["lat"]), parse_decimal(params["long"])
+        if lat is None or lon is None:
+            raise Open311Error(400, "lat and long must be decimal degrees")
         if not (-90 <= lat <= 90 and -180 <= lon <= 180):
             raise Open311Error(400, "lat and long are out of range")
         lat, lon = lat.quantize(Decimal("0.000001")), lon.quantize(Decimal("0.000001"))

@@ -215,8 +215,10 @@ def submission_problems(data: Submission) -> dict[str, list[str]]:
     if data.about == About.APPLICATION and not data.application_reference:
         errors["application_reference"] = [_("Tuliskan nomor permohonan Anda.")]
     if (data.latitude is None) != (data.longitude is None):
-        errors["latitude"] = [_("Isi lintang dan bujur bersama-sama.")]
-    if data.latitude is not None and not (
+        # Half a pair: the message goes on the half that is missing.
+        missing = "latitude" if data.latitude is None else "longitude"
+        errors[missing] = [_("Isi lintang dan bujur bersama-sama.")]
+    elif data.latitude is not None and not (
         -90 <= data.latitude <= 90 and -180 <= data.longitude <= 180
     ):
         errors["latitude"] = [_("Koordinat tidak sah.")]

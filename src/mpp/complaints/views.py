@@ -23,6 +23,7 @@ from mpp.complaints.models import (
 from mpp.complaints.workflow import AGENCY_ACTIONS, DESK_ACTIONS, REPORTER
 from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
+from mpp.parsing import parse_id
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 from mpp.workflows.services import available_actions
 
@@ -75,7 +76,7 @@ def submit(request):
     if not request.user.is_authenticated and guest is None:
         return redirect("complaints:guest")
     initial = {"about": About.MPP, "kind": Kind.COMPLAINT}
-    if request.GET.get("layanan", "").isdigit():
+    if parse_id(request.GET.get("layanan")):
         initial |= {
             "about": About.SERVICE,
             "service": request.GET["layanan"],

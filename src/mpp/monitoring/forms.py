@@ -4,22 +4,23 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mpp.monitoring.models import DEFAULT_RUBRIC, ITEMS
+from mpp.parsing import fields as bounded
 from mpp.regions.models import Region
 
 
 class PeriodForm(forms.Form):
     name = forms.CharField(label=_("Nama periode"), max_length=200)
-    phase = forms.IntegerField(label=_("Tahap lokus"), min_value=1, initial=1)
-    starts_on = forms.DateField(
+    phase = bounded.IntegerField(label=_("Tahap lokus"), min_value=1, initial=1)
+    starts_on = bounded.DateField(
         label=_("Data dihitung sejak"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    ends_on = forms.DateField(
+    ends_on = bounded.DateField(
         label=_("Data dihitung sampai"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    deadline = forms.DateField(
+    deadline = bounded.DateField(
         label=_("Batas penyampaian"), widget=forms.DateInput(attrs={"type": "date"})
     )
-    regions = forms.ModelMultipleChoiceField(
+    regions = bounded.ModelMultipleChoiceField(
         label=_("Lokus"),
         queryset=Region.objects.order_by("name"),
         help_text=_("Biarkan kosong untuk semua lokus pada tahap tersebut."),
@@ -81,10 +82,10 @@ class ReportForm(forms.Form):
         required=False,
         max_length=5000,
     )
-    ikd_activations = forms.IntegerField(
+    ikd_activations = bounded.IntegerField(
         label=_("Jumlah aktivasi IKD (dinyatakan daerah)"), min_value=0, required=False
     )
-    sisdmk_entries = forms.IntegerField(
+    sisdmk_entries = bounded.IntegerField(
         label=_("Jumlah data SISDMK diinput (dinyatakan daerah)"), min_value=0, required=False
     )
     obstacles = forms.CharField(
@@ -99,22 +100,22 @@ class ReportForm(forms.Form):
         required=False,
         max_length=5000,
     )
-    declared_population_applicants = forms.IntegerField(
+    declared_population_applicants = bounded.IntegerField(
         label=_("Pemohon layanan kependudukan di luar platform (dinyatakan)"),
         min_value=0,
         required=False,
     )
-    declared_health_applicants = forms.IntegerField(
+    declared_health_applicants = bounded.IntegerField(
         label=_("Pemohon izin tenaga kesehatan di luar platform (dinyatakan)"),
         min_value=0,
         required=False,
     )
-    declared_population_processed = forms.IntegerField(
+    declared_population_processed = bounded.IntegerField(
         label=_("Layanan kependudukan diproses di luar platform (dinyatakan)"),
         min_value=0,
         required=False,
     )
-    declared_health_permits_issued = forms.IntegerField(
+    declared_health_permits_issued = bounded.IntegerField(
         label=_("Izin tenaga kesehatan terbit di luar platform (dinyatakan)"),
         min_value=0,
         required=False,

@@ -6,6 +6,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mpp.onboarding.models import Hosting
 from mpp.onboarding.services import CRITERIA_LABELS, DEFAULT_WEIGHTS
+from mpp.parsing import LARGEST_ID
+from mpp.parsing import fields as bounded
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
 
@@ -24,9 +26,9 @@ class ApplicationForm(forms.Form):
     urgency_study = forms.FileField(
         label=_("Kajian urgensi"), help_text=_("PDF atau gambar, paling besar 10 MB.")
     )
-    bandwidth_mbps = forms.IntegerField(label=_("Kapasitas internet (Mbps)"), min_value=0)
-    devices = forms.IntegerField(label=_("Jumlah perangkat komputer di MPP"), min_value=0)
-    trained_staff = forms.IntegerField(label=_("Jumlah petugas terlatih"), min_value=0)
+    bandwidth_mbps = bounded.IntegerField(label=_("Kapasitas internet (Mbps)"), min_value=0)
+    devices = bounded.IntegerField(label=_("Jumlah perangkat komputer di MPP"), min_value=0)
+    trained_staff = bounded.IntegerField(label=_("Jumlah petugas terlatih"), min_value=0)
     has_physical_mpp = forms.TypedChoiceField(
         label=_("Sudah memiliki MPP fisik?"),
         choices=[("1", _("Ya")), ("0", _("Belum"))],
@@ -34,7 +36,9 @@ class ApplicationForm(forms.Form):
         widget=forms.RadioSelect,
     )
     hosting = forms.ChoiceField(label=_("Pusat data atau cloud"), choices=Hosting.choices)
-    budget = forms.IntegerField(label=_("Anggaran yang disiapkan (rupiah)"), min_value=0)
+    budget = bounded.IntegerField(
+        label=_("Anggaran yang disiapkan (rupiah)"), min_value=0, max_value=LARGEST_ID
+    )
 
     def __init__(self, *args, regions=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,7 +54,7 @@ class ReasonForm(forms.Form):
 
 
 class DesignateForm(forms.Form):
-    phase = forms.IntegerField(label=_("Tahap penetapan"), min_value=1, max_value=20)
+    phase = bounded.IntegerField(label=_("Tahap penetapan"), min_value=1, max_value=20)
 
 
 class AgreementForm(forms.Form):
@@ -81,11 +85,11 @@ class RubricForm(forms.Form):
 
 class DecreeForm(forms.Form):
     number = forms.CharField(label=_("Nomor SK"), max_length=120)
-    decree_date = forms.DateField(
+    decree_date = bounded.DateField(
         label=_("Tanggal SK"), widget=forms.DateInput(attrs={"type": "date"})
     )
     signatory = forms.CharField(label=_("Penanda tangan"), max_length=150)
-    valid_until = forms.DateField(
+    valid_until = bounded.DateField(
         label=_("Berlaku sampai"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
     document = forms.FileField(label=_("Berkas SK (PDF)"), help_text=_("PDF, paling besar 10 MB."))

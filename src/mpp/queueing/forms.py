@@ -3,11 +3,13 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mpp.parsing import fields as bounded
 from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue
 
 
 class ServiceQueueForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.formfield
         model = ServiceQueue
         fields = [
             "prefix",
@@ -34,9 +36,11 @@ class ServiceQueueForm(forms.ModelForm):
 
 class CounterForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.formfield
         model = Counter
         fields = ["number", "name", "agency", "queues", "is_active"]
         widgets = {"queues": forms.CheckboxSelectMultiple}
+        field_classes = {"queues": bounded.ModelMultipleChoiceField}
 
     def __init__(self, *args, agencies, queues, **kwargs):
         super().__init__(*args, **kwargs)
@@ -56,6 +60,7 @@ class CounterForm(forms.ModelForm):
 
 class RulesForm(forms.ModelForm):
     class Meta:
+        formfield_callback = bounded.formfield
         model = QueueRules
         fields = ["no_show_limit", "no_show_days", "grace_minutes", "booking_days_ahead"]
 

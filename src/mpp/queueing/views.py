@@ -13,13 +13,14 @@ from django.http import HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.dateparse import parse_date, parse_time
+from django.utils.dateparse import parse_time
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from mpp.accounts.policy import Perm, can, has_any
 from mpp.catalog.models import Service
+from mpp.parsing import parse_date, parse_id
 from mpp.queueing import forms, selectors, services
 from mpp.queueing.devices import KIOSK_COOKIE, KIOSK_SALT, kiosk_of
 from mpp.queueing.models import Counter, Kiosk, PriorityGroup, QueueRules, ServiceQueue
@@ -63,8 +64,8 @@ def start(request):
 
 
 def _parsed(parse, value: str | None):
-    """``parse_date``/``parse_time`` of what a person sent; None for a malformed or impossible
-    value (31 February, 25:00), which Django's parsers raise on."""
+    """``parse_time`` of what a person sent; None for a malformed or impossible value (25:00),
+    which Django's parser raises on."""
     try:
         return parse(value or "")
     except ValueError:
@@ -74,7 +75,7 @@ def _parsed(parse, value: str | None):
 def _slot_page(request, queue, *, ticket=None, template="queueing/book.html"):
     now = timezone.now()
     days = _open_days(queue, now)
-    chosen = _parsed(parse_date, request.POST.get("date") or request.GET.get("tanggal")) or (
+    chosen = parse_date(request.POST.get("date") or request.GET.get("tanggal")) or (
         days[0] if days else None
     )
     errors: dict[str, str] = {}
@@ -250,7 +251,9 @@ def kiosk_take(request):
     device = _kiosk(request)
     if device is None:
         raise PermissionDenied
-    queue = ServiceQueue.objects.filter(mpp=device.mpp, pk=request.POST.get("queue") or 0).first()
+    queue = ServiceQueue.objects.filter(
+        mpp=device.mpp, pk=parse_id(request.POST.get("queue"))
+    ).first()
     if queue is None:
         return _kiosk_page(request, device, error=_("Pilih layanan."), status=400)
     try:
@@ -498,8 +501,8 @@ def statistics(request, mpp_id):
     if not selectors.can_view_statistics(request.user, mpp):
         raise PermissionDenied
     today = services.local_now(mpp).date()
-    end = _parsed(parse_date, request.GET.get("sampai")) or today
-    start_day = _parsed(parse_date, request.GET.get("dari")) or end - datetime.timedelta(days=6)
+    end = parse_date(request.GET.get("sampai")) or today
+    start_day = parse_date(request.GET.get("dari")) or end - datetime.timedelta(days=6)
     if start_day > end or (end - start_day).days > 92:
         start_day, end = end - datetime.timedelta(days=6), end
         messages.info(
@@ -565,7 +568,7 @@ def console_action(request, pk):
     officer = request.user
     ticket = None
     if request.POST.get("ticket"):
-        ticket = selectors.ticket_at_counter(counter, request.POST["ticket"])
+        ticket = selectors.ticket_at_counter(counter, parse_id(request.POST["ticket"]))
         if not can(officer, Perm.SERVE_QUEUE, ticket) and not can(
             officer, Perm.SERVE_QUEUE, counter
         ):
@@ -614,10 +617,10 @@ def console_action(request, pk):
             messages.success(request, _("Layanan %(code)s selesai.") % {"code": ticket.code})
         elif action == "transfer":
             to_counter = Counter.objects.filter(
-                mpp=counter.mpp, pk=request.POST.get("to_counter") or 0
+                mpp=counter.mpp, pk=parse_id(request.POST.get("to_counter"))
             ).first()
             to_queue = ServiceQueue.objects.filter(
-                mpp=counter.mpp, pk=request.POST.get("to_queue") or 0
+                mpp=counter.mpp, pk=parse_id(request.POST.get("to_queue"))
             ).first()
             services.transfer(
                 ticket, counter, officer=officer, to_counter=to_counter, to_queue=to_queue
@@ -651,7 +654,7 @@ def console_move(request, pk):
     try:
         ticket = services.find_booking(counter.mpp, request.POST.get("code", ""))
         to_queue = ServiceQueue.objects.filter(
-            mpp=counter.mpp, pk=request.POST.get("to_queue") or 0
+            mpp=counter.mpp, pk=parse_id(request.POST.get("to_queue"))
         ).first()
         if to_queue is None:
             raise QueueError(_("Pilih layanan tujuan."), "to")

@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mpp.parsing import fields as bounded
+
 KINDS = (
     ("hari", _("Hari")),
     ("minggu", _("Minggu")),
@@ -110,15 +112,15 @@ BUILDERS = {
 
 class PeriodForm(forms.Form):
     periode = forms.ChoiceField(label=_("Periode"), choices=KINDS, required=False)
-    tanggal = forms.DateField(
+    tanggal = bounded.DateField(
         label=_("Tanggal dalam periode"),
         required=False,
         widget=forms.DateInput(attrs={"type": "date"}),
     )
-    dari = forms.DateField(
+    dari = bounded.DateField(
         label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    sampai = forms.DateField(
+    sampai = bounded.DateField(
         label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 

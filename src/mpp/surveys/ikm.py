@@ -37,7 +37,13 @@ def parse_weight(value: str | int | Fraction | Decimal) -> Fraction:
     """A weight written as a fraction ("1/9") or a decimal ("0.25"); floats are refused (inexact)."""
     if isinstance(value, float):
         raise TypeError("weights are exact: write them as '1/9' or '0.25', never a float")
-    return Fraction(str(value)) if not isinstance(value, Fraction) else value
+    if isinstance(value, Fraction):
+        return value
+    text = str(value).strip()
+    # No exponent and no long text: Fraction("1e9999999") costs seconds of CPU to build.
+    if len(text) > 40 or "e" in text.lower():
+        raise ValueError("a weight is a short fraction or decimal, without an exponent")
+    return Fraction(text)
 
 
 def weights_sum_to_one(weights: Iterable[Fraction]) -> bool:

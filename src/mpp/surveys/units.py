@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db.models import Q
 from django.utils.translation import gettext as _
 
+from mpp.parsing import parse_id
 from mpp.surveys.models import UnitKind
 from mpp.tenancy.scope import Scope
 
@@ -97,7 +98,7 @@ def parse_unit(text: str) -> Unit:
             )
         )
     parts = ident.split("@") if kind == UnitKind.PRESENCE else [ident]
-    if not all(part.isdigit() for part in parts):
+    if not all(parse_id(part) for part in parts):
         raise BadUnit(_("Nomor unit harus berupa angka."))
     return Unit(kind, ident)
 

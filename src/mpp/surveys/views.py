@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from mpp.accounts.policy import Perm, has_any
 from mpp.audit.services import client_ip
 from mpp.catalog.models import Service
+from mpp.parsing import parse_date, parse_id
 from mpp.surveys import charts, exports, selectors, services
 from mpp.surveys.devices import KIOSK_COOKIE
 from mpp.surveys.models import (
@@ -182,8 +183,8 @@ def kiosk(request):
         return response
     service = device.service
     chosen = request.POST.get("service") or request.GET.get("layanan")
-    if chosen and chosen.isdigit() and len(chosen) < 12:
-        service = Service.objects.filter(pk=int(chosen), mpp=device.mpp).first() or service
+    if parse_id(chosen):
+        service = Service.objects.filter(pk=parse_id(chosen), mpp=device.mpp).first() or service
     version = services.questionnaire_for(
         service_id=service.pk, mpp_id=service.mpp_id, agency_id=service.agency_id
     ).current_version
@@ -222,7 +223,7 @@ def kiosk_thanks(request):
     return render(
         request,
         "surveys/kiosk_thanks.html",
-        {"device": device, "service": service if service.isdigit() and len(service) < 12 else ""},
+        {"device": device, "service": parse_id(service) or ""},
     )
 
 
@@ -261,10 +262,7 @@ def _staff(request) -> None:
 
 
 def _date(value: str | None, default: datetime.date) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(value) if value else default
-    except ValueError:
-        return default
+    return parse_date(value) or default
 
 
 def _period(request) -> tuple[datetime.date, datetime.date, str]:
@@ -592,7 +590,7 @@ def kiosks(request):
 
 
 def _int(value) -> int:
-    return int(value) if value and str(value).isdigit() and len(str(value)) < 12 else 0
+    return parse_id(value) or 0
 
 
 @login_required

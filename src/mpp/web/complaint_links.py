@@ -9,18 +9,13 @@ from mpp.complaints.registry import ApplicationPlace
 
 
 def find_own_application(user, tracking_number: str) -> ApplicationPlace | None:
-    application = (
+    # Plain values: the citizen's list joins and defers columns for its page, and combining
+    # ``only()`` with those joins is a FieldError (a deferred field traversed by select_related).
+    found = (
         applications_of_citizen(user)
         .exclude(status="draft")
         .filter(tracking_number=tracking_number)
-        .only("tracking_number", "mpp_id", "agency_id", "service_id")
+        .values("tracking_number", "mpp_id", "agency_id", "service_id")
         .first()
     )
-    if application is None:
-        return None
-    return ApplicationPlace(
-        tracking_number=application.tracking_number,
-        mpp_id=application.mpp_id,
-        agency_id=application.agency_id,
-        service_id=application.service_id,
-    )
+    return ApplicationPlace(**found) if found is not None else None

@@ -17,6 +17,7 @@ from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
 from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
+from mpp.api.types import Id
 from mpp.cases import selectors, services
 from mpp.cases.models import Application, IdempotencyRecord
 from mpp.cases.models import Status as AppStatus
@@ -259,7 +260,7 @@ def create_application(request, payload: ApplicationCreate):
     response={200: ApplicationDetailOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
     summary="Mengubah isian draf atau permohonan yang diminta perbaikan",
 )
-def patch_application(request, application_id: int, payload: ApplicationPatch):
+def patch_application(request, application_id: Id, payload: ApplicationPatch):
     application = selectors.application_for_api(request.user, application_id)
     try:
         services.update_draft(application, actor=request.user, data=payload.data, strict=True)
@@ -275,7 +276,7 @@ def patch_application(request, application_id: int, payload: ApplicationPatch):
     summary="Melampirkan berkas untuk isian berkas",
     description="Multipart: `field` (nama isian berkas) dan `file`. Jenis berkas diperiksa dari isinya.",
 )
-def attach_document(request, application_id: int, field: Form[str], file: File[UploadedFile]):
+def attach_document(request, application_id: Id, field: Form[str], file: File[UploadedFile]):
     application = selectors.application_for_api(request.user, application_id)
     try:
         document = services.attach_file(application, actor=request.user, field=field, upload=file)
@@ -295,7 +296,7 @@ def attach_document(request, application_id: int, field: Form[str], file: File[U
         "`Idempotency-Key` membuat pengiriman ulang mengembalikan hasil pertama."
     ),
 )
-def submit(request, application_id: int):
+def submit(request, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
 
     def run():
@@ -381,7 +382,7 @@ def list_applications(
     response={200: ApplicationDetailOut, 404: ProblemOut},
     summary="Satu permohonan dengan riwayat, batas waktu, dan tindakan yang boleh Anda lakukan",
 )
-def get_application(request, application_id: int):
+def get_application(request, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
     return _detail(request.user, application)
 
@@ -397,7 +398,7 @@ def get_application(request, application_id: int):
         "alasannya; `request_revision` dan `reject` memerlukan `note`."
     ),
 )
-def act(request, application_id: int, payload: ActionIn):
+def act(request, application_id: Id, payload: ActionIn):
     application = selectors.application_for_api(request.user, application_id)
     assignee = None
     if payload.action == "assign":
@@ -434,7 +435,7 @@ def act(request, application_id: int, payload: ActionIn):
     response={200: None, 404: ProblemOut, 409: ProblemOut},
     summary="Mengunduh dokumen terbit (PDF bertanda tangan elektronik)",
 )
-def issued_document(request, application_id: int):
+def issued_document(request, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
     if not application.issued_document_id:
         raise Problem(

@@ -12,6 +12,7 @@ from ninja.decorators import decorate_view
 from pydantic import Field
 
 from mpp.api.problems import Problem, ProblemOut
+from mpp.api.types import Id
 from mpp.catalog import selectors
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Category, Service, ServiceVersion
@@ -262,7 +263,7 @@ def list_mpps(request, filters: Query[MPPFilters]):
 
 @router.get("/mpps/{mpp_id}", response={200: MPPDetailOut, 404: ProblemOut}, summary="Satu MPP")
 @decorate_view(public_page)
-def get_mpp(request, mpp_id: int):
+def get_mpp(request, mpp_id: Id):
     mpp = (
         _mpps_with_hours()
         .prefetch_related(
@@ -348,7 +349,7 @@ def list_services(request, filters: Query[ServiceFilterParams]):
     summary="Satu layanan dengan standar pelayanan dan definisi formulir yang berlaku",
 )
 @decorate_view(public_page)
-def get_service(request, service_id: int):
+def get_service(request, service_id: Id):
     service = selectors.public_service(service_id)
     if service is None:
         raise Problem(404, _("Layanan tidak ditemukan."))

@@ -15,9 +15,11 @@ from pydantic import Field
 
 from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
+from mpp.api.types import Degrees, Id
 from mpp.catalog.models import Service
 from mpp.complaints import selectors, services
 from mpp.complaints.models import About, Category, Complaint, Kind
+from mpp.parsing import LARGEST_INTEGER
 from mpp.tenancy.models import MPP, Agency
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 
@@ -28,16 +30,16 @@ bearer = BearerToken()
 class ComplaintIn(Schema):
     kind: Kind
     about: About
-    mpp: int
-    agency: int | None = None
-    service: int | None = None
+    mpp: Id
+    agency: Id | None = None
+    service: Id | None = None
     category: str | None = Field(default=None, description="kode kategori (Open311 service_code)")
     application_reference: str = ""
     title: str = Field(max_length=200)
     text: str = Field(description="paling banyak 4.000 karakter")
     address: str = Field(default="", max_length=300)
-    latitude: float | None = None
-    longitude: float | None = None
+    latitude: Degrees | None = None
+    longitude: Degrees | None = None
     is_anonymous: bool = False
     is_confidential: bool = False
 
@@ -72,9 +74,9 @@ class ComplaintOut(Schema):
 
 class ActionIn(Schema):
     action: str
-    version: int
+    version: int = Field(ge=0, le=LARGEST_INTEGER)
     note: str = ""
-    agency: int | None = None
+    agency: Id | None = None
 
 
 def _out(request, complaint: Complaint) -> dict:

@@ -9,6 +9,7 @@ from ninja import Router, Schema
 
 from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
+from mpp.api.types import Id
 from mpp.monitoring import selectors
 
 router = Router(tags=["monitoring"])
@@ -58,7 +59,7 @@ class MatrixOut(Schema):
     response={200: MatrixOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut},
     summary="Matriks kepatuhan dan total nasional satu periode laporan",
 )
-def period_matrix(request, period_id: int):
+def period_matrix(request, period_id: Id):
     user = request.auth
     if not selectors.may_view(user):
         raise Problem(403, _("Anda tidak memiliki peran untuk monitoring dan evaluasi."))

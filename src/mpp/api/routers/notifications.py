@@ -10,6 +10,7 @@ from pydantic import Field
 
 from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
+from mpp.api.types import Id
 from mpp.notifications import selectors, services
 from mpp.notifications.models import InboxMessage
 
@@ -94,6 +95,6 @@ def list_messages(request, filters: Query[MessageFilter]):
     response={200: MessageOut, 401: ProblemOut, 404: ProblemOut},
     summary="Menandai satu pesan sudah dibaca",
 )
-def read_message(request, message_id: int):
+def read_message(request, message_id: Id):
     message = services.mark_read(selectors.message_of(request.auth, message_id))
     return _out(message)

@@ -12,6 +12,7 @@ from pydantic import Field, WithJsonSchema
 
 from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
+from mpp.api.types import Day, Id
 from mpp.queueing import selectors, services
 from mpp.queueing.models import Ticket
 from mpp.queueing.services import QueueError
@@ -45,7 +46,7 @@ class SlotOut(Schema):
 
 
 class SlotQuery(Schema):
-    date: datetime.date = Field(description="Tanggal (waktu setempat MPP)")
+    date: Day = Field(description="Tanggal (waktu setempat MPP)")
 
 
 class QueueOut(Schema):
@@ -59,13 +60,13 @@ class QueueOut(Schema):
 
 
 class BookingIn(Schema):
-    queue_id: int
-    date: datetime.date
+    queue_id: Id
+    date: Day
     slot: datetime.time = Field(description="Jam mulai slot, misalnya 09:00")
 
 
 class RescheduleIn(Schema):
-    date: datetime.date
+    date: Day
     slot: datetime.time
 
 
@@ -114,8 +115,8 @@ class StatsOut(Schema):
 
 
 class StatsQuery(Schema):
-    start: datetime.date
-    end: datetime.date
+    start: Day
+    end: Day
 
 
 def _problem(error: QueueError) -> Problem:
@@ -154,7 +155,7 @@ def list_queues(request):
     response={200: list[SlotOut], 404: ProblemOut, 422: ProblemOut},
     summary="Slot satu tanggal dengan tempat yang benar-benar tersedia",
 )
-def list_slots(request, queue_id: int, query: Query[SlotQuery]):
+def list_slots(request, queue_id: Id, query: Query[SlotQuery]):
     queue = get_object_or_404(selectors.bookable_queues(), pk=queue_id)
     return [
         {**slot.__dict__, "bookable": slot.bookable}
@@ -167,7 +168,7 @@ def list_slots(request, queue_id: int, query: Query[SlotQuery]):
     response={200: list[WaitOut], 404: ProblemOut},
     summary="Jumlah yang menunggu dan perkiraan waktu tunggu per layanan saat ini",
 )
-def waits(request, mpp_id: int):
+def waits(request, mpp_id: Id):
     mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id, is_active=True)
     return [
         {
@@ -222,7 +223,7 @@ def my_bookings(request):
     response={200: BookingOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut},
     summary="Membatalkan pemesanan",
 )
-def cancel_booking(request, booking_id: int):
+def cancel_booking(request, booking_id: Id):
     ticket = selectors.booking_of(request.auth, booking_id)
     try:
         ticket = services.cancel(ticket, user=request.auth)
@@ -244,7 +245,7 @@ def cancel_booking(request, booking_id: int):
     },
     summary="Mengubah jadwal pemesanan ke slot lain",
 )
-def reschedule_booking(request, booking_id: int, payload: RescheduleIn):
+def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
     ticket = selectors.booking_of(request.auth, booking_id)
     if ticket.status != "booked":
         raise Problem(409, _("Pemesanan ini tidak dapat diubah lagi."))
@@ -261,7 +262,7 @@ def reschedule_booking(request, booking_id: int, payload: RescheduleIn):
     response={200: StatsOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Waktu tunggu, waktu layanan dan ketidakhadiran per hari, loket dan instansi",
 )
-def statistics(request, mpp_id: int, query: Query[StatsQuery]):
+def statistics(request, mpp_id: Id, query: Query[StatsQuery]):
     mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id)
     if not selectors.can_view_statistics(request.auth, mpp):
         raise Problem(403, _("Anda tidak berwenang melihat statistik antrean MPP ini."))

@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from mpp.api.problems import Problem, ProblemOut
+from mpp.api.types import Id
 from mpp.reporting import opendata
 
 router = Router(tags=["data terbuka"])
@@ -43,7 +44,7 @@ class OpenDataOut(Schema):
     response={200: OpenDataOut, 404: ProblemOut},
     summary="Data terbuka kinerja satu MPP per bulan dan per layanan",
 )
-def open_data_mpp(request, mpp_id: int):
+def open_data_mpp(request, mpp_id: Id):
     try:
         mpp = opendata.mpp_or_404(mpp_id)
     except Http404 as error:
