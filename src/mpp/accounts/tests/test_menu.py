@@ -14,21 +14,11 @@ from mpp.accounts.models import User
 from mpp.accounts.tests.factories import load_demo
 
 from .helpers import login_staff
+from .test_duties import STAFF as DUTY_STAFF
 
 pytestmark = pytest.mark.django_db
 
-STAFF = [
-    "petugas.dukcapil",
-    "petugas.dinkes",
-    "admin.dukcapil",
-    "admin.dinkes",
-    "pengelola.batam",
-    "admin.batam",
-    "petugas.yogya",
-    "admin.kemenpanrb",
-    "analis.kemenpanrb",
-    "pengaduan.batam",
-]
+STAFF = [*DUTY_STAFF, "pengaduan.batam"]  # the demo staff roles and the complaint desk
 
 
 def _links(html: str) -> set[str]:
