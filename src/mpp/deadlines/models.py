@@ -19,6 +19,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 
 class ClockUnit(models.TextChoices):
@@ -85,6 +86,31 @@ class ClockedModel(models.Model):
     def clock_region(self):
         """The :class:`~mpp.regions.models.Region` whose calendar counts this object's time."""
         raise NotImplementedError
+
+    @property
+    def remaining_label(self) -> str:
+        """What is left of a paused clock, in its own unit: "2 hari kerja" for a limit in working
+        days, "1 jam 30 menit waktu layanan" for one in hours (a 1-hour service once read "0 hari
+        kerja"); empty while the clock runs."""
+        if self.remaining_office_seconds is not None:
+            minutes = -(-self.remaining_office_seconds // 60)
+            hours, minutes = divmod(minutes, 60)
+            if hours and minutes:
+                return _("%(hours)d jam %(minutes)d menit waktu layanan") % {
+                    "hours": hours,
+                    "minutes": minutes,
+                }
+            if hours:
+                return ngettext("%(n)d jam waktu layanan", "%(n)d jam waktu layanan", hours) % {
+                    "n": hours
+                }
+            return ngettext("%(n)d menit waktu layanan", "%(n)d menit waktu layanan", minutes) % {
+                "n": minutes
+            }
+        if self.remaining_working_days is not None:
+            days = self.remaining_working_days
+            return ngettext("%(n)d hari kerja", "%(n)d hari kerja", days) % {"n": days}
+        return ""
 
     def clock_office_hours(self):
         """The :class:`~mpp.regions.calendar.OfficeHours` for limits in hours."""

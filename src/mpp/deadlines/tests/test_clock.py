@@ -78,6 +78,14 @@ def test_a_revision_pauses_an_hour_clock_and_keeps_the_office_time_left(monkeypa
     application.refresh_from_db()
     assert application.due_at is None and application.remaining_office_seconds == 20 * 60
     assert not Application.objects.breached(datetime.datetime(2027, 1, 1, tzinfo=WIB)).exists()
+    # What is left reads in the clock's own unit (issue 23: "0 hari kerja" for a 1-hour service).
+    assert application.remaining_label == "20 menit waktu layanan"
+    from django.test import Client
+
+    page = Client()
+    page.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    body = page.get(f"/permohonan/{application.pk}/").content.decode()
+    assert "20 menit waktu layanan, dihitung lagi" in body and "0 hari kerja" not in body
     services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload("b.pdf"))
     at(monkeypatch, 2026, 12, 8, 15, 50)  # Tuesday, 10 minutes before closing
     services.resubmit_application(application, actor=citizen)
@@ -129,3 +137,18 @@ def test_the_sweep_flags_every_registered_model_and_a_failing_step_stops_nothing
     assert clock.sweep(late, registry=registry).breached == {"cases.application": 0}
     with pytest.raises(ValueError):
         registry.register(Application)
+
+
+@pytest.mark.parametrize(
+    ("seconds", "days", "label"),
+    [
+        (3600, None, "1 jam waktu layanan"),
+        (5400, None, "1 jam 30 menit waktu layanan"),
+        (59, None, "1 menit waktu layanan"),
+        (None, 2, "2 hari kerja"),
+        (None, None, ""),
+    ],
+)
+def test_what_is_left_reads_in_the_clocks_unit(seconds, days, label):
+    application = Application(remaining_office_seconds=seconds, remaining_working_days=days)
+    assert application.remaining_label == label
