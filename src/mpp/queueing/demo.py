@@ -1,4 +1,5 @@
 """The demo queue at MPP Kota Batam: quotas, counters, one kiosk, the no-show rule and a few tickets.
+Four queues are made by hand; every other counter service of the MPP gets one with the defaults.
 
 Idempotent: existing rows are kept (including edits made in the demo); tickets are added only on a
 day that has none yet. Tickets go through the real services.
@@ -11,7 +12,7 @@ import datetime
 from django.utils import timezone
 
 from mpp.accounts.models import User
-from mpp.catalog.models import Service
+from mpp.catalog.models import Channel, Service
 from mpp.queueing import services
 from mpp.queueing.models import Counter, Kiosk, QueueRules, ServiceQueue, Ticket
 from mpp.tenancy.models import MPP
@@ -62,6 +63,7 @@ def load() -> dict:
             continue
         counter = Counter.objects.create(mpp=mpp, agency=wanted[0].agency, number=number)
         counter.queues.set(wanted)
+    _every_counter_service(mpp, queues)
     QueueRules.objects.get_or_create(
         mpp=mpp, defaults={"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 15}
     )
@@ -70,6 +72,48 @@ def load() -> dict:
         kiosk, _raw = services.register_kiosk(mpp, "Anjungan pintu utama", DEMO_KIOSK_TOKEN)
     _tickets(mpp, kiosk, queues)
     return {"mpp": mpp, "queues": queues, "kiosk": kiosk}
+
+
+def _prefixes():
+    """E, F, … Z, then AA, AB, …: the letters after the four hand-made queues."""
+    letters = [chr(c) for c in range(ord("E"), ord("Z") + 1)]
+    yield from letters
+    for first in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+        for second in "ABCDEFGHIJKLMNOPQRSTUVWXYZ":
+            yield first + second
+
+
+def _every_counter_service(mpp, queues) -> None:
+    """Every other published service of the MPP that is served at a counter gets a queue with the
+    default quotas, and each agency one counter for its queues, so that every service a citizen
+    may visit can be booked (issue 23: only 4 of 42 services could)."""
+    taken = set(ServiceQueue.objects.filter(mpp=mpp).values_list("prefix", flat=True))
+    free = (prefix for prefix in _prefixes() if prefix not in taken)
+    services_at = (
+        Service.objects.published()
+        .filter(mpp=mpp, channel__in=(Channel.COUNTER, Channel.BOTH), queue__isnull=True)
+        .select_related("agency")
+        .order_by("agency__name", "name")
+    )
+    by_agency: dict[int, list[ServiceQueue]] = {}
+    for service in services_at:
+        queue = ServiceQueue.objects.create(
+            service=service, mpp=mpp, agency=service.agency, prefix=next(free)
+        )
+        queues[queue.prefix] = queue
+        by_agency.setdefault(service.agency_id, []).append(queue)
+    number = (
+        Counter.objects.filter(mpp=mpp).order_by("-number").values_list("number", flat=True).first()
+        or 0
+    )
+    for agency_queues in by_agency.values():
+        counter = Counter.objects.filter(mpp=mpp, agency_id=agency_queues[0].agency_id).first()
+        if counter is None:
+            number += 1
+            counter = Counter.objects.create(
+                mpp=mpp, agency_id=agency_queues[0].agency_id, number=number
+            )
+        counter.queues.add(*agency_queues)
 
 
 def _tickets(mpp, kiosk, queues) -> None:

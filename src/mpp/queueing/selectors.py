@@ -346,3 +346,16 @@ def can_view_statistics(user, mpp) -> bool:
         )
         .exists()
     )
+
+
+def service_queue_section(service) -> str:
+    """The public service page's queue section (``catalog.extensions``): a link to book a number
+    when the service has an active queue; nothing otherwise."""
+    from django.template.loader import render_to_string
+
+    queue = (
+        ServiceQueue.objects.filter(service=service, is_active=True).select_related("mpp").first()
+    )
+    if queue is None:
+        return ""
+    return render_to_string("queueing/_service_section.html", {"queue": queue})

@@ -19,6 +19,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from mpp.accounts.policy import Perm, can, has_any
+from mpp.catalog import public_cache
 from mpp.catalog.models import Service
 from mpp.parsing import parse_date, parse_id
 from mpp.queueing import forms, selectors, services
@@ -410,6 +411,7 @@ def manage_service(request, mpp_id, service_id):
             form.add_error("prefix", _("Huruf ini sudah dipakai layanan lain di MPP ini."))
         else:
             form.save()
+            public_cache.changed()  # the service page's "Pesan nomor antrean" section
             messages.success(request, _("Pengaturan antrean layanan disimpan."))
             return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
     return render(

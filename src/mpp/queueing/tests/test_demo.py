@@ -3,6 +3,7 @@ from __future__ import annotations
 import pytest
 
 from mpp.accounts.tests.factories import load_demo
+from mpp.catalog.models import Service
 from mpp.queueing import demo, services
 from mpp.queueing.models import Counter, ServiceQueue, Ticket
 
@@ -12,9 +13,19 @@ pytestmark = pytest.mark.django_db
 def test_demo_queue_loads_twice_without_duplicates():
     load_demo()
     first = demo.load()
-    assert set(first["queues"]) == {"A", "B", "C", "D"}
+    assert {"A", "B", "C", "D"} <= set(first["queues"])
+    queues, counters = ServiceQueue.objects.count(), Counter.objects.count()
     tickets = Ticket.objects.count()
     demo.load()
-    assert ServiceQueue.objects.count() == 4 and Counter.objects.count() == 4
+    assert ServiceQueue.objects.count() == queues and Counter.objects.count() == counters
+    # Every service of the MPP served at a counter can be booked (issue 23: only 4 of 42 could),
+    # and every queue is served by a counter of its agency.
+    assert not (
+        Service.objects.published()
+        .filter(mpp__slug="mpp-kota-batam", channel__in=("counter", "both"), queue__isnull=True)
+        .exists()
+    )
+    assert queues > 20
+    assert not ServiceQueue.objects.filter(counters__isnull=True).exists()
     assert Ticket.objects.count() == tickets
     assert services.kiosk_for_token(demo.DEMO_KIOSK_TOKEN) == first["kiosk"]

@@ -307,3 +307,18 @@ def test_the_booking_says_where_until_when_and_what_to_bring_in_the_mpps_zone(ci
     assert "09.00–09.30 WITA" in page
     assert "09.10 WITA (toleransi 10 menit)" in page
     assert "Yang perlu dibawa" in page and "KTP-el asli" in page and "Kartu Keluarga" in page
+
+
+def test_booking_is_linked_from_the_menu_and_from_the_service_page(queue, clock):
+    """Issue 23: booking was linked neither from the menu nor from a service page."""
+    client = Client()
+    home = client.get("/").content.decode()
+    assert 'href="/antrean/"' in home[: home.index("</header>")]
+    page = client.get(f"/layanan/{queue.service.pk}/").content.decode()
+    assert f'href="/antrean/pesan/{queue.pk}/"' in page and "Pesan nomor antrean" in page
+    ServiceQueue.objects.filter(pk=queue.pk).update(is_active=False)
+    from mpp.catalog import public_cache
+
+    public_cache.changed()
+    page = client.get(f"/layanan/{queue.service.pk}/").content.decode()
+    assert "/antrean/pesan/" not in page
