@@ -51,7 +51,7 @@ import math
 from collections import defaultdict
 from zoneinfo import ZoneInfo
 
-from bench.data.base import Context, cumulate, weighted_index
+from bench.data.base import Context, as_json, cumulate, weighted_index
 
 DAYS = 730
 RESPONSES_PER_APPLICATION = 1 / 5
@@ -231,13 +231,13 @@ def generate(ctx: Context) -> None:
             new_kiosks.append(
                 (kiosk_id, mpp.pk, by_mpp[mpp.pk][0].pk, "Tablet kios SKM lantai 1",
                  hash_token(f"skmk_bench-{mpp.pk}"), None, start - datetime.timedelta(days=30),
-                 None)
+                 None, as_json([]), 0, 0)
             )  # fmt: skip
             kiosk_id += 1
     ctx.copy(
         KioskDevice,
         ["id", "mpp_id", "service_id", "name", "token_hash", "created_by_id", "created_at",
-         "revoked_at"],
+         "revoked_at", "networks", "refused_too_soon", "refused_network"],
         new_kiosks,
         total=len(new_kiosks),
         label="SKM kiosks",
