@@ -6,8 +6,6 @@ from __future__ import annotations
 import datetime
 import os
 import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 
@@ -18,6 +16,7 @@ from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
 from mpp.accounts.tests.helpers import login_staff
+from mpp.cases.tests.test_issuing import _wait_for, _worker  # the one db_worker helper
 from mpp.complaints import services
 from mpp.complaints.models import Complaint, Forward, LaporRegion
 from mpp.deadlines import reclaim
@@ -133,25 +132,6 @@ def test_a_process_killed_mid_forward_leaves_a_row_the_sweep_sends_once(
     forward.refresh_from_db()
     assert (forward.status, forward.remote_number) == ("sent", "LAPOR-0000009")
     assert lapor.stats()["lapor_filed"] == 0  # the second try filed nothing new
-
-
-def _worker(env: dict[str, str]) -> subprocess.Popen:
-    return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-startup-delay", "--interval", "0.2"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-
-
-def _wait_for(condition, seconds: float = 60) -> bool:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if condition():
-            return True
-        time.sleep(0.2)
-    return False
 
 
 def worker_env(**extra: str) -> dict[str, str]:
