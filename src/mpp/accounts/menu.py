@@ -63,6 +63,11 @@ WORK_MENU: tuple[MenuEntry, ...] = (
     ),
     MenuEntry("calendar:calendar", _("Kalender hari kerja"), (Perm.MANAGE_CALENDAR,)),
     MenuEntry(
+        "accounts:mpp_networks",
+        _("Jaringan internet MPP (batas permintaan lebih longgar)"),
+        (Perm.MANAGE_MPP,),
+    ),
+    MenuEntry(
         "onboarding:list",
         _("Penerapan MPP Digital dan SK Pengelola"),
         (Perm.VIEW_ONBOARDING, Perm.APPLY_ONBOARDING, Perm.MANAGE_ONBOARDING),
