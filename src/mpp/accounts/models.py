@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -168,10 +166,6 @@ class RoleGrant(models.Model):
         if self.region_id:
             return str(self.region)
         return str(_("Nasional"))
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class InvitationQuerySet(models.QuerySet):

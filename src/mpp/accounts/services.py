@@ -33,11 +33,11 @@ from mpp.accounts.models import (
     Role,
     RoleGrant,
     User,
-    hash_token,
 )
 from mpp.accounts.nik import validate_nik
 from mpp.accounts.policy import can_grant
 from mpp.accounts.tasks import send_email_verification, warn_owner_of_registration_attempt
+from mpp.accounts.tokens import hash_token
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.tenancy.models import AgencyPresence

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 
@@ -11,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mpp.accounts.tokens import hash_token
 from mpp.deadlines.models import ClockedModel, ClockQuerySet
 from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
@@ -333,7 +333,7 @@ class GuestConfirmation(models.Model):
 
     @staticmethod
     def hash(code: str) -> str:
-        return hashlib.sha256(code.encode()).hexdigest()
+        return hash_token(code)
 
 
 class IntegrationClient(models.Model):
@@ -360,7 +360,7 @@ class IntegrationClient(models.Model):
 
     @staticmethod
     def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
+        return hash_token(key)
 
 
 class LaporRegion(models.Model):

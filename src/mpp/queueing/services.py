@@ -12,7 +12,6 @@ so two counters calling at the same moment get two different tickets.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.accounts.policy import Perm, can
+from mpp.accounts.tokens import hash_token, random_code
 from mpp.queueing.models import (
     CallEvent,
     Channel,
@@ -44,8 +44,6 @@ from mpp.regions.models import CalendarOverride
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
 from mpp.workflows.services import apply_action
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a counter
 
 
 class QueueError(Exception):
@@ -176,7 +174,7 @@ def _release(ticket: Ticket) -> None:
 
 
 def _unique_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return random_code(8)
 
 
 def _ticket_code(queue: ServiceQueue, number: int) -> str:
@@ -428,7 +426,7 @@ def new_kiosk_token() -> str:
 
 
 def digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hash_token(raw)
 
 
 def register_kiosk(mpp, name: str, raw_token: str | None = None) -> tuple[Kiosk, str]:

@@ -24,8 +24,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.accounts import policy
-from mpp.accounts.models import hash_token
 from mpp.accounts.policy import Perm
+from mpp.accounts.tokens import hash_token
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.notifications.services import notify
