@@ -21,6 +21,7 @@ from mpp.cases.models import Application
 from mpp.catalog.models import Service
 from mpp.documents.uploads import blank_pdf
 from mpp.monitoring import services as monitoring_services
+from mpp.monitoring.models import LocusReport
 from mpp.notifications.models import Notification
 from mpp.onboarding import demo as onboarding_demo
 from mpp.onboarding.models import ManagerDecree, OnboardingApplication
@@ -278,6 +279,10 @@ def test_loci_report_and_the_ministry_reads_and_exports(page, wide_page, live_se
     # Surakarta is late: the deadline has passed when its admin submits.
     period.deadline = today - datetime.timedelta(days=3)
     period.save()
+    for report in period.reports.select_related("region"):  # each report's clock follows
+        LocusReport.objects.filter(pk=report.pk).update(
+            **monitoring_services.clock(report.region, period.deadline)
+        )
     solo_admin = User.objects.create(username="admin.solo", name="Admin Surakarta")
     RoleGrant.objects.create(user=solo_admin, role=Role.REGIONAL_ADMIN, region_id="3372")
     solo = period.reports.get(region_id="3372")

@@ -152,6 +152,8 @@ def _report_context(request, report, form=None, note_form=None, error=None):
         "form": form,
         "note_form": note_form or NoteForm(),
         "editable": LOCUS in kinds and report.status in services.EDITABLE,
+        # Item 1 is fixed by uploading the SK, which only the regional admin may do.
+        "may_upload_decree": can(request.user, Perm.APPLY_ONBOARDING, report.region),
         "reviewable": MINISTRY in kinds and report.status == "submitted",
         "history": history,
         "flags": selectors.flags(report),

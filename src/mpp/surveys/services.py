@@ -11,7 +11,7 @@ import ipaddress
 import math
 import secrets
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -48,33 +48,19 @@ from mpp.surveys.models import (
     Response,
 )
 from mpp.surveys.units import Unit, units_of
+from mpp.workflows.hooks import hooks
 
 ANSWERABLE_FOR = datetime.timedelta(days=30)
 
-# Called with (response, {element: value}) in the response's transaction, after its day sums:
-# layers above (the dashboards' daily facts) register here, since surveys cannot import them.
-ResponseListener = Callable[[Response, Mapping[str, int]], None]
-response_listeners: list[ResponseListener] = []
-
-
-def on_response(listener: ResponseListener) -> ResponseListener:
-    """Register ``listener`` once (registering it again is a no-op)."""
-    if listener not in response_listeners:
-        response_listeners.append(listener)
-    return listener
-
-
-# Called with (first day, last day) in the transaction that voided responses of those local days,
-# after the day sums were recomputed: layers above recompute what they keep from the responses.
-VoidListener = Callable[[datetime.date, datetime.date], None]
-void_listeners: list[VoidListener] = []
-
-
-def on_void(listener: VoidListener) -> VoidListener:
-    """Register ``listener`` once (registering it again is a no-op)."""
-    if listener not in void_listeners:
-        void_listeners.append(listener)
-    return listener
+# SKM events on the shared hooks registry (``mpp.workflows.hooks``), run in the event's own
+# transaction: layers above (the dashboards' daily facts) register there in their ``ready()``,
+# since surveys cannot import them.
+# - ANSWERED: hook(response, {element: value}), after the response's day sums.
+# - VOIDED: hook(kiosk_void, (first day, last day)), after the day sums of those local days were
+#   recomputed; hooks recompute what they keep from the responses.
+SKM_EVENTS = "skm_response"
+ANSWERED = "answered"
+VOIDED = "voided"
 
 
 KIOSK_TOKEN_PREFIX = "skmk_"  # noqa: S105 - a visible prefix, not a secret
@@ -503,8 +489,7 @@ def _save_response(
         [Answer(response=response, element=code, value=value) for code, value in answers.items()]
     )
     bump(_response_rows(response, answers))
-    for listener in response_listeners:
-        listener(response, answers)
+    hooks.run_in_transaction(SKM_EVENTS, ANSWERED, response, answers)
     return response
 
 
@@ -787,7 +772,7 @@ def void_kiosk_answers(
     """Void the device's answers in [start, end): the rows stay, marked with who, when and why;
     the day sums of their days are recomputed from the remaining rows (``recompute.compare``,
     the code of ``recompute_skm_sums --fix``) in the same transaction, and so is what the layers
-    above keep (``on_void``)."""
+    above keep (the hooks of the ``voided`` event)."""
     _check_manager(actor, device)
     check_void_period(start, end)
     reason = (reason or "").strip()
@@ -805,8 +790,7 @@ def void_kiosk_answers(
     record.responses = answers_to_void(device, start, end).update(void=record)
     record.save(update_fields=["responses"])
     recompute.compare(days["first"], days["last"], fix=True)
-    for listener in void_listeners:
-        listener(days["first"], days["last"])
+    hooks.run_in_transaction(SKM_EVENTS, VOIDED, record, (days["first"], days["last"]))
     record_event(
         AuditAction.KIOSK_ANSWERS_VOIDED,
         actor=actor,
