@@ -9,7 +9,6 @@ resend it), the rest never sent (flagged missing). States are written directly w
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
@@ -20,10 +19,11 @@ from mpp.monitoring.services import evaluate
 from mpp.onboarding.models import ManagerDecree
 from mpp.onboarding.selectors import current_decree
 from mpp.regions.data import PILOT_LOCI
+from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.regions.models import Region
 from mpp.workflows.models import TransitionRecord
 
-JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+JAKARTA = NATIONAL_ZONE
 NAME = "Laporan pelaksanaan MPP Digital tahap pertama 2023"
 ACCEPTED = ("3510", "3302", "3329", "3315", "6306", "6201", "3520", "1605", "3314", "3523", "1171")
 LATE = "3372"  # Kota Surakarta: sent on 2 August 2023, accepted, marked late

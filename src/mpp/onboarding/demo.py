@@ -4,7 +4,6 @@ Pengelola naming the demo MPP manager, and one new application waiting for the m
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.core.files.base import ContentFile
 
@@ -18,10 +17,11 @@ from mpp.onboarding.models import (
 )
 from mpp.onboarding.services import active_rubric, readiness_score
 from mpp.regions.data import PILOT_LOCI
+from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
 
-JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+JAKARTA = NATIONAL_ZONE
 LAUNCH = datetime.datetime(2023, 6, 12, 10, 0, tzinfo=JAKARTA)
 WAITING_REGION = "5171"  # Kota Denpasar applies: a new application in the ministry's queue
 

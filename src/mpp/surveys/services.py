@@ -10,7 +10,6 @@ import datetime
 import ipaddress
 import math
 import secrets
-import zoneinfo
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -30,6 +29,7 @@ from mpp.accounts.policy import Perm
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.notifications.services import notify
+from mpp.regions.localtime import local_date, zone_name_of
 from mpp.surveys import ikm, recompute
 from mpp.surveys.elements import standard_elements
 from mpp.surveys.models import (
@@ -273,8 +273,7 @@ def questionnaire_for(*, service_id=None, mpp_id=None, agency_id=None) -> Questi
 
 
 def local_day(moment: datetime.datetime, region) -> datetime.date:
-    zone = zoneinfo.ZoneInfo(region.timezone if region is not None else "Asia/Jakarta")
-    return timezone.localtime(moment, zone).date()
+    return local_date(moment, region)
 
 
 def bump(rows: Iterable[tuple[datetime.date, str, str, int, int]]) -> None:
@@ -399,7 +398,7 @@ def invite(obj, record) -> Invitation | None:
                 {
                     "unit_name": invitation.service.name if invitation.service_id else "",
                     "expires_at": invitation.expires_at,
-                    "timezone": region.timezone if region else "Asia/Jakarta",
+                    "timezone": zone_name_of(region),
                 },
                 link=f"/skm/isi/{raw}/",
             )
