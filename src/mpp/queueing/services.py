@@ -40,7 +40,6 @@ from mpp.queueing.models import (
 from mpp.queueing.registry import application_at
 from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
 from mpp.regions.calendar import Interval, OfficeHours, RegionCalendar, region_zone
-from mpp.regions.models import TIME_ZONE_ABBREVIATIONS
 from mpp.tenancy.models import CounterHours
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
@@ -489,7 +488,7 @@ def open_now(queue: ServiceQueue, now: datetime.datetime | None = None) -> Inter
 def closed_error(queue: ServiceQueue, now: datetime.datetime | None = None) -> QueueError:
     """The refusal while ``queue`` is closed, saying when it opens again today, if it does."""
     local = local_now(queue.mpp, now)
-    zone = TIME_ZONE_ABBREVIATIONS.get(queue.mpp.region.timezone, "")
+    zone = queue.mpp.region.timezone_abbreviation
     later = [
         opens for opens, _closes in open_intervals(queue, local.date()) if opens > local.time()
     ]
@@ -957,7 +956,7 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
         citizen__isnull=False,
         date__gte=(now - datetime.timedelta(days=1)).date(),
         date__lte=(now + datetime.timedelta(days=2)).date(),
-    ).select_related("mpp__region", "service", "citizen")
+    ).select_related("mpp__region", "service", "citizen", "queue__mpp__region")
     for ticket in soon:
         zone = zone_of(ticket.mpp)
         at = ticket.slot_moment(zone)
@@ -973,7 +972,11 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
             and DAY_REMINDER_FROM <= local.time() < DAY_REMINDER_UNTIL
         ):
             field, kind = "reminded_day_at", "queue.reminder_day"
-        if kind is None:
+        if kind is None or not any(
+            starts == ticket.slot_starts for starts, _ends in slot_times(ticket.queue, ticket.date)
+        ):
+            # The calendar closed the day after it was booked (a regional holiday, say): no
+            # reminder sends the citizen to a closed MPP.
             continue
         # An hour reminder makes the eve's pointless: both are stamped.
         extra = (

@@ -86,3 +86,21 @@ def test_a_retry_never_reminds_of_a_slot_no_longer_held(queue, citizen, kiosk, m
         services.check_in(ticket, user=None, kinds=("kiosk",), now=at(9, 10))
     assert retry_failed_hooks(now=at(9, 30)).succeeded == 1
     assert _reminders(citizen) == []
+
+
+def test_no_reminder_for_a_day_the_calendar_closed_after_the_booking(queue, citizen):
+    """The reminders ask the same calendar as the slots: a regional holiday declared after the
+    booking means no "Besok: antrean …" sending the citizen to a closed MPP."""
+    from mpp.regions.models import CalendarOverride
+
+    services.book(citizen, queue, MONDAY, datetime.time(10), now=at(7, day=FRIDAY))
+    CalendarOverride.objects.create(
+        region_id=queue.mpp.region_id,
+        date=MONDAY,
+        kind=CalendarOverride.Kind.DAY_OFF,
+        reason="Libur daerah",
+    )
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.sweep(now=at(11, day=SUNDAY))["reminded_day"] == 0
+        assert services.sweep(now=at(9, 5))["reminded_hour"] == 0
+    assert _reminders(citizen) == []
