@@ -709,3 +709,16 @@ def changes_since_revision(application: Application, records) -> RevisionChanges
             fields.append(item.label)
     return RevisionChanges(fields=fields, files=files)
 
+
+def sign_in_reason(slug: str = "", **_kwargs):
+    """Why the start page of a service asks a signed-out person to sign in."""
+    from mpp.accounts.sign_in_reasons import Reason
+    from mpp.catalog.models import Service
+
+    name = Service.objects.published().filter(slug=slug).values_list("name", flat=True).first()
+    if name is None:
+        return None
+    return Reason(
+        sign_in=_("Masuk untuk mengajukan permohonan %(service)s.") % {"service": name},
+        subject=_("Permohonan %(service)s") % {"service": name},
+    )
