@@ -32,7 +32,6 @@ from mpp.accounts.models import Role
 from mpp.accounts.policy import Perm, can, can_grant, can_revoke, has_any
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
-from mpp.audit.selectors import access_log_of
 from mpp.audit.services import record_event
 from mpp.paging.keyset import page_for_request
 
@@ -187,7 +186,7 @@ def profile(request):
         "accounts/profile.html",
         {
             "grants": request.user.active_grants,
-            "access_log": access_log_of(request.user)[:50],
+            "access_log": selectors.access_groups(request.user),
         },
     )
 

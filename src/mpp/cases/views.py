@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.accounts import limits
 from mpp.accounts.policy import Perm, has_any
-from mpp.audit.selectors import access_log_of
+from mpp.accounts.selectors import access_groups
 from mpp.cases import forms, selectors, services
 from mpp.cases.models import Status
 from mpp.cases.steps import steps_for
@@ -328,7 +328,7 @@ def detail(request, pk):
             "has_steps": bool(steps),
             "resume_step": selectors.first_unfinished_step(application) if steps else None,
             "now": timezone.now(),
-            "access_log": access_log_of(request.user, application.pk),
+            "access_log": access_groups(request.user, application.pk),
         },
     )
 
