@@ -41,6 +41,15 @@ def format_datetime(value: datetime.datetime | None, tz_name: str = NATIONAL_ZON
     return f"{format_date(local.date())} {local:%H}{separator}{local:%M} {abbreviation}"
 
 
+def format_time(value: datetime.datetime | None, tz_name: str = "Asia/Jakarta") -> str:
+    """The time of a moment in the given zone with its abbreviation: ``14.30 WIB``."""
+    if value is None:
+        return ""
+    local = value.astimezone(ZoneInfo(tz_name)) if timezone.is_aware(value) else value
+    separator = ":" if (get_language() or "id").startswith("en") else "."
+    return f"{local:%H}{separator}{local:%M} {TIME_ZONE_ABBREVIATIONS.get(tz_name, tz_name)}"
+
+
 def format_rupiah(value: int | Decimal | None) -> str:
     if value is None:
         return ""

@@ -19,6 +19,12 @@ def waktu(value, tz_name=NATIONAL_ZONE_NAME):
 
 
 @register.filter
+def jam(value, tz_name="Asia/Jakarta"):
+    """``14.30 WIB``."""
+    return formatting.format_time(value, tz_name or "Asia/Jakarta")
+
+
+@register.filter
 def rupiah(value):
     """``Rp 10.000``."""
     return formatting.format_rupiah(value)
