@@ -153,6 +153,11 @@ class Complaint(WorkflowModel, ClockedModel):
     reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)
     reporter_email = models.EmailField(_("surel pelapor"), blank=True)
     reporter_phone = models.CharField(_("telepon pelapor"), max_length=32, blank=True)
+    # The language the reporter filed in: a guest's messages are written in it.
+    reporter_language = models.CharField(max_length=8, blank=True)
+    # A guest confirmed the contact with a one-time code: only then do messages go to it (an
+    # Open311 client's unconfirmed address is never written to).
+    contact_confirmed = models.BooleanField(default=False)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
     submitted_at = models.DateTimeField(_("diajukan pada"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("diperbarui pada"), default=timezone.now)

@@ -61,12 +61,14 @@ def render_message(
     link: str,
     language: str,
     recipient_name: str = "",
+    has_account: bool = True,
 ) -> RenderedMessage:
     """Subject and body of ``kind`` for ``channel``, in ``language``.
 
     Templates get the caller's context plus ``recipient_name``, ``link_url`` (absolute, for
     email, SMS and WhatsApp; empty in the inbox, whose page shows the link as a button) and
-    ``site_name``.
+    ``site_name``. A person without an account (``has_account`` false) gets no link to
+    notification preferences they cannot open.
     """
     template_context = {
         # ``|waktu:timezone`` shows moments in the region's zone; WIB unless the caller says.
@@ -85,7 +87,10 @@ def render_message(
         if channel == Channel.EMAIL:
             footer = _render(
                 ["notifications/email/footer.txt"],
-                {**template_context, "preferences_url": absolute_url(_preferences_path())},
+                {
+                    **template_context,
+                    "preferences_url": absolute_url(_preferences_path()) if has_account else "",
+                },
             )
             body = f"{body.strip()}\n\n{footer.strip()}"
     return RenderedMessage(subject=_one_line(subject)[:255], body=_paragraphs(body))
