@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any, ClassVar, Self
+
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
 from django.db.models import Q
@@ -39,7 +41,14 @@ class User(AbstractUser):
     # password reset or changed); it is part of the session hash Django checks on each request.
     session_stamp = models.CharField(max_length=32, blank=True, default="")
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
+
+    if TYPE_CHECKING:
+        # Set on each request's user by django-otp's OTPMiddleware (the second factor passed).
+        def is_verified(self) -> bool: ...
+
+        # Set by the API's bearer authentication on the user it returns (absent otherwise).
+        current_token: ApiToken | None
 
     class Meta:
         verbose_name = _("pengguna")
@@ -48,7 +57,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.username
 
-    def _get_session_auth_hash(self, secret=None) -> str:
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
         key_salt = "mpp.accounts.User.session_auth_hash"
         value = f"{self.password}:{self.session_stamp}"
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
@@ -121,7 +130,7 @@ def _scope_check() -> Q:
     return checks
 
 
-class RoleGrantQuerySet(models.QuerySet):
+class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
     def active(self) -> RoleGrantQuerySet:
         return self.filter(revoked_at__isnull=True)
 
@@ -161,18 +170,23 @@ class RoleGrant(models.Model):
 
     @property
     def scope_label(self) -> str:
-        if self.agency_id and self.mpp_id:
-            return _("%(agency)s di %(mpp)s") % {"agency": self.agency, "mpp": self.mpp}
-        if self.agency_id:
-            return str(self.agency)
-        if self.mpp_id:
-            return str(self.mpp)
-        if self.region_id:
-            return str(self.region)
-        return str(_("Nasional"))
+        return _scope_label(self)
 
 
-class InvitationQuerySet(models.QuerySet):
+def _scope_label(scoped: RoleGrant | Invitation) -> str:
+    """Where a grant (or the grant an invitation offers) reaches, as people read it."""
+    if scoped.agency_id and scoped.mpp_id:
+        return _("%(agency)s di %(mpp)s") % {"agency": scoped.agency, "mpp": scoped.mpp}
+    if scoped.agency_id:
+        return str(scoped.agency)
+    if scoped.mpp_id:
+        return str(scoped.mpp)
+    if scoped.region_id:
+        return str(scoped.region)
+    return str(_("Nasional"))
+
+
+class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
@@ -226,10 +240,12 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} — {self.scope_label}"
 
-    scope_label = RoleGrant.scope_label
+    @property
+    def scope_label(self) -> str:
+        return _scope_label(self)
 
     @property
-    def scope(self) -> dict:
+    def scope(self) -> dict[str, Any]:
         return {"region": self.region, "mpp": self.mpp, "agency": self.agency}
 
     @property
@@ -241,7 +257,7 @@ class Invitation(models.Model):
         )
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 

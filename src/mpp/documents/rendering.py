@@ -6,6 +6,7 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
@@ -23,7 +24,7 @@ QR_BORDER = 4
 BUILT_IN_BASE_URL = "http://127.0.0.1:8000"
 
 
-def public_base_url(request=None) -> str:
+def public_base_url(request: HttpRequest | None = None) -> str:
     """The product's public address for links printed on documents.
 
     ``MPP_PUBLIC_BASE_URL`` when it is configured (production: the address citizens know); else the

@@ -27,9 +27,11 @@ from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
@@ -154,7 +156,11 @@ def _reserve(
 
 
 def _finish(
-    document: IssuedDocument, signed_pdf: bytes, *, actor=None, request=None
+    document: IssuedDocument,
+    signed_pdf: bytes,
+    *,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> IssuedDocument:
     digest = hashlib.sha256(signed_pdf).hexdigest()
     with transaction.atomic():
@@ -191,8 +197,8 @@ def issue_document(
     context: dict[str, Any] | None = None,
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
-    actor=None,
-    request=None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
     finish: bool = True,
 ) -> IssuedDocument:
     """Issue the signed PDF for ``source_key`` once; calling again returns the same document.
@@ -231,7 +237,11 @@ def issue_document(
 
 
 def _render_sign_finish(
-    document: IssuedDocument, credential: SigningCredential, *, actor=None, request=None
+    document: IssuedDocument,
+    credential: SigningCredential,
+    *,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> IssuedDocument:
     """Steps 2 and 3 for a pending row, from what the row itself stores."""
     document = IssuedDocument.objects.select_related("issuer", "issuer__region").get(pk=document.pk)
@@ -276,7 +286,9 @@ def finish_pending_documents(*, older_than: datetime.timedelta = PENDING_GRACE) 
     return finished
 
 
-def revoke_document(document: IssuedDocument, *, by, reason: str, request=None) -> IssuedDocument:
+def revoke_document(
+    document: IssuedDocument, *, by: User, reason: str, request: HttpRequest | None = None
+) -> IssuedDocument:
     """Revoke a valid document; the verification page then says so, with the reason and date."""
     reason = (reason or "").strip()
     if not reason:
@@ -367,7 +379,15 @@ def create_demo_pki(*, force: bool = False) -> tuple[CertificateAuthority, int]:
 
 
 @transaction.atomic
-def set_signatory(agency: Agency, *, actor, name: str, title: str, nip: str, request=None):
+def set_signatory(
+    agency: Agency,
+    *,
+    actor: User,
+    name: str,
+    title: str,
+    nip: str,
+    request: HttpRequest | None = None,
+) -> IssuerProfile:
     """Set who signs ``agency``'s documents (``Perm.MANAGE_SERVICES`` on the agency)."""
     if not can(actor, Perm.MANAGE_SERVICES, agency):
         raise PermissionDenied

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -196,7 +197,8 @@ def application_action(request, pk: int):
     if application is None:
         raise Http404
     action = request.POST.get("action", "")
-    forms = {}
+    forms: dict[str, Form] = {}
+    form: Form
     try:
         if action == "designate":
             form = forms["designate_form"] = _designate_form(request.POST)

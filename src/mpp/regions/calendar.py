@@ -29,15 +29,19 @@ in one query per call (for a whole range), never one per day. For many deadlines
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.db.models import Q
 
 from mpp.regions.models import CalendarOverride, Region
+
+if TYPE_CHECKING:
+    from mpp.tenancy.models import OpeningHours
 
 HOLIDAY_CATEGORIES = ("public", "government")
 END_OF_DAY = datetime.time(23, 59, 59, 999999)
@@ -315,7 +319,7 @@ class OfficeHours:
     weekly: dict[int, tuple[Interval, ...]]
 
     @classmethod
-    def from_opening_hours(cls, rows: Iterable) -> OfficeHours:
+    def from_opening_hours(cls, rows: Iterable[OpeningHours]) -> OfficeHours:
         """From ``OpeningHours`` rows (``weekday``, ``opens``, ``closes`` and optionally
         ``break_starts``/``break_ends``). An MPP that recorded no hours gets
         :data:`STANDARD_OFFICE_HOURS`, so an hour limit is never left without a clock."""
@@ -386,7 +390,7 @@ def _office_segments(
     hours: OfficeHours,
     zone: ZoneInfo,
     start: datetime.datetime,
-):
+) -> Iterator[tuple[datetime.datetime, datetime.datetime]]:
     """The office-hour segments ``(from, to)`` (aware, local) from ``start`` onwards, in order."""
     if not hours.weekly:
         raise ValueError("the MPP has no opening hours")

@@ -37,7 +37,9 @@ def invitation_path(mails) -> str:
     import re
 
     bodies = [mail.body for mail in mails if "/akun/undangan/" in mail.body]
-    return re.search(r"https?://[^/\s]+(/akun/undangan/[^/\s]+/)", bodies[-1]).group(1)
+    link = re.search(r"https?://[^/\s]+(/akun/undangan/[^/\s]+/)", bodies[-1])
+    assert link is not None, "no invitation link in the email"
+    return link.group(1)
 
 
 def verification_path(mails) -> str:
@@ -45,7 +47,9 @@ def verification_path(mails) -> str:
     import re
 
     bodies = [mail.body for mail in mails if "/akun/surel/verifikasi/" in mail.body]
-    return re.search(r"https?://[^/\s]+(/akun/surel/verifikasi/[^/\s]+/)", bodies[-1]).group(1)
+    link = re.search(r"https?://[^/\s]+(/akun/surel/verifikasi/[^/\s]+/)", bodies[-1])
+    assert link is not None, "no verification link in the email"
+    return link.group(1)
 
 
 def current_code(device: TOTPDevice) -> str:
