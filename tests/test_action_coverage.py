@@ -83,7 +83,7 @@ def walked_in_browser_tests() -> dict[str, list[str]]:
                 if not _is_walks(decorator):
                     continue
                 for argument in decorator.args:  # type: ignore[attr-defined]
-                    assert isinstance(argument, ast.Constant), (
+                    assert isinstance(argument, ast.Constant) and isinstance(argument.value, str), (
                         f"{path.name}::{node.name}: write walks() names as literal strings"
                     )
                     walked.setdefault(argument.value, []).append(f"{path.name}::{node.name}")
@@ -132,4 +132,4 @@ def test_the_reader_finds_declarations(source, expected):
     function = tree.body[0]
     assert isinstance(function, ast.FunctionDef)
     found = [d for d in function.decorator_list if _is_walks(d)]
-    assert sum(len(d.args) for d in found) == expected  # type: ignore[attr-defined]
+    assert sum(len(d.args) for d in found) == expected

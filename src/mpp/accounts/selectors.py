@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from mpp.accounts import privacy
 from mpp.accounts.models import ApiToken, Invitation, RoleGrant, User
 from mpp.accounts.policy import Perm, Principal, scope_filter, scope_filter_any
 from mpp.audit.models import AuditEvent
+from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.tenancy.models import MPP, Agency, AgencyPresence, MppNetwork
 
 
@@ -165,8 +167,6 @@ def mpp_networks_for(user: Principal) -> QuerySet[MppNetwork]:
 
 # --- What a citizen reads about who looked at their data ---------------------------------------
 
-ACCESS_LOG_ZONE = "Asia/Jakarta"  # the day a look counts on (the times show their zone)
-
 
 @dataclass(frozen=True)
 class AccessGroup:
@@ -177,16 +177,17 @@ class AccessGroup:
     agency_name: str
     what: str  # the kind's label
     reference: str
-    day: object  # datetime.date
+    day: datetime.date
     count: int
-    first: object  # datetime.datetime
-    last: object  # datetime.datetime
+    first: datetime.datetime
+    last: datetime.datetime
 
 
-def access_groups(user: User, application_id: int | None = None, limit: int = 50):
+def access_groups(
+    user: User, application_id: int | None = None, limit: int = 50
+) -> list[AccessGroup]:
     """Who looked at ``user``'s data, grouped by officer, role, agency, what and day with a count
     (a page reload is a new record; the citizen reads one line for it), newest first."""
-    import zoneinfo
 
     from django.db.models import Count, Max, Min
     from django.db.models.functions import TruncDate
@@ -197,7 +198,7 @@ def access_groups(user: User, application_id: int | None = None, limit: int = 50
 
     rows = (
         access_log_of(user, application_id)
-        .annotate(day=TruncDate("at", tzinfo=zoneinfo.ZoneInfo(ACCESS_LOG_ZONE)))
+        .annotate(day=TruncDate("at", tzinfo=NATIONAL_ZONE))
         .values("viewer_name", "viewer_role", "agency_name", "kind", "reference", "day")
         .annotate(count=Count("id"), first=Min("at"), last=Max("at"))
         .order_by("-last")[:limit]

@@ -171,7 +171,7 @@ def register(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _next_context(request) -> dict:
+def _next_context(request: HttpRequest) -> dict[str, Any]:
     """``next`` (a local path with a sign-in reason, else empty), its reason and the login URL
     that leads there."""
     next_path = _safe_next(request, "")

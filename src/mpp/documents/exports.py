@@ -53,7 +53,8 @@ def xlsx_bytes(*sheets: Sheet) -> bytes:
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    workbook.remove(workbook.active)
+    for blank in list(workbook.worksheets):  # a new workbook starts with an empty sheet
+        workbook.remove(blank)
     bold = Font(bold=True)
     for spec in sheets:
         sheet = workbook.create_sheet(title=str(spec.title)[:31] or "data")
@@ -78,7 +79,8 @@ def pdf_bytes(html: str) -> bytes:
     """An HTML page printed to PDF; relative addresses resolve against the project."""
     from weasyprint import HTML  # loaded on first use: it loads fonts and styles at import
 
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf
 
 
 def download(body: bytes, *, fmt: str, filename: str, private: bool = True) -> HttpResponse:

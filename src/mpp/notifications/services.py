@@ -227,6 +227,8 @@ def _send(
 ) -> str:
     """Hands the message to the channel with the delivery's key; returns the provider's id."""
     if channel == Channel.INBOX:
+        if notification.recipient is None:  # an inbox belongs to an account; guests get mail/SMS
+            raise ValueError("an inbox message needs a recipient account")
         inbox_message, _created = InboxMessage.objects.get_or_create(
             notification=notification,
             defaults={

@@ -76,7 +76,7 @@ class DesignateForm(forms.Form):
         super().__init__(*args, **kwargs)
         phases = phases or [1]
         counts = counts or {}
-        choices = [("", _("Pilih tahap"))]
+        choices: list[tuple[str, str]] = [("", str(_("Pilih tahap")))]
         for phase in phases:
             if phase in counts:
                 label = _("Tahap %(phase)s (%(count)s lokus)") % {
@@ -85,8 +85,10 @@ class DesignateForm(forms.Form):
                 }
             else:
                 label = _("Tahap %(phase)s (tahap baru)") % {"phase": phase}
-            choices.append((str(phase), label))
-        self.fields["phase"].choices = choices
+            choices.append((str(phase), str(label)))
+        phase_field = self.fields["phase"]
+        assert isinstance(phase_field, forms.ChoiceField)
+        phase_field.choices = choices
         self.fields["phase"].help_text = _(
             "Pilih tahap yang sedang dibuka, atau tahap baru bila penetapan tahap sebelumnya "
             "sudah ditutup."

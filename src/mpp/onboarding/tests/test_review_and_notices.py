@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -43,14 +44,13 @@ def demo(settings, tmp_path):
 
 
 def _apply(at: datetime.datetime) -> OnboardingApplication:
-    checklist = services.Checklist(
-        **{
-            **{key: FORM[key] for key in ("contact_name", "contact_email")},
-            **{key: FORM[key] for key in ("manager_name", "manager_email")},
-            "bandwidth_mbps": 50, "devices": 20, "trained_staff": 10, "has_physical_mpp": True,
-            "hosting": "cloud", "budget": 500_000_000,
-        }
-    )  # fmt: skip
+    answers: dict[str, Any] = {
+        **{key: FORM[key] for key in ("contact_name", "contact_email")},
+        **{key: FORM[key] for key in ("manager_name", "manager_email")},
+        "bandwidth_mbps": 50, "devices": 20, "trained_staff": 10, "has_physical_mpp": True,
+        "hosting": "cloud", "budget": 500_000_000,
+    }  # fmt: skip
+    checklist = services.Checklist(**answers)
     return services.apply(
         actor=None,
         region=Region.objects.get(code=DENPASAR),
