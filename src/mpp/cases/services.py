@@ -779,3 +779,15 @@ def sweep_step(now: datetime.datetime) -> dict[str, int]:
         "failed": result.failed,
         "skipped": result.skipped,
     }
+
+
+def record_idempotent_answer(
+    user: User, *, scope: str, key: str, digest: str, status: int, body: dict[str, Any]
+) -> None:
+    """Store the first answer to an API request sent with an ``Idempotency-Key`` (raises
+    ``IntegrityError`` when a concurrent retry with the same key stored its answer first)."""
+    from mpp.cases.models import IdempotencyRecord
+
+    IdempotencyRecord.objects.create(
+        user=user, scope=scope, key=key, request_digest=digest, status_code=status, body=body
+    )

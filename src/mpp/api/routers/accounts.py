@@ -65,7 +65,7 @@ def create_token(request, payload: TokenRequest):
     token, raw = services.issue_token(
         user, name="api", second_factor=user.is_staff_member, request=request
     )
-    return Status(201, {"token": raw, "expires_at": token.expires_at})
+    return Status(201, TokenOut(token=raw, expires_at=token.expires_at))
 
 
 @router.delete(
@@ -92,10 +92,14 @@ class CitizenIn(Schema):
 class GrantOut(Schema):
     role: str
     role_label: str
-    scope: str
-    region: str | None
-    mpp: int | None
-    agency: int | None
+    scope: str = Field(alias="scope_label")
+    region: str | None = Field(alias="region_id")
+    mpp: int | None = Field(alias="mpp_id")
+    agency: int | None = Field(alias="agency_id")
+
+    @staticmethod
+    def resolve_role_label(grant) -> str:
+        return str(grant.get_role_display())
 
 
 class MeOut(Schema):
@@ -104,30 +108,20 @@ class MeOut(Schema):
     nik_masked: str | None
     email: str
     phone: str
-    is_staff: bool
-    roles: list[GrantOut]
+    is_staff: bool = Field(alias="is_staff_member")
+    roles: list[GrantOut] = Field(alias="active_grants")
+
+    @staticmethod
+    def resolve_name(user: User) -> str:
+        return user.name or user.username
+
+    @staticmethod
+    def resolve_nik_masked(user: User) -> str | None:
+        return user.masked_nik or None
 
 
-def _me(user: User) -> dict:
-    return {
-        "id": user.pk,
-        "name": user.name or user.username,
-        "nik_masked": user.masked_nik or None,
-        "email": user.email,
-        "phone": user.phone,
-        "is_staff": user.is_staff_member,
-        "roles": [
-            {
-                "role": grant.role,
-                "role_label": str(grant.get_role_display()),
-                "scope": grant.scope_label,
-                "region": grant.region_id,
-                "mpp": grant.mpp_id,
-                "agency": grant.agency_id,
-            }
-            for grant in user.active_grants
-        ],
-    }
+# The registration service names its errors as the web form does; the API names them as its body.
+REGISTRATION_FIELDS = {"consent": "privacy_consent"}
 
 
 class RegistrationAccepted(Schema):
@@ -159,20 +153,23 @@ def register_citizen(request, payload: CitizenIn):
     try:
         services.register_citizen_without_oracle(registration, request=request)
     except services.RegistrationError as error:
-        raise Problem(422, _("Data yang dikirim tidak sah."), errors=error.errors) from None
+        errors = {
+            REGISTRATION_FIELDS.get(name, name): messages for name, messages in error.errors.items()
+        }
+        raise Problem(422, _("Data yang dikirim tidak sah."), errors=errors) from None
     return Status(
         202,
-        {
-            "status": "accepted",
-            "detail": _(
+        RegistrationAccepted(
+            status="accepted",
+            detail=_(
                 "Pendaftaran diterima. Masuk dengan NIK dan kata sandi Anda. Jika NIK atau "
                 "surel ini sudah terdaftar, pemilik akunnya kami beri tahu lewat surel."
             ),
-            "next": "/api/v1/auth/token",
-        },
+            next="/api/v1/auth/token",
+        ),
     )
 
 
 @router.get("/me", auth=bearer, response=MeOut, summary="Pemanggil beserta peran dan cakupannya")
 def me(request):
-    return _me(request.auth)
+    return request.auth

@@ -27,6 +27,18 @@ class VerificationOut(Schema):
     revoked_at: datetime.datetime | None
     revoked_reason: str | None
 
+    @staticmethod
+    def resolve_holder_nik_masked(document) -> str | None:
+        return document.holder_nik_masked or None
+
+    @staticmethod
+    def resolve_issuer(document) -> str:
+        return document.issuer.name
+
+    @staticmethod
+    def resolve_revoked_reason(document) -> str | None:
+        return document.revoked_reason or None
+
 
 @router.get(
     "/verify/{code}",
@@ -47,17 +59,4 @@ def verify_document(request, code: str):
             _("Dokumen tidak ditemukan."),
             _("Kode verifikasi ini tidak terdaftar."),
         )
-    return {
-        "number": document.number,
-        "title": document.title,
-        "status": document.status,
-        "holder_name": document.holder_name,
-        "holder_nik_masked": document.holder_nik_masked or None,
-        "issuer": document.issuer.name,
-        "issued_at": document.issued_at,
-        "valid_from": document.valid_from,
-        "valid_until": document.valid_until,
-        "sha256": document.sha256,
-        "revoked_at": document.revoked_at,
-        "revoked_reason": document.revoked_reason or None,
-    }
+    return document

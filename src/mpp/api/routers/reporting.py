@@ -49,9 +49,6 @@ def open_data_mpp(request, mpp_id: Id):
         mpp = opendata.mpp_or_404(mpp_id)
     except Http404 as error:
         raise Problem(404, _("MPP tidak ditemukan.")) from error
-    return {
-        "mpp_id": mpp.pk,
-        "mpp": mpp.name,
-        "licence": opendata.LICENCE,
-        "rows": opendata.monthly_rows(mpp),
-    }
+    return OpenDataOut(
+        mpp_id=mpp.pk, mpp=mpp.name, licence=opendata.LICENCE, rows=opendata.monthly_rows(mpp)
+    )
