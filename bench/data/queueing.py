@@ -146,7 +146,7 @@ class Calendar:
         if kind is not None:
             if kind != "working_day":
                 return ()
-            intervals = hours.on(day) or hours.on(day - datetime.timedelta(days=day.weekday()))
+            intervals = hours.on(day)
         elif self.holiday[day]:
             return ()
         else:
@@ -1041,8 +1041,9 @@ def make_room(queue, places: int, moment: datetime.datetime) -> None:
     from mpp.queueing import services
     from mpp.queueing.models import DayCount, SlotCount
 
-    local = services.local_now(queue.mpp, moment)
-    slot = services.current_slot(queue, local)
+    today = services.today_of(queue, moment)
+    local, interval = today.local, today.open_interval
+    slot = services.walk_in_slot(queue, today, interval) if interval else None
     day_row = DayCount.objects.filter(queue=queue, date=local.date()).first()
     slot_row = (
         SlotCount.objects.filter(queue=queue, date=local.date(), starts=slot[0]).first()
@@ -1064,7 +1065,7 @@ def open_moment(queue, now: datetime.datetime) -> datetime.datetime | None:
     from mpp.queueing import services
 
     local = services.local_now(queue.mpp, now)
-    if services.current_slot(queue, local) is not None:
+    if services.open_now(queue, now) is not None:
         return None
     for offset in range(15):
         day = local.date() + datetime.timedelta(days=offset)

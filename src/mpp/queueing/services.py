@@ -70,18 +70,21 @@ def office_hours(mpp) -> OfficeHours:
     return OfficeHours.from_opening_hours(mpp.opening_hours.all())
 
 
-def queue_hours(queue: ServiceQueue) -> OfficeHours:
-    """When ``queue`` serves, per weekday: the MPP's opening hours (with their breaks) inside its
-    agency's counter hours at that MPP, where the agency recorded any (``CounterHours``)."""
-    hours = office_hours(queue.mpp)
+def hours_at(mpp, agency_id: int) -> OfficeHours:
+    """When an agency serves at ``mpp``, per weekday: the MPP's opening hours (with their breaks)
+    inside the agency's counter hours there, where it recorded any (``CounterHours``)."""
+    hours = office_hours(mpp)
     counter_rows = list(
-        CounterHours.objects.filter(
-            presence__mpp_id=queue.mpp_id, presence__agency_id=queue.agency_id
-        )
+        CounterHours.objects.filter(presence__mpp=mpp, presence__agency_id=agency_id)
     )
     if not counter_rows:
         return hours
     return hours.within(OfficeHours.from_opening_hours(counter_rows))
+
+
+def queue_hours(queue: ServiceQueue) -> OfficeHours:
+    """When ``queue`` serves: its agency's hours at its MPP (:func:`hours_at`)."""
+    return hours_at(queue.mpp, queue.agency_id)
 
 
 def open_intervals(
@@ -133,10 +136,17 @@ def slot_times(
     return result
 
 
-def availability(queue: ServiceQueue, day: datetime.date, now=None) -> list[Slot]:
-    """Every slot of ``day`` with its free places per channel, as the counter rows say now."""
+def availability(
+    queue: ServiceQueue,
+    day: datetime.date,
+    now=None,
+    hours: OfficeHours | None = None,
+    calendar: RegionCalendar | None = None,
+) -> list[Slot]:
+    """Every slot of ``day`` with its free places per channel, as the counter rows say now
+    (``hours``, ``calendar``: as read already for the same page)."""
     now = local_now(queue.mpp, now)
-    times = slot_times(queue, day)
+    times = slot_times(queue, day, hours, calendar)
     if not times:
         return []
     taken = {
@@ -467,6 +477,32 @@ def kiosk_for_token(raw: str) -> Kiosk | None:
     )
 
 
+@dataclass(frozen=True)
+class Today:
+    """A queue's opening intervals of one local day, read once (hours, counter hours, calendar)."""
+
+    local: datetime.datetime
+    intervals: tuple[Interval, ...]
+    hours: OfficeHours
+    calendar: RegionCalendar
+
+    @property
+    def open_interval(self) -> Interval | None:
+        return next(((o, c) for o, c in self.intervals if o <= self.local.time() < c), None)
+
+
+def today_at(mpp, agency_id: int, now: datetime.datetime | None = None) -> Today:
+    """An agency's opening intervals at ``mpp`` today (all its queues there open together)."""
+    local = local_now(mpp, now)
+    hours = hours_at(mpp, agency_id)
+    calendar = RegionCalendar(mpp.region, local.date(), local.date())
+    return Today(local, calendar.opening_intervals(hours, local.date()), hours, calendar)
+
+
+def today_of(queue: ServiceQueue, now: datetime.datetime | None = None) -> Today:
+    return today_at(queue.mpp, queue.agency_id, now)
+
+
 def open_now(queue: ServiceQueue, now: datetime.datetime | None = None) -> Interval | None:
     """Is ``queue`` open now? The opening interval (local times) that holds the moment, or None.
 
@@ -475,37 +511,30 @@ def open_now(queue: ServiceQueue, now: datetime.datetime | None = None) -> Inter
     the agency's counter hours. After closing the console still calls and serves those already
     waiting (docs/queue.md); nobody new joins the line.
     """
-    local = local_now(queue.mpp, now)
-    for opens, closes in open_intervals(queue, local.date()):
-        if opens <= local.time() < closes:
-            return opens, closes
-    return None
+    return today_of(queue, now).open_interval
 
 
-def closed_error(queue: ServiceQueue, now: datetime.datetime | None = None) -> QueueError:
+def closed_error(queue: ServiceQueue, today: Today) -> QueueError:
     """The refusal while ``queue`` is closed, saying when it opens again today, if it does."""
-    local = local_now(queue.mpp, now)
-    zone = queue.mpp.region.timezone_abbreviation
-    later = [
-        opens for opens, _closes in open_intervals(queue, local.date()) if opens > local.time()
-    ]
+    later = [opens for opens, _closes in today.intervals if opens > today.local.time()]
     if later:
         message = _(
             "Layanan ini sedang tutup. Silakan kembali pukul %(time)s %(zone)s hari ini."
-        ) % {"time": f"{later[0]:%H.%M}", "zone": zone}
+        ) % {"time": f"{later[0]:%H.%M}", "zone": queue.mpp.region.timezone_abbreviation}
     else:
         message = _("Layanan ini sudah tutup hari ini. Silakan datang kembali pada jam layanan.")
     return QueueError(message, "service", 409)
 
 
-def walk_in_slot(queue: ServiceQueue, local: datetime.datetime, interval: Interval) -> Interval:
-    """The slot a walk-in taken at ``local`` (within the open ``interval``) counts against: the
-    slot holding that moment, else (the tail of an interval shorter than a slot) the last slot
-    begun before it; an interval shorter than one slot counts as one slot."""
+def walk_in_slot(queue: ServiceQueue, today: Today, interval: Interval) -> Interval:
+    """The slot a walk-in taken now (within the open ``interval``) counts against: the slot
+    holding the moment, else (the tail of an interval shorter than a slot) the last slot begun
+    before it; an interval shorter than one slot counts as one slot."""
+    now = today.local.time()
     begun = [
         (starts, ends)
-        for starts, ends in slot_times(queue, local.date())
-        if interval[0] <= starts <= local.time() < interval[1]
+        for starts, ends in slot_times(queue, today.local.date(), today.hours, today.calendar)
+        if interval[0] <= starts <= now < interval[1]
     ]
     return begun[-1] if begun else interval
 
@@ -519,11 +548,12 @@ def issue_walk_in(
     if priority_group not in PriorityGroup.values:
         raise QueueError(_("Pilihan prioritas tidak dikenal."), "priority_group")
     moment = now or timezone.now()
-    local = local_now(queue.mpp, moment)
-    interval = open_now(queue, moment)
+    today = today_of(queue, moment)
+    local = today.local
+    interval = today.open_interval
     if interval is None:
-        raise closed_error(queue, moment)
-    slot = walk_in_slot(queue, local, interval)
+        raise closed_error(queue, today)
+    slot = walk_in_slot(queue, today, interval)
     with transaction.atomic():
         day_row, slot_row = _locked_rows(queue, local.date(), slot[0])
         if day_row.walk_in >= queue.walk_in_per_day:
@@ -616,8 +646,9 @@ def check_in(
             "code",
             409,
         )
-    if open_now(ticket.queue, moment) is None:
-        error = closed_error(ticket.queue, moment)
+    today = today_of(ticket.queue, moment)
+    if today.open_interval is None:
+        error = closed_error(ticket.queue, today)
         error.field = "code"
         raise error
     slot_at = ticket.slot_moment(local.tzinfo)

@@ -27,7 +27,7 @@ from mpp.queueing.devices import KIOSK_COOKIE, KIOSK_SALT, kiosk_of
 from mpp.queueing.models import Counter, Kiosk, PriorityGroup, QueueRules, ServiceQueue
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import KIOSK, OFFICER, STATUS_LABELS
-from mpp.regions.calendar import RegionCalendar
+from mpp.regions.calendar import OfficeHours, RegionCalendar
 from mpp.tenancy.models import Agency
 
 KIOSK_MAX_AGE = 365 * 24 * 3600
@@ -41,19 +41,22 @@ def _status_url(request, ticket) -> str:
     return request.build_absolute_uri(reverse("queueing:ticket", args=[ticket.token]))
 
 
-def _open_days(queue: ServiceQueue, now) -> list[datetime.date]:
+def _open_days(queue: ServiceQueue, now) -> tuple[list[datetime.date], OfficeHours, RegionCalendar]:
+    """The days one may book, with the queue's hours and the calendar they were read from (the
+    slots of the chosen day are cut from the same, without reading them again)."""
     today = services.local_now(queue.mpp, now).date()
     days_ahead = services.rules_of(queue.mpp).booking_days_ahead
     hours = services.queue_hours(queue)
     last = today + datetime.timedelta(days=days_ahead)
     calendar = RegionCalendar(queue.mpp.region, today, last)  # one query for the whole range
-    return [
+    days = [
         day
         for offset in range(days_ahead + 1)
         if services.open_intervals(
             queue, day := today + datetime.timedelta(days=offset), hours, calendar
         )
     ]
+    return days, hours, calendar
 
 
 # --- Citizens: booking -----------------------------------------------------------------------
@@ -75,7 +78,7 @@ def _parsed(parse, value: str | None):
 
 def _slot_page(request, queue, *, ticket=None, template="queueing/book.html"):
     now = timezone.now()
-    days = _open_days(queue, now)
+    days, hours, calendar = _open_days(queue, now)
     chosen = parse_date(request.POST.get("date") or request.GET.get("tanggal")) or (
         days[0] if days else None
     )
@@ -97,7 +100,7 @@ def _slot_page(request, queue, *, ticket=None, template="queueing/book.html"):
                 return redirect("queueing:booking", pk=ticket.pk)
             except QueueError as error:
                 errors[error.field or "slot"] = error.message
-    slots = services.availability(queue, chosen, now) if chosen else []
+    slots = services.availability(queue, chosen, now, hours, calendar) if chosen else []
     status = 400 if errors else 200
     return render(
         request,
@@ -539,7 +542,8 @@ def console(request, pk):
             "counter": counter,
             "current": current,
             "current_label": STATUS_LABELS[current.status] if current else "",
-            "is_open": any(services.open_now(queue) for queue in counter.queues.all()),
+            # A counter serves its own agency's queues only: they open and close together.
+            "is_open": services.today_at(counter.mpp, counter.agency_id).open_interval is not None,
             "waiting": line[:10],
             "waiting_count": line.count(),
             "skipped": counter_skipped(counter, day),

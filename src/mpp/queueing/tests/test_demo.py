@@ -29,3 +29,18 @@ def test_demo_queue_loads_twice_without_duplicates():
     assert not ServiceQueue.objects.filter(counters__isnull=True).exists()
     assert Ticket.objects.count() == tickets
     assert services.kiosk_for_token(demo.DEMO_KIOSK_TOKEN) == first["kiosk"]
+
+
+def test_the_demo_books_batams_disdukcapil_within_its_counter_hours():
+    """Issue 23: Disdukcapil serves 09.00–15.00 in an MPP open 08.00–16.00; its slots said
+    08.00–16.00."""
+    import datetime
+
+    load_demo()
+    queues = demo.load()["queues"]
+    monday = datetime.date(2026, 12, 7)
+    dukcapil = services.slot_times(queues["A"], monday)
+    assert (dukcapil[0][0], dukcapil[-1][1]) == (datetime.time(9), datetime.time(15))
+    # Dinas Kesehatan recorded no counter hours: the MPP's.
+    dinkes = services.slot_times(queues["D"], monday)
+    assert (dinkes[0][0], dinkes[-1][1]) == (datetime.time(8), datetime.time(16))
