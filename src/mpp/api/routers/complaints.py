@@ -18,7 +18,7 @@ from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Degrees, Id
 from mpp.catalog.models import Service
 from mpp.complaints import selectors, services
-from mpp.complaints.models import About, Category, Complaint, Kind
+from mpp.complaints.models import About, Complaint, Kind
 from mpp.parsing import LARGEST_INTEGER
 from mpp.tenancy.models import MPP, Agency
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
@@ -129,6 +129,12 @@ def create_complaint(request, payload: ComplaintIn):
     mpp = MPP.objects.filter(pk=payload.mpp, is_active=True).first()
     if mpp is None:
         raise Problem(422, _("Data tidak valid."), errors={"mpp": [_("MPP tidak dikenal.")]})
+    category = None
+    if payload.category:
+        category = selectors.category_for(mpp.region_id, payload.category)
+        if category is None:
+            message = _("Kategori ini tidak berlaku di kabupaten/kota MPP yang Anda pilih.")
+            raise Problem(422, _("Data tidak valid."), message, errors={"category": [message]})
     data = services.Submission(
         kind=payload.kind,
         about=payload.about,
@@ -139,9 +145,7 @@ def create_complaint(request, payload: ComplaintIn):
         service=Service.objects.published().filter(pk=payload.service).first()
         if payload.service
         else None,
-        category=Category.objects.filter(code=payload.category).order_by("region").first()
-        if payload.category
-        else None,
+        category=category,
         application_reference=payload.application_reference,
         address=payload.address,
         latitude=payload.latitude,
