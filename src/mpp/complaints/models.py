@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 
@@ -12,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from mpp.accounts.tokens import hash_token
 from mpp.deadlines.models import ClockedModel, ClockQuerySet
 from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
@@ -364,7 +364,7 @@ class GuestConfirmation(models.Model):
 
     @staticmethod
     def hash(code: str) -> str:
-        return hashlib.sha256(code.encode()).hexdigest()
+        return hash_token(code)
 
 
 class IntegrationClient(models.Model):
@@ -391,7 +391,7 @@ class IntegrationClient(models.Model):
 
     @staticmethod
     def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
+        return hash_token(key)
 
 
 class LaporRegion(models.Model):

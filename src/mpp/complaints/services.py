@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from mpp.accounts import limits
 from mpp.accounts.models import Role, RoleGrant
 from mpp.accounts.policy import Perm, can
+from mpp.accounts.tokens import random_code
 from mpp.catalog import public_cache
 from mpp.complaints import lapor
 from mpp.complaints.models import (
@@ -197,8 +198,7 @@ def inspectorate_of(region) -> Agency | None:
 def next_tracking_number(region, moment: datetime.datetime) -> str:
     """``ADU-2171-261202-7QK4M2``: kab/kota, local date, six random characters (unguessable)."""
     day = moment.astimezone(calendar.region_zone(region)).date()
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return f"ADU-{region.code}-{day:%y%m%d}-{''.join(secrets.choice(alphabet) for _ in range(6))}"
+    return f"ADU-{region.code}-{day:%y%m%d}-{random_code(6)}"
 
 
 def _checked_attachments(uploads) -> list[AcceptedUpload]:

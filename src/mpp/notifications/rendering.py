@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from mpp.notifications.base import PHONE_CHANNELS, Channel, NotificationKind
+from mpp.regions.localtime import NATIONAL_ZONE_NAME
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,7 @@ def render_message(
     """
     template_context = {
         # ``|waktu:timezone`` shows moments in the region's zone; WIB unless the caller says.
-        "timezone": "Asia/Jakarta",
+        "timezone": NATIONAL_ZONE_NAME,
         **context,
         "recipient_name": recipient_name,
         "link_url": "" if channel == Channel.INBOX else absolute_url(link),

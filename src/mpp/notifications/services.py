@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -23,6 +23,7 @@ from mpp.notifications import registry
 from mpp.notifications.base import (
     PHONE_CHANNELS,
     Channel,
+    Gateway,
     GatewayError,
     NotificationKind,
     OutcomeUnknown,
@@ -181,7 +182,7 @@ def lost_pending_after() -> timedelta:
     return timedelta(seconds=settings.MPP_LOST_PENDING_SECONDS)
 
 
-def stale_sending_before(now) -> Any:
+def stale_sending_before(now: datetime) -> datetime:
     """A delivery "sending" since before this moment belongs to a worker that died mid-send."""
     return now - timedelta(seconds=settings.MPP_STALE_SENDING_SECONDS)
 
@@ -192,7 +193,7 @@ def _email_message_id(key: str) -> str:
     return f"<{key}@{domain}>"
 
 
-def _gateway(channel: Channel):
+def _gateway(channel: Channel) -> Gateway:
     gateway_id = {
         Channel.SMS: settings.MPP_SMS_GATEWAY,
         Channel.WHATSAPP: settings.MPP_WHATSAPP_GATEWAY,
@@ -253,7 +254,7 @@ def _send(
     return _gateway(channel).send(address, message.body, key=key)
 
 
-def _sendable(now) -> Q:
+def _sendable(now: datetime) -> Q:
     """Deliveries to (re)try: pending, failed, or left "sending" by a worker that died."""
     return Q(status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]) | Q(
         status=Delivery.Status.SENDING, last_attempt_at__lt=stale_sending_before(now)
@@ -402,7 +403,7 @@ def deliver_notification(notification_id: str) -> dict[str, str]:
     return dict(notification.deliveries.values_list("channel", "status"))
 
 
-def retry_failed_notifications(*, now=None) -> int:
+def retry_failed_notifications(*, now: datetime | None = None) -> int:
     """Sends again what failed, what a dead worker left half-sent and what was never picked up.
 
     Idempotent: run it as often as you like (a scheduler every 10 minutes, say); a delivery that
