@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('complaints', '0003_reporter_contact_messages'),
-        ('tenancy', '0004_agency_kind_inspectorate'),
+        ('tenancy', '0005_agency_kind_inspectorate'),
     ]
 
     operations = [

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('tenancy', '0003_mpp_networks'),
+        ('tenancy', '0004_agency_counter_hours'),
     ]
 
     operations = [
