@@ -47,17 +47,6 @@ NOT_YET_WALKED: set[str] = {
     "application.submit",
     "application.withdraw",
     "application_without_approval.issue",
-    "complaint.archive",
-    "complaint.close",
-    "complaint.extend",
-    "complaint.postpone",
-    "complaint.reassign",
-    "complaint.refer",
-    "complaint.reopen",
-    "complaint.respond",
-    "complaint.submit",
-    "complaint.supplement",
-    "complaint.verify",
 }
 
 

@@ -1,6 +1,7 @@
 """Complaints in the browser at 360 px (axe on every page): an anonymous guest complaint is
 verified, forwarded, answered and rated; an overdue one escalates; a consultation answer appears
-on the service page."""
+on the service page; and every action a person takes in the complaint workflow, by the role that
+may take it (the ``walks`` marker)."""
 
 from __future__ import annotations
 
@@ -21,6 +22,8 @@ from mpp.complaints.tests.factories import forwarded, submitted
 from mpp.deadlines.services import sweep
 from mpp.notifications.models import OutboxMessage
 from mpp.tenancy.models import Agency
+
+from .test_applications import CITIZEN_NIK, login_citizen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SCREENSHOTS = Path("var/screenshots")
@@ -104,11 +107,11 @@ def test_an_anonymous_guest_complaint_is_verified_forwarded_answered_and_rated(
     page.goto(follow_url)
     audit(page)
     expect(page.get_by_text("uang Anda akan dikembalikan")).to_be_visible()
-    page.get_by_label("5").check()
+    page.get_by_label("5 – Sangat baik").check()
     page.get_by_label("Komentar").fill("Cepat ditanggapi.")
     page.get_by_role("button", name="Kirim penilaian").click()
     audit(page)
-    expect(page.get_by_text("Penilaian Anda: 5 dari 5.")).to_be_visible()
+    expect(page.get_by_text("Penilaian Anda: 5 dari 5 (Sangat baik).")).to_be_visible()
     complaint.refresh_from_db()
     assert (complaint.status, complaint.rating, complaint.is_anonymous) == ("answered", 5, True)
 
@@ -171,3 +174,150 @@ def service_url(service) -> str:
     from django.urls import reverse
 
     return reverse("catalog:service_detail", args=[service.pk])
+
+
+# --- Every action of the complaint workflow, taken through the pages by the role that may ---
+
+
+def staff_acts(page, audit, complaint, button, note="", agency=None):
+    page.goto(f"/kelola/pengaduan/{complaint.pk}/")
+    audit(page)
+    if note:
+        page.get_by_label("Catatan, alasan, atau tanggapan").fill(note)
+    if agency is not None:
+        page.get_by_label("Instansi tujuan").select_option(str(agency.pk))
+    page.get_by_role("button", name=button).click()
+    audit(page)
+    expect(page.get_by_role("status")).to_contain_text("Tindakan telah disimpan.")
+
+
+def reporter_acts(page, audit, complaint, button, note=""):
+    page.goto(f"/pengaduan/lacak/{complaint.follow_token}/")
+    audit(page)
+    if note:
+        page.get_by_label("Balasan atau keterangan").fill(note)
+    page.get_by_role("button", name=button).click()
+    audit(page)
+    expect(page.get_by_role("status")).to_contain_text("Terima kasih")
+
+
+@pytest.mark.walks(
+    "complaint.submit",
+    "complaint.verify",
+    "complaint.respond",
+    "complaint.reopen",
+    "complaint.close",
+)
+def test_a_citizen_files_the_agency_answers_the_citizen_reopens_and_then_closes(
+    page, live_server, audit, demo
+):
+    citizen = User.objects.get(nik=CITIZEN_NIK)
+    login_citizen(page, live_server)
+    page.goto("/")
+    audit(page)
+    page.get_by_role("link", name="Pengaduan saya").first.click()
+    audit(page)
+    page.get_by_role("link", name="Sampaikan pengaduan atau konsultasi").click()
+    audit(page)
+    page.get_by_label("MPP", exact=True).select_option(label="Mal Pelayanan Publik Kota Batam")
+    page.get_by_role("button", name="Tampilkan instansi dan layanan").click()
+    audit(page)
+    page.get_by_label("Instansi tertentu").check()
+    page.locator("#id_agency").select_option(str(Agency.objects.get(slug="disdukcapil-batam").pk))
+    page.locator("#id_category").select_option(label="Pelayanan lambat atau melewati standar")
+    page.get_by_label("Di gedung MPP").check()
+    page.get_by_label("Judul", exact=True).fill("Perekaman KTP-el ditunda tiga kali")
+    page.get_by_label("Isi", exact=True).fill("Tiga kali datang, tiga kali alat perekam rusak.")
+    page.get_by_role("button", name="Kirim", exact=True).click()
+    audit(page)
+    complaint = Complaint.objects.get(reporter=citizen)
+    expect(page.get_by_role("heading", level=1)).to_contain_text(complaint.tracking_number)
+    expect(page.get_by_text("Pelayanan lambat atau melewati standar")).to_be_visible()
+    shot(page, "walk-filed")
+
+    login_staff_in_browser(page, live_server, User.objects.get(username="pengaduan.batam"))
+    staff_acts(
+        page, audit, complaint, "Verifikasi dan teruskan", note="Mohon cek alat perekam loket 2."
+    )
+    login_staff_in_browser(page, live_server, User.objects.get(username="petugas.dukcapil"))
+    page.goto(f"/kelola/pengaduan/{complaint.pk}/")
+    expect(page.get_by_text("Mohon cek alat perekam loket 2.")).to_be_visible()
+    staff_acts(page, audit, complaint, "Kirim tanggapan", note="Alat perekam sudah diganti.")
+
+    page.context.clear_cookies()
+    login_citizen(page, live_server)
+    reporter_acts(
+        page, audit, complaint, "Balas atau buka kembali", note="Hari ini alatnya rusak lagi."
+    )
+    login_staff_in_browser(page, live_server, User.objects.get(username="petugas.dukcapil"))
+    staff_acts(page, audit, complaint, "Kirim tanggapan", note="Kami pasang alat cadangan.")
+    page.context.clear_cookies()
+    login_citizen(page, live_server)
+    reporter_acts(page, audit, complaint, "Selesai, tutup pengaduan")
+    page.get_by_label("4 – Baik").check()
+    page.get_by_role("button", name="Kirim penilaian").click()
+    audit(page)
+    expect(page.get_by_text("Penilaian Anda: 4 dari 5 (Baik).")).to_be_visible()
+    shot(page, "walk-closed")
+    complaint.refresh_from_db()
+    assert complaint.status == "closed"
+
+
+@pytest.mark.walks("complaint.postpone", "complaint.supplement")
+def test_the_desk_asks_for_more_and_the_citizen_supplements(page, live_server, audit, demo):
+    citizen = User.objects.get(nik=CITIZEN_NIK)
+    complaint = submitted(reporter=citizen, title="Loket tutup lebih awal")
+    login_staff_in_browser(page, live_server, User.objects.get(username="pengaduan.batam"))
+    staff_acts(
+        page,
+        audit,
+        complaint,
+        "Tunda, minta keterangan",
+        note="Loket instansi apa, dan jam berapa?",
+    )
+    page.context.clear_cookies()
+    login_citizen(page, live_server)
+    page.goto("/akun/pesan/")
+    audit(page)
+    expect(
+        page.get_by_text(f"Pengaduan {complaint.tracking_number} memerlukan keterangan")
+    ).to_be_visible()
+    reporter_acts(
+        page, audit, complaint, "Kirim keterangan", note="Loket Dukcapil, tutup pukul 13.00 WIB."
+    )
+    complaint.refresh_from_db()
+    assert complaint.status == "submitted"
+
+
+@pytest.mark.walks("complaint.refer", "complaint.archive", "complaint.reassign", "complaint.extend")
+def test_the_desk_refers_archives_and_reassigns_and_the_agency_extends(
+    page, live_server, audit, demo
+):
+    elsewhere = submitted(title="Jalan rusak di depan rumah")
+    duplicate = submitted(title="Pengaduan yang sama dua kali")
+    wrong_agency = forwarded(title="Antrean dokter praktik")
+    question = forwarded(kind=Kind.INFORMATION, title="Berapa lama akta kelahiran terbit?")
+    login_staff_in_browser(page, live_server, User.objects.get(username="pengaduan.batam"))
+    staff_acts(page, audit, elsewhere, "Bukan wewenang", note="Dinas Pekerjaan Umum Kota Batam")
+    staff_acts(page, audit, duplicate, "Arsipkan", note="Sama dengan pengaduan sebelumnya.")
+    staff_acts(
+        page,
+        audit,
+        wrong_agency,
+        "Alihkan ke instansi lain",
+        note="Izin praktik dokter ditangani Dinas Kesehatan.",
+        agency=Agency.objects.get(slug="dinkes-batam"),
+    )
+    login_staff_in_browser(page, live_server, User.objects.get(username="petugas.dukcapil"))
+    staff_acts(page, audit, question, "Perpanjang jangka waktu", note="Data perlu dicek ke pusat.")
+    shot(page, "walk-extended")
+    statuses = {
+        c.title: (c.status, c.agency.slug if c.agency else None, c.extended)
+        for c in Complaint.objects.filter(
+            pk__in=[elsewhere.pk, duplicate.pk, wrong_agency.pk, question.pk]
+        ).select_related("agency")
+    }
+    assert statuses["Jalan rusak di depan rumah"][0] == "referred"
+    assert statuses["Pengaduan yang sama dua kali"][0] == "archived"
+    assert statuses["Antrean dokter praktik"][:2] == ("forwarded", "dinkes-batam")
+    assert statuses["Berapa lama akta kelahiran terbit?"][2] is True

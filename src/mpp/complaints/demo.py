@@ -15,11 +15,23 @@ from mpp.tenancy.models import MPP, Agency
 
 DEMO_API_KEY = "o311_demo_kota_batam_2171"
 DESK_USERNAME = "pengaduan.batam"
+INSPECTORATE_USERNAME = "apip.batam"
+INSPECTORATE_SLUG = "inspektorat-batam"
+# Integrity complaints: handled by the region's inspectorate, never by the agency complained about.
+INTEGRITY_CODES = frozenset({"pungutan-liar", "gratifikasi", "maladministrasi-petugas"})
 
 CATEGORIES = [
     # code, name, kind, needs location, attributes
     ("layanan-lambat", "Pelayanan lambat atau melewati standar", Kind.COMPLAINT, False, []),
     ("pungutan-liar", "Pungutan liar atau biaya tidak resmi", Kind.COMPLAINT, False, []),
+    ("gratifikasi", "Gratifikasi atau suap kepada petugas", Kind.COMPLAINT, False, []),
+    (
+        "maladministrasi-petugas",
+        "Maladministrasi oleh petugas (penyalahgunaan wewenang, diskriminasi)",
+        Kind.COMPLAINT,
+        False,
+        [],
+    ),
     ("sikap-petugas", "Sikap atau perilaku petugas", Kind.COMPLAINT, False, []),
     (
         "sarana-rusak",
@@ -46,7 +58,7 @@ CATEGORIES = [
 
 def load_categories() -> None:
     for code, name, kind, needs_location, attributes in CATEGORIES:
-        Category.objects.get_or_create(
+        category, _created = Category.objects.get_or_create(
             code=code,
             region=None,
             defaults={
@@ -58,30 +70,58 @@ def load_categories() -> None:
                 "group": "Pengaduan MPP",
             },
         )
+        if category.integrity != (code in INTEGRITY_CODES):
+            Category.objects.filter(pk=category.pk).update(integrity=code in INTEGRITY_CODES)
+
+
+def _staff(username: str, name: str) -> User:
+    user, created = User.objects.get_or_create(username=username, defaults={"name": name})
+    if created:
+        user.set_password(DEMO_STAFF_PASSWORD)
+        user.email = f"{username}@contoh.go.id"
+        user.email_verified_at = timezone.now()
+        user.save()
+    TOTPDevice.objects.get_or_create(
+        user=user, defaults={"name": "demo", "key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+    )
+    return user
+
+
+def load_inspectorate() -> Agency:
+    """Kota Batam's inspectorate (APIP) and its admin, who answers integrity complaints."""
+    inspectorate, _created = Agency.objects.get_or_create(
+        slug=INSPECTORATE_SLUG,
+        defaults={
+            "name": "Inspektorat Kota Batam",
+            "short_name": "Inspektorat",
+            "kind": Agency.Kind.INSPECTORATE,
+            "region_id": "2171",
+            "description": "Aparat pengawasan intern pemerintah (APIP) Kota Batam.",
+        },
+    )
+    user = _staff(INSPECTORATE_USERNAME, "Yusuf Hamdani")
+    if (
+        not RoleGrant.objects.active()
+        .filter(user=user, role=Role.AGENCY_ADMIN, agency=inspectorate)
+        .exists()
+    ):
+        RoleGrant.objects.create(user=user, role=Role.AGENCY_ADMIN, agency=inspectorate)
+    return inspectorate
 
 
 @transaction.atomic
 def load() -> None:
     TimeLimits.objects.get_or_create(region=None)
     load_categories()
+    load_inspectorate()
     batam = MPP.objects.get(slug="mpp-kota-batam")
-    user, created = User.objects.get_or_create(
-        username=DESK_USERNAME, defaults={"name": "Nur Aisyah"}
-    )
-    if created:
-        user.set_password(DEMO_STAFF_PASSWORD)
-        user.email = f"{DESK_USERNAME}@contoh.go.id"
-        user.email_verified_at = timezone.now()
-        user.save()
+    user = _staff(DESK_USERNAME, "Nur Aisyah")
     if (
         not RoleGrant.objects.active()
         .filter(user=user, role=Role.COMPLAINT_DESK, mpp=batam)
         .exists()
     ):
         RoleGrant.objects.create(user=user, role=Role.COMPLAINT_DESK, mpp=batam)
-    TOTPDevice.objects.get_or_create(
-        user=user, defaults={"name": "demo", "key": DEMO_TOTP_KEY_HEX, "confirmed": True}
-    )
     if not IntegrationClient.objects.filter(key_hash=IntegrationClient.hash(DEMO_API_KEY)).exists():
         IntegrationClient.objects.create(
             name="Aplikasi kanal pengaduan Kota Batam (demo)",

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
 from django import forms
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from mpp.catalog.models import Service
-from mpp.complaints.models import About, Category, Kind
+from mpp.complaints.models import About, Category, Kind, Rating
+from mpp.complaints.selectors import categories_for
 from mpp.parsing import fields as bounded
 from mpp.parsing import parse_id
 from mpp.tenancy.models import MPP, Agency
@@ -19,6 +21,11 @@ STATUS_CHOICES = [
     ("referred", _("Bukan wewenang")),
     ("archived", _("Diarsipkan")),
 ]
+
+
+AT_MPP = "mpp"
+ELSEWHERE = "elsewhere"
+PLACE_CHOICES = [(AT_MPP, _("Di gedung MPP")), (ELSEWHERE, _("Di tempat lain"))]
 
 
 class ComplaintForm(forms.Form):
@@ -54,11 +61,30 @@ class ComplaintForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 6}),
         help_text=_("Paling banyak 4.000 karakter. Jangan menuliskan NIK."),
     )
-    address = forms.CharField(label=_("Alamat lokasi"), max_length=300, required=False)
-    latitude = forms.DecimalField(
-        label=_("Lintang"), max_digits=9, decimal_places=6, required=False
+    place = forms.ChoiceField(
+        label=_("Tempat kejadian"),
+        choices=PLACE_CHOICES,
+        widget=forms.RadioSelect,
+        required=False,
+        initial=AT_MPP,
+        help_text=_("Kejadian di gedung MPP tidak memerlukan keterangan tempat."),
     )
-    longitude = forms.DecimalField(label=_("Bujur"), max_digits=9, decimal_places=6, required=False)
+    address = forms.CharField(
+        label=_("Keterangan tempat"),
+        max_length=300,
+        required=False,
+        help_text=_(
+            "Jika di tempat lain: nama jalan, gedung, atau patokan, misalnya "
+            "“Jalan Engku Putri, depan halte Batam Centre”."
+        ),
+    )
+    # Filled only by the optional "use my location" control (JavaScript); never typed.
+    latitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
+    longitude = forms.DecimalField(
+        max_digits=9, decimal_places=6, required=False, widget=forms.HiddenInput
+    )
     attachments = forms.FileField(
         label=_("Lampiran"),
         required=False,
@@ -101,7 +127,9 @@ class ComplaintForm(forms.Form):
             "current_version__name", "pk"
         )
         self.fields["service"].label_from_instance = lambda s: s.current_version.name
-        self.fields["category"].queryset = Category.objects.order_by("name")
+        # The categories of the chosen MPP's kab/kota (national ones until an MPP is chosen).
+        region = MPP.objects.filter(pk=mpp).values_list("region_id", flat=True).first()
+        self.fields["category"].queryset = categories_for(region)
         if not guest:
             del self.fields["reporter_name"]
             self.fields["text"].help_text = _(
@@ -153,7 +181,7 @@ class RatingForm(forms.Form):
     rating = forms.TypedChoiceField(
         label=_("Nilai tanggapan"),
         coerce=int,
-        choices=[(i, str(i)) for i in range(1, 6)],
+        choices=[(value, f"{value} – {label}") for value, label in Rating.choices],
         widget=forms.RadioSelect,
     )
     comment = forms.CharField(
@@ -249,7 +277,11 @@ class StaffActionForm(forms.Form):
         super().__init__(*args, **kwargs)
         queryset = Agency.objects.order_by("name")
         if mpp is not None:
-            queryset = queryset.filter(presences__mpp=mpp, presences__is_active=True).distinct()
+            # The agencies serving at the MPP, and the kab/kota's inspectorate (integrity cases).
+            queryset = queryset.filter(
+                Q(presences__mpp=mpp, presences__is_active=True)
+                | Q(kind=Agency.Kind.INSPECTORATE, region_id=mpp.region_id)
+            ).distinct()
         self.fields["agency"].queryset = queryset
 
 

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mpp.accounts.tokens import hash_token
 from mpp.deadlines.models import ClockedModel, ClockQuerySet
@@ -38,6 +39,16 @@ class Channel(models.TextChoices):
     WEB = "web", _("Situs web")
     API = "api", _("Aplikasi seluler")
     OPEN311 = "open311", _("Open311")
+
+
+class Rating(models.IntegerChoices):
+    """The reporter's rating of the agency's answer: each value has its word."""
+
+    VERY_POOR = 1, pgettext_lazy("penilaian tanggapan", "Sangat buruk")
+    POOR = 2, pgettext_lazy("penilaian tanggapan", "Buruk")
+    FAIR = 3, pgettext_lazy("penilaian tanggapan", "Cukup")
+    GOOD = 4, pgettext_lazy("penilaian tanggapan", "Baik")
+    VERY_GOOD = 5, pgettext_lazy("penilaian tanggapan", "Sangat baik")
 
 
 class TimeLimits(models.Model):
@@ -89,6 +100,9 @@ class Category(models.Model):
     needs_location = models.BooleanField(_("wajib lokasi"), default=False)
     keywords = models.CharField(_("kata kunci"), max_length=200, blank=True)
     group = models.CharField(_("kelompok"), max_length=100, blank=True)
+    # An integrity complaint (pungli, gratifikasi, maladministrasi by staff) goes to the region's
+    # inspectorate, never to the agency it is about.
+    integrity = models.BooleanField(_("integritas (ditangani inspektorat)"), default=False)
     # Open311 attribute definitions: [{"code", "datatype", "required", "description", "values"}]
     attributes = models.JSONField(default=list, blank=True)
 
@@ -134,6 +148,16 @@ class Complaint(WorkflowModel, ClockedModel):
     service = models.ForeignKey(
         "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # The agency an integrity complaint is about: it never handles (or sees) the complaint, which
+    # goes to the region's inspectorate (``agency``).
+    reported_agency = models.ForeignKey(
+        "tenancy.Agency",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("instansi yang diadukan"),
+    )
     # The tracking number of the reporter's own application, checked at submission.
     application_reference = models.CharField(_("nomor permohonan"), max_length=40, blank=True)
     title = models.CharField(_("judul"), max_length=200)
@@ -170,7 +194,9 @@ class Complaint(WorkflowModel, ClockedModel):
     referred_to = models.CharField(_("dirujuk ke"), max_length=200, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
     answered_on_time = models.BooleanField(null=True, blank=True)
-    rating = models.PositiveSmallIntegerField(_("penilaian"), null=True, blank=True)
+    rating = models.PositiveSmallIntegerField(
+        _("penilaian"), choices=Rating.choices, null=True, blank=True
+    )
     rating_comment = models.TextField(_("komentar penilaian"), blank=True)
     # The SP4N-LAPOR! connector's idempotency key and the status it reported back.
     lapor_key = models.CharField(max_length=64, unique=True, null=True, blank=True)

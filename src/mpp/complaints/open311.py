@@ -17,14 +17,14 @@ import uuid
 from decimal import Decimal
 from xml.etree import ElementTree
 
-from django.db.models import OuterRef, Q, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
-from mpp.complaints import services
+from mpp.complaints import selectors, services
 from mpp.complaints.models import (
     MAX_TEXT,
     About,
@@ -159,17 +159,12 @@ def _jurisdiction(params) -> Region:
     return region
 
 
-def categories_of(region: Region):
-    rows = Category.objects.filter(Q(region__isnull=True) | Q(region=region)).order_by("name", "id")
-    seen: dict[str, Category] = {}
-    for row in rows:
-        if row.code not in seen or row.region_id:  # a regional category overrides the national one
-            seen[row.code] = row
-    return sorted(seen.values(), key=lambda c: (c.name, c.code))
+def categories_of(region: Region) -> list[Category]:
+    return list(selectors.categories_for(region))
 
 
 def _category(region: Region, code: str) -> Category:
-    category = next((c for c in categories_of(region) if c.code == code), None)
+    category = selectors.category_for(region, code)
     if category is None:
         raise Open311Error(404, f"service_code {code} was not found")
     return category

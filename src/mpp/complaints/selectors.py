@@ -11,7 +11,7 @@ from mpp.accounts import privacy
 from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter
 from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_access, record_event
-from mpp.complaints.models import Complaint, Forward, Kind, Message
+from mpp.complaints.models import Category, Complaint, Forward, Kind, Message
 from mpp.complaints.workflow import AGENCY, COMPLAINT, DESK, REPORTER
 from mpp.tenancy.models import Agency
 from mpp.workflows.selectors import timeline
@@ -57,7 +57,7 @@ def complaint_for_staff(user, pk) -> Complaint:
     complaint = (
         complaints_for_staff(user)
         .filter(pk=pk)
-        .select_related("forward", "category", "service__current_version")
+        .select_related("forward", "category", "service__current_version", "reported_agency")
         .first()
     )
     if complaint is None:
@@ -188,6 +188,24 @@ def forwarding_notes(complaint: Complaint) -> list[dict]:
         }
         for record in records
     ]
+
+
+def categories_for(region) -> QuerySet[Category]:
+    """The complaint categories of a kab/kota: the national ones, where the kab/kota has a
+    category with the same code its own replaces the national one; no other region's. The one
+    rule for the web form, the API and Open311 (``region`` None: the national ones only)."""
+    region_id = getattr(region, "pk", region)
+    if region_id is None:
+        return Category.objects.filter(region__isnull=True).order_by("name", "code")
+    own = Category.objects.filter(region_id=region_id)
+    return Category.objects.filter(
+        Q(region_id=region_id) | (Q(region__isnull=True) & ~Q(code__in=own.values("code")))
+    ).order_by("name", "code")
+
+
+def category_for(region, code: str) -> Category | None:
+    """The category with this code for the kab/kota (its own, else the national one)."""
+    return categories_for(region).filter(code=code).first()
 
 
 # --- Citizens and the public -----------------------------------------------------------------
@@ -337,21 +355,16 @@ def submission_places(
     mpp: int,
     agency: int | None = None,
     service: int | None = None,
-    category: str | None = None,
 ) -> dict:
-    """The MPP (active), agency, published service and category a submission names by id or
-    code; None for each one that does not exist."""
+    """The MPP (active), agency and published service a submission names by id; None for each
+    one that does not exist. (Its category is the MPP's region's: :func:`category_for`.)"""
     from mpp.catalog.models import Service
-    from mpp.complaints.models import Category
     from mpp.tenancy.models import MPP
 
     return {
         "mpp": MPP.objects.filter(pk=mpp, is_active=True).first(),
         "agency": agency_by_id(agency),
         "service": Service.objects.published().filter(pk=service).first() if service else None,
-        "category": Category.objects.filter(code=category).order_by("region").first()
-        if category
-        else None,
     }
 
 

@@ -41,6 +41,7 @@ from mpp.complaints.models import (
     TimeLimits,
 )
 from mpp.complaints.registry import find_application
+from mpp.complaints.selectors import categories_for
 from mpp.complaints.workflow import REPORTER, STAFF_CLOCK
 from mpp.deadlines import services as clock
 from mpp.deadlines.retry import backoff
@@ -50,6 +51,7 @@ from mpp.notifications.base import Channel as NotificationChannel
 from mpp.notifications.registry import gateways
 from mpp.notifications.services import notify, notify_contact
 from mpp.regions import calendar
+from mpp.tenancy.models import Agency
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError
 from mpp.workflows.services import apply_action
@@ -166,6 +168,8 @@ class Submission:
     category: Category | None = None
     application_reference: str = ""
     address: str = ""
+    # The reporter says it happened in the MPP building: the MPP's own place is the location.
+    at_mpp: bool = False
     latitude: Decimal | None = None
     longitude: Decimal | None = None
     is_anonymous: bool = False
@@ -174,6 +178,17 @@ class Submission:
     reporter_email: str = ""
     reporter_phone: str = ""
     attachments: list = field(default_factory=list)
+
+
+def inspectorate_of(region) -> Agency | None:
+    """The region's inspectorate (APIP): the agency of kind inspectorate whose home is the kab/kota."""
+    return (
+        Agency.objects.filter(
+            kind=Agency.Kind.INSPECTORATE, region_id=getattr(region, "pk", region)
+        )
+        .order_by("pk")
+        .first()
+    )
 
 
 def next_tracking_number(region, moment: datetime.datetime) -> str:
@@ -219,8 +234,13 @@ def submission_problems(data: Submission) -> dict[str, list[str]]:
     ):
         errors["latitude"] = [_("Koordinat tidak sah.")]
     needs_location = data.category is not None and data.category.needs_location
-    if needs_location and not data.address.strip() and data.latitude is None:
-        errors["address"] = [_("Kategori ini memerlukan lokasi: isi alamat atau koordinat.")]
+    if needs_location and not data.at_mpp and not data.address.strip() and data.latitude is None:
+        errors["address"] = [
+            _(
+                "Kategori ini memerlukan lokasi: tuliskan keterangan tempat, atau pilih bahwa "
+                "kejadiannya di gedung MPP."
+            )
+        ]
     return errors
 
 
@@ -267,6 +287,25 @@ def submit_complaint(
         mpp = MPP.objects.get(pk=place.mpp_id)
         agency_id, service_id = place.agency_id, place.service_id
     region = mpp.region
+    if (
+        data.category is not None
+        and not categories_for(region).filter(pk=data.category.pk).exists()
+    ):
+        message = _("Kategori ini tidak berlaku di kabupaten/kota MPP yang Anda pilih.")
+        raise ComplaintError(message, {"category": [message]})
+    address, latitude, longitude = data.address.strip(), data.latitude, data.longitude
+    if data.at_mpp:
+        # What the reporter typed (a floor, a room) stays; the place itself is the MPP's.
+        address = address or mpp.address or mpp.name
+        if latitude is None:
+            latitude, longitude = mpp.latitude, mpp.longitude
+    reported_agency_id = None
+    if data.category is not None and data.category.integrity:
+        # Never to the agency complained about: the region's inspectorate handles it (none yet:
+        # the desk refers it to the APIP outside MPP Digital).
+        reported_agency_id = agency_id
+        inspectorate = inspectorate_of(region)
+        agency_id = inspectorate.pk if inspectorate else None
     now = timezone.now()
     limits = limits_for(region)
     if guest is not None:
@@ -278,13 +317,14 @@ def submit_complaint(
         region=region,
         mpp=mpp,
         agency_id=agency_id,
+        reported_agency_id=reported_agency_id,
         service_id=service_id,
         application_reference=place.tracking_number if place else "",
         title=data.title.strip()[:200],
         text=data.text.strip(),
-        address=data.address.strip(),
-        latitude=data.latitude,
-        longitude=data.longitude,
+        address=address[:300],
+        latitude=latitude,
+        longitude=longitude,
         is_anonymous=data.is_anonymous,
         is_confidential=data.is_confidential,
         reporter=reporter,
@@ -510,16 +550,14 @@ def take_action(
         target = (
             agency if agency is not None else (complaint.agency if action == "verify" else None)
         )
+        if _is_integrity(complaint) and target is None:
+            _check_target(complaint, None)
         if target is None or (action == "reassign" and target.pk == complaint.agency_id):
             raise ComplaintError(
                 _("Pilih instansi yang bertanggung jawab."),
                 {"agency": [_("Pilih instansi yang bertanggung jawab.")]},
             )
-        if not target.presences.filter(mpp_id=complaint.mpp_id, is_active=True).exists():
-            raise ComplaintError(
-                _("Instansi ini tidak hadir di MPP pengaduan."),
-                {"agency": [_("Instansi ini tidak hadir di MPP pengaduan.")]},
-            )
+        _check_target(complaint, target)
         changes["agency_id"] = target.pk
     if action == "verify":
         complaint.agency_id = changes["agency_id"]
@@ -600,6 +638,35 @@ def take_action(
         elif action == "respond":
             _notify_reporter(complaint, "complaint.answered", reply_until=complaint.reply_until)
     return complaint
+
+
+def _is_integrity(complaint: Complaint) -> bool:
+    return complaint.category_id is not None and complaint.category.integrity
+
+
+def _check_target(complaint: Complaint, target: Agency | None) -> None:
+    """Where the desk may send a complaint: an agency serving at its MPP; an integrity complaint
+    only to the region's inspectorate (never to the agency it is about)."""
+    if _is_integrity(complaint):
+        inspectorate = inspectorate_of(complaint.region_id)
+        if inspectorate is None:
+            message = _(
+                "Kabupaten/kota ini belum mempunyai inspektorat di MPP Digital; rujuk pengaduan "
+                "integritas ini ke APIP dengan tindakan “Bukan wewenang”."
+            )
+        elif target is None or target.pk != inspectorate.pk:
+            message = _(
+                "Pengaduan integritas (pungli, gratifikasi, maladministrasi petugas) hanya "
+                "diteruskan ke %(inspectorate)s, tidak ke instansi yang diadukan."
+            ) % {"inspectorate": inspectorate.name}
+        else:
+            return
+        raise ComplaintError(message, {"agency": [message]})
+    if not target.presences.filter(mpp_id=complaint.mpp_id, is_active=True).exists():
+        raise ComplaintError(
+            _("Instansi ini tidak hadir di MPP pengaduan."),
+            {"agency": [_("Instansi ini tidak hadir di MPP pengaduan.")]},
+        )
 
 
 def _record_data(changes: dict) -> dict:

@@ -99,6 +99,7 @@ def submit(request):
             category=data.get("category"),
             application_reference=data.get("application_reference", ""),
             address=data.get("address", ""),
+            at_mpp=data.get("place") == forms.AT_MPP,
             latitude=data.get("latitude"),
             longitude=data.get("longitude"),
             is_anonymous=data["is_anonymous"],

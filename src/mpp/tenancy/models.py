@@ -122,6 +122,9 @@ class Agency(models.Model):
         BUMN = "bumn", _("BUMN")
         BUMD = "bumd", _("BUMD")
         PRIVATE = "private", _("Swasta")
+        # The region's internal government auditor (APIP: Inspektorat daerah), which handles
+        # integrity complaints (pungli, gratifikasi, maladministrasi by staff) about the others.
+        INSPECTORATE = "inspectorate", _("Inspektorat daerah (APIP)")
 
     name = models.CharField(_("nama"), max_length=200)
     short_name = models.CharField(_("nama singkat"), max_length=60, blank=True)

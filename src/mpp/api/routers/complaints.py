@@ -110,16 +110,24 @@ def _find(request, tracking_number: str) -> Complaint:
 )
 def create_complaint(request, payload: ComplaintIn):
     places = selectors.submission_places(
-        mpp=payload.mpp, agency=payload.agency, service=payload.service, category=payload.category
+        mpp=payload.mpp, agency=payload.agency, service=payload.service
     )
-    if places["mpp"] is None:
+    mpp = places["mpp"]
+    if mpp is None:
         raise Problem(422, _("Data tidak valid."), errors={"mpp": [_("MPP tidak dikenal.")]})
+    category = None
+    if payload.category:
+        category = selectors.category_for(mpp.region_id, payload.category)
+        if category is None:
+            message = _("Kategori ini tidak berlaku di kabupaten/kota MPP yang Anda pilih.")
+            raise Problem(422, _("Data tidak valid."), message, errors={"category": [message]})
     data = services.Submission(
         kind=payload.kind,
         about=payload.about,
         title=payload.title,
         text=payload.text,
         **places,
+        category=category,
         application_reference=payload.application_reference,
         address=payload.address,
         latitude=payload.latitude,
