@@ -3,26 +3,19 @@ the emailed link, creates a staff account, sets up TOTP and lands in the manager
 
 from __future__ import annotations
 
-import base64
 import re
 
 import pytest
 from django.core import mail
-from django_otp.oath import totp
 from playwright.sync_api import expect
 
 from mpp.accounts.models import Role, RoleGrant, User
 from mpp.accounts.tests.factories import load_demo
-from mpp.accounts.tests.helpers import invitation_path, login_staff_in_browser
+from mpp.accounts.tests.helpers import code_from_secret, invitation_path, login_staff_in_browser
 from mpp.documents.uploads import blank_pdf
 from mpp.onboarding import demo as onboarding_demo
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def code_from_secret(secret: str) -> str:
-    secret = secret.replace(" ", "")
-    return f"{totp(base64.b32decode(secret + '=' * (-len(secret) % 8))):06d}"
 
 
 def test_an_sk_appointee_accepts_the_invitation_and_reaches_the_manager_workspace(
