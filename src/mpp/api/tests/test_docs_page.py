@@ -14,9 +14,7 @@ pytestmark = pytest.mark.django_db
     ("language", "heading"),
     [("id", "Dokumentasi API MPP Digital"), ("en", "MPP Digital API documentation")],
 )
-def test_the_api_docs_page_has_a_language_a_main_landmark_and_a_heading(
-    client, language, heading
-):
+def test_the_api_docs_page_has_a_language_a_main_landmark_and_a_heading(client, language, heading):
     response = client.get("/api/v1/docs", HTTP_ACCEPT_LANGUAGE=language)
     body = response.content.decode()
     assert response.status_code == 200

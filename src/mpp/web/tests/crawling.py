@@ -10,6 +10,7 @@ from collections import deque
 from collections.abc import Callable, Iterator
 from urllib.parse import urljoin, urlsplit
 
+from django.http import HttpResponseBase
 from django.test import Client
 
 from mpp.accounts.models import User
@@ -82,7 +83,7 @@ def crawl(
     start: list[str],
     language: str,
     wanted: Callable[[str], bool] = lambda url: True,
-) -> Iterator[tuple[str, object]]:
+) -> Iterator[tuple[str, HttpResponseBase]]:
     """Every URL fetched from ``start`` by following links, breadth first (at most two query
     variants of one path, ``MAX_PAGES`` in all), with its response; a redirect is yielded and
     its target fetched next. A linked URL that is not ``wanted`` is neither fetched nor followed."""
