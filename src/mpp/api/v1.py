@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 
 from mpp.api import problems
 from mpp.api.routers import accounts
@@ -22,6 +22,12 @@ class MppAPI(NinjaAPI):
         return problems.problems_as_problem_json(super().get_openapi_schema(*args, **kwargs))
 
 
+class MppSwagger(Swagger):
+    """Swagger UI in a page with a language, a main landmark and a level-one heading (axe)."""
+
+    template = "api/swagger.html"
+
+
 api = MppAPI(
     title="MPP Digital API",
     version="1",
@@ -33,6 +39,7 @@ api = MppAPI(
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
+    docs=MppSwagger(),
 )
 problems.install(api)
 problems.declare_problem_responses(

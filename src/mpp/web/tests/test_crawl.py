@@ -4,7 +4,8 @@ an SVG attribute, a meter or a CSV cell is never written the Indonesian way (``2
 on the loci map); a person never reads a stored key (``revision_requested``) where a label belongs.
 
 The browser journeys run axe on the pages they visit; this crawl reaches the pages nobody thought of,
-without a browser, so it stays fast enough for every run.
+without a browser, so it stays fast enough for every run. Its discovery (``crawling.py``) is shared
+with the browser crawl, ``tests/e2e/test_crawl_axe.py``, which runs axe on one page of each kind.
 """
 
 from __future__ import annotations
@@ -13,41 +14,16 @@ import csv
 import html
 import io
 import re
-from collections import deque
-from urllib.parse import urljoin, urlsplit
 
 import pytest
 from django.apps import apps
 from django.core.management import call_command
 from django.db import models
-from django.test import Client
 
-from mpp.accounts.models import User
-from mpp.accounts.tests.helpers import login_staff
+from mpp.web.tests.crawling import MAX_PAGES, ROLES, client_for, crawl, start_pages
 
 pytestmark = pytest.mark.django_db
 
-MAX_PAGES = 45  # per role and language: the start pages and what they link to, breadth first
-ROLES = {
-    "anonymous": None,
-    "citizen": "2171011508900003",
-    "officer": "petugas.dukcapil",
-    "desk": "pengaduan.batam",
-    "agency_admin": "admin.dukcapil",
-    "manager": "pengelola.batam",
-    "regional_admin": "admin.batam",
-    "ministry_admin": "admin.kemenpanrb",
-    "analyst": "analis.kemenpanrb",
-}
-START = {
-    "anonymous": ["/", "/layanan/", "/mpp/", "/pengaduan/", "/lokus/", "/data-terbuka/"],
-    "citizen": ["/", "/permohonan/", "/antrean/saya/", "/akun/profil/", "/akun/pesan/", "/skm/"],
-}
-STAFF_START = ["/akun/kerja/"]
-# Links not followed: leaving the session, switching language, files that only a browser renders.
-SKIP = re.compile(
-    r"^/(static|media|i18n|akun/keluar)|\.(pdf|xlsx|png|jpg|ics)$|/unduh/|/berkas|/dokumen"
-)
 SVG_NUMBER_ATTRS = re.compile(
     r'\s(cx|cy|x|y|x1|x2|y1|y2|r|rx|ry|width|height|stroke-width|font-size)="([^"]*)"'
 )
@@ -71,35 +47,6 @@ def enum_keys() -> set[str]:
                 if isinstance(value, str) and "_" in value and value.islower():
                     keys.add(value)
     return keys
-
-
-def _client(role: str) -> Client:
-    client = Client()
-    username = ROLES[role]
-    if username is None:
-        return client
-    user = (
-        User.objects.get(nik=username)
-        if username.isdigit()
-        else User.objects.get(username=username)
-    )
-    if user.is_staff_member:
-        login_staff(client, user)
-    else:
-        client.force_login(user, backend="mpp.accounts.backends.NikOrUsernameBackend")
-    return client
-
-
-def _links(base: str, body: str) -> list[str]:
-    found = []
-    for href in re.findall(r'href="([^"]+)"', body):
-        href = html.unescape(href)
-        if href.startswith(("#", "mailto:", "tel:", "http:", "https:", "//", "javascript:")):
-            continue
-        url = urljoin(base, href).split("#", 1)[0]
-        if not SKIP.search(urlsplit(url).path):
-            found.append(url)
-    return found
 
 
 def _problems(url: str, response, keys: set[str], language: str) -> list[str]:
@@ -150,29 +97,18 @@ def full_demo(settings, tmp_path):
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_page_a_role_reaches_renders_in_both_languages(full_demo, role):
     keys = enum_keys()
-    client = _client(role)
-    start = START.get(role, [*STAFF_START, "/"])
+    client = client_for(role)
+    start = start_pages(role)
     problems: list[str] = []
     for language in ("id", "en"):
-        seen: set[str] = set()
-        queue = deque(start)
-        while queue and len(seen) < MAX_PAGES:
-            url = queue.popleft()
-            path = urlsplit(url).path
-            if url in seen or sum(1 for u in seen if urlsplit(u).path == path) >= 2:
-                continue
-            seen.add(url)
-            response = client.get(url, HTTP_ACCEPT_LANGUAGE=language)
+        fetched = 0
+        for url, response in crawl(client, start, language):
+            fetched += 1
             if response.status_code >= 500:
                 problems.append(f"{url} ({language}): {response.status_code}")
-                continue
-            if response.status_code in (301, 302):
-                queue.appendleft(response["Location"])
-                continue
-            problems += _problems(url, response, keys, language)
-            if "text/html" in response.get("Content-Type", ""):
-                queue.extend(_links(url, response.content.decode("utf-8", "replace")))
-        assert len(seen) >= min(len(start) + 10, MAX_PAGES), (language, sorted(seen))
+            elif response.status_code not in (301, 302):
+                problems += _problems(url, response, keys, language)
+        assert fetched >= min(len(start) + 10, MAX_PAGES), language
     assert problems == []
 
 
