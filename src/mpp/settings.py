@@ -360,7 +360,6 @@ MPP_SCHEDULE = {
     "mpp.cases.tasks.resume_issuing": 600,
     "mpp.queueing.tasks.sweep_queue": 300,
     "mpp.reporting.tasks.snapshot_facts": int(env("MPP_SNAPSHOT_FACTS_SECONDS", "900")),
-    "mpp.monitoring.tasks.send_report_reminders": 3600,
     "mpp.deadlines.tasks.reclaim_stuck_tasks": int(env("MPP_RECLAIM_TASKS_SECONDS", "60")),
     "mpp.complaints.tasks.send_due_forwards": int(env("MPP_SEND_FORWARDS_SECONDS", "60")),
 }

@@ -84,3 +84,11 @@ def test_an_officer_views_and_the_citizen_sees_who_looked(page, audit, submitted
         .get_by_text(officer.name)
         .is_visible()
     )
+    # On a 360 px phone every part of each line stays on screen (a table hid a column; issue 23).
+    page.set_viewport_size({"width": 360, "height": 740})
+    page.goto(f"{live_server.url}/akun/profil/")
+    audit(page)
+    log = page.get_by_role("region", name="Siapa yang melihat data saya")
+    assert log.get_by_text("Petugas layanan").first.is_visible()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path="var/screenshots/access-log-360.png", full_page=True)

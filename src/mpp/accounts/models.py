@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -96,6 +95,9 @@ class Role(models.TextChoices):
     MINISTRY_ADMIN = "ministry_admin", _("Admin kementerian")
     MINISTRY_ANALYST = "ministry_analyst", _("Analis kementerian")
     COMPLAINT_DESK = "complaint_desk", _("Petugas pengaduan MPP")
+    # The contact a region named on its onboarding application, invited by the ministry at its
+    # first decision: acts for the region in onboarding only, before the region has access.
+    REGION_CONTACT = "region_contact", _("Narahubung penerapan daerah")
 
 
 # Which scope fields each role is granted on; the others must be empty.
@@ -107,6 +109,7 @@ ROLE_SCOPE_FIELDS: dict[str, frozenset[str]] = {
     Role.MINISTRY_ADMIN: frozenset(),
     Role.MINISTRY_ANALYST: frozenset(),
     Role.COMPLAINT_DESK: frozenset({"mpp"}),
+    Role.REGION_CONTACT: frozenset({"region"}),
 }
 # Scope fields a role may narrow its grant with: an agency admin granted by an MPP manager or a
 # regional admin runs the agency at that MPP only.
@@ -181,10 +184,6 @@ def _scope_label(scoped: RoleGrant | Invitation) -> str:
     if scoped.region_id:
         return str(scoped.region)
     return str(_("Nasional"))
-
-
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
 
 
 class InvitationQuerySet(models.QuerySet["Invitation"]):

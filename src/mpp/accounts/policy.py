@@ -83,10 +83,10 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_QUEUE: frozenset({Role.MPP_MANAGER, Role.AGENCY_ADMIN}),
     Perm.SERVE_QUEUE: frozenset({Role.OFFICER}),
     Perm.MANAGE_SEARCH: frozenset({Role.MINISTRY_ADMIN}),
-    Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN}),
+    Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN, Role.REGION_CONTACT}),
     Perm.MANAGE_ONBOARDING: frozenset({Role.MINISTRY_ADMIN}),
     Perm.VIEW_ONBOARDING: frozenset(
-        {Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+        {Role.REGIONAL_ADMIN, Role.REGION_CONTACT, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
     ),
     Perm.SUBMIT_MONITORING: frozenset({Role.REGIONAL_ADMIN, Role.MPP_MANAGER}),
     Perm.REVIEW_MONITORING: frozenset({Role.MINISTRY_ADMIN}),

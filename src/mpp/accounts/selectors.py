@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 
@@ -11,6 +12,7 @@ from mpp.accounts import privacy
 from mpp.accounts.models import ApiToken, Invitation, RoleGrant, User
 from mpp.accounts.policy import Perm, Principal, scope_filter, scope_filter_any
 from mpp.audit.models import AuditEvent
+from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.tenancy.models import MPP, Agency, AgencyPresence, MppNetwork
 
 
@@ -161,3 +163,58 @@ def mpps_for(user: Principal, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
 def mpp_networks_for(user: Principal) -> QuerySet[MppNetwork]:
     """The registered networks of the MPPs ``user`` runs (Perm.MANAGE_MPP)."""
     return MppNetwork.objects.filter(mpp__in=mpps_for(user, Perm.MANAGE_MPP)).select_related("mpp")
+
+
+# --- What a citizen reads about who looked at their data ---------------------------------------
+
+
+@dataclass(frozen=True)
+class AccessGroup:
+    """The looks of one officer at one kind of the citizen's data (one application) on one day."""
+
+    viewer_name: str
+    role: str  # the role's label, never its key
+    agency_name: str
+    what: str  # the kind's label
+    reference: str
+    day: datetime.date
+    count: int
+    first: datetime.datetime
+    last: datetime.datetime
+
+
+def access_groups(
+    user: User, application_id: int | None = None, limit: int = 50
+) -> list[AccessGroup]:
+    """Who looked at ``user``'s data, grouped by officer, role, agency, what and day with a count
+    (a page reload is a new record; the citizen reads one line for it), newest first."""
+
+    from django.db.models import Count, Max, Min
+    from django.db.models.functions import TruncDate
+
+    from mpp.accounts.models import Role
+    from mpp.audit.models import AccessKind
+    from mpp.audit.selectors import access_log_of
+
+    rows = (
+        access_log_of(user, application_id)
+        .annotate(day=TruncDate("at", tzinfo=NATIONAL_ZONE))
+        .values("viewer_name", "viewer_role", "agency_name", "kind", "reference", "day")
+        .annotate(count=Count("id"), first=Min("at"), last=Max("at"))
+        .order_by("-last")[:limit]
+    )
+    roles, kinds = dict(Role.choices), dict(AccessKind.choices)
+    return [
+        AccessGroup(
+            viewer_name=row["viewer_name"],
+            role=str(roles.get(row["viewer_role"], "")),
+            agency_name=row["agency_name"],
+            what=str(kinds.get(row["kind"], "")),
+            reference=row["reference"],
+            day=row["day"],
+            count=row["count"],
+            first=row["first"],
+            last=row["last"],
+        )
+        for row in rows
+    ]

@@ -35,11 +35,11 @@ from mpp.accounts.models import (
     Role,
     RoleGrant,
     User,
-    hash_token,
 )
 from mpp.accounts.nik import validate_nik
 from mpp.accounts.policy import Principal, can_grant
 from mpp.accounts.tasks import send_email_verification, warn_owner_of_registration_attempt
+from mpp.accounts.tokens import hash_token
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.tenancy.models import AgencyPresence
@@ -148,7 +148,7 @@ EMAIL_TAKEN = gettext_lazy("Alamat surel ini sudah dipakai akun lain.")
 
 
 def register_citizen_without_oracle(
-    data: CitizenRegistration, *, request: HttpRequest | None = None
+    data: CitizenRegistration, *, request: HttpRequest | None = None, next_path: str = ""
 ) -> User | None:
     """Register like :func:`register_citizen`, without telling a stranger whether the NIK or the
     email is already registered.
@@ -168,7 +168,7 @@ def register_citizen_without_oracle(
     )
     if not owners:
         try:
-            return register_citizen(data, request=request)
+            return register_citizen(data, request=request, next_path=next_path)
         except RegistrationError:  # a concurrent registration of the same NIK won
             owners = list(User.objects.filter(nik=data.nik, is_light_record=False))
     # Hash the password as a new account would, so the answer takes as long either way.
@@ -190,8 +190,12 @@ class RegistrationError(Exception):
 
 
 @transaction.atomic
-def register_citizen(data: CitizenRegistration, *, request: HttpRequest | None = None) -> User:
-    """Create a citizen account, or complete the light record an officer made at the counter."""
+def register_citizen(
+    data: CitizenRegistration, *, request: HttpRequest | None = None, next_path: str = ""
+) -> User:
+    """Create a citizen account, or complete the light record an officer made at the counter.
+    ``next_path`` (a local page, such as a service's form) is where the verification link leads
+    on."""
     errors = check_citizen_registration(data)
     if errors:
         raise RegistrationError(errors)
@@ -214,7 +218,7 @@ def register_citizen(data: CitizenRegistration, *, request: HttpRequest | None =
         ) from None
     PrivacyConsent.objects.create(user=user, notice_version=PRIVACY_NOTICE_VERSION)
     record_event(AuditAction.CITIZEN_REGISTERED, actor=user, target=user, request=request)
-    request_email_verification(user)
+    request_email_verification(user, next_path=next_path)
     return user
 
 
@@ -621,7 +625,7 @@ def email_verification_token(user: User) -> str:
     return signing.dumps({"u": user.pk, "e": user.email.lower()}, salt=EMAIL_VERIFICATION_SALT)
 
 
-def request_email_verification(user: User) -> bool:
+def request_email_verification(user: User, *, next_path: str = "") -> bool:
     """Send the verification link to the user's address, at most once per
     ``EMAIL_VERIFICATION_RESEND_SECONDS`` for one address (a new address may be sent at once), and
     at most
@@ -637,7 +641,7 @@ def request_email_verification(user: User) -> bool:
     cache.add(day_key, 0, 24 * 60 * 60)
     if cache.incr(day_key) > settings.EMAIL_VERIFICATION_SENDS_PER_DAY:
         return False
-    transaction.on_commit(lambda: send_email_verification.enqueue(user.pk), robust=True)
+    transaction.on_commit(lambda: send_email_verification.enqueue(user.pk, next_path), robust=True)
     return True
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.core.mail import send_mail
 from django.urls import reverse
@@ -36,9 +38,10 @@ def warn_owner_of_registration_attempt(user_id: int) -> bool:
 
 
 @task()
-def send_email_verification(user_id: int) -> bool:
+def send_email_verification(user_id: int, next_path: str = "") -> bool:
     """Email the link that verifies the user's current address (built here, so the task row
-    holds only the user id). Returns whether an email was sent."""
+    holds only the user id and, when the person registered on the way to a service's form, that
+    form's path, which the verification page offers next). Returns whether an email was sent."""
     from mpp.accounts.services import email_verification_token  # services imports this module
 
     user = User.objects.filter(pk=user_id, is_active=True).first()
@@ -46,6 +49,8 @@ def send_email_verification(user_id: int) -> bool:
         return False
     base = settings.MPP_PUBLIC_BASE_URL.rstrip("/")
     link = f"{base}{reverse('accounts:verify_email', args=[email_verification_token(user)])}"
+    if next_path.startswith("/") and not next_path.startswith("//"):
+        link += "?" + urlencode({"next": next_path})
     with translation.override(settings.LANGUAGE_CODE):
         body = _(
             "Yth. %(name)s,\n\nBuka tautan berikut untuk memverifikasi alamat surel akun MPP "

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mpp.accounts import limits, selectors, services
+from mpp.accounts import limits, selectors, services, sign_in_reasons
 from mpp.accounts.forms import (
     ContactForm,
     LoginForm,
@@ -35,7 +36,6 @@ from mpp.accounts.policy import Perm, Principal, can, can_grant, can_revoke, has
 from mpp.accounts.requests import AuthenticatedRequest
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
-from mpp.audit.selectors import access_log_of
 from mpp.audit.services import record_event
 from mpp.paging.keyset import page_for_request
 
@@ -58,7 +58,12 @@ def login_view(request: HttpRequest) -> HttpResponse:
         # A citizen lands on their applications (the profile holds settings, not the work).
         home = "accounts:backoffice" if form.user.is_staff_member else "cases:mine"
         return redirect(_safe_next(request, reverse(home)))
-    return render(request, "accounts/login.html", {"form": form, "next": _safe_next(request, "")})
+    next_path = _safe_next(request, "")
+    return render(
+        request,
+        "accounts/login.html",
+        {"form": form, "next": next_path, "reason": sign_in_reasons.reason_for(next_path)},
+    )
 
 
 def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
@@ -139,22 +144,46 @@ def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
+    # Where the person was going (a service's form): kept through registration, the email
+    # verification link and the login that follows.
+    next_path = _safe_next(request, "")
+    reason = sign_in_reasons.reason_for(next_path)
+    if reason is None:
+        next_path = ""
     if request.method == "POST" and form.is_valid():
         # The same answer whether the NIK or email was free or taken (the owner is told by email),
         # and no automatic login, which would itself tell the two apart.
         try:
-            services.register_citizen_without_oracle(form.registration, request=request)
+            services.register_citizen_without_oracle(
+                form.registration, request=request, next_path=next_path
+            )
         except services.RegistrationError as error:
             for field, field_errors in error.errors.items():
                 for message in field_errors:
                     form.add_error(field, message)
         else:
-            return redirect("accounts:register_received")
-    return render(request, "accounts/register.html", {"form": form})
+            received = reverse("accounts:register_received")
+            if next_path:
+                received += "?" + urlencode({"next": next_path})
+            return redirect(received)
+    return render(
+        request, "accounts/register.html", {"form": form, "next": next_path, "reason": reason}
+    )
+
+
+def _next_context(request: HttpRequest) -> dict[str, Any]:
+    """``next`` (a local path with a sign-in reason, else empty), its reason and the login URL
+    that leads there."""
+    next_path = _safe_next(request, "")
+    reason = sign_in_reasons.reason_for(next_path)
+    if reason is None:
+        return {"next": "", "reason": None, "login_url": reverse("accounts:login")}
+    login_url = reverse("accounts:login") + "?" + urlencode({"next": next_path})
+    return {"next": next_path, "reason": reason, "login_url": login_url}
 
 
 def register_received(request: HttpRequest) -> HttpResponse:
-    return render(request, "accounts/register_received.html")
+    return render(request, "accounts/register_received.html", _next_context(request))
 
 
 @login_required
@@ -164,7 +193,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         "accounts/profile.html",
         {
             "grants": request.user.active_grants,
-            "access_log": access_log_of(request.user)[:50],
+            "access_log": selectors.access_groups(request.user),
         },
     )
 
@@ -197,7 +226,11 @@ def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "accounts/verify_email.html",
-        {"ok": ok, "message": services.EMAIL_VERIFICATION_MESSAGES[result]},
+        {
+            "ok": ok,
+            "message": services.EMAIL_VERIFICATION_MESSAGES[result],
+            **_next_context(request),
+        },
         status=200 if ok else 400,
     )
 

@@ -16,6 +16,10 @@ class CasesConfig(AppConfig):
         from mpp.deadlines.registry import sweeps
 
         notification_kinds.register_kinds()
+        from mpp.accounts import sign_in_reasons
+        from mpp.cases.selectors import sign_in_reason
+
+        sign_in_reasons.register("cases:start", sign_in_reason)
         hooks.register()
         # Undecided fiktif-positif applications past due are approved by the step, not flagged.
         sweeps.register(

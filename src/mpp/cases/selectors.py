@@ -27,6 +27,7 @@ from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, OPEN
+from mpp.regions.localtime import NATIONAL_ZONE, ZONE_NAMES
 from mpp.workflows.selectors import timeline
 
 LIST_RELATED = ("service_version", "mpp__region", "agency", "assigned_to", "applicant")
@@ -46,8 +47,36 @@ CASE_PERMS = (Perm.VIEW_CASES, Perm.OVERSEE_CASES)
 
 
 def conflicted(user, application: Application) -> bool:
-    """The user applied or filed the application: not theirs to claim, decide or issue."""
-    return user.pk in (application.applicant_id, application.filed_by_id)
+    """The user applied for the application, or filed it at the counter while another officer of
+    the unit may decide it: not theirs to claim, decide or issue.
+
+    Four eyes where there are four: the counter officer who filed for a walk-in citizen decides
+    only when no other officer of that agency at that MPP could (an agency with one officer would
+    otherwise never decide its counter filings). The applicant never decides their own case."""
+    if user.pk == application.applicant_id:
+        return True
+    if application.filed_by_id is None or user.pk != application.filed_by_id:
+        return False
+    return colleagues(application).exists()
+
+
+def mark_conflicts(user, rows) -> None:
+    """Set ``row.not_mine`` (:func:`conflicted`) on a list page's rows, asking about colleagues
+    once per unit rather than once per row the user filed."""
+    known: dict[tuple, bool] = {}
+    for row in rows:
+        if row.filed_by_id != user.pk or row.applicant_id == user.pk:
+            row.not_mine = row.applicant_id == user.pk
+            continue
+        key = (row.agency_id, row.mpp_id, row.applicant_id)
+        if key not in known:
+            known[key] = conflicted(user, row)
+        row.not_mine = known[key]
+
+
+def decided_by_filer(application: Application, user) -> bool:
+    """The user filed this application and decides it as the unit's only officer."""
+    return user.pk == application.filed_by_id and not conflicted(user, application)
 
 
 def actor_kinds(user, application: Application) -> set[str]:
@@ -176,7 +205,7 @@ def local_zone(user) -> ZoneInfo:
             return ZoneInfo(grant.mpp.region.timezone)
         if grant.region_id:
             return ZoneInfo(grant.region.timezone)
-    return ZoneInfo("Asia/Jakarta")
+    return NATIONAL_ZONE
 
 
 def _day_bounds(zone: ZoneInfo, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -281,7 +310,7 @@ def _local_range(field: str, start, end) -> Q:
     if start is None and end is None:
         return where
     terms = Q(pk__in=[])
-    for zone in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"):
+    for zone in ZONE_NAMES:
         tz = ZoneInfo(zone)
         term = Q(mpp__region__timezone=zone)
         if start is not None:
@@ -450,7 +479,7 @@ def notes(application: Application) -> list[InternalNote]:
 
 
 def colleagues(application: Application):
-    """Officers who may work on this application (for the "assign" choice)."""
+    """Officers other than the applicant and the filer who may work on this application."""
     from mpp.accounts.models import RoleGrant, User
     from mpp.accounts.policy import PERMISSION_ROLES
 
@@ -464,6 +493,23 @@ def colleagues(application: Application):
         .exclude(pk__in=[application.applicant_id, application.filed_by_id or 0])
         .order_by("name")
     )
+
+
+def assignable(application: Application):
+    """Officers the coordinator may hand the application to (the "assign" choice): the
+    colleagues, or the filer when the filer is the unit's only officer."""
+    from mpp.accounts.models import User
+
+    others = colleagues(application)
+    filer = application.filed_by
+    if (
+        filer is not None
+        and filer.is_active
+        and not others.exists()
+        and can(filer, Perm.DECIDE_CASES, application)
+    ):
+        return User.objects.filter(pk=filer.pk)
+    return others
 
 
 def answers(application: Application) -> list[dict]:
@@ -663,3 +709,17 @@ def changes_since_revision(application: Application, records) -> RevisionChanges
         elif before.get(item.name) != now.get(item.name):
             fields.append(item.label)
     return RevisionChanges(fields=fields, files=files)
+
+
+def sign_in_reason(slug: str = "", **_kwargs):
+    """Why the start page of a service asks a signed-out person to sign in."""
+    from mpp.accounts.sign_in_reasons import Reason
+    from mpp.catalog.models import Service
+
+    name = Service.objects.published().filter(slug=slug).values_list("name", flat=True).first()
+    if name is None:
+        return None
+    return Reason(
+        sign_in=_("Masuk untuk mengajukan permohonan %(service)s.") % {"service": name},
+        subject=_("Permohonan %(service)s") % {"service": name},
+    )

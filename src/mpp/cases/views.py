@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.accounts import limits
 from mpp.accounts.policy import Perm, has_any
-from mpp.audit.selectors import access_log_of
+from mpp.accounts.selectors import access_groups
 from mpp.cases import forms, selectors, services
 from mpp.cases.models import Status
 from mpp.cases.steps import steps_for
@@ -328,7 +328,7 @@ def detail(request, pk):
             "has_steps": bool(steps),
             "resume_step": selectors.first_unfinished_step(application) if steps else None,
             "now": timezone.now(),
-            "access_log": access_log_of(request.user, application.pk),
+            "access_log": access_groups(request.user, application.pk),
         },
     )
 
@@ -437,7 +437,7 @@ def inbox(request):
     )
     for row in page.rows:
         row.applicant_shown = selectors.applicant_label(user, row)
-        row.not_mine = selectors.conflicted(user, row)
+    selectors.mark_conflicts(user, page.rows)
     return render(
         request,
         "cases/inbox.html",
@@ -487,6 +487,7 @@ def staff_detail(request, pk):
             "applicant_shown": selectors.applicant_label(user, application),
             "personal": personal,
             "not_mine": selectors.conflicted(user, application),
+            "sole_filer": selectors.decided_by_filer(application, user),
             "history": history,
             "revision_changes": selectors.changes_since_revision(application, history)
             if personal
@@ -505,7 +506,7 @@ def staff_detail(request, pk):
             "approve_form": forms.ApproveForm(initial={"version": application.version}),
             "assign_form": forms.AssignForm(
                 initial={"version": application.version},
-                colleagues=selectors.colleagues(application),
+                colleagues=selectors.assignable(application),
             ),
             "note_form": forms.InternalNoteForm(),
             "now": timezone.now(),
@@ -528,7 +529,7 @@ def staff_action(request, pk):
     assignee = None
     if action == "assign":
         assignee = (
-            selectors.colleagues(application).filter(pk=_int(request.POST.get("assignee"))).first()
+            selectors.assignable(application).filter(pk=_int(request.POST.get("assignee"))).first()
         )
         if assignee is None:
             messages.error(request, _("Pilih petugas yang akan menangani."))

@@ -132,6 +132,8 @@ class FormField(_Strict):
     max_bytes: int | None = None
     visible_if: Condition | None = None
     prefill: PrefillSource | None = None
+    # A date that cannot lie ahead (a birth, a death, a marriage): a future date is refused.
+    past_only: bool = False
 
     @model_validator(mode="before")
     @classmethod
@@ -237,6 +239,10 @@ def field_problems(raw: Mapping, position: int, known_keys: set[str]) -> list[st
         problems.append(
             _("Isian “%(name)s”: file_types dan max_bytes hanya untuk jenis berkas.")
             % {"name": label}
+        )
+    if raw.get("past_only") and raw.get("type") != "date":
+        problems.append(
+            _("Isian “%(name)s”: past_only hanya untuk jenis tanggal.") % {"name": label}
         )
     if "prefill" in raw and raw["prefill"] not in PREFILL_SOURCES:
         problems.append(

@@ -12,9 +12,11 @@ import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.catalog.form_schema import FormDefinition, FormField, is_visible
@@ -45,6 +47,16 @@ class SubmissionResult:
         return not self.errors
 
 
+# The easternmost zone (WIT): its date is the latest "today" anywhere in Indonesia, so a birth
+# registered in Jayapura just after midnight is never refused as a future date.
+LATEST_ZONE = ZoneInfo("Asia/Jayapura")
+
+
+def latest_today() -> datetime.date:
+    """Today's date where it is latest in Indonesia (WIT)."""
+    return timezone.now().astimezone(LATEST_ZONE).date()
+
+
 def _is_empty(value: Any) -> bool:
     return value is None or value == "" or value == [] or value == ()
 
@@ -72,11 +84,17 @@ def _clean_value(item: FormField, value: Any) -> Any:
         return str(number)
     if kind == "date":
         if isinstance(value, datetime.date):
-            return value.isoformat()
-        try:
-            return datetime.date.fromisoformat(str(value).strip()).isoformat()
-        except ValueError:
-            raise ValidationError(_("Harus berupa tanggal dengan format YYYY-MM-DD.")) from None
+            day = value
+        else:
+            try:
+                day = datetime.date.fromisoformat(str(value).strip())
+            except ValueError:
+                raise ValidationError(_("Harus berupa tanggal dengan format YYYY-MM-DD.")) from None
+        if item.past_only and day > latest_today():
+            raise ValidationError(
+                _("Tanggal ini belum terjadi. Isi tanggal hari ini atau sebelumnya.")
+            )
+        return day.isoformat()
     if kind == "choice":
         values = item.choice_labels()
         if not isinstance(value, str) or value not in values:
@@ -213,7 +231,10 @@ def _django_field(item: FormField, *, ask_uploads: bool = True) -> forms.Field:
     if kind == "number":
         return forms.CharField(widget=forms.TextInput(attrs={"inputmode": "decimal"}), **common)
     if kind == "date":
-        return forms.CharField(widget=forms.DateInput(attrs={"type": "date"}), **common)
+        attrs = {"type": "date"}
+        if item.past_only:
+            attrs["max"] = latest_today().isoformat()
+        return forms.CharField(widget=forms.DateInput(attrs=attrs), **common)
     if kind == "choice":
         choices = list(item.choice_labels().items())
         return forms.ChoiceField(choices=choices, widget=forms.RadioSelect, **common)

@@ -27,6 +27,17 @@ STATES = (
     "closed",  # done
 )
 FINAL = ("referred", "archived", "closed")
+# What the reporter reads for each status (the data export; the same words as the status tag).
+STATUS_LABELS = {
+    "new": _("Menunggu verifikasi"),
+    "submitted": _("Menunggu verifikasi"),
+    "postponed": _("Menunggu keterangan pelapor"),
+    "forwarded": _("Diteruskan ke instansi"),
+    "answered": _("Ditanggapi"),
+    "closed": _("Selesai"),
+    "referred": _("Bukan wewenang"),
+    "archived": _("Diarsipkan"),
+}
 # Statuses whose clock the staff must beat (the escalation sweep looks at these only).
 STAFF_CLOCK = ("submitted", "forwarded")
 # Open311: every status but the final ones is "open".

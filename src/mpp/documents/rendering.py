@@ -11,6 +11,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from mpp.documents.exports import pdf_bytes
 from mpp.documents.models import IssuedDocument
 
 DEFAULT_TEMPLATE = "documents/pdf/default.html"
@@ -77,8 +78,5 @@ def render_html(
 def render_pdf(
     document: IssuedDocument, *, template_name: str, context: dict[str, Any], identity: Any
 ) -> bytes:
-    from weasyprint import HTML  # imported on first use: it loads fonts and styles at import
-
     html = render_html(document, template_name=template_name, context=context, identity=identity)
-    pdf: bytes = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
-    return pdf
+    return pdf_bytes(html)

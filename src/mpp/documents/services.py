@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -45,6 +44,7 @@ from mpp.documents.models import (
     IssuerProfile,
     SigningCredential,
 )
+from mpp.regions.localtime import local_date
 from mpp.tenancy.models import Agency
 
 logger = logging.getLogger(__name__)
@@ -127,17 +127,17 @@ def _reserve(
     valid_until: datetime.date | None,
 ) -> IssuedDocument:
     issued_at = timezone.now()
-    local_date = issued_at.astimezone(ZoneInfo(issuer.region.timezone)).date()
+    local_day = local_date(issued_at, issuer.region)
     try:
         with transaction.atomic():
             return IssuedDocument.objects.create(
-                number=_next_number(issuer, local_date.year),
+                number=_next_number(issuer, local_day.year),
                 title=title,
                 holder_name=holder_name,
                 holder_nik=holder_nik or "",
                 issuer=issuer,
                 issued_at=issued_at,
-                valid_from=valid_from or local_date,
+                valid_from=valid_from or local_day,
                 valid_until=valid_until,
                 template_name=template_name,
                 render_context=context,

@@ -100,6 +100,46 @@ def notify(
     return notification
 
 
+def notify_contact(
+    address: str,
+    kind: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    link: str = "",
+    language: str = Language.INDONESIAN,
+) -> Notification:
+    """Tell someone without an account, at the contact they gave: an email address (email) or a
+    phone number (SMS through the configured gateway).
+
+    Like :func:`notify`: stored in the caller's transaction, sent by a task after the commit,
+    retried by the same sweep. A contact has no inbox and no preferences; giving the address for
+    this purpose is the consent.
+    """
+    address = (address or "").strip()
+    if not address:
+        raise ValueError("notify_contact needs an email address or a phone number")
+    notification_kind = registry.kinds.get(kind)
+    values = dict(context or {})
+    missing = [key for key in notification_kind.required_context if key not in values]
+    if missing:
+        raise ValueError(f"notification {kind!r} needs context: {', '.join(missing)}")
+    _check_link(link)
+    channel = Channel.EMAIL if "@" in address else Channel.SMS
+    if language not in Language.values:
+        language = Language.INDONESIAN
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            address=address,
+            language=language,
+            kind=kind,
+            context=context_codec.encode(values),
+            link=link,
+        )
+        Delivery.objects.create(notification=notification, channel=channel)
+        transaction.on_commit(partial(_enqueue_delivery, str(notification.pk)), robust=True)
+    return notification
+
+
 def _enqueue_delivery(notification_id: str) -> None:
     from mpp.notifications.tasks import deliver_notification  # tasks.py imports this module
 
@@ -114,7 +154,7 @@ def _address(channel: Channel, user: User) -> str:
     return str(user.pk)
 
 
-def describe_error(error: BaseException, recipient: User) -> str:
+def describe_error(error: BaseException, recipient: User | None, *, address: str = "") -> str:
     """What went wrong, fit to store and log: never an address, a number or the person's data.
 
     Only network and provider errors keep their message (scrubbed of addresses and numbers);
@@ -124,7 +164,10 @@ def describe_error(error: BaseException, recipient: User) -> str:
     described = type(error).__name__
     if isinstance(error, GatewayError | OSError):
         text = str(error)
-        for value in (recipient.email, recipient.phone, recipient.nik, recipient.name):
+        known = (
+            (recipient.email, recipient.phone, recipient.nik, recipient.name) if recipient else ()
+        )
+        for value in (*known, address):
             if value:
                 text = text.replace(value, "[…]")
         text = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "[surel]", text)
@@ -184,6 +227,8 @@ def _send(
 ) -> str:
     """Hands the message to the channel with the delivery's key; returns the provider's id."""
     if channel == Channel.INBOX:
+        if notification.recipient is None:  # an inbox belongs to an account; guests get mail/SMS
+            raise ValueError("an inbox message needs a recipient account")
         inbox_message, _created = InboxMessage.objects.get_or_create(
             notification=notification,
             defaults={
@@ -247,8 +292,22 @@ def _claim(delivery_id: int, skip_reason: str) -> tuple[Delivery, bool] | None:
 
 @dataclass(frozen=True)
 class _Recipient:
-    user: User
+    """An account with its preferences, or a contact without an account (``user`` None)."""
+
+    user: User | None
     preference: NotificationPreference
+    contact: str = ""
+
+    def address(self, channel: Channel) -> str:
+        if self.user is None:
+            return self.contact
+        return _address(channel, self.user)
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return ""
+        return self.user.name or self.user.username
 
 
 def _deliver_one(
@@ -259,7 +318,7 @@ def _deliver_one(
     recipient: _Recipient,
 ) -> None:
     channel = Channel(delivery.channel)
-    address = _address(channel, recipient.user)
+    address = recipient.address(channel)
     skip_reason = ""
     if not recipient.preference.allows(channel):
         skip_reason = "opted_out"
@@ -273,7 +332,7 @@ def _deliver_one(
     try:
         earlier = _earlier_outcome(channel, key) if interrupted else None
     except Exception as error:
-        described = f"uncertain: {describe_error(error, recipient.user)}"[:300]
+        described = f"uncertain: {describe_error(error, recipient.user, address=address)}"[:300]
         if isinstance(error, OutcomeUnknown) or claimed.attempts >= MAX_ATTEMPTS:
             # Neither askable nor safe to send twice: a person looks at it (never a second SMS).
             Delivery.objects.filter(pk=delivery.pk).update(
@@ -295,13 +354,14 @@ def _deliver_one(
             context,
             link=notification.link,
             language=recipient.preference.language,
-            recipient_name=recipient.user.name or recipient.user.username,
+            recipient_name=recipient.name,
+            has_account=recipient.user is not None,
         )
         provider_id = _send(channel, notification, message, address, key)
     except Exception as error:
         # One channel failing (SMTP down, provider refusing) must not stop the others: the error is
         # recorded without personal data and the sweep retries it.
-        described = describe_error(error, recipient.user)
+        described = describe_error(error, recipient.user, address=address)
         logger.warning(
             "notification delivery failed: notification=%s channel=%s attempt=%s error=%s",
             notification.pk,
@@ -334,7 +394,12 @@ def deliver_notification(notification_id: str) -> dict[str, str]:
         return {}
     kind = registry.kinds.get(notification.kind)
     context = context_codec.decode(notification.context)
-    recipient = _Recipient(notification.recipient, preference_for(notification.recipient))
+    if notification.recipient is None:
+        # A contact without an account: no preferences to ask, the language they used.
+        preference = NotificationPreference(language=notification.language or Language.INDONESIAN)
+        recipient = _Recipient(None, preference, contact=notification.address)
+    else:
+        recipient = _Recipient(notification.recipient, preference_for(notification.recipient))
     for delivery in notification.deliveries.filter(_sendable(timezone.now())).order_by("channel"):
         _deliver_one(delivery, notification, kind, context, recipient)
     return dict(notification.deliveries.values_list("channel", "status"))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
+from enum import StrEnum
 from fractions import Fraction
 
 from django.utils.translation import gettext_lazy as _
@@ -97,12 +98,32 @@ def band(converted_value: Fraction | Decimal) -> Band:
     return Band("D", str(BANDS[-1][2]))
 
 
-def required_sample(population: int) -> int:
-    """Krejcie & Morgan: S = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)), rounded to nearest (half up)."""
-    if population <= 0:
-        return 0
+def required_sample(population: int | None) -> int | None:
+    """Krejcie & Morgan: S = χ²·N·P(1−P) / (d²(N−1) + χ²·P(1−P)), rounded to nearest (half up)
+    (the table PermenPANRB 14/2017 refers to). None when the population is unknown or 0: there is
+    no minimum to state, and "sampel minimal 0" would read as "no sample needed"."""
+    if not population or population <= 0:
+        return None
     variance = PROPORTION * (1 - PROPORTION)
     exact = (CHI_SQUARE * population * variance) / (
         MARGIN**2 * (population - 1) + CHI_SQUARE * variance
     )
     return int(rounded(exact, 0))
+
+
+class SampleStatus(StrEnum):
+    """How the respondents of a period stand against its population."""
+
+    ADEQUATE = "adequate"  # at least the minimum sample, not more than the population
+    SHORT = "short"  # fewer than the minimum sample
+    UNKNOWN_POPULATION = "unknown_population"  # no finished transactions recorded in the period
+    ANOMALY = "anomaly"  # more respondents than people served: the counts cannot both be right
+
+
+def sample_status(respondents: int, population: int | None) -> SampleStatus:
+    if not population or population <= 0:
+        return SampleStatus.UNKNOWN_POPULATION
+    if respondents > population:
+        return SampleStatus.ANOMALY
+    minimum = required_sample(population) or 0
+    return SampleStatus.ADEQUATE if respondents and respondents >= minimum else SampleStatus.SHORT

@@ -81,12 +81,16 @@ class IkmResult:
     elements: list[ElementResult] = field(default_factory=list)
 
     @property
-    def required_sample(self) -> int:
+    def required_sample(self) -> int | None:
         return ikm.required_sample(self.population)
 
     @property
+    def sample_status(self) -> ikm.SampleStatus:
+        return ikm.sample_status(self.respondents, self.population)
+
+    @property
     def sample_adequate(self) -> bool:
-        return self.respondents > 0 and self.respondents >= self.required_sample
+        return self.sample_status == ikm.SampleStatus.ADEQUATE
 
     @property
     def ikm(self) -> Fraction | None:
@@ -117,6 +121,7 @@ class IkmResult:
             "population": self.population,
             "required_sample": self.required_sample,
             "sample_adequate": self.sample_adequate,
+            "sample_status": str(self.sample_status),
             "elements": [
                 {
                     "code": e.code,

@@ -58,3 +58,13 @@ def current_code(device: TOTPDevice) -> str:
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def code_from_secret(secret: str) -> str:
+    """The current TOTP code of the base32 ``secret`` shown on the two-factor set-up page."""
+    import base64
+
+    from django_otp.oath import totp
+
+    secret = secret.replace(" ", "")
+    return f"{totp(base64.b32decode(secret + '=' * (-len(secret) % 8))):06d}"

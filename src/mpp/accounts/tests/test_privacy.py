@@ -61,9 +61,9 @@ def test_the_citizen_downloads_all_their_data(client):
     response = client.get("/akun/data-saya.json")
     assert response["Content-Disposition"] == 'attachment; filename="data-saya.json"'
     body = json.loads(response.content)
-    assert body["account"]["nik"] == CITIZEN_NIK
-    assert body["privacy_consents"][0]["notice_version"] == PRIVACY_NOTICE_VERSION
-    assert body["access_log"][0]["officer"] == "Petugas X"
+    assert body["account"]["items"][0]["values"]["NIK"] == CITIZEN_NIK
+    assert body["privacy_consents"]["items"][0]["title"] == f"Versi {PRIVACY_NOTICE_VERSION}"
+    assert body["access_log"]["items"][0]["title"].startswith("Petugas X")
     page = client.get("/akun/data-saya/").content.decode()
     assert "Budi Santoso" in page and "Petugas X" in page and "WIB" in page
 

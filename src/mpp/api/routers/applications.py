@@ -402,7 +402,7 @@ def act(request, application_id: Id, payload: ActionIn):
     application = selectors.application_for_api(request.user, application_id)
     assignee = None
     if payload.action == "assign":
-        assignee = selectors.colleagues(application).filter(pk=payload.assignee).first()
+        assignee = selectors.assignable(application).filter(pk=payload.assignee).first()
         if assignee is None:
             raise Problem(
                 422,

@@ -96,8 +96,16 @@ class ElementOut(Schema):
 class IkmOut(Schema):
     respondents: int
     population: int = Field(description="Transaksi selesai unit pada periode")
-    required_sample: int = Field(description="Sampel minimal Krejcie dan Morgan")
+    required_sample: int | None = Field(
+        description="Sampel minimal Krejcie dan Morgan; null bila populasi belum diketahui (0)"
+    )
     sample_adequate: bool
+    sample_status: str = Field(
+        description=(
+            "adequate (cukup), short (kurang dari sampel minimal), unknown_population (populasi "
+            "0/belum tercatat), anomaly (responden melebihi populasi: periksa pencatatan)"
+        )
+    )
     elements: list[ElementOut]
     ikm: float | None = Field(
         description="Indeks (skala 1–4) dengan bobot tepat; null bila belum tersedia"

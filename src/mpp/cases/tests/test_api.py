@@ -217,3 +217,73 @@ def test_objects_and_numbers_are_refused_for_text_fields(
     if message:
         assert fields["nama_lengkap"] == [message]
     assert not Application.objects.exists()
+
+
+def _filed_at_counter(service, officer):
+    import datetime
+
+    from mpp.cases import services
+
+    walk_in = services.WalkIn(
+        nik="2171015205850002", birth_date=datetime.date(1985, 5, 12), name="Siti Aminah"
+    )
+    application = services.file_at_counter(officer=officer, service=service, walk_in=walk_in)
+    services.update_draft(application, actor=officer, data=VALID_DATA)
+    services.attach_file(
+        application,
+        actor=officer,
+        field="dokumen",
+        upload=SimpleUploadedFile("scan.pdf", PDF_BYTES),
+    )
+    services.submit_application(application, actor=officer)
+    application.refresh_from_db()
+    return application
+
+
+def test_the_only_officer_of_an_agency_decides_what_they_filed_at_the_counter(client, service):
+    """An agency with one officer: the counter filing was a dead end (nobody else could decide
+    it and the API answered 409)."""
+    officer = officer_for(service)
+    application = _filed_at_counter(service, officer)
+    headers = bearer(officer)
+    detail = client.get(f"{BASE}/{application.pk}", headers=headers).json()
+    assert {"claim", "reject"} <= set(detail["actions"])
+    url = f"{BASE}/{application.pk}/actions"
+    claimed = client.post(
+        url,
+        {"action": "claim", "version": detail["version"]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert claimed.status_code == 200, claimed.json()
+    approved = client.post(
+        url,
+        {"action": "approve", "version": claimed.json()["version"]},
+        content_type="application/json",
+        headers=headers,
+    )
+    assert approved.status_code == 200, approved.json()
+    assert approved.json()["status"] == "approved"
+
+
+def test_with_a_colleague_the_filer_is_refused_by_role_and_the_colleague_decides(client, service):
+    filer = officer_for(service)
+    colleague = officer_for(service)
+    application = _filed_at_counter(service, filer)
+    url = f"{BASE}/{application.pk}/actions"
+    refused = client.post(
+        url,
+        {"action": "claim", "version": application.version},
+        content_type="application/json",
+        headers=bearer(filer),
+    )
+    assert refused.status_code == 403
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.assigned_to is None
+    taken = client.post(
+        url,
+        {"action": "claim", "version": application.version},
+        content_type="application/json",
+        headers=bearer(colleague),
+    )
+    assert taken.status_code == 200

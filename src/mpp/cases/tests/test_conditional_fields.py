@@ -53,7 +53,9 @@ def _fill_to_documents(client, application, citizen):
         },
     )
     assert response.url == step(3)
-    return step(3)
+    response = client.post(step(3), {"nama_ibu": "Siti Aminah", "nama_ayah": "Ahmad Fauzi"})
+    assert response.url == step(4)
+    return step(4)
 
 
 @pytest.mark.parametrize(
@@ -126,6 +128,7 @@ def test_the_api_rule_is_the_same(citizen, birth_service):
             "tanggal_lahir": "2026-11-20",
             "tempat_lahir": "Batam",
             "jenis_kelamin": "l",
+            "nama_ibu": "Siti Aminah",
             "status_nikah": "tidak",
         },
     )

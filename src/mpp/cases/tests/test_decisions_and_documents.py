@@ -64,6 +64,7 @@ def _submitted(service, citizen) -> Application:
             "tanggal_lahir": "2026-11-20",
             "tempat_lahir": "Batam",
             "jenis_kelamin": "p",
+            "nama_ibu": "Siti Aminah",
             "status_nikah": "tidak",
         },
     )

@@ -7,7 +7,9 @@ rules, so ``recompute_facts`` finds no difference when every hook ran:
 * received (and per channel) on the local day of ``submitted_at``;
 * decided (approved, approved automatically, rejected, or issued straight from review) on the local
   day of ``decided_at``, on time when ``decided_at <= due_at`` (no deadline counts as on time), with
-  the working days from submission to decision (sum and count, for the average);
+  the time from submission to decision in the service's own unit (sum and count, for the average):
+  working days for a limit in working days, seconds of the MPP's office time for a limit in hours
+  (a 1-hour service decided in 35 minutes once averaged "0,0 hari kerja");
 * issued on the local day of ``issuing_started_at``; rejected on the day of ``decided_at``;
 * open and overdue at the end of each local day (snapshots, taken by the ``snapshot_facts`` task).
 
@@ -26,7 +28,8 @@ from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.policy import Perm, can
 from mpp.cases.models import Application
-from mpp.regions.calendar import RegionCalendar
+from mpp.deadlines.models import ClockUnit
+from mpp.regions.calendar import RegionCalendar, office_time_between
 from mpp.regions.models import TimeZone
 from mpp.reporting.facts import (
     Drill,
@@ -51,6 +54,8 @@ ON_TIME = "applications.on_time"
 LATE = "applications.late"
 DAYS_SUM = "applications.decision_days_sum"
 DAYS_COUNT = "applications.decision_days_count"
+OFFICE_SECONDS_SUM = "applications.decision_office_seconds_sum"
+OFFICE_SECONDS_COUNT = "applications.decision_office_seconds_count"
 OPEN = "applications.open"
 OVERDUE = "applications.overdue"
 
@@ -111,6 +116,12 @@ METRICS = (
     Metric(LATE, _("Diputus terlambat")),
     Metric(DAYS_SUM, _("Jumlah hari kerja sampai keputusan"), kind="sum"),
     Metric(DAYS_COUNT, _("Keputusan dengan hari kerja terhitung")),
+    Metric(
+        OFFICE_SECONDS_SUM,
+        _("Jumlah detik jam layanan sampai keputusan (layanan dalam jam)"),
+        kind="sum",
+    ),
+    Metric(OFFICE_SECONDS_COUNT, _("Keputusan layanan dalam jam dengan waktu terhitung")),
     Metric(OPEN, _("Permohonan terbuka pada akhir hari"), kind="snapshot"),
     Metric(OVERDUE, _("Permohonan melewati batas waktu pada akhir hari"), kind="snapshot"),
 )
@@ -150,7 +161,7 @@ INDICATORS = (
     ),
     Indicator(
         "applications.decision_days",
-        _("Rata-rata hari kerja sampai keputusan"),
+        _("Rata-rata hari kerja sampai keputusan (layanan dalam hari kerja)"),
         DAYS_SUM,
         DAYS_COUNT,
         kind="mean",
@@ -158,6 +169,19 @@ INDICATORS = (
         higher_is_better=False,
         drill=_drill(status="all", decided="any", period="decided"),
         order=50,
+    ),
+    Indicator(
+        "applications.decision_minutes",
+        _("Rata-rata waktu layanan sampai keputusan (layanan dalam jam)"),
+        OFFICE_SECONDS_SUM,
+        OFFICE_SECONDS_COUNT,
+        kind="mean",
+        scale=1 / 60,
+        unit_label=_("menit"),
+        higher_is_better=False,
+        headline=False,
+        drill=_drill(status="all", decided="any", period="decided"),
+        order=55,
     ),
     Indicator(
         "applications.open",
@@ -214,6 +238,19 @@ def _decision_days(region: str, submitted: datetime.date, decided: datetime.date
     return max(calendar.working_days_between(submitted, decided), 0)
 
 
+def _decision_office_seconds(application: Application, cache) -> int:
+    """Seconds of the MPP's office time (opening hours on working days) from submission to
+    decision: what a limit in hours counts."""
+    key = ("office_hours", application.mpp_id)
+    hours = cache.get(key)
+    if hours is None:
+        hours = cache[key] = application.clock_office_hours()
+    spent = office_time_between(
+        application.mpp.region, hours, application.submitted_at, application.decided_at
+    )
+    return int(spent.total_seconds())
+
+
 def decision_facts(application: Application, cache=None) -> dict[FactKey, int]:
     """The facts one decided application contributes on its decision day."""
     zone = application.mpp.region.timezone
@@ -226,10 +263,15 @@ def decision_facts(application: Application, cache=None) -> dict[FactKey, int]:
     }
     if application.status == "rejected":
         facts[FactKey(day, unit, REJECTED)] = 1
-    if application.submitted_at is not None:
+    cache = {} if cache is None else cache
+    if application.submitted_at is None:
+        return facts
+    if application.clock_unit == ClockUnit.HOURS:
+        facts[FactKey(day, unit, OFFICE_SECONDS_SUM)] = _decision_office_seconds(application, cache)
+        facts[FactKey(day, unit, OFFICE_SECONDS_COUNT)] = 1
+    else:
         submitted = _local_day(application.submitted_at, zone)
-        days = _decision_days(unit.region, submitted, day, {} if cache is None else cache)
-        facts[FactKey(day, unit, DAYS_SUM)] = days
+        facts[FactKey(day, unit, DAYS_SUM)] = _decision_days(unit.region, submitted, day, cache)
         facts[FactKey(day, unit, DAYS_COUNT)] = 1
     return facts
 
@@ -327,6 +369,8 @@ class ApplicationFacts(FactSource):
                     "decided_at",
                     "submitted_at",
                     "due_at",
+                    "clock_unit",
+                    "mpp_id",
                     "mpp__region__timezone",
                     "mpp__region_id",
                     "agency_id",

@@ -168,3 +168,21 @@ def test_the_trend_of_a_month_has_one_bar_per_day(batam):
     )
     assert len(buckets) == month_of(today).days
     assert [b[2].get(app_facts.RECEIVED, 0) for b in buckets if b[0] == today] == [5]
+
+
+def test_the_mean_decision_time_of_an_hour_service_is_in_minutes(demo):  # noqa: F811
+    application = demo["dukcapil"]
+    day = timezone.now().astimezone(datetime.UTC).date()
+    unit = Unit(application.mpp.region_id, application.mpp_id, application.agency_id, None)
+    facts.bump_many(
+        {
+            FactKey(day, unit, app_facts.DECIDED_METRIC): 2,
+            FactKey(day, unit, app_facts.ON_TIME): 2,
+            FactKey(day, unit, app_facts.OFFICE_SECONDS_SUM): 70 * 60,
+            FactKey(day, unit, app_facts.OFFICE_SECONDS_COUNT): 2,
+        }
+    )
+    html = client_for("pengelola.batam").get(f"/kelola/dasbor/mpp/{application.mpp_id}/")
+    text = html.content.decode()
+    assert "35,0 menit" in text
+    assert "0,0 hari kerja" not in text

@@ -229,3 +229,32 @@ def test_a_period_splits_into_whole_months_and_edge_days():
         Period("minggu", datetime.date(2026, 3, 30), datetime.date(2026, 4, 5))
     )
     assert months is None and len(edges) == 1
+
+
+def test_an_hour_service_averages_its_office_minutes_not_zero_working_days(
+    django_capture_on_commit_callbacks,
+):
+    """A 1-hour service decided 35 office minutes after submission: the mean is 35 minutes
+    (managers read "0,0 hari kerja" before)."""
+    import zoneinfo
+
+    service = service_with(time_limit=1, time_limit_unit="hours")
+    officer = officer_for(service)
+    with django_capture_on_commit_callbacks(execute=True):
+        application = _submitted(service, CitizenFactory())
+        services.claim_application(application, actor=officer)
+        services.approve_application(application, actor=officer)
+    wib = zoneinfo.ZoneInfo("Asia/Jakarta")
+    application.submitted_at = datetime.datetime(2026, 11, 23, 9, 0, tzinfo=wib)  # a Monday
+    application.decided_at = datetime.datetime(2026, 11, 23, 9, 35, tzinfo=wib)
+    application.due_at = datetime.datetime(2026, 11, 23, 10, 0, tzinfo=wib)
+    application.save()
+    computed = app_facts.decision_facts(application)
+    by_metric = {key.metric: value for key, value in computed.items()}
+    assert by_metric[app_facts.OFFICE_SECONDS_SUM] == 35 * 60
+    assert by_metric[app_facts.OFFICE_SECONDS_COUNT] == 1
+    assert app_facts.DAYS_COUNT not in by_metric
+    # The hook counted the same application in the hour unit as well.
+    assert _total(app_facts.OFFICE_SECONDS_COUNT) == 1 and _total(app_facts.DAYS_COUNT) == 0
+    indicator = next(i for i in app_facts.INDICATORS if i.key == "applications.decision_minutes")
+    assert indicator.value(by_metric) == 35.0

@@ -124,7 +124,8 @@ def test_the_ikm_has_the_issue_shape_with_exact_values(client, service, kiosk):
     today = timezone.localdate().isoformat()
     body = _ikm(client, staff, f"mpp:{service.mpp_id}", today, today).json()
     assert set(body) == {
-        "respondents", "population", "required_sample", "sample_adequate", "elements",
+        "respondents", "population", "required_sample", "sample_adequate", "sample_status",
+        "elements",
         "ikm", "ikm_converted", "mutu", "kinerja",
     }  # fmt: skip
     assert body["respondents"] == 3

@@ -78,7 +78,7 @@ def test_bands_at_their_edges(converted, mutu, kinerja):
 
 @pytest.mark.parametrize(
     ("population", "sample"),
-    [(0, 0), (1, 1), (10, 10), (100, 80), (1_000, 278), (10_000, 370), (1_000_000, 384)],
+    [(0, None), (1, 1), (10, 10), (100, 80), (1_000, 278), (10_000, 370), (1_000_000, 384)],
 )
 def test_krejcie_and_morgan_sample_sizes(population, sample):
     assert ikm.required_sample(population) == sample
