@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from mpp.accounts import limits, services
 from mpp.accounts.models import User
-from mpp.api.auth import BearerToken
+from mpp.api.auth import ApiRequest, BearerToken
 from mpp.api.problems import Problem, ProblemOut
 
 router = Router(tags=["akun"])
@@ -36,7 +38,7 @@ class TokenOut(Schema):
     response={201: TokenOut, 400: ProblemOut, 401: ProblemOut, 422: ProblemOut, 429: ProblemOut},
     summary="Menerbitkan token bearer",
 )
-def create_token(request, payload: TokenRequest):
+def create_token(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, Any]]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         title, detail, seconds = limits.lockout()
@@ -71,8 +73,10 @@ def create_token(request, payload: TokenRequest):
 @router.delete(
     "/auth/token", auth=bearer, response={204: None}, summary="Mencabut token yang sedang dipakai"
 )
-def revoke_current_token(request):
-    services.revoke_token(request.auth.current_token, revoked_by=request.auth, request=request)
+def revoke_current_token(request: ApiRequest) -> Status[None]:
+    token = request.auth.current_token  # set by the bearer authentication
+    if token is not None:
+        services.revoke_token(token, revoked_by=request.auth, request=request)
     return Status(204, None)
 
 
@@ -108,7 +112,7 @@ class MeOut(Schema):
     roles: list[GrantOut]
 
 
-def _me(user: User) -> dict:
+def _me(user: User) -> dict[str, Any]:
     return {
         "id": user.pk,
         "name": user.name or user.username,
@@ -146,7 +150,7 @@ class RegistrationAccepted(Schema):
         "diberi tahu lewat surel. Langkah berikutnya: meminta token dengan NIK dan kata sandi."
     ),
 )
-def register_citizen(request, payload: CitizenIn):
+def register_citizen(request: HttpRequest, payload: CitizenIn) -> Status[dict[str, Any]]:
     registration = services.CitizenRegistration(
         nik=payload.nik.strip(),
         name=payload.name,
@@ -174,5 +178,5 @@ def register_citizen(request, payload: CitizenIn):
 
 
 @router.get("/me", auth=bearer, response=MeOut, summary="Pemanggil beserta peran dan cakupannya")
-def me(request):
+def me(request: ApiRequest) -> dict[str, Any]:
     return _me(request.auth)

@@ -15,7 +15,7 @@ from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
-from mpp.api.auth import BearerToken
+from mpp.api.auth import ApiRequest, BearerToken
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Id
 from mpp.cases import selectors, services
@@ -231,7 +231,7 @@ def _json(value: dict[str, Any]) -> dict[str, Any]:
         "pengiriman ulang mengembalikan draf yang sama, bukan draf baru."
     ),
 )
-def create_application(request, payload: ApplicationCreate):
+def create_application(request: ApiRequest, payload: ApplicationCreate):
     service = get_object_or_404(Service.objects.published(), pk=payload.service)
 
     def run():
@@ -260,7 +260,7 @@ def create_application(request, payload: ApplicationCreate):
     response={200: ApplicationDetailOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
     summary="Mengubah isian draf atau permohonan yang diminta perbaikan",
 )
-def patch_application(request, application_id: Id, payload: ApplicationPatch):
+def patch_application(request: ApiRequest, application_id: Id, payload: ApplicationPatch):
     application = selectors.application_for_api(request.user, application_id)
     try:
         services.update_draft(application, actor=request.user, data=payload.data, strict=True)
@@ -276,7 +276,9 @@ def patch_application(request, application_id: Id, payload: ApplicationPatch):
     summary="Melampirkan berkas untuk isian berkas",
     description="Multipart: `field` (nama isian berkas) dan `file`. Jenis berkas diperiksa dari isinya.",
 )
-def attach_document(request, application_id: Id, field: Form[str], file: File[UploadedFile]):
+def attach_document(
+    request: ApiRequest, application_id: Id, field: Form[str], file: File[UploadedFile]
+):
     application = selectors.application_for_api(request.user, application_id)
     try:
         document = services.attach_file(application, actor=request.user, field=field, upload=file)
@@ -296,7 +298,7 @@ def attach_document(request, application_id: Id, field: Form[str], file: File[Up
         "`Idempotency-Key` membuat pengiriman ulang mengembalikan hasil pertama."
     ),
 )
-def submit(request, application_id: Id):
+def submit(request: ApiRequest, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
 
     def run():
@@ -382,7 +384,7 @@ def list_applications(
     response={200: ApplicationDetailOut, 404: ProblemOut},
     summary="Satu permohonan dengan riwayat, batas waktu, dan tindakan yang boleh Anda lakukan",
 )
-def get_application(request, application_id: Id):
+def get_application(request: ApiRequest, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
     return _detail(request.user, application)
 
@@ -398,7 +400,7 @@ def get_application(request, application_id: Id):
         "alasannya; `request_revision` dan `reject` memerlukan `note`."
     ),
 )
-def act(request, application_id: Id, payload: ActionIn):
+def act(request: ApiRequest, application_id: Id, payload: ActionIn):
     application = selectors.application_for_api(request.user, application_id)
     assignee = None
     if payload.action == "assign":
@@ -435,7 +437,7 @@ def act(request, application_id: Id, payload: ActionIn):
     response={200: None, 404: ProblemOut, 409: ProblemOut},
     summary="Mengunduh dokumen terbit (PDF bertanda tangan elektronik)",
 )
-def issued_document(request, application_id: Id):
+def issued_document(request: ApiRequest, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
     if not application.issued_document_id:
         raise Problem(

@@ -6,6 +6,7 @@ import datetime
 from typing import Literal
 
 from django.db.models import Prefetch, QuerySet
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
@@ -251,7 +252,7 @@ def _mpps_with_hours():
 
 @router.get("/mpps", response={200: MPPPage, 422: ProblemOut}, summary="Daftar MPP")
 @decorate_view(public_page)
-def list_mpps(request, filters: Query[MPPFilters]):
+def list_mpps(request: HttpRequest, filters: Query[MPPFilters]):
     mpps = _mpps_with_hours()
     if filters.province:
         mpps = mpps.filter(region__province_id=filters.province)
@@ -263,7 +264,7 @@ def list_mpps(request, filters: Query[MPPFilters]):
 
 @router.get("/mpps/{mpp_id}", response={200: MPPDetailOut, 404: ProblemOut}, summary="Satu MPP")
 @decorate_view(public_page)
-def get_mpp(request, mpp_id: Id):
+def get_mpp(request: HttpRequest, mpp_id: Id):
     mpp = (
         _mpps_with_hours()
         .prefetch_related(
@@ -291,7 +292,7 @@ class AgencyFilters(PageParams):
 
 @router.get("/agencies", response={200: AgencyPage, 422: ProblemOut}, summary="Daftar instansi")
 @decorate_view(public_page)
-def list_agencies(request, filters: Query[AgencyFilters]):
+def list_agencies(request: HttpRequest, filters: Query[AgencyFilters]):
     agencies = Agency.objects.prefetch_related(
         Prefetch("presences", queryset=AgencyPresence.objects.filter(is_active=True))
     ).order_by("name", "id")
@@ -322,7 +323,7 @@ class ServiceFilterParams(PageParams):
     "/services", response={200: ServicePage, 422: ProblemOut}, summary="Cari dan daftar layanan"
 )
 @decorate_view(public_page)
-def list_services(request, filters: Query[ServiceFilterParams]):
+def list_services(request: HttpRequest, filters: Query[ServiceFilterParams]):
     query = selectors.ServiceFilters(
         query=filters.q,
         mpp_id=filters.mpp,
@@ -349,7 +350,7 @@ def list_services(request, filters: Query[ServiceFilterParams]):
     summary="Satu layanan dengan standar pelayanan dan definisi formulir yang berlaku",
 )
 @decorate_view(public_page)
-def get_service(request, service_id: Id):
+def get_service(request: HttpRequest, service_id: Id):
     service = selectors.public_service(service_id)
     if service is None:
         raise Problem(404, _("Layanan tidak ditemukan."))

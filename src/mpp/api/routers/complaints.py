@@ -7,13 +7,14 @@ policy; reads of the reporter recorded); the reporter acts with the ``reporter``
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from pydantic import Field
 
-from mpp.api.auth import BearerToken
+from mpp.api.auth import ApiRequest, BearerToken
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Degrees, Id
 from mpp.catalog.models import Service
@@ -79,7 +80,7 @@ class ActionIn(Schema):
     agency: Id | None = None
 
 
-def _out(request, complaint: Complaint) -> dict:
+def _out(request: ApiRequest, complaint: Complaint) -> dict[str, Any]:
     own = complaint.reporter_id == request.user.pk
     shown = selectors.reporter_for(request.user, complaint, channel="api").label
     return {
@@ -104,7 +105,7 @@ def _out(request, complaint: Complaint) -> dict:
     }
 
 
-def _find(request, tracking_number: str) -> tuple[Complaint, bool]:
+def _find(request: ApiRequest, tracking_number: str) -> tuple[Complaint, bool]:
     own = selectors.complaints_of(request.user).filter(tracking_number=tracking_number).first()
     if own is not None:
         return own, False
@@ -125,7 +126,7 @@ def _find(request, tracking_number: str) -> tuple[Complaint, bool]:
     response={201: ComplaintOut, 404: ProblemOut, 422: ProblemOut},
     summary="Menyampaikan pengaduan atau konsultasi",
 )
-def create_complaint(request, payload: ComplaintIn):
+def create_complaint(request: ApiRequest, payload: ComplaintIn) -> tuple[int, dict[str, Any]]:
     mpp = MPP.objects.filter(pk=payload.mpp, is_active=True).first()
     if mpp is None:
         raise Problem(422, _("Data tidak valid."), errors={"mpp": [_("MPP tidak dikenal.")]})
@@ -162,7 +163,7 @@ def create_complaint(request, payload: ComplaintIn):
     response={200: list[ComplaintOut]},
     summary="Pengaduan saya (paling banyak 100 terbaru)",
 )
-def my_complaints(request):
+def my_complaints(request: ApiRequest) -> list[dict[str, Any]]:
     rows = selectors.complaints_of(request.user).prefetch_related("messages")[:100]
     return [_out(request, c) for c in rows]
 
@@ -173,7 +174,7 @@ def my_complaints(request):
     response={200: ComplaintOut, 404: ProblemOut},
     summary="Satu pengaduan (pelapor, atau petugas yang berwenang)",
 )
-def complaint_detail(request, tracking_number: str):
+def complaint_detail(request: ApiRequest, tracking_number: str) -> dict[str, Any]:
     complaint, _staff = _find(request, tracking_number)
     return _out(request, complaint)
 
@@ -184,7 +185,9 @@ def complaint_detail(request, tracking_number: str):
     response={200: ComplaintOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
     summary="Tindakan pada pengaduan (verifikasi, tanggapan, balasan pelapor, ...)",
 )
-def complaint_action(request, tracking_number: str, payload: ActionIn):
+def complaint_action(
+    request: ApiRequest, tracking_number: str, payload: ActionIn
+) -> dict[str, Any]:
     complaint, _staff = _find(request, tracking_number)
     if payload.version != complaint.version:
         raise Problem(409, _("Pengaduan ini baru saja diubah; muat ulang."))

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -39,7 +41,7 @@ class VerificationOut(Schema):
         "Bandingkan `sha256` dengan sidik jari SHA-256 berkas PDF yang Anda terima."
     ),
 )
-def verify_document(request, code: str):
+def verify_document(request: HttpRequest, code: str) -> dict[str, Any]:
     document = selectors.document_by_code(code)
     if document is None:
         raise Problem(

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from mpp.api.auth import BearerToken
+from mpp.api.auth import ApiRequest, BearerToken
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Id
 from mpp.monitoring import selectors
@@ -59,7 +60,7 @@ class MatrixOut(Schema):
     response={200: MatrixOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut},
     summary="Matriks kepatuhan dan total nasional satu periode laporan",
 )
-def period_matrix(request, period_id: Id):
+def period_matrix(request: ApiRequest, period_id: Id) -> dict[str, Any]:
     user = request.auth
     if not selectors.may_view(user):
         raise Problem(403, _("Anda tidak memiliki peran untuk monitoring dan evaluasi."))

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from mpp.api.auth import BearerToken
+from mpp.api.auth import ApiRequest, BearerToken
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Id
 from mpp.notifications import selectors, services
@@ -44,7 +45,7 @@ class MessageFilter(Schema):
     unread: bool = Field(default=False, description="Hanya pesan yang belum dibaca")
 
 
-def _out(message: InboxMessage) -> dict:
+def _out(message: InboxMessage) -> dict[str, Any]:
     return {
         "id": message.pk,
         "kind": message.kind,
@@ -63,7 +64,7 @@ def _out(message: InboxMessage) -> dict:
     response={200: MessagePage, 401: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Pesan di kotak pesan pemanggil, terbaru dahulu",
 )
-def list_messages(request, filters: Query[MessageFilter]):
+def list_messages(request: ApiRequest, filters: Query[MessageFilter]) -> dict[str, Any]:
     user = request.auth
     summary = selectors.inbox_summary(user)
     messages = selectors.inbox_of(user)
@@ -95,6 +96,6 @@ def list_messages(request, filters: Query[MessageFilter]):
     response={200: MessageOut, 401: ProblemOut, 404: ProblemOut},
     summary="Menandai satu pesan sudah dibaca",
 )
-def read_message(request, message_id: Id):
+def read_message(request: ApiRequest, message_id: Id) -> dict[str, Any]:
     message = services.mark_read(selectors.message_of(request.auth, message_id))
     return _out(message)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Annotated
 
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
-from mpp.api.auth import BearerToken
+from mpp.api.auth import ApiRequest, BearerToken
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Day, Id
 from mpp.queueing import selectors, services
@@ -146,7 +147,7 @@ def _booking(ticket: Ticket) -> dict:
     response={200: list[QueueOut]},
     summary="Layanan yang membuka pemesanan antrean",
 )
-def list_queues(request):
+def list_queues(request: HttpRequest):
     return list(selectors.bookable_queues()[:500])
 
 
@@ -155,7 +156,7 @@ def list_queues(request):
     response={200: list[SlotOut], 404: ProblemOut, 422: ProblemOut},
     summary="Slot satu tanggal dengan tempat yang benar-benar tersedia",
 )
-def list_slots(request, queue_id: Id, query: Query[SlotQuery]):
+def list_slots(request: HttpRequest, queue_id: Id, query: Query[SlotQuery]):
     queue = get_object_or_404(selectors.bookable_queues(), pk=queue_id)
     return [
         {**slot.__dict__, "bookable": slot.bookable}
@@ -168,7 +169,7 @@ def list_slots(request, queue_id: Id, query: Query[SlotQuery]):
     response={200: list[WaitOut], 404: ProblemOut},
     summary="Jumlah yang menunggu dan perkiraan waktu tunggu per layanan saat ini",
 )
-def waits(request, mpp_id: Id):
+def waits(request: HttpRequest, mpp_id: Id):
     mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id, is_active=True)
     return [
         {
@@ -194,7 +195,7 @@ def waits(request, mpp_id: Id):
     },
     summary="Memesan satu slot antrean",
 )
-def create_booking(request, payload: BookingIn):
+def create_booking(request: ApiRequest, payload: BookingIn):
     queue = selectors.bookable_queues().filter(pk=payload.queue_id).first()
     if queue is None:
         raise Problem(
@@ -213,7 +214,7 @@ def create_booking(request, payload: BookingIn):
     response={200: list[BookingOut], 401: ProblemOut},
     summary="Pemesanan antrean pemanggil, terbaru dahulu",
 )
-def my_bookings(request):
+def my_bookings(request: ApiRequest):
     return [_booking(ticket) for ticket in selectors.bookings_of(request.auth)[:100]]
 
 
@@ -223,7 +224,7 @@ def my_bookings(request):
     response={200: BookingOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut},
     summary="Membatalkan pemesanan",
 )
-def cancel_booking(request, booking_id: Id):
+def cancel_booking(request: ApiRequest, booking_id: Id):
     ticket = selectors.booking_of(request.auth, booking_id)
     try:
         ticket = services.cancel(ticket, user=request.auth)
@@ -245,7 +246,7 @@ def cancel_booking(request, booking_id: Id):
     },
     summary="Mengubah jadwal pemesanan ke slot lain",
 )
-def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
+def reschedule_booking(request: ApiRequest, booking_id: Id, payload: RescheduleIn):
     ticket = selectors.booking_of(request.auth, booking_id)
     if ticket.status != "booked":
         raise Problem(409, _("Pemesanan ini tidak dapat diubah lagi."))
@@ -262,7 +263,7 @@ def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
     response={200: StatsOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Waktu tunggu, waktu layanan dan ketidakhadiran per hari, loket dan instansi",
 )
-def statistics(request, mpp_id: Id, query: Query[StatsQuery]):
+def statistics(request: ApiRequest, mpp_id: Id, query: Query[StatsQuery]):
     mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id)
     if not selectors.can_view_statistics(request.auth, mpp):
         raise Problem(403, _("Anda tidak berwenang melihat statistik antrean MPP ini."))

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from typing import Any
+
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -44,7 +46,7 @@ class OpenDataOut(Schema):
     response={200: OpenDataOut, 404: ProblemOut},
     summary="Data terbuka kinerja satu MPP per bulan dan per layanan",
 )
-def open_data_mpp(request, mpp_id: Id):
+def open_data_mpp(request: HttpRequest, mpp_id: Id) -> dict[str, Any]:
     try:
         mpp = opendata.mpp_or_404(mpp_id)
     except Http404 as error:

@@ -4,36 +4,46 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import Any
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
+from mpp.accounts.models import User
 from mpp.accounts.services import user_for_token
+from mpp.api.auth import ApiRequest
 from mpp.api.problems import Problem, ProblemOut
 from mpp.audit.services import client_ip
 from mpp.catalog.models import Service
 from mpp.surveys import selectors, services
-from mpp.surveys.models import Channel, Invitation
+from mpp.surveys.models import Channel, Invitation, KioskDevice
 from mpp.surveys.services import KIOSK_TOKEN_PREFIX, KioskRefused, Submission, SurveyError
-from mpp.surveys.units import BadUnit, parse_unit
+from mpp.surveys.units import BadUnit, Unit, parse_unit
 
 router = Router(tags=["skm"])
+
+
+class KioskOrUserRequest(HttpRequest):
+    """A request authenticated by :class:`UserOrKiosk`."""
+
+    auth: User | KioskCaller
 
 
 @dataclass
 class KioskCaller:
     """A kiosk device token (or the reason it no longer works)."""
 
-    device: object | None
+    device: KioskDevice | None
     problem: str = ""
 
 
 class UserOrKiosk(HttpBearer):
     """``Authorization: Bearer <token>``: a citizen's API token, or a kiosk device token (``skmk_``)."""
 
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User | KioskCaller | None:
         if token.startswith(KIOSK_TOKEN_PREFIX):
             try:
                 return KioskCaller(services.kiosk_for_token(token))
@@ -49,7 +59,7 @@ class UserOrKiosk(HttpBearer):
 
 
 class StaffBearer(HttpBearer):
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_token(token)
         if user is None:
             return None
@@ -168,7 +178,7 @@ def _problem(error: SurveyError) -> Problem:
         "jaringan MPP menolak alamat lain dengan 403 `urn:mpp:problem:kiosk_network`."
     ),
 )
-def submit_response(request, payload: ResponseIn):
+def submit_response(request: KioskOrUserRequest, payload: ResponseIn) -> Status[dict[str, Any]]:
     caller = request.auth
     submission = Submission(
         answers=payload.answers,
@@ -219,7 +229,7 @@ def submit_response(request, payload: ResponseIn):
     )
 
 
-def _checked(filters: IkmQuery):
+def _checked(filters: IkmQuery) -> Unit:
     try:
         unit = parse_unit(filters.unit)
     except BadUnit as error:
@@ -236,7 +246,7 @@ def _checked(filters: IkmQuery):
     response={200: IkmOut, 404: ProblemOut, 422: ProblemOut},
     summary="IKM sebuah unit dan periode (nilai tanpa pembulatan)",
 )
-def read_ikm(request, filters: Query[IkmQuery]):
+def read_ikm(request: ApiRequest, filters: Query[IkmQuery]) -> dict[str, Any]:
     unit = _checked(filters)
     try:
         result = selectors.ikm_for(request.auth, unit, filters.start, filters.end)
@@ -253,7 +263,7 @@ def read_ikm(request, filters: Query[IkmQuery]):
     response={200: list[OfficerOut], 404: ProblemOut, 422: ProblemOut},
     summary="Unsur U7 per petugas (admin instansi dan pengelola MPP)",
 )
-def read_officers(request, filters: Query[IkmQuery]):
+def read_officers(request: ApiRequest, filters: Query[IkmQuery]) -> list[dict[str, Any]]:
     unit = _checked(filters)
     try:
         rows = selectors.officers_of(request.auth, unit, filters.start, filters.end)
