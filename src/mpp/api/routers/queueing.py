@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from collections.abc import Iterable
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
@@ -15,7 +16,7 @@ from mpp.api.auth import ApiRequest, BearerToken
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Day, Id
 from mpp.queueing import selectors, services
-from mpp.queueing.models import Ticket
+from mpp.queueing.models import ServiceQueue, Ticket
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import STATUS_LABELS
 from mpp.tenancy.models import MPP
@@ -126,7 +127,7 @@ def _problem(error: QueueError) -> Problem:
     return Problem(status if status != 400 else 422, error.message, errors=errors)
 
 
-def _booking(ticket: Ticket) -> dict:
+def _booking(ticket: Ticket) -> dict[str, Any]:
     return {
         "id": ticket.pk,
         "code": ticket.code,
@@ -147,7 +148,7 @@ def _booking(ticket: Ticket) -> dict:
     response={200: list[QueueOut]},
     summary="Layanan yang membuka pemesanan antrean",
 )
-def list_queues(request: HttpRequest):
+def list_queues(request: HttpRequest) -> list[ServiceQueue]:
     return list(selectors.bookable_queues()[:500])
 
 
@@ -156,7 +157,7 @@ def list_queues(request: HttpRequest):
     response={200: list[SlotOut], 404: ProblemOut, 422: ProblemOut},
     summary="Slot satu tanggal dengan tempat yang benar-benar tersedia",
 )
-def list_slots(request: HttpRequest, queue_id: Id, query: Query[SlotQuery]):
+def list_slots(request: HttpRequest, queue_id: Id, query: Query[SlotQuery]) -> list[dict[str, Any]]:
     queue = get_object_or_404(selectors.bookable_queues(), pk=queue_id)
     return [
         {**slot.__dict__, "bookable": slot.bookable}
@@ -169,7 +170,7 @@ def list_slots(request: HttpRequest, queue_id: Id, query: Query[SlotQuery]):
     response={200: list[WaitOut], 404: ProblemOut},
     summary="Jumlah yang menunggu dan perkiraan waktu tunggu per layanan saat ini",
 )
-def waits(request: HttpRequest, mpp_id: Id):
+def waits(request: HttpRequest, mpp_id: Id) -> list[dict[str, Any]]:
     mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id, is_active=True)
     return [
         {
@@ -195,7 +196,7 @@ def waits(request: HttpRequest, mpp_id: Id):
     },
     summary="Memesan satu slot antrean",
 )
-def create_booking(request: ApiRequest, payload: BookingIn):
+def create_booking(request: ApiRequest, payload: BookingIn) -> Status[dict[str, Any]]:
     queue = selectors.bookable_queues().filter(pk=payload.queue_id).first()
     if queue is None:
         raise Problem(
@@ -214,7 +215,7 @@ def create_booking(request: ApiRequest, payload: BookingIn):
     response={200: list[BookingOut], 401: ProblemOut},
     summary="Pemesanan antrean pemanggil, terbaru dahulu",
 )
-def my_bookings(request: ApiRequest):
+def my_bookings(request: ApiRequest) -> list[dict[str, Any]]:
     return [_booking(ticket) for ticket in selectors.bookings_of(request.auth)[:100]]
 
 
@@ -224,7 +225,7 @@ def my_bookings(request: ApiRequest):
     response={200: BookingOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut},
     summary="Membatalkan pemesanan",
 )
-def cancel_booking(request: ApiRequest, booking_id: Id):
+def cancel_booking(request: ApiRequest, booking_id: Id) -> dict[str, Any]:
     ticket = selectors.booking_of(request.auth, booking_id)
     try:
         ticket = services.cancel(ticket, user=request.auth)
@@ -246,7 +247,9 @@ def cancel_booking(request: ApiRequest, booking_id: Id):
     },
     summary="Mengubah jadwal pemesanan ke slot lain",
 )
-def reschedule_booking(request: ApiRequest, booking_id: Id, payload: RescheduleIn):
+def reschedule_booking(
+    request: ApiRequest, booking_id: Id, payload: RescheduleIn
+) -> dict[str, Any]:
     ticket = selectors.booking_of(request.auth, booking_id)
     if ticket.status != "booked":
         raise Problem(409, _("Pemesanan ini tidak dapat diubah lagi."))
@@ -263,7 +266,7 @@ def reschedule_booking(request: ApiRequest, booking_id: Id, payload: RescheduleI
     response={200: StatsOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Waktu tunggu, waktu layanan dan ketidakhadiran per hari, loket dan instansi",
 )
-def statistics(request: ApiRequest, mpp_id: Id, query: Query[StatsQuery]):
+def statistics(request: ApiRequest, mpp_id: Id, query: Query[StatsQuery]) -> dict[str, Any]:
     mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id)
     if not selectors.can_view_statistics(request.auth, mpp):
         raise Problem(403, _("Anda tidak berwenang melihat statistik antrean MPP ini."))
@@ -281,8 +284,10 @@ def statistics(request: ApiRequest, mpp_id: Id, query: Query[StatsQuery]):
         )
     stats = selectors.statistics(request.auth, mpp, query.start, query.end)
 
-    def rows(items, key=None, name=None):
-        return [{**row, **({name: row[key]} if key else {})} for row in items]
+    def rows(
+        items: Iterable[dict[str, Any]], key: str | None = None, name: str | None = None
+    ) -> list[dict[str, Any]]:
+        return [{**row, **({name: row[key]} if key and name else {})} for row in items]
 
     return {
         "mpp_id": mpp.pk,
