@@ -295,7 +295,7 @@ def main() -> None:
             try:
                 services = json.load(
                     urllib.request.urlopen(f"{base}/api/v1/services?region=2171&q=akta+kelahiran")  # noqa: S310
-                )["results"]
+                )["items"]
                 service_id = services[0]["id"]
                 citizen = log_in(base, *CITIZEN, staff=False)
                 officer = log_in(base, *OFFICER, staff=True)

@@ -42,6 +42,7 @@ from mpp.accounts.tasks import send_email_verification, warn_owner_of_registrati
 from mpp.accounts.tokens import hash_token
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
+from mpp.errors import ServiceError
 from mpp.tenancy.models import AgencyPresence
 
 if TYPE_CHECKING:
@@ -183,10 +184,9 @@ def _warn_owner_of_registration_attempt(owner: User) -> None:
         transaction.on_commit(lambda: warn_owner_of_registration_attempt.enqueue(owner.pk))
 
 
-class RegistrationError(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("registration refused")
-        self.errors = errors
+class RegistrationError(ServiceError):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("", errors)
 
 
 @transaction.atomic
@@ -552,10 +552,8 @@ def clear_lockouts(user: User) -> None:
 # --- MPP networks (higher anonymous limits from an MPP's own addresses) ------------------------
 
 
-class NetworkError(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class NetworkError(ServiceError):
+    """A refused MPP network (the message for the ``network`` field)."""
 
 
 def add_mpp_network(
@@ -705,13 +703,8 @@ def verify_email(
 # --- Staff invitations -------------------------------------------------------------------------
 
 
-class InvitationError(Exception):
+class InvitationError(ServiceError):
     """An invitation that cannot be used or accepted, with the message for the person."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
 
 
 class InvitationState(StrEnum):

@@ -158,9 +158,7 @@ def register(request: HttpRequest) -> HttpResponse:
                 form.registration, request=request, next_path=next_path
             )
         except services.RegistrationError as error:
-            for field, field_errors in error.errors.items():
-                for message in field_errors:
-                    form.add_error(field, message)
+            error.apply_to(form)
         else:
             received = reverse("accounts:register_received")
             if next_path:
@@ -464,9 +462,7 @@ def invitation(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.InvitationError as error:
             if form is not None and error.errors:
-                for field, field_errors in error.errors.items():
-                    for message in field_errors:
-                        form.add_error(field if field in form.fields else None, message)
+                error.apply_to(form)
             else:
                 messages.error(request, error.message)
                 return redirect("accounts:invitation", token=token)

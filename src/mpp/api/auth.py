@@ -7,14 +7,6 @@ from mpp.accounts.models import User
 from mpp.accounts.services import user_for_token
 
 
-class ApiRequest(HttpRequest):
-    """A request to an operation behind :data:`bearer`: ``auth`` is the token's account (for the
-    type checker; django-ninja sets ``auth``, and :meth:`BearerToken.authenticate` ``user``)."""
-
-    auth: User
-    user: User
-
-
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>`` with a token issued by ``POST /api/v1/auth/token``."""
 

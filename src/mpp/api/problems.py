@@ -136,6 +136,12 @@ def _message(error: dict[str, Any]) -> str:
         return _("Terlalu panjang (paling banyak %(max)s karakter).") % {
             "max": error.get("ctx", {}).get("max_length")
         }
+    if kind in {"less_than_equal", "less_than"}:
+        bound = error.get("ctx", {}).get("le", error.get("ctx", {}).get("lt"))
+        return _("Paling besar %(max)s.") % {"max": bound}
+    if kind in {"greater_than_equal", "greater_than"}:
+        bound = error.get("ctx", {}).get("ge", error.get("ctx", {}).get("gt"))
+        return _("Paling kecil %(min)s.") % {"min": bound}
     if kind == "value_error":
         return str(error.get("ctx", {}).get("error") or error.get("msg"))
     if kind == "json_invalid":

@@ -11,17 +11,17 @@ from django.utils.translation import gettext as _
 from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
+from mpp.errors import ServiceError
 from mpp.regions.models import CalendarOverride, Region
 
 FIRST_YEAR, LAST_YEAR = 2020, 2035
 
 
-class CalendarOverrideError(Exception):
+class CalendarOverrideError(ServiceError):
     """The override was refused; ``errors`` maps form fields ("" for the whole form) to messages."""
 
     def __init__(self, errors: dict[str, list[str]]) -> None:
-        super().__init__("; ".join(m for messages in errors.values() for m in messages))
-        self.errors = errors
+        super().__init__("", errors)
 
 
 def _check_scope(actor, region: Region | None) -> None:

@@ -164,6 +164,35 @@ def applications_of_citizen(user) -> QuerySet[Application]:
     )
 
 
+def service_to_apply_for(pk: int):
+    """A published service by id (the API's ``service``), or None."""
+    from mpp.catalog.models import Service
+
+    return Service.objects.published().filter(pk=pk).first()
+
+
+def applications_for_api(
+    user, *, status: str = "", service: int | None = None, breached: bool | None = None
+) -> tuple[QuerySet[Application], tuple[str, ...]]:
+    """The API's list and its order: staff read their unit's queue (nearest deadline first),
+    citizens their own applications (newest first)."""
+    if is_staff_worker(user):
+        rows = inbox(
+            user, InboxFilters(status=status, service=service, breached=breached), own=True
+        )
+        order = INBOX_ORDER
+    else:
+        rows = applications_of_citizen(user)
+        order = CITIZEN_ORDER
+        if status:
+            rows = rows.filter(status=status)
+        if service:
+            rows = rows.filter(service_id=service)
+        if breached is not None:
+            rows = rows.breached() if breached else rows.not_breached()
+    return rows.select_related("issued_document"), order
+
+
 def application_for_citizen(user, pk) -> Application:
     try:
         return (
@@ -474,6 +503,28 @@ def history_for_staff(user, application: Application):
     return records
 
 
+def api_detail(user, application: Application) -> Application:
+    """``application`` with what the API's detail shows ``user``: the answers and files only for
+    those who may see personal data (the read is recorded), the timeline, and the actions the
+    caller may take now."""
+    from mpp.workflows.services import available_actions
+
+    personal = read_case(user, application, channel="api")
+    application.shown_data = application.data if personal else {}
+    application.shown_files = current_documents(application) if personal else []
+    application.timeline = history(application)
+    kinds = actor_kinds(user, application)
+    application.allowed_actions = [t.action for t in available_actions(application, kinds)]
+    return application
+
+
+def idempotent_answer(user, scope: str, key: str):
+    """The first answer stored for (``user``, ``scope``, ``key``), or None."""
+    from mpp.cases.models import IdempotencyRecord
+
+    return IdempotencyRecord.objects.filter(user=user, scope=scope, key=key).first()
+
+
 def notes(application: Application) -> list[InternalNote]:
     return list(application.notes.select_related("author"))
 
@@ -510,6 +561,11 @@ def assignable(application: Application):
     ):
         return User.objects.filter(pk=filer.pk)
     return others
+
+
+def colleague(application: Application, pk: int | None):
+    """One of :func:`assignable` by id, or None."""
+    return assignable(application).filter(pk=pk).first() if pk else None
 
 
 def answers(application: Application) -> list[dict]:

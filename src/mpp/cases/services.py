@@ -50,6 +50,7 @@ from mpp.deadlines.models import ClockUnit
 from mpp.documents.rendering import public_base_url
 from mpp.documents.services import check_can_sign, issue_document
 from mpp.documents.uploads import UnsafeFile, accept_upload
+from mpp.errors import ServiceError
 from mpp.notifications.services import notify
 from mpp.regions.localtime import local_date
 from mpp.workflows.definitions import SYSTEM
@@ -62,16 +63,9 @@ logger = logging.getLogger(__name__)
 ISSUING_GRACE = datetime.timedelta(minutes=10)
 
 
-class ApplicationError(Exception):
-    """A request that cannot be honoured; ``errors`` maps fields to Indonesian messages."""
-
-    def __init__(
-        self, message: str, errors: dict[str, list[str]] | None = None, status: int | None = None
-    ):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-        self.status = status  # 403 for a refusal by the policy; None: 422 with errors, else 409
+class ApplicationError(ServiceError):
+    """A request that cannot be honoured. ``status``: 403 for a refusal by the policy; None: 422
+    with field errors, else 409."""
 
 
 # --- Tracking numbers ---------------------------------------------------------------------
@@ -785,3 +779,15 @@ def sweep_step(now: datetime.datetime) -> dict[str, int]:
         "failed": result.failed,
         "skipped": result.skipped,
     }
+
+
+def record_idempotent_answer(
+    user: User, *, scope: str, key: str, digest: str, status: int, body: dict[str, Any]
+) -> None:
+    """Store the first answer to an API request sent with an ``Idempotency-Key`` (raises
+    ``IntegrityError`` when a concurrent retry with the same key stored its answer first)."""
+    from mpp.cases.models import IdempotencyRecord
+
+    IdempotencyRecord.objects.create(
+        user=user, scope=scope, key=key, request_digest=digest, status_code=status, body=body
+    )

@@ -654,11 +654,7 @@ def counter(request):
             )
             return redirect("cases:staff_step", pk=application.pk, number=1)
         except services.ApplicationError as error:
-            for field, msgs in error.errors.items():
-                for message in msgs:
-                    form.add_error(field if field in form.fields else None, message)
-            if not error.errors:
-                form.add_error(None, error.message)
+            error.apply_to(form)
     return render(request, "cases/counter.html", {"form": form})
 
 

@@ -523,3 +523,69 @@ def version_history(service: Service) -> list[tuple[ServiceVersion, list[FieldCh
         if version.is_published:
             previous = version
     return list(reversed(history))
+
+
+# --- The public API's lists (cursor pages: each read ends with a unique key) -----------------
+
+API_MPP_ORDER = ("id",)
+API_AGENCY_ORDER = ("name", "id")
+
+
+def api_mpps(*, province: str = "", region: str = "") -> QuerySet[MPP]:
+    mpps = public_mpps().prefetch_related("opening_hours")
+    if province:
+        mpps = mpps.filter(region__province_id=province)
+    if region:
+        mpps = mpps.filter(region_id=region)
+    return mpps
+
+
+def api_mpp(pk: int) -> MPP | None:
+    """One public MPP with its opening hours, active agencies and number of services."""
+    mpp = (
+        api_mpps()
+        .prefetch_related(
+            Prefetch(
+                "presences",
+                queryset=AgencyPresence.objects.filter(is_active=True)
+                .select_related("agency")
+                .order_by("agency__name"),
+                to_attr="active_presences",
+            )
+        )
+        .filter(pk=pk)
+        .first()
+    )
+    if mpp is not None:
+        mpp.service_count = services_at(mpp).count()
+    return mpp
+
+
+def api_agencies(*, mpp_id: int | None = None, region: str = "") -> QuerySet[Agency]:
+    agencies = Agency.objects.prefetch_related(
+        Prefetch("presences", queryset=AgencyPresence.objects.filter(is_active=True))
+    )
+    if mpp_id:
+        agencies = agencies.filter(presences__mpp_id=mpp_id, presences__is_active=True)
+    if region:
+        agencies = agencies.filter(region_id=region)
+    return agencies
+
+
+def api_services(filters: ServiceFilters) -> tuple[QuerySet[Service], tuple[str, ...]]:
+    """The API's search: what ``search_services`` finds, in its order (best match, then name),
+    keyed for cursor pages; only ids are read (load the page with :func:`listing`)."""
+    rows = search_services(filters).annotate(name_key=Lower("name"))
+    if "rank" in rows.query.annotations:
+        return rows, ("-rank", "name_key", "id")
+    return rows, ("name_key", "id")
+
+
+@contextmanager
+def search_plan(filters: ServiceFilters) -> Iterator[None]:
+    """The planner setting of ranked searches (:func:`_text_index_plan`) around the block."""
+    if search_terms(filters.query):
+        with _text_index_plan():
+            yield
+    else:
+        yield

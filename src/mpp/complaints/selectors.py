@@ -303,3 +303,59 @@ def statistics_per_agency(user) -> list[dict]:
 
 def oversees(user) -> bool:
     return bool(grants_for(user, Perm.OVERSEE_COMPLAINTS))
+
+
+# --- The mobile app's API --------------------------------------------------------------------
+
+API_ORDER = ("-submitted_at", "-id")
+
+
+def complaints_for_api(user) -> QuerySet[Complaint]:
+    """The caller's own complaints, with their messages (newest first: :data:`API_ORDER`)."""
+    return complaints_of(user).prefetch_related("messages")
+
+
+def api_view(user, complaint: Complaint) -> Complaint:
+    """``complaint`` with what the API shows ``user``: the reporter as they may see them (a
+    staff read of the whole identity is recorded) and, for the reporter, the follow link."""
+    complaint.reporter_shown = reporter_for(user, complaint, channel="api").label
+    own = complaint.reporter_id == user.pk
+    complaint.follow_url = f"/pengaduan/lacak/{complaint.follow_token}/" if own else None
+    return complaint
+
+
+def api_complaint(user, tracking_number: str) -> Complaint | None:
+    """A complaint by its number: the caller's own, or one a complaint officer may open."""
+    own = complaints_of(user).filter(tracking_number=tracking_number).first()
+    if own is not None or not is_complaint_staff(user):
+        return own
+    return complaints_for_staff(user).filter(tracking_number=tracking_number).first()
+
+
+def submission_places(
+    *,
+    mpp: int,
+    agency: int | None = None,
+    service: int | None = None,
+    category: str | None = None,
+) -> dict:
+    """The MPP (active), agency, published service and category a submission names by id or
+    code; None for each one that does not exist."""
+    from mpp.catalog.models import Service
+    from mpp.complaints.models import Category
+    from mpp.tenancy.models import MPP
+
+    return {
+        "mpp": MPP.objects.filter(pk=mpp, is_active=True).first(),
+        "agency": agency_by_id(agency),
+        "service": Service.objects.published().filter(pk=service).first() if service else None,
+        "category": Category.objects.filter(code=category).order_by("region").first()
+        if category
+        else None,
+    }
+
+
+def agency_by_id(pk: int | None):
+    from mpp.tenancy.models import Agency
+
+    return Agency.objects.filter(pk=pk).first() if pk else None

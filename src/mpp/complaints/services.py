@@ -45,6 +45,7 @@ from mpp.complaints.workflow import REPORTER, STAFF_CLOCK
 from mpp.deadlines import services as clock
 from mpp.deadlines.retry import backoff
 from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
+from mpp.errors import ServiceError
 from mpp.notifications.base import Channel as NotificationChannel
 from mpp.notifications.registry import gateways
 from mpp.notifications.services import notify, notify_contact
@@ -63,13 +64,8 @@ CODE_LIFETIME = datetime.timedelta(minutes=15)
 CODE_ATTEMPTS = 5
 
 
-class ComplaintError(Exception):
+class ComplaintError(ServiceError):
     """A request that cannot be honoured; ``errors`` maps fields to Indonesian messages."""
-
-    def __init__(self, message: str, errors: dict[str, list[str]] | None = None):
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
 
 
 # --- Day counts ---------------------------------------------------------------------------

@@ -30,13 +30,6 @@ from mpp.workflows.services import available_actions
 GUEST_SESSION_KEY = "complaint_guest"
 
 
-def _add_errors(form, error: services.ComplaintError) -> None:
-    for field, problems in error.errors.items():
-        target = field if field in form.fields else None
-        for problem in problems:
-            form.add_error(target, problem)
-
-
 # --- Public ----------------------------------------------------------------------------------
 
 
@@ -120,7 +113,7 @@ def submit(request):
                 guest=guest,
             )
         except services.ComplaintError as error:
-            _add_errors(form, error)
+            error.apply_to(form)
         else:
             request.session.pop(GUEST_SESSION_KEY, None)
             messages.success(
@@ -143,7 +136,7 @@ def guest(request):
         try:
             confirmation = services.send_guest_code(contact_form.cleaned_data["address"])
         except services.ComplaintError as error:
-            _add_errors(contact_form, error)
+            error.apply_to(contact_form)
         else:
             request.session["complaint_guest_pending"] = confirmation.pk
             messages.info(request, _("Kode konfirmasi telah dikirim. Masukkan kode itu di bawah."))
@@ -153,7 +146,7 @@ def guest(request):
             # No transaction here: the service commits a wrong try's count before it raises.
             confirmation = services.confirm_guest_code(pending, code_form.cleaned_data["code"])
         except services.ComplaintError as error:
-            _add_errors(code_form, error)
+            error.apply_to(code_form)
         else:
             request.session[GUEST_SESSION_KEY] = confirmation.pk
             request.session.pop("complaint_guest_pending", None)
@@ -387,7 +380,7 @@ def templates(request):
         try:
             services.save_template(agency=agencies[0], mpp=None, **form.cleaned_data)
         except services.ComplaintError as error:
-            _add_errors(form, error)
+            error.apply_to(form)
         else:
             messages.success(request, _("Templat tanggapan disimpan."))
             return redirect("complaints:templates")

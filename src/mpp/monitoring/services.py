@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.models import Role, RoleGrant
 from mpp.accounts.policy import Perm, can
+from mpp.errors import ServiceError
 from mpp.monitoring import counting
 from mpp.monitoring.models import (
     ALL_ITEMS,
@@ -34,14 +35,10 @@ from mpp.workflows.errors import WorkflowError, refusal_status
 EDITABLE = ("draft", "returned")
 
 
-class MonitoringError(Exception):
-    def __init__(
-        self, message: str, errors: dict[str, list[str]] | None = None, status: int = 400
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-        self.status = status  # 403: refused by the policy (nothing changed)
+class MonitoringError(ServiceError):
+    """A refused monitoring write (403: refused by the policy; nothing changed)."""
+
+    default_status = 400
 
 
 # --- Rubric and periods -------------------------------------------------------------------------

@@ -71,11 +71,7 @@ def period_new(request):
                 regions=regions, items=data["items"], rubric=form.rubric(),
             )  # fmt: skip
         except services.MonitoringError as error:
-            for field, problems in error.errors.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-            if not error.errors:
-                form.add_error(None, error.message)
+            error.apply_to(form)
         else:
             messages.success(request, _("Periode %(name)s telah dibuka.") % {"name": period.name})
             return redirect("monitoring:period", pk=period.pk)
@@ -219,10 +215,8 @@ def report_action(request, pk: int):
         else:
             raise services.MonitoringError(_("Tindakan ini tidak dikenal."))
     except services.MonitoringError as error:
-        if form is not None:
-            for field, problems in error.errors.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+        if form is not None and error.errors:
+            error.apply_to(form)
         fresh = selectors.report_for(request.user, pk)
         if form is None:
             fresh.computed_at or services.compute_figures(fresh)

@@ -27,6 +27,14 @@ def inbox_of(user: User) -> QuerySet[InboxMessage]:
     return InboxMessage.objects.filter(recipient=user).order_by("-created_at", "-id")
 
 
+INBOX_ORDER = ("-created_at", "-id")
+
+
+def inbox_for_api(user: User, *, unread_only: bool = False) -> QuerySet[InboxMessage]:
+    messages = inbox_of(user)
+    return messages.filter(read_at__isnull=True) if unread_only else messages
+
+
 @dataclass(frozen=True)
 class InboxSummary:
     total: int

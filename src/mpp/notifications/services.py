@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.accounts.models import User
+from mpp.errors import ServiceError
 from mpp.notifications import context as context_codec
 from mpp.notifications import registry
 from mpp.notifications.base import (
@@ -447,10 +448,9 @@ def mark_all_read(user: User) -> int:
 # --- Preferences ------------------------------------------------------------------------------
 
 
-class PreferenceError(Exception):
-    def __init__(self, errors: dict[str, list[str]]):
-        super().__init__("invalid notification preferences")
-        self.errors = errors
+class PreferenceError(ServiceError):
+    def __init__(self, errors: dict[str, list[str]]) -> None:
+        super().__init__("", errors)
 
 
 def update_preferences(

@@ -51,9 +51,7 @@ def preferences(request: AuthenticatedRequest) -> HttpResponse:
         try:
             services.update_preferences(request.user, **form.cleaned_data)
         except services.PreferenceError as error:
-            for field, field_errors in error.errors.items():
-                for text in field_errors:
-                    form.add_error(field, text)
+            error.apply_to(form)
         else:
             messages.success(request, _("Pengaturan pemberitahuan sudah disimpan."))
             return redirect("notifications:preferences")

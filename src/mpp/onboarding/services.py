@@ -23,6 +23,7 @@ from mpp.accounts.policy import Perm, can
 from mpp.deadlines import services as clock
 from mpp.deadlines.services import Limit
 from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
+from mpp.errors import ServiceError
 from mpp.onboarding.models import (
     DecreeAppointee,
     Hosting,
@@ -75,14 +76,10 @@ DEFAULT_WEIGHTS = {
 }
 
 
-class OnboardingError(Exception):
-    def __init__(
-        self, message: str, errors: dict[str, list[str]] | None = None, status: int = 400
-    ) -> None:
-        super().__init__(message)
-        self.message = message
-        self.errors = errors or {}
-        self.status = status  # 403: refused by the policy (nothing changed)
+class OnboardingError(ServiceError):
+    """A refused onboarding write (403: refused by the policy; nothing changed)."""
+
+    default_status = 400
 
 
 # --- Rubric -----------------------------------------------------------------------------------

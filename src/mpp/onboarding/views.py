@@ -45,11 +45,7 @@ def _apply(request, form: ApplicationForm, actor):
                 urgency_study=form.cleaned_data["urgency_study"],
             )
         except services.OnboardingError as error:
-            for field, problems in error.errors.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
-            if not error.errors:
-                form.add_error(None, error.message)
+            error.apply_to(form)
         else:
             return application
     return None
@@ -324,11 +320,7 @@ def decrees(request):
                     request=request,
                 )  # fmt: skip
             except services.OnboardingError as error:
-                for field, problems in error.errors.items():
-                    for problem in problems:
-                        form.add_error(field if field in form.fields else None, problem)
-                if not error.errors:
-                    form.add_error(None, error.message)
+                error.apply_to(form)
             else:
                 messages.success(
                     request, _("SK Pengelola telah diunggah dan peran pengelola diberikan.")

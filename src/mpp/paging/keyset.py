@@ -7,7 +7,7 @@ with a unique key (``-id``) so that every row has one place. Cursors are opaque 
 the order values of the page's first or last row; one that does not decode raises
 :class:`BadCursor`, which web views answer with 400 and the API with a problem.
 
-Order keys are model field names, ``-`` for descending; a trailing ``?`` marks a nullable key
+Order keys are model field names or annotations of the queryset (``name_key=Lower("name")``), ``-`` for descending; a trailing ``?`` marks a nullable key
 ordered ascending with nulls last (``"due_at?"``: open deadlines first, then none).
 """
 
@@ -16,7 +16,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
@@ -101,7 +101,9 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _decode(queryset: QuerySet[Any], keys: list[_Key], cursor: str) -> tuple[bool, list[Any]]:
+def _decode(
+    queryset: QuerySet[Any] | None, keys: list[_Key], cursor: str
+) -> tuple[bool, list[Any]]:
     if len(cursor) > MAX_CURSOR_LENGTH:
         raise BadCursor(cursor[:20])
     try:
@@ -124,8 +126,13 @@ def _decode(queryset: QuerySet[Any], keys: list[_Key], cursor: str) -> tuple[boo
     return direction == "n", typed
 
 
-def _to_python(queryset: QuerySet[Any], name: str, value: Any) -> Any:
-    field = queryset.model._meta.get_field(name)
+def _to_python(queryset: QuerySet[Any] | None, name: str, value: Any) -> Any:
+    if queryset is None:  # a list computed in Python: its keys are plain JSON values
+        return value
+    annotation = queryset.query.annotations.get(name)
+    field = (
+        annotation.output_field if annotation is not None else queryset.model._meta.get_field(name)
+    )
     typed = field.to_python(value)
     field.get_prep_value(typed)  # raises for values the database would refuse (out of range)
     if isinstance(typed, int) and not -(2**63) <= typed < 2**63:
@@ -209,6 +216,34 @@ def keyset_page(
         _encode(values_of(rows[-1]), True) if has_next else None,
         _encode(values_of(rows[0]), False) if has_previous else None,
     )
+
+
+def sequence_page(
+    rows: Sequence[Any],
+    *,
+    key: Callable[[Any], tuple[Any, ...]],
+    cursor: str | None = None,
+    size: int = 25,
+) -> Page[Any]:
+    """A page of a list computed in Python (slots of a day, per-officer averages), with the
+    same cursors as :func:`keyset_page`: ``key`` gives each row its unique, ascending order
+    values (text and whole numbers). Only "next" cursors are made: these lists are short and are
+    read from their start."""
+    ordered = sorted(rows, key=key)
+    if not ordered:
+        return Page([], None, None)
+    if cursor:
+        keys = [_Key(str(place), False, False) for place in range(len(key(ordered[0])))]
+        forward, values = _decode(None, keys, cursor)
+        if not forward:
+            raise BadCursor(cursor[:20])
+        try:
+            ordered = [row for row in ordered if key(row) > tuple(values)]
+        except TypeError:  # a value of another type than the list's keys
+            raise BadCursor(cursor[:20]) from None
+    more = len(ordered) > size
+    rows = ordered[:size]
+    return Page(list(rows), _encode(list(key(rows[-1])), True) if more else None, None)
 
 
 def page_for_request(

@@ -360,3 +360,30 @@ def service_queue_section(service) -> str:
     if queue is None:
         return ""
     return render_to_string("queueing/_service_section.html", {"queue": queue})
+
+
+# --- The API ----------------------------------------------------------------------------------
+
+API_QUEUE_ORDER = ("mpp_key", "service_key", "id")
+API_BOOKING_ORDER = ("-date", "-slot_starts", "-id")
+
+
+def bookable_queues_for_api():
+    """:func:`bookable_queues`, keyed for cursor pages by MPP name, service name and id."""
+    return bookable_queues().annotate(mpp_key=F("mpp__name"), service_key=F("service__name"))
+
+
+def bookable_queue(pk: int) -> ServiceQueue:
+    queue = bookable_queues().filter(pk=pk).first()
+    if queue is None:
+        raise Http404
+    return queue
+
+
+def queue_mpp(pk: int, *, active_only: bool = True) -> MPP:
+    """An MPP (with its region, for its clock) for the queue's public reads and statistics."""
+    mpps = MPP.objects.select_related("region").filter(pk=pk)
+    mpp = (mpps.filter(is_active=True) if active_only else mpps).first()
+    if mpp is None:
+        raise Http404
+    return mpp

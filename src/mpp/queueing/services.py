@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.policy import Perm, can
 from mpp.accounts.tokens import hash_token, random_code
+from mpp.errors import ServiceError
 from mpp.queueing.models import (
     CallEvent,
     Channel,
@@ -46,14 +47,12 @@ from mpp.workflows.errors import WorkflowError, refusal_status
 from mpp.workflows.services import apply_action
 
 
-class QueueError(Exception):
+class QueueError(ServiceError):
     """A refusal with a message for the person (and the form field it concerns, if any)."""
 
-    def __init__(self, message: str, field: str | None = None, status: int = 400):
-        super().__init__(message)
-        self.message = message
+    def __init__(self, message: str, field: str | None = None, status: int = 400) -> None:
+        super().__init__(message, {field: [message]} if field else None, status)
         self.field = field
-        self.status = status
 
 
 # --- Time and the calendar -----------------------------------------------------------------

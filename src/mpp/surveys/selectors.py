@@ -114,29 +114,6 @@ class IkmResult:
     def available(self) -> bool:
         return self.ikm is not None
 
-    def as_json(self) -> dict:
-        band = self.band
-        return {
-            "respondents": self.respondents,
-            "population": self.population,
-            "required_sample": self.required_sample,
-            "sample_adequate": self.sample_adequate,
-            "sample_status": str(self.sample_status),
-            "elements": [
-                {
-                    "code": e.code,
-                    "name": e.name,
-                    "nrr": None if e.nrr is None else float(e.nrr),
-                    "weight": float(e.weight),
-                }
-                for e in self.elements
-            ],
-            "ikm": None if self.ikm is None else float(self.ikm),
-            "ikm_converted": None if self.converted is None else float(self.converted),
-            "mutu": band.mutu if band else None,
-            "kinerja": band.kinerja if band else None,
-        }
-
 
 def _questionnaire_elements(unit: Unit) -> list[dict]:
     """The elements and weights the IKM of ``unit`` is computed with: the questionnaire that
@@ -432,3 +409,17 @@ def open_invitations_of(user):
     return Invitation.objects.filter(
         citizen=user, used_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("service")
+
+
+def service_for_kiosk(pk: int):
+    """The service a kiosk's answer names (``service`` in the API), or None."""
+    from mpp.catalog.models import Service
+
+    return Service.objects.filter(pk=pk).first()
+
+
+def invitation_of(citizen, pk: int):
+    """The citizen's own survey invitation, or None (anyone else's is "not found")."""
+    from mpp.surveys.models import Invitation
+
+    return Invitation.objects.filter(pk=pk, citizen=citizen).first()

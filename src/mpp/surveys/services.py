@@ -28,6 +28,7 @@ from mpp.accounts.policy import Perm
 from mpp.accounts.tokens import hash_token
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
+from mpp.errors import ServiceError
 from mpp.notifications.services import notify
 from mpp.regions.localtime import local_date, zone_name_of
 from mpp.surveys import ikm, recompute
@@ -67,19 +68,12 @@ KIOSK_TOKEN_PREFIX = "skmk_"  # noqa: S105 - a visible prefix, not a secret
 PROFILE_FIELDS = ("age_band", "sex", "education", "occupation")
 
 
-class SurveyError(Exception):
+class SurveyError(ServiceError):
     """A refused write; ``errors`` maps a field ("U3", "weights", "token", ...) to messages."""
 
-    def __init__(self, errors: Mapping[str, list[str] | str], *, code: str = "invalid"):
-        self.errors = {
-            key: [value] if isinstance(value, str) else list(value) for key, value in errors.items()
-        }
+    def __init__(self, errors: Mapping[str, list[str] | str], *, code: str = "invalid") -> None:
+        super().__init__("", errors)
         self.code = code
-        super().__init__("; ".join(m for messages in self.errors.values() for m in messages))
-
-    @property
-    def message(self) -> str:
-        return str(self)
 
 
 class KioskRefused(SurveyError):

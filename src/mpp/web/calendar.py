@@ -80,9 +80,7 @@ def calendar_year(request, code: str, year: int):
                 request=request,
             )
         except services.CalendarOverrideError as error:
-            for field, field_errors in error.errors.items():
-                for message in field_errors:
-                    form.add_error(field or None, message)
+            error.apply_to(form)
             form.describe_fields()
         else:
             messages.success(

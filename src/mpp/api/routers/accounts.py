@@ -3,17 +3,15 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.contrib.auth import authenticate
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from mpp.accounts import limits, services
 from mpp.accounts.models import User
-from mpp.api.auth import ApiRequest, BearerToken
+from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
 
 router = Router(tags=["akun"])
@@ -38,7 +36,7 @@ class TokenOut(Schema):
     response={201: TokenOut, 400: ProblemOut, 401: ProblemOut, 422: ProblemOut, 429: ProblemOut},
     summary="Menerbitkan token bearer",
 )
-def create_token(request: HttpRequest, payload: TokenRequest) -> Status[dict[str, Any]]:
+def create_token(request, payload: TokenRequest):
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         title, detail, seconds = limits.lockout()
@@ -67,16 +65,14 @@ def create_token(request: HttpRequest, payload: TokenRequest) -> Status[dict[str
     token, raw = services.issue_token(
         user, name="api", second_factor=user.is_staff_member, request=request
     )
-    return Status(201, {"token": raw, "expires_at": token.expires_at})
+    return Status(201, TokenOut(token=raw, expires_at=token.expires_at))
 
 
 @router.delete(
     "/auth/token", auth=bearer, response={204: None}, summary="Mencabut token yang sedang dipakai"
 )
-def revoke_current_token(request: ApiRequest) -> Status[None]:
-    token = request.auth.current_token  # set by the bearer authentication
-    if token is not None:
-        services.revoke_token(token, revoked_by=request.auth, request=request)
+def revoke_current_token(request):
+    services.revoke_token(request.auth.current_token, revoked_by=request.auth, request=request)
     return Status(204, None)
 
 
@@ -96,10 +92,14 @@ class CitizenIn(Schema):
 class GrantOut(Schema):
     role: str
     role_label: str
-    scope: str
-    region: str | None
-    mpp: int | None
-    agency: int | None
+    scope: str = Field(alias="scope_label")
+    region: str | None = Field(alias="region_id")
+    mpp: int | None = Field(alias="mpp_id")
+    agency: int | None = Field(alias="agency_id")
+
+    @staticmethod
+    def resolve_role_label(grant) -> str:
+        return str(grant.get_role_display())
 
 
 class MeOut(Schema):
@@ -108,30 +108,20 @@ class MeOut(Schema):
     nik_masked: str | None
     email: str
     phone: str
-    is_staff: bool
-    roles: list[GrantOut]
+    is_staff: bool = Field(alias="is_staff_member")
+    roles: list[GrantOut] = Field(alias="active_grants")
+
+    @staticmethod
+    def resolve_name(user: User) -> str:
+        return user.name or user.username
+
+    @staticmethod
+    def resolve_nik_masked(user: User) -> str | None:
+        return user.masked_nik or None
 
 
-def _me(user: User) -> dict[str, Any]:
-    return {
-        "id": user.pk,
-        "name": user.name or user.username,
-        "nik_masked": user.masked_nik or None,
-        "email": user.email,
-        "phone": user.phone,
-        "is_staff": user.is_staff_member,
-        "roles": [
-            {
-                "role": grant.role,
-                "role_label": str(grant.get_role_display()),
-                "scope": grant.scope_label,
-                "region": grant.region_id,
-                "mpp": grant.mpp_id,
-                "agency": grant.agency_id,
-            }
-            for grant in user.active_grants
-        ],
-    }
+# The registration service names its errors as the web form does; the API names them as its body.
+REGISTRATION_FIELDS = {"consent": "privacy_consent"}
 
 
 class RegistrationAccepted(Schema):
@@ -150,7 +140,7 @@ class RegistrationAccepted(Schema):
         "diberi tahu lewat surel. Langkah berikutnya: meminta token dengan NIK dan kata sandi."
     ),
 )
-def register_citizen(request: HttpRequest, payload: CitizenIn) -> Status[dict[str, Any]]:
+def register_citizen(request, payload: CitizenIn):
     registration = services.CitizenRegistration(
         nik=payload.nik.strip(),
         name=payload.name,
@@ -163,20 +153,23 @@ def register_citizen(request: HttpRequest, payload: CitizenIn) -> Status[dict[st
     try:
         services.register_citizen_without_oracle(registration, request=request)
     except services.RegistrationError as error:
-        raise Problem(422, _("Data yang dikirim tidak sah."), errors=error.errors) from None
+        errors = {
+            REGISTRATION_FIELDS.get(name, name): messages for name, messages in error.errors.items()
+        }
+        raise Problem(422, _("Data yang dikirim tidak sah."), errors=errors) from None
     return Status(
         202,
-        {
-            "status": "accepted",
-            "detail": _(
+        RegistrationAccepted(
+            status="accepted",
+            detail=_(
                 "Pendaftaran diterima. Masuk dengan NIK dan kata sandi Anda. Jika NIK atau "
                 "surel ini sudah terdaftar, pemilik akunnya kami beri tahu lewat surel."
             ),
-            "next": "/api/v1/auth/token",
-        },
+            next="/api/v1/auth/token",
+        ),
     )
 
 
 @router.get("/me", auth=bearer, response=MeOut, summary="Pemanggil beserta peran dan cakupannya")
-def me(request: ApiRequest) -> dict[str, Any]:
-    return _me(request.auth)
+def me(request):
+    return request.auth

@@ -9,22 +9,20 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.http.request import RawPostDataException
-from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
-from mpp.api.auth import ApiRequest, BearerToken
+from mpp.api.auth import BearerToken
+from mpp.api.paging import PageOut, PageParams, queryset_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Id
 from mpp.cases import selectors, services
 from mpp.cases.models import Application, IdempotencyRecord
 from mpp.cases.models import Status as AppStatus
-from mpp.catalog.models import Service
 from mpp.documents.gates import download_gates
 from mpp.documents.services import SigningKeyMissing
-from mpp.paging.keyset import MAX_CURSOR_LENGTH, BadCursor, keyset_page
 from mpp.workflows.errors import (
     ActionNotAllowed,
     ActorNotAllowed,
@@ -32,13 +30,11 @@ from mpp.workflows.errors import (
     StaleVersion,
     WorkflowError,
 )
-from mpp.workflows.services import available_actions
 
 router = Router(tags=["permohonan"])
 MAX_ID = 2**63 - 1  # the largest id a 64-bit column holds
 bearer = BearerToken()
-PAGE_SIZE = 25
-STATUS_VALUES = ", ".join(f"`{value}`" for value in AppStatus.values)
+STATUS_VALUES = ", ".join(f"`{value}`" for value, _label in AppStatus.choices)
 
 
 # A form value as JSON carries it: text (also for numbers, dates and choices), a number, true or
@@ -68,18 +64,26 @@ class DraftOut(Schema):
 class ApplicationOut(Schema):
     id: int
     tracking_number: str
-    service: int
-    service_name: str
-    service_version: int
+    service: int = Field(alias="service_id")
+    service_name: str = Field(alias="service_version.name")
+    service_version: int = Field(alias="service_version.number")
     status: str
     version: int
     channel: str
     submitted_at: datetime.datetime | None
     due_at: datetime.datetime | None
-    breached: bool
+    breached: bool = Field(alias="is_breached")
     remaining_working_days: int | None
     decided_at: datetime.datetime | None
     document_number: str | None
+
+    @staticmethod
+    def resolve_document_number(application: Application) -> str | None:
+        return application.issued_document.number if application.issued_document_id else None
+
+
+class ApplicationPage(PageOut):
+    items: list[ApplicationOut]
 
 
 class HistoryOut(Schema):
@@ -101,10 +105,15 @@ class FileOut(Schema):
 
 
 class ApplicationDetailOut(ApplicationOut):
-    data: dict[str, Any]
-    files: list[FileOut]
-    history: list[HistoryOut]
-    actions: list[str] = Field(description="tindakan yang boleh Anda lakukan sekarang")
+    """Read from :func:`mpp.cases.selectors.api_detail` (answers and files only for those who may
+    see personal data)."""
+
+    data: dict[str, Any] = Field(alias="shown_data")
+    files: list[FileOut] = Field(alias="shown_files")
+    history: list[HistoryOut] = Field(alias="timeline")
+    actions: list[str] = Field(
+        alias="allowed_actions", description="tindakan yang boleh Anda lakukan sekarang"
+    )
 
 
 class SubmitOut(Schema):
@@ -120,43 +129,28 @@ class ActionIn(Schema):
     assignee: int | None = Field(default=None, description="id petugas untuk `assign`")
 
 
-def _summary(application: Application) -> dict[str, Any]:
-    document = application.issued_document if application.issued_document_id else None
+def _detail(user, application: Application) -> Application:
+    return selectors.api_detail(user, application)
+
+
+def _form_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Errors about the form's answers, named as in the body: ``data.<isian>``."""
     return {
-        "id": application.pk,
-        "tracking_number": application.tracking_number,
-        "service": application.service_id,
-        "service_name": application.service_version.name,
-        "service_version": application.service_version.number,
-        "status": application.status,
-        "version": application.version,
-        "channel": application.channel,
-        "submitted_at": application.submitted_at,
-        "due_at": application.due_at,
-        "breached": application.is_breached,
-        "remaining_working_days": application.remaining_working_days,
-        "decided_at": application.decided_at,
-        "document_number": document.number if document else None,
+        name if name in ApplicationCreate.model_fields else f"data.{name}": messages
+        for name, messages in errors.items()
     }
 
 
-def _detail(user, application: Application) -> dict[str, Any]:
-    """The detail; answers and files only for those who may see personal data (the read is logged)."""
-    kinds = selectors.actor_kinds(user, application)
-    personal = selectors.read_case(user, application, channel="api")
-    return {
-        **_summary(application),
-        "data": application.data if personal else {},
-        "files": selectors.current_documents(application) if personal else [],
-        "history": selectors.history(application),
-        "actions": [t.action for t in available_actions(application, kinds)],
-    }
+def _upload_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
+    """An upload refused for its content is named ``file``; an unknown form field ``field``."""
+    return {name if name == "field" else "file": messages for name, messages in errors.items()}
 
 
-def _problem_from(error: Exception) -> Problem:
+def _problem_from(error: Exception, names=None) -> Problem:
     if isinstance(error, services.ApplicationError):
         status = error.status or (422 if error.errors else 409)
-        return Problem(status, error.message, errors=error.errors)
+        errors = names(error.errors) if names else error.errors
+        return Problem(status, error.message, errors=errors)
     if isinstance(error, NoteRequired):
         return Problem(422, error.message, errors={"note": [error.message]})
     if isinstance(error, ActorNotAllowed):  # a refusal by the policy, whatever the status
@@ -176,23 +170,22 @@ def _idempotent(request, scope: str, run):
     if len(key) > 200:
         raise Problem(400, _("Idempotency-Key terlalu panjang (paling banyak 200 karakter)."))
     digest = _fingerprint(request)
-    stored = IdempotencyRecord.objects.filter(user=request.user, scope=scope, key=key).first()
+    stored = selectors.idempotent_answer(request.user, scope, key)
     if stored is not None:
         return _replay(stored, digest)
     try:
         with transaction.atomic():
             status, body = run()
-            IdempotencyRecord.objects.create(
-                user=request.user,
+            services.record_idempotent_answer(
+                request.user,
                 scope=scope,
                 key=key,
-                request_digest=digest,
-                status_code=status,
-                body=body,
+                digest=digest,
+                status=status,
+                body=body.model_dump(mode="json"),
             )
     except IntegrityError:  # a concurrent retry with the same key won; answer with its result
-        stored = IdempotencyRecord.objects.get(user=request.user, scope=scope, key=key)
-        return _replay(stored, digest)
+        return _replay(selectors.idempotent_answer(request.user, scope, key), digest)
     return Status(status, body)
 
 
@@ -216,10 +209,6 @@ def _replay(stored: IdempotencyRecord, digest: str):
     return Status(stored.status_code, stored.body)
 
 
-def _json(value: dict[str, Any]) -> dict[str, Any]:
-    return {k: v.isoformat() if isinstance(v, datetime.datetime) else v for k, v in value.items()}
-
-
 @router.post(
     "/applications",
     auth=bearer,
@@ -231,8 +220,10 @@ def _json(value: dict[str, Any]) -> dict[str, Any]:
         "pengiriman ulang mengembalikan draf yang sama, bukan draf baru."
     ),
 )
-def create_application(request: ApiRequest, payload: ApplicationCreate):
-    service = get_object_or_404(Service.objects.published(), pk=payload.service)
+def create_application(request, payload: ApplicationCreate):
+    service = selectors.service_to_apply_for(payload.service)
+    if service is None:
+        raise Problem(404, _("Layanan tidak ditemukan."))
 
     def run():
         try:
@@ -243,13 +234,8 @@ def create_application(request: ApiRequest, payload: ApplicationCreate):
                         application, actor=request.user, data=payload.data, strict=True
                     )
         except services.ApplicationError as error:
-            raise _problem_from(error) from None
-        return 201, {
-            "id": application.pk,
-            "tracking_number": application.tracking_number,
-            "status": application.status,
-            "version": application.version,
-        }
+            raise _problem_from(error, _form_errors) from None
+        return 201, DraftOut.from_orm(application)
 
     return _idempotent(request, "create", run)
 
@@ -260,12 +246,12 @@ def create_application(request: ApiRequest, payload: ApplicationCreate):
     response={200: ApplicationDetailOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
     summary="Mengubah isian draf atau permohonan yang diminta perbaikan",
 )
-def patch_application(request: ApiRequest, application_id: Id, payload: ApplicationPatch):
+def patch_application(request, application_id: Id, payload: ApplicationPatch):
     application = selectors.application_for_api(request.user, application_id)
     try:
         services.update_draft(application, actor=request.user, data=payload.data, strict=True)
     except services.ApplicationError as error:
-        raise _problem_from(error) from None
+        raise _problem_from(error, _form_errors) from None
     return _detail(request.user, application)
 
 
@@ -276,14 +262,12 @@ def patch_application(request: ApiRequest, application_id: Id, payload: Applicat
     summary="Melampirkan berkas untuk isian berkas",
     description="Multipart: `field` (nama isian berkas) dan `file`. Jenis berkas diperiksa dari isinya.",
 )
-def attach_document(
-    request: ApiRequest, application_id: Id, field: Form[str], file: File[UploadedFile]
-):
+def attach_document(request, application_id: Id, field: Form[str], file: File[UploadedFile]):
     application = selectors.application_for_api(request.user, application_id)
     try:
         document = services.attach_file(application, actor=request.user, field=field, upload=file)
     except services.ApplicationError as error:
-        raise _problem_from(error) from None
+        raise _problem_from(error, _upload_errors) from None
     return Status(201, document)
 
 
@@ -298,7 +282,7 @@ def attach_document(
         "`Idempotency-Key` membuat pengiriman ulang mengembalikan hasil pertama."
     ),
 )
-def submit(request: ApiRequest, application_id: Id):
+def submit(request, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
 
     def run():
@@ -308,14 +292,8 @@ def submit(request: ApiRequest, application_id: Id):
             else:
                 services.submit_application(application, actor=request.user)
         except (services.ApplicationError, WorkflowError) as error:
-            raise _problem_from(error) from None
-        return 200, _json(
-            {
-                "status": application.status,
-                "submitted_at": application.submitted_at,
-                "due_at": application.due_at,
-            }
-        )
+            raise _problem_from(error, _form_errors) from None
+        return 200, SubmitOut.from_orm(application)
 
     return _idempotent(request, f"submit:{application.pk}", run)
 
@@ -323,59 +301,27 @@ def submit(request: ApiRequest, application_id: Id):
 @router.get(
     "/applications",
     auth=bearer,
-    response={200: list[ApplicationOut], 400: ProblemOut},
+    response={200: ApplicationPage, 400: ProblemOut},
     summary="Daftar permohonan",
     description=(
         "Warga melihat permohonannya sendiri; petugas melihat juga permohonan unitnya (pengelola MPP dan admin daerah: tanpa isian dan berkas). Saring "
-        f"dengan `status` ({STATUS_VALUES}), `service` (id) dan `breached`. 25 per halaman, "
-        "batas waktu terdekat lebih dulu bagi petugas. Halaman berikutnya dan sebelumnya "
-        'ditunjukkan oleh header `Link` (`rel="next"`, `rel="prev"`) dengan parameter '
-        "`cursor`; tidak ada jumlah total."
+        f"dengan `status` ({STATUS_VALUES}), `service` (id) dan `breached`. Batas waktu "
+        "terdekat lebih dulu bagi petugas, terbaru lebih dulu bagi warga. Halaman berikutnya: "
+        "ikuti `next` (juga di header `Link`); tidak ada jumlah total."
     ),
 )
 def list_applications(
     request,
     response: HttpResponse,
+    paging: Query[PageParams],
     status: str | None = None,
     service: int | None = Query(None, ge=1, le=MAX_ID),
     breached: bool | None = None,
-    cursor: str | None = Query(None, max_length=MAX_CURSOR_LENGTH),
 ):
-    if selectors.is_staff_worker(request.user):
-        rows = selectors.inbox(
-            request.user,
-            selectors.InboxFilters(status=status or "", service=service, breached=breached),
-            own=True,
-        )
-        order = selectors.INBOX_ORDER
-    else:
-        rows = selectors.applications_of_citizen(request.user)
-        order = selectors.CITIZEN_ORDER
-        if status:
-            rows = rows.filter(status=status)
-        if service:
-            rows = rows.filter(service_id=service)
-        if breached is not None:
-            rows = rows.breached() if breached else rows.not_breached()
-    try:
-        page = keyset_page(
-            rows.select_related("issued_document"), order=order, cursor=cursor, size=PAGE_SIZE
-        )
-    except BadCursor:
-        raise Problem(
-            400,
-            _("Kursor halaman tidak dikenal."),
-            errors={"cursor": [_("Gunakan kursor dari header Link jawaban sebelumnya.")]},
-        ) from None
-    links = []
-    for relation, value in (("next", page.next_cursor), ("prev", page.previous_cursor)):
-        if value:
-            query = request.GET.copy()
-            query["cursor"] = value
-            links.append(f'<{request.path}?{query.urlencode()}>; rel="{relation}"')
-    if links:
-        response["Link"] = ", ".join(links)
-    return [_summary(row) for row in page.rows]
+    rows, order = selectors.applications_for_api(
+        request.user, status=status or "", service=service, breached=breached
+    )
+    return queryset_page(request, rows, paging, order=order, response=response)
 
 
 @router.get(
@@ -384,7 +330,7 @@ def list_applications(
     response={200: ApplicationDetailOut, 404: ProblemOut},
     summary="Satu permohonan dengan riwayat, batas waktu, dan tindakan yang boleh Anda lakukan",
 )
-def get_application(request: ApiRequest, application_id: Id):
+def get_application(request, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
     return _detail(request.user, application)
 
@@ -400,11 +346,11 @@ def get_application(request: ApiRequest, application_id: Id):
         "alasannya; `request_revision` dan `reject` memerlukan `note`."
     ),
 )
-def act(request: ApiRequest, application_id: Id, payload: ActionIn):
+def act(request, application_id: Id, payload: ActionIn):
     application = selectors.application_for_api(request.user, application_id)
     assignee = None
     if payload.action == "assign":
-        assignee = selectors.assignable(application).filter(pk=payload.assignee).first()
+        assignee = selectors.colleague(application, payload.assignee)
         if assignee is None:
             raise Problem(
                 422,
@@ -437,7 +383,7 @@ def act(request: ApiRequest, application_id: Id, payload: ActionIn):
     response={200: None, 404: ProblemOut, 409: ProblemOut},
     summary="Mengunduh dokumen terbit (PDF bertanda tangan elektronik)",
 )
-def issued_document(request: ApiRequest, application_id: Id):
+def issued_document(request, application_id: Id):
     application = selectors.application_for_api(request.user, application_id)
     if not application.issued_document_id:
         raise Problem(

@@ -5,13 +5,13 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.db.models import Prefetch, QuerySet
-from django.http import HttpRequest
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
 from pydantic import Field
 
+from mpp.api.paging import PageOut, PageParams, queryset_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Id
 from mpp.catalog import selectors
@@ -21,34 +21,6 @@ from mpp.catalog.public_cache import public_page
 from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
 
 router = Router(tags=["katalog layanan"])
-
-MAX_PAGE_SIZE = 100
-
-
-class PageParams(Schema):
-    page: int = Field(1, ge=1, le=100_000, description="Nomor halaman, mulai dari 1")
-    page_size: int = Field(20, ge=1, le=MAX_PAGE_SIZE, description="Jumlah butir per halaman")
-
-
-class PageOut(Schema):
-    count: int
-    page: int
-    page_size: int
-    pages: int
-
-
-def _paginate(queryset: QuerySet, params: PageParams) -> tuple[list, dict]:
-    count = queryset.count()
-    pages = max(1, -(-count // params.page_size))
-    start = (params.page - 1) * params.page_size
-    items = list(queryset[start : start + params.page_size])
-    return items, {
-        "count": count,
-        "page": params.page,
-        "page_size": params.page_size,
-        "pages": pages,
-    }
-
 
 # --- Schemas ---------------------------------------------------------------------------------
 # Endpoints return model instances; these schemas read them (a dotted ``alias`` for a related
@@ -132,7 +104,7 @@ class MPPDetailOut(MPPOut):
 
 
 class MPPPage(PageOut):
-    results: list[MPPOut]
+    items: list[MPPOut]
 
 
 class AgencyOut(Schema):
@@ -154,7 +126,7 @@ class AgencyOut(Schema):
 
 
 class AgencyPage(PageOut):
-    results: list[AgencyOut]
+    items: list[AgencyOut]
 
 
 class RefOut(Schema):
@@ -191,7 +163,7 @@ class ServiceOut(ServiceHeadOut):
 
 
 class ServicePage(PageOut):
-    results: list[ServiceOut]
+    items: list[ServiceOut]
 
 
 class FormFieldOut(FormField):
@@ -246,42 +218,21 @@ class MPPFilters(PageParams):
     )
 
 
-def _mpps_with_hours():
-    return selectors.public_mpps().prefetch_related("opening_hours").order_by("id")
-
-
-@router.get("/mpps", response={200: MPPPage, 422: ProblemOut}, summary="Daftar MPP")
+@router.get(
+    "/mpps", response={200: MPPPage, 400: ProblemOut, 422: ProblemOut}, summary="Daftar MPP"
+)
 @decorate_view(public_page)
-def list_mpps(request: HttpRequest, filters: Query[MPPFilters]):
-    mpps = _mpps_with_hours()
-    if filters.province:
-        mpps = mpps.filter(region__province_id=filters.province)
-    if filters.region:
-        mpps = mpps.filter(region_id=filters.region)
-    items, meta = _paginate(mpps, filters)
-    return {**meta, "results": items}
+def list_mpps(request, response: HttpResponse, filters: Query[MPPFilters]):
+    mpps = selectors.api_mpps(province=filters.province or "", region=filters.region or "")
+    return queryset_page(request, mpps, filters, order=selectors.API_MPP_ORDER, response=response)
 
 
 @router.get("/mpps/{mpp_id}", response={200: MPPDetailOut, 404: ProblemOut}, summary="Satu MPP")
 @decorate_view(public_page)
-def get_mpp(request: HttpRequest, mpp_id: Id):
-    mpp = (
-        _mpps_with_hours()
-        .prefetch_related(
-            Prefetch(
-                "presences",
-                queryset=AgencyPresence.objects.filter(is_active=True)
-                .select_related("agency")
-                .order_by("agency__name"),
-                to_attr="active_presences",
-            )
-        )
-        .filter(pk=mpp_id)
-        .first()
-    )
+def get_mpp(request, mpp_id: Id):
+    mpp = selectors.api_mpp(mpp_id)
     if mpp is None:
         raise Problem(404, _("MPP tidak ditemukan."))
-    mpp.service_count = selectors.services_at(mpp).count()
     return mpp
 
 
@@ -290,18 +241,17 @@ class AgencyFilters(PageParams):
     region: str | None = Field(None, pattern=r"^\d{4}$", description="Kode kabupaten/kota asal")
 
 
-@router.get("/agencies", response={200: AgencyPage, 422: ProblemOut}, summary="Daftar instansi")
+@router.get(
+    "/agencies",
+    response={200: AgencyPage, 400: ProblemOut, 422: ProblemOut},
+    summary="Daftar instansi",
+)
 @decorate_view(public_page)
-def list_agencies(request: HttpRequest, filters: Query[AgencyFilters]):
-    agencies = Agency.objects.prefetch_related(
-        Prefetch("presences", queryset=AgencyPresence.objects.filter(is_active=True))
-    ).order_by("name", "id")
-    if filters.mpp:
-        agencies = agencies.filter(presences__mpp_id=filters.mpp, presences__is_active=True)
-    if filters.region:
-        agencies = agencies.filter(region_id=filters.region)
-    items, meta = _paginate(agencies, filters)
-    return {**meta, "results": items}
+def list_agencies(request, response: HttpResponse, filters: Query[AgencyFilters]):
+    agencies = selectors.api_agencies(mpp_id=filters.mpp, region=filters.region or "")
+    return queryset_page(
+        request, agencies, filters, order=selectors.API_AGENCY_ORDER, response=response
+    )
 
 
 class ServiceFilterParams(PageParams):
@@ -320,10 +270,12 @@ class ServiceFilterParams(PageParams):
 
 
 @router.get(
-    "/services", response={200: ServicePage, 422: ProblemOut}, summary="Cari dan daftar layanan"
+    "/services",
+    response={200: ServicePage, 400: ProblemOut, 422: ProblemOut},
+    summary="Cari dan daftar layanan",
 )
 @decorate_view(public_page)
-def list_services(request: HttpRequest, filters: Query[ServiceFilterParams]):
+def list_services(request, response: HttpResponse, filters: Query[ServiceFilterParams]):
     query = selectors.ServiceFilters(
         query=filters.q,
         mpp_id=filters.mpp,
@@ -333,15 +285,11 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilterParams]):
         channel=filters.channel or "",
         free_only=filters.free,
     )
-    page = selectors.search_page(query, filters.page, filters.page_size)
-    meta = {
-        "count": page.paginator.count,
-        "page": filters.page,
-        "page_size": filters.page_size,
-        "pages": max(1, page.paginator.num_pages),
-    }
-    items = page.object_list if page.number == filters.page else []
-    return {**meta, "results": selectors.listing(items)}
+    rows, order = selectors.api_services(query)
+    with selectors.search_plan(query):
+        return queryset_page(
+            request, rows, filters, order=order, response=response, load=selectors.listing
+        )
 
 
 @router.get(
@@ -350,7 +298,7 @@ def list_services(request: HttpRequest, filters: Query[ServiceFilterParams]):
     summary="Satu layanan dengan standar pelayanan dan definisi formulir yang berlaku",
 )
 @decorate_view(public_page)
-def get_service(request: HttpRequest, service_id: Id):
+def get_service(request, service_id: Id):
     service = selectors.public_service(service_id)
     if service is None:
         raise Problem(404, _("Layanan tidak ditemukan."))

@@ -7,21 +7,19 @@ policy; reads of the reporter recorded); the reporter acts with the ``reporter``
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Query, Router, Schema
 from pydantic import Field
 
-from mpp.api.auth import ApiRequest, BearerToken
+from mpp.api.auth import BearerToken
+from mpp.api.paging import PageOut, PageParams, queryset_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Degrees, Id
-from mpp.catalog.models import Service
 from mpp.complaints import selectors, services
-from mpp.complaints.models import About, Category, Complaint, Kind
+from mpp.complaints.models import About, Complaint, Kind
 from mpp.parsing import LARGEST_INTEGER
-from mpp.tenancy.models import MPP, Agency
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 
 router = Router(tags=["pengaduan"])
@@ -57,7 +55,7 @@ class ComplaintOut(Schema):
     status: str
     title: str
     text: str
-    mpp: str
+    mpp: str = Field(alias="mpp.name")
     agency: str | None
     is_anonymous: bool
     is_confidential: bool
@@ -65,12 +63,25 @@ class ComplaintOut(Schema):
     due_at: datetime.datetime | None
     reply_until: datetime.datetime | None
     reporter: str = Field(
+        alias="reporter_shown",
         description="pelapor sebagaimana boleh Anda lihat: nama lengkap (pelapor sendiri, petugas "
         "pengaduan, instansi yang menangani), inisial (pengelola MPP, admin kabupaten/kota), "
-        "atau 'Anonim', 'Dirahasiakan', 'Tidak ditampilkan'"
+        "atau 'Anonim', 'Dirahasiakan', 'Tidak ditampilkan'",
     )
     follow_url: str | None = Field(description="tautan untuk mengikuti (hanya untuk pelapor)")
     messages: list[MessageOut]
+
+    @staticmethod
+    def resolve_agency(complaint: Complaint) -> str | None:
+        return complaint.agency.name if complaint.agency else None
+
+    @staticmethod
+    def resolve_messages(complaint: Complaint) -> list:
+        return list(complaint.messages.all())
+
+
+class ComplaintPage(PageOut):
+    items: list[ComplaintOut]
 
 
 class ActionIn(Schema):
@@ -80,44 +91,15 @@ class ActionIn(Schema):
     agency: Id | None = None
 
 
-def _out(request: ApiRequest, complaint: Complaint) -> dict[str, Any]:
-    own = complaint.reporter_id == request.user.pk
-    shown = selectors.reporter_for(request.user, complaint, channel="api").label
-    return {
-        "tracking_number": complaint.tracking_number,
-        "kind": complaint.kind,
-        "status": complaint.status,
-        "title": complaint.title,
-        "text": complaint.text,
-        "mpp": complaint.mpp.name,
-        "agency": complaint.agency.name if complaint.agency else None,
-        "is_anonymous": complaint.is_anonymous,
-        "is_confidential": complaint.is_confidential,
-        "submitted_at": complaint.submitted_at,
-        "due_at": complaint.due_at,
-        "reply_until": complaint.reply_until,
-        "reporter": shown,
-        "follow_url": f"/pengaduan/lacak/{complaint.follow_token}/" if own else None,
-        "messages": [
-            {"author_kind": m.author_kind, "text": m.text, "at": m.at}
-            for m in complaint.messages.all()
-        ],
-    }
+def _out(request, complaint: Complaint) -> Complaint:
+    return selectors.api_view(request.user, complaint)
 
 
-def _find(request: ApiRequest, tracking_number: str) -> tuple[Complaint, bool]:
-    own = selectors.complaints_of(request.user).filter(tracking_number=tracking_number).first()
-    if own is not None:
-        return own, False
-    if selectors.is_complaint_staff(request.user):
-        row = (
-            selectors.complaints_for_staff(request.user)
-            .filter(tracking_number=tracking_number)
-            .first()
-        )
-        if row is not None:
-            return row, True
-    raise Problem(404, _("Pengaduan tidak ditemukan."))
+def _find(request, tracking_number: str) -> Complaint:
+    complaint = selectors.api_complaint(request.user, tracking_number)
+    if complaint is None:
+        raise Problem(404, _("Pengaduan tidak ditemukan."))
+    return complaint
 
 
 @router.post(
@@ -126,23 +108,18 @@ def _find(request: ApiRequest, tracking_number: str) -> tuple[Complaint, bool]:
     response={201: ComplaintOut, 404: ProblemOut, 422: ProblemOut},
     summary="Menyampaikan pengaduan atau konsultasi",
 )
-def create_complaint(request: ApiRequest, payload: ComplaintIn) -> tuple[int, dict[str, Any]]:
-    mpp = MPP.objects.filter(pk=payload.mpp, is_active=True).first()
-    if mpp is None:
+def create_complaint(request, payload: ComplaintIn):
+    places = selectors.submission_places(
+        mpp=payload.mpp, agency=payload.agency, service=payload.service, category=payload.category
+    )
+    if places["mpp"] is None:
         raise Problem(422, _("Data tidak valid."), errors={"mpp": [_("MPP tidak dikenal.")]})
     data = services.Submission(
         kind=payload.kind,
         about=payload.about,
         title=payload.title,
         text=payload.text,
-        mpp=mpp,
-        agency=Agency.objects.filter(pk=payload.agency).first() if payload.agency else None,
-        service=Service.objects.published().filter(pk=payload.service).first()
-        if payload.service
-        else None,
-        category=Category.objects.filter(code=payload.category).order_by("region").first()
-        if payload.category
-        else None,
+        **places,
         application_reference=payload.application_reference,
         address=payload.address,
         latitude=payload.latitude,
@@ -160,12 +137,18 @@ def create_complaint(request: ApiRequest, payload: ComplaintIn) -> tuple[int, di
 @router.get(
     "/complaints",
     auth=bearer,
-    response={200: list[ComplaintOut]},
-    summary="Pengaduan saya (paling banyak 100 terbaru)",
+    response={200: ComplaintPage, 400: ProblemOut},
+    summary="Pengaduan saya, terbaru dahulu",
 )
-def my_complaints(request: ApiRequest) -> list[dict[str, Any]]:
-    rows = selectors.complaints_of(request.user).prefetch_related("messages")[:100]
-    return [_out(request, c) for c in rows]
+def my_complaints(request, response: HttpResponse, paging: Query[PageParams]):
+    return queryset_page(
+        request,
+        selectors.complaints_for_api(request.user),
+        paging,
+        order=selectors.API_ORDER,
+        response=response,
+        load=lambda rows: [_out(request, complaint) for complaint in rows],
+    )
 
 
 @router.get(
@@ -174,9 +157,8 @@ def my_complaints(request: ApiRequest) -> list[dict[str, Any]]:
     response={200: ComplaintOut, 404: ProblemOut},
     summary="Satu pengaduan (pelapor, atau petugas yang berwenang)",
 )
-def complaint_detail(request: ApiRequest, tracking_number: str) -> dict[str, Any]:
-    complaint, _staff = _find(request, tracking_number)
-    return _out(request, complaint)
+def complaint_detail(request, tracking_number: str):
+    return _out(request, _find(request, tracking_number))
 
 
 @router.post(
@@ -185,13 +167,11 @@ def complaint_detail(request: ApiRequest, tracking_number: str) -> dict[str, Any
     response={200: ComplaintOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
     summary="Tindakan pada pengaduan (verifikasi, tanggapan, balasan pelapor, ...)",
 )
-def complaint_action(
-    request: ApiRequest, tracking_number: str, payload: ActionIn
-) -> dict[str, Any]:
-    complaint, _staff = _find(request, tracking_number)
+def complaint_action(request, tracking_number: str, payload: ActionIn):
+    complaint = _find(request, tracking_number)
     if payload.version != complaint.version:
         raise Problem(409, _("Pengaduan ini baru saja diubah; muat ulang."))
-    agency = Agency.objects.filter(pk=payload.agency).first() if payload.agency else None
+    agency = selectors.agency_by_id(payload.agency)
     try:
         services.take_action(
             complaint,

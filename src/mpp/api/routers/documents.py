@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
-from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -29,6 +27,18 @@ class VerificationOut(Schema):
     revoked_at: datetime.datetime | None
     revoked_reason: str | None
 
+    @staticmethod
+    def resolve_holder_nik_masked(document) -> str | None:
+        return document.holder_nik_masked or None
+
+    @staticmethod
+    def resolve_issuer(document) -> str:
+        return document.issuer.name
+
+    @staticmethod
+    def resolve_revoked_reason(document) -> str | None:
+        return document.revoked_reason or None
+
 
 @router.get(
     "/verify/{code}",
@@ -41,7 +51,7 @@ class VerificationOut(Schema):
         "Bandingkan `sha256` dengan sidik jari SHA-256 berkas PDF yang Anda terima."
     ),
 )
-def verify_document(request: HttpRequest, code: str) -> dict[str, Any]:
+def verify_document(request, code: str):
     document = selectors.document_by_code(code)
     if document is None:
         raise Problem(
@@ -49,17 +59,4 @@ def verify_document(request: HttpRequest, code: str) -> dict[str, Any]:
             _("Dokumen tidak ditemukan."),
             _("Kode verifikasi ini tidak terdaftar."),
         )
-    return {
-        "number": document.number,
-        "title": document.title,
-        "status": document.status,
-        "holder_name": document.holder_name,
-        "holder_nik_masked": document.holder_nik_masked or None,
-        "issuer": document.issuer.name,
-        "issued_at": document.issued_at,
-        "valid_from": document.valid_from,
-        "valid_until": document.valid_until,
-        "sha256": document.sha256,
-        "revoked_at": document.revoked_at,
-        "revoked_reason": document.revoked_reason or None,
-    }
+    return document

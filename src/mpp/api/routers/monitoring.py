@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import datetime
-from typing import Any
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
+from pydantic import Field, field_validator
 
-from mpp.api.auth import ApiRequest, BearerToken
+from mpp.api.auth import BearerToken
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Id
 from mpp.monitoring import selectors
@@ -18,11 +18,13 @@ bearer = BearerToken()
 
 
 class MatrixRow(Schema):
-    report_id: int
-    region_code: str
-    region_name: str
+    """A row of :func:`mpp.monitoring.selectors.matrix`."""
+
+    report_id: int = Field(alias="id")
+    region_code: str = Field(alias="region_id")
+    region_name: str = Field(alias="region__name")
     status: str
-    late: bool
+    late: bool = Field(alias="is_late")
     missing: bool
     items: dict[str, bool]
     population_applicants: int | None
@@ -31,6 +33,11 @@ class MatrixRow(Schema):
     health_permits_issued: int | None
     score: float | None
     category: str
+
+    @field_validator("items", mode="before")
+    @classmethod
+    def _items(cls, items) -> dict[str, bool]:
+        return {str(item): filled for item, filled in items}
 
 
 class Totals(Schema):
@@ -44,6 +51,11 @@ class Totals(Schema):
     returned: int
     draft: int
     late: int
+
+    @field_validator("*", mode="before")
+    @classmethod
+    def _none_is_zero(cls, value):
+        return value or 0
 
 
 class MatrixOut(Schema):
@@ -60,7 +72,7 @@ class MatrixOut(Schema):
     response={200: MatrixOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut},
     summary="Matriks kepatuhan dan total nasional satu periode laporan",
 )
-def period_matrix(request: ApiRequest, period_id: Id) -> dict[str, Any]:
+def period_matrix(request, period_id: Id):
     user = request.auth
     if not selectors.may_view(user):
         raise Problem(403, _("Anda tidak memiliki peran untuk monitoring dan evaluasi."))
@@ -68,32 +80,10 @@ def period_matrix(request: ApiRequest, period_id: Id) -> dict[str, Any]:
     if period is None:
         raise Problem(404, _("Periode laporan tidak ditemukan."))
     ministry = selectors.is_ministry(user)
-    rows = selectors.matrix(period, None if ministry else selectors.reports_for(user))
-    totals = None
-    if ministry:
-        raw = selectors.national_totals(period)
-        totals = {key: raw[key] or 0 for key in Totals.model_fields}
-    return {
-        "period_id": period.pk,
-        "name": period.name,
-        "deadline": period.deadline,
-        "totals": totals,
-        "rows": [
-            {
-                "report_id": row["id"],
-                "region_code": row["region_id"],
-                "region_name": row["region__name"],
-                "status": row["status"],
-                "late": row["is_late"],
-                "missing": row["missing"],
-                "items": {str(item): filled for item, filled in row["items"]},
-                "population_applicants": row["population_applicants"],
-                "health_applicants": row["health_applicants"],
-                "population_processed": row["population_processed"],
-                "health_permits_issued": row["health_permits_issued"],
-                "score": float(row["score"]) if row["score"] is not None else None,
-                "category": row["category"],
-            }
-            for row in rows
-        ],
-    }
+    return MatrixOut(
+        period_id=period.pk,
+        name=period.name,
+        deadline=period.deadline,
+        totals=selectors.national_totals(period) if ministry else None,
+        rows=selectors.matrix(period, None if ministry else selectors.reports_for(user)),
+    )

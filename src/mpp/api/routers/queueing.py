@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
-from typing import Annotated, Any
+from typing import Annotated
 
-from django.http import HttpRequest
-from django.shortcuts import get_object_or_404
+from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
-from mpp.api.auth import ApiRequest, BearerToken
+from mpp.api.auth import BearerToken
+from mpp.api.paging import PageOut, PageParams, list_page, queryset_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Day, Id
 from mpp.queueing import selectors, services
-from mpp.queueing.models import ServiceQueue, Ticket
+from mpp.queueing.models import Ticket
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import STATUS_LABELS
-from mpp.tenancy.models import MPP
 
 router = Router(tags=["antrean"])
 bearer = BearerToken()
@@ -47,6 +45,10 @@ class SlotOut(Schema):
     bookable: bool
 
 
+class SlotPage(PageOut):
+    items: list[SlotOut]
+
+
 class SlotQuery(Schema):
     date: Day = Field(description="Tanggal (waktu setempat MPP)")
 
@@ -59,6 +61,10 @@ class QueueOut(Schema):
     agency_id: int
     prefix: str
     slot_minutes: int
+
+
+class QueuePage(PageOut):
+    items: list[QueueOut]
 
 
 class BookingIn(Schema):
@@ -85,12 +91,42 @@ class BookingOut(Schema):
     slot_ends: LocalTime | None
     status_url: str = Field(description="Halaman status antrean (tanpa data pribadi)")
 
+    @staticmethod
+    def resolve_status_label(ticket: Ticket) -> str:
+        return str(STATUS_LABELS[ticket.status])
+
+    @staticmethod
+    def resolve_status_url(ticket: Ticket) -> str:
+        return f"/antrean/tiket/{ticket.token}/"
+
+
+class BookingPage(PageOut):
+    items: list[BookingOut]
+
 
 class WaitOut(Schema):
+    """A row of :func:`mpp.queueing.selectors.waits_now`."""
+
     queue_id: int
     service_name: str
     waiting: int
     expected_wait_minutes: int
+
+    @staticmethod
+    def resolve_queue_id(row: dict) -> int:
+        return row["queue"].pk
+
+    @staticmethod
+    def resolve_service_name(row: dict) -> str:
+        return row["queue"].service.name
+
+    @staticmethod
+    def resolve_expected_wait_minutes(row: dict) -> int:
+        return row["minutes"]
+
+
+class WaitPage(PageOut):
+    items: list[WaitOut]
 
 
 class StatRow(Schema):
@@ -102,8 +138,8 @@ class StatRow(Schema):
     mean_wait: float | None = Field(description="Rata-rata tunggu dalam menit")
     mean_service: float | None = Field(description="Rata-rata layanan dalam menit")
     no_show_rate: float | None
-    counter: int | None = None
-    agency: str | None = None
+    counter: int | None = Field(None, alias="counter__number")
+    agency: str | None = Field(None, alias="agency__name")
 
 
 class StatsOut(Schema):
@@ -127,60 +163,52 @@ def _problem(error: QueueError) -> Problem:
     return Problem(status if status != 400 else 422, error.message, errors=errors)
 
 
-def _booking(ticket: Ticket) -> dict[str, Any]:
-    return {
-        "id": ticket.pk,
-        "code": ticket.code,
-        "booking_code": ticket.booking_code,
-        "status": ticket.status,
-        "status_label": str(STATUS_LABELS[ticket.status]),
-        "service_id": ticket.service_id,
-        "mpp_id": ticket.mpp_id,
-        "date": ticket.date,
-        "slot_starts": ticket.slot_starts,
-        "slot_ends": ticket.slot_ends,
-        "status_url": f"/antrean/tiket/{ticket.token}/",
-    }
-
-
 @router.get(
     "/queue/services",
-    response={200: list[QueueOut]},
+    response={200: QueuePage, 400: ProblemOut},
     summary="Layanan yang membuka pemesanan antrean",
 )
-def list_queues(request: HttpRequest) -> list[ServiceQueue]:
-    return list(selectors.bookable_queues()[:500])
+def list_queues(request, response: HttpResponse, paging: Query[PageParams]):
+    return queryset_page(
+        request,
+        selectors.bookable_queues_for_api(),
+        paging,
+        order=selectors.API_QUEUE_ORDER,
+        response=response,
+    )
 
 
 @router.get(
     "/queue/services/{queue_id}/slots",
-    response={200: list[SlotOut], 404: ProblemOut, 422: ProblemOut},
+    response={200: SlotPage, 400: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Slot satu tanggal dengan tempat yang benar-benar tersedia",
 )
-def list_slots(request: HttpRequest, queue_id: Id, query: Query[SlotQuery]) -> list[dict[str, Any]]:
-    queue = get_object_or_404(selectors.bookable_queues(), pk=queue_id)
-    return [
-        {**slot.__dict__, "bookable": slot.bookable}
-        for slot in services.availability(queue, query.date)
-    ]
+def list_slots(
+    request,
+    response: HttpResponse,
+    queue_id: Id,
+    query: Query[SlotQuery],
+    paging: Query[PageParams],
+):
+    slots = services.availability(selectors.bookable_queue(queue_id), query.date)
+    return list_page(
+        request, slots, paging, key=lambda slot: (slot.starts.isoformat(),), response=response
+    )
+
+
+def _waits(mpp_id: int) -> list[dict]:
+    return selectors.waits_now(selectors.queue_mpp(mpp_id))
 
 
 @router.get(
     "/queue/mpps/{mpp_id}/waits",
-    response={200: list[WaitOut], 404: ProblemOut},
+    response={200: WaitPage, 400: ProblemOut, 404: ProblemOut},
     summary="Jumlah yang menunggu dan perkiraan waktu tunggu per layanan saat ini",
 )
-def waits(request: HttpRequest, mpp_id: Id) -> list[dict[str, Any]]:
-    mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id, is_active=True)
-    return [
-        {
-            "queue_id": row["queue"].pk,
-            "service_name": row["queue"].service.name,
-            "waiting": row["waiting"],
-            "expected_wait_minutes": row["minutes"],
-        }
-        for row in selectors.waits_now(mpp)
-    ]
+def waits(request, response: HttpResponse, mpp_id: Id, paging: Query[PageParams]):
+    return list_page(
+        request, _waits(mpp_id), paging, key=lambda row: (row["queue"].pk,), response=response
+    )
 
 
 @router.post(
@@ -196,27 +224,34 @@ def waits(request: HttpRequest, mpp_id: Id) -> list[dict[str, Any]]:
     },
     summary="Memesan satu slot antrean",
 )
-def create_booking(request: ApiRequest, payload: BookingIn) -> Status[dict[str, Any]]:
-    queue = selectors.bookable_queues().filter(pk=payload.queue_id).first()
-    if queue is None:
+def create_booking(request, payload: BookingIn):
+    try:
+        queue = selectors.bookable_queue(payload.queue_id)
+    except Http404:
         raise Problem(
             404, _("Layanan tidak ditemukan."), errors={"queue_id": [_("Layanan tidak ditemukan.")]}
-        )
+        ) from None
     try:
         ticket = services.book(request.auth, queue, payload.date, payload.slot)
     except QueueError as error:
         raise _problem(error) from error
-    return Status(201, _booking(ticket))
+    return Status(201, ticket)
 
 
 @router.get(
     "/me/queue/bookings",
     auth=bearer,
-    response={200: list[BookingOut], 401: ProblemOut},
+    response={200: BookingPage, 400: ProblemOut, 401: ProblemOut},
     summary="Pemesanan antrean pemanggil, terbaru dahulu",
 )
-def my_bookings(request: ApiRequest) -> list[dict[str, Any]]:
-    return [_booking(ticket) for ticket in selectors.bookings_of(request.auth)[:100]]
+def my_bookings(request, response: HttpResponse, paging: Query[PageParams]):
+    return queryset_page(
+        request,
+        selectors.bookings_of(request.auth),
+        paging,
+        order=selectors.API_BOOKING_ORDER,
+        response=response,
+    )
 
 
 @router.post(
@@ -225,13 +260,13 @@ def my_bookings(request: ApiRequest) -> list[dict[str, Any]]:
     response={200: BookingOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut},
     summary="Membatalkan pemesanan",
 )
-def cancel_booking(request: ApiRequest, booking_id: Id) -> dict[str, Any]:
+def cancel_booking(request, booking_id: Id):
     ticket = selectors.booking_of(request.auth, booking_id)
     try:
         ticket = services.cancel(ticket, user=request.auth)
     except QueueError as error:
         raise _problem(error) from error
-    return _booking(ticket)
+    return ticket
 
 
 @router.post(
@@ -247,9 +282,7 @@ def cancel_booking(request: ApiRequest, booking_id: Id) -> dict[str, Any]:
     },
     summary="Mengubah jadwal pemesanan ke slot lain",
 )
-def reschedule_booking(
-    request: ApiRequest, booking_id: Id, payload: RescheduleIn
-) -> dict[str, Any]:
+def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
     ticket = selectors.booking_of(request.auth, booking_id)
     if ticket.status != "booked":
         raise Problem(409, _("Pemesanan ini tidak dapat diubah lagi."))
@@ -257,7 +290,7 @@ def reschedule_booking(
         ticket = services.reschedule(ticket, payload.date, payload.slot, user=request.auth)
     except QueueError as error:
         raise _problem(error) from error
-    return _booking(ticket)
+    return ticket
 
 
 @router.get(
@@ -266,8 +299,8 @@ def reschedule_booking(
     response={200: StatsOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Waktu tunggu, waktu layanan dan ketidakhadiran per hari, loket dan instansi",
 )
-def statistics(request: ApiRequest, mpp_id: Id, query: Query[StatsQuery]) -> dict[str, Any]:
-    mpp = get_object_or_404(MPP.objects.select_related("region"), pk=mpp_id)
+def statistics(request, mpp_id: Id, query: Query[StatsQuery]):
+    mpp = selectors.queue_mpp(mpp_id, active_only=False)
     if not selectors.can_view_statistics(request.auth, mpp):
         raise Problem(403, _("Anda tidak berwenang melihat statistik antrean MPP ini."))
     if query.start > query.end or (query.end - query.start).days > 366:
@@ -283,18 +316,12 @@ def statistics(request: ApiRequest, mpp_id: Id, query: Query[StatsQuery]) -> dic
             },
         )
     stats = selectors.statistics(request.auth, mpp, query.start, query.end)
-
-    def rows(
-        items: Iterable[dict[str, Any]], key: str | None = None, name: str | None = None
-    ) -> list[dict[str, Any]]:
-        return [{**row, **({name: row[key]} if key and name else {})} for row in items]
-
-    return {
-        "mpp_id": mpp.pk,
-        "start": query.start,
-        "end": query.end,
-        "by_day": rows(stats["by_day"]),
-        "by_counter": rows(stats["by_counter"], "counter__number", "counter"),
-        "by_agency": rows(stats["by_agency"], "agency__name", "agency"),
-        "waits_now": waits(request, mpp.pk),
-    }
+    return StatsOut(
+        mpp_id=mpp.pk,
+        start=query.start,
+        end=query.end,
+        by_day=stats["by_day"],
+        by_counter=stats["by_counter"],
+        by_agency=stats["by_agency"],
+        waits_now=selectors.waits_now(mpp),
+    )

@@ -4,46 +4,37 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from mpp.accounts.models import User
 from mpp.accounts.services import user_for_token
-from mpp.api.auth import ApiRequest
+from mpp.api.paging import PageOut, PageParams, list_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.audit.services import client_ip
-from mpp.catalog.models import Service
 from mpp.surveys import selectors, services
-from mpp.surveys.models import Channel, Invitation, KioskDevice
+from mpp.surveys.models import Channel
 from mpp.surveys.services import KIOSK_TOKEN_PREFIX, KioskRefused, Submission, SurveyError
-from mpp.surveys.units import BadUnit, Unit, parse_unit
+from mpp.surveys.units import BadUnit, parse_unit
 
 router = Router(tags=["skm"])
-
-
-class KioskOrUserRequest(HttpRequest):
-    """A request authenticated by :class:`UserOrKiosk`."""
-
-    auth: User | KioskCaller
 
 
 @dataclass
 class KioskCaller:
     """A kiosk device token (or the reason it no longer works)."""
 
-    device: KioskDevice | None
+    device: object | None
     problem: str = ""
 
 
 class UserOrKiosk(HttpBearer):
     """``Authorization: Bearer <token>``: a citizen's API token, or a kiosk device token (``skmk_``)."""
 
-    def authenticate(self, request: HttpRequest, token: str) -> User | KioskCaller | None:
+    def authenticate(self, request, token: str):
         if token.startswith(KIOSK_TOKEN_PREFIX):
             try:
                 return KioskCaller(services.kiosk_for_token(token))
@@ -59,7 +50,7 @@ class UserOrKiosk(HttpBearer):
 
 
 class StaffBearer(HttpBearer):
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
+    def authenticate(self, request, token: str):
         user = user_for_token(token)
         if user is None:
             return None
@@ -102,6 +93,14 @@ class ElementOut(Schema):
     )
     weight: float = Field(description="Bobot tepat (mis. 1/9 = 0,111…)")
 
+    @staticmethod
+    def resolve_nrr(element) -> float | None:
+        return None if element.nrr is None else float(element.nrr)
+
+    @staticmethod
+    def resolve_weight(element) -> float:
+        return float(element.weight)
+
 
 class IkmOut(Schema):
     respondents: int
@@ -124,6 +123,22 @@ class IkmOut(Schema):
     mutu: str | None
     kinerja: str | None
 
+    @staticmethod
+    def resolve_ikm(result) -> float | None:
+        return None if result.ikm is None else float(result.ikm)
+
+    @staticmethod
+    def resolve_ikm_converted(result) -> float | None:
+        return None if result.converted is None else float(result.converted)
+
+    @staticmethod
+    def resolve_mutu(result) -> str | None:
+        return result.band.mutu if result.band else None
+
+    @staticmethod
+    def resolve_kinerja(result) -> str | None:
+        return result.band.kinerja if result.band else None
+
 
 class IkmQuery(Schema):
     unit: str = Field(
@@ -139,6 +154,18 @@ class OfficerOut(Schema):
     name: str
     respondents: int
     nrr: float = Field(description="NRR unsur U7 (perilaku pelaksana)")
+
+    @staticmethod
+    def resolve_nrr(row) -> float:
+        return float(row.nrr)
+
+
+class OfficerPage(PageOut):
+    items: list[OfficerOut]
+
+
+class OfficerQuery(IkmQuery, PageParams):
+    pass
 
 
 def _problem(error: SurveyError) -> Problem:
@@ -178,7 +205,7 @@ def _problem(error: SurveyError) -> Problem:
         "jaringan MPP menolak alamat lain dengan 403 `urn:mpp:problem:kiosk_network`."
     ),
 )
-def submit_response(request: KioskOrUserRequest, payload: ResponseIn) -> Status[dict[str, Any]]:
+def submit_response(request, payload: ResponseIn):
     caller = request.auth
     submission = Submission(
         answers=payload.answers,
@@ -196,7 +223,7 @@ def submit_response(request: KioskOrUserRequest, payload: ResponseIn) -> Status[
                 raise Problem(403, caller.problem, type_="urn:mpp:problem:kiosk_revoked")
             service = None
             if payload.service is not None:
-                service = Service.objects.filter(pk=payload.service).first()
+                service = selectors.service_for_kiosk(payload.service)
                 if service is None:
                     raise Problem(
                         422,
@@ -213,23 +240,16 @@ def submit_response(request: KioskOrUserRequest, payload: ResponseIn) -> Status[
                     _("Sebutkan undangan survei Anda."),
                     errors={"invitation": [_("Wajib diisi untuk warga.")]},
                 )
-            invitation = Invitation.objects.filter(pk=payload.invitation, citizen=caller).first()
+            invitation = selectors.invitation_of(caller, payload.invitation)
             if invitation is None:
                 raise Problem(404, _("Undangan survei tidak ditemukan."))
             response = services.submit_for_invitation(invitation, submission, channel=Channel.APP)
     except SurveyError as error:
         raise _problem(error) from None
-    return Status(
-        201,
-        {
-            "id": response.pk,
-            "channel": response.channel,
-            "answered_at": response.answered_at,
-        },
-    )
+    return Status(201, response)
 
 
-def _checked(filters: IkmQuery) -> Unit:
+def _checked(filters: IkmQuery):
     try:
         unit = parse_unit(filters.unit)
     except BadUnit as error:
@@ -246,7 +266,7 @@ def _checked(filters: IkmQuery) -> Unit:
     response={200: IkmOut, 404: ProblemOut, 422: ProblemOut},
     summary="IKM sebuah unit dan periode (nilai tanpa pembulatan)",
 )
-def read_ikm(request: ApiRequest, filters: Query[IkmQuery]) -> dict[str, Any]:
+def read_ikm(request, filters: Query[IkmQuery]):
     unit = _checked(filters)
     try:
         result = selectors.ikm_for(request.auth, unit, filters.start, filters.end)
@@ -254,16 +274,16 @@ def read_ikm(request: ApiRequest, filters: Query[IkmQuery]) -> dict[str, Any]:
         result = None
     if result is None:
         raise Problem(404, _("Unit tidak ditemukan."))
-    return result.as_json()
+    return result
 
 
 @router.get(
     "/skm/ikm/officers",
     auth=StaffBearer(),
-    response={200: list[OfficerOut], 404: ProblemOut, 422: ProblemOut},
-    summary="Unsur U7 per petugas (admin instansi dan pengelola MPP)",
+    response={200: OfficerPage, 400: ProblemOut, 404: ProblemOut, 422: ProblemOut},
+    summary="Unsur U7 per petugas (admin instansi dan pengelola MPP), menurut nama",
 )
-def read_officers(request: ApiRequest, filters: Query[IkmQuery]) -> list[dict[str, Any]]:
+def read_officers(request, response: HttpResponse, filters: Query[OfficerQuery]):
     unit = _checked(filters)
     try:
         rows = selectors.officers_of(request.auth, unit, filters.start, filters.end)
@@ -271,12 +291,6 @@ def read_officers(request: ApiRequest, filters: Query[IkmQuery]) -> list[dict[st
         rows = None
     if rows is None:
         raise Problem(404, _("Unit tidak ditemukan."))
-    return [
-        {
-            "officer_id": r.officer_id,
-            "name": r.name,
-            "respondents": r.respondents,
-            "nrr": float(r.nrr),
-        }
-        for r in rows
-    ]
+    return list_page(
+        request, rows, filters, key=lambda row: (row.name, row.officer_id), response=response
+    )

@@ -67,7 +67,7 @@ def test_invalid_fields_are_answered_per_field_and_nothing_is_created(client, se
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     fields = {error["field"] for error in response.json()["errors"]}
-    assert fields == {"nik", "jenis", "asal"}
+    assert fields == {"data.nik", "data.jenis", "data.asal"}
     assert not Application.objects.exists()
 
 
@@ -75,10 +75,10 @@ def test_incomplete_submission_and_bad_file_are_refused(client, service, as_citi
     draft = create(client, as_citizen, service).json()
     response = client.post(f"{BASE}/{draft['id']}/submit", headers=as_citizen)
     assert response.status_code == 422
-    assert [e["field"] for e in response.json()["errors"]] == ["dokumen"]
+    assert [e["field"] for e in response.json()["errors"]] == ["data.dokumen"]
     response = attach(client, as_citizen, draft["id"], content=b"MZ\x90\x00renamed.exe")
     assert response.status_code == 422
-    assert response.json()["errors"][0]["field"] == "dokumen"
+    assert response.json()["errors"][0]["field"] == "file"
 
 
 def test_idempotency_key_returns_the_first_result(client, service, as_citizen):
@@ -101,8 +101,10 @@ def test_other_citizen_gets_404_and_lists_are_scoped(client, service, as_citizen
     draft = create(client, as_citizen, service).json()
     stranger = bearer(CitizenFactory())
     assert client.get(f"{BASE}/{draft['id']}", headers=stranger).status_code == 404
-    assert client.get(BASE, headers=stranger).json() == []
-    assert [row["id"] for row in client.get(BASE, headers=as_citizen).json()] == [draft["id"]]
+    assert client.get(BASE, headers=stranger).json()["items"] == []
+    assert [row["id"] for row in client.get(BASE, headers=as_citizen).json()["items"]] == [
+        draft["id"]
+    ]
     response = client.patch(
         f"{BASE}/{draft['id']}",
         {"data": {"nama_lengkap": "X"}},
@@ -117,7 +119,7 @@ def test_officer_actions_with_stale_version_get_409(client, service, as_citizen)
     attach(client, as_citizen, draft["id"])
     client.post(f"{BASE}/{draft['id']}/submit", headers=as_citizen)
     officer = bearer(officer_for(service))
-    listed = client.get(BASE, headers=officer).json()
+    listed = client.get(BASE, headers=officer).json()["items"]
     assert [row["id"] for row in listed] == [draft["id"]]
     detail = client.get(f"{BASE}/{draft['id']}", headers=officer).json()
     assert set(detail["actions"]) >= {"claim", "reject"}
@@ -213,9 +215,9 @@ def test_objects_and_numbers_are_refused_for_text_fields(
     assert response.status_code == 422
     assert response["Content-Type"] == "application/problem+json"
     fields = {item["field"]: item["messages"] for item in response.json()["errors"]}
-    assert any(field.startswith("data.nama_lengkap") or field == "nama_lengkap" for field in fields)
+    assert any(field.startswith("data.nama_lengkap") for field in fields)
     if message:
-        assert fields["nama_lengkap"] == [message]
+        assert fields["data.nama_lengkap"] == [message]
     assert not Application.objects.exists()
 
 

@@ -25,8 +25,8 @@ def service():
 def test_mpps_list_and_detail(service, client):
     MPPFactory(region=region("3471"))
     body = client.get("/api/v1/mpps", {"region": "2171"}).json()
-    assert body["count"] == 1
-    mpp = body["results"][0]
+    assert len(body["items"]) == 1 and body["next"] is None
+    mpp = body["items"][0]
     assert mpp["region"]["code"] == "2171" and mpp["region"]["timezone"] == "Asia/Jakarta"
     assert mpp["opening_hours"] == [
         {"weekday": 4, "weekday_name": "Jumat", "opens": "08:00", "closes": "16:00", "note": ""}
@@ -39,8 +39,8 @@ def test_mpps_list_and_detail(service, client):
 def test_agencies_filtered_by_mpp(service, client):
     AgencyPresenceFactory()
     body = client.get("/api/v1/agencies", {"mpp": service.mpp_id}).json()
-    assert [a["id"] for a in body["results"]] == [service.agency_id]
-    assert body["results"][0]["mpp_ids"] == [service.mpp_id]
+    assert [a["id"] for a in body["items"]] == [service.agency_id]
+    assert body["items"][0]["mpp_ids"] == [service.mpp_id]
 
 
 def test_service_detail_has_standard_and_form_definition(service, client):
@@ -64,7 +64,7 @@ def test_services_filters(service, client):
     PublishedServiceFactory(name="Paspor", category="keimigrasian", fee=650000, channel="online")
 
     def ids(**params):
-        return [s["id"] for s in client.get("/api/v1/services", params).json()["results"]]
+        return [s["id"] for s in client.get("/api/v1/services", params).json()["items"]]
 
     assert ids(mpp=service.mpp_id) == [service.pk]
     assert ids(agency=service.agency_id) == [service.pk]
@@ -77,15 +77,20 @@ def test_services_filters(service, client):
 
 def test_pagination(service, client):
     PublishedServiceFactory.create_batch(4, presence=AgencyPresenceFactory())
-    body = client.get("/api/v1/services", {"page": 2, "page_size": 2}).json()
-    assert body["count"] == 5 and body["pages"] == 3 and len(body["results"]) == 2
-    assert client.get("/api/v1/services", {"page": 9}).json()["results"] == []
+    body = client.get("/api/v1/services", {"page_size": 2}).json()
+    seen = [s["id"] for s in body["items"]]
+    while body["next"]:
+        assert "page_size=2" in body["next"]
+        body = client.get(body["next"]).json()
+        assert len(body["items"]) <= 2
+        seen += [s["id"] for s in body["items"]]
+    assert len(seen) == len(set(seen)) == 5
 
 
 @pytest.mark.parametrize(
     "params",
     [{"mpp": "abc"}, {"region": "21"}, {"category": "hiburan"}, {"channel": "pos"},
-     {"page": 0}, {"page_size": 1000}, {"agency": "-1"}],
+     {"page_size": 0}, {"page_size": 1000}, {"agency": "-1"}],
 )  # fmt: skip
 def test_bad_filters_are_422_problems(params, client):
     response = client.get("/api/v1/services", params)
@@ -134,7 +139,7 @@ def test_lists_are_serialised_without_a_query_per_item(url, params, service, cli
         presence = AgencyPresenceFactory()
         OpeningHours.objects.create(mpp=presence.mpp, weekday=0, opens="08:00", closes="15:00")
         PublishedServiceFactory(presence=presence, name="Layanan uji lain")
-    assert client.get(url, params).json()["count"] == 5
+    assert len(client.get(url, params).json()["items"]) == 5
     assert _queries(client, url, params) == one
 
 

@@ -45,4 +45,4 @@ def test_demo_is_complete_and_idempotent(client):
     assert OpeningHours.objects.filter(mpp__slug="mpp-kota-batam").count() == 5
     assert Service.objects.published().filter(mpp__slug="mpp-kota-yogyakarta").count() >= 3
     api = client.get("/api/v1/services", {"region": "2171", "page_size": 100}).json()
-    assert api["count"] == batam.count()
+    assert len(api["items"]) == batam.count() and api["next"] is None

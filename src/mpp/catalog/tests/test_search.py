@@ -101,7 +101,7 @@ def test_any_input_returns_results_or_nothing(catalog, query, client):
         return
     assert response.status_code == 200
     assert api.status_code == 200
-    assert api.json()["count"] == len(results)
+    assert len(api.json()["items"]) == min(len(results), 25)
 
 
 def test_query_terms_are_bounded():
@@ -128,4 +128,4 @@ def test_search_page_queries_do_not_grow_with_rows(count, client, django_assert_
     assert response.status_code == 200
     with django_assert_max_num_queries(3):
         response = client.get("/api/v1/services", {"q": "perizinan", "page_size": 100})
-    assert response.json()["count"] == count
+    assert len(response.json()["items"]) == count

@@ -52,7 +52,7 @@ def test_the_caller_gets_only_their_messages_newest_first(client, citizen, auth)
 
     body = client.get(MESSAGES, **auth).json()
 
-    assert (body["count"], body["unread"], body["page"], body["pages"]) == (2, 2, 1, 1)
+    assert (body["count"], body["unread"], body["next"], body["previous"]) == (2, 2, None, None)
     assert [item["subject"] for item in body["items"]] == ["Pesan 01", "Pesan 00"]
     first = body["items"][0]
     assert first["link"] == "/permohonan/7/"
@@ -66,19 +66,25 @@ def test_pages_and_the_unread_filter(client, citizen, auth, django_assert_max_nu
         message.read_at = timezone.now()
         message.save()
 
+    first = client.get(MESSAGES, {"page_size": 20}, **auth).json()
     with django_assert_max_num_queries(4):  # token, its last use, counts, the page
-        second = client.get(MESSAGES, {"page": 2}, **auth).json()
-    unread = client.get(MESSAGES, {"unread": "true"}, **auth).json()
+        second = client.get(first["next"], **auth).json()
+    unread = client.get(MESSAGES, {"unread": "true", "page_size": 20}, **auth).json()
 
-    assert (second["count"], second["pages"], len(second["items"])) == (25, 2, 5)
+    assert (second["count"], second["next"], len(second["items"])) == (25, None, 5)
+    assert {item["id"] for item in first["items"] + second["items"]} == {m.pk for m in messages}
     assert (unread["count"], unread["unread"], len(unread["items"])) == (22, 22, 20)
     assert all(not item["is_read"] for item in unread["items"])
+    assert "unread=true" in unread["next"]
 
 
-@pytest.mark.parametrize(("page", "status"), [("0", 422), ("abc", 422), ("3", 404)])
-def test_bad_pages_are_problems(client, citizen, auth, page, status):
+@pytest.mark.parametrize(
+    ("params", "status"),
+    [({"page_size": "0"}, 422), ({"page_size": "101"}, 422), ({"cursor": "abc"}, 400)],
+)
+def test_bad_pages_are_problems(client, citizen, auth, params, status):
     make_messages(citizen, 1)
-    response = client.get(MESSAGES, {"page": page}, **auth)
+    response = client.get(MESSAGES, params, **auth)
     assert response.status_code == status
     assert response["Content-Type"] == "application/problem+json"
 

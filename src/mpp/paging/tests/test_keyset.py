@@ -185,13 +185,15 @@ def test_the_api_list_links_the_next_page_and_refuses_a_bad_cursor(client):
     _token, secret = issue_token(citizen, name="uji")
     headers = {"Authorization": f"Bearer {secret}"}
     first = client.get("/api/v1/applications", {"status": "submitted"}, headers=headers)
-    assert first.status_code == 200 and len(first.json()) == 25
+    assert first.status_code == 200 and len(first.json()["items"]) == 25
     link = first["Link"]
     assert link.startswith("</api/v1/applications?") and 'rel="next"' in link
     assert "status=submitted" in link
-    second = client.get(link[1 : link.index(">")], headers=headers)
-    assert len(second.json()) == 5 and 'rel="prev"' in second["Link"]
-    ids = [row["id"] for row in first.json() + second.json()]
+    assert first.json()["next"] == link[1 : link.index(">")]
+    second = client.get(first.json()["next"], headers=headers)
+    assert len(second.json()["items"]) == 5 and 'rel="prev"' in second["Link"]
+    assert second.json()["next"] is None and second.json()["previous"]
+    ids = [row["id"] for row in first.json()["items"] + second.json()["items"]]
     assert len(set(ids)) == 30
     bad = client.get("/api/v1/applications", {"cursor": "garbage"}, headers=headers)
     assert bad.status_code == 400

@@ -27,7 +27,9 @@ def _headers(user, second_factor=False):
 
 def test_citizen_books_through_the_api(queue, citizen, clock):
     client = Client()
-    slots = client.get(f"{API}/queue/services/{queue.pk}/slots?date={MONDAY:%Y-%m-%d}").json()
+    slots = client.get(f"{API}/queue/services/{queue.pk}/slots?date={MONDAY:%Y-%m-%d}").json()[
+        "items"
+    ]
     assert slots[0] == {
         "starts": "08:00:00",
         "ends": "08:30:00",
@@ -62,7 +64,8 @@ def test_citizen_books_through_the_api(queue, citizen, clock):
     cancelled = client.post(f"{API}/me/queue/bookings/{booking_id}/cancel", headers=headers)
     assert cancelled.json()["status"] == "cancelled"
     assert (
-        client.get(f"{API}/me/queue/bookings", headers=headers).json()[0]["status"] == "cancelled"
+        client.get(f"{API}/me/queue/bookings", headers=headers).json()["items"][0]["status"]
+        == "cancelled"
     )
 
 
