@@ -1,14 +1,16 @@
 from __future__ import annotations
 
+from django.http import HttpRequest
 from ninja.security import HttpBearer
 
+from mpp.accounts.models import User
 from mpp.accounts.services import user_for_token
 
 
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>`` with a token issued by ``POST /api/v1/auth/token``."""
 
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = user_for_token(token)
         if user is None:
             return None

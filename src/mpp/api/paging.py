@@ -67,7 +67,7 @@ def _link(request: HttpRequest, cursor: str | None) -> str | None:
 
 
 def _answer(
-    request: HttpRequest, response: HttpResponse | None, page: Page, size: int
+    request: HttpRequest, response: HttpResponse | None, page: Page[Any], size: int
 ) -> dict[str, Any]:
     links = {
         "next": _link(request, page.next_cursor),
@@ -86,12 +86,12 @@ def _answer(
 
 def queryset_page(
     request: HttpRequest,
-    rows: QuerySet,
+    rows: QuerySet[Any],
     params: PageParams,
     *,
     order: Sequence[str],
     response: HttpResponse | None = None,
-    load: Callable[[list], list] | None = None,
+    load: Callable[[list[Any]], list[Any]] | None = None,
 ) -> dict[str, Any]:
     """The page of ``rows`` in ``order`` (ending with a unique key) named by ``params``;
     ``load`` reads the full rows of a page of ids, in the same order."""
@@ -106,10 +106,10 @@ def queryset_page(
 
 def list_page(
     request: HttpRequest,
-    rows: Sequence,
+    rows: Sequence[Any],
     params: PageParams,
     *,
-    key: Callable[[Any], tuple],
+    key: Callable[[Any], tuple[Any, ...]],
     response: HttpResponse | None = None,
 ) -> dict[str, Any]:
     """The page of a list computed in Python, ordered by ``key`` (unique text and numbers)."""

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django.core.exceptions import RequestDataTooBig
 from django.db import DataError
@@ -95,7 +96,7 @@ def problem_document(
     return response
 
 
-def _field_name(location: tuple) -> str:
+def _field_name(location: tuple[Any, ...]) -> str:
     parts = [
         str(part)
         for part in location
@@ -150,7 +151,7 @@ def _message(error: dict[str, Any]) -> str:
 
 def install(api: NinjaAPI) -> None:
     @api.exception_handler(OverflowError)
-    def on_out_of_range(request, exc):
+    def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
         # An identifier or number beyond what the database stores (e.g. ?agency=10**30): the
         # client sent a value no record can have.
         return problem_response(
@@ -162,7 +163,7 @@ def install(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(DataError)
-    def on_data_error(request, exc):
+    def on_data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
         # The database refused a value that passed validation (control characters are refused
         # earlier, at the edge): say what is known without guessing which value it was.
         return problem_response(
@@ -176,11 +177,11 @@ def install(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(Problem)
-    def on_problem(request, exc: Problem):
+    def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
         return problem_response(api, request, exc)
 
     @api.exception_handler(ValidationError)
-    def on_validation(request, exc: ValidationError):
+    def on_validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         errors: dict[str, list[str]] = {}
         for error in exc.errors:
             errors.setdefault(_field_name(tuple(error.get("loc", ()))), []).append(_message(error))
@@ -200,7 +201,7 @@ def install(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(AuthenticationError)
-    def on_authentication(request, exc):
+    def on_authentication(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem_response(
             api,
             request,
@@ -213,7 +214,7 @@ def install(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(RequestDataTooBig)
-    def on_too_big(request, exc):
+    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem_response(
             api,
             request,
@@ -221,11 +222,11 @@ def install(api: NinjaAPI) -> None:
         )
 
     @api.exception_handler(Http404)
-    def on_not_found(request, exc):
+    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
         return problem_response(api, request, Problem(404, _("Tidak ditemukan.")))
 
     @api.exception_handler(HttpError)
-    def on_http_error(request, exc: HttpError):
+    def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
         if isinstance(exc.__cause__, (json.JSONDecodeError, UnicodeDecodeError)):
             return problem_response(
                 api, request, Problem(400, _("Isi permintaan bukan JSON yang sah."))
@@ -242,7 +243,7 @@ def install(api: NinjaAPI) -> None:
         )
 
 
-def handler404(request: HttpRequest, exception=None) -> HttpResponse:
+def handler404(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     """Django's 404 handler: a problem document under ``/api/``, the usual page elsewhere."""
     if request.path.startswith("/api/"):
         return problem_document(request, 404, _("Tidak ditemukan."))
@@ -254,7 +255,7 @@ def handler404(request: HttpRequest, exception=None) -> HttpResponse:
 class ApiMethodNotAllowedMiddleware:
     """django-ninja answers a wrong HTTP method with a bare 405; give API clients a problem document."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
@@ -305,7 +306,10 @@ def declare_problem_responses(*routers: Router) -> None:
                     operation.response_models[status] = operation._create_response_model(ProblemOut)
 
 
-def problems_as_problem_json(schema: dict[str, Any]) -> dict[str, Any]:
+_Schema = TypeVar("_Schema", bound=dict[str, Any])
+
+
+def problems_as_problem_json(schema: _Schema) -> _Schema:
     """Describe every ``ProblemOut`` response as ``application/problem+json``, as it is sent."""
     for path in schema.get("paths", {}).values():
         for operation in path.values():

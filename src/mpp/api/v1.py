@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from ninja import NinjaAPI, Swagger
+from ninja.openapi.schema import OpenAPISchema
 
 from mpp.api import problems
 from mpp.api.routers import accounts
@@ -18,7 +21,7 @@ from mpp.api.routers import surveys as surveys_router
 
 
 class MppAPI(NinjaAPI):
-    def get_openapi_schema(self, *args, **kwargs):
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> OpenAPISchema:
         return problems.problems_as_problem_json(super().get_openapi_schema(*args, **kwargs))
 
 

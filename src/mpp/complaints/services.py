@@ -170,8 +170,9 @@ class Submission:
     address: str = ""
     # The reporter says it happened in the MPP building: the MPP's own place is the location.
     at_mpp: bool = False
-    latitude: Decimal | None = None
-    longitude: Decimal | None = None
+    # Decimal from the web form, float from the API (the DecimalField stores either).
+    latitude: Decimal | float | None = None
+    longitude: Decimal | float | None = None
     is_anonymous: bool = False
     is_confidential: bool = False
     reporter_name: str = ""

@@ -9,10 +9,11 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 
+from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, scope_filter
 from mpp.queueing.models import CallEvent, Channel, Counter, Kiosk, ServiceQueue, Ticket
 from mpp.queueing.services import local_now
@@ -92,7 +93,7 @@ def ticket_at_counter(counter: Counter, pk) -> Ticket:
     return ticket
 
 
-def bookings_of(citizen):
+def bookings_of(citizen: User) -> QuerySet[Ticket]:
     return (
         Ticket.objects.filter(citizen=citizen, channel=Channel.ONLINE)
         .select_related("service", "mpp__region", "queue")
@@ -120,7 +121,7 @@ def ticket_by_token(token: str) -> Ticket:
     return ticket
 
 
-def bookable_queues():
+def bookable_queues() -> QuerySet[ServiceQueue]:
     return (
         ServiceQueue.objects.filter(
             is_active=True,

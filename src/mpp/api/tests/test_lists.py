@@ -113,6 +113,7 @@ def _lists(citizen: User) -> dict[str, tuple[str, dict, dict]]:
     """ "GET path" → (url, query, headers) on the demo data."""
     batam = MPP.objects.get(slug="mpp-kota-batam")
     queue = queue_selectors.bookable_queues().filter(mpp=batam).first()
+    assert queue is not None, "the demo books a queue at Batam"
     as_citizen = bearer(citizen)
     manager = bearer(User.objects.get(username="pengelola.batam"))
     year = {"start": "2026-01-01", "end": "2026-12-31"}
