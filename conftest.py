@@ -121,6 +121,38 @@ def _empty_cache():
 
 
 @pytest.fixture(autouse=True)
+def _walked_actions(request):
+    """A browser test marked ``@pytest.mark.walks("complaint.verify", ...)`` must really take those
+    workflow actions through the pages: after the test, each named (workflow, action) has a
+    transition record taken by a signed-in person, in the live server's database.
+    ``tests/test_action_coverage.py`` checks that every action a person takes is walked by some test.
+    """
+    marker = request.node.get_closest_marker("walks")
+    if marker is None:
+        yield
+        return
+    from mpp.workflows.listing import person_actions
+
+    declared = [str(name) for name in marker.args]
+    known = {f"{workflow}.{action}" for workflow, action in person_actions()}
+    unknown = sorted(set(declared) - known)
+    assert not unknown, f"walks names actions no workflow has (a person may take): {unknown}"
+    # Set up the database before this fixture so that its flush runs after this check.
+    request.getfixturevalue("transactional_db")
+    yield
+    from mpp.workflows.models import TransitionRecord
+
+    missing = [
+        name
+        for name in declared
+        if not TransitionRecord.objects.filter(
+            workflow=name.split(".")[0], action=name.split(".")[1], actor__isnull=False
+        ).exists()
+    ]
+    assert not missing, f"the test declares it walks {missing} but no person took them"
+
+
+@pytest.fixture(autouse=True)
 def _region_data(request):
     """Transactional tests flush every table, including the regions the data migration loaded."""
     marker = request.node.get_closest_marker("django_db")

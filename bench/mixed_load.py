@@ -234,7 +234,7 @@ def kiosk_log_in(base: str, token: str) -> str:
 
 def kiosk_tokens(limit: int = 4) -> list[str]:
     """The demo kiosk of MPP Kota Batam and the generated kiosks of the busiest MPPs."""
-    from mpp.accounts.models import hash_token
+    from mpp.accounts.tokens import hash_token
     from mpp.surveys.demo import DEMO_KIOSK_TOKEN
     from mpp.surveys.models import KioskDevice
 

@@ -33,6 +33,7 @@ def fill_reports() -> object:
     from django.utils import timezone
 
     from mpp.monitoring.models import DEFAULT_RUBRIC, LocusReport, ReportingPeriod
+    from mpp.monitoring.services import clock
     from mpp.regions.models import Region
 
     period = ReportingPeriod.objects.filter(name=NAME).first()
@@ -61,6 +62,7 @@ def fill_reports() -> object:
                 obstacles="x" if sent else "", suggestions="x" if sent else "",
                 first_submitted_at=now if sent else None, submitted_at=now if sent else None,
                 is_late=sent and rng.random() < 0.1,
+                clock_stopped_at=now if sent else None, **clock(region, period.deadline),
             )
         )  # fmt: skip
     LocusReport.objects.bulk_create(rows)

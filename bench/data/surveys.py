@@ -160,7 +160,7 @@ def _offset(seed: int, *key) -> tuple[float, float]:
 def generate(ctx: Context) -> None:
     from django.contrib.contenttypes.models import ContentType
 
-    from mpp.accounts.models import hash_token
+    from mpp.accounts.tokens import hash_token
     from mpp.surveys import services as survey_services
     from mpp.surveys.models import (
         POPULATION,

@@ -10,10 +10,16 @@ import hashlib
 import json
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
+import django_stubs_ext
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
+
+# Generic Django classes (``admin.ModelAdmin[User]``, ``forms.ModelChoiceField[MPP]``) can be
+# subscripted at run time, as the type annotations subscript them.
+django_stubs_ext.monkeypatch()
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent.parent
@@ -270,6 +276,7 @@ MPP_UPLOAD_IMAGE_DECODERS = int(env("MPP_UPLOAD_IMAGE_DECODERS", "1"))
 # Redis in production (shared by every worker, so a change seen by one invalidates the public pages
 # of all); without CACHE_URL each process keeps its own local memory, enough for one process.
 CACHE_URL = env("CACHE_URL") or env("REDIS_URL")
+CACHES: dict[str, dict[str, Any]]
 if CACHE_URL:
     if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
         raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL")
@@ -353,7 +360,6 @@ MPP_SCHEDULE = {
     "mpp.cases.tasks.resume_issuing": 600,
     "mpp.queueing.tasks.sweep_queue": 300,
     "mpp.reporting.tasks.snapshot_facts": int(env("MPP_SNAPSHOT_FACTS_SECONDS", "900")),
-    "mpp.monitoring.tasks.send_report_reminders": 3600,
     "mpp.deadlines.tasks.reclaim_stuck_tasks": int(env("MPP_RECLAIM_TASKS_SECONDS", "60")),
     "mpp.complaints.tasks.send_due_forwards": int(env("MPP_SEND_FORWARDS_SECONDS", "60")),
 }

@@ -133,8 +133,10 @@ def _add_conditional_file(page, audit, *, htmx: bool) -> None:
 
 def _assert_saved(service: Service) -> None:
     draft = selectors.draft_of(service)
+    assert draft is not None
     field = draft.form.get("akta_perceraian_orang_tua")
     assert field is not None and field.type == "file" and field.required
+    assert field.visible_if is not None
     assert (field.visible_if.field, field.visible_if.value) == ("status_nikah", "tidak")
     assert field.file_types == ("application/pdf",) and field.max_bytes == 2 * 1024 * 1024
 

@@ -9,17 +9,20 @@ import re
 from pathlib import Path
 
 import pytest
+from django.core import mail
 from django.core.files.base import ContentFile
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from mpp.accounts.models import Invitation, Role, RoleGrant, User
 from mpp.accounts.tests.factories import load_demo
-from mpp.accounts.tests.helpers import login_staff_in_browser
+from mpp.accounts.tests.helpers import code_from_secret, invitation_path, login_staff_in_browser
 from mpp.cases.models import Application
 from mpp.catalog.models import Service
 from mpp.documents.uploads import blank_pdf
 from mpp.monitoring import services as monitoring_services
+from mpp.monitoring.models import LocusReport
+from mpp.notifications.models import Notification
 from mpp.onboarding import demo as onboarding_demo
 from mpp.onboarding.models import ManagerDecree, OnboardingApplication
 from mpp.regions.models import Region
@@ -42,17 +45,46 @@ def _pdf_file(tmp_path, name):
     return str(path)
 
 
-def test_a_region_applies_and_is_onboarded_to_access(
+def _open(page, path, audit):
+    page.goto(path)
+    audit(page)
+
+
+def _act(page, audit, button: str, reason: str | None = None):
+    if reason is not None:
+        page.get_by_label("Alasan").fill(reason)
+    page.get_by_role("button", name=button).click()
+    audit(page)
+    expect(page.get_by_role("status")).to_contain_text("Perubahan telah disimpan")
+
+
+@pytest.mark.walks(
+    "region_onboarding.return",
+    "region_onboarding.resubmit",
+    "region_onboarding.designate",
+    "region_onboarding.upload_agreement",
+    "region_onboarding.grant_access",
+    "region_onboarding.probation",
+    "region_onboarding.restore",
+    "region_onboarding.revoke",
+)
+def test_a_region_is_onboarded_through_every_action_by_its_roles(
     page, wide_page, live_server, audit, demo, tmp_path
 ):
-    # The public form, at 360 px.
+    # The public form, at 360 px: the province first, then its kab/kota.
     page.goto("/lokus/")
     audit(page)
     expect(page.get_by_role("img", name="Peta lokus MPP Digital")).to_be_visible()
     page.screenshot(path="var/screenshots/onboarding-public-loci.png", full_page=True)
     page.get_by_role("link", name=re.compile("Ajukan penerapan")).click()
     audit(page)
-    page.get_by_label("Kabupaten/kota").select_option("5108")
+    page.get_by_label("Provinsi").select_option(label="Bali")
+    page.get_by_role("button", name="Lanjutkan").click()
+    audit(page)
+    expect(page.get_by_text("Langkah 2 dari 2. Provinsi: Bali.")).to_be_visible()
+    regions = page.get_by_label("Kabupaten/kota")
+    assert regions.locator("option").count() < 12  # Bali's nine, not all 514
+    regions.select_option(label="Kabupaten Buleleng")
     page.get_by_label("Nama admin daerah").fill("Made Wirawan")
     page.get_by_label("Surel admin daerah").fill("admin.buleleng@contoh.go.id")
     page.get_by_label("Nama calon pengelola MPP").fill("Ni Luh Sari")
@@ -72,52 +104,98 @@ def test_a_region_applies_and_is_onboarded_to_access(
     audit(page)
     expect(page.get_by_role("status")).to_contain_text("telah kami terima")
     application = OnboardingApplication.objects.get(region_id="5108")
+    detail = f"/kelola/penerapan/{application.pk}/"
 
-    # The ministry reviews: a skipped stage is refused, then designate.
-    browser = wide_page
-    login_staff_in_browser(browser, live_server, demo)
-    browser.goto("/kelola/penerapan/")
-    audit(browser)
-    browser.get_by_role("link", name=application.reference).click()
-    audit(browser)
-    expect(browser.get_by_text("Skor kesiapan")).to_be_visible()
-    browser.get_by_label("Tahap penetapan").fill("2")
-    browser.get_by_role("button", name="Tetapkan sebagai lokus").click()
-    audit(browser)
-    expect(browser.get_by_role("status")).to_contain_text("Perubahan telah disimpan")
+    # The ministry reviews: it is told who acts next, and returns the application with a reason.
+    ministry = wide_page
+    login_staff_in_browser(ministry, live_server, demo)
+    _open(ministry, "/kelola/penerapan/", audit)
+    ministry.get_by_role("link", name=application.reference).click()
+    audit(ministry)
+    expect(ministry.get_by_text("Yang bertindak: Kementerian PANRB.")).to_be_visible()
+    _act(ministry, audit, "Kembalikan dengan alasan", "Kajian urgensi belum ditandatangani.")
+    expect(ministry.get_by_text("Yang bertindak: Daerah.")).to_be_visible()
+    expect(
+        ministry.get_by_text(re.compile("Undangan untuk narahubung daerah Made Wirawan"))
+    ).to_be_visible()
 
-    # The region signs: its admin (granted for the signing) uploads the agreement.
-    admin = User.objects.create(
-        username="admin.buleleng", name="Made Wirawan", email="admin.buleleng@contoh.go.id"
-    )
-    RoleGrant.objects.create(user=admin, role=Role.REGIONAL_ADMIN, region_id="5108")
-    login_staff_in_browser(page, live_server, admin)
-    page.goto(f"/kelola/penerapan/{application.pk}/")
+    # The region's contact accepts the invitation the return sent, then resubmits.
+    page.goto(invitation_path([m for m in mail.outbox if m.to == ["admin.buleleng@contoh.go.id"]]))
     audit(page)
+    expect(page.get_by_text(re.compile("Narahubung penerapan daerah")).first).to_be_visible()
+    page.get_by_label("Nama pengguna").fill("made.wirawan")
+    page.get_by_label("Kata sandi", exact=True).fill("Sandi-Daerah-2026")
+    page.get_by_label("Ulangi kata sandi").fill("Sandi-Daerah-2026")
+    page.get_by_role("button", name="Buat akun petugas").click()
+    page.wait_for_url("**/akun/2fa/atur/")
+    audit(page)
+    secret = page.get_by_test_id("totp-secret").inner_text()
+    page.get_by_label("Kode verifikasi").fill(code_from_secret(secret))
+    page.get_by_role("button", name="Aktifkan").click()
+    page.wait_for_url("**/akun/kerja/")
+    audit(page)
+    page.get_by_role("link", name=re.compile("Penerapan MPP Digital")).first.click()
+    audit(page)
+    page.get_by_role("link", name=application.reference).click()
+    audit(page)
+    expect(page.get_by_text("Kajian urgensi belum ditandatangani.").first).to_be_visible()
+    page.screenshot(path="var/screenshots/onboarding-returned-region.png", full_page=True)
+    _act(page, audit, "Ajukan kembali")
+    expect(page.get_by_text("Yang bertindak: Kementerian PANRB.")).to_be_visible()
+
+    # The ministry designates into a phase it chooses (nothing preselected).
+    _open(ministry, detail, audit)
+    phase = ministry.get_by_label("Tahap penetapan")
+    expect(phase).to_have_value("")
+    phase.select_option(label="Tahap 2 (tahap baru)")
+    _act(ministry, audit, "Tetapkan sebagai lokus")
+    expect(ministry.get_by_text("Anda tidak perlu bertindak pada tahap ini.")).to_be_visible()
+
+    # The region signs: its contact uploads the signed agreement.
+    _open(page, detail, audit)
+    expect(page.get_by_text("2. Ditetapkan sebagai lokus").first).to_be_visible()
     page.get_by_label("Perjanjian penerapan bertanda tangan").set_input_files(
         _pdf_file(tmp_path, "pks.pdf")
     )
-    page.get_by_role("button", name="Unggah perjanjian").click()
-    audit(page)
+    _act(page, audit, "Unggah perjanjian")
     page.screenshot(path="var/screenshots/onboarding-detail-region.png", full_page=True)
     expect(page.get_by_text("3. Perjanjian ditandatangani").first).to_be_visible()
 
-    browser.goto(f"/kelola/penerapan/{application.pk}/")
-    audit(browser)
-    browser.get_by_role("button", name="Berikan hak akses").click()
-    audit(browser)
-    expect(browser.get_by_text("4. Hak akses diberikan").first).to_be_visible()
+    # The ministry grants access; the region sees it.
+    _open(ministry, detail, audit)
+    expect(ministry.get_by_text("Yang bertindak: Kementerian PANRB.")).to_be_visible()
+    _act(ministry, audit, "Berikan hak akses")
+    expect(ministry.get_by_text("4. Hak akses diberikan").first).to_be_visible()
     assert MPP.objects.get(region_id="5108").is_active
-    # The manager is invited by email; the role exists once they accept (tests/e2e/test_invitations).
     assert not User.objects.filter(email="pengelola.buleleng@contoh.go.id").exists()
     assert (
         Invitation.objects.pending()
         .filter(email="pengelola.buleleng@contoh.go.id", role=Role.MPP_MANAGER)
         .exists()
     )
-    page.goto("/lokus/")
-    audit(page)
-    expect(page.get_by_role("cell", name="Kabupaten Buleleng")).to_be_visible()
+    _open(page, detail, audit)
+    expect(page.get_by_text("4. Hak akses diberikan").first).to_be_visible()
+
+    # Probation, restore and revoke, each with a reason the region reads.
+    _act_on(ministry, detail, audit, "Tetapkan masa pembinaan", "Laporan monev terlambat.")
+    _open(page, detail, audit)
+    expect(page.get_by_text(re.compile("Laporan monev terlambat.")).first).to_be_visible()
+    _act_on(ministry, detail, audit, "Pulihkan status", "Laporan monev sudah lengkap.")
+    _open(page, detail, audit)
+    expect(page.get_by_text("4. Hak akses diberikan").first).to_be_visible()
+    _act_on(ministry, detail, audit, "Cabut status lokus", "Layanan tidak berjalan enam bulan.")
+    _open(page, detail, audit)
+    expect(page.get_by_text("Status lokus dicabut").first).to_be_visible()
+    expect(page.get_by_text(re.compile("Layanan tidak berjalan enam bulan.")).first).to_be_visible()
+    application.refresh_from_db()
+    assert application.status == "revoked"
+    # The region was told at every step (by mail to its contact's verified account).
+    assert len(Notification.objects.filter(recipient__username="made.wirawan")) >= 7
+
+
+def _act_on(page, path, audit, button, reason):
+    _open(page, path, audit)
+    _act(page, audit, button, reason)
 
 
 def _app(category, status, when):
@@ -201,6 +279,10 @@ def test_loci_report_and_the_ministry_reads_and_exports(page, wide_page, live_se
     # Surakarta is late: the deadline has passed when its admin submits.
     period.deadline = today - datetime.timedelta(days=3)
     period.save()
+    for report in period.reports.select_related("region"):  # each report's clock follows
+        LocusReport.objects.filter(pk=report.pk).update(
+            **monitoring_services.clock(report.region, period.deadline)
+        )
     solo_admin = User.objects.create(username="admin.solo", name="Admin Surakarta")
     RoleGrant.objects.create(user=solo_admin, role=Role.REGIONAL_ADMIN, region_id="3372")
     solo = period.reports.get(region_id="3372")

@@ -63,6 +63,7 @@ def _console_call(page, live_server, audit, counter):
     return page.locator(".console-code__number").inner_text()
 
 
+@pytest.mark.walks("queue_ticket.call")
 def test_citizen_books_checks_in_and_is_called_on_the_display(
     browser, page, wide_page, audit, live_server, hall, clock
 ):
@@ -253,3 +254,119 @@ def test_the_hall_display_fits_a_television_screen(browser, live_server, hall, c
             assert lines == 1, "the number called is on one line"
         finally:
             display.close()
+
+
+def _click(page, audit, name: str, **within) -> None:
+    """Press a console button and audit the page it leads to."""
+    scope = page.locator(within["section"]) if within else page
+    scope.get_by_role("button", name=name, exact=True).first.click()
+    page.wait_for_load_state("load")
+    audit(page)
+
+
+@pytest.mark.walks("queue_ticket.reschedule", "queue_ticket.cancel")
+def test_citizen_reschedules_then_cancels_a_booking(page, audit, live_server, hall, clock):
+    citizen = CitizenFactory()
+    queue = make_queue(beside=hall["queue"], prefix="B", online_per_day=10)
+    ticket = services.book(citizen, queue, MONDAY, datetime.time(10), now=at(7))
+    _login(page, live_server, citizen)
+    page.goto(f"{live_server.url}/antrean/saya/{ticket.pk}/")
+    audit(page)
+    page.get_by_role("link", name="Ubah jadwal").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    page.get_by_label("11.00–11.30").check()
+    page.get_by_role("button", name="Ubah ke slot ini").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    assert "Jadwal pemesanan sudah diubah" in page.content()
+    ticket.refresh_from_db()
+    assert ticket.slot_starts == datetime.time(11) and ticket.status == "booked"
+    page.get_by_role("link", name="Batalkan pemesanan").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    page.get_by_role("button", name="Ya, batalkan").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    assert "Pemesanan dibatalkan" in page.content()
+    ticket.refresh_from_db()
+    assert ticket.status == "cancelled"
+
+
+@pytest.mark.walks(
+    "queue_ticket.check_in",
+    "queue_ticket.move_service",
+    "queue_ticket.cancel",
+    "queue_ticket.call",
+    "queue_ticket.recall",
+    "queue_ticket.skip",
+    "queue_ticket.requeue",
+    "queue_ticket.start",
+    "queue_ticket.finish",
+    "queue_ticket.transfer",
+    "queue_ticket.no_show",
+)
+def test_the_officer_takes_every_counter_action_on_the_console(
+    wide_page, audit, live_server, hall, clock
+):
+    """Issue 23: every action of the counter console, through the page, as the officer."""
+    page, counter, first = wide_page, hall["counter"], hall["queue"]
+    second = make_queue(beside=first, prefix="B", online_per_day=10, online_per_slot=5)
+    counter.queues.add(second)
+    other_counter = make_counter(first, 5)
+    arriving = services.book(CitizenFactory(), second, MONDAY, datetime.time(9), now=at(7))
+    wrong = services.book(CitizenFactory(), second, MONDAY, datetime.time(9), now=at(7))
+    unwanted = services.book(CitizenFactory(), second, MONDAY, datetime.time(10), now=at(7))
+    clock["now"] = at(9)
+    kiosk = services.kiosk_for_token(TOKEN)
+    services.issue_walk_in(kiosk, first, now=at(9))
+    services.issue_walk_in(kiosk, first, now=at(9, 1))
+    login_staff_in_browser(page, live_server, hall["officer"])
+    page.goto(f"{live_server.url}/kelola/antrean/loket/{counter.pk}/")
+    audit(page)
+    assert "Antrean sedang dibuka" in page.content()
+
+    # A booked citizen reports at the counter; another booked the wrong service; a third cancels.
+    page.locator("#id_code").fill(arriving.booking_code)
+    _click(page, audit, "Lapor hadir", section="#checkin-title + form")
+    assert "sudah lapor hadir" in page.content()
+    page.locator("#move_code").fill(wrong.booking_code)
+    page.locator("#move_queue").select_option(label=first.service.name)
+    _click(page, audit, "Pindahkan")
+    assert "Pemesanan dipindahkan" in page.content()
+    page.locator("#cancel_code").fill(unwanted.booking_code)
+    _click(page, audit, "Batalkan pemesanan")
+    assert "dibatalkan" in page.content()
+
+    def call() -> str:
+        _click(page, audit, "Panggil berikutnya")
+        return page.locator(".console-code__number").inner_text()
+
+    # Called, called again, skipped, back in the line.
+    absent = call()
+    _click(page, audit, "Panggil ulang")
+    _click(page, audit, "Lewati")
+    clock["now"] = at(9, 5)  # back in the line behind the walk-ins who came before
+    _click(page, audit, f"Kembalikan ke antrean {absent}")
+    # Served from start to finish.
+    served = call()
+    _click(page, audit, "Mulai layanan")
+    _click(page, audit, "Selesai dilayani")
+    assert f"Layanan {served} selesai" in page.content()
+    # Sent on to another counter.
+    sent = call()
+    _click(page, audit, "Mulai layanan")
+    page.locator("#to_counter").select_option(label="Loket 5")
+    _click(page, audit, "Alihkan")
+    assert f"{sent} dialihkan" in page.content()
+    # The one skipped earlier never comes back.
+    assert call() == absent
+    _click(page, audit, "Lewati")
+    _click(page, audit, f"Tidak hadir {absent}")
+
+    statuses = dict(Ticket.objects.values_list("code", "status"))
+    assert statuses[absent] == "no_show" and statuses[served] == "served"
+    assert Ticket.objects.get(code=sent).for_counter == other_counter
+    wrong.refresh_from_db()
+    unwanted.refresh_from_db()
+    assert (wrong.queue, wrong.status, unwanted.status) == (first, "booked", "cancelled")

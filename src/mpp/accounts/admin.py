@@ -7,24 +7,28 @@ details or deactivate an account. NIKs are shown masked.
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import admin
+from django.forms import ModelForm
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.models import ApiToken, RoleGrant, User
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
-    def has_add_permission(self, request, obj=None):
+class ReadOnlyAdmin(admin.ModelAdmin[Any]):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_change_permission(self, request, obj=None):
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
-class RoleGrantInline(admin.TabularInline):
+class RoleGrantInline(admin.TabularInline[RoleGrant, User]):
     model = RoleGrant
     fk_name = "user"
     fields = ("role", "region", "mpp", "agency", "granted_by", "granted_at", "revoked_at")
@@ -32,12 +36,12 @@ class RoleGrantInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
 
 @admin.register(User)
-class UserAdmin(admin.ModelAdmin):
+class UserAdmin(admin.ModelAdmin[User]):
     list_display = ("username", "name", "masked_nik", "email", "is_light_record", "is_active")
     list_filter = ("is_active", "is_light_record", "is_superuser")
     search_fields = ("username", "name", "email")
@@ -68,16 +72,18 @@ class UserAdmin(admin.ModelAdmin):
     inlines = [RoleGrantInline]
 
     @admin.display(description=_("NIK"))
-    def masked_nik(self, obj):
+    def masked_nik(self, obj: User) -> str:
         return obj.masked_nik
 
-    def has_add_permission(self, request, obj=None):
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def has_delete_permission(self, request, obj=None):
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False
 
-    def save_model(self, request, obj, form, change):
+    def save_model(
+        self, request: HttpRequest, obj: User, form: ModelForm[User], change: bool
+    ) -> None:
         if "email" in form.changed_data:
             obj.email_verified_at = None  # a new address counts once its owner opens the link
         super().save_model(request, obj, form, change)

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib.auth.backends import ModelBackend
+from django.http import HttpRequest
 
 from mpp.accounts.models import User
 from mpp.accounts.nik import nik_digest
@@ -13,7 +16,13 @@ def looks_like_nik(value: str) -> bool:
 
 
 class NikOrUsernameBackend(ModelBackend):
-    def authenticate(self, request, username=None, password=None, **kwargs):
+    def authenticate(
+        self,
+        request: HttpRequest | None,
+        username: str | None = None,
+        password: str | None = None,
+        **kwargs: Any,
+    ) -> User | None:
         identifier = (username or kwargs.get(User.USERNAME_FIELD) or "").strip()
         if not identifier or password is None or "\x00" in identifier:
             return None  # PostgreSQL cannot even look up a NUL; no account has one
@@ -28,7 +37,7 @@ class NikOrUsernameBackend(ModelBackend):
         return None
 
 
-def axes_username(request, credentials) -> str:
+def axes_username(request: HttpRequest | None, credentials: dict[str, Any] | None) -> str:
     """What django-axes records as the username: a NIK is stored only as a keyed digest."""
     value = ""
     if credentials:

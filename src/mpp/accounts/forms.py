@@ -1,10 +1,13 @@
 from __future__ import annotations
 
+from typing import Any, cast
+
 from django import forms
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role
+from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role, User
 from mpp.accounts.nik import normalize_nik
 from mpp.accounts.policy import Perm, can_grant, grantable_roles, scope_filter
 from mpp.accounts.selectors import agencies_for, mpps_for
@@ -16,6 +19,7 @@ from mpp.accounts.services import (
 )
 from mpp.parsing import fields as bounded
 from mpp.regions.models import Region
+from mpp.tenancy.models import MPP
 
 
 class LoginForm(forms.Form):
@@ -33,16 +37,18 @@ class LoginForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
 
-    def __init__(self, request, *args, **kwargs):
+    def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
-        self.user = None
+        self.user: User | None = None
         super().__init__(*args, **kwargs)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         username, password = cleaned.get("username"), cleaned.get("password")
         if username and password:
-            self.user = authenticate(self.request, username=username, password=password)
+            user = authenticate(self.request, username=username, password=password)
+            self.user = user if isinstance(user, User) else None
             if self.user is None:
                 raise forms.ValidationError(
                     _("NIK/nama pengguna atau kata sandi salah. Periksa kembali lalu coba lagi."),
@@ -94,11 +100,12 @@ class RegistrationForm(forms.Form):
         required=False,  # the service says why when it is missing, like every other rule
     )
 
-    def clean_nik(self):
+    def clean_nik(self) -> str:
         return normalize_nik(self.cleaned_data["nik"])
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         self.registration = CitizenRegistration(
@@ -126,11 +133,11 @@ class OtpForm(forms.Form):
     )
 
 
-class ScopeChoiceField(forms.ModelChoiceField):
+class ScopeChoiceField(forms.ModelChoiceField[Any]):
     """A scope (agency, MPP, kab/kota) needed by some roles only: ``RoleGrantForm.clean`` asks for it
     when the chosen role needs it, so the label does not say "optional"."""
 
-    def validate(self, value):
+    def validate(self, value: Any) -> None:
         pass
 
 
@@ -171,16 +178,21 @@ class RoleGrantForm(forms.Form):
         help_text=_("Wajib untuk admin kabupaten/kota."),
     )
 
-    def __init__(self, actor, *args, **kwargs):
+    def __init__(self, actor: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.actor = actor
-        self.scope: dict = {}
+        self.scope: dict[str, Any] = {}
         roles = grantable_roles(actor)
-        self.fields["role"].choices = [("", _("Pilih peran")), *((r.value, r.label) for r in roles)]
-        self.fields["agency"].queryset = agencies_for(actor, Perm.MANAGE_ROLES)
-        self.fields["mpp"].queryset = mpps_for(actor, Perm.MANAGE_ROLES)
+        cast(forms.ChoiceField, self.fields["role"]).choices = [
+            ("", _("Pilih peran")),
+            *((r.value, r.label) for r in roles),
+        ]
+        cast(ScopeChoiceField, self.fields["agency"]).queryset = agencies_for(
+            actor, Perm.MANAGE_ROLES
+        )
+        cast(ScopeChoiceField, self.fields["mpp"]).queryset = mpps_for(actor, Perm.MANAGE_ROLES)
         if Role.REGIONAL_ADMIN in roles:
-            self.fields["region"].queryset = Region.objects.filter(
+            cast(ScopeChoiceField, self.fields["region"]).queryset = Region.objects.filter(
                 scope_filter(actor, Perm.MANAGE_ROLES, agency=None, mpp=None, region="code")
             ).order_by("name")
         else:
@@ -191,7 +203,7 @@ class RoleGrantForm(forms.Form):
             del self.fields["mpp"]
         for name in ("agency", "mpp", "region"):
             if name in self.fields:
-                self.fields[name].empty_label = _("Pilih")
+                cast(ScopeChoiceField, self.fields[name]).empty_label = _("Pilih")
                 self.fields[name].error_messages["invalid_choice"] = _(
                     "Pilihan ini di luar cakupan Anda."
                 )
@@ -199,8 +211,9 @@ class RoleGrantForm(forms.Form):
             "Anda tidak dapat memberikan peran ini."
         )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         role = cleaned.get("role")
         if not role:
             return cleaned
@@ -260,8 +273,9 @@ class StaffAccountForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if self.errors:
             return cleaned
         if cleaned["password"] != cleaned["password_again"]:
@@ -293,7 +307,7 @@ class ContactForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
-    def clean_phone(self):
+    def clean_phone(self) -> str:
         phone = "".join(ch for ch in self.cleaned_data["phone"] if ch not in " -.()")
         digits = phone.removeprefix("+")
         if phone and not (digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 15):
@@ -308,7 +322,7 @@ class ContactForm(forms.Form):
 class MppNetworkForm(forms.Form):
     """One of an MPP's own public networks (higher anonymous rate limits from it)."""
 
-    mpp = forms.ModelChoiceField(label=_("MPP"), queryset=None)
+    mpp: forms.ModelChoiceField[MPP] = forms.ModelChoiceField(label=_("MPP"), queryset=None)
     network = forms.CharField(
         label=_("Jaringan (CIDR)"),
         max_length=49,
@@ -316,6 +330,8 @@ class MppNetworkForm(forms.Form):
     )
     label = forms.CharField(label=_("Keterangan"), max_length=100, required=False)
 
-    def __init__(self, actor, *args, **kwargs):
+    def __init__(self, actor: User, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["mpp"].queryset = mpps_for(actor, Perm.MANAGE_MPP)
+        cast(forms.ModelChoiceField[MPP], self.fields["mpp"]).queryset = mpps_for(
+            actor, Perm.MANAGE_MPP
+        )

@@ -21,10 +21,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core import signing
 from django.core.cache import cache
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.translation import gettext as _
@@ -139,7 +141,13 @@ def in_mpp_network(address: str | None) -> bool:
 # --- Counting --------------------------------------------------------------------------------
 
 
-def _rate(rate: str, factor: int = 1) -> tuple[int, int] | str:
+# A django-ratelimit rate: "5/m", or (count, seconds).
+Rate = tuple[int, int] | str
+# What django-ratelimit's get_usage answers: count, limit, should_limit, time_left.
+Usage = dict[str, Any]
+
+
+def _rate(rate: str, factor: int = 1) -> Rate:
     if factor == 1:
         return rate
     from django_ratelimit.core import _split_rate
@@ -148,31 +156,34 @@ def _rate(rate: str, factor: int = 1) -> tuple[int, int] | str:
     return count * factor, seconds
 
 
-def _usage(name: str, scope: str, value: str, rate, increment: bool) -> dict | None:
-    return get_usage(
+def _usage(name: str, scope: str, value: str, rate: Rate, increment: bool) -> Usage | None:
+    usage: Usage | None = get_usage(
         None,
         group=f"mpp:{name}:{scope}",
         key=lambda _group, _request: value,
         rate=rate,
         increment=increment,
     )
+    return usage
 
 
-def _over(usage: dict | None, increment: bool) -> bool:
+def _over(usage: Usage | None, increment: bool) -> bool:
     if usage is None:
         return False
     if usage["time_left"] < 0:  # the cache failed; django-ratelimit fails closed
         return True
-    return usage["count"] > usage["limit"] if increment else usage["count"] >= usage["limit"]
+    return bool(usage["count"] > usage["limit"] if increment else usage["count"] >= usage["limit"])
 
 
-def _buckets(request, name: str, keys: Sequence[str]) -> list[tuple[str, str, object, str]]:
+def _buckets(
+    request: HttpRequest | None, name: str, keys: Sequence[str]
+) -> list[tuple[str, str, Rate, str]]:
     """(scope, value, rate, action) for the address and each of ``keys``."""
     from mpp.audit.services import client_ip
 
     rules = purpose(name)
     passed = challenge_pass(request, name)
-    buckets = []
+    buckets: list[tuple[str, str, Rate, str]] = []
     if rules.per_address:
         address = client_ip(request) if request is not None else None
         if passed or address:
@@ -180,30 +191,33 @@ def _buckets(request, name: str, keys: Sequence[str]) -> list[tuple[str, str, ob
             value = f"pass:{passed}" if passed else f"ip:{address}"
             rate = _rate(rules.per_address, 1 if passed or not in_mpp_network(address) else factor)
             buckets.append((ADDRESS, value, rate, CHALLENGE))
-    for key in keys if rules.per_key else ():
+    per_key = rules.per_key
+    for key in keys if per_key else ():
         if name == "tracking":  # 2171-260101-0001 however it is typed
             key = "".join(ch for ch in key if ch.isalnum())
         value = digest(key)
         if passed and rules.key_over == CHALLENGE:
             value = f"{value}:pass:{passed}"
-        buckets.append((KEY, value, rules.per_key, rules.key_over))
+        buckets.append((KEY, value, per_key or "", rules.key_over))
     return buckets
 
 
-def check(request, name: str, keys: Sequence[str] = (), *, count: bool = True) -> Verdict | None:
+def check(
+    request: HttpRequest | None, name: str, keys: Sequence[str] = (), *, count: bool = True
+) -> Verdict | None:
     """Count this request for ``name`` (unless ``count`` is false, or the purpose counts only
     failures) and say whether a limit is reached: a refusal before a challenge."""
     increment = count and not purpose(name).failures_only
     verdicts = []
     for scope, value, rate, action in _buckets(request, name, keys):
         usage = _usage(name, scope, value, rate, increment)
-        if _over(usage, increment):
+        if usage is not None and _over(usage, increment):
             verdicts.append(Verdict(name, scope, action, max(int(usage["time_left"]), 1)))
     verdicts.sort(key=lambda verdict: verdict.action != REFUSE)
     return verdicts[0] if verdicts else None
 
 
-def record_failure(request, name: str, key: str | None = None) -> None:
+def record_failure(request: HttpRequest | None, name: str, key: str | None = None) -> None:
     """Count one failure (a wrong password, a tracking number and birth date that match nothing)."""
     for scope, value, rate, _action in _buckets(request, name, [key] if key else []):
         _usage(name, scope, value, rate, True)
@@ -215,7 +229,7 @@ def check_key(name: str, key: str) -> Verdict | None:
     if not rules.per_key:
         return None
     usage = _usage(name, KEY, digest(key), rules.per_key, True)
-    if _over(usage, True):
+    if usage is not None and _over(usage, True):
         return Verdict(name, KEY, REFUSE, max(int(usage["time_left"]), 1))
     return None
 
@@ -245,7 +259,7 @@ def new_challenge(name: str) -> tuple[int, int, str]:
     return first, second, token
 
 
-def solve_challenge(request, name: str, token: str, answer: str) -> bool:
+def solve_challenge(request: HttpRequest, name: str, token: str, answer: str) -> bool:
     """Whether ``answer`` solves the challenge in ``token`` for ``name``; a token works once.
     Solved, the session holds a pass: its requests for ``name`` are counted on their own."""
     try:
@@ -265,7 +279,7 @@ def solve_challenge(request, name: str, token: str, answer: str) -> bool:
     return True
 
 
-def challenge_pass(request, name: str) -> str | None:
+def challenge_pass(request: HttpRequest | None, name: str) -> str | None:
     """The id of the session's unexpired pass for ``name``, if it solved a challenge."""
     session = getattr(request, "session", None)
     if session is None:
@@ -349,7 +363,7 @@ def refusal(verdict: Verdict) -> tuple[str, str]:
     return _("Terlalu banyak percobaan."), detail % {"time": time_}
 
 
-def lockout(request=None) -> tuple[str, str, int]:
+def lockout(request: HttpRequest | None = None) -> tuple[str, str, int]:
     """(title, detail, seconds) for django-axes' lockout of one account from one address."""
     seconds = int(timedelta(hours=float(settings.AXES_COOLOFF_TIME)).total_seconds())
     verdict = Verdict("login", KEY, REFUSE, seconds)

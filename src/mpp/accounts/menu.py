@@ -11,12 +11,14 @@ workspace page gets an entry here (URL name and permissions), nothing else.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from mpp.accounts.policy import Perm, has_any
+from mpp.accounts.policy import Perm, Principal, has_any
 
 
 @dataclass(frozen=True)
@@ -30,7 +32,7 @@ class MenuEntry:
     def url(self) -> str:
         return reverse(self.url_name)
 
-    def opens_for(self, user) -> bool:
+    def opens_for(self, user: Principal) -> bool:
         return any(has_any(user, perm) for perm in self.perms)
 
 
@@ -89,14 +91,14 @@ WORK_MENU: tuple[MenuEntry, ...] = (
 )
 
 
-def menu_for(user) -> list[MenuEntry]:
+def menu_for(user: Principal) -> list[MenuEntry]:
     """The entries ``user`` may open, in menu order (none for a citizen or a visitor)."""
     if not getattr(user, "is_staff_member", False):
         return []
     return [entry for entry in WORK_MENU if entry.opens_for(user)]
 
 
-def header_menu(request) -> dict:
+def header_menu(request: HttpRequest) -> dict[str, Any]:
     """Context processor: the work entries of the site header, computed only when a page renders
     them (the grants are loaded once per request anyway)."""
     from django.utils.functional import SimpleLazyObject

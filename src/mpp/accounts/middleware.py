@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.cache import patch_cache_control
@@ -9,14 +12,16 @@ from django.utils.cache import patch_cache_control
 from mpp.accounts.services import confirmed_totp_device
 
 # Paths a staff member may open before the second factor: the 2FA pages themselves and the basics.
+GetResponse = Callable[[HttpRequest], HttpResponseBase]
+
 OPEN_PREFIXES = ("/akun/2fa/", "/akun/keluar/", "/i18n/", "/static/", "/healthz", "/api/")
 
 
 class StaffTwoFactorMiddleware:
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         user = request.user
         if (
             user.is_authenticated
@@ -37,10 +42,10 @@ class PrivatePagesNotStoredMiddleware:
     and a proxy must never serve them to another person.
     """
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: GetResponse) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             patch_cache_control(response, private=True, no_store=True)

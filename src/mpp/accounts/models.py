@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import hashlib
+from typing import TYPE_CHECKING, Any, ClassVar, Self
 
 from django.contrib.auth.models import AbstractUser, UserManager
 from django.db import models
@@ -41,7 +41,14 @@ class User(AbstractUser):
     # password reset or changed); it is part of the session hash Django checks on each request.
     session_stamp = models.CharField(max_length=32, blank=True, default="")
 
-    objects = UserManager()
+    objects: ClassVar[UserManager[Self]] = UserManager()
+
+    if TYPE_CHECKING:
+        # Set on each request's user by django-otp's OTPMiddleware (the second factor passed).
+        def is_verified(self) -> bool: ...
+
+        # Set by the API's bearer authentication on the user it returns (absent otherwise).
+        current_token: ApiToken | None
 
     class Meta:
         verbose_name = _("pengguna")
@@ -50,7 +57,7 @@ class User(AbstractUser):
     def __str__(self) -> str:
         return self.name or self.username
 
-    def _get_session_auth_hash(self, secret=None) -> str:
+    def _get_session_auth_hash(self, secret: str | None = None) -> str:
         key_salt = "mpp.accounts.User.session_auth_hash"
         value = f"{self.password}:{self.session_stamp}"
         return salted_hmac(key_salt, value, secret=secret, algorithm="sha256").hexdigest()
@@ -88,6 +95,9 @@ class Role(models.TextChoices):
     MINISTRY_ADMIN = "ministry_admin", _("Admin kementerian")
     MINISTRY_ANALYST = "ministry_analyst", _("Analis kementerian")
     COMPLAINT_DESK = "complaint_desk", _("Petugas pengaduan MPP")
+    # The contact a region named on its onboarding application, invited by the ministry at its
+    # first decision: acts for the region in onboarding only, before the region has access.
+    REGION_CONTACT = "region_contact", _("Narahubung penerapan daerah")
 
 
 # Which scope fields each role is granted on; the others must be empty.
@@ -99,6 +109,7 @@ ROLE_SCOPE_FIELDS: dict[str, frozenset[str]] = {
     Role.MINISTRY_ADMIN: frozenset(),
     Role.MINISTRY_ANALYST: frozenset(),
     Role.COMPLAINT_DESK: frozenset({"mpp"}),
+    Role.REGION_CONTACT: frozenset({"region"}),
 }
 # Scope fields a role may narrow its grant with: an agency admin granted by an MPP manager or a
 # regional admin runs the agency at that MPP only.
@@ -119,7 +130,7 @@ def _scope_check() -> Q:
     return checks
 
 
-class RoleGrantQuerySet(models.QuerySet):
+class RoleGrantQuerySet(models.QuerySet["RoleGrant"]):
     def active(self) -> RoleGrantQuerySet:
         return self.filter(revoked_at__isnull=True)
 
@@ -159,22 +170,23 @@ class RoleGrant(models.Model):
 
     @property
     def scope_label(self) -> str:
-        if self.agency_id and self.mpp_id:
-            return _("%(agency)s di %(mpp)s") % {"agency": self.agency, "mpp": self.mpp}
-        if self.agency_id:
-            return str(self.agency)
-        if self.mpp_id:
-            return str(self.mpp)
-        if self.region_id:
-            return str(self.region)
-        return str(_("Nasional"))
+        return _scope_label(self)
 
 
-def hash_token(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+def _scope_label(scoped: RoleGrant | Invitation) -> str:
+    """Where a grant (or the grant an invitation offers) reaches, as people read it."""
+    if scoped.agency_id and scoped.mpp_id:
+        return _("%(agency)s di %(mpp)s") % {"agency": scoped.agency, "mpp": scoped.mpp}
+    if scoped.agency_id:
+        return str(scoped.agency)
+    if scoped.mpp_id:
+        return str(scoped.mpp)
+    if scoped.region_id:
+        return str(scoped.region)
+    return str(_("Nasional"))
 
 
-class InvitationQuerySet(models.QuerySet):
+class InvitationQuerySet(models.QuerySet["Invitation"]):
     def pending(self) -> InvitationQuerySet:
         return self.filter(
             accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
@@ -228,10 +240,12 @@ class Invitation(models.Model):
     def __str__(self) -> str:
         return f"{self.get_role_display()} — {self.scope_label}"
 
-    scope_label = RoleGrant.scope_label
+    @property
+    def scope_label(self) -> str:
+        return _scope_label(self)
 
     @property
-    def scope(self) -> dict:
+    def scope(self) -> dict[str, Any]:
         return {"region": self.region, "mpp": self.mpp, "agency": self.agency}
 
     @property
@@ -243,7 +257,7 @@ class Invitation(models.Model):
         )
 
 
-class ApiTokenQuerySet(models.QuerySet):
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
         return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now())
 

@@ -38,7 +38,7 @@ class NikFacts:
     serial: str
 
 
-def normalize_nik(value) -> str:
+def normalize_nik(value: object) -> str:
     """A NIK as typed (``2171 0115 0890 0003``, ``2171-0115-0890-0003``) without its separators;
     anything else is left for :func:`parse_nik` to explain."""
     return "".join(ch for ch in str(value or "") if ch not in " \t-._").strip()

@@ -12,11 +12,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth.models import AnonymousUser
 from django.db.models import Q
 
-from mpp.accounts.models import SCOPE_FIELDS, Role, RoleGrant
+from mpp.accounts.models import SCOPE_FIELDS, Role, RoleGrant, User
 from mpp.tenancy.scope import Scope, Scoped
+
+if TYPE_CHECKING:
+    from mpp.regions.models import Region
+    from mpp.tenancy.models import MPP, Agency
+
+# Whoever asks: a signed-in account, or nobody (``request.user`` before sign-in).
+Principal = User | AnonymousUser
 
 
 class Perm(StrEnum):
@@ -74,10 +83,10 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_QUEUE: frozenset({Role.MPP_MANAGER, Role.AGENCY_ADMIN}),
     Perm.SERVE_QUEUE: frozenset({Role.OFFICER}),
     Perm.MANAGE_SEARCH: frozenset({Role.MINISTRY_ADMIN}),
-    Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN}),
+    Perm.APPLY_ONBOARDING: frozenset({Role.REGIONAL_ADMIN, Role.REGION_CONTACT}),
     Perm.MANAGE_ONBOARDING: frozenset({Role.MINISTRY_ADMIN}),
     Perm.VIEW_ONBOARDING: frozenset(
-        {Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
+        {Role.REGIONAL_ADMIN, Role.REGION_CONTACT, Role.MINISTRY_ADMIN, Role.MINISTRY_ANALYST}
     ),
     Perm.SUBMIT_MONITORING: frozenset({Role.REGIONAL_ADMIN, Role.MPP_MANAGER}),
     Perm.REVIEW_MONITORING: frozenset({Role.MINISTRY_ADMIN}),
@@ -104,7 +113,7 @@ def _grant_scope(grant: RoleGrant) -> dict[str, object]:
     }
 
 
-def _scope_values(scope: Scope, name: str) -> frozenset:
+def _scope_values(scope: Scope, name: str) -> frozenset[Any]:
     """The object's ids for one scope field ("region", "mpp" or "agency")."""
     if name == "region":
         return scope.region_codes
@@ -124,26 +133,33 @@ def _covers(grant: RoleGrant, scope: Scope | None) -> bool:
 
 def _term(grant: RoleGrant, paths: dict[str, str | None]) -> Q | None:
     """The ``Q`` for the rows ``grant`` covers, or None when the model lacks a link it needs."""
-    wanted = _grant_scope(grant)
-    if any(paths.get(name) is None for name in wanted):
-        return None
-    return Q(**{paths[name]: value for name, value in wanted.items()})
+    lookups: dict[str, Any] = {}
+    for name, value in _grant_scope(grant).items():
+        path = paths.get(name)
+        if path is None:
+            return None
+        lookups[path] = value
+    return Q(**lookups)
 
 
-def staff_power(user) -> bool:
+def staff_power(user: User) -> bool:
     """False for a request made with an API token issued without the second factor."""
     token = getattr(user, "current_token", None)
     return token is None or token.second_factor
 
 
-def grants_for(user, perm: Perm) -> list[RoleGrant]:
-    if not getattr(user, "is_authenticated", False) or not staff_power(user):
+def grants_for(user: Principal, perm: Perm) -> list[RoleGrant]:
+    if (
+        isinstance(user, AnonymousUser)
+        or not getattr(user, "is_authenticated", False)
+        or not staff_power(user)
+    ):
         return []
     roles = PERMISSION_ROLES[perm]
     return [grant for grant in user.active_grants if grant.role in roles]
 
 
-def can(user, perm: Perm, obj: Scoped | None = None) -> bool:
+def can(user: Principal, perm: Perm, obj: Scoped | None = None) -> bool:
     """May ``user`` exercise ``perm`` on ``obj`` (or anywhere, when ``obj`` is None and the role is national)?"""
     grants = grants_for(user, perm)
     if not grants:
@@ -152,14 +168,14 @@ def can(user, perm: Perm, obj: Scoped | None = None) -> bool:
     return any(_covers(grant, scope) for grant in grants)
 
 
-def covering_grant(user, perm: Perm, obj: Scoped) -> RoleGrant | None:
+def covering_grant(user: Principal, perm: Perm, obj: Scoped) -> RoleGrant | None:
     """The first grant through which ``user`` holds ``perm`` on ``obj`` (to record the role used)."""
     grants = grants_for(user, perm)
     scope = obj.policy_scope() if grants else None
     return next((grant for grant in grants if _covers(grant, scope)), None)
 
 
-def has_any(user, perm: Perm) -> bool:
+def has_any(user: Principal, perm: Perm) -> bool:
     """Does ``user`` hold ``perm`` on at least one scope (to show a menu entry, say)?"""
     return bool(grants_for(user, perm))
 
@@ -168,7 +184,7 @@ NOTHING = Q(pk__in=[])
 
 
 def scope_filter(
-    user,
+    user: Principal,
     perm: Perm,
     *,
     agency: str | None,
@@ -195,7 +211,12 @@ def scope_filter(
 
 
 def scope_filter_any(
-    user, perms: Iterable[Perm], *, agency: str | None, mpp: str | None, region: str | None
+    user: Principal,
+    perms: Iterable[Perm],
+    *,
+    agency: str | None,
+    mpp: str | None,
+    region: str | None,
 ) -> Q:
     """The rows ``user`` may see with at least one of ``perms`` (``scope_filter`` OR-ed)."""
     result = NOTHING
@@ -206,7 +227,7 @@ def scope_filter_any(
     return result
 
 
-def roles_of(user) -> Iterable[Role]:
+def roles_of(user: Principal) -> Iterable[Role]:
     return [Role(grant.role) for grant in getattr(user, "active_grants", [])]
 
 
@@ -228,7 +249,7 @@ GRANTABLE_ROLES: dict[Role, frozenset[Role]] = {
 }
 
 
-def grantable_roles(user) -> list[Role]:
+def grantable_roles(user: Principal) -> list[Role]:
     """Roles ``user`` may grant somewhere (to fill a form's choices), in the order of ``Role``."""
     roles: set[Role] = set()
     for grant in grants_for(user, Perm.MANAGE_ROLES):
@@ -236,8 +257,11 @@ def grantable_roles(user) -> list[Role]:
     return [role for role in Role if role in roles]
 
 
-def _declared(region, mpp, agency) -> dict[str, set | None]:
+def _declared(
+    region: Region | None, mpp: MPP | None, agency: Agency | None
+) -> dict[str, set[Any] | None]:
     """What a new grant on region/mpp/agency reaches per scope field (None: every value)."""
+    regions: set[Any] | None
     if region is not None:
         regions = {region.pk}
     elif mpp is not None:
@@ -251,18 +275,28 @@ def _declared(region, mpp, agency) -> dict[str, set | None]:
     }
 
 
-def _grant_covers(grant: RoleGrant, role: Role, region, mpp, agency) -> bool:
+def _grant_covers(
+    grant: RoleGrant, role: Role, region: Region | None, mpp: MPP | None, agency: Agency | None
+) -> bool:
     """Does the manager's ``grant`` allow a new ``role`` whose whole reach lies inside its own?"""
     if role not in GRANTABLE_ROLES.get(Role(grant.role), frozenset()):
         return False
     reach = _declared(region, mpp, agency)
     return all(
-        reach[name] is not None and reach[name] <= {value}
+        (ids := reach[name]) is not None and ids <= {value}
         for name, value in _grant_scope(grant).items()
     )
 
 
-def can_grant(user, role: Role, *, grantee=None, region=None, mpp=None, agency=None) -> bool:
+def can_grant(
+    user: Principal,
+    role: Role,
+    *,
+    grantee: User | None = None,
+    region: Region | None = None,
+    mpp: MPP | None = None,
+    agency: Agency | None = None,
+) -> bool:
     """May ``user`` grant (or revoke) ``role`` on this scope, to ``grantee``?
 
     The new grant's reach must lie inside one of the manager's own grants: an agency admin grants
@@ -279,11 +313,11 @@ def can_grant(user, role: Role, *, grantee=None, region=None, mpp=None, agency=N
     )
 
 
-def can_revoke(user, grant: RoleGrant) -> bool:
+def can_revoke(user: Principal, grant: RoleGrant) -> bool:
     """May ``user`` revoke ``grant``? The same rule as granting it; never one's own grant."""
     return can_grant(
         user,
-        grant.role,
+        Role(grant.role),
         grantee=grant.user,
         region=grant.region,
         mpp=grant.mpp,

@@ -28,7 +28,7 @@ from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext as _
 
 from mpp.accounts.nik import mask_nik
-from mpp.accounts.policy import Perm, can
+from mpp.accounts.policy import Perm, Principal, can
 from mpp.tenancy.scope import Scoped
 
 
@@ -55,7 +55,7 @@ RULE: dict[Relation, tuple[Exposure, Exposure]] = {
 
 
 def relation(
-    viewer,
+    viewer: Principal,
     subject: Scoped | None,
     *,
     owner_id: int | None,

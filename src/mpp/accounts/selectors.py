@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import base64
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
@@ -8,9 +9,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts import privacy
 from mpp.accounts.models import ApiToken, Invitation, RoleGrant, User
-from mpp.accounts.policy import Perm, scope_filter, scope_filter_any
+from mpp.accounts.policy import Perm, Principal, scope_filter, scope_filter_any
 from mpp.audit.models import AuditEvent
-from mpp.tenancy.models import MPP, Agency, AgencyPresence
+from mpp.tenancy.models import MPP, Agency, AgencyPresence, MppNetwork
 
 
 def tokens_of(user: User) -> QuerySet[ApiToken]:
@@ -41,7 +42,7 @@ class AuditRow:
     ip: str
 
 
-def audit_rows(events) -> list[AuditRow]:
+def audit_rows(events: Iterable[AuditEvent]) -> list[AuditRow]:
     """The events with their actor and target labelled by ``privacy``: staff by username, citizens
     by pseudonym; the IP of staff actors only (two queries for a page: the events, the staff)."""
     events = list(events)
@@ -84,7 +85,7 @@ def audit_rows(events) -> list[AuditRow]:
     return rows
 
 
-def role_grants_for(user) -> QuerySet[RoleGrant]:
+def role_grants_for(user: Principal) -> QuerySet[RoleGrant]:
     """Active role grants inside the scope where ``user`` manages roles (one query).
 
     The same rule as ``policy.can_revoke``: a grant is listed when its declared scope lies inside one
@@ -98,7 +99,7 @@ def role_grants_for(user) -> QuerySet[RoleGrant]:
     )
 
 
-def _managed_scopes(user) -> Q:
+def _managed_scopes(user: Principal) -> Q:
     """Rows (grants, invitations) whose declared scope lies inside one of the user's
     ``MANAGE_ROLES`` grants: a row's kab/kota is its own or its MPP's."""
     declared = {"agency": "agency_id", "mpp": "mpp_id"}
@@ -107,7 +108,7 @@ def _managed_scopes(user) -> Q:
     )
 
 
-def open_invitations_for(user) -> QuerySet[Invitation]:
+def open_invitations_for(user: Principal) -> QuerySet[Invitation]:
     """Invitations not yet accepted nor revoked (pending or expired) in the user's managed scope."""
     return (
         Invitation.objects.filter(accepted_at__isnull=True, revoked_at__isnull=True)
@@ -123,7 +124,7 @@ def open_invitations_for(user) -> QuerySet[Invitation]:
 CASE_PERMS = (Perm.VIEW_CASES, Perm.OVERSEE_CASES)
 
 
-def workplaces_for(user, *perms: Perm) -> QuerySet[AgencyPresence]:
+def workplaces_for(user: Principal, *perms: Perm) -> QuerySet[AgencyPresence]:
     """Agency-at-MPP units the user may work in with any of ``perms`` (default: see their cases)."""
     where = scope_filter_any(
         user, perms or CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
@@ -136,7 +137,7 @@ def workplaces_for(user, *perms: Perm) -> QuerySet[AgencyPresence]:
     )
 
 
-def agencies_for(user, perm: Perm = Perm.VIEW_CASES) -> QuerySet[Agency]:
+def agencies_for(user: Principal, perm: Perm = Perm.VIEW_CASES) -> QuerySet[Agency]:
     """Agencies the user may see in the back office with ``perm`` (one query)."""
     visible = AgencyPresence.objects.filter(
         scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
@@ -144,7 +145,7 @@ def agencies_for(user, perm: Perm = Perm.VIEW_CASES) -> QuerySet[Agency]:
     return Agency.objects.filter(pk__in=visible).select_related("region").order_by("name")
 
 
-def mpps_for(user, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
+def mpps_for(user: Principal, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
     """MPPs the user may run with ``perm`` (one query)."""
     visible = AgencyPresence.objects.filter(
         scope_filter(user, perm, agency="agency_id", mpp="mpp_id", region="mpp__region_id")
@@ -157,10 +158,8 @@ def mpps_for(user, perm: Perm = Perm.MANAGE_MPP) -> QuerySet[MPP]:
     )
 
 
-def mpp_networks_for(user):
+def mpp_networks_for(user: Principal) -> QuerySet[MppNetwork]:
     """The registered networks of the MPPs ``user`` runs (Perm.MANAGE_MPP)."""
-    from mpp.tenancy.models import MppNetwork
-
     return MppNetwork.objects.filter(mpp__in=mpps_for(user, Perm.MANAGE_MPP)).select_related("mpp")
 
 

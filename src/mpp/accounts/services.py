@@ -7,6 +7,7 @@ import re
 import secrets
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
@@ -17,6 +18,7 @@ from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, models, transaction
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -33,14 +35,18 @@ from mpp.accounts.models import (
     Role,
     RoleGrant,
     User,
-    hash_token,
 )
 from mpp.accounts.nik import validate_nik
-from mpp.accounts.policy import can_grant
+from mpp.accounts.policy import Principal, can_grant
 from mpp.accounts.tasks import send_email_verification, warn_owner_of_registration_attempt
+from mpp.accounts.tokens import hash_token
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.tenancy.models import AgencyPresence
+
+if TYPE_CHECKING:
+    from mpp.regions.models import Region
+    from mpp.tenancy.models import MPP, Agency, MppNetwork
 
 
 @dataclass(frozen=True)
@@ -142,7 +148,7 @@ EMAIL_TAKEN = gettext_lazy("Alamat surel ini sudah dipakai akun lain.")
 
 
 def register_citizen_without_oracle(
-    data: CitizenRegistration, *, request=None, next_path: str = ""
+    data: CitizenRegistration, *, request: HttpRequest | None = None, next_path: str = ""
 ) -> User | None:
     """Register like :func:`register_citizen`, without telling a stranger whether the NIK or the
     email is already registered.
@@ -184,7 +190,9 @@ class RegistrationError(Exception):
 
 
 @transaction.atomic
-def register_citizen(data: CitizenRegistration, *, request=None, next_path: str = "") -> User:
+def register_citizen(
+    data: CitizenRegistration, *, request: HttpRequest | None = None, next_path: str = ""
+) -> User:
     """Create a citizen account, or complete the light record an officer made at the counter.
     ``next_path`` (a local page, such as a service's form) is where the verification link leads
     on."""
@@ -252,10 +260,10 @@ def grant_role(
     role: Role,
     *,
     granted_by: User | None = None,
-    region=None,
-    mpp=None,
-    agency=None,
-    request=None,
+    region: Region | None = None,
+    mpp: MPP | None = None,
+    agency: Agency | None = None,
+    request: HttpRequest | None = None,
 ) -> RoleGrant:
     """Give ``user`` the role on the scope. Only an accepted :class:`Invitation` (and the demo and
     test data) calls it: a role is never given to an account found by its email."""
@@ -280,7 +288,9 @@ def grant_role(
     return grant
 
 
-def _check_grant(role: Role, scope: dict, *, granted_by: User | None, grantee=None) -> None:
+def _check_grant(
+    role: Role, scope: dict[str, Any], *, granted_by: User | None, grantee: User | None = None
+) -> None:
     """Refuse a grant whose scope does not fit the role, lies outside ``granted_by``'s policy, or
     names an agency that does not serve at the MPP."""
     needed = ROLE_SCOPE_FIELDS[role]
@@ -302,7 +312,9 @@ def _check_grant(role: Role, scope: dict, *, granted_by: User | None, grantee=No
 
 
 @transaction.atomic
-def revoke_role(grant: RoleGrant, *, revoked_by: User | None = None, request=None) -> RoleGrant:
+def revoke_role(
+    grant: RoleGrant, *, revoked_by: User | None = None, request: HttpRequest | None = None
+) -> RoleGrant:
     if grant.revoked_at is None:
         grant.revoked_at = timezone.now()
         grant.save(update_fields=["revoked_at"])
@@ -319,7 +331,9 @@ def revoke_role(grant: RoleGrant, *, revoked_by: User | None = None, request=Non
 
 
 @transaction.atomic
-def end_sessions(user: User, *, reason: str, request=None, keep_current: bool = False) -> int:
+def end_sessions(
+    user: User, *, reason: str, request: HttpRequest | None = None, keep_current: bool = False
+) -> int:
     """End every web session and revoke every API token of ``user`` (returns tokens revoked).
 
     Called when what the user may do changes (a role granted or revoked) or when their password is
@@ -401,7 +415,9 @@ def _already_used(device: TOTPDevice, code: str) -> bool:
     return False
 
 
-def check_totp(user: User, device: TOTPDevice, code: str, *, request=None) -> OtpResult:
+def check_totp(
+    user: User, device: TOTPDevice, code: str, *, request: HttpRequest | None = None
+) -> OtpResult:
     """Verify ``code`` on ``device``: right, wrong, already used, or refused at the limit."""
     if _otp_locked(device):
         return OtpResult.LOCKED
@@ -416,7 +432,9 @@ def check_totp(user: User, device: TOTPDevice, code: str, *, request=None) -> Ot
 
 
 @transaction.atomic
-def confirm_totp_setup(user: User, device: TOTPDevice, code: str, *, request=None) -> OtpResult:
+def confirm_totp_setup(
+    user: User, device: TOTPDevice, code: str, *, request: HttpRequest | None = None
+) -> OtpResult:
     result = check_totp(user, device, code, request=request)
     if result != OtpResult.OK:
         return result
@@ -427,7 +445,9 @@ def confirm_totp_setup(user: User, device: TOTPDevice, code: str, *, request=Non
     return result
 
 
-def verify_totp(user: User, code: str, *, request=None) -> tuple[TOTPDevice | None, OtpResult]:
+def verify_totp(
+    user: User, code: str, *, request: HttpRequest | None = None
+) -> tuple[TOTPDevice | None, OtpResult]:
     """The confirmed device when ``code`` is right, with the result either way."""
     device = confirmed_totp_device(user)
     if device is None:
@@ -448,7 +468,7 @@ def token_lifetime(user: User) -> datetime.timedelta:
 
 @transaction.atomic
 def issue_token(
-    user: User, *, name: str = "", second_factor: bool = False, request=None
+    user: User, *, name: str = "", second_factor: bool = False, request: HttpRequest | None = None
 ) -> tuple[ApiToken, str]:
     """Create a bearer token; returns the row and the raw value (shown once, never stored).
 
@@ -470,7 +490,9 @@ def issue_token(
 
 
 @transaction.atomic
-def revoke_token(token: ApiToken, *, revoked_by: User | None = None, request=None) -> ApiToken:
+def revoke_token(
+    token: ApiToken, *, revoked_by: User | None = None, request: HttpRequest | None = None
+) -> ApiToken:
     if token.revoked_at is None:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
@@ -499,7 +521,9 @@ def user_for_token(raw: str) -> User | None:
 
 
 @transaction.atomic
-def update_contact(user: User, *, email: str, phone: str, request=None) -> User:
+def update_contact(
+    user: User, *, email: str, phone: str, request: HttpRequest | None = None
+) -> User:
     """Change one's email address and telephone number (recorded, without the values)."""
     email = (email or "").strip().lower()
     changed = email != user.email.lower()
@@ -534,7 +558,9 @@ class NetworkError(Exception):
         self.message = message
 
 
-def add_mpp_network(actor: User, mpp, network: str, label: str = "", *, request=None):
+def add_mpp_network(
+    actor: User, mpp: MPP, network: str, label: str = "", *, request: HttpRequest | None = None
+) -> MppNetwork:
     """Register one of ``mpp``'s own networks (CIDR, IPv4 or IPv6); MANAGE_MPP on the MPP."""
     import ipaddress
 
@@ -569,7 +595,7 @@ def add_mpp_network(actor: User, mpp, network: str, label: str = "", *, request=
     return row
 
 
-def remove_mpp_network(actor: User, row, *, request=None) -> None:
+def remove_mpp_network(actor: User, row: MppNetwork, *, request: HttpRequest | None = None) -> None:
     from mpp.accounts import limits
     from mpp.accounts.policy import Perm, can
 
@@ -647,7 +673,9 @@ EMAIL_VERIFICATION_MESSAGES = {
 
 
 @transaction.atomic
-def verify_email(token: str, *, viewer=None, request=None) -> EmailVerification:
+def verify_email(
+    token: str, *, viewer: Principal | None = None, request: HttpRequest | None = None
+) -> EmailVerification:
     """Mark the address in ``token`` verified, once; ``viewer`` is who opened the link."""
     try:
         data = signing.loads(
@@ -738,7 +766,7 @@ def _invitation_summary(invitation: Invitation) -> str:
     return f"{invitation.get_role_display()} — {invitation.scope_label}"
 
 
-def _send_invitation(invitation: Invitation, *, request=None) -> None:
+def _send_invitation(invitation: Invitation, *, request: HttpRequest | None = None) -> None:
     """A new token for ``invitation`` (the old link stops working) and the email carrying it.
 
     The raw token lives only in this request and in the email: the mail is sent after the commit
@@ -761,10 +789,10 @@ def invite(
     role: Role,
     email: str,
     name: str,
-    region=None,
-    mpp=None,
-    agency=None,
-    request=None,
+    region: Region | None = None,
+    mpp: MPP | None = None,
+    agency: Agency | None = None,
+    request: HttpRequest | None = None,
 ) -> Invitation:
     """Offer ``role`` on the scope to whoever owns ``email``: nothing is granted until the owner
     opens the link and accepts (:func:`accept_invitation`). The same pending offer to the same
@@ -810,11 +838,15 @@ def invite(
 
 
 @transaction.atomic
-def resend_invitation(invitation: Invitation, *, actor: User, request=None) -> Invitation:
+def resend_invitation(
+    invitation: Invitation, *, actor: User, request: HttpRequest | None = None
+) -> Invitation:
     """A new link for a pending or expired invitation (the old link stops working)."""
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is not None or invitation.revoked_at is not None:
-        raise InvitationError(str(INVITATION_MESSAGES[invitation_state(invitation)]))
+        state = invitation_state(invitation)  # used or revoked
+        if state is not None:
+            raise InvitationError(str(INVITATION_MESSAGES[state]))
     _check_grant(Role(invitation.role), invitation.scope, granted_by=actor)
     _send_invitation(invitation, request=request)
     record_event(
@@ -829,7 +861,9 @@ def resend_invitation(invitation: Invitation, *, actor: User, request=None) -> I
 
 
 @transaction.atomic
-def revoke_invitation(invitation: Invitation, *, actor: User, request=None) -> Invitation:
+def revoke_invitation(
+    invitation: Invitation, *, actor: User, request: HttpRequest | None = None
+) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
@@ -882,11 +916,12 @@ def staff_account_problems(data: StaffAccount) -> dict[str, list[str]]:
     return errors
 
 
-def may_accept_onto(user, invitation: Invitation) -> bool:
+def may_accept_onto(user: Principal, invitation: Invitation) -> bool:
     """An existing account may take the invitation only when it is already a staff account (with
     its second factor) whose verified address is the invited one: never a citizen account."""
-    return (
-        user.is_authenticated
+    return bool(
+        isinstance(user, User)
+        and user.is_authenticated
         and user.is_staff_member
         and user.email_is_verified
         and user.email.lower() == invitation.email.lower()
@@ -899,7 +934,7 @@ def accept_invitation(
     *,
     account: StaffAccount | None = None,
     user: User | None = None,
-    request=None,
+    request: HttpRequest | None = None,
 ) -> RoleGrant:
     """The owner of the invited address accepts: either a new staff account from ``account``
     (its address is the invited one, verified by this very link) or the signed-in staff ``user``

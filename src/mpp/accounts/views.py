@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlencode
 
 import segno
@@ -7,15 +8,17 @@ from django.contrib import messages
 from django.contrib.auth import login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import JsonResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts import limits, selectors, services, sign_in_reasons
 from mpp.accounts.forms import (
@@ -28,15 +31,16 @@ from mpp.accounts.forms import (
     StaffAccountForm,
 )
 from mpp.accounts.menu import menu_for
-from mpp.accounts.models import Role
-from mpp.accounts.policy import Perm, can, can_grant, can_revoke, has_any
+from mpp.accounts.models import Invitation, Role, User
+from mpp.accounts.policy import Perm, Principal, can, can_grant, can_revoke, has_any
+from mpp.accounts.requests import AuthenticatedRequest
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.paging.keyset import page_for_request
 
 
-def _safe_next(request, fallback: str) -> str:
+def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
     if target and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, request.is_secure()
@@ -45,11 +49,11 @@ def _safe_next(request, fallback: str) -> str:
     return fallback
 
 
-def login_view(request):
+def login_view(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = LoginForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and form.is_valid() and form.user is not None:
         login(request, form.user, backend="mpp.accounts.backends.NikOrUsernameBackend")
         # A citizen lands on their applications (the profile holds settings, not the work).
         home = "accounts:backoffice" if form.user.is_staff_member else "cases:mine"
@@ -62,17 +66,20 @@ def login_view(request):
     )
 
 
-def _second_factor_passed(request, device) -> None:
+def _second_factor_passed(request: HttpRequest, device: TOTPDevice) -> None:
     # A new session id once the second factor is passed: an id seen before it (on a shared
     # computer, in a proxy log) never carries the verified session.
     request.session.cycle_key()
     otp_login(request, device)
 
 
-def locked_out(request, credentials=None, *args, **kwargs):
+def locked_out(
+    request: HttpRequest, credentials: dict[str, Any] | None = None, *args: Any, **kwargs: Any
+) -> HttpResponse:
     """django-axes' answer while one account is locked from one address (AXES_LOCKOUT_PARAMETERS):
     the same account from another address, or after a password reset, is not locked."""
     title, detail, seconds = limits.lockout()
+    response: HttpResponse
     if request.path.startswith("/api/"):
         body = {
             "type": "about:blank",
@@ -96,7 +103,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
 
-    def form_valid(self, form):
+    def form_valid(self, form: SetPasswordForm[User]) -> HttpResponse:
         response = super().form_valid(form)
         record_event(
             AuditAction.PASSWORD_RESET, actor=form.user, target=form.user, request=self.request
@@ -112,7 +119,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     template_name = "accounts/password_change.html"
     success_url = reverse_lazy("accounts:profile")
 
-    def form_valid(self, form):
+    def form_valid(self, form: PasswordChangeForm) -> HttpResponse:
         response = super().form_valid(form)
         user = form.user
         record_event(AuditAction.PASSWORD_CHANGED, actor=user, target=user, request=self.request)
@@ -127,13 +134,13 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
 
 @require_POST
-def logout_view(request):
+def logout_view(request: HttpRequest) -> HttpResponse:
     logout(request)
     messages.success(request, _("Anda telah keluar."))
     return redirect("web:home")
 
 
-def register(request):
+def register(request: HttpRequest) -> HttpResponse:
     if request.user.is_authenticated:
         return redirect("accounts:profile")
     form = RegistrationForm(request.POST or None)
@@ -175,12 +182,12 @@ def _next_context(request) -> dict:
     return {"next": next_path, "reason": reason, "login_url": login_url}
 
 
-def register_received(request):
+def register_received(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/register_received.html", _next_context(request))
 
 
 @login_required
-def profile(request):
+def profile(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "accounts/profile.html",
@@ -193,7 +200,7 @@ def profile(request):
 
 @login_required
 @require_POST
-def resend_verification(request):
+def resend_verification(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.email_is_verified or not request.user.email:
         return redirect("accounts:profile")
     if services.request_email_verification(request.user):
@@ -213,7 +220,7 @@ def resend_verification(request):
     return redirect("accounts:profile")
 
 
-def verify_email(request, token: str):
+def verify_email(request: HttpRequest, token: str) -> HttpResponse:
     result = services.verify_email(token, viewer=request.user, request=request)
     ok = result in (services.EmailVerification.OK, services.EmailVerification.USED)
     return render(
@@ -229,14 +236,14 @@ def verify_email(request, token: str):
 
 
 @login_required
-def developer(request):
+def developer(request: AuthenticatedRequest) -> HttpResponse:
     """API tokens, apart from the citizen's everyday account page."""
     return render(request, "accounts/developer.html", {"tokens": selectors.tokens_of(request.user)})
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def profile_edit(request):
+def profile_edit(request: AuthenticatedRequest) -> HttpResponse:
     """Change one's email address and telephone number (name, NIK and birth date come from the
     NIK registration and are corrected at the Dukcapil counter)."""
     form = ContactForm(
@@ -254,7 +261,7 @@ def profile_edit(request):
     return render(request, "accounts/profile_edit.html", {"form": form})
 
 
-def privacy_notice(request):
+def privacy_notice(request: HttpRequest) -> HttpResponse:
     return render(
         request, "accounts/privacy_notice.html", {"version": services.PRIVACY_NOTICE_VERSION}
     )
@@ -262,7 +269,7 @@ def privacy_notice(request):
 
 @login_required
 @require_POST
-def revoke_token(request, token_id: int):
+def revoke_token(request: AuthenticatedRequest, token_id: int) -> HttpResponse:
     token = get_object_or_404(selectors.tokens_of(request.user), pk=token_id)
     services.revoke_token(token, revoked_by=request.user, request=request)
     messages.success(request, _("Token API telah dicabut."))
@@ -270,7 +277,7 @@ def revoke_token(request, token_id: int):
 
 
 @login_required
-def otp_setup(request):
+def otp_setup(request: AuthenticatedRequest) -> HttpResponse:
     if services.confirmed_totp_device(request.user) is not None and request.user.is_verified():
         return redirect("accounts:profile")
     if services.confirmed_totp_device(request.user) is not None:
@@ -297,7 +304,7 @@ def otp_setup(request):
 
 
 @login_required
-def otp_verify(request):
+def otp_verify(request: AuthenticatedRequest) -> HttpResponse:
     if request.user.is_verified():
         return redirect(_safe_next(request, reverse("accounts:backoffice")))
     form = OtpForm(request.POST or None)
@@ -315,7 +322,7 @@ def otp_verify(request):
 
 
 @login_required
-def backoffice(request):
+def backoffice(request: AuthenticatedRequest) -> HttpResponse:
     if not request.user.is_staff_member:
         raise PermissionDenied
     return render(
@@ -330,7 +337,7 @@ def backoffice(request):
 
 
 @login_required
-def audit_log(request):
+def audit_log(request: AuthenticatedRequest) -> HttpResponse:
     if not can(request.user, Perm.VIEW_AUDIT):
         raise PermissionDenied
     page, query = page_for_request(
@@ -344,7 +351,7 @@ def audit_log(request):
 
 
 @login_required
-def staff_roles(request):
+def staff_roles(request: AuthenticatedRequest) -> HttpResponse:
     """Role grants within the manager's scope, and the form to grant one."""
     if not has_any(request.user, Perm.MANAGE_ROLES):
         raise PermissionDenied
@@ -384,13 +391,15 @@ def staff_roles(request):
     )
 
 
-def _may_handle_invitation(user, invitation) -> bool:
+def _may_handle_invitation(user: Principal, invitation: Invitation) -> bool:
     return can_grant(user, Role(invitation.role), **invitation.scope)
 
 
 @login_required
 @require_POST
-def invitation_action(request, invitation_id: int, action: str):
+def invitation_action(
+    request: AuthenticatedRequest, invitation_id: int, action: str
+) -> HttpResponse:
     """Send an open invitation again (a new link) or revoke it."""
     if not has_any(request.user, Perm.MANAGE_ROLES):
         raise PermissionDenied
@@ -400,7 +409,9 @@ def invitation_action(request, invitation_id: int, action: str):
     if action == "resend":
         try:
             services.resend_invitation(invitation, actor=request.user, request=request)
-        except (ValidationError, services.InvitationError) as error:
+        except services.InvitationError as error:
+            messages.error(request, error.message)
+        except ValidationError as error:
             messages.error(request, getattr(error, "message", None) or " ".join(error.messages))
         else:
             messages.success(
@@ -419,12 +430,13 @@ def invitation_action(request, invitation_id: int, action: str):
 
 
 @require_http_methods(["GET", "POST"])
-def invitation(request, token: str):
+def invitation(request: HttpRequest, token: str) -> HttpResponse:
     """The page the invitation link opens: create the staff account (or, for the signed-in staff
     member the invitation may go to, accept onto that account)."""
     found = services.invitation_for_token(token)
     state = services.invitation_state(found)
-    if state is not None:
+    if state is not None or found is None:
+        state = state or services.InvitationState.UNKNOWN
         status = 404 if state == services.InvitationState.UNKNOWN else 410
         return render(
             request,
@@ -433,20 +445,21 @@ def invitation(request, token: str):
             status=status,
         )
     user = request.user
-    onto_existing = user.is_authenticated and services.may_accept_onto(user, found)
-    if user.is_authenticated and not onto_existing:
+    # The signed-in staff account the invitation may be accepted onto, if any.
+    existing = user if isinstance(user, User) and services.may_accept_onto(user, found) else None
+    if user.is_authenticated and existing is None:
         return render(request, "accounts/invitation.html", {"invitation": found, "signed_in": True})
     form = (
         None
-        if onto_existing
+        if existing is not None
         else StaffAccountForm(request.POST or None, initial={"name": found.name})
     )
-    if request.method == "POST" and (onto_existing or form.is_valid()):
+    if request.method == "POST" and (form is None or form.is_valid()):
         try:
             grant = services.accept_invitation(
                 found,
-                user=user if onto_existing else None,
-                account=None if onto_existing else form.account,
+                user=existing,
+                account=None if form is None else form.account,
                 request=request,
             )
         except services.InvitationError as error:
@@ -458,9 +471,9 @@ def invitation(request, token: str):
                 messages.error(request, error.message)
                 return redirect("accounts:invitation", token=token)
         else:
-            if onto_existing:
-                user.refresh_from_db()
-                update_session_auth_hash(request, user)
+            if existing is not None:
+                existing.refresh_from_db()
+                update_session_auth_hash(request, existing)
                 messages.success(request, _("Undangan diterima. Peran baru sudah berlaku."))
                 return redirect("accounts:backoffice")
             login(request, grant.user, backend="mpp.accounts.backends.NikOrUsernameBackend")
@@ -474,13 +487,13 @@ def invitation(request, token: str):
     return render(
         request,
         "accounts/invitation.html",
-        {"invitation": found, "form": form, "onto_existing": onto_existing},
+        {"invitation": found, "form": form, "onto_existing": existing is not None},
     )
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def revoke_role(request, grant_id: int):
+def revoke_role(request: AuthenticatedRequest, grant_id: int) -> HttpResponse:
     """GET: the confirmation (what will happen); POST with ``confirmed``: revoke. A POST without
     it (an old page's one-click button) only leads to the confirmation."""
     if not has_any(request.user, Perm.MANAGE_ROLES):
@@ -505,7 +518,7 @@ def revoke_role(request, grant_id: int):
 
 
 @login_required
-def mpp_networks(request):
+def mpp_networks(request: AuthenticatedRequest) -> HttpResponse:
     """The MPP's own networks, whose addresses get higher anonymous limits (docs/limits.md)."""
     if not has_any(request.user, Perm.MANAGE_MPP):
         raise PermissionDenied
@@ -527,7 +540,7 @@ def mpp_networks(request):
 
 @require_POST
 @login_required
-def mpp_network_remove(request, pk):
+def mpp_network_remove(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not has_any(request.user, Perm.MANAGE_MPP):
         raise PermissionDenied
     row = get_object_or_404(selectors.mpp_networks_for(request.user), pk=pk)

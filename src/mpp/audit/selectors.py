@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import QuerySet
 
 from mpp.audit.models import AccessRecord
 
+if TYPE_CHECKING:
+    from mpp.accounts.models import User
 
-def access_log_of(user, application_id: int | None = None) -> QuerySet[AccessRecord]:
+
+def access_log_of(user: User, application_id: int | None = None) -> QuerySet[AccessRecord]:
     """Who looked at the citizen's data (newest first), optionally for one application."""
     rows = AccessRecord.objects.filter(subject=user)
     if application_id is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from functools import cache
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -12,9 +12,14 @@ from django.http import HttpRequest
 
 from mpp.audit.models import AccessRecord, AuditAction, AuditEvent
 
+if TYPE_CHECKING:
+    from mpp.accounts.models import User
+
 
 @cache
-def _trusted_proxies(setting: tuple[str, ...]) -> tuple[ipaddress._BaseNetwork, ...]:
+def _trusted_proxies(
+    setting: tuple[str, ...],
+) -> tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]:
     return tuple(ipaddress.ip_network(item, strict=False) for item in setting)
 
 
@@ -35,7 +40,7 @@ def client_ip(request: HttpRequest | None) -> str | None:
     """
     if request is None:
         return None
-    remote = request.META.get("REMOTE_ADDR") or None
+    remote: str | None = request.META.get("REMOTE_ADDR") or None
     if remote is None or not _is_trusted(remote):
         return remote
     forwarded = [part.strip() for part in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
@@ -57,7 +62,7 @@ def axes_client_ip(request: HttpRequest) -> str | None:
 def record_event(
     action: AuditAction,
     *,
-    actor=None,
+    actor: User | None = None,
     target: models.Model | None = None,
     summary: str = "",
     request: HttpRequest | None = None,
@@ -78,7 +83,7 @@ def record_event(
 
 def record_access(
     *,
-    viewer,
+    viewer: User,
     subject_id: int,
     role: str,
     agency_name: str,

@@ -61,7 +61,7 @@ def add_override(
         errors["reason"] = [_("Tuliskan alasannya, misalnya nomor surat keputusan.")]
     elif len(reason) > 200:
         errors["reason"] = [_("Alasan paling banyak 200 karakter.")]
-    if errors:
+    if errors or date is None:
         raise CalendarOverrideError(errors)
     duplicate = CalendarOverride.objects.filter(region=region, date=date).exists()
     if duplicate:

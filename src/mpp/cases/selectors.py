@@ -27,6 +27,7 @@ from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, OPEN
+from mpp.regions.localtime import NATIONAL_ZONE, ZONE_NAMES
 from mpp.workflows.selectors import timeline
 
 LIST_RELATED = ("service_version", "mpp__region", "agency", "assigned_to", "applicant")
@@ -204,7 +205,7 @@ def local_zone(user) -> ZoneInfo:
             return ZoneInfo(grant.mpp.region.timezone)
         if grant.region_id:
             return ZoneInfo(grant.region.timezone)
-    return ZoneInfo("Asia/Jakarta")
+    return NATIONAL_ZONE
 
 
 def _day_bounds(zone: ZoneInfo, day: datetime.date) -> tuple[datetime.datetime, datetime.datetime]:
@@ -309,7 +310,7 @@ def _local_range(field: str, start, end) -> Q:
     if start is None and end is None:
         return where
     terms = Q(pk__in=[])
-    for zone in ("Asia/Jakarta", "Asia/Makassar", "Asia/Jayapura"):
+    for zone in ZONE_NAMES:
         tz = ZoneInfo(zone)
         term = Q(mpp__region__timezone=zone)
         if start is not None:

@@ -13,7 +13,6 @@ import time
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -52,6 +51,7 @@ from mpp.documents.rendering import public_base_url
 from mpp.documents.services import check_can_sign, issue_document
 from mpp.documents.uploads import UnsafeFile, accept_upload
 from mpp.notifications.services import notify
+from mpp.regions.localtime import local_date
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import ActionNotAllowed, StaleVersion
 from mpp.workflows.services import apply_action
@@ -83,7 +83,7 @@ def next_tracking_number(region, moment: datetime.datetime) -> str:
     The sequence row is locked while the number is taken, so concurrent callers get distinct
     numbers; must run inside a transaction.
     """
-    day = moment.astimezone(ZoneInfo(region.timezone)).date()
+    day = local_date(moment, region)
     try:
         with transaction.atomic():
             sequence, _created = TrackingSequence.objects.select_for_update().get_or_create(

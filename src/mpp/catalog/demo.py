@@ -9,7 +9,7 @@ from decimal import Decimal
 
 from mpp.catalog import national_templates, services
 from mpp.catalog.models import Service
-from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
+from mpp.tenancy.models import MPP, Agency, AgencyPresence, CounterHours, OpeningHours
 
 
 def load() -> dict[str, MPP]:
@@ -84,9 +84,15 @@ def load_tenancy() -> dict[str, MPP]:
                     "region_id": agency_entry["region"],
                 },
             )
-            AgencyPresence.objects.get_or_create(
+            presence, _ = AgencyPresence.objects.get_or_create(
                 agency=agency, mpp=mpp, defaults={"counters": agency_entry["counters"]}
             )
+            for hours in agency_entry.get("counter_hours", ()):
+                CounterHours.objects.get_or_create(
+                    presence=presence,
+                    weekday=hours["weekday"],
+                    defaults={"opens": _time(hours["opens"]), "closes": _time(hours["closes"])},
+                )
         for hours in entry["opening_hours"]:
             OpeningHours.objects.get_or_create(
                 mpp=mpp,

@@ -25,13 +25,10 @@ from django.utils.translation import gettext as _
 from pydantic import BaseModel, ConfigDict, ValidationError
 
 from mpp.catalog.form_schema import FormDefinition
+from mpp.regions.formatting import MONTHS_ID
 
 APPLICANT = "@pemohon"
 TRACKING_NUMBER = "@nomor_permohonan"
-MONTHS = (
-    "Januari", "Februari", "Maret", "April", "Mei", "Juni",
-    "Juli", "Agustus", "September", "Oktober", "November", "Desember",
-)  # fmt: skip
 
 
 class _Strict(BaseModel):
@@ -104,7 +101,7 @@ def long_date(value: str) -> str:
         day = datetime.date.fromisoformat(str(value))
     except ValueError:
         return str(value)
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+    return f"{day.day} {MONTHS_ID[day.month - 1]} {day.year}"
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import secrets
 import uuid
 
@@ -11,6 +10,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mpp.accounts.tokens import hash_token
 from mpp.deadlines.models import ClockedModel, ClockQuerySet
 from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
@@ -153,6 +153,11 @@ class Complaint(WorkflowModel, ClockedModel):
     reporter_name = models.CharField(_("nama pelapor"), max_length=150, blank=True)
     reporter_email = models.EmailField(_("surel pelapor"), blank=True)
     reporter_phone = models.CharField(_("telepon pelapor"), max_length=32, blank=True)
+    # The language the reporter filed in: a guest's messages are written in it.
+    reporter_language = models.CharField(max_length=8, blank=True)
+    # A guest confirmed the contact with a one-time code: only then do messages go to it (an
+    # Open311 client's unconfirmed address is never written to).
+    contact_confirmed = models.BooleanField(default=False)
     channel = models.CharField(_("saluran"), max_length=10, choices=Channel.choices)
     submitted_at = models.DateTimeField(_("diajukan pada"), default=timezone.now, db_index=True)
     updated_at = models.DateTimeField(_("diperbarui pada"), default=timezone.now)
@@ -333,7 +338,7 @@ class GuestConfirmation(models.Model):
 
     @staticmethod
     def hash(code: str) -> str:
-        return hashlib.sha256(code.encode()).hexdigest()
+        return hash_token(code)
 
 
 class IntegrationClient(models.Model):
@@ -360,7 +365,7 @@ class IntegrationClient(models.Model):
 
     @staticmethod
     def hash(key: str) -> str:
-        return hashlib.sha256(key.encode()).hexdigest()
+        return hash_token(key)
 
 
 class LaporRegion(models.Model):

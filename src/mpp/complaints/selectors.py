@@ -12,7 +12,9 @@ from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, 
 from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_access, record_event
 from mpp.complaints.models import Complaint, Forward, Kind, Message
-from mpp.complaints.workflow import AGENCY, DESK, REPORTER
+from mpp.complaints.workflow import AGENCY, COMPLAINT, DESK, REPORTER
+from mpp.tenancy.models import Agency
+from mpp.workflows.selectors import timeline
 
 PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "region_id"}
 STAFF_PERMS = (Perm.HANDLE_COMPLAINTS, Perm.RESPOND_COMPLAINTS, Perm.OVERSEE_COMPLAINTS)
@@ -52,7 +54,12 @@ def agency_inbox(user) -> QuerySet[Complaint]:
 
 
 def complaint_for_staff(user, pk) -> Complaint:
-    complaint = complaints_for_staff(user).filter(pk=pk).select_related("forward").first()
+    complaint = (
+        complaints_for_staff(user)
+        .filter(pk=pk)
+        .select_related("forward", "category", "service__current_version")
+        .first()
+    )
     if complaint is None:
         raise Http404
     return complaint
@@ -158,6 +165,31 @@ def read_reporter(user, complaint: Complaint, *, channel: str) -> dict | None:
     return {"name": reporter.name, "email": reporter.email, "phone": reporter.phone}
 
 
+def forwarding_notes(complaint: Complaint) -> list[dict]:
+    """The desk's notes when it forwarded the complaint (verify) or moved it to another agency
+    (reassign), oldest first, with the agency it went to: what the agency needs to know first.
+    Read by those who handle the complaint (desk and agency), never the reporter or the public."""
+    records = [
+        record
+        for record in timeline(complaint).filter(action__in=("verify", "reassign"))
+        if record.note
+    ]
+    agencies = dict(
+        Agency.objects.filter(
+            pk__in={record.data.get("agency_id") for record in records}
+        ).values_list("pk", "name")
+    )
+    return [
+        {
+            "label": COMPLAINT.transition(record.action, record.from_state).label,
+            "agency": agencies.get(record.data.get("agency_id"), ""),
+            "at": record.at,
+            "note": record.note,
+        }
+        for record in records
+    ]
+
+
 # --- Citizens and the public -----------------------------------------------------------------
 
 
@@ -168,7 +200,9 @@ def complaints_of(user) -> QuerySet[Complaint]:
 def complaint_by_follow_token(token: str) -> Complaint:
     complaint = (
         Complaint.objects.filter(follow_token=token)
-        .select_related("mpp", "agency", "region", "forward")
+        .select_related(
+            "mpp", "agency", "region", "forward", "category", "service__current_version"
+        )
         .first()
     )
     if complaint is None:
@@ -207,7 +241,7 @@ def public_complaint(tracking_number: str) -> Complaint:
     complaint = (
         Complaint.objects.public()
         .filter(tracking_number=tracking_number)
-        .select_related("mpp", "agency")
+        .select_related("mpp", "agency", "category", "service__current_version")
         .first()
     )
     if complaint is None:

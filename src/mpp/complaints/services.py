@@ -13,12 +13,13 @@ from django.conf import settings
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F, Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mpp.accounts import limits
 from mpp.accounts.models import Role, RoleGrant
 from mpp.accounts.policy import Perm, can
+from mpp.accounts.tokens import random_code
 from mpp.catalog import public_cache
 from mpp.complaints import lapor
 from mpp.complaints.models import (
@@ -46,7 +47,7 @@ from mpp.deadlines.retry import backoff
 from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
 from mpp.notifications.base import Channel as NotificationChannel
 from mpp.notifications.registry import gateways
-from mpp.notifications.services import notify
+from mpp.notifications.services import notify, notify_contact
 from mpp.regions import calendar
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError
@@ -182,8 +183,7 @@ class Submission:
 def next_tracking_number(region, moment: datetime.datetime) -> str:
     """``ADU-2171-261202-7QK4M2``: kab/kota, local date, six random characters (unguessable)."""
     day = moment.astimezone(calendar.region_zone(region)).date()
-    alphabet = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
-    return f"ADU-{region.code}-{day:%y%m%d}-{''.join(secrets.choice(alphabet) for _ in range(6))}"
+    return f"ADU-{region.code}-{day:%y%m%d}-{random_code(6)}"
 
 
 def _checked_attachments(uploads) -> list[AcceptedUpload]:
@@ -300,6 +300,8 @@ def submit_complaint(
         ),
         reporter_phone=data.reporter_phone
         or (guest.address if guest and "@" not in guest.address else ""),
+        reporter_language=(translation.get_language() or "id")[:2],
+        contact_confirmed=guest is not None,
         channel=channel,
         submitted_at=now,
         updated_at=now,
@@ -333,13 +335,7 @@ def submit_complaint(
         )
         accepted.save_to(attachment.file, "lampiran")
         attachment.save()
-    if reporter is not None:
-        notify(
-            reporter,
-            "complaint.received",
-            {"tracking_number": complaint.tracking_number, "due_at": complaint.due_at},
-            link=f"/pengaduan/lacak/{complaint.follow_token}/",
-        )
+    _notify_reporter(complaint, "complaint.received", due_at=complaint.due_at)
     if LaporRegion.objects.filter(region=region).exists():
         record_forward(complaint)
     return complaint
@@ -476,14 +472,18 @@ def retry_forward(complaint: Complaint, *, user) -> Forward:
 
 
 def _notify_reporter(complaint: Complaint, kind: str, **context) -> None:
-    if complaint.reporter is None:
+    """Tell the reporter, with the follow link: an account holder through their account (their
+    channels and preferences); a guest at the email address or phone number they confirmed."""
+    context = {"tracking_number": complaint.tracking_number, **context}
+    link = f"/pengaduan/lacak/{complaint.follow_token}/"
+    if complaint.reporter_id is not None:
+        notify(complaint.reporter, kind, context, link=link)
         return
-    notify(
-        complaint.reporter,
-        kind,
-        {"tracking_number": complaint.tracking_number, **context},
-        link=f"/pengaduan/lacak/{complaint.follow_token}/",
-    )
+    contact = complaint.reporter_email or complaint.reporter_phone
+    if contact and complaint.contact_confirmed:
+        notify_contact(
+            contact, kind, context, link=link, language=complaint.reporter_language or "id"
+        )
 
 
 def take_action(

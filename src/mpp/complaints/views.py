@@ -298,6 +298,7 @@ def staff_detail(request, pk):
             "note_form": forms.NoteForm(),
             "templates": templates,
             "notes": complaint.notes.select_related("author") if kinds else [],
+            "forwarding_notes": selectors.forwarding_notes(complaint) if kinds else [],
             "history": complaint.escalations.all(),
             "forward": selectors.lapor_forward(complaint),
             "may_retry_forward": "desk" in kinds,

@@ -14,12 +14,16 @@ passed, or that the sweep has flagged. Every list, count, filter and report uses
 from __future__ import annotations
 
 import datetime
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
+
+if TYPE_CHECKING:
+    from mpp.regions.calendar import OfficeHours, RegionLike
 
 
 class ClockUnit(models.TextChoices):
@@ -35,7 +39,7 @@ def breached_condition(now: datetime.datetime | None = None) -> Q:
     )
 
 
-class ClockQuerySet(models.QuerySet):
+class ClockQuerySet(models.QuerySet[Any]):
     def running(self) -> ClockQuerySet:
         return self.filter(due_at__isnull=False, clock_stopped_at__isnull=True)
 
@@ -47,11 +51,12 @@ class ClockQuerySet(models.QuerySet):
 
     def with_breached(self, now: datetime.datetime | None = None) -> ClockQuerySet:
         """Each row gets ``is_breached`` (bool), computed by the database with the one rule."""
-        return self.annotate(
+        annotated: ClockQuerySet = self.annotate(
             is_breached=models.ExpressionWrapper(
                 breached_condition(now), output_field=models.BooleanField()
             )
         )
+        return annotated
 
 
 class ClockedModel(models.Model):
@@ -83,7 +88,7 @@ class ClockedModel(models.Model):
     class Meta:
         abstract = True
 
-    def clock_region(self):
+    def clock_region(self) -> RegionLike:
         """The :class:`~mpp.regions.models.Region` whose calendar counts this object's time."""
         raise NotImplementedError
 
@@ -112,6 +117,6 @@ class ClockedModel(models.Model):
             return ngettext("%(n)d hari kerja", "%(n)d hari kerja", days) % {"n": days}
         return ""
 
-    def clock_office_hours(self):
+    def clock_office_hours(self) -> OfficeHours:
         """The :class:`~mpp.regions.calendar.OfficeHours` for limits in hours."""
         raise NotImplementedError

@@ -12,7 +12,7 @@ import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.db.models import Q
+from django.db.models import Model, Q
 
 # A process's own sweep step: given the sweep's moment, returns named counts for the report.
 Step = Callable[[datetime.datetime], dict[str, int]]
@@ -20,7 +20,7 @@ Step = Callable[[datetime.datetime], dict[str, int]]
 
 @dataclass(frozen=True)
 class SweepEntry:
-    model: type
+    model: type[Model]
     skip: Q = field(default_factory=Q)
     step: Step | None = None
 
@@ -31,14 +31,16 @@ class SweepEntry:
 
 class SweepRegistry:
     def __init__(self) -> None:
-        self._entries: dict[type, SweepEntry] = {}
+        self._entries: dict[type[Model], SweepEntry] = {}
 
-    def register(self, model: type, *, skip: Q | None = None, step: Step | None = None) -> None:
+    def register(
+        self, model: type[Model], *, skip: Q | None = None, step: Step | None = None
+    ) -> None:
         if model in self._entries:
             raise ValueError(f"{model._meta.label} already joined the sweep")
         self._entries[model] = SweepEntry(model, skip or Q(), step)
 
-    def unregister(self, model: type) -> None:
+    def unregister(self, model: type[Model]) -> None:
         self._entries.pop(model, None)
 
     def entries(self) -> list[SweepEntry]:

@@ -22,4 +22,5 @@ def backoff(
     """The wait after the ``attempts``-th failure: first, 2×first, 4×first, … at most ``longest``."""
     if attempts < 1:
         return datetime.timedelta(0)
-    return min(first * 2 ** min(attempts - 1, 30), longest)
+    factor: int = 2 ** min(attempts - 1, 30)
+    return min(first * factor, longest)

@@ -11,9 +11,11 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.utils.module_loading import import_string
+from django_tasks.base import Task
 
 
 @dataclass(frozen=True)
@@ -44,4 +46,5 @@ def due(
 
 def enqueue(entry: Entry) -> str:
     """Enqueue the entry's task; the task result's id."""
-    return import_string(entry.task_path).enqueue().id
+    task: Task[[], Any] = import_string(entry.task_path)
+    return task.enqueue().id

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime
 import logging
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 
@@ -17,6 +18,9 @@ from mpp.deadlines.registry import SweepRegistry, sweeps
 from mpp.regions import calendar
 
 logger = logging.getLogger(__name__)
+
+# The field values a clock change writes, stored with the transition's own UPDATE.
+Changes = dict[str, Any]
 
 
 @dataclass(frozen=True)
@@ -37,7 +41,7 @@ def _due(obj: ClockedModel, unit: str, at: datetime.datetime, amount: float) -> 
     return calendar.due_at(region, at, int(amount))
 
 
-def start(obj: ClockedModel, limit: Limit, *, at: datetime.datetime) -> dict:
+def start(obj: ClockedModel, limit: Limit, *, at: datetime.datetime) -> Changes:
     """The clock starts at ``at`` with ``limit``."""
     amount = limit.amount * 3600 if limit.unit == ClockUnit.HOURS else limit.amount
     return {
@@ -51,13 +55,17 @@ def start(obj: ClockedModel, limit: Limit, *, at: datetime.datetime) -> dict:
     }
 
 
-def pause(obj: ClockedModel, *, at: datetime.datetime) -> dict:
+def pause(obj: ClockedModel, *, at: datetime.datetime) -> Changes:
     """The clock stops at ``at`` keeping what is left (working days, or seconds of office time)."""
     region, due = obj.clock_region(), obj.due_at
-    changes = {"due_at": None, "breached_at": None, "clock_paused_at": at}
+    changes: Changes = {"due_at": None, "breached_at": None, "clock_paused_at": at}
     if obj.clock_unit == ClockUnit.HOURS:
-        left = calendar.office_time_between(region, obj.clock_office_hours(), at, due) if due else 0
-        changes["remaining_office_seconds"] = int(left.total_seconds()) if left else 0
+        left = (
+            calendar.office_time_between(region, obj.clock_office_hours(), at, due)
+            if due
+            else datetime.timedelta(0)
+        )
+        changes["remaining_office_seconds"] = int(left.total_seconds())
     else:
         changes["remaining_working_days"] = (
             calendar.remaining_working_days(region, due, at) if due else 0
@@ -65,7 +73,7 @@ def pause(obj: ClockedModel, *, at: datetime.datetime) -> dict:
     return changes
 
 
-def resume(obj: ClockedModel, *, at: datetime.datetime) -> dict:
+def resume(obj: ClockedModel, *, at: datetime.datetime) -> Changes:
     """The paused clock restarts at ``at`` with what was left."""
     if obj.clock_unit == ClockUnit.HOURS:
         due = _due(obj, ClockUnit.HOURS, at, obj.remaining_office_seconds or 0)
@@ -79,7 +87,7 @@ def resume(obj: ClockedModel, *, at: datetime.datetime) -> dict:
     }
 
 
-def stop(obj: ClockedModel, *, at: datetime.datetime) -> dict:
+def stop(obj: ClockedModel, *, at: datetime.datetime) -> Changes:
     """The process finished: the clock stops for good (``breached_at`` stays, for reports)."""
     return {"clock_stopped_at": at, "clock_paused_at": None}
 

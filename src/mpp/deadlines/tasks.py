@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django_tasks import task
 
@@ -10,7 +11,7 @@ from mpp.deadlines import reclaim, services
 
 
 @task()
-def sweep_deadlines(now: str | None = None) -> dict:
+def sweep_deadlines(now: str | None = None) -> dict[str, Any]:
     """Flag breaches of every clocked model and run their steps (fiktif positif, say).
 
     ``now`` (ISO 8601, aware) lets a test or an operator run the sweep as of another moment.
@@ -21,7 +22,7 @@ def sweep_deadlines(now: str | None = None) -> dict:
 
 
 @task()
-def reclaim_stuck_tasks() -> dict:
+def reclaim_stuck_tasks() -> dict[str, Any]:
     """Mark tasks a dead worker left RUNNING as failed; re-queue the idempotent ones."""
     result = reclaim.reclaim_stuck_tasks()
     return {"requeued": result.requeued, "failed": result.failed}

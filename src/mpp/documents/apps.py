@@ -7,7 +7,7 @@ class DocumentsConfig(AppConfig):
     label = "documents"
     verbose_name = _("Dokumen terbit")
 
-    def ready(self):
+    def ready(self) -> None:
         from PIL import Image
 
         from mpp.documents.uploads import max_image_pixels

@@ -1,6 +1,9 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
+from django.core.files.uploadedfile import UploadedFile
 from django.utils.translation import gettext_lazy as _
 
 MAX_CHECK_UPLOAD_BYTES = 5 * 1024 * 1024
@@ -20,7 +23,7 @@ class FileCheckForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
-    def clean_file(self):
+    def clean_file(self) -> UploadedFile[Any]:
         upload = self.cleaned_data["file"]
         if upload.size > MAX_CHECK_UPLOAD_BYTES:
             raise forms.ValidationError(
@@ -34,7 +37,8 @@ class FileCheckForm(forms.Form):
                 _("Berkas ini bukan PDF. Pilih berkas PDF dokumen yang Anda terima."),
                 code="not_pdf",
             )
-        return upload
+        checked: UploadedFile[Any] = upload
+        return checked
 
 
 class RevokeForm(forms.Form):
@@ -70,7 +74,7 @@ class SignatoryForm(forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
-    def clean_signatory_nip(self):
+    def clean_signatory_nip(self) -> str:
         nip = "".join(self.cleaned_data["signatory_nip"].split())
         if nip and not (nip.isascii() and nip.isdigit() and len(nip) == 18):
             raise forms.ValidationError(_("NIP harus 18 digit angka."))

@@ -11,7 +11,12 @@ never depend on them.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from django.contrib.auth.models import AnonymousUser
+
+    from mpp.accounts.models import User
 
 Gate = Callable[[Any, Any, str], str | None]
 
@@ -29,7 +34,9 @@ class GateRegistry:
     def unregister(self, name: str) -> None:
         self._gates.pop(name, None)
 
-    def redirect_before_download(self, user, source_obj, next_url: str) -> str | None:
+    def redirect_before_download(
+        self, user: User | AnonymousUser, source_obj: Any, next_url: str
+    ) -> str | None:
         """The first gate's detour for this download, or None when every gate lets it through."""
         for gate in self._gates.values():
             target = gate(user, source_obj, next_url)

@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from mpp.accounts.nik import mask_nik
 
 if TYPE_CHECKING:
-    from mpp.accounts.policy import Scope
+    from mpp.tenancy.scope import Scope
 
 
 def new_verification_code() -> str:
@@ -242,7 +242,7 @@ class IssuedDocument(models.Model):
         return self.valid_until is not None and self.valid_until < timezone.localdate()
 
     def policy_scope(self) -> Scope:
-        from mpp.accounts.policy import Scope
+        from mpp.tenancy.scope import Scope
 
         mpp_ids = frozenset(self.issuer.presences.values_list("mpp_id", flat=True))
         return Scope(

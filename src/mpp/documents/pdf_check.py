@@ -26,6 +26,7 @@ import logging
 import re
 import zlib
 from collections import deque
+from typing import Any
 
 from django.utils.translation import gettext as _
 from pypdf import PdfReader
@@ -36,6 +37,7 @@ from pypdf.generic import (
     DictionaryObject,
     IndirectObject,
     NameObject,
+    PdfObject,
     StreamObject,
     TextStringObject,
 )
@@ -163,7 +165,7 @@ class _Inspection:
             raise too_complex()
         self.queue.append(reference)
 
-    def _resolve(self, reference: IndirectObject):
+    def _resolve(self, reference: IndirectObject) -> PdfObject | None:
         listed = (
             reference.idnum in self.reader.xref.get(reference.generation, {})
             or reference.idnum in self.reader.xref_objStm
@@ -174,14 +176,15 @@ class _Inspection:
                 raise not_a_pdf()
         return reference.get_object()
 
-    def _value(self, value):
+    def _value(self, value: Any) -> Any:
+        # Any: pypdf's objects are str, int, list and dict subclasses read by their keys.
         """``value``, or the object it refers to (looked at on its own as well)."""
         if isinstance(value, IndirectObject):
             self._enqueue(value)
             return self._resolve(value)
         return value
 
-    def _inspect(self, root) -> None:
+    def _inspect(self, root: Any) -> None:
         stack = [(root, 0)]
         while stack:
             value, depth = stack.pop()

@@ -6,10 +6,12 @@ from typing import Any
 
 import segno
 from django.conf import settings
+from django.http import HttpRequest
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 
+from mpp.documents.exports import pdf_bytes
 from mpp.documents.models import IssuedDocument
 
 DEFAULT_TEMPLATE = "documents/pdf/default.html"
@@ -22,7 +24,7 @@ QR_BORDER = 4
 BUILT_IN_BASE_URL = "http://127.0.0.1:8000"
 
 
-def public_base_url(request=None) -> str:
+def public_base_url(request: HttpRequest | None = None) -> str:
     """The product's public address for links printed on documents.
 
     ``MPP_PUBLIC_BASE_URL`` when it is configured (production: the address citizens know); else the
@@ -76,7 +78,5 @@ def render_html(
 def render_pdf(
     document: IssuedDocument, *, template_name: str, context: dict[str, Any], identity: Any
 ) -> bytes:
-    from weasyprint import HTML  # imported on first use: it loads fonts and styles at import
-
     html = render_html(document, template_name=template_name, context=context, identity=identity)
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return pdf_bytes(html)

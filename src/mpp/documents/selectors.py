@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.core.files.uploadedfile import UploadedFile
 from django.db.models import QuerySet
@@ -59,7 +60,7 @@ def issuer_identity(agency: Agency) -> IssuerIdentity:
     )
 
 
-def sha256_of_upload(upload: UploadedFile) -> str:
+def sha256_of_upload(upload: UploadedFile[Any]) -> str:
     digest = hashlib.sha256()
     for chunk in upload.chunks():
         digest.update(chunk)

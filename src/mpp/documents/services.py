@@ -20,7 +20,6 @@ import hashlib
 import json
 import logging
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -28,9 +27,11 @@ from django.core.files.base import ContentFile
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, models, transaction
 from django.db.models import F
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
@@ -43,6 +44,7 @@ from mpp.documents.models import (
     IssuerProfile,
     SigningCredential,
 )
+from mpp.regions.localtime import local_date
 from mpp.tenancy.models import Agency
 
 logger = logging.getLogger(__name__)
@@ -125,17 +127,17 @@ def _reserve(
     valid_until: datetime.date | None,
 ) -> IssuedDocument:
     issued_at = timezone.now()
-    local_date = issued_at.astimezone(ZoneInfo(issuer.region.timezone)).date()
+    local_day = local_date(issued_at, issuer.region)
     try:
         with transaction.atomic():
             return IssuedDocument.objects.create(
-                number=_next_number(issuer, local_date.year),
+                number=_next_number(issuer, local_day.year),
                 title=title,
                 holder_name=holder_name,
                 holder_nik=holder_nik or "",
                 issuer=issuer,
                 issued_at=issued_at,
-                valid_from=valid_from or local_date,
+                valid_from=valid_from or local_day,
                 valid_until=valid_until,
                 template_name=template_name,
                 render_context=context,
@@ -154,7 +156,11 @@ def _reserve(
 
 
 def _finish(
-    document: IssuedDocument, signed_pdf: bytes, *, actor=None, request=None
+    document: IssuedDocument,
+    signed_pdf: bytes,
+    *,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> IssuedDocument:
     digest = hashlib.sha256(signed_pdf).hexdigest()
     with transaction.atomic():
@@ -191,8 +197,8 @@ def issue_document(
     context: dict[str, Any] | None = None,
     valid_from: datetime.date | None = None,
     valid_until: datetime.date | None = None,
-    actor=None,
-    request=None,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
     finish: bool = True,
 ) -> IssuedDocument:
     """Issue the signed PDF for ``source_key`` once; calling again returns the same document.
@@ -231,7 +237,11 @@ def issue_document(
 
 
 def _render_sign_finish(
-    document: IssuedDocument, credential: SigningCredential, *, actor=None, request=None
+    document: IssuedDocument,
+    credential: SigningCredential,
+    *,
+    actor: User | None = None,
+    request: HttpRequest | None = None,
 ) -> IssuedDocument:
     """Steps 2 and 3 for a pending row, from what the row itself stores."""
     document = IssuedDocument.objects.select_related("issuer", "issuer__region").get(pk=document.pk)
@@ -276,7 +286,9 @@ def finish_pending_documents(*, older_than: datetime.timedelta = PENDING_GRACE) 
     return finished
 
 
-def revoke_document(document: IssuedDocument, *, by, reason: str, request=None) -> IssuedDocument:
+def revoke_document(
+    document: IssuedDocument, *, by: User, reason: str, request: HttpRequest | None = None
+) -> IssuedDocument:
     """Revoke a valid document; the verification page then says so, with the reason and date."""
     reason = (reason or "").strip()
     if not reason:
@@ -367,7 +379,15 @@ def create_demo_pki(*, force: bool = False) -> tuple[CertificateAuthority, int]:
 
 
 @transaction.atomic
-def set_signatory(agency: Agency, *, actor, name: str, title: str, nip: str, request=None):
+def set_signatory(
+    agency: Agency,
+    *,
+    actor: User,
+    name: str,
+    title: str,
+    nip: str,
+    request: HttpRequest | None = None,
+) -> IssuerProfile:
     """Set who signs ``agency``'s documents (``Perm.MANAGE_SERVICES`` on the agency)."""
     if not can(actor, Perm.MANAGE_SERVICES, agency):
         raise PermissionDenied

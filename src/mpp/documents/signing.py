@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable, Coroutine
 from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from io import BytesIO
+from typing import Any
 
 from asn1crypto import keys as asn1_keys
 from asn1crypto import x509 as asn1_x509
@@ -36,11 +38,13 @@ class _ParsedKeySigner(signers.SimpleSigner):
     other than RSA PKCS #1 v1.5 fall back to pyHanko's own code.
     """
 
-    def __init__(self, *, private_key: rsa.RSAPrivateKey, **kwargs):
+    def __init__(self, *, private_key: rsa.RSAPrivateKey, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._private_key = private_key
 
-    async def async_sign_raw(self, data: bytes, digest_algorithm: str, dry_run=False) -> bytes:
+    async def async_sign_raw(
+        self, data: bytes, digest_algorithm: str, dry_run: bool = False
+    ) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
         if mechanism != "rsassa_pkcs1v15":
             return await super().async_sign_raw(data, digest_algorithm, dry_run=dry_run)
@@ -65,7 +69,8 @@ def _signer(fingerprint: str, certificate_pem: str, key_pem: str, ca_pem: str) -
         private_key=key,
         signing_cert=_certificate(certificate_pem),
         signing_key=asn1_keys.PrivateKeyInfo.load(key_der),
-        cert_registry=SimpleCertificateStore.from_certs([ca]),
+        # pyhanko-certvalidator leaves this constructor unannotated.
+        cert_registry=SimpleCertificateStore.from_certs([ca]),  # type: ignore[no-untyped-call]
     )
 
 
@@ -88,13 +93,13 @@ def sign_pdf(pdf: bytes, *, credential: SigningCredential, reason: str, location
 
     async def sign() -> bytes:
         writer = IncrementalPdfFileWriter(BytesIO(pdf))
-        output = await signers.async_sign_pdf(writer, metadata, signer=signer)
+        output: BytesIO = await signers.async_sign_pdf(writer, metadata, signer=signer)
         return output.getvalue()
 
     return _run(sign)
 
 
-def _run(make_coroutine) -> bytes:
+def _run(make_coroutine: Callable[[], Coroutine[Any, Any, bytes]]) -> bytes:
     """Run pyHanko's async signing from sync code, also when this thread already runs an event
     loop (an ASGI view, a browser test): then it runs on a short-lived helper thread."""
     try:

@@ -20,9 +20,12 @@ import re
 import threading
 from dataclasses import dataclass
 from functools import cache
+from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.core.files.uploadedfile import UploadedFile
+from django.db.models.fields.files import FieldFile
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image
@@ -71,7 +74,7 @@ class AcceptedUpload:
     def size(self) -> int:
         return len(self.content)
 
-    def save_to(self, field_file, name: str) -> None:
+    def save_to(self, field_file: FieldFile, name: str) -> None:
         """Store the content in ``field_file`` (a model's FileField) without saving the row."""
         field_file.save(name, ContentFile(self.content), save=False)
 
@@ -89,7 +92,7 @@ def sniff_content_type(head: bytes) -> str | None:
     return None
 
 
-def upload_problem(upload, rule: UploadRule) -> str | None:
+def upload_problem(upload: UploadedFile[Any], rule: UploadRule) -> str | None:
     """Why ``upload`` (a Django UploadedFile) is refused by its size or type, or None.
 
     The cheap part of :func:`accept_upload`, for forms that say so before anything is stored."""
@@ -105,12 +108,12 @@ def upload_problem(upload, rule: UploadRule) -> str | None:
     return None
 
 
-def accept_upload(upload, rule: UploadRule) -> AcceptedUpload:
+def accept_upload(upload: UploadedFile[Any], rule: UploadRule) -> AcceptedUpload:
     """``upload`` checked against ``rule`` and by its content; UnsafeFile (nothing stored) if not."""
     problem = upload_problem(upload, rule)
-    if problem:
-        raise UnsafeFile(problem)
     content_type = _sniffed(upload)
+    if problem or content_type is None:
+        raise UnsafeFile(problem or _("Jenis berkas tidak diterima."))
     upload.seek(0)
     content = checked_content(upload.read(), content_type)
     return AcceptedUpload(
@@ -141,7 +144,7 @@ def safe_name(name: str) -> str:
     return base[-100:]
 
 
-def serve_upload(field_file, *, name: str) -> FileResponse:
+def serve_upload(field_file: FieldFile, *, name: str) -> FileResponse:
     """A person's stored upload as the download ``name`` plus its extension.
 
     Never rendered in our origin, even if a check missed something: a download, of the type its
@@ -173,7 +176,7 @@ def blank_pdf() -> bytes:
     return output.getvalue()
 
 
-def _sniffed(upload) -> str | None:
+def _sniffed(upload: UploadedFile[Any]) -> str | None:
     upload.seek(0)
     head = upload.read(16)
     upload.seek(0)

@@ -5,16 +5,20 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
+from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, has_any
+from mpp.accounts.requests import AuthenticatedRequest
 from mpp.documents import selectors, services
 from mpp.documents.forms import FileCheckForm, RevokeForm, SignatoryForm
 from mpp.documents.models import IssuedDocument
+from mpp.tenancy.models import Agency
 
 
 def _page(
@@ -69,7 +73,7 @@ def verify(request: HttpRequest, code: str) -> HttpResponse:
 @never_cache
 @login_required
 @require_POST
-def revoke(request: HttpRequest, code: str) -> HttpResponse:
+def revoke(request: AuthenticatedRequest, code: str) -> HttpResponse:
     document = _document_or_404(request, code)
     if not can(request.user, Perm.DECIDE_CASES, document):
         raise PermissionDenied
@@ -97,9 +101,8 @@ def revoke(request: HttpRequest, code: str) -> HttpResponse:
 # --- Back office: who signs each agency's documents ------------------------------------------
 
 
-def _signatory_agencies(user):
+def _signatory_agencies(user: User) -> QuerySet[Agency]:
     from mpp.accounts.policy import scope_filter
-    from mpp.tenancy.models import Agency
 
     return (
         Agency.objects.filter(
@@ -118,7 +121,7 @@ def _signatory_agencies(user):
 
 
 @login_required
-def signatories(request):
+def signatories(request: AuthenticatedRequest) -> HttpResponse:
     """The agencies the user manages, each with its signing official."""
     if not has_any(request.user, Perm.MANAGE_SERVICES):
         raise PermissionDenied
@@ -129,7 +132,7 @@ def signatories(request):
 
 @login_required
 @require_http_methods(["GET", "POST"])
-def signatory_edit(request, pk):
+def signatory_edit(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     if not has_any(request.user, Perm.MANAGE_SERVICES):
         raise PermissionDenied
     agency = _signatory_agencies(request.user).filter(pk=pk).first()

@@ -9,21 +9,21 @@ resend it), the rest never sent (flagged missing). States are written directly w
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.files.base import ContentFile
 
 from mpp.documents.uploads import blank_pdf
-from mpp.monitoring.models import DEFAULT_RUBRIC, LocusReport, ReportingPeriod
-from mpp.monitoring.services import evaluate
+from mpp.monitoring.models import DEFAULT_RUBRIC, LocusReport, ReportingPeriod, is_late
+from mpp.monitoring.services import clock, evaluate
 from mpp.onboarding.models import ManagerDecree
 from mpp.onboarding.selectors import current_decree
 from mpp.regions.data import PILOT_LOCI
+from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.regions.models import Region
 from mpp.workflows.models import TransitionRecord
 
-JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+JAKARTA = NATIONAL_ZONE
 NAME = "Laporan pelaksanaan MPP Digital tahap pertama 2023"
 ACCEPTED = ("3510", "3302", "3329", "3315", "6306", "6201", "3520", "1605", "3314", "3523", "1171")
 LATE = "3372"  # Kota Surakarta: sent on 2 August 2023, accepted, marked late
@@ -105,14 +105,17 @@ def load() -> None:
         region = Region.objects.filter(code=code).first()
         if region is None:
             continue
-        report = LocusReport(period=period, region=region, status="draft")
+        report = LocusReport(
+            period=period, region=region, status="draft", **clock(region, period.deadline)
+        )
         if code in (*ACCEPTED, LATE, *SUBMITTED, RETURNED):
             _fill(report, seed)
             sent = datetime.datetime(2023, 7, 26, 14, 0, tzinfo=JAKARTA)
             if code == LATE:
                 sent = datetime.datetime(2023, 8, 2, 10, 0, tzinfo=JAKARTA)
-                report.is_late = True
-            report.first_submitted_at = report.submitted_at = sent
+            report.first_submitted_at = report.submitted_at = report.clock_stopped_at = sent
+            report.is_late = is_late(report.due_at, sent, sent)
+            report.breached_at = sent if report.is_late else None
             if code == RETURNED:
                 report.status = "returned"
                 report.review_note = RETURN_NOTE

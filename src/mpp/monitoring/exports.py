@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
-from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from mpp.documents import exports
 from mpp.monitoring import selectors
 from mpp.monitoring.models import ITEMS, LocusReport, ReportingPeriod
 
@@ -67,28 +64,12 @@ def rows(period: ReportingPeriod, reports=None) -> list[list]:
 
 
 def period_csv(period: ReportingPeriod, reports=None) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(_header(period))
-    for row in rows(period, reports):
-        writer.writerow(["" if value is None else value for value in row])
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")  # BOM: spreadsheet apps read UTF-8
+    return exports.csv_bytes(_header(period), rows(period, reports))
 
 
 def period_xlsx(period: ReportingPeriod, reports=None) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Font
-
-    workbook = Workbook()
-    sheet = workbook.active
-    sheet.title = _("Kepatuhan")[:31]
-    sheet.append(_header(period))
-    for cell in sheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows(period, reports):
-        sheet.append(row)
-    sheet.freeze_panes = "C2"
-    totals = workbook.create_sheet(_("Total nasional")[:31])
+    matrix = exports.Sheet(_("Kepatuhan"), [_header(period), *rows(period, reports)], freeze="C2")
+    totals: list[list] = []
     figures = selectors.national_totals(period)
     for key, label in (
         ("population_applicants", _("Pemohon layanan kependudukan")),
@@ -103,15 +84,9 @@ def period_xlsx(period: ReportingPeriod, reports=None) -> bytes:
         ("late", _("Terlambat")),
     ):
         totals.append([str(label), figures[key] or 0])
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
-def _pdf(html: str) -> bytes:
-    from weasyprint import HTML
-
-    return HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+    return exports.xlsx_bytes(
+        matrix, exports.Sheet(_("Total nasional"), totals, bold_rows=frozenset())
+    )
 
 
 def period_pdf(period: ReportingPeriod, reports=None) -> bytes:
@@ -125,7 +100,7 @@ def period_pdf(period: ReportingPeriod, reports=None) -> bytes:
                 "totals": selectors.national_totals(period),
             },
         )
-    return _pdf(html)
+    return exports.pdf_bytes(html)
 
 
 def report_pdf(report: LocusReport) -> bytes:
@@ -139,4 +114,4 @@ def report_pdf(report: LocusReport) -> bytes:
                 "status_label": STATUS_LABELS[report.status],
             },
         )
-    return _pdf(html)
+    return exports.pdf_bytes(html)

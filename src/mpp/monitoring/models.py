@@ -3,16 +3,25 @@
 The figures of items 2–4 are computed from the applications when the locus computes or submits
 the report and stored on the report row (with the counting rule used), so the compliance matrix
 and the national totals read at most one row per locus, never the applications.
+
+The deadline is a clock of the deadlines mechanism on each report row: ``due_at`` is the end of the
+period's deadline day in the locus's own zone (23.59 WIB, WITA or WIT), stored and indexed; the
+clock stops when the report is first sent and the one sweep flags the reports still unsent after it.
+"Late" is decided only by :func:`is_late`.
 """
 
 from __future__ import annotations
+
+import datetime
 
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mpp.deadlines.models import ClockedModel
 from mpp.monitoring.workflow import MONITORING_REPORT
+from mpp.regions import calendar
 from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
 
@@ -61,7 +70,21 @@ class ReportingPeriod(models.Model):
         return None  # national: the ministry's object
 
 
-class LocusReport(WorkflowModel):
+def deadline_end(region, deadline: datetime.date) -> datetime.datetime:
+    """The last moment a report of ``region`` is on time: 23.59 local time on the deadline day."""
+    return calendar.end_of_day(region, deadline)
+
+
+def is_late(
+    due_at: datetime.datetime, sent_at: datetime.datetime | None, now: datetime.datetime
+) -> bool:
+    """THE rule of "late": a report is on time when first sent by ``due_at`` (23.59 local time of
+    its region on the deadline day); one not sent yet is late once ``now`` is past it. The sweep's
+    breach flag (``due_at < now`` on a running clock) is the same rule in SQL."""
+    return (sent_at or now) > due_at
+
+
+class LocusReport(WorkflowModel, ClockedModel):
     workflow = MONITORING_REPORT
 
     class Category(models.TextChoices):
@@ -138,6 +161,13 @@ class LocusReport(WorkflowModel):
 
     def history_place(self):
         return self.region_id, None, None
+
+    def clock_region(self):
+        return self.region
+
+    def late(self, now: datetime.datetime) -> bool:
+        """Sent after its deadline, or not sent and the deadline passed (see :func:`is_late`)."""
+        return is_late(self.due_at, self.first_submitted_at, now)
 
     def filled_items(self) -> dict[int, bool]:
         """Which of the 8 items the report answers now (items 2–4 once computed)."""

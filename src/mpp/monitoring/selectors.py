@@ -8,8 +8,7 @@ from django.db.models import BooleanField, Count, ExpressionWrapper, Q, QuerySet
 from django.utils import timezone
 
 from mpp.accounts.policy import Perm, can, has_any, scope_filter_any
-from mpp.monitoring.models import ITEMS, LocusReport, ReportingPeriod
-from mpp.regions import calendar
+from mpp.monitoring.models import ITEMS, LocusReport, ReportingPeriod, is_late
 
 VIEW_PERMS = (Perm.VIEW_MONITORING, Perm.SUBMIT_MONITORING, Perm.REVIEW_MONITORING)
 
@@ -47,21 +46,19 @@ def period_for(user, pk: int) -> ReportingPeriod | None:
     return periods_for(user).filter(pk=pk).first()
 
 
-def flags(report: LocusReport, today: datetime.date | None = None) -> dict[str, bool]:
-    """late: sent after the deadline; missing: deadline passed and nothing sent (yet)."""
-    now = timezone.now()
-    past = now > calendar.end_of_day(report.region, report.period.deadline)
+def flags(report: LocusReport, now: datetime.datetime | None = None) -> dict[str, bool]:
+    """late: sent after the deadline; missing: deadline passed and nothing sent (yet). Both by
+    :func:`~mpp.monitoring.models.is_late`, in the locus's own day."""
+    now = now or timezone.now()
     return {
         "late": report.is_late,
-        "missing": past
-        and report.status in ("draft", "returned")
-        and report.first_submitted_at is None,
+        "missing": report.first_submitted_at is None and report.late(now),
     }
 
 
 MATRIX_FIELDS = (
     "id", "region_id", "region__name", "status", "decree_id", "computed_at", "is_late",
-    "first_submitted_at", "score", "category", "population_applicants", "health_applicants",
+    "first_submitted_at", "due_at", "score", "category", "population_applicants", "health_applicants",
     "population_processed", "health_permits_issued", "has_5", "has_6", "has_7", "has_8",
 )  # fmt: skip
 # Items 5–8 are answered when their text is not blank: decided in SQL, so the matrix never
@@ -79,10 +76,14 @@ def _answered(field: str) -> ExpressionWrapper:
     return ExpressionWrapper(~Q(**{field: ""}), output_field=BooleanField())
 
 
-def matrix(period: ReportingPeriod, reports: QuerySet[LocusReport] | None = None) -> list[dict]:
+def matrix(
+    period: ReportingPeriod,
+    reports: QuerySet[LocusReport] | None = None,
+    now: datetime.datetime | None = None,
+) -> list[dict]:
     """One row per locus × item (filled or not), with status and flags, from the report rows."""
     rows = (reports if reports is not None else period.reports.all()).filter(period=period)
-    deadline_passed = timezone.now().date() > period.deadline
+    now = now or timezone.now()
     out = []
     annotated = rows.annotate(**{key: _answered(field) for key, field in _TEXT_ITEMS.items()})
     for row in annotated.order_by("region__name").values(*MATRIX_FIELDS):
@@ -101,7 +102,7 @@ def matrix(period: ReportingPeriod, reports: QuerySet[LocusReport] | None = None
             {
                 **row,
                 "items": [(item, filled[item]) for item in period.items],
-                "missing": deadline_passed and row["first_submitted_at"] is None,
+                "missing": row["first_submitted_at"] is None and is_late(row["due_at"], None, now),
             }
         )
     return out

@@ -13,8 +13,17 @@ from django.utils.translation import gettext as _
 from mpp.accounts.models import Role, RoleGrant
 from mpp.accounts.policy import Perm, can
 from mpp.monitoring import counting
-from mpp.monitoring.models import ALL_ITEMS, DEFAULT_RUBRIC, ITEMS, LocusReport, ReportingPeriod
+from mpp.monitoring.models import (
+    ALL_ITEMS,
+    DEFAULT_RUBRIC,
+    ITEMS,
+    LocusReport,
+    ReportingPeriod,
+    is_late,
+)
+from mpp.monitoring.models import deadline_end as _deadline_end
 from mpp.monitoring.workflow import LOCUS, MINISTRY
+from mpp.notifications.models import Notification
 from mpp.notifications.services import notify
 from mpp.onboarding import selectors as onboarding_selectors
 from mpp.regions import calendar
@@ -97,9 +106,17 @@ def open_period(
         items=items, rubric=rubric, reminder_days=reminder_days, created_by=actor,
     )  # fmt: skip
     LocusReport.objects.bulk_create(
-        [LocusReport(period=period, region=region, status="draft") for region in regions]
+        [
+            LocusReport(period=period, region=region, status="draft", **clock(region, deadline))
+            for region in regions
+        ]
     )
     return period
+
+
+def clock(region, deadline: datetime.date) -> dict:
+    """The report's deadline clock: running until 23.59 local time of ``region`` on ``deadline``."""
+    return {"due_at": _deadline_end(region, deadline), "breached_at": None}
 
 
 # --- A locus fills in its report ----------------------------------------------------------------
@@ -181,13 +198,21 @@ def missing_items(report: LocusReport) -> list[int]:
 
 
 def deadline_end(report: LocusReport) -> datetime.datetime:
-    return calendar.end_of_day(report.region, report.period.deadline)
+    """23.59 local time of the locus on the period's deadline day (the report's clock)."""
+    return report.due_at or _deadline_end(report.region, report.period.deadline)
 
 
 @transaction.atomic
-def submit(report: LocusReport, *, actor, data: dict | None = None) -> LocusReport:
-    """Send the report: every item of the period must be answered; after the deadline it is
-    accepted for review but marked late."""
+def submit(
+    report: LocusReport,
+    *,
+    actor,
+    data: dict | None = None,
+    now: datetime.datetime | None = None,
+) -> LocusReport:
+    """Send the report: every item of the period must be answered; after the deadline (23.59
+    local time of the locus) it is accepted for review but marked late. The first send stops the
+    report's clock; a report sent again after a return keeps the lateness of its first send."""
     _editable_by(report, actor)
     if data:
         for key in TEXT_FIELDS:
@@ -218,9 +243,10 @@ def submit(report: LocusReport, *, actor, data: dict | None = None) -> LocusRepo
                 _("Butir 1: unggah SK Pengelola MPP Digital yang berlaku lebih dahulu.")
             ]
         raise MonitoringError(message, errors)
-    now = timezone.now()
+    now = now or timezone.now()
     first = report.first_submitted_at or now
-    late = first > deadline_end(report)
+    due = deadline_end(report)
+    late = is_late(due, first, now)
     changes = {
         field: getattr(report, field)
         for field in (
@@ -229,7 +255,11 @@ def submit(report: LocusReport, *, actor, data: dict | None = None) -> LocusRepo
             "decree",
         )
     }  # fmt: skip
-    changes.update(first_submitted_at=first, submitted_at=now, is_late=late)
+    changes.update(
+        first_submitted_at=first, submitted_at=now, is_late=late, due_at=due,
+        clock_stopped_at=report.clock_stopped_at or first,
+        breached_at=report.breached_at or (now if late else None),
+    )  # fmt: skip
     try:
         workflow_services.apply_action(
             report, "submit", actor_user=actor, actor_kinds={LOCUS}, changes=changes,
@@ -278,6 +308,8 @@ def _locus_people(report: LocusReport):
 
 @transaction.atomic
 def return_report(report: LocusReport, *, actor, note: str) -> LocusReport:
+    """Send the report back to the locus with a note; the locus is told by the hook
+    :func:`mpp.monitoring.hooks.tell_locus_returned` once this commits."""
     try:
         workflow_services.apply_action(
             report, "return", actor_user=actor, actor_kinds=kinds_for(actor, report) & {MINISTRY},
@@ -287,14 +319,27 @@ def return_report(report: LocusReport, *, actor, note: str) -> LocusReport:
         raise MonitoringError(
             error.message, {"note": [error.message]}, status=refusal_status(error, 400)
         ) from None
-    for user in _locus_people(report):
-        notify(
-            user,
-            "monitoring.returned",
-            {"period_name": report.period.name, "region_name": report.region.name, "note": note},
-            link=reverse("monitoring:report", args=[report.pk]),
-        )
     return report
+
+
+def tell_locus(report: LocusReport, kind: str, context: dict, *, since=None) -> int:
+    """Notify each person of the locus of ``kind`` about ``report``; a person already told of it
+    since ``since`` is skipped, so a retried hook never tells anyone twice."""
+    link = reverse("monitoring:report", args=[report.pk])
+    told = set()
+    if since is not None:
+        told = set(
+            Notification.objects.filter(kind=kind, link=link, created_at__gte=since).values_list(
+                "recipient_id", flat=True
+            )
+        )
+    sent = 0
+    for user in _locus_people(report):
+        if user.pk in told:
+            continue
+        notify(user, kind, context, link=link)
+        sent += 1
+    return sent
 
 
 @transaction.atomic
@@ -320,19 +365,22 @@ def accept(report: LocusReport, *, actor, note: str = "") -> LocusReport:
     return report
 
 
-# --- Reminders (scheduled sweep) ------------------------------------------------------------------
+# --- Reminders (a step of the one deadline sweep) -------------------------------------------------
 
 
-def send_reminders(*, now: datetime.datetime | None = None) -> int:
+def send_reminders(now: datetime.datetime | None = None) -> int:
     """Remind the people of each locus whose report is not sent yet, ``reminder_days`` before the
-    deadline; once per report (idempotent)."""
+    deadline counted in the locus's own days (WIB, WITA, WIT); once per report (idempotent)."""
     now = now or timezone.now()
-    today = now.date()
     sent = 0
     reports = LocusReport.objects.filter(
-        status__in=EDITABLE, reminded_at__isnull=True, period__deadline__gte=today
+        status__in=EDITABLE,
+        reminded_at__isnull=True,
+        clock_stopped_at__isnull=True,
+        due_at__gte=now,
     ).select_related("period", "region")
     for report in reports:
+        today = now.astimezone(calendar.region_zone(report.region)).date()
         if (report.period.deadline - today).days > report.period.reminder_days:
             continue
         with transaction.atomic():
@@ -341,19 +389,21 @@ def send_reminders(*, now: datetime.datetime | None = None) -> int:
             )
             if not updated:
                 continue
-            for user in _locus_people(report):
-                notify(
-                    user,
-                    "monitoring.reminder",
-                    {
-                        "period_name": report.period.name,
-                        "region_name": report.region.name,
-                        "deadline": report.period.deadline,
-                    },
-                    link=reverse("monitoring:report", args=[report.pk]),
-                )
-                sent += 1
+            sent += tell_locus(
+                report,
+                "monitoring.reminder",
+                {
+                    "period_name": report.period.name,
+                    "region_name": report.region.name,
+                    "deadline": report.period.deadline,
+                },
+            )
     return sent
+
+
+def sweep_step(now: datetime.datetime) -> dict[str, int]:
+    """The monitoring step of the deadline sweep (after it flagged unsent reports past due)."""
+    return {"reminded": send_reminders(now)}
 
 
 def system_accept(report: LocusReport) -> None:  # used by the demo loader only

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from mpp.accounts.policy import Perm, can
 from mpp.cases.models import Application
+from mpp.documents import exports as files
 from mpp.monitoring import counting, exports, selectors, services
 from mpp.monitoring.forms import NoteForm, PeriodForm, ReportForm, mark_asked
 from mpp.monitoring.models import ITEMS
@@ -117,14 +118,7 @@ def period_detail(request, pk: int):
     )
 
 
-EXPORTS = {
-    "xlsx": (
-        exports.period_xlsx,
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ),
-    "csv": (exports.period_csv, "text/csv; charset=utf-8"),
-    "pdf": (exports.period_pdf, "application/pdf"),
-}
+EXPORTS = {"xlsx": exports.period_xlsx, "csv": exports.period_csv, "pdf": exports.period_pdf}
 
 
 @login_required
@@ -135,10 +129,8 @@ def period_export(request, pk: int, fmt: str):
     if period is None or fmt not in EXPORTS:
         raise Http404
     reports = None if selectors.is_ministry(request.user) else selectors.reports_for(request.user)
-    build, content_type = EXPORTS[fmt]
-    response = HttpResponse(build(period, reports), content_type=content_type)
-    response["Content-Disposition"] = f'attachment; filename="monev-{period.pk}.{fmt}"'
-    return response
+    body = EXPORTS[fmt](period, reports)
+    return files.download(body, fmt=fmt, filename=f"monev-{period.pk}")
 
 
 def _report_context(request, report, form=None, note_form=None, error=None):
@@ -160,6 +152,8 @@ def _report_context(request, report, form=None, note_form=None, error=None):
         "form": form,
         "note_form": note_form or NoteForm(),
         "editable": LOCUS in kinds and report.status in services.EDITABLE,
+        # Item 1 is fixed by uploading the SK, which only the regional admin may do.
+        "may_upload_decree": can(request.user, Perm.APPLY_ONBOARDING, report.region),
         "reviewable": MINISTRY in kinds and report.status == "submitted",
         "history": history,
         "flags": selectors.flags(report),
@@ -247,11 +241,11 @@ def report_pdf(request, pk: int):
     report = selectors.report_for(request.user, pk)
     if report is None:
         raise Http404
-    response = HttpResponse(exports.report_pdf(report), content_type="application/pdf")
-    response["Content-Disposition"] = (
-        f'attachment; filename="monev-{report.period_id}-{report.region_id}.pdf"'
+    return files.download(
+        exports.report_pdf(report),
+        fmt="pdf",
+        filename=f"monev-{report.period_id}-{report.region_id}",
     )
-    return response
 
 
 MEASURE_LABELS = {

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
+from django.apps import AppConfig
 from django.conf import settings
 from django.core.checks import Error, register
 
@@ -9,7 +13,7 @@ from mpp.notifications import registry
 
 
 @register()
-def check_gateways(app_configs, **kwargs) -> list[Error]:
+def check_gateways(app_configs: Sequence[AppConfig] | None, **kwargs: Any) -> list[Error]:
     errors = []
     for setting in ("MPP_SMS_GATEWAY", "MPP_WHATSAPP_GATEWAY"):
         identifier = getattr(settings, setting, "")

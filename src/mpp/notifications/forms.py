@@ -1,8 +1,10 @@
 from __future__ import annotations
 
 from django import forms
+from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
 
+from mpp.accounts.models import User
 from mpp.notifications.base import Channel
 from mpp.notifications.models import Language, NotificationPreference
 
@@ -25,7 +27,9 @@ class PreferenceForm(forms.Form):
     whatsapp_enabled = forms.BooleanField(label=_("Kirim lewat WhatsApp"), required=False)
 
     @classmethod
-    def for_user(cls, user, preference: NotificationPreference, data=None) -> PreferenceForm:
+    def for_user(
+        cls, user: User, preference: NotificationPreference, data: QueryDict | None = None
+    ) -> PreferenceForm:
         """A channel the account has no address for is shown off, whatever was stored."""
         initial = {
             "language": preference.language,

@@ -55,12 +55,23 @@ class NotificationPreference(models.Model):
 
 
 class Notification(models.Model):
-    """One message for one person, as the caller asked for it (kind, context, link)."""
+    """One message for one person, as the caller asked for it (kind, context, link).
+
+    The person is an account (``recipient``) or, for someone without one (a guest who filed a
+    complaint), the contact they gave (``address``: an email address or a phone number) and the
+    language they used.
+    """
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="notifications",
     )
+    address = models.CharField(_("alamat tujuan"), max_length=254, blank=True)
+    language = models.CharField(_("bahasa"), max_length=8, choices=Language.choices, blank=True)
     kind = models.CharField(_("jenis"), max_length=100)
     # Encoded by ``mpp.notifications.context.encode`` (dates and decimals keep their type).
     context = models.JSONField(default=dict, blank=True)
@@ -71,9 +82,15 @@ class Notification(models.Model):
         ordering = ["-created_at"]
         verbose_name = _("pemberitahuan")
         verbose_name_plural = _("pemberitahuan")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(recipient__isnull=False) | ~Q(address=""),
+                name="notification_has_recipient_or_address",
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.kind} → {self.recipient_id}"
+        return f"{self.kind} → {self.recipient_id or 'kontak'}"
 
 
 class Delivery(models.Model):

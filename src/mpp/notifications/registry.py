@@ -41,7 +41,7 @@ class Registry(Generic[T]):
     @overload
     def register(self, identifier: str, item: T) -> T: ...
 
-    def register(self, identifier: str, item: T | None = None):
+    def register(self, identifier: str, item: T | None = None) -> T | Callable[[T], T]:
         """``registry.register("id", item)``, or ``@registry.register("id")`` on a class."""
 
         def add(value: T) -> T:

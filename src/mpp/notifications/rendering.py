@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils import translation
 
 from mpp.notifications.base import PHONE_CHANNELS, Channel, NotificationKind
+from mpp.regions.localtime import NATIONAL_ZONE_NAME
 
 
 @dataclass(frozen=True)
@@ -60,16 +61,18 @@ def render_message(
     link: str,
     language: str,
     recipient_name: str = "",
+    has_account: bool = True,
 ) -> RenderedMessage:
     """Subject and body of ``kind`` for ``channel``, in ``language``.
 
     Templates get the caller's context plus ``recipient_name``, ``link_url`` (absolute, for
     email, SMS and WhatsApp; empty in the inbox, whose page shows the link as a button) and
-    ``site_name``.
+    ``site_name``. A person without an account (``has_account`` false) gets no link to
+    notification preferences they cannot open.
     """
     template_context = {
         # ``|waktu:timezone`` shows moments in the region's zone; WIB unless the caller says.
-        "timezone": "Asia/Jakarta",
+        "timezone": NATIONAL_ZONE_NAME,
         **context,
         "recipient_name": recipient_name,
         "link_url": "" if channel == Channel.INBOX else absolute_url(link),
@@ -84,7 +87,10 @@ def render_message(
         if channel == Channel.EMAIL:
             footer = _render(
                 ["notifications/email/footer.txt"],
-                {**template_context, "preferences_url": absolute_url(_preferences_path())},
+                {
+                    **template_context,
+                    "preferences_url": absolute_url(_preferences_path()) if has_account else "",
+                },
             )
             body = f"{body.strip()}\n\n{footer.strip()}"
     return RenderedMessage(subject=_one_line(subject)[:255], body=_paragraphs(body))

@@ -45,10 +45,10 @@ def unread_count(user: User) -> int:
     return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
 
 
-class _CountedPaginator(Paginator):
+class _CountedPaginator(Paginator[InboxMessage]):
     """A paginator told its count up front, so a page costs one query (the slice)."""
 
-    def __init__(self, object_list, per_page: int, *, count: int):
+    def __init__(self, object_list: QuerySet[InboxMessage], per_page: int, *, count: int) -> None:
         super().__init__(object_list, per_page)
         self._known_count = count
 
@@ -57,7 +57,7 @@ class _CountedPaginator(Paginator):
         return self._known_count
 
 
-def inbox_page(user: User, number, *, summary: InboxSummary) -> Page:
+def inbox_page(user: User, number: str | None, *, summary: InboxSummary) -> Page[InboxMessage]:
     """One page of the inbox; ``number`` comes from the query string (bad values give page 1 or the last)."""
     paginator = _CountedPaginator(inbox_of(user), INBOX_PAGE_SIZE, count=summary.total)
     return paginator.get_page(number)

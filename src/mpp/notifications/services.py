@@ -6,7 +6,7 @@ import logging
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
@@ -23,6 +23,7 @@ from mpp.notifications import registry
 from mpp.notifications.base import (
     PHONE_CHANNELS,
     Channel,
+    Gateway,
     GatewayError,
     NotificationKind,
     OutcomeUnknown,
@@ -99,6 +100,46 @@ def notify(
     return notification
 
 
+def notify_contact(
+    address: str,
+    kind: str,
+    context: Mapping[str, Any] | None = None,
+    *,
+    link: str = "",
+    language: str = Language.INDONESIAN,
+) -> Notification:
+    """Tell someone without an account, at the contact they gave: an email address (email) or a
+    phone number (SMS through the configured gateway).
+
+    Like :func:`notify`: stored in the caller's transaction, sent by a task after the commit,
+    retried by the same sweep. A contact has no inbox and no preferences; giving the address for
+    this purpose is the consent.
+    """
+    address = (address or "").strip()
+    if not address:
+        raise ValueError("notify_contact needs an email address or a phone number")
+    notification_kind = registry.kinds.get(kind)
+    values = dict(context or {})
+    missing = [key for key in notification_kind.required_context if key not in values]
+    if missing:
+        raise ValueError(f"notification {kind!r} needs context: {', '.join(missing)}")
+    _check_link(link)
+    channel = Channel.EMAIL if "@" in address else Channel.SMS
+    if language not in Language.values:
+        language = Language.INDONESIAN
+    with transaction.atomic():
+        notification = Notification.objects.create(
+            address=address,
+            language=language,
+            kind=kind,
+            context=context_codec.encode(values),
+            link=link,
+        )
+        Delivery.objects.create(notification=notification, channel=channel)
+        transaction.on_commit(partial(_enqueue_delivery, str(notification.pk)), robust=True)
+    return notification
+
+
 def _enqueue_delivery(notification_id: str) -> None:
     from mpp.notifications.tasks import deliver_notification  # tasks.py imports this module
 
@@ -113,7 +154,7 @@ def _address(channel: Channel, user: User) -> str:
     return str(user.pk)
 
 
-def describe_error(error: BaseException, recipient: User) -> str:
+def describe_error(error: BaseException, recipient: User | None, *, address: str = "") -> str:
     """What went wrong, fit to store and log: never an address, a number or the person's data.
 
     Only network and provider errors keep their message (scrubbed of addresses and numbers);
@@ -123,7 +164,10 @@ def describe_error(error: BaseException, recipient: User) -> str:
     described = type(error).__name__
     if isinstance(error, GatewayError | OSError):
         text = str(error)
-        for value in (recipient.email, recipient.phone, recipient.nik, recipient.name):
+        known = (
+            (recipient.email, recipient.phone, recipient.nik, recipient.name) if recipient else ()
+        )
+        for value in (*known, address):
             if value:
                 text = text.replace(value, "[…]")
         text = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", "[surel]", text)
@@ -138,7 +182,7 @@ def lost_pending_after() -> timedelta:
     return timedelta(seconds=settings.MPP_LOST_PENDING_SECONDS)
 
 
-def stale_sending_before(now) -> Any:
+def stale_sending_before(now: datetime) -> datetime:
     """A delivery "sending" since before this moment belongs to a worker that died mid-send."""
     return now - timedelta(seconds=settings.MPP_STALE_SENDING_SECONDS)
 
@@ -149,7 +193,7 @@ def _email_message_id(key: str) -> str:
     return f"<{key}@{domain}>"
 
 
-def _gateway(channel: Channel):
+def _gateway(channel: Channel) -> Gateway:
     gateway_id = {
         Channel.SMS: settings.MPP_SMS_GATEWAY,
         Channel.WHATSAPP: settings.MPP_WHATSAPP_GATEWAY,
@@ -210,7 +254,7 @@ def _send(
     return _gateway(channel).send(address, message.body, key=key)
 
 
-def _sendable(now) -> Q:
+def _sendable(now: datetime) -> Q:
     """Deliveries to (re)try: pending, failed, or left "sending" by a worker that died."""
     return Q(status__in=[Delivery.Status.PENDING, Delivery.Status.FAILED]) | Q(
         status=Delivery.Status.SENDING, last_attempt_at__lt=stale_sending_before(now)
@@ -246,8 +290,22 @@ def _claim(delivery_id: int, skip_reason: str) -> tuple[Delivery, bool] | None:
 
 @dataclass(frozen=True)
 class _Recipient:
-    user: User
+    """An account with its preferences, or a contact without an account (``user`` None)."""
+
+    user: User | None
     preference: NotificationPreference
+    contact: str = ""
+
+    def address(self, channel: Channel) -> str:
+        if self.user is None:
+            return self.contact
+        return _address(channel, self.user)
+
+    @property
+    def name(self) -> str:
+        if self.user is None:
+            return ""
+        return self.user.name or self.user.username
 
 
 def _deliver_one(
@@ -258,7 +316,7 @@ def _deliver_one(
     recipient: _Recipient,
 ) -> None:
     channel = Channel(delivery.channel)
-    address = _address(channel, recipient.user)
+    address = recipient.address(channel)
     skip_reason = ""
     if not recipient.preference.allows(channel):
         skip_reason = "opted_out"
@@ -272,7 +330,7 @@ def _deliver_one(
     try:
         earlier = _earlier_outcome(channel, key) if interrupted else None
     except Exception as error:
-        described = f"uncertain: {describe_error(error, recipient.user)}"[:300]
+        described = f"uncertain: {describe_error(error, recipient.user, address=address)}"[:300]
         if isinstance(error, OutcomeUnknown) or claimed.attempts >= MAX_ATTEMPTS:
             # Neither askable nor safe to send twice: a person looks at it (never a second SMS).
             Delivery.objects.filter(pk=delivery.pk).update(
@@ -294,13 +352,14 @@ def _deliver_one(
             context,
             link=notification.link,
             language=recipient.preference.language,
-            recipient_name=recipient.user.name or recipient.user.username,
+            recipient_name=recipient.name,
+            has_account=recipient.user is not None,
         )
         provider_id = _send(channel, notification, message, address, key)
     except Exception as error:
         # One channel failing (SMTP down, provider refusing) must not stop the others: the error is
         # recorded without personal data and the sweep retries it.
-        described = describe_error(error, recipient.user)
+        described = describe_error(error, recipient.user, address=address)
         logger.warning(
             "notification delivery failed: notification=%s channel=%s attempt=%s error=%s",
             notification.pk,
@@ -333,13 +392,18 @@ def deliver_notification(notification_id: str) -> dict[str, str]:
         return {}
     kind = registry.kinds.get(notification.kind)
     context = context_codec.decode(notification.context)
-    recipient = _Recipient(notification.recipient, preference_for(notification.recipient))
+    if notification.recipient is None:
+        # A contact without an account: no preferences to ask, the language they used.
+        preference = NotificationPreference(language=notification.language or Language.INDONESIAN)
+        recipient = _Recipient(None, preference, contact=notification.address)
+    else:
+        recipient = _Recipient(notification.recipient, preference_for(notification.recipient))
     for delivery in notification.deliveries.filter(_sendable(timezone.now())).order_by("channel"):
         _deliver_one(delivery, notification, kind, context, recipient)
     return dict(notification.deliveries.values_list("channel", "status"))
 
 
-def retry_failed_notifications(*, now=None) -> int:
+def retry_failed_notifications(*, now: datetime | None = None) -> int:
     """Sends again what failed, what a dead worker left half-sent and what was never picked up.
 
     Idempotent: run it as often as you like (a scheduler every 10 minutes, say); a delivery that

@@ -2,16 +2,19 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from mpp.accounts.requests import AuthenticatedRequest
 from mpp.notifications import selectors, services
+from mpp.notifications.context_processors import InboxRequest
 from mpp.notifications.forms import PreferenceForm
 
 
 @login_required
-def inbox(request):
+def inbox(request: InboxRequest) -> HttpResponse:
     summary = selectors.inbox_summary(request.user)
     # The navigation's unread badge reuses this count instead of asking again.
     request.inbox_unread_count = summary.unread
@@ -24,14 +27,14 @@ def inbox(request):
 
 
 @login_required
-def message(request, message_id: int):
+def message(request: AuthenticatedRequest, message_id: int) -> HttpResponse:
     inbox_message = services.mark_read(selectors.message_of(request.user, message_id))
     return render(request, "notifications/message.html", {"message": inbox_message})
 
 
 @login_required
 @require_POST
-def mark_all_read(request):
+def mark_all_read(request: AuthenticatedRequest) -> HttpResponse:
     count = services.mark_all_read(request.user)
     if count:
         messages.success(request, _("Semua pesan sudah ditandai dibaca."))
@@ -39,7 +42,7 @@ def mark_all_read(request):
 
 
 @login_required
-def preferences(request):
+def preferences(request: AuthenticatedRequest) -> HttpResponse:
     preference = selectors.preference_for(request.user)
     form = PreferenceForm.for_user(
         request.user, preference, request.POST if request.method == "POST" else None

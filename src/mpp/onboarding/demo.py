@@ -4,11 +4,11 @@ Pengelola naming the demo MPP manager, and one new application waiting for the m
 from __future__ import annotations
 
 import datetime
-import zoneinfo
 
 from django.core.files.base import ContentFile
 
 from mpp.accounts.models import RoleGrant, User
+from mpp.deadlines import services as clock
 from mpp.documents.uploads import blank_pdf
 from mpp.onboarding.models import (
     DecreeAppointee,
@@ -16,12 +16,13 @@ from mpp.onboarding.models import (
     ManagerDecree,
     OnboardingApplication,
 )
-from mpp.onboarding.services import active_rubric, readiness_score
+from mpp.onboarding.services import REVIEW_LIMIT, active_rubric, readiness_score
 from mpp.regions.data import PILOT_LOCI
+from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
 
-JAKARTA = zoneinfo.ZoneInfo("Asia/Jakarta")
+JAKARTA = NATIONAL_ZONE
 LAUNCH = datetime.datetime(2023, 6, 12, 10, 0, tzinfo=JAKARTA)
 WAITING_REGION = "5171"  # Kota Denpasar applies: a new application in the ministry's queue
 
@@ -40,11 +41,14 @@ def _application(region: Region, status: str, *, phase=None, at=LAUNCH) -> Onboa
         has_physical_mpp=True,
         hosting=Hosting.DATA_CENTER,
         budget=750_000_000,
-        submitted_at=at - datetime.timedelta(days=60),
+        submitted_at=at if status == "submitted" else at - datetime.timedelta(days=60),
         phase=phase,
         status=status,
         access_granted_at=at if status == "active" else None,
     )
+    if status == "submitted":  # under review: the ministry's clock runs
+        for field, value in clock.start(application, REVIEW_LIMIT, at=at).items():
+            setattr(application, field, value)
     rubric = active_rubric()
     application.rubric = rubric
     application.score, application.score_detail = readiness_score(application, rubric)

@@ -8,7 +8,7 @@ from mpp.onboarding.models import Hosting
 from mpp.onboarding.services import CRITERIA_LABELS, DEFAULT_WEIGHTS
 from mpp.parsing import LARGEST_ID
 from mpp.parsing import fields as bounded
-from mpp.regions.models import Region
+from mpp.regions.models import Province, Region
 from mpp.tenancy.models import MPP
 
 
@@ -40,11 +40,24 @@ class ApplicationForm(forms.Form):
         label=_("Anggaran yang disiapkan (rupiah)"), min_value=0, max_value=LARGEST_ID
     )
 
-    def __init__(self, *args, regions=None, **kwargs):
+    def __init__(self, *args, regions=None, province=None, **kwargs):
         super().__init__(*args, **kwargs)
         if regions is not None:
             self.fields["region"].queryset = regions.order_by("name")
             self.fields["region"].empty_label = None
+        elif province is not None:
+            # Province first: a short list of its kab/kota instead of all 514 in one select.
+            self.fields["region"].queryset = Region.objects.filter(province=province).order_by(
+                "name"
+            )
+
+
+class ProvinceForm(forms.Form):
+    """Step one of the public form: the province, so the kab/kota list that follows is short."""
+
+    provinsi = forms.ModelChoiceField(
+        label=_("Provinsi"), queryset=Province.objects.order_by("name"), empty_label=_("Pilih")
+    )
 
 
 class ReasonForm(forms.Form):
@@ -54,7 +67,30 @@ class ReasonForm(forms.Form):
 
 
 class DesignateForm(forms.Form):
-    phase = bounded.IntegerField(label=_("Tahap penetapan"), min_value=1, max_value=20)
+    """The phase is a deliberate choice (it once defaulted to 1): the phases in use and the next
+    new one, none preselected."""
+
+    phase = forms.TypedChoiceField(label=_("Tahap penetapan"), coerce=int, choices=())
+
+    def __init__(self, *args, phases: list[int] | None = None, counts=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        phases = phases or [1]
+        counts = counts or {}
+        choices = [("", _("Pilih tahap"))]
+        for phase in phases:
+            if phase in counts:
+                label = _("Tahap %(phase)s (%(count)s lokus)") % {
+                    "phase": phase,
+                    "count": counts[phase],
+                }
+            else:
+                label = _("Tahap %(phase)s (tahap baru)") % {"phase": phase}
+            choices.append((str(phase), label))
+        self.fields["phase"].choices = choices
+        self.fields["phase"].help_text = _(
+            "Pilih tahap yang sedang dibuka, atau tahap baru bila penetapan tahap sebelumnya "
+            "sudah ditutup."
+        )
 
 
 class AgreementForm(forms.Form):

@@ -9,6 +9,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from mpp.deadlines.models import ClockedModel
 from mpp.onboarding.workflow import REGION_ONBOARDING
 from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
@@ -48,8 +49,14 @@ class ReadinessRubric(models.Model):
         return self.name
 
 
-class OnboardingApplication(WorkflowModel):
-    """One region's way through Permohonan → Penetapan lokus → Perjanjian → Hak akses."""
+class OnboardingApplication(WorkflowModel, ClockedModel):
+    """One region's way through Permohonan → Penetapan lokus → Perjanjian → Hak akses.
+
+    The clock (``due_at``) is the ministry's review: it runs while the application is submitted
+    (10 working days in the region's calendar), stops when the ministry returns or designates it,
+    and starts again on resubmission. The one deadline sweep flags it and escalates it once
+    (``review_escalated_at``).
+    """
 
     workflow = REGION_ONBOARDING
 
@@ -81,7 +88,9 @@ class OnboardingApplication(WorkflowModel):
     hosting = models.CharField(_("pusat data atau cloud"), max_length=20, choices=Hosting.choices)
     budget = models.PositiveBigIntegerField(_("anggaran yang disiapkan (rupiah)"))
     submitted_at = models.DateTimeField(_("diajukan pada"), default=timezone.now)
-    review_due_at = models.DateTimeField(_("batas penelaahan"), null=True, blank=True)
+    review_escalated_at = models.DateTimeField(
+        _("keterlambatan penelaahan dilaporkan pada"), null=True, blank=True
+    )
     score = models.DecimalField(_("skor kesiapan"), max_digits=5, decimal_places=2, null=True)
     score_detail = models.JSONField(default=dict, blank=True)
     rubric = models.ForeignKey(
@@ -116,6 +125,9 @@ class OnboardingApplication(WorkflowModel):
 
     def policy_scope(self) -> Scope:
         return Scope(region_codes=frozenset({self.region_id}))
+
+    def clock_region(self):
+        return self.region
 
     @property
     def stage_number(self) -> int:

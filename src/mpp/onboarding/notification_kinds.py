@@ -1,4 +1,5 @@
-"""Messages of region onboarding: invitations, a returned application, a change of standing."""
+"""Messages of region onboarding: invitations, each step of the application, a returned
+application, a change of standing, an overdue review."""
 
 from __future__ import annotations
 
@@ -22,4 +23,14 @@ def register_kinds() -> None:
         "onboarding.standing",
         label=_("Status kinerja lokus berubah"),
         required_context=("region_name", "standing", "reason"),
+    )
+    register_kind(
+        "onboarding.progress",
+        label=_("Perkembangan permohonan penerapan"),
+        required_context=("region_name", "reference", "action", "phase", "due_at", "timezone"),
+    )
+    register_kind(
+        "onboarding.review_overdue",
+        label=_("Penelaahan permohonan penerapan melewati batas waktu"),
+        required_context=("region_name", "reference", "due_at", "timezone"),
     )

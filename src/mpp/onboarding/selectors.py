@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 
+from mpp.accounts.models import Invitation, Role
 from mpp.accounts.policy import Perm, can, scope_filter
 from mpp.onboarding.models import ManagerDecree, OnboardingApplication
 from mpp.onboarding.workflow import STAGE_LABELS, STAGE_OF
@@ -33,6 +34,30 @@ def may_view(user) -> bool:
 
 def may_manage(user) -> bool:
     return can(user, Perm.MANAGE_ONBOARDING)
+
+
+def contact_invitation(application: OnboardingApplication) -> Invitation | None:
+    """The newest invitation of the application's contact to act for the region in onboarding."""
+    return (
+        Invitation.objects.filter(
+            role=Role.REGION_CONTACT,
+            region_id=application.region_id,
+            email__iexact=application.contact_email,
+        )
+        .order_by("-sent_at", "-id")
+        .first()
+    )
+
+
+def phase_counts() -> dict[int, int]:
+    """How many loci each phase in use holds."""
+    rows = (
+        OnboardingApplication.objects.filter(phase__isnull=False)
+        .values("phase")
+        .annotate(n=Count("id"))
+        .order_by("phase")
+    )
+    return {row["phase"]: row["n"] for row in rows}
 
 
 def public_loci() -> list[dict]:

@@ -7,12 +7,12 @@ change nothing. Status changes go through ``mpp.workflows.services.apply_action`
 from __future__ import annotations
 
 import datetime
+import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -20,8 +20,9 @@ from django.utils.translation import gettext as _
 from mpp.accounts import services as account_services
 from mpp.accounts.models import Invitation, Role, User
 from mpp.accounts.policy import Perm, can
+from mpp.deadlines import services as clock
+from mpp.deadlines.services import Limit
 from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
-from mpp.notifications.services import notify
 from mpp.onboarding.models import (
     DecreeAppointee,
     Hosting,
@@ -29,14 +30,18 @@ from mpp.onboarding.models import (
     OnboardingApplication,
     ReadinessRubric,
 )
+from mpp.onboarding.selectors import phase_counts
 from mpp.onboarding.workflow import MINISTRY, NEXT_ACTION, REGION, STAGE_LABELS, STAGE_OF
-from mpp.regions import calendar
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
 from mpp.workflows import services as workflow_services
+from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
 
+logger = logging.getLogger(__name__)
+
 REVIEW_WORKING_DAYS = 10  # the ministry reviews an application within ten working days
+REVIEW_LIMIT = Limit(REVIEW_WORKING_DAYS)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
 DOCUMENT_RULE = UploadRule(
     types=("application/pdf", "image/png", "image/jpeg"), max_bytes=MAX_UPLOAD_BYTES
@@ -186,7 +191,13 @@ def kinds_for(user, application: OnboardingApplication) -> set[str]:
 
 @transaction.atomic
 def apply(
-    *, actor: User | None, region: Region, checklist: Checklist, letter, urgency_study
+    *,
+    actor: User | None,
+    region: Region,
+    checklist: Checklist,
+    letter,
+    urgency_study,
+    now: datetime.datetime | None = None,
 ) -> OnboardingApplication:
     """A region applies: its regional admin (``actor``) or, for a region not yet on the platform,
     anybody through the public form (``actor`` None)."""
@@ -206,15 +217,16 @@ def apply(
         raise OnboardingError(message, {"region": [message]})
     letter_file = checked_upload(letter, "letter")
     study_file = checked_upload(urgency_study, "urgency_study")
-    now = timezone.now()
+    now = now or timezone.now()
     application = OnboardingApplication(
         reference=_reference(region),
         region=region,
         applicant=actor if actor is not None and actor.is_authenticated else None,
         submitted_at=now,
-        review_due_at=calendar.due_at(region, now, REVIEW_WORKING_DAYS),
         **checklist.__dict__,
     )
+    for field, value in clock.start(application, REVIEW_LIMIT, at=now).items():
+        setattr(application, field, value)
     rubric = active_rubric()
     application.rubric = rubric
     application.score, application.score_detail = readiness_score(application, rubric)
@@ -268,38 +280,66 @@ def _contacts(application):
     )[:1]
 
 
+def _invite_region_contact(application, *, actor: User, request=None) -> None:
+    """The ministry's first decision invites the contact the region named to act for the region in
+    onboarding (resubmit, upload the signed agreement): ``REGION_CONTACT`` on the region, granted
+    only when the owner of the address accepts. Nobody is invited when someone already acts for
+    the region (its regional admin, or the contact who accepted before)."""
+    acting = User.objects.filter(
+        role_grants__role__in=(Role.REGIONAL_ADMIN, Role.REGION_CONTACT),
+        role_grants__region_id=application.region_id,
+        role_grants__revoked_at__isnull=True,
+        is_active=True,
+    )
+    if acting.exists():
+        return
+    _invite(
+        name=application.contact_name, email=application.contact_email,
+        role=Role.REGION_CONTACT, actor=actor, region=application.region, request=request,
+    )  # fmt: skip
+
+
 @transaction.atomic
-def return_application(application, *, actor: User, reason: str):
-    _act(application, "return", actor, note=reason, changes={"return_reason": reason.strip()})
-    for user in _contacts(application):
-        notify(
-            user,
-            "onboarding.returned",
-            {"region_name": application.region.name, "reason": reason.strip()},
-            link=reverse("onboarding:detail", args=[application.pk]),
-        )
+def return_application(application, *, actor: User, reason: str, request=None, now=None):
+    now = now or timezone.now()
+    _act(
+        application, "return", actor, note=reason,
+        changes={"return_reason": reason.strip(), **clock.stop(application, at=now)},
+    )  # fmt: skip
+    _invite_region_contact(application, actor=actor, request=request)
     return application
 
 
 @transaction.atomic
-def resubmit(application, *, actor: User, note: str = ""):
-    now = timezone.now()
+def resubmit(application, *, actor: User, note: str = "", now=None):
+    now = now or timezone.now()
     _act(
         application, "resubmit", actor, note=note,
-        changes={"submitted_at": now,
-                 "review_due_at": calendar.due_at(application.region, now, REVIEW_WORKING_DAYS)},
+        changes={"submitted_at": now, "review_escalated_at": None,
+                 **clock.start(application, REVIEW_LIMIT, at=now)},
     )  # fmt: skip
     return application
 
 
+def open_phases() -> list[int]:
+    """The phases the ministry may designate into: every phase in use and the next new one."""
+    used = sorted(phase_counts())
+    return [*used, (used[-1] if used else 0) + 1]
+
+
 @transaction.atomic
-def designate(application, *, actor: User, phase: int, note: str = ""):
-    if not phase or phase < 1:
-        message = _("Pilih tahap penetapan lokus (1 atau lebih).")
+def designate(
+    application, *, actor: User, phase: int | None, note: str = "", request=None, now=None
+):
+    if not phase or phase not in open_phases():
+        message = _("Pilih tahap penetapan lokus.")
         raise OnboardingError(message, {"phase": [message]})
+    now = now or timezone.now()
     _act(
-        application, "designate", actor, note=note, changes={"phase": phase}, data={"phase": phase}
-    )
+        application, "designate", actor, note=note,
+        changes={"phase": phase, **clock.stop(application, at=now)}, data={"phase": phase},
+    )  # fmt: skip
+    _invite_region_contact(application, actor=actor, request=request)
     return application
 
 
@@ -309,7 +349,13 @@ def upload_agreement(application, *, actor: User, upload):
         _act(application, "upload_agreement", actor)  # raises: the stage is not reached
     agreement = checked_upload(upload, "agreement")
     if not kinds_for(actor, application) & {REGION}:
-        raise OnboardingError(_("Perjanjian diunggah oleh admin daerah yang bersangkutan."))
+        raise OnboardingError(
+            _(
+                "Perjanjian yang ditandatangani diunggah oleh daerah: admin daerah atau narahubung "
+                "daerah yang telah menerima undangan."
+            ),
+            status=403,
+        )
     agreement.save_to(application.agreement, "agreement")
     _act(
         application, "upload_agreement", actor,
@@ -376,18 +422,33 @@ def change_standing(application, *, actor: User, action: str, reason: str):
         application, action, actor, note=reason,
         changes={"standing": standing, "standing_reason": reason.strip()},
     )  # fmt: skip
-    for user in _contacts(application):
-        notify(
-            user,
-            "onboarding.standing",
-            {
-                "region_name": application.region.name,
-                "standing": str(OnboardingApplication.Standing(standing).label),
-                "reason": reason.strip(),
-            },
-            link=reverse("onboarding:detail", args=[application.pk]),
-        )
     return application
+
+
+# --- The review deadline ------------------------------------------------------------------------
+
+
+def escalate_overdue_reviews(now: datetime.datetime) -> dict[str, int]:
+    """The sweep's step: each submitted application whose review is overdue is escalated once —
+    recorded in its history (``escalate``, by the system) and told by the workflow's hooks to the
+    ministry's admins and to the region's contact."""
+    escalated = 0
+    overdue = (
+        OnboardingApplication.objects.breached(now)
+        .filter(status="submitted", review_escalated_at__isnull=True)
+        .select_related("region")[:500]
+    )
+    for application in overdue:
+        try:
+            with transaction.atomic():
+                workflow_services.apply_action(
+                    application, "escalate", actor_user=None, actor_kinds={SYSTEM},
+                    changes={"review_escalated_at": now}, data={"due_at": application.due_at.isoformat()},
+                )  # fmt: skip
+            escalated += 1
+        except WorkflowError as error:  # moved meanwhile: the next sweep looks again
+            logger.warning("escalation of onboarding %s refused: %s", application.pk, error.code)
+    return {"escalated": escalated}
 
 
 # --- SK Pengelola -------------------------------------------------------------------------------

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.forms import Form
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -17,10 +18,11 @@ from mpp.onboarding.forms import (
     ApplicationForm,
     DecreeForm,
     DesignateForm,
+    ProvinceForm,
     ReasonForm,
     RubricForm,
 )
-from mpp.onboarding.workflow import STAGE_LABELS, STAGE_OF
+from mpp.onboarding.workflow import ACTOR_LABELS, NEXT_STEP, STAGE_LABELS, STAGE_OF
 from mpp.workflows.models import TransitionRecord
 
 
@@ -71,12 +73,29 @@ def public_loci(request):
 
 
 def public_apply(request):
-    form = ApplicationForm(request.POST or None, request.FILES or None)
+    """Province first (a GET form that works without scripts), then the application with the
+    kab/kota of that province; a POST without a province still names any kab/kota."""
+    chosen = (
+        request.POST.get("provinsi") if request.method == "POST" else request.GET.get("provinsi")
+    )
+    province_form = ProvinceForm({"provinsi": chosen} if chosen is not None else None)
+    province = province_form.cleaned_data["provinsi"] if province_form.is_valid() else None
+    if request.method != "POST" and province is None:
+        return render(
+            request,
+            "onboarding/public_apply.html",
+            {"province_form": province_form},
+            status=400 if province_form.errors else 200,
+        )
+    form = ApplicationForm(request.POST or None, request.FILES or None, province=province)
     application = _apply(request, form, None)
     if application is not None:
         return render(request, "onboarding/public_sent.html", {"application": application})
     return render(
-        request, "onboarding/public_apply.html", {"form": form}, status=400 if form.errors else 200
+        request,
+        "onboarding/public_apply.html",
+        {"form": form, "province": province},
+        status=400 if form.errors else 200,
     )
 
 
@@ -86,7 +105,9 @@ def application_list(request):
         return _forbidden(
             request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
         )
-    rows = selectors.applications_for(request.user).order_by("status", "region__name")
+    rows = (
+        selectors.applications_for(request.user).with_breached().order_by("status", "region__name")
+    )
     return render(
         request,
         "onboarding/list.html",
@@ -117,6 +138,10 @@ def staff_apply(request):
     )
 
 
+def _designate_form(data=None) -> DesignateForm:
+    return DesignateForm(data, phases=services.open_phases(), counts=selectors.phase_counts())
+
+
 def _detail_context(request, application, **forms):
     history = TransitionRecord.objects.filter(
         workflow="region_onboarding", object_id=str(application.pk)
@@ -129,7 +154,12 @@ def _detail_context(request, application, **forms):
         for t in application.get_workflow().transitions_from(application.status)
         if t.actors & kinds
     }
+    next_actor, next_text = NEXT_STEP[application.status]
     return {
+        "next_actor": ACTOR_LABELS.get(next_actor, ""),
+        "next_text": next_text,
+        "acts_next": next_actor in kinds,
+        "contact_invitation": selectors.contact_invitation(application),
         "application": application,
         "history": history,
         "actions": actions,
@@ -137,7 +167,7 @@ def _detail_context(request, application, **forms):
         "stage_label": STAGE_LABELS[STAGE_OF[application.status]],
         "stages": [(n, STAGE_LABELS[n]) for n in (1, 2, 3, 4)],
         "reason_form": forms.get("reason_form") or ReasonForm(),
-        "designate_form": forms.get("designate_form") or DesignateForm(initial={"phase": 1}),
+        "designate_form": forms.get("designate_form") or _designate_form(),
         "agreement_form": forms.get("agreement_form") or AgreementForm(),
         "criteria_labels": services.CRITERIA_LABELS,
         "may_manage": selectors.may_manage(request.user),
@@ -167,20 +197,26 @@ def application_action(request, pk: int):
     if application is None:
         raise Http404
     action = request.POST.get("action", "")
-    forms = {}
+    forms: dict[str, Form] = {}
+    form: Form
     try:
         if action == "designate":
-            form = forms["designate_form"] = DesignateForm(request.POST)
+            form = forms["designate_form"] = _designate_form(request.POST)
             if not form.is_valid():
-                raise services.OnboardingError(_("Periksa isian tahap penetapan."))
-            services.designate(application, actor=request.user, phase=form.cleaned_data["phase"])
+                raise services.OnboardingError(_("Pilih tahap penetapan lokus."))
+            services.designate(
+                application, actor=request.user, phase=form.cleaned_data["phase"], request=request
+            )
         elif action in ("return", "probation", "restore", "revoke"):
             form = forms["reason_form"] = ReasonForm(request.POST)
             if not form.is_valid():
                 raise services.OnboardingError(_("Tuliskan alasannya."))
             if action == "return":
                 services.return_application(
-                    application, actor=request.user, reason=form.cleaned_data["reason"]
+                    application,
+                    actor=request.user,
+                    reason=form.cleaned_data["reason"],
+                    request=request,
                 )
             else:
                 services.change_standing(

@@ -10,9 +10,11 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
 
-from mpp.workflows.definitions import Transition, Workflow
+from mpp.workflows.definitions import SYSTEM, Transition, Workflow
 
-REGION = "region"  # the regional admin of the applying region (or the public form's sender)
+# The applying region: its regional admin, or the contact named on the application once invited
+# by the ministry (``Role.REGION_CONTACT``, verified owner of the address only).
+REGION = "region"
 MINISTRY = "ministry"  # a ministry admin (MANAGE_ONBOARDING)
 
 STATES = (
@@ -55,6 +57,11 @@ REGION_ONBOARDING = Workflow(
         ),
         Transition("resubmit", {"returned"}, "submitted", {REGION}, label=_("Ajukan kembali")),
         Transition("designate", {"submitted"}, "designated", {MINISTRY}, label=_("Tetapkan lokus")),
+        # The deadline sweep: the review is overdue; recorded once per review, the ministry told.
+        Transition(
+            "escalate", {"submitted"}, "submitted", {SYSTEM},
+            label=_("Penelaahan melewati batas waktu"),
+        ),
         Transition(
             "upload_agreement", {"designated"}, "agreement_signed", {REGION},
             label=_("Unggah perjanjian"),
@@ -84,3 +91,56 @@ NEXT_ACTION = {
     "designated": "upload_agreement",
     "agreement_signed": "grant_access",
 }
+
+# Who acts next at each state and what they must do, shown on the application's page to everyone
+# who may see it (the ministry's page once offered nothing at a stage waiting on the region).
+NEXT_STEP = {
+    "submitted": (
+        MINISTRY,
+        _(
+            "Kementerian PANRB menelaah permohonan dan daftar periksa kesiapan, lalu menetapkan "
+            "daerah sebagai lokus pada suatu tahap atau mengembalikan permohonan dengan alasan."
+        ),
+    ),
+    "returned": (
+        REGION,
+        _(
+            "Daerah memperbaiki permohonan sesuai alasan pengembalian, lalu mengajukannya "
+            "kembali. Narahubung daerah bertindak setelah menerima undangan melalui surel."
+        ),
+    ),
+    "designated": (
+        REGION,
+        _(
+            "Daerah menandatangani perjanjian penerapan dan mengunggah berkas perjanjian yang "
+            "telah ditandatangani (PDF atau gambar). Narahubung daerah bertindak setelah menerima "
+            "undangan melalui surel."
+        ),
+    ),
+    "agreement_signed": (
+        MINISTRY,
+        _(
+            "Kementerian PANRB memeriksa perjanjian yang diunggah, lalu memberikan hak akses: "
+            "MPP daerah diaktifkan dan admin daerah serta pengelola MPP diundang."
+        ),
+    ),
+    "active": (
+        MINISTRY,
+        _(
+            "Daerah menggunakan MPP Digital. Kementerian PANRB memantau kinerjanya dan dapat "
+            "menetapkan masa pembinaan atau mencabut status lokus dengan alasan."
+        ),
+    ),
+    "probation": (
+        MINISTRY,
+        _(
+            "Daerah berada dalam masa pembinaan. Kementerian PANRB memulihkan status atau "
+            "mencabut status lokus dengan alasan."
+        ),
+    ),
+    "revoked": (
+        None,
+        _("Status lokus dicabut. Daerah dapat mengajukan permohonan baru."),
+    ),
+}
+ACTOR_LABELS = {REGION: _("Daerah"), MINISTRY: _("Kementerian PANRB")}

@@ -18,12 +18,16 @@ import binascii
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db.models import F, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
+from django.db.models.expressions import OrderBy
+from django.http import HttpRequest
 
 MAX_CURSOR_LENGTH = 512
+
+M = TypeVar("M", bound=Model)
 
 
 class BadCursor(ValueError):
@@ -45,7 +49,7 @@ class _Key:
             raise ValueError("nullable keys are ascending with nulls last")
         return cls(name, descending, nullable)
 
-    def order(self, forward: bool):
+    def order(self, forward: bool) -> OrderBy:
         expression = F(self.field)
         ascending = self.descending != forward
         if self.nullable:
@@ -72,8 +76,8 @@ class _Key:
 
 
 @dataclass(frozen=True)
-class Page:
-    rows: list
+class Page(Generic[M]):
+    rows: list[M]
     next_cursor: str | None
     previous_cursor: str | None
 
@@ -97,7 +101,7 @@ def _plain(value: Any) -> Any:
     return value.isoformat() if hasattr(value, "isoformat") else value
 
 
-def _decode(queryset: QuerySet, keys: list[_Key], cursor: str) -> tuple[bool, list[Any]]:
+def _decode(queryset: QuerySet[Any], keys: list[_Key], cursor: str) -> tuple[bool, list[Any]]:
     if len(cursor) > MAX_CURSOR_LENGTH:
         raise BadCursor(cursor[:20])
     try:
@@ -107,7 +111,7 @@ def _decode(queryset: QuerySet, keys: list[_Key], cursor: str) -> tuple[bool, li
         raise BadCursor(cursor[:20]) from None
     if direction not in ("n", "p") or not isinstance(values, list) or len(values) != len(keys):
         raise BadCursor(cursor[:20])
-    typed = []
+    typed: list[Any] = []
     for key, value in zip(keys, values, strict=True):
         if value is None and not key.nullable:
             raise BadCursor(cursor[:20])
@@ -120,7 +124,7 @@ def _decode(queryset: QuerySet, keys: list[_Key], cursor: str) -> tuple[bool, li
     return direction == "n", typed
 
 
-def _to_python(queryset: QuerySet, name: str, value: Any) -> Any:
+def _to_python(queryset: QuerySet[Any], name: str, value: Any) -> Any:
     field = queryset.model._meta.get_field(name)
     typed = field.to_python(value)
     field.get_prep_value(typed)  # raises for values the database would refuse (out of range)
@@ -175,15 +179,15 @@ def _segments(keys: list[_Key], values: list[Any] | None, forward: bool) -> list
 
 
 def keyset_page(
-    queryset: QuerySet, *, order: Sequence[str], cursor: str | None = None, size: int = 25
-) -> Page:
+    queryset: QuerySet[M], *, order: Sequence[str], cursor: str | None = None, size: int = 25
+) -> Page[M]:
     """The page of ``queryset`` in ``order`` after (or, for a "previous" cursor, before)
     ``cursor``; the first page without one. One query (two across the end of a nullable first
     key's values)."""
     keys = [_Key.parse(spec) for spec in order]
     forward, values = (True, None) if not cursor else _decode(queryset, keys, cursor)
     ordering = [key.order(forward) for key in keys]
-    rows: list = []
+    rows: list[M] = []
     for segment in _segments(keys, values, forward):
         rows += list(queryset.filter(segment).order_by(*ordering)[: size + 1 - len(rows)])
         if len(rows) > size:
@@ -195,7 +199,7 @@ def keyset_page(
     if not rows:
         return Page([], None, None)
 
-    def values_of(row) -> list[Any]:
+    def values_of(row: M) -> list[Any]:
         return [getattr(row, key.field) for key in keys]
 
     has_next = more if forward else True
@@ -207,7 +211,9 @@ def keyset_page(
     )
 
 
-def page_for_request(request, queryset: QuerySet, *, order: Sequence[str], size: int = 25):
+def page_for_request(
+    request: HttpRequest, queryset: QuerySet[M], *, order: Sequence[str], size: int = 25
+) -> tuple[Page[M], str]:
     """The page named by the request's ``cursor`` (web views), with the query string of the
     other parameters for the links; a cursor that does not decode is a 400."""
     from django.core.exceptions import BadRequest

@@ -12,7 +12,6 @@ so two counters calling at the same moment get two different tickets.
 from __future__ import annotations
 
 import datetime
-import hashlib
 import secrets
 from dataclasses import dataclass
 
@@ -24,6 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.accounts.policy import Perm, can
+from mpp.accounts.tokens import hash_token, random_code
 from mpp.queueing.models import (
     CallEvent,
     Channel,
@@ -39,13 +39,11 @@ from mpp.queueing.models import (
 )
 from mpp.queueing.registry import application_at
 from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
-from mpp.regions.calendar import OfficeHours, is_package_holiday, load_overrides, region_zone
-from mpp.regions.models import CalendarOverride
+from mpp.regions.calendar import Interval, OfficeHours, RegionCalendar, region_zone
+from mpp.tenancy.models import CounterHours
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
 from mpp.workflows.services import apply_action
-
-CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I: read aloud and typed at a counter
 
 
 class QueueError(Exception):
@@ -73,26 +71,36 @@ def office_hours(mpp) -> OfficeHours:
     return OfficeHours.from_opening_hours(mpp.opening_hours.all())
 
 
-def open_intervals(mpp, day: datetime.date, hours: OfficeHours | None = None, overrides=None):
-    """The MPP's opening intervals on ``day`` (breaks excluded); empty when closed.
+def queue_hours(queue: ServiceQueue) -> OfficeHours:
+    """When ``queue`` serves, per weekday: the MPP's opening hours (with their breaks) inside its
+    agency's counter hours at that MPP, where the agency recorded any (``CounterHours``)."""
+    hours = office_hours(queue.mpp)
+    counter_rows = list(
+        CounterHours.objects.filter(
+            presence__mpp_id=queue.mpp_id, presence__agency_id=queue.agency_id
+        )
+    )
+    if not counter_rows:
+        return hours
+    return hours.within(OfficeHours.from_opening_hours(counter_rows))
 
-    A day is open when the MPP has opening hours on its weekday and it is not a national holiday or
-    collective leave, unless the region's calendar overrides it (a holiday closes, a working day
-    opens with that weekday's hours, or Monday's when the weekday has none). ``overrides``: the
-    region's calendar overrides of a range of days read once (``load_overrides``), for a caller
-    that asks about many days.
+
+def open_intervals(
+    queue: ServiceQueue,
+    day: datetime.date,
+    hours: OfficeHours | None = None,
+    calendar: RegionCalendar | None = None,
+):
+    """When ``queue`` serves on ``day`` (local intervals, breaks left out); empty when closed.
+
+    The region's calendar decides whether the MPP may open that day (national holidays, cuti
+    bersama, regional and national overrides; any weekday it has hours for, Saturday included):
+    the same answer the hour clock of deadlines counts with. ``calendar``: a
+    :class:`RegionCalendar` loaded once for a range of days, for a caller that asks about many.
     """
-    hours = hours or office_hours(mpp)
-    if overrides is None:
-        overrides = load_overrides(mpp.region, day, day)
-    kind = overrides.get(day)
-    if kind is not None:
-        if kind != CalendarOverride.Kind.WORKING_DAY:
-            return ()
-        return hours.on(day) or hours.on(day - datetime.timedelta(days=day.weekday()))
-    if is_package_holiday(day):
-        return ()
-    return hours.on(day)
+    hours = hours or queue_hours(queue)
+    calendar = calendar or RegionCalendar(queue.mpp.region, day, day)
+    return calendar.opening_intervals(hours, day)
 
 
 @dataclass(frozen=True)
@@ -108,11 +116,16 @@ class Slot:
         return self.online_free > 0 and not self.is_past
 
 
-def slot_times(queue: ServiceQueue, day: datetime.date, hours: OfficeHours | None = None):
+def slot_times(
+    queue: ServiceQueue,
+    day: datetime.date,
+    hours: OfficeHours | None = None,
+    calendar: RegionCalendar | None = None,
+):
     """(start, end) of each slot on ``day``: whole slots inside each opening interval."""
     length = datetime.timedelta(minutes=queue.slot_minutes)
     result = []
-    for opens, closes in open_intervals(queue.mpp, day, hours):
+    for opens, closes in open_intervals(queue, day, hours, calendar):
         start = datetime.datetime.combine(day, opens)
         end = datetime.datetime.combine(day, closes)
         while start + length <= end:
@@ -176,7 +189,7 @@ def _release(ticket: Ticket) -> None:
 
 
 def _unique_code() -> str:
-    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(8))
+    return random_code(8)
 
 
 def _ticket_code(queue: ServiceQueue, number: int) -> str:
@@ -357,6 +370,13 @@ def cancel(ticket: Ticket, *, user, kinds=(CITIZEN,)) -> Ticket:
     return ticket
 
 
+def cancel_at_counter(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
+    """The citizen asks at the counter to cancel a booking (by its code): the officer serves at
+    ``counter`` and the booking's queue; the place is given back as when the citizen cancels."""
+    serves(officer, counter, ticket)
+    return cancel(ticket, user=officer, kinds=(OFFICER,))
+
+
 def reschedule(
     ticket: Ticket, day: datetime.date, starts: datetime.time, *, user, now=None
 ) -> Ticket:
@@ -428,7 +448,7 @@ def new_kiosk_token() -> str:
 
 
 def digest(raw: str) -> str:
-    return hashlib.sha256(raw.encode()).hexdigest()
+    return hash_token(raw)
 
 
 def register_kiosk(mpp, name: str, raw_token: str | None = None) -> tuple[Kiosk, str]:
@@ -448,12 +468,47 @@ def kiosk_for_token(raw: str) -> Kiosk | None:
     )
 
 
-def current_slot(queue: ServiceQueue, local: datetime.datetime):
-    """The slot (start, end) containing ``local`` now, or None when the MPP is closed now."""
-    for starts, ends in slot_times(queue, local.date()):
-        if starts <= local.time() < ends:
-            return starts, ends
+def open_now(queue: ServiceQueue, now: datetime.datetime | None = None) -> Interval | None:
+    """Is ``queue`` open now? The opening interval (local times) that holds the moment, or None.
+
+    The one answer the kiosk (walk-in numbers), check-in (at the kiosk and at the counter) and the
+    counter console ask: the region's calendar for the day, the MPP's hours with their break, and
+    the agency's counter hours. After closing the console still calls and serves those already
+    waiting (docs/queue.md); nobody new joins the line.
+    """
+    local = local_now(queue.mpp, now)
+    for opens, closes in open_intervals(queue, local.date()):
+        if opens <= local.time() < closes:
+            return opens, closes
     return None
+
+
+def closed_error(queue: ServiceQueue, now: datetime.datetime | None = None) -> QueueError:
+    """The refusal while ``queue`` is closed, saying when it opens again today, if it does."""
+    local = local_now(queue.mpp, now)
+    zone = queue.mpp.region.timezone_abbreviation
+    later = [
+        opens for opens, _closes in open_intervals(queue, local.date()) if opens > local.time()
+    ]
+    if later:
+        message = _(
+            "Layanan ini sedang tutup. Silakan kembali pukul %(time)s %(zone)s hari ini."
+        ) % {"time": f"{later[0]:%H.%M}", "zone": zone}
+    else:
+        message = _("Layanan ini sudah tutup hari ini. Silakan datang kembali pada jam layanan.")
+    return QueueError(message, "service", 409)
+
+
+def walk_in_slot(queue: ServiceQueue, local: datetime.datetime, interval: Interval) -> Interval:
+    """The slot a walk-in taken at ``local`` (within the open ``interval``) counts against: the
+    slot holding that moment, else (the tail of an interval shorter than a slot) the last slot
+    begun before it; an interval shorter than one slot counts as one slot."""
+    begun = [
+        (starts, ends)
+        for starts, ends in slot_times(queue, local.date())
+        if interval[0] <= starts <= local.time() < interval[1]
+    ]
+    return begun[-1] if begun else interval
 
 
 def issue_walk_in(
@@ -466,11 +521,10 @@ def issue_walk_in(
         raise QueueError(_("Pilihan prioritas tidak dikenal."), "priority_group")
     moment = now or timezone.now()
     local = local_now(queue.mpp, moment)
-    slot = current_slot(queue, local)
-    if slot is None:
-        raise QueueError(
-            _("Layanan sedang tutup. Silakan datang kembali pada jam layanan."), "service", 409
-        )
+    interval = open_now(queue, moment)
+    if interval is None:
+        raise closed_error(queue, moment)
+    slot = walk_in_slot(queue, local, interval)
     with transaction.atomic():
         day_row, slot_row = _locked_rows(queue, local.date(), slot[0])
         if day_row.walk_in >= queue.walk_in_per_day:
@@ -563,6 +617,10 @@ def check_in(
             "code",
             409,
         )
+    if open_now(ticket.queue, moment) is None:
+        error = closed_error(ticket.queue, moment)
+        error.field = "code"
+        raise error
     slot_at = ticket.slot_moment(local.tzinfo)
     grace = datetime.timedelta(minutes=rules_of(ticket.mpp).grace_minutes)
     late = local > slot_at + grace
@@ -880,14 +938,15 @@ DAY_REMINDER_UNTIL = datetime.time(21)
 
 
 def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
-    """Send due reminders (on the local day before, from 07.00 to 21.00; an hour before) and record
+    """Record due reminders (on the local day before, from 07.00 to 21.00; an hour before) and
     yesterday's no-shows.
 
-    Idempotent: each reminder is claimed with an ``UPDATE ... WHERE reminded_* IS NULL`` before it
-    is sent, so a second sweep (or a second scheduler) never sends it twice.
+    A due reminder is a ``remind`` transition: the ticket's ``reminded_*`` stamp and its history
+    row are written in one ``UPDATE ... WHERE version = ...``, so a second sweep (or a second
+    scheduler) never records it twice. The message itself is sent after the commit by the hook
+    ``queueing.hooks.send_reminder``; a failing send is recorded and retried by the hook retry
+    sweep, and never stops this one.
     """
-    from mpp.notifications.services import notify
-
     now = now or timezone.now()
     counts = {"reminded_day": 0, "reminded_hour": 0, "no_show": 0}
     soon = Ticket.objects.filter(
@@ -895,7 +954,7 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
         citizen__isnull=False,
         date__gte=(now - datetime.timedelta(days=1)).date(),
         date__lte=(now + datetime.timedelta(days=2)).date(),
-    ).select_related("mpp__region", "service", "citizen")
+    ).select_related("mpp__region", "service", "citizen", "queue__mpp__region")
     for ticket in soon:
         zone = zone_of(ticket.mpp)
         at = ticket.slot_moment(zone)
@@ -911,32 +970,32 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
             and DAY_REMINDER_FROM <= local.time() < DAY_REMINDER_UNTIL
         ):
             field, kind = "reminded_day_at", "queue.reminder_day"
-        if kind is None:
+        if kind is None or not any(
+            starts == ticket.slot_starts for starts, _ends in slot_times(ticket.queue, ticket.date)
+        ):
+            # The calendar closed the day after it was booked (a regional holiday, say): no
+            # reminder sends the citizen to a closed MPP.
             continue
-        with transaction.atomic():
-            extra = (
-                {"reminded_day_at": now}
-                if field == "reminded_hour_at" and ticket.reminded_day_at is None
-                else {}
-            )
-            claimed = Ticket.objects.filter(pk=ticket.pk, **{f"{field}__isnull": True}).update(
-                **{field: now}, **extra
-            )
-            if not claimed:
-                continue
-            notify(
-                ticket.citizen,
-                kind,
-                {
-                    "code": ticket.code,
-                    "booking_code": ticket.booking_code,
-                    "service_name": ticket.service.name,
-                    "mpp_name": ticket.mpp.name,
-                    "date": _date(ticket.date),
-                    "time": f"{ticket.slot_starts:%H.%M}",
+        # An hour reminder makes the eve's pointless: both are stamped.
+        extra = (
+            {"reminded_day_at": now}
+            if field == "reminded_hour_at" and ticket.reminded_day_at is None
+            else {}
+        )
+        try:
+            apply_action(
+                ticket,
+                "remind",
+                actor_user=None,
+                actor_kinds=(SYSTEM,),
+                changes={field: now, **extra},
+                data={
+                    "kind": kind,
+                    "slot": f"{ticket.date.isoformat()} {ticket.slot_starts:%H:%M}",
                 },
-                link=f"/antrean/saya/{ticket.pk}/",
             )
+        except WorkflowError:
+            continue  # reminded or changed meanwhile
         counts["reminded_hour" if kind.endswith("hour") else "reminded_day"] += 1
     # Bookings never checked in and skipped tickets of days already past are no-shows.
     past = Ticket.objects.filter(

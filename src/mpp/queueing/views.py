@@ -27,7 +27,7 @@ from mpp.queueing.devices import KIOSK_COOKIE, KIOSK_SALT, kiosk_of
 from mpp.queueing.models import Counter, Kiosk, PriorityGroup, QueueRules, ServiceQueue
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import KIOSK, OFFICER, STATUS_LABELS
-from mpp.regions.calendar import load_overrides
+from mpp.regions.calendar import RegionCalendar
 from mpp.tenancy.models import Agency
 
 KIOSK_MAX_AGE = 365 * 24 * 3600
@@ -44,14 +44,14 @@ def _status_url(request, ticket) -> str:
 def _open_days(queue: ServiceQueue, now) -> list[datetime.date]:
     today = services.local_now(queue.mpp, now).date()
     days_ahead = services.rules_of(queue.mpp).booking_days_ahead
-    hours = services.office_hours(queue.mpp)
+    hours = services.queue_hours(queue)
     last = today + datetime.timedelta(days=days_ahead)
-    overrides = load_overrides(queue.mpp.region, today, last)  # one query for the whole range
+    calendar = RegionCalendar(queue.mpp.region, today, last)  # one query for the whole range
     return [
         day
         for offset in range(days_ahead + 1)
         if services.open_intervals(
-            queue.mpp, day := today + datetime.timedelta(days=offset), hours, overrides
+            queue, day := today + datetime.timedelta(days=offset), hours, calendar
         )
     ]
 
@@ -539,6 +539,7 @@ def console(request, pk):
             "counter": counter,
             "current": current,
             "current_label": STATUS_LABELS[current.status] if current else "",
+            "is_open": any(services.open_now(queue) for queue in counter.queues.all()),
             "waiting": line[:10],
             "waiting_count": line.count(),
             "skipped": counter_skipped(counter, day),
@@ -596,6 +597,14 @@ def console_action(request, pk):
             )
             messages.success(
                 request, _("%(code)s sudah lapor hadir dan masuk antrean.") % {"code": found.code}
+            )
+        elif action == "cancel":
+            found = services.find_booking(counter.mpp, request.POST.get("code", ""))
+            services.cancel_at_counter(found, counter, officer=officer)
+            messages.success(
+                request,
+                _("Pemesanan %(code)s dibatalkan; tempatnya kembali tersedia.")
+                % {"code": found.code},
             )
         elif ticket is None:
             raise QueueError(_("Tindakan ini tidak dikenal."))

@@ -58,6 +58,8 @@ QUEUE_TICKET = Workflow(
             {OFFICER},
             label=_("Alihkan"),
         ),
+        # The sweep records a due reminder; a hook sends it after the commit (queueing.hooks).
+        Transition("remind", {"booked"}, "booked", {SYSTEM}, label=_("Pengingat dikirim")),
         Transition(
             "no_show", {"booked", "skipped"}, "no_show", {OFFICER, SYSTEM}, label=_("Tidak hadir")
         ),

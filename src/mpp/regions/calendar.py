@@ -15,8 +15,11 @@ Working days versus calendar days: every function here counts working days excep
 resolved within 60 days").
 
 Office hours: limits in hours (adminduk "1 jam") count only the time an MPP is open
-(:class:`OfficeHours`, from its opening hours and their breaks) on working days. Something
-submitted while the MPP is closed starts counting when it next opens.
+(:class:`OfficeHours`, from its opening hours and their breaks) on the days it may open
+(:meth:`RegionCalendar.may_open`: any weekday it has hours for, Saturday included, unless a
+holiday, cuti bersama or an override closes it). Something submitted while the MPP is closed starts
+counting when it next opens. The queue's slots ask the same question
+(:func:`opening_intervals`), so an MPP that books Saturday slots also counts Saturday on its clock.
 
 Cost: the package's holidays are cached in-process per year; the overrides for a region are read
 in one query per call (for a whole range), never one per day. For many deadlines in one region
@@ -26,15 +29,19 @@ in one query per call (for a whole range), never one per day. For many deadlines
 from __future__ import annotations
 
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 import holidays
 from django.db.models import Q
 
 from mpp.regions.models import CalendarOverride, Region
+
+if TYPE_CHECKING:
+    from mpp.tenancy.models import OpeningHours
 
 HOLIDAY_CATEGORIES = ("public", "government")
 END_OF_DAY = datetime.time(23, 59, 59, 999999)
@@ -158,6 +165,23 @@ class RegionCalendar:
         if kind is not None:
             return kind == CalendarOverride.Kind.WORKING_DAY
         return day.weekday() < 5 and not is_package_holiday(day)
+
+    def may_open(self, day: datetime.date) -> bool:
+        """May an MPP of the region open on ``day``, whatever its weekday? Its opening hours then
+        decide (an MPP with Saturday hours serves on Saturday). An override decides first (a
+        regional holiday closes, a working day opens); else a national holiday or cuti bersama
+        closes."""
+        self._ensure(day, day)
+        kind = self.overrides.get(day)
+        if kind is not None:
+            return kind == CalendarOverride.Kind.WORKING_DAY
+        return not is_package_holiday(day)
+
+    def opening_intervals(self, hours: OfficeHours, day: datetime.date) -> tuple[Interval, ...]:
+        """When an MPP with ``hours`` serves on ``day`` (local intervals, breaks left out); empty
+        when it is closed that day. The one answer to "is the MPP open on this day", asked by the
+        queue's slots and by the hour clock alike."""
+        return hours.on(day) if self.may_open(day) else ()
 
     def working_days(self, start: datetime.date, end: datetime.date) -> Iterable[datetime.date]:
         """The working days in (start, end], in order."""
@@ -288,13 +312,14 @@ class OfficeHours:
     """When an MPP serves, per weekday (0 = Monday), as sorted local ``(start, end)`` intervals.
 
     A weekday with a break (Friday prayers 11.30–13.00, say) has two intervals; a weekday without
-    intervals is closed. Office hours count only on the region's working days.
+    intervals is closed. Office hours count only on days the region's calendar lets an MPP open
+    (:meth:`RegionCalendar.may_open`): Saturday too when the MPP has Saturday hours.
     """
 
     weekly: dict[int, tuple[Interval, ...]]
 
     @classmethod
-    def from_opening_hours(cls, rows: Iterable) -> OfficeHours:
+    def from_opening_hours(cls, rows: Iterable[OpeningHours]) -> OfficeHours:
         """From ``OpeningHours`` rows (``weekday``, ``opens``, ``closes`` and optionally
         ``break_starts``/``break_ends``). An MPP that recorded no hours gets
         :data:`STANDARD_OFFICE_HOURS`, so an hour limit is never left without a clock."""
@@ -313,6 +338,22 @@ class OfficeHours:
     def on(self, day: datetime.date) -> tuple[Interval, ...]:
         return self.weekly.get(day.weekday(), ())
 
+    def within(self, other: OfficeHours) -> OfficeHours:
+        """The hours inside both ``self`` and ``other``, per weekday: an agency's counter hours
+        (Dukcapil 09.00–15.00) inside the MPP's (08.00–16.00 with a break) give 09.00–15.00 with
+        the break. A weekday either of them does not serve is closed."""
+        weekly: dict[int, tuple[Interval, ...]] = {}
+        for day, pieces in self.weekly.items():
+            common = [
+                (max(a_start, b_start), min(a_end, b_end))
+                for a_start, a_end in pieces
+                for b_start, b_end in other.weekly.get(day, ())
+                if max(a_start, b_start) < min(a_end, b_end)
+            ]
+            if common:
+                weekly[day] = tuple(sorted(common))
+        return OfficeHours(weekly)
+
 
 STANDARD_OFFICE_HOURS = OfficeHours(
     {day: ((datetime.time(8), datetime.time(16)),) for day in range(5)}
@@ -320,25 +361,48 @@ STANDARD_OFFICE_HOURS = OfficeHours(
 """Monday to Friday 08.00–16.00: used for an MPP that has not recorded its opening hours."""
 
 
+def opening_intervals(
+    region: RegionLike, hours: OfficeHours, day: datetime.date
+) -> tuple[Interval, ...]:
+    """When an MPP (or one agency's counters in it) with ``hours`` serves on ``day``: its hours
+    that weekday unless the calendar closes the day (national holiday, cuti bersama, a regional
+    or national "day off" override); empty when closed. A "working day" override opens a day that
+    has hours (a Saturday without hours stays closed)."""
+    return RegionCalendar(region, day, day).opening_intervals(hours, day)
+
+
+def open_interval_at(
+    region: RegionLike, hours: OfficeHours, moment: datetime.datetime
+) -> Interval | None:
+    """The opening interval (local times) that holds ``moment``, or None when the MPP is closed
+    then (before opening, during a break, after closing, on a closed day)."""
+    if moment.tzinfo is None:
+        raise ValueError("an aware datetime is required")
+    local = moment.astimezone(region_zone(region))
+    for opens, closes in opening_intervals(region, hours, local.date()):
+        if opens <= local.time() < closes:
+            return opens, closes
+    return None
+
+
 def _office_segments(
     calendar: RegionCalendar,
     hours: OfficeHours,
     zone: ZoneInfo,
     start: datetime.datetime,
-):
+) -> Iterator[tuple[datetime.datetime, datetime.datetime]]:
     """The office-hour segments ``(from, to)`` (aware, local) from ``start`` onwards, in order."""
     if not hours.weekly:
         raise ValueError("the MPP has no opening hours")
     local = start.astimezone(zone)
     day = local.date()
     for _offset in range(_OFFICE_HORIZON_DAYS):
-        if calendar.is_working_day(day):
-            for opens, closes in hours.on(day):
-                begin = datetime.datetime.combine(day, opens, tzinfo=zone)
-                end = datetime.datetime.combine(day, closes, tzinfo=zone)
-                begin = max(begin, local)
-                if begin < end:
-                    yield begin, end
+        for opens, closes in calendar.opening_intervals(hours, day):
+            begin = datetime.datetime.combine(day, opens, tzinfo=zone)
+            end = datetime.datetime.combine(day, closes, tzinfo=zone)
+            begin = max(begin, local)
+            if begin < end:
+                yield begin, end
         day += _ONE_DAY
     raise ValueError("no office hours within a year")
 

@@ -14,6 +14,7 @@ import json
 import math
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).parent / "data" / "provinces.json"
 WEST, EAST, NORTH, SOUTH = 94.9, 141.1, 6.1, -11.1
@@ -26,7 +27,10 @@ def project(lon: float, lat: float) -> tuple[float, float]:
     return (lon - WEST) * SCALE, (NORTH - lat) * SCALE
 
 
-def _distance(point, start, end) -> float:
+Point = tuple[float, float]
+
+
+def _distance(point: Point, start: Point, end: Point) -> float:
     (x, y), (x1, y1), (x2, y2) = point, start, end
     dx, dy = x2 - x1, y2 - y1
     if dx == 0 and dy == 0:
@@ -57,7 +61,7 @@ def douglas_peucker(
     return [p for p, k in zip(points, keep, strict=True) if k]
 
 
-def _area(ring) -> float:
+def _area(ring: list[Point]) -> float:
     return (
         abs(
             sum(
@@ -74,7 +78,7 @@ def ring_path(ring: list[tuple[float, float]]) -> str:
     return "M" + " ".join(f"{x:.1f},{y:.1f}" for x, y in [head, *rest]) + "Z"
 
 
-def simplify_geometry(geometry: dict, tolerance: float, min_area: float) -> str:
+def simplify_geometry(geometry: dict[str, Any], tolerance: float, min_area: float) -> str:
     """An SVG path ``d`` for a Polygon/MultiPolygon: projected, simplified, small rings dropped."""
     polygons = (
         [geometry["coordinates"]] if geometry["type"] == "Polygon" else geometry["coordinates"]
@@ -96,8 +100,12 @@ def _normal(name: str) -> str:
 
 
 def build(
-    source: dict, provinces: dict[str, str], *, tolerance: float = 0.6, min_area: float = 2.0
-):
+    source: dict[str, Any],
+    provinces: dict[str, str],
+    *,
+    tolerance: float = 0.6,
+    min_area: float = 2.0,
+) -> dict[str, Any]:
     """The packaged map data from a GeoJSON FeatureCollection; ``provinces`` maps code → name."""
     by_name = {_normal(name): code for code, name in provinces.items()}
     shapes: dict[str, list[str]] = {}
@@ -118,6 +126,7 @@ def build(
 
 
 @lru_cache(maxsize=1)
-def province_shapes() -> dict:
+def province_shapes() -> dict[str, Any]:
     with DATA.open(encoding="utf-8") as handle:
-        return json.load(handle)
+        shapes: dict[str, Any] = json.load(handle)
+    return shapes

@@ -64,7 +64,7 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def policy_scope(self):
+    def policy_scope(self) -> Scope:
         return Scope(region_codes=frozenset({self.code}))
 
     @property
@@ -128,7 +128,7 @@ class CalendarOverride(models.Model):
     def is_national(self) -> bool:
         return self.region_id is None
 
-    def policy_scope(self):
+    def policy_scope(self) -> Scope | None:
         if self.region_id is None:
             return None
         return Scope(region_codes=frozenset({self.region_id}))

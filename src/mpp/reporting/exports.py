@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 
+from mpp.documents import exports
 from mpp.reporting.selectors import Cell, Table
-
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 @dataclass
@@ -65,35 +62,10 @@ def summary_table(cells: list[Cell], period, previous) -> PlainTable:
     )
 
 
-def csv_bytes(headers: list[str], rows: list[list]) -> bytes:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(headers)
-    for row in rows:
-        writer.writerow(["" if v is None else v for v in row])
-    # UTF-8 with BOM: spreadsheet programs then read the Indonesian names correctly.
-    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def xlsx_bytes(title: str, headers: list[str], rows: list[list]) -> bytes:
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31] or "data")
-    sheet.append(headers)
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
-
-
 def response(table: Table | PlainTable, fmt: str, name: str) -> HttpResponse:
     data = plain(table)
     if fmt == "csv":
-        body, content_type = csv_bytes(data.headers, data.rows), "text/csv; charset=utf-8"
+        body = exports.csv_bytes(data.headers, data.rows)
     else:
-        body, content_type = xlsx_bytes(data.caption, data.headers, data.rows), XLSX
-    result = HttpResponse(body, content_type=content_type)
-    result["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return result
+        body = exports.xlsx_bytes(exports.Sheet(data.caption, [data.headers, *data.rows]))
+    return exports.download(body, fmt=fmt, filename=name)

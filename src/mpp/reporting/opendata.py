@@ -14,7 +14,7 @@ from django.db.models.functions import TruncMonth
 from django.http import Http404, HttpResponse
 
 from mpp.catalog.models import Service
-from mpp.reporting.exports import csv_bytes
+from mpp.documents.exports import csv_bytes, download
 from mpp.reporting.facts.applications import DECIDED_METRIC, LATE, ON_TIME, RECEIVED
 from mpp.reporting.models import DailyFact
 from mpp.reporting.routers import reads_alias
@@ -102,7 +102,7 @@ def monthly_rows(mpp: MPP) -> list[dict]:
 def csv_response(mpp: MPP) -> HttpResponse:
     rows = monthly_rows(mpp)
     body = csv_bytes(list(COLUMNS), [[row[c] for c in COLUMNS] for row in rows])
-    response = HttpResponse(body, content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="data-terbuka-mpp-{mpp.slug}.csv"'
+    # Open data: public, so a shared cache may keep it.
+    response = download(body, fmt="csv", filename=f"data-terbuka-mpp-{mpp.slug}", private=False)
     response["Link"] = f'<{LICENCE["url"]}>; rel="license"'
     return response

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
-from zoneinfo import ZoneInfo
 
 from django.utils import timezone
 
+from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.reporting import facts
 
 # The first zone to start a day and the last to end it (WIT is UTC+9, WIB UTC+7).
-LAST_ZONE = ZoneInfo("Asia/Jakarta")
+LAST_ZONE = NATIONAL_ZONE
 
 
 def snapshot_day(day: datetime.date, now: datetime.datetime | None = None) -> int:

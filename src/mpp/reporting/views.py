@@ -23,12 +23,11 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from mpp.accounts.policy import Perm, can, has_any
+from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.reporting import charts, exports, opendata, selectors
 from mpp.reporting.facts import Unit
 from mpp.reporting.periods import day_of, period_from
 from mpp.reporting.routers import replica_reads
-
-NATIONAL_ZONE = ZoneInfo("Asia/Jakarta")
 
 
 def _staff_statistics(view):

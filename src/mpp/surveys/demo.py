@@ -8,7 +8,7 @@ import random
 
 from django.utils import timezone
 
-from mpp.accounts.models import hash_token
+from mpp.accounts.tokens import hash_token
 from mpp.catalog.models import Service
 from mpp.surveys import services
 from mpp.surveys.models import KioskDevice, Response

@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-from io import BytesIO
-
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
+from mpp.documents.exports import Sheet, pdf_bytes, xlsx_bytes
 from mpp.surveys import ikm
 from mpp.surveys.selectors import IkmResult
 
@@ -18,17 +15,13 @@ def processing_table(result: IkmResult, rows) -> bytes:
 
     Values are written unrounded (exact fractions as decimals); the sheet shows 3 decimals.
     """
-    book = Workbook()
-    sheet = book.active
-    sheet.title = "SKM"
     codes = [element.code for element in result.elements]
-    bold = Font(bold=True)
-    sheet.append([_("Pengolahan SKM"), result.label])
-    sheet.append([_("Periode"), result.start.isoformat(), result.end.isoformat()])
-    sheet.append([])
-    sheet.append([_("Responden"), *codes])
-    for cell in sheet[sheet.max_row]:
-        cell.font = bold
+    sheet: list[list] = [
+        [_("Pengolahan SKM"), result.label],
+        [_("Periode"), result.start.isoformat(), result.end.isoformat()],
+        [],
+        [_("Responden"), *codes],
+    ]
     for number, (_response, answers) in enumerate(rows, start=1):
         sheet.append([number, *[answers.get(code) for code in codes]])
     sheet.append([_("Σ nilai per unsur"), *[element.total for element in result.elements]])
@@ -53,20 +46,14 @@ def processing_table(result: IkmResult, rows) -> bytes:
     band = result.band
     sheet.append([_("Mutu pelayanan"), band.mutu if band else _("Belum tersedia")])
     sheet.append([_("Kinerja unit pelayanan"), band.kinerja if band else _("Belum tersedia")])
-    for row in sheet.iter_rows(min_row=5):
-        for cell in row[1:]:
-            if isinstance(cell.value, float):
-                cell.number_format = "0.000"
-    output = BytesIO()
-    book.save(output)
-    return output.getvalue()
+    # Respondent numbers and labels are in the first column; every decimal shows 3 places.
+    return xlsx_bytes(
+        Sheet("SKM", sheet, bold_rows=frozenset({4}), decimal_format="0.000", decimals_from=5)
+    )
 
 
 def report_pdf(context: dict) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("surveys/report_print.html", context)
-    return HTML(string=html).write_pdf()
+    return pdf_bytes(render_to_string("surveys/report_print.html", context))
 
 
 def two_decimals(value) -> str:

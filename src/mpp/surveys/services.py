@@ -10,9 +10,8 @@ import datetime
 import ipaddress
 import math
 import secrets
-import zoneinfo
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
@@ -25,11 +24,12 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.accounts import policy
-from mpp.accounts.models import hash_token
 from mpp.accounts.policy import Perm
+from mpp.accounts.tokens import hash_token
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
 from mpp.notifications.services import notify
+from mpp.regions.localtime import local_date, zone_name_of
 from mpp.surveys import ikm, recompute
 from mpp.surveys.elements import standard_elements
 from mpp.surveys.models import (
@@ -48,33 +48,19 @@ from mpp.surveys.models import (
     Response,
 )
 from mpp.surveys.units import Unit, units_of
+from mpp.workflows.hooks import hooks
 
 ANSWERABLE_FOR = datetime.timedelta(days=30)
 
-# Called with (response, {element: value}) in the response's transaction, after its day sums:
-# layers above (the dashboards' daily facts) register here, since surveys cannot import them.
-ResponseListener = Callable[[Response, Mapping[str, int]], None]
-response_listeners: list[ResponseListener] = []
-
-
-def on_response(listener: ResponseListener) -> ResponseListener:
-    """Register ``listener`` once (registering it again is a no-op)."""
-    if listener not in response_listeners:
-        response_listeners.append(listener)
-    return listener
-
-
-# Called with (first day, last day) in the transaction that voided responses of those local days,
-# after the day sums were recomputed: layers above recompute what they keep from the responses.
-VoidListener = Callable[[datetime.date, datetime.date], None]
-void_listeners: list[VoidListener] = []
-
-
-def on_void(listener: VoidListener) -> VoidListener:
-    """Register ``listener`` once (registering it again is a no-op)."""
-    if listener not in void_listeners:
-        void_listeners.append(listener)
-    return listener
+# SKM events on the shared hooks registry (``mpp.workflows.hooks``), run in the event's own
+# transaction: layers above (the dashboards' daily facts) register there in their ``ready()``,
+# since surveys cannot import them.
+# - ANSWERED: hook(response, {element: value}), after the response's day sums.
+# - VOIDED: hook(kiosk_void, (first day, last day)), after the day sums of those local days were
+#   recomputed; hooks recompute what they keep from the responses.
+SKM_EVENTS = "skm_response"
+ANSWERED = "answered"
+VOIDED = "voided"
 
 
 KIOSK_TOKEN_PREFIX = "skmk_"  # noqa: S105 - a visible prefix, not a secret
@@ -273,8 +259,7 @@ def questionnaire_for(*, service_id=None, mpp_id=None, agency_id=None) -> Questi
 
 
 def local_day(moment: datetime.datetime, region) -> datetime.date:
-    zone = zoneinfo.ZoneInfo(region.timezone if region is not None else "Asia/Jakarta")
-    return timezone.localtime(moment, zone).date()
+    return local_date(moment, region)
 
 
 def bump(rows: Iterable[tuple[datetime.date, str, str, int, int]]) -> None:
@@ -399,7 +384,7 @@ def invite(obj, record) -> Invitation | None:
                 {
                     "unit_name": invitation.service.name if invitation.service_id else "",
                     "expires_at": invitation.expires_at,
-                    "timezone": region.timezone if region else "Asia/Jakarta",
+                    "timezone": zone_name_of(region),
                 },
                 link=f"/skm/isi/{raw}/",
             )
@@ -504,8 +489,7 @@ def _save_response(
         [Answer(response=response, element=code, value=value) for code, value in answers.items()]
     )
     bump(_response_rows(response, answers))
-    for listener in response_listeners:
-        listener(response, answers)
+    hooks.run_in_transaction(SKM_EVENTS, ANSWERED, response, answers)
     return response
 
 
@@ -788,7 +772,7 @@ def void_kiosk_answers(
     """Void the device's answers in [start, end): the rows stay, marked with who, when and why;
     the day sums of their days are recomputed from the remaining rows (``recompute.compare``,
     the code of ``recompute_skm_sums --fix``) in the same transaction, and so is what the layers
-    above keep (``on_void``)."""
+    above keep (the hooks of the ``voided`` event)."""
     _check_manager(actor, device)
     check_void_period(start, end)
     reason = (reason or "").strip()
@@ -806,8 +790,7 @@ def void_kiosk_answers(
     record.responses = answers_to_void(device, start, end).update(void=record)
     record.save(update_fields=["responses"])
     recompute.compare(days["first"], days["last"], fix=True)
-    for listener in void_listeners:
-        listener(days["first"], days["last"])
+    hooks.run_in_transaction(SKM_EVENTS, VOIDED, record, (days["first"], days["last"]))
     record_event(
         AuditAction.KIOSK_ANSWERS_VOIDED,
         actor=actor,

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from django.views.decorators.http import require_POST
 from mpp.accounts.policy import Perm, has_any
 from mpp.audit.services import client_ip
 from mpp.catalog.models import Service
+from mpp.documents.exports import download
 from mpp.parsing import parse_date, parse_id
 from mpp.surveys import charts, exports, selectors, services
 from mpp.surveys.devices import KIOSK_COOKIE
@@ -359,12 +360,7 @@ def report_xlsx(request):
     start, end, _warning = _period(request)
     result = selectors.compute_ikm(unit, label, start, end)
     content = exports.processing_table(result, selectors.answer_table(unit, start, end))
-    response = HttpResponse(
-        content, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    )
-    response["Content-Disposition"] = f'attachment; filename="skm-{start}-{end}.xlsx"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, fmt="xlsx", filename=f"skm-{start}-{end}")
 
 
 @login_required
@@ -382,10 +378,7 @@ def report_pdf(request):
             "improvements": selectors.improvements_of(unit),
         }
     )
-    response = HttpResponse(content, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="laporan-skm-{start}-{end}.pdf"'
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return download(content, fmt="pdf", filename=f"laporan-skm-{start}-{end}")
 
 
 @login_required

@@ -188,6 +188,39 @@ class AgencyPresence(models.Model):
         )
 
 
+class CounterHours(models.Model):
+    """When an agency's counters at an MPP serve on one weekday, where they differ from the MPP's
+    own hours (Batam's Dukcapil: Monday–Friday 09.00–15.00 in an MPP open 08.00–16.00).
+
+    An agency that recorded none serves whenever the MPP is open; one that recorded some serves
+    only on those weekdays. The queue offers slots inside both these and the MPP's hours (and its
+    break), on the days the region's calendar lets the MPP open.
+    """
+
+    presence = models.ForeignKey(
+        AgencyPresence, on_delete=models.CASCADE, related_name="counter_hours"
+    )
+    weekday = models.PositiveSmallIntegerField(_("hari"), choices=OpeningHours.Weekday.choices)
+    opens = models.TimeField(_("buka"))
+    closes = models.TimeField(_("tutup"))
+
+    class Meta:
+        ordering = ["presence_id", "weekday"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["presence", "weekday"], name="unique_counter_hours_day"
+            ),
+            models.CheckConstraint(
+                condition=models.Q(closes__gt=models.F("opens")), name="counter_hours_order"
+            ),
+        ]
+        verbose_name = _("jam layanan loket instansi")
+        verbose_name_plural = _("jam layanan loket instansi")
+
+    def __str__(self) -> str:
+        return f"{self.presence_id} {self.weekday} {self.opens:%H:%M}-{self.closes:%H:%M}"
+
+
 class MppNetwork(models.Model):
     """A network (CIDR) of an MPP's own: its hall Wi-Fi, its counters, its kiosks.
 

@@ -13,8 +13,8 @@ from django.views.decorators.http import require_POST
 
 from mpp.calendars import selectors, services
 from mpp.calendars.forms import CalendarOverrideForm
+from mpp.regions.formatting import format_date
 from mpp.regions.models import Region
-from mpp.web.formatting import format_date
 
 NATIONAL = "nasional"
 

@@ -80,6 +80,8 @@ class Workflow:
     initial: str
     transitions: tuple[Transition, ...]
     final: frozenset[str] = field(default_factory=frozenset)
+    # The workflow this one was derived from (see :meth:`derive`), or None.
+    base: Workflow | None = field(default=None, compare=False, repr=False)
     _index: dict[tuple[str, str], Transition] = field(
         init=False, repr=False, compare=False, hash=False
     )
@@ -91,8 +93,10 @@ class Workflow:
         initial: str,
         transitions: Iterable[Transition],
         final: Iterable[str] = (),
+        base: Workflow | None = None,
     ) -> None:
         object.__setattr__(self, "name", name)
+        object.__setattr__(self, "base", base)
         object.__setattr__(self, "states", tuple(states))
         object.__setattr__(self, "initial", initial)
         object.__setattr__(self, "transitions", tuple(transitions))
@@ -162,4 +166,5 @@ class Workflow:
             initial=self.initial,
             transitions=kept + tuple(add),
             final=self.final,
+            base=self,
         )

@@ -13,6 +13,11 @@ Register at import time of the owning app (in ``AppConfig.ready``)::
 
     hooks.register("application", notify_citizen, target="revision_requested")
     hooks.register("application", issue_document, action="issue")
+
+A process event that is not a workflow transition (an SKM response, a void of kiosk answers) uses
+the same registry under its own name and action, and the process runs its hooks with
+:meth:`HookRegistry.run_in_transaction`: in the event's own transaction, with ``(obj, data)``, so
+that what they write (the dashboards' daily facts) commits or rolls back with the event.
 """
 
 from __future__ import annotations
@@ -89,6 +94,13 @@ class HookRegistry:
 
     def hooks_for(self, workflow: str, action: str, target: str) -> list[Hook]:
         return [r.hook for r in self._registrations if r.matches(workflow, action, target)]
+
+    def run_in_transaction(self, event: str, action: str, obj: Any, data: Any = None) -> None:
+        """Run the hooks of ``event``/``action`` (an event that is not a workflow transition) now,
+        in the caller's transaction and registration order, with ``(obj, data)``. An error reaches
+        the caller and rolls the event back: these hooks write what must agree with it."""
+        for hook in self.hooks_for(event, action, action):
+            hook(obj, data)
 
     def by_name(self, workflow: str, name: str) -> Hook | None:
         """The hook registered for ``workflow`` under :func:`hook_name` ``name`` (for retries)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -32,7 +32,7 @@ class WorkflowModel(models.Model):
     class Meta:
         abstract = True
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self.status:
             self.status = self.get_workflow().initial
         super().save(*args, **kwargs)
@@ -49,7 +49,8 @@ class WorkflowModel(models.Model):
         mpp_id = getattr(self, "mpp_id", None)
         region_id = getattr(self, "region_id", None)
         if region_id is None and mpp_id is not None:
-            region_id = self.mpp.region_id
+            # Only models with an ``mpp`` foreign key have an ``mpp_id``.
+            region_id = cast(Any, self).mpp.region_id
         return region_id, mpp_id, getattr(self, "agency_id", None)
 
 

@@ -128,7 +128,8 @@ def apply_action(
 
 
 def _next_attempt(now: datetime.datetime, attempts: int) -> datetime.datetime:
-    return now + min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LONGEST_RETRY)
+    factor: int = 2 ** max(attempts - 1, 0)
+    return now + min(FIRST_RETRY * factor, LONGEST_RETRY)
 
 
 def run_hook(hook: Hook, obj: WorkflowModel, record: TransitionRecord) -> bool:

@@ -40,7 +40,7 @@ class CitizenFactory(UserFactory):
 
 def staff(role: Role, *, username: str | None = None, **scope) -> User:
     """A user holding ``role`` on ``scope`` (agency=, mpp=, region=)."""
-    user = UserFactory(**({"username": username} if username else {}))
+    user = UserFactory.create(**({"username": username} if username else {}))
     RoleGrant.objects.create(user=user, role=role, **scope)
     return user
 

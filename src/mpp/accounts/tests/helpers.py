@@ -37,7 +37,9 @@ def invitation_path(mails) -> str:
     import re
 
     bodies = [mail.body for mail in mails if "/akun/undangan/" in mail.body]
-    return re.search(r"https?://[^/\s]+(/akun/undangan/[^/\s]+/)", bodies[-1]).group(1)
+    link = re.search(r"https?://[^/\s]+(/akun/undangan/[^/\s]+/)", bodies[-1])
+    assert link is not None, "no invitation link in the email"
+    return link.group(1)
 
 
 def verification_path(mails) -> str:
@@ -45,7 +47,9 @@ def verification_path(mails) -> str:
     import re
 
     bodies = [mail.body for mail in mails if "/akun/surel/verifikasi/" in mail.body]
-    return re.search(r"https?://[^/\s]+(/akun/surel/verifikasi/[^/\s]+/)", bodies[-1]).group(1)
+    link = re.search(r"https?://[^/\s]+(/akun/surel/verifikasi/[^/\s]+/)", bodies[-1])
+    assert link is not None, "no verification link in the email"
+    return link.group(1)
 
 
 def current_code(device: TOTPDevice) -> str:
@@ -54,3 +58,13 @@ def current_code(device: TOTPDevice) -> str:
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
     return f"{totp.token():0{device.digits}d}"
+
+
+def code_from_secret(secret: str) -> str:
+    """The current TOTP code of the base32 ``secret`` shown on the two-factor set-up page."""
+    import base64
+
+    from django_otp.oath import totp
+
+    secret = secret.replace(" ", "")
+    return f"{totp(base64.b32decode(secret + '=' * (-len(secret) % 8))):06d}"

@@ -56,6 +56,7 @@ def _submitted(agency_slug: str, nik: str) -> Application:
         .select_related("current_version", "mpp__region")
         .first()
     )
+    assert service is not None, agency_slug
     applicant = User.objects.get(nik=nik)
     now = timezone.now()
     return Application.objects.create(

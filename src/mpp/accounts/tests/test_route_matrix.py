@@ -402,7 +402,7 @@ def _send(client: Client, headers: dict, method: str, url: str, data: dict) -> i
     return status
 
 
-def observed(demo, role: str) -> dict[str, tuple[int, int]]:  # noqa: F811
+def observed(demo, role: str) -> dict[str, tuple[int, ...]]:  # noqa: F811
     objects = _objects(demo)
     if role == "citizen":
         user = User.objects.get(nik="2171011508900003")

@@ -382,6 +382,8 @@ def _source_writes(fn, seen: set) -> bool:
     if WRITE_SOURCE.search(source):
         return True
     module = inspect.getmodule(fn)
+    if module is None:
+        return False
     for name in set(re.findall(r"\b([A-Za-z_]\w*)\(", source)):
         other = getattr(module, name, None)
         same_module = inspect.isfunction(other) and other.__module__ == module.__name__
@@ -611,12 +613,15 @@ def expected_allowed(write: Write, caller: Caller, o: dict) -> bool:
         device = caller.queue_kiosk_mpp if who == QUEUE_KIOSK else caller.skm_kiosk_mpp
         return device is not None and (target is None or device == _scope_mpp(target))
     if who == OPEN311:
-        return caller.open311_region is not None and caller.open311_region == target.pk
+        return caller.open311_region is not None and caller.open311_region == getattr(
+            target, "pk", None
+        )
     if caller.user is None:
         return False
     if callable(who) and not isinstance(who, str):  # a policy function of (user, object)
         return who(caller.user, target)
-    return can(caller.user, who, target) if target is not None else has_any(caller.user, who)
+    perm = Perm(who)
+    return can(caller.user, perm, target) if target is not None else has_any(caller.user, perm)
 
 
 # --- Sending and watching --------------------------------------------------------------------

@@ -20,8 +20,8 @@ from mpp.catalog.tests.factories import (
     PublishedServiceFactory,
     region,
 )
+from mpp.regions.formatting import format_date
 from mpp.tenancy.models import OpeningHours
-from mpp.web.formatting import format_date
 
 pytestmark = pytest.mark.django_db
 

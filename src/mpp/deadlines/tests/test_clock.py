@@ -26,8 +26,8 @@ WIB = ZoneInfo("Asia/Jakarta")
 T = datetime.time
 
 
-def at(monkeypatch, *args) -> datetime.datetime:
-    moment = datetime.datetime(*args, tzinfo=WIB)
+def at(monkeypatch, year: int, month: int, day: int, hour: int, minute: int) -> datetime.datetime:
+    moment = datetime.datetime(year, month, day, hour, minute, tzinfo=WIB)
     monkeypatch.setattr("django.utils.timezone.now", lambda: moment)
     return moment
 

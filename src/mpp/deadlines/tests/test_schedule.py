@@ -22,7 +22,6 @@ SWEEPS = {
     "mpp.cases.tasks.resume_issuing",
     "mpp.queueing.tasks.sweep_queue",
     "mpp.reporting.tasks.snapshot_facts",
-    "mpp.monitoring.tasks.send_report_reminders",
     "mpp.deadlines.tasks.reclaim_stuck_tasks",
     "mpp.complaints.tasks.send_due_forwards",
 }

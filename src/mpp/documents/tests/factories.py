@@ -63,6 +63,6 @@ class UserFactory(factory.django.DjangoModelFactory):
 
 
 def officer_of(presence: AgencyPresence) -> User:
-    user = UserFactory()
+    user = UserFactory.create()
     RoleGrant.objects.create(user=user, role=Role.OFFICER, agency=presence.agency, mpp=presence.mpp)
     return user

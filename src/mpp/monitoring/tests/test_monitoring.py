@@ -141,13 +141,17 @@ def test_a_late_report_is_accepted_but_marked_late(demo):
     assert (report.status, float(report.score), report.category) == ("accepted", 90.0, "prima")
 
 
-def test_returned_report_is_corrected_and_resubmitted(client, demo):
+def test_returned_report_is_corrected_and_resubmitted(
+    client, demo, django_capture_on_commit_callbacks
+):
     report = period(demo).reports.get(region_id="2171")
     services.submit(report, actor=demo["batam"], data=TEXTS)
     login_staff(client, demo["ministry"])
     url = f"/kelola/monev/laporan/{report.pk}/tindakan/"
     assert client.post(url, {"action": "return", "note": ""}).status_code == 400
-    assert client.post(url, {"action": "return", "note": "Lengkapi butir 6."}).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(url, {"action": "return", "note": "Lengkapi butir 6."})
+    assert response.status_code == 302
     report.refresh_from_db()
     assert report.status == "returned" and report.review_note == "Lengkapi butir 6."
     assert Notification.objects.filter(kind="monitoring.returned", recipient=demo["batam"]).exists()

@@ -130,3 +130,25 @@ def test_the_list_behind_a_figure_explains_a_difference(client, demo):  # noqa: 
     body = page.content.decode()
     assert "Angka pada laporan: 1" in body and "2 permohonan dihitung" in body
     assert "berbeda dari data saat ini" in body
+
+
+def test_item_1_is_fixed_by_whoever_may_upload_the_sk(client, demo):  # noqa: F811
+    """The ministry may return a report for item 1 (no SK in force), which the region fixes by
+    uploading its SK Pengelola: the page links the upload for the regional admin, who may do it,
+    and tells the MPP manager, who may fill the report but not upload an SK (the upload page
+    refuses them), who does it instead of sending them to a refusal."""
+    from mpp.onboarding.models import ManagerDecree
+
+    ManagerDecree.objects.filter(region_id="2171").delete()
+    report = period(demo).reports.get(region_id="2171")
+    login_staff(client, demo["manager"])
+    page = client.get(f"/kelola/monev/laporan/{report.pk}/").content.decode()
+    assert "Belum ada SK Pengelola yang berlaku." in page
+    assert 'href="/kelola/penerapan/sk/"' not in page
+    assert "Unggah SK" not in page
+    assert "diunggah oleh admin kabupaten/kota" in page
+    assert client.get("/kelola/penerapan/sk/").status_code == 403
+    login_staff(client, demo["batam"])
+    page = client.get(f"/kelola/monev/laporan/{report.pk}/").content.decode()
+    assert 'href="/kelola/penerapan/sk/"' in page and "Unggah SK" in page
+    assert client.get("/kelola/penerapan/sk/").status_code == 200

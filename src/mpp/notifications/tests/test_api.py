@@ -30,7 +30,7 @@ def auth(citizen):
 def make_messages(user, count: int) -> list[InboxMessage]:
     start = timezone.now() - datetime.timedelta(hours=1)
     return [
-        InboxMessageFactory(
+        InboxMessageFactory.create(
             recipient=user,
             subject=f"Pesan {index:02d}",
             link="/permohonan/7/",

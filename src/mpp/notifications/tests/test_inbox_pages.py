@@ -28,7 +28,7 @@ def citizen(client):
 def messages_for(user, count: int) -> list[InboxMessage]:
     start = timezone.now() - datetime.timedelta(days=1)
     return [
-        InboxMessageFactory(
+        InboxMessageFactory.create(
             recipient=user,
             subject=f"Pesan {index:02d}",
             created_at=start + datetime.timedelta(minutes=index),

@@ -77,7 +77,7 @@ def test_public_form_applies_for_a_region_not_on_the_platform(client, demo):
     assert application.applicant is None
     # 25*0.5 + 15 + 20 + 15 + 15 + 10 with the default rubric
     assert float(application.score) == 87.5
-    assert application.review_due_at > application.submitted_at
+    assert application.due_at > application.submitted_at
     assert application.reference in response.content.decode()
 
 
@@ -119,24 +119,43 @@ def test_a_region_is_onboarded_through_every_stage_to_access(
     assert application.status == "submitted"
     assert not MPP.objects.filter(region_id=DENPASAR).exists()
 
-    assert client.post(url, {"action": "designate", "phase": "2"}).status_code == 302
-    application.refresh_from_db()
-    assert (application.status, application.phase) == ("designated", 2)
-
-    # The agreement is uploaded by the region: the region's admin only exists after access, so the
-    # ministry cannot upload it for them.
-    response = client.post(url, {"action": "upload_agreement", "agreement": pdf()})
+    # The phase is a deliberate choice: none is assumed (it once defaulted to 1).
+    response = client.post(url, {"action": "designate"})
     assert response.status_code == 400
+    assert "Pilih tahap penetapan lokus." in response.content.decode()
+    assert client.post(url, {"action": "designate", "phase": "3"}).status_code == 400
+    application.refresh_from_db()
+    assert (application.status, application.phase) == ("submitted", None)
+
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"action": "designate", "phase": "1"}).status_code == 302
+    application.refresh_from_db()
+    assert (application.status, application.phase) == ("designated", 1)
+
+    # The agreement is uploaded by the region, whose admin exists only after access: designation
+    # invites the contact the region named to act for it in onboarding (issue 23). Nothing is
+    # granted until the owner of the address accepts; the ministry cannot upload for the region.
+    invitation = Invitation.objects.pending().get(
+        email=FORM["contact_email"], role=Role.REGION_CONTACT
+    )
+    assert (invitation.region_id, invitation.invited_by) == (DENPASAR, ministry)
+    assert not RoleGrant.objects.filter(role=Role.REGION_CONTACT).exists()
+    response = client.post(url, {"action": "upload_agreement", "agreement": pdf()})
+    assert response.status_code == 403
+    assert "diunggah oleh daerah" in response.content.decode()
     application.refresh_from_db()
     assert application.status == "designated"
 
-    # A regional admin of Denpasar (granted beforehand by the ministry for the signing) uploads it.
-    admin = User.objects.create(
-        username="admin.denpasar", name="Made Wirawan", email=FORM["contact_email"]
-    )
-    RoleGrant.objects.create(user=admin, role=Role.REGIONAL_ADMIN, region_id=DENPASAR)
+    path = invitation_path([m for m in mail.outbox if m.to == [FORM["contact_email"]]])
     region_client = client.__class__()
-    login_staff(region_client, admin)
+    data = {"username": "made.wirawan", "name": "Made Wirawan", "password": "Sandi-Daerah-2026",
+            "password_again": "Sandi-Daerah-2026"}  # fmt: skip
+    assert region_client.post(path, data).status_code == 302
+    contact = User.objects.get(username="made.wirawan")
+    login_staff(region_client, contact)
+    page = region_client.get(f"/kelola/penerapan/{application.pk}/").content.decode()
+    assert "Perjanjian penerapan bertanda tangan" in page  # the upload form, for the region
     assert (
         region_client.post(url, {"action": "upload_agreement", "agreement": png()}).status_code
         == 302
@@ -157,15 +176,15 @@ def test_a_region_is_onboarded_through_every_stage_to_access(
     assert (invitation.role, invitation.mpp, invitation.invited_by) == (
         Role.MPP_MANAGER, mpp, ministry,
     )  # fmt: skip
-    assert sorted(m.to[0] for m in mail.outbox) == sorted(
+    assert sorted(m.to[0] for m in mail.outbox if "/akun/undangan/" in m.body) == sorted(
         [FORM["contact_email"], FORM["manager_email"]]
     )
     # The link opens the page where the manager creates their staff account.
     page = client.__class__().get(invitation_path(mail.outbox))
     assert page.status_code == 200
-    # The public page now lists the locus in phase 2 with a map marker.
+    # The public page now lists the locus in phase 1 with a map marker.
     public = client.get("/lokus/").content.decode()
-    assert "Kota Denpasar" in public and "Tahap 2" in public and "<circle" in public
+    assert "Kota Denpasar" in public and "Tahap 1" in public and "<circle" in public
 
 
 def test_return_needs_a_reason_and_the_region_resubmits(client, demo):

@@ -19,6 +19,15 @@ def at(hour: int, minute: int = 0, day: datetime.date = MONDAY) -> datetime.date
     return datetime.datetime.combine(day, datetime.time(hour, minute), tzinfo=WIB)
 
 
+def sweep(now: datetime.datetime) -> dict[str, int]:
+    """The queue sweep with the hooks of its commits run, as in production (a reminder is sent by
+    a hook after its ``remind`` transition commits)."""
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return services.sweep(now=now)
+
+
 def make_queue(service=None, *, beside=None, **values) -> ServiceQueue:
     """A queue for ``service`` (or a new one; at the MPP and agency of queue ``beside``)."""
     if service is None:

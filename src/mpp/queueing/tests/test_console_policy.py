@@ -159,3 +159,24 @@ def test_every_counter_action_refuses_an_officer_of_another_agency(hall, kiosk):
         )
         assert response.status_code == 403, action
     assert _row(ticket) == before
+
+
+def test_a_booking_is_cancelled_at_its_own_agencys_counter_only(hall):
+    """Issue 23: the workflow lets an officer cancel a booking, the console had no way to."""
+    booking, before = hall["booking"], _row(hall["booking"])
+    url = "/kelola/antrean/loket/{}/tindakan/"
+    refused = _client(hall["dinkes"]).post(
+        url.format(hall["dinkes_counter"].pk),
+        {"action": "cancel", "code": booking.booking_code},
+    )
+    assert refused.status_code == 403 and _row(booking) == before
+    client = _client(hall["dukcapil"])
+    done = client.post(
+        url.format(hall["dukcapil_counter"].pk),
+        {"action": "cancel", "code": booking.booking_code},
+        follow=True,
+    )
+    assert done.status_code == 200 and "dibatalkan" in done.text
+    assert _row(booking)[0] == "cancelled"
+    slot = {s.starts: s for s in services.availability(hall["queue"], MONDAY, now=at(9))}
+    assert slot[datetime.time(10)].online_free == hall["queue"].online_per_slot

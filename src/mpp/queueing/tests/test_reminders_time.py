@@ -12,7 +12,7 @@ import pytest
 from mpp.catalog.tests.factories import AgencyFactory, MPPFactory, PublishedServiceFactory, region
 from mpp.notifications.models import Notification
 from mpp.queueing import services
-from mpp.queueing.tests.conftest import MONDAY, make_queue
+from mpp.queueing.tests.conftest import MONDAY, make_queue, sweep
 
 pytestmark = pytest.mark.django_db
 SUNDAY = MONDAY - datetime.timedelta(days=1)
@@ -39,27 +39,27 @@ def kinds(citizen) -> list[str]:
 def test_the_eve_reminder_waits_for_the_morning_of_the_day_before(place, citizen):
     code, queue = place
     services.book(citizen, queue, MONDAY, datetime.time(10), now=local(code, SUNDAY, 6))
-    assert services.sweep(now=local(code, SUNDAY, 6, 59))["reminded_day"] == 0
-    assert services.sweep(now=local(code, SUNDAY, 7))["reminded_day"] == 1
-    assert services.sweep(now=local(code, MONDAY, 9, 5))["reminded_hour"] == 1
+    assert sweep(now=local(code, SUNDAY, 6, 59))["reminded_day"] == 0
+    assert sweep(now=local(code, SUNDAY, 7))["reminded_day"] == 1
+    assert sweep(now=local(code, MONDAY, 9, 5))["reminded_hour"] == 1
     assert sorted(kinds(citizen)) == ["queue.reminder_day", "queue.reminder_hour"]
 
 
 def test_no_tomorrow_reminder_on_the_day_itself(place, citizen):
     code, queue = place
     services.book(citizen, queue, MONDAY, datetime.time(10), now=local(code, MONDAY, 4, 30))
-    counts = services.sweep(now=local(code, MONDAY, 4, 37))
+    counts = sweep(now=local(code, MONDAY, 4, 37))
     assert counts["reminded_day"] == 0 and counts["reminded_hour"] == 0
-    assert services.sweep(now=local(code, MONDAY, 9, 1))["reminded_hour"] == 1
+    assert sweep(now=local(code, MONDAY, 9, 1))["reminded_hour"] == 1
     assert kinds(citizen) == ["queue.reminder_hour"]
 
 
 def test_no_reminder_at_night(place, citizen):
     code, queue = place
     services.book(citizen, queue, MONDAY, datetime.time(8), now=local(code, SUNDAY, 21, 30))
-    assert services.sweep(now=local(code, SUNDAY, 21, 45))["reminded_day"] == 0
-    assert services.sweep(now=local(code, SUNDAY, 23, 59))["reminded_day"] == 0
-    assert services.sweep(now=local(code, MONDAY, 7, 5))["reminded_hour"] == 1
+    assert sweep(now=local(code, SUNDAY, 21, 45))["reminded_day"] == 0
+    assert sweep(now=local(code, SUNDAY, 23, 59))["reminded_day"] == 0
+    assert sweep(now=local(code, MONDAY, 7, 5))["reminded_hour"] == 1
 
 
 def test_the_eve_is_the_mpps_day_not_utc(place, citizen):
@@ -70,4 +70,4 @@ def test_the_eve_is_the_mpps_day_not_utc(place, citizen):
     saturday = SUNDAY - datetime.timedelta(days=1)
     utc = datetime.datetime.combine(saturday, datetime.time(23, 30), tzinfo=datetime.UTC)
     expected = {"2171": 0, "5171": 1, "9171": 1}[code]
-    assert services.sweep(now=utc)["reminded_day"] == expected
+    assert sweep(now=utc)["reminded_day"] == expected

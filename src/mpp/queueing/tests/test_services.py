@@ -10,7 +10,14 @@ from mpp.cases.tests.factories import CitizenFactory
 from mpp.queueing import selectors, services
 from mpp.queueing.models import QueueRules, Ticket
 from mpp.queueing.services import QueueError
-from mpp.queueing.tests.conftest import MONDAY, at, filed_application, make_counter, make_queue
+from mpp.queueing.tests.conftest import (
+    MONDAY,
+    at,
+    filed_application,
+    make_counter,
+    make_queue,
+    sweep,
+)
 from mpp.workflows.models import TransitionRecord
 
 pytestmark = pytest.mark.django_db
@@ -110,7 +117,7 @@ def test_walk_in_quota_and_online_quota_are_separate(queue, citizen, kiosk):
 
 
 def test_walk_in_refused_when_closed(queue, kiosk):
-    with pytest.raises(QueueError, match="sedang tutup"):
+    with pytest.raises(QueueError, match="sudah tutup hari ini"):
         services.issue_walk_in(kiosk, queue, now=at(17))
 
 
@@ -225,10 +232,10 @@ def test_reminders_are_sent_once(queue, citizen):
         datetime.time(10),
         now=at(7, day=MONDAY - datetime.timedelta(days=3)),
     )
-    assert services.sweep(now=at(11, day=MONDAY - datetime.timedelta(days=1)))["reminded_day"] == 1
-    assert services.sweep(now=at(11, day=MONDAY - datetime.timedelta(days=1)))["reminded_day"] == 0
-    assert services.sweep(now=at(9, 5))["reminded_hour"] == 1
-    assert services.sweep(now=at(9, 10))["reminded_hour"] == 0
+    assert sweep(now=at(11, day=MONDAY - datetime.timedelta(days=1)))["reminded_day"] == 1
+    assert sweep(now=at(11, day=MONDAY - datetime.timedelta(days=1)))["reminded_day"] == 0
+    assert sweep(now=at(9, 5))["reminded_hour"] == 1
+    assert sweep(now=at(9, 10))["reminded_hour"] == 0
     kinds = list(Notification.objects.filter(recipient=citizen).values_list("kind", flat=True))
     assert sorted(kinds) == ["queue.reminder_day", "queue.reminder_hour"]
 

@@ -93,7 +93,7 @@ def test_kiosk_must_be_registered_then_prints_a_real_number(queue, clock):
     assert Client().get("/antrean/tiket/tebakan/").status_code == 404
     clock["now"] = at(17)
     closed = client.post("/antrean/anjungan/ambil/", {"queue": queue.pk})
-    assert closed.status_code == 409 and "sedang tutup" in closed.text
+    assert closed.status_code == 409 and "sudah tutup hari ini" in closed.text
 
 
 def test_kiosk_check_in_by_code(queue, citizen, clock):

@@ -9,6 +9,7 @@ from __future__ import annotations
 import csv
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 DATA_DIR = Path(__file__).resolve().parent
 
@@ -31,7 +32,8 @@ def read_regencies() -> list[dict[str, str]]:
         return list(csv.DictReader(handle))
 
 
-def load_regions(province_model, region_model) -> None:
+def load_regions(province_model: Any, region_model: Any) -> None:
+    # The historical models of a migration's app registry, not the classes of models.py.
     """Insert or update every province and kab/kota (idempotent; used by the data migration)."""
     for row in read_provinces():
         province_model.objects.update_or_create(

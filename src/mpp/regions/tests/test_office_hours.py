@@ -4,6 +4,7 @@ regional overrides, in WIB, WITA and WIT."""
 from __future__ import annotations
 
 import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -27,8 +28,8 @@ HOURS = OfficeHours(
 )
 
 
-def local(code: str, *args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=ZONES[code])
+def local(code: str, *args: Any) -> datetime.datetime:
+    return datetime.datetime(*args).replace(tzinfo=ZONES[code])
 
 
 @pytest.mark.parametrize(

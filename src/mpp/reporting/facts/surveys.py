@@ -1,9 +1,9 @@
 """Daily facts of the satisfaction survey (SKM): respondents and the answer sums per element.
 
-Counted by a response listener that ``mpp.surveys`` calls in each response's transaction (a
-response is not a workflow transition, so there is no workflow hook to register), and recomputed
-from ``surveys.Response``/``Answer`` rows with the same rules (voided kiosk answers left out: a
-void listener recomputes the voided days). The day is the response's local day
+Counted by a hook of the SKM's ``answered`` event, which ``mpp.surveys`` runs in each response's
+transaction (a response is not a workflow transition, but its hooks live in the same registry),
+and recomputed from ``surveys.Response``/``Answer`` rows with the same rules (voided kiosk answers
+left out: a hook of the ``voided`` event recomputes the voided days). The day is the response's local day
 (its ``day`` column, in the time zone of the kab/kota). The dashboard indicator is the converted
 IKM with equal weights (Σ answers / Σ answered elements × 25): the IKM with each unit's own
 weights is the survey report's (``mpp.surveys``), which reads its own day sums.
@@ -77,17 +77,22 @@ def count_response(response: Response, answers) -> None:
     bump_many(response_facts(response.day, _unit(response), answers.items()))
 
 
-def recount_after_void(first: datetime.date, last: datetime.date) -> None:
+def recount_after_void(void, days: tuple[datetime.date, datetime.date]) -> None:
     """Voided kiosk answers count nowhere: recompute the survey's facts of their days."""
     from mpp.reporting.services import recompute
 
+    first, last = days
     recompute(first, last, fix=True, sources=[source.name])
 
 
 class SurveyFacts(FactSource):
     def register_hooks(self, registry) -> None:
-        survey_services.on_response(count_response)
-        survey_services.on_void(recount_after_void)
+        registry.register(
+            survey_services.SKM_EVENTS, count_response, action=survey_services.ANSWERED
+        )
+        registry.register(
+            survey_services.SKM_EVENTS, recount_after_void, action=survey_services.VOIDED
+        )
 
     def recompute(self, start: datetime.date, end: datetime.date) -> dict[FactKey, int]:
         totals: dict[FactKey, int] = defaultdict(int)

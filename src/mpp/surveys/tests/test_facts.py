@@ -59,3 +59,29 @@ def test_recompute_facts_agrees_then_finds_drift(service, kiosk):
     with pytest.raises(SystemExit):
         call_command("recompute_facts", "--start", day, "--end", day, stdout=out)
     assert "surveys.u5_sum" in out.getvalue() and "stored 40, recomputed 3" in out.getvalue()
+
+
+def test_the_facts_listen_on_the_shared_hooks_registry_and_still_fire(service, kiosk):
+    """The SKM's side effects are hooks of the one registry (issue 24), registered in ``ready()``:
+    the daily facts' hooks are there, and a hook registered for the event fires with the response
+    and its answers, in the response's transaction."""
+    from mpp.workflows.hooks import hooks
+
+    assert survey_facts.count_response in hooks.hooks_for(
+        services.SKM_EVENTS, services.ANSWERED, services.ANSWERED
+    )
+    assert survey_facts.recount_after_void in hooks.hooks_for(
+        services.SKM_EVENTS, services.VOIDED, services.VOIDED
+    )
+    heard = []
+
+    def listener(response, answers):
+        heard.append((response.pk, dict(answers)))
+
+    hooks.register(services.SKM_EVENTS, listener, action=services.ANSWERED)
+    try:
+        response = services.submit_at_kiosk(kiosk, services.Submission(answers(U1=3)))
+    finally:
+        hooks.unregister(services.SKM_EVENTS, listener)
+    assert heard == [(response.pk, answers(U1=3))]
+    assert _total(survey_facts.RESPONDENTS) == 1

@@ -1,6 +1,7 @@
 from django import template
 
-from mpp.web import formatting
+from mpp.regions import formatting
+from mpp.regions.localtime import NATIONAL_ZONE_NAME
 
 register = template.Library()
 
@@ -12,9 +13,9 @@ def tanggal(value):
 
 
 @register.filter
-def waktu(value, tz_name="Asia/Jakarta"):
+def waktu(value, tz_name=NATIONAL_ZONE_NAME):
     """``27 November 2026 14.30 WIB``."""
-    return formatting.format_datetime(value, tz_name or "Asia/Jakarta")
+    return formatting.format_datetime(value, tz_name or NATIONAL_ZONE_NAME)
 
 
 @register.filter

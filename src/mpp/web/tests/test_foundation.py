@@ -14,7 +14,7 @@ from django.utils import translation
 from mpp.accounts.models import User
 from mpp.accounts.tests.factories import load_demo
 from mpp.accounts.tests.helpers import login_staff
-from mpp.web.formatting import format_date, format_datetime, format_rupiah
+from mpp.regions.formatting import format_date, format_datetime, format_rupiah
 
 PROJECT = Path(__file__).resolve().parents[4]
 

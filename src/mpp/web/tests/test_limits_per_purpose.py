@@ -44,13 +44,17 @@ def solve(client, page, *, passwords: dict | None = None, answer: str | None = N
     hidden fields, type the password again, post the form."""
     body = page.content.decode()
     assert page.status_code == 429 and "<script" not in body.split("<main")[1]
-    first, second = map(int, re.search(r"Berapa (\d+) ditambah (\d+)\?", body).groups())
+    question = re.search(r"Berapa (\d+) ditambah (\d+)\?", body)
+    answer_field = re.search(r'name="(_jawaban)"', body)
+    form = re.search(r'<form method="post" action="([^"]+)"', body)
+    assert question and answer_field and form, "the challenge page has its question and form"
+    first, second = map(int, question.groups())
     fields = {}
     for name, value in re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)">', body):
         fields[html.unescape(name)] = html.unescape(value)
-    fields[re.search(r'name="(_jawaban)"', body).group(1)] = answer or str(first + second)
+    fields[answer_field.group(1)] = answer or str(first + second)
     fields |= passwords or {}
-    action = html.unescape(re.search(r'<form method="post" action="([^"]+)"', body).group(1))
+    action = html.unescape(form.group(1))
     return client.post(action, fields, **_at(page.wsgi_request.META["REMOTE_ADDR"])), fields
 
 

@@ -21,6 +21,7 @@ import json
 import logging
 import re
 from html.parser import HTMLParser
+from typing import Any
 from urllib.parse import urlencode, urlsplit
 
 import pytest
@@ -331,7 +332,7 @@ def _crawl(fuzzer: Fuzzer, routes: list[str], seen_forms: set, open311_key: str)
 
 # --- API (from the OpenAPI document) --------------------------------------------------------
 
-JSON_HOSTILE = {
+JSON_HOSTILE: dict[str, list[Any]] = {
     "integer": [-1, 0, 2**31, 2**63, 10**30, "abc", "\u00b2", None, 1.5],
     "number": [float("nan"), float("inf"), float("-inf"), "1e999", "NaN", 10**400, None],
     "string": ["", LONG, "9999-12-31", "0001-01-01", "2026-02-30", "abc", 12, None],
@@ -416,18 +417,20 @@ def _api(fuzzer: Fuzzer, document: dict, headers: dict) -> int:
                         value = "abc"
                     variants.append((base | {parameter["name"]: value}, body))
             for position, (name, schema) in enumerate(properties.items()):
-                values = JSON_HOSTILE.get(_kind(document, schema), JSON_HOSTILE["string"])
+                hostile = JSON_HOSTILE.get(_kind(document, schema), JSON_HOSTILE["string"])
                 for step in range(PER_FIELD):
-                    value = values[(position + fuzzer.index + step) % len(values)]
+                    value = hostile[(position + fuzzer.index + step) % len(hostile)]
                     variants.append((base, {**(body or {}), name: value}))
             for first, second in PAIRS:
                 if first in properties and second in properties:
                     variants.append((base, {**(body or {}), first: 1.1}))
                     variants.append((base, {**(body or {}), second: 104.0}))
             for values, data in variants:
-                path = "/api/v1" + PARAMETER_API.sub(
-                    lambda m, values=values: values.get(m.group(1), "1"), template
-                )
+
+                def fill(match: re.Match[str], values: dict[str, Any] = values) -> str:
+                    return values.get(match.group(1), "1")
+
+                path = "/api/v1" + PARAMETER_API.sub(fill, template)
                 query = {
                     p["name"]: values[p["name"]]
                     for p in parameters

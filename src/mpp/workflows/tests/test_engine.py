@@ -278,7 +278,7 @@ def test_concurrent_officers_on_postgresql_exactly_one_wins():
     outcomes: list[str] = []
 
     def officer(action: str, note: str) -> None:
-        loaded = Permit.objects.get(pk=permit.pk)
+        loaded = Permit._default_manager.get(pk=permit.pk)
         barrier.wait()
         try:
             act(loaded, action, {OFFICER}, note=note, expected_version=0)

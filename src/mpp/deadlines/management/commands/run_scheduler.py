@@ -1,6 +1,9 @@
+import datetime
 import logging
 import signal
 import threading
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand
 from django.utils import timezone
@@ -16,18 +19,18 @@ class Command(BaseCommand):
         "on their intervals from MPP_SCHEDULE, until stopped (SIGTERM or Ctrl-C)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--once", action="store_true", help="Enqueue every sweep once, then exit."
         )
 
-    def handle(self, *args, once: bool = False, **options):
+    def handle(self, *args: Any, once: bool = False, **options: Any) -> None:
         stop = threading.Event()
         if not once:
             for signum in (signal.SIGTERM, signal.SIGINT):
                 signal.signal(signum, lambda *_: stop.set())
         entries = schedule.entries()
-        last_run: dict = {}
+        last_run: dict[str, datetime.datetime] = {}
         while not stop.is_set():
             now = timezone.now()
             for entry in schedule.due(entries, last_run, now):

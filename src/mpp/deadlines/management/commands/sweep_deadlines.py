@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import datetime
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
@@ -14,7 +16,7 @@ class Command(BaseCommand):
         "run_scheduler runs it every few minutes)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--now", help="Run as of this aware ISO 8601 moment, e.g. 2026-12-07T00:00:00+07:00"
         )
@@ -22,7 +24,9 @@ class Command(BaseCommand):
             "--enqueue", action="store_true", help="Enqueue the task instead of running it here."
         )
 
-    def handle(self, *args, now=None, enqueue=False, **options):
+    def handle(
+        self, *args: Any, now: str | None = None, enqueue: bool = False, **options: Any
+    ) -> None:
         if now:
             try:
                 moment = datetime.datetime.fromisoformat(now)

@@ -1,3 +1,6 @@
+from argparse import ArgumentParser
+from typing import Any
+
 from django.core.management.base import BaseCommand
 
 from mpp.documents import services
@@ -9,7 +12,7 @@ class Command(BaseCommand):
         "(kept when they exist; --force replaces them). For development and demos only."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--force",
             action="store_true",
@@ -17,7 +20,7 @@ class Command(BaseCommand):
             "only for verifiers that still trust the old CA).",
         )
 
-    def handle(self, *args, force: bool = False, **options):
+    def handle(self, *args: Any, force: bool = False, **options: Any) -> None:
         authority, created = services.create_demo_pki(force=force)
         self.stdout.write(
             self.style.SUCCESS(f"{authority.name}: {created} agency signing key(s) created.")

@@ -1,4 +1,6 @@
 import datetime
+from argparse import ArgumentParser
+from typing import Any
 
 from django.core.management.base import BaseCommand
 
@@ -11,7 +13,7 @@ class Command(BaseCommand):
         "schedule, e.g. every 10 minutes)."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument(
             "--older-than-minutes",
             type=int,
@@ -19,7 +21,7 @@ class Command(BaseCommand):
             help="Only rows pending for longer than this (default: %(default)s).",
         )
 
-    def handle(self, *args, older_than_minutes: int, **options):
+    def handle(self, *args: Any, older_than_minutes: int, **options: Any) -> None:
         count = services.finish_pending_documents(
             older_than=datetime.timedelta(minutes=older_than_minutes)
         )

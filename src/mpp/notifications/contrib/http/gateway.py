@@ -17,6 +17,7 @@ import json
 import urllib.error
 import urllib.parse
 import urllib.request
+from typing import Any
 
 from django.conf import settings
 
@@ -30,13 +31,14 @@ TIMEOUT_SECONDS = 10
 class HttpGateway(Gateway):
     honours_key = True
 
-    def _call(self, request: urllib.request.Request) -> dict | None:
+    def _call(self, request: urllib.request.Request) -> dict[str, Any] | None:
         if settings.MPP_SMS_HTTP_TOKEN:
             request.add_header("Authorization", f"Bearer {settings.MPP_SMS_HTTP_TOKEN}")
         request.add_header("Accept", "application/json")
         try:
             with urllib.request.urlopen(request, timeout=TIMEOUT_SECONDS) as answer:  # noqa: S310
-                return json.loads(answer.read() or b"{}")
+                body: dict[str, Any] = json.loads(answer.read() or b"{}")
+                return body
         except urllib.error.HTTPError as error:
             if error.code == 404:
                 return None

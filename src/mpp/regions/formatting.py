@@ -9,6 +9,7 @@ from zoneinfo import ZoneInfo
 from django.utils import timezone
 from django.utils.translation import get_language
 
+from mpp.regions.localtime import NATIONAL_ZONE_NAME
 from mpp.regions.models import TIME_ZONE_ABBREVIATIONS
 
 MONTHS_ID = (
@@ -30,7 +31,7 @@ def format_date(value: datetime.date | datetime.datetime | None) -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
-def format_datetime(value: datetime.datetime | None, tz_name: str = "Asia/Jakarta") -> str:
+def format_datetime(value: datetime.datetime | None, tz_name: str = NATIONAL_ZONE_NAME) -> str:
     """A moment in the given zone, with its Indonesian abbreviation (WIB, WITA, WIT)."""
     if value is None:
         return ""
