@@ -165,8 +165,6 @@ def mpp_networks_for(user: Principal) -> QuerySet[MppNetwork]:
 
 # --- What a citizen reads about who looked at their data ---------------------------------------
 
-ACCESS_LOG_ZONE = "Asia/Jakarta"  # the day a look counts on (the times show their zone)
-
 
 @dataclass(frozen=True)
 class AccessGroup:
@@ -186,18 +184,17 @@ class AccessGroup:
 def access_groups(user: User, application_id: int | None = None, limit: int = 50):
     """Who looked at ``user``'s data, grouped by officer, role, agency, what and day with a count
     (a page reload is a new record; the citizen reads one line for it), newest first."""
-    import zoneinfo
-
     from django.db.models import Count, Max, Min
     from django.db.models.functions import TruncDate
 
     from mpp.accounts.models import Role
     from mpp.audit.models import AccessKind
     from mpp.audit.selectors import access_log_of
+    from mpp.regions.localtime import NATIONAL_ZONE
 
     rows = (
         access_log_of(user, application_id)
-        .annotate(day=TruncDate("at", tzinfo=zoneinfo.ZoneInfo(ACCESS_LOG_ZONE)))
+        .annotate(day=TruncDate("at", tzinfo=NATIONAL_ZONE))  # the times show their zone
         .values("viewer_name", "viewer_role", "agency_name", "kind", "reference", "day")
         .annotate(count=Count("id"), first=Min("at"), last=Max("at"))
         .order_by("-last")[:limit]

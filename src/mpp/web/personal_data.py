@@ -32,7 +32,7 @@ from mpp.notifications.models import InboxMessage
 from mpp.queueing.models import Channel as QueueChannel
 from mpp.queueing.models import Ticket
 from mpp.queueing.workflow import STATUS_LABELS as TICKET_STATUS
-from mpp.web.formatting import format_datetime
+from mpp.regions.formatting import format_datetime
 
 
 @dataclass
