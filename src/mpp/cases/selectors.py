@@ -479,6 +479,8 @@ def document_events(application: Application) -> list[DocumentEvent]:
     """The revocations of the documents issued for ``application``."""
     from mpp.documents.models import IssuedDocument
 
+    if application.issued_document_id is None:  # never issued: nothing to ask (no query)
+        return []
     key = f"application:{application.pk}"
     documents = (
         IssuedDocument.objects.filter(Q(source_key=key) | Q(source_key__startswith=f"{key}:"))
