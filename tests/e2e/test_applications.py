@@ -91,6 +91,14 @@ def click(page, audit, name, role="button", shot=None):
     go(page, audit, lambda: page.get_by_role(role, name=name).first.click(), shot)
 
 
+@pytest.mark.walks(
+    "application.submit",
+    "application.claim",
+    "application.request_revision",
+    "application.resubmit",
+    "application.approve",
+    "application.issue",
+)
 def test_apply_revise_approve_issue_download_and_verify(page, wide_page, audit, demo, live_server):
     sip = Service.objects.get(slug="batam-sip-dokter")
     login_citizen(page, live_server)
@@ -277,3 +285,97 @@ def test_citizen_resumes_a_draft_and_withdraws_before_a_decision(page, audit, de
     application.refresh_from_db()
     assert application.status == "withdrawn"
     expect(page.get_by_role("link", name="Batalkan permohonan ini")).to_have_count(0)
+
+
+def _submitted_sip(citizen) -> Application:
+    """A submitted SIP application (set up through the services; the test walks what follows)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    sip = Service.objects.get(slug="batam-sip-dokter")
+    application = services.start_application(applicant=citizen, service=sip)
+    services.update_draft(
+        application,
+        actor=citizen,
+        data={
+            "nama_pemohon": "Budi Santoso",
+            "nik_pemohon": CITIZEN_NIK,
+            "telepon": "081234567890",
+            "nomor_str": "3121100220145678",
+            "nama_fasyankes": "Klinik Sehat Batam",
+            "alamat_praktik": "Jl. Engku Putri No. 2",
+            "urutan_sip": "1",
+        },
+    )
+    for field in ("str", "surat_tempat_praktik", "pasfoto"):
+        services.attach_file(
+            application, actor=citizen, field=field, upload=SimpleUploadedFile("a.pdf", PDF_BYTES)
+        )
+    services.submit_application(application, actor=citizen)
+    return application
+
+
+@pytest.mark.walks("application.assign")
+def test_the_agency_admin_hands_an_application_to_an_officer(wide_page, audit, demo, live_server):
+    application = _submitted_sip(User.objects.get(nik=CITIZEN_NIK))
+    page = wide_page
+    login_staff_in_browser(page, live_server, User.objects.get(username="admin.dinkes"))
+    go(page, audit, f"/kelola/permohonan/{application.pk}/")
+    page.get_by_label("Serahkan kepada").select_option(label="dr. Andi Pratama")
+    click(page, audit, "Serahkan", shot="applications-assign-desktop")
+    application.refresh_from_db()
+    assert application.status == "in_review"
+    assert application.assigned_to.username == "petugas.dinkes"
+
+
+@pytest.mark.walks("application.withdraw")
+def test_the_citizen_withdraws_a_submitted_permit_application(page, audit, demo, live_server):
+    application = _submitted_sip(User.objects.get(nik=CITIZEN_NIK))
+    login_citizen(page, live_server)
+    go(page, audit, f"/permohonan/{application.pk}/")
+    click(page, audit, "Batalkan permohonan ini", role="link")
+    click(page, audit, "Ya, batalkan permohonan")
+    expect(page.get_by_text("Permohonan telah dibatalkan.")).to_be_visible()
+    application.refresh_from_db()
+    assert application.status == "withdrawn"
+
+
+@pytest.mark.walks("application.submit", "application.claim", "application.reject")
+def test_the_only_officer_files_a_permit_at_the_counter_and_decides_it(
+    wide_page, audit, demo, live_server
+):
+    """Issue 23: the Dinkes of Batam has one officer; what he files at the counter he decides."""
+    page = wide_page
+    login_staff_in_browser(page, live_server, User.objects.get(username="petugas.dinkes"))
+    go(page, audit, "/kelola/permohonan/loket/")
+    page.get_by_label("Layanan", exact=True).select_option(
+        label=Service.objects.get(slug="batam-sip-dokter").name
+    )
+    page.get_by_label("NIK pemohon").fill("2171015205850002")
+    page.get_by_label("Tanggal lahir").fill("1985-05-12")
+    page.get_by_label("Nama lengkap").fill("Siti Aminah")
+    click(page, audit, "Lanjut ke formulir")
+    application = Application.objects.get(applicant__nik="2171015205850002")
+    page.get_by_label("Nomor telepon").fill("081298765432")
+    click(page, audit, "Simpan dan lanjutkan")
+    page.get_by_label("Nomor STR").fill("3121100220145678")
+    click(page, audit, "Simpan dan lanjutkan")
+    page.get_by_label("Nama fasilitas pelayanan kesehatan").fill("Klinik Sehat Batam")
+    page.get_by_label("Alamat tempat praktik").fill("Jl. Engku Putri No. 2, Batam Kota")
+    page.get_by_label("Pertama").check()
+    click(page, audit, "Simpan dan lanjutkan")
+    inputs = page.locator("input[type=file]")
+    inputs.nth(0).set_input_files(str(demo["str.pdf"]))
+    inputs.nth(1).set_input_files(str(demo["tempat.pdf"]))
+    inputs.nth(2).set_input_files(str(demo["foto.jpg"]))
+    click(page, audit, "Simpan dan lanjutkan")
+    click(page, audit, "Kirim permohonan")
+    application.refresh_from_db()
+    assert application.status == "submitted" and application.channel == "counter"
+    go(page, audit, f"/kelola/permohonan/{application.pk}/", shot="applications-sole-filer-desktop")
+    expect(page.get_by_text("Anda satu-satunya petugas")).to_be_visible()
+    click(page, audit, "Tangani permohonan ini")
+    click(page, audit, "Tolak permohonan…", role="link")
+    page.get_by_label("Alasan penolakan").fill("STR tidak terdaftar di SATUSEHAT SDMK.")
+    click(page, audit, "Ya, tolak permohonan")
+    application.refresh_from_db()
+    assert application.status == "rejected"

@@ -53,6 +53,11 @@ def apply_for_a_birth_certificate(page, audit, files, answer: str) -> Applicatio
     page.get_by_label("Tanggal lahir anak").fill("2026-11-20")
     page.get_by_label("Tempat lahir").fill("Batam")
     page.get_by_label("Perempuan").check()
+    click(page, audit, "Simpan dan lanjutkan", shot=f"journeys-birth-parents-{answer}-360")
+    # Both parents (issue 23); the father only when the marriage is recorded.
+    page.get_by_label("Nama lengkap ibu").fill("Siti Aminah")
+    if answer == "ya":
+        page.get_by_label("Nama lengkap ayah").fill("Ahmad Fauzi")
     click(page, audit, "Simpan dan lanjutkan", shot=f"journeys-birth-documents-{answer}-360")
     no_overflow(page)
     # What each file must be, and which answer each conditional file belongs to, is said upfront.
@@ -76,6 +81,7 @@ def apply_for_a_birth_certificate(page, audit, files, answer: str) -> Applicatio
     return application
 
 
+@pytest.mark.walks("application_without_approval.issue")
 def test_yes_branch_is_issued_after_a_preview_naming_the_child_and_the_official(
     page, wide_page, audit, officials, live_server, settings
 ):
@@ -109,6 +115,8 @@ def test_yes_branch_is_issued_after_a_preview_naming_the_child_and_the_official(
     assert "KUTIPAN AKTA KELAHIRAN" in first.upper()
     assert "Nama anak" in first and "Putri Aisyah" in first
     assert "20 November 2026" in first and "Perempuan" in first
+    assert "Nama ayah" in first and "Ahmad Fauzi" in first
+    assert "Nama ibu" in first and "Siti Aminah" in first
     words = " ".join(first.split())  # the signature block may wrap, depending on the fonts
     assert "Dra. Hj. Rahmawati Siregar, M.Si." in words and "NIP. 197204151998032004" in words
     assert "Orang tua memiliki" not in first and "WhatsApp" not in first

@@ -188,7 +188,6 @@ def access_groups(
 ) -> list[AccessGroup]:
     """Who looked at ``user``'s data, grouped by officer, role, agency, what and day with a count
     (a page reload is a new record; the citizen reads one line for it), newest first."""
-
     from django.db.models import Count, Max, Min
     from django.db.models.functions import TruncDate
 
@@ -198,7 +197,7 @@ def access_groups(
 
     rows = (
         access_log_of(user, application_id)
-        .annotate(day=TruncDate("at", tzinfo=NATIONAL_ZONE))
+        .annotate(day=TruncDate("at", tzinfo=NATIONAL_ZONE))  # the times show their zone
         .values("viewer_name", "viewer_role", "agency_name", "kind", "reference", "day")
         .annotate(count=Count("id"), first=Min("at"), last=Max("at"))
         .order_by("-last")[:limit]

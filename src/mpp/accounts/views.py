@@ -42,11 +42,16 @@ from mpp.paging.keyset import page_for_request
 
 def _safe_next(request: HttpRequest, fallback: str) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
+    return _safe_target(request, target) or fallback
+
+
+def _safe_target(request: HttpRequest, target: str) -> str:
+    """``target`` when it is a page of this site, else empty."""
     if target and url_has_allowed_host_and_scheme(
         target, {request.get_host()}, request.is_secure()
     ):
         return target
-    return fallback
+    return ""
 
 
 def login_view(request: HttpRequest) -> HttpResponse:
@@ -172,7 +177,7 @@ def register(request: HttpRequest) -> HttpResponse:
 def _next_context(request: HttpRequest) -> dict[str, Any]:
     """``next`` (a local path with a sign-in reason, else empty), its reason and the login URL
     that leads there."""
-    next_path = _safe_next(request, "")
+    next_path = _safe_target(request, request.GET.get("next", ""))
     reason = sign_in_reasons.reason_for(next_path)
     if reason is None:
         return {"next": "", "reason": None, "login_url": reverse("accounts:login")}

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from django.db.models import F, Q, QuerySet
@@ -487,10 +487,58 @@ def history(application: Application):
     return list(timeline(application))
 
 
+@dataclass
+class DocumentEvent:
+    """A change to the application's issued document that is no workflow transition (issue 24):
+    a revocation (who, when, why), shown in the timeline among the transitions."""
+
+    action: str
+    at: datetime.datetime
+    actor: object | None
+    note: str
+    sentence: str
+    data: dict = field(default_factory=dict)
+
+    @property
+    def actor_id(self) -> int | None:
+        return getattr(self.actor, "pk", None)
+
+
+def document_events(application: Application) -> list[DocumentEvent]:
+    """The revocations of the documents issued for ``application``."""
+    from mpp.documents.models import IssuedDocument
+
+    if application.issued_document_id is None:  # never issued: nothing to ask (no query)
+        return []
+    key = f"application:{application.pk}"
+    documents = (
+        IssuedDocument.objects.filter(Q(source_key=key) | Q(source_key__startswith=f"{key}:"))
+        .filter(revoked_at__isnull=False)
+        .select_related("revoked_by")
+        .order_by("revoked_at")
+    )
+    return [
+        DocumentEvent(
+            action="document_revoked",
+            at=document.revoked_at,
+            actor=document.revoked_by,
+            note=document.revoked_reason,
+            sentence=_("Dokumen %(number)s dicabut") % {"number": document.number},
+        )
+        for document in documents
+    ]
+
+
+def history_with_documents(application: Application) -> list:
+    """The timeline people read: the transitions and the document's revocations, in time order."""
+    records = [*history(application), *document_events(application)]
+    return sorted(records, key=lambda record: record.at)
+
+
 def history_for_staff(user, application: Application):
     """The timeline with each record's actor as ``user`` may see them (``actor_shown``): the
     applicant through :func:`applicant_label` (masked for oversight), staff by name."""
-    records = history(application)
+    records = history_with_documents(application)
     applicant = None
     for record in records:
         if record.actor_id is None:

@@ -313,7 +313,7 @@ def detail(request, pk):
     kinds = selectors.actor_kinds(request.user, application)
     actions = {t.action for t in available_actions(application, kinds)}
     steps = steps_for(application.service_version.form, application.data)
-    history = selectors.history(application)
+    history = selectors.history_with_documents(application)
     return render(
         request,
         "cases/detail.html",

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from mpp.catalog.form_schema import FormDefinition, FormField, is_visible
 from mpp.documents.uploads import UploadRule, upload_problem
+from mpp.regions.localtime import ZONE_NAMES
 
 TEXT_MAX = 500
 LONG_TEXT_MAX = 5000
@@ -47,14 +48,11 @@ class SubmissionResult:
         return not self.errors
 
 
-# The easternmost zone (WIT): its date is the latest "today" anywhere in Indonesia, so a birth
-# registered in Jayapura just after midnight is never refused as a future date.
-LATEST_ZONE = ZoneInfo("Asia/Jayapura")
-
-
 def latest_today() -> datetime.date:
-    """Today's date where it is latest in Indonesia (WIT)."""
-    return timezone.now().astimezone(LATEST_ZONE).date()
+    """Today's date where it is latest in Indonesia (the easternmost zone, WIT): a birth registered
+    in Jayapura just after midnight is never refused as a future date."""
+    now = timezone.now()
+    return max(now.astimezone(ZoneInfo(name)).date() for name in ZONE_NAMES)
 
 
 def _is_empty(value: Any) -> bool:

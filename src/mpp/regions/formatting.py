@@ -41,7 +41,7 @@ def format_datetime(value: datetime.datetime | None, tz_name: str = NATIONAL_ZON
     return f"{format_date(local.date())} {local:%H}{separator}{local:%M} {abbreviation}"
 
 
-def format_time(value: datetime.datetime | None, tz_name: str = "Asia/Jakarta") -> str:
+def format_time(value: datetime.datetime | None, tz_name: str = NATIONAL_ZONE_NAME) -> str:
     """The time of a moment in the given zone with its abbreviation: ``14.30 WIB``."""
     if value is None:
         return ""

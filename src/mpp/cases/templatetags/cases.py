@@ -46,6 +46,8 @@ _COUNTER_SENTENCES = {
 @register.simple_tag
 def history_sentence(record, application) -> str:
     """The sentence for one history record of ``application``."""
+    if getattr(record, "sentence", ""):  # a document event (revocation) says its own
+        return record.sentence
     if application.channel == "counter" and record.action in _COUNTER_SENTENCES:
         return _COUNTER_SENTENCES[record.action]
     return _SENTENCES.get(record.action) or _ACTION_LABELS.get(record.action, record.action)

@@ -19,9 +19,9 @@ def waktu(value, tz_name=NATIONAL_ZONE_NAME):
 
 
 @register.filter
-def jam(value, tz_name="Asia/Jakarta"):
+def jam(value, tz_name=NATIONAL_ZONE_NAME):
     """``14.30 WIB``."""
-    return formatting.format_time(value, tz_name or "Asia/Jakarta")
+    return formatting.format_time(value, tz_name or NATIONAL_ZONE_NAME)
 
 
 @register.filter
