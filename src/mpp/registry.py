@@ -88,10 +88,6 @@ class Registry(Generic[K, E]):
     def items(self) -> list[tuple[K, E]]:
         return list(self._entries.items())
 
-    def copy_entries_from(self, other: Registry[K, E]) -> None:
-        """Start from ``other``'s entries (a test's copy of a live registry)."""
-        self._entries = dict(other._entries)
-
     def describe(self) -> list[tuple[str, str]]:
         """``(key, what the entry is)`` in registration order, for the docs."""
         return [(str(key), self._describe_entry(entry)) for key, entry in self._entries.items()]
