@@ -12,6 +12,8 @@ from dataclasses import dataclass
 
 from django.urls import Resolver404, resolve
 
+from mpp.registry import Registry
+
 
 @dataclass(frozen=True)
 class Reason:
@@ -20,12 +22,13 @@ class Reason:
 
 
 Describer = Callable[..., Reason | None]
-_describers: dict[str, Describer] = {}
+describers: Registry[str, Describer] = Registry("sign-in reasons")
 
 
-def register(url_name: str, describer: Describer) -> None:
-    """``describer(**url_kwargs)`` returns the :class:`Reason` or None (nothing to say)."""
-    _describers[url_name] = describer
+def register(url_name: str, describer: Describer, *, replace: bool = False) -> None:
+    """``describer(**url_kwargs)`` returns the :class:`Reason` or None (nothing to say). One
+    describer per URL name (:mod:`mpp.registry`'s duplicate rule)."""
+    describers.add(url_name, describer, replace=replace)
 
 
 def reason_for(path: str) -> Reason | None:
@@ -36,5 +39,5 @@ def reason_for(path: str) -> Reason | None:
         match = resolve(path.split("?", 1)[0])
     except Resolver404:
         return None
-    describer = _describers.get(match.view_name)
+    describer = describers.find(match.view_name)
     return describer(**match.kwargs) if describer else None

@@ -10,23 +10,25 @@ from collections.abc import Callable
 
 from django.utils.safestring import SafeString
 
+from mpp.registry import Registry
+
 Section = Callable[[object], SafeString | str]
 
 
 class SectionRegistry:
-    def __init__(self) -> None:
-        self._sections: dict[str, Section] = {}
+    """Sections by name, rendered in registration order (:mod:`mpp.registry`'s duplicate rule)."""
 
-    def register(self, name: str, section: Section) -> None:
-        if name in self._sections:
-            raise ValueError(f"service page section {name!r} is already registered")
-        self._sections[name] = section
+    def __init__(self) -> None:
+        self.registry: Registry[str, Section] = Registry("service page sections")
+
+    def register(self, name: str, section: Section, *, replace: bool = False) -> None:
+        self.registry.add(name, section, replace=replace)
 
     def unregister(self, name: str) -> None:
-        self._sections.pop(name, None)
+        self.registry.remove(name)
 
-    def render(self, service) -> list[SafeString | str]:
-        return [html for html in (section(service) for section in self._sections.values()) if html]
+    def render(self, service: object) -> list[SafeString | str]:
+        return [html for html in (section(service) for section in self.registry.entries()) if html]
 
 
 service_page_sections = SectionRegistry()

@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mpp.registry import Registry
+
 
 @dataclass(frozen=True)
 class ApplicationPlace:
@@ -23,17 +25,18 @@ class ApplicationPlace:
 
 ApplicationLookup = Callable[[object, str], ApplicationPlace | None]
 
-_lookup: list[ApplicationLookup] = []
+# One slot: the lookup of the layer above (:mod:`mpp.registry`'s duplicate rule).
+lookups: Registry[str, ApplicationLookup] = Registry("complaint application lookup")
+_KEY = "application_lookup"
 
 
-def register_application_lookup(lookup: ApplicationLookup) -> None:
-    if _lookup and _lookup[0] is not lookup:
-        raise ValueError("an application lookup is already registered")
-    _lookup[:] = [lookup]
+def register_application_lookup(lookup: ApplicationLookup, *, replace: bool = False) -> None:
+    lookups.add(_KEY, lookup, replace=replace)
 
 
 def find_application(user, tracking_number: str) -> ApplicationPlace | None:
     """The reporter's own application with ``tracking_number`` (None if none or not theirs)."""
-    if not _lookup or user is None or not getattr(user, "is_authenticated", False):
+    lookup = lookups.find(_KEY)
+    if lookup is None or user is None or not getattr(user, "is_authenticated", False):
         return None
-    return _lookup[0](user, tracking_number)
+    return lookup(user, tracking_number)

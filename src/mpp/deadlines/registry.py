@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Model, Q
 
+from mpp.registry import DuplicateEntry, Registry, describe_object
+
 # A process's own sweep step: given the sweep's moment, returns named counts for the report.
 Step = Callable[[datetime.datetime], dict[str, int]]
 
@@ -30,21 +32,35 @@ class SweepEntry:
 
 
 class SweepRegistry:
+    """Clocked models by model (one entry each: :mod:`mpp.registry`'s duplicate rule)."""
+
     def __init__(self) -> None:
-        self._entries: dict[type[Model], SweepEntry] = {}
+        self.registry: Registry[type[Model], SweepEntry] = Registry(
+            "deadline sweeps", describe_entry=_describe
+        )
 
     def register(
-        self, model: type[Model], *, skip: Q | None = None, step: Step | None = None
+        self,
+        model: type[Model],
+        *,
+        skip: Q | None = None,
+        step: Step | None = None,
+        replace: bool = False,
     ) -> None:
-        if model in self._entries:
-            raise ValueError(f"{model._meta.label} already joined the sweep")
-        self._entries[model] = SweepEntry(model, skip or Q(), step)
+        if model in self.registry and not replace:
+            raise DuplicateEntry(f"{model._meta.label} already joined the sweep")
+        self.registry.add(model, SweepEntry(model, skip or Q(), step), replace=replace)
 
     def unregister(self, model: type[Model]) -> None:
-        self._entries.pop(model, None)
+        self.registry.remove(model)
 
     def entries(self) -> list[SweepEntry]:
-        return list(self._entries.values())
+        return self.registry.entries()
+
+
+def _describe(entry: SweepEntry) -> str:
+    step = f", then {describe_object(entry.step)}" if entry.step else ""
+    return f"{entry.label}{step}"
 
 
 sweeps = SweepRegistry()

@@ -13,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from mpp.registry import Registry
+
 if TYPE_CHECKING:
     from django.contrib.auth.models import AnonymousUser
 
@@ -22,23 +24,22 @@ Gate = Callable[[Any, Any, str], str | None]
 
 
 class GateRegistry:
-    def __init__(self) -> None:
-        self._gates: dict[str, Gate] = {}
+    """Gates by name, asked in registration order (:mod:`mpp.registry`'s duplicate rule)."""
 
-    def register(self, name: str, gate: Gate) -> Gate:
-        if name in self._gates and self._gates[name] is not gate:
-            raise ValueError(f"download gate {name!r} is already registered")
-        self._gates[name] = gate
-        return gate
+    def __init__(self) -> None:
+        self.registry: Registry[str, Gate] = Registry("download gates")
+
+    def register(self, name: str, gate: Gate, *, replace: bool = False) -> Gate:
+        return self.registry.add(name, gate, replace=replace)
 
     def unregister(self, name: str) -> None:
-        self._gates.pop(name, None)
+        self.registry.remove(name)
 
     def redirect_before_download(
         self, user: User | AnonymousUser, source_obj: Any, next_url: str
     ) -> str | None:
         """The first gate's detour for this download, or None when every gate lets it through."""
-        for gate in self._gates.values():
+        for gate in self.registry.entries():
             target = gate(user, source_obj, next_url)
             if target:
                 return target

@@ -9,31 +9,32 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from typing import Generic, TypeVar, overload
+from typing import TypeVar, overload
 
 from django.utils.functional import Promise
 
 from mpp.notifications.base import Channel, Gateway, NotificationKind
+from mpp.registry import DuplicateEntry, UnknownEntry
+from mpp.registry import Registry as BaseRegistry
 
 T = TypeVar("T")
 
 KIND_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+$")
 
 
-class DuplicateIdentifier(ValueError):
-    pass
+# The base's errors under the names this app's callers know.
+DuplicateIdentifier = DuplicateEntry
+UnknownIdentifier = UnknownEntry
 
 
-class UnknownIdentifier(LookupError):
-    pass
-
-
-class Registry(Generic[T]):
-    """Items by unique identifier; registering an identifier twice is an error, never an override."""
+class Registry(BaseRegistry[str, T]):
+    """Items by unique identifier (the one duplicate rule of :mod:`mpp.registry`); listed in
+    identifier order."""
 
     def __init__(self, name: str, items: dict[str, T] | None = None):
-        self.name = name
-        self._items: dict[str, T] = dict(items or {})
+        super().__init__(name)
+        for identifier, item in (items or {}).items():
+            self.add(identifier, item)
 
     @overload
     def register(self, identifier: str) -> Callable[[T], T]: ...
@@ -45,32 +46,17 @@ class Registry(Generic[T]):
         """``registry.register("id", item)``, or ``@registry.register("id")`` on a class."""
 
         def add(value: T) -> T:
-            if identifier in self._items:
-                raise DuplicateIdentifier(f"{self.name}: {identifier!r} is already registered")
-            self._items[identifier] = value
-            return value
+            return self.add(identifier, value)
 
         if item is None:
             return add
         return add(item)
 
-    def get(self, identifier: str) -> T:
-        try:
-            return self._items[identifier]
-        except KeyError:
-            raise UnknownIdentifier(f"{self.name}: {identifier!r} is not registered") from None
-
     def copy(self) -> Registry[T]:
-        return Registry(self.name, self._items)
-
-    def __contains__(self, identifier: object) -> bool:
-        return identifier in self._items
+        return Registry(self.name, dict(self.items()))
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._items))
-
-    def __len__(self) -> int:
-        return len(self._items)
+        return iter(sorted(self.keys()))
 
 
 kinds: Registry[NotificationKind] = Registry("notification kinds")

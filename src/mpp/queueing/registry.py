@@ -12,6 +12,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from mpp.registry import Registry
+
 
 @dataclass(frozen=True)
 class ApplicationAt:
@@ -21,17 +23,18 @@ class ApplicationAt:
 
 ApplicationLookup = Callable[[str], ApplicationAt | None]
 
-_lookup: list[ApplicationLookup] = []
+# One slot: the lookup of the layer above (:mod:`mpp.registry`'s duplicate rule).
+lookups: Registry[str, ApplicationLookup] = Registry("queue application lookup")
+_KEY = "application_lookup"
 
 
-def register_application_lookup(lookup: ApplicationLookup) -> None:
-    if _lookup and _lookup[0] is not lookup:
-        raise ValueError("an application lookup is already registered")
-    _lookup[:] = [lookup]
+def register_application_lookup(lookup: ApplicationLookup, *, replace: bool = False) -> None:
+    lookups.add(_KEY, lookup, replace=replace)
 
 
 def application_at(reference: str) -> ApplicationAt | None:
     """Where the application with tracking number ``reference`` lives (None if there is none)."""
-    if not _lookup or not reference:
+    lookup = lookups.find(_KEY)
+    if lookup is None or not reference:
         return None
-    return _lookup[0](reference)
+    return lookup(reference)

@@ -26,6 +26,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from mpp.registry import DuplicateEntry, Registry
+
 if TYPE_CHECKING:
     from mpp.workflows.models import TransitionRecord
 
@@ -47,11 +49,21 @@ class _Registration:
         )
 
 
+# A hook's key: workflow, hook name, action and target (None: any).
+HookKey = tuple[str, str, str | None, str | None]
+
+
 class HookRegistry:
-    """Hooks keyed by workflow name and, optionally, action and/or target state."""
+    """Hooks keyed by workflow name and, optionally, action and/or target state.
+
+    Registrations live in one :class:`mpp.registry.Registry` (its duplicate rule: one hook per
+    workflow, name, action and target), in registration order, which is the order hooks run in.
+    """
 
     def __init__(self) -> None:
-        self._registrations: list[_Registration] = []
+        self.registry: Registry[HookKey, _Registration] = Registry(
+            "workflow hooks", describe_entry=lambda r: hook_name(r.hook)
+        )
 
     def register(
         self,
@@ -63,18 +75,16 @@ class HookRegistry:
     ) -> Hook:
         """Run ``hook`` after each committed transition of ``workflow`` matching ``action`` and
         ``target`` (None matches any). Registering the same hook for the same key twice is an error."""
-        registration = _Registration(workflow, hook, action, target)
-        if registration in self._registrations:
-            raise ValueError(f"hook {hook!r} is already registered for {workflow!r}")
+        name = hook_name(hook)
         if any(
-            r.workflow == workflow and r.hook != hook and hook_name(r.hook) == hook_name(hook)
-            for r in self._registrations
+            r.workflow == workflow and r.hook != hook and hook_name(r.hook) == name
+            for r in self.registry.entries()
         ):
             # Failures are retried by name: two different hooks must not share one.
-            raise ValueError(
-                f"another hook named {hook_name(hook)!r} is registered for {workflow!r}"
-            )
-        self._registrations.append(registration)
+            raise DuplicateEntry(f"another hook named {name!r} is registered for {workflow!r}")
+        self.registry.add(
+            (workflow, name, action, target), _Registration(workflow, hook, action, target)
+        )
         return hook
 
     def on(
@@ -88,12 +98,12 @@ class HookRegistry:
         return decorator
 
     def unregister(self, workflow: str, hook: Hook) -> None:
-        self._registrations = [
-            r for r in self._registrations if not (r.workflow == workflow and r.hook == hook)
-        ]
+        for key, r in self.registry.items():
+            if r.workflow == workflow and r.hook == hook:
+                self.registry.remove(key)
 
     def hooks_for(self, workflow: str, action: str, target: str) -> list[Hook]:
-        return [r.hook for r in self._registrations if r.matches(workflow, action, target)]
+        return [r.hook for r in self.registry.entries() if r.matches(workflow, action, target)]
 
     def run_in_transaction(self, event: str, action: str, obj: Any, data: Any = None) -> None:
         """Run the hooks of ``event``/``action`` (an event that is not a workflow transition) now,
@@ -107,7 +117,7 @@ class HookRegistry:
         return next(
             (
                 r.hook
-                for r in self._registrations
+                for r in self.registry.entries()
                 if r.workflow == workflow and hook_name(r.hook) == name
             ),
             None,

@@ -24,11 +24,12 @@ import importlib
 import pkgutil
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from django.db import connections, router, transaction
 
+from mpp.registry import Registry as BaseRegistry
 from mpp.reporting.models import DailyFact, MonthlyFact, MppDailyFact
 
 
@@ -138,34 +139,39 @@ class FactSource:
         return tuple(m.key for m in self.metrics if m.kind != "snapshot")
 
 
-@dataclass
 class Registry:
-    _sources: dict[str, FactSource] = field(default_factory=dict)
+    """Fact sources by name, listed by ``(order, name)``; a metric key belongs to one source
+    (:mod:`mpp.registry`'s duplicate rule for the names, plus that one)."""
 
-    def register(self, source: FactSource) -> FactSource:
-        if source.name in self._sources and self._sources[source.name] is not source:
-            raise ValueError(f"fact source {source.name!r} is already registered")
+    def __init__(self) -> None:
+        self.registry: BaseRegistry[str, FactSource] = BaseRegistry(
+            "daily fact sources", describe_entry=lambda s: f"{s.label} ({len(s.metrics)} metrics)"
+        )
+
+    def register(self, source: FactSource, *, replace: bool = False) -> FactSource:
         for metric in source.metrics:
             if len(metric.key) > 64:
                 raise ValueError(f"metric key {metric.key!r} is longer than 64 characters")
             owner = self.metric_owner(metric.key)
-            if owner is not None and owner is not source:
+            if owner is not None and owner is not source and owner.name != source.name:
                 raise ValueError(f"metric {metric.key!r} already belongs to {owner.name!r}")
-        self._sources[source.name] = source
-        return source
+        return self.registry.add(source.name, source, replace=replace)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.registry
 
     def unregister(self, name: str) -> None:
-        self._sources.pop(name, None)
+        self.registry.remove(name)
 
     def sources(self) -> list[FactSource]:
-        return sorted(self._sources.values(), key=lambda s: (s.order, s.name))
+        return sorted(self.registry.entries(), key=lambda s: (s.order, s.name))
 
     def get(self, name: str) -> FactSource:
-        return self._sources[name]
+        return self.registry.get(name)
 
     def metric_owner(self, key: str) -> FactSource | None:
         return next(
-            (s for s in self._sources.values() if any(m.key == key for m in s.metrics)), None
+            (s for s in self.registry.entries() if any(m.key == key for m in s.metrics)), None
         )
 
     def metrics(self) -> list[Metric]:
@@ -195,7 +201,7 @@ def autodiscover(hook_registry=None) -> None:
             continue
         module = importlib.import_module(f"{__name__}.{info.name}")
         source = getattr(module, "source", None)
-        if isinstance(source, FactSource) and source.name not in registry._sources:
+        if isinstance(source, FactSource) and source.name not in registry:
             registry.register(source)
             source.register_hooks(hook_registry)
 
