@@ -209,7 +209,7 @@ def test_a_token_from_before_a_grant_carries_no_staff_power(client, demo):
     assert client.get("/api/v1/applications", headers=headers).status_code == 401
     assert not ApiToken.objects.usable().filter(user=citizen).exists()
     no_totp = bearer(citizen, second_factor=False)
-    listed = client.get("/api/v1/applications", headers=no_totp).json()
+    listed = client.get("/api/v1/applications", headers=no_totp).json()["items"]
     assert {row["id"] for row in listed} == {demo["yogya"].pk}  # only their own
     assert client.get(f"/api/v1/applications/{dukcapil.pk}", headers=no_totp).status_code == 404
     claim = client.post(
@@ -369,7 +369,7 @@ def test_a_counter_light_record_username_reveals_nothing_of_the_nik(demo):
 @pytest.mark.parametrize("username", ["admin.kemenpanrb", "analis.kemenpanrb"])
 def test_national_roles_list_and_detail_agree(client, demo, username):
     headers = bearer(staff(username))
-    listed = client.get("/api/v1/applications", headers=headers).json()
+    listed = client.get("/api/v1/applications", headers=headers).json()["items"]
     for row in listed:
         assert client.get(f"/api/v1/applications/{row['id']}", headers=headers).status_code == 200
     assert (
@@ -387,7 +387,7 @@ def test_a_citizen_with_a_role_keeps_their_own_applications_in_the_api(client, d
         agency=demo["dukcapil"].agency,
         mpp=demo["dukcapil"].mpp,
     )
-    listed = client.get("/api/v1/applications", headers=bearer(citizen)).json()
+    listed = client.get("/api/v1/applications", headers=bearer(citizen)).json()["items"]
     assert demo["yogya"].pk in {row["id"] for row in listed}
     assert demo["dukcapil"].pk in {row["id"] for row in listed}
 

@@ -10,7 +10,7 @@ import datetime
 
 from django.http import Http404, HttpResponse
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
 from mpp.api.auth import BearerToken
@@ -139,7 +139,7 @@ def create_complaint(request, payload: ComplaintIn):
         complaint = services.submit_complaint(data, reporter=request.user, channel="api")
     except services.ComplaintError as error:
         raise Problem(422, _("Data tidak valid."), error.message, errors=error.errors) from None
-    return 201, _out(request, complaint)
+    return Status(201, _out(request, complaint))
 
 
 @router.get(

@@ -16,7 +16,7 @@ from mpp.accounts.tests.helpers import login_staff
 from mpp.audit.models import AuditEvent
 from mpp.cases.models import Application
 from mpp.cases.tests.factories import CitizenFactory, officer_for, service_with
-from mpp.paging.keyset import BadCursor, _encode, keyset_page
+from mpp.paging.keyset import BadCursor, _encode, keyset_page, sequence_page
 
 pytestmark = pytest.mark.django_db
 START = datetime.datetime(2026, 11, 2, 8, tzinfo=datetime.UTC)
@@ -198,3 +198,26 @@ def test_the_api_list_links_the_next_page_and_refuses_a_bad_cursor(client):
     bad = client.get("/api/v1/applications", {"cursor": "garbage"}, headers=headers)
     assert bad.status_code == 400
     assert [error["field"] for error in bad.json()["errors"]] == ["cursor"]
+
+
+def test_a_list_computed_in_python_is_paged_with_the_same_cursors():
+    rows = [{"name": name, "id": number} for number, name in enumerate("dcbaedcba")]
+    key = lambda row: (row["name"], row["id"])  # noqa: E731
+    seen, cursor = [], None
+    while True:
+        page = sequence_page(rows, key=key, cursor=cursor, size=2)
+        assert len(page.rows) <= 2 and page.previous_cursor is None
+        seen += page.rows
+        if not page.has_next:
+            break
+        cursor = page.next_cursor
+    assert seen == sorted(rows, key=key)
+    assert sequence_page([], key=key, cursor=cursor, size=2).rows == []
+    for bad in (
+        "garbage",
+        _encode([1, 2, 3], True),
+        _encode([1, 2], True),
+        _encode(["a", 1], False),
+    ):
+        with pytest.raises(BadCursor):
+            sequence_page(rows, key=key, cursor=bad, size=2)
