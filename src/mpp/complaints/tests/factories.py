@@ -46,3 +46,20 @@ def forwarded(**overrides) -> Complaint:
 def answered(text: str = "Kami menambah satu loket mulai besok.", **overrides) -> Complaint:
     complaint = forwarded(**overrides)
     return services.take_action(complaint, "respond", user=officer(), kinds={AGENCY}, note=text)
+
+
+def citizen() -> User:
+    """The demo citizen (Siti), who files the web form's complaints."""
+    return User.objects.get(nik="2171011508900003")
+
+
+def web_form(**extra) -> dict:
+    """The complaint form about the Batam MPP itself, as a citizen fills it in."""
+    return {
+        "kind": "pengaduan",
+        "about": "mpp",
+        "mpp": MPP.objects.get(slug="mpp-kota-batam").pk,
+        "title": "AC ruang tunggu mati",
+        "text": "Sudah seminggu pendingin ruangan tidak menyala.",
+        **extra,
+    }

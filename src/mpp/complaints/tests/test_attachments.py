@@ -14,26 +14,14 @@ from mpp.accounts.tests.helpers import login_staff
 from mpp.complaints.models import Attachment, Complaint
 from mpp.documents.tests import hostile_files as hostile
 from mpp.documents.uploads import blank_pdf
-from mpp.tenancy.models import MPP
 
-from .factories import desk, submitted
+from .factories import desk, submitted, web_form
 
 pytestmark = pytest.mark.django_db
 
 HOSTILE = [
     pytest.param(content, message, id=name) for name, content, message in hostile.hostile_pdfs()
 ] + [pytest.param(hostile.HUGE_PNG, hostile.HUGE_PNG_MESSAGE, id="36-megapixel-png")]
-
-
-def _form(**extra) -> dict:
-    return {
-        "kind": "pengaduan",
-        "about": "mpp",
-        "mpp": MPP.objects.get(slug="mpp-kota-batam").pk,
-        "title": "AC ruang tunggu mati",
-        "text": "Sudah seminggu pendingin ruangan tidak menyala.",
-        **extra,
-    }
 
 
 def _jpeg() -> bytes:
@@ -46,7 +34,7 @@ def _jpeg() -> bytes:
 def test_the_form_says_why_an_attachment_is_refused(client, demo, content, message):
     client.force_login(User.objects.get(nik="2171011508900003"))
     response = client.post(
-        "/pengaduan/baru/", _form(attachments=SimpleUploadedFile("bukti.pdf", content))
+        "/pengaduan/baru/", web_form(attachments=SimpleUploadedFile("bukti.pdf", content))
     )
     assert response.status_code == 200
     assert message in response.content.decode()
@@ -58,7 +46,7 @@ def test_a_pdf_and_a_photo_are_still_accepted(client, demo):
     client.force_login(User.objects.get(nik="2171011508900003"))
     response = client.post(
         "/pengaduan/baru/",
-        _form(
+        web_form(
             attachments=[
                 SimpleUploadedFile("surat.pdf", blank_pdf()),
                 SimpleUploadedFile("foto.jpg", _jpeg()),

@@ -7,10 +7,11 @@ from __future__ import annotations
 import pytest
 
 from mpp.accounts import services as account_services
-from mpp.accounts.models import User
 from mpp.complaints.demo import DEMO_API_KEY
 from mpp.complaints.models import Category, Complaint
 from mpp.tenancy.models import MPP
+
+from .factories import citizen
 
 pytestmark = pytest.mark.django_db
 
@@ -37,10 +38,6 @@ def _form(**extra) -> dict:
         "text": "Isi pengaduan.",
         **extra,
     }
-
-
-def citizen() -> User:
-    return User.objects.get(nik="2171011508900003")
 
 
 def test_the_web_form_lists_the_regions_categories_and_refuses_another_regions(client, regional):

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 from django.conf import settings
 
-from mpp.accounts.models import User
 from mpp.accounts.tests.helpers import login_staff
 from mpp.catalog.models import Service
 from mpp.complaints import services
@@ -13,24 +12,9 @@ from mpp.complaints.models import Category, Complaint
 from mpp.complaints.workflow import DESK
 from mpp.tenancy.models import MPP
 
-from .factories import desk, officer, submitted
+from .factories import citizen, desk, officer, submitted, web_form
 
 pytestmark = pytest.mark.django_db
-
-
-def citizen() -> User:
-    return User.objects.get(nik="2171011508900003")
-
-
-def _form(**extra) -> dict:
-    return {
-        "kind": "pengaduan",
-        "about": "mpp",
-        "mpp": MPP.objects.get(slug="mpp-kota-batam").pk,
-        "title": "AC ruang tunggu mati",
-        "text": "Sudah seminggu pendingin ruangan tidak menyala.",
-        **extra,
-    }
 
 
 def test_a_citizen_finds_their_complaints_from_the_menu_the_account_and_after_filing(client, demo):
@@ -38,7 +22,7 @@ def test_a_citizen_finds_their_complaints_from_the_menu_the_account_and_after_fi
     mine = 'href="/pengaduan/saya/"'
     assert mine in client.get("/").content.decode()
     assert mine in client.get("/akun/profil/").content.decode()
-    response = client.post("/pengaduan/baru/", _form(), follow=True)
+    response = client.post("/pengaduan/baru/", web_form(), follow=True)
     assert mine in response.content.decode().split("</header>", 1)[1]
     complaint = Complaint.objects.get(title="AC ruang tunggu mati")
     assert complaint.tracking_number in client.get("/pengaduan/saya/").content.decode()
@@ -107,7 +91,7 @@ def test_a_broken_facility_at_the_mpp_needs_no_location(client, demo):
     client.force_login(citizen())
     batam = MPP.objects.get(slug="mpp-kota-batam")
     broken = Category.objects.get(code="sarana-rusak", region=None)
-    response = client.post("/pengaduan/baru/", _form(category=broken.pk, place="mpp"))
+    response = client.post("/pengaduan/baru/", web_form(category=broken.pk, place="mpp"))
     assert response.status_code == 302
     complaint = Complaint.objects.get(title="AC ruang tunggu mati")
     assert complaint.address == (batam.address or batam.name)
@@ -117,13 +101,13 @@ def test_a_broken_facility_at_the_mpp_needs_no_location(client, demo):
 def test_elsewhere_asks_for_a_description_of_the_place(client, demo):
     client.force_login(citizen())
     broken = Category.objects.get(code="sarana-rusak", region=None)
-    response = client.post("/pengaduan/baru/", _form(category=broken.pk, place="elsewhere"))
+    response = client.post("/pengaduan/baru/", web_form(category=broken.pk, place="elsewhere"))
     assert response.status_code == 200
     assert "tuliskan keterangan tempat" in response.content.decode()
     assert not Complaint.objects.filter(title="AC ruang tunggu mati").exists()
     client.post(
         "/pengaduan/baru/",
-        _form(
+        web_form(
             category=broken.pk,
             place="elsewhere",
             address="Halte depan MPP, Jalan Engku Putri",

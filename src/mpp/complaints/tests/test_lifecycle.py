@@ -30,13 +30,9 @@ from mpp.tenancy.models import Agency
 from mpp.workflows.errors import ActionNotAllowed, NoteRequired
 from mpp.workflows.models import TransitionRecord
 
-from .factories import answered, desk, forwarded, officer, submitted
+from .factories import answered, citizen, desk, forwarded, officer, submitted
 
 pytestmark = pytest.mark.django_db
-
-
-def citizen() -> User:
-    return User.objects.get(nik="2171011508900003")
 
 
 def test_submission_starts_the_verification_clock_of_3_working_days(demo):

@@ -14,22 +14,10 @@ from mpp.complaints import services
 from mpp.complaints.models import Complaint
 from mpp.complaints.workflow import DESK
 from mpp.notifications.models import InboxMessage, OutboxMessage
-from mpp.tenancy.models import MPP
 
-from .factories import desk
+from .factories import desk, web_form
 
 pytestmark = pytest.mark.django_db
-
-
-def _form(**extra) -> dict:
-    return {
-        "kind": "pengaduan",
-        "about": "mpp",
-        "mpp": MPP.objects.get(slug="mpp-kota-batam").pk,
-        "title": "AC ruang tunggu mati",
-        "text": "Sudah seminggu pendingin ruangan tidak menyala.",
-        **extra,
-    }
 
 
 def _file_as_guest(client, address: str, code_text, capture) -> Complaint:
@@ -38,7 +26,7 @@ def _file_as_guest(client, address: str, code_text, capture) -> Complaint:
     code = re.search(r"\d{6}", code_text()).group()
     client.post("/pengaduan/konfirmasi/", {"code": code})
     with capture(execute=True):
-        client.post("/pengaduan/baru/", _form())
+        client.post("/pengaduan/baru/", web_form())
     return Complaint.objects.get(title="AC ruang tunggu mati")
 
 
@@ -106,7 +94,7 @@ def test_a_signed_in_reporter_gets_the_link_and_the_request_in_the_inbox(
     citizen = User.objects.get(nik="2171011508900003")
     client.force_login(citizen)
     with django_capture_on_commit_callbacks(execute=True):
-        client.post("/pengaduan/baru/", _form())
+        client.post("/pengaduan/baru/", web_form())
         complaint = Complaint.objects.get(title="AC ruang tunggu mati")
         _postpone(complaint, "Mohon sebutkan lantainya.")
     link = f"/pengaduan/lacak/{complaint.follow_token}/"

@@ -8,7 +8,6 @@ import re
 import pytest
 from django.urls import reverse
 
-from mpp.accounts.models import User
 from mpp.accounts.tests.helpers import login_staff
 from mpp.catalog.models import Service
 from mpp.complaints import services
@@ -17,29 +16,14 @@ from mpp.complaints.workflow import AGENCY
 from mpp.notifications.models import OutboxMessage
 from mpp.tenancy.models import MPP
 
-from .factories import answered, desk, forwarded, officer, submitted
+from .factories import answered, citizen, desk, forwarded, officer, submitted, web_form
 
 pytestmark = pytest.mark.django_db
 
 
-def citizen() -> User:
-    return User.objects.get(nik="2171011508900003")
-
-
-def _form(**extra) -> dict:
-    return {
-        "kind": "pengaduan",
-        "about": "mpp",
-        "mpp": MPP.objects.get(slug="mpp-kota-batam").pk,
-        "title": "AC ruang tunggu mati",
-        "text": "Sudah seminggu pendingin ruangan tidak menyala.",
-        **extra,
-    }
-
-
 def test_a_citizen_submits_and_is_sent_to_the_follow_page(client, demo):
     client.force_login(citizen())
-    response = client.post("/pengaduan/baru/", _form())
+    response = client.post("/pengaduan/baru/", web_form())
     complaint = Complaint.objects.get(title="AC ruang tunggu mati")
     assert response.status_code == 302
     assert response["Location"] == f"/pengaduan/lacak/{complaint.follow_token}/"
@@ -50,7 +34,7 @@ def test_a_citizen_submits_and_is_sent_to_the_follow_page(client, demo):
 def test_an_empty_text_is_answered_next_to_the_field(client, demo):
     client.force_login(citizen())
     before = Complaint.objects.count()
-    response = client.post("/pengaduan/baru/", _form(text=""))
+    response = client.post("/pengaduan/baru/", web_form(text=""))
     assert response.status_code == 200
     assert "Tuliskan isi pengaduan Anda." in response.content.decode()
     assert Complaint.objects.count() == before
@@ -65,7 +49,7 @@ def test_a_guest_confirms_a_code_then_submits(client, demo):
     )
     assert "Kode salah." in wrong.content.decode()
     assert client.post("/pengaduan/konfirmasi/", {"code": code})["Location"] == "/pengaduan/baru/"
-    response = client.post("/pengaduan/baru/", _form(is_anonymous="on", reporter_name="Tamu"))
+    response = client.post("/pengaduan/baru/", web_form(is_anonymous="on", reporter_name="Tamu"))
     assert response.status_code == 302
     complaint = Complaint.objects.get(title="AC ruang tunggu mati")
     assert complaint.reporter is None and complaint.is_anonymous
@@ -187,5 +171,5 @@ def test_the_form_offers_the_agencies_and_services_of_the_chosen_mpp(client, dem
     assert 'value="AC ruang tunggu mati"' in page
     assert "Tuliskan isi pengaduan Anda." not in page  # not judged yet
     # A service of another MPP is refused with the form's message.
-    response = client.post("/pengaduan/baru/", _form(service=other_service.pk))
+    response = client.post("/pengaduan/baru/", web_form(service=other_service.pk))
     assert response.status_code == 200 and Complaint.objects.count() == before
