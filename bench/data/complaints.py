@@ -520,6 +520,8 @@ def generate(ctx: Context) -> None:
             "latitude": lat, "longitude": lon, "is_anonymous": anonymous,
             "is_confidential": confidential, "reporter_id": reporter, "reporter_name": name,
             "reporter_email": email, "reporter_phone": phone, "channel": channel,
+            "contact_confirmed": bool(email or phone) and reporter is None,
+            "reporter_language": "id",
             "submitted_at": submitted, "updated_at": life.updated_at,
             "forwarded_at": life.forwarded_at, "answered_at": life.answered_at,
             "closed_at": life.closed_at,
@@ -819,7 +821,7 @@ COMPLAINT_COLUMNS = [
     "follow_token", "token", "kind", "about", "category_id", "region_id", "mpp_id", "agency_id",
     "service_id", "application_reference", "title", "text", "address", "latitude", "longitude",
     "is_anonymous", "is_confidential", "reporter_id", "reporter_name", "reporter_email",
-    "reporter_phone", "channel", "submitted_at", "updated_at", "forwarded_at", "answered_at",
+    "reporter_phone", "channel", "contact_confirmed", "reporter_language", "submitted_at", "updated_at", "forwarded_at", "answered_at",
     "closed_at", "resolve_by", "reply_until", "extended", "referred_to", "escalation_level",
     "answered_on_time", "rating", "rating_comment", "lapor_key", "lapor_status",
 ]  # fmt: skip

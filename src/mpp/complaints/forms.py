@@ -128,7 +128,11 @@ class ComplaintForm(forms.Form):
         )
         self.fields["service"].label_from_instance = lambda s: s.current_version.name
         # The categories of the chosen MPP's kab/kota (national ones until an MPP is chosen).
-        region = MPP.objects.filter(pk=mpp).values_list("region_id", flat=True).first()
+        region = (
+            MPP.objects.filter(pk=mpp).values_list("region_id", flat=True).first()
+            if mpp is not None
+            else None
+        )
         self.fields["category"].queryset = categories_for(region)
         if not guest:
             del self.fields["reporter_name"]
