@@ -212,31 +212,10 @@ def test_counter_officer_files_for_a_walk_in_citizen(wide_page, audit, demo, liv
 def test_sip_is_issued_automatically_after_five_working_days(
     page, audit, demo, live_server, monkeypatch
 ):
-    sip = Service.objects.get(slug="batam-sip-dokter")
     citizen = User.objects.get(nik=CITIZEN_NIK)
     monday = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=WIB)
     monkeypatch.setattr("django.utils.timezone.now", lambda: monday)
-    application = services.start_application(applicant=citizen, service=sip)
-    services.update_draft(
-        application,
-        actor=citizen,
-        data={
-            "nama_pemohon": "Budi Santoso",
-            "nik_pemohon": CITIZEN_NIK,
-            "telepon": "081234567890",
-            "nomor_str": "3121100220145678",
-            "nama_fasyankes": "Klinik Sehat Batam",
-            "alamat_praktik": "Jl. Engku Putri No. 2",
-            "urutan_sip": "1",
-        },
-    )
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
-    for field in ("str", "surat_tempat_praktik", "pasfoto"):
-        services.attach_file(
-            application, actor=citizen, field=field, upload=SimpleUploadedFile("a.pdf", PDF_BYTES)
-        )
-    services.submit_application(application, actor=citizen)
+    application = _submitted_sip(citizen)
     assert application.due_at == datetime.datetime(2026, 12, 7, 23, 59, 59, 999999, tzinfo=WIB)
     for moment in (
         datetime.datetime(2026, 12, 7, 12, 0, tzinfo=WIB),  # the fifth working day is not over
