@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from ninja import NinjaAPI, Swagger
+from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 
 from mpp.api import problems
+from mpp.api.reference import Reference
 from mpp.api.routers import accounts
 from mpp.api.routers import applications as applications_router
 from mpp.api.routers import catalog as catalog_router
@@ -25,12 +26,6 @@ class MppAPI(NinjaAPI):
         return problems.problems_as_problem_json(super().get_openapi_schema(*args, **kwargs))
 
 
-class MppSwagger(Swagger):
-    """Swagger UI in a page with a language, a main landmark and a level-one heading (axe)."""
-
-    template = "api/swagger.html"
-
-
 api = MppAPI(
     title="MPP Digital API",
     version="1",
@@ -42,7 +37,7 @@ api = MppAPI(
     ),
     urls_namespace="api-v1",
     docs_url="/docs",
-    docs=MppSwagger(),
+    docs=Reference(),
 )
 problems.install(api)
 problems.declare_problem_responses(
