@@ -57,7 +57,9 @@ def test_types_read_as_words_with_their_schema_named():
                         "operationId": "x",
                         "tags": ["t"],
                         "responses": {
-                            "200": {"content": {"application/json": {"schema": {"type": "string"}}}},
+                            "200": {
+                                "content": {"application/json": {"schema": {"type": "string"}}}
+                            },
                             "404": {"content": {"application/problem+json": {"schema": {}}}},
                         },
                     }
