@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime
 
 from django.core.files.base import ContentFile
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mpp.accounts.models import RoleGrant, User
+from mpp.accounts.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_KEY_HEX
+from mpp.accounts.models import Role, RoleGrant, User
 from mpp.deadlines import services as clock
 from mpp.documents.uploads import blank_pdf
 from mpp.onboarding.models import (
@@ -24,15 +27,22 @@ from mpp.tenancy.models import MPP
 
 JAKARTA = NATIONAL_ZONE
 LAUNCH = datetime.datetime(2023, 6, 12, 10, 0, tzinfo=JAKARTA)
+CONTACT_USERNAME, CONTACT_NAME = "narahubung.denpasar", "I Made Suardana"
 WAITING_REGION = "5171"  # Kota Denpasar applies: a new application in the ministry's queue
 
 
-def _application(region: Region, status: str, *, phase=None, at=LAUNCH) -> OnboardingApplication:
+def _application(
+    region: Region, status: str, *, phase=None, at=LAUNCH, contact: tuple[str, str] | None = None
+) -> OnboardingApplication:
+    contact_name, contact_email = contact or (
+        f"Admin {region.name}",
+        f"admin.{region.code}@contoh.go.id",
+    )
     application = OnboardingApplication(
         reference=f"LOK-{region.code}-{at.year}01",
         region=region,
-        contact_name=f"Admin {region.name}",
-        contact_email=f"admin.{region.code}@contoh.go.id",
+        contact_name=contact_name,
+        contact_email=contact_email,
         manager_name=f"Pengelola MPP {region.name}",
         manager_email=f"pengelola.{region.code}@contoh.go.id",
         bandwidth_mbps=100,
@@ -68,8 +78,29 @@ def load() -> None:
         _application(region, "active", phase=1)
     waiting = Region.objects.filter(code=WAITING_REGION).first()
     if waiting and not OnboardingApplication.objects.filter(region=waiting).exists():
-        _application(waiting, "submitted", at=datetime.datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA))
+        _application(
+            waiting,
+            "submitted",
+            at=datetime.datetime(2026, 11, 20, 9, 0, tzinfo=JAKARTA),
+            contact=(CONTACT_NAME, f"{CONTACT_USERNAME}@contoh.go.id"),
+        )
+        _region_contact(waiting)
     _batam_decree()
+
+
+def _region_contact(region: Region) -> None:
+    """The contact the waiting region named, as if they had accepted the ministry's invitation
+    (README's demo table): resubmits after a return, uploads the signed agreement."""
+    user, created = User.objects.get_or_create(
+        username=CONTACT_USERNAME, defaults={"name": CONTACT_NAME}
+    )
+    if created:
+        user.set_password(DEMO_STAFF_PASSWORD)
+        user.email = f"{CONTACT_USERNAME}@contoh.go.id"
+        user.email_verified_at = timezone.now()
+        user.save()
+        RoleGrant.objects.create(user=user, role=Role.REGION_CONTACT, region=region)
+        TOTPDevice.objects.create(user=user, name="demo", key=DEMO_TOTP_KEY_HEX, confirmed=True)
 
 
 def _batam_decree() -> None:

@@ -27,6 +27,7 @@ ROLES = {
     "regional_admin": "admin.batam",
     "ministry_admin": "admin.kemenpanrb",
     "analyst": "analis.kemenpanrb",
+    "region_contact": "narahubung.denpasar",
 }
 START = {
     "anonymous": ["/", "/layanan/", "/mpp/", "/pengaduan/", "/lokus/", "/data-terbuka/"],
