@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from django.db.models import F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +27,7 @@ from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, OPEN
+from mpp.deadlines.models import breached_condition
 from mpp.regions.localtime import NATIONAL_ZONE, ZONE_NAMES
 from mpp.workflows.selectors import timeline
 
@@ -313,8 +314,6 @@ def _search(user, query: str) -> Q:
 
 def status_counts(user) -> list[tuple[str, str, int]]:
     """(status, label, count) of the applications in the user's scope, one grouped query."""
-    from django.db.models import Count
-
     from mpp.cases.models import Status
 
     counted = dict(
@@ -381,12 +380,12 @@ def due_counts(user, now=None) -> dict[str, int]:
     now = now or timezone.now()
     zone = local_zone(user)
     today = now.astimezone(zone).date()
-    rows = Application.objects.filter(staff_scope(user), status__in=OPEN)
-    return {
-        "today": rows.filter(_due_on(zone, today)).count(),
-        "tomorrow": rows.filter(_due_on(zone, today + datetime.timedelta(days=1))).count(),
-        "overdue": rows.breached(now).count(),
-    }
+    # One query: the three counts are filtered aggregates over the unit's open applications.
+    return Application.objects.filter(staff_scope(user), status__in=OPEN).aggregate(
+        today=Count("id", filter=_due_on(zone, today)),
+        tomorrow=Count("id", filter=_due_on(zone, today + datetime.timedelta(days=1))),
+        overdue=Count("id", filter=breached_condition(now)),
+    )
 
 
 def application_for_staff(user, pk) -> Application:
@@ -616,13 +615,18 @@ def colleague(application: Application, pk: int | None):
     return assignable(application).filter(pk=pk).first() if pk else None
 
 
-def answers(application: Application) -> list[dict]:
-    """The visible questions with their answers, grouped by section, for summaries."""
+def answers(
+    application: Application, current: list[ApplicationDocument] | None = None
+) -> list[dict]:
+    """The visible questions with their answers, grouped by section, for summaries.
+    ``current``: the application's :func:`current_documents`, when the caller has read them."""
     from mpp.cases.steps import steps_for
     from mpp.catalog.document_template import long_date
     from mpp.catalog.form_schema import is_visible
 
-    documents = {str(doc.pk): doc for doc in current_documents(application)}
+    if current is None:
+        current = current_documents(application)
+    documents = {str(doc.pk): doc for doc in current}
     definition = application.service_version.form
     step_of = {
         item.name: step.number
@@ -747,14 +751,19 @@ def received_documents(application: Application) -> list[tuple[str, str]]:
     return [(labels.get(doc.field, doc.field), doc.original_name) for doc in rows]
 
 
-def first_unfinished_step(application: Application) -> int | None:
+def first_unfinished_step(
+    application: Application, current: list[ApplicationDocument] | None = None
+) -> int | None:
     """The first step with a required answer missing or an answer that does not pass (what
-    "Lanjutkan mengisi" opens), or None when every step is complete (then: the check page)."""
+    "Lanjutkan mengisi" opens), or None when every step is complete (then: the check page).
+    ``current``: the application's :func:`current_documents`, when the caller has read them."""
     from mpp.cases.steps import steps_for
     from mpp.catalog.forms_definition import validate_submission
 
     definition = application.service_version.form
-    documents = {str(doc.pk) for doc in current_documents(application)}
+    if current is None:
+        current = current_documents(application)
+    documents = {str(doc.pk) for doc in current}
     files = {item.name for item in definition.fields if item.type == "file"}
     # An upload counts only while its document is current (as on submission).
     data = {

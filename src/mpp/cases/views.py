@@ -314,19 +314,23 @@ def detail(request, pk):
     actions = {t.action for t in available_actions(application, kinds)}
     steps = steps_for(application.service_version.form, application.data)
     history = selectors.history_with_documents(application)
+    # Read once for the answers and the first unfinished step.
+    documents = selectors.current_documents(application)
     return render(
         request,
         "cases/detail.html",
         {
             "application": application,
             "history": history,
-            "sections": selectors.answers(application),
+            "sections": selectors.answers(application, documents),
             "can_withdraw": "withdraw" in actions,
             "can_edit": selectors.may_fill_in(request.user, application),
             "revision_note": _last_note(history, "request_revision"),
             "rejection_note": _last_note(history, "reject"),
             "has_steps": bool(steps),
-            "resume_step": selectors.first_unfinished_step(application) if steps else None,
+            "resume_step": selectors.first_unfinished_step(application, documents)
+            if steps
+            else None,
             "now": timezone.now(),
             "access_log": access_groups(request.user, application.pk),
         },
@@ -479,6 +483,9 @@ def staff_detail(request, pk):
     actions = available_actions(application, kinds)
     history = selectors.history_for_staff(user, application)
     names = {t.action for t in actions}
+    editable = application.status in EDITABLE
+    # Read once for the answers and the first unfinished step, when either is shown.
+    documents = selectors.current_documents(application) if personal or editable else []
     return render(
         request,
         "cases/staff_detail.html",
@@ -492,15 +499,15 @@ def staff_detail(request, pk):
             "revision_changes": selectors.changes_since_revision(application, history)
             if personal
             else None,
-            "sections": selectors.answers(application) if personal else [],
+            "sections": selectors.answers(application, documents) if personal else [],
             "notes": selectors.notes(application) if personal else [],
             "decisions": [t for t in actions if t.action in DECISION_ACTIONS],
             "can_claim": "claim" in names and application.assigned_to_id != user.pk,
             "can_assign": "assign" in names,
             "can_note": bool(kinds & {OFFICER, COORDINATOR}),
             "can_edit": selectors.may_fill_in(user, application),
-            "resume_step": selectors.first_unfinished_step(application)
-            if application.status in EDITABLE
+            "resume_step": selectors.first_unfinished_step(application, documents)
+            if editable
             else None,
             "revision_form": forms.RevisionForm(initial={"version": application.version}),
             "approve_form": forms.ApproveForm(initial={"version": application.version}),

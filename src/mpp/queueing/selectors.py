@@ -9,14 +9,24 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    Prefetch,
+    Q,
+    QuerySet,
+    Window,
+)
 from django.http import Http404
 from django.utils import timezone
 
 from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, scope_filter
 from mpp.queueing.models import CallEvent, Channel, Counter, Kiosk, ServiceQueue, Ticket
-from mpp.queueing.services import local_now
+from mpp.queueing.services import local_now, waiting_line
 from mpp.tenancy.models import MPP
 
 # Without any service finished today, a service is assumed to take this long per citizen.
@@ -71,7 +81,10 @@ def counters_for_officer(user):
         Counter.objects.filter(is_active=True)
         .filter(scope_filter(user, Perm.SERVE_QUEUE, **PATHS))
         .select_related("mpp__region", "agency")
-        .prefetch_related("queues__service")
+        # The counter's queues with their services in one query (the line is cut from these ids).
+        .prefetch_related(
+            Prefetch("queues", queryset=ServiceQueue.objects.select_related("service"))
+        )
     )
 
 
@@ -80,6 +93,17 @@ def counter_for_officer(user, pk) -> Counter:
     if counter is None:
         raise Http404
     return counter
+
+
+def line_head(counter: Counter, day: datetime.date, size: int = 10) -> tuple[list[Ticket], int]:
+    """The first ``size`` tickets of the counter's line (with their services) and the length of
+    the whole line, in one query: the length is a window count carried on every row."""
+    head = list(
+        waiting_line(counter, day)
+        .select_related("service")
+        .annotate(line_length=Window(Count("id")))[:size]
+    )
+    return head, head[0].line_length if head else 0
 
 
 def ticket_at_counter(counter: Counter, pk) -> Ticket:

@@ -702,7 +702,8 @@ def waiting_line(counter: Counter, day: datetime.date):
             mpp_id=counter.mpp_id,
             date=day,
             status="waiting",
-            queue_id__in=list(counter.queues.values_list("id", flat=True)),
+            # The queues prefetched with the counter (selectors.counters_for_officer), if they are.
+            queue_id__in=[queue.pk for queue in counter.queues.all()],
         )
         .filter(Q(for_counter__isnull=True) | Q(for_counter=counter))
         .order_by("-priority", "lane", "line_at", "id")

@@ -534,7 +534,7 @@ def console(request, pk):
     counter = selectors.counter_for_officer(request.user, pk)
     day = services.local_now(counter.mpp).date()
     current = services.current_ticket(counter, day)
-    line = services.waiting_line(counter, day).select_related("service")
+    waiting, waiting_count = selectors.line_head(counter, day)
     return render(
         request,
         "queueing/console.html",
@@ -544,8 +544,8 @@ def console(request, pk):
             "current_label": STATUS_LABELS[current.status] if current else "",
             # A counter serves its own agency's queues only: they open and close together.
             "is_open": services.today_at(counter.mpp, counter.agency_id).open_interval is not None,
-            "waiting": line[:10],
-            "waiting_count": line.count(),
+            "waiting": waiting,
+            "waiting_count": waiting_count,
             "skipped": counter_skipped(counter, day),
             "other_counters": Counter.objects.filter(mpp=counter.mpp, is_active=True).exclude(
                 pk=counter.pk

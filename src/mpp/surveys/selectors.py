@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 
 from django.db.models import Count, Sum
+from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext as _
 
 from mpp.accounts import policy
@@ -115,22 +116,54 @@ class IkmResult:
         return self.ikm is not None
 
 
-def _questionnaire_elements(unit: Unit) -> list[dict]:
+def _questionnaire_elements(unit: Unit, service=None) -> list[dict]:
     """The elements and weights the IKM of ``unit`` is computed with: the questionnaire that
-    applies to the unit (a service, an agency at an MPP, an MPP); the national default above."""
+    applies to the unit (a service, an agency at an MPP, an MPP); the national default above.
+    ``service``: the unit's service when the caller has it (its MPP and agency are not read)."""
     service_id = int(unit.id) if unit.kind == UnitKind.SERVICE else None
     mpp_id = int(unit.id) if unit.kind == UnitKind.MPP else None
     agency_id = None
     if unit.kind == UnitKind.PRESENCE:
         agency_id, mpp_id = (int(part) for part in unit.id.split("@"))
-    if service_id:
+    if service_id and service is not None and service.pk == service_id:
+        mpp_id, agency_id = service.mpp_id, service.agency_id
+    elif service_id:
         from mpp.catalog.models import Service
 
-        service = Service.objects.filter(pk=service_id).values("mpp_id", "agency_id").first() or {}
-        mpp_id, agency_id = service.get("mpp_id"), service.get("agency_id")
+        place = Service.objects.filter(pk=service_id).values("mpp_id", "agency_id").first() or {}
+        mpp_id, agency_id = place.get("mpp_id"), place.get("agency_id")
     return questionnaire_for(
         service_id=service_id, mpp_id=mpp_id, agency_id=agency_id
     ).current_version.elements
+
+
+def _result(
+    unit: Unit,
+    label: str,
+    start: datetime.date,
+    end: datetime.date,
+    sums: dict[str, tuple[int, int]],
+    elements: list[dict],
+) -> IkmResult:
+    """The IKM of a period from its sums per element ((total, count) by element code)."""
+    return IkmResult(
+        unit=unit,
+        label=label,
+        start=start,
+        end=end,
+        respondents=sums.get(RESPONDENTS, (0, 0))[1],
+        population=sums.get(POPULATION, (0, 0))[1],
+        elements=[
+            ElementResult(
+                code=element["code"],
+                name=element["name"],
+                weight=Fraction(element["weight"]),
+                total=sums.get(element["code"], (0, 0))[0],
+                count=sums.get(element["code"], (0, 0))[1],
+            )
+            for element in elements
+        ],
+    )
 
 
 def compute_ikm(unit: Unit, label: str, start: datetime.date, end: datetime.date) -> IkmResult:
@@ -142,25 +175,7 @@ def compute_ikm(unit: Unit, label: str, start: datetime.date, end: datetime.date
         .annotate(total=Sum("total"), count=Sum("count"))
     )
     sums = {row["element"]: (row["total"], row["count"]) for row in rows}
-    elements = [
-        ElementResult(
-            code=element["code"],
-            name=element["name"],
-            weight=Fraction(element["weight"]),
-            total=sums.get(element["code"], (0, 0))[0],
-            count=sums.get(element["code"], (0, 0))[1],
-        )
-        for element in _questionnaire_elements(unit)
-    ]
-    return IkmResult(
-        unit=unit,
-        label=label,
-        start=start,
-        end=end,
-        respondents=sums.get(RESPONDENTS, (0, 0))[1],
-        population=sums.get(POPULATION, (0, 0))[1],
-        elements=elements,
-    )
+    return _result(unit, label, start, end, sums, _questionnaire_elements(unit))
 
 
 def ikm_for(user, unit: Unit, start: datetime.date, end: datetime.date) -> IkmResult | None:
@@ -344,15 +359,42 @@ def voidable_count(device: KioskDevice, start: datetime.datetime, end: datetime.
     return answers_to_void(device, start, end).count()
 
 
-def latest_published(unit: Unit, today: datetime.date) -> tuple[str, IkmResult] | None:
-    """The IKM of the last full quarter with respondents (for the public pages), or None."""
-    for year in (today.year, today.year - 1):
-        for name, start, end in reversed(quarters(year)):
-            if end >= today:
-                continue
-            result = compute_ikm(unit, "", start, end)
-            if result.available:
-                return f"{name} {year}", result
+def latest_published(
+    unit: Unit, today: datetime.date, *, service=None
+) -> tuple[str, IkmResult] | None:
+    """The IKM of the last full quarter with respondents (for the public pages), or None.
+
+    The eight quarters looked at (this year's and last year's that have ended) are summed in one
+    grouped query, and the questionnaire is read once, only when a quarter has respondents.
+    ``service``: the unit's service, when the caller has it (see :func:`_questionnaire_elements`).
+    """
+    ended = [
+        (f"{name} {year}", start, end)
+        for year in (today.year, today.year - 1)
+        for name, start, end in reversed(quarters(year))
+        if end < today
+    ]
+    if not ended:
+        return None
+    rows = (
+        DaySum.objects.filter(unit=unit.key, day__gte=ended[-1][1], day__lte=ended[0][2])
+        .annotate(quarter=TruncQuarter("day"))
+        .values("quarter", "element")
+        .annotate(total=Sum("total"), count=Sum("count"))
+    )
+    sums: dict[datetime.date, dict[str, tuple[int, int]]] = defaultdict(dict)
+    for row in rows:
+        sums[row["quarter"]][row["element"]] = (row["total"], row["count"])
+    elements: list[dict] | None = None
+    for label, start, end in ended:
+        quarter = sums.get(start, {})
+        if not quarter.get(RESPONDENTS, (0, 0))[1]:
+            continue
+        if elements is None:
+            elements = _questionnaire_elements(unit, service)
+        result = _result(unit, "", start, end, quarter, elements)
+        if result.available:
+            return label, result
     return None
 
 

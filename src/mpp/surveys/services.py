@@ -231,21 +231,23 @@ def set_download_gate(questionnaire: Questionnaire, required: bool) -> Questionn
 
 def questionnaire_for(*, service_id=None, mpp_id=None, agency_id=None) -> Questionnaire:
     """The questionnaire that applies: the service's, else the agency at the MPP's, else the
-    MPP's, else the national default."""
-    candidates = Questionnaire.objects.filter(current_version__isnull=False).select_related(
-        "current_version"
-    )
-    for lookup in (
-        {"service_id": service_id} if service_id else None,
-        {"service": None, "agency_id": agency_id, "mpp_id": mpp_id}
-        if agency_id and mpp_id
-        else None,
-        {"service": None, "agency": None, "mpp_id": mpp_id} if mpp_id else None,
-    ):
-        if lookup is not None:
-            found = candidates.filter(**lookup).first()
-            if found is not None:
-                return found
+    MPP's, else the national default. One query: the candidates by their unique unit key, the
+    most specific kept."""
+    keys = [
+        f"service:{service_id}" if service_id else None,
+        f"presence:{agency_id}@{mpp_id}" if agency_id and mpp_id else None,
+        f"mpp:{mpp_id}" if mpp_id else None,
+        "national:",
+    ]
+    found = {
+        questionnaire.unit_key: questionnaire
+        for questionnaire in Questionnaire.objects.filter(
+            unit_key__in=[key for key in keys if key], current_version__isnull=False
+        ).select_related("current_version")
+    }
+    for key in keys:
+        if key in found:
+            return found[key]
     return ensure_national_default()
 
 

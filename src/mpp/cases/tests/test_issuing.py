@@ -17,6 +17,7 @@ import pytest
 from asn1crypto import pem
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings as django_settings
+from django.core import mail
 from django.db import connection
 from django.utils import timezone
 from pyhanko.pdf_utils.reader import PdfFileReader
@@ -35,6 +36,7 @@ from mpp.cases.tests.factories import (
 from mpp.deadlines import services as clock
 from mpp.documents import services as document_services
 from mpp.documents.models import IssuedDocument
+from mpp.notifications import services as notification_services
 from mpp.notifications.models import Notification
 from mpp.regions.data import load_regions
 from mpp.regions.models import Province, Region
@@ -89,6 +91,33 @@ def test_a_failing_notification_leaves_the_submission_committed_and_is_retried(m
     assert result.succeeded == 1
     assert Notification.objects.filter(recipient=citizen, kind="application.submitted").exists()
     assert HookFailure.objects.get().resolved_at is not None
+
+
+@pytest.mark.django_db
+def test_a_mail_server_down_keeps_the_submission_and_the_sweep_sends_the_mail(
+    settings, django_capture_on_commit_callbacks
+):
+    service, citizen = service_with(), CitizenFactory()
+    application = filled(service, citizen)
+    settings.EMAIL_BACKEND = "mpp.notifications.tests.test_delivery.BrokenSMTPBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        services.submit_application(application, actor=citizen)  # no error reaches the citizen
+
+    assert Application.objects.get(pk=application.pk).status == "submitted"
+    notification = Notification.objects.get(recipient=citizen, kind="application.submitted")
+    email = notification.deliveries.get(channel="email")
+    assert email.status == "failed" and mail.outbox == []
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert notification_services.retry_failed_notifications() == 1
+    email.refresh_from_db()
+    assert email.status == "sent"
+    assert [message.to for message in mail.outbox] == [[citizen.email]]
+    assert application.tracking_number in mail.outbox[0].body
+    # Sent once: a later sweep leaves it alone, and the submission is untouched.
+    assert notification_services.retry_failed_notifications() == 0
+    assert len(mail.outbox) == 1
+    assert Application.objects.get(pk=application.pk).status == "submitted"
 
 
 @on_postgresql

@@ -7,10 +7,12 @@ from __future__ import annotations
 import datetime
 
 import pytest
+from django.core import mail
 from django.test import TestCase
 
 from mpp.cases.tests.factories import CitizenFactory
 from mpp.notifications.models import Notification
+from mpp.notifications.services import retry_failed_notifications
 from mpp.queueing import services
 from mpp.queueing.tests.conftest import MONDAY, at
 from mpp.workflows.models import HookFailure, TransitionRecord
@@ -70,6 +72,33 @@ def test_a_failing_reminder_is_recorded_and_sent_later(queue, monkeypatch):
     with TestCase.captureOnCommitCallbacks(execute=True):
         assert services.sweep(now=later)["reminded_day"] == 0
     assert _reminders(first) == ["queue.reminder_day"]
+
+
+def test_a_mail_server_down_keeps_the_reminder_recorded_and_the_sweep_sends_it(queue, settings):
+    citizen = CitizenFactory()
+    ticket = services.book(citizen, queue, MONDAY, datetime.time(10), now=at(7, day=FRIDAY))
+    settings.EMAIL_BACKEND = "mpp.notifications.tests.test_delivery.BrokenSMTPBackend"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.sweep(now=at(11, day=SUNDAY))["reminded_day"] == 1
+
+    # The reminder is recorded (no second one is due) and its mail failed, recorded too.
+    ticket.refresh_from_db()
+    assert ticket.status == "booked" and ticket.reminded_day_at == at(11, day=SUNDAY)
+    reminder = Notification.objects.get(recipient=citizen, kind="queue.reminder_day")
+    email = reminder.deliveries.get(channel="email")
+    assert email.status == "failed" and mail.outbox == []
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert retry_failed_notifications() == 1
+    email.refresh_from_db()
+    assert email.status == "sent"
+    assert [message.to for message in mail.outbox] == [[citizen.email]]
+    assert ticket.booking_code in mail.outbox[0].body
+    assert retry_failed_notifications() == 0
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        assert services.sweep(now=at(11, 30, day=SUNDAY))["reminded_day"] == 0
+    assert len(mail.outbox) == 1
+    assert Notification.objects.filter(recipient=citizen).count() == 1
 
 
 @pytest.mark.parametrize("moved", ["rescheduled", "checked_in"])

@@ -44,7 +44,7 @@ def skm_latest(mpp=None, service=None):
         unit = Unit("mpp", str(mpp.pk))
     else:
         return {"latest": None}
-    found = latest_published(unit, timezone.localdate())
+    found = latest_published(unit, timezone.localdate(), service=service)
     if found is None:
         return {"latest": None}
     period, result = found

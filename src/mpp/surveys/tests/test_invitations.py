@@ -145,3 +145,38 @@ def test_one_visit_asks_once_but_counts_every_transaction(
     with django_capture_on_commit_callbacks(execute=True):
         issued(service, citizen, officer)
     assert Notification.objects.filter(kind="survey.invited", recipient=citizen).count() == 2
+
+
+def test_a_mail_server_down_keeps_the_rejection_and_the_sweep_sends_the_invitation(
+    service, citizen, officer, settings, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    from mpp.notifications.services import retry_failed_notifications
+
+    settings.EMAIL_BACKEND = "mpp.notifications.tests.test_delivery.BrokenSMTPBackend"
+    with django_capture_on_commit_callbacks(execute=True):
+        application = rejected(service, citizen, officer)
+    # The rejection and the invitation stand; only its mail failed, and that is recorded.
+    application.refresh_from_db()
+    assert application.status == "rejected"
+    invitation = Invitation.objects.get(object_id=str(application.pk))
+    notification = Notification.objects.get(kind="survey.invited", recipient=citizen)
+    email = notification.deliveries.get(channel="email")
+    assert email.status == "failed" and email.attempts == 1
+    token = _token_of(notification)
+
+    def invitations_sent() -> list:
+        return [m for m in mail.outbox if m.to == [citizen.email] and token in m.body]
+
+    assert invitations_sent() == []
+
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    assert retry_failed_notifications() >= 1  # with the submission's and rejection's mails
+    email.refresh_from_db()
+    assert email.status == "sent"
+    assert len(invitations_sent()) == 1  # the one-time link the citizen answers with
+    retry_failed_notifications()
+    assert len(invitations_sent()) == 1
+    assert Invitation.objects.get() == invitation
+    assert Notification.objects.filter(kind="survey.invited").count() == 1
