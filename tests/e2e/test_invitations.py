@@ -11,7 +11,11 @@ from playwright.sync_api import expect
 
 from mpp.accounts.models import Role, RoleGrant, User
 from mpp.accounts.tests.factories import load_demo
-from mpp.accounts.tests.helpers import code_from_secret, invitation_path, login_staff_in_browser
+from mpp.accounts.tests.helpers import (
+    accept_invitation_in_browser,
+    invitation_path,
+    login_staff_in_browser,
+)
 from mpp.documents.uploads import blank_pdf
 from mpp.onboarding import demo as onboarding_demo
 
@@ -48,20 +52,11 @@ def test_an_sk_appointee_accepts_the_invitation_and_reaches_the_manager_workspac
 
     # The invitee opens the link from the email and creates the staff account.
     page.goto(invitation_path(mail.outbox))
-    audit(page)
     expect(page.get_by_text("Anda diundang menjadi Pengelola MPP")).to_be_visible()
     expect(page.get_by_label("Nama lengkap")).to_have_value("Rudi Hartono")
-    page.get_by_label("Nama pengguna").fill("rudi.hartono")
-    page.get_by_label("Kata sandi", exact=True).fill("Sandi-Pengelola-2026")
-    page.get_by_label("Ulangi kata sandi").fill("Sandi-Pengelola-2026")
-    page.get_by_role("button", name="Buat akun petugas").click()
-    page.wait_for_url("**/akun/2fa/atur/")
-    audit(page)
-    secret = page.get_by_test_id("totp-secret").inner_text()
-    page.get_by_label("Kode verifikasi").fill(code_from_secret(secret))
-    page.get_by_role("button", name="Aktifkan").click()
-    page.wait_for_url("**/akun/kerja/")
-    audit(page)
+    accept_invitation_in_browser(
+        page, audit, mail.outbox, username="rudi.hartono", password="Sandi-Pengelola-2026"
+    )
     expect(page.get_by_text("Pengelola MPP").first).to_be_visible()
     expect(page.get_by_role("link", name=re.compile("Pengaduan dan konsultasi"))).to_be_visible()
     manager = User.objects.get(username="rudi.hartono")

@@ -16,7 +16,10 @@ from playwright.sync_api import expect
 
 from mpp.accounts.models import Invitation, Role, RoleGrant, User
 from mpp.accounts.tests.factories import load_demo
-from mpp.accounts.tests.helpers import code_from_secret, invitation_path, login_staff_in_browser
+from mpp.accounts.tests.helpers import (
+    accept_invitation_in_browser,
+    login_staff_in_browser,
+)
 from mpp.cases.models import Application
 from mpp.catalog.models import Service
 from mpp.documents.uploads import blank_pdf
@@ -120,20 +123,14 @@ def test_a_region_is_onboarded_through_every_action_by_its_roles(
     ).to_be_visible()
 
     # The region's contact accepts the invitation the return sent, then resubmits.
-    page.goto(invitation_path([m for m in mail.outbox if m.to == ["admin.buleleng@contoh.go.id"]]))
-    audit(page)
+    accept_invitation_in_browser(
+        page,
+        audit,
+        [m for m in mail.outbox if m.to == ["admin.buleleng@contoh.go.id"]],
+        username="made.wirawan",
+        password="Sandi-Daerah-2026",
+    )
     expect(page.get_by_text(re.compile("Narahubung penerapan daerah")).first).to_be_visible()
-    page.get_by_label("Nama pengguna").fill("made.wirawan")
-    page.get_by_label("Kata sandi", exact=True).fill("Sandi-Daerah-2026")
-    page.get_by_label("Ulangi kata sandi").fill("Sandi-Daerah-2026")
-    page.get_by_role("button", name="Buat akun petugas").click()
-    page.wait_for_url("**/akun/2fa/atur/")
-    audit(page)
-    secret = page.get_by_test_id("totp-secret").inner_text()
-    page.get_by_label("Kode verifikasi").fill(code_from_secret(secret))
-    page.get_by_role("button", name="Aktifkan").click()
-    page.wait_for_url("**/akun/kerja/")
-    audit(page)
     page.get_by_role("link", name=re.compile("Penerapan MPP Digital")).first.click()
     audit(page)
     page.get_by_role("link", name=application.reference).click()

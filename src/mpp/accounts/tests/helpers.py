@@ -42,6 +42,25 @@ def invitation_path(mails) -> str:
     return link.group(1)
 
 
+def accept_invitation_in_browser(page, audit, mails, *, username: str, password: str) -> None:
+    """Open the invitation link of the last invitation among ``mails`` and do what its owner does:
+    create the staff account, set up two-factor with an app, land in the workspace (axe on each
+    page)."""
+    page.goto(invitation_path(mails))
+    audit(page)
+    page.get_by_label("Nama pengguna").fill(username)
+    page.get_by_label("Kata sandi", exact=True).fill(password)
+    page.get_by_label("Ulangi kata sandi").fill(password)
+    page.get_by_role("button", name="Buat akun petugas").click()
+    page.wait_for_url("**/akun/2fa/atur/")
+    audit(page)
+    secret = page.get_by_test_id("totp-secret").inner_text()
+    page.get_by_label("Kode verifikasi").fill(code_from_secret(secret))
+    page.get_by_role("button", name="Aktifkan").click()
+    page.wait_for_url("**/akun/kerja/")
+    audit(page)
+
+
 def verification_path(mails) -> str:
     """The path of the email-verification link in the last verification email among ``mails``."""
     import re
