@@ -59,6 +59,18 @@ class ApproveForm(forms.Form):
     )
 
 
+class ReissueForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Alasan penerbitan ulang"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Wajib diisi. Alasan ini dicatat pada riwayat permohonan dan, bila dokumen lama masih "
+            "sah, menjadi alasan pencabutannya yang terbaca di halaman verifikasi."
+        ),
+    )
+
+
 class RejectForm(forms.Form):
     version = bounded.IntegerField(widget=forms.HiddenInput)
     note = forms.CharField(

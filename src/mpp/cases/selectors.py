@@ -489,7 +489,7 @@ def history(application: Application):
 @dataclass
 class DocumentEvent:
     """A change to the application's issued document that is no workflow transition (issue 24):
-    a revocation (who, when, why), shown in the timeline among the transitions."""
+    a revocation or a re-issue (who, when, why), shown in the timeline among the transitions."""
 
     action: str
     at: datetime.datetime
@@ -504,7 +504,7 @@ class DocumentEvent:
 
 
 def document_events(application: Application) -> list[DocumentEvent]:
-    """The revocations of the documents issued for ``application``."""
+    """The revocations and re-issues of the documents issued for ``application``."""
     from mpp.documents.models import IssuedDocument
 
     if application.issued_document_id is None:  # never issued: nothing to ask (no query)
@@ -512,20 +512,47 @@ def document_events(application: Application) -> list[DocumentEvent]:
     key = f"application:{application.pk}"
     documents = (
         IssuedDocument.objects.filter(Q(source_key=key) | Q(source_key__startswith=f"{key}:"))
-        .filter(revoked_at__isnull=False)
-        .select_related("revoked_by")
-        .order_by("revoked_at")
+        .filter(Q(revoked_at__isnull=False) | Q(replaces__isnull=False))
+        .select_related("revoked_by", "issued_by", "replaces")
     )
-    return [
-        DocumentEvent(
-            action="document_revoked",
-            at=document.revoked_at,
-            actor=document.revoked_by,
-            note=document.revoked_reason,
-            sentence=_("Dokumen %(number)s dicabut") % {"number": document.number},
-        )
-        for document in documents
-    ]
+    events = []
+    for document in documents:
+        if document.replaces_id is not None:
+            events.append(
+                DocumentEvent(
+                    action="document_reissued",
+                    at=document.issued_at,
+                    actor=document.issued_by,
+                    note=document.reissue_reason,
+                    sentence=_("Dokumen %(number)s diterbitkan ulang menggantikan %(old)s")
+                    % {"number": document.number, "old": document.replaces.number},
+                )
+            )
+        if document.revoked_at is not None:
+            events.append(
+                DocumentEvent(
+                    action="document_revoked",
+                    at=document.revoked_at,
+                    actor=document.revoked_by,
+                    note=document.revoked_reason,
+                    sentence=_("Dokumen %(number)s dicabut") % {"number": document.number},
+                )
+            )
+    return sorted(events, key=lambda event: event.at)
+
+
+def may_reissue(user, application: Application) -> bool:
+    """Whether ``user`` may re-issue the application's document now: it is issued and signed
+    (valid, or revoked without a replacement yet) and the user decides the agency's cases."""
+    from mpp.documents.models import DocumentStatus
+
+    document = application.issued_document
+    return (
+        application.status == "issued"
+        and document is not None
+        and document.status != DocumentStatus.PENDING
+        and can(user, Perm.DECIDE_CASES, application)
+    )
 
 
 def history_with_documents(application: Application) -> list:

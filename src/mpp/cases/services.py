@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
@@ -47,8 +47,9 @@ from mpp.catalog.forms_definition import upload_rule, validate_submission
 from mpp.catalog.models import Service, TimeLimitUnit
 from mpp.deadlines import services as clock
 from mpp.deadlines.models import ClockUnit
+from mpp.documents.models import IssuedDocument
 from mpp.documents.rendering import public_base_url
-from mpp.documents.services import check_can_sign, issue_document
+from mpp.documents.services import check_can_sign, issue_document, reissue_document
 from mpp.documents.uploads import UnsafeFile, accept_upload
 from mpp.errors import ServiceError
 from mpp.notifications.services import notify
@@ -545,6 +546,60 @@ def produce_document(
         if linked:
             application.issued_document = document
             notify_applicant(application, "issued", document_number=document.number)
+    return document
+
+
+def reissue_application_document(
+    application: Application, *, actor: User, reason: str, request=None
+) -> IssuedDocument:
+    """Re-issue the application's document (a wrong signatory, a damaged copy, a corrected
+    template): the current one is revoked with ``reason`` when still valid, a new one is made from
+    what the application prints today (:func:`document_content`), the application points to it and
+    the applicant is told. Only the officer who may decide the application's cases may."""
+    if not can(actor, Perm.DECIDE_CASES, application):
+        raise ApplicationError(_("Anda tidak berwenang menerbitkan ulang dokumen ini."), status=403)
+    current = application.issued_document
+    if application.status != "issued" or current is None:
+        raise ApplicationError(_("Permohonan ini belum memiliki dokumen terbit."))
+    content = document_content(application)
+    context = {
+        **content.context,
+        "public_base_url": current.render_context.get("public_base_url", ""),
+    }
+    try:
+        document = reissue_document(
+            current,
+            by=actor,
+            reason=reason,
+            title=content.title,
+            holder_name=content.holder_name,
+            context=context,
+            request=request,
+            finish=False,
+        )
+    except PermissionDenied as refusal:
+        raise ApplicationError(str(refusal), status=403) from None
+    except ValidationError as error:
+        if hasattr(error, "error_dict"):
+            raise ApplicationError(errors=error.message_dict) from None
+        raise ApplicationError("; ".join(error.messages)) from None
+    with transaction.atomic():
+        Application.objects.filter(pk=application.pk, issued_document=current).update(
+            issued_document=document
+        )
+    application.issued_document = document
+    document = issue_document(
+        source_key=document.source_key,
+        source_obj=application,
+        title=document.title,
+        holder_name=document.holder_name,
+        holder_nik=document.holder_nik,
+        issuer=document.issuer,
+        actor=actor,
+        request=request,
+    )  # finishes the reserved row: the new number signed; a crash leaves it to the sweep
+    application.issued_document = document
+    notify_applicant(application, "issued", document_number=document.number)
     return document
 
 

@@ -22,6 +22,7 @@ urlpatterns = [
     path("kelola/permohonan/<id:pk>/catatan/", views.staff_note, name="staff_note"),
     path("kelola/permohonan/<id:pk>/tolak/", views.staff_reject, name="staff_reject"),
     path("kelola/permohonan/<id:pk>/terbitkan/", views.staff_issue, name="staff_issue"),
+    path("kelola/permohonan/<id:pk>/terbitkan-ulang/", views.staff_reissue, name="staff_reissue"),
     path(
         "kelola/permohonan/<id:pk>/berkas/<id:document_pk>/",
         views.staff_file,

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.accounts import limits
-from mpp.accounts.policy import Perm, has_any
+from mpp.accounts.policy import Perm, can, has_any
 from mpp.accounts.selectors import access_groups
 from mpp.cases import forms, selectors, services
 from mpp.cases.models import Status
@@ -506,6 +506,7 @@ def staff_detail(request, pk):
             "can_assign": "assign" in names,
             "can_note": bool(kinds & {OFFICER, COORDINATOR}),
             "can_edit": selectors.may_fill_in(user, application),
+            "can_reissue": selectors.may_reissue(user, application),
             "resume_step": selectors.first_unfinished_step(application, documents)
             if editable
             else None,
@@ -518,6 +519,43 @@ def staff_detail(request, pk):
             "note_form": forms.InternalNoteForm(),
             "now": timezone.now(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def staff_reissue(request, pk):
+    """Re-issue the application's document: the page says what happens (the current document is
+    revoked when still valid, a new number is signed, the applicant is told) and takes the reason."""
+    _require_staff(request)
+    application = selectors.application_for_staff(request.user, pk)
+    if not can(request.user, Perm.DECIDE_CASES, application):
+        raise PermissionDenied
+    if not selectors.may_reissue(request.user, application):
+        messages.info(request, _("Dokumen permohonan ini tidak dapat diterbitkan ulang saat ini."))
+        return redirect("cases:staff_detail", pk=application.pk)
+    form = forms.ReissueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            document = services.reissue_application_document(
+                application, actor=request.user, reason=form.cleaned_data["reason"], request=request
+            )
+        except services.ApplicationError as error:
+            if error.status == 403:
+                raise PermissionDenied(error.message) from None
+            error.apply_to(form)
+        else:
+            messages.success(
+                request,
+                _("Dokumen baru %(number)s telah diterbitkan dan dikirim kepada pemohon.")
+                % {"number": document.number},
+            )
+            return redirect("cases:staff_detail", pk=application.pk)
+    return render(
+        request,
+        "cases/staff_reissue.html",
+        {"application": application, "document": application.issued_document, "form": form},
+        status=400 if form.errors else 200,
     )
 
 

@@ -189,6 +189,24 @@ class IssuedDocument(models.Model):
         verbose_name=_("dicabut oleh"),
     )
     revoked_reason = models.TextField(_("alasan pencabutan"), blank=True)
+    # A re-issue: the document this one replaces (revoked first), who issued it and why.
+    replaces = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replacement",
+        verbose_name=_("menggantikan dokumen"),
+    )
+    issued_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("diterbitkan oleh"),
+    )
+    reissue_reason = models.TextField(_("alasan penerbitan ulang"), blank=True)
     source_content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )

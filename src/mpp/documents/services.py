@@ -125,6 +125,9 @@ def _reserve(
     context: dict[str, Any],
     valid_from: datetime.date | None,
     valid_until: datetime.date | None,
+    replaces: IssuedDocument | None = None,
+    issued_by: User | None = None,
+    reissue_reason: str = "",
 ) -> IssuedDocument:
     issued_at = timezone.now()
     local_day = local_date(issued_at, issuer.region)
@@ -146,6 +149,9 @@ def _reserve(
                 ),
                 source_object_id=str(source_obj.pk) if source_obj else "",
                 source_key=source_key,
+                replaces=replaces,
+                issued_by=issued_by,
+                reissue_reason=reissue_reason,
             )
     except IntegrityError:
         # Another caller reserved this source first; its row (and number) is the one.
@@ -200,11 +206,15 @@ def issue_document(
     actor: User | None = None,
     request: HttpRequest | None = None,
     finish: bool = True,
+    replaces: IssuedDocument | None = None,
+    reissue_reason: str = "",
 ) -> IssuedDocument:
     """Issue the signed PDF for ``source_key`` once; calling again returns the same document.
 
     With ``finish=False`` only step 1 runs: the pending row (with its number) is committed and
     returned, and a later call finishes it.
+
+    ``replaces``: a re-issue (:func:`reissue_document`), the revoked document this one replaces.
 
     ``context`` is passed to ``template_name`` (default ``documents/pdf/default.html``) and stored
     with the row as JSON (lazy strings become text, dates ISO strings: format dates before); the
@@ -230,6 +240,9 @@ def issue_document(
         context=context,
         valid_from=valid_from,
         valid_until=valid_until,
+        replaces=replaces,
+        issued_by=actor,
+        reissue_reason=reissue_reason,
     )
     if document.status != DocumentStatus.PENDING or not finish:
         return document
@@ -299,21 +312,80 @@ def revoke_document(
         locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
         if locked.status != DocumentStatus.VALID:
             raise ValidationError(_("Hanya dokumen yang sah yang dapat dicabut."))
-        locked.status = DocumentStatus.REVOKED
-        locked.revoked_at = timezone.now()
-        locked.revoked_by = by
-        locked.revoked_reason = reason[:2000]
-        locked.save(
-            update_fields=["status", "revoked_at", "revoked_by", "revoked_reason", "updated_at"]
-        )
-        record_event(
-            AuditAction.DOCUMENT_REVOKED,
-            actor=by,
-            target=locked,
-            summary=locked.number,
-            request=request,
-        )
+        _revoke(locked, by=by, reason=reason, request=request)
     return locked
+
+
+def _revoke(locked: IssuedDocument, *, by: User, reason: str, request: HttpRequest | None) -> None:
+    locked.status = DocumentStatus.REVOKED
+    locked.revoked_at = timezone.now()
+    locked.revoked_by = by
+    locked.revoked_reason = reason[:2000]
+    locked.save(
+        update_fields=["status", "revoked_at", "revoked_by", "revoked_reason", "updated_at"]
+    )
+    record_event(
+        AuditAction.DOCUMENT_REVOKED,
+        actor=by,
+        target=locked,
+        summary=locked.number,
+        request=request,
+    )
+
+
+def reissue_document(
+    document: IssuedDocument,
+    *,
+    by: User,
+    reason: str,
+    title: str | None = None,
+    holder_name: str | None = None,
+    context: dict[str, Any] | None = None,
+    request: HttpRequest | None = None,
+    finish: bool = True,
+) -> IssuedDocument:
+    """Issue a new document in place of ``document``: revoked first with ``reason`` when still
+    valid, then a new number, verification code and signature, linked both ways
+    (``replaces`` / ``replacement``) so the old one's verification page names its successor.
+
+    The content is the old document's unless the source gives a corrected ``title``,
+    ``holder_name`` or ``context``. A document is replaced once: asking again, or racing another
+    officer, answers with the one replacement. With ``finish=False`` the new row is reserved
+    (pending, with its number) and a later call or the sweep signs it.
+    """
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [_("Alasan penerbitan ulang wajib diisi.")]})
+    if not can(by, Perm.DECIDE_CASES, document):
+        raise PermissionDenied(_("Anda tidak berwenang menerbitkan ulang dokumen ini."))
+    with transaction.atomic():
+        locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+        replacement = IssuedDocument.objects.filter(replaces=locked).first()
+        if replacement is not None:
+            raise ValidationError(
+                _("Dokumen ini sudah diterbitkan ulang sebagai %(number)s.")
+                % {"number": replacement.number}
+            )
+        if locked.status == DocumentStatus.PENDING:
+            raise ValidationError(_("Dokumen ini masih dalam proses penerbitan."))
+        if locked.status == DocumentStatus.VALID:
+            _revoke(locked, by=by, reason=reason, request=request)
+    return issue_document(
+        source_key=f"{locked.source_key}:ulang",
+        source_obj=locked.source,
+        title=title or locked.title,
+        holder_name=holder_name or locked.holder_name,
+        holder_nik=locked.holder_nik,
+        issuer=locked.issuer,
+        template_name=locked.template_name,
+        context=locked.render_context if context is None else context,
+        valid_until=locked.valid_until,
+        actor=by,
+        request=request,
+        finish=finish,
+        replaces=locked,
+        reissue_reason=reason[:2000],
+    )
 
 
 @transaction.atomic

@@ -175,6 +175,9 @@ WRITES: dict[str, Write] = {
         any_of(Perm.DECIDE_CASES, Perm.ASSIGN_CASES), "/kelola/permohonan/{app}/catatan/", "app",
         text="x",
     ),
+    "kelola/permohonan/<id:pk>/terbitkan-ulang/": W(
+        Perm.DECIDE_CASES, "/kelola/permohonan/{app}/terbitkan-ulang/", "app", reason="x"
+    ),
     "kelola/permohonan/<id:pk>/langkah/<id:number>/": W(
         Perm.FILE_AT_COUNTER, "/kelola/permohonan/{app}/langkah/1/", "app"
     ),
