@@ -8,6 +8,23 @@ from mpp.parsing import fields as bounded
 from mpp.regions.models import Region
 
 
+def _percent(label, **options) -> forms.DecimalField:
+    """A weight, a penalty or a threshold of the rubric: 0 to 100."""
+    return forms.DecimalField(label=label, min_value=0, max_value=100, **options)
+
+
+def _answer(label) -> forms.CharField:
+    """A written answer of the report (items 5–8): a draft may be saved without it."""
+    return forms.CharField(
+        label=label, widget=forms.Textarea(attrs={"rows": 4}), required=False, max_length=5000
+    )
+
+
+def _declared(label) -> forms.IntegerField:
+    """A number the region declares itself (beside the platform's own counts): 0 or more."""
+    return bounded.IntegerField(label=label, min_value=0, required=False)
+
+
 class PeriodForm(forms.Form):
     name = forms.CharField(label=_("Nama periode"), max_length=200)
     phase = bounded.IntegerField(label=_("Tahap lokus"), min_value=1, initial=1)
@@ -33,30 +50,19 @@ class PeriodForm(forms.Form):
         initial=[str(k) for k in ITEMS],
         widget=forms.CheckboxSelectMultiple,
     )
-    late_penalty = forms.DecimalField(
-        label=_("Pengurangan nilai bila terlambat"),
-        min_value=0,
-        max_value=100,
-        initial=DEFAULT_RUBRIC["late_penalty"],
+    late_penalty = _percent(
+        _("Pengurangan nilai bila terlambat"), initial=DEFAULT_RUBRIC["late_penalty"]
     )
-    prima = forms.DecimalField(
-        label=_("Nilai paling rendah kategori prima"), min_value=0, max_value=100, initial=85
-    )
-    baik = forms.DecimalField(
-        label=_("Nilai paling rendah kategori baik"), min_value=0, max_value=100, initial=70
-    )
-    cukup = forms.DecimalField(
-        label=_("Nilai paling rendah kategori cukup"), min_value=0, max_value=100, initial=50
-    )
+    prima = _percent(_("Nilai paling rendah kategori prima"), initial=85)
+    baik = _percent(_("Nilai paling rendah kategori baik"), initial=70)
+    cukup = _percent(_("Nilai paling rendah kategori cukup"), initial=50)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for item, label in ITEMS.items():
-            self.fields[f"w_{item}"] = forms.DecimalField(
-                label=_("Bobot butir %(item)s (%%)") % {"item": item},
+            self.fields[f"w_{item}"] = _percent(
+                _("Bobot butir %(item)s (%%)") % {"item": item},
                 help_text=label,
-                min_value=0,
-                max_value=100,
                 initial=DEFAULT_RUBRIC["weights"][str(item)],
             )
 
@@ -70,55 +76,23 @@ class PeriodForm(forms.Form):
 
 
 class ReportForm(forms.Form):
-    acceleration_efforts = forms.CharField(
-        label=_("5) Upaya percepatan penggunaan MPP Digital"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=5000,
+    acceleration_efforts = _answer(_("5) Upaya percepatan penggunaan MPP Digital"))
+    ikd_sisdmk_efforts = _answer(_("6) Upaya percepatan aktivasi IKD dan penginputan SISDMK"))
+    ikd_activations = _declared(_("Jumlah aktivasi IKD (dinyatakan daerah)"))
+    sisdmk_entries = _declared(_("Jumlah data SISDMK diinput (dinyatakan daerah)"))
+    obstacles = _answer(_("7) Kendala pelaksanaan MPP Digital"))
+    suggestions = _answer(_("8) Saran dan masukan"))
+    declared_population_applicants = _declared(
+        _("Pemohon layanan kependudukan di luar platform (dinyatakan)")
     )
-    ikd_sisdmk_efforts = forms.CharField(
-        label=_("6) Upaya percepatan aktivasi IKD dan penginputan SISDMK"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=5000,
+    declared_health_applicants = _declared(
+        _("Pemohon izin tenaga kesehatan di luar platform (dinyatakan)")
     )
-    ikd_activations = bounded.IntegerField(
-        label=_("Jumlah aktivasi IKD (dinyatakan daerah)"), min_value=0, required=False
+    declared_population_processed = _declared(
+        _("Layanan kependudukan diproses di luar platform (dinyatakan)")
     )
-    sisdmk_entries = bounded.IntegerField(
-        label=_("Jumlah data SISDMK diinput (dinyatakan daerah)"), min_value=0, required=False
-    )
-    obstacles = forms.CharField(
-        label=_("7) Kendala pelaksanaan MPP Digital"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=5000,
-    )
-    suggestions = forms.CharField(
-        label=_("8) Saran dan masukan"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=5000,
-    )
-    declared_population_applicants = bounded.IntegerField(
-        label=_("Pemohon layanan kependudukan di luar platform (dinyatakan)"),
-        min_value=0,
-        required=False,
-    )
-    declared_health_applicants = bounded.IntegerField(
-        label=_("Pemohon izin tenaga kesehatan di luar platform (dinyatakan)"),
-        min_value=0,
-        required=False,
-    )
-    declared_population_processed = bounded.IntegerField(
-        label=_("Layanan kependudukan diproses di luar platform (dinyatakan)"),
-        min_value=0,
-        required=False,
-    )
-    declared_health_permits_issued = bounded.IntegerField(
-        label=_("Izin tenaga kesehatan terbit di luar platform (dinyatakan)"),
-        min_value=0,
-        required=False,
+    declared_health_permits_issued = _declared(
+        _("Izin tenaga kesehatan terbit di luar platform (dinyatakan)")
     )
 
 

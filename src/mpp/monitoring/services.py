@@ -119,13 +119,12 @@ def clock(region, deadline: datetime.date) -> dict:
 # --- A locus fills in its report ----------------------------------------------------------------
 
 
+# Who acts on a report, by the permission that makes them so.
+ACTOR_PERMISSIONS = {LOCUS: Perm.SUBMIT_MONITORING, MINISTRY: Perm.REVIEW_MONITORING}
+
+
 def kinds_for(user, report: LocusReport) -> set[str]:
-    kinds = set()
-    if can(user, Perm.SUBMIT_MONITORING, report):
-        kinds.add(LOCUS)
-    if can(user, Perm.REVIEW_MONITORING, report):
-        kinds.add(MINISTRY)
-    return kinds
+    return {kind for kind, perm in ACTOR_PERMISSIONS.items() if can(user, perm, report)}
 
 
 def _editable_by(report: LocusReport, actor) -> None:
@@ -160,15 +159,21 @@ NUMBER_FIELDS = (
 )
 
 
-@transaction.atomic
-def save_draft(report: LocusReport, *, actor, data: dict) -> LocusReport:
-    _editable_by(report, actor)
+def _write_answers(report: LocusReport, data: dict) -> None:
+    """Copy the answers the locus gave (texts trimmed) onto the report; a field left out of
+    ``data`` keeps its value."""
     for key in TEXT_FIELDS:
         if key in data:
             setattr(report, key, (data[key] or "").strip())
     for key in NUMBER_FIELDS:
         if key in data:
             setattr(report, key, data[key])
+
+
+@transaction.atomic
+def save_draft(report: LocusReport, *, actor, data: dict) -> LocusReport:
+    _editable_by(report, actor)
+    _write_answers(report, data)
     if report.computed_at is None:
         compute_figures(report)
     report.save()
@@ -212,12 +217,7 @@ def submit(
     report's clock; a report sent again after a return keeps the lateness of its first send."""
     _editable_by(report, actor)
     if data:
-        for key in TEXT_FIELDS:
-            if key in data:
-                setattr(report, key, (data[key] or "").strip())
-        for key in NUMBER_FIELDS:
-            if key in data:
-                setattr(report, key, data[key])
+        _write_answers(report, data)
     if report.computed_at is None:
         compute_figures(report)
     else:

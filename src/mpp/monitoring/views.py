@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -22,17 +24,37 @@ from mpp.workflows.models import TransitionRecord
 
 
 def _forbidden(request, message: str):
-    return render(request, "onboarding/forbidden.html", {"message": message}, status=403)
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 def _no_role(request):
     return _forbidden(request, _("Anda tidak memiliki peran untuk monitoring dan evaluasi."))
 
 
+def _for_viewers(view):
+    """A page for people with a monitoring role; anyone else is refused (403) with the reason."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        if not selectors.may_view(request.user):
+            return _no_role(request)
+        return view(request, *args, **kwargs)
+
+    return page
+
+
+def _report_or_404(request, pk: int):
+    """The report, if this person may see it; 404 otherwise (a report beyond one's scope does
+    not exist for one)."""
+    report = selectors.report_for(request.user, pk)
+    if report is None:
+        raise Http404
+    return report
+
+
 @login_required
+@_for_viewers
 def period_list(request):
-    if not selectors.may_view(request.user):
-        return _no_role(request)
     ministry = selectors.is_ministry(request.user)
     reports = (
         [] if ministry else selectors.reports_for(request.user).select_related("period", "region")
@@ -81,9 +103,8 @@ def period_new(request):
 
 
 @login_required
+@_for_viewers
 def period_detail(request, pk: int):
-    if not selectors.may_view(request.user):
-        return _no_role(request)
     period = selectors.period_for(request.user, pk)
     if period is None:
         raise Http404
@@ -118,9 +139,8 @@ EXPORTS = {"xlsx": exports.period_xlsx, "csv": exports.period_csv, "pdf": export
 
 
 @login_required
+@_for_viewers
 def period_export(request, pk: int, fmt: str):
-    if not selectors.may_view(request.user):
-        return _no_role(request)
     period = selectors.period_for(request.user, pk)
     if period is None or fmt not in EXPORTS:
         raise Http404
@@ -163,12 +183,9 @@ def _report_context(request, report, form=None, note_form=None, error=None):
 
 
 @login_required
+@_for_viewers
 def report_detail(request, pk: int):
-    if not selectors.may_view(request.user):
-        return _no_role(request)
-    report = selectors.report_for(request.user, pk)
-    if report is None:
-        raise Http404
+    report = _report_or_404(request, pk)
     if report.computed_at is None and report.status in services.EDITABLE:
         services.compute_figures(report)  # shown, saved with the draft or the submit
     return render(request, "monitoring/report.html", _report_context(request, report))
@@ -176,12 +193,9 @@ def report_detail(request, pk: int):
 
 @login_required
 @require_POST
+@_for_viewers
 def report_action(request, pk: int):
-    if not selectors.may_view(request.user):
-        return _no_role(request)
-    report = selectors.report_for(request.user, pk)
-    if report is None:
-        raise Http404
+    report = _report_or_404(request, pk)
     action = request.POST.get("action", "")
     form = note_form = None
     try:
@@ -229,12 +243,9 @@ def report_action(request, pk: int):
 
 
 @login_required
+@_for_viewers
 def report_pdf(request, pk: int):
-    if not selectors.may_view(request.user):
-        return _no_role(request)
-    report = selectors.report_for(request.user, pk)
-    if report is None:
-        raise Http404
+    report = _report_or_404(request, pk)
     return files.download(
         exports.report_pdf(report),
         fmt="pdf",
@@ -251,12 +262,11 @@ MEASURE_LABELS = {
 
 
 @login_required
+@_for_viewers
 def report_breakdown(request, pk: int, measure: str):
     """The applications behind one figure: tracking number, service, status, dates; no names."""
-    if not selectors.may_view(request.user):
-        return _no_role(request)
-    report = selectors.report_for(request.user, pk)
-    if report is None or measure not in counting.MEASURES:
+    report = _report_or_404(request, pk)
+    if measure not in counting.MEASURES:
         raise Http404
     period = report.period
     rows = (

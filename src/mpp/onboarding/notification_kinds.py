@@ -7,30 +7,36 @@ from django.utils.translation import gettext_lazy as _
 
 from mpp.notifications.registry import register_kind
 
+# identifier, label, the context its templates need
+KINDS = (
+    (
+        "onboarding.invitation",
+        _("Undangan pengelola MPP Digital"),
+        ("region_name", "role_name", "set_password"),
+    ),
+    (
+        "onboarding.returned",
+        _("Permohonan penerapan dikembalikan"),
+        ("region_name", "reason"),
+    ),
+    (
+        "onboarding.standing",
+        _("Status kinerja lokus berubah"),
+        ("region_name", "standing", "reason"),
+    ),
+    (
+        "onboarding.progress",
+        _("Perkembangan permohonan penerapan"),
+        ("region_name", "reference", "action", "phase", "due_at", "timezone"),
+    ),
+    (
+        "onboarding.review_overdue",
+        _("Penelaahan permohonan penerapan melewati batas waktu"),
+        ("region_name", "reference", "due_at", "timezone"),
+    ),
+)
+
 
 def register_kinds() -> None:
-    register_kind(
-        "onboarding.invitation",
-        label=_("Undangan pengelola MPP Digital"),
-        required_context=("region_name", "role_name", "set_password"),
-    )
-    register_kind(
-        "onboarding.returned",
-        label=_("Permohonan penerapan dikembalikan"),
-        required_context=("region_name", "reason"),
-    )
-    register_kind(
-        "onboarding.standing",
-        label=_("Status kinerja lokus berubah"),
-        required_context=("region_name", "standing", "reason"),
-    )
-    register_kind(
-        "onboarding.progress",
-        label=_("Perkembangan permohonan penerapan"),
-        required_context=("region_name", "reference", "action", "phase", "due_at", "timezone"),
-    )
-    register_kind(
-        "onboarding.review_overdue",
-        label=_("Penelaahan permohonan penerapan melewati batas waktu"),
-        required_context=("region_name", "reference", "due_at", "timezone"),
-    )
+    for identifier, label, required_context in KINDS:
+        register_kind(identifier, label=label, required_context=required_context)

@@ -177,13 +177,12 @@ def _reference(region: Region) -> str:
     return f"LOK-{region.code}-{year}{count + 1:02d}"
 
 
+# Who acts on an application, by the permission that makes them so.
+ACTOR_PERMISSIONS = {MINISTRY: Perm.MANAGE_ONBOARDING, REGION: Perm.APPLY_ONBOARDING}
+
+
 def kinds_for(user, application: OnboardingApplication) -> set[str]:
-    kinds = set()
-    if can(user, Perm.MANAGE_ONBOARDING, application):
-        kinds.add(MINISTRY)
-    if can(user, Perm.APPLY_ONBOARDING, application):
-        kinds.add(REGION)
-    return kinds
+    return {kind for kind, perm in ACTOR_PERMISSIONS.items() if can(user, perm, application)}
 
 
 @transaction.atomic

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.forms import Form
@@ -27,7 +29,35 @@ from mpp.workflows.models import TransitionRecord
 
 
 def _forbidden(request, message: str):
-    return render(request, "onboarding/forbidden.html", {"message": message}, status=403)
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
+
+
+def _form_page(request, template: str, context: dict, form: Form):
+    """A page with a form: answered 400 while the form shows errors."""
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _for_viewers(view):
+    """A page for those who take part in onboarding (the ministry, a region's admin); anyone else
+    is refused (403) with the reason."""
+
+    @wraps(view)
+    def page(request, *args, **kwargs):
+        if selectors.may_view(request.user):
+            return view(request, *args, **kwargs)
+        return _forbidden(
+            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
+        )
+
+    return page
+
+
+def _application_or_404(request, pk: int):
+    """The application, if this person may see it; 404 otherwise."""
+    application = selectors.application_for(request.user, pk)
+    if application is None:
+        raise Http404
+    return application
 
 
 def _checklist(data) -> services.Checklist:
@@ -77,30 +107,21 @@ def public_apply(request):
     province_form = ProvinceForm({"provinsi": chosen} if chosen is not None else None)
     province = province_form.cleaned_data["provinsi"] if province_form.is_valid() else None
     if request.method != "POST" and province is None:
-        return render(
-            request,
-            "onboarding/public_apply.html",
-            {"province_form": province_form},
-            status=400 if province_form.errors else 200,
+        return _form_page(
+            request, "onboarding/public_apply.html", {"province_form": province_form}, province_form
         )
     form = ApplicationForm(request.POST or None, request.FILES or None, province=province)
     application = _apply(request, form, None)
     if application is not None:
         return render(request, "onboarding/public_sent.html", {"application": application})
-    return render(
-        request,
-        "onboarding/public_apply.html",
-        {"form": form, "province": province},
-        status=400 if form.errors else 200,
+    return _form_page(
+        request, "onboarding/public_apply.html", {"form": form, "province": province}, form
     )
 
 
 @login_required
+@_for_viewers
 def application_list(request):
-    if not selectors.may_view(request.user):
-        return _forbidden(
-            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
-        )
     rows = (
         selectors.applications_for(request.user).with_breached().order_by("status", "region__name")
     )
@@ -129,9 +150,7 @@ def staff_apply(request):
             request, _("Permohonan %(ref)s telah diajukan.") % {"ref": application.reference}
         )
         return redirect("onboarding:detail", pk=application.pk)
-    return render(
-        request, "onboarding/apply.html", {"form": form}, status=400 if form.errors else 200
-    )
+    return _form_page(request, "onboarding/apply.html", {"form": form}, form)
 
 
 def _designate_form(data=None) -> DesignateForm:
@@ -171,27 +190,17 @@ def _detail_context(request, application, **forms):
 
 
 @login_required
+@_for_viewers
 def application_detail(request, pk: int):
-    if not selectors.may_view(request.user):
-        return _forbidden(
-            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
-        )
-    application = selectors.application_for(request.user, pk)
-    if application is None:
-        raise Http404
+    application = _application_or_404(request, pk)
     return render(request, "onboarding/detail.html", _detail_context(request, application))
 
 
 @login_required
 @require_POST
+@_for_viewers
 def application_action(request, pk: int):
-    if not selectors.may_view(request.user):
-        return _forbidden(
-            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
-        )
-    application = selectors.application_for(request.user, pk)
-    if application is None:
-        raise Http404
+    application = _application_or_404(request, pk)
     action = request.POST.get("action", "")
     forms: dict[str, Form] = {}
     form: Form
@@ -244,13 +253,10 @@ FILES = {"surat": "letter", "kajian": "urgency_study", "perjanjian": "agreement"
 
 
 @login_required
+@_for_viewers
 def application_file(request, pk: int, which: str):
-    if not selectors.may_view(request.user):
-        return _forbidden(
-            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
-        )
-    application = selectors.application_for(request.user, pk)
-    if application is None or which not in FILES:
+    application = _application_or_404(request, pk)
+    if which not in FILES:
         raise Http404
     stored = getattr(application, FILES[which])
     if not stored:
@@ -278,20 +284,12 @@ def rubric(request):
         else:
             messages.success(request, _("Rubrik kesiapan telah disimpan."))
             return redirect("onboarding:rubric")
-    return render(
-        request,
-        "onboarding/rubric.html",
-        {"form": form, "current": current},
-        status=400 if form.errors else 200,
-    )
+    return _form_page(request, "onboarding/rubric.html", {"form": form, "current": current}, form)
 
 
 @login_required
+@_for_viewers
 def decrees(request):
-    if not selectors.may_view(request.user):
-        return _forbidden(
-            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
-        )
     regions = selectors.regions_for(request.user, Perm.APPLY_ONBOARDING)
     region = (
         regions.first() if regions.count() == 1 and not selectors.may_manage(request.user) else None
@@ -326,20 +324,17 @@ def decrees(request):
                     request, _("SK Pengelola telah diunggah dan peran pengelola diberikan.")
                 )
                 return redirect("onboarding:decrees")
-    return render(
+    return _form_page(
         request,
         "onboarding/decrees.html",
         {"rows": selectors.decree_overview(request.user), "form": form, "region": region},
-        status=400 if form.errors else 200,
+        form,
     )
 
 
 @login_required
+@_for_viewers
 def decree_file(request, pk: int):
-    if not selectors.may_view(request.user):
-        return _forbidden(
-            request, _("Anda tidak memiliki peran untuk melihat penerapan MPP Digital.")
-        )
     decree = selectors.decrees_for(request.user).filter(pk=pk).first()
     if decree is None:
         raise Http404

@@ -20,7 +20,7 @@ NATIONAL = "nasional"
 
 
 def _forbidden(request, message: str):
-    return render(request, "web/calendar/forbidden.html", {"message": message}, status=403)
+    return render(request, "web/forbidden.html", {"message": message}, status=403)
 
 
 def _region_or_national(request, code: str) -> Region | None:
