@@ -47,6 +47,23 @@ class BarRow:
     previous: float | None = None
 
 
+def _chart_start(chart: str, width: float, height: float, title: str, description: str) -> str:
+    """The opening of a chart's ``<svg>``, named by its title and described for screen readers."""
+    return format_html(
+        '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
+        'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
+        int(width),
+        int(height),
+        chart,
+        chart,
+        chart,
+        title,
+        chart,
+        description,
+    )
+
+
 def bar_chart(
     title: str,
     description: str,
@@ -70,22 +87,7 @@ def bar_chart(
     height = top + row_height * max(len(rows), 1) + 4
     peak = max([r.value or 0 for r in rows] + [r.previous or 0 for r in rows] + [1])
     span = width - left - right
-    parts = [
-        format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
-            'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>',
-            int(width),
-            int(height),
-            chart,
-            chart,
-            chart,
-            title,
-            chart,
-            description,
-        ),
-        mark_safe(_defs(chart)),
-    ]
+    parts = [_chart_start(chart, width, height, title, description), mark_safe(_defs(chart))]
     if has_previous:
         parts.append(
             format_html(
@@ -160,27 +162,17 @@ def column_chart(
     count = max(len(values), 1)
     step = (width - 8) / count
     parts = [
+        _chart_start(chart, width, height, title, description),
         format_html(
-            '<svg class="chart" viewBox="0 0 {} {}" width="100%" role="img" '
-            'aria-labelledby="{}-title {}-desc" xmlns="http://www.w3.org/2000/svg">'
-            '<title id="{}-title">{}</title><desc id="{}-desc">{}</desc>'
             '<text x="4" y="14" font-size="14" fill="{}">{}</text>'
             '<line x1="4" y1="{}" x2="{}" y2="{}" stroke="{}" stroke-width="1"/>',
-            int(width),
-            int(height),
-            chart,
-            chart,
-            chart,
-            title,
-            chart,
-            description,
             INK,
             _("tertinggi %(value)s") % {"value": fmt(peak)},
             height - bottom,
             width - 4,
             height - bottom,
             INK,
-        )
+        ),
     ]
     usable = height - bottom - top
     for index, value in enumerate(values):
