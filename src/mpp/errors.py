@@ -5,6 +5,9 @@ A service refuses with :class:`ServiceError` (each process names its own subclas
 messages per field (``errors``; the keys are the form's and the API schema's field names) and,
 where the refusal is the policy's, ``status = 403``. A view shows it with :meth:`apply_to`; the API
 turns it into a problem response with the same field names.
+
+Checks that answer before any API view runs (the edge middleware, the sign-in lockout) write the
+API's problem document (RFC 9457) with :func:`problem_response`.
 """
 
 from __future__ import annotations
@@ -12,7 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import Any, ClassVar
 
-__all__ = ["ServiceError"]
+from django.http import HttpRequest, JsonResponse
+
+__all__ = ["ServiceError", "problem_response"]
 
 
 class ServiceError(Exception):
@@ -45,3 +50,24 @@ class ServiceError(Exception):
                 form.add_error(target, problem)
         if not self.errors:
             form.add_error(None, self.message)
+
+
+def problem_response(
+    request: HttpRequest,
+    status: int,
+    title: str,
+    detail: str,
+    *,
+    errors: list[dict[str, Any]] | None = None,
+) -> JsonResponse:
+    """An ``application/problem+json`` answer for ``request``'s path."""
+    body: dict[str, Any] = {
+        "type": "about:blank",
+        "title": title,
+        "status": status,
+        "detail": detail,
+        "instance": request.path,
+    }
+    if errors is not None:
+        body["errors"] = errors
+    return JsonResponse(body, status=status, content_type="application/problem+json")

@@ -55,12 +55,7 @@ def load() -> None:
             user.email_verified_at = timezone.now()
             user.save()
     for username, name, role, agency_slug, mpp_slug, region_code in STAFF:
-        user, created = User.objects.get_or_create(username=username, defaults={"name": name})
-        if created:
-            user.set_password(DEMO_STAFF_PASSWORD)
-            user.email = f"{username}@contoh.go.id"
-            user.email_verified_at = timezone.now()
-            user.save()
+        user = demo_staff(username, name)
         scope = {
             "agency": Agency.objects.get(slug=agency_slug) if agency_slug else None,
             "mpp": MPP.objects.get(slug=mpp_slug) if mpp_slug else None,
@@ -68,6 +63,19 @@ def load() -> None:
         }
         if not RoleGrant.objects.active().filter(user=user, role=role, **scope).exists():
             RoleGrant.objects.create(user=user, role=role, **scope)
-        TOTPDevice.objects.get_or_create(
-            user=user, defaults={"name": "demo", "key": DEMO_TOTP_KEY_HEX, "confirmed": True}
-        )
+
+
+def demo_staff(username: str, name: str) -> User:
+    """A demo staff account (kept when it exists): the demo password, a verified address and the
+    demo TOTP device, so it signs in with the code ``make totp`` prints. Other apps' demo data
+    creates its staff through this."""
+    user, created = User.objects.get_or_create(username=username, defaults={"name": name})
+    if created:
+        user.set_password(DEMO_STAFF_PASSWORD)
+        user.email = f"{username}@contoh.go.id"
+        user.email_verified_at = timezone.now()
+        user.save()
+    TOTPDevice.objects.get_or_create(
+        user=user, defaults={"name": "demo", "key": DEMO_TOTP_KEY_HEX, "confirmed": True}
+    )
+    return user

@@ -14,6 +14,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.nik import mask_nik
 from mpp.audit.models import AppendOnlyModel
+from mpp.fields import optional_link
+from mpp.regions.models import Region
+from mpp.tenancy.models import MPP, Agency
 
 
 class User(AbstractUser):
@@ -140,15 +143,9 @@ class RoleGrant(models.Model):
 
     user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="role_grants")
     role = models.CharField(_("peran"), max_length=32, choices=Role.choices)
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    mpp = models.ForeignKey(
-        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    agency = models.ForeignKey(
-        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    region = optional_link(Region)
+    mpp = optional_link(MPP)
+    agency = optional_link(Agency)
     granted_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -203,15 +200,9 @@ class Invitation(models.Model):
     """
 
     role = models.CharField(_("peran"), max_length=32, choices=Role.choices)
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    mpp = models.ForeignKey(
-        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    agency = models.ForeignKey(
-        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    region = optional_link(Region)
+    mpp = optional_link(MPP)
+    agency = optional_link(Agency)
     email = models.EmailField(_("surel"))
     name = models.CharField(_("nama"), max_length=150)
     invited_by = models.ForeignKey(

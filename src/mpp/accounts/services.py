@@ -311,17 +311,31 @@ def _check_grant(
         raise ValidationError(_("Instansi tersebut tidak melayani di MPP yang dipilih."))
 
 
+def _stamp_revoked(
+    row: RoleGrant | ApiToken | Invitation,
+    action: AuditAction,
+    *,
+    actor: User | None,
+    request: HttpRequest | None,
+    summary: str,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """Revoke a grant, token or invitation: the moment is kept (the row stays, for the audit
+    trail and for what it was) and the revocation is recorded."""
+    row.revoked_at = timezone.now()
+    row.save(update_fields=["revoked_at"])
+    record_event(action, actor=actor, target=row, request=request, summary=summary, data=data)
+
+
 @transaction.atomic
 def revoke_role(
     grant: RoleGrant, *, revoked_by: User | None = None, request: HttpRequest | None = None
 ) -> RoleGrant:
     if grant.revoked_at is None:
-        grant.revoked_at = timezone.now()
-        grant.save(update_fields=["revoked_at"])
-        record_event(
+        _stamp_revoked(
+            grant,
             AuditAction.ROLE_REVOKED,
             actor=revoked_by,
-            target=grant,
             request=request,
             summary=f"{grant.get_role_display()} — {grant.scope_label}",
             data={"user_id": grant.user_id},
@@ -494,12 +508,10 @@ def revoke_token(
     token: ApiToken, *, revoked_by: User | None = None, request: HttpRequest | None = None
 ) -> ApiToken:
     if token.revoked_at is None:
-        token.revoked_at = timezone.now()
-        token.save(update_fields=["revoked_at"])
-        record_event(
+        _stamp_revoked(
+            token,
             AuditAction.TOKEN_REVOKED,
             actor=revoked_by,
-            target=token,
             request=request,
             summary=token.prefix,
         )
@@ -859,12 +871,10 @@ def revoke_invitation(
 ) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is None and invitation.revoked_at is None:
-        invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
-        record_event(
+        _stamp_revoked(
+            invitation,
             AuditAction.INVITATION_REVOKED,
             actor=actor,
-            target=invitation,
             request=request,
             summary=_invitation_summary(invitation),
         )

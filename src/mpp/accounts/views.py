@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -37,6 +37,7 @@ from mpp.accounts.requests import AuthenticatedRequest
 from mpp.accounts.selectors import workplaces_for
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
+from mpp.errors import problem_response
 from mpp.paging.keyset import page_for_request
 
 
@@ -86,14 +87,7 @@ def locked_out(
     title, detail, seconds = limits.lockout()
     response: HttpResponse
     if request.path.startswith("/api/"):
-        body = {
-            "type": "about:blank",
-            "title": title,
-            "status": 429,
-            "detail": detail,
-            "instance": request.path,
-        }
-        response = JsonResponse(body, status=429, content_type="application/problem+json")
+        response = problem_response(request, 429, title, detail)
     else:
         response = render(
             request, "accounts/locked_out.html", {"title": title, "message": detail}, status=429

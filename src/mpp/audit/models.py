@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mpp.fields import user_reference
+
 
 class AuditAction(models.TextChoices):
     LOGIN = "login", _("Masuk")
@@ -78,14 +80,7 @@ class AppendOnlyModel(models.Model):
 
 class AuditEvent(AppendOnlyModel):
     at = models.DateTimeField(_("waktu"), auto_now_add=True, db_index=True)
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pelaku"),
-    )
+    actor = user_reference(_("pelaku"))
     # No ``choices`` at the database level: every app adds its own actions to AuditAction without
     # a migration of this table.
     action = models.CharField(_("tindakan"), max_length=40, db_index=True)
@@ -130,9 +125,7 @@ class AccessRecord(AppendOnlyModel):
     subject = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
     )
-    viewer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    viewer = user_reference(blank=False)
     viewer_name = models.CharField(_("petugas"), max_length=150)
     viewer_role = models.CharField(_("peran"), max_length=32)
     agency_name = models.CharField(_("instansi"), max_length=200, blank=True)

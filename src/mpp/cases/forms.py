@@ -25,80 +25,73 @@ def step_form(fields: list[FormField], *, data=None, initial=None, errors=None):
     return form
 
 
-class NoteForm(forms.Form):
+def _note(label, help_text, *, rows: int = 3, required: bool = True) -> forms.CharField:
+    """A text of up to 2000 characters written in a textarea (a decision's note, a reason)."""
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": rows}),
+        help_text=help_text,
+    )
+
+
+class VersionedForm(forms.Form):
+    """A form acting on an application: carries the version the officer saw (optimistic lock)."""
+
     version = bounded.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Catatan atau alasan"),
+
+
+class NoteForm(VersionedForm):
+    note = _note(
+        _("Catatan atau alasan"),
+        _("Wajib diisi untuk meminta perbaikan dan untuk menolak. Terlihat oleh pemohon."),
         required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_(
-            "Wajib diisi untuk meminta perbaikan dan untuk menolak. Terlihat oleh pemohon."
-        ),
     )
 
 
-class RevisionForm(forms.Form):
-    version = bounded.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Yang perlu diperbaiki"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Wajib diisi. Terlihat oleh pemohon: sebutkan isian atau berkas yang salah."),
+class RevisionForm(VersionedForm):
+    note = _note(
+        _("Yang perlu diperbaiki"),
+        _("Wajib diisi. Terlihat oleh pemohon: sebutkan isian atau berkas yang salah."),
     )
 
 
-class ApproveForm(forms.Form):
-    version = bounded.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Catatan persetujuan"),
-        required=False,
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 2}),
-        help_text=_("Terlihat oleh pemohon."),
-    )
+class ApproveForm(VersionedForm):
+    note = _note(_("Catatan persetujuan"), _("Terlihat oleh pemohon."), rows=2, required=False)
 
 
 class ReissueForm(forms.Form):
-    reason = forms.CharField(
-        label=_("Alasan penerbitan ulang"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
+    reason = _note(
+        _("Alasan penerbitan ulang"),
+        _(
             "Wajib diisi. Alasan ini dicatat pada riwayat permohonan dan, bila dokumen lama masih "
             "sah, menjadi alasan pencabutannya yang terbaca di halaman verifikasi."
         ),
+        rows=4,
     )
 
 
-class RejectForm(forms.Form):
-    version = bounded.IntegerField(widget=forms.HiddenInput)
-    note = forms.CharField(
-        label=_("Alasan penolakan"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 4}),
-        help_text=_(
+class RejectForm(VersionedForm):
+    note = _note(
+        _("Alasan penolakan"),
+        _(
             "Wajib diisi. Pemohon membaca alasan ini; tulis apa dasar penolakannya dan apa yang "
             "dapat dilakukan pemohon."
         ),
+        rows=4,
     )
 
 
-class WithdrawForm(forms.Form):
-    version = bounded.IntegerField(widget=forms.HiddenInput)
+class WithdrawForm(VersionedForm):
+    """Withdrawing asks for nothing but the version the citizen saw."""
 
 
 class InternalNoteForm(forms.Form):
-    text = forms.CharField(
-        label=_("Catatan internal"),
-        max_length=2000,
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=_("Hanya terlihat oleh petugas."),
-    )
+    text = _note(_("Catatan internal"), _("Hanya terlihat oleh petugas."))
 
 
-class AssignForm(forms.Form):
-    version = bounded.IntegerField(widget=forms.HiddenInput)
+class AssignForm(VersionedForm):
     assignee = forms.TypedChoiceField(label=_("Serahkan kepada"), coerce=int, choices=())
 
     def __init__(self, *args, colleagues=(), **kwargs):

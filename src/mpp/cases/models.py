@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from mpp.cases.workflow import APPLICATION, FINAL, OPEN, WITHOUT_APPROVAL
 from mpp.deadlines.models import ClockedModel
+from mpp.fields import user_reference
 from mpp.workflows.models import WorkflowModel
 
 if TYPE_CHECKING:
@@ -78,14 +79,7 @@ class Application(WorkflowModel, ClockedModel):
     channel = models.CharField(
         _("saluran"), max_length=10, choices=ApplicationChannel.choices, default="online"
     )
-    filed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diajukan oleh petugas"),
-    )
+    filed_by = user_reference(_("diajukan oleh petugas"))
     # The name the counter officer typed: staff pages of a counter filing show it instead of the
     # account's registered name, so the counter form never becomes a NIK-to-name look-up.
     counter_name = models.CharField(_("nama yang diisi di loket"), max_length=150, blank=True)
@@ -96,14 +90,7 @@ class Application(WorkflowModel, ClockedModel):
     decided_at = models.DateTimeField(_("diputus pada"), null=True, blank=True)
     issuing_started_at = models.DateTimeField(_("mulai diterbitkan pada"), null=True, blank=True)
     auto_approved = models.BooleanField(_("disetujui otomatis"), default=False)
-    assigned_to = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("petugas"),
-    )
+    assigned_to = user_reference(_("petugas"))
     issued_document = models.OneToOneField(
         "documents.IssuedDocument",
         on_delete=models.PROTECT,
@@ -205,9 +192,7 @@ class ApplicationDocument(models.Model):
     content_type = models.CharField(max_length=50)
     size = models.PositiveIntegerField()
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = user_reference(blank=False)
     uploaded_at = models.DateTimeField(default=timezone.now)
     replaced_at = models.DateTimeField(null=True, blank=True)
 
@@ -223,9 +208,7 @@ class InternalNote(models.Model):
     """A note officers leave on an application; never shown to the citizen."""
 
     application = models.ForeignKey(Application, on_delete=models.CASCADE, related_name="notes")
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    author = user_reference(blank=False)
     text = models.TextField(_("catatan"), max_length=2000)
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -13,34 +13,17 @@ from mpp.notifications.registry import register_kind
 APPLICATION_CONTEXT = ("tracking_number", "service_name")
 
 
+# (kind, label, context beyond the application's tracking number and service name)
+KINDS = (
+    ("application.submitted", _("Permohonan diajukan"), ("due_at",)),
+    ("application.revision_requested", _("Permohonan perlu diperbaiki"), ("reason",)),
+    ("application.approved", _("Permohonan disetujui"), ()),
+    ("application.rejected", _("Permohonan ditolak"), ("reason",)),
+    ("application.issued", _("Dokumen diterbitkan"), ("document_number",)),
+    ("application.withdrawn", _("Permohonan dibatalkan"), ()),
+)
+
+
 def register_kinds() -> None:
-    register_kind(
-        "application.submitted",
-        label=_("Permohonan diajukan"),
-        required_context=(*APPLICATION_CONTEXT, "due_at"),
-    )
-    register_kind(
-        "application.revision_requested",
-        label=_("Permohonan perlu diperbaiki"),
-        required_context=(*APPLICATION_CONTEXT, "reason"),
-    )
-    register_kind(
-        "application.approved",
-        label=_("Permohonan disetujui"),
-        required_context=APPLICATION_CONTEXT,
-    )
-    register_kind(
-        "application.rejected",
-        label=_("Permohonan ditolak"),
-        required_context=(*APPLICATION_CONTEXT, "reason"),
-    )
-    register_kind(
-        "application.issued",
-        label=_("Dokumen diterbitkan"),
-        required_context=(*APPLICATION_CONTEXT, "document_number"),
-    )
-    register_kind(
-        "application.withdrawn",
-        label=_("Permohonan dibatalkan"),
-        required_context=APPLICATION_CONTEXT,
-    )
+    for kind, label, context in KINDS:
+        register_kind(kind, label=label, required_context=(*APPLICATION_CONTEXT, *context))

@@ -601,24 +601,27 @@ def staff_action(request, pk):
     return redirect("cases:staff_detail", pk=application.pk)
 
 
-def _decision_page(request, pk, action: str):
-    """The application, when ``action`` is open to this officer now (else None)."""
+def _decision_page(request, pk, action: str, closed: str):
+    """The application, and the redirect back to it with the ``closed`` message when ``action``
+    is not open to this officer now (None when it is)."""
     _require_staff(request)
     user = request.user
     application = selectors.application_for_staff(user, pk)
     kinds = selectors.actor_kinds(user, application)
     if action not in {t.action for t in available_actions(application, kinds)}:
-        return application, False
-    return application, True
+        messages.info(request, closed)
+        return application, redirect("cases:staff_detail", pk=application.pk)
+    return application, None
 
 
 @login_required
 def staff_reject(request, pk):
     """Confirm a rejection: what will happen, and the reason the citizen will read (required)."""
-    application, allowed = _decision_page(request, pk, "reject")
-    if not allowed:
-        messages.info(request, _("Permohonan ini tidak dapat ditolak saat ini."))
-        return redirect("cases:staff_detail", pk=application.pk)
+    application, closed = _decision_page(
+        request, pk, "reject", _("Permohonan ini tidak dapat ditolak saat ini.")
+    )
+    if closed:
+        return closed
     form = forms.RejectForm(initial={"version": application.version})
     return render(
         request,
@@ -630,10 +633,11 @@ def staff_reject(request, pk):
 @login_required
 def staff_issue(request, pk):
     """Confirm issuing: a preview of exactly what the signed document will print."""
-    application, allowed = _decision_page(request, pk, "issue")
-    if not allowed:
-        messages.info(request, _("Dokumen permohonan ini tidak dapat diterbitkan saat ini."))
-        return redirect("cases:staff_detail", pk=application.pk)
+    application, closed = _decision_page(
+        request, pk, "issue", _("Dokumen permohonan ini tidak dapat diterbitkan saat ini.")
+    )
+    if closed:
+        return closed
     return render(
         request,
         "cases/staff_issue.html",

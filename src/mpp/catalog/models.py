@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -18,6 +17,7 @@ from django.db.models.functions import Lower
 from django.utils.translation import gettext_lazy as _
 
 from mpp.catalog.form_schema import FormDefinition, definition_problems
+from mpp.fields import user_reference
 from mpp.tenancy.models import MPP, Agency
 
 if TYPE_CHECKING:
@@ -246,12 +246,8 @@ class ServiceVersion(models.Model):
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
     updated_at = models.DateTimeField(_("diubah pada"), auto_now=True)
     published_at = models.DateTimeField(_("diterbitkan pada"), null=True, blank=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    published_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference()
+    published_by = user_reference()
 
     DELIVERY_FIELDS = (
         "requirements", "procedure", "time_limit", "time_limit_unit", "fee", "fee_note",

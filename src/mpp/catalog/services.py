@@ -141,28 +141,32 @@ def create_service(
     if presence is None:
         raise ValidationError(_("Instansi ini tidak melayani di MPP tersebut."))
     _require(actor, presence)
-    version = ServiceVersion(number=1, created_by=_user(actor))
-    _apply_content(version, content)
+    version = _first_version(actor, content)
     service = Service(
         agency=agency,
         mpp=mpp,
         template=template,
         slug=slug or _unique_slug(f"{mpp.slug.removeprefix('mpp-')}-{version.name}"),
     )
-    _copy_listing(service, version)
-    service.save()
-    version.service = service
-    version.save()
-    return service
+    return _save_new(service, version)
 
 
 @transaction.atomic
 def create_template(*, actor, content: dict[str, Any], slug: str = "") -> Service:
     """A national template service (no agency, no MPP), kept by the ministry."""
     _require(actor, None)
+    version = _first_version(actor, content)
+    return _save_new(Service(slug=slug or _unique_slug(f"templat-{version.name}")), version)
+
+
+def _first_version(actor, content: dict[str, Any]) -> ServiceVersion:
     version = ServiceVersion(number=1, created_by=_user(actor))
     _apply_content(version, content)
-    service = Service(slug=slug or _unique_slug(f"templat-{version.name}"))
+    return version
+
+
+def _save_new(service: Service, version: ServiceVersion) -> Service:
+    """Store a new service with its first version as the listing it shows until publication."""
     _copy_listing(service, version)
     service.save()
     version.service = service

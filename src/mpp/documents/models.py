@@ -11,7 +11,6 @@ from __future__ import annotations
 import secrets
 from typing import TYPE_CHECKING
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
@@ -19,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.nik import mask_nik
+from mpp.fields import user_reference
 
 if TYPE_CHECKING:
     from mpp.tenancy.scope import Scope
@@ -180,14 +180,7 @@ class IssuedDocument(models.Model):
         help_text=_("Disimpan agar dokumen yang terhenti saat diterbitkan dapat diselesaikan."),
     )
     revoked_at = models.DateTimeField(_("dicabut pada"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dicabut oleh"),
-    )
+    revoked_by = user_reference(_("dicabut oleh"))
     revoked_reason = models.TextField(_("alasan pencabutan"), blank=True)
     # A re-issue: the document this one replaces (revoked first), who issued it and why.
     replaces = models.OneToOneField(
@@ -198,14 +191,7 @@ class IssuedDocument(models.Model):
         related_name="replacement",
         verbose_name=_("menggantikan dokumen"),
     )
-    issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("diterbitkan oleh"),
-    )
+    issued_by = user_reference(_("diterbitkan oleh"))
     reissue_reason = models.TextField(_("alasan penerbitan ulang"), blank=True)
     source_content_type = models.ForeignKey(
         ContentType, on_delete=models.PROTECT, null=True, blank=True, related_name="+"

@@ -161,6 +161,17 @@ def _reserve(
         return existing
 
 
+def _record(
+    action: AuditAction,
+    document: IssuedDocument,
+    *,
+    actor: User | None,
+    request: HttpRequest | None,
+) -> None:
+    """A document's event in the audit log, named by its number (never its holder)."""
+    record_event(action, actor=actor, target=document, summary=document.number, request=request)
+
+
 def _finish(
     document: IssuedDocument,
     signed_pdf: bytes,
@@ -181,13 +192,7 @@ def _finish(
         locked.sha256 = digest
         locked.status = DocumentStatus.VALID
         locked.save(update_fields=["file", "sha256", "status", "updated_at"])
-        record_event(
-            AuditAction.DOCUMENT_ISSUED,
-            actor=actor,
-            target=locked,
-            summary=locked.number,
-            request=request,
-        )
+        _record(AuditAction.DOCUMENT_ISSUED, locked, actor=actor, request=request)
     return locked
 
 
@@ -324,13 +329,7 @@ def _revoke(locked: IssuedDocument, *, by: User, reason: str, request: HttpReque
     locked.save(
         update_fields=["status", "revoked_at", "revoked_by", "revoked_reason", "updated_at"]
     )
-    record_event(
-        AuditAction.DOCUMENT_REVOKED,
-        actor=by,
-        target=locked,
-        summary=locked.number,
-        request=request,
-    )
+    _record(AuditAction.DOCUMENT_REVOKED, locked, actor=by, request=request)
 
 
 def reissue_document(

@@ -78,13 +78,7 @@ def notify(
     change that rolled back. ``channels`` narrows the kind's channels (e.g. ``[Channel.INBOX]``).
     Mistakes of the caller (unknown kind, missing context, bad link) raise here, not in the worker.
     """
-    notification_kind = registry.kinds.get(kind)
-    values = dict(context or {})
-    missing = [key for key in notification_kind.required_context if key not in values]
-    if missing:
-        raise ValueError(f"notification {kind!r} needs context: {', '.join(missing)}")
-    _check_link(link)
-    encoded = context_codec.encode(values)
+    notification_kind, encoded = _checked(kind, context, link)
     chosen = notification_kind.channels
     if channels is not None:
         chosen = chosen & frozenset(Channel(channel) for channel in channels)
@@ -119,12 +113,7 @@ def notify_contact(
     address = (address or "").strip()
     if not address:
         raise ValueError("notify_contact needs an email address or a phone number")
-    notification_kind = registry.kinds.get(kind)
-    values = dict(context or {})
-    missing = [key for key in notification_kind.required_context if key not in values]
-    if missing:
-        raise ValueError(f"notification {kind!r} needs context: {', '.join(missing)}")
-    _check_link(link)
+    _kind, encoded = _checked(kind, context, link)
     channel = Channel.EMAIL if "@" in address else Channel.SMS
     if language not in Language.values:
         language = Language.INDONESIAN
@@ -133,12 +122,26 @@ def notify_contact(
             address=address,
             language=language,
             kind=kind,
-            context=context_codec.encode(values),
+            context=encoded,
             link=link,
         )
         Delivery.objects.create(notification=notification, channel=channel)
         transaction.on_commit(partial(_enqueue_delivery, str(notification.pk)), robust=True)
     return notification
+
+
+def _checked(
+    kind: str, context: Mapping[str, Any] | None, link: str
+) -> tuple[NotificationKind, dict[str, Any]]:
+    """The kind and the encoded context, refused here (in the caller, not the worker) when the
+    caller names an unknown kind, leaves out context the kind needs or gives a bad link."""
+    notification_kind = registry.kinds.get(kind)
+    values = dict(context or {})
+    missing = [key for key in notification_kind.required_context if key not in values]
+    if missing:
+        raise ValueError(f"notification {kind!r} needs context: {', '.join(missing)}")
+    _check_link(link)
+    return notification_kind, context_codec.encode(values)
 
 
 def _enqueue_delivery(notification_id: str) -> None:

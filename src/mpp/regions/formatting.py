@@ -35,19 +35,21 @@ def format_datetime(value: datetime.datetime | None, tz_name: str = NATIONAL_ZON
     """A moment in the given zone, with its Indonesian abbreviation (WIB, WITA, WIT)."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(tz_name)) if timezone.is_aware(value) else value
-    separator = ":" if (get_language() or "id").startswith("en") else "."
-    abbreviation = TIME_ZONE_ABBREVIATIONS.get(tz_name, tz_name)
-    return f"{format_date(local.date())} {local:%H}{separator}{local:%M} {abbreviation}"
+    return f"{format_date(_local(value, tz_name).date())} {format_time(value, tz_name)}"
 
 
 def format_time(value: datetime.datetime | None, tz_name: str = NATIONAL_ZONE_NAME) -> str:
     """The time of a moment in the given zone with its abbreviation: ``14.30 WIB``."""
     if value is None:
         return ""
-    local = value.astimezone(ZoneInfo(tz_name)) if timezone.is_aware(value) else value
+    local = _local(value, tz_name)
     separator = ":" if (get_language() or "id").startswith("en") else "."
     return f"{local:%H}{separator}{local:%M} {TIME_ZONE_ABBREVIATIONS.get(tz_name, tz_name)}"
+
+
+def _local(value: datetime.datetime, tz_name: str) -> datetime.datetime:
+    """``value`` on the wall clock of ``tz_name`` (a naive value is taken as already local)."""
+    return value.astimezone(ZoneInfo(tz_name)) if timezone.is_aware(value) else value
 
 
 def format_rupiah(value: int | Decimal | None) -> str:

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from mpp.fields import user_reference
 from mpp.tenancy.scope import Scope
 
 TIME_ZONE_ABBREVIATIONS = {
@@ -94,14 +94,7 @@ class CalendarOverride(models.Model):
     date = models.DateField(_("tanggal"))
     kind = models.CharField(_("jenis"), max_length=12, choices=Kind.choices)
     reason = models.CharField(_("alasan"), max_length=200)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("dibuat oleh"),
-    )
+    created_by = user_reference(_("dibuat oleh"))
     created_at = models.DateTimeField(_("dibuat pada"), auto_now_add=True)
 
     class Meta:

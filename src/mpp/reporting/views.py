@@ -97,6 +97,30 @@ def _trend(user, where, period, title):
     return charts.column_chart(title, description, labels, values), rows
 
 
+def _unit_context(user, where: Q, unit: Unit, today: datetime.date, form, period) -> dict:
+    """What an MPP's and a kab/kota's dashboard show alike: the period against the one before,
+    today's headline figures, the summary (with its export table) and the trend of applications."""
+    previous = period.previous()
+    now_totals = selectors.totals(user, where, period, today, monthly=True)
+    before_totals = selectors.totals(user, where, previous, today, monthly=True)
+    today_period = day_of(today)
+    today_totals = selectors.totals(user, where, today_period, today)
+    summary = selectors.cells(user, now_totals, period, unit, before_totals)
+    trend, trend_rows = _trend(user, where, period, _("Permohonan diterima"))
+    return {
+        "form": form,
+        "period": period,
+        "period_label": _period_label(period),
+        "previous_label": _period_label(previous),
+        "today_label": _period_label(today_period),
+        "today_cells": selectors.cells(user, today_totals, today_period, unit, headline_only=True),
+        "summary": summary,
+        "summary_table": exports.summary_table(summary, period, previous),
+        "trend": trend,
+        "trend_rows": trend_rows,
+    }
+
+
 # --- Index ------------------------------------------------------------------------------------
 
 
@@ -121,12 +145,7 @@ def mpp_context(request, pk: int) -> dict:
     today = _today(mpp.region.timezone)
     form, period = period_from(request.GET, today)
     previous = period.previous()
-    unit = Unit(mpp.region_id, mpp.pk)
     where = Q(mpp=mpp.pk)
-    now_totals = selectors.totals(user, where, period, today, monthly=True)
-    before_totals = selectors.totals(user, where, previous, today, monthly=True)
-    today_period = day_of(today)
-    today_totals = selectors.totals(user, where, today_period, today)
     by_agency = selectors.breakdown(user, where, period, today, "agency")
     by_agency_before = selectors.breakdown(user, where, previous, today, "agency")
     by_service = selectors.breakdown(user, where, period, today, "service")
@@ -152,22 +171,13 @@ def mpp_context(request, pk: int) -> dict:
         period,
         lambda key: Unit(mpp.region_id, mpp.pk, None, key),
     )
-    summary = selectors.cells(user, now_totals, period, unit, before_totals)
     now = timezone.now()
-    trend, trend_rows = _trend(user, where, period, _("Permohonan diterima"))
     return {
         "level": "mpp",
         "mpp": mpp,
         "title": mpp.name,
-        "form": form,
-        "period": period,
-        "period_label": _period_label(period),
-        "previous_label": _period_label(previous),
-        "today_label": _period_label(today_period),
-        "today_cells": selectors.cells(user, today_totals, today_period, unit, headline_only=True),
-        "summary": summary,
+        **_unit_context(user, where, Unit(mpp.region_id, mpp.pk), today, form, period),
         "tables": [agency_table, service_table],
-        "summary_table": exports.summary_table(summary, period, previous),
         "chart": _indicator_chart(
             agency_table,
             "applications.on_time_rate",
@@ -175,8 +185,6 @@ def mpp_context(request, pk: int) -> dict:
             by_agency_before,
             previous_label=_period_label(previous),
         ),
-        "trend": trend,
-        "trend_rows": trend_rows,
         "overdue": selectors.overdue_list(user, mpp, now),
         "workload": selectors.officer_workload(user, mpp, now),
         "period_query": _query(period),
@@ -199,12 +207,7 @@ def region_context(request, code: str) -> dict:
     today = _today(region.timezone)
     form, period = period_from(request.GET, today)
     previous = period.previous()
-    unit = Unit(region.code)
     where = Q(region=region.code)
-    now_totals = selectors.totals(user, where, period, today, monthly=True)
-    before_totals = selectors.totals(user, where, previous, today, monthly=True)
-    today_period = day_of(today)
-    today_totals = selectors.totals(user, where, today_period, today)
     by_mpp = selectors.breakdown(user, where, period, today, "mpp", monthly=True)
     by_mpp_before = selectors.breakdown(user, where, previous, today, "mpp", monthly=True)
     mpps = selectors.mpp_names(Q(region_id=region.code))
@@ -220,20 +223,11 @@ def region_context(request, code: str) -> dict:
         lambda key: Unit(region.code, key),
         url_of=lambda key: reverse("reporting:mpp", kwargs={"pk": key}) + "?" + query,
     )
-    summary = selectors.cells(user, now_totals, period, unit, before_totals)
-    trend, trend_rows = _trend(user, where, period, _("Permohonan diterima"))
     return {
         "level": "region",
         "region": region,
         "title": region.name,
-        "form": form,
-        "period": period,
-        "period_label": _period_label(period),
-        "previous_label": _period_label(previous),
-        "today_label": _period_label(today_period),
-        "today_cells": selectors.cells(user, today_totals, today_period, unit, headline_only=True),
-        "summary": summary,
-        "summary_table": exports.summary_table(summary, period, previous),
+        **_unit_context(user, where, Unit(region.code), today, form, period),
         "tables": [mpp_table],
         "chart": _indicator_chart(
             mpp_table,
@@ -242,8 +236,6 @@ def region_context(request, code: str) -> dict:
             by_mpp_before,
             previous_label=_period_label(previous),
         ),
-        "trend": trend,
-        "trend_rows": trend_rows,
         "national": selectors.may_view_national(user),
         "period_query": query,
         "export_base": reverse("reporting:region", kwargs={"code": region.code}) + "ekspor/",

@@ -10,9 +10,11 @@ from typing import Any
 
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db.utils import InterfaceError, OperationalError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
+
+from mpp.errors import problem_response
 
 # C0 controls except tab, line feed and carriage return; DEL and the C1 controls; lone UTF-16
 # surrogates (a JSON "\ud800" decodes to one and no database can store it). PostgreSQL refuses NUL
@@ -92,15 +94,13 @@ class InputHygieneMiddleware:
         if request.path.startswith("/api/"):
             # The API's problem document (RFC 9457), written here because no view has run yet.
             message = _("Tidak boleh berisi karakter kendali.")
-            body = {
-                "type": "about:blank",
-                "title": _("Data yang dikirim tidak sah."),
-                "status": 422,
-                "detail": detail,
-                "instance": request.path,
-                "errors": [{"field": field, "messages": [message]} for field in fields],
-            }
-            return JsonResponse(body, status=422, content_type="application/problem+json")
+            return problem_response(
+                request,
+                422,
+                _("Data yang dikirim tidak sah."),
+                detail,
+                errors=[{"field": field, "messages": [message]} for field in fields],
+            )
         return render(request, "400.html", {"message": detail}, status=400)
 
 
@@ -130,16 +130,12 @@ class DatabaseUnavailableMiddleware:
 
     def unavailable(self, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
-            body = {
-                "type": "about:blank",
-                "title": "Layanan sedang tidak tersedia. / Service unavailable.",
-                "status": 503,
-                "detail": "Basis data tidak dapat dihubungi; coba lagi nanti. / "
+            response: HttpResponse = problem_response(
+                request,
+                503,
+                "Layanan sedang tidak tersedia. / Service unavailable.",
+                "Basis data tidak dapat dihubungi; coba lagi nanti. / "
                 "The database cannot be reached; try again later.",
-                "instance": request.path,
-            }
-            response: HttpResponse = JsonResponse(
-                body, status=503, content_type="application/problem+json"
             )
         else:
             response = HttpResponse(
@@ -321,16 +317,7 @@ class AnonymousPostRateLimitMiddleware:
     def refuse(request: HttpRequest, message: tuple[str, str]) -> HttpResponse:
         title, detail = message
         if _is_api(request):
-            body = {
-                "type": "about:blank",
-                "title": title,
-                "status": 429,
-                "detail": detail,
-                "instance": request.path,
-            }
-            response: HttpResponse = JsonResponse(
-                body, status=429, content_type="application/problem+json"
-            )
+            response: HttpResponse = problem_response(request, 429, title, detail)
         else:
             response = render(request, "429.html", {"title": title, "message": detail}, status=429)
         return response

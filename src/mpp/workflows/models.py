@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from django.conf import settings
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from mpp.audit.models import AppendOnlyModel
+from mpp.fields import optional_link, user_reference
+from mpp.regions.models import Region
+from mpp.tenancy.models import MPP, Agency
 
 if TYPE_CHECKING:
     from mpp.workflows.definitions import Workflow
@@ -65,28 +67,15 @@ class TransitionRecord(AppendOnlyModel):
     from_state = models.CharField(_("dari status"), max_length=32)
     to_state = models.CharField(_("ke status"), max_length=32)
     version = models.PositiveIntegerField(_("versi"))
-    actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.SET_NULL,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("pelaku"),
-    )
+    actor = user_reference(_("pelaku"))
     actor_kind = models.CharField(_("peran pelaku"), max_length=32)
     note = models.TextField(_("catatan"), blank=True)
     at = models.DateTimeField(_("waktu"))
     data = models.JSONField(default=dict, blank=True)
     # Where it happened, copied from the object (reports across processes, without joins).
-    region = models.ForeignKey(
-        "regions.Region", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    mpp = models.ForeignKey(
-        "tenancy.MPP", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
-    agency = models.ForeignKey(
-        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    region = optional_link(Region)
+    mpp = optional_link(MPP)
+    agency = optional_link(Agency)
 
     class Meta:
         ordering = ["at", "id"]
