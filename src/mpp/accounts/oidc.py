@@ -21,6 +21,7 @@ from enum import StrEnum
 from functools import cache as memoize
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 from authlib.common.errors import AuthlibBaseError
@@ -178,6 +179,21 @@ def button_label() -> str:
     return _("Masuk dengan INApas") if label == DEFAULT_LABEL else label
 
 
+def form_action_origins(cfg: Config) -> list[str]:
+    """Where the sign-in button's form may lead (the page's CSP ``form-action``): browsers check
+    the redirect to the provider's authorization endpoint against it."""
+    origins = {_origin(cfg.issuer)}
+    found = cache.get(_cache_key("discovery", cfg.issuer))
+    if isinstance(found, dict) and isinstance(found.get("authorization_endpoint"), str):
+        origins.add(_origin(found["authorization_endpoint"]))
+    return sorted(origins)
+
+
+def _origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
+
+
 @dataclass(frozen=True)
 class Identity:
     """Who the provider says signed in: its issuer and subject, and the claims kept."""
@@ -329,6 +345,9 @@ def finish(cfg: Config, flow: dict[str, Any] | None, params: dict[str, str]) -> 
         raise OidcFailure(Failure.STATE)
     if int(flow.get("started", 0)) + FLOW_SECONDS < time.time():
         raise OidcFailure(Failure.STATE)
+    # RFC 9207: a provider that names itself in the answer must be the one asked (mix-up attacks).
+    if params.get("iss") and params["iss"] != cfg.issuer:
+        raise OidcFailure(Failure.CLAIMS)
     code = params.get("code", "")
     if params.get("error") or not code:
         raise OidcFailure(Failure.DENIED)

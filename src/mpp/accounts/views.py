@@ -68,16 +68,20 @@ def login_view(request: HttpRequest) -> HttpResponse:
         home = "accounts:backoffice" if form.user.is_staff_member else "cases:mine"
         return redirect(_safe_next(request, reverse(home)))
     next_path = _safe_next(request, "")
-    return render(
+    cfg = oidc.config()
+    response = render(
         request,
         "accounts/login.html",
         {
             "form": form,
             "next": next_path,
             "reason": sign_in_reasons.reason_for(next_path),
-            "oidc_label": oidc.button_label() if oidc.config() else "",
+            "oidc_label": oidc.button_label() if cfg else "",
         },
     )
+    if cfg is not None:  # the button's form redirects to the provider (django-csp's update)
+        response._csp_update = {"form-action": oidc.form_action_origins(cfg)}  # type: ignore[attr-defined]
+    return response
 
 
 # --- Sign-in with an OpenID provider (INApas / IKD; mpp.accounts.oidc) -----------------------
@@ -128,7 +132,7 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
     """The provider's answer: signed in, or on to linking (password) or creating the account."""
     cfg = _oidc_config()
     flow = request.session.pop(OIDC_FLOW, None)  # an answer is taken once
-    params = {name: str(request.GET.get(name, "")) for name in ("state", "code", "error")}
+    params = {name: str(request.GET.get(name, "")) for name in ("state", "code", "error", "iss")}
     try:
         identity = oidc.finish(cfg, flow, params)
         outcome = services.account_for_identity(identity)

@@ -15,7 +15,7 @@ from urllib.parse import parse_qs, urlparse
 
 import httpx
 from joserfc import jwt
-from joserfc.jwk import ECKey, KeySet
+from joserfc.jwk import ECKey, Key, KeySet
 
 ISSUER = "https://idp.contoh.go.id"
 CLIENT_ID = "mpp-digital"
@@ -29,7 +29,7 @@ def new_key(kid: str) -> ECKey:
 class FakeProvider:
     def __init__(self, client_key: ECKey | None = None) -> None:
         self.key = new_key("kunci-1")
-        self.published = [self.key]
+        self.published: list[Key] = [self.key]
         self.client_key = client_key  # private_key_jwt: the client's public key, as registered
         self.claims: dict[str, Any] = {}
         self.flows: dict[str, dict[str, str]] = {}  # code → the authorization request
@@ -98,7 +98,7 @@ class FakeProvider:
                 },
             )
         if path == "/jwks":
-            return httpx.Response(200, json=KeySet(self.published).as_dict(private=False))
+            return httpx.Response(200, json=KeySet(list(self.published)).as_dict(private=False))
         if path == "/token":
             return self.token(request)
         if path == "/me":

@@ -147,7 +147,7 @@ def test_tampered_id_token_is_refused_and_only_the_kind_is_logged(client, provid
 def test_expired_id_token_is_refused(client, provider):
     query = provider.authorize(start(client), **BUDI)
     nonce = provider.flows[query["code"]]["nonce"]
-    provider.id_token = lambda _nonce, _real=provider.id_token: _real(  # type: ignore[method-assign]
+    provider.id_token = lambda _nonce, _real=provider.id_token: _real(
         nonce, exp=1_700_000_000, iat=1_699_999_000
     )
     response = client.get("/akun/masuk/oidc/callback/", query)
@@ -217,7 +217,7 @@ def test_nik_from_userinfo_when_the_id_token_carries_none(client, provider):
     OidcIdentity.objects.create(user=CitizenFactory(), issuer=ISSUER, subject="subjek-budi")
     query = provider.authorize(start(client), **BUDI)
     real = provider.id_token
-    provider.id_token = lambda nonce: real(nonce, nik=None)  # type: ignore[method-assign]
+    provider.id_token = lambda nonce: real(nonce, nik=None)
     response = client.get("/akun/masuk/oidc/callback/", query)
     assert response["Location"] == "/permohonan/"
     assert "/me" in provider.requests
