@@ -44,7 +44,7 @@ def oidc_provider(live_server, tmp_path_factory):
     if node is None or npm is None:
         pytest.skip("the OpenID provider of the browser tests needs node and npm (Node.js 20+)")
     if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
-        subprocess.run(
+        subprocess.run(  # noqa: S603 (npm found on PATH, fixed arguments)
             [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PROVIDER_DIR)],
             check=True,
             timeout=300,
@@ -60,7 +60,7 @@ def oidc_provider(live_server, tmp_path_factory):
         "REDIRECT_URI": f"{live_server.url}/akun/masuk/oidc/callback/",
         "CLIENT_JWKS": json.dumps({"keys": [key.as_dict(private=False)]}),
     }
-    process = subprocess.Popen(
+    process = subprocess.Popen(  # noqa: S603 (node found on PATH, fixed arguments)
         [node, "server.js"],
         cwd=PROVIDER_DIR,
         env=env,
