@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
+import warnings
 from dataclasses import dataclass
 from enum import StrEnum
 from functools import cache as memoize
@@ -26,7 +27,6 @@ from urllib.parse import urlsplit
 import httpx
 from authlib.common.errors import AuthlibBaseError
 from authlib.common.security import generate_token
-from authlib.integrations.httpx_client import OAuth2Client
 from authlib.oauth2.rfc7523 import PrivateKeyJWT
 from django.conf import settings
 from django.core.cache import cache
@@ -39,6 +39,11 @@ from joserfc.jwk import ECKey, KeySet
 
 from mpp.accounts.nik import normalize_nik, parse_nik
 from mpp.errors import ServiceError
+
+with warnings.catch_warnings():
+    # authlib 1.9 would rather drive the httpx2 fork; the project's one HTTP client is httpx.
+    warnings.filterwarnings("ignore", message="The httpx module is deprecated")
+    from authlib.integrations.httpx_client import OAuth2Client
 
 logger = logging.getLogger(__name__)
 

@@ -238,3 +238,14 @@ def test_private_key_jwt_client_authentication(client, provider, settings, tmp_p
     OidcIdentity.objects.create(user=CitizenFactory(), issuer=ISSUER, subject="subjek-budi")
     assert sign_in(client, provider)["Location"] == "/permohonan/"
     assert provider.client_auth == ["private_key_jwt"]
+
+
+def test_refused_sign_ins_count_toward_the_sign_in_rate_limit(client, provider, settings):
+    settings.MPP_RATE_LIMITS = {"login": {"address": "2/10m"}}
+    for _ in range(2):
+        query = provider.authorize(start(client), **BUDI)
+        client.get("/akun/masuk/oidc/callback/", {**query, "state": "palsu"})
+    response = client.post("/akun/masuk/oidc/")
+    assert response.status_code == 429
+    assert "percobaan masuk yang gagal" in response.content.decode()
+    assert not str(response.get("Location", "")).startswith(ISSUER)
