@@ -9,6 +9,7 @@ tampered or expired ID token cannot be asked of a real provider: those refusals 
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -43,12 +44,15 @@ def oidc_provider(live_server, tmp_path_factory):
     node, npm = shutil.which("node"), shutil.which("npm")
     if node is None or npm is None:
         pytest.skip("the OpenID provider of the browser tests needs node and npm (Node.js 20+)")
-    if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
-        subprocess.run(  # noqa: S603 (npm found on PATH, fixed arguments)
-            [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PROVIDER_DIR)],
-            check=True,
-            timeout=300,
-        )
+    # One installer at a time: pytest-xdist workers each reach this fixture.
+    with open(PROVIDER_DIR / ".npm-ci.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (PROVIDER_DIR / "node_modules" / "oidc-provider").exists():
+            subprocess.run(  # noqa: S603 (npm found on PATH, fixed arguments)
+                [npm, "ci", "--no-audit", "--no-fund", "--prefix", str(PROVIDER_DIR)],
+                check=True,
+                timeout=300,
+            )
     key = ECKey.generate_key("P-256", parameters={"kid": "mpp-uji"})
     key_file = tmp_path_factory.mktemp("oidc") / "klien.pem"
     key_file.write_bytes(key.as_pem(private=True))

@@ -249,3 +249,14 @@ def test_refused_sign_ins_count_toward_the_sign_in_rate_limit(client, provider, 
     assert response.status_code == 429
     assert "percobaan masuk yang gagal" in response.content.decode()
     assert not str(response.get("Location", "")).startswith(ISSUER)
+
+
+def test_the_data_export_shows_the_linked_identity(client, provider):
+    owner = CitizenFactory()
+    OidcIdentity.objects.create(user=owner, issuer=ISSUER, subject="subjek-budi")
+    client.force_login(owner, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    body = client.get("/akun/data-saya.json").json()
+    (item,) = body["identities"]["items"]
+    assert item["title"] == ISSUER
+    assert item["values"]["Subjek"] == "subjek-budi"
+    assert item["values"]["Akun dibuat saat masuk"] == "Tidak"
