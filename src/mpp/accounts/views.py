@@ -143,7 +143,6 @@ def oidc_callback(request: HttpRequest) -> HttpResponse:
         return _oidc_signed_in(request, outcome, next_path)
     request.session[OIDC_PENDING] = {
         "identity": asdict(identity),
-        "step": str(outcome),
         "next": next_path,
         "until": int(time.time()) + oidc.FLOW_SECONDS,
     }
@@ -163,7 +162,8 @@ def oidc_continue(request: HttpRequest) -> HttpResponse:
     data = request.POST if request.method == "POST" else None
     form: OidcLinkForm | OidcCreateForm
     try:
-        if pending["step"] == services.OidcStep.LINK and holder is not None:
+        # Decided afresh on each request: an account registered meanwhile is linked, not doubled.
+        if holder is not None:
             form = OidcLinkForm(data)
             if form.is_valid():
                 verdict = limits.check(request, "login", [holder.nik or ""], count=False)
