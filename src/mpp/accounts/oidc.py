@@ -156,7 +156,6 @@ class Config:
     private_key_file: str
     scopes: str
     nik_claim: str
-    label: str
 
     @property
     def redirect_uri(self) -> str:
@@ -174,7 +173,6 @@ def config() -> Config | None:
         private_key_file=settings.MPP_OIDC_PRIVATE_KEY_FILE,
         scopes=settings.MPP_OIDC_SCOPES,
         nik_claim=settings.MPP_OIDC_NIK_CLAIM,
-        label=settings.MPP_OIDC_LABEL,
     )
 
 
