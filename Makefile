@@ -13,6 +13,15 @@ $(VENV)/.installed: requirements.lock pyproject.toml
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e . 2>/dev/null || $(PY) -m pip install --quiet --no-deps -e .
 	touch $@
 
+# The demo's OpenID provider (/demo-idp/, the two demo citizens) behind the "Masuk dengan INApas
+# (demo)" button; any of these set in the environment wins.
+DEMO_OIDC = MPP_DEMO_IDP=$${MPP_DEMO_IDP:-1} \
+	MPP_PUBLIC_BASE_URL=$${MPP_PUBLIC_BASE_URL:-http://127.0.0.1:$(PORT)} \
+	MPP_OIDC_ISSUER=$${MPP_OIDC_ISSUER:-http://127.0.0.1:$(PORT)/demo-idp} \
+	MPP_OIDC_CLIENT_ID=$${MPP_OIDC_CLIENT_ID:-mpp-demo} \
+	MPP_OIDC_CLIENT_SECRET=$${MPP_OIDC_CLIENT_SECRET:-demo-rahasia} \
+	MPP_OIDC_LABEL="$${MPP_OIDC_LABEL:-Masuk dengan INApas (demo)}"
+
 ## Run the product on SQLite with demo data at http://127.0.0.1:$(PORT) (data is kept between runs).
 demo: $(VENV)/.installed
 	$(PY) manage.py migrate --noinput
@@ -22,7 +31,7 @@ demo: $(VENV)/.installed
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (demo accounts: see README.md)"
 	@# The scheduler runs the sweeps beside the server and stops with it.
 	$(PY) manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-	STATIC_COMPRESSED=1 $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --respawn-failed-workers --no-ws mpp.wsgi:application
+	$(DEMO_OIDC) STATIC_COMPRESSED=1 $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --respawn-failed-workers --no-ws mpp.wsgi:application
 
 ## Run the whole test suite (browser tests too when /usr/bin/chromium exists), one worker per core.
 TEST_WORKERS ?= auto

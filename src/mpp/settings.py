@@ -412,7 +412,12 @@ LOGGING = {
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}, "weasyprint": {"level": "WARNING"}},
+    "loggers": {
+        "axes": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        # httpx logs every request's URL at INFO; outside systems' failures are logged by kind.
+        "httpx": {"level": "WARNING"},
+    },
 }
 
 SITE_NAME = "MPP Digital"
@@ -422,6 +427,20 @@ SITE_NAME = "MPP Digital"
 MPP_PUBLIC_BASE_URL = env("MPP_PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 # Encrypts agencies' signing keys at rest; when empty it is derived from SECRET_KEY.
 MPP_SIGNING_KEY_PASSPHRASE = env("MPP_SIGNING_KEY_PASSPHRASE")
+
+# --- Sign-in with an OpenID provider (INApas / IKD; docs/integrations.md) ---------------------
+# No issuer, no button. The client authenticates with an EC private key (private_key_jwt, as
+# INApas registers clients) or, when no key file is named, with its secret (client_secret_basic).
+MPP_OIDC_ISSUER = env("MPP_OIDC_ISSUER")
+MPP_OIDC_CLIENT_ID = env("MPP_OIDC_CLIENT_ID")
+MPP_OIDC_CLIENT_SECRET = env("MPP_OIDC_CLIENT_SECRET")
+MPP_OIDC_PRIVATE_KEY_FILE = env("MPP_OIDC_PRIVATE_KEY_FILE")
+MPP_OIDC_SCOPES = env("MPP_OIDC_SCOPES", "openid profile")
+MPP_OIDC_NIK_CLAIM = env("MPP_OIDC_NIK_CLAIM", "nik")
+MPP_OIDC_LABEL = env("MPP_OIDC_LABEL", "Masuk dengan INApas")
+MPP_OIDC_TIMEOUT_SECONDS = float(env("MPP_OIDC_TIMEOUT_SECONDS", "10"))
+# The demo identity provider under /demo-idp/ (the two demo citizens); `make demo` turns it on.
+MPP_DEMO_IDP = env_bool("MPP_DEMO_IDP", default=False)
 
 # --- Satisfaction survey (SKM) ----------------------------------------------------------------
 # A kiosk device records at most one answer per this many seconds (a manager may set another
@@ -438,6 +457,15 @@ if PRODUCTION:
         problems.append("ALLOWED_HOSTS must name the public host(s)")
     if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         problems.append("DATABASE_URL must point to PostgreSQL")
+    if MPP_DEMO_IDP:
+        problems.append("MPP_DEMO_IDP must be off (the demo identity provider signs anyone in)")
+    if MPP_OIDC_ISSUER and not (
+        MPP_OIDC_CLIENT_ID and (MPP_OIDC_CLIENT_SECRET or MPP_OIDC_PRIVATE_KEY_FILE)
+    ):
+        problems.append(
+            "MPP_OIDC_ISSUER needs MPP_OIDC_CLIENT_ID and MPP_OIDC_CLIENT_SECRET or "
+            "MPP_OIDC_PRIVATE_KEY_FILE"
+        )
     if len(os.environ.get("MPP_NIK_PEPPER", "")) < 32:
         problems.append("MPP_NIK_PEPPER must be set to a random value of at least 32 characters")
     if problems:

@@ -28,6 +28,8 @@ urlpatterns = [
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("healthz", web_views.healthz, name="healthz"),
     path("admin-django/", admin.site.urls),
+    # The demo's OpenID provider (404 unless MPP_DEMO_IDP is on; refused in production).
+    path("demo-idp/", include("mpp.accounts.demo_idp")),
 ]
 
 handler404 = "mpp.api.problems.handler404"

@@ -14,7 +14,7 @@ from django.forms import ModelForm
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
-from mpp.accounts.models import ApiToken, RoleGrant, User
+from mpp.accounts.models import ApiToken, OidcIdentity, RoleGrant, User
 
 
 class ReadOnlyAdmin(admin.ModelAdmin[Any]):
@@ -103,3 +103,17 @@ class ApiTokenAdmin(ReadOnlyAdmin):
     fields = ("prefix", "user", "name", "created_at", "expires_at", "revoked_at", "last_used_at")
     search_fields = ("prefix", "user__username")
     list_select_related = ("user",)
+
+
+@admin.register(OidcIdentity)
+class OidcIdentityAdmin(ReadOnlyAdmin):
+    """Linked INApas identities: seen as they are; removed (unlinked) when a person's identity
+    at the provider was replaced. The next sign-in then asks for the account's password again."""
+
+    list_display = ("user", "issuer", "created_account", "linked_at", "last_login_at")
+    fields = ("user", "issuer", "subject", "created_account", "linked_at", "last_login_at")
+    search_fields = ("user__username", "user__name")
+    list_select_related = ("user",)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return bool(request.user.is_superuser)

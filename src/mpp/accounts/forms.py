@@ -57,6 +57,24 @@ class LoginForm(forms.Form):
         return cleaned
 
 
+class OidcLinkForm(forms.Form):
+    """The password of the account that holds the NIK the provider vouched for: the proof that the
+    person signing in with the provider owns it."""
+
+    password = forms.CharField(
+        label=_("Kata sandi akun MPP Digital"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+class OidcCreateForm(forms.Form):
+    consent = forms.BooleanField(
+        label=_("Saya telah membaca pemberitahuan privasi dan menyetujui pemrosesan data saya."),
+        required=False,  # the service says why when it is missing
+    )
+
+
 class RegistrationForm(forms.Form):
     nik = forms.CharField(
         label=_("NIK"),

@@ -295,3 +295,40 @@ class PrivacyConsent(AppendOnlyModel):
 
     def __str__(self) -> str:
         return f"{self.notice_version} {self.at:%Y-%m-%d}"
+
+
+class OidcIdentity(models.Model):
+    """An account's identity at an OpenID provider (INApas/IKD): the provider's issuer and the
+    subject it names the person by. Only these and the times are kept; the NIK is the account's
+    own, which a sign-in never changes.
+
+    An account created by a sign-in with the provider, or linked to it after its owner proved the
+    account with the password, holds a NIK the provider vouched for: "identitas terverifikasi".
+    """
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="oidc_identities")
+    issuer = models.CharField(_("penerbit identitas"), max_length=255)
+    subject = models.CharField(_("subjek"), max_length=255)
+    created_account = models.BooleanField(
+        _("akun dibuat saat masuk"),
+        default=False,
+        help_text=_("Akun dibuat oleh masuk pertama dengan penyedia identitas (bukan ditautkan)."),
+    )
+    linked_at = models.DateTimeField(_("ditautkan pada"), default=timezone.now)
+    last_login_at = models.DateTimeField(_("terakhir masuk"), null=True, blank=True)
+
+    objects: ClassVar[models.Manager[Self]] = models.Manager()
+
+    class Meta:
+        verbose_name = _("identitas penyedia OpenID")
+        verbose_name_plural = _("identitas penyedia OpenID")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["issuer", "subject"], name="oidc_identity_unique_subject"
+            ),
+            # One identity per provider per account: a second person's INApas never joins it.
+            models.UniqueConstraint(fields=["user", "issuer"], name="oidc_identity_one_per_issuer"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.issuer} — {self.user}"

@@ -9,7 +9,7 @@ from django.db.models import Q, QuerySet
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts import privacy
-from mpp.accounts.models import ApiToken, Invitation, RoleGrant, User
+from mpp.accounts.models import ApiToken, Invitation, OidcIdentity, RoleGrant, User
 from mpp.accounts.policy import Perm, Principal, scope_filter, scope_filter_any
 from mpp.audit.models import AuditEvent
 from mpp.regions.localtime import NATIONAL_ZONE
@@ -217,3 +217,9 @@ def access_groups(
         )
         for row in rows
     ]
+
+
+def identity_verified_by_provider(user: User) -> bool:
+    """Whether an OpenID provider (INApas/IKD) vouched for the account's NIK: the account was
+    created by a sign-in with it, or linked to it after its owner proved the password."""
+    return bool(OidcIdentity.objects.filter(user=user).exists())

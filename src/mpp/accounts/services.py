@@ -31,12 +31,14 @@ from mpp.accounts.models import (
     ROLE_SCOPE_FIELDS,
     ApiToken,
     Invitation,
+    OidcIdentity,
     PrivacyConsent,
     Role,
     RoleGrant,
     User,
 )
 from mpp.accounts.nik import validate_nik
+from mpp.accounts.oidc import Failure, Identity, OidcFailure
 from mpp.accounts.policy import Principal, can_grant
 from mpp.accounts.tasks import send_email_verification, warn_owner_of_registration_attempt
 from mpp.accounts.tokens import hash_token
@@ -1000,3 +1002,125 @@ def accept_invitation(
         summary=_invitation_summary(invitation),
     )
     return grant
+
+
+# --- Sign-in with an OpenID provider (INApas / IKD) ------------------------------------------
+
+
+class OidcStep(StrEnum):
+    """What a first sign-in with the provider needs before the person is in."""
+
+    LINK = "link"  # an account holds the NIK: its owner proves it with the password
+    CREATE = "create"  # no account yet (or only a counter's light record): agree and create
+
+
+def _checked_account(user: User, identity: Identity) -> User:
+    if user.nik != identity.nik:
+        raise OidcFailure(Failure.NIK_CHANGED)
+    if not user.is_active:
+        raise OidcFailure(Failure.INACTIVE)
+    return user
+
+
+def account_for_identity(identity: Identity) -> User | OidcStep:
+    """The account this identity signs in to, or the step a first sign-in takes.
+
+    An account is reached through its linked identity only (issuer and subject), never through
+    the NIK alone: the provider vouching for a NIK does not prove the person owns the account that
+    holds it, so an account with that NIK is linked only after its password (``link_identity``).
+    """
+    link = (
+        OidcIdentity.objects.filter(issuer=identity.issuer, subject=identity.subject)
+        .select_related("user")
+        .first()
+    )
+    if link is not None:
+        user = _checked_account(link.user, identity)
+        OidcIdentity.objects.filter(pk=link.pk).update(last_login_at=timezone.now())
+        return user
+    holder = User.objects.filter(nik=identity.nik).first()
+    if holder is None or holder.is_light_record:
+        return OidcStep.CREATE
+    return OidcStep.LINK
+
+
+def account_holding(identity: Identity) -> User | None:
+    """The account (not a light record) that holds the identity's NIK."""
+    return User.objects.filter(nik=identity.nik, is_light_record=False).first()
+
+
+@transaction.atomic
+def link_identity(user: User, identity: Identity, *, request: HttpRequest | None = None) -> User:
+    """Link ``identity`` to ``user``, whose owner has just proved the account with its password."""
+    user = _checked_account(user, identity)
+    if OidcIdentity.objects.filter(user=user, issuer=identity.issuer).exists():
+        raise OidcFailure(Failure.ALREADY_LINKED)
+    try:
+        with transaction.atomic():
+            OidcIdentity.objects.create(
+                user=user,
+                issuer=identity.issuer,
+                subject=identity.subject,
+                last_login_at=timezone.now(),
+            )
+    except IntegrityError:  # the same identity linked a moment ago (another tab)
+        raise OidcFailure(Failure.ALREADY_LINKED) from None
+    record_event(AuditAction.IDENTITY_LINKED, actor=user, target=user, request=request)
+    return user
+
+
+class OidcAccountError(ServiceError):
+    pass
+
+
+def _birth_date_from(identity: Identity) -> datetime.date | None:
+    """The provider's birth date when it is a date that agrees with the NIK, else none."""
+    try:
+        birth_date = datetime.date.fromisoformat(identity.birthdate)
+        validate_nik(identity.nik, birth_date)
+    except (ValueError, ValidationError):
+        return None
+    return birth_date
+
+
+@transaction.atomic
+def create_account_for_identity(
+    identity: Identity, *, consent: bool, request: HttpRequest | None = None
+) -> User:
+    """A citizen account for a person the provider vouched for, marked "identitas terverifikasi"
+    by its identity; a counter's light record with the NIK becomes that account. No password:
+    the person signs in with the provider (or sets a password through the reset link later)."""
+    if not consent:
+        raise OidcAccountError(
+            errors={"consent": [_("Setujui pemberitahuan privasi untuk membuat akun.")]}
+        )
+    user = User.objects.select_for_update().filter(nik=identity.nik).first()
+    if user is not None and not user.is_light_record:
+        raise OidcFailure(Failure.ALREADY_LINKED)
+    if user is None:
+        user = User(username=_citizen_username(), nik=identity.nik)
+        user.set_unusable_password()
+    user.name = identity.name.strip() or user.name or _("Warga")
+    user.birth_date = _birth_date_from(identity) or user.birth_date
+    user.is_light_record = False
+    try:
+        with transaction.atomic():
+            user.save()
+            OidcIdentity.objects.create(
+                user=user,
+                issuer=identity.issuer,
+                subject=identity.subject,
+                created_account=True,
+                last_login_at=timezone.now(),
+            )
+    except IntegrityError:  # the same NIK or identity registered a moment ago
+        raise OidcFailure(Failure.ALREADY_LINKED) from None
+    PrivacyConsent.objects.create(user=user, notice_version=PRIVACY_NOTICE_VERSION)
+    record_event(
+        AuditAction.CITIZEN_REGISTERED,
+        actor=user,
+        target=user,
+        request=request,
+        data={"identity": "oidc"},
+    )
+    return user

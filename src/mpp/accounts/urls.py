@@ -8,6 +8,9 @@ app_name = "accounts"
 
 urlpatterns = [
     path("masuk/", views.login_view, name="login"),
+    path("masuk/oidc/", views.oidc_start, name="oidc_start"),
+    path("masuk/oidc/callback/", views.oidc_callback, name="oidc_callback"),
+    path("masuk/oidc/lanjut/", views.oidc_continue, name="oidc_continue"),
     path("keluar/", views.logout_view, name="logout"),
     path("daftar/", views.register, name="register"),
     path("daftar/diterima/", views.register_received, name="register_received"),

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+import time
+from dataclasses import asdict
 from typing import Any
 from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
-from django.contrib.auth import login, logout, update_session_auth_hash
+from django.contrib.auth import authenticate, login, logout, update_session_auth_hash
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm, SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -20,11 +22,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mpp.accounts import limits, selectors, services, sign_in_reasons
+from mpp.accounts import limits, oidc, selectors, services, sign_in_reasons
 from mpp.accounts.forms import (
     ContactForm,
     LoginForm,
     MppNetworkForm,
+    OidcCreateForm,
+    OidcLinkForm,
     OtpForm,
     RegistrationForm,
     RoleGrantForm,
@@ -65,10 +69,139 @@ def login_view(request: HttpRequest) -> HttpResponse:
         home = "accounts:backoffice" if form.user.is_staff_member else "cases:mine"
         return redirect(_safe_next(request, reverse(home)))
     next_path = _safe_next(request, "")
-    return render(
+    cfg = oidc.config()
+    response = render(
         request,
         "accounts/login.html",
-        {"form": form, "next": next_path, "reason": sign_in_reasons.reason_for(next_path)},
+        {
+            "form": form,
+            "next": next_path,
+            "reason": sign_in_reasons.reason_for(next_path),
+            "oidc_label": oidc.button_label() if cfg else "",
+        },
+    )
+    if cfg is not None:  # the button's form redirects to the provider (django-csp's update)
+        response._csp_update = {"form-action": oidc.form_action_origins(cfg)}  # type: ignore[attr-defined]
+    return response
+
+
+# --- Sign-in with an OpenID provider (INApas / IKD; mpp.accounts.oidc) -----------------------
+
+OIDC_FLOW = "mpp_oidc_flow"  # state, nonce, PKCE verifier and next page of the sign-in under way
+OIDC_PENDING = "mpp_oidc_pending"  # the identity of a first sign-in, until linked or created
+
+
+def _oidc_config() -> oidc.Config:
+    cfg = oidc.config()
+    if cfg is None:
+        raise Http404
+    return cfg
+
+
+def _oidc_refused(request: HttpRequest, failure: oidc.OidcFailure) -> HttpResponse:
+    """Back to the sign-in page with the reason; a refusal counts as a failed sign-in."""
+    oidc.log_refusal(failure.kind)
+    limits.record_failure(request, "login")
+    request.session.pop(OIDC_PENDING, None)
+    messages.error(request, failure.message)
+    return redirect("accounts:login")
+
+
+def _oidc_signed_in(request: HttpRequest, user: User, next_path: str) -> HttpResponse:
+    request.session.pop(OIDC_PENDING, None)
+    login(request, user, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    home = "accounts:backoffice" if user.is_staff_member else "cases:mine"
+    return redirect(_safe_target(request, next_path) or reverse(home))
+
+
+@require_POST
+def oidc_start(request: HttpRequest) -> HttpResponse:
+    """Send the browser to the provider, remembering in the session what must come back."""
+    cfg = _oidc_config()
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    try:
+        url, flow = oidc.begin(cfg)
+    except oidc.OidcFailure as failure:
+        return _oidc_refused(request, failure)
+    flow["next"] = _safe_next(request, "")
+    request.session[OIDC_FLOW] = flow
+    return redirect(url)
+
+
+def oidc_callback(request: HttpRequest) -> HttpResponse:
+    """The provider's answer: signed in, or on to linking (password) or creating the account."""
+    cfg = _oidc_config()
+    flow = request.session.pop(OIDC_FLOW, None)  # an answer is taken once
+    params = {name: str(request.GET.get(name, "")) for name in ("state", "code", "error", "iss")}
+    try:
+        identity = oidc.finish(cfg, flow, params)
+        outcome = services.account_for_identity(identity)
+    except oidc.OidcFailure as failure:
+        return _oidc_refused(request, failure)
+    next_path = str((flow or {}).get("next", ""))
+    if isinstance(outcome, User):
+        return _oidc_signed_in(request, outcome, next_path)
+    request.session[OIDC_PENDING] = {
+        "identity": asdict(identity),
+        "next": next_path,
+        "until": int(time.time()) + oidc.FLOW_SECONDS,
+    }
+    return redirect("accounts:oidc_continue")
+
+
+def oidc_continue(request: HttpRequest) -> HttpResponse:
+    """A first sign-in: prove the account that holds the NIK (password), or agree to the privacy
+    notice and have an account created."""
+    _oidc_config()
+    pending = request.session.get(OIDC_PENDING)
+    if not isinstance(pending, dict) or int(pending.get("until", 0)) < time.time():
+        return _oidc_refused(request, oidc.OidcFailure(oidc.Failure.STATE))
+    identity = oidc.Identity(**pending["identity"])
+    next_path = str(pending.get("next", ""))
+    holder = services.account_holding(identity)
+    data = request.POST if request.method == "POST" else None
+    form: OidcLinkForm | OidcCreateForm
+    try:
+        # Decided afresh on each request: an account registered meanwhile is linked, not doubled.
+        if holder is not None:
+            form = OidcLinkForm(data)
+            if form.is_valid():
+                verdict = limits.check(request, "login", [holder.nik or ""], count=False)
+                if verdict is not None:
+                    form.add_error(None, limits.refusal(verdict)[1])
+                else:
+                    user = authenticate(
+                        request, username=holder.nik, password=form.cleaned_data["password"]
+                    )
+                    if isinstance(user, User) and user.pk == holder.pk:
+                        services.link_identity(user, identity, request=request)
+                        return _oidc_signed_in(request, user, next_path)
+                    form.add_error(
+                        "password", _("Kata sandi salah. Periksa kembali lalu coba lagi.")
+                    )
+        else:
+            form = OidcCreateForm(data)
+            if form.is_valid():
+                try:
+                    user = services.create_account_for_identity(
+                        identity, consent=form.cleaned_data["consent"], request=request
+                    )
+                except services.OidcAccountError as error:
+                    error.apply_to(form)
+                else:
+                    return _oidc_signed_in(request, user, next_path)
+    except oidc.OidcFailure as failure:
+        return _oidc_refused(request, failure)
+    return render(
+        request,
+        "accounts/oidc_continue.html",
+        {
+            "form": form,
+            "linking": isinstance(form, OidcLinkForm),
+            "masked_nik": holder.masked_nik if holder is not None else "",
+            "provider": oidc.button_label(),
+        },
     )
 
 
@@ -191,6 +324,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
         {
             "grants": request.user.active_grants,
             "access_log": selectors.access_groups(request.user),
+            "identity_verified": selectors.identity_verified_by_provider(request.user),
         },
     )
 

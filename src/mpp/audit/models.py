@@ -48,6 +48,7 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Undangan peran dikirim")
     INVITATION_ACCEPTED = "invitation_accepted", _("Undangan peran diterima")
     INVITATION_REVOKED = "invitation_revoked", _("Undangan peran dibatalkan")
+    IDENTITY_LINKED = "identity_linked", _("Identitas INApas ditautkan ke akun")
 
 
 _M = TypeVar("_M", bound=models.Model)

@@ -165,6 +165,9 @@ PURPOSE_PATHS: tuple[tuple[str, str | None], ...] = (
     ("/api/v1/citizens", "register"),
     ("/akun/sandi/lupa/", "password_reset"),
     ("/akun/sandi/atur/", None),
+    # The demo OpenID provider's token endpoint: called by the server itself with the client's
+    # credentials (demo only; 404 elsewhere).
+    ("/demo-idp/token/", None),
     ("/pengaduan/konfirmasi/", "guest_code"),
     ("/pengaduan/baru/", "complaint"),
     ("/lacak/", "tracking"),

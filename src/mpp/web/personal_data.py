@@ -200,9 +200,27 @@ def sections(user: User) -> list[Section]:
         )
         for c in user.privacy_consents.all()
     ]
+    identities = [
+        Item(
+            identity.issuer,
+            [
+                (_("Subjek"), identity.subject),
+                (_("Akun dibuat saat masuk"), _("Ya") if identity.created_account else _("Tidak")),
+                (_("Ditautkan pada"), _when(identity.linked_at)),
+                (_("Terakhir masuk"), _when(identity.last_login_at)),
+            ],
+        )
+        for identity in user.oidc_identities.all()
+    ]
     return [
         Section("account", _("Akun"), [account], ""),
         Section("privacy_consents", _("Persetujuan privasi"), consents, _("Belum ada.")),
+        Section(
+            "identities",
+            _("Identitas digital tertaut (INApas)"),
+            identities,
+            _("Belum ada identitas digital yang tertaut."),
+        ),
         Section("applications", _("Permohonan"), _applications(user), _("Belum ada permohonan.")),
         Section(
             "complaints",

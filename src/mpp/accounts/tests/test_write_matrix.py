@@ -100,7 +100,14 @@ API = "/api/v1"
 WRITES: dict[str, Write] = {
     # --- accounts, notifications, the public site
     "akun/masuk/": W(ANYONE, "/akun/masuk/", username="x", password="y"),
-    "akun/keluar/": W(ANYONE, "/akun/keluar/"),  # signing out: nothing to do for a stranger
+    # Sign-in with an OpenID provider: 404 where none is configured (as in this test), and a
+    # first sign-in's link or create step needs the provider's identity in the session.
+    "akun/masuk/oidc/": W(ANYONE, "/akun/masuk/oidc/"),
+    "akun/masuk/oidc/lanjut/": W(ANYONE, "/akun/masuk/oidc/lanjut/", password="y"),
+    "akun/keluar/": W(ANYONE, "/akun/keluar/"),
+    # The demo's OpenID provider: 404 unless MPP_DEMO_IDP is on (never in production).
+    "demo-idp/authorize/": W(ANYONE, "/demo-idp/authorize/", subject="demo-0003"),
+    "demo-idp/token/": W(ANYONE, "/demo-idp/token/", code="x"),  # signing out: nothing to do for a stranger
     "akun/daftar/": W(ANYONE, "/akun/daftar/"),
     "akun/profil/ubah/": W(SIGNED_IN, "/akun/profil/ubah/"),
     "akun/token/<id:token_id>/cabut/": W(SIGNED_IN, "/akun/token/999999/cabut/"),
