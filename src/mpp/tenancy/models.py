@@ -35,9 +35,7 @@ class MPP(models.Model):
     )
 
     if TYPE_CHECKING:
-        # Set by the catalog's selectors on the MPPs they read for their pages and the API
-        # (absent otherwise): the agencies serving there now, and its number of public services.
-        active_presences: list[AgencyPresence]
+        # Set by the catalog's API read of one MPP (absent otherwise): its public services.
         service_count: int
 
     class Facility(models.TextChoices):

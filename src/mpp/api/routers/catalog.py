@@ -18,7 +18,7 @@ from mpp.catalog import selectors
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Category, Service, ServiceVersion
 from mpp.catalog.public_cache import public_page
-from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
+from mpp.tenancy.models import MPP, Agency, OpeningHours
 
 router = Router(tags=["katalog layanan"])
 
@@ -95,12 +95,10 @@ class PresenceOut(Schema):
 
 
 class MPPDetailOut(MPPOut):
-    agencies: list[PresenceOut]
-    service_count: int
+    """Read from :func:`mpp.catalog.selectors.api_mpp` (the presences and the count it sets)."""
 
-    @staticmethod
-    def resolve_agencies(mpp: MPP) -> list[AgencyPresence]:
-        return mpp.active_presences
+    agencies: list[PresenceOut] = Field(alias="active_presences")
+    service_count: int
 
 
 class MPPPage(PageOut):
