@@ -27,6 +27,7 @@ from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, OPEN
+from mpp.deadlines.models import ClockQuerySet
 from mpp.regions.localtime import NATIONAL_ZONE, ZONE_NAMES
 from mpp.workflows.selectors import timeline
 
@@ -154,7 +155,7 @@ CITIZEN_ORDER = ("-created_at", "-id")
 INBOX_ORDER = ("due_at?", "-id")
 
 
-def applications_of_citizen(user) -> QuerySet[Application]:
+def applications_of_citizen(user) -> ClockQuerySet:
     return (
         Application.objects.filter(applicant=user)
         .with_breached()
@@ -182,14 +183,15 @@ def applications_for_api(
         )
         order = INBOX_ORDER
     else:
-        rows = applications_of_citizen(user)
+        own = applications_of_citizen(user)
         order = CITIZEN_ORDER
         if status:
-            rows = rows.filter(status=status)
+            own = own.filter(status=status)
         if service:
-            rows = rows.filter(service_id=service)
+            own = own.filter(service_id=service)
         if breached is not None:
-            rows = rows.breached() if breached else rows.not_breached()
+            own = own.breached() if breached else own.not_breached()
+        rows = own
     return rows.select_related("issued_document"), order
 
 
@@ -230,9 +232,9 @@ class InboxFilters:
 def local_zone(user) -> ZoneInfo:
     """The zone of the officer's (first) MPP, for "due today"; WIB when the grant has no MPP."""
     for grant in [g for perm in CASE_PERMS for g in grants_for(user, perm)]:
-        if grant.mpp_id:
+        if grant.mpp is not None:
             return ZoneInfo(grant.mpp.region.timezone)
-        if grant.region_id:
+        if grant.region is not None:
             return ZoneInfo(grant.region.timezone)
     return NATIONAL_ZONE
 
@@ -325,7 +327,9 @@ def status_counts(user) -> list[tuple[str, str, int]]:
         .values_list("status", "n")
     )
     return [
-        (value, label, counted.get(value, 0)) for value, label in Status.choices if value != "draft"
+        (value, str(label), counted.get(value, 0))
+        for value, label in Status.choices
+        if value != "draft"
     ]
 
 
@@ -520,12 +524,13 @@ def document_events(application: Application) -> list[DocumentEvent]:
     return [
         DocumentEvent(
             action="document_revoked",
-            at=document.revoked_at,
+            at=revoked_at,
             actor=document.revoked_by,
             note=document.revoked_reason,
             sentence=_("Dokumen %(number)s dicabut") % {"number": document.number},
         )
         for document in documents
+        if (revoked_at := document.revoked_at) is not None
     ]
 
 
@@ -641,7 +646,7 @@ def answers(application: Application) -> list[dict]:
         elif item.is_choice:
             labels = item.choice_labels()
             values = value if isinstance(value, list) else ([value] if value else [])
-            shown = ", ".join(labels.get(v, v) for v in values)
+            shown = ", ".join(str(labels.get(v, v)) for v in values)
         elif item.type == "date" and value:
             shown = long_date(value)  # 20 November 2026, as people write dates
         else:
