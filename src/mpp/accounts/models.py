@@ -50,8 +50,9 @@ class User(AbstractUser):
         # Set on each request's user by django-otp's OTPMiddleware (the second factor passed).
         def is_verified(self) -> bool: ...
 
-        # Set by the API's bearer authentication on the user it returns (absent otherwise).
-        current_token: ApiToken | None
+        # Set by the API's bearer authentication on the user it returns; absent otherwise (read
+        # it with getattr outside the API's operations), never None.
+        current_token: ApiToken
 
     class Meta:
         verbose_name = _("pengguna")

@@ -1,3 +1,5 @@
+"""How the API knows its caller: a bearer token, and the request an operation behind it gets."""
+
 from __future__ import annotations
 
 from django.http import HttpRequest
@@ -16,3 +18,14 @@ class BearerToken(HttpBearer):
             return None
         request.user = user
         return user
+
+
+class BearerRequest(HttpRequest):
+    """The request of an operation behind :data:`bearer`, for the type checker: ninja sets
+    ``auth`` to what :class:`BearerToken` answered and the token's user is ``user`` too."""
+
+    auth: User
+    user: User
+
+
+bearer = BearerToken()

@@ -11,8 +11,8 @@ grow with the page's place in the list.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
@@ -50,6 +50,9 @@ class PageOut(Schema):
     page_size: int
 
 
+P = TypeVar("P", bound=PageOut)
+
+
 def _bad_cursor() -> Problem:
     return Problem(
         400,
@@ -67,8 +70,13 @@ def _link(request: HttpRequest, cursor: str | None) -> str | None:
 
 
 def _answer(
-    request: HttpRequest, response: HttpResponse | None, page: Page[Any], size: int
-) -> dict[str, Any]:
+    schema: type[P],
+    request: HttpRequest,
+    response: HttpResponse | None,
+    page: Page[Any],
+    size: int,
+    extra: Mapping[str, Any] | None,
+) -> P:
     links = {
         "next": _link(request, page.next_cursor),
         "previous": _link(request, page.previous_cursor),
@@ -81,10 +89,11 @@ def _answer(
         ]
         if header:
             response["Link"] = ", ".join(header)
-    return {"items": page.rows, **links, "page_size": size}
+    return schema.model_validate({"items": page.rows, **links, "page_size": size, **(extra or {})})
 
 
 def queryset_page(
+    schema: type[P],
     request: HttpRequest,
     rows: QuerySet[Any],
     params: PageParams,
@@ -92,8 +101,10 @@ def queryset_page(
     order: Sequence[str],
     response: HttpResponse | None = None,
     load: Callable[[list[Any]], list[Any]] | None = None,
-) -> dict[str, Any]:
-    """The page of ``rows`` in ``order`` (ending with a unique key) named by ``params``;
+    extra: Mapping[str, Any] | None = None,
+) -> P:
+    """The page of ``rows`` in ``order`` (ending with a unique key) named by ``params``, read
+    into the list's page ``schema`` (``extra``: its fields beside the items and links);
     ``load`` reads the full rows of a page of ids, in the same order."""
     try:
         page = keyset_page(rows, order=order, cursor=params.cursor, size=params.page_size)
@@ -101,20 +112,22 @@ def queryset_page(
         raise _bad_cursor() from None
     if load is not None:
         page = Page(load(page.rows), page.next_cursor, page.previous_cursor)
-    return _answer(request, response, page, params.page_size)
+    return _answer(schema, request, response, page, params.page_size, extra)
 
 
 def list_page(
+    schema: type[P],
     request: HttpRequest,
     rows: Sequence[Any],
     params: PageParams,
     *,
     key: Callable[[Any], tuple[Any, ...]],
     response: HttpResponse | None = None,
-) -> dict[str, Any]:
-    """The page of a list computed in Python, ordered by ``key`` (unique text and numbers)."""
+) -> P:
+    """The page of a list computed in Python, ordered by ``key`` (unique text and numbers), read
+    into the list's page ``schema``."""
     try:
         page = sequence_page(rows, key=key, cursor=params.cursor, size=params.page_size)
     except BadCursor:
         raise _bad_cursor() from None
-    return _answer(request, response, page, params.page_size)
+    return _answer(schema, request, response, page, params.page_size, None)

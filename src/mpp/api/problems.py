@@ -149,32 +149,49 @@ def _message(error: dict[str, Any]) -> str:
     return _("Nilai tidak sah.")
 
 
-def install(api: NinjaAPI) -> None:
-    @api.exception_handler(OverflowError)
-    def on_out_of_range(request: HttpRequest, exc: Exception) -> HttpResponse:
+def _fixed_problem(exception: type[Exception]) -> Problem:
+    """The one answer to ``exception`` whatever its detail, in the request's language."""
+    problems: dict[type[Exception], Problem] = {
         # An identifier or number beyond what the database stores (e.g. ?agency=10**30): the
         # client sent a value no record can have.
-        return problem_response(
-            api,
-            request,
-            Problem(
-                422, _("Data yang dikirim tidak sah."), _("Ada nilai angka yang terlalu besar.")
-            ),
-        )
-
-    @api.exception_handler(DataError)
-    def on_data_error(request: HttpRequest, exc: Exception) -> HttpResponse:
+        OverflowError: Problem(
+            422, _("Data yang dikirim tidak sah."), _("Ada nilai angka yang terlalu besar.")
+        ),
         # The database refused a value that passed validation (control characters are refused
         # earlier, at the edge): say what is known without guessing which value it was.
-        return problem_response(
-            api,
-            request,
-            Problem(
-                422,
-                _("Data yang dikirim tidak sah."),
-                _("Ada nilai yang tidak dapat disimpan. Periksa isian Anda."),
-            ),
-        )
+        DataError: Problem(
+            422,
+            _("Data yang dikirim tidak sah."),
+            _("Ada nilai yang tidak dapat disimpan. Periksa isian Anda."),
+        ),
+        AuthenticationError: Problem(
+            401,
+            _("Perlu autentikasi."),
+            _("Kirim token yang masih berlaku di header Authorization: Bearer <token>."),
+            headers={"WWW-Authenticate": 'Bearer realm="mpp"'},
+        ),
+        RequestDataTooBig: Problem(
+            413, _("Isi permintaan terlalu besar."), _("Kirim data yang lebih kecil.")
+        ),
+        Http404: Problem(404, _("Tidak ditemukan.")),
+    }
+    return problems[exception]
+
+
+# django-ninja hands a handler the exception (or its class).
+ExceptionHandler = Callable[[HttpRequest, Exception | type[Exception]], HttpResponse]
+FIXED_ANSWERS = (OverflowError, DataError, AuthenticationError, RequestDataTooBig, Http404)
+
+
+def install(api: NinjaAPI) -> None:
+    def answer_with(exception: type[Exception]) -> ExceptionHandler:
+        def answer(request: HttpRequest, exc: Exception | type[Exception]) -> HttpResponse:
+            return problem_response(api, request, _fixed_problem(exception))
+
+        return answer
+
+    for exception in FIXED_ANSWERS:
+        api.add_exception_handler(exception, answer_with(exception))
 
     @api.exception_handler(Problem)
     def on_problem(request: HttpRequest, exc: Problem) -> HttpResponse:
@@ -199,31 +216,6 @@ def install(api: NinjaAPI) -> None:
                 errors=errors,
             ),
         )
-
-    @api.exception_handler(AuthenticationError)
-    def on_authentication(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return problem_response(
-            api,
-            request,
-            Problem(
-                401,
-                _("Perlu autentikasi."),
-                _("Kirim token yang masih berlaku di header Authorization: Bearer <token>."),
-                headers={"WWW-Authenticate": 'Bearer realm="mpp"'},
-            ),
-        )
-
-    @api.exception_handler(RequestDataTooBig)
-    def on_too_big(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return problem_response(
-            api,
-            request,
-            Problem(413, _("Isi permintaan terlalu besar."), _("Kirim data yang lebih kecil.")),
-        )
-
-    @api.exception_handler(Http404)
-    def on_not_found(request: HttpRequest, exc: Exception) -> HttpResponse:
-        return problem_response(api, request, Problem(404, _("Tidak ditemukan.")))
 
     @api.exception_handler(HttpError)
     def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:

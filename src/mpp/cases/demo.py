@@ -37,7 +37,7 @@ def _value_for(item: FormField, applicant: User) -> object:
     if kind == "region":
         return "2171"
     if kind in ("choice", "multiple_choice"):
-        first = item.choices[0].value
+        first = (item.choices or ())[0].value
         return [first] if kind == "multiple_choice" else first
     return "Contoh isian demo"
 

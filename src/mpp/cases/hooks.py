@@ -19,7 +19,7 @@ NOTIFIED_TARGETS = ("submitted", "revision_requested", "approved", "rejected", "
 
 def send_status_message(application: Application, record: TransitionRecord) -> None:
     """Tell the applicant about the new status (with the deadline or the officer's reason)."""
-    extra = {}
+    extra: dict[str, object] = {}
     if record.to_state == "submitted":
         extra["due_at"] = application.due_at
     if record.to_state in ("revision_requested", "rejected"):

@@ -8,7 +8,7 @@ agency and MPP are copied from the service so back-office lists filter and sort 
 from __future__ import annotations
 
 import secrets
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import models
@@ -18,10 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from mpp.cases.workflow import APPLICATION, FINAL, OPEN, WITHOUT_APPROVAL
 from mpp.deadlines.models import ClockedModel
 from mpp.fields import user_reference
+from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
 
 if TYPE_CHECKING:
-    from mpp.accounts.policy import Scope
     from mpp.regions.calendar import OfficeHours
     from mpp.regions.models import Region
     from mpp.workflows.definitions import Workflow
@@ -63,6 +63,15 @@ class Application(WorkflowModel, ClockedModel):
     """One citizen's application for one service, online or filed at the counter."""
 
     workflow = APPLICATION
+
+    if TYPE_CHECKING:
+        # Set by mpp.cases.selectors.api_detail on the application the API's detail shows
+        # (absent otherwise): the answers and files the caller may see, the timeline, and the
+        # actions the caller may take now.
+        shown_data: dict[str, Any]
+        shown_files: list[ApplicationDocument]
+        timeline: list[Any]
+        allowed_actions: list[str]
 
     tracking_number = models.CharField(_("nomor pelacakan"), max_length=20, unique=True)
     service = models.ForeignKey(
@@ -121,8 +130,6 @@ class Application(WorkflowModel, ClockedModel):
         return WITHOUT_APPROVAL if self.service_version.skip_approval else APPLICATION
 
     def policy_scope(self) -> Scope:
-        from mpp.accounts.policy import Scope
-
         return Scope(
             region_codes=frozenset({self.mpp.region_id}),
             mpp_ids=frozenset({self.mpp_id}),
@@ -156,7 +163,7 @@ class Application(WorkflowModel, ClockedModel):
 
     @property
     def status_label(self) -> str:
-        return Status(self.status).label
+        return str(Status(self.status).label)
 
     @property
     def is_being_issued(self) -> bool:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.db.models import Count, F, Q, QuerySet
@@ -27,9 +28,12 @@ from mpp.audit.models import AccessKind
 from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, OPEN
-from mpp.deadlines.models import breached_condition
+from mpp.deadlines.models import ClockQuerySet, breached_condition
 from mpp.regions.localtime import NATIONAL_ZONE, ZONE_NAMES
 from mpp.workflows.selectors import timeline
+
+if TYPE_CHECKING:
+    from mpp.accounts.models import User
 
 LIST_RELATED = ("service_version", "mpp__region", "agency", "assigned_to", "applicant")
 # Lists show names, statuses and dates: leave the answers and the standard's long texts in the table.
@@ -155,7 +159,7 @@ CITIZEN_ORDER = ("-created_at", "-id")
 INBOX_ORDER = ("due_at?", "-id")
 
 
-def applications_of_citizen(user) -> QuerySet[Application]:
+def applications_of_citizen(user) -> ClockQuerySet:
     return (
         Application.objects.filter(applicant=user)
         .with_breached()
@@ -183,14 +187,15 @@ def applications_for_api(
         )
         order = INBOX_ORDER
     else:
-        rows = applications_of_citizen(user)
+        own = applications_of_citizen(user)
         order = CITIZEN_ORDER
         if status:
-            rows = rows.filter(status=status)
+            own = own.filter(status=status)
         if service:
-            rows = rows.filter(service_id=service)
+            own = own.filter(service_id=service)
         if breached is not None:
-            rows = rows.breached() if breached else rows.not_breached()
+            own = own.breached() if breached else own.not_breached()
+        rows = own
     return rows.select_related("issued_document"), order
 
 
@@ -231,9 +236,9 @@ class InboxFilters:
 def local_zone(user) -> ZoneInfo:
     """The zone of the officer's (first) MPP, for "due today"; WIB when the grant has no MPP."""
     for grant in [g for perm in CASE_PERMS for g in grants_for(user, perm)]:
-        if grant.mpp_id:
+        if grant.mpp is not None:
             return ZoneInfo(grant.mpp.region.timezone)
-        if grant.region_id:
+        if grant.region is not None:
             return ZoneInfo(grant.region.timezone)
     return NATIONAL_ZONE
 
@@ -324,7 +329,9 @@ def status_counts(user) -> list[tuple[str, str, int]]:
         .values_list("status", "n")
     )
     return [
-        (value, label, counted.get(value, 0)) for value, label in Status.choices if value != "draft"
+        (value, str(label), counted.get(value, 0))
+        for value, label in Status.choices
+        if value != "draft"
     ]
 
 
@@ -517,7 +524,7 @@ def document_events(application: Application) -> list[DocumentEvent]:
     )
     events = []
     for document in documents:
-        if document.replaces_id is not None:
+        if (replaced := document.replaces) is not None:
             events.append(
                 DocumentEvent(
                     action="document_reissued",
@@ -525,14 +532,14 @@ def document_events(application: Application) -> list[DocumentEvent]:
                     actor=document.issued_by,
                     note=document.reissue_reason,
                     sentence=_("Dokumen %(number)s diterbitkan ulang menggantikan %(old)s")
-                    % {"number": document.number, "old": document.replaces.number},
+                    % {"number": document.number, "old": replaced.number},
                 )
             )
-        if document.revoked_at is not None:
+        if (revoked_at := document.revoked_at) is not None:
             events.append(
                 DocumentEvent(
                     action="document_revoked",
-                    at=document.revoked_at,
+                    at=revoked_at,
                     actor=document.revoked_by,
                     note=document.revoked_reason,
                     sentence=_("Dokumen %(number)s dicabut") % {"number": document.number},
@@ -541,7 +548,7 @@ def document_events(application: Application) -> list[DocumentEvent]:
     return sorted(events, key=lambda event: event.at)
 
 
-def may_reissue(user, application: Application) -> bool:
+def may_reissue(user: User, application: Application) -> bool:
     """Whether ``user`` may re-issue the application's document now: it is issued and signed
     (valid, or revoked without a replacement yet) and the user decides the agency's cases."""
     from mpp.documents.models import DocumentStatus
@@ -672,7 +679,7 @@ def answers(
         elif item.is_choice:
             labels = item.choice_labels()
             values = value if isinstance(value, list) else ([value] if value else [])
-            shown = ", ".join(labels.get(v, v) for v in values)
+            shown = ", ".join(str(labels.get(v, v)) for v in values)
         elif item.type == "date" and value:
             shown = long_date(value)  # 20 November 2026, as people write dates
         else:

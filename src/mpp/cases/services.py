@@ -119,20 +119,22 @@ def start_application(
     Fields marked ``prefill`` in the form are filled in from ``prefill`` (at the counter: what the
     officer typed for the citizen) or else from the applicant's account, so nobody retypes them.
     """
-    if not service.accepts_applications:
-        raise ApplicationError(_("Layanan ini tidak menerima permohonan saat ini."))
     version = service.current_version
+    mpp = service.mpp
+    # A service accepting applications has a published version and an MPP (not a template).
+    if not service.accepts_applications or version is None or mpp is None:
+        raise ApplicationError(_("Layanan ini tidak menerima permohonan saat ini."))
     if channel == ApplicationChannel.ONLINE and not version.accepts_online:
         raise ApplicationError(
             _("Layanan ini hanya dapat diajukan langsung di loket MPP, tidak secara daring.")
         )
     now = timezone.now()
     application = Application(
-        tracking_number=next_tracking_number(service.mpp.region, now),
+        tracking_number=next_tracking_number(mpp.region, now),
         service=service,
         service_version=version,
         applicant=applicant,
-        mpp=service.mpp,
+        mpp=mpp,
         agency=service.agency,
         channel=channel,
         filed_by=filed_by,
@@ -653,23 +655,34 @@ def perform_action(
     request=None,
 ):
     """Take ``action`` (an API/status value) on ``application`` for ``actor``."""
-    common = {"actor": actor, "expected_version": expected_version}
     if action == "submit":
-        return submit_application(application, **common)
+        return submit_application(application, actor=actor, expected_version=expected_version)
     if action == "resubmit":
-        return resubmit_application(application, **common)
+        return resubmit_application(application, actor=actor, expected_version=expected_version)
     if action in ("claim", "assign"):
-        return claim_application(application, assignee=assignee, **common)
+        return claim_application(
+            application, assignee=assignee, actor=actor, expected_version=expected_version
+        )
     if action == "request_revision":
-        return request_revision(application, note=note, **common)
+        return request_revision(
+            application, note=note, actor=actor, expected_version=expected_version
+        )
     if action == "approve":
-        return approve_application(application, note=note, **common)
+        return approve_application(
+            application, note=note, actor=actor, expected_version=expected_version
+        )
     if action == "reject":
-        return reject_application(application, note=note, **common)
+        return reject_application(
+            application, note=note, actor=actor, expected_version=expected_version
+        )
     if action == "withdraw":
-        return withdraw_application(application, note=note, **common)
+        return withdraw_application(
+            application, note=note, actor=actor, expected_version=expected_version
+        )
     if action == "issue":
-        return issue_application(application, request=request, **common)
+        return issue_application(
+            application, request=request, actor=actor, expected_version=expected_version
+        )
     raise ActionNotAllowed(_("Tindakan ini tidak dikenal."))
 
 
@@ -710,7 +723,12 @@ def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request
     The filing attaches to the citizen's account when the NIK has one, or to a new light record;
     nothing about an existing account is shown back (the name typed is what staff pages show).
     """
-    if not service.accepts_applications or not can(officer, Perm.FILE_AT_COUNTER, service):
+    agency = service.agency
+    if (
+        not service.accepts_applications
+        or agency is None
+        or not can(officer, Perm.FILE_AT_COUNTER, service)
+    ):
         raise ApplicationError(_("Anda tidak dapat mengajukan permohonan untuk layanan ini."))
     _check_counter_rate(officer)
     name = (walk_in.name or "").strip()
@@ -723,7 +741,7 @@ def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request
     record_event(
         AuditAction.COUNTER_LOOKUP,
         actor=officer,
-        summary=service.agency.name,
+        summary=agency.name,
         request=request,
         data={"service": service.pk},
     )

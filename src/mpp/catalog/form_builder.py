@@ -10,7 +10,8 @@ them. Only the keys the schema knows are written, and only where they apply to t
 from __future__ import annotations
 
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, cast
 
 from django import forms
 from django.forms.utils import ErrorDict
@@ -107,12 +108,11 @@ class FieldRowForm(forms.Form):
         help_text=gettext_lazy("Hanya untuk jenis berkas."),
     )
 
-    def __init__(self, *args, names: list[str] = (), **kwargs):
+    def __init__(self, *args, names: Sequence[str] = (), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["visible_if_field"].choices = [("", _("— selalu tampil —"))] + [
-            (n, n) for n in names if n
-        ]
-        self.fields["max_megabytes"].max_value = max_upload_bytes() / MB
+        cast(forms.ChoiceField, self.fields["visible_if_field"]).choices = [
+            ("", _("— selalu tampil —"))
+        ] + [(n, n) for n in names if n]
         self.fields["max_megabytes"].widget.attrs["max"] = f"{max_upload_bytes() / MB:.1f}"
 
     def full_clean(self) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import cast
 
 from django import forms
 from django.utils import timezone
@@ -62,7 +63,7 @@ class ServiceSearchForm(forms.Form):
                 "name": name,
                 "label": self.fields[name].label,
                 "help_text": self.fields[name].help_text,
-                "choices": self.fields[name].choices,
+                "choices": cast(forms.ChoiceField, self.fields[name]).choices,
                 "selected": self.cleaned_data.get(name) or "",
             }
             for name in ("mpp", "agency", "category", "channel")

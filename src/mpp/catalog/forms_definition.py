@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, TypedDict
 from zoneinfo import ZoneInfo
 
 from django import forms
@@ -178,7 +178,9 @@ class DefinitionForm(forms.Form):
         super().__init__(*args, **kwargs)
         for item in self.definition:
             self.fields[item.name] = _django_field(item, ask_uploads=ask_uploads)
-            self.fields[item.name].visible_if = item.visible_if
+            # Read by the preview page (``field.field.visible_if``); django-stubs declare no
+            # attribute of one's own on a form field.
+            self.fields[item.name].visible_if = item.visible_if  # type: ignore[attr-defined]
 
     def full_clean(self):
         super().full_clean()
@@ -216,8 +218,16 @@ class DefinitionForm(forms.Form):
         return groups
 
 
+class _Common(TypedDict):
+    """What every field of a published form is given."""
+
+    label: str
+    required: bool
+    help_text: str
+
+
 def _django_field(item: FormField, *, ask_uploads: bool = True) -> forms.Field:
-    common = {
+    common: _Common = {
         "label": item.label,
         # An upload already stored satisfies a file field, so a step page may not insist on one.
         "required": item.required and (ask_uploads or item.type != "file"),

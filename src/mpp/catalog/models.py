@@ -8,8 +8,6 @@ can keep pointing at the exact version it was filed under.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
-
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -19,9 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from mpp.catalog.form_schema import FormDefinition, definition_problems
 from mpp.fields import user_reference
 from mpp.tenancy.models import MPP, Agency
-
-if TYPE_CHECKING:
-    from mpp.accounts.policy import Scope
+from mpp.tenancy.scope import Scope
 
 
 def localized(indonesian, english):
@@ -163,13 +159,12 @@ class Service(models.Model):
         return self.current_version_id is not None and not self.is_retired and not self.is_template
 
     def policy_scope(self) -> Scope:
-        from mpp.accounts.policy import Scope
-
-        if self.agency_id is None:
+        mpp = self.mpp
+        if self.agency_id is None or mpp is None:
             return Scope()  # national templates: only national roles cover them
         return Scope(
-            region_codes=frozenset({self.mpp.region_id}),
-            mpp_ids=frozenset({self.mpp_id}),
+            region_codes=frozenset({mpp.region_id}),
+            mpp_ids=frozenset({mpp.pk}),
             agency_id=self.agency_id,
         )
 

@@ -21,6 +21,7 @@ import functools
 import hashlib
 import time
 from collections.abc import Callable
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
@@ -71,7 +72,10 @@ def changed(sender=None, instance=None, **kwargs) -> None:
     transaction.on_commit(bump)
 
 
-def cached_choices(name: str, build: Callable[[], list]) -> list:
+T = TypeVar("T")
+
+
+def cached_choices(name: str, build: Callable[[], T]) -> T:
     """A list derived from the catalog (e.g. the MPP filter), kept until the next change."""
     key = f"catalog:public:choices:{generation()}:{name}"
     value = cache.get(key)
@@ -124,9 +128,10 @@ def public_page(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse
             content, content_type, etag = stored
             response = HttpResponse(content, content_type=content_type)
         response = _with_public_headers(response, etag, stamp)
+        # The response itself, or 304 Not Modified when the client's copy is current.
         conditional = get_conditional_response(
             request, etag=etag, last_modified=stamp // 1_000_000_000, response=response
         )
-        return conditional
+        return conditional or response
 
     return wrapper

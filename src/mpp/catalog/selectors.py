@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, replace
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypedDict, cast
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -22,7 +22,9 @@ from django.db.models import (
     When,
     Window,
 )
+from django.db.models.fields import Field as ModelField
 from django.db.models.functions import Lower
+from django_stubs_ext import WithAnnotations
 
 from mpp.accounts.policy import Perm, scope_filter
 from mpp.accounts.selectors import workplaces_for
@@ -111,7 +113,14 @@ def mpp_regions() -> QuerySet[Region]:
     )
 
 
-def public_mpp(slug: str) -> MPP | None:
+class ActivePresences(TypedDict):
+    """What :func:`public_mpp` and :func:`api_mpp` read with an MPP: the agencies serving there
+    now, by name."""
+
+    active_presences: list[AgencyPresence]
+
+
+def public_mpp(slug: str) -> WithAnnotations[MPP, ActivePresences] | None:
     return (
         public_mpps()
         .prefetch_related(
@@ -329,7 +338,7 @@ def _similar_services(filters: ServiceFilters) -> QuerySet[Service] | None:
     text = " ".join(search.significant_words(filters.query))
     return (
         _filtered(filters)
-        .annotate(rank=TrigramWordSimilarity(Value(text), "search_name"))
+        .annotate(rank=TrigramWordSimilarity(text, "search_name"))
         .filter(rank__gte=TRIGRAM_THRESHOLD)
         .order_by("-rank", Lower("name"), "id")
     )
@@ -385,7 +394,7 @@ def _ranked_page(matches: QuerySet[Service], number: int, size: int) -> SearchPa
             if total:
                 number = -(-total // size)
                 rows = list(counted[(number - 1) * size : number * size])
-    paginator = Paginator([], size)
+    paginator: Paginator[Service] = Paginator([], size)
     paginator.count = total  # cached_property: the total came with the rows
     return SearchPage(rows, number, paginator)
 
@@ -508,7 +517,8 @@ def version_changes(before: ServiceVersion | None, after: ServiceVersion) -> lis
         old = getattr(before, name) if before is not None else None
         new = getattr(after, name)
         if old != new:
-            label = str(ServiceVersion._meta.get_field(name).verbose_name)
+            field = cast("ModelField[Any, Any]", ServiceVersion._meta.get_field(name))
+            label = str(field.verbose_name)
             changes.append(FieldChange(name, label, old, new))
     return changes
 
@@ -540,7 +550,7 @@ def api_mpps(*, province: str = "", region: str = "") -> QuerySet[MPP]:
     return mpps
 
 
-def api_mpp(pk: int) -> MPP | None:
+def api_mpp(pk: int) -> WithAnnotations[MPP, ActivePresences] | None:
     """One public MPP with its opening hours, active agencies and number of services."""
     mpp = (
         api_mpps()

@@ -92,8 +92,9 @@ def search_parts(service: Service, version: ServiceVersion) -> list[str]:
         version.product,
         str(Category(version.category).label) if version.category in Category.values else "",
     ]
-    if service.agency_id is not None:
-        parts += [service.agency.name, service.agency.short_name]
+    agency = service.agency
+    if agency is not None:
+        parts += [agency.name, agency.short_name]
     return [part for part in parts if part]
 
 
@@ -268,7 +269,11 @@ def publish_draft(
             {"effective_from": [_("Tanggal berlaku tidak boleh di masa mendatang.")]}
         )
     previous = service.current_version
-    if previous is not None and effective_from < previous.effective_from:
+    if (
+        previous is not None
+        and previous.effective_from is not None
+        and effective_from < previous.effective_from
+    ):
         raise ValidationError(
             {
                 "effective_from": [

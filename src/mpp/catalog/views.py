@@ -70,7 +70,7 @@ def mpp_detail(request, slug: str):
     hours = {h.weekday: h for h in mpp.opening_hours.all()}
     week = [(label, hours.get(day)) for day, label in OpeningHours.Weekday.choices]
     services_here = list(selectors.services_at(mpp))
-    by_agency: dict[int, list] = {}
+    by_agency: dict[int | None, list] = {}
     for service in services_here:
         by_agency.setdefault(service.agency_id, []).append(service)
     presences = [(p, by_agency.get(p.agency_id, [])) for p in mpp.active_presences]
@@ -157,11 +157,12 @@ def service_detail(request, pk: int, number: int | None = None):
     service = selectors.public_service(pk)
     if service is None:
         raise Http404
-    version = service.current_version
-    if number is not None:
+    if number is None:
+        version = service.current_version
+    else:
         version = selectors.public_version(service, number)
-        if version is None:
-            raise Http404
+    if version is None:
+        raise Http404
     return render(
         request,
         "catalog/service_detail.html",
@@ -170,7 +171,7 @@ def service_detail(request, pk: int, number: int | None = None):
             "version": version,
             "is_current": version.pk == service.current_version_id,
             "versions": selectors.published_versions(service),
-            "tz": service.mpp.region.timezone_abbreviation,
+            "tz": service.mpp.region.timezone_abbreviation if service.mpp else "WIB",
             "extra_sections": service_page_sections.render(service),
         },
     )
@@ -493,8 +494,9 @@ def manage_form_builder(request, pk: int):
                     note = _("Isian baru ditambahkan di bawah. Isi lalu simpan formulir.")
                 elif action.startswith(("up:", "down:")):
                     direction, _sep, index = action.partition(":")
-                    if parse_int(index) is not None:
-                        form_builder.move(rows, parse_int(index), -1 if direction == "up" else 1)
+                    position = parse_int(index)
+                    if position is not None:
+                        form_builder.move(rows, position, -1 if direction == "up" else 1)
                     formset = _builder_formset(rows)
                     note = _("Urutan diubah. Simpan formulir untuk menyimpannya.")
                 else:

@@ -15,7 +15,7 @@ from django.core.files.base import ContentFile
 
 from mpp.documents.uploads import blank_pdf
 from mpp.monitoring.models import DEFAULT_RUBRIC, LocusReport, ReportingPeriod, is_late
-from mpp.monitoring.services import clock, evaluate
+from mpp.monitoring.services import clock, deadline_end, evaluate
 from mpp.onboarding.models import ManagerDecree
 from mpp.onboarding.selectors import current_decree
 from mpp.regions.data import PILOT_LOCI
@@ -114,7 +114,7 @@ def load() -> None:
             if code == LATE:
                 sent = datetime.datetime(2023, 8, 2, 10, 0, tzinfo=JAKARTA)
             report.first_submitted_at = report.submitted_at = report.clock_stopped_at = sent
-            report.is_late = is_late(report.due_at, sent, sent)
+            report.is_late = is_late(deadline_end(report), sent, sent)
             report.breached_at = sent if report.is_late else None
             if code == RETURNED:
                 report.status = "returned"
@@ -132,6 +132,6 @@ def load() -> None:
             steps = [("submit", "draft", "submitted", report.submitted_at, "")]
             if report.status == "returned":
                 steps.append(("return", "submitted", "returned", RETURNED_AT, RETURN_NOTE))
-            elif report.status == "accepted":
+            elif report.accepted_at is not None:
                 steps.append(("accept", "submitted", "accepted", report.accepted_at, ""))
             _history(report, steps)

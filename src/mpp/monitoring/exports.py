@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -69,7 +72,7 @@ def period_csv(period: ReportingPeriod, reports=None) -> bytes:
 
 def period_xlsx(period: ReportingPeriod, reports=None) -> bytes:
     matrix = exports.Sheet(_("Kepatuhan"), [_header(period), *rows(period, reports)], freeze="C2")
-    totals: list[list] = []
+    totals: list[Sequence[Any]] = []
     figures = selectors.national_totals(period)
     for key, label in (
         ("population_applicants", _("Pemohon layanan kependudukan")),

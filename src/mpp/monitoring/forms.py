@@ -104,7 +104,9 @@ ITEM_FIELDS = {5: "acceleration_efforts", 6: "ikd_sisdmk_efforts", 7: "obstacles
 def mark_asked(form: ReportForm, items) -> ReportForm:
     for item, name in ITEM_FIELDS.items():
         if item in items:
-            form.fields[name].asked = True
+            # Read by the report's template (``field.field.asked``); django-stubs declare no
+            # attribute of one's own on a form field.
+            form.fields[name].asked = True  # type: ignore[attr-defined]
     return form
 
 

@@ -13,6 +13,7 @@ clock stops when the report is first sent and the one sweep flags the reports st
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -37,7 +38,7 @@ ITEMS = {
 }
 ALL_ITEMS = list(ITEMS)
 
-DEFAULT_RUBRIC = {
+DEFAULT_RUBRIC: dict[str, Any] = {
     "weights": {"1": 20, "2": 10, "3": 15, "4": 15, "5": 15, "6": 10, "7": 7.5, "8": 7.5},
     "late_penalty": 10,
     "thresholds": {"prima": 85, "baik": 70, "cukup": 50},
@@ -167,7 +168,9 @@ class LocusReport(WorkflowModel, ClockedModel):
 
     def late(self, now: datetime.datetime) -> bool:
         """Sent after its deadline, or not sent and the deadline passed (see :func:`is_late`)."""
-        return is_late(self.due_at, self.first_submitted_at, now)
+        from mpp.monitoring.services import deadline_end
+
+        return is_late(deadline_end(self), self.first_submitted_at, now)
 
     def filled_items(self) -> dict[int, bool]:
         """Which of the 8 items the report answers now (items 2–4 once computed)."""

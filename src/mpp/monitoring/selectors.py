@@ -130,4 +130,4 @@ def national_totals(period: ReportingPeriod) -> dict:
 
 
 def item_labels(period: ReportingPeriod) -> list[tuple[int, str]]:
-    return [(item, ITEMS[item]) for item in period.items]
+    return [(item, str(ITEMS[item])) for item in period.items]

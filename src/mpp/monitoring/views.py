@@ -232,6 +232,8 @@ def report_action(request, pk: int):
         if form is not None and error.errors:
             error.apply_to(form)
         fresh = selectors.report_for(request.user, pk)
+        if fresh is None:  # gone, or out of the caller's reach, since the action began
+            raise Http404 from None
         if form is None:
             fresh.computed_at or services.compute_figures(fresh)
         context = _report_context(

@@ -392,7 +392,7 @@ API_QUEUE_ORDER = ("mpp_key", "service_key", "id")
 API_BOOKING_ORDER = ("-date", "-slot_starts", "-id")
 
 
-def bookable_queues_for_api():
+def bookable_queues_for_api() -> QuerySet[ServiceQueue]:
     """:func:`bookable_queues`, keyed for cursor pages by MPP name, service name and id."""
     return bookable_queues().annotate(mpp_key=F("mpp__name"), service_key=F("service__name"))
 

@@ -320,7 +320,7 @@ def national_context(request) -> dict:
     points = [
         (code, lat, lon, region_values.get(code))
         for code, (_name, lat, lon) in regions.items()
-        if lat is not None and (not province or code[:2] == province)
+        if lat is not None and lon is not None and (not province or code[:2] == province)
     ]
     summary = selectors.cells(user, now_totals, period, Unit(), before_totals)
     the_map = charts.indonesia_map(

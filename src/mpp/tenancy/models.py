@@ -7,6 +7,8 @@ that no data had to move (see docs/decisions.md).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -31,6 +33,10 @@ class MPP(models.Model):
         blank=True,
         help_text=_("Kode fasilitas dari daftar Facility, misalnya ramp atau ruang laktasi."),
     )
+
+    if TYPE_CHECKING:
+        # Set by the catalog's API read of one MPP (absent otherwise): its public services.
+        service_count: int
 
     class Facility(models.TextChoices):
         RAMP = "ramp", _("Jalur landai (ramp) untuk kursi roda")

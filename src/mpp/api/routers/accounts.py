@@ -5,17 +5,17 @@ from __future__ import annotations
 import datetime
 
 from django.contrib.auth import authenticate
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field
 
 from mpp.accounts import limits, services
-from mpp.accounts.models import User
-from mpp.api.auth import BearerToken
+from mpp.accounts.models import RoleGrant, User
+from mpp.api.auth import BearerRequest, bearer
 from mpp.api.problems import Problem, ProblemOut
 
 router = Router(tags=["akun"])
-bearer = BearerToken()
 
 
 class TokenRequest(Schema):
@@ -36,7 +36,7 @@ class TokenOut(Schema):
     response={201: TokenOut, 400: ProblemOut, 401: ProblemOut, 422: ProblemOut, 429: ProblemOut},
     summary="Menerbitkan token bearer",
 )
-def create_token(request, payload: TokenRequest):
+def create_token(request: HttpRequest, payload: TokenRequest) -> Status[TokenOut]:
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         title, detail, seconds = limits.lockout()
@@ -71,7 +71,7 @@ def create_token(request, payload: TokenRequest):
 @router.delete(
     "/auth/token", auth=bearer, response={204: None}, summary="Mencabut token yang sedang dipakai"
 )
-def revoke_current_token(request):
+def revoke_current_token(request: BearerRequest) -> Status[None]:
     services.revoke_token(request.auth.current_token, revoked_by=request.auth, request=request)
     return Status(204, None)
 
@@ -98,7 +98,7 @@ class GrantOut(Schema):
     agency: int | None = Field(alias="agency_id")
 
     @staticmethod
-    def resolve_role_label(grant) -> str:
+    def resolve_role_label(grant: RoleGrant) -> str:
         return str(grant.get_role_display())
 
 
@@ -140,7 +140,7 @@ class RegistrationAccepted(Schema):
         "diberi tahu lewat surel. Langkah berikutnya: meminta token dengan NIK dan kata sandi."
     ),
 )
-def register_citizen(request, payload: CitizenIn):
+def register_citizen(request: HttpRequest, payload: CitizenIn) -> Status[RegistrationAccepted]:
     registration = services.CitizenRegistration(
         nik=payload.nik.strip(),
         name=payload.name,
@@ -171,5 +171,5 @@ def register_citizen(request, payload: CitizenIn):
 
 
 @router.get("/me", auth=bearer, response=MeOut, summary="Pemanggil beserta peran dan cakupannya")
-def me(request):
+def me(request: BearerRequest) -> User:
     return request.auth

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+from collections.abc import Callable
 from typing import Any
 
 from django.db import IntegrityError, transaction
@@ -12,14 +13,16 @@ from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
+from ninja.params.functions import Query as QueryParam
 from pydantic import Field, StrictBool, StrictFloat, StrictInt, StrictStr
 
-from mpp.api.auth import BearerToken
+from mpp.accounts.models import User
+from mpp.api.auth import BearerRequest, bearer
 from mpp.api.paging import PageOut, PageParams, queryset_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Id
 from mpp.cases import selectors, services
-from mpp.cases.models import Application, IdempotencyRecord
+from mpp.cases.models import Application, ApplicationDocument, IdempotencyRecord
 from mpp.cases.models import Status as AppStatus
 from mpp.documents.gates import download_gates
 from mpp.documents.services import SigningKeyMissing
@@ -33,7 +36,6 @@ from mpp.workflows.errors import (
 
 router = Router(tags=["permohonan"])
 MAX_ID = 2**63 - 1  # the largest id a 64-bit column holds
-bearer = BearerToken()
 STATUS_VALUES = ", ".join(f"`{value}`" for value, _label in AppStatus.choices)
 
 
@@ -79,7 +81,8 @@ class ApplicationOut(Schema):
 
     @staticmethod
     def resolve_document_number(application: Application) -> str | None:
-        return application.issued_document.number if application.issued_document_id else None
+        document = application.issued_document
+        return document.number if document else None
 
 
 class ApplicationPage(PageOut):
@@ -129,7 +132,10 @@ class ActionIn(Schema):
     assignee: int | None = Field(default=None, description="id petugas untuk `assign`")
 
 
-def _detail(user, application: Application) -> Application:
+ErrorNames = Callable[[dict[str, list[str]]], dict[str, list[str]]]
+
+
+def _detail(user: User, application: Application) -> Application:
     return selectors.api_detail(user, application)
 
 
@@ -146,7 +152,7 @@ def _upload_errors(errors: dict[str, list[str]]) -> dict[str, list[str]]:
     return {name if name == "field" else "file": messages for name, messages in errors.items()}
 
 
-def _problem_from(error: Exception, names=None) -> Problem:
+def _problem_from(error: Exception, names: ErrorNames | None = None) -> Problem:
     if isinstance(error, services.ApplicationError):
         status = error.status or (422 if error.errors else 409)
         errors = names(error.errors) if names else error.errors
@@ -162,11 +168,27 @@ def _problem_from(error: Exception, names=None) -> Problem:
     raise error
 
 
-def _idempotent(request, scope: str, run):
-    """Run ``run()`` once per (caller, scope, Idempotency-Key); a retry gets the first answer."""
+def _idempotent(
+    request: BearerRequest,
+    scope: str,
+    run: Callable[[], Application],
+    status: int,
+    schema: type[Schema],
+) -> Status[Any]:
+    """Run ``run()`` once per (caller, scope, Idempotency-Key) and answer ``status`` with the
+    application it returns read by ``schema``; a retry gets the first answer. A refusal is a
+    problem naming the form's answers as the body does."""
+
+    def answer() -> tuple[int, Schema]:
+        try:
+            application = run()
+        except (services.ApplicationError, WorkflowError) as error:
+            raise _problem_from(error, _form_errors) from None
+        return status, schema.from_orm(application)
+
     key = request.headers.get("Idempotency-Key", "").strip()
     if not key:
-        return Status(*run())
+        return Status(*answer())
     if len(key) > 200:
         raise Problem(400, _("Idempotency-Key terlalu panjang (paling banyak 200 karakter)."))
     digest = _fingerprint(request)
@@ -175,21 +197,21 @@ def _idempotent(request, scope: str, run):
         return _replay(stored, digest)
     try:
         with transaction.atomic():
-            status, body = run()
+            code, body = answer()
             services.record_idempotent_answer(
                 request.user,
                 scope=scope,
                 key=key,
                 digest=digest,
-                status=status,
+                status=code,
                 body=body.model_dump(mode="json"),
             )
     except IntegrityError:  # a concurrent retry with the same key won; answer with its result
         return _replay(selectors.idempotent_answer(request.user, scope, key), digest)
-    return Status(status, body)
+    return Status(code, body)
 
 
-def _fingerprint(request) -> str:
+def _fingerprint(request: BearerRequest) -> str:
     try:
         raw = request.body
     except RawPostDataException:  # a form body, already parsed by the edge checks
@@ -197,7 +219,7 @@ def _fingerprint(request) -> str:
     return hashlib.sha256(raw).hexdigest()
 
 
-def _replay(stored: IdempotencyRecord, digest: str):
+def _replay(stored: IdempotencyRecord, digest: str) -> Status[Any]:
     """The first answer again, unless the key is reused for a different request."""
     if stored.request_digest and stored.request_digest != digest:
         raise Problem(
@@ -220,24 +242,21 @@ def _replay(stored: IdempotencyRecord, digest: str):
         "pengiriman ulang mengembalikan draf yang sama, bukan draf baru."
     ),
 )
-def create_application(request, payload: ApplicationCreate):
+def create_application(request: BearerRequest, payload: ApplicationCreate) -> Status[Any]:
     service = selectors.service_to_apply_for(payload.service)
     if service is None:
         raise Problem(404, _("Layanan tidak ditemukan."))
 
-    def run():
-        try:
-            with transaction.atomic():
-                application = services.start_application(applicant=request.user, service=service)
-                if payload.data:
-                    services.update_draft(
-                        application, actor=request.user, data=payload.data, strict=True
-                    )
-        except services.ApplicationError as error:
-            raise _problem_from(error, _form_errors) from None
-        return 201, DraftOut.from_orm(application)
+    def run() -> Application:
+        with transaction.atomic():
+            application = services.start_application(applicant=request.user, service=service)
+            if payload.data:
+                services.update_draft(
+                    application, actor=request.user, data=payload.data, strict=True
+                )
+        return application
 
-    return _idempotent(request, "create", run)
+    return _idempotent(request, "create", run, 201, DraftOut)
 
 
 @router.patch(
@@ -246,7 +265,9 @@ def create_application(request, payload: ApplicationCreate):
     response={200: ApplicationDetailOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
     summary="Mengubah isian draf atau permohonan yang diminta perbaikan",
 )
-def patch_application(request, application_id: Id, payload: ApplicationPatch):
+def patch_application(
+    request: BearerRequest, application_id: Id, payload: ApplicationPatch
+) -> Application:
     application = selectors.application_for_api(request.user, application_id)
     try:
         services.update_draft(application, actor=request.user, data=payload.data, strict=True)
@@ -262,7 +283,9 @@ def patch_application(request, application_id: Id, payload: ApplicationPatch):
     summary="Melampirkan berkas untuk isian berkas",
     description="Multipart: `field` (nama isian berkas) dan `file`. Jenis berkas diperiksa dari isinya.",
 )
-def attach_document(request, application_id: Id, field: Form[str], file: File[UploadedFile]):
+def attach_document(
+    request: BearerRequest, application_id: Id, field: Form[str], file: File[UploadedFile]
+) -> Status[ApplicationDocument]:
     application = selectors.application_for_api(request.user, application_id)
     try:
         document = services.attach_file(application, actor=request.user, field=field, upload=file)
@@ -282,20 +305,17 @@ def attach_document(request, application_id: Id, field: Form[str], file: File[Up
         "`Idempotency-Key` membuat pengiriman ulang mengembalikan hasil pertama."
     ),
 )
-def submit(request, application_id: Id):
+def submit(request: BearerRequest, application_id: Id) -> Status[Any]:
     application = selectors.application_for_api(request.user, application_id)
 
-    def run():
-        try:
-            if application.status == "revision_requested":
-                services.resubmit_application(application, actor=request.user)
-            else:
-                services.submit_application(application, actor=request.user)
-        except (services.ApplicationError, WorkflowError) as error:
-            raise _problem_from(error, _form_errors) from None
-        return 200, SubmitOut.from_orm(application)
+    def run() -> Application:
+        if application.status == "revision_requested":
+            services.resubmit_application(application, actor=request.user)
+        else:
+            services.submit_application(application, actor=request.user)
+        return application
 
-    return _idempotent(request, f"submit:{application.pk}", run)
+    return _idempotent(request, f"submit:{application.pk}", run, 200, SubmitOut)
 
 
 @router.get(
@@ -311,17 +331,17 @@ def submit(request, application_id: Id):
     ),
 )
 def list_applications(
-    request,
+    request: BearerRequest,
     response: HttpResponse,
     paging: Query[PageParams],
     status: str | None = None,
-    service: int | None = Query(None, ge=1, le=MAX_ID),
+    service: int | None = QueryParam(None, ge=1, le=MAX_ID),
     breached: bool | None = None,
-):
+) -> ApplicationPage:
     rows, order = selectors.applications_for_api(
         request.user, status=status or "", service=service, breached=breached
     )
-    return queryset_page(request, rows, paging, order=order, response=response)
+    return queryset_page(ApplicationPage, request, rows, paging, order=order, response=response)
 
 
 @router.get(
@@ -330,7 +350,7 @@ def list_applications(
     response={200: ApplicationDetailOut, 404: ProblemOut},
     summary="Satu permohonan dengan riwayat, batas waktu, dan tindakan yang boleh Anda lakukan",
 )
-def get_application(request, application_id: Id):
+def get_application(request: BearerRequest, application_id: Id) -> Application:
     application = selectors.application_for_api(request.user, application_id)
     return _detail(request.user, application)
 
@@ -346,7 +366,7 @@ def get_application(request, application_id: Id):
         "alasannya; `request_revision` dan `reject` memerlukan `note`."
     ),
 )
-def act(request, application_id: Id, payload: ActionIn):
+def act(request: BearerRequest, application_id: Id, payload: ActionIn) -> Application:
     application = selectors.application_for_api(request.user, application_id)
     assignee = None
     if payload.action == "assign":
@@ -383,7 +403,7 @@ def act(request, application_id: Id, payload: ActionIn):
     response={200: None, 404: ProblemOut, 409: ProblemOut},
     summary="Mengunduh dokumen terbit (PDF bertanda tangan elektronik)",
 )
-def issued_document(request, application_id: Id):
+def issued_document(request: BearerRequest, application_id: Id) -> FileResponse:
     application = selectors.application_for_api(request.user, application_id)
     if not application.issued_document_id:
         raise Problem(

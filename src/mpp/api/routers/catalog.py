@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from typing import Literal
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from ninja.decorators import decorate_view
@@ -18,7 +18,7 @@ from mpp.catalog import selectors
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.models import Category, Service, ServiceVersion
 from mpp.catalog.public_cache import public_page
-from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
+from mpp.tenancy.models import MPP, Agency, OpeningHours
 
 router = Router(tags=["katalog layanan"])
 
@@ -78,7 +78,7 @@ class MPPOut(Schema):
     opening_hours: list[OpeningHoursOut]
 
     @staticmethod
-    def resolve_facilities(mpp: MPP) -> list[dict]:
+    def resolve_facilities(mpp: MPP) -> list[dict[str, str]]:
         return [
             {"code": code, "label": str(_FACILITY_LABELS[code])}
             for code in mpp.facilities
@@ -95,12 +95,10 @@ class PresenceOut(Schema):
 
 
 class MPPDetailOut(MPPOut):
-    agencies: list[PresenceOut]
-    service_count: int
+    """Read from :func:`mpp.catalog.selectors.api_mpp` (the presences and the count it sets)."""
 
-    @staticmethod
-    def resolve_agencies(mpp: MPP) -> list[AgencyPresence]:
-        return mpp.active_presences
+    agencies: list[PresenceOut] = Field(alias="active_presences")
+    service_count: int
 
 
 class MPPPage(PageOut):
@@ -143,11 +141,7 @@ class ServiceHeadOut(Schema):
     category: str
     agency: RefOut
     mpp: RefOut
-    region_code: str
-
-    @staticmethod
-    def resolve_region_code(service: Service) -> str:
-        return service.mpp.region_id
+    region_code: str = Field(alias="mpp.region_id")
 
 
 class ServiceOut(ServiceHeadOut):
@@ -195,7 +189,7 @@ class VersionOut(Schema):
     form: list[FormFieldOut]
 
     @staticmethod
-    def resolve_form(version: ServiceVersion) -> list[dict]:
+    def resolve_form(version: ServiceVersion) -> list[dict[str, object]]:
         """The published form, field by field, from the one typed definition (absent keys as null)."""
         return [
             {**item.model_dump(mode="json", exclude_none=True), "order": order}
@@ -222,14 +216,16 @@ class MPPFilters(PageParams):
     "/mpps", response={200: MPPPage, 400: ProblemOut, 422: ProblemOut}, summary="Daftar MPP"
 )
 @decorate_view(public_page)
-def list_mpps(request, response: HttpResponse, filters: Query[MPPFilters]):
+def list_mpps(request: HttpRequest, response: HttpResponse, filters: Query[MPPFilters]) -> MPPPage:
     mpps = selectors.api_mpps(province=filters.province or "", region=filters.region or "")
-    return queryset_page(request, mpps, filters, order=selectors.API_MPP_ORDER, response=response)
+    return queryset_page(
+        MPPPage, request, mpps, filters, order=selectors.API_MPP_ORDER, response=response
+    )
 
 
 @router.get("/mpps/{mpp_id}", response={200: MPPDetailOut, 404: ProblemOut}, summary="Satu MPP")
 @decorate_view(public_page)
-def get_mpp(request, mpp_id: Id):
+def get_mpp(request: HttpRequest, mpp_id: Id) -> MPP:
     mpp = selectors.api_mpp(mpp_id)
     if mpp is None:
         raise Problem(404, _("MPP tidak ditemukan."))
@@ -247,10 +243,12 @@ class AgencyFilters(PageParams):
     summary="Daftar instansi",
 )
 @decorate_view(public_page)
-def list_agencies(request, response: HttpResponse, filters: Query[AgencyFilters]):
+def list_agencies(
+    request: HttpRequest, response: HttpResponse, filters: Query[AgencyFilters]
+) -> AgencyPage:
     agencies = selectors.api_agencies(mpp_id=filters.mpp, region=filters.region or "")
     return queryset_page(
-        request, agencies, filters, order=selectors.API_AGENCY_ORDER, response=response
+        AgencyPage, request, agencies, filters, order=selectors.API_AGENCY_ORDER, response=response
     )
 
 
@@ -275,7 +273,9 @@ class ServiceFilterParams(PageParams):
     summary="Cari dan daftar layanan",
 )
 @decorate_view(public_page)
-def list_services(request, response: HttpResponse, filters: Query[ServiceFilterParams]):
+def list_services(
+    request: HttpRequest, response: HttpResponse, filters: Query[ServiceFilterParams]
+) -> ServicePage:
     query = selectors.ServiceFilters(
         query=filters.q,
         mpp_id=filters.mpp,
@@ -288,7 +288,13 @@ def list_services(request, response: HttpResponse, filters: Query[ServiceFilterP
     rows, order = selectors.api_services(query)
     with selectors.search_plan(query):
         return queryset_page(
-            request, rows, filters, order=order, response=response, load=selectors.listing
+            ServicePage,
+            request,
+            rows,
+            filters,
+            order=order,
+            response=response,
+            load=selectors.listing,
         )
 
 
@@ -298,7 +304,7 @@ def list_services(request, response: HttpResponse, filters: Query[ServiceFilterP
     summary="Satu layanan dengan standar pelayanan dan definisi formulir yang berlaku",
 )
 @decorate_view(public_page)
-def get_service(request, service_id: Id):
+def get_service(request: HttpRequest, service_id: Id) -> Service:
     service = selectors.public_service(service_id)
     if service is None:
         raise Problem(404, _("Layanan tidak ditemukan."))

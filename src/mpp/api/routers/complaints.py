@@ -13,17 +13,16 @@ from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field
 
-from mpp.api.auth import BearerToken
+from mpp.api.auth import BearerRequest, bearer
 from mpp.api.paging import PageOut, PageParams, queryset_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Degrees, Id
 from mpp.complaints import selectors, services
-from mpp.complaints.models import About, Complaint, Kind
+from mpp.complaints.models import About, Complaint, Kind, Message
 from mpp.parsing import LARGEST_INTEGER
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 
 router = Router(tags=["pengaduan"])
-bearer = BearerToken()
 
 
 class ComplaintIn(Schema):
@@ -76,7 +75,7 @@ class ComplaintOut(Schema):
         return complaint.agency.name if complaint.agency else None
 
     @staticmethod
-    def resolve_messages(complaint: Complaint) -> list:
+    def resolve_messages(complaint: Complaint) -> list[Message]:
         return list(complaint.messages.all())
 
 
@@ -91,11 +90,11 @@ class ActionIn(Schema):
     agency: Id | None = None
 
 
-def _out(request, complaint: Complaint) -> Complaint:
+def _out(request: BearerRequest, complaint: Complaint) -> Complaint:
     return selectors.api_view(request.user, complaint)
 
 
-def _find(request, tracking_number: str) -> Complaint:
+def _find(request: BearerRequest, tracking_number: str) -> Complaint:
     complaint = selectors.api_complaint(request.user, tracking_number)
     if complaint is None:
         raise Problem(404, _("Pengaduan tidak ditemukan."))
@@ -108,7 +107,7 @@ def _find(request, tracking_number: str) -> Complaint:
     response={201: ComplaintOut, 404: ProblemOut, 422: ProblemOut},
     summary="Menyampaikan pengaduan atau konsultasi",
 )
-def create_complaint(request, payload: ComplaintIn):
+def create_complaint(request: BearerRequest, payload: ComplaintIn) -> Status[Complaint]:
     places = selectors.submission_places(
         mpp=payload.mpp, agency=payload.agency, service=payload.service
     )
@@ -148,8 +147,11 @@ def create_complaint(request, payload: ComplaintIn):
     response={200: ComplaintPage, 400: ProblemOut},
     summary="Pengaduan saya, terbaru dahulu",
 )
-def my_complaints(request, response: HttpResponse, paging: Query[PageParams]):
+def my_complaints(
+    request: BearerRequest, response: HttpResponse, paging: Query[PageParams]
+) -> ComplaintPage:
     return queryset_page(
+        ComplaintPage,
         request,
         selectors.complaints_for_api(request.user),
         paging,
@@ -165,7 +167,7 @@ def my_complaints(request, response: HttpResponse, paging: Query[PageParams]):
     response={200: ComplaintOut, 404: ProblemOut},
     summary="Satu pengaduan (pelapor, atau petugas yang berwenang)",
 )
-def complaint_detail(request, tracking_number: str):
+def complaint_detail(request: BearerRequest, tracking_number: str) -> Complaint:
     return _out(request, _find(request, tracking_number))
 
 
@@ -175,7 +177,7 @@ def complaint_detail(request, tracking_number: str):
     response={200: ComplaintOut, 404: ProblemOut, 409: ProblemOut, 422: ProblemOut},
     summary="Tindakan pada pengaduan (verifikasi, tanggapan, balasan pelapor, ...)",
 )
-def complaint_action(request, tracking_number: str, payload: ActionIn):
+def complaint_action(request: BearerRequest, tracking_number: str, payload: ActionIn) -> Complaint:
     complaint = _find(request, tracking_number)
     if payload.version != complaint.version:
         raise Problem(409, _("Pengaduan ini baru saja diubah; muat ulang."))

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from mpp.api.problems import Problem, ProblemOut
 from mpp.documents import selectors
+from mpp.documents.models import IssuedDocument
 
 router = Router(tags=["dokumen"])
 
@@ -28,15 +30,15 @@ class VerificationOut(Schema):
     revoked_reason: str | None
 
     @staticmethod
-    def resolve_holder_nik_masked(document) -> str | None:
+    def resolve_holder_nik_masked(document: IssuedDocument) -> str | None:
         return document.holder_nik_masked or None
 
     @staticmethod
-    def resolve_issuer(document) -> str:
+    def resolve_issuer(document: IssuedDocument) -> str:
         return document.issuer.name
 
     @staticmethod
-    def resolve_revoked_reason(document) -> str | None:
+    def resolve_revoked_reason(document: IssuedDocument) -> str | None:
         return document.revoked_reason or None
 
 
@@ -51,7 +53,7 @@ class VerificationOut(Schema):
         "Bandingkan `sha256` dengan sidik jari SHA-256 berkas PDF yang Anda terima."
     ),
 )
-def verify_document(request, code: str):
+def verify_document(request: HttpRequest, code: str) -> IssuedDocument:
     document = selectors.document_by_code(code)
     if document is None:
         raise Problem(

@@ -8,14 +8,14 @@ from django.http import HttpResponse
 from ninja import Query, Router, Schema
 from pydantic import Field
 
-from mpp.api.auth import BearerToken
+from mpp.api.auth import BearerRequest, bearer
 from mpp.api.paging import PageOut, PageParams, queryset_page
 from mpp.api.problems import ProblemOut
 from mpp.api.types import Id
 from mpp.notifications import selectors, services
+from mpp.notifications.models import InboxMessage
 
 router = Router(tags=["pesan"])
-bearer = BearerToken()
 
 
 class MessageOut(Schema):
@@ -47,17 +47,22 @@ class MessageFilter(PageParams):
     response={200: MessagePage, 400: ProblemOut, 401: ProblemOut, 422: ProblemOut},
     summary="Pesan di kotak pesan pemanggil, terbaru dahulu",
 )
-def list_messages(request, response: HttpResponse, filters: Query[MessageFilter]):
+def list_messages(
+    request: BearerRequest, response: HttpResponse, filters: Query[MessageFilter]
+) -> MessagePage:
     summary = selectors.inbox_summary(request.auth)
-    page = queryset_page(
+    return queryset_page(
+        MessagePage,
         request,
         selectors.inbox_for_api(request.auth, unread_only=filters.unread),
         filters,
         order=selectors.INBOX_ORDER,
         response=response,
+        extra={
+            "count": summary.unread if filters.unread else summary.total,
+            "unread": summary.unread,
+        },
     )
-    count = summary.unread if filters.unread else summary.total
-    return MessagePage(**page, count=count, unread=summary.unread)
 
 
 @router.post(
@@ -66,5 +71,5 @@ def list_messages(request, response: HttpResponse, filters: Query[MessageFilter]
     response={200: MessageOut, 401: ProblemOut, 404: ProblemOut},
     summary="Menandai satu pesan sudah dibaca",
 )
-def read_message(request, message_id: Id):
+def read_message(request: BearerRequest, message_id: Id) -> InboxMessage:
     return services.mark_read(selectors.message_of(request.auth, message_id))

@@ -3,24 +3,23 @@
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Any
 
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from pydantic import Field, WithJsonSchema
 
-from mpp.api.auth import BearerToken
+from mpp.api.auth import BearerRequest, bearer
 from mpp.api.paging import PageOut, PageParams, list_page, queryset_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.api.types import Day, Id
 from mpp.queueing import selectors, services
-from mpp.queueing.models import Ticket
+from mpp.queueing.models import ServiceQueue, Ticket
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import STATUS_LABELS
 
 router = Router(tags=["antrean"])
-bearer = BearerToken()
 
 
 # A wall-clock time at the MPP (its own WIB/WITA/WIT zone), without an offset: JSON Schema's "time"
@@ -113,16 +112,19 @@ class WaitOut(Schema):
     expected_wait_minutes: int
 
     @staticmethod
-    def resolve_queue_id(row: dict) -> int:
-        return row["queue"].pk
+    def resolve_queue_id(row: dict[str, Any]) -> int:
+        queue: ServiceQueue = row["queue"]
+        return queue.pk
 
     @staticmethod
-    def resolve_service_name(row: dict) -> str:
-        return row["queue"].service.name
+    def resolve_service_name(row: dict[str, Any]) -> str:
+        queue: ServiceQueue = row["queue"]
+        return queue.service.name
 
     @staticmethod
-    def resolve_expected_wait_minutes(row: dict) -> int:
-        return row["minutes"]
+    def resolve_expected_wait_minutes(row: dict[str, Any]) -> int:
+        minutes: int = row["minutes"]
+        return minutes
 
 
 class WaitPage(PageOut):
@@ -168,8 +170,11 @@ def _problem(error: QueueError) -> Problem:
     response={200: QueuePage, 400: ProblemOut},
     summary="Layanan yang membuka pemesanan antrean",
 )
-def list_queues(request, response: HttpResponse, paging: Query[PageParams]):
+def list_queues(
+    request: HttpRequest, response: HttpResponse, paging: Query[PageParams]
+) -> QueuePage:
     return queryset_page(
+        QueuePage,
         request,
         selectors.bookable_queues_for_api(),
         paging,
@@ -184,19 +189,24 @@ def list_queues(request, response: HttpResponse, paging: Query[PageParams]):
     summary="Slot satu tanggal dengan tempat yang benar-benar tersedia",
 )
 def list_slots(
-    request,
+    request: HttpRequest,
     response: HttpResponse,
     queue_id: Id,
     query: Query[SlotQuery],
     paging: Query[PageParams],
-):
+) -> SlotPage:
     slots = services.availability(selectors.bookable_queue(queue_id), query.date)
     return list_page(
-        request, slots, paging, key=lambda slot: (slot.starts.isoformat(),), response=response
+        SlotPage,
+        request,
+        slots,
+        paging,
+        key=lambda slot: (slot.starts.isoformat(),),
+        response=response,
     )
 
 
-def _waits(mpp_id: int) -> list[dict]:
+def _waits(mpp_id: int) -> list[dict[str, Any]]:
     return selectors.waits_now(selectors.queue_mpp(mpp_id))
 
 
@@ -205,9 +215,16 @@ def _waits(mpp_id: int) -> list[dict]:
     response={200: WaitPage, 400: ProblemOut, 404: ProblemOut},
     summary="Jumlah yang menunggu dan perkiraan waktu tunggu per layanan saat ini",
 )
-def waits(request, response: HttpResponse, mpp_id: Id, paging: Query[PageParams]):
+def waits(
+    request: HttpRequest, response: HttpResponse, mpp_id: Id, paging: Query[PageParams]
+) -> WaitPage:
     return list_page(
-        request, _waits(mpp_id), paging, key=lambda row: (row["queue"].pk,), response=response
+        WaitPage,
+        request,
+        _waits(mpp_id),
+        paging,
+        key=lambda row: (row["queue"].pk,),
+        response=response,
     )
 
 
@@ -224,7 +241,7 @@ def waits(request, response: HttpResponse, mpp_id: Id, paging: Query[PageParams]
     },
     summary="Memesan satu slot antrean",
 )
-def create_booking(request, payload: BookingIn):
+def create_booking(request: BearerRequest, payload: BookingIn) -> Status[Ticket]:
     try:
         queue = selectors.bookable_queue(payload.queue_id)
     except Http404:
@@ -244,8 +261,11 @@ def create_booking(request, payload: BookingIn):
     response={200: BookingPage, 400: ProblemOut, 401: ProblemOut},
     summary="Pemesanan antrean pemanggil, terbaru dahulu",
 )
-def my_bookings(request, response: HttpResponse, paging: Query[PageParams]):
+def my_bookings(
+    request: BearerRequest, response: HttpResponse, paging: Query[PageParams]
+) -> BookingPage:
     return queryset_page(
+        BookingPage,
         request,
         selectors.bookings_of(request.auth),
         paging,
@@ -260,7 +280,7 @@ def my_bookings(request, response: HttpResponse, paging: Query[PageParams]):
     response={200: BookingOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut},
     summary="Membatalkan pemesanan",
 )
-def cancel_booking(request, booking_id: Id):
+def cancel_booking(request: BearerRequest, booking_id: Id) -> Ticket:
     ticket = selectors.booking_of(request.auth, booking_id)
     try:
         ticket = services.cancel(ticket, user=request.auth)
@@ -282,7 +302,7 @@ def cancel_booking(request, booking_id: Id):
     },
     summary="Mengubah jadwal pemesanan ke slot lain",
 )
-def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
+def reschedule_booking(request: BearerRequest, booking_id: Id, payload: RescheduleIn) -> Ticket:
     ticket = selectors.booking_of(request.auth, booking_id)
     if ticket.status != "booked":
         raise Problem(409, _("Pemesanan ini tidak dapat diubah lagi."))
@@ -299,7 +319,7 @@ def reschedule_booking(request, booking_id: Id, payload: RescheduleIn):
     response={200: StatsOut, 401: ProblemOut, 403: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Waktu tunggu, waktu layanan dan ketidakhadiran per hari, loket dan instansi",
 )
-def statistics(request, mpp_id: Id, query: Query[StatsQuery]):
+def statistics(request: BearerRequest, mpp_id: Id, query: Query[StatsQuery]) -> StatsOut:
     mpp = selectors.queue_mpp(mpp_id, active_only=False)
     if not selectors.can_view_statistics(request.auth, mpp):
         raise Problem(403, _("Anda tidak berwenang melihat statistik antrean MPP ini."))
@@ -316,12 +336,15 @@ def statistics(request, mpp_id: Id, query: Query[StatsQuery]):
             },
         )
     stats = selectors.statistics(request.auth, mpp, query.start, query.end)
-    return StatsOut(
-        mpp_id=mpp.pk,
-        start=query.start,
-        end=query.end,
-        by_day=stats["by_day"],
-        by_counter=stats["by_counter"],
-        by_agency=stats["by_agency"],
-        waits_now=selectors.waits_now(mpp),
+    # The schema reads the selectors' rows once (a row already read is not read again).
+    return StatsOut.model_validate(
+        {
+            "mpp_id": mpp.pk,
+            "start": query.start,
+            "end": query.end,
+            "by_day": stats["by_day"],
+            "by_counter": stats["by_counter"],
+            "by_agency": stats["by_agency"],
+            "waits_now": selectors.waits_now(mpp),
+        }
     )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
@@ -44,11 +44,16 @@ class OpenDataOut(Schema):
     response={200: OpenDataOut, 404: ProblemOut},
     summary="Data terbuka kinerja satu MPP per bulan dan per layanan",
 )
-def open_data_mpp(request, mpp_id: Id):
+def open_data_mpp(request: HttpRequest, mpp_id: Id) -> OpenDataOut:
     try:
         mpp = opendata.mpp_or_404(mpp_id)
     except Http404 as error:
         raise Problem(404, _("MPP tidak ditemukan.")) from error
-    return OpenDataOut(
-        mpp_id=mpp.pk, mpp=mpp.name, licence=opendata.LICENCE, rows=opendata.monthly_rows(mpp)
+    return OpenDataOut.model_validate(
+        {
+            "mpp_id": mpp.pk,
+            "mpp": mpp.name,
+            "licence": opendata.LICENCE,
+            "rows": opendata.monthly_rows(mpp),
+        }
     )

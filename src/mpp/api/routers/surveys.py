@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema, Status
 from ninja.security import HttpBearer
 from pydantic import Field
 
-from mpp.accounts.services import user_for_token
+from mpp.accounts.models import User
+from mpp.api.auth import BearerRequest, bearer
 from mpp.api.paging import PageOut, PageParams, list_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.audit.services import client_ip
 from mpp.surveys import selectors, services
-from mpp.surveys.models import Channel
+from mpp.surveys.models import Channel, KioskDevice, Response
+from mpp.surveys.selectors import ElementResult, IkmResult, OfficerResult
 from mpp.surveys.services import KIOSK_TOKEN_PREFIX, KioskRefused, Submission, SurveyError
-from mpp.surveys.units import BadUnit, parse_unit
+from mpp.surveys.units import BadUnit, Unit, parse_unit
 
 router = Router(tags=["skm"])
 
@@ -27,14 +31,14 @@ router = Router(tags=["skm"])
 class KioskCaller:
     """A kiosk device token (or the reason it no longer works)."""
 
-    device: object | None
+    device: KioskDevice | None
     problem: str = ""
 
 
 class UserOrKiosk(HttpBearer):
     """``Authorization: Bearer <token>``: a citizen's API token, or a kiosk device token (``skmk_``)."""
 
-    def authenticate(self, request, token: str):
+    def authenticate(self, request: HttpRequest, token: str) -> User | KioskCaller | None:
         if token.startswith(KIOSK_TOKEN_PREFIX):
             try:
                 return KioskCaller(services.kiosk_for_token(token))
@@ -42,20 +46,13 @@ class UserOrKiosk(HttpBearer):
                 if error.code == "revoked":
                     return KioskCaller(None, error.message)
                 return None
-        user = user_for_token(token)
-        if user is None:
-            return None
-        request.user = user
-        return user
+        return bearer.authenticate(request, token)
 
 
-class StaffBearer(HttpBearer):
-    def authenticate(self, request, token: str):
-        user = user_for_token(token)
-        if user is None:
-            return None
-        request.user = user
-        return user
+class UserOrKioskRequest(HttpRequest):
+    """The request of an operation behind :class:`UserOrKiosk`, for the type checker."""
+
+    auth: User | KioskCaller
 
 
 class ResponseIn(Schema):
@@ -94,11 +91,11 @@ class ElementOut(Schema):
     weight: float = Field(description="Bobot tepat (mis. 1/9 = 0,111…)")
 
     @staticmethod
-    def resolve_nrr(element) -> float | None:
+    def resolve_nrr(element: ElementResult) -> float | None:
         return None if element.nrr is None else float(element.nrr)
 
     @staticmethod
-    def resolve_weight(element) -> float:
+    def resolve_weight(element: ElementResult) -> float:
         return float(element.weight)
 
 
@@ -124,19 +121,19 @@ class IkmOut(Schema):
     kinerja: str | None
 
     @staticmethod
-    def resolve_ikm(result) -> float | None:
+    def resolve_ikm(result: IkmResult) -> float | None:
         return None if result.ikm is None else float(result.ikm)
 
     @staticmethod
-    def resolve_ikm_converted(result) -> float | None:
+    def resolve_ikm_converted(result: IkmResult) -> float | None:
         return None if result.converted is None else float(result.converted)
 
     @staticmethod
-    def resolve_mutu(result) -> str | None:
+    def resolve_mutu(result: IkmResult) -> str | None:
         return result.band.mutu if result.band else None
 
     @staticmethod
-    def resolve_kinerja(result) -> str | None:
+    def resolve_kinerja(result: IkmResult) -> str | None:
         return result.band.kinerja if result.band else None
 
 
@@ -156,7 +153,7 @@ class OfficerOut(Schema):
     nrr: float = Field(description="NRR unsur U7 (perilaku pelaksana)")
 
     @staticmethod
-    def resolve_nrr(row) -> float:
+    def resolve_nrr(row: OfficerResult) -> float:
         return float(row.nrr)
 
 
@@ -205,7 +202,7 @@ def _problem(error: SurveyError) -> Problem:
         "jaringan MPP menolak alamat lain dengan 403 `urn:mpp:problem:kiosk_network`."
     ),
 )
-def submit_response(request, payload: ResponseIn):
+def submit_response(request: UserOrKioskRequest, payload: ResponseIn) -> Status[Response]:
     caller = request.auth
     submission = Submission(
         answers=payload.answers,
@@ -249,7 +246,16 @@ def submit_response(request, payload: ResponseIn):
     return Status(201, response)
 
 
-def _checked(filters: IkmQuery):
+T = TypeVar("T")
+
+
+def _of_unit(
+    request: BearerRequest,
+    filters: IkmQuery,
+    read: Callable[[User, Unit, datetime.date, datetime.date], T | None],
+) -> T:
+    """What ``read`` answers for the unit and period of ``filters``: 422 for a unit or period
+    that cannot be, 404 for a unit that does not exist or that the caller may not read."""
     try:
         unit = parse_unit(filters.unit)
     except BadUnit as error:
@@ -257,19 +263,8 @@ def _checked(filters: IkmQuery):
     if filters.end < filters.start:
         message = _("Tanggal akhir tidak boleh sebelum tanggal awal.")
         raise Problem(422, message, errors={"end": [message]})
-    return unit
-
-
-@router.get(
-    "/skm/ikm",
-    auth=StaffBearer(),
-    response={200: IkmOut, 404: ProblemOut, 422: ProblemOut},
-    summary="IKM sebuah unit dan periode (nilai tanpa pembulatan)",
-)
-def read_ikm(request, filters: Query[IkmQuery]):
-    unit = _checked(filters)
     try:
-        result = selectors.ikm_for(request.auth, unit, filters.start, filters.end)
+        result = read(request.auth, unit, filters.start, filters.end)
     except BadUnit:
         result = None
     if result is None:
@@ -278,19 +273,30 @@ def read_ikm(request, filters: Query[IkmQuery]):
 
 
 @router.get(
+    "/skm/ikm",
+    auth=bearer,
+    response={200: IkmOut, 404: ProblemOut, 422: ProblemOut},
+    summary="IKM sebuah unit dan periode (nilai tanpa pembulatan)",
+)
+def read_ikm(request: BearerRequest, filters: Query[IkmQuery]) -> IkmResult:
+    return _of_unit(request, filters, selectors.ikm_for)
+
+
+@router.get(
     "/skm/ikm/officers",
-    auth=StaffBearer(),
+    auth=bearer,
     response={200: OfficerPage, 400: ProblemOut, 404: ProblemOut, 422: ProblemOut},
     summary="Unsur U7 per petugas (admin instansi dan pengelola MPP), menurut nama",
 )
-def read_officers(request, response: HttpResponse, filters: Query[OfficerQuery]):
-    unit = _checked(filters)
-    try:
-        rows = selectors.officers_of(request.auth, unit, filters.start, filters.end)
-    except BadUnit:
-        rows = None
-    if rows is None:
-        raise Problem(404, _("Unit tidak ditemukan."))
+def read_officers(
+    request: BearerRequest, response: HttpResponse, filters: Query[OfficerQuery]
+) -> OfficerPage:
+    rows = _of_unit(request, filters, selectors.officers_of)
     return list_page(
-        request, rows, filters, key=lambda row: (row.name, row.officer_id), response=response
+        OfficerPage,
+        request,
+        rows,
+        filters,
+        key=lambda row: (row.name, row.officer_id),
+        response=response,
     )

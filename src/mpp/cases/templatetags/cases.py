@@ -14,14 +14,14 @@ _ACTION_LABELS = {
 @register.filter
 def status_label(value: str) -> str:
     try:
-        return Status(value).label
+        return str(Status(value).label)
     except ValueError:
         return value
 
 
 @register.filter
 def action_label(value: str) -> str:
-    return _ACTION_LABELS.get(value, value)
+    return str(_ACTION_LABELS.get(value, value))
 
 
 # Each step of the history as a sentence a citizen reads ("Diajukan oleh pemohon").
@@ -49,5 +49,5 @@ def history_sentence(record, application) -> str:
     if getattr(record, "sentence", ""):  # a document event (revocation) says its own
         return record.sentence
     if application.channel == "counter" and record.action in _COUNTER_SENTENCES:
-        return _COUNTER_SENTENCES[record.action]
-    return _SENTENCES.get(record.action) or _ACTION_LABELS.get(record.action, record.action)
+        return str(_COUNTER_SENTENCES[record.action])
+    return str(_SENTENCES.get(record.action) or _ACTION_LABELS.get(record.action, record.action))

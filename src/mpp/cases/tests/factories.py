@@ -41,7 +41,7 @@ class StaffFactory(factory.django.DjangoModelFactory):
 
 def officer_for(service, **kwargs) -> User:
     """An officer of the service's agency at its MPP."""
-    user = StaffFactory(**kwargs)
+    user = StaffFactory.create(**kwargs)
     RoleGrant.objects.create(user=user, role=Role.OFFICER, agency=service.agency, mpp=service.mpp)
     return user
 

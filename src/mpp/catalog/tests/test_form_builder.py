@@ -28,7 +28,7 @@ def draft(client):
 
 
 def _post_data(rows: list[dict], **extra) -> dict:
-    data = {"f-TOTAL_FORMS": str(len(rows)), "f-INITIAL_FORMS": str(len(rows))}
+    data: dict[str, object] = {"f-TOTAL_FORMS": str(len(rows)), "f-INITIAL_FORMS": str(len(rows))}
     for index, row in enumerate(rows):
         for key, value in row.items():
             if value is None or value is False:

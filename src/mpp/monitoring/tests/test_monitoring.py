@@ -46,6 +46,7 @@ def application(
     service = (
         Service.objects.published().filter(mpp__slug="mpp-kota-batam", category=category).first()
     )
+    assert service is not None
     applicant = (
         User.objects.create(username=f"warga-m-{next(_numbers)}", name="Warga", nik=nik)
         if nik is None or not User.objects.filter(nik=nik).exists()

@@ -238,25 +238,32 @@ def _decision_days(region: str, submitted: datetime.date, decided: datetime.date
     return max(calendar.working_days_between(submitted, decided), 0)
 
 
-def _decision_office_seconds(application: Application, cache) -> int:
+def _decision_office_seconds(
+    application: Application,
+    submitted_at: datetime.datetime,
+    decided_at: datetime.datetime,
+    cache,
+) -> int:
     """Seconds of the MPP's office time (opening hours on working days) from submission to
     decision: what a limit in hours counts."""
     key = ("office_hours", application.mpp_id)
     hours = cache.get(key)
     if hours is None:
         hours = cache[key] = application.clock_office_hours()
-    spent = office_time_between(
-        application.mpp.region, hours, application.submitted_at, application.decided_at
-    )
+    spent = office_time_between(application.mpp.region, hours, submitted_at, decided_at)
     return int(spent.total_seconds())
 
 
 def decision_facts(application: Application, cache=None) -> dict[FactKey, int]:
-    """The facts one decided application contributes on its decision day."""
+    """The facts one decided application contributes on its decision day (none before it is
+    decided)."""
+    decided_at = application.decided_at
+    if decided_at is None:
+        return {}
     zone = application.mpp.region.timezone
-    day = _local_day(application.decided_at, zone)
+    day = _local_day(decided_at, zone)
     unit = _unit(application)
-    late = application.due_at is not None and application.decided_at > application.due_at
+    late = application.due_at is not None and decided_at > application.due_at
     facts = {
         FactKey(day, unit, DECIDED_METRIC): 1,
         FactKey(day, unit, LATE if late else ON_TIME): 1,
@@ -264,14 +271,19 @@ def decision_facts(application: Application, cache=None) -> dict[FactKey, int]:
     if application.status == "rejected":
         facts[FactKey(day, unit, REJECTED)] = 1
     cache = {} if cache is None else cache
-    if application.submitted_at is None:
+    submitted_at = application.submitted_at
+    if submitted_at is None:
         return facts
     if application.clock_unit == ClockUnit.HOURS:
-        facts[FactKey(day, unit, OFFICE_SECONDS_SUM)] = _decision_office_seconds(application, cache)
+        facts[FactKey(day, unit, OFFICE_SECONDS_SUM)] = _decision_office_seconds(
+            application, submitted_at, decided_at, cache
+        )
         facts[FactKey(day, unit, OFFICE_SECONDS_COUNT)] = 1
     else:
-        submitted = _local_day(application.submitted_at, zone)
-        facts[FactKey(day, unit, DAYS_SUM)] = _decision_days(unit.region, submitted, day, cache)
+        submitted = _local_day(submitted_at, zone)
+        facts[FactKey(day, unit, DAYS_SUM)] = _decision_days(
+            application.mpp.region_id, submitted, day, cache
+        )
         facts[FactKey(day, unit, DAYS_COUNT)] = 1
     return facts
 
@@ -294,8 +306,6 @@ def count_received(application: Application, record) -> None:
 def count_decision(application: Application, record) -> None:
     if record.to_state == "issued" and record.from_state == "approved":
         return  # decided when approved
-    if application.decided_at is None:
-        return
     bump_many(decision_facts(application))
 
 

@@ -70,7 +70,7 @@ def row_cells(row) -> SafeString:
     time on them than the queries of the page."""
     parts = []
     for cell in row.cells:
-        text = escape(cell_value(cell))
+        text: str = escape(cell_value(cell))
         if cell.url and cell.value:
             text = f'<a href="{escape(cell.url)}">{text}</a>'
         parts.append(f'<td class="number">{text}</td>')

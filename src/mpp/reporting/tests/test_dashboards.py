@@ -96,6 +96,17 @@ def test_the_national_dashboard_ranks_kab_kota_and_draws_the_map(batam):
     assert ranked == ["2171", "3471"]  # 75 % before 50 %
 
 
+def test_the_national_map_leaves_out_a_kab_kota_with_half_its_coordinates(batam):
+    """A capital with a latitude and no longitude (typed in by half) has no place on the map: the
+    dashboard draws the others rather than failing."""
+    from mpp.regions.models import Region
+
+    Region.objects.filter(code="2171").update(latitude="1.1", longitude=None)
+    response = client_for("analis.kemenpanrb").get("/kelola/dasbor/nasional/")
+    assert response.status_code == 200
+    assert '<svg class="map"' in response.content.decode()
+
+
 def test_every_table_exports_as_csv_and_xlsx(batam):
     client = client_for("pengelola.batam")
     response = client.get(f"/kelola/dasbor/mpp/{batam.pk}/ekspor/instansi.csv")
