@@ -581,6 +581,8 @@ def manage_hours(request):
 @login_required
 def manage_opening_hours(request, pk: int):
     """One MPP's opening hours, Senin … Minggu, with breaks (Perm.MANAGE_MPP on the MPP)."""
+    if not has_any(request.user, Perm.MANAGE_MPP):
+        raise PermissionDenied
     mpp = get_object_or_404(selectors.hours_mpps(request.user), pk=pk)
     form = WeeklyHoursForm(
         request.POST or None, rows=selectors.opening_hours_of(mpp), with_break=True
@@ -599,6 +601,8 @@ def manage_opening_hours(request, pk: int):
 @login_required
 def manage_counter_hours(request, pk: int):
     """One agency's counter hours at an MPP, inside the MPP's (Perm.MANAGE_QUEUE on it)."""
+    if not has_any(request.user, Perm.MANAGE_QUEUE):
+        raise PermissionDenied
     presence = get_object_or_404(selectors.hours_presences(request.user), pk=pk)
     form = CounterHoursForm(request.POST or None, rows=selectors.counter_hours_of(presence))
     if request.method == "POST" and form.is_valid():
