@@ -50,6 +50,7 @@ def test_the_mpp_manager_opens_saturday_morning(wide_page, live_server, audit, d
     audit(page)
     expect(page.get_by_role("alert")).to_contain_text("Jam tutup harus sesudah jam buka.")
     assert not OpeningHours.objects.filter(mpp__slug="mpp-kota-batam", weekday=5).exists()
+    page.screenshot(path="var/screenshots/hours-mpp-error.png", full_page=True)
 
     page.get_by_label("Jam tutup Sabtu").fill("12.00")
     page.get_by_role("button", name="Simpan jam layanan").click()
@@ -77,6 +78,7 @@ def test_the_agency_admin_sets_fridays_counter_hours_in_english(
     page.get_by_role("link", name=f"Change counter hours of {DUKCAPIL} at {BATAM}").click()
     audit(page)
     expect(page.get_by_label("The counters follow the MPP's opening hours")).not_to_be_checked()
+    page.screenshot(path="var/screenshots/hours-counter-en.png", full_page=True)
 
     page.get_by_label("Opens on Friday").fill("07:30")
     page.get_by_label("Closes on Friday").fill("11:00")

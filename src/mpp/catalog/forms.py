@@ -331,12 +331,18 @@ class WeeklyHoursForm(forms.Form):
                 self.fields[hours_field(weekday, part)] = field
 
     def day_groups(self) -> list[tuple[str, list]]:
-        """(weekday name, its bound fields) in week order, for one fieldset each."""
-        parts = ["open", "opens", "closes"]
-        if self.with_break:
-            parts += ["break_starts", "break_ends", "note"]
+        """(weekday name, [its "open" box, its time fields, its note or None]) in week order,
+        for one fieldset each (the times side by side on a wide screen)."""
+        times = ["opens", "closes"] + (["break_starts", "break_ends"] if self.with_break else [])
         return [
-            (name, [self[hours_field(weekday, part)] for part in parts])
+            (
+                name,
+                [
+                    self[hours_field(weekday, "open")],
+                    [self[hours_field(weekday, part)] for part in times],
+                    self[hours_field(weekday, "note")] if self.with_break else None,
+                ],
+            )
             for weekday, name in self.day_names.items()
         ]
 
