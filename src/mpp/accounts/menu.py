@@ -63,6 +63,11 @@ WORK_MENU: tuple[MenuEntry, ...] = (
         _("Antrean: loket, pengaturan dan statistik"),
         (Perm.MANAGE_QUEUE, Perm.SERVE_QUEUE, Perm.VIEW_STATISTICS),
     ),
+    MenuEntry(
+        "catalog:manage_hours",
+        _("Jam layanan MPP dan jam loket instansi"),
+        (Perm.MANAGE_MPP, Perm.MANAGE_QUEUE),
+    ),
     MenuEntry("calendar:calendar", _("Kalender hari kerja"), (Perm.MANAGE_CALENDAR,)),
     MenuEntry(
         "accounts:mpp_networks",

@@ -44,6 +44,8 @@ class AuditAction(models.TextChoices):
     KIOSK_CONFIGURED = "kiosk_configured", _("Jaringan dan jeda perangkat kios SKM diatur")
     KIOSK_ANSWERS_VOIDED = "kiosk_answers_voided", _("Jawaban kios SKM dibatalkan")
     MPP_NETWORK_CHANGED = "mpp_network_changed", _("Jaringan MPP diubah")
+    OPENING_HOURS_CHANGED = "opening_hours_changed", _("Jam layanan MPP diubah")
+    COUNTER_HOURS_CHANGED = "counter_hours_changed", _("Jam loket instansi diubah")
     EMAIL_VERIFIED = "email_verified", _("Alamat surel diverifikasi")
     INVITATION_SENT = "invitation_sent", _("Undangan peran dikirim")
     INVITATION_ACCEPTED = "invitation_accepted", _("Undangan peran diterima")

@@ -12,7 +12,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from mpp.catalog.models import Category, Channel, ServiceVersion
+from mpp.catalog.services import DayHours, hours_field
 from mpp.parsing import fields as bounded
+from mpp.tenancy.models import OpeningHours
 
 
 def _clean_get(data) -> dict:
@@ -275,3 +277,113 @@ class SynonymForm(forms.Form):
         max_length=200,
         help_text=gettext_lazy("Misalnya “akta” atau “kartu keluarga”."),
     )
+
+
+# --- Opening hours and counter hours ---------------------------------------------------------
+
+TIME_FORMATS = ["%H:%M", "%H.%M"]  # 08:00 and the Indonesian 08.00 alike
+
+
+def _time_field(label) -> forms.TimeField:
+    return forms.TimeField(
+        label=label,
+        required=False,
+        input_formats=TIME_FORMATS,
+        error_messages={"invalid": gettext_lazy("Tulis jam dalam bentuk JJ:MM, misalnya 08:00.")},
+        widget=forms.TimeInput(format="%H:%M", attrs={"size": 5, "autocomplete": "off"}),
+    )
+
+
+class WeeklyHoursForm(forms.Form):
+    """Seven weekdays (Senin … Minggu), each open or closed with its hours; ``with_break`` adds
+    the break and the note (the MPP's own hours), without them the agency's counter hours. Field
+    names come from ``services.hours_field``, so a service's ``HoursError`` lands on its field."""
+
+    def __init__(self, *args, rows: dict, with_break: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.with_break = with_break
+        self.day_names = {}
+        for weekday, name in OpeningHours.Weekday.choices:
+            self.day_names[weekday] = name
+            row = rows.get(weekday)
+            fields = {
+                "open": forms.BooleanField(
+                    label=_("Buka pada hari %(day)s") % {"day": name},
+                    required=False,
+                    initial=row is not None,
+                ),
+                "opens": _time_field(_("Jam buka %(day)s") % {"day": name}),
+                "closes": _time_field(_("Jam tutup %(day)s") % {"day": name}),
+            }
+            if with_break:
+                fields["break_starts"] = _time_field(_("Istirahat mulai %(day)s") % {"day": name})
+                fields["break_ends"] = _time_field(_("Istirahat selesai %(day)s") % {"day": name})
+                fields["note"] = forms.CharField(
+                    label=_("Catatan %(day)s") % {"day": name},
+                    required=False,
+                    max_length=200,
+                    help_text=_("Misalnya “Istirahat salat Jumat”."),
+                )
+            # Needed on an open day (the service says so); not marked "optional".
+            fields["opens"].asked = fields["closes"].asked = True  # type: ignore[attr-defined]
+            for part, field in fields.items():
+                if row is not None and part != "open":
+                    field.initial = getattr(row, part)
+                self.fields[hours_field(weekday, part)] = field
+
+    def day_groups(self) -> list[tuple[str, list]]:
+        """(weekday name, [its "open" box, its time fields, its note or None]) in week order,
+        for one fieldset each (the times side by side on a wide screen)."""
+        times = ["opens", "closes"] + (["break_starts", "break_ends"] if self.with_break else [])
+        return [
+            (
+                name,
+                [
+                    self[hours_field(weekday, "open")],
+                    [self[hours_field(weekday, part)] for part in times],
+                    self[hours_field(weekday, "note")] if self.with_break else None,
+                ],
+            )
+            for weekday, name in self.day_names.items()
+        ]
+
+    def days(self) -> dict:
+        """{weekday: services.DayHours or None (closed)} from the cleaned data."""
+        data = self.cleaned_data
+        result = {}
+        for weekday in self.day_names:
+            if not data.get(hours_field(weekday, "open")):
+                result[weekday] = None
+                continue
+            result[weekday] = DayHours(
+                opens=data.get(hours_field(weekday, "opens")),
+                closes=data.get(hours_field(weekday, "closes")),
+                break_starts=data.get(hours_field(weekday, "break_starts")),
+                break_ends=data.get(hours_field(weekday, "break_ends")),
+                note=data.get(hours_field(weekday, "note")) or "",
+            )
+        return result
+
+
+class CounterHoursForm(WeeklyHoursForm):
+    """An agency's counter hours at an MPP: either the MPP's own hours, or its own per weekday."""
+
+    def __init__(self, *args, rows: dict, **kwargs):
+        super().__init__(*args, rows=rows, with_break=False, **kwargs)
+        self.fields = {
+            "follows_mpp": forms.BooleanField(
+                label=_("Loket mengikuti jam layanan MPP"),
+                required=False,
+                initial=not rows,
+                help_text=_(
+                    "Hapus centang untuk mengisi jam loket sendiri per hari di bawah ini; "
+                    "hari yang tidak dicentang “Buka” berarti loket tutup."
+                ),
+            ),
+            **self.fields,
+        }
+
+    def days(self) -> dict | None:
+        if self.cleaned_data.get("follows_mpp"):
+            return None
+        return super().days()

@@ -27,11 +27,11 @@ from django.db.models.functions import Lower
 from django_stubs_ext import WithAnnotations
 
 from mpp.accounts.policy import Perm, scope_filter
-from mpp.accounts.selectors import workplaces_for
+from mpp.accounts.selectors import mpps_for, workplaces_for
 from mpp.catalog import public_cache, search
 from mpp.catalog.models import Channel, SearchSynonym, Service, ServiceVersion
 from mpp.regions.models import Region
-from mpp.tenancy.models import MPP, Agency, AgencyPresence
+from mpp.tenancy.models import MPP, Agency, AgencyPresence, CounterHours, OpeningHours
 
 
 def public_mpps() -> QuerySet[MPP]:
@@ -599,3 +599,27 @@ def search_plan(filters: ServiceFilters) -> Iterator[None]:
             yield
     else:
         yield
+
+
+# --- Opening hours and counter hours (the staff pages) -----------------------------------------
+
+
+def hours_mpps(user) -> QuerySet[MPP]:
+    """The MPPs whose opening hours ``user`` sets (Perm.MANAGE_MPP), with their hours."""
+    return mpps_for(user, Perm.MANAGE_MPP).prefetch_related("opening_hours")
+
+
+def hours_presences(user) -> QuerySet[AgencyPresence]:
+    """The agencies at MPPs whose counter hours ``user`` sets (Perm.MANAGE_QUEUE): every agency
+    of the MPP for its manager, the agency's own for its admin."""
+    return workplaces_for(user, Perm.MANAGE_QUEUE).prefetch_related("counter_hours")
+
+
+def opening_hours_of(mpp: MPP) -> dict[int, OpeningHours]:
+    """The MPP's hours per weekday (0 = Monday); a missing weekday is closed."""
+    return {row.weekday: row for row in OpeningHours.objects.filter(mpp=mpp)}
+
+
+def counter_hours_of(presence: AgencyPresence) -> dict[int, CounterHours]:
+    """The agency's counter hours at the MPP per weekday; empty: they follow the MPP's hours."""
+    return {row.weekday: row for row in CounterHours.objects.filter(presence=presence)}

@@ -7,6 +7,7 @@ changes. Published versions are never modified: editing a published service star
 from __future__ import annotations
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -23,7 +24,8 @@ from mpp.catalog import public_cache, search
 from mpp.catalog.document_template import template_problems as document_template_problems
 from mpp.catalog.form_schema import DefinitionError
 from mpp.catalog.models import Category, SearchSynonym, Service, ServiceVersion
-from mpp.tenancy.models import MPP, Agency, AgencyPresence
+from mpp.errors import ServiceError
+from mpp.tenancy.models import MPP, Agency, AgencyPresence, CounterHours, OpeningHours
 
 # Fields a draft may be given through ``create_service`` / ``update_draft``.
 EDITABLE_FIELDS = frozenset((*ServiceVersion.CONTENT_FIELDS, "change_note"))
@@ -380,3 +382,184 @@ def save_synonym(*, actor, term: str, expansion: str) -> SearchSynonym:
 def delete_synonym(*, actor, synonym: SearchSynonym) -> None:
     _require_search(actor)
     synonym.delete()
+
+
+# --- Opening hours of an MPP and its agencies' counter hours -------------------------------------
+# The MPP manager sets the MPP's hours (Perm.MANAGE_MPP on the MPP); the MPP manager or the
+# agency's own admin sets an agency's counter hours there (Perm.MANAGE_QUEUE on the presence).
+# ``regions.calendar`` reads both (docs/calendar.md): slots, the hour clock and reminders follow.
+
+
+class HoursError(ServiceError):
+    """Refused hours: the messages per form field (``hours_field``), nothing saved."""
+
+
+@dataclass(frozen=True)
+class DayHours:
+    """One weekday's hours as a person entered them (a missing time is None)."""
+
+    opens: datetime.time | None
+    closes: datetime.time | None
+    break_starts: datetime.time | None = None
+    break_ends: datetime.time | None = None
+    note: str = ""
+
+
+def hours_field(weekday: int, part: str) -> str:
+    """The form field (and error key) of one part ("open", "opens", "closes", "break_starts",
+    "break_ends", "note") of a weekday (0 = Monday)."""
+    return f"d{weekday}_{part}"
+
+
+def _hhmm(value: datetime.time) -> str:
+    return value.strftime("%H.%M")
+
+
+def day_problems(weekday: int, day: DayHours, *, with_break: bool = True) -> dict[str, str]:
+    """What is wrong with one open weekday, per form field (empty: nothing)."""
+    problems: dict[str, str] = {}
+    opens, closes = day.opens, day.closes
+    if opens is None:
+        problems[hours_field(weekday, "opens")] = _("Isi jam buka, misalnya 08:00.")
+    if closes is None:
+        problems[hours_field(weekday, "closes")] = _("Isi jam tutup, misalnya 16:00.")
+    if opens is not None and closes is not None and closes <= opens:
+        problems[hours_field(weekday, "closes")] = _("Jam tutup harus sesudah jam buka.")
+    starts, ends = day.break_starts, day.break_ends
+    if not with_break or (starts is None and ends is None):
+        return problems
+    if starts is None:
+        problems[hours_field(weekday, "break_starts")] = _(
+            "Isi juga awal istirahat, atau kosongkan keduanya."
+        )
+    elif ends is None:
+        problems[hours_field(weekday, "break_ends")] = _(
+            "Isi juga akhir istirahat, atau kosongkan keduanya."
+        )
+    elif ends <= starts:
+        problems[hours_field(weekday, "break_ends")] = _(
+            "Akhir istirahat harus sesudah awal istirahat."
+        )
+    elif opens is None or closes is None or problems:
+        return problems
+    elif not (opens < starts and ends < closes):
+        problems[hours_field(weekday, "break_starts")] = _(
+            "Istirahat harus di dalam jam buka (%(opens)s–%(closes)s)."
+        ) % {"opens": _hhmm(opens), "closes": _hhmm(closes)}
+    return problems
+
+
+def _time(value: datetime.time | None) -> datetime.time:
+    """A time ``day_problems`` has already found given."""
+    assert value is not None
+    return value
+
+
+def _weekday_name(weekday: int) -> str:
+    return str(OpeningHours.Weekday(weekday).label)
+
+
+@transaction.atomic
+def set_opening_hours(
+    mpp: MPP, days: dict[int, DayHours | None], *, actor, request=None
+) -> list[OpeningHours]:
+    """Replace ``mpp``'s weekly opening hours: ``days`` maps every weekday (0 = Monday … 6 =
+    Sunday) to its hours, or None when closed. All days are checked first; any problem refuses
+    the whole week with ``HoursError`` (nothing saved)."""
+    if actor is not SYSTEM and not can(actor, Perm.MANAGE_MPP, mpp):
+        raise PermissionDenied(_("Anda tidak berwenang mengatur jam layanan MPP ini."))
+    problems: dict[str, str] = {}
+    for weekday, day in sorted(days.items()):
+        if day is not None:
+            problems |= day_problems(weekday, day)
+    if problems:
+        raise HoursError(_("Jam layanan belum disimpan."), problems)
+    OpeningHours.objects.filter(mpp=mpp).delete()
+    rows = OpeningHours.objects.bulk_create(
+        OpeningHours(
+            mpp=mpp,
+            weekday=weekday,
+            opens=day.opens,
+            closes=day.closes,
+            break_starts=day.break_starts,
+            break_ends=day.break_ends,
+            note=day.note.strip()[:200],
+        )
+        for weekday, day in sorted(days.items())
+        if day is not None
+    )
+    record_event(
+        AuditAction.OPENING_HOURS_CHANGED,
+        actor=_user(actor),
+        target=mpp,
+        request=request,
+        data={"days": _hours_record(rows)},
+    )
+    public_cache.changed()
+    return rows
+
+
+def _hours_record(rows) -> dict[str, str]:
+    """The week as the audit log keeps it: {"5": "08:00-12:00"}, breaks as a second span."""
+    record = {}
+    for row in rows:
+        spans = f"{row.opens:%H:%M}-{row.closes:%H:%M}"
+        if getattr(row, "break_starts", None) and getattr(row, "break_ends", None):
+            spans += f" ({row.break_starts:%H:%M}-{row.break_ends:%H:%M})"
+        record[str(row.weekday)] = spans
+    return record
+
+
+@transaction.atomic
+def set_counter_hours(
+    presence: AgencyPresence, days: dict[int, DayHours | None] | None, *, actor, request=None
+) -> list[CounterHours]:
+    """Replace an agency's counter hours at an MPP. ``days`` None: the counters follow the MPP's
+    hours (no rows). Otherwise every weekday maps to its hours or None (closed that day); each
+    open day must lie inside the MPP's hours that weekday, and at least one day must be open."""
+    if actor is not SYSTEM and not can(actor, Perm.MANAGE_QUEUE, presence):
+        raise PermissionDenied(_("Anda tidak berwenang mengatur jam loket instansi ini."))
+    problems: dict[str, str] = {}
+    if days is not None:
+        mpp_hours = {row.weekday: row for row in OpeningHours.objects.filter(mpp=presence.mpp_id)}
+        for weekday, day in sorted(days.items()):
+            if day is None:
+                continue
+            day_errors = day_problems(weekday, day, with_break=False)
+            mpp_day = mpp_hours.get(weekday)
+            if day_errors:
+                problems |= day_errors
+            elif mpp_day is None:
+                problems[hours_field(weekday, "opens")] = _(
+                    "MPP tutup pada hari %(day)s; loket tidak dapat buka."
+                ) % {"day": _weekday_name(weekday)}
+            elif not (mpp_day.opens <= _time(day.opens) and _time(day.closes) <= mpp_day.closes):
+                problems[hours_field(weekday, "opens")] = _(
+                    "Jam loket harus di dalam jam layanan MPP pada hari %(day)s: "
+                    "%(opens)s–%(closes)s."
+                ) % {
+                    "day": _weekday_name(weekday),
+                    "opens": _hhmm(mpp_day.opens),
+                    "closes": _hhmm(mpp_day.closes),
+                }
+        if not problems and all(day is None for day in days.values()):
+            problems["follows_mpp"] = _(
+                "Tandai sedikitnya satu hari loket buka, atau pilih “Ikuti jam layanan MPP”."
+            )
+    if problems:
+        raise HoursError(_("Jam loket belum disimpan."), problems)
+    CounterHours.objects.filter(presence=presence).delete()
+    rows = CounterHours.objects.bulk_create(
+        CounterHours(presence=presence, weekday=weekday, opens=day.opens, closes=day.closes)
+        for weekday, day in sorted((days or {}).items())
+        if day is not None
+    )
+    record_event(
+        AuditAction.COUNTER_HOURS_CHANGED,
+        actor=_user(actor),
+        target=presence,
+        request=request,
+        data={"agency": presence.agency_id, "days": _hours_record(rows) if days else "mpp"},
+    )
+    public_cache.changed()
+    return rows

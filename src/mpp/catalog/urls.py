@@ -27,6 +27,15 @@ urlpatterns = [
         views.manage_form_json,
         name="manage_form_json",
     ),
+    path("kelola/jam-layanan/", views.manage_hours, name="manage_hours"),
+    path(
+        "kelola/jam-layanan/mpp/<id:pk>/", views.manage_opening_hours, name="manage_opening_hours"
+    ),
+    path(
+        "kelola/jam-layanan/loket/<id:pk>/",
+        views.manage_counter_hours,
+        name="manage_counter_hours",
+    ),
     path("kelola/sinonim-pencarian/", views.manage_synonyms, name="manage_synonyms"),
     path(
         "kelola/sinonim-pencarian/<id:pk>/hapus/",

@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models.functions import Lower
 from django.http import Http404
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,10 +18,12 @@ from mpp.accounts.policy import Perm, can, has_any
 from mpp.catalog import selectors, services
 from mpp.catalog.extensions import service_page_sections
 from mpp.catalog.forms import (
+    CounterHoursForm,
     PublishForm,
     ServiceContentForm,
     ServiceSearchForm,
     SynonymForm,
+    WeeklyHoursForm,
     WorkplaceChoiceForm,
 )
 from mpp.catalog.models import SearchSynonym, ServiceVersion
@@ -558,3 +560,73 @@ def manage_form_json(request, pk: int):
         f'attachment; filename="formulir-{service.slug}-v{draft.number}.json"'
     )
     return response
+
+
+# --- Opening hours and counter hours (docs/calendar.md) ---------------------------------------
+
+
+@login_required
+def manage_hours(request):
+    """The MPPs whose opening hours and the agencies whose counter hours the person sets."""
+    if not (has_any(request.user, Perm.MANAGE_MPP) or has_any(request.user, Perm.MANAGE_QUEUE)):
+        raise PermissionDenied
+    return render(
+        request,
+        "catalog/manage/hours.html",
+        {
+            "mpps": selectors.hours_mpps(request.user),
+            "presences": selectors.hours_presences(request.user),
+        },
+    )
+
+
+@login_required
+def manage_opening_hours(request, pk: int):
+    """One MPP's opening hours, Senin … Minggu, with breaks (Perm.MANAGE_MPP on the MPP)."""
+    if not has_any(request.user, Perm.MANAGE_MPP):
+        raise PermissionDenied
+    mpp = get_object_or_404(selectors.hours_mpps(request.user), pk=pk)
+    form = WeeklyHoursForm(
+        request.POST or None, rows=selectors.opening_hours_of(mpp), with_break=True
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_opening_hours(mpp, form.days(), actor=request.user, request=request)
+        except services.HoursError as error:
+            error.apply_to(form)
+        else:
+            messages.success(request, _("Jam layanan %(mpp)s tersimpan.") % {"mpp": mpp.name})
+            return redirect("catalog:manage_hours")
+    return render(request, "catalog/manage/opening_hours.html", {"form": form, "mpp": mpp})
+
+
+@login_required
+def manage_counter_hours(request, pk: int):
+    """One agency's counter hours at an MPP, inside the MPP's (Perm.MANAGE_QUEUE on it)."""
+    if not has_any(request.user, Perm.MANAGE_QUEUE):
+        raise PermissionDenied
+    presence = get_object_or_404(selectors.hours_presences(request.user), pk=pk)
+    form = CounterHoursForm(request.POST or None, rows=selectors.counter_hours_of(presence))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.set_counter_hours(presence, form.days(), actor=request.user, request=request)
+        except services.HoursError as error:
+            error.apply_to(form)
+        else:
+            messages.success(
+                request,
+                _("Jam loket %(agency)s di %(mpp)s tersimpan.")
+                % {"agency": presence.agency.name, "mpp": presence.mpp.name},
+            )
+            return redirect("catalog:manage_hours")
+    return render(
+        request,
+        "catalog/manage/counter_hours.html",
+        {
+            "form": form,
+            "presence": presence,
+            "mpp_hours": sorted(
+                selectors.opening_hours_of(presence.mpp).values(), key=lambda r: r.weekday
+            ),
+        },
+    )

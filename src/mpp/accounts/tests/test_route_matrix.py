@@ -20,7 +20,7 @@ from mpp.accounts import services as account_services
 from mpp.accounts.models import Invitation, RoleGrant, User
 from mpp.cases.tests.factories import PDF_BYTES
 from mpp.regions.models import CalendarOverride
-from mpp.tenancy.models import MppNetwork
+from mpp.tenancy.models import AgencyPresence, MppNetwork
 
 from .helpers import login_staff
 from .test_duties import STAFF, _submitted, demo  # noqa: F401 - the demo fixture
@@ -195,6 +195,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
     api = "/api/v1"
     override = o["override"].pk if o["override"] else 999999
     mpp, counter, queue = o["app"].mpp_id, o["counter"].pk, o["queue"].pk
+    hours_unit = AgencyPresence.objects.get(mpp=o["app"].mpp_id, agency=o["app"].agency_id).pk
     locus, report = o["locus"].pk, o["report"].pk
     decree = o["decree"].pk if o["decree"] else 999999
     period = o["report"].period_id
@@ -237,6 +238,9 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/layanan/<id:pk>/draf/formulir/": ("get", f"/kelola/layanan/{service}/draf/formulir/", {}),
         "kelola/layanan/<id:pk>/draf/formulir/json/": ("get", f"/kelola/layanan/{service}/draf/formulir/json/", {}),
         "kelola/sinonim-pencarian/": ("get", "/kelola/sinonim-pencarian/", {}),
+        "kelola/jam-layanan/": ("get", "/kelola/jam-layanan/", {}),
+        "kelola/jam-layanan/mpp/<id:pk>/": ("get", f"/kelola/jam-layanan/mpp/{mpp}/", {}),
+        "kelola/jam-layanan/loket/<id:pk>/": ("get", f"/kelola/jam-layanan/loket/{hours_unit}/", {}),
         "kelola/sinonim-pencarian/<id:pk>/hapus/": ("post", f"/kelola/sinonim-pencarian/{o['synonym'].pk}/hapus/", {}),
         "akun/kerja/": ("get", "/akun/kerja/", {}),
         "akun/kerja/audit/": ("get", "/akun/kerja/audit/", {}),
@@ -480,6 +484,9 @@ _TABLE = {
     'kelola/layanan/<id:pk>/draf/formulir/json/': [(403, 403), (403, 403), (403, 403), (302, 404), (404, 404), (302, 404), (302, 404), (403, 403), (302, 302), (403, 403)],
     'kelola/sinonim-pencarian/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403)],
     'kelola/sinonim-pencarian/<id:pk>/hapus/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403)],
+    'kelola/jam-layanan/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'kelola/jam-layanan/mpp/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
+    'kelola/jam-layanan/loket/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
     'kelola/layanan/<id:pk>/draf/pratinjau/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (403, 403)],
     'kelola/layanan/<id:pk>/terbitkan/': [(403, 403), (403, 403), (403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (404, 404), (403, 403)],
     'kelola/layanan/<id:pk>/hentikan/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],

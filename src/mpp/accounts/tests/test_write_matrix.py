@@ -165,6 +165,15 @@ WRITES: dict[str, Write] = {
     "kelola/sinonim-pencarian/<id:pk>/hapus/": W(
         Perm.MANAGE_SEARCH, "/kelola/sinonim-pencarian/{synonym}/hapus/"
     ),
+    # --- opening hours of an MPP and its agencies' counter hours (Monday 08.00–16.00)
+    "kelola/jam-layanan/mpp/<id:pk>/": W(
+        Perm.MANAGE_MPP, "/kelola/jam-layanan/mpp/{mpp}/", "mpp_row",
+        d0_open="on", d0_opens="08:00", d0_closes="16:00",
+    ),
+    "kelola/jam-layanan/loket/<id:pk>/": W(
+        Perm.MANAGE_QUEUE, "/kelola/jam-layanan/loket/{presence}/", "presence",
+        d0_open="on", d0_opens="09:00", d0_closes="15:00",
+    ),
     # --- applications
     "lacak/": W(ANYONE, "/lacak/", tracking_number="X"),
     "permohonan/baru/<slug:slug>/": W(SIGNED_IN, "/permohonan/baru/{service_slug}/"),
@@ -590,6 +599,7 @@ def _ids(o) -> dict:
         "client": o["client"].pk,
         "skm_kiosk": o["skm_kiosk"].pk,
         "network": o["network"].pk,
+        "presence": o["presence"].pk,
         "locus": o["locus"].pk,
         "report": o["report"].pk,
         "citizen": o["app"].applicant_id,
