@@ -266,6 +266,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/penanda-tangan/<id:pk>/": ("get", f"/kelola/penanda-tangan/{o['service'].agency_id}/", {}),
         "kelola/permohonan/<id:pk>/tolak/": ("get", f"/kelola/permohonan/{app}/tolak/", {}),
         "kelola/permohonan/<id:pk>/terbitkan/": ("get", f"/kelola/permohonan/{app}/terbitkan/", {}),
+        "kelola/permohonan/<id:pk>/terbitkan-ulang/": ("get", f"/kelola/permohonan/{app}/terbitkan-ulang/", {}),
         "kelola/permohonan/<id:pk>/berkas/<id:document_pk>/": ("get", f"/kelola/permohonan/{app}/berkas/{doc}/", {}),
         "kelola/permohonan/<id:pk>/dokumen.pdf": ("get", f"/kelola/permohonan/{app}/dokumen.pdf", {}),
         "kelola/permohonan/<id:pk>/langkah/<id:number>/": ("get", f"/kelola/permohonan/{app}/langkah/1/", {}),
@@ -511,6 +512,8 @@ _TABLE = {
     'kelola/penanda-tangan/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (200, 404), (403, 403), (200, 200), (403, 403)],
     'kelola/permohonan/<id:pk>/tolak/': [(403, 403), (200, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 200), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/terbitkan/': [(403, 403), (302, 404), (404, 404), (302, 404), (404, 404), (302, 404), (302, 404), (404, 302), (403, 403), (403, 403)],
+    # Re-issue: the deciding officer is sent back (nothing issued yet); who never decides, 403.
+    'kelola/permohonan/<id:pk>/terbitkan-ulang/': [(403, 403), (302, 404), (404, 404), (403, 404), (404, 404), (403, 404), (403, 404), (404, 302), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/berkas/<id:document_pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (404, 404), (404, 404), (404, 200), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/dokumen.pdf': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
     'kelola/permohonan/<id:pk>/langkah/<id:number>/': [(403, 403), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (403, 403), (403, 403)],
