@@ -46,6 +46,7 @@ class AuditAction(models.TextChoices):
     INVITATION_SENT = "invitation_sent", _("Undangan peran dikirim")
     INVITATION_ACCEPTED = "invitation_accepted", _("Undangan peran diterima")
     INVITATION_REVOKED = "invitation_revoked", _("Undangan peran dibatalkan")
+    INTEGRATION_CONFIGURED = "integration_configured", _("Konfigurasi konektor diubah")
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -117,6 +118,7 @@ class AccessKind(models.TextChoices):
     DOCUMENT = "document", _("Dokumen terbit")
     CITIZEN = "citizen", _("Data warga")
     COUNTER_FILING = "counter_filing", _("Permohonan diajukan di loket")
+    NIK_CHECK = "nik_check", _("Pemeriksaan NIK ke Dukcapil")
 
 
 class AccessRecord(AppendOnlyModel):
