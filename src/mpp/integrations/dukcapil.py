@@ -69,7 +69,9 @@ def parse_answer(data: Any) -> NikAnswer:
     row = rows[0]
     if "RESPON" in row:
         if "tidak ditemukan" in str(row["RESPON"]).lower():
-            return NikAnswer(found=False, elements={e: None for e in ELEMENTS}, score=0)
+            unknown: dict[str, bool | None] = {e: None for e in ELEMENTS}
+            unknown["nik"] = False
+            return NikAnswer(found=False, elements=unknown, score=0)
         raise BadAnswer("RESPON")
     elements: dict[str, bool | None] = {}
     scores: list[int] = []

@@ -141,8 +141,9 @@ class Verification(ClockedModel):
 
     A connector that is down never blocks a citizen: the step goes on, this row says
     "belum terverifikasi — akan dicek ulang", and the one deadline sweep retries it when its
-    ``due_at`` (the next try) has passed. The clock stops when the check is settled. What was sent
-    is read again from the subject's account at each try; only the answer is kept.
+    ``due_at`` (the next try) has passed. The clock stops when the check is settled. What is sent
+    is the subject's account data, or the query sealed on the row (emptied once settled); only the
+    answer is kept.
     """
 
     subject = models.ForeignKey(
@@ -156,6 +157,11 @@ class Verification(ClockedModel):
     state = models.CharField(
         max_length=12, choices=VerificationState.choices, default=VerificationState.PENDING
     )
+    # What the look-up is shown under in the citizen's access log (a tracking number, say).
+    reference = models.CharField(max_length=40, blank=True)
+    # What to send when the answer must wait (the name typed at a counter, say), sealed like the
+    # connector secrets and emptied as soon as the check is settled.
+    sealed_query = models.TextField(blank=True)
     elements: models.JSONField[dict[str, Any]] = models.JSONField(default=dict, blank=True)
     score = models.PositiveSmallIntegerField(null=True, blank=True)
     attempts = models.PositiveIntegerField(default=0)

@@ -118,6 +118,11 @@ def health_for(user: Principal) -> list[Health]:
     return result
 
 
+def check_of(subject_id: int, purpose: str) -> Verification | None:
+    """The Dukcapil check made for ``purpose`` (a counter filing, say), or None."""
+    return Verification.objects.filter(subject_id=subject_id, purpose=purpose).first()
+
+
 def registration_check_of(user: User) -> Verification | None:
     return (
         Verification.objects.filter(subject=user, purpose="registration")

@@ -178,19 +178,54 @@ def _region_of_nik(nik: str) -> str | None:
 
 
 def check_new_citizen(user: User) -> None:
-    """Registration check: a pending Dukcapil verification, run by a task after the commit."""
+    """Registration check: the account's own data, against the agreement of the NIK's kab/kota."""
     if not user.nik or user.birth_date is None:
         return
-    region_id = _region_of_nik(user.nik)
+    start_nik_check(
+        subject=user,
+        purpose=PURPOSE_REGISTRATION,
+        region_id=_region_of_nik(user.nik),
+        reference=_("Verifikasi pendaftaran akun"),
+    )
+
+
+def start_nik_check(
+    *,
+    subject: User,
+    purpose: str,
+    region_id: str | None,
+    reference: str,
+    query: dukcapil.NikQuery | None = None,
+) -> Verification | None:
+    """A pending Dukcapil check of ``subject``, run by a task after the commit of the caller.
+
+    ``query`` is what was typed (at a counter, say) when it is not the account's own data; it is
+    kept sealed on the row until the check is settled. Nothing is created (None) when neither the
+    kab/kota nor the nation has an enabled agreement: no claim is made about the person then.
+    """
     connection = connection_for(dukcapil.KEY, region_id)
     if connection is None:
-        return  # no agreement configured: nothing is claimed about the account
+        return None
+    sealed = (
+        crypto.seal(
+            {
+                "nik": query.nik,
+                "name": query.name,
+                "birth_date": query.birth_date.isoformat(),
+                "birth_place": query.birth_place,
+            }
+        )
+        if query is not None
+        else ""
+    )
     verification, _created = Verification.objects.update_or_create(
-        subject=user,
+        subject=subject,
         connector=dukcapil.KEY,
-        purpose=PURPOSE_REGISTRATION,
+        purpose=purpose,
         defaults={
             "region_id": connection.region_id,
+            "reference": str(reference)[:40],
+            "sealed_query": sealed,
             "state": VerificationState.PENDING,
             "due_at": clock.now() + CLAIM,
             "clock_stopped_at": None,
@@ -200,9 +235,21 @@ def check_new_citizen(user: User) -> None:
     from mpp.integrations.tasks import run_verification
 
     transaction.on_commit(lambda: run_verification.enqueue(verification.pk))
+    return verification
 
 
 def _query_for(verification: Verification) -> dukcapil.NikQuery | None:
+    if verification.sealed_query:
+        try:
+            sealed = crypto.unseal(verification.sealed_query)
+        except crypto.SecretsUnreadable:
+            return None
+        return dukcapil.NikQuery(
+            nik=sealed["nik"],
+            name=sealed["name"],
+            birth_date=datetime.date.fromisoformat(sealed["birth_date"]),
+            birth_place=sealed.get("birth_place", ""),
+        )
     subject: Any = verification.subject
     if not subject.nik or subject.birth_date is None:
         return None
@@ -227,7 +274,7 @@ def run_verification(verification_id: int) -> str:
             connection,
             query,
             subject_id=verification.subject_id,
-            reference=_("Verifikasi pendaftaran akun"),
+            reference=verification.reference,
         )
     except Unavailable:
         attempts = verification.attempts + 1
@@ -249,6 +296,7 @@ def run_verification(verification_id: int) -> str:
         due_at=None,
         breached_at=None,
         clock_stopped_at=now,
+        sealed_query="",  # settled: what was asked is no longer needed
     )
     return state
 
