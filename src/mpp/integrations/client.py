@@ -123,6 +123,9 @@ class Connection:
 
         def attempt() -> T:
             started = time.perf_counter()
+            if not self.endpoint:  # configured without one, and no simulator to fall back on
+                self._log(operation, Outcome.UNREACHABLE, None, None)
+                raise Unavailable(Outcome.UNREACHABLE)
             try:
                 with httpx.Client(
                     base_url=self.endpoint, timeout=timeout(), transport=transport_for(self)

@@ -213,3 +213,13 @@ def test_the_call_log_holds_no_nik_name_or_secret(client, batam_dukcapil, partne
         assert secret not in stored
     # Nor does the verification keep what was sent.
     assert BUDI.nik not in repr(list(Verification.objects.values()))
+
+
+def test_a_configuration_without_endpoint_is_unavailable_when_no_simulator_runs(
+    connection, partner, settings
+):
+    settings.MPP_SIMULATORS = False
+    with pytest.raises(Unavailable) as failed:
+        look_up(connection)
+    assert failed.value.outcome == Outcome.UNREACHABLE
+    assert not partner.sent
