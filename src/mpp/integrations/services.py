@@ -112,18 +112,10 @@ def connection_for(connector_key: str, region_id: str | None) -> Connection | No
     connector = connectors.find(connector_key)
     if connector is None:
         return None
-    configs = {
-        c.region_id: c
-        for c in ConnectorConfig.objects.filter(connector=connector_key, enabled=True).filter(
-            region_id__in=[r for r in (region_id,) if r]
-        )
-    } or {
-        c.region_id: c
-        for c in ConnectorConfig.objects.filter(
-            connector=connector_key, enabled=True, region__isnull=True
-        )
-    }
-    config = next(iter(configs.values()), None)
+    enabled = ConnectorConfig.objects.filter(connector=connector_key, enabled=True)
+    config = enabled.filter(region_id=region_id).first() if region_id else None
+    if config is None:  # the national default (or the one configuration of a national connector)
+        config = enabled.filter(region__isnull=True).first()
     if config is None:
         return None
     try:
