@@ -30,8 +30,9 @@ demo: $(VENV)/.installed
 	STATIC_COMPRESSED=1 $(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "MPP Digital: http://127.0.0.1:$(PORT)/  (demo accounts: see README.md)"
 	@# The scheduler runs the sweeps beside the server and stops with it.
-	$(PY) manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
-	$(DEMO_OIDC) STATIC_COMPRESSED=1 $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --respawn-failed-workers --no-ws mpp.wsgi:application
+	@# MPP_SIMULATORS: the partner simulators (Dukcapil) answer under /simulator/ — demo only.
+	MPP_SIMULATORS=1 $(PY) manage.py run_scheduler & scheduler=$$!; trap 'kill $$scheduler 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_OIDC) MPP_SIMULATORS=1 STATIC_COMPRESSED=1 $(VENV)/bin/granian --interface wsgi --host 127.0.0.1 --port $(PORT) --workers 1 --blocking-threads 4 --respawn-failed-workers --no-ws mpp.wsgi:application
 
 ## Run the whole test suite (browser tests too when /usr/bin/chromium exists), one worker per core.
 TEST_WORKERS ?= auto

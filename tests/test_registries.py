@@ -25,6 +25,9 @@ PLATFORM_REGISTRIES = {
     "sign-in reasons": "mpp.accounts.sign_in_reasons",
     "queue application lookup": "mpp.queueing.registry",
     "complaint application lookup": "mpp.complaints.registry",
+    "integration connectors": "mpp.integrations.registry",
+    "registration checks": "mpp.accounts.extensions",
+    "profile sections": "mpp.accounts.extensions",
 }
 
 
@@ -142,6 +145,9 @@ def test_the_filled_registries_hold_what_the_apps_register():
     assert set(live["service page sections"]) == {"complaints.faq", "queueing.book"}
     assert len(live["complaint application lookup"]) == 1
     assert len(live["queue application lookup"]) == 1
+    assert "dukcapil.nik" in live["integration connectors"]
+    assert "integrations.dukcapil" in live["registration checks"]
+    assert "integrations.identity" in live["profile sections"]
 
 
 def test_the_architecture_page_describes_every_registry():

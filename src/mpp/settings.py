@@ -77,6 +77,7 @@ INSTALLED_APPS = [
     "mpp.deadlines",
     "mpp.documents",
     "mpp.notifications",
+    "mpp.integrations",
     "mpp.cases",
     "mpp.queueing",
     "mpp.complaints",
@@ -442,6 +443,24 @@ MPP_OIDC_TIMEOUT_SECONDS = float(env("MPP_OIDC_TIMEOUT_SECONDS", "10"))
 # The demo identity provider under /demo-idp/ (the two demo citizens); `make demo` turns it on.
 MPP_DEMO_IDP = env_bool("MPP_DEMO_IDP", default=False)
 
+# --- Connections to outside systems (docs/integrations.md) ----------------------------------
+# Fernet keys that seal connector secrets at rest, comma-separated: the first encrypts, all
+# decrypt (rotate with manage.py rotate_integration_secrets). Derived from SECRET_KEY when empty;
+# required in production.
+MPP_INTEGRATION_KEYS = env_list("MPP_INTEGRATION_KEYS")
+# Every outbound call has these timeouts; an idempotent one is tried this many times.
+MPP_INTEGRATION_TIMEOUT_SECONDS = float(env("MPP_INTEGRATION_TIMEOUT_SECONDS", "5"))
+MPP_INTEGRATION_CONNECT_TIMEOUT_SECONDS = float(env("MPP_INTEGRATION_CONNECT_TIMEOUT_SECONDS", "3"))
+MPP_INTEGRATION_TRIES = int(env("MPP_INTEGRATION_TRIES", "2"))
+# The circuit breaker per (connector, region): opens after this many failed calls in a row, lets
+# one trial call through after the cool-down.
+MPP_BREAKER_FAILURES = int(env("MPP_BREAKER_FAILURES", "5"))
+MPP_BREAKER_COOLDOWN_SECONDS = int(env("MPP_BREAKER_COOLDOWN_SECONDS", "60"))
+# How long a Dukcapil answer is reused for the same NIK and elements (keyed hash, no NIK stored).
+MPP_DUKCAPIL_CACHE_SECONDS = int(env("MPP_DUKCAPIL_CACHE_SECONDS", "21600"))
+# The partner simulators under /simulator/ (demo and tests only; refused in production).
+MPP_SIMULATORS = env_bool("MPP_SIMULATORS", default=False)
+
 # --- Satisfaction survey (SKM) ----------------------------------------------------------------
 # A kiosk device records at most one answer per this many seconds (a manager may set another
 # interval per device).
@@ -466,6 +485,10 @@ if PRODUCTION:
             "MPP_OIDC_ISSUER needs MPP_OIDC_CLIENT_ID and MPP_OIDC_CLIENT_SECRET or "
             "MPP_OIDC_PRIVATE_KEY_FILE"
         )
+    if not MPP_INTEGRATION_KEYS:
+        problems.append("MPP_INTEGRATION_KEYS must hold at least one Fernet key")
+    if MPP_SIMULATORS:
+        problems.append("MPP_SIMULATORS must be off")
     if len(os.environ.get("MPP_NIK_PEPPER", "")) < 32:
         problems.append("MPP_NIK_PEPPER must be set to a random value of at least 32 characters")
     if problems:

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("mpp.onboarding.urls")),
     path("", include("mpp.reporting.urls")),
     path("", include("mpp.monitoring.urls")),
+    path("", include("mpp.integrations.urls")),
     path("api/v1/", api.urls),
     path("open311/v2/", include("mpp.complaints.open311_urls")),
     # Exempt from CSRF so that the language switch in cached public pages carries no per-visitor

@@ -59,6 +59,11 @@ WORK_MENU: tuple[MenuEntry, ...] = (
         (Perm.MANAGE_INTEGRATIONS,),
     ),
     MenuEntry(
+        "integrations:health",
+        _("Integrasi: konektor Dukcapil dan kesehatannya"),
+        (Perm.MANAGE_INTEGRATIONS,),
+    ),
+    MenuEntry(
         "queueing:manage_home",
         _("Antrean: loket, pengaturan dan statistik"),
         (Perm.MANAGE_QUEUE, Perm.SERVE_QUEUE, Perm.VIEW_STATISTICS),

@@ -56,7 +56,9 @@ class Perm(StrEnum):
     HANDLE_COMPLAINTS = "handle_complaints"  # the MPP's complaint desk: verify, refer, forward
     RESPOND_COMPLAINTS = "respond_complaints"  # answer complaints forwarded to one's agency
     OVERSEE_COMPLAINTS = "oversee_complaints"  # escalations and statistics, reporter masked
-    MANAGE_INTEGRATIONS = "manage_integrations"  # issue and revoke Open311 API keys
+    MANAGE_INTEGRATIONS = (
+        "manage_integrations"  # Open311 API keys; connectors (Dukcapil) and their health page
+    )
 
 
 # The one table: which roles hold each permission (on the scope of their grant).

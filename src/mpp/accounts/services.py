@@ -26,6 +26,7 @@ from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts.emails import mail_invitation
+from mpp.accounts.extensions import registration_checks
 from mpp.accounts.models import (
     ROLE_OPTIONAL_SCOPE_FIELDS,
     ROLE_SCOPE_FIELDS,
@@ -221,6 +222,7 @@ def register_citizen(
     PrivacyConsent.objects.create(user=user, notice_version=PRIVACY_NOTICE_VERSION)
     record_event(AuditAction.CITIZEN_REGISTERED, actor=user, target=user, request=request)
     request_email_verification(user, next_path=next_path)
+    registration_checks.run(user)
     return user
 
 

@@ -23,6 +23,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from mpp.accounts import limits, oidc, selectors, services, sign_in_reasons
+from mpp.accounts.extensions import profile_sections
 from mpp.accounts.forms import (
     ContactForm,
     LoginForm,
@@ -325,6 +326,7 @@ def profile(request: AuthenticatedRequest) -> HttpResponse:
             "grants": request.user.active_grants,
             "access_log": selectors.access_groups(request.user),
             "identity_verified": selectors.identity_verified_by_provider(request.user),
+            "sections": profile_sections.render(request.user),
         },
     )
 

@@ -51,6 +51,7 @@ class AuditAction(models.TextChoices):
     INVITATION_ACCEPTED = "invitation_accepted", _("Undangan peran diterima")
     INVITATION_REVOKED = "invitation_revoked", _("Undangan peran dibatalkan")
     IDENTITY_LINKED = "identity_linked", _("Identitas INApas ditautkan ke akun")
+    INTEGRATION_CONFIGURED = "integration_configured", _("Konfigurasi konektor diubah")
 
 
 _M = TypeVar("_M", bound=models.Model)
@@ -115,6 +116,7 @@ class AccessKind(models.TextChoices):
     DOCUMENT = "document", _("Dokumen terbit")
     CITIZEN = "citizen", _("Data warga")
     COUNTER_FILING = "counter_filing", _("Permohonan diajukan di loket")
+    NIK_CHECK = "nik_check", _("Pemeriksaan NIK ke Dukcapil")
 
 
 class AccessRecord(AppendOnlyModel):

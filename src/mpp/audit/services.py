@@ -104,3 +104,20 @@ def record_access(
         reference=reference[:40],
         channel=channel,
     )
+
+
+def record_system_access(
+    *, subject_id: int, source: str, kind: str, reference: str = "", channel: str = "system"
+) -> AccessRecord:
+    """Record a look-up of a citizen's data by the platform itself in an outside registry (a
+    Dukcapil NIK check, say), shown to the citizen beside the staff reads."""
+    return AccessRecord.objects.create(
+        subject_id=subject_id,
+        viewer=None,
+        viewer_name=source[:150],
+        viewer_role="",
+        agency_name="",
+        kind=kind,
+        reference=reference[:40],
+        channel=channel,
+    )

@@ -870,3 +870,13 @@ def sign_in_reason(slug: str = "", **_kwargs):
         sign_in=_("Masuk untuk mengajukan permohonan %(service)s.") % {"service": name},
         subject=_("Permohonan %(service)s") % {"service": name},
     )
+
+
+def counter_identity_check(application):
+    """The Dukcapil check of what the officer typed at the counter (None when none was made)."""
+    from mpp.cases.services import counter_check_purpose
+    from mpp.integrations.selectors import check_of
+
+    if application.channel != ApplicationChannel.COUNTER:
+        return None
+    return check_of(application.applicant_id, counter_check_purpose(application))

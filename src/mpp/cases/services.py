@@ -52,6 +52,8 @@ from mpp.documents.rendering import public_base_url
 from mpp.documents.services import check_can_sign, issue_document, reissue_document
 from mpp.documents.uploads import UnsafeFile, accept_upload
 from mpp.errors import ServiceError
+from mpp.integrations import services as integrations
+from mpp.integrations.dukcapil import NikQuery
 from mpp.notifications.services import notify
 from mpp.regions.localtime import local_date
 from mpp.workflows.definitions import SYSTEM
@@ -776,7 +778,20 @@ def file_at_counter(*, officer: User, service: Service, walk_in: WalkIn, request
         reference=application.tracking_number,
         channel="web",
     )
+    # What the officer typed, checked with Dukcapil after the commit: the filing never waits on
+    # it, and the officer sees "cocok / tidak cocok / tidak dapat dicek" on the application.
+    integrations.start_nik_check(
+        subject=applicant,
+        purpose=counter_check_purpose(application),
+        region_id=application.mpp.region_id,
+        reference=application.tracking_number,
+        query=NikQuery(nik=walk_in.nik, name=name, birth_date=walk_in.birth_date),
+    )
     return application
+
+
+def counter_check_purpose(application) -> str:
+    return f"counter:{application.pk}"
 
 
 # --- Deadlines sweep ------------------------------------------------------------------------

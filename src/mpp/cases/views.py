@@ -493,6 +493,7 @@ def staff_detail(request, pk):
             "application": application,
             "applicant_shown": selectors.applicant_label(user, application),
             "personal": personal,
+            "identity_check": selectors.counter_identity_check(application) if personal else None,
             "not_mine": selectors.conflicted(user, application),
             "sole_filer": selectors.decided_by_filer(application, user),
             "history": history,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
-from typing import cast
+from typing import Any, cast
 
 from django import forms
 from django.utils import timezone
@@ -331,7 +331,7 @@ class WeeklyHoursForm(forms.Form):
                     field.initial = getattr(row, part)
                 self.fields[hours_field(weekday, part)] = field
 
-    def day_groups(self) -> list[tuple[str, list]]:
+    def day_groups(self) -> list[tuple[Any, list[Any]]]:
         """(weekday name, [its "open" box, its time fields, its note or None]) in week order,
         for one fieldset each (the times side by side on a wide screen)."""
         times = ["opens", "closes"] + (["break_starts", "break_ends"] if self.with_break else [])
@@ -347,10 +347,10 @@ class WeeklyHoursForm(forms.Form):
             for weekday, name in self.day_names.items()
         ]
 
-    def days(self) -> dict:
+    def days(self) -> dict[int, DayHours | None]:
         """{weekday: services.DayHours or None (closed)} from the cleaned data."""
         data = self.cleaned_data
-        result = {}
+        result: dict[int, DayHours | None] = {}
         for weekday in self.day_names:
             if not data.get(hours_field(weekday, "open")):
                 result[weekday] = None
@@ -383,7 +383,8 @@ class CounterHoursForm(WeeklyHoursForm):
             **self.fields,
         }
 
-    def days(self) -> dict | None:
+    def counter_days(self) -> dict[int, DayHours | None] | None:
+        """The counter's own week, or None when it follows the MPP's hours."""
         if self.cleaned_data.get("follows_mpp"):
             return None
-        return super().days()
+        return self.days()

@@ -479,14 +479,14 @@ def set_opening_hours(
         OpeningHours(
             mpp=mpp,
             weekday=weekday,
-            opens=day.opens,
-            closes=day.closes,
+            opens=opens,
+            closes=closes,
             break_starts=day.break_starts,
             break_ends=day.break_ends,
             note=day.note.strip()[:200],
         )
         for weekday, day in sorted(days.items())
-        if day is not None
+        if day is not None and (opens := day.opens) and (closes := day.closes)  # checked above
     )
     record_event(
         AuditAction.OPENING_HOURS_CHANGED,
@@ -550,9 +550,9 @@ def set_counter_hours(
         raise HoursError(_("Jam loket belum disimpan."), problems)
     CounterHours.objects.filter(presence=presence).delete()
     rows = CounterHours.objects.bulk_create(
-        CounterHours(presence=presence, weekday=weekday, opens=day.opens, closes=day.closes)
+        CounterHours(presence=presence, weekday=weekday, opens=opens, closes=closes)
         for weekday, day in sorted((days or {}).items())
-        if day is not None
+        if day is not None and (opens := day.opens) and (closes := day.closes)
     )
     record_event(
         AuditAction.COUNTER_HOURS_CHANGED,

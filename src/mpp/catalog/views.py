@@ -609,7 +609,9 @@ def manage_counter_hours(request, pk: int):
     form = CounterHoursForm(request.POST or None, rows=selectors.counter_hours_of(presence))
     if request.method == "POST" and form.is_valid():
         try:
-            services.set_counter_hours(presence, form.days(), actor=request.user, request=request)
+            services.set_counter_hours(
+                presence, form.counter_days(), actor=request.user, request=request
+            )
         except services.HoursError as error:
             error.apply_to(form)
         else:

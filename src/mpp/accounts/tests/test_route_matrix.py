@@ -323,6 +323,10 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/pengaduan/statistik/": ("get", "/kelola/pengaduan/statistik/", {}),
         "kelola/pengaduan/integrasi/": ("get", "/kelola/pengaduan/integrasi/", {}),
         "kelola/pengaduan/integrasi/<id:pk>/cabut/": ("post", f"/kelola/pengaduan/integrasi/{o['client'].pk}/cabut/", {}),
+        "kelola/integrasi/": ("get", "/kelola/integrasi/", {}),
+        "kelola/integrasi/<str:connector>/<str:region>/": (
+            "get", f"/kelola/integrasi/dukcapil.nik/{o['region']}/", {}
+        ),
         "kelola/pengaduan/<id:pk>/": ("get", f"/kelola/pengaduan/{complaint.pk}/", {}),
         "kelola/pengaduan/<id:pk>/tindakan/": (
             "post", f"/kelola/pengaduan/{complaint.pk}/tindakan/",
@@ -567,6 +571,8 @@ _TABLE = {
     'kelola/pengaduan/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403)],
     'kelola/pengaduan/templat/': [(403, 403), (200, 200), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (200, 200), (403, 403), (403, 403)],
     'kelola/pengaduan/statistik/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403)],
+    'kelola/integrasi/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (403, 403)],
+    'kelola/integrasi/<str:connector>/<str:region>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (403, 403), (200, 200), (403, 403)],
     'kelola/pengaduan/integrasi/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 200), (403, 403), (200, 200), (403, 403)],
     'kelola/pengaduan/integrasi/<id:pk>/cabut/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 404), (403, 403), (302, 302), (403, 403)],
     'kelola/pengaduan/<id:pk>/': [(403, 403), (200, 404), (404, 404), (200, 404), (404, 404), (200, 404), (200, 404), (404, 200), (403, 403), (403, 403)],

@@ -241,6 +241,12 @@ WRITES: dict[str, Write] = {
         Perm.MANAGE_INTEGRATIONS, "/kelola/pengaduan/integrasi/{client}/cabut/", "region_row",
         watch="client",
     ),
+    # --- integrations
+    "kelola/integrasi/<str:connector>/<str:region>/": W(
+        Perm.MANAGE_INTEGRATIONS, "/kelola/integrasi/dukcapil.nik/{region}/", "region_row",
+        enabled="on", endpoint="https://dukcapil.contoh.go.id/", user_id="u", password="p",
+    ),
+    "simulator/dukcapil/verifikasi/": W(ANYONE, "/simulator/dukcapil/verifikasi/"),
     "kelola/pengaduan/<id:pk>/tindakan/": W(
         Perm.RESPOND_COMPLAINTS, "/kelola/pengaduan/{complaint}/tindakan/", "complaint",
         action="respond", version="{complaint_version}", note="Tanggapan",

@@ -209,7 +209,7 @@ def test_counter_hours_are_set_by_the_mpp_manager_or_the_agencys_own_admin():
 
 
 def _week_post(**days) -> dict:
-    data = {}
+    data: dict[str, str] = {}
     for weekday, (opens, closes) in days.items():
         number = ["senin", "selasa", "rabu", "kamis", "jumat", "sabtu", "minggu"].index(weekday)
         data |= {f"d{number}_open": "on", f"d{number}_opens": opens, f"d{number}_closes": closes}

@@ -125,6 +125,7 @@ def test_production_refuses_unsafe_settings(tmp_path):
         "ALLOWED_HOSTS must name",
         "DATABASE_URL must point to PostgreSQL",
         "MPP_NIK_PEPPER must be set",
+        "MPP_INTEGRATION_KEYS must hold",
     ]:
         assert problem in result.stderr, result.stderr
 
@@ -140,6 +141,7 @@ def test_production_with_safe_settings_passes_check_deploy(tmp_path):
         ALLOWED_HOSTS="mpp.example.go.id",
         DATABASE_URL="postgres://postgres@127.0.0.1:5432/postgres",
         MPP_NIK_PEPPER="p" * 8 + "Zq3vT9mW2xL7bN4cR8sK1yH6",
+        MPP_INTEGRATION_KEYS="tFf0yqj3NFmK0CkqOwMn1g6mP1sZC2CnRkqjYQ4ZgXE=",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

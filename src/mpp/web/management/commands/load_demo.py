@@ -7,6 +7,7 @@ from mpp.catalog import demo as catalog_demo
 from mpp.complaints import demo as complaints_demo
 from mpp.documents import demo as documents_demo
 from mpp.documents import services as documents_services
+from mpp.integrations import demo as integrations_demo
 from mpp.monitoring import demo as monitoring_demo
 from mpp.onboarding import demo as onboarding_demo
 from mpp.queueing import demo as queueing_demo
@@ -29,6 +30,7 @@ class Command(BaseCommand):
         onboarding_demo.load()
         monitoring_demo.load()
         complaints_demo.load()
+        integrations_demo.load()
         # Last: the daily facts are recomputed from what the other processes loaded.
         reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))

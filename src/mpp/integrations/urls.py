@@ -1,0 +1,12 @@
+from django.urls import path
+
+from mpp.integrations import dukcapil, views
+
+app_name = "integrations"
+
+urlpatterns = [
+    path("kelola/integrasi/", views.health, name="health"),
+    path("kelola/integrasi/<str:connector>/<str:region>/", views.configure, name="configure"),
+    # The Dukcapil simulator (404 unless MPP_SIMULATORS): the demo's and the tests' partner.
+    path("simulator/dukcapil/verifikasi/", dukcapil.simulator, name="dukcapil_simulator"),
+]
