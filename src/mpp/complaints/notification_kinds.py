@@ -28,3 +28,8 @@ def register_kinds() -> None:
         label=_("Pengaduan melewati batas waktu"),
         required_context=("tracking_number", "due_at", "level"),
     )
+    register_kind(
+        "complaint.limit_exceeded",
+        label=_("Pengaduan melewati batas penyelesaian"),
+        required_context=("tracking_number", "due_at", "level"),
+    )

@@ -2,7 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
@@ -39,6 +52,7 @@ def complaints_for_staff(user) -> QuerySet[Complaint]:
     return (
         Complaint.objects.filter(_staff_filter(user))
         .with_breached()
+        .with_deadlines()
         .select_related("mpp", "agency", "region")
     )
 
@@ -169,20 +183,21 @@ def forwarding_notes(complaint: Complaint) -> list[dict]:
     """The desk's notes when it forwarded the complaint (verify) or moved it to another agency
     (reassign), oldest first, with the agency it went to: what the agency needs to know first.
     Read by those who handle the complaint (desk and agency), never the reporter or the public."""
-    records = [
-        record
-        for record in timeline(complaint).filter(action__in=("verify", "reassign"))
-        if record.note
-    ]
-    agencies = dict(
-        Agency.objects.filter(
-            pk__in={record.data.get("agency_id") for record in records}
-        ).values_list("pk", "name")
+    # The agency's name is read in the same query as the records (a subquery on the id the
+    # action kept in its data).
+    agency_name = Agency.objects.filter(
+        pk=Cast(KeyTextTransform("agency_id", OuterRef("data")), IntegerField())
+    ).values("name")[:1]
+    records = (
+        timeline(complaint)
+        .filter(action__in=("verify", "reassign"))
+        .exclude(note="")
+        .annotate(agency_name=Subquery(agency_name))
     )
     return [
         {
             "label": COMPLAINT.transition(record.action, record.from_state).label,
-            "agency": agencies.get(record.data.get("agency_id"), ""),
+            "agency": record.agency_name or "",
             "at": record.at,
             "note": record.note,
         }
@@ -212,12 +227,13 @@ def category_for(region, code: str) -> Category | None:
 
 
 def complaints_of(user) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(reporter=user).select_related("mpp", "agency")
+    return Complaint.objects.filter(reporter=user).with_deadlines().select_related("mpp", "agency")
 
 
 def complaint_by_follow_token(token: str) -> Complaint:
     complaint = (
         Complaint.objects.filter(follow_token=token)
+        .with_deadlines()
         .select_related(
             "mpp", "agency", "region", "forward", "category", "service__current_version"
         )

@@ -108,6 +108,14 @@ COMPLAINT = Workflow(
             Transition("escalate", {state}, state, {SYSTEM}, label=_("Eskalasi"))
             for state in STAFF_CLOCK
         ),
+        # The whole-case limit (60 days by default) passed: told once to the MPP manager and the
+        # regional admin. Its clock runs only while the staff hold the complaint.
+        *(
+            Transition(
+                "exceed_limit", {state}, state, {SYSTEM}, label=_("Melewati batas penyelesaian")
+            )
+            for state in STAFF_CLOCK
+        ),
     ],
 )
 
