@@ -298,8 +298,9 @@ def test_the_reporter_sees_their_own_name_in_the_api(demo):  # noqa: F811
     assert Complaint.objects.get(pk=found["confidential"].pk).is_confidential
 
 
-def test_staff_notifications_carry_no_reporter(  # noqa: F811
-    demo, django_capture_on_commit_callbacks
+def test_staff_notifications_carry_no_reporter(
+    demo,  # noqa: F811
+    django_capture_on_commit_callbacks,
 ):
     """The escalation to the MPP manager names the complaint, never its reporter (inbox, email,
     SMS are rendered from the notification's context)."""
