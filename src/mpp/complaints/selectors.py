@@ -16,7 +16,7 @@ from django.db.models import (
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
-from django.http import Http404
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -68,15 +68,11 @@ def agency_inbox(user) -> QuerySet[Complaint]:
 
 
 def complaint_for_staff(user, pk) -> Complaint:
-    complaint = (
+    return get_object_or_404(
         complaints_for_staff(user)
         .filter(pk=pk)
         .select_related("forward", "category", "service__current_version", "reported_agency")
-        .first()
     )
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def _agency_reaches(user, complaint: Complaint) -> bool:
@@ -179,30 +175,50 @@ def read_reporter(user, complaint: Complaint, *, channel: str) -> dict | None:
     return {"name": reporter.name, "email": reporter.email, "phone": reporter.phone}
 
 
-def forwarding_notes(complaint: Complaint) -> list[dict]:
-    """The desk's notes when it forwarded the complaint (verify) or moved it to another agency
-    (reassign), oldest first, with the agency it went to: what the agency needs to know first.
-    Read by those who handle the complaint (desk and agency), never the reporter or the public."""
+ESCALATING = ("escalate", "exceed_limit")
+
+
+def desk_history(complaint: Complaint, *, with_notes: bool) -> tuple[list[dict], list[dict]]:
+    """What the back office reads of the complaint's history, in one query of its transitions:
+
+    - the desk's notes when it forwarded the complaint (verify) or moved it to another agency
+      (reassign), oldest first, with the agency it went to: what the agency needs to know first.
+      Only for those who handle the complaint (``with_notes``: desk and agency), never the
+      reporter or the public;
+    - its escalations (``level`` 1: the MPP manager, 2: the regional admin; ``whole_case``: past
+      the whole-case limit, told to both), for every staff reader.
+    """
     # The agency's name is read in the same query as the records (a subquery on the id the
     # action kept in its data).
     agency_name = Agency.objects.filter(
         pk=Cast(KeyTextTransform("agency_id", OuterRef("data")), IntegerField())
     ).values("name")[:1]
+    forwarding = ("verify", "reassign") if with_notes else ()
     records = (
         timeline(complaint)
-        .filter(action__in=("verify", "reassign"))
-        .exclude(note="")
+        .filter(Q(action__in=forwarding) & ~Q(note="") | Q(action__in=ESCALATING))
         .annotate(agency_name=Subquery(agency_name))
     )
-    return [
-        {
-            "label": COMPLAINT.transition(record.action, record.from_state).label,
-            "agency": record.agency_name or "",
-            "at": record.at,
-            "note": record.note,
-        }
-        for record in records
-    ]
+    notes, escalations = [], []
+    for record in records:
+        if record.action in ESCALATING:
+            escalations.append(
+                {
+                    "level": record.data.get("level"),
+                    "whole_case": record.action == "exceed_limit",
+                    "at": record.at,
+                }
+            )
+            continue
+        notes.append(
+            {
+                "label": COMPLAINT.transition(record.action, record.from_state).label,
+                "agency": record.agency_name or "",
+                "at": record.at,
+                "note": record.note,
+            }
+        )
+    return notes, escalations
 
 
 def categories_for(region) -> QuerySet[Category]:
@@ -231,17 +247,13 @@ def complaints_of(user) -> QuerySet[Complaint]:
 
 
 def complaint_by_follow_token(token: str) -> Complaint:
-    complaint = (
+    return get_object_or_404(
         Complaint.objects.filter(follow_token=token)
         .with_deadlines()
         .select_related(
             "mpp", "agency", "region", "forward", "category", "service__current_version"
         )
-        .first()
     )
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def lapor_forward(complaint: Complaint) -> Forward | None:
@@ -272,15 +284,11 @@ def public_complaints(*, query: str = "", mpp=None, agency=None, status: str = "
 
 
 def public_complaint(tracking_number: str) -> Complaint:
-    complaint = (
+    return get_object_or_404(
         Complaint.objects.public()
         .filter(tracking_number=tracking_number)
         .select_related("mpp", "agency", "category", "service__current_version")
-        .first()
     )
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def service_faq(service) -> list[Message]:

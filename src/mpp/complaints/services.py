@@ -419,6 +419,7 @@ def submit_complaint(
         submitted_at=now,
         updated_at=now,
     )
+    connected = LaporRegion.objects.filter(region=region).exists()
     start = clock.start(complaint, clock.Limit(limits.verify_working_days), at=now)
     for _attempt in range(5):
         complaint.tracking_number = next_tracking_number(region, now)
@@ -434,7 +435,8 @@ def submit_complaint(
         "submit",
         actor_user=reporter,
         actor_kinds={REPORTER},
-        changes=start,
+        # The SP4N-LAPOR! key is stored with the receipt (no UPDATE of its own).
+        changes=start | ({"lapor_key": lapor.idempotency_key(complaint)} if connected else {}),
         data={"channel": channel},
     )
     for accepted in attachments:
@@ -448,7 +450,7 @@ def submit_complaint(
         accepted.save_to(attachment.file, "lampiran")
         attachment.save()
     move_clocks(complaint, CLOCK_RULES["submit"], at=now, limits=limits)
-    if LaporRegion.objects.filter(region=region).exists():
+    if connected:
         record_forward(complaint)
     return complaint
 
@@ -466,8 +468,9 @@ def record_forward(complaint: Complaint) -> Forward:
     task is enqueued or finishes, the row is still there and ``send_due_forwards`` sends it.
     """
     key = lapor.idempotency_key(complaint)
-    Complaint.objects.filter(pk=complaint.pk).update(lapor_key=key)
-    complaint.lapor_key = key
+    if complaint.lapor_key != key:
+        Complaint.objects.filter(pk=complaint.pk).update(lapor_key=key)
+        complaint.lapor_key = key
     forward = Forward.objects.create(complaint=complaint, idempotency_key=key)
     transaction.on_commit(partial(_enqueue_forward, forward.pk), robust=True)
     return forward
