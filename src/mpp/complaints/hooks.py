@@ -39,7 +39,7 @@ def tell_reporter(complaint: Complaint, record: TransitionRecord) -> None:
     unconfirmed contact, an Open311 partner's, is never written to)."""
     kind, context = reporter_message(complaint, record)
     link = f"/pengaduan/lacak/{complaint.follow_token}/"
-    if complaint.reporter_id is not None:
+    if complaint.reporter is not None:
         notify(complaint.reporter, kind, context, link=link)
         return
     contact = complaint.reporter_email or complaint.reporter_phone

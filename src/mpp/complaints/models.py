@@ -255,6 +255,11 @@ class Complaint(WorkflowModel, ClockedModel):
             .first()
         )
 
+    def forget_deadlines(self) -> None:
+        """Drop the deadlines read with the complaint: its clocks moved, the next read asks."""
+        for attribute in _DEADLINE_ATTRIBUTE.values():
+            self.__dict__.pop(attribute, None)
+
     @property
     def reply_until(self) -> datetime.datetime | None:
         """Until when the reporter may reply to the answer (the running reply-window clock)."""

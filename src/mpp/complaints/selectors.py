@@ -210,9 +210,10 @@ def desk_history(complaint: Complaint, *, with_notes: bool) -> tuple[list[dict],
                 }
             )
             continue
+        transition = COMPLAINT.transition(record.action, record.from_state)
         notes.append(
             {
-                "label": COMPLAINT.transition(record.action, record.from_state).label,
+                "label": transition.label if transition else record.action,
                 "agency": record.agency_name or "",
                 "at": record.at,
                 "note": record.note,

@@ -91,11 +91,12 @@ def respond_limit(complaint: Complaint, limits: TimeLimits) -> clock.Limit:
 
 def clock_limit(kind: str, limits: TimeLimits) -> clock.Limit:
     """The limit each of the complaint's other clocks starts with."""
-    return {
+    limit: dict[str, clock.Limit] = {
         ClockKind.REPLY: clock.Limit(limits.reply_window_days, ClockUnit.CALENDAR_DAYS),
         ClockKind.LIMIT: clock.Limit(limits.resolve_days, ClockUnit.CALENDAR_DAYS),
         ClockKind.ESCALATE_AGAIN: clock.Limit(limits.escalate_again_working_days),
-    }[kind]
+    }
+    return limit[kind]
 
 
 # --- The clocks, as data ------------------------------------------------------------------------
@@ -105,7 +106,11 @@ def clock_limit(kind: str, limits: TimeLimits) -> clock.Limit:
 # (paused while it waits for the reporter's information or reply); the reply window runs from the
 # answer; the second escalation waits on its own clock from the first.
 START, PAUSE, RESUME, STOP = "start", "pause", "resume", "stop"
-_CLOSING = {ClockKind.LIMIT: STOP, ClockKind.REPLY: STOP, ClockKind.ESCALATE_AGAIN: STOP}
+_CLOSING: dict[str, str] = {
+    ClockKind.LIMIT: STOP,
+    ClockKind.REPLY: STOP,
+    ClockKind.ESCALATE_AGAIN: STOP,
+}
 CLOCK_RULES: dict[str, dict[str, str]] = {
     "submit": {ClockKind.LIMIT: START},
     "postpone": {ClockKind.LIMIT: PAUSE},
@@ -163,6 +168,7 @@ def move_clocks(
             row.save()
         else:
             ComplaintClock.objects.filter(pk=row.pk).update(**changes)
+    complaint.forget_deadlines()
 
 
 # --- Guests' one-time codes -----------------------------------------------------------------

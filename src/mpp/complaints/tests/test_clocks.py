@@ -15,11 +15,12 @@ from django.core import mail
 from django.utils import timezone
 
 from mpp.accounts.models import User
-from mpp.complaints import services
+from mpp.complaints import selectors, services
 from mpp.complaints.hooks import tell_reporter
 from mpp.complaints.models import Category, ClockKind, ComplaintClock, Escalation, Kind
 from mpp.complaints.workflow import AGENCY, DESK, REPORTER
 from mpp.deadlines.services import sweep
+from mpp.notifications.context import decode
 from mpp.notifications.models import Notification
 from mpp.notifications.services import retry_failed_notifications
 from mpp.regions import calendar
@@ -258,3 +259,18 @@ def test_services_tell_nobody_before_the_commit(demo, django_capture_on_commit_c
         callback()
     received = Notification.objects.get(kind="complaint.received", recipient=citizen())
     assert received.link == f"/pengaduan/lacak/{complaint.follow_token}/"
+
+
+def test_the_answer_notice_names_the_new_reply_window_when_read_through_the_desk(
+    demo, django_capture_on_commit_callbacks
+):
+    """The back office reads a complaint with its deadlines in one query; the answer's notice
+    still carries the reply window the answer opened, not the empty one read before it."""
+    complaint = selectors.complaint_for_staff(officer(), forwarded(reporter=citizen()).pk)
+    assert complaint.reply_until is None
+    with django_capture_on_commit_callbacks(execute=True):
+        services.take_action(complaint, "respond", user=officer(), kinds={AGENCY}, note="Siap.")
+    notice = Notification.objects.get(kind="complaint.answered", recipient=citizen())
+    window = ComplaintClock.objects.get(complaint=complaint, kind=ClockKind.REPLY)
+    assert complaint.reply_until == window.due_at
+    assert decode(notice.context)["reply_until"] == window.due_at
