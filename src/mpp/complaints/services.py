@@ -113,8 +113,8 @@ _CLOSING: dict[str, str] = {
 }
 CLOCK_RULES: dict[str, dict[str, str]] = {
     "submit": {ClockKind.LIMIT: START},
-    "postpone": {ClockKind.LIMIT: PAUSE},
-    "supplement": {ClockKind.LIMIT: RESUME},
+    "postpone": {ClockKind.LIMIT: PAUSE, ClockKind.ESCALATE_AGAIN: PAUSE},
+    "supplement": {ClockKind.LIMIT: RESUME, ClockKind.ESCALATE_AGAIN: RESUME},
     "verify": {ClockKind.ESCALATE_AGAIN: STOP},
     "extend": {ClockKind.ESCALATE_AGAIN: STOP},
     "respond": {
@@ -864,8 +864,11 @@ def sweep_clocks(now: datetime.datetime) -> dict[str, int]:
         "auto-close",
     )
     again = _each(
+        # Only while the stage deadline is still missed (the one rule, on the complaint).
         _due_clocks(ClockKind.ESCALATE_AGAIN, now).filter(
-            complaint__status__in=STAFF_CLOCK, complaint__escalation_level=1
+            complaint__in=Complaint.objects.breached(now).filter(
+                status__in=STAFF_CLOCK, escalation_level=1
+            )
         ),
         lambda row: escalate(row.complaint, 2, now),
         "escalation",

@@ -274,3 +274,38 @@ def test_the_answer_notice_names_the_new_reply_window_when_read_through_the_desk
     window = ComplaintClock.objects.get(complaint=complaint, kind=ClockKind.REPLY)
     assert complaint.reply_until == window.due_at
     assert decode(notice.context)["reply_until"] == window.due_at
+
+
+def test_the_second_escalation_waits_while_the_reporter_is_asked(
+    demo, now, django_capture_on_commit_callbacks
+):
+    complaint = submitted(reporter=citizen())
+    late = complaint.due_at + datetime.timedelta(hours=1)
+    sweep(now=late)
+    complaint.refresh_from_db()
+    assert complaint.escalation_level == 1
+    now.set(late)
+    complaint = services.take_action(
+        complaint, "postpone", user=desk(), kinds={DESK}, note="Loket yang mana?"
+    )
+    second = ComplaintClock.objects.get(complaint=complaint, kind=ClockKind.ESCALATE_AGAIN)
+    # Due at the end of Monday 14 (two working days after Thursday's missed deadline); asked on
+    # Friday, a day that counts as used: one working day left.
+    assert second.clock_paused_at is not None and second.remaining_label == "1 hari kerja"
+    a_month_later = late + datetime.timedelta(days=30)
+    sweep(now=a_month_later)
+    assert list(complaint.escalations.values_list("level", flat=True)) == [1]
+
+    now.set(a_month_later)
+    complaint = services.take_action(
+        complaint, "supplement", user=citizen(), kinds={REPORTER}, note="Loket 3."
+    )
+    second.refresh_from_db()
+    # The stage clock resumes with nothing left (due at the end of the day); the second escalation
+    # resumes with its working day left.
+    with django_capture_on_commit_callbacks(execute=True):
+        sweep(now=second.due_at + datetime.timedelta(minutes=1))
+    assert list(complaint.escalations.values_list("level", flat=True)) == [1, 2]
+    admin = User.objects.get(username="admin.batam")
+    link = f"/kelola/pengaduan/{complaint.pk}/"
+    assert Notification.objects.filter(recipient=admin, kind="complaint.escalated", link=link)
