@@ -315,6 +315,7 @@ def generate(ctx: Context) -> None:
     from mpp.complaints.models import (
         Category,
         Complaint,
+        ComplaintClock,
         Escalation,
         GuestConfirmation,
         IntegrationClient,
@@ -524,14 +525,12 @@ def generate(ctx: Context) -> None:
             "reporter_language": "id",
             "submitted_at": submitted, "updated_at": life.updated_at,
             "forwarded_at": life.forwarded_at, "answered_at": life.answered_at,
-            "closed_at": life.closed_at,
-            "resolve_by": clock.due_calendar_days(submitted, limits.resolve_days),
-            "reply_until": life.reply_until, "extended": life.extended,
+            "closed_at": life.closed_at, "extended": life.extended,
             "referred_to": life.referred_to, "escalation_level": life.escalation_level,
             "answered_on_time": life.answered_on_time, "rating": life.rating,
             "rating_comment": life.rating_comment, "lapor_key": lapor_key, "lapor_status": "",
         }  # fmt: skip
-        extra = {"guest": None, "lapor": None}
+        extra = {"guest": None, "lapor": None, "clocks": _case_clocks(pk, submitted, life)}
         if guest is not None:
             sent = submitted - datetime.timedelta(seconds=rng.randint(120, 600))
             code = f"{rng.randrange(1_000_000):06d}"
@@ -556,6 +555,7 @@ def generate(ctx: Context) -> None:
         "message": (Message, MESSAGE_COLUMNS),
         "note": (Note, NOTE_COLUMNS),
         "escalation": (Escalation, ESCALATION_COLUMNS),
+        "clock": (ComplaintClock, CLOCK_COLUMNS),
         "guest": (GuestConfirmation, GUEST_COLUMNS),
         "lapor": (LaporOutbox, LAPOR_COLUMNS),
     }
@@ -822,7 +822,7 @@ COMPLAINT_COLUMNS = [
     "service_id", "application_reference", "title", "text", "address", "latitude", "longitude",
     "is_anonymous", "is_confidential", "reporter_id", "reporter_name", "reporter_email",
     "reporter_phone", "channel", "contact_confirmed", "reporter_language", "submitted_at", "updated_at", "forwarded_at", "answered_at",
-    "closed_at", "resolve_by", "reply_until", "extended", "referred_to", "escalation_level",
+    "closed_at", "extended", "referred_to", "escalation_level",
     "answered_on_time", "rating", "rating_comment", "lapor_key", "lapor_status",
 ]  # fmt: skip
 TRANSITION_COLUMNS = [
@@ -839,7 +839,32 @@ MESSAGE_COLUMNS = [
     "at",
 ]
 NOTE_COLUMNS = ["complaint_id", "author_id", "text", "at"]
-ESCALATION_COLUMNS = ["complaint_id", "level", "status", "due_at", "at"]
+ESCALATION_COLUMNS = ["complaint_id", "level", "status", "due_at", "at", "whole_case"]
+CLOCK_COLUMNS = [
+    "complaint_id", "kind", "due_at", "breached_at", "clock_unit", "clock_paused_at",
+    "clock_stopped_at", "remaining_working_days", "remaining_office_seconds",
+]  # fmt: skip
+
+
+def _case_clocks(pk: int, submitted: datetime.datetime, life: Life) -> list[tuple]:
+    """The complaint's other clocks as ``services.CLOCK_RULES`` leave them: the whole-case limit
+    running while the staff hold it, paused while it waits for the reporter, stopped when done;
+    the reply window running while answered."""
+    limit_due = life.clock.due_calendar_days(submitted, life.limits.resolve_days)
+    running = (limit_due, None, None, None)
+    if life.status in ("referred", "archived", "closed"):
+        limit = (limit_due, None, life.closed_at or life.updated_at, None)
+    elif life.status in ("postponed", "answered"):
+        left = (life.clock.local(limit_due) - life.clock.local(life.updated_at)).days
+        limit = (None, life.updated_at, None, max(0, left))
+    else:
+        limit = running
+    rows = [(pk, "limit", limit[0], None, "calendar_days", limit[1], limit[2], limit[3], None)]
+    if life.status == "answered" and life.reply_until is not None:
+        rows.append((pk, "reply", life.reply_until, None, "calendar_days", None, None, None, None))
+    return rows
+
+
 GUEST_COLUMNS = [
     "address",
     "code_hash",
@@ -886,8 +911,8 @@ def _stream(ctx: Context, tables, submissions, build, content_type: int, n: int)
             "SELECT id, name, email FROM accounts_user WHERE id = ANY(%s)", [reporters]
         )
         names = {pk: (name, email) for pk, name, email in ctx.cursor.fetchall()}
-        complaints, transitions, messages, notes, escalations, guests, lapor = (
-            [] for _ in range(7)
+        complaints, transitions, messages, notes, escalations, guests, lapor, clocks = (
+            [] for _ in range(8)
         )
         for row, life, extra in built:
             if row["reporter_id"]:
@@ -897,7 +922,8 @@ def _stream(ctx: Context, tables, submissions, build, content_type: int, n: int)
             transitions.extend((content_type, str(t[0]), *t[1:]) for t in life.transitions)
             messages.extend(life.messages)
             notes.extend(life.notes)
-            escalations.extend(life.escalations)
+            escalations.extend((*row, False) for row in life.escalations)
+            clocks.extend(extra["clocks"])
             if extra["guest"]:
                 guests.append(extra["guest"])
             if extra["lapor"]:
@@ -907,6 +933,7 @@ def _stream(ctx: Context, tables, submissions, build, content_type: int, n: int)
         copy_into("message", messages)
         copy_into("note", notes)
         copy_into("escalation", escalations)
+        copy_into("clock", clocks)
         copy_into("guest", guests)
         copy_into("lapor", lapor)
         done += len(built)

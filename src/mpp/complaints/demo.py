@@ -74,6 +74,12 @@ def load_categories() -> None:
             Category.objects.filter(pk=category.pk).update(integrity=code in INTEGRITY_CODES)
 
 
+def _grant(user: User, role: str, **scope) -> None:
+    """Grant ``role`` on ``scope`` unless an active grant says so already (the demo loads twice)."""
+    if not RoleGrant.objects.active().filter(user=user, role=role, **scope).exists():
+        RoleGrant.objects.create(user=user, role=role, **scope)
+
+
 def _staff(username: str, name: str) -> User:
     user, created = User.objects.get_or_create(username=username, defaults={"name": name})
     if created:
@@ -99,13 +105,7 @@ def load_inspectorate() -> Agency:
             "description": "Aparat pengawasan intern pemerintah (APIP) Kota Batam.",
         },
     )
-    user = _staff(INSPECTORATE_USERNAME, "Yusuf Hamdani")
-    if (
-        not RoleGrant.objects.active()
-        .filter(user=user, role=Role.AGENCY_ADMIN, agency=inspectorate)
-        .exists()
-    ):
-        RoleGrant.objects.create(user=user, role=Role.AGENCY_ADMIN, agency=inspectorate)
+    _grant(_staff(INSPECTORATE_USERNAME, "Yusuf Hamdani"), Role.AGENCY_ADMIN, agency=inspectorate)
     return inspectorate
 
 
@@ -115,13 +115,7 @@ def load() -> None:
     load_categories()
     load_inspectorate()
     batam = MPP.objects.get(slug="mpp-kota-batam")
-    user = _staff(DESK_USERNAME, "Nur Aisyah")
-    if (
-        not RoleGrant.objects.active()
-        .filter(user=user, role=Role.COMPLAINT_DESK, mpp=batam)
-        .exists()
-    ):
-        RoleGrant.objects.create(user=user, role=Role.COMPLAINT_DESK, mpp=batam)
+    _grant(_staff(DESK_USERNAME, "Nur Aisyah"), Role.COMPLAINT_DESK, mpp=batam)
     if not IntegrationClient.objects.filter(key_hash=IntegrationClient.hash(DEMO_API_KEY)).exists():
         IntegrationClient.objects.create(
             name="Aplikasi kanal pengaduan Kota Batam (demo)",

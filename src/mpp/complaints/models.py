@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import secrets
 import uuid
 
@@ -122,6 +123,21 @@ class ComplaintQuerySet(ClockQuerySet):
     def public(self) -> ComplaintQuerySet:
         return self.filter(is_confidential=False)
 
+    def with_deadlines(self) -> ComplaintQuerySet:
+        """Each row gets the deadlines of its running case clocks (``reply_until``,
+        ``resolve_by``) in the same query, read by the properties of the same names."""
+        annotated: ComplaintQuerySet = self.annotate(
+            **{
+                _DEADLINE_ATTRIBUTE[kind]: models.Subquery(
+                    ComplaintClock.objects.filter(complaint=models.OuterRef("pk"), kind=kind)
+                    .running()
+                    .values("due_at")[:1]
+                )
+                for kind in _DEADLINE_ATTRIBUTE
+            }
+        )
+        return annotated
+
 
 def new_follow_token() -> str:
     return secrets.token_urlsafe(24)
@@ -188,8 +204,6 @@ class Complaint(WorkflowModel, ClockedModel):
     forwarded_at = models.DateTimeField(null=True, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
-    resolve_by = models.DateTimeField(_("selesai paling lambat"), null=True, blank=True)
-    reply_until = models.DateTimeField(_("balasan paling lambat"), null=True, blank=True)
     extended = models.BooleanField(_("sudah diperpanjang"), default=False)
     referred_to = models.CharField(_("dirujuk ke"), max_length=200, blank=True)
     escalation_level = models.PositiveSmallIntegerField(default=0)
@@ -227,6 +241,35 @@ class Complaint(WorkflowModel, ClockedModel):
     def clock_region(self):
         return self.region
 
+    def _clock_due(self, kind: str) -> datetime.datetime | None:
+        """The deadline of the running case clock ``kind``: read with the complaint by
+        :meth:`ComplaintQuerySet.with_deadlines`, else asked for."""
+        attribute = _DEADLINE_ATTRIBUTE[kind]
+        if attribute in self.__dict__:
+            due: datetime.datetime | None = self.__dict__[attribute]
+            return due
+        return (
+            ComplaintClock.objects.filter(complaint_id=self.pk, kind=kind)
+            .running()
+            .values_list("due_at", flat=True)
+            .first()
+        )
+
+    def forget_deadlines(self) -> None:
+        """Drop the deadlines read with the complaint: its clocks moved, the next read asks."""
+        for attribute in _DEADLINE_ATTRIBUTE.values():
+            self.__dict__.pop(attribute, None)
+
+    @property
+    def reply_until(self) -> datetime.datetime | None:
+        """Until when the reporter may reply to the answer (the running reply-window clock)."""
+        return self._clock_due(ClockKind.REPLY)
+
+    @property
+    def resolve_by(self) -> datetime.datetime | None:
+        """When the whole case must be settled (the running whole-case clock; None while paused)."""
+        return self._clock_due(ClockKind.LIMIT)
+
     @property
     def is_open(self) -> bool:
         return self.status in OPEN
@@ -250,6 +293,42 @@ class Complaint(WorkflowModel, ClockedModel):
             "officer_id": None,
             "finished_at": self.closed_at or timezone.now(),
         }
+
+
+class ClockKind(models.TextChoices):
+    """The complaint's clocks beside its own (the desk's verification and the agency's answer run
+    on the complaint row itself, see ``docs/complaints.md``)."""
+
+    REPLY = "reply", _("waktu balasan pelapor")
+    LIMIT = "limit", _("batas penyelesaian")
+    ESCALATE_AGAIN = "escalate_again", _("eskalasi ke admin kabupaten/kota")
+
+
+# The annotation of ``with_deadlines`` per clock kind, read by the properties of Complaint.
+_DEADLINE_ATTRIBUTE = {ClockKind.REPLY: "reply_due", ClockKind.LIMIT: "limit_due"}
+
+
+class ComplaintClock(ClockedModel):
+    """One more clock of a complaint, of the deadlines mechanism: started, paused, resumed and
+    stopped by the lifecycle's rules (``services.CLOCK_RULES``), flagged by the one sweep and
+    acted on by the complaints' sweep step (auto-close, escalation)."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="clocks")
+    kind = models.CharField(_("jenis tenggat"), max_length=16, choices=ClockKind.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "kind"], name="complaint_clock_once")
+        ]
+        indexes = [models.Index(fields=["kind", "due_at"], name="complaint_clock_due")]
+        verbose_name = _("tenggat pengaduan")
+        verbose_name_plural = _("tenggat pengaduan")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} {self.kind}"
+
+    def clock_region(self):
+        return self.complaint.region
 
 
 class Message(models.Model):
@@ -328,10 +407,12 @@ class ResponseTemplate(models.Model):
 
 
 class Escalation(models.Model):
-    """An overdue complaint raised to the level above (1: MPP manager, 2: regional admin)."""
+    """An overdue complaint raised to the level above (1: MPP manager, 2: regional admin), or
+    (``whole_case``) past its whole-case limit: told to both at once."""
 
     complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="escalations")
     level = models.PositiveSmallIntegerField()
+    whole_case = models.BooleanField(_("batas penyelesaian"), default=False)
     status = models.CharField(max_length=32)
     due_at = models.DateTimeField(null=True)
     at = models.DateTimeField(default=timezone.now)

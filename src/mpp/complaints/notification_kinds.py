@@ -6,25 +6,28 @@ from django.utils.translation import gettext_lazy as _
 
 from mpp.notifications.registry import register_kind
 
+# kind, label, the context its templates need (the hooks in ``hooks.py`` fill it)
+KINDS = (
+    ("complaint.received", _("Pengaduan diterima"), ("tracking_number", "due_at")),
+    (
+        "complaint.postponed",
+        _("Pengaduan memerlukan keterangan"),
+        ("tracking_number", "reason"),
+    ),
+    ("complaint.answered", _("Pengaduan ditanggapi"), ("tracking_number", "reply_until")),
+    (
+        "complaint.escalated",
+        _("Pengaduan melewati batas waktu"),
+        ("tracking_number", "due_at", "level"),
+    ),
+    (
+        "complaint.limit_exceeded",
+        _("Pengaduan melewati batas penyelesaian"),
+        ("tracking_number", "due_at", "level"),
+    ),
+)
+
 
 def register_kinds() -> None:
-    register_kind(
-        "complaint.received",
-        label=_("Pengaduan diterima"),
-        required_context=("tracking_number", "due_at"),
-    )
-    register_kind(
-        "complaint.postponed",
-        label=_("Pengaduan memerlukan keterangan"),
-        required_context=("tracking_number", "reason"),
-    )
-    register_kind(
-        "complaint.answered",
-        label=_("Pengaduan ditanggapi"),
-        required_context=("tracking_number", "reply_until"),
-    )
-    register_kind(
-        "complaint.escalated",
-        label=_("Pengaduan melewati batas waktu"),
-        required_context=("tracking_number", "due_at", "level"),
-    )
+    for kind, label, required_context in KINDS:
+        register_kind(kind, label=label, required_context=required_context)

@@ -2,8 +2,21 @@
 
 from __future__ import annotations
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q, QuerySet
-from django.http import Http404
+from django.db.models import (
+    Avg,
+    Count,
+    DurationField,
+    ExpressionWrapper,
+    F,
+    IntegerField,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+)
+from django.db.models.fields.json import KeyTextTransform
+from django.db.models.functions import Cast
+from django.shortcuts import get_object_or_404
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -39,6 +52,7 @@ def complaints_for_staff(user) -> QuerySet[Complaint]:
     return (
         Complaint.objects.filter(_staff_filter(user))
         .with_breached()
+        .with_deadlines()
         .select_related("mpp", "agency", "region")
     )
 
@@ -54,15 +68,11 @@ def agency_inbox(user) -> QuerySet[Complaint]:
 
 
 def complaint_for_staff(user, pk) -> Complaint:
-    complaint = (
+    return get_object_or_404(
         complaints_for_staff(user)
         .filter(pk=pk)
         .select_related("forward", "category", "service__current_version", "reported_agency")
-        .first()
     )
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def _agency_reaches(user, complaint: Complaint) -> bool:
@@ -165,29 +175,51 @@ def read_reporter(user, complaint: Complaint, *, channel: str) -> dict | None:
     return {"name": reporter.name, "email": reporter.email, "phone": reporter.phone}
 
 
-def forwarding_notes(complaint: Complaint) -> list[dict]:
-    """The desk's notes when it forwarded the complaint (verify) or moved it to another agency
-    (reassign), oldest first, with the agency it went to: what the agency needs to know first.
-    Read by those who handle the complaint (desk and agency), never the reporter or the public."""
-    records = [
-        record
-        for record in timeline(complaint).filter(action__in=("verify", "reassign"))
-        if record.note
-    ]
-    agencies = dict(
-        Agency.objects.filter(
-            pk__in={record.data.get("agency_id") for record in records}
-        ).values_list("pk", "name")
+ESCALATING = ("escalate", "exceed_limit")
+
+
+def desk_history(complaint: Complaint, *, with_notes: bool) -> tuple[list[dict], list[dict]]:
+    """What the back office reads of the complaint's history, in one query of its transitions:
+
+    - the desk's notes when it forwarded the complaint (verify) or moved it to another agency
+      (reassign), oldest first, with the agency it went to: what the agency needs to know first.
+      Only for those who handle the complaint (``with_notes``: desk and agency), never the
+      reporter or the public;
+    - its escalations (``level`` 1: the MPP manager, 2: the regional admin; ``whole_case``: past
+      the whole-case limit, told to both), for every staff reader.
+    """
+    # The agency's name is read in the same query as the records (a subquery on the id the
+    # action kept in its data).
+    agency_name = Agency.objects.filter(
+        pk=Cast(KeyTextTransform("agency_id", OuterRef("data")), IntegerField())
+    ).values("name")[:1]
+    forwarding = ("verify", "reassign") if with_notes else ()
+    records = (
+        timeline(complaint)
+        .filter(Q(action__in=forwarding) & ~Q(note="") | Q(action__in=ESCALATING))
+        .annotate(agency_name=Subquery(agency_name))
     )
-    return [
-        {
-            "label": COMPLAINT.transition(record.action, record.from_state).label,
-            "agency": agencies.get(record.data.get("agency_id"), ""),
-            "at": record.at,
-            "note": record.note,
-        }
-        for record in records
-    ]
+    notes, escalations = [], []
+    for record in records:
+        if record.action in ESCALATING:
+            escalations.append(
+                {
+                    "level": record.data.get("level"),
+                    "whole_case": record.action == "exceed_limit",
+                    "at": record.at,
+                }
+            )
+            continue
+        transition = COMPLAINT.transition(record.action, record.from_state)
+        notes.append(
+            {
+                "label": transition.label if transition else record.action,
+                "agency": record.agency_name or "",
+                "at": record.at,
+                "note": record.note,
+            }
+        )
+    return notes, escalations
 
 
 def categories_for(region) -> QuerySet[Category]:
@@ -212,20 +244,17 @@ def category_for(region, code: str) -> Category | None:
 
 
 def complaints_of(user) -> QuerySet[Complaint]:
-    return Complaint.objects.filter(reporter=user).select_related("mpp", "agency")
+    return Complaint.objects.filter(reporter=user).with_deadlines().select_related("mpp", "agency")
 
 
 def complaint_by_follow_token(token: str) -> Complaint:
-    complaint = (
+    return get_object_or_404(
         Complaint.objects.filter(follow_token=token)
+        .with_deadlines()
         .select_related(
             "mpp", "agency", "region", "forward", "category", "service__current_version"
         )
-        .first()
     )
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def lapor_forward(complaint: Complaint) -> Forward | None:
@@ -256,15 +285,11 @@ def public_complaints(*, query: str = "", mpp=None, agency=None, status: str = "
 
 
 def public_complaint(tracking_number: str) -> Complaint:
-    complaint = (
+    return get_object_or_404(
         Complaint.objects.public()
         .filter(tracking_number=tracking_number)
         .select_related("mpp", "agency", "category", "service__current_version")
-        .first()
     )
-    if complaint is None:
-        raise Http404
-    return complaint
 
 
 def service_faq(service) -> list[Message]:

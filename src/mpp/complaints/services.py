@@ -17,10 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mpp.accounts import limits
-from mpp.accounts.models import Role, RoleGrant
 from mpp.accounts.policy import Perm, can
 from mpp.accounts.tokens import random_code
-from mpp.catalog import public_cache
 from mpp.complaints import lapor
 from mpp.complaints.models import (
     MAX_TEXT,
@@ -28,7 +26,9 @@ from mpp.complaints.models import (
     Attachment,
     Category,
     Channel,
+    ClockKind,
     Complaint,
+    ComplaintClock,
     Escalation,
     Forward,
     GuestConfirmation,
@@ -44,12 +44,12 @@ from mpp.complaints.registry import find_application
 from mpp.complaints.selectors import categories_for
 from mpp.complaints.workflow import REPORTER, STAFF_CLOCK
 from mpp.deadlines import services as clock
+from mpp.deadlines.models import ClockUnit
 from mpp.deadlines.retry import backoff
 from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
 from mpp.errors import ServiceError
 from mpp.notifications.base import Channel as NotificationChannel
 from mpp.notifications.registry import gateways
-from mpp.notifications.services import notify, notify_contact
 from mpp.regions import calendar
 from mpp.tenancy.models import Agency
 from mpp.workflows.definitions import SYSTEM
@@ -87,6 +87,88 @@ def respond_limit(complaint: Complaint, limits: TimeLimits) -> clock.Limit:
     if complaint.kind == Kind.INFORMATION:
         return clock.Limit(limits.information_working_days)
     return clock.Limit(limits.respond_working_days)
+
+
+def clock_limit(kind: str, limits: TimeLimits) -> clock.Limit:
+    """The limit each of the complaint's other clocks starts with."""
+    limit: dict[str, clock.Limit] = {
+        ClockKind.REPLY: clock.Limit(limits.reply_window_days, ClockUnit.CALENDAR_DAYS),
+        ClockKind.LIMIT: clock.Limit(limits.resolve_days, ClockUnit.CALENDAR_DAYS),
+        ClockKind.ESCALATE_AGAIN: clock.Limit(limits.escalate_again_working_days),
+    }
+    return limit[kind]
+
+
+# --- The clocks, as data ------------------------------------------------------------------------
+# The desk's verification clock and the agency's answer clock run on the complaint row and change
+# with the transition itself (``take_action``). The other clocks follow these rules: what each
+# action does to each clock. The whole-case limit runs only while the staff hold the complaint
+# (paused while it waits for the reporter's information or reply); the reply window runs from the
+# answer; the second escalation waits on its own clock from the first.
+START, PAUSE, RESUME, STOP = "start", "pause", "resume", "stop"
+_CLOSING: dict[str, str] = {
+    ClockKind.LIMIT: STOP,
+    ClockKind.REPLY: STOP,
+    ClockKind.ESCALATE_AGAIN: STOP,
+}
+CLOCK_RULES: dict[str, dict[str, str]] = {
+    "submit": {ClockKind.LIMIT: START},
+    "postpone": {ClockKind.LIMIT: PAUSE, ClockKind.ESCALATE_AGAIN: PAUSE},
+    "supplement": {ClockKind.LIMIT: RESUME, ClockKind.ESCALATE_AGAIN: RESUME},
+    "verify": {ClockKind.ESCALATE_AGAIN: STOP},
+    "extend": {ClockKind.ESCALATE_AGAIN: STOP},
+    "respond": {
+        ClockKind.LIMIT: PAUSE,
+        ClockKind.REPLY: START,
+        ClockKind.ESCALATE_AGAIN: STOP,
+    },
+    "reopen": {ClockKind.REPLY: STOP, ClockKind.LIMIT: RESUME},
+    "refer": _CLOSING,
+    "archive": _CLOSING,
+    "close": _CLOSING,
+    "auto_close": _CLOSING,
+}
+
+
+def move_clocks(
+    complaint: Complaint,
+    rules: dict[str, str],
+    *,
+    at: datetime.datetime,
+    limits: TimeLimits,
+    start_at: datetime.datetime | None = None,
+) -> None:
+    """Apply ``rules`` (clock kind → start, pause, resume or stop) to the complaint's clocks,
+    through the clock services, in the caller's transaction. A clock that is not in the state a
+    move needs (pausing a paused clock, stopping a stopped one) is left as it is."""
+    found: dict[str, ComplaintClock] = {}
+    if any(move != START for move in rules.values()):
+        found = {
+            row.kind: row
+            for row in ComplaintClock.objects.select_for_update().filter(
+                complaint=complaint, kind__in=list(rules)
+            )
+        }
+    for kind, move in rules.items():
+        row = found.get(kind) or ComplaintClock(complaint=complaint, kind=kind)
+        row.complaint = complaint  # the clock counts in the complaint's region
+        if move == START:
+            changes = clock.start(row, clock_limit(kind, limits), at=start_at or at)
+        elif move == PAUSE and clock.is_running(row):
+            changes = clock.pause(row, at=at)
+        elif move == RESUME and clock.is_paused(row):
+            changes = clock.resume(row, at=at)
+        elif move == STOP and row.pk and row.clock_stopped_at is None:
+            changes = clock.stop(row, at=at)
+        else:
+            continue
+        for name, value in changes.items():
+            setattr(row, name, value)
+        if row.pk is None:
+            row.save()
+        else:
+            ComplaintClock.objects.filter(pk=row.pk).update(**changes)
+    complaint.forget_deadlines()
 
 
 # --- Guests' one-time codes -----------------------------------------------------------------
@@ -342,8 +424,8 @@ def submit_complaint(
         channel=channel,
         submitted_at=now,
         updated_at=now,
-        resolve_by=calendar.due_at_calendar_days(region, now, limits.resolve_days),
     )
+    connected = LaporRegion.objects.filter(region=region).exists()
     start = clock.start(complaint, clock.Limit(limits.verify_working_days), at=now)
     for _attempt in range(5):
         complaint.tracking_number = next_tracking_number(region, now)
@@ -359,7 +441,8 @@ def submit_complaint(
         "submit",
         actor_user=reporter,
         actor_kinds={REPORTER},
-        changes=start,
+        # The SP4N-LAPOR! key is stored with the receipt (no UPDATE of its own).
+        changes=start | ({"lapor_key": lapor.idempotency_key(complaint)} if connected else {}),
         data={"channel": channel},
     )
     for accepted in attachments:
@@ -372,8 +455,8 @@ def submit_complaint(
         )
         accepted.save_to(attachment.file, "lampiran")
         attachment.save()
-    _notify_reporter(complaint, "complaint.received", due_at=complaint.due_at)
-    if LaporRegion.objects.filter(region=region).exists():
+    move_clocks(complaint, CLOCK_RULES["submit"], at=now, limits=limits)
+    if connected:
         record_forward(complaint)
     return complaint
 
@@ -391,8 +474,9 @@ def record_forward(complaint: Complaint) -> Forward:
     task is enqueued or finishes, the row is still there and ``send_due_forwards`` sends it.
     """
     key = lapor.idempotency_key(complaint)
-    Complaint.objects.filter(pk=complaint.pk).update(lapor_key=key)
-    complaint.lapor_key = key
+    if complaint.lapor_key != key:
+        Complaint.objects.filter(pk=complaint.pk).update(lapor_key=key)
+        complaint.lapor_key = key
     forward = Forward.objects.create(complaint=complaint, idempotency_key=key)
     transaction.on_commit(partial(_enqueue_forward, forward.pk), robust=True)
     return forward
@@ -508,21 +592,6 @@ def retry_forward(complaint: Complaint, *, user) -> Forward:
 # --- The lifecycle --------------------------------------------------------------------------
 
 
-def _notify_reporter(complaint: Complaint, kind: str, **context) -> None:
-    """Tell the reporter, with the follow link: an account holder through their account (their
-    channels and preferences); a guest at the email address or phone number they confirmed."""
-    context = {"tracking_number": complaint.tracking_number, **context}
-    link = f"/pengaduan/lacak/{complaint.follow_token}/"
-    if complaint.reporter_id is not None:
-        notify(complaint.reporter, kind, context, link=link)
-        return
-    contact = complaint.reporter_email or complaint.reporter_phone
-    if contact and complaint.contact_confirmed:
-        notify_contact(
-            contact, kind, context, link=link, language=complaint.reporter_language or "id"
-        )
-
-
 def take_action(
     complaint: Complaint,
     action: str,
@@ -575,14 +644,8 @@ def take_action(
         if action == "refer":
             changes["referred_to"] = note[:200]
     elif action == "extend":
-        changes |= {
-            "due_at": calendar.due_at(
-                complaint.region, complaint.due_at or now, limits.extension_working_days
-            ),
-            "extended": True,
-            "breached_at": None,
-            "escalation_level": 0,
-        }
+        changes |= clock.extend(complaint, limits.extension_working_days, at=now)
+        changes |= {"extended": True, "escalation_level": 0}
     elif action == "respond":
         if not note:
             raise ComplaintError(_("Tuliskan tanggapan."), {"note": [_("Tuliskan tanggapan.")]})
@@ -592,9 +655,6 @@ def take_action(
             "answered_on_time": on_time
             if complaint.answered_on_time is None
             else complaint.answered_on_time and on_time,
-            "reply_until": calendar.due_at_calendar_days(
-                complaint.region, now, limits.reply_window_days
-            ),
         }
         message = (Message.Author.AGENCY, True)
     elif action == "reopen":
@@ -602,16 +662,19 @@ def take_action(
             raise ComplaintError(
                 _("Tuliskan balasan Anda."), {"note": [_("Tuliskan balasan Anda.")]}
             )
-        if complaint.reply_until is None or now > complaint.reply_until:
+        window = ComplaintClock.objects.filter(complaint=complaint, kind=ClockKind.REPLY)
+        if not window.running().not_breached(now).exists():
             raise ComplaintError(
                 _("Waktu untuk membalas sudah berakhir."),
                 {"note": [_("Waktu untuk membalas sudah berakhir.")]},
             )
         changes |= clock.start(complaint, respond_limit(complaint, limits), at=now)
-        changes |= {"reply_until": None, "escalation_level": 0}
+        changes |= {"escalation_level": 0}
         message = (Message.Author.REPORTER, False)
     elif action in ("close", "auto_close"):
-        changes |= {"closed_at": now, "reply_until": None}
+        changes |= {"closed_at": now}
+    # A consultation answer marked useful becomes a FAQ of the service's public page.
+    faq = bool(message and note and useful and complaint.kind == Kind.CONSULTATION)
     with transaction.atomic():
         apply_action(
             complaint,
@@ -620,8 +683,9 @@ def take_action(
             actor_kinds=kinds,
             note=note,
             changes=changes,
-            data=_record_data(changes),
+            data=_record_data(changes) | ({"faq": True} if faq and complaint.service_id else {}),
         )
+        move_clocks(complaint, CLOCK_RULES.get(action, {}), at=now, limits=limits)
         if message is not None and note:
             Message.objects.create(
                 complaint=complaint,
@@ -629,15 +693,9 @@ def take_action(
                 author=user if SYSTEM not in kinds else None,
                 text=note,
                 is_response=message[1],
-                is_useful=useful and complaint.kind == Kind.CONSULTATION,
+                is_useful=faq,
                 at=now,
             )
-            if useful and complaint.service_id:
-                transaction.on_commit(public_cache.bump, robust=True)
-        if action == "postpone":
-            _notify_reporter(complaint, "complaint.postponed", reason=note)
-        elif action == "respond":
-            _notify_reporter(complaint, "complaint.answered", reply_until=complaint.reply_until)
     return complaint
 
 
@@ -723,78 +781,106 @@ def save_template(*, agency, mpp, title: str, text: str) -> ResponseTemplate:
 # --- The sweep: automatic closing and escalation ---------------------------------------------
 
 
-def _recipients(complaint: Complaint, level: int):
-    grants = RoleGrant.objects.active().select_related("user")
-    if level == 1:
-        grants = grants.filter(role=Role.MPP_MANAGER, mpp_id=complaint.mpp_id)
-    else:
-        grants = grants.filter(role=Role.REGIONAL_ADMIN, region_id=complaint.region_id)
-    return {grant.user for grant in grants}
-
-
-def escalate(complaint: Complaint, level: int, now: datetime.datetime) -> bool:
-    """Record (a transition and an Escalation row) and notify one escalation; False when the
-    complaint moved meanwhile or this level was already recorded."""
+def _escalate(
+    complaint: Complaint, action: str, level: int, due_at, now: datetime.datetime
+) -> bool:
+    """Record one escalation (a transition, told by the hooks, and an Escalation row); False
+    when the complaint moved meanwhile or this escalation was already recorded."""
+    whole_case = action == "exceed_limit"
     try:
         with transaction.atomic():
             apply_action(
                 complaint,
-                "escalate",
+                action,
                 actor_user=None,
                 actor_kinds={SYSTEM},
-                changes={"escalation_level": level},
+                changes={} if whole_case else {"escalation_level": level},
                 data={"level": level},
             )
             Escalation.objects.create(
                 complaint=complaint,
                 level=level,
+                whole_case=whole_case,
                 status=complaint.status,
-                due_at=complaint.due_at,
+                due_at=due_at,
                 at=now,
             )
-            for user in _recipients(complaint, level):
-                notify(
-                    user,
-                    "complaint.escalated",
-                    {
-                        "tracking_number": complaint.tracking_number,
-                        "due_at": complaint.due_at,
-                        "level": level,
-                    },
-                    link=f"/kelola/pengaduan/{complaint.pk}/",
+            if level == 1:
+                # The second escalation waits on its own clock, from the missed deadline.
+                move_clocks(
+                    complaint,
+                    {ClockKind.ESCALATE_AGAIN: START},
+                    at=now,
+                    start_at=complaint.due_at,
+                    limits=limits_for(complaint.region_id),
                 )
     except (WorkflowError, IntegrityError):
         return False
     return True
 
 
-def sweep_step(now: datetime.datetime) -> dict[str, int]:
-    """Close answered complaints whose reply window ended; escalate overdue ones a level up."""
-    closed = escalated = 0
-    for complaint in Complaint.objects.filter(
-        status="answered", reply_until__lt=now
-    ).select_related("region")[:500]:
+def escalate(complaint: Complaint, level: int, now: datetime.datetime) -> bool:
+    """Raise an overdue complaint to ``level`` (1: the MPP manager, 2: the regional admin)."""
+    return _escalate(complaint, "escalate", level, complaint.due_at, now)
+
+
+def _due_clocks(kind: str, now: datetime.datetime):
+    return (
+        ComplaintClock.objects.breached(now)
+        .filter(kind=kind)
+        .select_related("complaint__region")
+        .order_by("due_at")
+    )
+
+
+def _each(rows, act, what: str) -> int:
+    """Run ``act`` on each row; one row failing must never stop the sweep (the next one retries)."""
+    done = 0
+    for row in rows[:500]:
         try:
-            take_action(complaint, "auto_close", user=None, kinds={SYSTEM})
-            closed += 1
-        except Exception as error:  # one row must never stop the sweep; the next sweep retries
-            logger.error(
-                "auto-close of complaint %s failed: %s", complaint.pk, type(error).__name__
-            )
+            done += bool(act(row))
+        except Exception as error:
+            logger.error("%s of complaint clock %s failed: %s", what, row.pk, type(error).__name__)
+    return done
+
+
+def sweep_step(now: datetime.datetime) -> dict[str, int]:
+    """Escalate complaints whose desk or agency clock passed its deadline (level 1)."""
     overdue = (
         Complaint.objects.breached(now)
-        .filter(status__in=STAFF_CLOCK, escalation_level__lt=2)
+        .filter(status__in=STAFF_CLOCK, escalation_level=0)
         .select_related("region")[:500]
     )
-    for complaint in overdue:
-        limits = limits_for(complaint.region_id)
-        if complaint.escalation_level == 0:
-            escalated += escalate(complaint, 1, now)
-        elif now > calendar.due_at(
-            complaint.region, complaint.due_at, limits.escalate_again_working_days
-        ):
-            escalated += escalate(complaint, 2, now)
-    return {"closed": closed, "escalated": escalated}
+    return {"escalated": sum(escalate(complaint, 1, now) for complaint in overdue)}
+
+
+def sweep_clocks(now: datetime.datetime) -> dict[str, int]:
+    """Act on the complaint clocks the sweep flagged: close answered complaints whose reply window
+    ended, raise a complaint still overdue to level 2, and tell the overseers once of a complaint
+    past its whole-case limit."""
+    closed = _each(
+        _due_clocks(ClockKind.REPLY, now).filter(complaint__status="answered"),
+        lambda row: take_action(row.complaint, "auto_close", user=None, kinds={SYSTEM}),
+        "auto-close",
+    )
+    again = _each(
+        # Only while the stage deadline is still missed (the one rule, on the complaint).
+        _due_clocks(ClockKind.ESCALATE_AGAIN, now).filter(
+            complaint__in=Complaint.objects.breached(now).filter(
+                status__in=STAFF_CLOCK, escalation_level=1
+            )
+        ),
+        lambda row: escalate(row.complaint, 2, now),
+        "escalation",
+    )
+    limit = _each(
+        _due_clocks(ClockKind.LIMIT, now)
+        .filter(complaint__status__in=STAFF_CLOCK)
+        .exclude(complaint__escalations__whole_case=True),
+        lambda row: _escalate(row.complaint, "exceed_limit", 2, row.due_at, now),
+        "whole-case escalation",
+    )
+    return {"closed": closed, "escalated": again, "exceeded_limit": limit}
 
 
 # --- Integration clients (Open311 API keys) --------------------------------------------------
@@ -820,8 +906,3 @@ def revoke_api_key(client: IntegrationClient) -> None:
     IntegrationClient.objects.filter(pk=client.pk, revoked_at__isnull=True).update(
         revoked_at=timezone.now()
     )
-
-
-def mark_useful(message: Message, useful: bool) -> None:
-    Message.objects.filter(pk=message.pk).update(is_useful=useful)
-    transaction.on_commit(public_cache.bump, robust=True)

@@ -272,6 +272,7 @@ def staff_detail(request, pk):
     complaint = selectors.complaint_for_staff(request.user, pk)
     kinds = selectors.actor_kinds(request.user, complaint)
     reporter = selectors.reporter_for(request.user, complaint, channel="web")
+    forwarding_notes, escalations = selectors.desk_history(complaint, with_notes=bool(kinds))
     templates = (
         ResponseTemplate.objects.filter(agency_id=complaint.agency_id)
         if complaint.agency_id
@@ -292,8 +293,8 @@ def staff_detail(request, pk):
             "note_form": forms.NoteForm(),
             "templates": templates,
             "notes": complaint.notes.select_related("author") if kinds else [],
-            "forwarding_notes": selectors.forwarding_notes(complaint) if kinds else [],
-            "history": complaint.escalations.all(),
+            "forwarding_notes": forwarding_notes,
+            "history": escalations,
             "forward": selectors.lapor_forward(complaint),
             "may_retry_forward": "desk" in kinds,
         },

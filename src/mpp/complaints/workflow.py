@@ -103,9 +103,15 @@ COMPLAINT = Workflow(
         ),
         Transition("close", {"answered"}, "closed", {REPORTER}, label=_("Selesai")),
         Transition("auto_close", {"answered"}, "closed", {SYSTEM}, label=_("Ditutup otomatis")),
-        # The sweep raises an overdue complaint a level (data: {"level": 1 or 2}); same state.
+        # The sweep raises an overdue complaint a level (``escalate``, data: {"level": 1 or 2})
+        # and tells the MPP manager and the regional admin once that the whole-case limit (60 days
+        # by default; its clock runs while the staff hold the complaint) passed; same state.
         *(
-            Transition("escalate", {state}, state, {SYSTEM}, label=_("Eskalasi"))
+            Transition(action, {state}, state, {SYSTEM}, label=label)
+            for action, label in (
+                ("escalate", _("Eskalasi")),
+                ("exceed_limit", _("Melewati batas penyelesaian")),
+            )
             for state in STAFF_CLOCK
         ),
     ],

@@ -1,8 +1,8 @@
 """The deadline clock every process shares: fields, the one rule for "breached", and its index.
 
-A clocked object (an application, later a complaint) has a clock that is **running** (``due_at``
-set), **paused** (``clock_paused_at`` set, what was left kept in ``remaining_working_days`` or
-``remaining_office_seconds``), or **stopped** (``clock_stopped_at`` set: the process finished).
+A clocked object (an application, a complaint) has a clock that is **running** (``due_at``
+set), **paused** (``clock_paused_at`` set, what was left kept in ``remaining_working_days`` — the
+days left in the clock's day unit, working or calendar days — or ``remaining_office_seconds``), or **stopped** (``clock_stopped_at`` set: the process finished).
 The fields are written only by :mod:`mpp.deadlines.services`, usually as the ``changes`` of a
 workflow transition.
 
@@ -29,6 +29,9 @@ if TYPE_CHECKING:
 class ClockUnit(models.TextChoices):
     WORKING_DAYS = "working_days", _("hari kerja")
     HOURS = "hours", _("jam")
+    # Plain days (weekends and holidays count), due at the end of the local day: the complaint's
+    # reply window and its whole-case limit.
+    CALENDAR_DAYS = "calendar_days", _("hari kalender")
 
 
 def breached_condition(now: datetime.datetime | None = None) -> Q:
@@ -114,6 +117,8 @@ class ClockedModel(models.Model):
             }
         if self.remaining_working_days is not None:
             days = self.remaining_working_days
+            if self.clock_unit == ClockUnit.CALENDAR_DAYS:
+                return ngettext("%(n)d hari", "%(n)d hari", days) % {"n": days}
             return ngettext("%(n)d hari kerja", "%(n)d hari kerja", days) % {"n": days}
         return ""
 

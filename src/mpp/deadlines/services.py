@@ -26,7 +26,8 @@ Changes = dict[str, Any]
 @dataclass(frozen=True)
 class Limit:
     """A time limit: ``amount`` working days (due at the end of the N-th working day after the
-    local start date) or ``amount`` hours of office time."""
+    local start date), ``amount`` calendar days (the end of the local day N days after the start
+    date) or ``amount`` hours of office time."""
 
     amount: int
     unit: str = ClockUnit.WORKING_DAYS
@@ -38,7 +39,18 @@ def _due(obj: ClockedModel, unit: str, at: datetime.datetime, amount: float) -> 
         return calendar.add_office_time(
             region, obj.clock_office_hours(), at, datetime.timedelta(seconds=amount)
         )
+    if unit == ClockUnit.CALENDAR_DAYS:
+        return calendar.due_at_calendar_days(region, at, int(amount))
     return calendar.due_at(region, at, int(amount))
+
+
+def _days_left(obj: ClockedModel, due: datetime.datetime, at: datetime.datetime) -> int:
+    """Days of the clock's own day unit left at ``at`` before ``due`` (the day it stops is used)."""
+    region = obj.clock_region()
+    if obj.clock_unit == ClockUnit.CALENDAR_DAYS:
+        zone = calendar.region_zone(region)
+        return max(0, (due.astimezone(zone).date() - at.astimezone(zone).date()).days)
+    return calendar.remaining_working_days(region, due, at)
 
 
 def start(obj: ClockedModel, limit: Limit, *, at: datetime.datetime) -> Changes:
@@ -67,9 +79,7 @@ def pause(obj: ClockedModel, *, at: datetime.datetime) -> Changes:
         )
         changes["remaining_office_seconds"] = int(left.total_seconds())
     else:
-        changes["remaining_working_days"] = (
-            calendar.remaining_working_days(region, due, at) if due else 0
-        )
+        changes["remaining_working_days"] = _days_left(obj, due, at) if due else 0
     return changes
 
 
@@ -78,13 +88,30 @@ def resume(obj: ClockedModel, *, at: datetime.datetime) -> Changes:
     if obj.clock_unit == ClockUnit.HOURS:
         due = _due(obj, ClockUnit.HOURS, at, obj.remaining_office_seconds or 0)
     else:
-        due = _due(obj, ClockUnit.WORKING_DAYS, at, obj.remaining_working_days or 0)
+        unit = obj.clock_unit or ClockUnit.WORKING_DAYS
+        due = _due(obj, unit, at, obj.remaining_working_days or 0)
     return {
         "due_at": due,
         "clock_paused_at": None,
         "remaining_working_days": None,
         "remaining_office_seconds": None,
     }
+
+
+def extend(obj: ClockedModel, amount: int, *, at: datetime.datetime) -> Changes:
+    """The running clock gets ``amount`` more of its own unit, counted from its deadline (from
+    ``at`` when it has none); a breach flagged before is lifted, since the new deadline counts."""
+    unit = obj.clock_unit or ClockUnit.WORKING_DAYS
+    seconds_or_days = amount * 3600 if unit == ClockUnit.HOURS else amount
+    return {"due_at": _due(obj, unit, obj.due_at or at, seconds_or_days), "breached_at": None}
+
+
+def is_running(obj: ClockedModel) -> bool:
+    return obj.due_at is not None and obj.clock_stopped_at is None
+
+
+def is_paused(obj: ClockedModel) -> bool:
+    return obj.clock_paused_at is not None and obj.clock_stopped_at is None
 
 
 def stop(obj: ClockedModel, *, at: datetime.datetime) -> Changes:

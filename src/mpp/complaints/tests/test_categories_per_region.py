@@ -11,7 +11,7 @@ from mpp.complaints.demo import DEMO_API_KEY
 from mpp.complaints.models import Category, Complaint
 from mpp.tenancy.models import MPP
 
-from .factories import citizen
+from .factories import citizen, web_form
 
 pytestmark = pytest.mark.django_db
 
@@ -30,14 +30,7 @@ def regional(demo):
 
 
 def _form(**extra) -> dict:
-    return {
-        "kind": "pengaduan",
-        "about": "mpp",
-        "mpp": MPP.objects.get(slug="mpp-kota-batam").pk,
-        "title": "Kategori dari kota lain",
-        "text": "Isi pengaduan.",
-        **extra,
-    }
+    return web_form(title="Kategori dari kota lain", text="Isi pengaduan.", **extra)
 
 
 def test_the_web_form_lists_the_regions_categories_and_refuses_another_regions(client, regional):
@@ -57,13 +50,7 @@ def test_the_web_form_lists_the_regions_categories_and_refuses_another_regions(c
 def test_the_api_takes_the_regions_category_by_code_and_refuses_another_regions(client, regional):
     _token, raw = account_services.issue_token(citizen())
     headers = {"Authorization": f"Bearer {raw}"}
-    body = {
-        "kind": "pengaduan",
-        "about": "mpp",
-        "mpp": MPP.objects.get(slug="mpp-kota-batam").pk,
-        "title": "Kategori dari kota lain",
-        "text": "Isi pengaduan.",
-    }
+    body = _form()
     refused = client.post(
         "/api/v1/complaints",
         {**body, "category": "parkir-liar"},
