@@ -22,6 +22,8 @@ import sys
 import time
 from pathlib import Path
 
+from mpp.devices.tests.factories import register_skm_kiosk
+
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
@@ -43,7 +45,7 @@ def fill(count: int) -> None:
     version = services.ensure_national_default().current_version
     kiosk = KioskDevice.objects.filter(name="bench").first()
     if kiosk is None:
-        kiosk, _raw = services.register_kiosk(mpp=mpp, service=batam[0], name="bench", actor=None)
+        kiosk, _raw = register_skm_kiosk(mpp=mpp, service=batam[0], name="bench", actor=None)
     with connection.cursor() as cursor:
         cursor.execute(
             f"TRUNCATE {Answer._meta.db_table}, {DaySum._meta.db_table}, "

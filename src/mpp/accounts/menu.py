@@ -63,6 +63,11 @@ WORK_MENU: tuple[MenuEntry, ...] = (
         _("Antrean: loket, pengaturan dan statistik"),
         (Perm.MANAGE_QUEUE, Perm.SERVE_QUEUE, Perm.VIEW_STATISTICS),
     ),
+    MenuEntry(
+        "devices:home",
+        _("Perangkat MPP: anjungan, layar panggilan dan kios SKM"),
+        (Perm.MANAGE_DEVICES,),
+    ),
     MenuEntry("calendar:calendar", _("Kalender hari kerja"), (Perm.MANAGE_CALENDAR,)),
     MenuEntry(
         "accounts:mpp_networks",

@@ -57,6 +57,7 @@ class Perm(StrEnum):
     RESPOND_COMPLAINTS = "respond_complaints"  # answer complaints forwarded to one's agency
     OVERSEE_COMPLAINTS = "oversee_complaints"  # escalations and statistics, reporter masked
     MANAGE_INTEGRATIONS = "manage_integrations"  # issue and revoke Open311 API keys
+    MANAGE_DEVICES = "manage_devices"  # register, rotate and revoke an MPP's kiosks and displays
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -97,6 +98,7 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.RESPOND_COMPLAINTS: frozenset({Role.OFFICER, Role.AGENCY_ADMIN}),
     Perm.OVERSEE_COMPLAINTS: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
     Perm.MANAGE_INTEGRATIONS: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
+    Perm.MANAGE_DEVICES: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
 }
 
 

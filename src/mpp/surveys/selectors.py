@@ -256,11 +256,15 @@ def kiosks_for(user):
     return (
         KioskDevice.objects.filter(
             policy.scope_filter(
-                user, Perm.MANAGE_SURVEYS, agency=None, mpp="mpp_id", region="mpp__region_id"
+                user,
+                Perm.MANAGE_SURVEYS,
+                agency=None,
+                mpp="device__mpp_id",
+                region="device__mpp__region_id",
             )
         )
-        .select_related("mpp", "service")
-        .order_by("mpp__name", "name")
+        .select_related("device__mpp__region", "service")
+        .order_by("device__mpp__name", "device__name")
     )
 
 
