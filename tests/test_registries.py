@@ -25,6 +25,7 @@ PLATFORM_REGISTRIES = {
     "sign-in reasons": "mpp.accounts.sign_in_reasons",
     "queue application lookup": "mpp.queueing.registry",
     "complaint application lookup": "mpp.complaints.registry",
+    "device kinds": "mpp.devices.kinds",
 }
 
 

@@ -66,7 +66,7 @@ def test_a_queue_kiosk_cookie_does_not_lift_the_tracking_limit(client):
 
     register_queue_kiosk(MPPFactory(), "Pintu utama", "token-anjungan-uji")
     client.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
-    assert client.cookies.get("mpp_kiosk")
+    assert client.cookies.get("mpp_device")
     statuses = [
         client.post("/lacak/", {"nomor": "2171-260101-0001", "birth_date": f"1990-01-{d:02d}"})
         for d in range(1, 8)
