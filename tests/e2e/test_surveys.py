@@ -144,7 +144,7 @@ def test_the_manager_reads_the_report_records_a_follow_up_and_downloads_the_xlsx
 
 
 def test_every_other_survey_page_is_accessible_at_360_px(page, audit, media, live_server):
-    """The questionnaire, kiosk registration and token, U7 per officer, the citizen's list, a
+    """The questionnaire, kiosk registration (on the MPP's devices page) and token, U7 per officer, the citizen's list, a
     closed link and the public service page with its latest IKM, each checked by axe."""
     import datetime
 
@@ -195,8 +195,13 @@ def test_every_other_survey_page_is_accessible_at_360_px(page, audit, media, liv
     presence = f"agency:{service.agency_id}@{service.mpp_id}"
     visit(f"/kelola/skm/petugas/?unit={presence}", "skm-officers-360")
     visit("/kelola/skm/kios/", "skm-kiosks-360")
+    page.get_by_role("link", name=f"Perangkat {service.mpp.name}").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    page.get_by_label("Jenis perangkat").select_option(label="Kios SKM")
     page.get_by_label("Nama perangkat").fill("Tablet lantai 2")
-    page.get_by_role("button", name="Daftarkan dan tampilkan token").click()
+    page.get_by_label("Layanan yang dinilai (kios SKM)").select_option(label=service.name)
+    page.get_by_role("button", name="Daftarkan").click()
     page.wait_for_load_state("load")
     audit(page)
     page.screenshot(path=SHOTS / "skm-kiosk-token-360.png", full_page=True)
