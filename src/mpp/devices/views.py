@@ -5,12 +5,14 @@ from __future__ import annotations
 import datetime
 
 import segno
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
@@ -30,8 +32,10 @@ DISPLAY_ALIVE = datetime.timedelta(minutes=3)
 
 
 def _actor(request: HttpRequest) -> User:
-    """The signed-in manager (the views are ``login_required``)."""
-    assert isinstance(request.user, User)
+    """The signed-in manager; the services check the policy for them (None would be the platform,
+    so nobody else may reach them)."""
+    if not isinstance(request.user, User):
+        raise PermissionDenied
     return request.user
 
 
@@ -133,18 +137,14 @@ def rotate(request: HttpRequest, mpp_id: int, pk: int) -> HttpResponse:
     try:
         credentials = services.rotate_device(device, actor=_actor(request), request=request)
     except DeviceError as error:
-        form = RegisterForm(choice_label="", choices=())
-        form.add_error(None, error.message)
-        return _list(request, device.mpp, form, status=409)
+        messages.error(request, error.message)
+        return redirect("devices:manage", mpp_id=mpp_id)
     return _credentials(request, credentials, rotated=True)
 
 
 @login_required
 @require_POST
 def revoke(request: HttpRequest, mpp_id: int, pk: int) -> HttpResponse:
-    from django.contrib import messages
-    from django.utils.translation import gettext as _
-
     device = _device(request, mpp_id, pk)
     services.revoke_device(device, actor=_actor(request), request=request)
     messages.success(request, _("Perangkat %(name)s sudah dicabut.") % {"name": device.name})

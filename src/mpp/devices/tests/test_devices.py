@@ -85,6 +85,8 @@ def test_a_queue_kiosk_is_registered_paired_rotated_and_revoked(client, service,
     client.post(f"/kelola/perangkat/{service.mpp.pk}/{device.pk}/cabut/")
     revoked = kiosk.get("/antrean/anjungan/")
     assert revoked.status_code == 403 and "sudah dicabut oleh pengelola MPP" in revoked.text
+    again = client.post(f"/kelola/perangkat/{service.mpp.pk}/{device.pk}/ganti-token/", follow=True)
+    assert "tidak dapat diberi token baru" in again.text
 
 
 def test_a_paired_hall_display_tells_the_manager_its_screen_is_on(client, service, manager):
