@@ -3,7 +3,8 @@
 Each ``KioskDevice`` gets a device of kind ``skm_kiosk`` with its token digest (its ``skmk_``
 token keeps working), name, MPP, creator, times, revocation and networks; the kiosk row keeps what
 only the SKM kiosk has (service, interval, last answer, refusal counts), so its responses and
-voids keep pointing at it.
+voids keep pointing at it. The moved columns go in the next migration (on PostgreSQL a table
+cannot be altered in the transaction that wrote rows it checks).
 """
 
 import django.db.models.deletion
@@ -46,27 +47,4 @@ class Migration(migrations.Migration):
             ),
         ),
         migrations.RunPython(kiosks_to_devices, migrations.RunPython.noop),
-        migrations.AlterField(
-            model_name="kioskdevice",
-            name="device",
-            field=models.OneToOneField(
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="skm_kiosk",
-                to="devices.device",
-            ),
-        ),
-        migrations.AlterModelOptions(
-            name="kioskdevice",
-            options={
-                "ordering": ["device__mpp", "device__name"],
-                "verbose_name": "perangkat kios SKM",
-            },
-        ),
-        migrations.RemoveField(model_name="kioskdevice", name="mpp"),
-        migrations.RemoveField(model_name="kioskdevice", name="name"),
-        migrations.RemoveField(model_name="kioskdevice", name="token_hash"),
-        migrations.RemoveField(model_name="kioskdevice", name="created_by"),
-        migrations.RemoveField(model_name="kioskdevice", name="created_at"),
-        migrations.RemoveField(model_name="kioskdevice", name="revoked_at"),
-        migrations.RemoveField(model_name="kioskdevice", name="networks"),
     ]
