@@ -25,7 +25,7 @@ class SurveysConfig(AppConfig):
         from mpp.devices.models import DeviceKind
         from mpp.documents.gates import download_gates
         from mpp.notifications.registry import register_kind
-        from mpp.surveys import gate, services
+        from mpp.surveys import gate, selectors, services
         from mpp.workflows.hooks import hooks
 
         register_kind(
@@ -42,7 +42,7 @@ class SurveysConfig(AppConfig):
                 start_url=lambda _device: reverse("surveys:kiosk"),
                 related=("skm_kiosk__service",),
                 choice_label=_("Layanan yang dinilai (kios SKM)"),
-                choices=services.service_choices,
+                choices=selectors.service_choices,
                 attach=services.attach_kiosk,
             ),
         )

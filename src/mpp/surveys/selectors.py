@@ -415,6 +415,14 @@ def open_invitations_of(user):
     ).select_related("service")
 
 
+def service_choices(mpp) -> list[tuple[str, str]]:
+    """The services an SKM kiosk of ``mpp`` may ask about (the devices page's register choice)."""
+    from mpp.catalog.models import Service
+
+    rows = Service.objects.filter(mpp=mpp, retired_at__isnull=True, current_version__isnull=False)
+    return [(str(pk), name) for pk, name in rows.order_by("name").values_list("pk", "name")]
+
+
 def service_for_kiosk(pk: int):
     """The service a kiosk's answer names (``service`` in the API), or None."""
     from mpp.catalog.models import Service

@@ -628,18 +628,6 @@ def attach_kiosk(device: Device, choice: str) -> KioskDevice:
     return KioskDevice.objects.create(device=device, service=service)
 
 
-def service_choices(mpp) -> list[tuple[str, str]]:
-    """The services an SKM kiosk of ``mpp`` may ask about (the register form's choice)."""
-    return [
-        (str(pk), name)
-        for pk, name in Service.objects.filter(
-            mpp=mpp, retired_at__isnull=True, current_version__isnull=False
-        )
-        .order_by("name")
-        .values_list("pk", "name")
-    ]
-
-
 MAX_INTERVAL_SECONDS = 3600
 
 
