@@ -298,7 +298,9 @@ def _survey_paths() -> list[HotPath]:
     from mpp.tenancy.models import MPP
 
     batam = MPP.objects.get(slug="mpp-kota-batam")
-    kiosk = KioskDevice.objects.select_related("service").get(token_hash=_sha256(DEMO_KIOSK))
+    kiosk = KioskDevice.objects.select_related("service").get(
+        device__token_hash=_sha256(DEMO_KIOSK)
+    )
     service = Service.objects.filter(slug="batam-akta-kelahiran").first() or kiosk.service
     with connection.cursor() as cursor:
         cursor.execute("SELECT value::text FROM bench_state WHERE key = 'anchor'")
@@ -535,9 +537,9 @@ def clients(users: dict) -> dict:
     for kind in ("analyst", "regional", "manager", "desk"):
         by_kind[kind] = Client()
         login_staff(by_kind[kind], users[kind])
-    # The SKM tablet at MPP Kota Batam: its device token in the cookie the kiosk log-in sets.
+    # The SKM tablet at MPP Kota Batam: its device token typed once (the signed device cookie).
     by_kind["kiosk"] = Client()
-    by_kind["kiosk"].cookies["skm_kiosk"] = DEMO_KIOSK
+    by_kind["kiosk"].post("/skm/kios/masuk/", {"token": DEMO_KIOSK})
 
     from mpp.queueing.demo import DEMO_KIOSK_TOKEN
 

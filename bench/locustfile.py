@@ -243,7 +243,7 @@ class ApiClient(BenchUser):
 
 
 class SurveyKiosk(BenchUser):
-    """An SKM tablet of an MPP (signed in with its device token: the ``skm_kiosk`` cookie); each
+    """An SKM tablet of an MPP (signed in with its device token: the ``mpp_device`` cookie); each
     task is one visitor answering the nine elements, as the tablet sends it."""
 
     weight = 5

@@ -227,7 +227,7 @@ def kiosk_log_in(base: str, token: str) -> str:
         if error.code != 302:
             raise
     cookies = "; ".join(f"{cookie.name}={cookie.value}" for cookie in jar)
-    if "skm_kiosk=" not in cookies:
+    if "mpp_device=" not in cookies:
         raise SystemExit(f"the SKM kiosk token {token[:12]}… was refused")
     return cookies
 

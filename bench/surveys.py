@@ -34,6 +34,8 @@ def fill(count: int) -> None:
     from django.db import connection
 
     from mpp.catalog.models import Service
+    from mpp.devices.models import DeviceKind
+    from mpp.devices.services import register_device
     from mpp.surveys import services
     from mpp.surveys.models import Answer, DaySum, KioskDevice, Response
     from mpp.tenancy.models import MPP
@@ -41,9 +43,12 @@ def fill(count: int) -> None:
     mpp = MPP.objects.get(slug="mpp-kota-batam")
     batam = list(Service.objects.filter(mpp=mpp, current_version__isnull=False))
     version = services.ensure_national_default().current_version
-    kiosk = KioskDevice.objects.filter(name="bench").first()
+    kiosk = KioskDevice.objects.filter(device__name="bench").first()
     if kiosk is None:
-        kiosk, _raw = services.register_kiosk(mpp=mpp, service=batam[0], name="bench", actor=None)
+        device = register_device(
+            mpp, DeviceKind.SKM_KIOSK, "bench", actor=None, choice=str(batam[0].pk)
+        ).device
+        kiosk = device.skm_kiosk
     with connection.cursor() as cursor:
         cursor.execute(
             f"TRUNCATE {Answer._meta.db_table}, {DaySum._meta.db_table}, "

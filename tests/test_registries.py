@@ -28,6 +28,7 @@ PLATFORM_REGISTRIES = {
     "integration connectors": "mpp.integrations.registry",
     "registration checks": "mpp.accounts.extensions",
     "profile sections": "mpp.accounts.extensions",
+    "device kinds": "mpp.devices.kinds",
 }
 
 

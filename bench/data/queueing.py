@@ -59,7 +59,7 @@ import heapq
 import math
 from collections import defaultdict
 
-from bench.data.base import Context, cumulate, token
+from bench.data.base import Context, as_json, cumulate, token
 
 DAYS = 730
 DAYS_AHEAD = 14  # QueueRules.booking_days_ahead (the default)
@@ -192,7 +192,8 @@ def _quotas(expected: float, factor: float, busy: bool) -> tuple[int, int, int, 
 
 def set_up(ctx: Context, rng, calendar: Calendar, first_day: datetime.date) -> dict:
     """Queues, counters (with their services), kiosks and rules for every MPP; the plan of each."""
-    from mpp.queueing.models import Counter, Kiosk, QueueRules, ServiceQueue
+    from mpp.devices.models import Device
+    from mpp.queueing.models import Counter, QueueRules, ServiceQueue
 
     mpps = ctx.facts["mpps"]
     weights = ctx.facts["mpp_weights"]
@@ -205,7 +206,7 @@ def set_up(ctx: Context, rng, calendar: Calendar, first_day: datetime.date) -> d
     counters_by_mpp = defaultdict(list)
     for counter in Counter.objects.prefetch_related("queues").order_by("mpp_id", "number"):
         counters_by_mpp[counter.mpp_id].append(counter)
-    kiosks = {k.mpp_id: k.pk for k in Kiosk.objects.filter(is_active=True).order_by("-id")}
+    kiosks = _kiosks()
     ruled = set(QueueRules.objects.values_list("mpp_id", flat=True))
     created = ctx.anchor - datetime.timedelta(days=800)
     queue_id = ctx.next_id("queueing_servicequeue")
@@ -263,7 +264,18 @@ def set_up(ctx: Context, rng, calendar: Calendar, first_day: datetime.date) -> d
                 counter_id += 1
         if mpp.pk not in kiosks:
             digest = hashlib.sha256(token(rng, 24).encode()).hexdigest()
-            new_kiosks.append((mpp.pk, "Anjungan pintu utama", digest, True, created, None))
+            new_kiosks.append(
+                (
+                    mpp.pk,
+                    "queue_kiosk",
+                    "Anjungan pintu utama",
+                    digest,
+                    created,
+                    None,
+                    None,
+                    as_json([]),
+                )
+            )
         plans[mpp.pk] = {
             "per_weight": per_weight,
             "today": config_day,
@@ -299,9 +311,19 @@ def set_up(ctx: Context, rng, calendar: Calendar, first_day: datetime.date) -> d
         total=len(links),
         label="counter services",
     )
+    # The queue kiosks are devices (``mpp.devices``) of kind ``queue_kiosk``.
     ctx.copy(
-        Kiosk,
-        ["mpp_id", "name", "token_digest", "is_active", "created_at", "last_seen_at"],
+        Device,
+        [
+            "mpp_id",
+            "kind",
+            "name",
+            "token_hash",
+            "created_at",
+            "rotated_at",
+            "revoked_at",
+            "networks",
+        ],
         new_kiosks,
         total=len(new_kiosks),
         label="kiosks",
@@ -313,10 +335,18 @@ def set_up(ctx: Context, rng, calendar: Calendar, first_day: datetime.date) -> d
         total=sum(1 for m in mpps if m.pk not in ruled),
         label="queue rules",
     )
-    kiosks = {k.mpp_id: k.pk for k in Kiosk.objects.filter(is_active=True).order_by("-id")}
+    kiosks = _kiosks()
     for mpp in mpps:
         plans[mpp.pk]["kiosk"] = kiosks[mpp.pk]
     return plans
+
+
+def _kiosks() -> dict[int, int]:
+    """The working queue kiosk of each MPP (the newest, when it has several)."""
+    from mpp.devices.models import Device
+
+    rows = Device.objects.filter(kind="queue_kiosk", revoked_at__isnull=True).order_by("id")
+    return dict(rows.values_list("mpp_id", "pk"))  # the newest of an MPP is written last
 
 
 class QueuePlan:
@@ -903,7 +933,7 @@ def generate(ctx: Context) -> None:
     for table, count in written.items():
         ctx.counts[table] = ctx.counts.get(table, 0) + count
     ctx.cursor.execute(
-        "UPDATE queueing_kiosk k SET last_seen_at = t.last FROM (SELECT kiosk_id, max(created_at) "
+        "UPDATE devices_device k SET last_seen_at = t.last FROM (SELECT kiosk_id, max(created_at) "
         "AS last FROM queueing_ticket WHERE kiosk_id IS NOT NULL GROUP BY kiosk_id) t "
         "WHERE t.kiosk_id = k.id"
     )
@@ -1030,9 +1060,7 @@ def top_up_line(counter, wanted: int) -> int:
 
 
 def _kiosk_of(mpp_id: int) -> int | None:
-    from mpp.queueing.models import Kiosk
-
-    return Kiosk.objects.filter(mpp_id=mpp_id, is_active=True).values_list("pk", flat=True).first()
+    return _kiosks().get(mpp_id)
 
 
 def make_room(queue, places: int, moment: datetime.datetime) -> None:

@@ -161,6 +161,7 @@ def generate(ctx: Context) -> None:
     from django.contrib.contenttypes.models import ContentType
 
     from mpp.accounts.tokens import hash_token
+    from mpp.devices.models import Device
     from mpp.surveys import services as survey_services
     from mpp.surveys.models import (
         POPULATION,
@@ -219,25 +220,38 @@ def generate(ctx: Context) -> None:
             )
         return version_cache[key]
 
-    # Kiosks: the MPPs without one get a tablet (its default service: the MPP's first).
-    kiosks = {
-        k.mpp_id: k.pk for k in KioskDevice.objects.filter(revoked_at__isnull=True).order_by("id")
-    }
+    # Kiosks: the MPPs without one get a tablet (its default service: the MPP's first): a device
+    # of kind ``skm_kiosk`` (``mpp.devices``) and the kiosk's own row referring to it.
+    kiosks = dict(
+        KioskDevice.objects.filter(device__revoked_at__isnull=True)
+        .order_by("id")
+        .values_list("device__mpp_id", "pk")
+    )
     kiosk_id = ctx.next_id("surveys_kioskdevice")
-    new_kiosks = []
+    device_id = ctx.next_id("devices_device")
+    new_devices, new_kiosks = [], []
     for mpp in mpps:
         if mpp.pk not in kiosks:
             kiosks[mpp.pk] = kiosk_id
-            new_kiosks.append(
-                (kiosk_id, mpp.pk, by_mpp[mpp.pk][0].pk, "Tablet kios SKM lantai 1",
+            new_devices.append(
+                (device_id, mpp.pk, "skm_kiosk", "Tablet kios SKM lantai 1",
                  hash_token(f"skmk_bench-{mpp.pk}"), None, start - datetime.timedelta(days=30),
-                 None, as_json([]), 0, 0)
+                 None, None, as_json([]))
             )  # fmt: skip
+            new_kiosks.append((kiosk_id, device_id, by_mpp[mpp.pk][0].pk, 0, 0))
             kiosk_id += 1
+            device_id += 1
+    ctx.copy(
+        Device,
+        ["id", "mpp_id", "kind", "name", "token_hash", "created_by_id", "created_at",
+         "rotated_at", "revoked_at", "networks"],
+        new_devices,
+        total=len(new_devices),
+        label="SKM kiosk devices",
+    )  # fmt: skip
     ctx.copy(
         KioskDevice,
-        ["id", "mpp_id", "service_id", "name", "token_hash", "created_by_id", "created_at",
-         "revoked_at", "networks", "refused_too_soon", "refused_network"],
+        ["id", "device_id", "service_id", "refused_too_soon", "refused_network"],
         new_kiosks,
         total=len(new_kiosks),
         label="SKM kiosks",

@@ -76,6 +76,7 @@ INSTALLED_APPS = [
     "mpp.workflows",
     "mpp.deadlines",
     "mpp.documents",
+    "mpp.devices",
     "mpp.notifications",
     "mpp.integrations",
     "mpp.cases",

@@ -14,6 +14,7 @@ urlpatterns = [
     path("akun/pesan/", include("mpp.notifications.urls")),
     path("kelola/kalender/", include("mpp.web.calendar_urls")),
     path("", include("mpp.documents.urls")),
+    path("", include("mpp.devices.urls")),
     path("", include("mpp.cases.urls")),
     path("", include("mpp.queueing.urls")),
     path("", include("mpp.complaints.urls")),

@@ -11,6 +11,7 @@ from django.test import Client
 from mpp.accounts.models import Role, RoleGrant
 from mpp.accounts.tests.helpers import login_staff_in_browser
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
+from mpp.devices.tests.factories import device_with_token, register_queue_kiosk
 from mpp.queueing import services
 from mpp.queueing.models import Ticket
 from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
@@ -33,7 +34,7 @@ def hall(db, clock):
     counter = make_counter(queue, 3)
     officer = StaffFactory()
     RoleGrant.objects.create(user=officer, role=Role.OFFICER, agency=queue.agency, mpp=queue.mpp)
-    services.register_kiosk(queue.mpp, "Pintu utama", TOKEN)
+    register_queue_kiosk(queue.mpp, "Pintu utama", TOKEN)
     return {"queue": queue, "counter": counter, "officer": officer}
 
 
@@ -175,7 +176,7 @@ def test_priority_walk_in_is_served_first_and_display_updates_live(
 
 def test_quota_of_one_channel_running_out_leaves_the_other(page, audit, live_server, hall, clock):
     # Walk-ins used up today's walk-in quota...
-    kiosk_row = services.kiosk_for_token(TOKEN)
+    kiosk_row = device_with_token(TOKEN)
     for minute in (0, 1):
         services.issue_walk_in(kiosk_row, hall["queue"], now=at(8, minute))
     clock["now"] = at(8, 5)
@@ -223,7 +224,7 @@ def test_the_hall_display_fits_a_television_screen(browser, live_server, hall, c
     """Issue 23: on a 1920 x 1080 TV the previous calls fell below the edge; a TV cannot scroll."""
     officer = hall["officer"]
     queue = make_queue(beside=hall["queue"], prefix="B", walk_in_per_day=20, walk_in_per_slot=20)
-    kiosk = services.kiosk_for_token(TOKEN)
+    kiosk = device_with_token(TOKEN)
     for number in range(4, 12):  # eight counters, each with a call today
         counter = make_counter(queue, number)
         services.issue_walk_in(kiosk, queue, now=at(9, number))
@@ -318,7 +319,7 @@ def test_the_officer_takes_every_counter_action_on_the_console(
     wrong = services.book(CitizenFactory(), second, MONDAY, datetime.time(9), now=at(7))
     unwanted = services.book(CitizenFactory(), second, MONDAY, datetime.time(10), now=at(7))
     clock["now"] = at(9)
-    kiosk = services.kiosk_for_token(TOKEN)
+    kiosk = device_with_token(TOKEN)
     services.issue_walk_in(kiosk, first, now=at(9))
     services.issue_walk_in(kiosk, first, now=at(9, 1))
     login_staff_in_browser(page, live_server, hall["officer"])

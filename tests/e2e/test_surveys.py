@@ -12,6 +12,7 @@ from openpyxl import load_workbook
 
 from mpp.accounts.tests.helpers import login_staff_in_browser
 from mpp.cases.tests.factories import CitizenFactory, officer_for, service_with
+from mpp.devices.tests.factories import register_skm_kiosk
 from mpp.surveys import services
 from mpp.surveys.models import FollowUp, Response
 from mpp.surveys.tests.factories import answers, interval_passed, issued
@@ -77,7 +78,7 @@ def test_a_kiosk_submits_anonymous_responses_and_resets(wide_page, audit, media)
     page = wide_page
     page.set_viewport_size({"width": 768, "height": 1024})
     service = service_with()
-    device, raw = services.register_kiosk(
+    device, raw = register_skm_kiosk(
         mpp=service.mpp, service=service, name="Tablet loket", actor=None
     )
     page.goto("/skm/kios/")
@@ -107,9 +108,7 @@ def test_the_manager_reads_the_report_records_a_follow_up_and_downloads_the_xlsx
     wide_page, page, audit, media, live_server
 ):
     service = service_with()
-    device, _raw = services.register_kiosk(
-        mpp=service.mpp, service=service, name="Tablet", actor=None
-    )
+    device, _raw = register_skm_kiosk(mpp=service.mpp, service=service, name="Tablet", actor=None)
     services.submit_at_kiosk(device, services.Submission(answers(U9=2), "Toilet kurang bersih."))
     interval_passed(device)
     services.submit_at_kiosk(device, services.Submission(answers(U9=4)))
@@ -145,7 +144,7 @@ def test_the_manager_reads_the_report_records_a_follow_up_and_downloads_the_xlsx
 
 
 def test_every_other_survey_page_is_accessible_at_360_px(page, audit, media, live_server):
-    """The questionnaire, kiosk registration and token, U7 per officer, the citizen's list, a
+    """The questionnaire, kiosk registration (on the MPP's devices page) and token, U7 per officer, the citizen's list, a
     closed link and the public service page with its latest IKM, each checked by axe."""
     import datetime
 
@@ -196,8 +195,13 @@ def test_every_other_survey_page_is_accessible_at_360_px(page, audit, media, liv
     presence = f"agency:{service.agency_id}@{service.mpp_id}"
     visit(f"/kelola/skm/petugas/?unit={presence}", "skm-officers-360")
     visit("/kelola/skm/kios/", "skm-kiosks-360")
+    page.get_by_role("link", name=f"Perangkat {service.mpp.name}").click()
+    page.wait_for_load_state("load")
+    audit(page)
+    page.get_by_label("Jenis perangkat").select_option(label="Kios SKM")
     page.get_by_label("Nama perangkat").fill("Tablet lantai 2")
-    page.get_by_role("button", name="Daftarkan dan tampilkan token").click()
+    page.get_by_label("Layanan yang dinilai (kios SKM)").select_option(label=service.name)
+    page.get_by_role("button", name="Daftarkan").click()
     page.wait_for_load_state("load")
     audit(page)
     page.screenshot(path=SHOTS / "skm-kiosk-token-360.png", full_page=True)
@@ -216,7 +220,7 @@ def test_the_manager_sees_a_kiosk_burst_and_voids_it_restoring_the_ikm(
 
     page = wide_page
     service = service_with()
-    device, _raw = services.register_kiosk(
+    device, _raw = register_skm_kiosk(
         mpp=service.mpp, service=service, name="Tablet pintu keluar", actor=None
     )
     now = timezone.now()

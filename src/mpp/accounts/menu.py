@@ -73,6 +73,11 @@ WORK_MENU: tuple[MenuEntry, ...] = (
         _("Jam layanan MPP dan jam loket instansi"),
         (Perm.MANAGE_MPP, Perm.MANAGE_QUEUE),
     ),
+    MenuEntry(
+        "devices:home",
+        _("Perangkat MPP: anjungan, layar panggilan dan kios SKM"),
+        (Perm.MANAGE_DEVICES,),
+    ),
     MenuEntry("calendar:calendar", _("Kalender hari kerja"), (Perm.MANAGE_CALENDAR,)),
     MenuEntry(
         "accounts:mpp_networks",

@@ -59,6 +59,7 @@ class Perm(StrEnum):
     MANAGE_INTEGRATIONS = (
         "manage_integrations"  # Open311 API keys; connectors (Dukcapil) and their health page
     )
+    MANAGE_DEVICES = "manage_devices"  # register, rotate and revoke an MPP's kiosks and displays
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -99,6 +100,7 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.RESPOND_COMPLAINTS: frozenset({Role.OFFICER, Role.AGENCY_ADMIN}),
     Perm.OVERSEE_COMPLAINTS: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
     Perm.MANAGE_INTEGRATIONS: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
+    Perm.MANAGE_DEVICES: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
 }
 
 

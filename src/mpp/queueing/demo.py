@@ -13,8 +13,10 @@ from django.utils import timezone
 
 from mpp.accounts.models import User
 from mpp.catalog.models import Channel, Service
+from mpp.devices.demo import demo_device
+from mpp.devices.models import DeviceKind
 from mpp.queueing import services
-from mpp.queueing.models import Counter, Kiosk, QueueRules, ServiceQueue, Ticket
+from mpp.queueing.models import Counter, QueueRules, ServiceQueue, Ticket
 from mpp.tenancy.models import MPP
 
 DEMO_KIOSK_TOKEN = "anjungan-demo-batam-2026"  # noqa: S105 - a published demo credential
@@ -67,9 +69,7 @@ def load() -> dict:
     QueueRules.objects.get_or_create(
         mpp=mpp, defaults={"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 15}
     )
-    kiosk = Kiosk.objects.filter(token_digest=services.digest(DEMO_KIOSK_TOKEN)).first()
-    if kiosk is None:
-        kiosk, _raw = services.register_kiosk(mpp, "Anjungan pintu utama", DEMO_KIOSK_TOKEN)
+    kiosk = demo_device(mpp, DeviceKind.QUEUE_KIOSK, "Anjungan pintu utama", DEMO_KIOSK_TOKEN)
     _tickets(mpp, kiosk, queues)
     return {"mpp": mpp, "queues": queues, "kiosk": kiosk}
 

@@ -77,14 +77,10 @@ class RulesForm(forms.ModelForm):
         return days
 
 
-class KioskForm(forms.Form):
-    name = forms.CharField(label=_("Nama anjungan"), max_length=100)
-
-
 class KioskTokenForm(forms.Form):
     token = forms.CharField(
         label=_("Token anjungan"),
-        max_length=100,
+        max_length=200,
         help_text=_("Token diberikan pengelola MPP saat anjungan didaftarkan."),
     )
 

@@ -1,4 +1,4 @@
-"""The queue of an MPP: counters, per-service quotas, kiosks and the tickets themselves.
+"""The queue of an MPP: counters, per-service quotas and the tickets themselves.
 
 A :class:`Ticket` is both an online booking (``channel=online``, status ``booked`` until the citizen
 checks in) and a walk-in number (``channel=walk_in``, born ``waiting``). Quotas are kept honest by
@@ -123,32 +123,6 @@ class Counter(models.Model):
         )
 
 
-class Kiosk(models.Model):
-    """A registered ticket machine at an MPP's entrance; only it can mint walk-in numbers.
-
-    The token is shown once when the kiosk is registered and stored as a SHA-256 digest; the kiosk
-    device keeps it in a signed cookie (docs/queue.md).
-    """
-
-    mpp = models.ForeignKey("tenancy.MPP", on_delete=models.CASCADE, related_name="+")
-    name = models.CharField(_("nama"), max_length=100)
-    token_digest = models.CharField(max_length=64, unique=True, editable=False)
-    is_active = models.BooleanField(_("aktif"), default=True)
-    created_at = models.DateTimeField(auto_now_add=True)
-    last_seen_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["mpp_id", "name"]
-        verbose_name = _("anjungan antrean")
-        verbose_name_plural = _("anjungan antrean")
-
-    def __str__(self) -> str:
-        return self.name
-
-    def policy_scope(self) -> Scope:
-        return self.mpp.policy_scope()
-
-
 class SlotCount(models.Model):
     """How many places of one slot are taken, per channel: the row every booking locks."""
 
@@ -224,7 +198,10 @@ class Ticket(WorkflowModel):
     )
     booking_code = models.CharField(_("kode pemesanan"), max_length=12, unique=True)
     token = models.CharField(max_length=43, unique=True, editable=False)
-    kiosk = models.ForeignKey(Kiosk, on_delete=models.SET_NULL, null=True, blank=True)
+    # The queue kiosk (a ``devices.Device``) that printed a walk-in number.
+    kiosk = models.ForeignKey(
+        "devices.Device", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     priority = models.BooleanField(_("prioritas"), default=False)
     # Set when an officer transfers the ticket to one counter: only that counter calls it then.
     for_counter = models.ForeignKey(

@@ -25,7 +25,7 @@ from django.utils import timezone
 
 from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, scope_filter
-from mpp.queueing.models import CallEvent, Channel, Counter, Kiosk, ServiceQueue, Ticket
+from mpp.queueing.models import CallEvent, Channel, Counter, ServiceQueue, Ticket
 from mpp.queueing.services import local_now, waiting_line
 from mpp.tenancy.models import MPP
 
@@ -70,10 +70,6 @@ def counters_managed(user, mpp):
         .select_related("agency")
         .prefetch_related("queues__service")
     )
-
-
-def kiosks_of(mpp):
-    return Kiosk.objects.filter(mpp=mpp)
 
 
 def counters_for_officer(user):

@@ -23,14 +23,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.accounts.policy import Perm, can
-from mpp.accounts.tokens import hash_token, random_code
+from mpp.accounts.tokens import random_code
+from mpp.devices.models import Device
 from mpp.errors import ServiceError
 from mpp.queueing.models import (
     CallEvent,
     Channel,
     Counter,
     DayCount,
-    Kiosk,
     Lane,
     PriorityGroup,
     QueueRules,
@@ -450,31 +450,8 @@ def _act(ticket, action, user, kinds, *, changes=None, data=None, note=""):
 
 
 # --- Walk-in tickets from the kiosk ---------------------------------------------------------
-
-
-def new_kiosk_token() -> str:
-    return secrets.token_urlsafe(24)
-
-
-def digest(raw: str) -> str:
-    return hash_token(raw)
-
-
-def register_kiosk(mpp, name: str, raw_token: str | None = None) -> tuple[Kiosk, str]:
-    """A kiosk for ``mpp`` and its token (shown once; only the digest is stored)."""
-    raw = raw_token or new_kiosk_token()
-    kiosk = Kiosk.objects.create(mpp=mpp, name=name, token_digest=digest(raw))
-    return kiosk, raw
-
-
-def kiosk_for_token(raw: str) -> Kiosk | None:
-    if not raw:
-        return None
-    return (
-        Kiosk.objects.select_related("mpp__region")
-        .filter(token_digest=digest(raw), is_active=True)
-        .first()
-    )
+# The kiosk is a ``devices.Device`` of kind ``queue_kiosk`` (registered, paired, rotated and
+# revoked by the devices mechanism, which also records when it was last seen).
 
 
 @dataclass(frozen=True)
@@ -540,7 +517,7 @@ def walk_in_slot(queue: ServiceQueue, today: Today, interval: Interval) -> Inter
 
 
 def issue_walk_in(
-    kiosk: Kiosk, queue: ServiceQueue, *, priority_group: str = "", now=None
+    kiosk: Device, queue: ServiceQueue, *, priority_group: str = "", now=None
 ) -> Ticket:
     """A walk-in number for ``queue`` now, counted against the walk-in quotas only."""
     if queue.mpp_id != kiosk.mpp_id or not queue.is_active:
@@ -574,7 +551,6 @@ def issue_walk_in(
             walk_in=F("walk_in") + 1, last_number=F("last_number") + 1
         )
         day_row.refresh_from_db(fields=["last_number"])
-        Kiosk.objects.filter(pk=kiosk.pk).update(last_seen_at=moment)
         return Ticket.objects.create(
             mpp_id=queue.mpp_id,
             agency_id=queue.agency_id,

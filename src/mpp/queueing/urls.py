@@ -28,7 +28,6 @@ urlpatterns = [
     path("kelola/antrean/<id:mpp_id>/loket/baru/", views.manage_counter, name="counter_new"),
     path("kelola/antrean/<id:mpp_id>/loket/<id:pk>/", views.manage_counter, name="counter_edit"),
     path("kelola/antrean/<id:mpp_id>/aturan/", views.manage_rules, name="rules"),
-    path("kelola/antrean/<id:mpp_id>/anjungan/baru/", views.manage_kiosk, name="kiosk_new"),
     path("kelola/antrean/<id:mpp_id>/statistik/", views.statistics, name="statistics"),
     path("kelola/antrean/loket/<id:pk>/", views.console, name="console"),
     path("kelola/antrean/loket/<id:pk>/tindakan/", views.console_action, name="console_action"),

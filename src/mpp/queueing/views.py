@@ -21,16 +21,15 @@ from django.views.decorators.http import require_GET, require_POST
 from mpp.accounts.policy import Perm, can, has_any
 from mpp.catalog import public_cache
 from mpp.catalog.models import Service
+from mpp.devices import auth as device_auth
+from mpp.devices.models import Device, DeviceKind
 from mpp.parsing import parse_date, parse_id
 from mpp.queueing import forms, selectors, services
-from mpp.queueing.devices import KIOSK_COOKIE, KIOSK_SALT, kiosk_of
-from mpp.queueing.models import Counter, Kiosk, PriorityGroup, QueueRules, ServiceQueue
+from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import KIOSK, OFFICER, STATUS_LABELS
 from mpp.regions.calendar import OfficeHours, RegionCalendar
 from mpp.tenancy.models import Agency
-
-KIOSK_MAX_AGE = 365 * 24 * 3600
 
 
 def _qr(url: str, title: str) -> str:
@@ -200,8 +199,9 @@ def ticket_status(request, token):
 # --- The kiosk -----------------------------------------------------------------------------
 
 
-def _kiosk(request) -> Kiosk | None:
-    return kiosk_of(request)
+def _kiosk(request) -> Device | None:
+    """The registered queue kiosk the request comes from (``mpp.devices.auth``), or None."""
+    return device_auth.device_of(request, DeviceKind.QUEUE_KIOSK)
 
 
 def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form=None):
@@ -226,28 +226,29 @@ def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form
 
 @never_cache
 def kiosk(request):
-    device = _kiosk(request)
+    """The kiosk's page; on a device not paired yet, the form to type the device's token (the
+    same cookie the pairing link sets, ``mpp.devices.auth``)."""
     if request.method == "POST" and "token" in request.POST:
         form = forms.KioskTokenForm(request.POST)
-        found = services.kiosk_for_token(request.POST.get("token", "").strip())
-        if found is None:
+        found = device_auth.with_token(request.POST.get("token", ""), DeviceKind.QUEUE_KIOSK)
+        if found.device is None:
             form.is_valid()
-            form.add_error("token", _("Token anjungan tidak dikenal atau sudah dinonaktifkan."))
+            form.add_error("token", found.problem.message if found.problem else "")
             return render(request, "queueing/kiosk_register.html", {"form": form}, status=400)
         response = redirect("queueing:kiosk")
-        response.set_signed_cookie(
-            KIOSK_COOKIE,
-            request.POST["token"].strip(),
-            salt=KIOSK_SALT,
-            max_age=KIOSK_MAX_AGE,
-            httponly=True,
-            samesite="Strict",
-            secure=request.is_secure(),
-        )
+        device_auth.remember(response, found.device, request)
         return response
-    if device is None:
-        return render(request, "queueing/kiosk_register.html", {"form": forms.KioskTokenForm()})
-    return _kiosk_page(request, device)
+    recognition = device_auth.recognise(request, DeviceKind.QUEUE_KIOSK)
+    if recognition.device is None:
+        # A cookie that no longer works (token rotated, device revoked) says why.
+        problem = recognition.problem.message if recognition.problem else ""
+        return render(
+            request,
+            "queueing/kiosk_register.html",
+            {"form": forms.KioskTokenForm(), "problem": problem},
+            status=403 if problem else 200,
+        )
+    return _kiosk_page(request, recognition.device)
 
 
 @require_POST
@@ -314,8 +315,16 @@ def kiosk_ticket(request, token):
 # --- The hall display ------------------------------------------------------------------------
 
 
+def _display_seen(request, mpp) -> None:
+    """A paired hall display is marked as seen (``mpp.devices``: at most one write a minute), so
+    the manager's device list tells whether the screen is on. The display shows only ticket
+    numbers: anyone may still watch it by slug, without a device (no query then)."""
+    device_auth.device_of(request, DeviceKind.HALL_DISPLAY)
+
+
 def display(request, slug):
     mpp = selectors.display_mpp(slug)
+    _display_seen(request, mpp)
     return render(
         request,
         "queueing/display.html",
@@ -327,6 +336,7 @@ def display(request, slug):
 def display_calls(request, slug):
     """The calls fragment the display polls; 304 while nothing new was called (one indexed query)."""
     mpp = selectors.display_mpp(slug)
+    _display_seen(request, mpp)
     last_id = selectors.last_call_id(mpp)
     etag = f'"{mpp.pk}-{last_id}"'
     if request.headers.get("If-None-Match") == etag:
@@ -389,7 +399,6 @@ def manage_mpp(request, mpp_id):
             "rows": [(service, queues.get(service.pk)) for service in services_here],
             "counters": selectors.counters_managed(request.user, mpp),
             "whole": selectors.manages_whole_mpp(request.user, mpp),
-            "kiosks": selectors.kiosks_of(mpp),
             "rules": services.rules_of(mpp),
             "waits": selectors.waits_now(mpp),
         },
@@ -479,21 +488,6 @@ def manage_rules(request, mpp_id):
         request,
         "queueing/manage_rules.html",
         {"mpp": mpp, "form": form},
-        status=400 if form.errors else 200,
-    )
-
-
-@never_cache
-def manage_kiosk(request, mpp_id):
-    mpp = _whole(request, mpp_id)
-    form = forms.KioskForm(request.POST or None)
-    token = None
-    if request.method == "POST" and form.is_valid():
-        _kiosk_row, token = services.register_kiosk(mpp, form.cleaned_data["name"])
-    return render(
-        request,
-        "queueing/manage_kiosk.html",
-        {"mpp": mpp, "form": form, "token": token},
         status=400 if form.errors else 200,
     )
 

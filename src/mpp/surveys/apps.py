@@ -19,9 +19,13 @@ class SurveysConfig(AppConfig):
     verbose_name = _("Survei Kepuasan Masyarakat")
 
     def ready(self) -> None:
+        from django.urls import reverse
+
+        from mpp.devices.kinds import KINDS, KindPlug
+        from mpp.devices.models import DeviceKind
         from mpp.documents.gates import download_gates
         from mpp.notifications.registry import register_kind
-        from mpp.surveys import gate, services
+        from mpp.surveys import gate, selectors, services
         from mpp.workflows.hooks import hooks
 
         register_kind(
@@ -32,3 +36,13 @@ class SurveysConfig(AppConfig):
         for workflow, target in INVITING_STATES:
             hooks.register(workflow, services.invite, target=target)
         download_gates.register("surveys", gate.survey_first)
+        KINDS.add(
+            DeviceKind.SKM_KIOSK,
+            KindPlug(
+                start_url=lambda _device: reverse("surveys:kiosk"),
+                related=("skm_kiosk__service",),
+                choice_label=_("Layanan yang dinilai (kios SKM)"),
+                choices=selectors.service_choices,
+                attach=services.attach_kiosk,
+            ),
+        )

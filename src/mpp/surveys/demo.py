@@ -8,10 +8,11 @@ import random
 
 from django.utils import timezone
 
-from mpp.accounts.tokens import hash_token
 from mpp.catalog.models import Service
+from mpp.devices.demo import demo_device
+from mpp.devices.models import DeviceKind
 from mpp.surveys import services
-from mpp.surveys.models import KioskDevice, Response
+from mpp.surveys.models import Response
 from mpp.surveys.services import Submission
 from mpp.tenancy.models import MPP
 
@@ -34,14 +35,13 @@ def load(responses: int = 160) -> None:
     )
     if not batam_services:
         return
-    device = KioskDevice.objects.filter(token_hash=hash_token(DEMO_KIOSK_TOKEN)).first()
-    if device is None:
-        device = KioskDevice.objects.create(
-            mpp=mpp,
-            service=batam_services[0],
-            name="Tablet kios lantai 1",
-            token_hash=hash_token(DEMO_KIOSK_TOKEN),
-        )
+    device = demo_device(
+        mpp,
+        DeviceKind.SKM_KIOSK,
+        "Tablet kios lantai 1",
+        DEMO_KIOSK_TOKEN,
+        choice=str(batam_services[0].pk),
+    ).skm_kiosk
     if Response.objects.filter(kiosk=device).exists():
         return
     chance = random.Random(2026)  # noqa: S311 - demo figures, not security

@@ -9,7 +9,9 @@ and a year reads a few thousand rows instead of a million responses.
 
 from __future__ import annotations
 
+import datetime
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -18,6 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mpp.tenancy.scope import Scope
+
+if TYPE_CHECKING:
+    from mpp.tenancy.models import MPP
 
 
 class UnitKind(models.TextChoices):
@@ -196,25 +201,20 @@ class Invitation(models.Model):
 
 
 class KioskDevice(models.Model):
-    """A tablet at an MPP that submits anonymous responses with a device token (hash kept)."""
+    """What an SKM kiosk adds to its device (``devices.Device``, kind ``skm_kiosk``: MPP, name,
+    token, networks, revocation): the service it asks about, its interval between answers and the
+    counts of refused attempts. Anonymous responses and voids refer to this row."""
 
-    mpp = models.ForeignKey("tenancy.MPP", on_delete=models.PROTECT, related_name="+")
+    device = models.OneToOneField(
+        "devices.Device", on_delete=models.PROTECT, related_name="skm_kiosk"
+    )
     service = models.ForeignKey(
         "catalog.Service", on_delete=models.PROTECT, related_name="+", verbose_name=_("layanan")
     )
-    name = models.CharField(_("nama perangkat"), max_length=100)
-    token_hash = models.CharField(max_length=64, unique=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    created_at = models.DateTimeField(default=timezone.now)
-    revoked_at = models.DateTimeField(null=True, blank=True)
     # One answer per this many seconds (empty: settings.SKM_KIOSK_MIN_INTERVAL_SECONDS).
     min_interval_seconds = models.PositiveIntegerField(
         _("jeda minimum antarjawaban (detik)"), null=True, blank=True
     )
-    # The MPP's registered networks (CIDR text); empty: answers from any address are accepted.
-    networks = models.JSONField(_("jaringan MPP"), default=list, blank=True)
     # The moment of the last accepted live answer: the per-device rate is a conditional UPDATE
     # of this column, so two answers racing for the same slot cannot both win.
     last_answer_at = models.DateTimeField(null=True, blank=True)
@@ -223,14 +223,35 @@ class KioskDevice(models.Model):
     last_refused_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["mpp", "name"]
+        ordering = ["device__mpp", "device__name"]
         verbose_name = _("perangkat kios SKM")
 
     def __str__(self) -> str:
-        return self.name
+        return self.device.name
 
     def policy_scope(self) -> Scope:
-        return Scope(region_codes=frozenset({self.mpp.region_id}), mpp_ids=frozenset({self.mpp_id}))
+        return self.device.policy_scope()
+
+    # The device's own facts, read through it (one place: ``devices.Device``).
+    @property
+    def name(self) -> str:
+        return self.device.name
+
+    @property
+    def mpp(self) -> MPP:
+        return self.device.mpp
+
+    @property
+    def mpp_id(self) -> int:
+        return self.device.mpp_id
+
+    @property
+    def revoked_at(self) -> datetime.datetime | None:
+        return self.device.revoked_at
+
+    @property
+    def networks(self) -> list[str]:
+        return list(self.device.networks)
 
     @property
     def interval_seconds(self) -> int:

@@ -271,11 +271,15 @@ def kiosks_for(user):
     return (
         KioskDevice.objects.filter(
             policy.scope_filter(
-                user, Perm.MANAGE_SURVEYS, agency=None, mpp="mpp_id", region="mpp__region_id"
+                user,
+                Perm.MANAGE_SURVEYS,
+                agency=None,
+                mpp="device__mpp_id",
+                region="device__mpp__region_id",
             )
         )
-        .select_related("mpp", "service")
-        .order_by("mpp__name", "name")
+        .select_related("device__mpp__region", "service")
+        .order_by("device__mpp__name", "device__name")
     )
 
 
@@ -451,6 +455,14 @@ def open_invitations_of(user):
     return Invitation.objects.filter(
         citizen=user, used_at__isnull=True, expires_at__gt=timezone.now()
     ).select_related("service")
+
+
+def service_choices(mpp) -> list[tuple[str, str]]:
+    """The services an SKM kiosk of ``mpp`` may ask about (the devices page's register choice)."""
+    from mpp.catalog.models import Service
+
+    rows = Service.objects.filter(mpp=mpp, retired_at__isnull=True, current_version__isnull=False)
+    return [(str(pk), name) for pk, name in rows.order_by("name").values_list("pk", "name")]
 
 
 def service_for_kiosk(pk: int):

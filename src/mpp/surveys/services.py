@@ -7,7 +7,6 @@ messages per field and writes nothing.
 from __future__ import annotations
 
 import datetime
-import ipaddress
 import math
 import secrets
 from collections import defaultdict
@@ -28,8 +27,13 @@ from mpp.accounts.policy import Perm
 from mpp.accounts.tokens import hash_token
 from mpp.audit.models import AuditAction
 from mpp.audit.services import record_event
+from mpp.catalog.models import Service
+from mpp.devices import services as device_services
+from mpp.devices.models import Device
+from mpp.devices.services import DeviceError
 from mpp.errors import ServiceError
 from mpp.notifications.services import notify
+from mpp.parsing import parse_id
 from mpp.regions.localtime import local_date, zone_name_of
 from mpp.surveys import ikm, recompute
 from mpp.surveys.elements import standard_elements
@@ -64,7 +68,6 @@ ANSWERED = "answered"
 VOIDED = "voided"
 
 
-KIOSK_TOKEN_PREFIX = "skmk_"  # noqa: S105 - a visible prefix, not a secret
 PROFILE_FIELDS = ("age_band", "sex", "education", "occupation")
 
 
@@ -543,13 +546,15 @@ def submit_at_kiosk(
     (:class:`KioskRefused` otherwise, counted on the device). ``at`` backdates an answer typed
     in later from paper or generated as demo data: no request carries it, so no device check.
     """
-    if kiosk.revoked_at is not None:
-        raise SurveyError({"token": _("Perangkat kios ini sudah dicabut.")}, code="revoked")
+    device = kiosk.device
+    problem = device_services.refusal(device)
+    if problem is not None:
+        raise SurveyError(problem.errors, code=problem.code)
     service = service or kiosk.service
-    if service.mpp_id != kiosk.mpp_id:
+    if service.mpp_id != device.mpp_id:
         raise SurveyError({"service": _("Layanan ini tidak ada di MPP perangkat kios.")})
     live = at is None
-    if live and not kiosk_address_allowed(kiosk, client_ip):
+    if live and not device_services.address_allowed(device, client_ip):
         _count_refusal(kiosk, "refused_network")
         raise KioskRefused(
             _(
@@ -565,8 +570,8 @@ def submit_at_kiosk(
     fields = {
         "channel": Channel.KIOSK,
         "kiosk": kiosk,
-        "region": kiosk.mpp.region,
-        "region_id": kiosk.mpp.region_id,
+        "region": device.mpp.region,
+        "region_id": device.mpp.region_id,
         "mpp_id": service.mpp_id,
         "agency_id": service.agency_id,
         "service_id": service.pk,
@@ -584,20 +589,6 @@ def submit_at_kiosk(
         _("Terima kasih, mohon tunggu sebentar sebelum penilaian berikutnya."),
         code="too_soon",
         retry_after=max(1, math.ceil(kiosk.interval_seconds - waited)),
-    )
-
-
-def kiosk_address_allowed(kiosk: KioskDevice, client_ip: str | None) -> bool:
-    """Whether ``client_ip`` is in one of the device's networks (any address when it has none)."""
-    if not kiosk.networks:
-        return True
-    try:
-        address = ipaddress.ip_address(client_ip or "")
-    except ValueError:
-        return False
-    return any(
-        address.version == network.version and address in network
-        for network in (ipaddress.ip_network(text, strict=False) for text in kiosk.networks)
     )
 
 
@@ -621,84 +612,30 @@ def _count_refusal(kiosk: KioskDevice, counter: str) -> datetime.datetime | None
 
 
 # --- Kiosks -------------------------------------------------------------------------------------
+# The device itself (register, token, rotate, revoke, pairing, networks) is ``mpp.devices``; the
+# SKM kiosk adds its service, interval and refusal counts (``KioskDevice``).
 
 
-@transaction.atomic
-def register_kiosk(*, mpp, service, name: str, actor) -> tuple[KioskDevice, str]:
-    """A kiosk device and its raw token (shown once; only its hash is stored)."""
-    name = (name or "").strip()
-    errors = {}
-    if not name or len(name) > 100:
-        errors["name"] = [_("Beri nama perangkat (paling banyak 100 karakter).")]
-    if service is None or service.mpp_id != mpp.pk:
-        errors["service"] = [_("Pilih layanan di MPP ini.")]
-    if errors:
-        raise SurveyError(errors)
-    raw = KIOSK_TOKEN_PREFIX + secrets.token_urlsafe(24)
-    device = KioskDevice.objects.create(
-        mpp=mpp, service=service, name=name, token_hash=hash_token(raw), created_by=actor
-    )
-    return device, raw
+def attach_kiosk(device: Device, choice: str) -> KioskDevice:
+    """The SKM kiosk's own row for a device just registered: the service it asks about (a
+    published service of the device's MPP, ``choice`` is its id)."""
+    service = Service.objects.filter(
+        pk=parse_id(choice) or 0,
+        mpp_id=device.mpp_id,
+        retired_at__isnull=True,
+        current_version__isnull=False,
+    ).first()
+    if service is None:
+        raise SurveyError({"choice": _("Pilih layanan di MPP ini untuk kios SKM.")})
+    return KioskDevice.objects.create(device=device, service=service)
 
 
-@transaction.atomic
-def revoke_kiosk(device: KioskDevice) -> KioskDevice:
-    if device.revoked_at is None:
-        device.revoked_at = timezone.now()
-        device.save(update_fields=["revoked_at"])
-    return device
-
-
-def kiosk_for_token(raw: str) -> KioskDevice:
-    device = (
-        KioskDevice.objects.select_related("mpp__region", "service")
-        .filter(token_hash=hash_token(raw or ""))
-        .first()
-    )
-    if device is None:
-        raise SurveyError({"token": _("Token perangkat kios tidak dikenal.")}, code="not_found")
-    if device.revoked_at is not None:
-        raise SurveyError({"token": _("Perangkat kios ini sudah dicabut.")}, code="revoked")
-    return device
-
-
-MAX_NETWORKS = 20
 MAX_INTERVAL_SECONDS = 3600
 
 
 def _check_manager(actor, device: KioskDevice) -> None:
     if not policy.can(actor, Perm.MANAGE_SURVEYS, device):
         raise PermissionDenied
-
-
-def parse_networks(text: str) -> list[str]:
-    """The networks of a manager's text (one CIDR or address a line, or separated by commas),
-    normalised ("10.1.2.3/24" → "10.1.2.0/24"); SurveyError names each one that is not."""
-    items = [item.strip() for line in (text or "").splitlines() for item in line.split(",")]
-    networks: list[str] = []
-    wrong: list[str] = []
-    for item in filter(None, items):
-        try:
-            network = str(ipaddress.ip_network(item, strict=False))
-        except ValueError:
-            wrong.append(item[:50])
-            continue
-        if network not in networks:
-            networks.append(network)
-    if wrong:
-        raise SurveyError(
-            {
-                "networks": _(
-                    "Bukan alamat jaringan yang sah: %(items)s. Tulis misalnya 203.0.113.0/28."
-                )
-                % {"items": ", ".join(wrong)}
-            }
-        )
-    if len(networks) > MAX_NETWORKS:
-        raise SurveyError(
-            {"networks": _("Paling banyak %(n)s jaringan per perangkat.") % {"n": MAX_NETWORKS}}
-        )
-    return networks
 
 
 @transaction.atomic
@@ -710,8 +647,8 @@ def configure_kiosk(
     _check_manager(actor, device)
     errors: dict[str, list[str]] = {}
     try:
-        parsed = parse_networks(networks)
-    except SurveyError as error:
+        parsed = device_services.parse_networks(networks)
+    except DeviceError as error:
         errors |= error.errors
     interval_text = (min_interval or "").strip()
     interval = None
@@ -726,9 +663,9 @@ def configure_kiosk(
             interval = int(interval_text)
     if errors:
         raise SurveyError(errors)
-    device.networks = parsed
+    device_services.set_networks(device.device, parsed)
     device.min_interval_seconds = interval
-    device.save(update_fields=["networks", "min_interval_seconds"])
+    device.save(update_fields=["min_interval_seconds"])
     record_event(
         AuditAction.KIOSK_CONFIGURED,
         actor=actor,

@@ -22,7 +22,6 @@ urlpatterns = [
     path("kelola/skm/kuesioner/adopsi/", views.questionnaire_adopt, name="questionnaire_adopt"),
     path("kelola/skm/kuesioner/bobot/", views.questionnaire_weights, name="questionnaire_weights"),
     path("kelola/skm/kios/", views.kiosks, name="kiosks"),
-    path("kelola/skm/kios/<id:pk>/cabut/", views.kiosk_revoke, name="kiosk_revoke"),
     path("kelola/skm/kios/<id:pk>/", views.kiosk_device, name="kiosk_device"),
     path("kelola/skm/kios/<id:pk>/batalkan/", views.kiosk_void, name="kiosk_void"),
 ]

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import datetime
 import zoneinfo
-from io import BytesIO
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -24,10 +22,11 @@ from django.views.decorators.http import require_POST
 from mpp.accounts.policy import Perm, has_any
 from mpp.audit.services import client_ip
 from mpp.catalog.models import Service
+from mpp.devices import auth as device_auth
+from mpp.devices.models import DeviceKind
 from mpp.documents.exports import download
 from mpp.parsing import parse_date, parse_id
 from mpp.surveys import charts, exports, selectors, services
-from mpp.surveys.devices import KIOSK_COOKIE
 from mpp.surveys.models import (
     AgeBand,
     Education,
@@ -159,13 +158,11 @@ def my_invitations(request):
 
 
 def _kiosk_of(request) -> tuple[KioskDevice | None, str]:
-    raw = request.COOKIES.get(KIOSK_COOKIE, "")
-    if not raw:
-        return None, ""
-    try:
-        return services.kiosk_for_token(raw), ""
-    except SurveyError as error:
-        return None, error.message
+    """The SKM kiosk the request comes from (``mpp.devices.auth``), or why it is refused."""
+    recognition = device_auth.recognise(request, DeviceKind.SKM_KIOSK)
+    if recognition.device is None:
+        return None, recognition.problem.message if recognition.problem else ""
+    return recognition.device.skm_kiosk, ""
 
 
 def kiosk(request):
@@ -180,7 +177,7 @@ def kiosk(request):
             status=403 if problem or request.method == "POST" else 200,
         )
         if problem:
-            response.delete_cookie(KIOSK_COOKIE)
+            device_auth.forget(response)
         return response
     service = device.service
     chosen = request.POST.get("service") or request.GET.get("layanan")
@@ -230,25 +227,18 @@ def kiosk_thanks(request):
 
 @require_POST
 def kiosk_login(request):
-    raw = request.POST.get("token", "").strip()
-    try:
-        services.kiosk_for_token(raw)
-    except SurveyError as error:
+    """The tablet typed its device token (when the pairing link's QR cannot be scanned): the
+    same signed cookie the pairing link sets."""
+    found = device_auth.with_token(request.POST.get("token", ""), DeviceKind.SKM_KIOSK)
+    if found.device is None:
         return render(
             request,
             "surveys/kiosk_login.html",
-            {"problem": error.message, "invalid": True},
+            {"problem": found.problem.message if found.problem else "", "invalid": True},
             status=403,
         )
     response = redirect("surveys:kiosk")
-    response.set_cookie(
-        KIOSK_COOKIE,
-        raw,
-        max_age=60 * 60 * 24 * 365,
-        httponly=True,
-        secure=not settings.DEBUG and request.is_secure(),
-        samesite="Lax",
-    )
+    device_auth.remember(response, found.device, request)
     return response
 
 
@@ -540,45 +530,16 @@ def questionnaire_weights(request):
 @login_required
 def kiosks(request):
     _staff(request)
-    mpps = selectors.kiosk_mpps(request.user)
-    if not mpps.exists():
+    mpps = list(selectors.kiosk_mpps(request.user))
+    if not mpps:
         raise PermissionDenied
-    services_choice = (
-        Service.objects.filter(mpp__in=mpps, retired_at__isnull=True, current_version__isnull=False)
-        .select_related("mpp")
-        .order_by("mpp__name", "name")
-    )
     context = {
         "activities": selectors.kiosk_activity(selectors.kiosks_for(request.user), timezone.now()),
-        "services": services_choice,
-        "errors": {},
+        # Registering, rotating and revoking are the devices page's (one per MPP).
+        "mpps": mpps,
         "burst_answers": selectors.BURST_ANSWERS,
         "burst_minutes": int(selectors.BURST_WINDOW.total_seconds() // 60),
     }
-    if request.method == "POST":
-        chosen = _int(request.POST.get("service"))
-        service = services_choice.filter(pk=chosen).first()
-        if chosen and service is None:
-            raise Http404  # a service of an MPP the caller does not run
-        try:
-            device, raw = services.register_kiosk(
-                mpp=service.mpp if service else mpps.first(),
-                service=service,
-                name=request.POST.get("name", ""),
-                actor=request.user,
-            )
-        except SurveyError as error:
-            context |= {"errors": error.errors, "name": request.POST.get("name", "")}
-            return render(request, "surveys/kiosks.html", context, status=422)
-        qr = BytesIO()
-        segno.make(raw, error="m").save(
-            qr, kind="svg", scale=5, xmldecl=False, svgns=True, title=_("Kode QR token perangkat")
-        )
-        return render(
-            request,
-            "surveys/kiosk_token.html",
-            {"device": device, "raw": raw, "qr": qr.getvalue().decode()},
-        )
     return render(request, "surveys/kiosks.html", context)
 
 
@@ -586,21 +547,9 @@ def _int(value) -> int:
     return parse_id(value) or 0
 
 
-@login_required
-@require_POST
-def kiosk_revoke(request, pk: int):
-    _staff(request)
-    device = get_object_or_404(selectors.kiosks_for(request.user), pk=pk)
-    services.revoke_kiosk(device)
-    messages.success(request, _("Perangkat kios %(name)s sudah dicabut.") % {"name": device.name})
-    return redirect("surveys:kiosks")
-
-
 def _managed_device(request, pk: int) -> KioskDevice:
     _staff(request)
-    return get_object_or_404(
-        selectors.kiosks_for(request.user).select_related("mpp__region"), pk=pk
-    )
+    return get_object_or_404(selectors.kiosks_for(request.user), pk=pk)
 
 
 def _local_moment(value: str, zone: str) -> datetime.datetime | None:

@@ -265,14 +265,11 @@ class AnonymousPostRateLimitMiddleware:
         """A registered kiosk or an Open311 partner on its own endpoints (a kiosk posts once per
         visitor from the MPP's one address; a partner files for many reporters)."""
         kind = next((k for prefix, k in DEVICE_ENDPOINTS if request.path.startswith(prefix)), None)
-        if kind == "queue_kiosk":
-            from mpp.queueing.devices import is_kiosk_request as is_queue_kiosk
+        if kind in ("queue_kiosk", "skm_kiosk"):
+            # One way for every device (``mpp.devices.auth``); the view reads the same answer.
+            from mpp.devices.auth import device_of
 
-            return is_queue_kiosk(request)
-        if kind == "skm_kiosk":
-            from mpp.surveys.devices import is_kiosk_request
-
-            return is_kiosk_request(request)
+            return device_of(request, kind) is not None
         if kind == "open311":
             from mpp.complaints.open311 import is_partner_request
 

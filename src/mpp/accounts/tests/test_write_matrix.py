@@ -138,6 +138,17 @@ WRITES: dict[str, Write] = {
     "i18n/setlang/": W(ANYONE, "/i18n/setlang/", language="en"),
     "verifikasi/<str:code>/": W(ANYONE, "/verifikasi/TIDAKADA/"),
     "verifikasi/<str:code>/cabut/": W(Perm.DECIDE_CASES, "/verifikasi/TIDAKADA/cabut/", "app"),
+    # --- devices: the manager's one page per MPP, and the one-time pairing link
+    "kelola/perangkat/<id:mpp_id>/": W(
+        Perm.MANAGE_DEVICES, "/kelola/perangkat/{mpp}/", "mpp_row", kind="hall_display", name="Layar"
+    ),
+    "kelola/perangkat/<id:mpp_id>/<id:pk>/ganti-token/": W(
+        Perm.MANAGE_DEVICES, "/kelola/perangkat/{mpp}/{device}/ganti-token/", "device"
+    ),
+    "kelola/perangkat/<id:mpp_id>/<id:pk>/cabut/": W(
+        Perm.MANAGE_DEVICES, "/kelola/perangkat/{mpp}/{device}/cabut/", "device"
+    ),
+    "perangkat/pasang/<str:code>/": W(ANYONE, "/perangkat/pasang/bukan-kode/"),
     "kelola/penanda-tangan/<id:pk>/": W(Perm.MANAGE_SERVICES, "/kelola/penanda-tangan/{agency}/", "agency"),
     "kelola/kalender/<str:code>/<id:year>/": W(
         Perm.MANAGE_CALENDAR, "/kelola/kalender/{region}/2026/", "region_row"
@@ -218,9 +229,6 @@ WRITES: dict[str, Write] = {
         Perm.MANAGE_QUEUE, "/kelola/antrean/{mpp}/loket/{counter}/", "counter"
     ),
     "kelola/antrean/<id:mpp_id>/aturan/": W(Perm.MANAGE_QUEUE, "/kelola/antrean/{mpp}/aturan/", "mpp_row"),
-    "kelola/antrean/<id:mpp_id>/anjungan/baru/": W(
-        Perm.MANAGE_QUEUE, "/kelola/antrean/{mpp}/anjungan/baru/", "mpp_row", name="Anjungan"
-    ),
     "kelola/antrean/loket/<id:pk>/tindakan/": W(
         Perm.SERVE_QUEUE, "/kelola/antrean/loket/{counter}/tindakan/", "counter", action="call_next"
     ),
@@ -294,18 +302,12 @@ WRITES: dict[str, Write] = {
     "kelola/skm/kuesioner/bobot/": W(
         Perm.MANAGE_SURVEYS, "/kelola/skm/kuesioner/bobot/", "service", unit="service:{service}"
     ),
-    "kelola/skm/kios/": W(
-        Perm.MANAGE_SURVEYS, "/kelola/skm/kios/", "mpp_row", service="{service}", name="Tablet"
-    ),
     "kelola/skm/kios/<id:pk>/": W(
         Perm.MANAGE_SURVEYS, "/kelola/skm/kios/{skm_kiosk}/", "skm_kiosk", min_interval="30"
     ),
     "kelola/skm/kios/<id:pk>/batalkan/": W(
         Perm.MANAGE_SURVEYS, "/kelola/skm/kios/{skm_kiosk}/batalkan/", "skm_kiosk",
         start="2026-01-01T00:00", end="2026-12-31T00:00",
-    ),
-    "kelola/skm/kios/<id:pk>/cabut/": W(
-        Perm.MANAGE_SURVEYS, "/kelola/skm/kios/{skm_kiosk}/cabut/", "skm_kiosk"
     ),
     # --- onboarding and monitoring
     "lokus/ajukan/": W(ANYONE, "/lokus/ajukan/"),
@@ -478,11 +480,15 @@ class Caller:
 
 
 def _callers(objects) -> list[Caller]:
+    from mpp.accounts.tokens import hash_token
     from mpp.complaints.demo import DESK_USERNAME
+    from mpp.devices.auth import COOKIE, SALT
     from mpp.queueing.demo import DEMO_KIOSK_TOKEN as QUEUE_TOKEN
-    from mpp.queueing.devices import KIOSK_COOKIE, KIOSK_SALT
     from mpp.surveys import demo as surveys_demo
-    from mpp.surveys.devices import KIOSK_COOKIE as SKM_COOKIE
+
+    def paired(raw: str) -> str:
+        """The signed cookie the pairing link sets on the device with token ``raw``."""
+        return signing.get_cookie_signer(salt=COOKIE + SALT).sign(hash_token(raw))
 
     other_region, _ = User.objects.get_or_create(username="admin.jogja", defaults={"name": "Admin"})
     RoleGrant.objects.get_or_create(
@@ -514,12 +520,10 @@ def _callers(objects) -> list[Caller]:
         _token, raw = account_services.issue_token(user, second_factor=True)
         callers.append(Caller(username, client, user, {"Authorization": f"Bearer {raw}"}))
     kiosk = Client(raise_request_exception=False)
-    kiosk.cookies[KIOSK_COOKIE] = signing.get_cookie_signer(salt=KIOSK_COOKIE + KIOSK_SALT).sign(
-        QUEUE_TOKEN
-    )
+    kiosk.cookies[COOKIE] = paired(QUEUE_TOKEN)
     callers.append(Caller("queue kiosk", kiosk, queue_kiosk_mpp=batam["mpp_row"].pk))
     skm = Client(raise_request_exception=False)
-    skm.cookies[SKM_COOKIE] = surveys_demo.DEMO_KIOSK_TOKEN
+    skm.cookies[COOKIE] = paired(surveys_demo.DEMO_KIOSK_TOKEN)
     callers.append(
         Caller(
             "skm kiosk",
@@ -544,6 +548,7 @@ def _callers(objects) -> list[Caller]:
 
 def _fixture_set(demo):  # noqa: F811
     from mpp.complaints import services as complaint_services
+    from mpp.devices.tests.factories import register_skm_kiosk
     from mpp.queueing.models import Channel, Ticket
     from mpp.surveys import demo as surveys_demo
     from mpp.surveys.models import KioskDevice
@@ -565,11 +570,11 @@ def _fixture_set(demo):  # noqa: F811
             booking_code=f"MATRIKS{key[0].upper()}", token=f"matriks-{tenant['region']}",
             status="booked", slot_starts="09:00", slot_ends="09:30",
         )  # fmt: skip
-        tenant["skm_kiosk"] = KioskDevice.objects.filter(mpp=app.mpp).first() or (
-            KioskDevice.objects.create(
-                mpp=app.mpp, service=app.service, name="Matriks", token_hash="x" * 64
-            )
+        tenant["skm_kiosk"] = (
+            KioskDevice.objects.filter(device__mpp=app.mpp).first()
+            or register_skm_kiosk(mpp=app.mpp, service=app.service, name="Matriks")[0]
         )
+        tenant["device"] = tenant["skm_kiosk"].device
     from mpp.tenancy.models import MppNetwork
 
     for key, tenant in objects.items():
@@ -604,6 +609,7 @@ def _ids(o) -> dict:
         "complaint_version": o["complaint"].version,
         "client": o["client"].pk,
         "skm_kiosk": o["skm_kiosk"].pk,
+        "device": o["device"].pk,
         "network": o["network"].pk,
         "presence": o["presence"].pk,
         "locus": o["locus"].pk,

@@ -18,10 +18,13 @@ from mpp.api.auth import BearerRequest, bearer
 from mpp.api.paging import PageOut, PageParams, list_page
 from mpp.api.problems import Problem, ProblemOut
 from mpp.audit.services import client_ip
+from mpp.devices import auth as device_auth
+from mpp.devices.models import DeviceKind
+from mpp.devices.services import BEARER_PREFIXES
 from mpp.surveys import selectors, services
 from mpp.surveys.models import Channel, KioskDevice, Response
 from mpp.surveys.selectors import ElementResult, IkmResult, OfficerResult
-from mpp.surveys.services import KIOSK_TOKEN_PREFIX, KioskRefused, Submission, SurveyError
+from mpp.surveys.services import KioskRefused, Submission, SurveyError
 from mpp.surveys.units import BadUnit, Unit, parse_unit
 
 router = Router(tags=["skm"])
@@ -36,16 +39,18 @@ class KioskCaller:
 
 
 class UserOrKiosk(HttpBearer):
-    """``Authorization: Bearer <token>``: a citizen's API token, or a kiosk device token (``skmk_``)."""
+    """``Authorization: Bearer <token>``: a citizen's API token, or an SKM kiosk's device token
+    (``mppd_``, or ``skmk_`` for the tokens issued before; recognised by ``mpp.devices.auth``,
+    once per request: the rate-limit middleware asked the same)."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | KioskCaller | None:
-        if token.startswith(KIOSK_TOKEN_PREFIX):
-            try:
-                return KioskCaller(services.kiosk_for_token(token))
-            except SurveyError as error:
-                if error.code == "revoked":
-                    return KioskCaller(None, error.message)
-                return None
+        if token.startswith(BEARER_PREFIXES):
+            found = device_auth.recognise(request, DeviceKind.SKM_KIOSK)
+            if found.device is not None:
+                return KioskCaller(found.device.skm_kiosk)
+            if found.problem is not None and found.problem.code == "revoked":
+                return KioskCaller(None, found.problem.message)
+            return None
         return bearer.authenticate(request, token)
 
 

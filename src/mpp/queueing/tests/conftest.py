@@ -8,6 +8,7 @@ import pytest
 from mpp.accounts.models import Role, RoleGrant
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
 from mpp.catalog.tests.factories import PublishedServiceFactory
+from mpp.devices.tests.factories import register_queue_kiosk
 from mpp.queueing import services
 from mpp.queueing.models import Counter, ServiceQueue
 
@@ -99,4 +100,4 @@ def officer(queue):
 
 @pytest.fixture
 def kiosk(queue):
-    return services.register_kiosk(queue.mpp, "Anjungan pintu utama", "token-uji-anjungan")[0]
+    return register_queue_kiosk(queue.mpp, "Anjungan pintu utama", "token-uji-anjungan")[0]

@@ -10,6 +10,7 @@ from django.db import connection
 
 from mpp.accounts.models import Role, RoleGrant
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
+from mpp.devices.tests.factories import register_queue_kiosk
 from mpp.queueing import services
 from mpp.queueing.models import SlotCount, Ticket
 from mpp.queueing.services import QueueError
@@ -74,7 +75,7 @@ def test_200_citizens_race_for_the_last_10_places_of_a_slot():
 
 def test_walk_ins_racing_never_exceed_their_quota_nor_touch_online_places():
     queue = make_queue(walk_in_per_slot=10, walk_in_per_day=500, online_per_slot=3)
-    kiosk, _raw = services.register_kiosk(queue.mpp, "Anjungan")
+    kiosk, _raw = register_queue_kiosk(queue.mpp, "Anjungan")
 
     def attempt(_index):
         try:
@@ -92,7 +93,7 @@ def test_walk_ins_racing_never_exceed_their_quota_nor_touch_online_places():
 
 def test_counters_calling_at_the_same_moment_never_get_the_same_ticket():
     queue = make_queue(walk_in_per_slot=400, walk_in_per_day=400)
-    kiosk, _raw = services.register_kiosk(queue.mpp, "Anjungan")
+    kiosk, _raw = register_queue_kiosk(queue.mpp, "Anjungan")
     for minute in range(60):
         services.issue_walk_in(kiosk, queue, now=at(8, 0) + datetime.timedelta(seconds=minute * 20))
     counters = [make_counter(queue, number) for number in range(1, 11)]

@@ -4,6 +4,7 @@ import pytest
 
 from mpp.accounts.tests.factories import load_demo
 from mpp.catalog.models import Service
+from mpp.devices.tests.factories import device_with_token
 from mpp.queueing import demo, services
 from mpp.queueing.models import Counter, ServiceQueue, Ticket
 
@@ -28,7 +29,7 @@ def test_demo_queue_loads_twice_without_duplicates():
     assert queues > 20
     assert not ServiceQueue.objects.filter(counters__isnull=True).exists()
     assert Ticket.objects.count() == tickets
-    assert services.kiosk_for_token(demo.DEMO_KIOSK_TOKEN) == first["kiosk"]
+    assert device_with_token(demo.DEMO_KIOSK_TOKEN) == first["kiosk"]
 
 
 def test_the_demo_books_batams_disdukcapil_within_its_counter_hours():

@@ -10,8 +10,10 @@ from django.test import Client
 from mpp.accounts.models import Role, RoleGrant
 from mpp.accounts.tests.helpers import login_staff
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
+from mpp.devices.models import Device
+from mpp.devices.tests.factories import register_queue_kiosk
 from mpp.queueing import services
-from mpp.queueing.models import Counter, Kiosk, ServiceQueue, Ticket
+from mpp.queueing.models import Counter, ServiceQueue, Ticket
 from mpp.queueing.tests.conftest import MONDAY, at
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +79,7 @@ def test_kiosk_must_be_registered_then_prints_a_real_number(queue, clock):
     assert client.post("/antrean/anjungan/ambil/", {"queue": queue.pk}).status_code == 403
     wrong = client.post("/antrean/anjungan/", {"token": "salah"})
     assert wrong.status_code == 400 and "tidak dikenal" in wrong.text
-    services.register_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
+    register_queue_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
     client.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
     page = client.get("/antrean/anjungan/")
     assert queue.service.name in page.text and "Lanjut usia" in page.text
@@ -98,7 +100,7 @@ def test_kiosk_must_be_registered_then_prints_a_real_number(queue, clock):
 
 def test_kiosk_check_in_by_code(queue, citizen, clock):
     ticket = services.book(citizen, queue, MONDAY, datetime.time(9))
-    services.register_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
+    register_queue_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
     client = Client()
     client.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
     clock["now"] = at(8, 50)
@@ -186,10 +188,12 @@ def test_manager_sets_up_counters_quotas_rules_and_kiosks(db, clock):
         {"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 10, "booking_days_ahead": 14},
     )
     assert services.rules_of(service.mpp).no_show_limit == 3
-    created = client.post(f"{base}anjungan/baru/", {"name": "Pintu barat"})
+    created = client.post(
+        f"/kelola/perangkat/{service.mpp.pk}/", {"kind": "queue_kiosk", "name": "Pintu barat"}
+    )
     assert (
-        "tidak ditampilkan lagi" in created.text
-        and Kiosk.objects.filter(name="Pintu barat").exists()
+        "hanya ditampilkan sekali" in created.text
+        and Device.objects.filter(name="Pintu barat", kind="queue_kiosk").exists()
     )
     assert client.get(f"{base}statistik/").status_code == 200
 
@@ -266,7 +270,7 @@ def test_a_registered_kiosk_is_not_limited_as_an_anonymous_client(queue, clock):
     clock["now"] = at(9)
     queue.walk_in_per_slot = queue.walk_in_per_day = 100
     queue.save()
-    services.register_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
+    register_queue_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
     kiosk = Client()
     kiosk.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
     answers = [

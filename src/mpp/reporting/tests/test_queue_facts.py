@@ -8,6 +8,7 @@ import pytest
 
 from mpp.accounts.models import Role, RoleGrant
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
+from mpp.devices.tests.factories import register_queue_kiosk
 from mpp.queueing import services
 from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
 from mpp.reporting.facts import queueing as queue_facts
@@ -30,7 +31,7 @@ def test_hooks_count_served_waits_and_no_shows_like_the_recompute(
     counter = make_counter(queue)
     officer = StaffFactory()
     RoleGrant.objects.create(user=officer, role=Role.OFFICER, agency=queue.agency, mpp=queue.mpp)
-    kiosk, _raw = services.register_kiosk(queue.mpp, "Anjungan")
+    kiosk, _raw = register_queue_kiosk(queue.mpp, "Anjungan")
     booking = services.book(CitizenFactory(), queue, MONDAY, datetime.time(9), now=at(7))
     services.book(CitizenFactory(), queue, MONDAY, datetime.time(10), now=at(7))
     with django_capture_on_commit_callbacks(execute=True):

@@ -12,6 +12,7 @@ from django.utils import timezone
 from mpp.accounts.models import Role, RoleGrant
 from mpp.accounts.services import issue_token
 from mpp.cases.tests.factories import StaffFactory
+from mpp.devices.tests.factories import register_skm_kiosk, revoke
 from mpp.surveys import services
 from mpp.surveys.models import DaySum, Invitation, Response
 
@@ -34,7 +35,7 @@ def manager_of(mpp):
 
 @pytest.fixture
 def kiosk(service):
-    device, raw = services.register_kiosk(
+    device, raw = register_skm_kiosk(
         mpp=service.mpp, service=service, name="Tablet loket 1", actor=None
     )
     return device, {"Authorization": f"Bearer {raw}"}
@@ -86,10 +87,10 @@ def test_bad_answers_are_422_per_element_and_save_nothing(client, kiosk):
 
 def test_a_revoked_kiosk_is_refused(client, kiosk):
     device, headers = kiosk
-    services.revoke_kiosk(device)
+    revoke(device)
     response = post(client, headers, {"answers": answers()})
     assert response.status_code == 403
-    assert response.json()["title"] == "Perangkat kios ini sudah dicabut."
+    assert response.json()["title"] == "Perangkat ini sudah dicabut oleh pengelola MPP."
     assert not Response.objects.exists()
 
 

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
+from mpp.devices.tests.factories import register_skm_kiosk
 from mpp.reporting.facts import registry
 from mpp.reporting.facts import surveys as survey_facts
 from mpp.reporting.models import DailyFact
@@ -25,9 +26,7 @@ def _total(metric: str) -> int:
 
 @pytest.fixture
 def kiosk(service):
-    device, _raw = services.register_kiosk(
-        mpp=service.mpp, service=service, name="Tablet", actor=None
-    )
+    device, _raw = register_skm_kiosk(mpp=service.mpp, service=service, name="Tablet", actor=None)
     return device
 
 

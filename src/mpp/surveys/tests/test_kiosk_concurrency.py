@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 
 from mpp.cases.tests.factories import service_with
+from mpp.devices.tests.factories import register_skm_kiosk
 from mpp.surveys import recompute, services
 from mpp.surveys.models import KioskDevice, Response
 from mpp.surveys.services import KioskRefused
@@ -51,12 +52,12 @@ def _together(worker, jobs):
 
 def test_answers_racing_for_one_slot_record_exactly_one():
     service = service_with()
-    device, _raw = services.register_kiosk(
-        mpp=service.mpp, service=service, name="Tablet", actor=None
-    )
+    device, _raw = register_skm_kiosk(mpp=service.mpp, service=service, name="Tablet", actor=None)
 
     def attempt(_number):
-        kiosk = KioskDevice.objects.select_related("mpp__region", "service").get(pk=device.pk)
+        kiosk = KioskDevice.objects.select_related("device__mpp__region", "service").get(
+            pk=device.pk
+        )
         try:
             services.submit_at_kiosk(kiosk, services.Submission(answers()))
         except KioskRefused as error:
@@ -73,7 +74,7 @@ def test_answers_racing_for_one_slot_record_exactly_one():
 
 def test_answers_of_other_kiosks_during_a_void_are_neither_lost_nor_voided():
     service = service_with()
-    stuffed, _raw = services.register_kiosk(
+    stuffed, _raw = register_skm_kiosk(
         mpp=service.mpp, service=service, name="Tablet A", actor=None
     )
     now = timezone.now()
@@ -84,7 +85,7 @@ def test_answers_of_other_kiosks_during_a_void_are_neither_lost_nor_voided():
             at=now - datetime.timedelta(minutes=20, seconds=-21 * number),
         )
     others = [
-        services.register_kiosk(mpp=service.mpp, service=service, name=f"T{n}", actor=None)[0]
+        register_skm_kiosk(mpp=service.mpp, service=service, name=f"T{n}", actor=None)[0]
         for n in range(WORKERS - 1)
     ]
     manager = manager_of(service.mpp)
@@ -98,7 +99,7 @@ def test_answers_of_other_kiosks_during_a_void_are_neither_lost_nor_voided():
                 reason="Lonjakan.",
                 actor=manager,
             ).responses
-        kiosk = KioskDevice.objects.select_related("mpp__region", "service").get(pk=job.pk)
+        kiosk = KioskDevice.objects.select_related("device__mpp__region", "service").get(pk=job.pk)
         return services.submit_at_kiosk(kiosk, services.Submission(answers(U1=4))).pk
 
     results, errors = _together(act, [None, *others])

@@ -15,6 +15,7 @@ from django.utils import timezone
 from mpp.accounts.tests.helpers import login_staff
 from mpp.audit.models import AuditEvent
 from mpp.cases.tests.factories import service_with
+from mpp.devices.tests.factories import register_skm_kiosk
 from mpp.reporting.facts import surveys as survey_facts
 from mpp.reporting.models import DailyFact
 from mpp.surveys import recompute, selectors, services
@@ -33,7 +34,7 @@ GENUINE_IKM = (3 * Fraction(10, 3) + 6 * 3) / 9
 
 @pytest.fixture
 def kiosk(service):
-    device, raw = services.register_kiosk(
+    device, raw = register_skm_kiosk(
         mpp=service.mpp, service=service, name="Tablet pintu keluar", actor=None
     )
     return device, {"Authorization": f"Bearer {raw}"}
@@ -192,7 +193,7 @@ def _calm(device, now):
 
 def test_a_burst_is_flagged_on_the_managers_page(client, service, kiosk):
     device, _headers = kiosk
-    calm, _raw = services.register_kiosk(
+    calm, _raw = register_skm_kiosk(
         mpp=service.mpp, service=service, name="Tablet loket", actor=None
     )
     now = timezone.now()

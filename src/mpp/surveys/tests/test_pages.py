@@ -8,6 +8,7 @@ import pytest
 from openpyxl import load_workbook
 
 from mpp.accounts.tests.helpers import login_staff
+from mpp.devices.tests.factories import register_skm_kiosk, revoke
 from mpp.surveys import services
 from mpp.surveys.models import FollowUp, Improvement, Invitation, KioskDevice, Response
 
@@ -52,9 +53,7 @@ def test_only_a_service_questionnaire_can_be_required(service):
 
 
 def test_the_kiosk_page_takes_a_token_then_resets_after_each_response(client, service):
-    _device, raw = services.register_kiosk(
-        mpp=service.mpp, service=service, name="Tablet", actor=None
-    )
+    _device, raw = register_skm_kiosk(mpp=service.mpp, service=service, name="Tablet", actor=None)
     assert "Token perangkat" in client.get("/skm/kios/").text
     assert client.post("/skm/kios/masuk/", {"token": "salah"}).status_code == 403
     client.post("/skm/kios/masuk/", {"token": raw})
@@ -65,15 +64,13 @@ def test_the_kiosk_page_takes_a_token_then_resets_after_each_response(client, se
     fresh = client.get("/skm/kios/")
     assert "checked" not in fresh.text
     assert Response.objects.get().channel == "kiosk"
-    services.revoke_kiosk(KioskDevice.objects.get())
+    revoke(KioskDevice.objects.get())
     refused = client.get("/skm/kios/")
     assert refused.status_code == 403 and "sudah dicabut" in refused.text
 
 
 def test_the_kiosk_page_takes_more_answers_than_an_anonymous_client_may_post(client, service):
-    device, raw = services.register_kiosk(
-        mpp=service.mpp, service=service, name="Tablet", actor=None
-    )
+    device, raw = register_skm_kiosk(mpp=service.mpp, service=service, name="Tablet", actor=None)
     client.post("/skm/kios/masuk/", {"token": raw})
     sent = []
     for _ in range(35):
@@ -84,9 +81,7 @@ def test_the_kiosk_page_takes_more_answers_than_an_anonymous_client_may_post(cli
 
 
 def test_the_manager_reads_the_report_records_a_follow_up_and_downloads_files(client, service):
-    device, _raw = services.register_kiosk(
-        mpp=service.mpp, service=service, name="Tablet", actor=None
-    )
+    device, _raw = register_skm_kiosk(mpp=service.mpp, service=service, name="Tablet", actor=None)
     services.submit_at_kiosk(device, services.Submission(answers(U1=4), "Tambah kursi."))
     interval_passed(device)
     services.submit_at_kiosk(device, services.Submission(answers(U1=2)))
@@ -132,11 +127,17 @@ def test_weights_that_do_not_sum_to_one_are_shown_next_to_the_form(client, servi
 
 def test_the_manager_registers_a_kiosk_and_sees_the_token_once(client, service):
     login_staff(client, manager_of(service.mpp))
-    page = client.post("/kelola/skm/kios/", {"name": "Tablet lantai 1", "service": service.pk})
-    assert page.status_code == 200 and "<svg" in page.text and "skmk_" in page.text
-    assert "skmk_" not in client.get("/kelola/skm/kios/").text
-    empty = client.post("/kelola/skm/kios/", {"name": "", "service": service.pk})
-    assert empty.status_code == 422 and "Beri nama perangkat" in empty.text
+    devices = f"/kelola/perangkat/{service.mpp.pk}/"
+    page = client.post(
+        devices, {"kind": "skm_kiosk", "name": "Tablet lantai 1", "choice": service.pk}
+    )
+    assert page.status_code == 200 and "<svg" in page.text and "mppd_" in page.text
+    assert "mppd_" not in client.get(devices).text
+    assert "Tablet lantai 1" in client.get("/kelola/skm/kios/").text
+    empty = client.post(devices, {"kind": "skm_kiosk", "name": "", "choice": service.pk})
+    assert empty.status_code == 400 and "Kesalahan" in empty.text
+    no_service = client.post(devices, {"kind": "skm_kiosk", "name": "Tablet 2"})
+    assert no_service.status_code == 400 and "Pilih layanan di MPP ini" in no_service.text
     assert KioskDevice.objects.count() == 1
 
 

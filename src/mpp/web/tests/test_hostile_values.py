@@ -17,9 +17,9 @@ from mpp.cases.tests.factories import StaffFactory
 from mpp.complaints import demo as complaints_demo
 from mpp.complaints.demo import DEMO_API_KEY
 from mpp.complaints.models import Complaint
+from mpp.devices.tests.factories import register_queue_kiosk
 from mpp.monitoring.models import LocusReport, ReportingPeriod
 from mpp.parsing import finite_float, parse_date, parse_decimal, parse_id, parse_int
-from mpp.queueing import services as queue_services
 from mpp.queueing.models import Ticket
 from mpp.queueing.tests.conftest import make_counter, make_queue
 from mpp.tenancy.models import MPP
@@ -100,7 +100,7 @@ def hall(db):
     counter = make_counter(queue)
     officer = StaffFactory()
     RoleGrant.objects.create(user=officer, role=Role.OFFICER, agency=queue.agency, mpp=queue.mpp)
-    kiosk, _raw = queue_services.register_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
+    kiosk, _raw = register_queue_kiosk(queue.mpp, "Pintu utama", "token-anjungan-uji")
     return {"queue": queue, "counter": counter, "officer": officer, "kiosk": kiosk}
 
 

@@ -15,6 +15,7 @@ from mpp.accounts.models import Role
 from mpp.accounts.tests.factories import CITIZEN_NIK, PASSWORD, CitizenFactory, staff
 from mpp.catalog.tests.factories import MPPFactory
 from mpp.complaints.models import GuestConfirmation
+from mpp.devices.tests.factories import register_queue_kiosk, register_skm_kiosk
 from mpp.notifications.models import OutboxMessage
 
 pytestmark = pytest.mark.django_db
@@ -62,11 +63,10 @@ def solve(client, page, *, passwords: dict | None = None, answer: str | None = N
 
 
 def test_a_queue_kiosk_cookie_does_not_lift_the_tracking_limit(client):
-    from mpp.queueing import services as queue_services
 
-    queue_services.register_kiosk(MPPFactory(), "Pintu utama", "token-anjungan-uji")
+    register_queue_kiosk(MPPFactory(), "Pintu utama", "token-anjungan-uji")
     client.post("/antrean/anjungan/", {"token": "token-anjungan-uji"})
-    assert client.cookies.get("mpp_kiosk")
+    assert client.cookies.get("mpp_device")
     statuses = [
         client.post("/lacak/", {"nomor": "2171-260101-0001", "birth_date": f"1990-01-{d:02d}"})
         for d in range(1, 8)
@@ -80,10 +80,9 @@ def test_an_skm_kiosk_token_counts_only_where_the_kiosk_answers(client):
     """The kiosk's bearer token is its own on /api/v1/skm/responses; on registration it is an
     anonymous client like any other."""
     from mpp.cases.tests.factories import service_with
-    from mpp.surveys import services as survey_services
 
     service = service_with()
-    _device, raw = survey_services.register_kiosk(
+    _device, raw = register_skm_kiosk(
         mpp=service.mpp, service=service, name="Tablet loket 1", actor=None
     )
     answers = [

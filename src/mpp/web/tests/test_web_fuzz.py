@@ -479,7 +479,6 @@ def demo_world(settings, tmp_path):
 def _client_for(kind: str, who: str | None):
     from mpp.queueing.demo import DEMO_KIOSK_TOKEN as QUEUE_KIOSK
     from mpp.surveys.demo import DEMO_KIOSK_TOKEN as SURVEY_KIOSK
-    from mpp.surveys.devices import KIOSK_COOKIE
 
     client = Client()
     user = None
@@ -499,7 +498,7 @@ def _client_for(kind: str, who: str | None):
         elif kind == "queue kiosk":
             client.post("/antrean/anjungan/", {"token": QUEUE_KIOSK})
         elif kind == "survey kiosk":
-            client.cookies[KIOSK_COOKIE] = SURVEY_KIOSK
+            client.post("/skm/kios/masuk/", {"token": SURVEY_KIOSK})
 
     log_in()
     return client, log_in, headers
