@@ -28,6 +28,8 @@ TAKEN_BY_THE_CLOCK = {
     "test_the_sweep_closes_answered_complaints_after_the_window",
     "complaint.escalate": "src/mpp/complaints/tests/test_lifecycle.py::"
     "test_overdue_complaints_escalate_to_the_manager_then_the_regional_admin",
+    "complaint.exceed_limit": "src/mpp/complaints/tests/test_clocks.py::"
+    "test_the_whole_case_limit_escalates_once_to_the_manager_and_the_regional_admin",
     "region_onboarding.escalate": "src/mpp/onboarding/tests/test_review_and_notices.py::"
     "test_an_overdue_review_is_escalated_once_to_the_ministry_and_told_to_the_region",
     "queue_ticket.remind": "src/mpp/queueing/tests/test_reminder_hook.py::"
