@@ -69,6 +69,19 @@ def _check(actor: User | None, target: MPP | Device) -> None:
         raise PermissionDenied
 
 
+def _record(
+    action: AuditAction,
+    device: Device,
+    what: str,
+    *,
+    actor: User | None,
+    request: HttpRequest | None,
+) -> None:
+    """A device's event in the audit log: "Device <id> <what>"."""
+    summary = f"Device {device.pk} {what}"
+    record_event(action, actor=actor, target=device, summary=summary, request=request)
+
+
 def _new_pairing(device: Device, now: datetime.datetime) -> str:
     code = new_token(nbytes=18)
     device.pairing_hash = hash_token(code)
@@ -116,13 +129,8 @@ def register_device(
     plug = plug_of(kind)
     if plug is not None and plug.attach is not None:
         plug.attach(device, choice)
-    record_event(
-        AuditAction.DEVICE_REGISTERED,
-        actor=actor,
-        target=device,
-        summary=f"Device {device.pk} ({kind}) registered at MPP {mpp.pk}",
-        request=request,
-    )
+    what = f"({kind}) registered at MPP {mpp.pk}"
+    _record(AuditAction.DEVICE_REGISTERED, device, what, actor=actor, request=request)
     return Credentials(device, raw, code)
 
 
@@ -143,13 +151,7 @@ def rotate_device(
     device.rotated_at = now
     code = _new_pairing(device, now)
     device.save(update_fields=["token_hash", "rotated_at", "pairing_hash", "pairing_expires_at"])
-    record_event(
-        AuditAction.DEVICE_ROTATED,
-        actor=actor,
-        target=device,
-        summary=f"Device {device.pk} token rotated",
-        request=request,
-    )
+    _record(AuditAction.DEVICE_ROTATED, device, "token rotated", actor=actor, request=request)
     return Credentials(device, raw, code)
 
 
@@ -164,13 +166,7 @@ def revoke_device(
         device.pairing_hash = None
         device.pairing_expires_at = None
         device.save(update_fields=["revoked_at", "pairing_hash", "pairing_expires_at"])
-        record_event(
-            AuditAction.DEVICE_REVOKED,
-            actor=actor,
-            target=device,
-            summary=f"Device {device.pk} revoked",
-            request=request,
-        )
+        _record(AuditAction.DEVICE_REVOKED, device, "revoked", actor=actor, request=request)
     return device
 
 
