@@ -318,14 +318,17 @@ def _check_grant(
 def _stamp_revoked(
     row: RoleGrant | ApiToken | Invitation,
     action: AuditAction,
+    summary: str,
     *,
     actor: User | None,
     request: HttpRequest | None,
-    summary: str,
     data: dict[str, Any] | None = None,
 ) -> None:
     """Revoke a grant, token or invitation: the moment is kept (the row stays, for the audit
-    trail and for what it was) and the revocation is recorded."""
+    trail and for what it was) and the revocation is recorded. One already revoked stays as it
+    was (nothing written, nothing recorded)."""
+    if row.revoked_at is not None:
+        return
     row.revoked_at = timezone.now()
     row.save(update_fields=["revoked_at"])
     record_event(action, actor=actor, target=row, request=request, summary=summary, data=data)
@@ -336,13 +339,10 @@ def revoke_role(
     grant: RoleGrant, *, revoked_by: User | None = None, request: HttpRequest | None = None
 ) -> RoleGrant:
     if grant.revoked_at is None:
+        summary = f"{grant.get_role_display()} — {grant.scope_label}"
+        data = {"user_id": grant.user_id}
         _stamp_revoked(
-            grant,
-            AuditAction.ROLE_REVOKED,
-            actor=revoked_by,
-            request=request,
-            summary=f"{grant.get_role_display()} — {grant.scope_label}",
-            data={"user_id": grant.user_id},
+            grant, AuditAction.ROLE_REVOKED, summary, actor=revoked_by, request=request, data=data
         )
         end_sessions(grant.user, reason="role_revoked", request=request)
     return grant
@@ -511,14 +511,9 @@ def issue_token(
 def revoke_token(
     token: ApiToken, *, revoked_by: User | None = None, request: HttpRequest | None = None
 ) -> ApiToken:
-    if token.revoked_at is None:
-        _stamp_revoked(
-            token,
-            AuditAction.TOKEN_REVOKED,
-            actor=revoked_by,
-            request=request,
-            summary=token.prefix,
-        )
+    _stamp_revoked(
+        token, AuditAction.TOKEN_REVOKED, token.prefix, actor=revoked_by, request=request
+    )
     return token
 
 
@@ -875,12 +870,9 @@ def revoke_invitation(
 ) -> Invitation:
     invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
     if invitation.accepted_at is None and invitation.revoked_at is None:
+        summary = _invitation_summary(invitation)
         _stamp_revoked(
-            invitation,
-            AuditAction.INVITATION_REVOKED,
-            actor=actor,
-            request=request,
-            summary=_invitation_summary(invitation),
+            invitation, AuditAction.INVITATION_REVOKED, summary, actor=actor, request=request
         )
     return invitation
 
