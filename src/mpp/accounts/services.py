@@ -770,6 +770,21 @@ def _invitation_summary(invitation: Invitation) -> str:
     return f"{invitation.get_role_display()} — {invitation.scope_label}"
 
 
+def _record_invitation(
+    action: AuditAction,
+    invitation: Invitation,
+    *,
+    actor: User,
+    request: HttpRequest | None,
+    data: dict[str, Any] | None = None,
+) -> None:
+    """An invitation's event in the audit log, named by its role and scope (never the address)."""
+    summary = _invitation_summary(invitation)
+    record_event(
+        action, actor=actor, target=invitation, request=request, summary=summary, data=data
+    )
+
+
 def _send_invitation(invitation: Invitation, *, request: HttpRequest | None = None) -> None:
     """A new token for ``invitation`` (the old link stops working) and the email carrying it.
 
@@ -831,13 +846,7 @@ def invite(
             **scope,
         )
     _send_invitation(invitation, request=request)
-    record_event(
-        AuditAction.INVITATION_SENT,
-        actor=inviter,
-        target=invitation,
-        request=request,
-        summary=_invitation_summary(invitation),
-    )
+    _record_invitation(AuditAction.INVITATION_SENT, invitation, actor=inviter, request=request)
     return invitation
 
 
@@ -853,13 +862,9 @@ def resend_invitation(
             raise InvitationError(str(INVITATION_MESSAGES[state]))
     _check_grant(Role(invitation.role), invitation.scope, granted_by=actor)
     _send_invitation(invitation, request=request)
-    record_event(
-        AuditAction.INVITATION_SENT,
-        actor=actor,
-        target=invitation,
-        request=request,
-        summary=_invitation_summary(invitation),
-        data={"resent": True},
+    resent = {"resent": True}
+    _record_invitation(
+        AuditAction.INVITATION_SENT, invitation, actor=actor, request=request, data=resent
     )
     return invitation
 
@@ -988,13 +993,7 @@ def accept_invitation(
     invitation.accepted_by = user
     invitation.grant = grant
     invitation.save(update_fields=["accepted_at", "accepted_by", "grant"])
-    record_event(
-        AuditAction.INVITATION_ACCEPTED,
-        actor=user,
-        target=invitation,
-        request=request,
-        summary=_invitation_summary(invitation),
-    )
+    _record_invitation(AuditAction.INVITATION_ACCEPTED, invitation, actor=user, request=request)
     return grant
 
 
