@@ -405,6 +405,19 @@ def manage_mpp(request, mpp_id):
     )
 
 
+def _free_in_mpp(form, mpp, field: str, taken) -> bool:
+    """Whether no other row of ``mpp`` uses the form's ``field`` value; if one does, say so there.
+
+    A queue's letter and a counter's number are each unique within one MPP.
+    """
+    model = type(form.instance)
+    others = model.objects.filter(mpp=mpp, **{field: form.cleaned_data[field]})
+    if others.exclude(pk=form.instance.pk).exists():
+        form.add_error(field, taken)
+        return False
+    return True
+
+
 def manage_service(request, mpp_id, service_id):
     mpp = _managed(request, mpp_id)
     service = get_object_or_404(Service.objects.published().filter(mpp=mpp), pk=service_id)
@@ -414,18 +427,12 @@ def manage_service(request, mpp_id, service_id):
         service=service, mpp=mpp, agency=service.agency
     )
     form = forms.ServiceQueueForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        if (
-            ServiceQueue.objects.filter(mpp=mpp, prefix=form.cleaned_data["prefix"])
-            .exclude(pk=instance.pk)
-            .exists()
-        ):
-            form.add_error("prefix", _("Huruf ini sudah dipakai layanan lain di MPP ini."))
-        else:
-            form.save()
-            public_cache.changed()  # the service page's "Pesan nomor antrean" section
-            messages.success(request, _("Pengaturan antrean layanan disimpan."))
-            return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
+    taken = _("Huruf ini sudah dipakai layanan lain di MPP ini.")
+    if request.method == "POST" and form.is_valid() and _free_in_mpp(form, mpp, "prefix", taken):
+        form.save()
+        public_cache.changed()  # the service page's "Pesan nomor antrean" section
+        messages.success(request, _("Pengaturan antrean layanan disimpan."))
+        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
     return render(
         request,
         "queueing/manage_service.html",
@@ -450,17 +457,11 @@ def manage_counter(request, mpp_id, pk=None):
         agencies=agencies,
         queues=selectors.queues_managed(request.user, mpp),
     )
-    if request.method == "POST" and form.is_valid():
-        if (
-            Counter.objects.filter(mpp=mpp, number=form.cleaned_data["number"])
-            .exclude(pk=instance.pk)
-            .exists()
-        ):
-            form.add_error("number", _("Nomor loket ini sudah dipakai di MPP ini."))
-        else:
-            form.save()
-            messages.success(request, _("Loket disimpan."))
-            return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
+    taken = _("Nomor loket ini sudah dipakai di MPP ini.")
+    if request.method == "POST" and form.is_valid() and _free_in_mpp(form, mpp, "number", taken):
+        form.save()
+        messages.success(request, _("Loket disimpan."))
+        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
     return render(
         request,
         "queueing/manage_counter.html",
