@@ -65,6 +65,28 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+# X.509 key usages (RFC 5280 4.2.1.3), in the order ``x509.KeyUsage`` takes them.
+KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+# A CA key signs certificates and revocation lists only; a signing key signs documents (with
+# non-repudiation) only.
+CA_USES = ("key_cert_sign", "crl_sign")
+SIGNING_USES = ("digital_signature", "content_commitment")
+
+
+def _key_usage(*uses: str) -> x509.KeyUsage:
+    return x509.KeyUsage(**{usage: usage in uses for usage in KEY_USAGES})
+
+
 def _certificate(
     *,
     subject: x509.Name,
@@ -74,11 +96,7 @@ def _certificate(
     now: datetime.datetime,
     ca: bool,
 ) -> x509.CertificateBuilder:
-    """What both kinds of certificate share: names, validity, the CA flag and the key's use.
-
-    A CA key signs certificates and revocation lists only; a signing key signs documents (with
-    non-repudiation) only.
-    """
+    """What both kinds of certificate share: names, validity, the CA flag and the key's use."""
     return (
         x509.CertificateBuilder()
         .subject_name(subject)
@@ -88,20 +106,7 @@ def _certificate(
         .not_valid_before(now - datetime.timedelta(minutes=5))
         .not_valid_after(not_after)
         .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=not ca,
-                content_commitment=not ca,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=ca,
-                crl_sign=ca,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
+        .add_extension(_key_usage(*(CA_USES if ca else SIGNING_USES)), critical=True)
         .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
     )
 

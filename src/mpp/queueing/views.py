@@ -405,11 +405,35 @@ def manage_mpp(request, mpp_id):
     )
 
 
-def _free_in_mpp(form, mpp, field: str, taken) -> bool:
-    """Whether no other row of ``mpp`` uses the form's ``field`` value; if one does, say so there.
+def _setup_form(
+    request,
+    form,
+    mpp,
+    template: str,
+    context: dict,
+    *,
+    saved: str,
+    unique: tuple[str, str] | None = None,
+    public: bool = False,
+):
+    """A setup form of one MPP: saved and back to the MPP's page, or shown again (400).
 
-    A queue's letter and a counter's number are each unique within one MPP.
+    ``unique`` names a field whose value no other row of the MPP may have (a queue's letter, a
+    counter's number) and what to say next to it when one does; ``public`` when the saved setting
+    shows on a public page (its cache is marked changed).
     """
+    posted = request.method == "POST" and form.is_valid()
+    if posted and (unique is None or _free_in_mpp(form, mpp, *unique)):
+        form.save()
+        if public:
+            public_cache.changed()
+        messages.success(request, saved)
+        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _free_in_mpp(form, mpp, field: str, taken: str) -> bool:
+    """Whether no other row of ``mpp`` uses the form's ``field`` value; if one does, say so there."""
     model = type(form.instance)
     others = model.objects.filter(mpp=mpp, **{field: form.cleaned_data[field]})
     if others.exclude(pk=form.instance.pk).exists():
@@ -427,17 +451,15 @@ def manage_service(request, mpp_id, service_id):
         service=service, mpp=mpp, agency=service.agency
     )
     form = forms.ServiceQueueForm(request.POST or None, instance=instance)
-    taken = _("Huruf ini sudah dipakai layanan lain di MPP ini.")
-    if request.method == "POST" and form.is_valid() and _free_in_mpp(form, mpp, "prefix", taken):
-        form.save()
-        public_cache.changed()  # the service page's "Pesan nomor antrean" section
-        messages.success(request, _("Pengaturan antrean layanan disimpan."))
-        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
-    return render(
+    return _setup_form(
         request,
+        form,
+        mpp,
         "queueing/manage_service.html",
         {"mpp": mpp, "service": service, "form": form},
-        status=400 if form.errors else 200,
+        saved=_("Pengaturan antrean layanan disimpan."),
+        unique=("prefix", _("Huruf ini sudah dipakai layanan lain di MPP ini.")),
+        public=True,  # the service page's "Pesan nomor antrean" section
     )
 
 
@@ -457,16 +479,14 @@ def manage_counter(request, mpp_id, pk=None):
         agencies=agencies,
         queues=selectors.queues_managed(request.user, mpp),
     )
-    taken = _("Nomor loket ini sudah dipakai di MPP ini.")
-    if request.method == "POST" and form.is_valid() and _free_in_mpp(form, mpp, "number", taken):
-        form.save()
-        messages.success(request, _("Loket disimpan."))
-        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
-    return render(
+    return _setup_form(
         request,
+        form,
+        mpp,
         "queueing/manage_counter.html",
         {"mpp": mpp, "form": form, "counter": instance if pk else None},
-        status=400 if form.errors else 200,
+        saved=_("Loket disimpan."),
+        unique=("number", _("Nomor loket ini sudah dipakai di MPP ini.")),
     )
 
 
@@ -481,15 +501,13 @@ def manage_rules(request, mpp_id):
     mpp = _whole(request, mpp_id)
     instance = QueueRules.objects.filter(mpp=mpp).first() or QueueRules(mpp=mpp)
     form = forms.RulesForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Aturan antrean disimpan."))
-        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
-    return render(
+    return _setup_form(
         request,
+        form,
+        mpp,
         "queueing/manage_rules.html",
         {"mpp": mpp, "form": form},
-        status=400 if form.errors else 200,
+        saved=_("Aturan antrean disimpan."),
     )
 
 
