@@ -70,9 +70,26 @@ def test_the_reporter_rates_the_answer_from_the_follow_page(client, demo):
     complaint = answered()
     url = f"/pengaduan/lacak/{complaint.follow_token}/"
     assert "Nilai tanggapan instansi" in client.get(url).content.decode()
-    client.post(url + "nilai/", {"rating": "5", "comment": "Terima kasih"})
+    answer = client.post(url + "nilai/", {"rating": "5", "comment": "Terima kasih"}, follow=True)
+    assert "Terima kasih atas penilaian Anda." in answer.content.decode()
     complaint.refresh_from_db()
     assert complaint.rating == 5
+    again = client.post(url + "nilai/", {"rating": "4"}, follow=True)  # refused: said, not a 500
+    assert again.status_code == 200
+    complaint.refresh_from_db()
+    assert complaint.rating == 5
+
+
+def test_the_desk_cannot_take_the_agencys_action_and_nothing_changes(client, demo):
+    complaint = forwarded()
+    login_staff(client, desk())
+    answer = client.post(
+        f"/kelola/pengaduan/{complaint.pk}/tindakan/",
+        {"action": "respond", "version": complaint.version, "note": "Jawaban meja layanan"},
+    )
+    assert answer.status_code == 403
+    complaint.refresh_from_db()
+    assert complaint.status == "forwarded"
 
 
 def test_the_desk_verifies_from_the_back_office(client, demo):
