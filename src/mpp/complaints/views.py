@@ -416,6 +416,11 @@ def statistics(request):
     )
 
 
+def _record_key(request, action: AuditAction, client: IntegrationClient) -> None:
+    """An API key issued or revoked, in the audit log under the client's name."""
+    record_event(action, actor=request.user, target=client, summary=client.name, request=request)
+
+
 def integrations(request):
     if not has_any(request.user, Perm.MANAGE_INTEGRATIONS):
         raise PermissionDenied
@@ -430,13 +435,7 @@ def integrations(request):
             region=None if national else region,
             created_by=request.user,
         )
-        record_event(
-            AuditAction.INTEGRATION_KEY_ISSUED,
-            actor=request.user,
-            target=client,
-            summary=client.name,
-            request=request,
-        )
+        _record_key(request, AuditAction.INTEGRATION_KEY_ISSUED, client)
         form = forms.ApiKeyForm()
     rows = (
         IntegrationClient.objects.all()
@@ -461,12 +460,6 @@ def revoke_integration(request, pk):
     )
     client = get_object_or_404(rows, pk=pk)
     services.revoke_api_key(client)
-    record_event(
-        AuditAction.INTEGRATION_KEY_REVOKED,
-        actor=request.user,
-        target=client,
-        summary=client.name,
-        request=request,
-    )
+    _record_key(request, AuditAction.INTEGRATION_KEY_REVOKED, client)
     messages.success(request, _("Kunci API dicabut."))
     return redirect("complaints:integrations")
