@@ -204,12 +204,15 @@ def _managed_draft(request, pk: int):
     return service, draft
 
 
-def _draft_or_say(request, service):
-    """The service's draft; None, with a message saying so, when it has none."""
+def _draft_to_edit(request, pk: int):
+    """The managed service, its draft and None; or, when it has no draft, the way back to the
+    service's page (with a message saying so) as the third."""
+    service = _managed(request, pk)
     draft = selectors.draft_of(service)
     if draft is None:
         messages.info(request, _("Belum ada draf. Buat draf baru untuk mengubah layanan ini."))
-    return draft
+        return service, None, redirect("catalog:manage_service", pk=service.pk)
+    return service, draft, None
 
 
 def _service_page(request, pk: int, template: str, **reads):
@@ -282,10 +285,9 @@ def manage_start_draft(request, pk: int):
 
 @login_required
 def manage_edit(request, pk: int):
-    service = _managed(request, pk)
-    draft = _draft_or_say(request, service)
-    if draft is None:
-        return redirect("catalog:manage_service", pk=service.pk)
+    service, draft, back = _draft_to_edit(request, pk)
+    if back:
+        return back
     form = ServiceContentForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         try:
@@ -463,10 +465,9 @@ def manage_form_builder(request, pk: int):
     from mpp.catalog import form_builder
     from mpp.catalog.form_schema import definition_problems
 
-    service = _managed(request, pk)
-    draft = _draft_or_say(request, service)
-    if draft is None:
-        return redirect("catalog:manage_service", pk=service.pk)
+    service, draft, back = _draft_to_edit(request, pk)
+    if back:
+        return back
     problems: list[str] = []
     note = ""
     import_text = ""
