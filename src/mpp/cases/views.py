@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.accounts import limits
@@ -602,51 +603,57 @@ def staff_action(request, pk):
     return redirect("cases:staff_detail", pk=application.pk)
 
 
-def _decision_page(request, pk, action: str, closed: str):
-    """The application, and the redirect back to it with the ``closed`` message when ``action``
-    is not open to this officer now (None when it is)."""
+def _reject_context(request, application) -> dict:
+    return {
+        "form": forms.RejectForm(initial={"version": application.version}),
+        "unclaimed": not application.assigned_to_id,
+    }
+
+
+def _issue_context(request, application) -> dict:
+    return {"preview": selectors.document_preview(request.user, application)}
+
+
+# The confirmation page of a decision: its template, what it adds beside the application, and
+# what is said instead when the decision is not open to this officer now.
+DECISION_PAGES = {
+    "reject": (
+        "cases/staff_reject.html",
+        _reject_context,
+        gettext_lazy("Permohonan ini tidak dapat ditolak saat ini."),
+    ),
+    "issue": (
+        "cases/staff_issue.html",
+        _issue_context,
+        gettext_lazy("Dokumen permohonan ini tidak dapat diterbitkan saat ini."),
+    ),
+}
+
+
+def _decision_page(request, pk, action: str):
+    """The confirmation page of ``action`` (see DECISION_PAGES), or back to the application with
+    a message when ``action`` is not open to this officer now."""
+    template, context, closed = DECISION_PAGES[action]
     _require_staff(request)
     user = request.user
     application = selectors.application_for_staff(user, pk)
     kinds = selectors.actor_kinds(user, application)
     if action not in {t.action for t in available_actions(application, kinds)}:
         messages.info(request, closed)
-        return application, redirect("cases:staff_detail", pk=application.pk)
-    return application, None
+        return redirect("cases:staff_detail", pk=application.pk)
+    return render(request, template, {"application": application, **context(request, application)})
 
 
 @login_required
 def staff_reject(request, pk):
     """Confirm a rejection: what will happen, and the reason the citizen will read (required)."""
-    application, closed = _decision_page(
-        request, pk, "reject", _("Permohonan ini tidak dapat ditolak saat ini.")
-    )
-    if closed:
-        return closed
-    form = forms.RejectForm(initial={"version": application.version})
-    return render(
-        request,
-        "cases/staff_reject.html",
-        {"application": application, "form": form, "unclaimed": not application.assigned_to_id},
-    )
+    return _decision_page(request, pk, "reject")
 
 
 @login_required
 def staff_issue(request, pk):
     """Confirm issuing: a preview of exactly what the signed document will print."""
-    application, closed = _decision_page(
-        request, pk, "issue", _("Dokumen permohonan ini tidak dapat diterbitkan saat ini.")
-    )
-    if closed:
-        return closed
-    return render(
-        request,
-        "cases/staff_issue.html",
-        {
-            "application": application,
-            "preview": selectors.document_preview(request.user, application),
-        },
-    )
+    return _decision_page(request, pk, "issue")
 
 
 @login_required

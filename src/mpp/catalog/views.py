@@ -195,6 +195,34 @@ def _managed(request, pk: int):
     return service
 
 
+def _managed_draft(request, pk: int):
+    """The managed service and its draft; 404 when it has none."""
+    service = _managed(request, pk)
+    draft = selectors.draft_of(service)
+    if draft is None:
+        raise Http404
+    return service, draft
+
+
+def _draft_to_edit(request, pk: int):
+    """The managed service, its draft and None; or, when it has no draft, the way back to the
+    service's page (with a message saying so) as the third."""
+    service = _managed(request, pk)
+    draft = selectors.draft_of(service)
+    if draft is None:
+        messages.info(request, _("Belum ada draf. Buat draf baru untuk mengubah layanan ini."))
+        return service, None, redirect("catalog:manage_service", pk=service.pk)
+    return service, draft, None
+
+
+def _service_page(request, pk: int, template: str, **reads):
+    """A page of one managed service, with ``reads`` (name: selector of the service) beside it."""
+    service = _managed(request, pk)
+    return render(
+        request, template, {"service": service, **{k: read(service) for k, read in reads.items()}}
+    )
+
+
 @login_required
 def manage_list(request):
     _manager_required(request)
@@ -244,12 +272,7 @@ def manage_create(request):
 
 @login_required
 def manage_service(request, pk: int):
-    service = _managed(request, pk)
-    return render(
-        request,
-        "catalog/manage/service.html",
-        {"service": service, "draft": selectors.draft_of(service)},
-    )
+    return _service_page(request, pk, "catalog/manage/service.html", draft=selectors.draft_of)
 
 
 @login_required
@@ -262,11 +285,9 @@ def manage_start_draft(request, pk: int):
 
 @login_required
 def manage_edit(request, pk: int):
-    service = _managed(request, pk)
-    draft = selectors.draft_of(service)
-    if draft is None:
-        messages.info(request, _("Belum ada draf. Buat draf baru untuk mengubah layanan ini."))
-        return redirect("catalog:manage_service", pk=service.pk)
+    service, draft, back = _draft_to_edit(request, pk)
+    if back:
+        return back
     form = ServiceContentForm(request.POST or None, instance=draft)
     if request.method == "POST" and form.is_valid():
         try:
@@ -285,10 +306,7 @@ def manage_edit(request, pk: int):
 
 @login_required
 def manage_preview(request, pk: int):
-    service = _managed(request, pk)
-    draft = selectors.draft_of(service)
-    if draft is None:
-        raise Http404
+    service, draft = _managed_draft(request, pk)
     from mpp.catalog.form_schema import DefinitionError
     from mpp.catalog.forms_definition import build_form
 
@@ -313,10 +331,7 @@ def manage_preview(request, pk: int):
 
 @login_required
 def manage_publish(request, pk: int):
-    service = _managed(request, pk)
-    draft = selectors.draft_of(service)
-    if draft is None:
-        raise Http404
+    service, draft = _managed_draft(request, pk)
     form = PublishForm(request.POST or None, initial={"change_note": draft.change_note})
     problems = services.publication_problems(draft)
     if request.method == "POST" and form.is_valid() and not problems:
@@ -354,11 +369,8 @@ def manage_retire(request, pk: int):
 
 @login_required
 def manage_history(request, pk: int):
-    service = _managed(request, pk)
-    return render(
-        request,
-        "catalog/manage/history.html",
-        {"service": service, "history": selectors.version_history(service)},
+    return _service_page(
+        request, pk, "catalog/manage/history.html", history=selectors.version_history
     )
 
 
@@ -453,11 +465,9 @@ def manage_form_builder(request, pk: int):
     from mpp.catalog import form_builder
     from mpp.catalog.form_schema import definition_problems
 
-    service = _managed(request, pk)
-    draft = selectors.draft_of(service)
-    if draft is None:
-        messages.info(request, _("Belum ada draf. Buat draf baru untuk mengubah layanan ini."))
-        return redirect("catalog:manage_service", pk=service.pk)
+    service, draft, back = _draft_to_edit(request, pk)
+    if back:
+        return back
     problems: list[str] = []
     note = ""
     import_text = ""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -176,27 +178,47 @@ def follow(request, token):
     )
 
 
+def _tell(
+    request, act: Callable[[], object], success: str, *, workflow=False, forbid=False
+) -> None:
+    """Do ``act`` and say how it went: ``success``, or the refusal as an error message.
+
+    A complaint service's refusal is always said; the workflow's (an action not open now) only
+    with ``workflow``, else it propagates; ``forbid`` makes a refusal by the policy (the actor may
+    not take this action) a 403 with nothing changed.
+    """
+    try:
+        act()
+    except services.ComplaintError as error:
+        messages.error(request, error.message)
+    except WorkflowError as error:
+        if forbid and isinstance(error, ActorNotAllowed):
+            raise PermissionDenied(str(error)) from None
+        if not workflow:
+            raise
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success)
+
+
 @require_POST
 def follow_action(request, token):
     complaint = selectors.complaint_by_follow_token(token)
     form = forms.ReporterActionForm(request.POST)
     if form.is_valid():
-        try:
-            services.take_action(
+        reporter = request.user.is_authenticated and request.user.pk == complaint.reporter_id
+        _tell(
+            request,
+            lambda: services.take_action(
                 complaint,
                 form.cleaned_data["action"],
-                user=request.user
-                if request.user.is_authenticated and request.user.pk == complaint.reporter_id
-                else None,
+                user=request.user if reporter else None,
                 kinds={REPORTER},
                 note=form.cleaned_data["note"],
-            )
-        except services.ComplaintError as error:
-            messages.error(request, error.message)
-        except WorkflowError as error:
-            messages.error(request, str(error))
-        else:
-            messages.success(request, _("Terima kasih, tanggapan Anda telah disimpan."))
+            ),
+            _("Terima kasih, tanggapan Anda telah disimpan."),
+            workflow=True,
+        )
     return redirect("complaints:follow", token=token)
 
 
@@ -207,14 +229,12 @@ def follow_rate(request, token):
     if not form.is_valid():
         messages.error(request, _("Pilih nilai 1 sampai 5."))
         return redirect("complaints:follow", token=token)
-    try:
-        services.rate_response(
-            complaint, rating=form.cleaned_data["rating"], comment=form.cleaned_data["comment"]
-        )
-    except services.ComplaintError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Terima kasih atas penilaian Anda."))
+    data = form.cleaned_data
+    _tell(
+        request,
+        lambda: services.rate_response(complaint, rating=data["rating"], comment=data["comment"]),
+        _("Terima kasih atas penilaian Anda."),
+    )
     return redirect("complaints:follow", token=token)
 
 
@@ -313,8 +333,9 @@ def staff_action(request, pk):
     if data["version"] != complaint.version:
         messages.error(request, _("Pengaduan ini baru saja diubah orang lain; periksa lagi."))
         return redirect("complaints:staff_detail", pk=pk)
-    try:
-        services.take_action(
+    _tell(
+        request,
+        lambda: services.take_action(
             complaint,
             data["action"],
             user=request.user,
@@ -322,15 +343,11 @@ def staff_action(request, pk):
             note=data["note"],
             agency=data.get("agency"),
             useful=data["useful"],
-        )
-    except services.ComplaintError as error:
-        messages.error(request, error.message)
-    except ActorNotAllowed as error:  # a refusal by the policy: 403, nothing changed
-        raise PermissionDenied(str(error)) from None
-    except WorkflowError as error:
-        messages.error(request, str(error))
-    else:
-        messages.success(request, _("Tindakan telah disimpan."))
+        ),
+        _("Tindakan telah disimpan."),
+        workflow=True,
+        forbid=True,
+    )
     return redirect("complaints:staff_detail", pk=pk)
 
 
@@ -340,12 +357,12 @@ def staff_note(request, pk):
     complaint = selectors.complaint_for_staff(request.user, pk)
     if not selectors.actor_kinds(request.user, complaint):
         raise PermissionDenied
-    try:
-        services.add_note(complaint, user=request.user, text=request.POST.get("text", ""))
-    except services.ComplaintError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Catatan internal disimpan."))
+    text = request.POST.get("text", "")
+    _tell(
+        request,
+        lambda: services.add_note(complaint, user=request.user, text=text),
+        _("Catatan internal disimpan."),
+    )
     return redirect("complaints:staff_detail", pk=pk)
 
 
@@ -355,12 +372,11 @@ def staff_retry_forward(request, pk):
     complaint = selectors.complaint_for_staff(request.user, pk)
     if "desk" not in selectors.actor_kinds(request.user, complaint):
         raise PermissionDenied
-    try:
-        services.retry_forward(complaint, user=request.user)
-    except services.ComplaintError as error:
-        messages.error(request, error.message)
-    else:
-        messages.success(request, _("Pengaduan akan dikirim ulang ke SP4N-LAPOR!."))
+    _tell(
+        request,
+        lambda: services.retry_forward(complaint, user=request.user),
+        _("Pengaduan akan dikirim ulang ke SP4N-LAPOR!."),
+    )
     return redirect("complaints:staff_detail", pk=pk)
 
 
@@ -400,6 +416,11 @@ def statistics(request):
     )
 
 
+def _record_key(request, action: AuditAction, client: IntegrationClient) -> None:
+    """An API key issued or revoked, in the audit log under the client's name."""
+    record_event(action, actor=request.user, target=client, summary=client.name, request=request)
+
+
 def integrations(request):
     if not has_any(request.user, Perm.MANAGE_INTEGRATIONS):
         raise PermissionDenied
@@ -414,13 +435,7 @@ def integrations(request):
             region=None if national else region,
             created_by=request.user,
         )
-        record_event(
-            AuditAction.INTEGRATION_KEY_ISSUED,
-            actor=request.user,
-            target=client,
-            summary=client.name,
-            request=request,
-        )
+        _record_key(request, AuditAction.INTEGRATION_KEY_ISSUED, client)
         form = forms.ApiKeyForm()
     rows = (
         IntegrationClient.objects.all()
@@ -445,12 +460,6 @@ def revoke_integration(request, pk):
     )
     client = get_object_or_404(rows, pk=pk)
     services.revoke_api_key(client)
-    record_event(
-        AuditAction.INTEGRATION_KEY_REVOKED,
-        actor=request.user,
-        target=client,
-        summary=client.name,
-        request=request,
-    )
+    _record_key(request, AuditAction.INTEGRATION_KEY_REVOKED, client)
     messages.success(request, _("Kunci API dicabut."))
     return redirect("complaints:integrations")

@@ -65,6 +65,60 @@ def _now() -> datetime.datetime:
     return datetime.datetime.now(datetime.UTC)
 
 
+# X.509 key usages (RFC 5280 4.2.1.3), in the order ``x509.KeyUsage`` takes them.
+KEY_USAGES = (
+    "digital_signature",
+    "content_commitment",
+    "key_encipherment",
+    "data_encipherment",
+    "key_agreement",
+    "key_cert_sign",
+    "crl_sign",
+    "encipher_only",
+    "decipher_only",
+)
+# A CA key signs certificates and revocation lists only; a signing key signs documents (with
+# non-repudiation) only.
+CA_USES = ("key_cert_sign", "crl_sign")
+SIGNING_USES = ("digital_signature", "content_commitment")
+
+
+def _key_usage(*uses: str) -> x509.KeyUsage:
+    return x509.KeyUsage(**{usage: usage in uses for usage in KEY_USAGES})
+
+
+def _certificate(
+    *,
+    subject: x509.Name,
+    issuer: x509.Name,
+    key: rsa.RSAPrivateKey,
+    not_after: datetime.datetime,
+    now: datetime.datetime,
+    ca: bool,
+) -> x509.CertificateBuilder:
+    """What both kinds of certificate share: names, validity, the CA flag and the key's use."""
+    return (
+        x509.CertificateBuilder()
+        .subject_name(subject)
+        .issuer_name(issuer)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(minutes=5))
+        .not_valid_after(not_after)
+        .add_extension(x509.BasicConstraints(ca=ca, path_length=0 if ca else None), critical=True)
+        .add_extension(_key_usage(*(CA_USES if ca else SIGNING_USES)), critical=True)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
+    )
+
+
+def _key_pair(cert: x509.Certificate, key: rsa.RSAPrivateKey) -> KeyPair:
+    return KeyPair(
+        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
+        private_key_pem=_encrypt(key),
+        not_valid_after=cert.not_valid_after_utc,
+    )
+
+
 def create_root_ca(common_name: str) -> KeyPair:
     key = rsa.generate_private_key(public_exponent=65537, key_size=KEY_SIZE)
     name = x509.Name(
@@ -75,37 +129,10 @@ def create_root_ca(common_name: str) -> KeyPair:
         ]
     )
     now = _now()
-    cert = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(now + CA_VALIDITY)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=False,
-                content_commitment=False,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=True,
-                crl_sign=True,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
-        )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
-        .sign(key, hashes.SHA256())
-    )
-    return KeyPair(
-        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
-        private_key_pem=_encrypt(key),
-        not_valid_after=cert.not_valid_after_utc,
-    )
+    cert = _certificate(
+        subject=name, issuer=name, key=key, not_after=now + CA_VALIDITY, now=now, ca=True
+    ).sign(key, hashes.SHA256())
+    return _key_pair(cert, key)
 
 
 def create_signing_certificate(
@@ -126,37 +153,13 @@ def create_signing_certificate(
     now = _now()
     not_after = min(now + AGENCY_VALIDITY, ca_cert.not_valid_after_utc)
     cert = (
-        x509.CertificateBuilder()
-        .subject_name(subject)
-        .issuer_name(ca_cert.subject)
-        .public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5))
-        .not_valid_after(not_after)
-        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
-        .add_extension(
-            x509.KeyUsage(
-                digital_signature=True,
-                content_commitment=True,
-                key_encipherment=False,
-                data_encipherment=False,
-                key_agreement=False,
-                key_cert_sign=False,
-                crl_sign=False,
-                encipher_only=False,
-                decipher_only=False,
-            ),
-            critical=True,
+        _certificate(
+            subject=subject, issuer=ca_cert.subject, key=key, not_after=not_after, now=now, ca=False
         )
-        .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()), critical=False)
         .add_extension(
             x509.AuthorityKeyIdentifier.from_issuer_public_key(ca_key.public_key()),
             critical=False,
         )
         .sign(ca_key, hashes.SHA256())
     )
-    return KeyPair(
-        certificate_pem=cert.public_bytes(serialization.Encoding.PEM).decode(),
-        private_key_pem=_encrypt(key),
-        not_valid_after=cert.not_valid_after_utc,
-    )
+    return _key_pair(cert, key)

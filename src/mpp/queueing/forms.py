@@ -8,6 +8,9 @@ from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue
 
 
 class ServiceQueueForm(forms.ModelForm):
+    # A field no other row of the same MPP may share, and what to say next to it when one does.
+    unique_in_mpp = ("prefix", _("Huruf ini sudah dipakai layanan lain di MPP ini."))
+
     class Meta:
         formfield_callback = bounded.formfield
         model = ServiceQueue
@@ -35,6 +38,8 @@ class ServiceQueueForm(forms.ModelForm):
 
 
 class CounterForm(forms.ModelForm):
+    unique_in_mpp = ("number", _("Nomor loket ini sudah dipakai di MPP ini."))
+
     class Meta:
         formfield_callback = bounded.formfield
         model = Counter

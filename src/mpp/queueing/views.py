@@ -405,6 +405,37 @@ def manage_mpp(request, mpp_id):
     )
 
 
+def _setup_form(request, template: str, context: dict, saved: str, *, public: bool = False):
+    """A setup form of one MPP (``context["form"]``): saved and back to the MPP's page, or shown
+    again (400).
+
+    A form's ``unique_in_mpp`` names a field whose value no other row of the MPP may have (a
+    queue's letter, a counter's number) and what to say next to it when one does; ``public`` when
+    the saved setting shows on a public page (its cache is marked changed).
+    """
+    form, mpp = context["form"], context["mpp"]
+    posted = request.method == "POST" and form.is_valid()
+    if posted and _free_in_mpp(form, mpp, getattr(form, "unique_in_mpp", None)):
+        form.save()
+        if public:
+            public_cache.changed()
+        messages.success(request, saved)
+        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
+    return render(request, template, context, status=400 if form.errors else 200)
+
+
+def _free_in_mpp(form, mpp, unique: tuple[str, str] | None) -> bool:
+    """Whether no other row of ``mpp`` has the form's value of the ``unique`` field (say so if one does)."""
+    if unique is None:
+        return True
+    field, taken = unique
+    others = type(form.instance).objects.filter(mpp=mpp, **{field: form.cleaned_data[field]})
+    if others.exclude(pk=form.instance.pk).exists():
+        form.add_error(field, taken)
+        return False
+    return True
+
+
 def manage_service(request, mpp_id, service_id):
     mpp = _managed(request, mpp_id)
     service = get_object_or_404(Service.objects.published().filter(mpp=mpp), pk=service_id)
@@ -414,24 +445,10 @@ def manage_service(request, mpp_id, service_id):
         service=service, mpp=mpp, agency=service.agency
     )
     form = forms.ServiceQueueForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        if (
-            ServiceQueue.objects.filter(mpp=mpp, prefix=form.cleaned_data["prefix"])
-            .exclude(pk=instance.pk)
-            .exists()
-        ):
-            form.add_error("prefix", _("Huruf ini sudah dipakai layanan lain di MPP ini."))
-        else:
-            form.save()
-            public_cache.changed()  # the service page's "Pesan nomor antrean" section
-            messages.success(request, _("Pengaturan antrean layanan disimpan."))
-            return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
-    return render(
-        request,
-        "queueing/manage_service.html",
-        {"mpp": mpp, "service": service, "form": form},
-        status=400 if form.errors else 200,
-    )
+    context = {"mpp": mpp, "service": service, "form": form}
+    saved = _("Pengaturan antrean layanan disimpan.")
+    # public: the service page's "Pesan nomor antrean" section
+    return _setup_form(request, "queueing/manage_service.html", context, saved, public=True)
 
 
 def manage_counter(request, mpp_id, pk=None):
@@ -450,23 +467,8 @@ def manage_counter(request, mpp_id, pk=None):
         agencies=agencies,
         queues=selectors.queues_managed(request.user, mpp),
     )
-    if request.method == "POST" and form.is_valid():
-        if (
-            Counter.objects.filter(mpp=mpp, number=form.cleaned_data["number"])
-            .exclude(pk=instance.pk)
-            .exists()
-        ):
-            form.add_error("number", _("Nomor loket ini sudah dipakai di MPP ini."))
-        else:
-            form.save()
-            messages.success(request, _("Loket disimpan."))
-            return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
-    return render(
-        request,
-        "queueing/manage_counter.html",
-        {"mpp": mpp, "form": form, "counter": instance if pk else None},
-        status=400 if form.errors else 200,
-    )
+    context = {"mpp": mpp, "form": form, "counter": instance if pk else None}
+    return _setup_form(request, "queueing/manage_counter.html", context, _("Loket disimpan."))
 
 
 def _whole(request, mpp_id):
@@ -480,15 +482,9 @@ def manage_rules(request, mpp_id):
     mpp = _whole(request, mpp_id)
     instance = QueueRules.objects.filter(mpp=mpp).first() or QueueRules(mpp=mpp)
     form = forms.RulesForm(request.POST or None, instance=instance)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Aturan antrean disimpan."))
-        return redirect("queueing:manage_mpp", mpp_id=mpp.pk)
-    return render(
-        request,
-        "queueing/manage_rules.html",
-        {"mpp": mpp, "form": form},
-        status=400 if form.errors else 200,
+    context = {"mpp": mpp, "form": form}
+    return _setup_form(
+        request, "queueing/manage_rules.html", context, _("Aturan antrean disimpan.")
     )
 
 

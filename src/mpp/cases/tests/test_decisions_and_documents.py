@@ -124,6 +124,9 @@ def test_reject_goes_through_its_confirmation_page(client, birth_service, citize
     )
     application.refresh_from_db()
     assert application.status == "rejected"
+    closed = client.get(confirm_url, follow=True)  # nothing left to reject: back, and why
+    assert closed.redirect_chain[-1][0] == reverse("cases:staff_detail", args=[application.pk])
+    assert "Permohonan ini tidak dapat ditolak saat ini." in closed.content.decode()
 
 
 def test_issue_previews_then_signs_a_document_naming_the_child_and_the_official(

@@ -153,6 +153,11 @@ def test_admin_edits_previews_and_publishes_a_new_version(service, client):
     assert "KTP-el orang tua" not in old and "sudah tidak berlaku" in old
     history = client.get(reverse("catalog:manage_history", args=[service.pk])).content.decode()
     assert "Versi 2" in history and "Versi 1" in history and "KTP-el orang tua" in history
+    # Published: no draft left to edit, preview or publish.
+    edit = client.get(reverse("catalog:manage_edit", args=[service.pk]), follow=True)
+    assert edit.redirect_chain[-1][0] == reverse("catalog:manage_service", args=[service.pk])
+    assert "Belum ada draf. Buat draf baru untuk mengubah layanan ini." in edit.content.decode()
+    assert client.get(reverse("catalog:manage_preview", args=[service.pk])).status_code == 404
 
 
 def test_bad_form_definition_is_refused_with_messages(service, client):

@@ -70,9 +70,26 @@ def test_the_reporter_rates_the_answer_from_the_follow_page(client, demo):
     complaint = answered()
     url = f"/pengaduan/lacak/{complaint.follow_token}/"
     assert "Nilai tanggapan instansi" in client.get(url).content.decode()
-    client.post(url + "nilai/", {"rating": "5", "comment": "Terima kasih"})
+    answer = client.post(url + "nilai/", {"rating": "5", "comment": "Terima kasih"}, follow=True)
+    assert "Terima kasih atas penilaian Anda." in answer.content.decode()
     complaint.refresh_from_db()
     assert complaint.rating == 5
+    again = client.post(url + "nilai/", {"rating": "4"}, follow=True)  # refused: said, not a 500
+    assert again.status_code == 200
+    complaint.refresh_from_db()
+    assert complaint.rating == 5
+
+
+def test_the_desk_cannot_take_the_agencys_action_and_nothing_changes(client, demo):
+    complaint = forwarded()
+    login_staff(client, desk())
+    answer = client.post(
+        f"/kelola/pengaduan/{complaint.pk}/tindakan/",
+        {"action": "respond", "version": complaint.version, "note": "Jawaban meja layanan"},
+    )
+    assert answer.status_code == 403
+    complaint.refresh_from_db()
+    assert complaint.status == "forwarded"
 
 
 def test_the_desk_verifies_from_the_back_office(client, demo):
@@ -173,3 +190,22 @@ def test_the_form_offers_the_agencies_and_services_of_the_chosen_mpp(client, dem
     # A service of another MPP is refused with the form's message.
     response = client.post("/pengaduan/baru/", web_form(service=other_service.pk))
     assert response.status_code == 200 and Complaint.objects.count() == before
+
+
+def test_issuing_and_revoking_an_api_key_is_in_the_audit_log_by_the_clients_name(client, demo):
+    from mpp.accounts.models import User
+    from mpp.audit.models import AuditAction, AuditEvent
+    from mpp.complaints.models import IntegrationClient
+
+    login_staff(client, User.objects.get(username="admin.batam"))
+    page = client.post("/kelola/pengaduan/integrasi/", {"name": "Aplikasi Kelurahan"})
+    assert page.status_code == 200
+    key = IntegrationClient.objects.get(name="Aplikasi Kelurahan")
+    client.post(f"/kelola/pengaduan/integrasi/{key.pk}/cabut/")
+    summaries = AuditEvent.objects.filter(action__startswith="integration_key").values_list(
+        "action", "summary"
+    )
+    assert set(summaries) == {
+        (AuditAction.INTEGRATION_KEY_ISSUED, "Aplikasi Kelurahan"),
+        (AuditAction.INTEGRATION_KEY_REVOKED, "Aplikasi Kelurahan"),
+    }

@@ -183,6 +183,12 @@ def test_manager_sets_up_counters_quotas_rules_and_kiosks(db, clock):
         },
     )
     assert answer.status_code == 302 and Counter.objects.get().number == 3
+    again = client.post(
+        f"{base}loket/baru/",
+        {"number": 3, "agency": service.agency.pk, "queues": [queue.pk], "is_active": "on"},
+    )
+    assert again.status_code == 400 and "Nomor loket ini sudah dipakai di MPP ini." in again.text
+    assert Counter.objects.count() == 1
     client.post(
         f"{base}aturan/",
         {"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 10, "booking_days_ahead": 14},
