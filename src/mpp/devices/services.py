@@ -72,13 +72,13 @@ def _check(actor: User | None, target: MPP | Device) -> None:
 def _record(
     action: AuditAction,
     device: Device,
-    what: str,
     *,
     actor: User | None,
     request: HttpRequest | None,
 ) -> None:
-    """A device's event in the audit log: "Device <id> <what>"."""
-    summary = f"Device {device.pk} {what}"
+    """A device's event in the audit log. The summary is data a reader of either language
+    understands (the device's name and MPP); the action's label says what happened."""
+    summary = f"{device.name} · {device.mpp.name}"
     record_event(action, actor=actor, target=device, summary=summary, request=request)
 
 
@@ -129,8 +129,7 @@ def register_device(
     plug = plug_of(kind)
     if plug is not None and plug.attach is not None:
         plug.attach(device, choice)
-    what = f"({kind}) registered at MPP {mpp.pk}"
-    _record(AuditAction.DEVICE_REGISTERED, device, what, actor=actor, request=request)
+    _record(AuditAction.DEVICE_REGISTERED, device, actor=actor, request=request)
     return Credentials(device, raw, code)
 
 
@@ -151,7 +150,7 @@ def rotate_device(
     device.rotated_at = now
     code = _new_pairing(device, now)
     device.save(update_fields=["token_hash", "rotated_at", "pairing_hash", "pairing_expires_at"])
-    _record(AuditAction.DEVICE_ROTATED, device, "token rotated", actor=actor, request=request)
+    _record(AuditAction.DEVICE_ROTATED, device, actor=actor, request=request)
     return Credentials(device, raw, code)
 
 
@@ -166,7 +165,7 @@ def revoke_device(
         device.pairing_hash = None
         device.pairing_expires_at = None
         device.save(update_fields=["revoked_at", "pairing_hash", "pairing_expires_at"])
-        _record(AuditAction.DEVICE_REVOKED, device, "revoked", actor=actor, request=request)
+        _record(AuditAction.DEVICE_REVOKED, device, actor=actor, request=request)
     return device
 
 

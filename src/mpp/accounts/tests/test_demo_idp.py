@@ -3,11 +3,14 @@ the provider does not exist unless it is switched on."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import parse_qs, urlparse
 
 import httpx
 import pytest
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 
 from mpp.accounts import oidc
 from mpp.accounts.demo import DEMO_CITIZEN_PASSWORD
@@ -28,7 +31,30 @@ def demo_idp(settings, monkeypatch, tmp_path):
     settings.MPP_OIDC_CLIENT_SECRET = "demo-rahasia"
     settings.MPP_OIDC_PRIVATE_KEY_FILE = ""
     # The client's server calls the provider through the same Django application, in process.
-    monkeypatch.setattr(oidc, "TRANSPORT", httpx.WSGITransport(app=get_wsgi_application()))
+    monkeypatch.setattr(
+        oidc, "TRANSPORT", httpx.WSGITransport(app=_in_process(get_wsgi_application()))
+    )
+
+
+def _in_process(app: Any) -> Any:
+    """The WSGI application called inside a test request. As Django's test client does, the inner
+    request must not close the test's database connection when it starts and ends (on PostgreSQL
+    that ends the test's transaction, and the outer request fails)."""
+
+    def call(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        try:
+            result = app(environ, start_response)
+            try:
+                return [b"".join(result)]
+            finally:
+                result.close()
+        finally:
+            request_started.connect(close_old_connections)
+            request_finished.connect(close_old_connections)
+
+    return call
 
 
 def test_demo_citizen_signs_in_through_the_demo_provider(client, demo_idp):
