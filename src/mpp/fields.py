@@ -43,6 +43,15 @@ def user_reference(
     )
 
 
-def optional_link(to: type[M]) -> models.ForeignKey[M | None, M | None]:
+def optional_link(
+    to: type[M], verbose_name: _StrOrPromise | None = None
+) -> models.ForeignKey[M | None, M | None]:
     """A nullable link to a row that may not be deleted while this one points at it."""
-    return models.ForeignKey(to, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    return models.ForeignKey(
+        to,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=verbose_name,
+    )

@@ -61,8 +61,13 @@ def load() -> None:
             "mpp": MPP.objects.get(slug=mpp_slug) if mpp_slug else None,
             "region_id": region_code,
         }
-        if not RoleGrant.objects.active().filter(user=user, role=role, **scope).exists():
-            RoleGrant.objects.create(user=user, role=role, **scope)
+        demo_grant(user, role, **scope)
+
+
+def demo_grant(user: User, role: str, **scope: object) -> None:
+    """Grant ``role`` on ``scope`` unless an active grant says so already (the demo loads twice)."""
+    if not RoleGrant.objects.active().filter(user=user, role=role, **scope).exists():
+        RoleGrant.objects.create(user=user, role=role, **scope)
 
 
 def demo_staff(username: str, name: str) -> User:

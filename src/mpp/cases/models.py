@@ -130,11 +130,7 @@ class Application(WorkflowModel, ClockedModel):
         return WITHOUT_APPROVAL if self.service_version.skip_approval else APPLICATION
 
     def policy_scope(self) -> Scope:
-        return Scope(
-            region_codes=frozenset({self.mpp.region_id}),
-            mpp_ids=frozenset({self.mpp_id}),
-            agency_id=self.agency_id,
-        )
+        return Scope.at(self.mpp, self.agency_id)
 
     @property
     def is_final(self) -> bool:

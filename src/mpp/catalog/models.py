@@ -162,11 +162,7 @@ class Service(models.Model):
         mpp = self.mpp
         if self.agency_id is None or mpp is None:
             return Scope()  # national templates: only national roles cover them
-        return Scope(
-            region_codes=frozenset({mpp.region_id}),
-            mpp_ids=frozenset({mpp.pk}),
-            agency_id=self.agency_id,
-        )
+        return Scope.at(mpp, self.agency_id)
 
 
 class PublishedVersionError(Exception):

@@ -4,11 +4,9 @@ API key (README demo table) and a few complaints. Idempotent."""
 from __future__ import annotations
 
 from django.db import transaction
-from django.utils import timezone
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from mpp.accounts.demo import DEMO_STAFF_PASSWORD, DEMO_TOTP_KEY_HEX
-from mpp.accounts.models import Role, RoleGrant, User
+from mpp.accounts.demo import demo_grant, demo_staff
+from mpp.accounts.models import Role
 from mpp.complaints import services
 from mpp.complaints.models import About, Category, Complaint, IntegrationClient, Kind, TimeLimits
 from mpp.tenancy.models import MPP, Agency
@@ -74,25 +72,6 @@ def load_categories() -> None:
             Category.objects.filter(pk=category.pk).update(integrity=code in INTEGRITY_CODES)
 
 
-def _grant(user: User, role: str, **scope) -> None:
-    """Grant ``role`` on ``scope`` unless an active grant says so already (the demo loads twice)."""
-    if not RoleGrant.objects.active().filter(user=user, role=role, **scope).exists():
-        RoleGrant.objects.create(user=user, role=role, **scope)
-
-
-def _staff(username: str, name: str) -> User:
-    user, created = User.objects.get_or_create(username=username, defaults={"name": name})
-    if created:
-        user.set_password(DEMO_STAFF_PASSWORD)
-        user.email = f"{username}@contoh.go.id"
-        user.email_verified_at = timezone.now()
-        user.save()
-    TOTPDevice.objects.get_or_create(
-        user=user, defaults={"name": "demo", "key": DEMO_TOTP_KEY_HEX, "confirmed": True}
-    )
-    return user
-
-
 def load_inspectorate() -> Agency:
     """Kota Batam's inspectorate (APIP) and its admin, who answers integrity complaints."""
     inspectorate, _created = Agency.objects.get_or_create(
@@ -105,7 +84,9 @@ def load_inspectorate() -> Agency:
             "description": "Aparat pengawasan intern pemerintah (APIP) Kota Batam.",
         },
     )
-    _grant(_staff(INSPECTORATE_USERNAME, "Yusuf Hamdani"), Role.AGENCY_ADMIN, agency=inspectorate)
+    demo_grant(
+        demo_staff(INSPECTORATE_USERNAME, "Yusuf Hamdani"), Role.AGENCY_ADMIN, agency=inspectorate
+    )
     return inspectorate
 
 
@@ -115,7 +96,7 @@ def load() -> None:
     load_categories()
     load_inspectorate()
     batam = MPP.objects.get(slug="mpp-kota-batam")
-    _grant(_staff(DESK_USERNAME, "Nur Aisyah"), Role.COMPLAINT_DESK, mpp=batam)
+    demo_grant(demo_staff(DESK_USERNAME, "Nur Aisyah"), Role.COMPLAINT_DESK, mpp=batam)
     if not IntegrationClient.objects.filter(key_hash=IntegrationClient.hash(DEMO_API_KEY)).exists():
         IntegrationClient.objects.create(
             name="Aplikasi kanal pengaduan Kota Batam (demo)",

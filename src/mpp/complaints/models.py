@@ -14,6 +14,8 @@ from django.utils.translation import pgettext_lazy
 
 from mpp.accounts.tokens import hash_token
 from mpp.deadlines.models import ClockedModel, ClockQuerySet
+from mpp.fields import optional_link
+from mpp.tenancy.models import Agency
 from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
 
@@ -158,22 +160,13 @@ class Complaint(WorkflowModel, ClockedModel):
     )
     region = models.ForeignKey("regions.Region", on_delete=models.PROTECT, related_name="+")
     mpp = models.ForeignKey("tenancy.MPP", on_delete=models.PROTECT, related_name="+")
-    agency = models.ForeignKey(
-        "tenancy.Agency", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
-    )
+    agency = optional_link(Agency)
     service = models.ForeignKey(
         "catalog.Service", on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
     # The agency an integrity complaint is about: it never handles (or sees) the complaint, which
     # goes to the region's inspectorate (``agency``).
-    reported_agency = models.ForeignKey(
-        "tenancy.Agency",
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("instansi yang diadukan"),
-    )
+    reported_agency = optional_link(Agency, _("instansi yang diadukan"))
     # The tracking number of the reporter's own application, checked at submission.
     application_reference = models.CharField(_("nomor permohonan"), max_length=40, blank=True)
     title = models.CharField(_("judul"), max_length=200)

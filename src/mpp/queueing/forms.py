@@ -1,10 +1,22 @@
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mpp.parsing import fields as bounded
 from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrOrPromise
+
+
+def _within(value: int, low: int, high: int, message: _StrOrPromise) -> int:
+    """The number of a setup field when it lies from ``low`` to ``high``; else ``message``."""
+    if value < low or value > high:
+        raise forms.ValidationError(message)
+    return value
 
 
 class ServiceQueueForm(forms.ModelForm):
@@ -32,9 +44,7 @@ class ServiceQueueForm(forms.ModelForm):
 
     def clean_slot_minutes(self):
         minutes = self.cleaned_data["slot_minutes"]
-        if minutes < 5 or minutes > 240:
-            raise forms.ValidationError(_("Lama slot antara 5 dan 240 menit."))
-        return minutes
+        return _within(minutes, 5, 240, _("Lama slot antara 5 dan 240 menit."))
 
 
 class CounterForm(forms.ModelForm):
@@ -71,15 +81,11 @@ class RulesForm(forms.ModelForm):
 
     def clean_no_show_days(self):
         days = self.cleaned_data["no_show_days"]
-        if days < 1 or days > 365:
-            raise forms.ValidationError(_("Jangka waktu antara 1 dan 365 hari."))
-        return days
+        return _within(days, 1, 365, _("Jangka waktu antara 1 dan 365 hari."))
 
     def clean_booking_days_ahead(self):
         days = self.cleaned_data["booking_days_ahead"]
-        if days < 1 or days > 90:
-            raise forms.ValidationError(_("Antara 1 dan 90 hari."))
-        return days
+        return _within(days, 1, 90, _("Antara 1 dan 90 hari."))
 
 
 class KioskTokenForm(forms.Form):

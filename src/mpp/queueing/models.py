@@ -85,11 +85,7 @@ class ServiceQueue(models.Model):
         return f"{self.prefix} {self.service}"
 
     def policy_scope(self) -> Scope:
-        return Scope(
-            region_codes=frozenset({self.mpp.region_id}),
-            mpp_ids=frozenset({self.mpp_id}),
-            agency_id=self.agency_id,
-        )
+        return Scope.at(self.mpp, self.agency_id)
 
 
 class Counter(models.Model):
@@ -116,11 +112,7 @@ class Counter(models.Model):
         return f"Loket {self.number}"
 
     def policy_scope(self) -> Scope:
-        return Scope(
-            region_codes=frozenset({self.mpp.region_id}),
-            mpp_ids=frozenset({self.mpp_id}),
-            agency_id=self.agency_id,
-        )
+        return Scope.at(self.mpp, self.agency_id)
 
 
 class SlotCount(models.Model):
@@ -256,11 +248,7 @@ class Ticket(WorkflowModel):
         return self.code
 
     def policy_scope(self) -> Scope:
-        return Scope(
-            region_codes=frozenset({self.mpp.region_id}),
-            mpp_ids=frozenset({self.mpp_id}),
-            agency_id=self.agency_id,
-        )
+        return Scope.at(self.mpp, self.agency_id)
 
     def skm_subject(self) -> dict:
         """Who and what the satisfaction survey asks about once the visit is ``served``."""

@@ -182,6 +182,16 @@ def _locked_rows(queue: ServiceQueue, day: datetime.date, starts: datetime.time)
     return day_row, slot_row
 
 
+def _count_place(day_row: DayCount, slot_row: SlotCount, field: str) -> None:
+    """Count one place of ``field`` ("online" or "walk_in") in the locked day and slot rows and
+    give the day's next ticket number (``day_row.last_number``); ``_release`` gives one back."""
+    SlotCount.objects.filter(pk=slot_row.pk).update(**{field: F(field) + 1})
+    DayCount.objects.filter(pk=day_row.pk).update(
+        **{field: F(field) + 1}, last_number=F("last_number") + 1
+    )
+    day_row.refresh_from_db(fields=["last_number"])
+
+
 def _release(ticket: Ticket) -> None:
     """Give back the place ``ticket`` held in its slot and day (cancel, reschedule, move)."""
     field = "online" if ticket.channel == Channel.ONLINE else "walk_in"
@@ -203,6 +213,25 @@ def _unique_code() -> str:
 
 def _ticket_code(queue: ServiceQueue, number: int) -> str:
     return f"{queue.prefix}-{number:03d}"
+
+
+def _new_ticket(queue: ServiceQueue, day_row: DayCount, slot, **fields) -> Ticket:
+    """A ticket of ``queue`` in ``slot`` (start, end) with the day's number ``_count_place``
+    took, its booking code and status token; ``fields`` say the rest (channel, lane, status...)."""
+    return Ticket.objects.create(
+        mpp_id=queue.mpp_id,
+        agency_id=queue.agency_id,
+        service_id=queue.service_id,
+        queue=queue,
+        date=day_row.date,
+        number=day_row.last_number,
+        code=_ticket_code(queue, day_row.last_number),
+        slot_starts=slot[0],
+        slot_ends=slot[1],
+        booking_code=_unique_code(),
+        token=secrets.token_urlsafe(32),
+        **fields,
+    )
 
 
 def rules_of(mpp) -> QueueRules:
@@ -320,11 +349,7 @@ def _take_online_place(queue, day, starts) -> DayCount:
             "date",
             409,
         )
-    SlotCount.objects.filter(pk=slot_row.pk).update(online=F("online") + 1)
-    DayCount.objects.filter(pk=day_row.pk).update(
-        online=F("online") + 1, last_number=F("last_number") + 1
-    )
-    day_row.refresh_from_db(fields=["last_number"])
+    _count_place(day_row, slot_row, "online")
     return day_row
 
 
@@ -348,20 +373,12 @@ def book(
             get_user_model().objects.select_for_update().filter(pk=citizen.pk).first()
             _check_booking_caps(citizen, queue, now)
             day_row = _take_online_place(queue, day, starts)
-            return Ticket.objects.create(
-                mpp_id=queue.mpp_id,
-                agency_id=queue.agency_id,
-                service_id=queue.service_id,
-                queue=queue,
+            return _new_ticket(
+                queue,
+                day_row,
+                (starts, ends),
                 channel=Channel.ONLINE,
-                date=day,
-                number=day_row.last_number,
-                code=_ticket_code(queue, day_row.last_number),
-                slot_starts=starts,
-                slot_ends=ends,
                 citizen=citizen,
-                booking_code=_unique_code(),
-                token=secrets.token_urlsafe(32),
                 lane=Lane.BOOKED,
                 status="booked",
             )
@@ -546,26 +563,14 @@ def issue_walk_in(
                 "service",
                 409,
             )
-        SlotCount.objects.filter(pk=slot_row.pk).update(walk_in=F("walk_in") + 1)
-        DayCount.objects.filter(pk=day_row.pk).update(
-            walk_in=F("walk_in") + 1, last_number=F("last_number") + 1
-        )
-        day_row.refresh_from_db(fields=["last_number"])
-        return Ticket.objects.create(
-            mpp_id=queue.mpp_id,
-            agency_id=queue.agency_id,
-            service_id=queue.service_id,
-            queue=queue,
+        _count_place(day_row, slot_row, "walk_in")
+        return _new_ticket(
+            queue,
+            day_row,
+            slot,
             channel=Channel.WALK_IN,
             priority_group=priority_group,
             priority=bool(priority_group),
-            date=local.date(),
-            number=day_row.last_number,
-            code=_ticket_code(queue, day_row.last_number),
-            slot_starts=slot[0],
-            slot_ends=slot[1],
-            booking_code=_unique_code(),
-            token=secrets.token_urlsafe(32),
             kiosk=kiosk,
             lane=Lane.WALK_IN,
             line_at=moment,
@@ -744,6 +749,15 @@ def _counter_ticket(ticket: Ticket, counter: Counter, officer) -> None:
         raise QueueError(_("Tiket ini tidak sedang dilayani di loket ini."), status=409)
 
 
+def _counter_action(
+    ticket: Ticket, counter: Counter, officer, action: str, changes: dict | None = None
+) -> Ticket:
+    """The officer at ``counter`` takes ``action`` on the ticket called there."""
+    _counter_ticket(ticket, counter, officer)
+    _act(ticket, action, officer, (OFFICER,), changes=changes)
+    return ticket
+
+
 def recall(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
     _counter_ticket(ticket, counter, officer)
     moment = now or timezone.now()
@@ -756,41 +770,23 @@ def recall(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
 
 
 def skip(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
-    _counter_ticket(ticket, counter, officer)
-    _act(ticket, "skip", officer, (OFFICER,))
-    return ticket
+    return _counter_action(ticket, counter, officer, "skip")
 
 
 def requeue(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
     """A skipped citizen turns up after all: back to the walk-in line."""
-    _counter_ticket(ticket, counter, officer)
-    _act(
-        ticket,
-        "requeue",
-        officer,
-        (OFFICER,),
-        changes={"lane": Lane.WALK_IN, "line_at": now or timezone.now(), "counter": None},
-    )
-    return ticket
+    changes = {"lane": Lane.WALK_IN, "line_at": now or timezone.now(), "counter": None}
+    return _counter_action(ticket, counter, officer, "requeue", changes)
 
 
 def record_no_show(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
     """A citizen skipped at this counter never came back: record the no-show."""
-    _counter_ticket(ticket, counter, officer)
-    _act(ticket, "no_show", officer, (OFFICER,))
-    return ticket
+    return _counter_action(ticket, counter, officer, "no_show")
 
 
 def start(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
-    _counter_ticket(ticket, counter, officer)
-    _act(
-        ticket,
-        "start",
-        officer,
-        (OFFICER,),
-        changes={"serving_started_at": now or timezone.now(), "officer": officer},
-    )
-    return ticket
+    changes = {"serving_started_at": now or timezone.now(), "officer": officer}
+    return _counter_action(ticket, counter, officer, "start", changes)
 
 
 def finish(
@@ -901,11 +897,7 @@ def move_service(
         current = Ticket.objects.select_for_update().get(pk=ticket.pk)
         # The citizen is already at the MPP: the move is counted even when the slot is full.
         day_row, slot_row = _locked_rows(to_queue, ticket.date, target[0])
-        SlotCount.objects.filter(pk=slot_row.pk).update(online=F("online") + 1)
-        DayCount.objects.filter(pk=day_row.pk).update(
-            online=F("online") + 1, last_number=F("last_number") + 1
-        )
-        day_row.refresh_from_db(fields=["last_number"])
+        _count_place(day_row, slot_row, "online")
         _release(current)
         _act(
             current,

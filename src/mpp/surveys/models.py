@@ -103,11 +103,7 @@ class Questionnaire(models.Model):
     def policy_scope(self) -> Scope:
         if self.mpp_id is None:
             return Scope()
-        return Scope(
-            region_codes=frozenset({self.mpp.region_id}),
-            mpp_ids=frozenset({self.mpp_id}),
-            agency_id=self.agency_id,
-        )
+        return Scope.at(self.mpp, self.agency_id)
 
 
 class QuestionnaireVersion(models.Model):

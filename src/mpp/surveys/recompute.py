@@ -18,7 +18,7 @@ from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncDate
 
 from mpp.surveys.models import POPULATION, RESPONDENTS, Answer, DaySum, Invitation, Response
-from mpp.surveys.units import units_of
+from mpp.surveys.units import PLACE_FIELDS, units_of
 
 Key = tuple[datetime.date, str, str]
 
@@ -45,23 +45,22 @@ def expected_sums(start: datetime.date, end: datetime.date) -> dict[Key, list[in
     from mpp.workflows.models import TransitionRecord
 
     result: dict[Key, list[int]] = defaultdict(lambda: [0, 0])
-    fields = ("region_id", "mpp_id", "agency_id", "service_id")
     period = Q(day__gte=start, day__lte=end)
     counted = Response.objects.filter(period, void__isnull=True)
-    respondents = counted.values("day", *fields).annotate(n=Count("id")).order_by()
+    respondents = counted.values("day", *PLACE_FIELDS).annotate(n=Count("id")).order_by()
     for row in respondents.iterator():
-        place = {name: row[name] for name in fields}
+        place = {name: row[name] for name in PLACE_FIELDS}
         _add(result, row["day"], place, RESPONDENTS, row["n"], row["n"])
     answers = (
         Answer.objects.filter(
             response__day__gte=start, response__day__lte=end, response__void__isnull=True
         )
-        .values("response__day", "element", *(f"response__{name}" for name in fields))
+        .values("response__day", "element", *(f"response__{name}" for name in PLACE_FIELDS))
         .annotate(total=Sum("value"), n=Count("id"))
         .order_by()
     )
     for row in answers.iterator():
-        place = {name: row[f"response__{name}"] for name in fields}
+        place = {name: row[f"response__{name}"] for name in PLACE_FIELDS}
         _add(result, row["response__day"], place, row["element"], row["total"], row["n"])
     # Population above the service level: the transition history, per local day of its region.
     finishing = Q()

@@ -52,7 +52,7 @@ from mpp.surveys.models import (
     QuestionnaireVersion,
     Response,
 )
-from mpp.surveys.units import Unit, units_of
+from mpp.surveys.units import Unit, place_of, units_of
 from mpp.workflows.hooks import hooks
 
 ANSWERABLE_FOR = datetime.timedelta(days=30)
@@ -286,12 +286,7 @@ def bump(rows: Iterable[tuple[datetime.date, str, str, int, int]]) -> None:
 
 
 def _response_rows(response: Response, answers: Mapping[str, int]):
-    for unit in units_of(
-        region_id=response.region_id,
-        mpp_id=response.mpp_id,
-        agency_id=response.agency_id,
-        service_id=response.service_id,
-    ):
+    for unit in units_of(**place_of(response)):
         yield response.day, unit.key, RESPONDENTS, 1, 1
         for code, value in answers.items():
             yield response.day, unit.key, code, value, 1
@@ -364,12 +359,7 @@ def invite(obj, record) -> Invitation | None:
             return None  # a concurrent run of the same hook got there first
         bump(
             (invitation.day, unit.key, POPULATION, 1, 1)
-            for unit in units_of(
-                region_id=invitation.region_id,
-                mpp_id=invitation.mpp_id,
-                agency_id=invitation.agency_id,
-                service_id=invitation.service_id,
-            )
+            for unit in units_of(**place_of(invitation))
         )
         citizen = invitation.citizen
         if (
@@ -519,11 +509,8 @@ def submit_for_invitation(
                     invitation=invitation,
                     content_type_id=invitation.content_type_id,
                     object_id=invitation.object_id,
-                    region_id=invitation.region_id,
-                    mpp_id=invitation.mpp_id,
-                    agency_id=invitation.agency_id,
-                    service_id=invitation.service_id,
                     officer_id=invitation.officer_id,
+                    **place_of(invitation),
                 )
         except IntegrityError:
             raise SurveyError(

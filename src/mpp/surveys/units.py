@@ -103,6 +103,16 @@ def parse_unit(text: str) -> Unit:
     return Unit(kind, ident)
 
 
+# Where a transaction was served: kept on its invitation, copied onto its response, counted by
+# ``units_of``.
+PLACE_FIELDS = ("region_id", "mpp_id", "agency_id", "service_id")
+
+
+def place_of(row) -> dict:
+    """The place of an invitation or a response, as ``units_of`` and ``Response`` take it."""
+    return {name: getattr(row, name) for name in PLACE_FIELDS}
+
+
 def units_of(*, region_id, mpp_id, agency_id, service_id) -> list[Unit]:
     """Every unit a response (or finished transaction) counts towards, from the nation down."""
     units = [Unit(UnitKind.NATIONAL)]

@@ -190,11 +190,7 @@ class AgencyPresence(models.Model):
         return _("%(agency)s di %(mpp)s") % {"agency": self.agency, "mpp": self.mpp}
 
     def policy_scope(self) -> Scope:
-        return Scope(
-            region_codes=frozenset({self.mpp.region_id}),
-            mpp_ids=frozenset({self.mpp_id}),
-            agency_id=self.agency_id,
-        )
+        return Scope.at(self.mpp, self.agency_id)
 
 
 class CounterHours(models.Model):

@@ -7,7 +7,10 @@ live without importing the policy above them.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from mpp.tenancy.models import MPP
 
 
 @dataclass(frozen=True)
@@ -17,6 +20,16 @@ class Scope:
     region_codes: frozenset[str] = field(default_factory=frozenset)
     mpp_ids: frozenset[int] = field(default_factory=frozenset)
     agency_id: int | None = None
+
+    @classmethod
+    def at(cls, mpp: MPP, agency_id: int | None = None) -> Scope:
+        """An object at one MPP (a queue, a ticket, an application), of one agency when given:
+        the MPP and its kab/kota."""
+        return cls(
+            region_codes=frozenset({mpp.region_id}),
+            mpp_ids=frozenset({mpp.pk}),
+            agency_id=agency_id,
+        )
 
 
 class Scoped(Protocol):
