@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime
 import logging
 import time
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -49,7 +49,12 @@ from mpp.deadlines import services as clock
 from mpp.deadlines.models import ClockUnit
 from mpp.documents.models import IssuedDocument
 from mpp.documents.rendering import public_base_url
-from mpp.documents.services import check_can_sign, issue_document, reissue_document
+from mpp.documents.services import (
+    check_can_sign,
+    finish_document,
+    issue_document,
+    reissue_document,
+)
 from mpp.documents.uploads import UnsafeFile, accept_upload
 from mpp.errors import ServiceError
 from mpp.integrations import services as integrations
@@ -340,6 +345,26 @@ def _kinds(application: Application, actor: User | None) -> set[str]:
     return actor_kinds(actor, application)
 
 
+def _apply(
+    application: Application,
+    action: str,
+    actor: User | None,
+    *,
+    expected_version: int | None,
+    **details: Any,
+):
+    """Take the workflow ``action`` on ``application`` as ``actor`` (None: the system), who acts
+    in the kinds the policy gives them on it; ``details`` are the note, data and changes."""
+    return apply_action(
+        application,
+        action,
+        actor_user=actor,
+        actor_kinds=_kinds(application, actor),
+        expected_version=expected_version,
+        **details,
+    )
+
+
 @transaction.atomic
 def submit_application(
     application: Application, *, actor: User, expected_version: int | None = None
@@ -351,11 +376,10 @@ def submit_application(
     _discard_hidden_uploads(application, cleaned)
     now = timezone.now()
     started = clock.start(application, time_limit_of(application.service_version), at=now)
-    return apply_action(
+    return _apply(
         application,
         "submit",
-        actor_user=actor,
-        actor_kinds=_kinds(application, actor),
+        actor,
         expected_version=expected_version,
         changes={"data": cleaned, "submitted_at": now, **started},
     )
@@ -369,11 +393,10 @@ def resubmit_application(
     _check_filer(application, actor)
     cleaned = check_complete(application)
     _discard_hidden_uploads(application, cleaned)
-    return apply_action(
+    return _apply(
         application,
         "resubmit",
-        actor_user=actor,
-        actor_kinds=_kinds(application, actor),
+        actor,
         expected_version=expected_version,
         changes={"data": cleaned, **clock.resume(application, at=timezone.now())},
     )
@@ -386,11 +409,10 @@ def request_revision(
     """Ask the citizen to fix something: the clock pauses, keeping the time left. A keyed digest
     of each answer is kept with the transition (never the answers), so the officer later sees
     which answers changed (:func:`mpp.cases.selectors.changes_since_revision`)."""
-    return apply_action(
+    return _apply(
         application,
         "request_revision",
-        actor_user=actor,
-        actor_kinds=_kinds(application, actor),
+        actor,
         note=note,
         expected_version=expected_version,
         changes=clock.pause(application, at=timezone.now()),
@@ -415,11 +437,10 @@ def claim_application(
                 _("Petugas yang dipilih tidak bertugas di instansi dan MPP ini."),
                 {"assignee": [_("Petugas yang dipilih tidak bertugas di instansi dan MPP ini.")]},
             )
-    return apply_action(
+    return _apply(
         application,
         action,
-        actor_user=actor,
-        actor_kinds=_kinds(application, actor),
+        actor,
         expected_version=expected_version,
         changes={"assigned_to": assignee or actor},
         data={"assignee": (assignee or actor).pk},
@@ -430,11 +451,10 @@ def claim_application(
 def approve_application(
     application: Application, *, actor: User, note: str = "", expected_version: int | None = None
 ):
-    return apply_action(
+    return _apply(
         application,
         "approve",
-        actor_user=actor,
-        actor_kinds=_kinds(application, actor),
+        actor,
         note=note,
         expected_version=expected_version,
         changes={"decided_at": timezone.now()},
@@ -445,11 +465,10 @@ def approve_application(
 def reject_application(
     application: Application, *, actor: User, note: str, expected_version: int | None = None
 ):
-    return apply_action(
+    return _apply(
         application,
         "reject",
-        actor_user=actor,
-        actor_kinds=_kinds(application, actor),
+        actor,
         note=note,
         expected_version=expected_version,
         changes={"decided_at": timezone.now(), **clock.stop(application, at=timezone.now())},
@@ -460,11 +479,10 @@ def reject_application(
 def withdraw_application(
     application: Application, *, actor: User, note: str = "", expected_version: int | None = None
 ):
-    return apply_action(
+    return _apply(
         application,
         "withdraw",
-        actor_user=actor,
-        actor_kinds=_kinds(application, actor),
+        actor,
         note=note,
         expected_version=expected_version,
         changes={"decided_at": timezone.now(), **clock.stop(application, at=timezone.now())},
@@ -487,11 +505,10 @@ def issue_application(
     """
     check_can_sign(application.agency)
     with transaction.atomic():
-        return apply_action(
+        return _apply(
             application,
             "issue",
-            actor_user=actor,
-            actor_kinds=_kinds(application, actor),
+            actor,
             expected_version=expected_version,
             # The worker has no request: the address the QR code points to is captured now.
             data={"public_base_url": public_base_url(request)},
@@ -592,16 +609,8 @@ def reissue_application_document(
             issued_document=document
         )
     application.issued_document = document
-    document = issue_document(
-        source_key=document.source_key,
-        source_obj=application,
-        title=document.title,
-        holder_name=document.holder_name,
-        holder_nik=document.holder_nik,
-        issuer=document.issuer,
-        actor=actor,
-        request=request,
-    )  # finishes the reserved row: the new number signed; a crash leaves it to the sweep
+    # The reserved row is finished: the new number signed; a crash leaves it to the sweep.
+    document = finish_document(document, actor=actor, request=request)
     application.issued_document = document
     notify_applicant(application, "issued", document_number=document.number)
     return document
@@ -646,6 +655,21 @@ def add_note(application: Application, *, actor: User, text: str) -> InternalNot
 # --- One entry point for the actions form and the API -------------------------------------
 
 
+# Each action of the actions form and the API: its service function and what it takes besides
+# the actor and the expected version.
+_ACTIONS: dict[str, tuple[Callable[..., Any], tuple[str, ...]]] = {
+    "submit": (submit_application, ()),
+    "resubmit": (resubmit_application, ()),
+    "claim": (claim_application, ("assignee",)),
+    "assign": (claim_application, ("assignee",)),
+    "request_revision": (request_revision, ("note",)),
+    "approve": (approve_application, ("note",)),
+    "reject": (reject_application, ("note",)),
+    "withdraw": (withdraw_application, ("note",)),
+    "issue": (issue_application, ("request",)),
+}
+
+
 def perform_action(
     application: Application,
     action: str,
@@ -657,35 +681,16 @@ def perform_action(
     request=None,
 ):
     """Take ``action`` (an API/status value) on ``application`` for ``actor``."""
-    if action == "submit":
-        return submit_application(application, actor=actor, expected_version=expected_version)
-    if action == "resubmit":
-        return resubmit_application(application, actor=actor, expected_version=expected_version)
-    if action in ("claim", "assign"):
-        return claim_application(
-            application, assignee=assignee, actor=actor, expected_version=expected_version
-        )
-    if action == "request_revision":
-        return request_revision(
-            application, note=note, actor=actor, expected_version=expected_version
-        )
-    if action == "approve":
-        return approve_application(
-            application, note=note, actor=actor, expected_version=expected_version
-        )
-    if action == "reject":
-        return reject_application(
-            application, note=note, actor=actor, expected_version=expected_version
-        )
-    if action == "withdraw":
-        return withdraw_application(
-            application, note=note, actor=actor, expected_version=expected_version
-        )
-    if action == "issue":
-        return issue_application(
-            application, request=request, actor=actor, expected_version=expected_version
-        )
-    raise ActionNotAllowed(_("Tindakan ini tidak dikenal."))
+    if action not in _ACTIONS:
+        raise ActionNotAllowed(_("Tindakan ini tidak dikenal."))
+    service, takes = _ACTIONS[action]
+    given = {"note": note, "assignee": assignee, "request": request}
+    return service(
+        application,
+        actor=actor,
+        expected_version=expected_version,
+        **{name: given[name] for name in takes},
+    )
 
 
 # --- Counter (assisted) channel -------------------------------------------------------------
@@ -842,11 +847,11 @@ def sweep_step(now: datetime.datetime) -> dict[str, int]:
     ).select_related(*related)
 
     def auto_approve(application: Application) -> None:
-        apply_action(
+        _apply(
             application,
             "auto_approve",
-            actor_user=None,
-            actor_kinds={SYSTEM},
+            None,
+            expected_version=None,
             note=AUTO_APPROVAL_REASON,
             changes={"decided_at": now, "auto_approved": True},
         )

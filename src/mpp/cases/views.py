@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from mpp.cases.steps import steps_for
 from mpp.cases.workflow import COORDINATOR, COUNTER, DECISION_ACTIONS, EDITABLE, OFFICER
 from mpp.catalog.form_schema import is_visible
 from mpp.catalog.models import Service
+from mpp.documents.exports import stored_download
 from mpp.documents.gates import download_gates
 from mpp.documents.rendering import public_base_url, qr_data_uri
 from mpp.documents.services import SigningKeyMissing
@@ -375,14 +376,7 @@ def issued_pdf(request, pk):
 
 def _pdf_response(user, application):
     document = selectors.read_issued_document(user, application, channel="web")
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"{application.tracking_number}.pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_download(document.file, fmt="pdf", filename=application.tracking_number)
 
 
 def _file_response(document):

@@ -15,7 +15,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
-from django.http import HttpResponse
+from django.db.models.fields.files import FieldFile
+from django.http import FileResponse, HttpResponse
 
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
@@ -90,4 +91,17 @@ def download(body: bytes, *, fmt: str, filename: str, private: bool = True) -> H
     response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
     if private:
         response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def stored_download(stored: FieldFile, *, fmt: str, filename: str) -> FileResponse:
+    """A stored file we produced (an issued document) streamed as the private file ``filename``
+    (without extension) to save; never kept by a shared cache."""
+    response = FileResponse(
+        stored.open("rb"),
+        content_type=CONTENT_TYPES[fmt],
+        as_attachment=True,
+        filename=f"{filename}.{fmt}",
+    )
+    response["Cache-Control"] = "private, no-store"
     return response

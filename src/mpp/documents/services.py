@@ -30,6 +30,7 @@ from django.db.models import F
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can
@@ -172,30 +173,6 @@ def _record(
     record_event(action, actor=actor, target=document, summary=document.number, request=request)
 
 
-def _finish(
-    document: IssuedDocument,
-    signed_pdf: bytes,
-    *,
-    actor: User | None = None,
-    request: HttpRequest | None = None,
-) -> IssuedDocument:
-    digest = hashlib.sha256(signed_pdf).hexdigest()
-    with transaction.atomic():
-        locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
-        if locked.status != DocumentStatus.PENDING:
-            return locked  # a concurrent attempt finished first
-        storage = locked.file.storage
-        name = f"documents/{locked.issued_at:%Y}/{locked.file_key}.pdf"
-        if storage.exists(name):
-            storage.delete(name)  # left by an attempt that crashed before its commit
-        locked.file.name = storage.save(name, ContentFile(signed_pdf))
-        locked.sha256 = digest
-        locked.status = DocumentStatus.VALID
-        locked.save(update_fields=["file", "sha256", "status", "updated_at"])
-        _record(AuditAction.DOCUMENT_ISSUED, locked, actor=actor, request=request)
-    return locked
-
-
 def issue_document(
     *,
     source_key: str,
@@ -261,7 +238,8 @@ def _render_sign_finish(
     actor: User | None = None,
     request: HttpRequest | None = None,
 ) -> IssuedDocument:
-    """Steps 2 and 3 for a pending row, from what the row itself stores."""
+    """Steps 2 and 3 for a pending row, from what the row itself stores: render and sign, then
+    store the signed file and mark the row valid (unless a concurrent attempt finished first)."""
     document = IssuedDocument.objects.select_related("issuer", "issuer__region").get(pk=document.pk)
     pdf = rendering.render_pdf(
         document,
@@ -275,7 +253,32 @@ def _render_sign_finish(
         reason=f"{document.title} {document.number}",
         location=document.issuer.region.name,
     )
-    return _finish(document, signed, actor=actor, request=request)
+    digest = hashlib.sha256(signed).hexdigest()
+    with transaction.atomic():
+        locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
+        if locked.status != DocumentStatus.PENDING:
+            return locked  # a concurrent attempt finished first
+        storage = locked.file.storage
+        name = f"documents/{locked.issued_at:%Y}/{locked.file_key}.pdf"
+        if storage.exists(name):
+            storage.delete(name)  # left by an attempt that crashed before its commit
+        locked.file.name = storage.save(name, ContentFile(signed))
+        locked.sha256 = digest
+        locked.status = DocumentStatus.VALID
+        locked.save(update_fields=["file", "sha256", "status", "updated_at"])
+        _record(AuditAction.DOCUMENT_ISSUED, locked, actor=actor, request=request)
+    return locked
+
+
+def finish_document(
+    document: IssuedDocument, *, actor: User | None = None, request: HttpRequest | None = None
+) -> IssuedDocument:
+    """Sign a document reserved with ``finish=False`` (steps 2 and 3); a document no longer
+    pending is answered as it is. Raises ``SigningKeyMissing`` when its issuer has no key."""
+    if document.status != DocumentStatus.PENDING:
+        return document
+    credential = _credential_for(document.issuer)
+    return _render_sign_finish(document, credential, actor=actor, request=request)
 
 
 def finish_pending_documents(*, older_than: datetime.timedelta = PENDING_GRACE) -> int:
@@ -304,15 +307,36 @@ def finish_pending_documents(*, older_than: datetime.timedelta = PENDING_GRACE) 
     return finished
 
 
+# What revoking or re-issuing a document answers without a reason, and to someone who may not.
+_DECIDER_REFUSALS = {
+    "revoke": (
+        gettext_lazy("Alasan pencabutan wajib diisi."),
+        gettext_lazy("Anda tidak berwenang mencabut dokumen ini."),
+    ),
+    "reissue": (
+        gettext_lazy("Alasan penerbitan ulang wajib diisi."),
+        gettext_lazy("Anda tidak berwenang menerbitkan ulang dokumen ini."),
+    ),
+}
+
+
+def _reason_of_decider(document: IssuedDocument, by: User, reason: str, act: str) -> str:
+    """The stripped ``reason`` to ``act`` on ``document`` ("revoke", "reissue"): only someone who
+    may decide its cases does, and always with a reason."""
+    missing, refused = _DECIDER_REFUSALS[act]
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": [missing]})
+    if not can(by, Perm.DECIDE_CASES, document):
+        raise PermissionDenied(str(refused))
+    return reason
+
+
 def revoke_document(
     document: IssuedDocument, *, by: User, reason: str, request: HttpRequest | None = None
 ) -> IssuedDocument:
     """Revoke a valid document; the verification page then says so, with the reason and date."""
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Alasan pencabutan wajib diisi.")]})
-    if not can(by, Perm.DECIDE_CASES, document):
-        raise PermissionDenied(_("Anda tidak berwenang mencabut dokumen ini."))
+    reason = _reason_of_decider(document, by, reason, "revoke")
     with transaction.atomic():
         locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
         if locked.status != DocumentStatus.VALID:
@@ -352,11 +376,7 @@ def reissue_document(
     officer, answers with the one replacement. With ``finish=False`` the new row is reserved
     (pending, with its number) and a later call or the sweep signs it.
     """
-    reason = (reason or "").strip()
-    if not reason:
-        raise ValidationError({"reason": [_("Alasan penerbitan ulang wajib diisi.")]})
-    if not can(by, Perm.DECIDE_CASES, document):
-        raise PermissionDenied(_("Anda tidak berwenang menerbitkan ulang dokumen ini."))
+    reason = _reason_of_decider(document, by, reason, "reissue")
     with transaction.atomic():
         locked = IssuedDocument.objects.select_for_update().get(pk=document.pk)
         replacement = IssuedDocument.objects.filter(replaces=locked).first()

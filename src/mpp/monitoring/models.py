@@ -15,12 +15,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mpp.deadlines.models import ClockedModel
+from mpp.fields import user_reference
 from mpp.monitoring.workflow import MONITORING_REPORT
 from mpp.regions import calendar
 from mpp.tenancy.scope import Scope
@@ -54,9 +54,7 @@ class ReportingPeriod(models.Model):
     items = models.JSONField(_("butir laporan"), default=list)
     rubric = models.JSONField(_("rubrik penilaian"), default=dict)
     reminder_days = models.PositiveSmallIntegerField(_("pengingat (hari sebelum batas)"), default=3)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

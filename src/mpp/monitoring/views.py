@@ -20,7 +20,7 @@ from mpp.monitoring.models import ITEMS
 from mpp.monitoring.workflow import LOCUS, MINISTRY
 from mpp.onboarding.models import OnboardingApplication
 from mpp.regions.models import Region
-from mpp.workflows.models import TransitionRecord
+from mpp.workflows.selectors import labelled_history
 
 
 def _forbidden(request, message: str):
@@ -151,11 +151,7 @@ def period_export(request, pk: int, fmt: str):
 
 def _report_context(request, report, form=None, note_form=None, error=None):
     kinds = services.kinds_for(request.user, report)
-    history = TransitionRecord.objects.filter(
-        workflow="monitoring_report", object_id=str(report.pk)
-    ).select_related("actor")
-    labels = {t.action: t.label for t in report.get_workflow().transitions}
-    history = [(record, labels.get(record.action, record.action)) for record in history]
+    history = labelled_history(report)
     if form is None:
         form = ReportForm(initial={f: getattr(report, f) for f in ReportForm.base_fields})
     mark_asked(form, report.period.items)

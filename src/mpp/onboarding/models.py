@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import uuid
 
-from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from mpp.deadlines.models import ClockedModel
+from mpp.fields import user_reference
 from mpp.onboarding.workflow import REGION_ONBOARDING
 from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
@@ -35,9 +35,7 @@ class ReadinessRubric(models.Model):
 
     name = models.CharField(_("nama rubrik"), max_length=200)
     criteria = models.JSONField(_("bobot kriteria"), default=dict)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    created_by = user_reference()
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -72,9 +70,7 @@ class OnboardingApplication(WorkflowModel, ClockedModel):
         related_name="+",
         verbose_name=_("kabupaten/kota"),
     )
-    applicant = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
+    applicant = user_reference()
     contact_name = models.CharField(_("nama admin daerah"), max_length=150)
     contact_email = models.EmailField(_("surel admin daerah"))
     manager_name = models.CharField(_("nama pengelola MPP"), max_length=150)
@@ -146,9 +142,7 @@ class ManagerDecree(models.Model):
     valid_until = models.DateField(_("berlaku sampai"), null=True, blank=True)
     document = models.FileField(_("berkas SK (PDF)"), upload_to=upload_path)
     sha256 = models.CharField(max_length=64)
-    uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
+    uploaded_by = user_reference(blank=False)
     uploaded_at = models.DateTimeField(default=timezone.now)
     replaced_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -25,7 +25,7 @@ from mpp.onboarding.forms import (
     RubricForm,
 )
 from mpp.onboarding.workflow import ACTOR_LABELS, NEXT_STEP, STAGE_LABELS, STAGE_OF
-from mpp.workflows.models import TransitionRecord
+from mpp.workflows.selectors import labelled_history
 
 
 def _forbidden(request, message: str):
@@ -158,11 +158,7 @@ def _designate_form(data=None) -> DesignateForm:
 
 
 def _detail_context(request, application, **forms):
-    history = TransitionRecord.objects.filter(
-        workflow="region_onboarding", object_id=str(application.pk)
-    ).select_related("actor")
-    labels = {t.action: t.label for t in application.get_workflow().transitions}
-    history = [(record, labels.get(record.action, record.action)) for record in history]
+    history = labelled_history(application)
     kinds = services.kinds_for(request.user, application)
     actions = {
         t.action

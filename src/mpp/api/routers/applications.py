@@ -24,6 +24,7 @@ from mpp.api.types import Id
 from mpp.cases import selectors, services
 from mpp.cases.models import Application, ApplicationDocument, IdempotencyRecord
 from mpp.cases.models import Status as AppStatus
+from mpp.documents.exports import stored_download
 from mpp.documents.gates import download_gates
 from mpp.documents.services import SigningKeyMissing
 from mpp.workflows.errors import (
@@ -425,11 +426,4 @@ def issued_document(request: BearerRequest, application_id: Id) -> FileResponse:
         raise Problem(
             404, _("Dokumen belum terbit."), _("Permohonan ini belum menghasilkan dokumen.")
         ) from None
-    response = FileResponse(
-        document.file.open("rb"),
-        content_type="application/pdf",
-        as_attachment=True,
-        filename=f"{application.tracking_number}.pdf",
-    )
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return stored_download(document.file, fmt="pdf", filename=application.tracking_number)
