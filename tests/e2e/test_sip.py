@@ -44,6 +44,9 @@ def satusehat_demo(demo, settings):  # noqa: F811 - the fixture imported above
     return demo
 
 
+@pytest.mark.walks(
+    "application.submit", "application.claim", "application.approve", "application.issue"
+)
 def test_a_doctor_applies_the_officer_sees_the_check_and_issues_the_permit(
     page, wide_page, browser_page, audit, satusehat_demo, live_server
 ):
@@ -112,7 +115,9 @@ def test_a_nik_that_is_no_health_worker_is_held_with_the_reason(
     go(page, audit, f"/permohonan/{application.pk}/")
     expect(page.get_by_role("heading", name="Permohonan ditahan")).to_be_visible()
     expect(
-        page.get_by_text("NIK Anda tidak terdaftar sebagai tenaga kesehatan di SATUSEHAT SDMK")
+        page.get_by_text(
+            "NIK Anda tidak terdaftar sebagai tenaga kesehatan di SATUSEHAT SDMK"
+        ).first
     ).to_be_visible()
 
     officer = wide_page
