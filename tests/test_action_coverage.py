@@ -24,6 +24,9 @@ E2E = ROOT / "tests" / "e2e"
 TAKEN_BY_THE_CLOCK = {
     "application.auto_approve": "src/mpp/cases/tests/test_services.py::"
     "test_sweep_approves_and_issues_fiktif_positif_once",
+    # Not the clock but the SATUSEHAT SDMK answer: a SIP application whose check did not match.
+    "application.hold": "src/mpp/integrations/tests/test_sip_check.py::"
+    "test_a_nik_that_is_no_health_worker_holds_the_application_with_the_reason",
     "complaint.auto_close": "src/mpp/complaints/tests/test_lifecycle.py::"
     "test_the_sweep_closes_answered_complaints_after_the_window",
     "complaint.escalate": "src/mpp/complaints/tests/test_lifecycle.py::"

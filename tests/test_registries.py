@@ -26,6 +26,7 @@ PLATFORM_REGISTRIES = {
     "queue application lookup": "mpp.queueing.registry",
     "complaint application lookup": "mpp.complaints.registry",
     "integration connectors": "mpp.integrations.registry",
+    "verification settled listeners": "mpp.integrations.services",
     "registration checks": "mpp.accounts.extensions",
     "profile sections": "mpp.accounts.extensions",
     "device kinds": "mpp.devices.kinds",

@@ -39,7 +39,7 @@ def test_regional_admin_configures_dukcapil_and_reads_its_health(
     page.goto("/kelola/integrasi/")
     audit(page)
     expect(page.get_by_role("heading", level=1)).to_have_text("Integrasi: kesehatan konektor")
-    page.get_by_role("link", name=re.compile("Kota Batam")).click()
+    page.get_by_role("link", name=re.compile("Dukcapil.*Kota Batam")).click()
     audit(page)
 
     page.get_by_label("Aktifkan konektor").check()

@@ -120,6 +120,7 @@ class AccessKind(models.TextChoices):
     CITIZEN = "citizen", _("Data warga")
     COUNTER_FILING = "counter_filing", _("Permohonan diajukan di loket")
     NIK_CHECK = "nik_check", _("Pemeriksaan NIK ke Dukcapil")
+    PRACTITIONER_CHECK = "practitioner_check", _("Pemeriksaan data tenaga kesehatan ke SATUSEHAT")
 
 
 class AccessRecord(AppendOnlyModel):

@@ -21,6 +21,10 @@ class CasesConfig(AppConfig):
 
         sign_in_reasons.register("cases:start", sign_in_reason)
         hooks.register()
+        from mpp.cases import sip
+        from mpp.integrations.services import settled_listeners
+
+        settled_listeners.add(sip.PURPOSE, sip.on_settled)
         # Undecided fiktif-positif applications past due are approved by the step, not flagged.
         sweeps.register(
             Application,

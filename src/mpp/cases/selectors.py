@@ -880,3 +880,13 @@ def counter_identity_check(application):
     if application.channel != ApplicationChannel.COUNTER:
         return None
     return check_of(application.applicant_id, counter_check_purpose(application))
+
+
+def practitioner_check(application):
+    """The SATUSEHAT SDMK check of a health-worker permit (None when none was made)."""
+    from mpp.cases import sip
+    from mpp.integrations.selectors import practitioner_check_of
+
+    if not sip.needs_check(application):
+        return None
+    return practitioner_check_of(application.applicant_id, sip.purpose_of(application))

@@ -27,6 +27,7 @@ from mpp.accounts.policy import Perm, can, covering_grant
 from mpp.accounts.services import citizen_for_counter
 from mpp.audit.models import AccessKind, AuditAction, AuditEvent
 from mpp.audit.services import record_access, record_event
+from mpp.cases import sip
 from mpp.cases.models import (
     Application,
     ApplicationChannel,
@@ -376,13 +377,15 @@ def submit_application(
     _discard_hidden_uploads(application, cleaned)
     now = timezone.now()
     started = clock.start(application, time_limit_of(application.service_version), at=now)
-    return _apply(
+    result = _apply(
         application,
         "submit",
         actor,
         expected_version=expected_version,
         changes={"data": cleaned, "submitted_at": now, **started},
     )
+    sip.start_check(application)  # a health-worker permit: SATUSEHAT SDMK, after the commit
+    return result
 
 
 @transaction.atomic
@@ -393,13 +396,15 @@ def resubmit_application(
     _check_filer(application, actor)
     cleaned = check_complete(application)
     _discard_hidden_uploads(application, cleaned)
-    return _apply(
+    result = _apply(
         application,
         "resubmit",
         actor,
         expected_version=expected_version,
         changes={"data": cleaned, **clock.resume(application, at=timezone.now())},
     )
+    sip.start_check(application)  # held for SATUSEHAT SDMK, say: asked again
+    return result
 
 
 @transaction.atomic

@@ -208,7 +208,7 @@ def _check_page(request, pk, staff=False):
             "labels": {item.name: item.label for item in application.service_version.form.fields},
             "step_of": step_of,
             "staff": staff,
-            "revision_note": _last_note(selectors.history(application), "request_revision"),
+            "revision_note": _last_note(selectors.history(application), "request_revision", "hold"),
         },
     )
 
@@ -327,7 +327,8 @@ def detail(request, pk):
             "sections": selectors.answers(application, documents),
             "can_withdraw": "withdraw" in actions,
             "can_edit": selectors.may_fill_in(request.user, application),
-            "revision_note": _last_note(history, "request_revision"),
+            "revision_note": _last_note(history, "request_revision", "hold"),
+            "held": _held(history),
             "rejection_note": _last_note(history, "reject"),
             "has_steps": bool(steps),
             "resume_step": selectors.first_unfinished_step(application, documents)
@@ -339,10 +340,16 @@ def detail(request, pk):
     )
 
 
-def _last_note(history, action: str) -> str:
-    """The note of the latest ``action`` in ``history`` (the reason shown to the citizen)."""
-    notes = [record.note for record in history if record.action == action]
+def _last_note(history, *actions: str) -> str:
+    """The note of the latest of ``actions`` in ``history`` (the reason shown to the citizen)."""
+    notes = [record.note for record in history if record.action in actions]
     return notes[-1] if notes else ""
+
+
+def _held(history) -> bool:
+    """Was the application sent back by the SATUSEHAT check (not by an officer)?"""
+    sent_back = [r.action for r in history if r.action in ("request_revision", "hold")]
+    return bool(sent_back) and sent_back[-1] == "hold"
 
 
 @login_required
@@ -489,6 +496,7 @@ def staff_detail(request, pk):
             "applicant_shown": selectors.applicant_label(user, application),
             "personal": personal,
             "identity_check": selectors.counter_identity_check(application) if personal else None,
+            "practitioner_check": selectors.practitioner_check(application) if personal else None,
             "not_mine": selectors.conflicted(user, application),
             "sole_filer": selectors.decided_by_filer(application, user),
             "history": history,

@@ -83,6 +83,16 @@ APPLICATION = Workflow(
             {CITIZEN},
             label=_("Batalkan permohonan"),
         ),
+        # A health-worker permit whose SATUSEHAT SDMK check did not match (mpp.cases.sip): back
+        # to the applicant with the reason, the clock paused, until they send it again.
+        Transition(
+            "hold",
+            set(UNDECIDED),
+            "revision_requested",
+            {SYSTEM},
+            note_required=True,
+            label=_("Ditahan: data tenaga kesehatan tidak cocok"),
+        ),
         # Fiktif positif: undecided when the deadline passed → approved by the system.
         Transition(
             "auto_approve",

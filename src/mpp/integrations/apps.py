@@ -10,11 +10,12 @@ class IntegrationsConfig(AppConfig):
     def ready(self) -> None:
         from mpp.accounts.extensions import profile_sections, registration_checks
         from mpp.deadlines.registry import sweeps
-        from mpp.integrations import dukcapil, services
+        from mpp.integrations import dukcapil, satusehat, services
         from mpp.integrations.models import Verification
         from mpp.integrations.selectors import identity_section
 
         dukcapil.register()
+        satusehat.register()
         sweeps.register(Verification, step=services.retry_due_verifications)
         registration_checks.register("integrations.dukcapil", services.check_new_citizen)
         profile_sections.register("integrations.identity", identity_section)

@@ -31,10 +31,13 @@ T = TypeVar("T")
 class Unavailable(Exception):
     """The outside system gave no usable answer (down, slow, refused, garbled, or not called)."""
 
-    def __init__(self, outcome: Outcome, *, retryable: bool = False) -> None:
+    def __init__(
+        self, outcome: Outcome, *, retryable: bool = False, status: int | None = None
+    ) -> None:
         super().__init__(outcome.value)
         self.outcome = outcome
         self.retryable = retryable
+        self.status = status  # the HTTP status of a refusal (a 401 asks for a new token)
 
 
 class BadAnswer(ValueError):
@@ -114,9 +117,15 @@ class Connection:
         parse: Callable[[Any], T],
         idempotent: bool,
         json: Any = None,
+        data: dict[str, str] | None = None,
+        params: dict[str, str] | None = None,
         headers: dict[str, str] | None = None,
     ) -> T:
-        """Send one request and return ``parse(answer JSON)``, or raise :class:`Unavailable`."""
+        """Send one request and return ``parse(answer JSON)``, or raise :class:`Unavailable`.
+
+        ``json`` or ``data`` (a form) is the body, ``params`` the query string. Neither is logged:
+        httpx's own request line (which names the URL with its query) is kept at WARNING.
+        """
         if not breaker.allow(self.key, self.region_id):
             self._log(operation, Outcome.CIRCUIT_OPEN, None, None)
             raise Unavailable(Outcome.CIRCUIT_OPEN)
@@ -130,7 +139,9 @@ class Connection:
                 with httpx.Client(
                     base_url=self.endpoint, timeout=timeout(), transport=transport_for(self)
                 ) as http:
-                    response = http.request(method, path, json=json, headers=headers)
+                    response = http.request(
+                        method, path, json=json, data=data, params=params, headers=headers
+                    )
             except httpx.TimeoutException:
                 self._log(operation, Outcome.TIMEOUT, None, started)
                 raise Unavailable(Outcome.TIMEOUT, retryable=True) from None
@@ -143,7 +154,7 @@ class Connection:
                 raise Unavailable(Outcome.ERROR, retryable=True)
             if status >= 300:
                 self._log(operation, Outcome.REFUSED, status, started)
-                raise Unavailable(Outcome.REFUSED)
+                raise Unavailable(Outcome.REFUSED, status=status)
             try:
                 result = parse(response.json())
             except (ValueError, KeyError, TypeError, AttributeError):

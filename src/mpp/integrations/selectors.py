@@ -119,8 +119,36 @@ def health_for(user: Principal) -> list[Health]:
 
 
 def check_of(subject_id: int, purpose: str) -> Verification | None:
-    """The Dukcapil check made for ``purpose`` (a counter filing, say), or None."""
+    """The check made for ``purpose`` (a counter filing, a SIP application …), or None."""
     return Verification.objects.filter(subject_id=subject_id, purpose=purpose).first()
+
+
+@dataclass(frozen=True)
+class PractitionerCheck:
+    """A SATUSEHAT SDMK check as the officer reads it."""
+
+    state: str
+    due_at: datetime.datetime | None
+    ihs_number: str
+    str_number: str
+    str_valid_until: datetime.date | None  # None with a number: for life
+    reason: str  # of a mismatch: "not_registered" or "str_expired"
+
+
+def practitioner_check_of(subject_id: int, purpose: str) -> PractitionerCheck | None:
+    verification = check_of(subject_id, purpose)
+    if verification is None:
+        return None
+    elements = verification.elements
+    until = elements.get("str_valid_until") or ""
+    return PractitionerCheck(
+        state=verification.state,
+        due_at=verification.due_at,
+        ihs_number=elements.get("ihs_number", ""),
+        str_number=elements.get("str_number", ""),
+        str_valid_until=datetime.date.fromisoformat(until) if until else None,
+        reason=elements.get("reason", ""),
+    )
 
 
 def registration_check_of(user: User) -> Verification | None:

@@ -5,7 +5,8 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
-from dataclasses import asdict
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
@@ -18,10 +19,11 @@ from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_event, record_system_access
 from mpp.deadlines.retry import backoff
 from mpp.errors import ServiceError
-from mpp.integrations import clock, crypto, dukcapil
+from mpp.integrations import clock, crypto, dukcapil, satusehat
 from mpp.integrations.client import Connection, Unavailable
 from mpp.integrations.models import ConnectorConfig, Outcome, Verification, VerificationState
 from mpp.integrations.registry import connectors
+from mpp.registry import Registry
 
 if TYPE_CHECKING:
     from mpp.accounts.models import User
@@ -181,6 +183,16 @@ def check_new_citizen(user: User) -> None:
     )
 
 
+def start_practitioner_check(
+    *, subject: User, purpose: str, region_id: str | None, reference: str
+) -> Verification | None:
+    """A pending SATUSEHAT SDMK look-up of ``subject``'s NIK, run by a task after the commit
+    (None: neither the kab/kota nor the nation has the connector enabled)."""
+    return _start(
+        satusehat.KEY, subject=subject, purpose=purpose, region_id=region_id, reference=reference
+    )
+
+
 def start_nik_check(
     *,
     subject: User,
@@ -195,9 +207,6 @@ def start_nik_check(
     kept sealed on the row until the check is settled. Nothing is created (None) when neither the
     kab/kota nor the nation has an enabled agreement: no claim is made about the person then.
     """
-    connection = connection_for(dukcapil.KEY, region_id)
-    if connection is None:
-        return None
     sealed = (
         crypto.seal(
             {
@@ -210,15 +219,42 @@ def start_nik_check(
         if query is not None
         else ""
     )
+    return _start(
+        dukcapil.KEY,
+        subject=subject,
+        purpose=purpose,
+        region_id=region_id,
+        reference=reference,
+        sealed_query=sealed,
+    )
+
+
+def _start(
+    connector_key: str,
+    *,
+    subject: User,
+    purpose: str,
+    region_id: str | None,
+    reference: str,
+    sealed_query: str = "",
+) -> Verification | None:
+    """A pending check (a new one, or the same purpose's again), run by a task after the commit;
+    None when neither the kab/kota nor the nation has the connector enabled."""
+    connection = connection_for(connector_key, region_id)
+    if connection is None:
+        return None
     verification, _created = Verification.objects.update_or_create(
         subject=subject,
-        connector=dukcapil.KEY,
+        connector=connector_key,
         purpose=purpose,
         defaults={
             "region_id": connection.region_id,
             "reference": str(reference)[:40],
-            "sealed_query": sealed,
+            "sealed_query": sealed_query,
             "state": VerificationState.PENDING,
+            "elements": {},
+            "score": None,
+            "attempts": 0,
             "due_at": clock.now() + CLAIM,
             "clock_stopped_at": None,
             "breached_at": None,
@@ -248,26 +284,89 @@ def _query_for(verification: Verification) -> dukcapil.NikQuery | None:
     return dukcapil.NikQuery(nik=subject.nik, name=subject.name, birth_date=subject.birth_date)
 
 
+@dataclass(frozen=True)
+class Settled:
+    """A connector's answer to one verification, as the row keeps it."""
+
+    matched: bool
+    elements: dict[str, Any]
+    score: int | None = None
+
+
+class NoData(Exception):
+    """Nothing to send (the account has no NIK any more, the sealed query is unreadable)."""
+
+
+def _ask_dukcapil(verification: Verification) -> Settled:
+    query = _query_for(verification)
+    if query is None:
+        raise NoData
+    connection = connection_for(
+        verification.connector, verification.region_id or _region_of_nik(query.nik)
+    )
+    if connection is None:
+        raise Unavailable(Outcome.UNREACHABLE)  # the region switched it off meanwhile
+    answer = verify_nik(
+        connection, query, subject_id=verification.subject_id, reference=verification.reference
+    )
+    return Settled(answer.matched, dict(answer.elements), answer.score)
+
+
+# Why a practitioner check is "tidak cocok" (kept on the row; the message is the process's).
+NOT_REGISTERED = "not_registered"
+STR_EXPIRED = "str_expired"
+
+
+def _ask_satusehat(verification: Verification) -> Settled:
+    subject: Any = verification.subject
+    if not subject.nik:
+        raise NoData
+    connection = connection_for(verification.connector, verification.region_id)
+    if connection is None:
+        raise Unavailable(Outcome.UNREACHABLE)
+    record_system_access(
+        subject_id=subject.pk,
+        source=str(connection.connector.name),
+        kind=AccessKind.PRACTITIONER_CHECK,
+        reference=verification.reference,
+    )
+    registry: satusehat.PractitionerRegistry = connection.connector.build(connection)
+    answer = registry.practitioner(subject.nik)
+    until = answer.str_valid_until
+    elements: dict[str, Any] = {
+        "ihs_number": answer.ihs_number,
+        "str_number": answer.str_number,
+        "str_valid_until": until.isoformat() if until else "",
+    }
+    if not answer.found:
+        return Settled(False, {**elements, "reason": NOT_REGISTERED})
+    if until is not None and until < clock.now().date():
+        return Settled(False, {**elements, "reason": STR_EXPIRED})
+    return Settled(True, elements)
+
+
+ASK: dict[str, Callable[[Verification], Settled]] = {
+    dukcapil.KEY: _ask_dukcapil,
+    satusehat.KEY: _ask_satusehat,
+}
+
+# What a process does when one of its checks is settled: purpose prefix (before the first colon)
+# → a function of the settled row (cases holds a SIP application whose check did not match).
+settled_listeners: Registry[str, Callable[[Verification], None]] = Registry(
+    "verification settled listeners"
+)
+
+
 def run_verification(verification_id: int) -> str:
     """Try one verification now; settle it, or mark it "akan dicek ulang" with the next try."""
     verification = Verification.objects.select_related("subject").filter(pk=verification_id).first()
     if verification is None or verification.settled:
         return "settled"
-    query = _query_for(verification)
-    if query is None:
-        return "no data"
-    region_id = verification.region_id or _region_of_nik(query.nik)
-    connection = connection_for(verification.connector, region_id)
     now = clock.now()
     try:
-        if connection is None:
-            raise Unavailable(Outcome.UNREACHABLE)  # the region switched it off meanwhile
-        answer = verify_nik(
-            connection,
-            query,
-            subject_id=verification.subject_id,
-            reference=verification.reference,
-        )
+        answer = ASK[verification.connector](verification)
+    except NoData:
+        return "no data"
     except Unavailable:
         attempts = verification.attempts + 1
         Verification.objects.filter(pk=verification.pk).update(
@@ -290,6 +389,10 @@ def run_verification(verification_id: int) -> str:
         clock_stopped_at=now,
         sealed_query="",  # settled: what was asked is no longer needed
     )
+    verification.refresh_from_db()
+    listener = settled_listeners.find(verification.purpose.split(":", 1)[0])
+    if listener is not None:
+        listener(verification)
     return state
 
 

@@ -36,6 +36,7 @@ _SENTENCES = {
     "issue": _("Dokumen diterbitkan"),
     "withdraw": _("Dibatalkan oleh pemohon"),
     "auto_approve": _("Disetujui otomatis karena batas waktu terlampaui (fiktif positif)"),
+    "hold": _("Ditahan karena data SATUSEHAT SDMK tidak cocok"),
 }
 _COUNTER_SENTENCES = {
     "submit": _("Diajukan di loket oleh petugas"),

@@ -22,26 +22,38 @@ class Partner:
 
     def __init__(self) -> None:
         self.mode = "simulator"
+        # When set, only requests whose path contains it fail as ``mode`` says (a SATUSEHAT whose
+        # token endpoint works and whose FHIR search does not, say); the others are answered.
+        self.only = ""
         self.sent: list[httpx.Request] = []
+
+    def to(self, fragment: str) -> list[httpx.Request]:
+        """The requests sent to paths containing ``fragment``."""
+        return [request for request in self.sent if fragment in request.url.path]
 
     def handle(self, request: httpx.Request) -> httpx.Response:
         self.sent.append(request)
-        if self.mode == "timeout":
+        mode = self.mode if not self.only or self.only in request.url.path else "simulator"
+        if mode == "401":
+            return httpx.Response(401, json={"resourceType": "OperationOutcome"})
+        if mode == "timeout":
             raise httpx.ReadTimeout("slow partner", request=request)
-        if self.mode == "unreachable":
+        if mode == "unreachable":
             raise httpx.ConnectError("refused", request=request)
-        if self.mode == "500":
+        if mode == "500":
             return httpx.Response(500, text="Internal Server Error")
-        if self.mode == "garbage":
+        if mode == "garbage":
             return httpx.Response(200, text="<html>maintenance</html>")
-        if self.mode == "wrong shape":
+        if mode == "wrong shape":
             return httpx.Response(200, json={"content": [{"NIK": "Mungkin"}]})
         # The real simulator view, through Django's test client (same database, same process).
+        path = request.url.path + (f"?{request.url.query.decode()}" if request.url.query else "")
         answer = Client().generic(
             request.method,
-            request.url.path,
+            path,
             data=request.content,
             content_type=request.headers.get("content-type", ""),
+            headers={"authorization": request.headers.get("authorization", "")},
         )
         return httpx.Response(
             answer.status_code,
@@ -100,3 +112,17 @@ def connection(batam_dukcapil):
     found = connection_for(KEY, "2171")
     assert found is not None
     return found
+
+
+@pytest.fixture
+def batam_satusehat(db, partner):
+    """Kota Batam's SATUSEHAT client, configured to the simulator (its default endpoint)."""
+    from mpp.integrations import crypto, satusehat
+
+    return ConnectorConfig.objects.create(
+        connector=satusehat.KEY,
+        region_id="2171",
+        enabled=True,
+        options={"client_id": satusehat.SIMULATOR_CLIENT_ID},
+        sealed_secrets=crypto.seal({"client_secret": satusehat.SIMULATOR_CLIENT_SECRET}),
+    )

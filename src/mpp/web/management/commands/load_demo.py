@@ -24,13 +24,14 @@ class Command(BaseCommand):
         accounts_demo.load()
         documents_services.create_demo_pki()
         documents_demo.load()
+        # Before the applications: the SIP application of the demo is checked with SATUSEHAT.
+        integrations_demo.load()
         cases_demo.load()
         surveys_demo.load()
         queueing_demo.load()
         onboarding_demo.load()
         monitoring_demo.load()
         complaints_demo.load()
-        integrations_demo.load()
         # Last: the daily facts are recomputed from what the other processes loaded.
         reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
