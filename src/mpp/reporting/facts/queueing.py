@@ -117,26 +117,14 @@ source = QueueFacts(
     ),
     indicators=(
         Indicator("queue.served", _("Warga dilayani di loket"), SERVED, order=110),
-        Indicator(
-            "queue.wait",
-            _("Rata-rata waktu tunggu antrean"),
-            WAIT_SUM,
-            WAIT_COUNT,
-            kind="mean",
-            scale=1 / 60,
-            unit_label=_("menit"),
-            higher_is_better=False,
-            order=120,
+        Indicator.minutes(
+            "queue.wait", _("Rata-rata waktu tunggu antrean"), WAIT_SUM, WAIT_COUNT, order=120
         ),
-        Indicator(
+        Indicator.minutes(
             "queue.service_time",
             _("Rata-rata waktu layanan di loket"),
             SERVICE_SUM,
             SERVICE_COUNT,
-            kind="mean",
-            scale=1 / 60,
-            unit_label=_("menit"),
-            higher_is_better=False,
             headline=False,
             order=130,
         ),
