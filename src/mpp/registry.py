@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 
 K = TypeVar("K", bound=Hashable)
 E = TypeVar("E")
+T = TypeVar("T")
 
 _all: weakref.WeakSet[Registry[Any, Any]] = weakref.WeakSet()
 
@@ -103,6 +104,27 @@ class Registry(Generic[K, E]):
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}: {len(self)} entries>"
+
+
+class PlugPoint(Generic[E]):
+    """A plug point whose entries apps register by name (their own dotted name, say)."""
+
+    def __init__(self, name: str) -> None:
+        self.registry: Registry[str, E] = Registry(name)
+
+    def register(self, name: str, entry: E, *, replace: bool = False) -> None:
+        self.registry.add(name, entry, replace=replace)
+
+    def unregister(self, name: str) -> None:
+        self.registry.remove(name)
+
+
+class Sections(PlugPoint[Callable[[T], str]]):
+    """Parts of a page that apps above the page's own app add: ``(subject) -> HTML`` (already
+    escaped, empty for nothing to show), rendered in registration order."""
+
+    def render(self, subject: T) -> list[str]:
+        return [html for html in (section(subject) for section in self.registry.entries()) if html]
 
 
 def all_registries() -> list[Registry[Any, Any]]:

@@ -6,6 +6,7 @@ from django import forms
 from django.contrib.auth import authenticate
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from mpp.accounts.models import ROLE_OPTIONAL_SCOPE_FIELDS, ROLE_SCOPE_FIELDS, Role, User
 from mpp.accounts.nik import normalize_nik
@@ -22,6 +23,36 @@ from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
 
 
+def current_password(label: StrOrPromise) -> forms.CharField:
+    """The password of an existing account, as typed (no stripping), for the browser to fill."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
+    )
+
+
+def new_password(label: StrOrPromise, help_text: StrOrPromise = "") -> forms.CharField:
+    """A password being chosen, as typed; the rules are checked by the service, not here."""
+    return forms.CharField(
+        label=label,
+        strip=False,
+        help_text=help_text,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+
+def full_name() -> forms.CharField:
+    return forms.CharField(
+        label=_("Nama lengkap"),
+        max_length=150,
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+
+
+PASSWORD_RULES = _("Minimal 10 karakter, tidak hanya angka, dan tidak mudah ditebak.")
+
+
 class LoginForm(forms.Form):
     username = forms.CharField(
         label=_("NIK atau nama pengguna"),
@@ -31,11 +62,7 @@ class LoginForm(forms.Form):
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
-    password = forms.CharField(
-        label=_("Kata sandi"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = current_password(_("Kata sandi"))
 
     def __init__(self, request: HttpRequest, *args: Any, **kwargs: Any) -> None:
         self.request = request
@@ -61,11 +88,7 @@ class OidcLinkForm(forms.Form):
     """The password of the account that holds the NIK the provider vouched for: the proof that the
     person signing in with the provider owns it."""
 
-    password = forms.CharField(
-        label=_("Kata sandi akun MPP Digital"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
-    )
+    password = current_password(_("Kata sandi akun MPP Digital"))
 
 
 class OidcCreateForm(forms.Form):
@@ -84,11 +107,7 @@ class RegistrationForm(forms.Form):
             attrs={"inputmode": "numeric", "autocomplete": "off", "spellcheck": "false"}
         ),
     )
-    name = forms.CharField(
-        label=_("Nama lengkap"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
+    name = full_name()
     birth_date = bounded.DateField(
         label=_("Tanggal lahir"),
         help_text=_("Harus sama dengan tanggal lahir pada NIK."),
@@ -107,12 +126,7 @@ class RegistrationForm(forms.Form):
         max_length=24,
         widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
     )
-    password = forms.CharField(
-        label=_("Kata sandi"),
-        strip=False,
-        help_text=_("Minimal 10 karakter, tidak hanya angka, dan tidak mudah ditebak."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    password = new_password(_("Kata sandi"), PASSWORD_RULES)
     consent = forms.BooleanField(
         label=_("Saya telah membaca pemberitahuan privasi dan menyetujui pemrosesan data saya."),
         required=False,  # the service says why when it is missing, like every other rule
@@ -135,9 +149,7 @@ class RegistrationForm(forms.Form):
             email=cleaned.get("email") or "",
             phone=(cleaned.get("phone") or "").replace(" ", ""),
         )
-        for field, messages in registration_data_problems(self.registration).items():
-            for message in messages:
-                self.add_error(field, message)
+        self.add_error(None, registration_data_problems(self.registration))  # {field: [messages]}
         return cleaned
 
 
@@ -274,22 +286,9 @@ class StaffAccountForm(forms.Form):
             attrs={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"}
         ),
     )
-    name = forms.CharField(
-        label=_("Nama lengkap"),
-        max_length=150,
-        widget=forms.TextInput(attrs={"autocomplete": "name"}),
-    )
-    password = forms.CharField(
-        label=_("Kata sandi"),
-        strip=False,
-        help_text=_("Minimal 10 karakter, tidak hanya angka, dan tidak mudah ditebak."),
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-    password_again = forms.CharField(
-        label=_("Ulangi kata sandi"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
+    name = full_name()
+    password = new_password(_("Kata sandi"), PASSWORD_RULES)
+    password_again = new_password(_("Ulangi kata sandi"))
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -302,9 +301,7 @@ class StaffAccountForm(forms.Form):
         self.account = StaffAccount(
             username=cleaned["username"], name=cleaned["name"], password=cleaned["password"]
         )
-        for field, messages in staff_account_problems(self.account).items():
-            for message in messages:
-                self.add_error(field, message)
+        self.add_error(None, staff_account_problems(self.account))  # {field: [messages]}
         return cleaned
 
 

@@ -6,29 +6,6 @@ The page is cached, so a section's owner calls ``public_cache.bump()`` when its 
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from mpp.registry import Sections
 
-from django.utils.safestring import SafeString
-
-from mpp.registry import Registry
-
-Section = Callable[[object], SafeString | str]
-
-
-class SectionRegistry:
-    """Sections by name, rendered in registration order (:mod:`mpp.registry`'s duplicate rule)."""
-
-    def __init__(self) -> None:
-        self.registry: Registry[str, Section] = Registry("service page sections")
-
-    def register(self, name: str, section: Section, *, replace: bool = False) -> None:
-        self.registry.add(name, section, replace=replace)
-
-    def unregister(self, name: str) -> None:
-        self.registry.remove(name)
-
-    def render(self, service: object) -> list[SafeString | str]:
-        return [html for html in (section(service) for section in self.registry.entries()) if html]
-
-
-service_page_sections = SectionRegistry()
+service_page_sections: Sections[object] = Sections("service page sections")

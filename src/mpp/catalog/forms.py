@@ -203,14 +203,8 @@ class ServiceContentForm(forms.ModelForm):
             "name_en": gettext_lazy("Ditampilkan bagi pengunjung yang memilih bahasa Inggris; juga dicari."),
         }  # fmt: skip
 
-    DELIVERY = (
-        "requirements", "requirements_en", "procedure", "time_limit", "time_limit_unit", "fee", "fee_note",
-        "product", "complaint_handling",
-    )  # fmt: skip
-    INTERNAL = (
-        "legal_basis", "facilities", "staff_competence", "internal_supervision", "staff_count",
-        "service_guarantee", "security_guarantee", "performance_evaluation",
-    )  # fmt: skip
+    # The model's delivery components, with the English requirements beside the Indonesian ones.
+    DELIVERY = ("requirements", "requirements_en", *ServiceVersion.DELIVERY_FIELDS[1:])
 
     def content(self) -> dict:
         return {name: self.cleaned_data[name] for name in self.Meta.fields}
@@ -222,7 +216,7 @@ class ServiceContentForm(forms.ModelForm):
         return [
             (_("Informasi umum"), [self[name] for name in general]),
             (_("Komponen penyampaian pelayanan (ditampilkan kepada warga)"), [self[n] for n in self.DELIVERY]),
-            (_("Komponen pengelolaan pelayanan (internal)"), [self[n] for n in self.INTERNAL]),
+            (_("Komponen pengelolaan pelayanan (internal)"), [self[n] for n in ServiceVersion.INTERNAL_FIELDS]),
             (_("Formulir permohonan daring dan alur"), [self[n] for n in form_part]),
         ]  # fmt: skip
 

@@ -12,18 +12,38 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 
-class DailyFact(models.Model):
-    day = models.DateField(_("hari"))
+class FactRow(models.Model):
+    """The columns every fact table shares: a unit (kab/kota and MPP) and one metric's value."""
+
     # Plain ids, not foreign keys: facts outlive renames and are never joined on write.
     # NULL, not "": an unknown unit, one value under NULLS NOT DISTINCT like the integer ids.
     region = models.CharField(  # noqa: DJ001
         _("kabupaten/kota"), max_length=4, null=True, blank=True
     )
     mpp = models.IntegerField(_("MPP"), null=True, blank=True)
-    agency = models.IntegerField(_("instansi"), null=True, blank=True)
-    service = models.IntegerField(_("layanan"), null=True, blank=True)
     metric = models.CharField(_("ukuran"), max_length=64)
     value = models.BigIntegerField(_("nilai"), default=0)
+
+    class Meta:
+        abstract = True
+
+
+def rollup_keys(period: str, name: str) -> tuple[list[models.BaseConstraint], list[models.Index]]:
+    """A summed table's keys: one row per period, unit and metric (an empty unit is one unit, as
+    in :class:`DailyFact`), read per metric over all units or per kab/kota."""
+    unique = models.UniqueConstraint(
+        fields=[period, "region", "mpp", "metric"], name=f"{name}_unique", nulls_distinct=False
+    )
+    return [unique], [
+        models.Index(fields=["metric", period], name=f"{name}_metric_{period}"),
+        models.Index(fields=["region", "metric", period], name=f"{name}_region"),
+    ]
+
+
+class DailyFact(FactRow):
+    day = models.DateField(_("hari"))
+    agency = models.IntegerField(_("instansi"), null=True, blank=True)
+    service = models.IntegerField(_("layanan"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fakta harian")
@@ -49,40 +69,24 @@ class DailyFact(models.Model):
         return f"{self.day} {self.metric}={self.value}"
 
 
-class MonthlyFact(models.Model):
+class MonthlyFact(FactRow):
     """The daily facts of counted metrics summed per calendar month, kab/kota and MPP (no agency or
     service): national and regional dashboards read whole months here and only the partial months
     at a period's edges from :class:`DailyFact`. Kept by :mod:`mpp.reporting.facts` with every
     write of daily facts (snapshot metrics are not summed, so they have no monthly rows)."""
 
     month = models.DateField(_("bulan"))  # the first day of the month
-    region = models.CharField(  # noqa: DJ001 - NULL is one unknown unit, as in DailyFact
-        _("kabupaten/kota"), max_length=4, null=True, blank=True
-    )
-    mpp = models.IntegerField(_("MPP"), null=True, blank=True)
-    metric = models.CharField(_("ukuran"), max_length=64)
-    value = models.BigIntegerField(_("nilai"), default=0)
 
     class Meta:
         verbose_name = _("fakta bulanan")
         verbose_name_plural = _("fakta bulanan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "region", "mpp", "metric"],
-                name="monthly_fact_unique",
-                nulls_distinct=False,
-            )
-        ]
-        indexes = [
-            models.Index(fields=["metric", "month"], name="monthly_fact_metric_month"),
-            models.Index(fields=["region", "metric", "month"], name="monthly_fact_region"),
-        ]
+        constraints, indexes = rollup_keys("month", "monthly_fact")
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.metric}={self.value}"
 
 
-class MppDailyFact(models.Model):
+class MppDailyFact(FactRow):
     """The daily facts summed per day, kab/kota and MPP (no agency or service), every metric
     (snapshots too: an MPP's open backlog is the sum of its services'). National and regional
     dashboards read the days of a period here instead of one row per service and day (about 40
@@ -90,27 +94,11 @@ class MppDailyFact(models.Model):
     facts, like :class:`MonthlyFact`."""
 
     day = models.DateField(_("hari"))
-    region = models.CharField(  # noqa: DJ001 - NULL is one unknown unit, as in DailyFact
-        _("kabupaten/kota"), max_length=4, null=True, blank=True
-    )
-    mpp = models.IntegerField(_("MPP"), null=True, blank=True)
-    metric = models.CharField(_("ukuran"), max_length=64)
-    value = models.BigIntegerField(_("nilai"), default=0)
 
     class Meta:
         verbose_name = _("fakta harian MPP")
         verbose_name_plural = _("fakta harian MPP")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["day", "region", "mpp", "metric"],
-                name="mpp_daily_fact_unique",
-                nulls_distinct=False,
-            )
-        ]
-        indexes = [
-            models.Index(fields=["metric", "day"], name="mpp_daily_fact_metric_day"),
-            models.Index(fields=["region", "metric", "day"], name="mpp_daily_fact_region"),
-        ]
+        constraints, indexes = rollup_keys("day", "mpp_daily_fact")
 
     def __str__(self) -> str:
         return f"{self.day} {self.mpp} {self.metric}={self.value}"

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
 from django.db import connections, router, transaction
+from django.utils.translation import gettext_lazy as _
 
 from mpp.registry import Registry as BaseRegistry
 from mpp.reporting.models import DailyFact, MonthlyFact, MppDailyFact
@@ -91,6 +92,24 @@ class Indicator:
     drill: Drill | None = None
     headline: bool = True  # shown in the "at a glance" row
     order: int = 100
+
+    @classmethod
+    def minutes(
+        cls, key: str, label: Any, seconds_sum: str, count: str, **options: Any
+    ) -> Indicator:
+        """An average duration: a sum of seconds over a count, shown in minutes, shorter is
+        better (waits, service times)."""
+        return cls(
+            key,
+            label,
+            seconds_sum,
+            count,
+            kind="mean",
+            scale=1 / 60,
+            unit_label=_("menit"),
+            higher_is_better=False,
+            **options,
+        )
 
     def metrics(self) -> tuple[str, ...]:
         return (self.numerator,) + ((self.denominator,) if self.denominator else ())

@@ -106,6 +106,10 @@ def _drill(**fixed: str) -> Drill:
     return Drill("cases:inbox", _params(**fixed), may_open_list)
 
 
+# The applications decided in the period, whatever the decision.
+DECIDED_DRILL = _drill(status="all", decided="any", period="decided")
+
+
 METRICS = (
     Metric(RECEIVED, _("Permohonan diterima")),
     *(Metric(received_channel(c), _("Permohonan diterima per saluran")) for c in CHANNELS),
@@ -138,7 +142,7 @@ INDICATORS = (
         "applications.decided",
         _("Permohonan diputus"),
         DECIDED_METRIC,
-        drill=_drill(status="all", decided="any", period="decided"),
+        drill=DECIDED_DRILL,
         order=20,
     ),
     Indicator(
@@ -167,20 +171,16 @@ INDICATORS = (
         kind="mean",
         unit_label=_("hari kerja"),
         higher_is_better=False,
-        drill=_drill(status="all", decided="any", period="decided"),
+        drill=DECIDED_DRILL,
         order=50,
     ),
-    Indicator(
+    Indicator.minutes(
         "applications.decision_minutes",
         _("Rata-rata waktu layanan sampai keputusan (layanan dalam jam)"),
         OFFICE_SECONDS_SUM,
         OFFICE_SECONDS_COUNT,
-        kind="mean",
-        scale=1 / 60,
-        unit_label=_("menit"),
-        higher_is_better=False,
         headline=False,
-        drill=_drill(status="all", decided="any", period="decided"),
+        drill=DECIDED_DRILL,
         order=55,
     ),
     Indicator(

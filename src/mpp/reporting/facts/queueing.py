@@ -44,30 +44,32 @@ def _seconds(start, end) -> int | None:
     return int((end - start).total_seconds())
 
 
-def served_facts(ticket: Ticket) -> dict[FactKey, int]:
+def _concluded(ticket: Ticket, metric: str, online_metric: str) -> dict[FactKey, int]:
+    """A ticket served or not shown: its metric, and for an online booking also the online one."""
     unit, day = _unit(ticket), ticket.date
-    facts = {FactKey(day, unit, SERVED): 1}
+    facts = {FactKey(day, unit, metric): 1}
     if ticket.channel == Channel.ONLINE:
-        facts[FactKey(day, unit, SERVED_ONLINE)] = 1
+        facts[FactKey(day, unit, online_metric)] = 1
         facts[FactKey(day, unit, ONLINE_CONCLUDED)] = 1
-    wait = _seconds(ticket.checked_in_at, ticket.called_at)
-    if wait is not None:
-        facts[FactKey(day, unit, WAIT_SUM)] = wait
-        facts[FactKey(day, unit, WAIT_COUNT)] = 1
-    service = _seconds(ticket.serving_started_at, ticket.finished_at)
-    if service is not None:
-        facts[FactKey(day, unit, SERVICE_SUM)] = service
-        facts[FactKey(day, unit, SERVICE_COUNT)] = 1
+    return facts
+
+
+def served_facts(ticket: Ticket) -> dict[FactKey, int]:
+    facts = _concluded(ticket, SERVED, SERVED_ONLINE)
+    unit, day = _unit(ticket), ticket.date
+    durations = (
+        (WAIT_SUM, WAIT_COUNT, _seconds(ticket.checked_in_at, ticket.called_at)),
+        (SERVICE_SUM, SERVICE_COUNT, _seconds(ticket.serving_started_at, ticket.finished_at)),
+    )
+    for total, count, seconds in durations:
+        if seconds is not None:
+            facts[FactKey(day, unit, total)] = seconds
+            facts[FactKey(day, unit, count)] = 1
     return facts
 
 
 def no_show_facts(ticket: Ticket) -> dict[FactKey, int]:
-    unit, day = _unit(ticket), ticket.date
-    facts = {FactKey(day, unit, NO_SHOW): 1}
-    if ticket.channel == Channel.ONLINE:
-        facts[FactKey(day, unit, NO_SHOW_ONLINE)] = 1
-        facts[FactKey(day, unit, ONLINE_CONCLUDED)] = 1
-    return facts
+    return _concluded(ticket, NO_SHOW, NO_SHOW_ONLINE)
 
 
 def count_served(ticket: Ticket, record) -> None:
@@ -117,26 +119,14 @@ source = QueueFacts(
     ),
     indicators=(
         Indicator("queue.served", _("Warga dilayani di loket"), SERVED, order=110),
-        Indicator(
-            "queue.wait",
-            _("Rata-rata waktu tunggu antrean"),
-            WAIT_SUM,
-            WAIT_COUNT,
-            kind="mean",
-            scale=1 / 60,
-            unit_label=_("menit"),
-            higher_is_better=False,
-            order=120,
+        Indicator.minutes(
+            "queue.wait", _("Rata-rata waktu tunggu antrean"), WAIT_SUM, WAIT_COUNT, order=120
         ),
-        Indicator(
+        Indicator.minutes(
             "queue.service_time",
             _("Rata-rata waktu layanan di loket"),
             SERVICE_SUM,
             SERVICE_COUNT,
-            kind="mean",
-            scale=1 / 60,
-            unit_label=_("menit"),
-            higher_is_better=False,
             headline=False,
             order=130,
         ),
