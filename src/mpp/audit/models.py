@@ -120,6 +120,7 @@ class AccessKind(models.TextChoices):
     CITIZEN = "citizen", _("Data warga")
     COUNTER_FILING = "counter_filing", _("Permohonan diajukan di loket")
     NIK_CHECK = "nik_check", _("Pemeriksaan NIK ke Dukcapil")
+    NIK_DATA = "nik_data", _("Data kependudukan dari Dukcapil untuk mengisi formulir")
 
 
 class AccessRecord(AppendOnlyModel):

@@ -143,12 +143,17 @@ def start_application(
         created_at=now,
     )
     application.save()
-    person = prefill or {
-        "name": applicant.name,
-        "nik": applicant.nik or "",
-        "phone": applicant.phone or "",
-        "email": applicant.email or "",
-    }
+    person = dict(
+        prefill
+        or {
+            "name": applicant.name,
+            "nik": applicant.nik or "",
+            "phone": applicant.phone or "",
+            "email": applicant.email or "",
+        }
+    )
+    if channel == ApplicationChannel.ONLINE and any(f.from_dukcapil for f in version.form.fields):
+        person.update(_from_dukcapil(applicant, application))
     prefilled = {
         item.name: person[item.prefill]
         for item in version.form.fields
@@ -157,6 +162,29 @@ def start_application(
     if prefilled or data:
         update_draft(application, actor=filed_by or applicant, data={**prefilled, **(data or {})})
     return application
+
+
+def _from_dukcapil(applicant: User, application: Application) -> dict[str, str]:
+    """The ``dukcapil_*`` prefill values: what Dukcapil holds of the applicant's NIK, under the
+    agreement of the MPP's kab/kota; empty when there is none or Dukcapil cannot answer now (the
+    citizen then fills the fields in, and the form says why they are empty)."""
+    if not applicant.nik:
+        return {}
+    person = integrations.person_data(
+        subject_id=applicant.pk,
+        nik=applicant.nik,
+        region_id=application.mpp.region_id,
+        reference=application.tracking_number,
+    )
+    if person is None:
+        return {}
+    return {
+        "dukcapil_name": person.name,
+        "dukcapil_birth_place": person.birth_place,
+        "dukcapil_birth_date": person.birth_date.isoformat() if person.birth_date else "",
+        "dukcapil_address": person.address,
+        "dukcapil_kk_number": person.kk_number,
+    }
 
 
 def _editable(application: Application, actor: User) -> None:

@@ -147,6 +147,7 @@ def _step_page(request, pk, number, staff=False):
         (form[item.name], uploaded.get(item.name), item, definition.condition_hint(item))
         for item in step.fields
     ]
+    from_dukcapil = [item for item in step.fields if item.from_dukcapil]
     return render(
         request,
         "cases/step.html",
@@ -157,6 +158,9 @@ def _step_page(request, pk, number, staff=False):
             "rows": rows,
             "form": form,
             "staff": staff,
+            # Fields Dukcapil fills in, all empty: Dukcapil could not be asked when it started.
+            "dukcapil_missing": bool(from_dukcapil)
+            and not any(application.data.get(item.name) for item in from_dukcapil),
             "previous_url": _url("step", staff, pk=application.pk, number=number - 1)
             if number > 1
             else None,

@@ -9,4 +9,5 @@ urlpatterns = [
     path("kelola/integrasi/<str:connector>/<str:region>/", views.configure, name="configure"),
     # The Dukcapil simulator (404 unless MPP_SIMULATORS): the demo's and the tests' partner.
     path("simulator/dukcapil/verifikasi/", dukcapil.simulator, name="dukcapil_simulator"),
+    path("simulator/dukcapil/data/", dukcapil.simulator_data, name="dukcapil_simulator_data"),
 ]
