@@ -158,6 +158,8 @@ def _step_page(request, pk, number, staff=False):
             "rows": rows,
             "form": form,
             "staff": staff,
+            # At the counter: the Dukcapil check of what the officer typed, as it stands now.
+            "identity_check": selectors.identity_check(application) if staff else None,
             # Fields Dukcapil fills in, all empty: Dukcapil could not be asked when it started.
             "dukcapil_missing": bool(from_dukcapil)
             and not any(application.data.get(item.name) for item in from_dukcapil),
@@ -498,7 +500,7 @@ def staff_detail(request, pk):
             "application": application,
             "applicant_shown": selectors.applicant_label(user, application),
             "personal": personal,
-            "identity_check": selectors.counter_identity_check(application) if personal else None,
+            "identity_check": selectors.identity_check(application) if personal else None,
             "not_mine": selectors.conflicted(user, application),
             "sole_filer": selectors.decided_by_filer(application, user),
             "history": history,
