@@ -11,8 +11,10 @@ partner web service asks) and the simulator the demo and the tests talk to (``/s
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -85,18 +87,26 @@ class NikVerifier(Protocol):
 _VERDICT = re.compile(r"^\s*(Sesuai|Tidak Sesuai)\s*(?:\((\d{1,3})\))?\s*$")
 
 
-def parse_answer(data: Any) -> NikAnswer:
-    """Read the service's answer; anything else is :class:`BadAnswer` (a garbled answer)."""
+def _row(data: Any) -> dict[str, Any] | None:
+    """The one row of a partner service's answer; None for "Data Tidak Ditemukan"."""
     rows = data["content"]
     if not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
         raise BadAnswer("content")
     row = rows[0]
     if "RESPON" in row:
         if "tidak ditemukan" in str(row["RESPON"]).lower():
-            unknown: dict[str, bool | None] = {e: None for e in ELEMENTS}
-            unknown["nik"] = False
-            return NikAnswer(found=False, elements=unknown, score=0)
+            return None
         raise BadAnswer("RESPON")
+    return row
+
+
+def parse_answer(data: Any) -> NikAnswer:
+    """Read the service's answer; anything else is :class:`BadAnswer` (a garbled answer)."""
+    row = _row(data)
+    if row is None:
+        unknown: dict[str, bool | None] = {e: None for e in ELEMENTS}
+        unknown["nik"] = False
+        return NikAnswer(found=False, elements=unknown, score=0)
     elements: dict[str, bool | None] = {}
     scores: list[int] = []
     for element, field_name in FIELDS.items():
@@ -116,14 +126,9 @@ def parse_answer(data: Any) -> NikAnswer:
 
 def parse_person(data: Any) -> PersonData | None:
     """Read the data service's answer (None: "Data Tidak Ditemukan"); else :class:`BadAnswer`."""
-    rows = data["content"]
-    if not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
-        raise BadAnswer("content")
-    row = rows[0]
-    if "RESPON" in row:
-        if "tidak ditemukan" in str(row["RESPON"]).lower():
-            return None
-        raise BadAnswer("RESPON")
+    row = _row(data)
+    if row is None:
+        return None
     values = {}
     for name, field_name in PERSON_FIELDS.items():
         value = row.get(field_name) or ""
@@ -232,28 +237,34 @@ def _name_score(given: str, known: str) -> int:
 NOT_FOUND = {"content": [{"RESPON": "Data Tidak Ditemukan"}], "lastPage": True}
 
 
-def _simulator_request(request: HttpRequest) -> dict[str, Any] | HttpResponse:
-    """The body of a request to the simulator, or the partner's refusal of it."""
-    if not settings.MPP_SIMULATORS:
-        raise Http404
-    try:
-        data = json.loads(request.body)
-        if not isinstance(data, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"message": "Bad request"}, status=400)
-    if data.get("user_id") != SIMULATOR_USER or data.get("password") != SIMULATOR_PASSWORD:
-        return JsonResponse({"message": "Unauthorized"}, status=401)
-    return data
+def _simulated(
+    answer: Callable[[dict[str, Any]], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A simulator view: 404 unless the simulators are on, the partner's refusals of a bad body
+    or wrong credentials, then ``answer`` of the body."""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(answer)
+    def view(request: HttpRequest) -> HttpResponse:
+        if not settings.MPP_SIMULATORS:
+            raise Http404
+        try:
+            data = json.loads(request.body)
+            if not isinstance(data, dict):
+                raise ValueError
+        except ValueError:
+            return JsonResponse({"message": "Bad request"}, status=400)
+        if data.get("user_id") != SIMULATOR_USER or data.get("password") != SIMULATOR_PASSWORD:
+            return JsonResponse({"message": "Unauthorized"}, status=401)
+        return answer(data)
+
+    return view
 
 
-@csrf_exempt
-@require_POST
-def simulator_data(request: HttpRequest) -> HttpResponse:
+@_simulated
+def simulator_data(data: dict[str, Any]) -> HttpResponse:
     """Answers like the partner's data service: what Dukcapil holds of a NIK."""
-    data = _simulator_request(request)
-    if isinstance(data, HttpResponse):
-        return data
     nik = str(data.get("NIK", ""))
     if nik not in POPULATION:
         return JsonResponse(NOT_FOUND)
@@ -270,13 +281,9 @@ def simulator_data(request: HttpRequest) -> HttpResponse:
     return JsonResponse({"content": [row], "lastPage": True})
 
 
-@csrf_exempt
-@require_POST
-def simulator(request: HttpRequest) -> HttpResponse:
+@_simulated
+def simulator(data: dict[str, Any]) -> HttpResponse:
     """Answers like the partner web service, for the population above."""
-    data = _simulator_request(request)
-    if isinstance(data, HttpResponse):
-        return data
     person = POPULATION.get(str(data.get("NIK", "")))
     if person is None:
         return JsonResponse(NOT_FOUND)

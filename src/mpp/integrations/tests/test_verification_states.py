@@ -19,6 +19,7 @@ from mpp.api.types import IdentityCheck
 from mpp.cases import services as case_services
 from mpp.cases.tests.factories import officer_for, service_with
 from mpp.integrations.models import VerificationState
+from mpp.integrations.tests.test_counter_check import file
 
 pytestmark = pytest.mark.django_db
 
@@ -102,14 +103,7 @@ def test_the_counter_form_shows_the_check_of_what_the_officer_typed(
 ):
     officer = officer_for(service)
     partner.mode = "timeout"
-    with django_capture_on_commit_callbacks(execute=True):
-        application = case_services.file_at_counter(
-            officer=officer,
-            service=service,
-            walk_in=case_services.WalkIn(
-                nik="2171011508900003", birth_date=datetime.date(1990, 8, 15), name="Budi Santoso"
-            ),
-        )
+    application = file(officer, service, django_capture_on_commit_callbacks)
     login_staff(client, officer)
     page = client.get(reverse("cases:staff_step", args=[application.pk, 1])).content.decode()
     line = page.split("Pemeriksaan NIK (Dukcapil)", 1)[1].split("</dd>", 1)[0]
