@@ -245,7 +245,9 @@ def _authorization_request_changed(page, change) -> None:
 def assert_refused(page, audit, inapas, message: str) -> None:
     """Budi (an account linked to the provider) signs in there and is brought back to the sign-in
     page with ``message``, not signed in."""
-    OidcIdentity.objects.create(user=CitizenFactory(), issuer=inapas["issuer"], subject="budi")
+    OidcIdentity.objects.create(
+        user=CitizenFactory.create(), issuer=inapas["issuer"], subject="budi"
+    )
     click_inapas(page, audit)
     sign_in_at_provider(page, audit, "budi")
     page.wait_for_url(re.compile(r"/akun/masuk/$"))
