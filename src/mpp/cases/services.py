@@ -106,7 +106,6 @@ def time_limit_of(version) -> clock.Limit:
 # --- Starting and editing ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def start_application(
     *,
     applicant: User,
@@ -120,7 +119,40 @@ def start_application(
 
     Fields marked ``prefill`` in the form are filled in from ``prefill`` (at the counter: what the
     officer typed for the citizen) or else from the applicant's account, so nobody retypes them.
+    Online, fields marked ``dukcapil_*`` are then filled in from Dukcapil, after the draft is
+    committed: a slow partner holds no database lock (unless the caller's own transaction does).
     """
+    application = _open_draft(
+        applicant=applicant,
+        service=service,
+        channel=channel,
+        filed_by=filed_by,
+        data=data,
+        prefill=prefill,
+    )
+    fields = application.service_version.form.fields
+    if channel == ApplicationChannel.ONLINE and any(item.from_dukcapil for item in fields):
+        found = _from_dukcapil(applicant, application)
+        values = {
+            item.name: found[item.prefill]
+            for item in fields
+            if item.prefill and found.get(item.prefill) and item.name not in (data or {})
+        }
+        if values:
+            update_draft(application, actor=applicant, data=values)
+    return application
+
+
+@transaction.atomic
+def _open_draft(
+    *,
+    applicant: User,
+    service: Service,
+    channel: str,
+    filed_by: User | None,
+    data: Mapping[str, Any] | None,
+    prefill: Mapping[str, str] | None,
+) -> Application:
     version = service.current_version
     mpp = service.mpp
     # A service accepting applications has a published version and an MPP (not a template).
@@ -143,17 +175,12 @@ def start_application(
         created_at=now,
     )
     application.save()
-    person = dict(
-        prefill
-        or {
-            "name": applicant.name,
-            "nik": applicant.nik or "",
-            "phone": applicant.phone or "",
-            "email": applicant.email or "",
-        }
-    )
-    if channel == ApplicationChannel.ONLINE and any(f.from_dukcapil for f in version.form.fields):
-        person.update(_from_dukcapil(applicant, application))
+    person = prefill or {
+        "name": applicant.name,
+        "nik": applicant.nik or "",
+        "phone": applicant.phone or "",
+        "email": applicant.email or "",
+    }
     prefilled = {
         item.name: person[item.prefill]
         for item in version.form.fields

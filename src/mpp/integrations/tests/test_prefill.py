@@ -100,3 +100,20 @@ def test_a_nik_dukcapil_does_not_know_leaves_the_form_empty(client, service, bat
 def test_a_form_without_dukcapil_fields_asks_nothing(client, batam_dukcapil, partner):
     start(client, CitizenFactory.create(), service_with())
     assert partner.sent == []
+
+
+def test_the_api_prefills_too_but_what_the_client_sends_wins(client, service, batam_dukcapil):
+    from mpp.accounts.services import issue_token
+
+    citizen = CitizenFactory.create()
+    _token, raw = issue_token(citizen)
+    answer = client.post(
+        "/api/v1/applications",
+        {"service": service.pk, "data": {"nama": "Budi S.", "keperluan": "Pindah"}},
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {raw}"},
+    )
+    assert answer.status_code == 201, answer.content
+    data = Application.objects.get(pk=answer.json()["id"]).data
+    assert data["nama"] == "Budi S." and data["keperluan"] == "Pindah"
+    assert data["tempat"] == "BATAM" and data["kk"] == "2171010101900001"
