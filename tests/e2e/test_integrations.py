@@ -104,3 +104,43 @@ def test_a_citizen_registering_with_a_batam_nik_sees_the_dukcapil_check(
     section = page.get_by_role("region", name="Verifikasi NIK ke Dukcapil")
     expect(section).to_contain_text("Terverifikasi")
     expect(page.get_by_text("Pemeriksaan NIK ke Dukcapil")).to_be_visible()
+
+
+def test_a_citizen_starting_an_application_finds_the_dukcapil_fields_filled_in(
+    page, live_server, audit, batam_admin, settings
+):
+    from django.test import Client
+
+    from mpp.cases.tests.factories import service_with
+    from mpp.integrations import demo as integrations_demo
+
+    settings.MPP_SIMULATORS = True
+    settings.MPP_PUBLIC_BASE_URL = live_server.url
+    integrations_demo.load()
+    service = service_with(
+        form_definition=[
+            {"name": "nama", "type": "text", "label": "Nama lengkap", "prefill": "dukcapil_name"},
+            {"name": "kk", "type": "text", "label": "Nomor KK", "prefill": "dukcapil_kk_number"},
+            {"name": "keperluan", "type": "text", "label": "Keperluan"},
+        ]
+    )
+    budi = User.objects.get(nik="2171011508900003")
+    client = Client()
+    client.force_login(budi, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    page.context.add_cookies(
+        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
+    )
+    page.goto(f"/permohonan/baru/{service.slug}/")
+    audit(page)
+    page.get_by_role("button", name="Mulai permohonan").click()
+    page.wait_for_url(re.compile(r"/langkah/1/$"))
+    audit(page)
+    expect(page.get_by_label("Nama lengkap")).to_have_value("BUDI SANTOSO")
+    expect(page.get_by_label("Nomor KK")).to_have_value("2171010101900001")
+    expect(page.get_by_text("dari Dukcapil")).to_have_count(2)
+
+    page.goto("/akun/profil/")
+    audit(page)
+    expect(
+        page.get_by_text("Data kependudukan dari Dukcapil untuk mengisi formulir")
+    ).to_be_visible()

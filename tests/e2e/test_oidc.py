@@ -2,9 +2,12 @@
 
 The provider is panva's ``oidc-provider`` (npm, certified by the OpenID Foundation), installed by
 this module into ``tests/oidc_provider/node_modules`` with ``npm ci`` when missing and started with
-node on a free port. The client authenticates with ``private_key_jwt`` (an EC key made here). A
-tampered or expired ID token cannot be asked of a real provider: those refusals are unit tests
-(``src/mpp/accounts/tests/test_oidc.py``) with a locally signed token.
+node on a free port. The client authenticates with ``private_key_jwt`` (an EC key made here).
+
+The provider sits behind a small intercepting proxy of this module on its issuer's port: it passes
+every request through, and on request flips one byte of the signature of the ID token the token
+endpoint answers (a tampered token). An expired token is the provider's own, checked an hour and
+more after it was issued by moving the application's ID-token clock (``oidc.now``).
 """
 
 from __future__ import annotations
@@ -16,7 +19,9 @@ import re
 import shutil
 import socket
 import subprocess
+import threading
 import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -24,6 +29,7 @@ import httpx
 import pytest
 from joserfc.jwk import ECKey
 
+from mpp.accounts import oidc
 from mpp.accounts.models import OidcIdentity, User
 from mpp.accounts.tests.factories import CITIZEN_NIK, PASSWORD, CitizenFactory
 
@@ -36,6 +42,50 @@ def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         return int(sock.getsockname()[1])
+
+
+# Headers of one connection only, never passed through by the proxy.
+HOP_BY_HOP = {"connection", "keep-alive", "transfer-encoding", "content-length", "content-encoding"}
+
+
+def _flip_signature_byte(id_token: str) -> str:
+    header, payload, signature = id_token.split(".")
+    position = len(signature) // 2  # inside the signature, away from the padding bits
+    flipped = "A" if signature[position] != "A" else "B"
+    return ".".join([header, payload, signature[:position] + flipped + signature[position + 1 :]])
+
+
+def _proxy(port: int, upstream: str, tamper: dict[str, bool]) -> ThreadingHTTPServer:
+    """An HTTP proxy on ``port`` in front of the provider at ``upstream``."""
+
+    class Handler(BaseHTTPRequestHandler):
+        def forward(self) -> None:
+            body = self.rfile.read(int(self.headers.get("Content-Length") or 0))
+            headers = [(k, v) for k, v in self.headers.items() if k.lower() not in HOP_BY_HOP]
+            answer = httpx.request(
+                self.command, upstream + self.path, headers=headers, content=body, timeout=10
+            )
+            content = answer.content
+            if self.path.startswith("/token") and tamper["id_token"] and answer.is_success:
+                tokens = answer.json()
+                tokens["id_token"] = _flip_signature_byte(tokens["id_token"])
+                content = json.dumps(tokens).encode()
+            self.send_response(answer.status_code)
+            for name, value in answer.headers.multi_items():
+                if name.lower() not in HOP_BY_HOP:
+                    self.send_header(name, value)
+            self.send_header("Content-Length", str(len(content)))
+            self.end_headers()
+            self.wfile.write(content)
+
+        do_GET = do_POST = forward
+
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", port), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
 
 
 @pytest.fixture(scope="session")
@@ -56,11 +106,12 @@ def oidc_provider(live_server, tmp_path_factory):
     key = ECKey.generate_key("P-256", parameters={"kid": "mpp-uji"})
     key_file = tmp_path_factory.mktemp("oidc") / "klien.pem"
     key_file.write_bytes(key.as_pem(private=True))
-    port = _free_port()
+    port, listen_port = _free_port(), _free_port()
     issuer = f"http://127.0.0.1:{port}"
     env = {
         **os.environ,
         "PORT": str(port),
+        "LISTEN_PORT": str(listen_port),
         "REDIRECT_URI": f"{live_server.url}/akun/masuk/oidc/callback/",
         "CLIENT_JWKS": json.dumps({"keys": [key.as_dict(private=False)]}),
     }
@@ -71,6 +122,8 @@ def oidc_provider(live_server, tmp_path_factory):
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
+    tamper = {"id_token": False}
+    proxy = _proxy(port, f"http://127.0.0.1:{listen_port}", tamper)
     try:
         for _ in range(100):
             try:
@@ -81,8 +134,9 @@ def oidc_provider(live_server, tmp_path_factory):
             time.sleep(0.1)
         else:
             pytest.fail("the OpenID provider did not start")
-        yield {"issuer": issuer, "key_file": str(key_file)}
+        yield {"issuer": issuer, "key_file": str(key_file), "tamper": tamper}
     finally:
+        proxy.shutdown()
         process.terminate()
         process.wait(timeout=10)
 
@@ -188,19 +242,27 @@ def _authorization_request_changed(page, change) -> None:
     page.route(re.compile(r"/akun/masuk/oidc/$"), handle)
 
 
-def test_wrong_state_is_refused(page, audit, inapas):
-    OidcIdentity.objects.create(user=CitizenFactory(), issuer=inapas["issuer"], subject="budi")
-    # The provider is asked with another state than the one this browser's session holds, and
-    # answers with it, as a forged answer would.
-    _authorization_request_changed(page, lambda q: {**q, "state": "state-lain"})
+def assert_refused(page, audit, inapas, message: str) -> None:
+    """Budi (an account linked to the provider) signs in there and is brought back to the sign-in
+    page with ``message``, not signed in."""
+    OidcIdentity.objects.create(
+        user=CitizenFactory.create(), issuer=inapas["issuer"], subject="budi"
+    )
     click_inapas(page, audit)
     sign_in_at_provider(page, audit, "budi")
     page.wait_for_url(re.compile(r"/akun/masuk/$"))
     audit(page)
-    assert "tidak dimulai dari peramban ini" in page.locator("main").inner_text()
+    assert message in page.locator("main").inner_text()
     page.goto("/akun/profil/")
     page.wait_for_url(re.compile(r"/akun/masuk/"))
     audit(page)
+
+
+def test_wrong_state_is_refused(page, audit, inapas):
+    # The provider is asked with another state than the one this browser's session holds, and
+    # answers with it, as a forged answer would.
+    _authorization_request_changed(page, lambda q: {**q, "state": "state-lain"})
+    assert_refused(page, audit, inapas, "tidak dimulai dari peramban ini")
 
 
 def test_replayed_nonce_is_refused(page, audit, inapas):
@@ -232,3 +294,20 @@ def test_replayed_nonce_is_refused(page, audit, inapas):
     page.goto("/akun/profil/")
     page.wait_for_url(re.compile(r"/akun/masuk/"))
     audit(page)
+
+
+@pytest.fixture
+def tampering(inapas):
+    inapas["tamper"]["id_token"] = True
+    yield
+    inapas["tamper"]["id_token"] = False
+
+
+def test_a_tampered_id_token_is_refused(page, audit, inapas, tampering):
+    assert_refused(page, audit, inapas, "tidak dapat dipastikan keasliannya")
+
+
+def test_an_expired_id_token_is_refused(page, audit, inapas, monkeypatch):
+    # The provider's ID tokens live an hour: checked two hours on, this one has expired.
+    monkeypatch.setattr(oidc, "now", lambda: int(time.time()) + 2 * 3600)
+    assert_refused(page, audit, inapas, "sudah kedaluwarsa")

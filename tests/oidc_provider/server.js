@@ -1,6 +1,8 @@
 // A standards-conforming OpenID provider for the browser tests: panva's oidc-provider (certified by
 // the OpenID Foundation), not the project's own demo provider. Started by tests/e2e/test_oidc.py:
-//   PORT=… REDIRECT_URI=… CLIENT_JWKS='{"keys":[…]}' node server.js
+//   PORT=… REDIRECT_URI=… CLIENT_JWKS='{"keys":[…]}' [LISTEN_PORT=…] node server.js
+// The issuer is http://127.0.0.1:PORT; it listens on LISTEN_PORT when given (the test's intercepting
+// proxy then sits on PORT, in front of every endpoint).
 // One client, "mpp-digital", authenticating with private_key_jwt (an EC key, as INApas registers
 // clients); ID tokens signed ES256; the NIK in the "profile" scope. Its built-in development login
 // form accepts any password; the login name picks the person below.
@@ -8,6 +10,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import Provider from 'oidc-provider';
 
 const port = Number(process.env.PORT);
+const listenPort = Number(process.env.LISTEN_PORT || port);
 const issuer = `http://127.0.0.1:${port}`;
 
 const people = {
@@ -42,6 +45,6 @@ const provider = new Provider(issuer, {
   },
 });
 
-provider.listen(port, '127.0.0.1', () => {
+provider.listen(listenPort, '127.0.0.1', () => {
   console.log(`oidc-provider listening on ${issuer}`);
 });

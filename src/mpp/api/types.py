@@ -5,7 +5,7 @@ error further down (the same bounds as :mod:`mpp.parsing` for the web)."""
 from __future__ import annotations
 
 import datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext as _
 from pydantic import AfterValidator, Field
@@ -28,3 +28,7 @@ def _in_range(day: datetime.date) -> datetime.date:
 Id = Annotated[int, Field(ge=1, le=LARGEST_ID)]
 Day = Annotated[datetime.date, AfterValidator(_in_range)]
 Degrees = Annotated[float, Field(allow_inf_nan=False)]
+
+# The states of a Dukcapil check (mpp.integrations.models.VerificationState; a test keeps them
+# equal), as the API names them.
+IdentityCheck = Literal["pending", "matched", "not_matched", "unavailable"]

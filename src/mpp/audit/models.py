@@ -121,6 +121,7 @@ class AccessKind(models.TextChoices):
     COUNTER_FILING = "counter_filing", _("Permohonan diajukan di loket")
     NIK_CHECK = "nik_check", _("Pemeriksaan NIK ke Dukcapil")
     PRACTITIONER_CHECK = "practitioner_check", _("Pemeriksaan data tenaga kesehatan ke SATUSEHAT")
+    NIK_DATA = "nik_data", _("Data kependudukan dari Dukcapil untuk mengisi formulir")
 
 
 class AccessRecord(AppendOnlyModel):

@@ -66,10 +66,12 @@ class Application(WorkflowModel, ClockedModel):
 
     if TYPE_CHECKING:
         # Set by mpp.cases.selectors.api_detail on the application the API's detail shows
-        # (absent otherwise): the answers and files the caller may see, the timeline, and the
-        # actions the caller may take now.
+        # (absent otherwise): the answers and files the caller may see, the Dukcapil check of
+        # the applicant's identity (for those who may see it), the timeline, and the actions the
+        # caller may take now.
         shown_data: dict[str, Any]
         shown_files: list[ApplicationDocument]
+        identity_check_state: str | None
         timeline: list[Any]
         allowed_actions: list[str]
 

@@ -593,6 +593,8 @@ def api_detail(user, application: Application) -> Application:
     personal = read_case(user, application, channel="api")
     application.shown_data = application.data if personal else {}
     application.shown_files = current_documents(application) if personal else []
+    check = identity_check(application) if personal else None
+    application.identity_check_state = check.state if check else None
     application.timeline = history(application)
     kinds = actor_kinds(user, application)
     application.allowed_actions = [t.action for t in available_actions(application, kinds)]
@@ -872,14 +874,16 @@ def sign_in_reason(slug: str = "", **_kwargs):
     )
 
 
-def counter_identity_check(application):
-    """The Dukcapil check of what the officer typed at the counter (None when none was made)."""
+def identity_check(application):
+    """The Dukcapil check behind the applicant's identity (None when none was made): at the
+    counter, of what the officer typed; online, of the account at its registration."""
     from mpp.cases.services import counter_check_purpose
     from mpp.integrations.selectors import check_of
+    from mpp.integrations.services import PURPOSE_REGISTRATION
 
-    if application.channel != ApplicationChannel.COUNTER:
-        return None
-    return check_of(application.applicant_id, counter_check_purpose(application))
+    if application.channel == ApplicationChannel.COUNTER:
+        return check_of(application.applicant_id, counter_check_purpose(application))
+    return check_of(application.applicant_id, PURPOSE_REGISTRATION)
 
 
 def practitioner_check(application):

@@ -112,7 +112,6 @@ def time_limit_of(version) -> clock.Limit:
 # --- Starting and editing ---------------------------------------------------------------------
 
 
-@transaction.atomic
 def start_application(
     *,
     applicant: User,
@@ -126,7 +125,40 @@ def start_application(
 
     Fields marked ``prefill`` in the form are filled in from ``prefill`` (at the counter: what the
     officer typed for the citizen) or else from the applicant's account, so nobody retypes them.
+    Online, fields marked ``dukcapil_*`` are then filled in from Dukcapil, after the draft is
+    committed: a slow partner holds no database lock (unless the caller's own transaction does).
     """
+    application = _open_draft(
+        applicant=applicant,
+        service=service,
+        channel=channel,
+        filed_by=filed_by,
+        data=data,
+        prefill=prefill,
+    )
+    fields = application.service_version.form.fields
+    if channel == ApplicationChannel.ONLINE and any(item.from_dukcapil for item in fields):
+        found = _from_dukcapil(applicant, application)
+        values = {
+            item.name: found[item.prefill]
+            for item in fields
+            if item.prefill and found.get(item.prefill) and item.name not in (data or {})
+        }
+        if values:
+            update_draft(application, actor=applicant, data=values)
+    return application
+
+
+@transaction.atomic
+def _open_draft(
+    *,
+    applicant: User,
+    service: Service,
+    channel: str,
+    filed_by: User | None,
+    data: Mapping[str, Any] | None,
+    prefill: Mapping[str, str] | None,
+) -> Application:
     version = service.current_version
     mpp = service.mpp
     # A service accepting applications has a published version and an MPP (not a template).
@@ -163,6 +195,29 @@ def start_application(
     if prefilled or data:
         update_draft(application, actor=filed_by or applicant, data={**prefilled, **(data or {})})
     return application
+
+
+def _from_dukcapil(applicant: User, application: Application) -> dict[str, str]:
+    """The ``dukcapil_*`` prefill values: what Dukcapil holds of the applicant's NIK, under the
+    agreement of the MPP's kab/kota; empty when there is none or Dukcapil cannot answer now (the
+    citizen then fills the fields in, and the form says why they are empty)."""
+    if not applicant.nik:
+        return {}
+    person = integrations.person_data(
+        subject_id=applicant.pk,
+        nik=applicant.nik,
+        region_id=application.mpp.region_id,
+        reference=application.tracking_number,
+    )
+    if person is None:
+        return {}
+    return {
+        "dukcapil_name": person.name,
+        "dukcapil_birth_place": person.birth_place,
+        "dukcapil_birth_date": person.birth_date.isoformat() if person.birth_date else "",
+        "dukcapil_address": person.address,
+        "dukcapil_kk_number": person.kk_number,
+    }
 
 
 def _editable(application: Application, actor: User) -> None:

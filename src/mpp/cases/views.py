@@ -148,6 +148,7 @@ def _step_page(request, pk, number, staff=False):
         (form[item.name], uploaded.get(item.name), item, definition.condition_hint(item))
         for item in step.fields
     ]
+    from_dukcapil = [item for item in step.fields if item.from_dukcapil]
     return render(
         request,
         "cases/step.html",
@@ -158,6 +159,11 @@ def _step_page(request, pk, number, staff=False):
             "rows": rows,
             "form": form,
             "staff": staff,
+            # At the counter: the Dukcapil check of what the officer typed, as it stands now.
+            "identity_check": selectors.identity_check(application) if staff else None,
+            # Fields Dukcapil fills in, all empty: Dukcapil could not be asked when it started.
+            "dukcapil_missing": bool(from_dukcapil)
+            and not any(application.data.get(item.name) for item in from_dukcapil),
             "previous_url": _url("step", staff, pk=application.pk, number=number - 1)
             if number > 1
             else None,
@@ -495,7 +501,7 @@ def staff_detail(request, pk):
             "application": application,
             "applicant_shown": selectors.applicant_label(user, application),
             "personal": personal,
-            "identity_check": selectors.counter_identity_check(application) if personal else None,
+            "identity_check": selectors.identity_check(application) if personal else None,
             "practitioner_check": selectors.practitioner_check(application) if personal else None,
             "not_mine": selectors.conflicted(user, application),
             "sole_filer": selectors.decided_by_filer(application, user),

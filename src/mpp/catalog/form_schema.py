@@ -7,7 +7,8 @@ A definition is stored as a JSON list of field objects (``ServiceVersion.form_de
      "choices": [{"value": "l", "label": "Laki-laki"}],          # choice / multiple_choice
      "file_types": ["application/pdf"], "max_bytes": 2097152,    # file
      "visible_if": {"field": "jenis", "value": "baru"},          # shown only when jenis == baru
-     "prefill": "name"}                 # name / nik / phone / email of the applicant, filled in
+     "prefill": "name"}                 # name / nik / phone / email of the applicant, filled in,
+                                        # or dukcapil_* : what Dukcapil holds of the applicant's NIK
 
 ``FormDefinition.parse`` turns that JSON into typed fields or raises ``DefinitionError`` whose
 ``problems`` are the Indonesian messages an editor sees, each naming the field. Every reader of a
@@ -58,8 +59,25 @@ PREFILL_SOURCES = {
     "nik": gettext_lazy("NIK pemohon"),
     "phone": gettext_lazy("Nomor telepon pemohon"),
     "email": gettext_lazy("Surel pemohon"),
+    # From Dukcapil, asked when the citizen starts an application (integrations.person_data).
+    "dukcapil_name": gettext_lazy("Nama lengkap (dari Dukcapil)"),
+    "dukcapil_birth_place": gettext_lazy("Tempat lahir (dari Dukcapil)"),
+    "dukcapil_birth_date": gettext_lazy("Tanggal lahir (dari Dukcapil)"),
+    "dukcapil_address": gettext_lazy("Alamat (dari Dukcapil)"),
+    "dukcapil_kk_number": gettext_lazy("Nomor KK (dari Dukcapil)"),
 }
-PrefillSource = Literal["name", "nik", "phone", "email"]
+DUKCAPIL_PREFIX = "dukcapil_"
+PrefillSource = Literal[
+    "name",
+    "nik",
+    "phone",
+    "email",
+    "dukcapil_name",
+    "dukcapil_birth_place",
+    "dukcapil_birth_date",
+    "dukcapil_address",
+    "dukcapil_kk_number",
+]
 # Content types an upload may be declared as (the upload service recognises each by its bytes).
 FILE_TYPES = SIGNATURES
 FILE_TYPE_NAMES = TYPE_NAMES
@@ -134,6 +152,11 @@ class FormField(_Strict):
     prefill: PrefillSource | None = None
     # A date that cannot lie ahead (a birth, a death, a marriage): a future date is refused.
     past_only: bool = False
+
+    @property
+    def from_dukcapil(self) -> bool:
+        """Prefilled from what Dukcapil holds of the applicant (shown "dari Dukcapil")."""
+        return bool(self.prefill and self.prefill.startswith(DUKCAPIL_PREFIX))
 
     @model_validator(mode="before")
     @classmethod

@@ -11,8 +11,10 @@ partner web service asks) and the simulator the demo and the tests talk to (``/s
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -27,6 +29,7 @@ from mpp.integrations.registry import Connector, Setting, connectors
 
 KEY = "dukcapil.nik"
 OPERATION = "verify_nik"
+DATA_OPERATION = "read_person"
 ELEMENTS = ("nik", "name", "birth_date", "birth_place")
 # Element → the field name of the partner web service.
 FIELDS = {"nik": "NIK", "name": "NAMA_LGKP", "birth_date": "TGL_LHR", "birth_place": "TMPT_LHR"}
@@ -54,25 +57,56 @@ class NikAnswer:
         return self.found and bool(asked) and all(asked)
 
 
+@dataclass(frozen=True)
+class PersonData:
+    """What Dukcapil holds of a NIK and gives a partner to fill in a form (empty: not given)."""
+
+    name: str = ""
+    birth_place: str = ""
+    birth_date: datetime.date | None = None
+    address: str = ""
+    kk_number: str = ""  # nomor Kartu Keluarga
+
+
+# Field of PersonData → the field name of the partner's data service.
+PERSON_FIELDS = {
+    "name": "NAMA_LGKP",
+    "birth_place": "TMPT_LHR",
+    "birth_date": "TGL_LHR",
+    "address": "ALAMAT",
+    "kk_number": "NO_KK",
+}
+
+
 class NikVerifier(Protocol):
     def verify(self, query: NikQuery) -> NikAnswer: ...
+
+    def person(self, nik: str) -> PersonData | None: ...
 
 
 _VERDICT = re.compile(r"^\s*(Sesuai|Tidak Sesuai)\s*(?:\((\d{1,3})\))?\s*$")
 
 
-def parse_answer(data: Any) -> NikAnswer:
-    """Read the service's answer; anything else is :class:`BadAnswer` (a garbled answer)."""
+def _row(data: Any) -> dict[str, Any] | None:
+    """The one row of a partner service's answer; None for "Data Tidak Ditemukan"."""
     rows = data["content"]
     if not isinstance(rows, list) or len(rows) != 1 or not isinstance(rows[0], dict):
         raise BadAnswer("content")
     row = rows[0]
     if "RESPON" in row:
         if "tidak ditemukan" in str(row["RESPON"]).lower():
-            unknown: dict[str, bool | None] = {e: None for e in ELEMENTS}
-            unknown["nik"] = False
-            return NikAnswer(found=False, elements=unknown, score=0)
+            return None
         raise BadAnswer("RESPON")
+    return row
+
+
+def parse_answer(data: Any) -> NikAnswer:
+    """Read the service's answer; anything else is :class:`BadAnswer` (a garbled answer)."""
+    row = _row(data)
+    if row is None:
+        unknown: dict[str, bool | None] = {e: None for e in ELEMENTS}
+        unknown["nik"] = False
+        return NikAnswer(found=False, elements=unknown, score=0)
     elements: dict[str, bool | None] = {}
     scores: list[int] = []
     for element, field_name in FIELDS.items():
@@ -88,6 +122,22 @@ def parse_answer(data: Any) -> NikAnswer:
     if elements["nik"] is None:
         raise BadAnswer("NIK")
     return NikAnswer(found=True, elements=elements, score=round(sum(scores) / len(scores)))
+
+
+def parse_person(data: Any) -> PersonData | None:
+    """Read the data service's answer (None: "Data Tidak Ditemukan"); else :class:`BadAnswer`."""
+    row = _row(data)
+    if row is None:
+        return None
+    values = {}
+    for name, field_name in PERSON_FIELDS.items():
+        value = row.get(field_name) or ""
+        if not isinstance(value, str) or len(value) > 300:
+            raise BadAnswer(field_name)
+        values[name] = value.strip()
+    birth = values.pop("birth_date")
+    birth_date = datetime.datetime.strptime(birth, "%d-%m-%Y").date() if birth else None
+    return PersonData(birth_date=birth_date, **values)
 
 
 class DukcapilHttp:
@@ -109,6 +159,17 @@ class DukcapilHttp:
             body["TMPT_LHR"] = query.birth_place
         return self.connection.call(
             OPERATION, "POST", "verifikasi/", json=body, parse=parse_answer, idempotent=True
+        )
+
+    def person(self, nik: str) -> PersonData | None:
+        """The data Dukcapil gives for a NIK under the agreement (a query: may be tried again)."""
+        body = {
+            "NIK": nik,
+            "user_id": self.connection.option("user_id"),
+            "password": self.connection.option("password"),
+        }
+        return self.connection.call(
+            DATA_OPERATION, "POST", "data/", json=body, parse=parse_person, idempotent=True
         )
 
 
@@ -156,6 +217,16 @@ POPULATION = {
     "3471014101880002": ("DEWI LESTARI", datetime.date(1988, 1, 1), "YOGYAKARTA"),
     "3171010202850001": ("AGUS SETIAWAN", datetime.date(1985, 2, 2), "JAKARTA"),
 }
+# Their address and family card number, given by the data service (prefill).
+HOUSEHOLDS = {
+    "2171011508900003": ("JL. ENGKU PUTRI NO. 1, RT 001/RW 002, TELUK TERING", "2171010101900001"),
+    "2171055204950001": (
+        "PERUM TIBAN INDAH BLOK C NO. 7, RT 003/RW 005, TIBAN",
+        "2171050303950002",
+    ),
+    "3471014101880002": ("JL. MALIOBORO NO. 12, RT 004/RW 001, SOSROMENDURAN", "3471010505880003"),
+    "3171010202850001": ("JL. MERDEKA NO. 3, RT 002/RW 004, GAMBIR", "3171010606850004"),
+}
 
 
 def _name_score(given: str, known: str) -> int:
@@ -163,23 +234,59 @@ def _name_score(given: str, known: str) -> int:
     return round(100 * len(a & b) / len(a | b)) if a | b else 0
 
 
-@csrf_exempt
-@require_POST
-def simulator(request: HttpRequest) -> HttpResponse:
+NOT_FOUND = {"content": [{"RESPON": "Data Tidak Ditemukan"}], "lastPage": True}
+
+
+def _simulated(
+    answer: Callable[[dict[str, Any]], HttpResponse],
+) -> Callable[[HttpRequest], HttpResponse]:
+    """A simulator view: 404 unless the simulators are on, the partner's refusals of a bad body
+    or wrong credentials, then ``answer`` of the body."""
+
+    @csrf_exempt
+    @require_POST
+    @functools.wraps(answer)
+    def view(request: HttpRequest) -> HttpResponse:
+        if not settings.MPP_SIMULATORS:
+            raise Http404
+        try:
+            data = json.loads(request.body)
+            if not isinstance(data, dict):
+                raise ValueError
+        except ValueError:
+            return JsonResponse({"message": "Bad request"}, status=400)
+        if data.get("user_id") != SIMULATOR_USER or data.get("password") != SIMULATOR_PASSWORD:
+            return JsonResponse({"message": "Unauthorized"}, status=401)
+        return answer(data)
+
+    return view
+
+
+@_simulated
+def simulator_data(data: dict[str, Any]) -> HttpResponse:
+    """Answers like the partner's data service: what Dukcapil holds of a NIK."""
+    nik = str(data.get("NIK", ""))
+    if nik not in POPULATION:
+        return JsonResponse(NOT_FOUND)
+    name, birth_date, birth_place = POPULATION[nik]
+    address, kk_number = HOUSEHOLDS[nik]
+    row = {
+        "NIK": nik,
+        "NAMA_LGKP": name,
+        "TMPT_LHR": birth_place,
+        "TGL_LHR": birth_date.strftime("%d-%m-%Y"),
+        "ALAMAT": address,
+        "NO_KK": kk_number,
+    }
+    return JsonResponse({"content": [row], "lastPage": True})
+
+
+@_simulated
+def simulator(data: dict[str, Any]) -> HttpResponse:
     """Answers like the partner web service, for the population above."""
-    if not settings.MPP_SIMULATORS:
-        raise Http404
-    try:
-        data = json.loads(request.body)
-        if not isinstance(data, dict):
-            raise ValueError
-    except ValueError:
-        return JsonResponse({"message": "Bad request"}, status=400)
-    if data.get("user_id") != SIMULATOR_USER or data.get("password") != SIMULATOR_PASSWORD:
-        return JsonResponse({"message": "Unauthorized"}, status=401)
     person = POPULATION.get(str(data.get("NIK", "")))
     if person is None:
-        return JsonResponse({"content": [{"RESPON": "Data Tidak Ditemukan"}], "lastPage": True})
+        return JsonResponse(NOT_FOUND)
     name, birth_date, birth_place = person
     try:
         threshold = int(str(data.get("TRESHOLD") or 90))

@@ -19,6 +19,7 @@ from mpp.integrations.models import (
     ConnectorConfig,
     Outcome,
     Verification,
+    VerificationState,
 )
 from mpp.integrations.registry import Connector, connectors
 from mpp.regions.models import Region
@@ -116,6 +117,18 @@ def health_for(user: Principal) -> list[Health]:
             )
         )
     return result
+
+
+def matched_checks(
+    connector_prefix: str, *, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Verification]:
+    """Checks of a connector (key or key prefix) answered "matched" in (``start``, ``end``]."""
+    return Verification.objects.filter(
+        connector__startswith=connector_prefix,
+        state=VerificationState.MATCHED,
+        checked_at__gt=start,
+        checked_at__lte=end,
+    )
 
 
 def check_of(subject_id: int, purpose: str) -> Verification | None:

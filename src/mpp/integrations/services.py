@@ -166,6 +166,39 @@ def verify_nik(
     return answer
 
 
+def person_data(
+    *, subject_id: int, nik: str, region_id: str | None, reference: str
+) -> dukcapil.PersonData | None:
+    """What Dukcapil holds of ``nik``, to fill in a form; None when it cannot be had now.
+
+    Under the agreement of ``region_id`` (else the national default); nothing is asked when
+    neither is enabled. The answer is cached like a verification (keyed hash, bounded time) and
+    kept nowhere else: the caller puts into the form only the fields the form asks for. Every
+    look-up, cached or not, is in the citizen's access log.
+    """
+    connection = connection_for(dukcapil.KEY, region_id)
+    if connection is None:
+        return None
+    record_system_access(
+        subject_id=subject_id,
+        source=str(connection.connector.name),
+        kind=AccessKind.NIK_DATA,
+        reference=reference,
+    )
+    digest = hmac.new(settings.MPP_NIK_PEPPER.encode(), b"data|" + nik.encode(), hashlib.sha256)
+    key = "integrations:dukcapil:data:" + digest.hexdigest()
+    cached = cache.get(key)
+    if isinstance(cached, dict):
+        return dukcapil.PersonData(**cached) if cached else None
+    verifier: dukcapil.NikVerifier = connection.connector.build(connection)
+    try:
+        person = verifier.person(nik)
+    except Unavailable:
+        return None
+    cache.set(key, asdict(person) if person else {}, settings.MPP_DUKCAPIL_CACHE_SECONDS)
+    return person
+
+
 def _region_of_nik(nik: str) -> str | None:
     """The kab/kota that issued the NIK (its first four digits): whose agreement is used."""
     return nik[:4] if len(nik) >= 4 and nik[:4].isdigit() else None

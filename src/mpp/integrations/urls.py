@@ -9,6 +9,7 @@ urlpatterns = [
     path("kelola/integrasi/<str:connector>/<str:region>/", views.configure, name="configure"),
     # The Dukcapil simulator (404 unless MPP_SIMULATORS): the demo's and the tests' partner.
     path("simulator/dukcapil/verifikasi/", dukcapil.simulator, name="dukcapil_simulator"),
+    path("simulator/dukcapil/data/", dukcapil.simulator_data, name="dukcapil_simulator_data"),
     # The SATUSEHAT simulator (same rule): the OAuth2 token and the FHIR Practitioner search.
     path(
         f"simulator/satusehat/{satusehat.AUTH_PATH}",

@@ -10,6 +10,10 @@ The window is the period's ``starts_on``..``ends_on`` in the locus' own time zon
   final outcome, ``issued`` or ``rejected``.
 - Item 4, health-worker permits issued: health-permit applications ``issued`` with their decision
   in the window.
+- Item 6, beside what the locus declares: the citizen accounts whose NIK the region issued (its
+  first four digits) that exist at the end of the window, how many of them have signed in with
+  INApas/IKD by then (an ``OidcIdentity`` linked), and how many SATUSEHAT checks of the region's
+  health-permit (SIP) applicants came back matched in the window.
 """
 
 from __future__ import annotations
@@ -18,14 +22,17 @@ import datetime
 
 from django.db.models import Count, Q, QuerySet
 
+from mpp.accounts.models import User
 from mpp.cases.models import Application
 from mpp.catalog.models import Category
+from mpp.integrations.selectors import matched_checks
 from mpp.regions import calendar
 
 POPULATION = Category.KEPENDUDUKAN
 HEALTH = Category.PERIZINAN_KESEHATAN
 PROCESSED_STATES = ("issued", "rejected")
 ISSUED_STATES = ("issued",)
+SATUSEHAT = "satusehat"  # the connector key (or its prefix) of the SATUSEHAT SDMK look-up
 
 # item key → (label, category, which timestamp, statuses or None for "any submitted")
 MEASURES = {
@@ -87,6 +94,17 @@ def compute(region, starts_on, ends_on) -> tuple[dict[str, int], dict]:
         )
         for key, category in (("population", POPULATION), ("health", HEALTH))
     }
+    citizens = User.objects.filter(nik__startswith=region.code, date_joined__lte=end).aggregate(
+        citizen_accounts=Count("id", distinct=True),
+        inapas_accounts=Count("id", distinct=True, filter=Q(oidc_identities__linked_at__lte=end)),
+    )
+    figures.update(citizens)
+    sip_applicants = base.filter(service__category=HEALTH).values("applicant_id")
+    figures["satusehat_verified"] = (
+        matched_checks(SATUSEHAT, start=start, end=end)
+        .filter(subject_id__in=sip_applicants)
+        .count()
+    )
     rule = {
         "categories": {"population": POPULATION.value, "health": HEALTH.value},
         "services": services,
@@ -97,5 +115,8 @@ def compute(region, starts_on, ends_on) -> tuple[dict[str, int], dict]:
         "processed_states": list(PROCESSED_STATES),
         "issued_states": list(ISSUED_STATES),
         "decided": "decided_at in window",
+        "citizens": "accounts whose NIK starts with the region code, joined by the end",
+        "inapas": "of those, accounts with an OpenID (INApas/IKD) identity linked by the end",
+        "satusehat": f"matched {SATUSEHAT} checks of health-permit applicants, checked in window",
     }
     return {key: int(value or 0) for key, value in figures.items()}, rule

@@ -107,6 +107,11 @@ class LocusReport(WorkflowModel, ClockedModel):
     health_applicants = models.PositiveIntegerField(null=True, blank=True)
     population_processed = models.PositiveIntegerField(null=True, blank=True)
     health_permits_issued = models.PositiveIntegerField(null=True, blank=True)
+    # Item 6 from the platform, snapshot with items 2–4: the region's citizen accounts, those of
+    # them that signed in with INApas/IKD, and SIP applicants checked against SATUSEHAT.
+    citizen_accounts = models.PositiveIntegerField(null=True, blank=True)
+    inapas_accounts = models.PositiveIntegerField(null=True, blank=True)
+    satusehat_verified = models.PositiveIntegerField(null=True, blank=True)
     counting_rule = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     # Figures from outside the platform, declared by the locus (shown as declared).
@@ -183,3 +188,10 @@ class LocusReport(WorkflowModel, ClockedModel):
             7: bool(self.obstacles.strip()),
             8: bool(self.suggestions.strip()),
         }
+
+    @property
+    def inapas_share(self) -> float | None:
+        """Share (0–100) of the region's citizen accounts that signed in with INApas/IKD."""
+        if not self.citizen_accounts or self.inapas_accounts is None:
+            return None
+        return 100 * self.inapas_accounts / self.citizen_accounts

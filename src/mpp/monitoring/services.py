@@ -248,8 +248,8 @@ def submit(
         field: getattr(report, field)
         for field in (
             *TEXT_FIELDS, *NUMBER_FIELDS, "population_applicants", "health_applicants",
-            "population_processed", "health_permits_issued", "counting_rule", "computed_at",
-            "decree",
+            "population_processed", "health_permits_issued", "citizen_accounts",
+            "inapas_accounts", "satusehat_verified", "counting_rule", "computed_at", "decree",
         )
     }  # fmt: skip
     changes.update(

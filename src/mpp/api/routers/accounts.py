@@ -14,6 +14,8 @@ from mpp.accounts import limits, services
 from mpp.accounts.models import RoleGrant, User
 from mpp.api.auth import BearerRequest, bearer
 from mpp.api.problems import Problem, ProblemOut
+from mpp.api.types import IdentityCheck
+from mpp.integrations.selectors import registration_check_of
 
 router = Router(tags=["akun"])
 
@@ -110,6 +112,19 @@ class MeOut(Schema):
     phone: str
     is_staff: bool = Field(alias="is_staff_member")
     roles: list[GrantOut] = Field(alias="active_grants")
+    identity_check: IdentityCheck | None = Field(
+        default=None,
+        description=(
+            "pemeriksaan NIK akun ke Dukcapil saat pendaftaran: `pending`, `matched` (cocok), "
+            "`not_matched` (tidak cocok), `unavailable` (akan dicek ulang); `null` bila tidak "
+            "ada pemeriksaan"
+        ),
+    )
+
+    @staticmethod
+    def resolve_identity_check(user: User) -> str | None:
+        check = registration_check_of(user)
+        return check.state if check else None
 
     @staticmethod
     def resolve_name(user: User) -> str:

@@ -20,7 +20,7 @@ from mpp.accounts.models import User
 from mpp.api.auth import BearerRequest, bearer
 from mpp.api.paging import PageOut, PageParams, queryset_page
 from mpp.api.problems import Problem, ProblemOut
-from mpp.api.types import Id
+from mpp.api.types import Id, IdentityCheck
 from mpp.cases import selectors, services
 from mpp.cases.models import Application, ApplicationDocument, IdempotencyRecord
 from mpp.cases.models import Status as AppStatus
@@ -113,6 +113,15 @@ class ApplicationDetailOut(ApplicationOut):
     see personal data)."""
 
     data: dict[str, Any] = Field(alias="shown_data")
+    identity_check: IdentityCheck | None = Field(
+        alias="identity_check_state",
+        description=(
+            "pemeriksaan NIK pemohon ke Dukcapil (di loket: data yang diketik petugas; daring: "
+            "data akun saat pendaftaran): `pending` sedang diperiksa, `matched` cocok, "
+            "`not_matched` tidak cocok, `unavailable` belum dapat dicek — akan dicek ulang; "
+            "`null` bila tidak ada pemeriksaan atau Anda tidak berhak melihat data pribadi"
+        ),
+    )
     files: list[FileOut] = Field(alias="shown_files")
     history: list[HistoryOut] = Field(alias="timeline")
     actions: list[str] = Field(
