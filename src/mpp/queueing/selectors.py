@@ -206,11 +206,10 @@ def estimates(mpp, queues, now=None) -> dict[int, Estimate]:
         .values_list("queue_id", "mean")
         .order_by()
     )
-    links = Counter.queues.through.objects.filter(servicequeue_id__in=ids, counter__is_active=True)
     counters = dict(
-        links.values("servicequeue_id")
-        .annotate(n=Count("id"))
-        .values_list("servicequeue_id", "n")
+        ServiceQueue.objects.filter(pk__in=ids, counters__is_active=True)
+        .annotate(n=Count("counters"))
+        .values_list("pk", "n")
         .order_by()
     )
     return {

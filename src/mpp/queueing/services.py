@@ -613,7 +613,9 @@ def check_in(
         serves(user, counter, ticket)
     moment = now or timezone.now()
     local = local_now(ticket.mpp, moment)
-    if ticket.status != "booked":
+    # A booking holds a slot (``book`` sets one): a ticket without one is not a booking.
+    slot_at = ticket.slot_moment(local.tzinfo)
+    if ticket.status != "booked" or slot_at is None:
         raise QueueError(_("Pemesanan ini sudah tidak aktif atau sudah lapor hadir."), "code", 409)
     if ticket.date != local.date():
         raise QueueError(
@@ -627,7 +629,6 @@ def check_in(
         error = closed_error(ticket.queue, today)
         error.field = "code"
         raise error
-    slot_at = ticket.slot_moment(local.tzinfo)
     grace = datetime.timedelta(minutes=rules_of(ticket.mpp).grace_minutes)
     late = local > slot_at + grace
     if priority_group not in PriorityGroup.values:
@@ -858,7 +859,7 @@ def transfer(
     queue = to_queue or ticket.queue
     if to_counter is not None and not to_counter.queues.filter(pk=queue.pk).exists():
         raise QueueError(_("Loket tujuan tidak melayani layanan ini."), "to")
-    changes = {"for_counter": to_counter, "counter": None}
+    changes: dict[str, object] = {"for_counter": to_counter, "counter": None}
     if to_queue is not None:
         changes.update(queue=to_queue, service_id=to_queue.service_id, agency_id=to_queue.agency_id)
     _act(
