@@ -92,20 +92,20 @@ class Questionnaire(models.Model):
 
     @property
     def unit_label(self) -> str:
-        if self.service_id:
+        if self.service is not None:
             return self.service.name
-        if self.agency_id:
+        if self.agency is not None and self.mpp is not None:
             return f"{self.agency.name} — {self.mpp.name}"
-        if self.mpp_id:
+        if self.mpp is not None:
             return self.mpp.name
         return str(_("Kuesioner nasional"))
 
     def policy_scope(self) -> Scope:
-        if self.mpp_id is None:
+        if self.mpp is None:
             return Scope()
         return Scope(
             region_codes=frozenset({self.mpp.region_id}),
-            mpp_ids=frozenset({self.mpp_id}),
+            mpp_ids=frozenset({self.mpp.pk}),
             agency_id=self.agency_id,
         )
 
