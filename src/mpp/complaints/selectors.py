@@ -34,7 +34,14 @@ from mpp.accounts.policy import (
 )
 from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_access, record_event
-from mpp.complaints.models import Category, Complaint, Forward, Kind, Message
+from mpp.complaints.models import (
+    Category,
+    Complaint,
+    ComplaintQuerySet,
+    Forward,
+    Kind,
+    Message,
+)
 from mpp.complaints.workflow import AGENCY, COMPLAINT, DESK, REPORTER
 from mpp.regions.calendar import RegionLike
 from mpp.tenancy.models import MPP, Agency
@@ -63,7 +70,7 @@ def _staff_filter(user) -> Q:
     return desk | oversee | (agency & Q(agency__isnull=False))
 
 
-def complaints_for_staff(user: Principal) -> QuerySet[Complaint]:
+def complaints_for_staff(user: Principal) -> ComplaintQuerySet:
     return (
         Complaint.objects.filter(_staff_filter(user))
         .with_breached()
