@@ -1,8 +1,11 @@
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from mpp.catalog.models import Service
 from mpp.complaints.models import About, Category, Kind, Rating
@@ -28,6 +31,14 @@ ELSEWHERE = "elsewhere"
 PLACE_CHOICES = [(AT_MPP, _("Di gedung MPP")), (ELSEWHERE, _("Di tempat lain"))]
 
 
+class PublishedServiceField(forms.ModelChoiceField[Service]):
+    """A published service, by the name its published version gives it."""
+
+    def label_from_instance(self, obj: Service) -> str:
+        version = obj.current_version
+        return version.name if version is not None else obj.name
+
+
 class ComplaintForm(forms.Form):
     kind = forms.ChoiceField(label=_("Jenis"), choices=Kind.choices, widget=forms.RadioSelect)
     about = forms.ChoiceField(label=_("Tentang"), choices=About.choices, widget=forms.RadioSelect)
@@ -35,7 +46,7 @@ class ComplaintForm(forms.Form):
     agency = forms.ModelChoiceField(
         label=_("Instansi"), queryset=Agency.objects.none(), required=False
     )
-    service = forms.ModelChoiceField(
+    service = PublishedServiceField(
         label=_("Layanan"), queryset=Service.objects.none(), required=False
     )
     application_reference = forms.CharField(
@@ -107,7 +118,9 @@ class ComplaintForm(forms.Form):
 
     def __init__(self, *args, guest: bool = False, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["mpp"].queryset = MPP.objects.filter(is_active=True).order_by("name")
+        cast(forms.ModelChoiceField[MPP], self.fields["mpp"]).queryset = MPP.objects.filter(
+            is_active=True
+        ).order_by("name")
         # The agencies and services of the chosen MPP only: nationally there are thousands of
         # each, and listing them all made a 1.2 MB page that took seconds to render.
         mpp = self.chosen_mpp()
@@ -122,18 +135,21 @@ class ComplaintForm(forms.Form):
                 presences__mpp_id=mpp, presences__is_active=True
             ).distinct()
             services = Service.objects.published().filter(mpp_id=mpp)
-        self.fields["agency"].queryset = agencies.order_by("name")
-        self.fields["service"].queryset = services.select_related("current_version").order_by(
-            "current_version__name", "pk"
+        cast(forms.ModelChoiceField[Agency], self.fields["agency"]).queryset = agencies.order_by(
+            "name"
         )
-        self.fields["service"].label_from_instance = lambda s: s.current_version.name
+        cast(PublishedServiceField, self.fields["service"]).queryset = services.select_related(
+            "current_version"
+        ).order_by("current_version__name", "pk")
         # The categories of the chosen MPP's kab/kota (national ones until an MPP is chosen).
         region = (
             MPP.objects.filter(pk=mpp).values_list("region_id", flat=True).first()
             if mpp is not None
             else None
         )
-        self.fields["category"].queryset = categories_for(region)
+        cast(forms.ModelChoiceField[Category], self.fields["category"]).queryset = categories_for(
+            region
+        )
         if not guest:
             del self.fields["reporter_name"]
             self.fields["text"].help_text = _(
@@ -239,14 +255,17 @@ class PublicFilterForm(forms.Form):
         from mpp.catalog.selectors import mpp_choices
 
         self.is_valid()
-        options = {
-            "mpp": [("", self.fields["mpp"].empty_label)]
+        mpp_field = cast(forms.ModelChoiceField[MPP], self.fields["mpp"])
+        agency_field = cast(forms.ModelChoiceField[Agency], self.fields["agency"])
+        # The agencies ``__init__`` chose (the field's queryset is never None here).
+        agencies = agency_field.queryset
+        if agencies is None:
+            agencies = Agency.objects.none()
+        options: dict[str, list[tuple[str, StrOrPromise | None]]] = {
+            "mpp": [("", mpp_field.empty_label)]
             + [(str(choice.pk), choice.name) for choice in mpp_choices()],
-            "agency": [("", self.fields["agency"].empty_label)]
-            + [
-                (str(pk), name)
-                for pk, name in self.fields["agency"].queryset.values_list("pk", "name")
-            ],
+            "agency": [("", agency_field.empty_label)]
+            + [(str(pk), name) for pk, name in agencies.values_list("pk", "name")],
             "status": [(value, label) for value, label in STATUS_CHOICES],
         }
         return [

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import secrets
 import uuid
+from typing import TYPE_CHECKING, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -141,6 +142,9 @@ class ComplaintQuerySet(ClockQuerySet):
         return annotated
 
 
+ComplaintManager = models.Manager.from_queryset(ComplaintQuerySet)
+
+
 def new_follow_token() -> str:
     return secrets.token_urlsafe(24)
 
@@ -209,7 +213,14 @@ class Complaint(WorkflowModel, ClockedModel):
     lapor_key = models.CharField(max_length=64, unique=True, null=True, blank=True)
     lapor_status = models.CharField(max_length=40, blank=True)
 
-    objects = ComplaintQuerySet.as_manager()
+    objects: ClassVar[ComplaintManager] = ComplaintManager()
+
+    if TYPE_CHECKING:
+        # Set on the rows they read (absent otherwise): the latest response of Open311's list,
+        # the reporter as the API shows the caller and the follow link of the reporter's own.
+        latest_response: str | None
+        reporter_shown: str
+        follow_url: str | None
 
     class Meta:
         ordering = ["-submitted_at", "-id"]
@@ -298,7 +309,7 @@ class ClockKind(models.TextChoices):
 
 
 # The annotation of ``with_deadlines`` per clock kind, read by the properties of Complaint.
-_DEADLINE_ATTRIBUTE = {ClockKind.REPLY: "reply_due", ClockKind.LIMIT: "limit_due"}
+_DEADLINE_ATTRIBUTE: dict[str, str] = {ClockKind.REPLY: "reply_due", ClockKind.LIMIT: "limit_due"}
 
 
 class ComplaintClock(ClockedModel):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.db.models import (
     Avg,
     Count,
@@ -21,13 +23,33 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
 from mpp.accounts import privacy
-from mpp.accounts.policy import Perm, can, covering_grant, grants_for, has_any, scope_filter
+from mpp.accounts.policy import (
+    Perm,
+    Principal,
+    can,
+    covering_grant,
+    grants_for,
+    has_any,
+    scope_filter,
+)
 from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_access, record_event
-from mpp.complaints.models import Category, Complaint, Forward, Kind, Message
+from mpp.complaints.models import (
+    Category,
+    Complaint,
+    ComplaintQuerySet,
+    Forward,
+    Kind,
+    Message,
+)
 from mpp.complaints.workflow import AGENCY, COMPLAINT, DESK, REPORTER
-from mpp.tenancy.models import Agency
+from mpp.regions.calendar import RegionLike
+from mpp.tenancy.models import MPP, Agency
 from mpp.workflows.selectors import timeline
+
+if TYPE_CHECKING:
+    from mpp.accounts.models import User
+    from mpp.catalog.models import Service
 
 PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "region_id"}
 STAFF_PERMS = (Perm.HANDLE_COMPLAINTS, Perm.RESPOND_COMPLAINTS, Perm.OVERSEE_COMPLAINTS)
@@ -35,7 +57,7 @@ QUEUE_ORDER = ("due_at", "id")
 UNVERIFIED = ("submitted", "postponed")
 
 
-def is_complaint_staff(user) -> bool:
+def is_complaint_staff(user: Principal) -> bool:
     return any(has_any(user, perm) for perm in STAFF_PERMS)
 
 
@@ -48,7 +70,7 @@ def _staff_filter(user) -> Q:
     return desk | oversee | (agency & Q(agency__isnull=False))
 
 
-def complaints_for_staff(user) -> QuerySet[Complaint]:
+def complaints_for_staff(user: Principal) -> ComplaintQuerySet:
     return (
         Complaint.objects.filter(_staff_filter(user))
         .with_breached()
@@ -57,17 +79,17 @@ def complaints_for_staff(user) -> QuerySet[Complaint]:
     )
 
 
-def desk_queue(user) -> QuerySet[Complaint]:
+def desk_queue(user: Principal) -> QuerySet[Complaint]:
     mine = scope_filter(user, Perm.HANDLE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id")
     return complaints_for_staff(user).filter(mine, status__in=("submitted", "postponed"))
 
 
-def agency_inbox(user) -> QuerySet[Complaint]:
+def agency_inbox(user: Principal) -> QuerySet[Complaint]:
     mine = scope_filter(user, Perm.RESPOND_COMPLAINTS, **PATHS)
     return complaints_for_staff(user).filter(mine, status="forwarded")
 
 
-def complaint_for_staff(user, pk) -> Complaint:
+def complaint_for_staff(user: Principal, pk: int) -> Complaint:
     return get_object_or_404(
         complaints_for_staff(user)
         .filter(pk=pk)
@@ -84,7 +106,7 @@ def _agency_reaches(user, complaint: Complaint) -> bool:
     )
 
 
-def actor_kinds(user, complaint: Complaint) -> set[str]:
+def actor_kinds(user: Principal, complaint: Complaint) -> set[str]:
     kinds = set()
     if can(user, Perm.HANDLE_COMPLAINTS, complaint):
         kinds.add(DESK)
@@ -102,7 +124,7 @@ def _handles_reporter(user, complaint: Complaint) -> bool:
     return not complaint.is_anonymous and _agency_reaches(user, complaint)
 
 
-def reporter_exposure(user, complaint: Complaint) -> privacy.Exposure:
+def reporter_exposure(user: Principal, complaint: Complaint) -> privacy.Exposure:
     """How much of the reporter ``user`` sees (``accounts.privacy``): the reporter and those
     handling it whole; oversight masked (initials), nothing when anonim or rahasia; the public and
     the ministry nothing."""
@@ -116,7 +138,7 @@ def reporter_exposure(user, complaint: Complaint) -> privacy.Exposure:
     return privacy.exposure(related, withheld=complaint.is_anonymous or complaint.is_confidential)
 
 
-def sees_reporter(user, complaint: Complaint) -> bool:
+def sees_reporter(user: Principal, complaint: Complaint) -> bool:
     return reporter_exposure(user, complaint) == privacy.Exposure.WHOLE
 
 
@@ -144,7 +166,7 @@ def _record_reporter_read(user, complaint: Complaint, *, channel: str) -> None:
         )
 
 
-def reporter_for(user, complaint: Complaint, *, channel: str) -> privacy.Person:
+def reporter_for(user: Principal, complaint: Complaint, *, channel: str) -> privacy.Person:
     """The reporter as ``user`` may see them; a staff read of the whole identity is recorded
     (an account holder sees it in "Siapa yang melihat data saya"; a guest's read is an audit
     event)."""
@@ -166,7 +188,7 @@ def reporter_for(user, complaint: Complaint, *, channel: str) -> privacy.Person:
     )
 
 
-def read_reporter(user, complaint: Complaint, *, channel: str) -> dict | None:
+def read_reporter(user: Principal, complaint: Complaint, *, channel: str) -> dict | None:
     """The reporter's name and contact for a staff member who may see them whole, recorded each
     time; None when the reader may not."""
     if not sees_reporter(user, complaint):
@@ -222,7 +244,7 @@ def desk_history(complaint: Complaint, *, with_notes: bool) -> tuple[list[dict],
     return notes, escalations
 
 
-def categories_for(region) -> QuerySet[Category]:
+def categories_for(region: RegionLike | None) -> QuerySet[Category]:
     """The complaint categories of a kab/kota: the national ones, where the kab/kota has a
     category with the same code its own replaces the national one; no other region's. The one
     rule for the web form, the API and Open311 (``region`` None: the national ones only)."""
@@ -235,7 +257,7 @@ def categories_for(region) -> QuerySet[Category]:
     ).order_by("name", "code")
 
 
-def category_for(region, code: str) -> Category | None:
+def category_for(region: RegionLike | None, code: str) -> Category | None:
     """The category with this code for the kab/kota (its own, else the national one)."""
     return categories_for(region).filter(code=code).first()
 
@@ -243,7 +265,7 @@ def category_for(region, code: str) -> Category | None:
 # --- Citizens and the public -----------------------------------------------------------------
 
 
-def complaints_of(user) -> QuerySet[Complaint]:
+def complaints_of(user: User) -> QuerySet[Complaint]:
     return Complaint.objects.filter(reporter=user).with_deadlines().select_related("mpp", "agency")
 
 
@@ -269,7 +291,9 @@ def lapor_forward(complaint: Complaint) -> Forward | None:
         return None
 
 
-def public_complaints(*, query: str = "", mpp=None, agency=None, status: str = "") -> QuerySet:
+def public_complaints(
+    *, query: str = "", mpp: MPP | None = None, agency: Agency | None = None, status: str = ""
+) -> QuerySet:
     """Non-confidential complaints (not consultations' private questions: all kinds are public
     unless rahasia), newest first; search in title and text."""
     rows = Complaint.objects.public().select_related("mpp", "agency").prefetch_related("messages")
@@ -292,7 +316,7 @@ def public_complaint(tracking_number: str) -> Complaint:
     )
 
 
-def service_faq(service) -> list[Message]:
+def service_faq(service: Service) -> list[Message]:
     """Consultation answers the agency marked useful, newest first (the service's FAQ)."""
     return list(
         Message.objects.filter(
@@ -317,7 +341,7 @@ def service_faq_section(service) -> str:
 # --- Statistics for the manager ------------------------------------------------------------------
 
 
-def statistics_per_agency(user) -> list[dict]:
+def statistics_per_agency(user: Principal) -> list[dict]:
     """Per agency: received, answered, answered on time, on-time rate, mean response time."""
     rows = Complaint.objects.filter(
         scope_filter(user, Perm.OVERSEE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id"),
@@ -344,7 +368,7 @@ def statistics_per_agency(user) -> list[dict]:
     return out
 
 
-def oversees(user) -> bool:
+def oversees(user: Principal) -> bool:
     return bool(grants_for(user, Perm.OVERSEE_COMPLAINTS))
 
 
@@ -353,12 +377,12 @@ def oversees(user) -> bool:
 API_ORDER = ("-submitted_at", "-id")
 
 
-def complaints_for_api(user) -> QuerySet[Complaint]:
+def complaints_for_api(user: User) -> QuerySet[Complaint]:
     """The caller's own complaints, with their messages (newest first: :data:`API_ORDER`)."""
     return complaints_of(user).prefetch_related("messages")
 
 
-def api_view(user, complaint: Complaint) -> Complaint:
+def api_view(user: User, complaint: Complaint) -> Complaint:
     """``complaint`` with what the API shows ``user``: the reporter as they may see them (a
     staff read of the whole identity is recorded) and, for the reporter, the follow link."""
     complaint.reporter_shown = reporter_for(user, complaint, channel="api").label
@@ -367,7 +391,7 @@ def api_view(user, complaint: Complaint) -> Complaint:
     return complaint
 
 
-def api_complaint(user, tracking_number: str) -> Complaint | None:
+def api_complaint(user: User, tracking_number: str) -> Complaint | None:
     """A complaint by its number: the caller's own, or one a complaint officer may open."""
     own = complaints_of(user).filter(tracking_number=tracking_number).first()
     if own is not None or not is_complaint_staff(user):
@@ -393,7 +417,7 @@ def submission_places(
     }
 
 
-def agency_by_id(pk: int | None):
+def agency_by_id(pk: int | None) -> Agency | None:
     from mpp.tenancy.models import Agency
 
     return Agency.objects.filter(pk=pk).first() if pk else None

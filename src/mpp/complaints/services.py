@@ -5,9 +5,11 @@ from __future__ import annotations
 import datetime
 import logging
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import partial
+from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.core.mail import send_mail
@@ -17,7 +19,7 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from mpp.accounts import limits
-from mpp.accounts.policy import Perm, can
+from mpp.accounts.policy import Perm, Principal, can
 from mpp.accounts.tokens import random_code
 from mpp.complaints import lapor
 from mpp.complaints.models import (
@@ -51,10 +53,16 @@ from mpp.errors import ServiceError
 from mpp.notifications.base import Channel as NotificationChannel
 from mpp.notifications.registry import gateways
 from mpp.regions import calendar
-from mpp.tenancy.models import Agency
+from mpp.regions.calendar import RegionLike
+from mpp.regions.models import Region
+from mpp.tenancy.models import MPP, Agency
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError
 from mpp.workflows.services import apply_action
+
+if TYPE_CHECKING:
+    from mpp.accounts.models import User
+    from mpp.catalog.models import Service
 
 logger = logging.getLogger(__name__)
 
@@ -73,9 +81,9 @@ class ComplaintError(ServiceError):
 # --- Day counts ---------------------------------------------------------------------------
 
 
-def limits_for(region) -> TimeLimits:
+def limits_for(region: RegionLike | None) -> TimeLimits:
     """The region's day counts, else the national row, else the defaults of the model."""
-    region_id = getattr(region, "pk", region)
+    region_id = region.pk if isinstance(region, Region) else region
     rows = {
         row.region_id: row
         for row in TimeLimits.objects.filter(Q(region_id=region_id) | Q(region__isnull=True))
@@ -244,9 +252,9 @@ class Submission:
     about: str
     title: str
     text: str
-    mpp: object
-    agency: object | None = None
-    service: object | None = None
+    mpp: MPP
+    agency: Agency | None = None
+    service: Service | None = None
     category: Category | None = None
     application_reference: str = ""
     address: str = ""
@@ -263,7 +271,7 @@ class Submission:
     attachments: list = field(default_factory=list)
 
 
-def inspectorate_of(region) -> Agency | None:
+def inspectorate_of(region: RegionLike) -> Agency | None:
     """The region's inspectorate (APIP): the agency of kind inspectorate whose home is the kab/kota."""
     return (
         Agency.objects.filter(
@@ -274,7 +282,7 @@ def inspectorate_of(region) -> Agency | None:
     )
 
 
-def next_tracking_number(region, moment: datetime.datetime) -> str:
+def next_tracking_number(region: Region, moment: datetime.datetime) -> str:
     """``ADU-2171-261202-7QK4M2``: kab/kota, local date, six random characters (unguessable)."""
     day = moment.astimezone(calendar.region_zone(region)).date()
     return f"ADU-{region.code}-{day:%y%m%d}-{random_code(6)}"
@@ -312,8 +320,10 @@ def submission_problems(data: Submission) -> dict[str, list[str]]:
         # Half a pair: the message goes on the half that is missing.
         missing = "latitude" if data.latitude is None else "longitude"
         errors[missing] = [_("Isi lintang dan bujur bersama-sama.")]
-    elif data.latitude is not None and not (
-        -90 <= data.latitude <= 90 and -180 <= data.longitude <= 180
+    elif (
+        data.latitude is not None
+        and data.longitude is not None
+        and not (-90 <= data.latitude <= 90 and -180 <= data.longitude <= 180)
     ):
         errors["latitude"] = [_("Koordinat tidak sah.")]
     needs_location = data.category is not None and data.category.needs_location
@@ -331,7 +341,7 @@ def submission_problems(data: Submission) -> dict[str, list[str]]:
 def submit_complaint(
     data: Submission,
     *,
-    reporter=None,
+    reporter: User | None = None,
     guest: GuestConfirmation | None = None,
     channel: str = Channel.WEB,
 ) -> Complaint:
@@ -363,10 +373,9 @@ def submit_complaint(
         getattr(data.service, "pk", None),
     )
     if data.service is not None:
-        agency_id, mpp = data.service.agency_id, data.service.mpp
+        # A published service is no template: it has an agency, hence an MPP (check constraint).
+        agency_id, mpp = data.service.agency_id, data.service.mpp or mpp
     if place is not None:
-        from mpp.tenancy.models import MPP
-
         mpp = MPP.objects.get(pk=place.mpp_id)
         agency_id, service_id = place.agency_id, place.service_id
     region = mpp.region
@@ -572,7 +581,7 @@ def send_due_forwards(now: datetime.datetime | None = None) -> int:
     return len(due)
 
 
-def retry_forward(complaint: Complaint, *, user) -> Forward:
+def retry_forward(complaint: Complaint, *, user: Principal) -> Forward:
     """The desk sends a given-up forward again (a new round of attempts, the same key)."""
     if not can(user, Perm.HANDLE_COMPLAINTS, complaint):
         raise ComplaintError(_("Anda tidak berwenang mengirim ulang pengaduan ini."))
@@ -596,10 +605,10 @@ def take_action(
     complaint: Complaint,
     action: str,
     *,
-    user,
-    kinds,
+    user: User | None,
+    kinds: Collection[str],
     note: str = "",
-    agency=None,
+    agency: Agency | None = None,
     useful: bool = False,
 ) -> Complaint:
     """Apply one lifecycle action with its clock changes and thread message, in one transaction.
@@ -700,7 +709,7 @@ def take_action(
 
 
 def _is_integrity(complaint: Complaint) -> bool:
-    return complaint.category_id is not None and complaint.category.integrity
+    return complaint.category is not None and complaint.category.integrity
 
 
 def _check_target(complaint: Complaint, target: Agency | None) -> None:
@@ -721,7 +730,10 @@ def _check_target(complaint: Complaint, target: Agency | None) -> None:
         else:
             return
         raise ComplaintError(message, {"agency": [message]})
-    if not target.presences.filter(mpp_id=complaint.mpp_id, is_active=True).exists():
+    if (
+        target is None
+        or not target.presences.filter(mpp_id=complaint.mpp_id, is_active=True).exists()
+    ):
         raise ComplaintError(
             _("Instansi ini tidak hadir di MPP pengaduan."),
             {"agency": [_("Instansi ini tidak hadir di MPP pengaduan.")]},
@@ -756,7 +768,7 @@ def rate_response(complaint: Complaint, *, rating: int, comment: str = "") -> Co
     return complaint
 
 
-def add_note(complaint: Complaint, *, user, text: str) -> Note:
+def add_note(complaint: Complaint, *, user: User, text: str) -> Note:
     text = (text or "").strip()
     if not text or len(text) > MAX_TEXT:
         raise ComplaintError(
@@ -766,7 +778,9 @@ def add_note(complaint: Complaint, *, user, text: str) -> Note:
     return Note.objects.create(complaint=complaint, author=user, text=text)
 
 
-def save_template(*, agency, mpp, title: str, text: str) -> ResponseTemplate:
+def save_template(
+    *, agency: Agency | None, mpp: MPP | None, title: str, text: str
+) -> ResponseTemplate:
     title, text = (title or "").strip(), (text or "").strip()
     errors = {}
     if not title:
@@ -886,7 +900,9 @@ def sweep_clocks(now: datetime.datetime) -> dict[str, int]:
 # --- Integration clients (Open311 API keys) --------------------------------------------------
 
 
-def issue_api_key(*, name: str, region, created_by) -> tuple[IntegrationClient, str]:
+def issue_api_key(
+    *, name: str, region: Region | None, created_by: User
+) -> tuple[IntegrationClient, str]:
     """A new API key; the raw key is returned once and only its SHA-256 is stored."""
     name = (name or "").strip()
     if not name:

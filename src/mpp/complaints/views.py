@@ -6,7 +6,7 @@ from collections.abc import Callable
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -35,7 +35,7 @@ GUEST_SESSION_KEY = "complaint_guest"
 # --- Public ----------------------------------------------------------------------------------
 
 
-def public_list(request):
+def public_list(request: HttpRequest) -> HttpResponse:
     form = forms.PublicFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
     rows = selectors.public_complaints(
@@ -52,7 +52,7 @@ def public_list(request):
     )
 
 
-def public_detail(request, tracking_number):
+def public_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
     complaint = selectors.public_complaint(tracking_number)
     return render(request, "complaints/public_detail.html", {"complaint": complaint})
 
@@ -66,11 +66,11 @@ def _guest(request) -> GuestConfirmation | None:
     ).first()
 
 
-def submit(request):
+def submit(request: HttpRequest) -> HttpResponse:
     guest = None if request.user.is_authenticated else _guest(request)
     if not request.user.is_authenticated and guest is None:
         return redirect("complaints:guest")
-    initial = {"about": About.MPP, "kind": Kind.COMPLAINT}
+    initial: dict[str, object] = {"about": About.MPP, "kind": Kind.COMPLAINT}
     if parse_id(request.GET.get("layanan")):
         initial |= {
             "about": About.SERVICE,
@@ -130,7 +130,7 @@ def submit(request):
     return render(request, "complaints/submit.html", {"form": form, "guest": guest})
 
 
-def guest(request):
+def guest(request: HttpRequest) -> HttpResponse:
     """A guest confirms an email address or phone number with a one-time code before submitting."""
     pending = request.session.get("complaint_guest_pending")
     contact_form = forms.GuestContactForm(request.POST if "address" in request.POST else None)
@@ -161,7 +161,7 @@ def guest(request):
     )
 
 
-def follow(request, token):
+def follow(request: HttpRequest, token: str) -> HttpResponse:
     complaint = selectors.complaint_by_follow_token(token)
     actions = [t.action for t in available_actions(complaint, {REPORTER})]
     return render(
@@ -202,17 +202,18 @@ def _tell(
 
 
 @require_POST
-def follow_action(request, token):
+def follow_action(request: HttpRequest, token: str) -> HttpResponse:
     complaint = selectors.complaint_by_follow_token(token)
     form = forms.ReporterActionForm(request.POST)
     if form.is_valid():
-        reporter = request.user.is_authenticated and request.user.pk == complaint.reporter_id
+        user = request.user
+        reporter = user if user.is_authenticated and user.pk == complaint.reporter_id else None
         _tell(
             request,
             lambda: services.take_action(
                 complaint,
                 form.cleaned_data["action"],
-                user=request.user if reporter else None,
+                user=reporter,
                 kinds={REPORTER},
                 note=form.cleaned_data["note"],
             ),
@@ -223,7 +224,7 @@ def follow_action(request, token):
 
 
 @require_POST
-def follow_rate(request, token):
+def follow_rate(request: HttpRequest, token: str) -> HttpResponse:
     complaint = selectors.complaint_by_follow_token(token)
     form = forms.RatingForm(request.POST)
     if not form.is_valid():
@@ -238,7 +239,7 @@ def follow_rate(request, token):
     return redirect("complaints:follow", token=token)
 
 
-def mine(request):
+def mine(request: HttpRequest) -> HttpResponse:
     if not request.user.is_authenticated:
         return redirect(f"/akun/masuk/?next={request.path}")
     page, query = page_for_request(
@@ -259,7 +260,7 @@ def _require_staff(request) -> None:
         raise PermissionDenied
 
 
-def queue(request):
+def queue(request: HttpRequest) -> HttpResponse:
     _require_staff(request)
     which = request.GET.get("daftar", "")
     if which == "verifikasi":
@@ -287,7 +288,7 @@ def queue(request):
     )
 
 
-def staff_detail(request, pk):
+def staff_detail(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     complaint = selectors.complaint_for_staff(request.user, pk)
     kinds = selectors.actor_kinds(request.user, complaint)
@@ -367,7 +368,7 @@ def staff_note(request, pk):
 
 
 @require_POST
-def staff_retry_forward(request, pk):
+def staff_retry_forward(request: HttpRequest, pk: int) -> HttpResponse:
     _require_staff(request)
     complaint = selectors.complaint_for_staff(request.user, pk)
     if "desk" not in selectors.actor_kinds(request.user, complaint):
@@ -380,7 +381,7 @@ def staff_retry_forward(request, pk):
     return redirect("complaints:staff_detail", pk=pk)
 
 
-def staff_attachment(request, pk, attachment_pk):
+def staff_attachment(request: HttpRequest, pk: int, attachment_pk: int) -> FileResponse:
     _require_staff(request)
     complaint = selectors.complaint_for_staff(request.user, pk)
     if selectors.read_reporter(request.user, complaint, channel="web") is None:
@@ -389,7 +390,7 @@ def staff_attachment(request, pk, attachment_pk):
     return serve_upload(attachment.file, name=f"lampiran-{attachment.pk}")
 
 
-def templates(request):
+def templates(request: HttpRequest) -> HttpResponse:
     if not has_any(request.user, Perm.RESPOND_COMPLAINTS):
         raise PermissionDenied
     agencies = [g.agency for g in grants_for(request.user, Perm.RESPOND_COMPLAINTS) if g.agency_id]
@@ -406,7 +407,7 @@ def templates(request):
     return render(request, "complaints/kelola/templates.html", {"form": form, "rows": rows})
 
 
-def statistics(request):
+def statistics(request: HttpRequest) -> HttpResponse:
     if not has_any(request.user, Perm.OVERSEE_COMPLAINTS):
         raise PermissionDenied
     return render(
@@ -448,7 +449,7 @@ def integrations(request):
 
 
 @require_POST
-def revoke_integration(request, pk):
+def revoke_integration(request: HttpRequest, pk: int) -> HttpResponse:
     if not has_any(request.user, Perm.MANAGE_INTEGRATIONS):
         raise PermissionDenied
     grants = grants_for(request.user, Perm.MANAGE_INTEGRATIONS)

@@ -14,7 +14,7 @@ passed, or that the sweep has flagged. Every list, count, filter and report uses
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Self
 
 from django.db import models
 from django.db.models import Q
@@ -43,18 +43,18 @@ def breached_condition(now: datetime.datetime | None = None) -> Q:
 
 
 class ClockQuerySet(models.QuerySet[Any]):
-    def running(self) -> ClockQuerySet:
+    def running(self) -> Self:
         return self.filter(due_at__isnull=False, clock_stopped_at__isnull=True)
 
-    def breached(self, now: datetime.datetime | None = None) -> ClockQuerySet:
+    def breached(self, now: datetime.datetime | None = None) -> Self:
         return self.filter(breached_condition(now))
 
-    def not_breached(self, now: datetime.datetime | None = None) -> ClockQuerySet:
+    def not_breached(self, now: datetime.datetime | None = None) -> Self:
         return self.exclude(breached_condition(now))
 
-    def with_breached(self, now: datetime.datetime | None = None) -> ClockQuerySet:
+    def with_breached(self, now: datetime.datetime | None = None) -> Self:
         """Each row gets ``is_breached`` (bool), computed by the database with the one rule."""
-        annotated: ClockQuerySet = self.annotate(
+        annotated: Self = self.annotate(
             is_breached=models.ExpressionWrapper(
                 breached_condition(now), output_field=models.BooleanField()
             )

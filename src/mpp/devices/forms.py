@@ -3,6 +3,7 @@ from __future__ import annotations
 from django import forms
 from django.http import QueryDict
 from django.utils.translation import gettext_lazy as _
+from django_stubs_ext import StrOrPromise
 
 from mpp.devices.models import DeviceKind
 
@@ -20,7 +21,7 @@ class RegisterForm(forms.Form):
         self,
         data: QueryDict | None = None,
         *,
-        choice_label: str = "",
+        choice_label: StrOrPromise = "",
         choices: list[tuple[str, str]] | tuple[()] = (),
     ) -> None:
         super().__init__(data)

@@ -12,6 +12,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django_stubs_ext import StrOrPromise
+
 from mpp.registry import Registry
 
 if TYPE_CHECKING:
@@ -26,7 +28,7 @@ class KindPlug:
     # Relations of the process's own row loaded with the device (``select_related`` paths).
     related: tuple[str, ...] = ()
     # A choice registering this kind needs (label, choices of an MPP), or None.
-    choice_label: str = ""
+    choice_label: StrOrPromise = ""
     choices: Callable[[MPP], list[tuple[str, str]]] | None = None
     # Keep the chosen value: create the process's own row (raise a ServiceError to refuse).
     attach: Callable[[Device, str], Any] | None = None

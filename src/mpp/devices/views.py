@@ -15,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
+from django_stubs_ext import StrOrPromise
 
 from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, has_any
@@ -57,7 +58,7 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "devices/home.html", {"mpps": mpps})
 
 
-def _choices(mpp: MPP) -> tuple[str, list[tuple[str, str]]]:
+def _choices(mpp: MPP) -> tuple[StrOrPromise, list[tuple[str, str]]]:
     """The one choice a kind needs at registration (the SKM kiosk's service), if any."""
     for _kind, plug in KINDS.items():
         if plug.choices is not None:

@@ -43,7 +43,7 @@ def load() -> dict:
     queues = {}
     for slug, prefix, minutes, online, walk_in, online_day, walk_in_day in QUEUES:
         service = Service.objects.filter(slug=slug).first()
-        if service is None:
+        if service is None or service.agency is None:
             continue
         queue, _created = ServiceQueue.objects.get_or_create(
             service=service,

@@ -23,7 +23,7 @@ def send_reminder(ticket: Ticket, record: TransitionRecord) -> None:
     from mpp.notifications.services import notify
 
     data = record.data or {}
-    if ticket.status != "booked" or ticket.citizen_id is None:
+    if ticket.status != "booked" or ticket.citizen is None:
         return
     if data.get("slot") != f"{ticket.date.isoformat()} {ticket.slot_starts:%H:%M}":
         return

@@ -7,6 +7,7 @@ name or NIK, so they record no AccessRecord (docs/queue.md).
 from __future__ import annotations
 
 import datetime
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from django.db.models import (
@@ -34,7 +35,7 @@ DEFAULT_SERVICE_MINUTES = 10
 PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "mpp__region_id"}
 
 
-def manageable_mpps(user):
+def manageable_mpps(user: User) -> QuerySet[MPP]:
     """MPPs where ``user`` sets up the queue (the manager) or their agency's part (agency admin)."""
     from mpp.tenancy.models import AgencyPresence
 
@@ -44,18 +45,18 @@ def manageable_mpps(user):
     return MPP.objects.filter(pk__in=mpp_ids).select_related("region").order_by("name")
 
 
-def manageable_mpp(user, pk) -> MPP:
+def manageable_mpp(user: User, pk: int) -> MPP:
     mpp = manageable_mpps(user).filter(pk=pk).first()
     if mpp is None:
         raise Http404
     return mpp
 
 
-def manages_whole_mpp(user, mpp) -> bool:
+def manages_whole_mpp(user: User, mpp: MPP) -> bool:
     return can(user, Perm.MANAGE_QUEUE, mpp)
 
 
-def queues_managed(user, mpp):
+def queues_managed(user: User, mpp: MPP) -> QuerySet[ServiceQueue]:
     return (
         ServiceQueue.objects.filter(mpp=mpp)
         .filter(scope_filter(user, Perm.MANAGE_QUEUE, **PATHS))
@@ -63,7 +64,7 @@ def queues_managed(user, mpp):
     )
 
 
-def counters_managed(user, mpp):
+def counters_managed(user: User, mpp: MPP) -> QuerySet[Counter]:
     return (
         Counter.objects.filter(mpp=mpp)
         .filter(scope_filter(user, Perm.MANAGE_QUEUE, **PATHS))
@@ -72,7 +73,7 @@ def counters_managed(user, mpp):
     )
 
 
-def counters_for_officer(user):
+def counters_for_officer(user: User) -> QuerySet[Counter]:
     return (
         Counter.objects.filter(is_active=True)
         .filter(scope_filter(user, Perm.SERVE_QUEUE, **PATHS))
@@ -84,14 +85,14 @@ def counters_for_officer(user):
     )
 
 
-def counter_for_officer(user, pk) -> Counter:
+def counter_for_officer(user: User, pk: int) -> Counter:
     counter = counters_for_officer(user).filter(pk=pk).first()
     if counter is None:
         raise Http404
     return counter
 
 
-def line_head(counter: Counter, day: datetime.date, size: int = 10) -> tuple[list[Ticket], int]:
+def line_head(counter: Counter, day: datetime.date, size: int = 10) -> tuple[Sequence[Ticket], int]:
     """The first ``size`` tickets of the counter's line (with their services) and the length of
     the whole line, in one query: the length is a window count carried on every row."""
     head = list(
@@ -102,7 +103,7 @@ def line_head(counter: Counter, day: datetime.date, size: int = 10) -> tuple[lis
     return head, head[0].line_length if head else 0
 
 
-def ticket_at_counter(counter: Counter, pk) -> Ticket:
+def ticket_at_counter(counter: Counter, pk: int) -> Ticket:
     ticket = (
         Ticket.objects.select_related("queue", "service", "mpp__region")
         .filter(pk=pk, mpp_id=counter.mpp_id)
@@ -121,7 +122,7 @@ def bookings_of(citizen: User) -> QuerySet[Ticket]:
     )
 
 
-def booking_of(citizen, pk) -> Ticket:
+def booking_of(citizen: User, pk: int) -> Ticket:
     ticket = bookings_of(citizen).filter(pk=pk).first()
     if ticket is None:
         raise Http404
@@ -185,7 +186,9 @@ def _minutes(mean: datetime.timedelta | None, ahead: int, counters: int) -> int:
     return round(seconds * ahead / max(counters, 1) / 60)
 
 
-def estimates(mpp, queues, now=None) -> dict[int, Estimate]:
+def estimates(
+    mpp: MPP, queues: Iterable[ServiceQueue], now: datetime.datetime | None = None
+) -> dict[int, Estimate]:
     """For a new walk-in at each of ``queues`` (all of ``mpp``): how many are waiting and the
     expected wait. Three grouped queries whatever the number of services (the kiosk lists all of
     an MPP's services; one estimate per service made five queries each)."""
@@ -206,11 +209,10 @@ def estimates(mpp, queues, now=None) -> dict[int, Estimate]:
         .values_list("queue_id", "mean")
         .order_by()
     )
-    links = Counter.queues.through.objects.filter(servicequeue_id__in=ids, counter__is_active=True)
     counters = dict(
-        links.values("servicequeue_id")
-        .annotate(n=Count("id"))
-        .values_list("servicequeue_id", "n")
+        ServiceQueue.objects.filter(pk__in=ids, counters__is_active=True)
+        .annotate(n=Count("counters"))
+        .values_list("pk", "n")
         .order_by()
     )
     return {
@@ -221,7 +223,9 @@ def estimates(mpp, queues, now=None) -> dict[int, Estimate]:
     }
 
 
-def estimate(queue: ServiceQueue, *, ticket: Ticket | None = None, now=None) -> Estimate:
+def estimate(
+    queue: ServiceQueue, *, ticket: Ticket | None = None, now: datetime.datetime | None = None
+) -> Estimate:
     """How many are ahead and the expected wait in minutes, for a new walk-in or for ``ticket``."""
     if ticket is None:
         return estimates(queue.mpp, [queue], now)[queue.pk]
@@ -243,7 +247,7 @@ def estimate(queue: ServiceQueue, *, ticket: Ticket | None = None, now=None) -> 
     return Estimate(ahead, _minutes(datetime.timedelta(seconds=mean), ahead, counters))
 
 
-def waits_now(mpp, now=None) -> list[dict]:
+def waits_now(mpp: MPP, now: datetime.datetime | None = None) -> list[dict]:
     """Per service of the MPP: people waiting and the expected wait for a new walk-in."""
     queues = list(ServiceQueue.objects.filter(mpp=mpp, is_active=True).select_related("service"))
     guesses = estimates(mpp, queues, now)
@@ -263,7 +267,9 @@ def display_mpp(slug: str) -> MPP:
     return mpp
 
 
-def latest_calls(mpp, *, limit: int = 8, now=None) -> list[CallEvent]:
+def latest_calls(
+    mpp: MPP, *, limit: int = 8, now: datetime.datetime | None = None
+) -> list[CallEvent]:
     """The most recent call of each counter today (newest first), at most ``limit``."""
     day = local_now(mpp, now).date()
     start = timezone.make_aware(
@@ -285,7 +291,7 @@ def latest_calls(mpp, *, limit: int = 8, now=None) -> list[CallEvent]:
     return result
 
 
-def last_call_id(mpp) -> int:
+def last_call_id(mpp: MPP) -> int:
     return (
         CallEvent.objects.filter(mpp=mpp).order_by("-id").values_list("id", flat=True).first() or 0
     )
@@ -311,7 +317,7 @@ COUNTED_WAIT = Q(status="served", called_at__gte=F("checked_in_at"))
 COUNTED_SERVICE = Q(status="served", finished_at__gte=F("serving_started_at"))
 
 
-def statistics(user, mpp, start: datetime.date, end: datetime.date) -> dict:
+def statistics(user: User, mpp: MPP, start: datetime.date, end: datetime.date) -> dict:
     """Waiting and service times per day, counter and agency, and the no-show rate, for the tickets
     of ``mpp`` the user oversees (the manager: all; an agency admin: their agency's)."""
     tickets = Ticket.objects.filter(mpp=mpp, date__gte=start, date__lte=end).filter(
@@ -356,7 +362,7 @@ def statistics(user, mpp, start: datetime.date, end: datetime.date) -> dict:
     }
 
 
-def can_view_statistics(user, mpp) -> bool:
+def can_view_statistics(user: User, mpp: MPP) -> bool:
     from mpp.tenancy.models import AgencyPresence
 
     return (

@@ -13,12 +13,15 @@ from __future__ import annotations
 
 import datetime
 import secrets
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,14 +44,19 @@ from mpp.queueing.models import (
 from mpp.queueing.registry import application_at
 from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
 from mpp.regions.calendar import Interval, OfficeHours, RegionCalendar, region_zone
-from mpp.tenancy.models import CounterHours
+from mpp.tenancy.models import MPP, CounterHours
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
 from mpp.workflows.services import apply_action
 
+if TYPE_CHECKING:
+    from mpp.accounts.models import User
+
 
 class QueueError(ServiceError):
     """A refusal with a message for the person (and the form field it concerns, if any)."""
+
+    status: int  # always given: 400 unless the caller says otherwise
 
     def __init__(self, message: str, field: str | None = None, status: int = 400) -> None:
         super().__init__(message, {field: [message]} if field else None, status)
@@ -58,19 +66,19 @@ class QueueError(ServiceError):
 # --- Time and the calendar -----------------------------------------------------------------
 
 
-def zone_of(mpp):
+def zone_of(mpp: MPP) -> ZoneInfo:
     return region_zone(mpp.region)
 
 
-def local_now(mpp, now: datetime.datetime | None = None) -> datetime.datetime:
+def local_now(mpp: MPP, now: datetime.datetime | None = None) -> datetime.datetime:
     return (now or timezone.now()).astimezone(zone_of(mpp))
 
 
-def office_hours(mpp) -> OfficeHours:
+def office_hours(mpp: MPP) -> OfficeHours:
     return OfficeHours.from_opening_hours(mpp.opening_hours.all())
 
 
-def hours_at(mpp, agency_id: int) -> OfficeHours:
+def hours_at(mpp: MPP, agency_id: int) -> OfficeHours:
     """When an agency serves at ``mpp``, per weekday: the MPP's opening hours (with their breaks)
     inside the agency's counter hours there, where it recorded any (``CounterHours``)."""
     hours = office_hours(mpp)
@@ -92,7 +100,7 @@ def open_intervals(
     day: datetime.date,
     hours: OfficeHours | None = None,
     calendar: RegionCalendar | None = None,
-):
+) -> tuple[Interval, ...]:
     """When ``queue`` serves on ``day`` (local intervals, breaks left out); empty when closed.
 
     The region's calendar decides whether the MPP may open that day (national holidays, cuti
@@ -123,7 +131,7 @@ def slot_times(
     day: datetime.date,
     hours: OfficeHours | None = None,
     calendar: RegionCalendar | None = None,
-):
+) -> list[tuple[datetime.time, datetime.time]]:
     """(start, end) of each slot on ``day``: whole slots inside each opening interval."""
     length = datetime.timedelta(minutes=queue.slot_minutes)
     result = []
@@ -139,7 +147,7 @@ def slot_times(
 def availability(
     queue: ServiceQueue,
     day: datetime.date,
-    now=None,
+    now: datetime.datetime | None = None,
     hours: OfficeHours | None = None,
     calendar: RegionCalendar | None = None,
 ) -> list[Slot]:
@@ -215,7 +223,12 @@ def _ticket_code(queue: ServiceQueue, number: int) -> str:
     return f"{queue.prefix}-{number:03d}"
 
 
-def _new_ticket(queue: ServiceQueue, day_row: DayCount, slot, **fields) -> Ticket:
+def _new_ticket(
+    queue: ServiceQueue,
+    day_row: DayCount,
+    slot: tuple[datetime.time | None, datetime.time | None],
+    **fields: object,
+) -> Ticket:
     """A ticket of ``queue`` in ``slot`` (start, end) with the day's number ``_count_place``
     took, its booking code and status token; ``fields`` say the rest (channel, lane, status...)."""
     return Ticket.objects.create(
@@ -234,14 +247,14 @@ def _new_ticket(queue: ServiceQueue, day_row: DayCount, slot, **fields) -> Ticke
     )
 
 
-def rules_of(mpp) -> QueueRules:
+def rules_of(mpp: MPP) -> QueueRules:
     return QueueRules.objects.filter(mpp=mpp).first() or QueueRules(mpp=mpp)
 
 
 # --- Online booking --------------------------------------------------------------------------
 
 
-def no_show_suspended(citizen, mpp, now=None) -> bool:
+def no_show_suspended(citizen: User, mpp: MPP, now: datetime.datetime | None = None) -> bool:
     """Does the MPP's no-show rule (off by default) suspend this citizen's online booking?"""
     rules = rules_of(mpp)
     if not rules.no_show_limit:
@@ -354,7 +367,12 @@ def _take_online_place(queue, day, starts) -> DayCount:
 
 
 def book(
-    citizen, queue: ServiceQueue, day: datetime.date, starts: datetime.time, *, now=None
+    citizen: User,
+    queue: ServiceQueue,
+    day: datetime.date,
+    starts: datetime.time,
+    *,
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     """Book a place in a slot for ``citizen``, or raise :class:`QueueError` and change nothing."""
     _check_may_book_online(citizen)
@@ -388,7 +406,7 @@ def book(
         raise
 
 
-def cancel(ticket: Ticket, *, user, kinds=(CITIZEN,)) -> Ticket:
+def cancel(ticket: Ticket, *, user: User | None, kinds: Collection[str] = (CITIZEN,)) -> Ticket:
     with transaction.atomic():
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         _act(ticket, "cancel", user, kinds)
@@ -396,7 +414,7 @@ def cancel(ticket: Ticket, *, user, kinds=(CITIZEN,)) -> Ticket:
     return ticket
 
 
-def cancel_at_counter(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
+def cancel_at_counter(ticket: Ticket, counter: Counter, *, officer: User) -> Ticket:
     """The citizen asks at the counter to cancel a booking (by its code): the officer serves at
     ``counter`` and the booking's queue; the place is given back as when the citizen cancels."""
     serves(officer, counter, ticket)
@@ -404,7 +422,12 @@ def cancel_at_counter(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
 
 
 def reschedule(
-    ticket: Ticket, day: datetime.date, starts: datetime.time, *, user, now=None
+    ticket: Ticket,
+    day: datetime.date,
+    starts: datetime.time,
+    *,
+    user: User,
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     """Move a booking to another slot: the new place is taken before the old one is given back."""
     queue = ticket.queue
@@ -485,7 +508,7 @@ class Today:
         return next(((o, c) for o, c in self.intervals if o <= self.local.time() < c), None)
 
 
-def today_at(mpp, agency_id: int, now: datetime.datetime | None = None) -> Today:
+def today_at(mpp: MPP, agency_id: int, now: datetime.datetime | None = None) -> Today:
     """An agency's opening intervals at ``mpp`` today (all its queues there open together)."""
     local = local_now(mpp, now)
     hours = hours_at(mpp, agency_id)
@@ -534,7 +557,11 @@ def walk_in_slot(queue: ServiceQueue, today: Today, interval: Interval) -> Inter
 
 
 def issue_walk_in(
-    kiosk: Device, queue: ServiceQueue, *, priority_group: str = "", now=None
+    kiosk: Device,
+    queue: ServiceQueue,
+    *,
+    priority_group: str = "",
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     """A walk-in number for ``queue`` now, counted against the walk-in quotas only."""
     if queue.mpp_id != kiosk.mpp_id or not queue.is_active:
@@ -582,7 +609,7 @@ def issue_walk_in(
 # --- Check-in --------------------------------------------------------------------------------
 
 
-def find_booking(mpp, code: str) -> Ticket:
+def find_booking(mpp: MPP, code: str) -> Ticket:
     cleaned = "".join(ch for ch in (code or "").upper() if ch.isalnum())
     # A scanned QR carries the whole status link: keep only its code part.
     ticket = (
@@ -602,11 +629,11 @@ def find_booking(mpp, code: str) -> Ticket:
 def check_in(
     ticket: Ticket,
     *,
-    user=None,
-    kinds=(OFFICER,),
+    user: User | None = None,
+    kinds: Collection[str] = (OFFICER,),
     counter: Counter | None = None,
     priority_group: str = "",
-    now=None,
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     """The booked citizen is here: into the line by slot time, or after the grace period into the
     walk-in line (behind those already waiting).
@@ -618,7 +645,9 @@ def check_in(
         serves(user, counter, ticket)
     moment = now or timezone.now()
     local = local_now(ticket.mpp, moment)
-    if ticket.status != "booked":
+    # A booking holds a slot (``book`` sets one): a ticket without one is not a booking.
+    slot_at = ticket.slot_moment(local.tzinfo)
+    if ticket.status != "booked" or slot_at is None:
         raise QueueError(_("Pemesanan ini sudah tidak aktif atau sudah lapor hadir."), "code", 409)
     if ticket.date != local.date():
         raise QueueError(
@@ -632,7 +661,6 @@ def check_in(
         error = closed_error(ticket.queue, today)
         error.field = "code"
         raise error
-    slot_at = ticket.slot_moment(local.tzinfo)
     grace = datetime.timedelta(minutes=rules_of(ticket.mpp).grace_minutes)
     late = local > slot_at + grace
     if priority_group not in PriorityGroup.values:
@@ -662,21 +690,21 @@ def refused() -> QueueError:
     return QueueError(_("Anda tidak bertugas melayani antrean ini di loket ini."), status=403)
 
 
-def serves(officer, counter: Counter | None, *objects) -> None:
+def serves(officer: User | None, counter: Counter | None, *objects) -> None:
     """Refuse (403) unless ``officer`` holds SERVE_QUEUE on ``counter`` (its agency at its MPP) and
     on each of ``objects`` (a ticket or a queue: its agency at the same MPP).
 
     Every console action asks this in the service, so the web console and any other caller get the
     same answer; the view only finds the counter among the officer's own.
     """
-    if counter is None or not can(officer, Perm.SERVE_QUEUE, counter):
+    if officer is None or counter is None or not can(officer, Perm.SERVE_QUEUE, counter):
         raise refused()
     for obj in objects:
         if obj.mpp_id != counter.mpp_id or not can(officer, Perm.SERVE_QUEUE, obj):
             raise refused()
 
 
-def waiting_line(counter: Counter, day: datetime.date):
+def waiting_line(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
     """The tickets this counter may call, in calling order."""
     return (
         Ticket.objects.filter(
@@ -700,7 +728,9 @@ def current_ticket(counter: Counter, day: datetime.date) -> Ticket | None:
     )
 
 
-def call_next(counter: Counter, *, officer, now=None) -> Ticket | None:
+def call_next(
+    counter: Counter, *, officer: User, now: datetime.datetime | None = None
+) -> Ticket | None:
     """Call the first ticket in this counter's line; None when nobody is waiting.
 
     The row is taken with ``FOR UPDATE SKIP LOCKED``: a second counter calling at the same moment
@@ -750,7 +780,11 @@ def _counter_ticket(ticket: Ticket, counter: Counter, officer) -> None:
 
 
 def _counter_action(
-    ticket: Ticket, counter: Counter, officer, action: str, changes: dict | None = None
+    ticket: Ticket,
+    counter: Counter,
+    officer: User,
+    action: str,
+    changes: dict[str, object] | None = None,
 ) -> Ticket:
     """The officer at ``counter`` takes ``action`` on the ticket called there."""
     _counter_ticket(ticket, counter, officer)
@@ -758,7 +792,9 @@ def _counter_action(
     return ticket
 
 
-def recall(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
+def recall(
+    ticket: Ticket, counter: Counter, *, officer: User, now: datetime.datetime | None = None
+) -> Ticket:
     _counter_ticket(ticket, counter, officer)
     moment = now or timezone.now()
     with transaction.atomic():
@@ -769,28 +805,37 @@ def recall(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
     return ticket
 
 
-def skip(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
+def skip(ticket: Ticket, counter: Counter, *, officer: User) -> Ticket:
     return _counter_action(ticket, counter, officer, "skip")
 
 
-def requeue(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
+def requeue(
+    ticket: Ticket, counter: Counter, *, officer: User, now: datetime.datetime | None = None
+) -> Ticket:
     """A skipped citizen turns up after all: back to the walk-in line."""
     changes = {"lane": Lane.WALK_IN, "line_at": now or timezone.now(), "counter": None}
     return _counter_action(ticket, counter, officer, "requeue", changes)
 
 
-def record_no_show(ticket: Ticket, counter: Counter, *, officer) -> Ticket:
+def record_no_show(ticket: Ticket, counter: Counter, *, officer: User) -> Ticket:
     """A citizen skipped at this counter never came back: record the no-show."""
     return _counter_action(ticket, counter, officer, "no_show")
 
 
-def start(ticket: Ticket, counter: Counter, *, officer, now=None) -> Ticket:
+def start(
+    ticket: Ticket, counter: Counter, *, officer: User, now: datetime.datetime | None = None
+) -> Ticket:
     changes = {"serving_started_at": now or timezone.now(), "officer": officer}
     return _counter_action(ticket, counter, officer, "start", changes)
 
 
 def finish(
-    ticket: Ticket, counter: Counter, *, officer, application_ref: str = "", now=None
+    ticket: Ticket,
+    counter: Counter,
+    *,
+    officer: User,
+    application_ref: str = "",
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     """Service done; ``application_ref`` links an application filed at the counter (its tracking
     number) to the visit."""
@@ -821,7 +866,7 @@ def _check_reference(ticket: Ticket, reference: str) -> None:
         )
 
 
-def link_application(ticket: Ticket, counter: Counter, reference: str, *, officer) -> Ticket:
+def link_application(ticket: Ticket, counter: Counter, reference: str, *, officer: User) -> Ticket:
     """Link the visit to the application filed for it (a tracking number of the same agency and
     MPP); the officer serves at ``counter`` and the ticket's queue."""
     serves(officer, counter, ticket)
@@ -838,7 +883,7 @@ def transfer(
     ticket: Ticket,
     counter: Counter,
     *,
-    officer,
+    officer: User,
     to_counter: Counter | None = None,
     to_queue: ServiceQueue | None = None,
 ) -> Ticket:
@@ -854,7 +899,7 @@ def transfer(
     queue = to_queue or ticket.queue
     if to_counter is not None and not to_counter.queues.filter(pk=queue.pk).exists():
         raise QueueError(_("Loket tujuan tidak melayani layanan ini."), "to")
-    changes = {"for_counter": to_counter, "counter": None}
+    changes: dict[str, object] = {"for_counter": to_counter, "counter": None}
     if to_queue is not None:
         changes.update(queue=to_queue, service_id=to_queue.service_id, agency_id=to_queue.agency_id)
     _act(
@@ -872,14 +917,20 @@ def transfer(
 
 
 def move_service(
-    ticket: Ticket, to_queue: ServiceQueue, *, officer, counter: Counter | None, now=None
+    ticket: Ticket,
+    to_queue: ServiceQueue,
+    *,
+    officer: User,
+    counter: Counter | None,
+    now: datetime.datetime | None = None,
 ) -> Ticket:
     """A booking made for the wrong service moves to the right one the same day (at the counter):
     its place in the old service is given back and one is counted in the new one's slot. The
     officer serves at ``counter`` and serves both the booking's queue and the target queue."""
     serves(officer, counter, ticket, to_queue)
     local = local_now(ticket.mpp, now)
-    if ticket.channel != Channel.ONLINE or ticket.date != local.date():
+    booked = ticket.slot_starts  # a booking holds a slot (``book`` sets one)
+    if ticket.channel != Channel.ONLINE or ticket.date != local.date() or booked is None:
         raise QueueError(_("Hanya pemesanan untuk hari ini yang dapat dipindahkan."), "to")
     if to_queue.mpp_id != ticket.mpp_id or to_queue.pk == ticket.queue_id:
         raise QueueError(_("Pilih layanan lain di MPP ini."), "to")
@@ -888,7 +939,7 @@ def move_service(
     ).exists():
         raise _second_booking_error()
     times = slot_times(to_queue, ticket.date)
-    target = next(((s, e) for s, e in times if s <= ticket.slot_starts < e), None) or next(
+    target = next(((s, e) for s, e in times if s <= booked < e), None) or next(
         ((s, e) for s, e in times if s >= local.time()), None
     )
     if target is None:
@@ -921,7 +972,7 @@ def move_service(
 # --- Set-up --------------------------------------------------------------------------------------
 
 
-def save_rules(mpp, **values) -> QueueRules:
+def save_rules(mpp: MPP, **values) -> QueueRules:
     rules, _created = QueueRules.objects.update_or_create(mpp=mpp, defaults=values)
     return rules
 

@@ -9,7 +9,8 @@ import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponseNotModified
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -19,13 +20,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
 
 from mpp.accounts.policy import Perm, can, has_any
+from mpp.accounts.requests import AuthenticatedRequest
 from mpp.catalog import public_cache
 from mpp.catalog.models import Service
 from mpp.devices import auth as device_auth
 from mpp.devices.models import Device, DeviceKind
 from mpp.parsing import parse_date, parse_id
 from mpp.queueing import forms, selectors, services
-from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue
+from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue, Ticket
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import KIOSK, OFFICER, STATUS_LABELS
 from mpp.regions.calendar import OfficeHours, RegionCalendar
@@ -61,7 +63,7 @@ def _open_days(queue: ServiceQueue, now) -> tuple[list[datetime.date], OfficeHou
 # --- Citizens: booking -----------------------------------------------------------------------
 
 
-def start(request):
+def start(request: HttpRequest) -> HttpResponse:
     queues = selectors.bookable_queues()
     return render(request, "queueing/start.html", {"queues": queues})
 
@@ -117,13 +119,13 @@ def _slot_page(request, queue, *, ticket=None, template="queueing/book.html"):
 
 
 @login_required
-def book(request, queue_id):
+def book(request: AuthenticatedRequest, queue_id: int) -> HttpResponse:
     queue = get_object_or_404(selectors.bookable_queues(), pk=queue_id)
     return _slot_page(request, queue)
 
 
 @login_required
-def my_bookings(request):
+def my_bookings(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "queueing/my_bookings.html",
@@ -132,7 +134,7 @@ def my_bookings(request):
 
 
 @login_required
-def booking(request, pk):
+def booking(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """The booking as a ticket a person can act on: where (address), when (in the MPP's zone),
     until when the place is kept (grace), and what to bring (the service's requirements)."""
     ticket = selectors.booking_of(request.user, pk)
@@ -158,7 +160,7 @@ def booking(request, pk):
 
 
 @login_required
-def cancel_booking(request, pk):
+def cancel_booking(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = selectors.booking_of(request.user, pk)
     if request.method == "POST":
         try:
@@ -174,7 +176,7 @@ def cancel_booking(request, pk):
 
 
 @login_required
-def reschedule(request, pk):
+def reschedule(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     ticket = selectors.booking_of(request.user, pk)
     if ticket.status != "booked":
         messages.error(request, _("Pemesanan ini tidak dapat diubah lagi."))
@@ -186,7 +188,7 @@ def reschedule(request, pk):
 
 
 @never_cache
-def ticket_status(request, token):
+def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
     ticket = selectors.ticket_by_token(token)
     guess = selectors.estimate(ticket.queue, ticket=ticket)
     return render(
@@ -225,7 +227,7 @@ def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form
 
 
 @never_cache
-def kiosk(request):
+def kiosk(request: HttpRequest) -> HttpResponse:
     """The kiosk's page; on a device not paired yet, the form to type the device's token (the
     same cookie the pairing link sets, ``mpp.devices.auth``)."""
     if request.method == "POST" and "token" in request.POST:
@@ -252,13 +254,16 @@ def kiosk(request):
 
 
 @require_POST
-def kiosk_take(request):
+def kiosk_take(request: HttpRequest) -> HttpResponse:
     device = _kiosk(request)
     if device is None:
         raise PermissionDenied
-    queue = ServiceQueue.objects.filter(
-        mpp=device.mpp, pk=parse_id(request.POST.get("queue"))
-    ).first()
+    queue_id = parse_id(request.POST.get("queue"))
+    queue = (
+        ServiceQueue.objects.filter(mpp=device.mpp, pk=queue_id).first()
+        if queue_id is not None
+        else None
+    )
     if queue is None:
         return _kiosk_page(request, device, error=_("Pilih layanan."), status=400)
     try:
@@ -271,7 +276,7 @@ def kiosk_take(request):
 
 
 @require_POST
-def kiosk_check_in(request):
+def kiosk_check_in(request: HttpRequest) -> HttpResponse:
     device = _kiosk(request)
     if device is None:
         raise PermissionDenied
@@ -293,7 +298,7 @@ def kiosk_check_in(request):
 
 
 @never_cache
-def kiosk_ticket(request, token):
+def kiosk_ticket(request: HttpRequest, token: str) -> HttpResponse:
     device = _kiosk(request)
     if device is None:
         raise PermissionDenied
@@ -322,7 +327,7 @@ def _display_seen(request, mpp) -> None:
     device_auth.device_of(request, DeviceKind.HALL_DISPLAY)
 
 
-def display(request, slug):
+def display(request: HttpRequest, slug: str) -> HttpResponse:
     mpp = selectors.display_mpp(slug)
     _display_seen(request, mpp)
     return render(
@@ -333,14 +338,14 @@ def display(request, slug):
 
 
 @require_GET
-def display_calls(request, slug):
+def display_calls(request: HttpRequest, slug: str) -> HttpResponse:
     """The calls fragment the display polls; 304 while nothing new was called (one indexed query)."""
     mpp = selectors.display_mpp(slug)
     _display_seen(request, mpp)
     last_id = selectors.last_call_id(mpp)
     etag = f'"{mpp.pk}-{last_id}"'
     if request.headers.get("If-None-Match") == etag:
-        response = HttpResponseNotModified()
+        response: HttpResponse = HttpResponseNotModified()
     else:
         response = render(
             request,
@@ -549,7 +554,7 @@ def console(request, pk):
     )
 
 
-def counter_skipped(counter, day):
+def counter_skipped(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
     from mpp.queueing.models import Ticket
 
     return Ticket.objects.filter(counter=counter, date=day, status="skipped").order_by(

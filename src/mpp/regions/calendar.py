@@ -41,7 +41,7 @@ from django.db.models import Q
 from mpp.regions.models import CalendarOverride, Region
 
 if TYPE_CHECKING:
-    from mpp.tenancy.models import OpeningHours
+    from mpp.tenancy.models import CounterHours, OpeningHours
 
 HOLIDAY_CATEGORIES = ("public", "government")
 END_OF_DAY = datetime.time(23, 59, 59, 999999)
@@ -319,9 +319,9 @@ class OfficeHours:
     weekly: dict[int, tuple[Interval, ...]]
 
     @classmethod
-    def from_opening_hours(cls, rows: Iterable[OpeningHours]) -> OfficeHours:
-        """From ``OpeningHours`` rows (``weekday``, ``opens``, ``closes`` and optionally
-        ``break_starts``/``break_ends``). An MPP that recorded no hours gets
+    def from_opening_hours(cls, rows: Iterable[OpeningHours | CounterHours]) -> OfficeHours:
+        """From ``OpeningHours`` or ``CounterHours`` rows (``weekday``, ``opens``, ``closes`` and
+        optionally ``break_starts``/``break_ends``). An MPP that recorded no hours gets
         :data:`STANDARD_OFFICE_HOURS`, so an hour limit is never left without a clock."""
         weekly: dict[int, list[Interval]] = {}
         for row in rows:

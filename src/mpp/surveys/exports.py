@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 
@@ -16,7 +19,7 @@ def processing_table(result: IkmResult, rows) -> bytes:
     Values are written unrounded (exact fractions as decimals); the sheet shows 3 decimals.
     """
     codes = [element.code for element in result.elements]
-    sheet: list[list] = [
+    sheet: list[Sequence[Any]] = [
         [_("Pengolahan SKM"), result.label],
         [_("Periode"), result.start.isoformat(), result.end.isoformat()],
         [],

@@ -92,16 +92,16 @@ class Questionnaire(models.Model):
 
     @property
     def unit_label(self) -> str:
-        if self.service_id:
+        if self.service is not None:
             return self.service.name
-        if self.agency_id:
+        if self.agency is not None and self.mpp is not None:
             return f"{self.agency.name} — {self.mpp.name}"
-        if self.mpp_id:
+        if self.mpp is not None:
             return self.mpp.name
         return str(_("Kuesioner nasional"))
 
     def policy_scope(self) -> Scope:
-        if self.mpp_id is None:
+        if self.mpp is None:
             return Scope()
         return Scope.at(self.mpp, self.agency_id)
 

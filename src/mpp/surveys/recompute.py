@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -97,6 +98,10 @@ def expected_sums(start: datetime.date, end: datetime.date) -> dict[Key, list[in
     return result
 
 
+def _pair(sums: Sequence[int]) -> tuple[int, int]:
+    return sums[0], sums[1]
+
+
 def compare(start: datetime.date, end: datetime.date, *, fix: bool = False) -> list[Difference]:
     """The differences between kept and recomputed sums in the period; ``fix`` rewrites them."""
     expected = expected_sums(start, end)
@@ -105,7 +110,7 @@ def compare(start: datetime.date, end: datetime.date, *, fix: bool = False) -> l
         for row in DaySum.objects.filter(day__gte=start, day__lte=end).iterator()
     }
     differences = [
-        Difference(key[0], key[1], key[2], kept.get(key, (0, 0)), tuple(expected.get(key, (0, 0))))
+        Difference(key[0], key[1], key[2], kept.get(key, (0, 0)), _pair(expected.get(key, (0, 0))))
         for key in sorted(set(kept) | set(expected))
         if tuple(kept.get(key, (0, 0))) != tuple(expected.get(key, (0, 0)))
     ]

@@ -4,30 +4,39 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TYPE_CHECKING
 
-from django.db.models import Count, Sum
+from django.db.models import Count, QuerySet, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext as _
 
 from mpp.accounts import policy
-from mpp.accounts.policy import Perm
+from mpp.accounts.policy import Perm, Principal
 from mpp.surveys import ikm
 from mpp.surveys.elements import OFFICER_ELEMENT
+from mpp.surveys.ikm import Band
 from mpp.surveys.models import (
     POPULATION,
     RESPONDENTS,
     Answer,
     DaySum,
     Improvement,
+    Invitation,
     KioskDevice,
     Response,
     UnitKind,
 )
-from mpp.surveys.services import answers_to_void, questionnaire_for
+from mpp.surveys.services import answers_to_void, published_version, questionnaire_for
 from mpp.surveys.units import Unit
 from mpp.tenancy.scope import Scope
+
+if TYPE_CHECKING:
+    from mpp.accounts.models import User
+    from mpp.catalog.models import Service
+    from mpp.tenancy.models import MPP
 
 
 class _ScopedUnit:
@@ -38,7 +47,7 @@ class _ScopedUnit:
         return self._scope
 
 
-def may_read(user, scope: Scope) -> bool:
+def may_read(user: Principal, scope: Scope) -> bool:
     """IKM and reports: statistics readers, and those who run the survey of the unit."""
     target = _ScopedUnit(scope)
     return policy.can(user, Perm.VIEW_STATISTICS, target) or policy.can(
@@ -46,11 +55,11 @@ def may_read(user, scope: Scope) -> bool:
     )
 
 
-def may_manage(user, scope: Scope) -> bool:
+def may_manage(user: Principal, scope: Scope) -> bool:
     return policy.can(user, Perm.MANAGE_SURVEYS, _ScopedUnit(scope))
 
 
-def may_read_officers(user, scope: Scope) -> bool:
+def may_read_officers(user: Principal, scope: Scope) -> bool:
     return policy.can(user, Perm.VIEW_OFFICER_SKM, _ScopedUnit(scope))
 
 
@@ -107,7 +116,7 @@ class IkmResult:
         return None if value is None else ikm.converted(value)
 
     @property
-    def band(self) -> ikm.Band | None:
+    def band(self) -> Band | None:
         value = self.converted
         return None if value is None else ikm.band(value)
 
@@ -130,11 +139,11 @@ def _questionnaire_elements(unit: Unit, service=None) -> list[dict]:
     elif service_id:
         from mpp.catalog.models import Service
 
-        place = Service.objects.filter(pk=service_id).values("mpp_id", "agency_id").first() or {}
-        mpp_id, agency_id = place.get("mpp_id"), place.get("agency_id")
-    return questionnaire_for(
-        service_id=service_id, mpp_id=mpp_id, agency_id=agency_id
-    ).current_version.elements
+        place = Service.objects.filter(pk=service_id).values("mpp_id", "agency_id").first()
+        mpp_id, agency_id = (place["mpp_id"], place["agency_id"]) if place else (None, None)
+    return published_version(
+        questionnaire_for(service_id=service_id, mpp_id=mpp_id, agency_id=agency_id)
+    ).elements
 
 
 def _result(
@@ -178,7 +187,9 @@ def compute_ikm(unit: Unit, label: str, start: datetime.date, end: datetime.date
     return _result(unit, label, start, end, sums, _questionnaire_elements(unit))
 
 
-def ikm_for(user, unit: Unit, start: datetime.date, end: datetime.date) -> IkmResult | None:
+def ikm_for(
+    user: Principal, unit: Unit, start: datetime.date, end: datetime.date
+) -> IkmResult | None:
     """The IKM for a reader allowed to see the unit, else None (the caller answers 404)."""
     label, scope = unit.resolve()
     if not may_read(user, scope):
@@ -202,7 +213,7 @@ def trend(unit: Unit, label: str, year: int) -> list[tuple[str, IkmResult]]:
     return [(name, compute_ikm(unit, label, start, end)) for name, start, end in quarters(year)]
 
 
-def responses_of(unit: Unit, start: datetime.date, end: datetime.date):
+def responses_of(unit: Unit, start: datetime.date, end: datetime.date) -> QuerySet[Response]:
     """The unit's counted responses in the period, oldest first (voided kiosk answers left out;
     no personal data: anonymous answers)."""
     return Response.objects.filter(
@@ -210,7 +221,9 @@ def responses_of(unit: Unit, start: datetime.date, end: datetime.date):
     ).order_by("answered_at", "id")
 
 
-def answer_table(unit: Unit, start, end) -> list[tuple[Response, dict[str, int]]]:
+def answer_table(
+    unit: Unit, start: datetime.date, end: datetime.date
+) -> list[tuple[Response, dict[str, int]]]:
     """Each respondent with their answers (the regulation's processing table)."""
     responses = list(responses_of(unit, start, end))
     values: dict[int, dict[str, int]] = defaultdict(dict)
@@ -221,7 +234,7 @@ def answer_table(unit: Unit, start, end) -> list[tuple[Response, dict[str, int]]
     return [(response, values[response.pk]) for response in responses]
 
 
-def suggestions_of(unit: Unit, start, end):
+def suggestions_of(unit: Unit, start: datetime.date, end: datetime.date) -> QuerySet[Response]:
     return (
         responses_of(unit, start, end)
         .exclude(suggestion="")
@@ -230,7 +243,7 @@ def suggestions_of(unit: Unit, start, end):
     )
 
 
-def improvements_of(unit: Unit):
+def improvements_of(unit: Unit) -> QuerySet[Improvement]:
     return Improvement.objects.filter(unit=unit.key)
 
 
@@ -242,7 +255,9 @@ class OfficerResult:
     nrr: Fraction
 
 
-def officers_of(user, unit: Unit, start, end) -> list[OfficerResult] | None:
+def officers_of(
+    user: Principal, unit: Unit, start: datetime.date, end: datetime.date
+) -> list[OfficerResult] | None:
     """U7 (perilaku pelaksana) per officer who served, for the agency admin and MPP manager."""
     _label, scope = unit.resolve()
     if not may_read_officers(user, scope):
@@ -267,7 +282,7 @@ def officers_of(user, unit: Unit, start, end) -> list[OfficerResult] | None:
     ]
 
 
-def kiosks_for(user):
+def kiosks_for(user: Principal) -> QuerySet[KioskDevice]:
     return (
         KioskDevice.objects.filter(
             policy.scope_filter(
@@ -329,7 +344,7 @@ def find_bursts(times: list[datetime.datetime]) -> list[Burst]:
     return [Burst(times[a], times[b], b - a + 1) for a, b in stretches]
 
 
-def kiosk_activity(devices, now: datetime.datetime) -> list[KioskActivity]:
+def kiosk_activity(devices: Iterable[KioskDevice], now: datetime.datetime) -> list[KioskActivity]:
     """Per device: counted answers in the last hour and day, and its bursts of the last day
     (one query: the rate limit keeps a device under 4,320 answers a day)."""
     devices = list(devices)
@@ -364,7 +379,7 @@ def voidable_count(device: KioskDevice, start: datetime.datetime, end: datetime.
 
 
 def latest_published(
-    unit: Unit, today: datetime.date, *, service=None
+    unit: Unit, today: datetime.date, *, service: Service | None = None
 ) -> tuple[str, IkmResult] | None:
     """The IKM of the last full quarter with respondents (for the public pages), or None.
 
@@ -402,7 +417,7 @@ def latest_published(
     return None
 
 
-def unit_choices(user, limit: int = 300) -> list[tuple[str, str]]:
+def unit_choices(user: Principal, limit: int = 300) -> list[tuple[str, str]]:
     """The units whose report ``user`` may open (MPPs, agencies at MPPs, services), for a menu."""
     from mpp.catalog.models import Service
     from mpp.regions.models import Region
@@ -439,7 +454,7 @@ def unit_choices(user, limit: int = 300) -> list[tuple[str, str]]:
     return choices
 
 
-def kiosk_mpps(user):
+def kiosk_mpps(user: Principal) -> QuerySet[MPP]:
     from mpp.tenancy.models import MPP
 
     return MPP.objects.filter(
@@ -447,7 +462,7 @@ def kiosk_mpps(user):
     ).order_by("name")
 
 
-def open_invitations_of(user):
+def open_invitations_of(user: User) -> QuerySet[Invitation]:
     from django.utils import timezone
 
     from mpp.surveys.models import Invitation
@@ -457,7 +472,7 @@ def open_invitations_of(user):
     ).select_related("service")
 
 
-def service_choices(mpp) -> list[tuple[str, str]]:
+def service_choices(mpp: MPP) -> list[tuple[str, str]]:
     """The services an SKM kiosk of ``mpp`` may ask about (the devices page's register choice)."""
     from mpp.catalog.models import Service
 
@@ -465,14 +480,14 @@ def service_choices(mpp) -> list[tuple[str, str]]:
     return [(str(pk), name) for pk, name in rows.order_by("name").values_list("pk", "name")]
 
 
-def service_for_kiosk(pk: int):
+def service_for_kiosk(pk: int) -> Service | None:
     """The service a kiosk's answer names (``service`` in the API), or None."""
     from mpp.catalog.models import Service
 
     return Service.objects.filter(pk=pk).first()
 
 
-def invitation_of(citizen, pk: int):
+def invitation_of(citizen: User, pk: int) -> Invitation | None:
     """The citizen's own survey invitation, or None (anyone else's is "not found")."""
     from mpp.surveys.models import Invitation
 

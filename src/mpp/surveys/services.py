@@ -13,12 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from fractions import Fraction
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Max, Min, Q
+from django.db.models import F, Max, Min, Q, QuerySet
+from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -54,6 +55,12 @@ from mpp.surveys.models import (
 )
 from mpp.surveys.units import Unit, place_of, units_of
 from mpp.workflows.hooks import hooks
+
+if TYPE_CHECKING:
+    from mpp.accounts.models import User
+    from mpp.regions.localtime import RegionLike
+    from mpp.tenancy.models import MPP, Agency
+    from mpp.workflows.models import TransitionRecord
 
 ANSWERABLE_FOR = datetime.timedelta(days=30)
 
@@ -152,7 +159,7 @@ def publish_version(
     questionnaire: Questionnaire,
     elements: Iterable[Mapping[str, Any]],
     *,
-    actor=None,
+    actor: User | None = None,
     ask_suggestion: bool = True,
     ask_profile: bool = True,
     adopted_from: QuestionnaireVersion | None = None,
@@ -199,7 +206,13 @@ def _create_national_default() -> Questionnaire:
 
 
 @transaction.atomic
-def adopt_national(*, mpp=None, agency=None, service=None, actor=None) -> Questionnaire:
+def adopt_national(
+    *,
+    mpp: MPP | None = None,
+    agency: Agency | None = None,
+    service: Service | None = None,
+    actor: User | None = None,
+) -> Questionnaire:
     """A unit takes the national default as its own questionnaire (to adapt it afterwards)."""
     national = ensure_national_default()
     if service is not None:
@@ -207,7 +220,7 @@ def adopt_national(*, mpp=None, agency=None, service=None, actor=None) -> Questi
     questionnaire, _created = Questionnaire.objects.get_or_create(
         mpp=mpp, agency=agency, service=service
     )
-    source = national.current_version
+    source = published_version(national)
     if questionnaire.pk != national.pk:
         publish_version(
             questionnaire,
@@ -232,7 +245,9 @@ def set_download_gate(questionnaire: Questionnaire, required: bool) -> Questionn
     return questionnaire
 
 
-def questionnaire_for(*, service_id=None, mpp_id=None, agency_id=None) -> Questionnaire:
+def questionnaire_for(
+    *, service_id: int | None = None, mpp_id: int | None = None, agency_id: int | None = None
+) -> Questionnaire:
     """The questionnaire that applies: the service's, else the agency at the MPP's, else the
     MPP's, else the national default. One query: the candidates by their unique unit key, the
     most specific kept."""
@@ -254,10 +269,19 @@ def questionnaire_for(*, service_id=None, mpp_id=None, agency_id=None) -> Questi
     return ensure_national_default()
 
 
+def published_version(questionnaire: Questionnaire) -> QuestionnaireVersion:
+    """The version of a questionnaire the survey applies: :func:`questionnaire_for` and
+    :func:`ensure_national_default` only return questionnaires that published one."""
+    version = questionnaire.current_version
+    if version is None:
+        raise ValueError(f"Questionnaire {questionnaire.pk} has no published version.")
+    return version
+
+
 # --- Day sums -----------------------------------------------------------------------------------
 
 
-def local_day(moment: datetime.datetime, region) -> datetime.date:
+def local_day(moment: datetime.datetime, region: RegionLike) -> datetime.date:
     return local_date(moment, region)
 
 
@@ -310,9 +334,9 @@ INVITATION_QUIET = datetime.timedelta(hours=24)
 def _invited_lately(invitation: Invitation) -> bool:
     return (
         Invitation.objects.filter(
+            # The same MPP and service; an invitation without one matches those without (NULL).
+            Q(mpp_id=invitation.mpp_id, service_id=invitation.service_id),
             citizen_id=invitation.citizen_id,
-            mpp_id=invitation.mpp_id,
-            service_id=invitation.service_id,
             finished_at__gte=invitation.finished_at - INVITATION_QUIET,
             finished_at__lte=invitation.finished_at,
         )
@@ -321,7 +345,7 @@ def _invited_lately(invitation: Invitation) -> bool:
     )
 
 
-def invite(obj, record) -> Invitation | None:
+def invite(obj: Any, record: TransitionRecord) -> Invitation | None:
     """Workflow hook on a process's final state: invite its citizen, count the transaction.
 
     Idempotent (one invitation per transaction): a retried hook finds the invitation and stops.
@@ -371,7 +395,7 @@ def invite(obj, record) -> Invitation | None:
                 citizen,
                 "survey.invited",
                 {
-                    "unit_name": invitation.service.name if invitation.service_id else "",
+                    "unit_name": invitation.service.name if invitation.service else "",
                     "expires_at": invitation.expires_at,
                     "timezone": zone_name_of(region),
                 },
@@ -483,13 +507,17 @@ def _save_response(
 
 
 def submit_for_invitation(
-    invitation: Invitation, submission: Submission, *, channel=Channel.INVITATION
+    invitation: Invitation, submission: Submission, *, channel: str = Channel.INVITATION
 ) -> Response:
     """The citizen answers (web link, in-app, or mobile app): once, within 30 days."""
     _check_open(invitation)
-    version = questionnaire_for(
-        service_id=invitation.service_id, mpp_id=invitation.mpp_id, agency_id=invitation.agency_id
-    ).current_version
+    version = published_version(
+        questionnaire_for(
+            service_id=invitation.service_id,
+            mpp_id=invitation.mpp_id,
+            agency_id=invitation.agency_id,
+        )
+    )
     answers = clean_submission(version, submission)
     with transaction.atomic():
         claimed = Invitation.objects.filter(
@@ -522,7 +550,7 @@ def submit_at_kiosk(
     kiosk: KioskDevice,
     submission: Submission,
     *,
-    service=None,
+    service: Service | None = None,
     client_ip: str | None = None,
     at: datetime.datetime | None = None,
 ) -> Response:
@@ -550,9 +578,9 @@ def submit_at_kiosk(
             ),
             code="network",
         )
-    version = questionnaire_for(
-        service_id=service.pk, mpp_id=service.mpp_id, agency_id=service.agency_id
-    ).current_version
+    version = published_version(
+        questionnaire_for(service_id=service.pk, mpp_id=service.mpp_id, agency_id=service.agency_id)
+    )
     answers = clean_submission(version, submission)
     fields = {
         "channel": Channel.KIOSK,
@@ -627,7 +655,12 @@ def _check_manager(actor, device: KioskDevice) -> None:
 
 @transaction.atomic
 def configure_kiosk(
-    device: KioskDevice, *, networks: str, min_interval: str, actor, request=None
+    device: KioskDevice,
+    *,
+    networks: str,
+    min_interval: str,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> KioskDevice:
     """The manager ties the device to the MPP's networks and sets its interval (empty: the
     default of the settings)."""
@@ -664,19 +697,25 @@ def configure_kiosk(
     return device
 
 
-def answers_to_void(device: KioskDevice, start: datetime.datetime, end: datetime.datetime):
+def answers_to_void(
+    device: KioskDevice, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Response]:
     """The device's counted answers in [start, end)."""
     return Response.objects.filter(
         kiosk=device, void__isnull=True, answered_at__gte=start, answered_at__lt=end
     )
 
 
-def check_void_period(start: datetime.datetime | None, end: datetime.datetime | None) -> None:
-    """SurveyError unless ``start`` < ``end``, both given (the period is [start, end))."""
+def check_void_period(
+    start: datetime.datetime | None, end: datetime.datetime | None
+) -> tuple[datetime.datetime, datetime.datetime]:
+    """SurveyError unless ``start`` < ``end``, both given (the period is [start, end)); the
+    period otherwise."""
     if start is None or end is None:
         raise SurveyError({"start": _("Isi tanggal dan jam mulai dan sampai.")})
     if end <= start:
         raise SurveyError({"end": _("Waktu sampai harus sesudah waktu mulai.")})
+    return start, end
 
 
 @transaction.atomic
@@ -686,15 +725,15 @@ def void_kiosk_answers(
     start: datetime.datetime | None,
     end: datetime.datetime | None,
     reason: str,
-    actor,
-    request=None,
+    actor: User,
+    request: HttpRequest | None = None,
 ) -> KioskVoid:
     """Void the device's answers in [start, end): the rows stay, marked with who, when and why;
     the day sums of their days are recomputed from the remaining rows (``recompute.compare``,
     the code of ``recompute_skm_sums --fix``) in the same transaction, and so is what the layers
     above keep (the hooks of the ``voided`` event)."""
     _check_manager(actor, device)
-    check_void_period(start, end)
+    start, end = check_void_period(start, end)
     reason = (reason or "").strip()
     if not reason or len(reason) > 500:
         raise SurveyError({"reason": _("Tulis alasan pembatalan (paling banyak 500 karakter).")})
@@ -740,7 +779,7 @@ def _lock_day_sums() -> None:
 
 
 @transaction.atomic
-def record_follow_up(response: Response, text: str, *, actor) -> FollowUp:
+def record_follow_up(response: Response, text: str, *, actor: User) -> FollowUp:
     text = (text or "").strip()
     if not text or len(text) > 2000:
         raise SurveyError({"text": _("Tulis tindak lanjut (paling banyak 2.000 karakter).")})
@@ -752,7 +791,7 @@ def record_follow_up(response: Response, text: str, *, actor) -> FollowUp:
 
 
 @transaction.atomic
-def plan_improvement(unit: Unit, text: str, *, planned_for: str = "", actor) -> Improvement:
+def plan_improvement(unit: Unit, text: str, *, planned_for: str = "", actor: User) -> Improvement:
     text = (text or "").strip()
     errors = {}
     if not text or len(text) > 2000:

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from mpp.accounts.policy import Perm, has_any
+from mpp.accounts.requests import AuthenticatedRequest
 from mpp.audit.services import client_ip
 from mpp.catalog.models import Service
 from mpp.devices import auth as device_auth
@@ -38,6 +39,7 @@ from mpp.surveys.models import (
 )
 from mpp.surveys.services import KioskRefused, Submission, SurveyError
 from mpp.surveys.units import BadUnit, Unit, parse_unit
+from mpp.tenancy.scope import Scope
 
 PROFILE_CHOICES = (
     ("age_band", gettext_lazy("Usia"), AgeBand.choices),
@@ -116,7 +118,7 @@ def _survey_page(request, invitation: Invitation, *, next_url: str = ""):
     return render(request, "surveys/answer.html", context)
 
 
-def answer_by_link(request, token: str):
+def answer_by_link(request: HttpRequest, token: str) -> HttpResponse:
     """The one-time link from the email/SMS; works without signing in."""
     try:
         invitation = services.invitation_for_token(token)
@@ -127,7 +129,7 @@ def answer_by_link(request, token: str):
 
 
 @login_required
-def answer_invitation(request, pk: int):
+def answer_invitation(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """In-app: the signed-in citizen's own invitation (the download gate sends them here)."""
     invitation = get_object_or_404(Invitation, pk=pk, citizen=request.user)
     next_url = request.GET.get("lanjut", "") or request.POST.get("lanjut", "")
@@ -146,7 +148,7 @@ def answer_invitation(request, pk: int):
 
 
 @login_required
-def my_invitations(request):
+def my_invitations(request: AuthenticatedRequest) -> HttpResponse:
     return render(
         request,
         "surveys/mine.html",
@@ -165,7 +167,7 @@ def _kiosk_of(request) -> tuple[KioskDevice | None, str]:
     return recognition.device.skm_kiosk, ""
 
 
-def kiosk(request):
+def kiosk(request: HttpRequest) -> HttpResponse:
     """The counter tablet: big buttons, anonymous, fresh after each response."""
     device, problem = _kiosk_of(request)
     if device is None:
@@ -181,8 +183,9 @@ def kiosk(request):
         return response
     service = device.service
     chosen = request.POST.get("service") or request.GET.get("layanan")
-    if parse_id(chosen):
-        service = Service.objects.filter(pk=parse_id(chosen), mpp=device.mpp).first() or service
+    chosen_id = parse_id(chosen)
+    if chosen_id:
+        service = Service.objects.filter(pk=chosen_id, mpp=device.mpp).first() or service
     version = services.questionnaire_for(
         service_id=service.pk, mpp_id=service.mpp_id, agency_id=service.agency_id
     ).current_version
@@ -213,7 +216,7 @@ def kiosk(request):
     return render(request, "surveys/kiosk.html", context)
 
 
-def kiosk_thanks(request):
+def kiosk_thanks(request: HttpRequest) -> HttpResponse:
     device, _problem = _kiosk_of(request)
     if device is None:
         return redirect("surveys:kiosk")
@@ -226,7 +229,7 @@ def kiosk_thanks(request):
 
 
 @require_POST
-def kiosk_login(request):
+def kiosk_login(request: HttpRequest) -> HttpResponse:
     """The tablet typed its device token (when the pairing link's QR cannot be scanned): the
     same signed cookie the pairing link sets."""
     found = device_auth.with_token(request.POST.get("token", ""), DeviceKind.SKM_KIOSK)
@@ -269,7 +272,7 @@ def _period(request) -> tuple[datetime.date, datetime.date, str]:
     return start, end, ""
 
 
-def _unit(request, *, manage: bool = False) -> tuple[Unit, str, object]:
+def _unit(request, *, manage: bool = False) -> tuple[Unit, str, Scope]:
     _staff(request)
     try:
         unit = parse_unit(request.GET.get("unit") or request.POST.get("unit") or "")
@@ -287,7 +290,7 @@ def _unit(request, *, manage: bool = False) -> tuple[Unit, str, object]:
 
 
 @login_required
-def manage_index(request):
+def manage_index(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     today = timezone.localdate()
     return render(
@@ -303,7 +306,7 @@ def manage_index(request):
 
 
 @login_required
-def report(request):
+def report(request: AuthenticatedRequest) -> HttpResponse:
     unit, label, scope = _unit(request)
     start, end, warning = _period(request)
     result = selectors.compute_ikm(unit, label, start, end)
@@ -345,7 +348,7 @@ def report(request):
 
 
 @login_required
-def report_xlsx(request):
+def report_xlsx(request: AuthenticatedRequest) -> HttpResponse:
     unit, label, _scope = _unit(request)
     start, end, _warning = _period(request)
     result = selectors.compute_ikm(unit, label, start, end)
@@ -354,7 +357,7 @@ def report_xlsx(request):
 
 
 @login_required
-def report_pdf(request):
+def report_pdf(request: AuthenticatedRequest) -> HttpResponse:
     unit, label, _scope = _unit(request)
     start, end, _warning = _period(request)
     result = selectors.compute_ikm(unit, label, start, end)
@@ -372,7 +375,7 @@ def report_pdf(request):
 
 
 @login_required
-def officers(request):
+def officers(request: AuthenticatedRequest) -> HttpResponse:
     unit, label, _scope = _unit(request)
     start, end, _warning = _period(request)
     rows = selectors.officers_of(request.user, unit, start, end)
@@ -394,7 +397,7 @@ def _back_to_report(request, unit: Unit):
 
 @login_required
 @require_POST
-def follow_up(request, pk: int):
+def follow_up(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     unit, _label, _scope = _unit(request, manage=True)
     response = get_object_or_404(
         selectors.responses_of(unit, datetime.date.min, datetime.date.max).exclude(suggestion=""),
@@ -410,7 +413,7 @@ def follow_up(request, pk: int):
 
 @login_required
 @require_POST
-def improvement(request):
+def improvement(request: AuthenticatedRequest) -> HttpResponse:
     unit, _label, _scope = _unit(request, manage=True)
     try:
         services.plan_improvement(
@@ -426,7 +429,7 @@ def improvement(request):
 
 
 @login_required
-def questionnaire(request):
+def questionnaire(request: AuthenticatedRequest) -> HttpResponse:
     unit, label, scope = _unit(request)
     found = _questionnaire_of(unit)
     applied = found or services.ensure_national_default()
@@ -475,7 +478,7 @@ def _unit_objects(unit: Unit) -> dict:
 
 @login_required
 @require_POST
-def questionnaire_adopt(request):
+def questionnaire_adopt(request: AuthenticatedRequest) -> HttpResponse:
     unit, _label, _scope = _unit(request, manage=True)
     services.adopt_national(**_unit_objects(unit), actor=request.user)
     messages.success(request, _("Kuesioner nasional sudah diadopsi untuk unit ini."))
@@ -484,12 +487,12 @@ def questionnaire_adopt(request):
 
 @login_required
 @require_POST
-def questionnaire_weights(request):
+def questionnaire_weights(request: AuthenticatedRequest) -> HttpResponse:
     unit, label, _scope = _unit(request, manage=True)
     own = _questionnaire_of(unit)
     if own is None or (unit.kind == "national" and not has_any(request.user, Perm.MANAGE_SURVEYS)):
         raise Http404
-    version = own.current_version
+    version = services.published_version(own)
     elements = [
         {
             **element,
@@ -528,7 +531,7 @@ def questionnaire_weights(request):
 
 
 @login_required
-def kiosks(request):
+def kiosks(request: AuthenticatedRequest) -> HttpResponse:
     _staff(request)
     mpps = list(selectors.kiosk_mpps(request.user))
     if not mpps:
@@ -592,7 +595,7 @@ def _device_page(request, device: KioskDevice, *, status: int = 200, **extra):
 
 
 @login_required
-def kiosk_device(request, pk: int):
+def kiosk_device(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """One device: its activity and bursts, its networks and interval, voiding a period."""
     device = _managed_device(request, pk)
     if request.method == "POST":
@@ -637,7 +640,7 @@ def _void_confirm(request, device, start, end, period: dict, errors: dict | None
 
 @login_required
 @require_POST
-def kiosk_void(request, pk: int):
+def kiosk_void(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     """Void a period of the device's answers: first the count to confirm, then with a reason."""
     device = _managed_device(request, pk)
     zone = device.mpp.region.timezone

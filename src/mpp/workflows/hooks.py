@@ -31,7 +31,8 @@ from mpp.registry import DuplicateEntry, Registry
 if TYPE_CHECKING:
     from mpp.workflows.models import TransitionRecord
 
-Hook = Callable[[Any, "TransitionRecord"], None]
+# What a hook returns is not read (``surveys.services.invite`` returns its invitation).
+Hook = Callable[[Any, "TransitionRecord"], object]
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from mpp.accounts.models import User
 from mpp.complaints import services
 from mpp.complaints.demo import DESK_USERNAME
@@ -12,7 +14,7 @@ from mpp.tenancy.models import MPP, Agency
 
 def submitted(**overrides) -> Complaint:
     batam = MPP.objects.get(slug="mpp-kota-batam")
-    values = {
+    values: dict[str, Any] = {
         "kind": Kind.COMPLAINT,
         "about": About.AGENCY,
         "title": "Antrean terlalu lama",

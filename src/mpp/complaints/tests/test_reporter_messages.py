@@ -23,8 +23,9 @@ pytestmark = pytest.mark.django_db
 def _file_as_guest(client, address: str, code_text, capture) -> Complaint:
     with capture(execute=True):
         client.post("/pengaduan/konfirmasi/", {"address": address})
-    code = re.search(r"\d{6}", code_text()).group()
-    client.post("/pengaduan/konfirmasi/", {"code": code})
+    code = re.search(r"\d{6}", code_text())
+    assert code is not None, "the confirmation message carries no code"
+    client.post("/pengaduan/konfirmasi/", {"code": code.group()})
     with capture(execute=True):
         client.post("/pengaduan/baru/", web_form())
     return Complaint.objects.get(title="AC ruang tunggu mati")

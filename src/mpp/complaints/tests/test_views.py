@@ -209,3 +209,21 @@ def test_issuing_and_revoking_an_api_key_is_in_the_audit_log_by_the_clients_name
         (AuditAction.INTEGRATION_KEY_ISSUED, "Aplikasi Kelurahan"),
         (AuditAction.INTEGRATION_KEY_REVOKED, "Aplikasi Kelurahan"),
     }
+
+
+def test_the_reporter_closes_an_answered_complaint_from_the_follow_page(client, demo):
+    from mpp.workflows.models import TransitionRecord
+
+    reporter = citizen()
+    complaint = answered(reporter=reporter)
+    client.force_login(reporter)
+    response = client.post(
+        f"/pengaduan/lacak/{complaint.follow_token}/tindakan/", {"action": "close", "note": ""}
+    )
+    assert response.status_code == 302
+    complaint.refresh_from_db()
+    assert complaint.status == "closed"
+    record = TransitionRecord.objects.get(
+        workflow="complaint", object_id=str(complaint.pk), action="close"
+    )
+    assert record.actor_id == reporter.pk  # the account that closed it, not anonymous

@@ -66,7 +66,7 @@ def filed_application(queue, tracking_number: str):
         tracking_number=tracking_number,
         service=queue.service,
         service_version=queue.service.current_version,
-        applicant=CitizenFactory(),
+        applicant=CitizenFactory.create(),
         mpp=queue.mpp,
         agency=queue.agency,
         status="submitted",

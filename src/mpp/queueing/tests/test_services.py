@@ -198,6 +198,19 @@ def test_console_lifecycle_records_history_and_skm_subject(queue, kiosk, counter
     assert stats["by_counter"] == []  # an officer oversees nothing
 
 
+def test_the_walk_in_wait_is_shared_by_the_active_counters_only(queue, kiosk, counter):
+    other = make_queue(beside=queue, prefix="B")
+    make_counter(queue, 2)
+    closed = make_counter(queue, 3)
+    closed.is_active = False
+    closed.save()
+    make_counter(other, 4)  # serves another service: no help for this line
+    services.issue_walk_in(kiosk, queue, now=at(9, 1))
+    services.issue_walk_in(kiosk, queue, now=at(9, 2))
+    # Two waiting, ten minutes each (nothing served yet), two open counters: ten minutes.
+    assert selectors.estimate(queue, now=at(9, 3)) == selectors.Estimate(2, 10)
+
+
 def test_transfer_to_another_service_keeps_the_place(queue, kiosk, counter, officer):
     other = make_queue(beside=queue, prefix="B")
     other_counter = make_counter(other, 2)

@@ -10,9 +10,9 @@ from fractions import Fraction
 import pytest
 from django.template.loader import render_to_string
 
-from mpp.reporting.facts import Unit
 from mpp.surveys import ikm
 from mpp.surveys.selectors import ElementResult, IkmResult
+from mpp.surveys.units import Unit
 
 
 def _result(respondents: int, population: int) -> IkmResult:
@@ -21,7 +21,9 @@ def _result(respondents: int, population: int) -> IkmResult:
         for i in range(1, 10)
     ]
     day = datetime.date(2026, 12, 1)
-    return IkmResult(Unit("2171"), "Kota Batam", day, day, respondents, population, elements)
+    return IkmResult(
+        Unit("region", "2171"), "Kota Batam", day, day, respondents, population, elements
+    )
 
 
 @pytest.mark.parametrize(
