@@ -120,7 +120,7 @@ def test_a_community_books_a_room_the_manager_sets_a_condition_and_the_slot_is_t
 def test_withdrawal_refusal_approval_and_the_managers_cancellation_in_english(
     browser_page, audit, live_server
 ):
-    room = make_room(name="Ruang Diskusi", capacity=30)
+    room = make_room(name="Ruang Diskusi", capacity=50)
     manager = _manager(room.mpp)
     citizen_user = CitizenFactory()
     day = _open_day(room.mpp)

@@ -9,6 +9,7 @@ told. ``escalate`` is the sweep's: the decision is overdue.
 from __future__ import annotations
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from mpp.workflows.definitions import SYSTEM, Transition, Workflow
 
@@ -57,6 +58,6 @@ STATUS_LABELS = {
     "approved": _("Disetujui"),
     "approved_with_conditions": _("Disetujui dengan syarat"),
     "declined": _("Ditolak"),
-    "cancelled": _("Dibatalkan"),
+    "cancelled": pgettext_lazy("peminjaman ruang", "Dibatalkan"),
     "withdrawn": _("Ditarik pemohon"),
 }
