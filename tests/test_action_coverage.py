@@ -35,6 +35,8 @@ TAKEN_BY_THE_CLOCK = {
     "test_the_whole_case_limit_escalates_once_to_the_manager_and_the_regional_admin",
     "region_onboarding.escalate": "src/mpp/onboarding/tests/test_review_and_notices.py::"
     "test_an_overdue_review_is_escalated_once_to_the_ministry_and_told_to_the_region",
+    "room_booking.escalate": "src/mpp/rooms/tests/test_services.py::"
+    "test_a_missed_decision_is_escalated_once_to_the_manager_and_the_regional_admin",
     "queue_ticket.remind": "src/mpp/queueing/tests/test_reminder_hook.py::"
     "test_a_failing_reminder_is_recorded_and_sent_later",
 }

@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "mpp.complaints",
     "mpp.surveys",
     "mpp.onboarding",
+    "mpp.rooms",
     "mpp.reporting",
     "mpp.monitoring",
 ]

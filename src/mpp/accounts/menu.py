@@ -78,6 +78,11 @@ WORK_MENU: tuple[MenuEntry, ...] = (
         _("Perangkat MPP: anjungan, layar panggilan dan kios SKM"),
         (Perm.MANAGE_DEVICES,),
     ),
+    MenuEntry(
+        "rooms:manage_home",
+        _("Ruang MPP: peminjaman oleh komunitas"),
+        (Perm.MANAGE_ROOMS,),
+    ),
     MenuEntry("calendar:calendar", _("Kalender hari kerja"), (Perm.MANAGE_CALENDAR,)),
     MenuEntry(
         "accounts:mpp_networks",

@@ -60,6 +60,7 @@ class Perm(StrEnum):
         "manage_integrations"  # Open311 API keys; connectors (Dukcapil) and their health page
     )
     MANAGE_DEVICES = "manage_devices"  # register, rotate and revoke an MPP's kiosks and displays
+    MANAGE_ROOMS = "manage_rooms"  # an MPP's bookable rooms; decide and cancel their bookings
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -101,6 +102,7 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.OVERSEE_COMPLAINTS: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
     Perm.MANAGE_INTEGRATIONS: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
     Perm.MANAGE_DEVICES: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
+    Perm.MANAGE_ROOMS: frozenset({Role.MPP_MANAGER}),
 }
 
 

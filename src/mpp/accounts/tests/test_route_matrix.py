@@ -351,6 +351,8 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/antrean/<id:mpp_id>/loket/<id:pk>/": ("get", f"/kelola/antrean/{mpp}/loket/{counter}/", {}),
         "kelola/antrean/<id:mpp_id>/aturan/": ("get", f"/kelola/antrean/{mpp}/aturan/", {}),
         "kelola/perangkat/": ("get", "/kelola/perangkat/", {}),
+        "kelola/ruang/": ("get", "/kelola/ruang/", {}),
+        "kelola/ruang/<id:mpp_id>/": ("get", f"/kelola/ruang/{mpp}/", {}),
         "kelola/perangkat/<id:mpp_id>/": ("get", f"/kelola/perangkat/{mpp}/", {}),
         "kelola/perangkat/<id:mpp_id>/<id:pk>/ganti-token/": ("post", f"/kelola/perangkat/{mpp}/999999/ganti-token/", {}),
         "kelola/perangkat/<id:mpp_id>/<id:pk>/cabut/": ("post", f"/kelola/perangkat/{mpp}/999999/cabut/", {}),
@@ -592,6 +594,9 @@ _TABLE = {
     'kelola/antrean/<id:mpp_id>/loket/<id:pk>/': [(403, 403), (403, 403), (403, 403), (200, 404), (404, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
     'kelola/antrean/<id:mpp_id>/aturan/': [(403, 403), (403, 403), (403, 403), (403, 404), (403, 404), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
     # The MPP's devices (MANAGE_DEVICES: the MPP manager and the regional admin; another MPP: 403).
+    # The MPP's rooms (MANAGE_ROOMS: the MPP manager only; another MPP: 403).
+    'kelola/ruang/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/ruang/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (403, 403), (403, 403), (403, 403), (403, 403)],
     'kelola/perangkat/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (302, 302), (403, 403), (403, 403), (403, 403)],
     'kelola/perangkat/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403)],
     'kelola/perangkat/<id:mpp_id>/<id:pk>/ganti-token/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (404, 403), (404, 403), (403, 403), (403, 403), (403, 403)],

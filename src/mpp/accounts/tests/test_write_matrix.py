@@ -96,6 +96,11 @@ def any_of(*perms: Perm) -> Callable:
     return check
 
 
+def requester_or_room_manager(user, booking) -> bool:
+    """A room booking's action: its requester, or a manager of its MPP (Perm.MANAGE_ROOMS)."""
+    return user.pk == booking.requester_id or can(user, Perm.MANAGE_ROOMS, booking)
+
+
 API = "/api/v1"
 WRITES: dict[str, Write] = {
     # --- accounts, notifications, the public site
@@ -139,6 +144,16 @@ WRITES: dict[str, Write] = {
     "verifikasi/<str:code>/": W(ANYONE, "/verifikasi/TIDAKADA/"),
     "verifikasi/<str:code>/cabut/": W(Perm.DECIDE_CASES, "/verifikasi/TIDAKADA/cabut/", "app"),
     # --- devices: the manager's one page per MPP, and the one-time pairing link
+    # --- rooms (peminjaman ruang): a signed-in person asks; the requester or the MPP's manager acts
+    "ruang/<id:pk>/": W(SIGNED_IN, "/ruang/{room}/", "room_row", group_name="Matriks"),
+    "ruang/peminjaman/<id:pk>/tindakan/": W(
+        requester_or_room_manager, "/ruang/peminjaman/{room_booking}/tindakan/", "room_booking",
+        action="cancel",
+    ),
+    "kelola/ruang/<id:mpp_id>/": W(
+        Perm.MANAGE_ROOMS, "/kelola/ruang/{mpp}/", "mpp_row", name="Matriks", kind="hall",
+        capacity="5",
+    ),
     "kelola/perangkat/<id:mpp_id>/": W(
         Perm.MANAGE_DEVICES, "/kelola/perangkat/{mpp}/", "mpp_row", kind="hall_display", name="Layar"
     ),
@@ -575,6 +590,7 @@ def _fixture_set(demo):  # noqa: F811
             or register_skm_kiosk(mpp=app.mpp, service=app.service, name="Matriks")[0]
         )
         tenant["device"] = tenant["skm_kiosk"].device
+        tenant["room_row"], tenant["room_booking"] = _room_and_booking(app)
     from mpp.tenancy.models import MppNetwork
 
     for key, tenant in objects.items():
@@ -586,6 +602,24 @@ def _fixture_set(demo):  # noqa: F811
     )
     objects["open311_key"] = raw
     return objects
+
+
+def _room_and_booking(app):
+    """A room of the application's MPP and a request for it by the applicant (one per tenant)."""
+    import datetime as dt
+
+    from mpp.rooms.models import Booking, Room
+
+    room, _ = Room.objects.get_or_create(
+        mpp=app.mpp, name="Ruang Matriks", defaults={"kind": "hall", "capacity": 50}
+    )
+    starts = dt.datetime(2027, 1, 11, 2, tzinfo=dt.UTC)
+    booking = Booking.objects.filter(room=room).first() or Booking.objects.create(
+        room=room, mpp=app.mpp, region_id=app.mpp.region_id, requester_id=app.applicant_id,
+        group_name="Komunitas Matriks", title="Matriks", purpose="Uji", attendance=10,
+        starts_at=starts, ends_at=starts + dt.timedelta(hours=1),
+    )  # fmt: skip
+    return room, booking
 
 
 def _ids(o) -> dict:
@@ -615,6 +649,8 @@ def _ids(o) -> dict:
         "locus": o["locus"].pk,
         "report": o["report"].pk,
         "citizen": o["app"].applicant_id,
+        "room": o["room_row"].pk,
+        "room_booking": o["room_booking"].pk,
     }
 
 

@@ -12,6 +12,7 @@ from mpp.monitoring import demo as monitoring_demo
 from mpp.onboarding import demo as onboarding_demo
 from mpp.queueing import demo as queueing_demo
 from mpp.reporting import demo as reporting_demo
+from mpp.rooms import demo as rooms_demo
 from mpp.surveys import demo as surveys_demo
 
 
@@ -32,6 +33,7 @@ class Command(BaseCommand):
         onboarding_demo.load()
         monitoring_demo.load()
         complaints_demo.load()
+        rooms_demo.load()
         # Last: the daily facts are recomputed from what the other processes loaded.
         reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
