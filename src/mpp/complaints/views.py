@@ -22,9 +22,9 @@ from mpp.complaints.models import (
     ResponseTemplate,
 )
 from mpp.complaints.workflow import AGENCY_ACTIONS, DESK_ACTIONS, REPORTER
+from mpp.documents.uploads import serve_upload
 from mpp.notifications.guests import CONFIRMED, SENT, guest_of, guest_step
 from mpp.notifications.models import GuestConfirmation
-from mpp.documents.uploads import serve_upload
 from mpp.paging.keyset import page_for_request
 from mpp.parsing import parse_id
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
