@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "mpp.complaints",
     "mpp.surveys",
     "mpp.onboarding",
+    "mpp.activities",
     "mpp.reporting",
     "mpp.monitoring",
 ]

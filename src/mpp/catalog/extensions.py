@@ -1,6 +1,7 @@
-"""Sections that apps above the catalog add to the public service page, without the catalog
-importing them: an app registers a function ``(service) -> str`` (rendered HTML, already
-escaped) in its ``AppConfig.ready()``; the service page renders every section in registration order.
+"""Sections that apps above the catalog add to the public service page and the MPP page, without
+the catalog importing them: an app registers a function ``(service) -> str`` (or ``(mpp) -> str``;
+rendered HTML, already escaped) in its ``AppConfig.ready()``; the page renders every section in
+registration order.
 The page is cached, so a section's owner calls ``public_cache.bump()`` when its content changes.
 """
 
@@ -18,8 +19,8 @@ Section = Callable[[object], SafeString | str]
 class SectionRegistry:
     """Sections by name, rendered in registration order (:mod:`mpp.registry`'s duplicate rule)."""
 
-    def __init__(self) -> None:
-        self.registry: Registry[str, Section] = Registry("service page sections")
+    def __init__(self, name: str) -> None:
+        self.registry: Registry[str, Section] = Registry(name)
 
     def register(self, name: str, section: Section, *, replace: bool = False) -> None:
         self.registry.add(name, section, replace=replace)
@@ -27,8 +28,10 @@ class SectionRegistry:
     def unregister(self, name: str) -> None:
         self.registry.remove(name)
 
-    def render(self, service: object) -> list[SafeString | str]:
-        return [html for html in (section(service) for section in self.registry.entries()) if html]
+    def render(self, subject: object) -> list[SafeString | str]:
+        return [html for html in (section(subject) for section in self.registry.entries()) if html]
 
 
-service_page_sections = SectionRegistry()
+service_page_sections = SectionRegistry("service page sections")
+# Sections of the MPP's public page (the programme of activities).
+mpp_page_sections = SectionRegistry("MPP page sections")

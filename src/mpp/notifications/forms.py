@@ -56,7 +56,7 @@ class GuestContactForm(forms.Form):
     )
 
     def clean_address(self) -> str:
-        value = self.cleaned_data["address"].strip()
+        value = str(self.cleaned_data["address"]).strip()
         digits = value.replace("+", "").replace(" ", "")
         if "@" in value:
             forms.EmailField().clean(value)
