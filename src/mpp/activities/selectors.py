@@ -124,14 +124,15 @@ def registration_by_code(code: str) -> Registration | None:
     )
 
 
-def registration_by_number(activity: Activity, number: str) -> Registration | None:
-    """A ticket typed at the door by its number (as printed), within one activity."""
+def registration_by_number(number: str, **where: Any) -> Registration | None:
+    """A ticket typed by its number (as printed), within ``where`` (``activity=`` for the
+    organiser, ``activity__mpp_id=`` for a door scanner of the MPP)."""
     number = (number or "").strip().upper()
     if not number or len(number) > 12:
         return None
     return (
         Registration.objects.select_related("activity__mpp__region")
-        .filter(activity=activity, number=number)
+        .filter(number=number, **where)
         .first()
     )
 
@@ -215,18 +216,6 @@ def attendance(activity: Activity) -> dict[str, Any]:
 def registrations_for(activity: Activity) -> QuerySet[Registration]:
     """The organiser's list: ticket numbers and states (no names or contacts)."""
     return activity.registrations.order_by("created_at", "id")
-
-
-def registration_at_mpp(mpp_id: int, number: str) -> Registration | None:
-    """A ticket typed at a door scanner by its number, among the MPP's activities."""
-    number = (number or "").strip().upper()
-    if not number or len(number) > 12:
-        return None
-    return (
-        Registration.objects.select_related("activity__mpp__region")
-        .filter(activity__mpp_id=mpp_id, number=number)
-        .first()
-    )
 
 
 def today_at(mpp: MPP, now: datetime.datetime | None = None) -> list[Activity]:

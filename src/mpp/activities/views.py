@@ -3,11 +3,13 @@ scanner (/kegiatan/pintu/) and the organiser's pages (/kelola/kegiatan/)."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -268,19 +270,39 @@ def ticket_rate(request: HttpRequest, code: str) -> HttpResponse:
 # --- The door scanner (a device of the MPP) ------------------------------------------------------
 
 
-def door(request: HttpRequest) -> HttpResponse:
+def _checked_in(
+    request: HttpRequest,
+    form: forms.TicketNumberForm,
+    registration: Registration | None,
+    **by: Any,
+) -> bool:
+    """Record the typed ticket's attendance (``by``: the door ``device`` or the organiser
+    ``user``); a refusal is shown at the number field."""
+    if registration is None:
+        form.add_error("number", _("Tiket dengan nomor ini tidak ditemukan."))
+        return False
+    try:
+        services.check_in(registration, **by)
+    except ActivityError as error:
+        form.add_error("number", error.message)
+        return False
+    messages.success(
+        request, _("Tiket %(number)s tercatat hadir.") % {"number": registration.number}
+    )
+    return True
+
+
+def door(request: HttpRequest) -> HttpResponseBase:
     """The door scanner's page: today's activities of its MPP and the ticket number to type when
     the QR code cannot be read (a paired phone's camera opens the ticket link itself)."""
     if request.method == "POST" and "token" in request.POST:
         token_form = PairingTokenForm(request.POST)
-        found = device_auth.with_token(request.POST.get("token", ""), DeviceKind.DOOR_SCANNER)
-        if found.device is None:
-            token_form.is_valid()
-            token_form.add_error("token", found.problem.message if found.problem else "")
+        paired = device_auth.pair_typed_token(
+            request, DeviceKind.DOOR_SCANNER, token_form, reverse("activities:door")
+        )
+        if paired is None:
             return render(request, "activities/door_pair.html", {"form": token_form}, status=400)
-        response = redirect("activities:door")
-        device_auth.remember(response, found.device, request)
-        return response
+        return paired
     recognition = device_auth.recognise(request, DeviceKind.DOOR_SCANNER)
     device = recognition.device
     if device is None:
@@ -293,19 +315,11 @@ def door(request: HttpRequest) -> HttpResponse:
         )
     form = forms.TicketNumberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        registration = selectors.registration_at_mpp(device.mpp_id, form.cleaned_data["number"])
-        if registration is None:
-            form.add_error("number", _("Tiket dengan nomor ini tidak ditemukan di MPP ini."))
-        else:
-            try:
-                services.check_in(registration, device=device)
-            except ActivityError as error:
-                form.add_error("number", error.message)
-            else:
-                messages.success(
-                    request, _("Tiket %(number)s tercatat hadir.") % {"number": registration.number}
-                )
-                return redirect("activities:door")
+        registration = selectors.registration_by_number(
+            form.cleaned_data["number"], activity__mpp_id=device.mpp_id
+        )
+        if _checked_in(request, form, registration, device=device):
+            return redirect("activities:door")
     return render(
         request,
         "activities/door.html",
@@ -391,19 +405,11 @@ def manage_detail(request: HttpRequest, pk: int) -> HttpResponse:
     activity = _managed(request, pk)
     form = forms.TicketNumberForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        registration = selectors.registration_by_number(activity, form.cleaned_data["number"])
-        if registration is None:
-            form.add_error("number", _("Tiket dengan nomor ini tidak terdaftar pada kegiatan ini."))
-        else:
-            try:
-                services.check_in(registration, user=request.user)
-            except ActivityError as error:
-                form.add_error("number", error.message)
-            else:
-                messages.success(
-                    request, _("Tiket %(number)s tercatat hadir.") % {"number": registration.number}
-                )
-                return redirect("activities:manage_detail", pk=pk)
+        registration = selectors.registration_by_number(
+            form.cleaned_data["number"], activity=activity
+        )
+        if _checked_in(request, form, registration, user=request.user):
+            return redirect("activities:manage_detail", pk=pk)
     return render(
         request,
         "activities/manage_detail.html",
