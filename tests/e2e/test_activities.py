@@ -62,7 +62,7 @@ def test_a_guest_registers_is_scanned_in_and_the_manager_sees_the_attendance(
     page.get_by_role("link", name="Kelas foto produk UMKM").click()
     audit(page)
     expect(page.get_by_text("tersisa 1 tempat")).to_be_visible()
-    page.get_by_role("link", name="Daftar", exact=True).click()
+    page.locator("#konten").get_by_role("link", name="Daftar", exact=True).click()
     audit(page)
     page.get_by_label("Alamat surel atau nomor telepon").fill(PHONE)
     page.get_by_role("button", name="Kirim kode").click()
