@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.accounts.policy import Perm, grants_for, has_any
 from mpp.audit.models import AuditAction
@@ -126,6 +126,7 @@ def submit(request):
     return render(request, "complaints/submit.html", {"form": form, "guest": guest})
 
 
+@require_http_methods(["GET", "POST"])
 def guest(request):
     """A guest confirms an email address or phone number with a one-time code before submitting."""
     step = guest_step(request, session_key=GUEST_SESSION_KEY, purpose=_("pengaduan"))
