@@ -105,9 +105,8 @@ def feed(request: HttpRequest, slug: str) -> HttpResponse:
         },
         stamp=timezone.now(),
     )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = f'inline; filename="kegiatan-{mpp.slug}.ics"'
-    return response
+    # No Content-Disposition: the public cache keeps the body and its type only.
+    return HttpResponse(body, content_type="text/calendar; charset=utf-8")
 
 
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
