@@ -105,7 +105,9 @@ def publish_activity(
 def update_activity(user: Principal, activity: Activity, data: ActivityData) -> Activity:
     """Edit an activity; more seats move the waiting list up. The agency stays as published."""
     activity = (
-        Activity.objects.select_for_update().select_related("mpp__region").get(pk=activity.pk)
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("mpp__region")
+        .get(pk=activity.pk)
     )
     if not can(user, Perm.MANAGE_ACTIVITIES, activity):
         raise _refuse()
@@ -131,7 +133,9 @@ def update_activity(user: Principal, activity: Activity, data: ActivityData) -> 
 @transaction.atomic
 def cancel_activity(user: Principal, activity: Activity) -> Activity:
     activity = (
-        Activity.objects.select_for_update().select_related("mpp__region").get(pk=activity.pk)
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("mpp__region")
+        .get(pk=activity.pk)
     )
     if not can(user, Perm.MANAGE_ACTIVITIES, activity):
         raise _refuse()
@@ -203,7 +207,11 @@ def _seats_left(activity: Activity) -> int:
 
 def _lock_open(activity: Activity, now: datetime.datetime) -> Activity:
     """The activity row locked (every seat change takes this lock first), or a refusal."""
-    locked = Activity.objects.select_for_update().select_related("mpp__region").get(pk=activity.pk)
+    locked = (
+        Activity.objects.select_for_update(of=("self",))
+        .select_related("mpp__region")
+        .get(pk=activity.pk)
+    )
     if locked.is_cancelled:
         raise ActivityError(_("Kegiatan ini sudah dibatalkan."), status=409)
     if locked.starts_at <= now:
@@ -266,7 +274,7 @@ def _fill_seats(activity: Activity, now: datetime.datetime) -> int:
     if free <= 0 or activity.starts_at <= now or activity.is_cancelled:
         return 0
     waiting = list(
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("activity__mpp__region", "user")
         .filter(activity=activity, status=WAITLISTED)
         .order_by("created_at", "id")[:free]
@@ -308,7 +316,7 @@ def cancel_registration(
     """Give the seat back; the first on the waiting list takes it in the same transaction."""
     activity = Activity.objects.select_for_update().get(pk=registration.activity_id)
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("activity__mpp__region")
         .get(pk=registration.pk)
     )
@@ -344,7 +352,7 @@ def check_in(
 ) -> Registration:
     """Let the ticket's holder in: a door scanner of the activity's MPP, or its organiser."""
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("activity__mpp__region")
         .get(pk=registration.pk)
     )
@@ -400,7 +408,7 @@ def send_due_reminders(now: datetime.datetime) -> dict[str, int]:
     for pk in due:
         with transaction.atomic():
             registration = (
-                Registration.objects.select_for_update()
+                Registration.objects.select_for_update(of=("self",))
                 .select_related("activity__mpp__region", "user")
                 .filter(pk=pk, status=REGISTERED, clock_stopped_at__isnull=True)
                 .first()
@@ -425,7 +433,9 @@ def answer_satisfaction(
 ) -> Registration:
     """The short question after the activity: how satisfied (1–4), once, by those who attended."""
     registration = (
-        Registration.objects.select_for_update().select_related("activity").get(pk=registration.pk)
+        Registration.objects.select_for_update(of=("self",))
+        .select_related("activity")
+        .get(pk=registration.pk)
     )
     if score not in SATISFACTION_SCORES:
         message = _("Pilih salah satu nilai 1 sampai 4.")
