@@ -39,6 +39,11 @@ TAKEN_BY_THE_CLOCK = {
     "test_a_missed_decision_is_escalated_once_to_the_manager_and_the_regional_admin",
     "queue_ticket.remind": "src/mpp/queueing/tests/test_reminder_hook.py::"
     "test_a_failing_reminder_is_recorded_and_sent_later",
+    "activity_registration.remind": "src/mpp/activities/tests/test_services.py::"
+    "test_the_reminder_goes_out_on_the_local_day_before",
+    # Not the clock: a cancellation moves the waiting list up in its own transaction.
+    "activity_registration.promote": "src/mpp/activities/tests/test_services.py::"
+    "test_a_cancelled_seat_goes_to_the_first_on_the_waiting_list",
 }
 
 # Pairs not yet walked by any browser test: none. Keep it empty; a new action comes with its walk.

@@ -311,13 +311,13 @@ class Life:
 def generate(ctx: Context) -> None:
     from django.contrib.contenttypes.models import ContentType
 
+    from mpp.accounts.tokens import hash_token
     from mpp.catalog.models import Service
     from mpp.complaints.models import (
         Category,
         Complaint,
         ComplaintClock,
         Escalation,
-        GuestConfirmation,
         IntegrationClient,
         LaporOutbox,
         LaporRegion,
@@ -325,6 +325,7 @@ def generate(ctx: Context) -> None:
         Note,
         TimeLimits,
     )
+    from mpp.notifications.models import GuestConfirmation
     from mpp.tenancy.models import Agency
     from mpp.workflows.models import TransitionRecord
 
@@ -535,7 +536,7 @@ def generate(ctx: Context) -> None:
             sent = submitted - datetime.timedelta(seconds=rng.randint(120, 600))
             code = f"{rng.randrange(1_000_000):06d}"
             extra["guest"] = (
-                guest.lower(), GuestConfirmation.hash(code), 0, sent,
+                guest.lower(), hash_token(code), 0, sent,
                 sent + datetime.timedelta(minutes=15),
                 sent + datetime.timedelta(seconds=rng.randint(30, 110)), submitted,
             )  # fmt: skip

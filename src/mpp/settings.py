@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "mpp.surveys",
     "mpp.onboarding",
     "mpp.rooms",
+    "mpp.activities",
     "mpp.reporting",
     "mpp.monitoring",
 ]

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("mpp.surveys.urls")),
     path("", include("mpp.onboarding.urls")),
     path("", include("mpp.rooms.urls")),
+    path("", include("mpp.activities.urls")),
     path("", include("mpp.reporting.urls")),
     path("", include("mpp.monitoring.urls")),
     path("", include("mpp.integrations.urls")),

@@ -74,6 +74,11 @@ WORK_MENU: tuple[MenuEntry, ...] = (
         (Perm.MANAGE_MPP, Perm.MANAGE_QUEUE),
     ),
     MenuEntry(
+        "activities:manage_home",
+        _("Kegiatan MPP: program, pendaftar dan kehadiran"),
+        (Perm.MANAGE_ACTIVITIES,),
+    ),
+    MenuEntry(
         "devices:home",
         _("Perangkat MPP: anjungan, layar panggilan dan kios SKM"),
         (Perm.MANAGE_DEVICES,),

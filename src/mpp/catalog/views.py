@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from mpp.accounts.policy import Perm, can, has_any
 from mpp.catalog import selectors, services
-from mpp.catalog.extensions import service_page_sections
+from mpp.catalog.extensions import mpp_page_sections, service_page_sections
 from mpp.catalog.forms import (
     CounterHoursForm,
     PublishForm,
@@ -85,6 +85,7 @@ def mpp_detail(request, slug: str):
             "tz": mpp.region.timezone_abbreviation,
             "presences": presences,
             "service_count": len(services_here),
+            "extra_sections": mpp_page_sections.render(mpp),
         },
     )
 

@@ -168,28 +168,6 @@ class ComplaintForm(forms.Form):
         return None
 
 
-class GuestContactForm(forms.Form):
-    address = forms.CharField(
-        label=_("Alamat surel atau nomor telepon"),
-        max_length=254,
-        help_text=_("Kami mengirim kode konfirmasi ke alamat ini."),
-    )
-
-    def clean_address(self):
-        value = self.cleaned_data["address"].strip()
-        digits = value.replace("+", "").replace(" ", "")
-        if "@" in value:
-            forms.EmailField().clean(value)
-            return value
-        if not digits.isdigit() or not 9 <= len(digits) <= 15:
-            raise forms.ValidationError(_("Tuliskan alamat surel atau nomor telepon yang sah."))
-        return value
-
-
-class GuestCodeForm(forms.Form):
-    code = forms.CharField(label=_("Kode konfirmasi"), max_length=6, min_length=6)
-
-
 class ReporterActionForm(forms.Form):
     action = forms.ChoiceField(choices=[("supplement", ""), ("reopen", ""), ("close", "")])
     note = forms.CharField(

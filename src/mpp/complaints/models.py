@@ -433,25 +433,6 @@ class Escalation(models.Model):
         return f"{self.complaint_id} level {self.level}"
 
 
-class GuestConfirmation(models.Model):
-    """A one-time code sent to a guest's email address or phone number before they may submit."""
-
-    address = models.CharField(max_length=254)
-    code_hash = models.CharField(max_length=64)
-    attempts = models.PositiveSmallIntegerField(default=0)
-    created_at = models.DateTimeField(default=timezone.now)
-    expires_at = models.DateTimeField()
-    confirmed_at = models.DateTimeField(null=True, blank=True)
-    used_at = models.DateTimeField(null=True, blank=True)
-
-    def __str__(self) -> str:
-        return f"#{self.pk}"
-
-    @staticmethod
-    def hash(code: str) -> str:
-        return hash_token(code)
-
-
 class IntegrationClient(models.Model):
     """An Open311 client with an API key (only the key's SHA-256 is stored)."""
 

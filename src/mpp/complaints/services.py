@@ -12,13 +12,11 @@ from functools import partial
 from typing import TYPE_CHECKING
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
-from mpp.accounts import limits
 from mpp.accounts.policy import Perm, Principal, can
 from mpp.accounts.tokens import random_code
 from mpp.complaints import lapor
@@ -33,7 +31,6 @@ from mpp.complaints.models import (
     ComplaintClock,
     Escalation,
     Forward,
-    GuestConfirmation,
     IntegrationClient,
     Kind,
     LaporRegion,
@@ -50,8 +47,8 @@ from mpp.deadlines.models import ClockUnit
 from mpp.deadlines.retry import backoff
 from mpp.documents.uploads import AcceptedUpload, UnsafeFile, UploadRule, accept_upload
 from mpp.errors import ServiceError
-from mpp.notifications.base import Channel as NotificationChannel
-from mpp.notifications.registry import gateways
+from mpp.notifications import contacts
+from mpp.notifications.models import GuestConfirmation
 from mpp.regions import calendar
 from mpp.regions.calendar import RegionLike
 from mpp.regions.models import Region
@@ -70,8 +67,6 @@ MAX_ATTACHMENTS = 3
 ATTACHMENT_RULE = UploadRule(
     types=("application/pdf", "image/png", "image/jpeg"), max_bytes=5 * 1024 * 1024
 )
-CODE_LIFETIME = datetime.timedelta(minutes=15)
-CODE_ATTEMPTS = 5
 
 
 class ComplaintError(ServiceError):
@@ -177,70 +172,6 @@ def move_clocks(
         else:
             ComplaintClock.objects.filter(pk=row.pk).update(**changes)
     complaint.forget_deadlines()
-
-
-# --- Guests' one-time codes -----------------------------------------------------------------
-
-
-def send_guest_code(address: str) -> GuestConfirmation:
-    """Send a six-digit code to a guest's email address (mail) or phone number (SMS outbox).
-
-    Codes are limited per destination (``guest_code`` in ``mpp.accounts.limits``), whatever
-    address the request came from and whatever the form field is called."""
-    address = address.strip().lower()
-    verdict = limits.check_key("guest_code", limits.normalise_destination(address))
-    if verdict is not None:
-        _title, detail = limits.refusal(verdict)
-        raise ComplaintError(detail, {"address": [detail]})
-    code = f"{secrets.randbelow(1_000_000):06d}"
-    now = timezone.now()
-    confirmation = GuestConfirmation.objects.create(
-        address=address, code_hash=GuestConfirmation.hash(code), expires_at=now + CODE_LIFETIME
-    )
-    text = _("Kode konfirmasi pengaduan MPP Digital Anda: %(code)s. Berlaku 15 menit.") % {
-        "code": code
-    }
-    if "@" in address:
-        transaction.on_commit(
-            lambda: send_mail(_("Kode konfirmasi pengaduan"), text, None, [address]), robust=True
-        )
-    else:
-        gateways.get(settings.MPP_SMS_GATEWAY)(NotificationChannel.SMS).send(
-            address, text, key=f"guest-code:{confirmation.pk}"
-        )
-    return confirmation
-
-
-def confirm_guest_code(confirmation_id: int, code: str) -> GuestConfirmation:
-    """Confirm a guest's code. A wrong code is counted and the count is committed before the error
-    is raised (in its own transaction: a caller's rollback cannot undo it), so the
-    ``CODE_ATTEMPTS`` limit holds."""
-    with transaction.atomic():
-        confirmation = (
-            GuestConfirmation.objects.select_for_update().filter(pk=confirmation_id).first()
-        )
-        now = timezone.now()
-        if confirmation is None or confirmation.expires_at < now or confirmation.used_at:
-            raise ComplaintError(
-                _("Kode sudah tidak berlaku; mintalah kode baru."),
-                {"code": [_("Kode sudah tidak berlaku; mintalah kode baru.")]},
-            )
-        if confirmation.attempts >= CODE_ATTEMPTS:
-            raise ComplaintError(
-                _("Terlalu banyak percobaan; mintalah kode baru."),
-                {"code": [_("Terlalu banyak percobaan; mintalah kode baru.")]},
-            )
-        right = secrets.compare_digest(confirmation.code_hash, GuestConfirmation.hash(code.strip()))
-        if right:
-            confirmation.confirmed_at = now
-            confirmation.save(update_fields=["confirmed_at"])
-            return confirmation
-        GuestConfirmation.objects.filter(pk=confirmation.pk).update(attempts=F("attempts") + 1)
-    left = CODE_ATTEMPTS - confirmation.attempts - 1
-    message = _("Kode salah. Sisa percobaan: %(left)s.") % {"left": left}
-    if left <= 0:
-        message = _("Kode salah. Percobaan habis; mintalah kode baru.")
-    raise ComplaintError(message, {"code": [message]})
 
 
 # --- Submitting -----------------------------------------------------------------------------
@@ -359,8 +290,8 @@ def submit_complaint(
                 _("Permohonan dengan nomor ini tidak ditemukan di akun Anda.")
             ]
     if guest is not None:
-        guest = GuestConfirmation.objects.select_for_update().filter(pk=guest.pk).first()
-    unconfirmed = guest is None or guest.confirmed_at is None or guest.used_at is not None
+        guest = contacts.lock_unused(guest)
+    unconfirmed = guest is None
     if reporter is None and channel == Channel.WEB and unconfirmed:
         errors["code"] = [_("Konfirmasikan alamat surel atau nomor telepon Anda dahulu.")]
     if errors:
@@ -401,7 +332,7 @@ def submit_complaint(
     now = timezone.now()
     limits = limits_for(region)
     if guest is not None:
-        GuestConfirmation.objects.filter(pk=guest.pk).update(used_at=now)
+        contacts.use(guest, at=now)
     complaint = Complaint(
         kind=data.kind,
         about=data.about,

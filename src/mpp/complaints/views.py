@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
 from mpp.accounts.policy import Perm, grants_for, has_any
 from mpp.audit.models import AuditAction
@@ -17,13 +17,14 @@ from mpp.audit.services import record_event
 from mpp.complaints import forms, selectors, services
 from mpp.complaints.models import (
     About,
-    GuestConfirmation,
     IntegrationClient,
     Kind,
     ResponseTemplate,
 )
 from mpp.complaints.workflow import AGENCY_ACTIONS, DESK_ACTIONS, REPORTER
 from mpp.documents.uploads import serve_upload
+from mpp.notifications.guests import CONFIRMED, SENT, guest_of, guest_step
+from mpp.notifications.models import GuestConfirmation
 from mpp.paging.keyset import page_for_request
 from mpp.parsing import parse_id
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
@@ -58,12 +59,7 @@ def public_detail(request: HttpRequest, tracking_number: str) -> HttpResponse:
 
 
 def _guest(request) -> GuestConfirmation | None:
-    pk = request.session.get(GUEST_SESSION_KEY)
-    if not pk:
-        return None
-    return GuestConfirmation.objects.filter(
-        pk=pk, confirmed_at__isnull=False, used_at__isnull=True
-    ).first()
+    return guest_of(request, GUEST_SESSION_KEY)
 
 
 def submit(request: HttpRequest) -> HttpResponse:
@@ -130,34 +126,19 @@ def submit(request: HttpRequest) -> HttpResponse:
     return render(request, "complaints/submit.html", {"form": form, "guest": guest})
 
 
+@require_http_methods(["GET", "POST"])
 def guest(request: HttpRequest) -> HttpResponse:
     """A guest confirms an email address or phone number with a one-time code before submitting."""
-    pending = request.session.get("complaint_guest_pending")
-    contact_form = forms.GuestContactForm(request.POST if "address" in request.POST else None)
-    code_form = forms.GuestCodeForm(request.POST if "code" in request.POST else None)
-    if request.method == "POST" and "address" in request.POST and contact_form.is_valid():
-        try:
-            confirmation = services.send_guest_code(contact_form.cleaned_data["address"])
-        except services.ComplaintError as error:
-            error.apply_to(contact_form)
-        else:
-            request.session["complaint_guest_pending"] = confirmation.pk
-            messages.info(request, _("Kode konfirmasi telah dikirim. Masukkan kode itu di bawah."))
-            return redirect("complaints:guest")
-    if request.method == "POST" and "code" in request.POST and pending and code_form.is_valid():
-        try:
-            # No transaction here: the service commits a wrong try's count before it raises.
-            confirmation = services.confirm_guest_code(pending, code_form.cleaned_data["code"])
-        except services.ComplaintError as error:
-            error.apply_to(code_form)
-        else:
-            request.session[GUEST_SESSION_KEY] = confirmation.pk
-            request.session.pop("complaint_guest_pending", None)
-            return redirect("complaints:submit")
+    step = guest_step(request, session_key=GUEST_SESSION_KEY, purpose=_("pengaduan"))
+    if step.outcome == SENT:
+        messages.info(request, _("Kode konfirmasi telah dikirim. Masukkan kode itu di bawah."))
+        return redirect("complaints:guest")
+    if step.outcome == CONFIRMED:
+        return redirect("complaints:submit")
     return render(
         request,
         "complaints/guest.html",
-        {"contact_form": contact_form, "code_form": code_form, "pending": bool(pending)},
+        {"contact_form": step.contact_form, "code_form": step.code_form, "pending": step.pending},
     )
 
 

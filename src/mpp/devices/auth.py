@@ -10,9 +10,10 @@ the view that serves the device read the device once. A recognised device is mar
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from django.core import signing
-from django.http import HttpRequest, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 
 from mpp.accounts.tokens import hash_token
 from mpp.devices import services
@@ -95,6 +96,21 @@ def remember(response: HttpResponseBase, device: Device, request: HttpRequest) -
         samesite="Lax",
         secure=request.is_secure(),
     )
+
+
+def pair_typed_token(
+    request: HttpRequest, kind: str, form: Any, start_url: str
+) -> HttpResponseBase | None:
+    """A device's own "enter the token" form (``form`` has a ``token`` field): a redirect to
+    ``start_url`` that keeps the device's cookie, or None with the refusal on the form."""
+    found = with_token(request.POST.get("token", ""), kind)
+    if found.device is None:
+        form.is_valid()
+        form.add_error("token", found.problem.message if found.problem else "")
+        return None
+    response = HttpResponseRedirect(start_url)
+    remember(response, found.device, request)
+    return response
 
 
 def forget(response: HttpResponseBase) -> None:

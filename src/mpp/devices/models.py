@@ -22,6 +22,7 @@ class DeviceKind(models.TextChoices):
     QUEUE_KIOSK = "queue_kiosk", _("Anjungan antrean")
     HALL_DISPLAY = "hall_display", _("Layar panggilan")
     SKM_KIOSK = "skm_kiosk", _("Kios SKM")
+    DOOR_SCANNER = "door_scanner", _("Pemindai pintu kegiatan")
 
 
 class Device(models.Model):

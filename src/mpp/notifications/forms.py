@@ -44,3 +44,27 @@ class PreferenceForm(forms.Form):
             for name in ("sms_enabled", "whatsapp_enabled"):
                 form.fields[name].help_text = _("Akun Anda belum mempunyai nomor telepon.")
         return form
+
+
+class GuestContactForm(forms.Form):
+    """A guest's email address or phone number, to confirm with a one-time code."""
+
+    address = forms.CharField(
+        label=_("Alamat surel atau nomor telepon"),
+        max_length=254,
+        help_text=_("Kami mengirim kode konfirmasi ke alamat ini."),
+    )
+
+    def clean_address(self) -> str:
+        value = str(self.cleaned_data["address"]).strip()
+        digits = value.replace("+", "").replace(" ", "")
+        if "@" in value:
+            forms.EmailField().clean(value)
+            return value
+        if not digits.isdigit() or not 9 <= len(digits) <= 15:
+            raise forms.ValidationError(_("Tuliskan alamat surel atau nomor telepon yang sah."))
+        return value
+
+
+class GuestCodeForm(forms.Form):
+    code = forms.CharField(label=_("Kode konfirmasi"), max_length=6, min_length=6)

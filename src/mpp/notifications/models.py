@@ -216,3 +216,20 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.channel} #{self.pk} {self.status}"
+
+
+class GuestConfirmation(models.Model):
+    """A one-time code sent to a guest's email address or phone number: a person without an
+    account confirms the contact before a process writes to it (a complaint, an activity
+    registration). Only the code's digest is stored (``mpp.notifications.contacts``)."""
+
+    address = models.CharField(max_length=254)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=timezone.now)
+    expires_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"#{self.pk}"

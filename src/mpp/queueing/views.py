@@ -232,14 +232,12 @@ def kiosk(request: HttpRequest) -> HttpResponse:
     same cookie the pairing link sets, ``mpp.devices.auth``)."""
     if request.method == "POST" and "token" in request.POST:
         form = forms.KioskTokenForm(request.POST)
-        found = device_auth.with_token(request.POST.get("token", ""), DeviceKind.QUEUE_KIOSK)
-        if found.device is None:
-            form.is_valid()
-            form.add_error("token", found.problem.message if found.problem else "")
+        paired = device_auth.pair_typed_token(
+            request, DeviceKind.QUEUE_KIOSK, form, reverse("queueing:kiosk")
+        )
+        if paired is None:
             return render(request, "queueing/kiosk_register.html", {"form": form}, status=400)
-        response = redirect("queueing:kiosk")
-        device_auth.remember(response, found.device, request)
-        return response
+        return paired
     recognition = device_auth.recognise(request, DeviceKind.QUEUE_KIOSK)
     if recognition.device is None:
         # A cookie that no longer works (token rotated, device revoked) says why.

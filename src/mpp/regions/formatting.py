@@ -31,11 +31,18 @@ def format_date(value: datetime.date | datetime.datetime | None) -> str:
     return f"{value.day} {months[value.month - 1]} {value.year}"
 
 
+def format_local_date(value: datetime.datetime | None, tz_name: str = NATIONAL_ZONE_NAME) -> str:
+    """The day of a moment in the given zone (an activity at 23.30 WIT is on its WIT day)."""
+    if value is None:
+        return ""
+    return format_date(_local(value, tz_name).date())
+
+
 def format_datetime(value: datetime.datetime | None, tz_name: str = NATIONAL_ZONE_NAME) -> str:
     """A moment in the given zone, with its Indonesian abbreviation (WIB, WITA, WIT)."""
     if value is None:
         return ""
-    return f"{format_date(_local(value, tz_name).date())} {format_time(value, tz_name)}"
+    return f"{format_local_date(value, tz_name)} {format_time(value, tz_name)}"
 
 
 def format_time(value: datetime.datetime | None, tz_name: str = NATIONAL_ZONE_NAME) -> str:

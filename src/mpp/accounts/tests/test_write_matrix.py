@@ -36,6 +36,7 @@ from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, transaction
 from django.test import Client
+from django.utils import timezone
 
 from mpp.accounts import services as account_services
 from mpp.accounts.models import Role, RoleGrant, User
@@ -81,6 +82,20 @@ class Write:
     data: dict = field(default_factory=dict)
     method: str = "post"
     watch: str | None = None  # the object whose row must not change when refused (default: on)
+
+
+ACTIVITY_FORM = {
+    "title": "Sosialisasi IKD",
+    "description": "Aktivasi Identitas Kependudukan Digital.",
+    "organiser": "Disdukcapil",
+    "category": "edukasi",
+    "place": "Aula",
+    "day": "2030-01-07",
+    "start_time": "09:00",
+    "end_time": "11:00",
+    "capacity": "30",
+    "registration_required": "on",
+}
 
 
 def W(who, url, on=None, method="post", watch=None, **data) -> Write:
@@ -164,6 +179,25 @@ WRITES: dict[str, Write] = {
         Perm.MANAGE_DEVICES, "/kelola/perangkat/{mpp}/{device}/cabut/", "device"
     ),
     "perangkat/pasang/<str:code>/": W(ANYONE, "/perangkat/pasang/bukan-kode/"),
+    # Activities: public registration and the ticket's secret link (the service decides who may
+    # cancel or check in), the door scanner's page (a device), the organiser's pages.
+    "kegiatan/pintu/": W(ANYONE, "/kegiatan/pintu/", number="KTIDAKADA"),
+    "kegiatan/<id:pk>/daftar/": W(ANYONE, "/kegiatan/{activity}/daftar/", confirm="1"),
+    "kegiatan/tiket/<str:code>/batal/": W(ANYONE, "/kegiatan/tiket/{ticket}/batal/"),
+    "kegiatan/tiket/<str:code>/hadir/": W(ANYONE, "/kegiatan/tiket/{ticket}/hadir/"),
+    "kegiatan/tiket/<str:code>/nilai/": W(ANYONE, "/kegiatan/tiket/{ticket}/nilai/", score="4"),
+    "kelola/kegiatan/baru/<id:mpp_id>/": W(
+        Perm.MANAGE_ACTIVITIES, "/kelola/kegiatan/baru/{mpp}/", "mpp_row", **ACTIVITY_FORM
+    ),
+    "kelola/kegiatan/<id:pk>/": W(
+        Perm.MANAGE_ACTIVITIES, "/kelola/kegiatan/{activity}/", "activity", number="KTIDAKADA"
+    ),
+    "kelola/kegiatan/<id:pk>/ubah/": W(
+        Perm.MANAGE_ACTIVITIES, "/kelola/kegiatan/{activity}/ubah/", "activity", **ACTIVITY_FORM
+    ),
+    "kelola/kegiatan/<id:pk>/batal/": W(
+        Perm.MANAGE_ACTIVITIES, "/kelola/kegiatan/{activity}/batal/", "activity"
+    ),
     "kelola/penanda-tangan/<id:pk>/": W(Perm.MANAGE_SERVICES, "/kelola/penanda-tangan/{agency}/", "agency"),
     "kelola/kalender/<str:code>/<id:year>/": W(
         Perm.MANAGE_CALENDAR, "/kelola/kalender/{region}/2026/", "region_row"
@@ -591,6 +625,7 @@ def _fixture_set(demo):  # noqa: F811
         )
         tenant["device"] = tenant["skm_kiosk"].device
         tenant["room_row"], tenant["room_booking"] = _room_and_booking(app)
+        tenant["activity"], tenant["ticket"] = _activity_with_ticket(app)
     from mpp.tenancy.models import MppNetwork
 
     for key, tenant in objects.items():
@@ -622,6 +657,23 @@ def _room_and_booking(app):
     return room, booking
 
 
+def _activity_with_ticket(app):
+    """An activity of the application's MPP next month and a guest's ticket code for it."""
+    from mpp.activities.models import Activity, Registration
+    from mpp.activities.tickets import ticket_code
+
+    start = timezone.now() + datetime.timedelta(days=30)
+    activity = Activity.objects.create(
+        mpp=app.mpp, title="Matriks", description="-", organiser="-", category="edukasi",
+        place="Aula", starts_at=start, ends_at=start + datetime.timedelta(hours=2), capacity=5,
+    )  # fmt: skip
+    number = f"KM{app.mpp_id:06d}"
+    Registration.objects.create(
+        activity=activity, guest_address="matriks@contoh.id", number=number, status="registered"
+    )
+    return activity, ticket_code(number)
+
+
 def _ids(o) -> dict:
     return {
         "app": o["app"].pk,
@@ -644,6 +696,8 @@ def _ids(o) -> dict:
         "client": o["client"].pk,
         "skm_kiosk": o["skm_kiosk"].pk,
         "device": o["device"].pk,
+        "activity": o["activity"].pk,
+        "ticket": o["ticket"],
         "network": o["network"].pk,
         "presence": o["presence"].pk,
         "locus": o["locus"].pk,

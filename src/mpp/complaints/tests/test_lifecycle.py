@@ -26,6 +26,7 @@ from mpp.complaints.models import (
 )
 from mpp.complaints.workflow import AGENCY, DESK, REPORTER
 from mpp.deadlines.services import sweep
+from mpp.notifications import contacts
 from mpp.notifications.models import Notification, OutboxMessage
 from mpp.regions import calendar
 from mpp.tenancy.models import Agency
@@ -115,12 +116,12 @@ def test_a_guest_needs_a_confirmed_code(demo):
             services.Submission(**_guest_submission()), reporter=None, guest=None, channel="web"
         )
     assert "code" in error.value.errors
-    confirmation = services.send_guest_code("+6281234567890")
+    confirmation = contacts.send_guest_code("+6281234567890", purpose="pengaduan")
     sms = OutboxMessage.objects.get(to="+6281234567890")
     code = sms.text.split(": ")[1][:6]
-    with pytest.raises(services.ComplaintError):
-        services.confirm_guest_code(confirmation.pk, "000000" if code != "000000" else "111111")
-    confirmation = services.confirm_guest_code(confirmation.pk, code)
+    with pytest.raises(contacts.ContactCodeError):
+        contacts.confirm_guest_code(confirmation.pk, "000000" if code != "000000" else "111111")
+    confirmation = contacts.confirm_guest_code(confirmation.pk, code)
     complaint = services.submit_complaint(
         services.Submission(**_guest_submission()), guest=confirmation, channel="web"
     )

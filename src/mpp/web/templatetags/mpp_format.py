@@ -13,6 +13,12 @@ def tanggal(value):
 
 
 @register.filter
+def tanggal_di(value, tz_name=NATIONAL_ZONE_NAME):
+    """``27 November 2026``, the day in the given zone."""
+    return formatting.format_local_date(value, tz_name or NATIONAL_ZONE_NAME)
+
+
+@register.filter
 def waktu(value, tz_name=NATIONAL_ZONE_NAME):
     """``27 November 2026 14.30 WIB``."""
     return formatting.format_datetime(value, tz_name or NATIONAL_ZONE_NAME)

@@ -14,9 +14,8 @@ from mpp.accounts import services as account_services
 from mpp.accounts.models import Role
 from mpp.accounts.tests.factories import CITIZEN_NIK, PASSWORD, CitizenFactory, staff
 from mpp.catalog.tests.factories import MPPFactory
-from mpp.complaints.models import GuestConfirmation
 from mpp.devices.tests.factories import register_queue_kiosk, register_skm_kiosk
-from mpp.notifications.models import OutboxMessage
+from mpp.notifications.models import GuestConfirmation, OutboxMessage
 
 pytestmark = pytest.mark.django_db
 

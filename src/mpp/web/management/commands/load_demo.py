@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 
 from mpp.accounts import demo as accounts_demo
+from mpp.activities import demo as activities_demo
 from mpp.cases import demo as cases_demo
 from mpp.catalog import demo as catalog_demo
 from mpp.complaints import demo as complaints_demo
@@ -34,6 +35,7 @@ class Command(BaseCommand):
         monitoring_demo.load()
         complaints_demo.load()
         rooms_demo.load()
+        activities_demo.load()
         # Last: the daily facts are recomputed from what the other processes loaded.
         reporting_demo.load()
         self.stdout.write(self.style.SUCCESS("Demo data loaded."))
