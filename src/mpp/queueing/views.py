@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse, HttpResponseNotModified
+from django.http.response import HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -227,7 +228,7 @@ def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form
 
 
 @never_cache
-def kiosk(request: HttpRequest) -> HttpResponse:
+def kiosk(request: HttpRequest) -> HttpResponseBase:
     """The kiosk's page; on a device not paired yet, the form to type the device's token (the
     same cookie the pairing link sets, ``mpp.devices.auth``)."""
     if request.method == "POST" and "token" in request.POST:
