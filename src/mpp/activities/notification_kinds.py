@@ -1,4 +1,4 @@
-"""Messages of an activity registration: the ticket, the waiting list, moving up, the reminder."""
+"""Messages of an activity registration: the ticket, the waiting list, moving up, the reminder,\nthe activity cancelled by its organiser."""
 
 from __future__ import annotations
 
@@ -23,4 +23,7 @@ def register_kinds() -> None:
         "activities.reminder",
         label=_("Pengingat kegiatan MPP sehari sebelumnya"),
         required_context=CONTEXT,
+    )
+    register_kind(
+        "activities.cancelled", label=_("Kegiatan MPP dibatalkan"), required_context=CONTEXT
     )

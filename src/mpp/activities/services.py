@@ -35,6 +35,7 @@ from .tickets import ticket_code
 from .workflow import (
     ATTENDED,
     DOOR,
+    OPEN,
     ORGANISER,
     PARTICIPANT,
     REGISTERED,
@@ -144,6 +145,11 @@ def cancel_activity(user: Principal, activity: Activity) -> Activity:
         activity.sequence += 1
         activity.save(update_fields=["cancelled_at", "sequence", "updated_at"])
         public_cache.changed()
+        # Everyone holding a seat or waiting is told (the reminder no longer goes out: the sweep
+        # skips a cancelled activity). Their registrations stay as they were, for the record.
+        for registration in activity.registrations.filter(status__in=OPEN).select_related("user"):
+            registration.activity = activity
+            _tell(registration, "activities.cancelled")
     return activity
 
 

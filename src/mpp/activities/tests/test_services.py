@@ -49,6 +49,27 @@ def test_a_cancelled_seat_goes_to_the_first_on_the_waiting_list(mpp, manager, ci
     assert moved.due_at == local("2171", SUNDAY, 8)  # its reminder is set when it moves up
 
 
+def test_cancelling_an_activity_tells_everyone_who_holds_or_awaits_a_seat(mpp, manager, citizens):
+    seated, waiting, gone = citizens
+    start = local("2171", MONDAY, 10)
+    now = start - datetime.timedelta(days=3)
+    activity = publish(mpp, manager, start, capacity=1)
+    services.register(activity, user=seated, now=now)
+    services.register(activity, user=waiting, now=now)
+    left = services.register(activity, user=gone, now=now)
+    services.cancel_registration(left, user=gone, now=now)
+
+    services.cancel_activity(manager, activity)
+    services.cancel_activity(manager, activity)  # a second press tells nobody again
+
+    assert kinds(seated) == ["activities.cancelled", "activities.registered"]
+    assert kinds(waiting) == ["activities.cancelled", "activities.waitlisted"]
+    assert "activities.cancelled" not in kinds(gone)
+    message = Notification.objects.get(recipient=seated, kind="activities.cancelled")
+    assert message.context["time"].endswith("10.00 WIB")
+    assert run_sweep(local("2171", SUNDAY, 9)) == 0  # and no reminder the day before
+
+
 def test_an_account_registers_once(mpp, manager, citizens):
     start = local("2171", MONDAY, 10)
     activity = publish(mpp, manager, start)
