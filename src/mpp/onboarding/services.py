@@ -7,7 +7,6 @@ change nothing. Status changes go through ``mpp.workflows.services.apply_action`
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -36,10 +35,8 @@ from mpp.onboarding.workflow import MINISTRY, NEXT_ACTION, REGION, STAGE_LABELS,
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP
 from mpp.workflows import services as workflow_services
-from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
 
-logger = logging.getLogger(__name__)
 
 REVIEW_WORKING_DAYS = 10  # the ministry reviews an application within ten working days
 REVIEW_LIMIT = Limit(REVIEW_WORKING_DAYS)
@@ -428,23 +425,12 @@ def escalate_overdue_reviews(now: datetime.datetime) -> dict[str, int]:
     """The sweep's step: each submitted application whose review is overdue is escalated once —
     recorded in its history (``escalate``, by the system) and told by the workflow's hooks to the
     ministry's admins and to the region's contact."""
-    escalated = 0
     overdue = (
         OnboardingApplication.objects.breached(now)
         .filter(status="submitted", review_escalated_at__isnull=True)
         .select_related("region")[:500]
     )
-    for application in overdue:
-        try:
-            with transaction.atomic():
-                workflow_services.apply_action(
-                    application, "escalate", actor_user=None, actor_kinds={SYSTEM},
-                    changes={"review_escalated_at": now}, data={"due_at": application.due_at.isoformat()},
-                )  # fmt: skip
-            escalated += 1
-        except WorkflowError as error:  # moved meanwhile: the next sweep looks again
-            logger.warning("escalation of onboarding %s refused: %s", application.pk, error.code)
-    return {"escalated": escalated}
+    return workflow_services.escalate_overdue(overdue, now=now, marker="review_escalated_at")
 
 
 # --- SK Pengelola -------------------------------------------------------------------------------

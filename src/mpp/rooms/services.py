@@ -5,7 +5,6 @@ MPP's manager; the requester is the account that asked)."""
 from __future__ import annotations
 
 import datetime
-import logging
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -23,14 +22,12 @@ from mpp.regions.calendar import OfficeHours
 from mpp.rooms.models import SLOT, Booking, Room, RoomSlot
 from mpp.rooms.workflow import MANAGER, REQUESTER
 from mpp.workflows import services as workflow_services
-from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
 from mpp.workflows.hooks import hooks
 
 if TYPE_CHECKING:
     from mpp.tenancy.models import MPP
 
-logger = logging.getLogger(__name__)
 
 # The manager decides within three working days of the MPP's region (the deadline clock).
 DECISION_LIMIT = Limit(3)
@@ -287,16 +284,7 @@ def escalate_overdue_decisions(now: datetime.datetime) -> dict[str, int]:
     """The sweep's step: each request whose decision is overdue is escalated once — recorded in
     its history (``escalate``, by the system) and told by the hooks to the MPP's managers and the
     kab/kota's regional admins."""
-    escalated = 0
     overdue = Booking.objects.breached(now).filter(status="requested", escalated_at__isnull=True)
-    for booking in overdue.select_related("room", "mpp")[:500]:
-        try:
-            with transaction.atomic():
-                workflow_services.apply_action(
-                    booking, "escalate", actor_user=None, actor_kinds={SYSTEM},
-                    changes={"escalated_at": now}, data={"due_at": booking.due_at.isoformat()},
-                )  # fmt: skip
-            escalated += 1
-        except WorkflowError as error:  # moved meanwhile: the next sweep looks again
-            logger.warning("escalation of room booking %s refused: %s", booking.pk, error.code)
-    return {"escalated": escalated}
+    return workflow_services.escalate_overdue(
+        overdue.select_related("room", "mpp")[:500], now=now, marker="escalated_at"
+    )

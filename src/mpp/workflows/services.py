@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import functools
 import logging
-from collections.abc import Collection, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -15,7 +15,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from mpp.workflows.definitions import SYSTEM, Transition
-from mpp.workflows.errors import ActionNotAllowed, ActorNotAllowed, NoteRequired, StaleVersion
+from mpp.workflows.errors import (
+    ActionNotAllowed,
+    ActorNotAllowed,
+    NoteRequired,
+    StaleVersion,
+    WorkflowError,
+)
 from mpp.workflows.hooks import Hook, HookRegistry, hook_name, hooks
 from mpp.workflows.models import HookFailure, TransitionRecord, WorkflowModel
 
@@ -125,6 +131,29 @@ def apply_action(
         for hook in registry.hooks_for(record.workflow, transition.action, transition.target):
             transaction.on_commit(functools.partial(run_hook, hook, obj, record), robust=True)
     return record
+
+
+def escalate_overdue(
+    rows: Iterable[WorkflowModel], *, now: datetime.datetime, marker: str
+) -> dict[str, int]:
+    """The deadline sweep's step of a workflow whose overdue rows are escalated once (a room
+    request, an onboarding review): each row of ``rows`` (the caller's breached rows still waiting,
+    ``marker`` unset, a bounded batch) takes the system's ``escalate`` action in its own
+    transaction, ``marker`` (its "escalated at" field) set to ``now``; the workflow's hooks tell
+    whom it concerns. A row that moved meanwhile is refused and left to the next sweep."""
+    escalated = 0
+    for row in rows:
+        due = getattr(row, "due_at", None)
+        try:
+            with transaction.atomic():
+                apply_action(
+                    row, "escalate", actor_user=None, actor_kinds={SYSTEM},
+                    changes={marker: now}, data={"due_at": due.isoformat() if due else None},
+                )  # fmt: skip
+            escalated += 1
+        except WorkflowError as error:
+            logger.warning("escalation of %s %s refused: %s", row._meta.label, row.pk, error.code)
+    return {"escalated": escalated}
 
 
 def _next_attempt(now: datetime.datetime, attempts: int) -> datetime.datetime:
