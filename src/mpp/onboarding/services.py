@@ -37,7 +37,6 @@ from mpp.tenancy.models import MPP
 from mpp.workflows import services as workflow_services
 from mpp.workflows.errors import WorkflowError, refusal_status
 
-
 REVIEW_WORKING_DAYS = 10  # the ministry reviews an application within ten working days
 REVIEW_LIMIT = Limit(REVIEW_WORKING_DAYS)
 MAX_UPLOAD_BYTES = 10 * 1024 * 1024
