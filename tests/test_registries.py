@@ -22,6 +22,7 @@ PLATFORM_REGISTRIES = {
     "daily fact sources": "mpp.reporting.facts",
     "service page sections": "mpp.catalog.extensions",
     "MPP page sections": "mpp.catalog.extensions",
+    "MPP public events": "mpp.catalog.extensions",
     "download gates": "mpp.documents.gates",
     "sign-in reasons": "mpp.accounts.sign_in_reasons",
     "queue application lookup": "mpp.queueing.registry",
@@ -147,6 +148,7 @@ def test_the_filled_registries_hold_what_the_apps_register():
     assert "surveys" in live["download gates"]
     assert set(live["service page sections"]) == {"complaints.faq", "queueing.book"}
     assert set(live["MPP page sections"]) == {"activities.programme"}
+    assert set(live["MPP public events"]) == {"rooms.public_bookings"}
     assert len(live["complaint application lookup"]) == 1
     assert len(live["queue application lookup"]) == 1
     assert "dukcapil.nik" in live["integration connectors"]

@@ -4,13 +4,13 @@ section and the iCalendar feed), the ticket, the organiser's lists and attendanc
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mpp.accounts.policy import Perm, Principal, scope_filter
+from mpp.catalog.extensions import PublicEvent, mpp_public_events
 from mpp.regions import localtime
 from mpp.tenancy.models import MPP
 
@@ -81,23 +81,17 @@ def upcoming_at(mpp_id: int, limit: int = 5) -> list[Activity]:
     return list(public_programme(now=timezone.now()).filter(mpp_id=mpp_id)[:limit])
 
 
-@dataclass(frozen=True)
-class OtherEvent:
-    """A public event of the MPP that is not an activity (an approved public room booking)."""
-
-    title: str
-    starts_at: datetime.datetime
-    ends_at: datetime.datetime
-    place: str
-    url: str = ""
-
-
 def other_public_events(
     mpp: MPP, *, start: datetime.datetime, end: datetime.datetime
-) -> list[OtherEvent]:
-    """Other public events of this MPP shown in its programme. The seam for room booking
-    (``mpp.rooms``): an approved public booking will be listed here; none yet."""
-    return []
+) -> list[PublicEvent]:
+    """Other public events of this MPP shown in its programme, from every process that registered
+    a source in ``catalog.extensions.mpp_public_events`` (approved public room bookings), by start."""
+    events = [
+        event
+        for source in mpp_public_events.registry.entries()
+        for event in source(mpp, start, end)
+    ]
+    return sorted(events, key=lambda event: event.starts_at)
 
 
 def seats(activity: Activity) -> dict[str, int]:

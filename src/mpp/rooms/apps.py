@@ -8,11 +8,13 @@ class RoomsConfig(AppConfig):
     verbose_name = _("Peminjaman ruang MPP")
 
     def ready(self) -> None:
+        from mpp.catalog.extensions import mpp_public_events
         from mpp.deadlines.registry import sweeps
-        from mpp.rooms import hooks, services
+        from mpp.rooms import hooks, selectors, services
         from mpp.rooms.models import Booking
         from mpp.rooms.notification_kinds import register_kinds
 
         register_kinds()
         hooks.register()
         sweeps.register(Booking, step=services.escalate_overdue_decisions)
+        mpp_public_events.register("rooms.public_bookings", selectors.programme_events)

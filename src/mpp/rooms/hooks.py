@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from mpp.accounts.models import Role, RoleGrant, User
+from mpp.catalog import public_cache
 from mpp.notifications.services import notify
 from mpp.rooms.models import Booking
 from mpp.rooms.services import BOOKING_EVENTS, REQUESTED
@@ -76,9 +77,17 @@ def tell_overseers_of_overdue(booking: Booking, record: TransitionRecord) -> Non
         notify(user, "rooms.overdue", context, link=_link(booking))
 
 
+def refresh_programme(booking: Booking, record: TransitionRecord) -> None:
+    """A public booking approved or cancelled: the MPP's cached programme page is stale."""
+    if booking.is_public:
+        public_cache.changed()
+
+
 def register(registry: HookRegistry = hooks) -> None:
     registry.register(BOOKING_EVENTS, tell_managers_of_request, action=REQUESTED)
     for action in ("approve", "approve_with_conditions", "decline"):
         registry.register(ROOM_BOOKING.name, tell_requester_of_decision, action=action)
     registry.register(ROOM_BOOKING.name, tell_other_side_of_cancellation, action="cancel")
     registry.register(ROOM_BOOKING.name, tell_overseers_of_overdue, action="escalate")
+    for action in ("approve", "approve_with_conditions", "cancel"):
+        registry.register(ROOM_BOOKING.name, refresh_programme, action=action)

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 
 from mpp.accounts import policy
 from mpp.accounts.policy import Perm, Principal
+from mpp.catalog.extensions import PublicEvent
 from mpp.regions import calendar
 from mpp.rooms.models import Booking, Room
 from mpp.rooms.services import office_hours
@@ -146,4 +147,20 @@ def public_bookings(
             timezone=row.region.timezone,
         )
         for row in rows
+    ]
+
+
+def programme_events(
+    mpp: MPP, start: datetime.datetime, end: datetime.datetime
+) -> list[PublicEvent]:
+    """The MPP's public bookings as its programme of activities lists them (the plug point
+    ``catalog.extensions.mpp_public_events``): the event's title with its group, and the room."""
+    return [
+        PublicEvent(
+            title=f"{booking.title} ({booking.group_name})",
+            starts_at=booking.starts_at,
+            ends_at=booking.ends_at,
+            place=booking.room_name,
+        )
+        for booking in public_bookings(mpp, start, end)
     ]
