@@ -304,6 +304,10 @@ WRITES: dict[str, Write] = {
         enabled="on", endpoint="https://dukcapil.contoh.go.id/", user_id="u", password="p",
     ),
     "simulator/dukcapil/verifikasi/": W(ANYONE, "/simulator/dukcapil/verifikasi/"),
+    "simulator/dukcapil/data/": W(ANYONE, "/simulator/dukcapil/data/"),
+    "simulator/satusehat/oauth2/v1/accesstoken": W(
+        ANYONE, "/simulator/satusehat/oauth2/v1/accesstoken"
+    ),
     "kelola/pengaduan/<id:pk>/tindakan/": W(
         Perm.RESPOND_COMPLAINTS, "/kelola/pengaduan/{complaint}/tindakan/", "complaint",
         action="respond", version="{complaint_version}", note="Tanggapan",
