@@ -6,6 +6,7 @@ from typing import Any, cast
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from mpp.parsing import fields as bounded
 from mpp.regions import localtime
 from mpp.regions.models import Region
 from mpp.tenancy.models import MPP, Agency
@@ -30,10 +31,10 @@ class ProgrammeFilterForm(forms.Form):
         required=False,
         choices=[("", _("Semua kategori")), *Category.choices],
     )
-    start = forms.DateField(
+    start = bounded.DateField(
         label=_("Dari tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
-    end = forms.DateField(
+    end = bounded.DateField(
         label=_("Sampai tanggal"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
@@ -89,14 +90,14 @@ class ActivityForm(forms.Form):
     place = forms.CharField(
         label=_("Tempat di MPP"), max_length=200, help_text=_("Misalnya Aula lantai 2.")
     )
-    day = forms.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
+    day = bounded.DateField(label=_("Tanggal"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=_("Jam mulai"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     end_time = forms.TimeField(
         label=_("Jam selesai"), widget=forms.TimeInput(attrs={"type": "time"})
     )
-    capacity = forms.IntegerField(label=_("Kapasitas (orang)"), min_value=1, max_value=100_000)
+    capacity = bounded.IntegerField(label=_("Kapasitas (orang)"), min_value=1, max_value=100_000)
     registration_required = forms.BooleanField(
         label=_("Peserta perlu mendaftar"), required=False, initial=True
     )
