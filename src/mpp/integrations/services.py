@@ -276,23 +276,28 @@ def _start(
     connection = connection_for(connector_key, region_id)
     if connection is None:
         return None
-    verification, _created = Verification.objects.update_or_create(
-        subject=subject,
-        connector=connector_key,
-        purpose=purpose,
-        defaults={
-            "region_id": connection.region_id,
-            "reference": str(reference)[:40],
-            "sealed_query": sealed_query,
-            "state": VerificationState.PENDING,
-            "elements": {},
-            "score": None,
-            "attempts": 0,
-            "due_at": clock.now() + CLAIM,
-            "clock_stopped_at": None,
-            "breached_at": None,
-        },
-    )
+    # A fresh pending state: the same purpose's row again (a resubmission) or a new one. An UPDATE
+    # then an INSERT or a read, without update_or_create's savepoints (two statements, not six).
+    mine = Verification.objects.filter(subject=subject, connector=connector_key, purpose=purpose)
+    fresh: dict[str, Any] = {
+        "region_id": connection.region_id,
+        "reference": str(reference)[:40],
+        "sealed_query": sealed_query,
+        "state": VerificationState.PENDING,
+        "elements": {},
+        "score": None,
+        "attempts": 0,
+        "due_at": clock.now() + CLAIM,
+        "clock_stopped_at": None,
+        "breached_at": None,
+    }
+    verification: Verification
+    if mine.update(**fresh):
+        verification = mine.get()
+    else:
+        verification = Verification.objects.create(
+            subject=subject, connector=connector_key, purpose=purpose, **fresh
+        )
     from mpp.integrations.tasks import run_verification
 
     transaction.on_commit(lambda: run_verification.enqueue(verification.pk))
