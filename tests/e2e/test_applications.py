@@ -336,18 +336,7 @@ def test_the_only_officer_files_a_permit_at_the_counter_and_decides_it(
     application = Application.objects.get(applicant__nik="2171015205850002")
     page.get_by_label("Nomor telepon").fill("081298765432")
     click(page, audit, "Simpan dan lanjutkan")
-    page.get_by_label("Nomor STR").fill("3121100220145678")
-    click(page, audit, "Simpan dan lanjutkan")
-    page.get_by_label("Nama fasilitas pelayanan kesehatan").fill("Klinik Sehat Batam")
-    page.get_by_label("Alamat tempat praktik").fill("Jl. Engku Putri No. 2, Batam Kota")
-    page.get_by_label("Pertama").check()
-    click(page, audit, "Simpan dan lanjutkan")
-    inputs = page.locator("input[type=file]")
-    inputs.nth(0).set_input_files(str(demo["str.pdf"]))
-    inputs.nth(1).set_input_files(str(demo["tempat.pdf"]))
-    inputs.nth(2).set_input_files(str(demo["foto.jpg"]))
-    click(page, audit, "Simpan dan lanjutkan")
-    click(page, audit, "Kirim permohonan")
+    send_sip_steps(page, audit, demo, str_number="3121100220145678")
     application.refresh_from_db()
     assert application.status == "submitted" and application.channel == "counter"
     go(page, audit, f"/kelola/permohonan/{application.pk}/", shot="applications-sole-filer-desktop")
@@ -358,3 +347,20 @@ def test_the_only_officer_files_a_permit_at_the_counter_and_decides_it(
     click(page, audit, "Ya, tolak permohonan")
     application.refresh_from_db()
     assert application.status == "rejected"
+
+
+def send_sip_steps(page, audit, files, *, str_number: str) -> None:
+    """The SIP form after the applicant's own step: the STR, the practice, the three files, then
+    "Kirim permohonan" (``files``: the demo fixture's PDF and photo paths)."""
+    page.get_by_label("Nomor STR").fill(str_number)
+    click(page, audit, "Simpan dan lanjutkan")
+    page.get_by_label("Nama fasilitas pelayanan kesehatan").fill("Klinik Sehat Batam")
+    page.get_by_label("Alamat tempat praktik").fill("Jl. Engku Putri No. 2, Batam Kota")
+    page.get_by_label("Pertama").check()
+    click(page, audit, "Simpan dan lanjutkan")
+    inputs = page.locator("input[type=file]")
+    inputs.nth(0).set_input_files(str(files["str.pdf"]))
+    inputs.nth(1).set_input_files(str(files["tempat.pdf"]))
+    inputs.nth(2).set_input_files(str(files["foto.jpg"]))
+    click(page, audit, "Simpan dan lanjutkan")
+    click(page, audit, "Kirim permohonan")

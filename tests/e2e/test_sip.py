@@ -29,6 +29,7 @@ from tests.e2e.test_applications import (
     demo,  # noqa: F401 - the fixture
     go,
     login_citizen,
+    send_sip_steps,
 )
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -60,18 +61,7 @@ def test_a_doctor_applies_the_officer_sees_the_check_and_issues_the_permit(
     page.get_by_label("NIK").fill(SITI)
     page.get_by_label("Nomor telepon").fill("081234567891")
     click(page, audit, "Simpan dan lanjutkan")
-    page.get_by_label("Nomor STR").fill("3121100220145199")
-    click(page, audit, "Simpan dan lanjutkan")
-    page.get_by_label("Nama fasilitas pelayanan kesehatan").fill("Klinik Sehat Batam")
-    page.get_by_label("Alamat tempat praktik").fill("Jl. Engku Putri No. 2, Batam Kota")
-    page.get_by_label("Pertama").check()
-    click(page, audit, "Simpan dan lanjutkan")
-    inputs = page.locator("input[type=file]")
-    inputs.nth(0).set_input_files(str(files["str.pdf"]))
-    inputs.nth(1).set_input_files(str(files["tempat.pdf"]))
-    inputs.nth(2).set_input_files(str(files["foto.jpg"]))
-    click(page, audit, "Simpan dan lanjutkan")
-    click(page, audit, "Kirim permohonan")
+    send_sip_steps(page, audit, files, str_number="3121100220145199")
     application = Application.objects.get(applicant__nik=SITI)
     expect(page.get_by_text(application.tracking_number)).to_be_visible()
     # The check ran after the submission's commit, against the simulator over HTTP.
