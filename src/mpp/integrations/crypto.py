@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+from typing import Any
 
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
@@ -33,17 +34,26 @@ def seal(secrets: dict[str, str]) -> str:
     """The secrets as one token (empty when there are none)."""
     if not secrets:
         return ""
-    return _keys().encrypt(json.dumps(secrets, sort_keys=True).encode()).decode()
+    return seal_json(secrets)
 
 
 def unseal(token: str) -> dict[str, str]:
     if not token:
         return {}
+    data = unseal_json(token)
+    return {str(key): str(value) for key, value in data.items()}
+
+
+def seal_json(value: Any) -> str:
+    """Any JSON value as one token: personal data a connector answered, kept in a shared cache."""
+    return _keys().encrypt(json.dumps(value, sort_keys=True).encode()).decode()
+
+
+def unseal_json(token: str) -> Any:
     try:
-        data = json.loads(_keys().decrypt(token.encode()))
+        return json.loads(_keys().decrypt(token.encode()))
     except InvalidToken:
         raise SecretsUnreadable from None
-    return {str(key): str(value) for key, value in data.items()}
 
 
 def reseal(token: str) -> str:

@@ -157,13 +157,36 @@ def verify_nik(
             reference=reference,
         )
     key = _cache_key(query)
-    cached = cache.get(key)
+    cached = _cached_answer(key)
     if isinstance(cached, dict):
         return dukcapil.NikAnswer(**cached)
     verifier: dukcapil.NikVerifier = connection.connector.build(connection)
     answer = verifier.verify(query)
-    cache.set(key, asdict(answer), settings.MPP_DUKCAPIL_CACHE_SECONDS)
+    _cache_answer(key, asdict(answer))
     return answer
+
+
+def person_cache_key(nik: str) -> str:
+    """Where the cache keeps what Dukcapil holds of ``nik``: a keyed hash, never the NIK."""
+    digest = hmac.new(settings.MPP_NIK_PEPPER.encode(), b"data|" + nik.encode(), hashlib.sha256)
+    return "integrations:dukcapil:data:" + digest.hexdigest()
+
+
+def _cache_answer(key: str, data: dict[str, Any]) -> None:
+    """Keep what Dukcapil answered for a while, sealed: the shared cache never holds it readable."""
+    cache.set(key, crypto.seal_json(data), settings.MPP_DUKCAPIL_CACHE_SECONDS)
+
+
+def _cached_answer(key: str) -> dict[str, Any] | None:
+    """What :func:`_cache_answer` kept, or None (absent, or sealed under a retired key)."""
+    token = cache.get(key)
+    if not isinstance(token, str):
+        return None
+    try:
+        data = crypto.unseal_json(token)
+    except crypto.SecretsUnreadable:
+        return None
+    return data if isinstance(data, dict) else None
 
 
 def person_data(
@@ -185,18 +208,30 @@ def person_data(
         kind=AccessKind.NIK_DATA,
         reference=reference,
     )
-    digest = hmac.new(settings.MPP_NIK_PEPPER.encode(), b"data|" + nik.encode(), hashlib.sha256)
-    key = "integrations:dukcapil:data:" + digest.hexdigest()
-    cached = cache.get(key)
-    if isinstance(cached, dict):
-        return dukcapil.PersonData(**cached) if cached else None
+    key = person_cache_key(nik)
+    cached = _cached_answer(key)
+    if cached is not None:
+        return _person_from(cached) if cached else None
     verifier: dukcapil.NikVerifier = connection.connector.build(connection)
     try:
         person = verifier.person(nik)
     except Unavailable:
         return None
-    cache.set(key, asdict(person) if person else {}, settings.MPP_DUKCAPIL_CACHE_SECONDS)
+    _cache_answer(key, _person_to(person) if person else {})
     return person
+
+
+def _person_to(person: dukcapil.PersonData) -> dict[str, Any]:
+    data = asdict(person)
+    data["birth_date"] = person.birth_date.isoformat() if person.birth_date else None
+    return data
+
+
+def _person_from(data: dict[str, Any]) -> dukcapil.PersonData:
+    born = data.get("birth_date")
+    return dukcapil.PersonData(
+        **{**data, "birth_date": datetime.date.fromisoformat(born) if born else None}
+    )
 
 
 def _region_of_nik(nik: str) -> str | None:
