@@ -4,13 +4,15 @@ INApas/IKD and the SIP applications verified against SATUSEHAT, counted from the
 from __future__ import annotations
 
 import datetime
+import io
 
 import pytest
+from pypdf import PdfReader
 
 from mpp.accounts.models import OidcIdentity, User
 from mpp.accounts.tests.helpers import login_staff
 from mpp.integrations.models import Verification
-from mpp.monitoring import services
+from mpp.monitoring import exports, services
 from mpp.monitoring.tests.test_monitoring import WIB, application, demo, period  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -70,3 +72,11 @@ def test_item_6_counts_inapas_sign_ins_and_satusehat_checks(client, demo):  # no
     assert "Aktivasi IKD (dinyatakan daerah): 40" in section
     assert "Permohonan SIP terverifikasi SATUSEHAT</dt><dd>1" in section
     assert "Cara penghitungan: akun warga adalah akun dengan NIK" in section
+
+    # The PDF the region files carries the same figures.
+    text = " ".join(
+        page.extract_text() for page in PdfReader(io.BytesIO(exports.report_pdf(report))).pages
+    )
+    assert "Butir 6: IKD dan SISDMK menurut data platform" in text
+    assert f"{share}% (2 dari {already + 3} akun warga)" in text
+    assert "Aktivasi IKD (dinyatakan daerah): 40" in text
