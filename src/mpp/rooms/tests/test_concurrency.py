@@ -4,10 +4,8 @@ transactions race for the same room at the same time."""
 from __future__ import annotations
 
 import datetime
-import threading
 
-import pytest
-from django.db import connection
+from tests.concurrency import RACE, at_once
 
 from mpp.cases.tests.factories import CitizenFactory
 from mpp.rooms import services
@@ -15,36 +13,9 @@ from mpp.rooms.models import Booking, RoomSlot
 from mpp.rooms.services import RoomError
 from mpp.rooms.tests.factories import MONDAY, ask, at, make_room, manager_of
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
+pytestmark = RACE
 NOW = at(8, day=MONDAY - datetime.timedelta(days=7))
 ROUNDS = 8
-
-
-def _together(*workers):
-    """Run each worker on its own thread (and connection), all released at the same moment."""
-    barrier = threading.Barrier(len(workers))
-    results, errors = [], []
-
-    def run(worker):
-        try:
-            barrier.wait()
-            results.append(worker())
-        except BaseException as error:  # collected and asserted by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(worker,)) for worker in workers]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def _outcome(call):
@@ -72,10 +43,11 @@ def test_two_communities_asking_for_the_same_slot_at_once_end_with_exactly_one_a
     communities = [CitizenFactory(), CitizenFactory()]
     for round_ in range(ROUNDS):
         starts, ends = datetime.time(8 + round_), datetime.time(9 + round_)
-        results, errors = _together(
+        contenders = [
             _request_and_approve(room, communities[0], "Komunitas Literasi", starts, ends, manager),
             _request_and_approve(room, communities[1], "Karang Taruna", starts, ends, manager),
-        )
+        ]
+        results, errors = at_once(lambda contender: contender(), contenders)
         assert errors == []
         assert sorted(results) == ["approved", "refused"]
     approved = Booking.objects.filter(room=room, status="approved")
@@ -97,7 +69,8 @@ def test_two_managers_approving_overlapping_requests_at_once_approve_exactly_one
                 lambda: services.decide(booking, "approve", actor=manager, now=NOW)
             )
 
-        results, errors = _together(approve(first, managers[0]), approve(second, managers[1]))
+        contenders = [approve(first, managers[0]), approve(second, managers[1])]
+        results, errors = at_once(lambda contender: contender(), contenders)
         assert errors == []
         assert sorted(results) == ["approved", "refused"]
         statuses = sorted(Booking.objects.filter(pk__in=[first.pk, second.pk])

@@ -4,11 +4,9 @@ connections."""
 from __future__ import annotations
 
 import datetime
-import threading
 
-import pytest
-from django.db import connection
 from django.utils import timezone
+from tests.concurrency import RACE, at_once
 
 from mpp.cases.tests.factories import service_with
 from mpp.devices.tests.factories import register_skm_kiosk
@@ -19,35 +17,8 @@ from mpp.surveys.services import KioskRefused
 from .factories import answers
 from .test_api import manager_of
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
+pytestmark = RACE
 WORKERS = 20
-
-
-def _together(worker, jobs):
-    """Run ``worker(job)`` for each job on its own thread, all starting at once."""
-    barrier = threading.Barrier(len(jobs))
-    results, errors = [], []
-
-    def run(job):
-        try:
-            barrier.wait()
-            results.append(worker(job))
-        except BaseException as error:  # collected and asserted by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(job,)) for job in jobs]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def test_answers_racing_for_one_slot_record_exactly_one():
@@ -65,7 +36,7 @@ def test_answers_racing_for_one_slot_record_exactly_one():
             return False
         return True
 
-    results, errors = _together(attempt, list(range(WORKERS)))
+    results, errors = at_once(attempt, list(range(WORKERS)))
     assert errors == []
     assert results.count(True) == 1 and results.count(False) == WORKERS - 1
     assert Response.objects.count() == 1
@@ -102,7 +73,7 @@ def test_answers_of_other_kiosks_during_a_void_are_neither_lost_nor_voided():
         kiosk = KioskDevice.objects.select_related("device__mpp__region", "service").get(pk=job.pk)
         return services.submit_at_kiosk(kiosk, services.Submission(answers(U1=4))).pk
 
-    results, errors = _together(act, [None, *others])
+    results, errors = at_once(act, [None, *others])
     assert errors == []
     assert 20 in results
     assert Response.objects.filter(void__isnull=True).count() == WORKERS - 1
