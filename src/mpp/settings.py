@@ -286,7 +286,7 @@ if CACHE_URL:
         raise ImproperlyConfigured("CACHE_URL must be a redis://, rediss:// or unix:// URL")
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "mpp.web.cache.ResilientRedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "mpp",
         }
