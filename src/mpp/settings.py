@@ -163,6 +163,8 @@ if env("DATABASE_REPLICA_URL", ""):
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
 DATABASE_ROUTERS = ["mpp.reporting.routers.ReplicaRouter"]
+# Seconds a process reads the primary only after the replica failed (then it tries it again).
+MPP_REPLICA_AWAY_SECONDS = int(env("MPP_REPLICA_AWAY_SECONDS", "30"))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Accounts and security ------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Thin views: every number comes from :mod:`mpp.reporting.selectors`; pages are built by the
 ``*_context`` functions, which the exports reuse so that a download holds exactly the table shown.
-Dashboard and export bodies read through the replica router (:func:`routers.replica_reads`).
+Dashboard and export bodies read through the replica router (:func:`routers.on_replica`: on the primary when the replica fails).
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.reporting import charts, exports, opendata, selectors
 from mpp.reporting.facts import Unit
 from mpp.reporting.periods import day_of, period_from
-from mpp.reporting.routers import replica_reads
+from mpp.reporting.routers import on_replica
 
 
 def _staff_statistics(view):
@@ -35,8 +35,7 @@ def _staff_statistics(view):
     def wrapper(request, *args, **kwargs):
         if not has_any(request.user, Perm.VIEW_STATISTICS):
             raise PermissionDenied
-        with replica_reads():
-            return view(request, *args, **kwargs)
+        return on_replica(lambda: view(request, *args, **kwargs))
 
     return login_required(wrapper)
 
