@@ -15,7 +15,7 @@ import contextvars
 import logging
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from typing import TypeVar
 
 from django.conf import settings
@@ -40,10 +40,9 @@ def replica_available() -> bool:
 def set_replica_aside() -> None:
     global _away_until
     _away_until = time.monotonic() + settings.MPP_REPLICA_AWAY_SECONDS
-    try:
+    # A dropped connection is what brought us here: closing it may fail; it is gone either way.
+    with suppress(DatabaseError):
         connections[REPLICA].close()
-    except DatabaseError:
-        pass  # a dropped connection is what brought us here; it is gone either way
     logger.warning("replica unavailable: reads go to the primary for a while")
 
 
