@@ -376,6 +376,8 @@ MPP_TASK_TIMEOUT_SECONDS = int(env("MPP_TASK_TIMEOUT_SECONDS", "300"))
 MPP_TASK_TIMEOUTS = {
     "mpp.complaints.tasks.send_forward": MPP_TASK_TIMEOUT_SECONDS,
     "mpp.notifications.tasks.deliver_notification": MPP_TASK_TIMEOUT_SECONDS,
+    # A look-up at Dukcapil or SATUSEHAT: asking again changes nothing; a settled check is skipped.
+    "mpp.integrations.tasks.run_verification": MPP_TASK_TIMEOUT_SECONDS,
 }
 MPP_TASK_DEFAULT_TIMEOUT = int(env("MPP_TASK_DEFAULT_TIMEOUT", "3600"))
 # A hand-off (LAPOR forward, SMS/WhatsApp/email delivery) still "sending" after this many seconds
