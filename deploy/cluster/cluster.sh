@@ -276,7 +276,8 @@ app_command() {
       local port=$((18000 + ${1#web}))
       echo "$ROOT/.venv/bin/granian --interface wsgi --host 127.0.0.1 --port $port --workers $WEB_WORKERS" \
         "--blocking-threads 4 --respawn-failed-workers --no-ws --log-level warning mpp.wsgi:application" ;;
-    worker1 | worker2) echo "$PY $ROOT/manage.py db_worker" ;;
+    # The worker id names the process in the task rows (a region: --worker-id "$(hostname)-1").
+    worker1 | worker2) echo "$PY $ROOT/manage.py db_worker --worker-id $1" ;;
     sched1 | sched2) echo "$PY $ROOT/manage.py run_scheduler" ;;
     simulators) echo "$PY -m mpp.web.simulators --port $SIMULATOR_PORT" ;;
     *) return 1 ;;
@@ -373,10 +374,12 @@ kill_one() {
   alive "$name" || return 0
   local pid; pid=$(cat "$(pidfile "$name")")
   kill "-$signal" -- "-$pid" 2>/dev/null || kill "-$signal" "$pid"
-  if [ "$signal" = KILL ]; then
-    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-    rm -f "$(pidfile "$name")"
-  fi
+  # KILL and TERM end the process: wait for it (at most 30 s), so that `start` starts a new one.
+  case $signal in
+    KILL | TERM | INT)
+      for _ in $(seq 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
+      kill -0 "$pid" 2>/dev/null || rm -f "$(pidfile "$name")" ;;
+  esac
 }
 
 mkdir -p "$RUN" "$LOG"
