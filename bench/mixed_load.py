@@ -245,7 +245,10 @@ def kiosk_tokens(limit: int = 4) -> list[str]:
         .values_list("device__mpp_id", flat=True)[: limit * 2]
     ):
         raw = f"skmk_bench-{pk}"
-        if len(tokens) < limit and KioskDevice.objects.filter(device__token_hash=hash_token(raw)).exists():
+        if (
+            len(tokens) < limit
+            and KioskDevice.objects.filter(device__token_hash=hash_token(raw)).exists()
+        ):
             tokens.append(raw)
     return tokens
 

@@ -28,9 +28,10 @@ import time
 import urllib.error
 import urllib.request
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = Path(os.environ.get("MPP_CLUSTER_DIR", ROOT / "var" / "cluster"))
@@ -85,7 +86,9 @@ def status_of(url: str, *, method: str = "GET", headers: dict | None = None, dat
 
 def require_cluster() -> None:
     if status_of(f"{BASE}/healthz")[0] != 200:
-        raise SystemExit("the cluster does not answer on http://127.0.0.1:18080/healthz: make cluster")
+        raise SystemExit(
+            "the cluster does not answer on http://127.0.0.1:18080/healthz: make cluster"
+        )
 
 
 def database(alias: str = "default"):

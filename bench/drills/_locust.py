@@ -16,7 +16,7 @@ from locust import events
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from locustfile import *  # noqa: E402, F403 - the user classes of the mix
+from locustfile import *  # noqa: F403 - the user classes of the mix
 
 _errors = open(os.environ["DRILL_ERRORS_FILE"], "a")  # noqa: SIM115
 

@@ -32,7 +32,9 @@ def main() -> None:
         at,
         [("Redis away (s)", DOWN_SECONDS)],
         ok,
-        "no 5xx while the cache was away" if ok else "5xx or unanswered requests while Redis was away",
+        "no 5xx while the cache was away"
+        if ok
+        else "5xx or unanswered requests while Redis was away",
     )
 
 

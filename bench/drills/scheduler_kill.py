@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import os
 import re
-import time
 
 from _drill import VAR, cluster, cluster_env, database, report, run
 
@@ -44,7 +43,9 @@ def leader() -> str:
     latest = {}
     for name in ("sched1", "sched2"):
         path = VAR / "log" / f"{name}.log"
-        lines = [line for line in path.read_text(errors="replace").splitlines() if "enqueued" in line]
+        lines = [
+            line for line in path.read_text(errors="replace").splitlines() if "enqueued" in line
+        ]
         latest[name] = lines[-1] if lines else ""
     stamp = re.compile(r"\d{4}-\d\d-\d\d[ T]\d\d:\d\d:\d\d")
     found = {n: stamp.search(line).group(0) for n, line in latest.items() if stamp.search(line)}
@@ -84,6 +85,8 @@ def main() -> None:
     takeover = (after_kill[0] - killed["at"]).total_seconds() if after_kill else None
     in_time = takeover is not None and takeover <= sweeps[shortest] + 30
     ok = doubled == 0 and in_time
+    name = shortest.rsplit(".", 1)[-1]
+    took = f"{takeover:.0f} s" if takeover is not None else "none"
     report(
         "scheduler leader kill -9",
         figures,
@@ -92,9 +95,8 @@ def main() -> None:
             ("leader killed", killed["name"]),
             ("sweeps enqueued", len(rows)),
             ("sweeps enqueued twice at once", doubled),
-            (f"takeover ({shortest.rsplit('.', 1)[-1]}, every {sweeps[shortest]} s)",
-             f"{takeover:.0f} s" if takeover is not None else "none"),
-        ],  # fmt: skip
+            (f"takeover ({name}, every {sweeps[shortest]} s)", took),
+        ],
         ok,
         "the follower took over; no sweep twice at once"
         if ok

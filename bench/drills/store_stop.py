@@ -24,10 +24,14 @@ DOWN_SECONDS = 30
 def multipart(field: str, pdf: bytes) -> tuple[bytes, str]:
     boundary = uuid.uuid4().hex
     body = (
-        f'--{boundary}\r\nContent-Disposition: form-data; name="field"\r\n\r\n{field}\r\n'
-        f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="dokumen.pdf"\r\n'
-        "Content-Type: application/pdf\r\n\r\n"
-    ).encode() + pdf + f"\r\n--{boundary}--\r\n".encode()
+        (
+            f'--{boundary}\r\nContent-Disposition: form-data; name="field"\r\n\r\n{field}\r\n'
+            f'--{boundary}\r\nContent-Disposition: form-data; name="file"; filename="dokumen.pdf"\r\n'
+            "Content-Type: application/pdf\r\n\r\n"
+        ).encode()
+        + pdf
+        + f"\r\n--{boundary}--\r\n".encode()
+    )
     return body, f"multipart/form-data; boundary={boundary}"
 
 

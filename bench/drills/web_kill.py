@@ -29,14 +29,19 @@ def fault() -> dict:
 def main() -> None:
     figures, at = run("web node kill -9", fault, fault_seconds=DOWN_SECONDS + 5)
     stats = status_of("http://127.0.0.1:18085/;csv")[1].decode()
-    web1 = next((line.split(",")[17] for line in stats.splitlines() if line.startswith("web,web1,")), "?")
+    web1 = next(
+        (line.split(",")[17] for line in stats.splitlines() if line.startswith("web,web1,")), "?"
+    )
     late = [t for t in figures["error_times"] if t > at + WINDOW_BOUND]
     ok = len(late) == 0 and web1 == "UP"
     report(
         "web node kill -9",
         figures,
         at,
-        [("web1 restarted after (s)", figures["restarted_after"]), ("web1 in HAProxy at the end", web1)],
+        [
+            ("web1 restarted after (s)", figures["restarted_after"]),
+            ("web1 in HAProxy at the end", web1),
+        ],
         ok,
         f"errors only within {WINDOW_BOUND} s of the kill and web1 back in rotation"
         if ok

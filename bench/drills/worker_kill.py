@@ -98,7 +98,7 @@ def outstanding(since) -> tuple[int, int, int, int]:
 
 
 def simulator_stats() -> dict:
-    with urllib.request.urlopen(SIMULATORS, timeout=5) as response:  # noqa: S310
+    with urllib.request.urlopen(SIMULATORS, timeout=5) as response:
         return json.load(response)
 
 
@@ -132,7 +132,9 @@ def main() -> None:
         if not forwards_left and not deliveries_left:
             break
         time.sleep(5)
-    drain = round(time.time() - (at + COMPLAINTS * 0.6 + float(os.environ.get("DRILL_AFTER", "40"))))
+    drain = round(
+        time.time() - (at + COMPLAINTS * 0.6 + float(os.environ.get("DRILL_AFTER", "40")))
+    )
     after = simulator_stats()
     filed = after["lapor_filed"] - before["lapor_filed"]
     sms = after["sms_sent"] - before["sms_sent"]
@@ -151,7 +153,10 @@ def main() -> None:
         figures,
         at,
         [
-            ("complaints filed by the drill", f"{answers.count(201)} answered 201 of {len(answers)}"),
+            (
+                "complaints filed by the drill",
+                f"{answers.count(201)} answered 201 of {len(answers)}",
+            ),
             ("workers killed mid-task", f"{len(kills)} ({', '.join(kills) or '—'})"),
             ("tasks reclaimed from dead workers", reclaimed),
             ("forwards made / filed at LAPOR", f"{forwards} / {filed}"),
