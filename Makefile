@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test serve lint format messages e2e totp bench bench-pages bench-data bench-check bench-load drill-outbox clean cluster cluster-stop cluster-status
+.PHONY: demo test serve lint format messages e2e totp bench bench-pages bench-data bench-check bench-load drill-outbox clean cluster cluster-stop cluster-status cluster-drills
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -103,3 +103,8 @@ cluster-stop:
 
 cluster-status:
 	deploy/cluster/cluster.sh status
+
+## Every cluster drill in turn (beside `make cluster`; about 20 minutes; not in CI): figures per drill.
+DRILLS ?= web_kill worker_kill scheduler_kill redis_restart replica_stop store_stop pg_restart
+cluster-drills: $(VENV)/.installed
+	@status=0; for drill in $(DRILLS); do $(PY) bench/drills/$$drill.py || status=1; done; exit $$status

@@ -175,8 +175,8 @@ pg_stop() {
 lag() {
   local bound sent replay lag_bytes lag_seconds
   bound=$(env_value MPP_REPLICA_MAX_LAG_SECONDS); bound=${bound:-30}
-  sent=$(psql_at $PG_PRIMARY_PORT -d postgres -c "SELECT pg_current_wal_lsn()")
-  replay=$(psql_at $PG_REPLICA_PORT -d postgres -c "SELECT pg_last_wal_replay_lsn()") || die "replica does not answer"
+  sent=$(psql_at $PG_PRIMARY_PORT -d postgres -c "SELECT pg_current_wal_lsn()" 2>/dev/null) || { echo "primary does not answer"; return 1; }
+  replay=$(psql_at $PG_REPLICA_PORT -d postgres -c "SELECT pg_last_wal_replay_lsn()" 2>/dev/null) || { echo "replica does not answer"; return 1; }
   lag_bytes=$(psql_at $PG_PRIMARY_PORT -d postgres -c "SELECT pg_wal_lsn_diff('$sent', '$replay')::bigint")
   # Seconds behind: 0 when everything sent is replayed, else the age of the last replayed commit.
   lag_seconds=$(psql_at $PG_REPLICA_PORT -d postgres -c \
