@@ -88,7 +88,11 @@ def main() -> None:
     down_during = downloads.between(figures["stopped"] + 3, figures["started"])
     up_after = uploads.between(figures["started"] + 5, time.time())
     down_after = downloads.between(figures["started"] + 5, time.time())
+    import importlib.util
+
     storage = cluster_env().get("MPP_STORAGE", "local")
+    if importlib.util.find_spec("storages") is None:
+        storage += " (django-storages not installed: files stay in MEDIA_ROOT)"
     ok = (
         set(up_during) <= {503}
         and set(down_during) <= {503}
