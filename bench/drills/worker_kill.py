@@ -24,6 +24,8 @@ COMPLAINTS = int(os.environ.get("DRILL_COMPLAINTS", "30"))
 KILLS = int(os.environ.get("DRILL_KILLS", "5"))
 DRAIN_SECONDS = int(os.environ.get("DRILL_DRAIN_SECONDS", "480"))
 SIMULATORS = "http://127.0.0.1:18071/stats"
+# The hand-offs whose every send the simulators count (re-queued after MPP_TASK_TIMEOUT_SECONDS).
+OUTBOX_TASKS = ["mpp.complaints.tasks.send_forward", "mpp.notifications.tasks.deliver_notification"]
 
 
 def setup() -> tuple[dict, list[str]]:
@@ -74,23 +76,25 @@ def file_complaints(body: dict, tokens: list[str], answers: list[int]) -> None:
 
 
 def running_worker() -> str | None:
-    """The cluster worker (worker1/worker2) holding a RUNNING task, if one does."""
+    """The cluster worker (worker1/worker2) running a forward or an SMS, if one is."""
     with database() as connection:
         row = connection.execute(
             "SELECT worker_ids ->> -1 FROM django_tasks_database_dbtaskresult "
-            "WHERE status = 'RUNNING' ORDER BY started_at DESC LIMIT 1"
+            "WHERE status = 'RUNNING' AND task_path = ANY(%s) ORDER BY started_at DESC LIMIT 1",
+            [OUTBOX_TASKS],
         ).fetchone()
     return row[0] if row and row[0] in ("worker1", "worker2") else None
 
 
 def orphans(kills: list[tuple[str, float]]) -> int:
-    """Tasks still RUNNING under a worker id since before that worker was killed."""
+    """Forwards and SMS tasks still RUNNING under a worker id since before it was killed."""
     count = 0
     with database() as connection:
         for name, at in kills:
             count += connection.execute(
                 "SELECT count(*) FROM django_tasks_database_dbtaskresult WHERE status = 'RUNNING' "
-                "AND worker_ids ->> -1 = %s AND started_at <= to_timestamp(%s)", [name, at]
+                "AND worker_ids ->> -1 = %s AND started_at <= to_timestamp(%s) "
+                "AND task_path = ANY(%s)", [name, at, OUTBOX_TASKS]
             ).fetchone()[0]  # fmt: skip
     return count
 
