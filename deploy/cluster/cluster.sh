@@ -177,7 +177,7 @@ lag() {
   bound=$(env_value MPP_REPLICA_MAX_LAG_SECONDS); bound=${bound:-30}
   sent=$(psql_at $PG_PRIMARY_PORT -d postgres -c "SELECT pg_current_wal_lsn()" 2>/dev/null) || { echo "primary does not answer"; return 1; }
   replay=$(psql_at $PG_REPLICA_PORT -d postgres -c "SELECT pg_last_wal_replay_lsn()" 2>/dev/null) || { echo "replica does not answer"; return 1; }
-  lag_bytes=$(psql_at $PG_PRIMARY_PORT -d postgres -c "SELECT pg_wal_lsn_diff('$sent', '$replay')::bigint")
+  lag_bytes=$(psql_at $PG_PRIMARY_PORT -d postgres -c "SELECT greatest(0, pg_wal_lsn_diff('$sent', '$replay'))::bigint")
   # Seconds behind: 0 when everything sent is replayed, else the age of the last replayed commit.
   lag_seconds=$(psql_at $PG_REPLICA_PORT -d postgres -c \
     "SELECT CASE WHEN pg_last_wal_receive_lsn() = pg_last_wal_replay_lsn() AND $lag_bytes = 0 THEN 0
@@ -288,25 +288,17 @@ app_start() {
   local name=$1 command
   command=$(app_command "$name") || die "unknown process $name"
   # shellcheck disable=SC2086 # the command is split into words on purpose
-  (load_env; export PYTHONPATH=$ROOT/src; cd "$ROOT" && spawn "$name" env MPP_NODE="$name" $command)
+  # Under supervise.sh: started again when it exits by itself, as systemd's Restart=always.
+  (load_env; export PYTHONPATH=$ROOT/src; cd "$ROOT" && spawn "$name" "$ROOT/deploy/cluster/supervise.sh" env MPP_NODE="$name" $command)
   case $name in
     web*) wait_http "http://127.0.0.1:$((18000 + ${name#web}))/healthz" 120 || die "$name did not answer /healthz" ;;
   esac
 }
 
-# /readyz where the release has it (database, cache, object store), else /healthz.
-health_path() {
-  if [ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:18001/readyz)" = 200 ]; then
-    echo /readyz
-  else
-    echo /healthz
-  fi
-}
-
 haproxy_start() {
   alive haproxy && return 0
   MPP_PROXY_BIND=127.0.0.1:$PROXY_PORT MPP_PROXY_STATS=127.0.0.1:18085 \
-    MPP_WEB1=127.0.0.1:18001 MPP_WEB2=127.0.0.1:18002 MPP_HEALTH_PATH=$(health_path) \
+    MPP_WEB1=127.0.0.1:18001 MPP_WEB2=127.0.0.1:18002 MPP_HEALTH_PATH=/healthz \
     spawn haproxy haproxy -W -db -f "$ROOT/deploy/haproxy/haproxy.cfg"
   wait_http "http://127.0.0.1:$PROXY_PORT/healthz" 30 || die "HAProxy did not answer"
 }
@@ -351,6 +343,10 @@ status() {
     printf '  %-16s %s\n' "$name" "$state"
   done
   printf '  %-16s %s\n' proxy "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 http://127.0.0.1:$PROXY_PORT/healthz) on /healthz"
+  # Readiness of each node: database, cache and object store (404 on a release without /readyz).
+  for name in web1 web2; do
+    printf '  %-16s %s\n' "$name /readyz" "$(curl -s -o /dev/null -w '%{http_code}' --max-time 5 "http://127.0.0.1:$((18000 + ${name#web}))/readyz")"
+  done
   printf '  %-16s ' replication; lag || true
 }
 
