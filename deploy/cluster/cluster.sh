@@ -298,7 +298,7 @@ app_start() {
 haproxy_start() {
   alive haproxy && return 0
   MPP_PROXY_BIND=127.0.0.1:$PROXY_PORT MPP_PROXY_STATS=127.0.0.1:18085 \
-    MPP_WEB1=127.0.0.1:18001 MPP_WEB2=127.0.0.1:18002 MPP_HEALTH_PATH=/healthz \
+    MPP_WEB1=127.0.0.1:18001 MPP_WEB2=127.0.0.1:18002 MPP_HEALTH_PATH=/healthz MPP_ROOT=$ROOT \
     spawn haproxy haproxy -W -db -f "$ROOT/deploy/haproxy/haproxy.cfg"
   wait_http "http://127.0.0.1:$PROXY_PORT/healthz" 30 || die "HAProxy did not answer"
 }
