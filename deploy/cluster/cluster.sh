@@ -289,7 +289,7 @@ app_start() {
   command=$(app_command "$name") || die "unknown process $name"
   # shellcheck disable=SC2086 # the command is split into words on purpose
   # Under supervise.sh: started again when it exits by itself, as systemd's Restart=always.
-  (load_env; export PYTHONPATH=$ROOT/src; cd "$ROOT" && spawn "$name" "$ROOT/deploy/cluster/supervise.sh" env MPP_NODE="$name" $command)
+  (load_env; export PYTHONPATH=$ROOT/src; cd "$ROOT" && spawn "$name" env MPP_NODE="$name" "$ROOT/deploy/cluster/supervise.sh" $command)
   case $name in
     web*) wait_http "http://127.0.0.1:$((18000 + ${name#web}))/healthz" 120 || die "$name did not answer /healthz" ;;
   esac

@@ -12,6 +12,6 @@ while [ -z "$stopping" ]; do
   status=$?
   # A trapped signal interrupts `wait`: wait again for the command to finish its work.
   [ -n "$stopping" ] && { wait "$child"; exit 0; }
-  echo "$(date -u +%FT%TZ) supervise: $1 exited with $status; starting it again in 2 s" >&2
+  echo "$(date -u +%FT%TZ) supervise: ${MPP_NODE:-$1} exited with $status; starting it again in 2 s" >&2
   sleep 2
 done
