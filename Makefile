@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test serve lint format messages e2e totp bench bench-pages bench-data bench-check bench-load drill-outbox clean
+.PHONY: demo test serve lint format messages e2e totp bench bench-pages bench-data bench-check bench-load drill-outbox clean cluster cluster-stop cluster-status cluster-drills
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -92,3 +92,19 @@ bench-load: $(VENV)/.installed
 ## Kill the worker and the web process during LAPOR forwards and SMS sends: 0 lost, 0 doubled (< 3 min).
 drill-outbox: $(VENV)/.installed
 	DATABASE_URL=$${DATABASE_URL:-postgres://postgres@127.0.0.1:5432/mpp_drill_outbox} $(PY) bench/drill_outbox.py
+
+## The cluster on one machine (as root): HAProxy, two granian web nodes, two workers, two schedulers,
+## PostgreSQL primary + streaming replica, Redis, Swift (S3 API) — http://127.0.0.1:18080/.
+cluster:
+	deploy/cluster/cluster.sh up
+
+cluster-stop:
+	deploy/cluster/cluster.sh stop
+
+cluster-status:
+	deploy/cluster/cluster.sh status
+
+## Every cluster drill in turn (beside `make cluster`; about 20 minutes; not in CI): figures per drill.
+DRILLS ?= web_kill worker_kill scheduler_kill redis_restart replica_stop store_stop pg_restart
+cluster-drills: $(VENV)/.installed
+	@status=0; for drill in $(DRILLS); do $(PY) bench/drills/$$drill.py || status=1; done; exit $$status

@@ -240,12 +240,15 @@ def kiosk_tokens(limit: int = 4) -> list[str]:
 
     tokens = [DEMO_KIOSK_TOKEN]
     for pk in (
-        KioskDevice.objects.filter(revoked_at=None)
-        .order_by("mpp_id")
-        .values_list("mpp_id", flat=True)[: limit * 2]
+        KioskDevice.objects.filter(device__revoked_at=None)
+        .order_by("device__mpp_id")
+        .values_list("device__mpp_id", flat=True)[: limit * 2]
     ):
         raw = f"skmk_bench-{pk}"
-        if len(tokens) < limit and KioskDevice.objects.filter(token_hash=hash_token(raw)).exists():
+        if (
+            len(tokens) < limit
+            and KioskDevice.objects.filter(device__token_hash=hash_token(raw)).exists()
+        ):
             tokens.append(raw)
     return tokens
 

@@ -37,6 +37,7 @@ urlpatterns = [
 ]
 
 handler404 = "mpp.api.problems.handler404"
+handler500 = "mpp.web.views.server_error"
 
 if settings.DEBUG:
     from django.conf.urls.static import static

@@ -124,11 +124,12 @@ class DatabaseUnavailableMiddleware:
             return self.unavailable(request)
 
     def process_exception(self, request: HttpRequest, exception: Exception):
-        if isinstance(exception, (OperationalError, InterfaceError)):
+        if database_away(exception):
             return self.unavailable(request)
         return None
 
-    def unavailable(self, request: HttpRequest) -> HttpResponse:
+    @classmethod
+    def unavailable(cls, request: HttpRequest) -> HttpResponse:
         if request.path.startswith("/api/"):
             response: HttpResponse = problem_response(
                 request,
@@ -141,9 +142,21 @@ class DatabaseUnavailableMiddleware:
             response = HttpResponse(
                 (Path(__file__).parent / "templates" / "503.html").read_bytes(), status=503
             )
-        response["Retry-After"] = self.RETRY_AFTER_SECONDS
+        response["Retry-After"] = cls.RETRY_AFTER_SECONDS
         response["Cache-Control"] = "no-store"
         return response
+
+
+def database_away(error: BaseException | None) -> bool:
+    """Whether ``error``, or an exception it was raised from or while handling, is the database
+    out of reach (a session loaded by a middleware fails inside Django's own ``except``)."""
+    for _depth in range(10):
+        if error is None:
+            return False
+        if isinstance(error, (OperationalError, InterfaceError)):
+            return True
+        error = error.__cause__ or error.__context__
+    return False
 
 
 # Device and partner credentials count only on their own endpoints: a queue kiosk's cookie on

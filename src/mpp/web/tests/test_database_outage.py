@@ -47,3 +47,32 @@ def test_healthz_is_not_redirected_to_https(client, settings):
     settings.SECURE_SSL_REDIRECT = True
     assert client.get("/healthz").status_code == 200
     assert client.get("/layanan/").status_code == 301
+
+
+def test_signed_in_page_answers_503_when_the_session_cannot_be_loaded(django_user_model):
+    # The session and the user are loaded by middlewares, before any view: Django turns their
+    # error into a 500 itself, which must still say "unavailable, try again".
+    from django.test import Client
+
+    user = django_user_model.objects.create_user(username="warga-outage", password="x" * 12)
+    client = Client(raise_request_exception=False)
+    client.force_login(user)
+    with mock.patch.object(
+        connection, "cursor", side_effect=OperationalError("connection refused")
+    ):
+        page = client.get("/akun/")
+        api = client.get("/api/v1/me", HTTP_AUTHORIZATION="Bearer mpp_x")
+    assert page.status_code == 503
+    assert "Layanan sedang tidak tersedia" in page.content.decode()
+    assert page["Retry-After"]
+    assert api.status_code == 503
+
+
+def test_other_server_errors_stay_500(rf):
+    from mpp.web.views import server_error
+
+    try:
+        raise ValueError("a bug")
+    except ValueError:
+        response = server_error(rf.get("/akun/"))
+    assert response.status_code == 500
