@@ -28,6 +28,7 @@ def server_error(request):
     return defaults.server_error(request)
 
 
+@never_cache
 def healthz(request):
     try:
         with connection.cursor() as cursor:
