@@ -367,6 +367,9 @@ MPP_SCHEDULE = {
     "mpp.deadlines.tasks.reclaim_stuck_tasks": int(env("MPP_RECLAIM_TASKS_SECONDS", "60")),
     "mpp.complaints.tasks.send_due_forwards": int(env("MPP_SEND_FORWARDS_SECONDS", "60")),
 }
+# Every node may run `run_scheduler`; on PostgreSQL the holder of an advisory lock enqueues and the
+# others ask for the lock again this often (seconds), so a dead leader is replaced within it.
+MPP_SCHEDULER_LEADER_RETRY_SECONDS = float(env("MPP_SCHEDULER_LEADER_RETRY_SECONDS", "15"))
 # Idempotent tasks a dead worker's RUNNING row is re-queued for after this many seconds (task path
 # → seconds, longer than the task ever takes); any other task is only marked failed, after
 # MPP_TASK_DEFAULT_TIMEOUT (docs/operations.md, "Nothing lost, nothing doubled").
