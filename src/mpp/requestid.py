@@ -54,6 +54,11 @@ def unbind(token: contextvars.Token[str]) -> None:
     _current.reset(token)
 
 
+def clear(**kwargs: object) -> None:
+    """Forget the request's id (``request_finished``: after Django's own log line for it)."""
+    _current.set("")
+
+
 class RequestIdFilter(logging.Filter):
     """Put the bound request id on every record as ``request_id``."""
 

@@ -26,7 +26,9 @@ logger = logging.getLogger(__name__)
 _bound: dict[str, contextvars.Token[str]] = {}
 
 
-def store_request_id(sender: Any, instance: DBTaskResult, raw: bool = False, **kwargs: Any) -> None:
+def store_request_id(
+    sender: Any, instance: DBTaskResult[..., Any], raw: bool = False, **kwargs: Any
+) -> None:
     request_id = requestid.current()
     if raw or not request_id or not instance._state.adding:
         return
@@ -34,8 +36,9 @@ def store_request_id(sender: Any, instance: DBTaskResult, raw: bool = False, **k
         instance.args_kwargs = {**instance.args_kwargs, "request_id": request_id}
 
 
-def bind_request_id(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
-    if not (isinstance(sender, type) and issubclass(sender, DatabaseBackend)):
+def bind_request_id(sender: Any, task_result: TaskResult[Any], **kwargs: Any) -> None:
+    backend_class = sender if isinstance(sender, type) else type(sender)  # a class or an instance
+    if not issubclass(backend_class, DatabaseBackend):
         return  # the immediate backend runs the task inside the request: the id is bound already
     try:
         stored = (
@@ -52,7 +55,7 @@ def bind_request_id(sender: Any, task_result: TaskResult[Any, Any], **kwargs: An
         logger.info("task %s started: %s", task_result.id, task_result.task.module_path)
 
 
-def unbind_request_id(sender: Any, task_result: TaskResult[Any, Any], **kwargs: Any) -> None:
+def unbind_request_id(sender: Any, task_result: TaskResult[Any], **kwargs: Any) -> None:
     token = _bound.pop(task_result.id, None)
     if token is not None:
         logger.info("task %s finished: %s", task_result.id, task_result.status)

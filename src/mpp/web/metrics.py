@@ -107,8 +107,10 @@ class RequestIdMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         request_id = requestid.accepted_or_new(request.headers.get(requestid.HEADER))
-        with requestid.bound(request_id):
-            response = self.get_response(request)
+        # Bound until the response is closed (``request_finished`` clears it), so that Django's
+        # own line for a failed request, written after the middleware, carries it too.
+        requestid.bind(request_id)
+        response = self.get_response(request)
         response[requestid.HEADER] = request_id
         return response
 
@@ -190,12 +192,16 @@ class DatabaseCollector(Collector):
             .annotate(at=Max("finished_at"))
         )
         finished = {row["task_path"]: row["at"] for row in newest if row["at"]}
-        runs = model.objects.filter(
-            task_path__in=list(finished), finished_at__in=list(finished.values())
-        ).values_list("task_path", "started_at", "finished_at")
+        runs = (
+            model.objects.filter(
+                task_path__in=list(finished), finished_at__in=list(finished.values())
+            )
+            .order_by()
+            .values_list("task_path", "started_at", "finished_at")
+        )
         for task, started_at, finished_at in runs:
-            if finished.get(task) != finished_at:
-                continue
+            if finished.pop(task, None) != finished_at:
+                continue  # another sweep's run that finished at the same instant, or a second one
             last.add_metric([task], finished_at.timestamp())
             if started_at:
                 duration.add_metric([task], (finished_at - started_at).total_seconds())
@@ -249,7 +255,7 @@ class DatabaseCollector(Collector):
 def _registry() -> CollectorRegistry:
     if os.environ.get("PROMETHEUS_MULTIPROC_DIR"):
         registry = CollectorRegistry()
-        multiprocess.MultiProcessCollector(registry)  # type: ignore[no-untyped-call]
+        multiprocess.MultiProcessCollector(registry)
     else:
         registry = REGISTRY
     return registry
