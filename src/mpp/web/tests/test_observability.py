@@ -170,6 +170,7 @@ def test_json_log_lines_carry_the_request_id_and_never_the_path(client):
     assert "nik=" not in stream.getvalue()  # the route is logged, not the path and query
 
 
+@pytest.mark.django_db(transaction=True)  # the worker closes its connection between tasks
 def test_a_task_enqueued_during_a_request_carries_its_id_to_the_worker(settings):
     from django.core.management import call_command
 
