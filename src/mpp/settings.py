@@ -370,6 +370,8 @@ def s3_storage(environ: dict[str, str]) -> dict[str, Any]:
 
 
 if MPP_STORAGE == "s3":
+    if not env("MPP_S3_BUCKET"):
+        raise ImproperlyConfigured("MPP_STORAGE=s3 needs MPP_S3_BUCKET (and the store's keys)")
     STORAGES["default"] = s3_storage(dict(os.environ))
 elif MPP_STORAGE != "local":
     raise ImproperlyConfigured("MPP_STORAGE must be local or s3")
