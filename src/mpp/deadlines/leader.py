@@ -32,6 +32,7 @@ class Leadership:
         self.key = key
         self._connection: Any = None
         self._held = False
+        self._session: int | None = None  # the backend pid of the session holding the lock
 
     @property
     def needs_lock(self) -> bool:
@@ -43,10 +44,15 @@ class Leadership:
             return True
         try:
             if self._held:
-                self._query("SELECT 1")  # the session (and with it the lock) is still there
-                return True
+                # Still the session that took the lock (a silent reconnect would not hold it).
+                if self._query("SELECT pg_backend_pid()") == self._session:
+                    return True
+                logger.warning("scheduler: lost the lead (new session)")
+                self.release()
+                return False
             self._held = bool(self._query("SELECT pg_try_advisory_lock(%s)", [self.key]))
             if self._held:
+                self._session = self._query("SELECT pg_backend_pid()")
                 logger.info("scheduler: leading (advisory lock taken)")
             return self._held
         except DatabaseError as error:
@@ -58,6 +64,7 @@ class Leadership:
     def release(self) -> None:
         """Give the lead up (closing the session releases the lock)."""
         self._held = False
+        self._session = None
         if self._connection is not None:
             try:
                 self._connection.close()
