@@ -7,6 +7,7 @@ developer's machine. ``MPP_ENV=production`` refuses to start with unsafe values.
 from __future__ import annotations
 
 import hashlib
+import ipaddress
 import json
 import os
 from pathlib import Path
@@ -91,6 +92,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "mpp.web.metrics.RequestIdMiddleware",
+    "mpp.web.metrics.MetricsMiddleware",
     "mpp.web.middleware.DatabaseUnavailableMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -243,7 +246,7 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", default=PRODUCTION)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", default=PRODUCTION)
 # Load balancers probe /healthz over plain HTTP on the private network.
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$", r"^metrics$"]
 SECURE_HSTS_SECONDS = int(env("SECURE_HSTS_SECONDS", "31536000" if PRODUCTION else "0"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = PRODUCTION
 SECURE_HSTS_PRELOAD = PRODUCTION
@@ -336,6 +339,44 @@ STORAGES = {
         else "django.contrib.staticfiles.storage.StaticFilesStorage",
     },
 }
+# MPP_STORAGE=s3: uploads and issued documents in an S3-speaking object store (OpenStack Swift's S3
+# API in the cluster; docs/operations.md), shared by every node. Downloads still go through Django
+# (authorization, audit, headers); the store is never exposed to browsers.
+MPP_STORAGE = env("MPP_STORAGE", "local")
+
+
+def s3_storage(environ: dict[str, str]) -> dict[str, Any]:
+    """The S3 storage backend as the MPP_S3_* variables in ``environ`` configure it."""
+    from botocore.config import Config as BotoConfig
+
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "endpoint_url": environ.get("MPP_S3_ENDPOINT_URL") or None,
+            "bucket_name": environ.get("MPP_S3_BUCKET", ""),
+            "access_key": environ.get("MPP_S3_ACCESS_KEY", ""),
+            "secret_key": environ.get("MPP_S3_SECRET_KEY", ""),
+            "region_name": environ.get("MPP_S3_REGION", "us-east-1"),
+            # As on the local disk: a name in use gets a new one, never overwritten.
+            "file_overwrite": False,
+            # Short timeouts and one retry: a store that is down refuses an upload in seconds.
+            "client_config": BotoConfig(
+                s3={"addressing_style": environ.get("MPP_S3_ADDRESSING_STYLE", "path")},
+                signature_version="s3v4",
+                connect_timeout=float(environ.get("MPP_S3_CONNECT_TIMEOUT_SECONDS", "3")),
+                read_timeout=float(environ.get("MPP_S3_READ_TIMEOUT_SECONDS", "20")),
+                retries={"max_attempts": 2, "mode": "standard"},
+            ),
+        },
+    }
+
+
+if MPP_STORAGE == "s3":
+    if not env("MPP_S3_BUCKET"):
+        raise ImproperlyConfigured("MPP_STORAGE=s3 needs MPP_S3_BUCKET (and the store's keys)")
+    STORAGES["default"] = s3_storage(dict(os.environ))
+elif MPP_STORAGE != "local":
+    raise ImproperlyConfigured("MPP_STORAGE must be local or s3")
 WHITENOISE_USE_FINDERS = not STATIC_COMPRESSED
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
@@ -369,6 +410,9 @@ MPP_SCHEDULE = {
     "mpp.deadlines.tasks.reclaim_stuck_tasks": int(env("MPP_RECLAIM_TASKS_SECONDS", "60")),
     "mpp.complaints.tasks.send_due_forwards": int(env("MPP_SEND_FORWARDS_SECONDS", "60")),
 }
+# Every node may run `run_scheduler`; on PostgreSQL the holder of an advisory lock enqueues and the
+# others ask for the lock again this often (seconds), so a dead leader is replaced within it.
+MPP_SCHEDULER_LEADER_RETRY_SECONDS = float(env("MPP_SCHEDULER_LEADER_RETRY_SECONDS", "15"))
 # Idempotent tasks a dead worker's RUNNING row is re-queued for after this many seconds (task path
 # → seconds, longer than the task ever takes); any other task is only marked failed, after
 # MPP_TASK_DEFAULT_TIMEOUT (docs/operations.md, "Nothing lost, nothing doubled").
@@ -406,17 +450,45 @@ MPP_LAPOR_CONNECTOR = env("MPP_LAPOR_CONNECTOR", "mpp.complaints.lapor.OutboxCon
 MPP_LAPOR_URL = env("MPP_LAPOR_URL", "")
 MPP_LAPOR_TOKEN = env("MPP_LAPOR_TOKEN", "")
 
+# --- Metrics (/metrics, Prometheus; docs/operations.md) --------------------------------------
+# Who may scrape: these addresses or networks (the direct peer, comma-separated), or anyone sending
+# "Authorization: Bearer <MPP_METRICS_TOKEN>" when a token is set.
+MPP_METRICS_TOKEN = env("MPP_METRICS_TOKEN")
+try:
+    MPP_METRICS_ALLOWED_NETWORKS = [
+        ipaddress.ip_network(item, strict=False)
+        for item in env_list("MPP_METRICS_ALLOWED_IPS", "127.0.0.1,::1")
+    ]
+except ValueError as error:
+    raise ImproperlyConfigured(f"MPP_METRICS_ALLOWED_IPS: {error}") from None
+
 # --- Logging: never personal data; the formatter keeps messages short and structured. --------
+# MPP_LOG_FORMAT=json writes one JSON object per line (time, level, logger, message, request_id)
+# for a log collector; every line carries the request id of the request or task it belongs to.
+MPP_LOG_FORMAT = env("MPP_LOG_FORMAT", "plain")
+if MPP_LOG_FORMAT not in {"plain", "json"}:
+    raise ImproperlyConfigured("MPP_LOG_FORMAT must be plain or json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "filters": {"one_line_refusals": {"()": "mpp.web.logging.OneLineRefusals"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+        "json": {
+            "()": "mpp.web.logging.JsonLines",
+            "fmt": "%(asctime)s %(levelname)s %(name)s %(message)s %(request_id)s",
+            "rename_fields": {"asctime": "time", "levelname": "level", "name": "logger"},
+            "timestamp": False,
+        },
+    },
+    "filters": {
+        "one_line_refusals": {"()": "mpp.web.logging.OneLineRefusals"},
+        "request_id": {"()": "mpp.requestid.RequestIdFilter"},
+    },
     "handlers": {
         "console": {
             "class": "logging.StreamHandler",
-            "formatter": "plain",
-            "filters": ["one_line_refusals"],
+            "formatter": MPP_LOG_FORMAT,
+            "filters": ["request_id", "one_line_refusals"],
         }
     },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "INFO")},

@@ -5,6 +5,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.i18n import set_language
 
 from mpp.api.v1 import api
+from mpp.web import metrics as web_metrics
 from mpp.web import views as web_views
 
 urlpatterns = [
@@ -31,6 +32,8 @@ urlpatterns = [
     # token; a forged request could only change the visitor's language.
     path("i18n/setlang/", csrf_exempt(set_language), name="set_language"),
     path("healthz", web_views.healthz, name="healthz"),
+    path("readyz", web_views.readyz, name="readyz"),
+    path("metrics", web_metrics.metrics, name="metrics"),
     path("admin-django/", admin.site.urls),
     # The demo's OpenID provider (404 unless MPP_DEMO_IDP is on; refused in production).
     path("demo-idp/", include("mpp.accounts.demo_idp")),

@@ -14,7 +14,16 @@ from mpp.accounts.services import confirmed_totp_device
 # Paths a staff member may open before the second factor: the 2FA pages themselves and the basics.
 GetResponse = Callable[[HttpRequest], HttpResponseBase]
 
-OPEN_PREFIXES = ("/akun/2fa/", "/akun/keluar/", "/i18n/", "/static/", "/healthz", "/api/")
+OPEN_PREFIXES = (
+    "/akun/2fa/",
+    "/akun/keluar/",
+    "/i18n/",
+    "/static/",
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/api/",
+)
 
 
 class StaffTwoFactorMiddleware:

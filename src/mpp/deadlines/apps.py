@@ -6,3 +6,8 @@ class DeadlinesConfig(AppConfig):
     name = "mpp.deadlines"
     label = "deadlines"
     verbose_name = _("Batas waktu")
+
+    def ready(self) -> None:
+        from mpp.deadlines import request_ids
+
+        request_ids.connect()

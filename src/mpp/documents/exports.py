@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db.models.fields.files import FieldFile
 from django.http import FileResponse, HttpResponse
 
+from mpp.documents.store import store_calls
+
 CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -97,11 +99,12 @@ def download(body: bytes, *, fmt: str, filename: str, private: bool = True) -> H
 def stored_download(stored: FieldFile, *, fmt: str, filename: str) -> FileResponse:
     """A stored file we produced (an issued document) streamed as the private file ``filename``
     (without extension) to save; never kept by a shared cache."""
-    response = FileResponse(
-        stored.open("rb"),
-        content_type=CONTENT_TYPES[fmt],
-        as_attachment=True,
-        filename=f"{filename}.{fmt}",
-    )
+    with store_calls():  # FileResponse reads the size here: a store that is down says so now
+        response = FileResponse(
+            stored.open("rb"),
+            content_type=CONTENT_TYPES[fmt],
+            as_attachment=True,
+            filename=f"{filename}.{fmt}",
+        )
     response["Cache-Control"] = "private, no-store"
     return response

@@ -45,6 +45,7 @@ from mpp.documents.models import (
     IssuerProfile,
     SigningCredential,
 )
+from mpp.documents.store import store_calls
 from mpp.regions.localtime import local_date
 from mpp.tenancy.models import Agency
 
@@ -260,9 +261,10 @@ def _render_sign_finish(
             return locked  # a concurrent attempt finished first
         storage = locked.file.storage
         name = f"documents/{locked.issued_at:%Y}/{locked.file_key}.pdf"
-        if storage.exists(name):
-            storage.delete(name)  # left by an attempt that crashed before its commit
-        locked.file.name = storage.save(name, ContentFile(signed))
+        with store_calls():  # a store that is down leaves the row pending for the sweep
+            if storage.exists(name):
+                storage.delete(name)  # left by an attempt that crashed before its commit
+            locked.file.name = storage.save(name, ContentFile(signed))
         locked.sha256 = digest
         locked.status = DocumentStatus.VALID
         locked.save(update_fields=["file", "sha256", "status", "updated_at"])

@@ -31,6 +31,7 @@ from django.utils.translation import gettext as _
 from PIL import Image
 
 from mpp.documents.pdf_check import PdfRefused, check_pdf
+from mpp.documents.store import store_calls
 
 # Content types an upload may be, each recognised by its first bytes.
 SIGNATURES = {
@@ -75,8 +76,12 @@ class AcceptedUpload:
         return len(self.content)
 
     def save_to(self, field_file: FieldFile, name: str) -> None:
-        """Store the content in ``field_file`` (a model's FileField) without saving the row."""
-        field_file.save(name, ContentFile(self.content), save=False)
+        """Store the content in ``field_file`` (a model's FileField) without saving the row.
+
+        Raises :class:`~mpp.documents.store.StoreUnavailable` when the store does not answer; the
+        caller's transaction then rolls back and no row points to the missing file."""
+        with store_calls():
+            field_file.save(name, ContentFile(self.content), save=False)
 
 
 def megabytes(value: int) -> str:
@@ -150,9 +155,10 @@ def serve_upload(field_file: FieldFile, *, name: str) -> FileResponse:
     Never rendered in our origin, even if a check missed something: a download, of the type its
     bytes are (read from the stored file, not from anything the uploader said), and a browser that
     shows it anyway runs it in a sandbox without any resource."""
-    stored = field_file.open("rb")
-    content_type = sniff_content_type(stored.read(16)) or "application/octet-stream"
-    stored.seek(0)
+    with store_calls():
+        stored = field_file.open("rb")
+        content_type = sniff_content_type(stored.read(16)) or "application/octet-stream"
+        stored.seek(0)
     response = FileResponse(
         stored,
         content_type=content_type,

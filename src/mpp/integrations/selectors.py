@@ -6,7 +6,7 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 
@@ -117,6 +117,27 @@ def health_for(user: Principal) -> list[Health]:
             )
         )
     return result
+
+
+# The window of the call counts /metrics shows (a scrape every 15–60 s sees each call many times).
+METRICS_WINDOW = datetime.timedelta(minutes=15)
+
+
+def breaker_counts() -> dict[tuple[str, str], int]:
+    """(connector, breaker state) → how many region configurations are in it (for /metrics)."""
+    rows = Breaker.objects.order_by().values_list("connector", "state").annotate(n=Count("pk"))
+    return {(connector, state): n for connector, state, n in rows}
+
+
+def recent_call_counts() -> dict[tuple[str, str], int]:
+    """(connector, outcome) → calls in the last :data:`METRICS_WINDOW` (for /metrics)."""
+    rows = (
+        Call.objects.filter(at__gte=clock.now() - METRICS_WINDOW)
+        .order_by()
+        .values_list("connector", "outcome")
+        .annotate(n=Count("pk"))
+    )
+    return {(connector, outcome): n for connector, outcome, n in rows}
 
 
 def matched_checks(

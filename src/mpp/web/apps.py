@@ -7,8 +7,10 @@ class WebConfig(AppConfig):
     verbose_name = _("Tampilan web")
 
     def ready(self) -> None:
+        from django.core.signals import request_finished
         from django.urls import register_converter
 
+        from mpp import requestid
         from mpp.complaints.registry import register_application_lookup
         from mpp.queueing.registry import register_application_lookup as register_queue_lookup
         from mpp.web import queue_links
@@ -20,3 +22,4 @@ class WebConfig(AppConfig):
 
         # ``<id:pk>`` in every app's URLs (registered before any URLconf is loaded).
         register_converter(IdConverter, "id")
+        request_finished.connect(requestid.clear, dispatch_uid="mpp_clear_request_id")

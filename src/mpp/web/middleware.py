@@ -14,6 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from mpp.documents.store import StoreUnavailable
 from mpp.errors import problem_response
 
 # C0 controls except tab, line feed and carriage return; DEL and the C1 controls; lone UTF-16
@@ -105,7 +106,8 @@ class InputHygieneMiddleware:
 
 
 class DatabaseUnavailableMiddleware:
-    """While the database cannot be reached, answer 503 with Retry-After instead of a 500.
+    """While the database (or the file store) cannot be reached, answer 503 with Retry-After
+    instead of a 500.
 
     The page is static (no template variable, no database, no session) because nothing else can
     be rendered then; API clients get the same as a problem document. A load balancer probing
@@ -126,7 +128,27 @@ class DatabaseUnavailableMiddleware:
     def process_exception(self, request: HttpRequest, exception: Exception):
         if database_away(exception):
             return self.unavailable(request)
+        if isinstance(exception, StoreUnavailable):
+            return self.store_unavailable(request, exception)
         return None
+
+    def store_unavailable(self, request: HttpRequest, error: StoreUnavailable) -> HttpResponse:
+        """The file store is down (the database is not): a page in the person's language, or a
+        problem document; the use case's transaction has rolled back, so nothing is half-saved."""
+        if request.path.startswith("/api/"):
+            response: HttpResponse = problem_response(
+                request, 503, str(error.title), str(error.detail)
+            )
+        else:
+            response = render(
+                request,
+                "503_store.html",
+                {"title": error.title, "detail": error.detail},
+                status=503,
+            )
+        response["Retry-After"] = self.RETRY_AFTER_SECONDS
+        response["Cache-Control"] = "no-store"
+        return response
 
     @classmethod
     def unavailable(cls, request: HttpRequest) -> HttpResponse:

@@ -61,3 +61,22 @@ def pdf_upload(name: str = "ktp.pdf", content: bytes = PDF_BYTES):
 
 
 VALID_DATA = {"nama_lengkap": "Budi Santoso", "nik": "2171011508900003", "jenis": "baru"}
+
+
+def issued_application(service, citizen, capture_on_commit, *, officer: User | None = None):
+    """``(application, officer)``: filed by ``citizen`` with one file, claimed, approved and issued
+    by an officer of the service (Rina Wulandari unless given); the document is signed (the
+    ``signing`` fixture) when ``capture_on_commit`` (django_capture_on_commit_callbacks) runs it."""
+    from mpp.cases import services
+
+    officer = officer or officer_for(service, name="Rina Wulandari")
+    application = services.start_application(applicant=citizen, service=service)
+    services.update_draft(application, actor=citizen, data=VALID_DATA)
+    services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload())
+    services.submit_application(application, actor=citizen)
+    services.claim_application(application, actor=officer)
+    services.approve_application(application, actor=officer)
+    with capture_on_commit(execute=True):
+        services.issue_application(application, actor=officer)
+    application.refresh_from_db()
+    return application, officer

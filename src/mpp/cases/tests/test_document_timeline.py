@@ -6,8 +6,7 @@ from __future__ import annotations
 import pytest
 
 from mpp.accounts.tests.helpers import login_staff
-from mpp.cases import services
-from mpp.cases.tests.factories import VALID_DATA, officer_for, pdf_upload
+from mpp.cases.tests.factories import issued_application
 from mpp.documents import services as document_services
 
 pytestmark = pytest.mark.django_db
@@ -17,16 +16,7 @@ REASON = "Nama pemegang salah ketik; dokumen diganti."
 
 @pytest.fixture
 def revoked(service, citizen, signing, django_capture_on_commit_callbacks):
-    officer = officer_for(service, name="Rina Wulandari")
-    application = services.start_application(applicant=citizen, service=service)
-    services.update_draft(application, actor=citizen, data=VALID_DATA)
-    services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload())
-    services.submit_application(application, actor=citizen)
-    services.claim_application(application, actor=officer)
-    services.approve_application(application, actor=officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.issue_application(application, actor=officer)
-    application.refresh_from_db()
+    application, officer = issued_application(service, citizen, django_capture_on_commit_callbacks)
     document = application.issued_document
     document_services.revoke_document(document, by=officer, reason=REASON)
     return application, document, officer

@@ -10,7 +10,10 @@ from django.core.exceptions import ValidationError
 
 from mpp.accounts.tests.helpers import login_staff
 from mpp.cases import services
-from mpp.cases.tests.factories import VALID_DATA, StaffFactory, officer_for, pdf_upload
+from mpp.cases.tests.factories import (
+    StaffFactory,
+    issued_application,
+)
 from mpp.documents import services as document_services
 from mpp.documents.models import DocumentStatus
 from mpp.notifications.models import Notification
@@ -22,16 +25,7 @@ REASON = "Penanda tangan pada dokumen lama keliru."
 
 @pytest.fixture
 def issued(service, citizen, signing, django_capture_on_commit_callbacks):
-    officer = officer_for(service, name="Rina Wulandari")
-    application = services.start_application(applicant=citizen, service=service)
-    services.update_draft(application, actor=citizen, data=VALID_DATA)
-    services.attach_file(application, actor=citizen, field="dokumen", upload=pdf_upload())
-    services.submit_application(application, actor=citizen)
-    services.claim_application(application, actor=officer)
-    services.approve_application(application, actor=officer)
-    with django_capture_on_commit_callbacks(execute=True):
-        services.issue_application(application, actor=officer)
-    application.refresh_from_db()
+    application, officer = issued_application(service, citizen, django_capture_on_commit_callbacks)
     return application, application.issued_document, officer
 
 
