@@ -36,6 +36,9 @@ BOOKING_HORIZON = datetime.timedelta(days=180)
 # A request made outside a workflow transition: the managers are told by the hooks of this event.
 BOOKING_EVENTS = "room_booking_events"
 REQUESTED = "requested"
+# An approval (with or without a condition) once its slots are held: the dashboards' daily facts
+# are bumped by this event's hooks in the approval's transaction.
+APPROVED = "approved"
 
 
 class RoomError(ServiceError):
@@ -247,6 +250,7 @@ def decide(
         )
     if action != "decline":
         _hold_slots(booking)
+        hooks.run_in_transaction(BOOKING_EVENTS, APPROVED, booking)
     return booking
 
 

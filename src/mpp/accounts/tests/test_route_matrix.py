@@ -286,6 +286,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
             "get", f"/kelola/dasbor/mpp/{o['app'].mpp_id}/ekspor/instansi.csv", {}
         ),
         "GET /api/v1/open-data/mpps/{mpp_id}": ("api_get", f"{api}/open-data/mpps/{o['app'].mpp_id}", {}),
+        "GET /api/v1/open-data/mpps/{mpp_id}/community": ("api_get", f"{api}/open-data/mpps/{o['app'].mpp_id}/community", {}),
         "POST /api/v1/auth/token": ("api_post", f"{api}/auth/token", {"username": "x", "password": "y"}),
         "DELETE /api/v1/auth/token": ("api_delete", f"{api}/auth/token", {}),
         "POST /api/v1/citizens": ("api_post", f"{api}/citizens", {}),
@@ -540,6 +541,7 @@ _TABLE = {
     'kelola/dasbor/mpp/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
     'kelola/dasbor/mpp/<id:pk>/ekspor/<slug:table>.<slug:fmt>': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
     'GET /api/v1/open-data/mpps/{mpp_id}': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/open-data/mpps/{mpp_id}/community': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'POST /api/v1/auth/token': [(401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401)],
     'DELETE /api/v1/auth/token': [(204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204)],
     'POST /api/v1/citizens': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],

@@ -44,6 +44,7 @@ BOUNDED = {
     "counters, agencies and queues",
     "GET /api/v1/monitoring/periods/{period_id}/matrix": "one row per kab/kota of one period",
     "GET /api/v1/open-data/mpps/{mpp_id}": "the whole open data set of one MPP, like its CSV",
+    "GET /api/v1/open-data/mpps/{mpp_id}/community": "one row per month of one MPP, like its CSV",
 }
 
 
