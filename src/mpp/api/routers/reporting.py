@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
@@ -51,7 +52,7 @@ def open_data_mpp(request: HttpRequest, mpp_id: Id) -> OpenDataOut:
     return OpenDataOut.model_validate(_data_set(mpp_id, opendata.monthly_rows))
 
 
-def _data_set(mpp_id: int, rows: Callable[[MPP], list[dict]]) -> dict[str, object]:
+def _data_set(mpp_id: int, rows: Callable[[MPP], list[dict[str, Any]]]) -> dict[str, object]:
     """One published MPP's data set with its licence, or a 404 problem."""
     try:
         mpp = opendata.mpp_or_404(mpp_id)
