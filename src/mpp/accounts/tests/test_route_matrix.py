@@ -106,6 +106,7 @@ def _objects(demo):  # noqa: F811
             "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
             "client": complaints["2171"][2],
             "network": MppNetwork.objects.create(mpp=batam.mpp, network="36.66.1.0/28"),
+            "managed_room": _room(batam.mpp),
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
@@ -116,8 +117,16 @@ def _objects(demo):  # noqa: F811
             "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
             "client": complaints["3471"][2],
             "network": MppNetwork.objects.create(mpp=yogya.mpp, network="36.66.2.0/28"),
+            "managed_room": _room(yogya.mpp),
         },
     }  # fmt: skip
+
+
+def _room(mpp):
+    """A room of the tenant's MPP, for the manager's room page."""
+    from mpp.rooms.models import Room
+
+    return Room.objects.create(mpp=mpp, name="Ruang matriks", kind="hall", capacity=10)
 
 
 def _invitation(agency: str, mpp: str) -> Invitation:
@@ -354,6 +363,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/perangkat/": ("get", "/kelola/perangkat/", {}),
         "kelola/ruang/": ("get", "/kelola/ruang/", {}),
         "kelola/ruang/<id:mpp_id>/": ("get", f"/kelola/ruang/{mpp}/", {}),
+        "kelola/ruang/ruang/<id:pk>/": ("get", f"/kelola/ruang/ruang/{o['managed_room'].pk}/", {}),
         "kelola/kegiatan/": ("get", "/kelola/kegiatan/", {}),
         "kelola/kegiatan/baru/<id:mpp_id>/": ("get", f"/kelola/kegiatan/baru/{mpp}/", {}),
         "kelola/kegiatan/<id:pk>/": ("get", "/kelola/kegiatan/999999/", {}),
@@ -611,6 +621,7 @@ _TABLE = {
     # The MPP's rooms (MANAGE_ROOMS: the MPP manager only; another MPP: 403).
     'kelola/ruang/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403), (403, 403), (403, 403), (403, 403)],
     'kelola/ruang/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/ruang/ruang/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (403, 403), (403, 403), (403, 403), (403, 403)],
     # Activities (MANAGE_ACTIVITIES: the MPP manager; an agency admin for its agency's activities).
     'kelola/kegiatan/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403), (403, 403)],
     'kelola/kegiatan/baru/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403), (403, 403)],

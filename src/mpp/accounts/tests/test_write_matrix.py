@@ -165,6 +165,10 @@ WRITES: dict[str, Write] = {
         requester_or_room_manager, "/ruang/peminjaman/{room_booking}/tindakan/", "room_booking",
         action="cancel",
     ),
+    "kelola/ruang/ruang/<id:pk>/": W(
+        Perm.MANAGE_ROOMS, "/kelola/ruang/ruang/{room}/", "room_row", action="save",
+        name="Matriks ubah", kind="hall", capacity="10",
+    ),
     "kelola/ruang/<id:mpp_id>/": W(
         Perm.MANAGE_ROOMS, "/kelola/ruang/{mpp}/", "mpp_row", name="Matriks", kind="hall",
         capacity="5",
