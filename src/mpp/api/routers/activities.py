@@ -156,7 +156,7 @@ def list_activities(
 
 @router.get(
     "/activities/{activity_id}",
-    response={200: ActivityDetailOut, 404: ProblemOut},
+    response={200: ActivityDetailOut, 404: ProblemOut, 422: ProblemOut},
     summary="Satu kegiatan dengan tempat yang masih tersedia",
 )
 def activity_detail(request: HttpRequest, activity_id: Id) -> ActivityDetailOut:
@@ -208,7 +208,13 @@ def register(request: BearerRequest, payload: RegistrationIn) -> Status[Registra
 @router.post(
     "/me/activities/registrations/{registration_id}/cancel",
     auth=bearer,
-    response={200: RegistrationOut, 401: ProblemOut, 404: ProblemOut, 409: ProblemOut},
+    response={
+        200: RegistrationOut,
+        401: ProblemOut,
+        404: ProblemOut,
+        409: ProblemOut,
+        422: ProblemOut,
+    },
     summary="Membatalkan pendaftaran kegiatan (tempat diberikan ke daftar tunggu)",
 )
 def cancel_registration(request: BearerRequest, registration_id: Id) -> Registration:
