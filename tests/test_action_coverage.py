@@ -37,6 +37,8 @@ TAKEN_BY_THE_CLOCK = {
     "test_an_overdue_review_is_escalated_once_to_the_ministry_and_told_to_the_region",
     "room_booking.escalate": "src/mpp/rooms/tests/test_services.py::"
     "test_a_missed_decision_is_escalated_once_to_the_manager_and_the_regional_admin",
+    "room_booking.expire": "src/mpp/rooms/tests/test_services.py::"
+    "test_a_request_whose_time_came_without_a_decision_is_declined_by_the_sweep",
     "queue_ticket.remind": "src/mpp/queueing/tests/test_reminder_hook.py::"
     "test_a_failing_reminder_is_recorded_and_sent_later",
     "activity_registration.remind": "src/mpp/activities/tests/test_services.py::"

@@ -173,3 +173,46 @@ def test_withdrawal_refusal_approval_and_the_managers_cancellation_in_english(
     assert "Cancelled" in citizen.content()
     kinds = set(Notification.objects.filter(recipient=citizen_user).values_list("kind", flat=True))
     assert kinds == {"rooms.decided", "rooms.cancelled"}
+
+
+def test_the_manager_edits_a_room_and_takes_it_out_of_use_at_360_px(
+    browser_page, audit, live_server
+):
+    """The room page of the manager: edit, then stop bookings with a reason; the pending request
+    is declined with it and the room takes no new request."""
+    room = make_room(name="Aula Serbaguna", capacity=100)
+    manager = _manager(room.mpp)
+    budi = CitizenFactory()
+    pending = ask(room, budi, day=_open_day(room.mpp), now=timezone.now())
+
+    desk = browser_page()
+    login_staff_in_browser(desk, live_server, manager)
+    desk.goto(f"/kelola/ruang/{room.mpp.pk}/")
+    audit(desk)
+    desk.get_by_role("link", name="Kelola Aula Serbaguna").click()
+    desk.wait_for_load_state("load")
+    audit(desk)
+    desk.get_by_label("Kapasitas (orang)").fill("0")
+    desk.get_by_role("button", name="Simpan perubahan").click()
+    desk.wait_for_load_state("load")
+    audit(desk)
+    assert "Kesalahan:" in desk.title()
+    desk.get_by_label("Kapasitas (orang)").fill("80")
+    desk.get_by_role("button", name="Simpan perubahan").click()
+    desk.wait_for_load_state("load")
+    assert "Perubahan ruang telah disimpan." in desk.content()
+    desk.get_by_role("button", name="Hentikan peminjaman").click()
+    desk.wait_for_load_state("load")
+    audit(desk)
+    assert "Kesalahan:" in desk.title()
+    desk.get_by_label("Alasan ruang tidak dapat dipinjam").fill("Atap bocor, sedang diperbaiki.")
+    desk.get_by_role("button", name="Hentikan peminjaman").click()
+    desk.wait_for_load_state("load")
+    audit(desk)
+    assert "Permohonan yang menunggu telah ditolak" in desk.content()
+    assert desk.evaluate("document.documentElement.scrollWidth") <= 360
+    room.refresh_from_db()
+    pending.refresh_from_db()
+    assert room.capacity == 80 and not room.is_active
+    assert pending.status == "declined" and "Atap bocor" in pending.decision_reason
+    assert Notification.objects.filter(recipient=budi, kind="rooms.decided").exists()

@@ -67,6 +67,11 @@ def public_activity(pk: int) -> Activity | None:
     return _public().filter(pk=pk).first()
 
 
+def public_mpp(pk: int) -> MPP | None:
+    """An active MPP whose programme may be listed (the API's ``mpp_id`` filter)."""
+    return MPP.objects.select_related("region").filter(pk=pk, is_active=True).first()
+
+
 def feed_activities(mpp: MPP, now: datetime.datetime | None = None) -> QuerySet[Activity]:
     """The MPP's activities for its iCalendar feed, cancelled ones included (as CANCELLED)."""
     now = now or timezone.now()
@@ -140,6 +145,11 @@ def my_registrations(user: Principal) -> QuerySet[Registration]:
         .exclude(status=CANCELLED)
         .order_by("-activity__starts_at", "-id")
     )
+
+
+def my_registration(user: Principal, pk: int) -> Registration | None:
+    """One of the account's own open registrations (None for anyone else's)."""
+    return my_registrations(user).filter(pk=pk).first()
 
 
 def _managed_filter(user: Principal) -> Q:

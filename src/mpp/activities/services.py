@@ -28,6 +28,7 @@ from mpp.regions import localtime
 from mpp.regions.formatting import format_local_date, format_time
 from mpp.tenancy.models import MPP, Agency
 from mpp.workflows.definitions import SYSTEM
+from mpp.workflows.hooks import hooks
 from mpp.workflows.services import apply_action
 
 from .models import Activity, Registration
@@ -48,6 +49,16 @@ REMINDER_HOUR = 8
 # The door lets people in from this long before the start until the end.
 DOOR_OPENS_BEFORE = datetime.timedelta(hours=1)
 SATISFACTION_SCORES = (1, 2, 3, 4)
+
+# Events of the programme that are not (only) workflow transitions. Their hooks run in the
+# event's own transaction (``hooks.run_in_transaction``): the dashboards' daily facts commit or
+# roll back with the change. ``moved`` carries the start before the edit.
+ACTIVITY_EVENTS = "activity_events"
+PUBLISHED = "published"
+MOVED = "moved"
+CANCELLED = "cancelled"
+REGISTERED_EVENT = "registered"
+ATTENDED_EVENT = "attended"
 
 
 class ActivityError(ServiceError):
@@ -98,6 +109,7 @@ def publish_activity(
         setattr(activity, name, value)
     activity.created_by = user if isinstance(user, User) else None
     activity.save()
+    hooks.run_in_transaction(ACTIVITY_EVENTS, PUBLISHED, activity)
     public_cache.changed()
     return activity
 
@@ -122,10 +134,12 @@ def update_activity(user: Principal, activity: Activity, data: ActivityData) -> 
             "n": seated
         }
         raise ActivityError(message, {"capacity": [message]})
+    previous_start = activity.starts_at
     for name, value in vars(data).items():
         setattr(activity, name, value)
     activity.sequence += 1
     activity.save()
+    hooks.run_in_transaction(ACTIVITY_EVENTS, MOVED, activity, previous_start)
     _fill_seats(activity, timezone.now())
     public_cache.changed()
     return activity
@@ -144,6 +158,7 @@ def cancel_activity(user: Principal, activity: Activity) -> Activity:
         activity.cancelled_at = timezone.now()
         activity.sequence += 1
         activity.save(update_fields=["cancelled_at", "sequence", "updated_at"])
+        hooks.run_in_transaction(ACTIVITY_EVENTS, CANCELLED, activity)
         public_cache.changed()
         # Everyone holding a seat or waiting is told (the reminder no longer goes out: the sweep
         # skips a cancelled activity). Their registrations stay as they were, for the record.
@@ -269,6 +284,7 @@ def register(
         ) from None
     if guest is not None and account is None:
         contacts.use(guest, at=now)
+    hooks.run_in_transaction(ACTIVITY_EVENTS, REGISTERED_EVENT, registration)
     _tell(registration, "activities.registered" if seated else "activities.waitlisted")
     return registration
 
@@ -395,6 +411,7 @@ def check_in(
         actor_kinds=kinds,
         changes=changes,
     )
+    hooks.run_in_transaction(ACTIVITY_EVENTS, ATTENDED_EVENT, registration)
     return registration
 
 

@@ -10,6 +10,7 @@ from ninja.openapi.schema import OpenAPISchema
 from mpp.api import problems
 from mpp.api.reference import Reference
 from mpp.api.routers import accounts
+from mpp.api.routers import activities as activities_router
 from mpp.api.routers import applications as applications_router
 from mpp.api.routers import catalog as catalog_router
 from mpp.api.routers import complaints as complaints_router
@@ -18,6 +19,7 @@ from mpp.api.routers import monitoring as monitoring_router
 from mpp.api.routers import notifications as notifications_router
 from mpp.api.routers import queueing as queueing_router
 from mpp.api.routers import reporting as reporting_router
+from mpp.api.routers import rooms as rooms_router
 from mpp.api.routers import surveys as surveys_router
 
 
@@ -62,3 +64,5 @@ api.add_router("", notifications_router.router)
 api.add_router("", surveys_router.router)
 api.add_router("", queueing_router.router)
 api.add_router("", reporting_router.router)
+api.add_router("", activities_router.router)
+api.add_router("", rooms_router.router)

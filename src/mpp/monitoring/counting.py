@@ -10,6 +10,10 @@ The window is the period's ``starts_on``..``ends_on`` in the locus' own time zon
   final outcome, ``issued`` or ``rejected``.
 - Item 4, health-worker permits issued: health-permit applications ``issued`` with their decision
   in the window.
+- "Keterlibatan warga" (community engagement, an optional item: never required, never scored):
+  the activities held, registrations, attendance, room bookings approved and community groups
+  served for the first time in the locus's MPPs, summed from the daily facts of the window's local
+  days (``reporting.selectors.region_totals``), never from the activities or bookings.
 - Item 6, beside what the locus declares: the citizen accounts whose NIK the region issued (its
   first four digits) that exist at the end of the window, how many of them have signed in with
   INApas/IKD by then (an ``OidcIdentity`` linked), and how many SATUSEHAT checks of the region's
@@ -27,12 +31,22 @@ from mpp.cases.models import Application
 from mpp.catalog.models import Category
 from mpp.integrations.selectors import matched_checks
 from mpp.regions import calendar
+from mpp.reporting.selectors import region_totals
 
 POPULATION = Category.KEPENDUDUKAN
 HEALTH = Category.PERIZINAN_KESEHATAN
 PROCESSED_STATES = ("issued", "rejected")
 ISSUED_STATES = ("issued",)
 SATUSEHAT = "satusehat"  # the connector key (or its prefix) of the SATUSEHAT SDMK look-up
+
+# The optional item "Keterlibatan warga": its key on the report → the daily fact it sums.
+COMMUNITY_FIGURES = {
+    "activities_held": "activities.held",
+    "activity_registrations": "activities.registrations",
+    "activity_attendance": "activities.attended",
+    "rooms_approved": "rooms.bookings_approved",
+    "groups_served": "rooms.groups_served",
+}
 
 # item key → (label, category, which timestamp, statuses or None for "any submitted")
 MEASURES = {
@@ -62,7 +76,7 @@ def measure_queryset(region, starts_on, ends_on, measure: str) -> QuerySet[Appli
     return rows
 
 
-def compute(region, starts_on, ends_on) -> tuple[dict[str, int], dict]:
+def compute(region, starts_on, ends_on) -> tuple[dict[str, object], dict]:
     """The four figures and the rule they were counted by (stored with the snapshot)."""
     start, end = window(region, starts_on, ends_on)
     base = Application.objects.filter(mpp__region_id=region.code).exclude(status="draft")
@@ -105,6 +119,8 @@ def compute(region, starts_on, ends_on) -> tuple[dict[str, int], dict]:
         .filter(subject_id__in=sip_applicants)
         .count()
     )
+    sums = region_totals(region.code, starts_on, ends_on, list(COMMUNITY_FIGURES.values()))
+    community = {key: int(sums[metric]) for key, metric in COMMUNITY_FIGURES.items()}
     rule = {
         "categories": {"population": POPULATION.value, "health": HEALTH.value},
         "services": services,
@@ -118,5 +134,9 @@ def compute(region, starts_on, ends_on) -> tuple[dict[str, int], dict]:
         "citizens": "accounts whose NIK starts with the region code, joined by the end",
         "inapas": "of those, accounts with an OpenID (INApas/IKD) identity linked by the end",
         "satusehat": f"matched {SATUSEHAT} checks of health-permit applicants, checked in window",
+        "community": "daily facts of the window's local days: "
+        + ", ".join(COMMUNITY_FIGURES.values()),
     }
-    return {key: int(value or 0) for key, value in figures.items()}, rule
+    counted: dict[str, object] = {key: int(value or 0) for key, value in figures.items()}
+    counted["community_figures"] = community
+    return counted, rule

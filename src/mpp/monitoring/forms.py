@@ -82,6 +82,7 @@ class ReportForm(forms.Form):
     sisdmk_entries = _declared(_("Jumlah data SISDMK diinput (dinyatakan daerah)"))
     obstacles = _answer(_("7) Kendala pelaksanaan MPP Digital"))
     suggestions = _answer(_("8) Saran dan masukan"))
+    community_engagement = _answer(_("Keterlibatan warga (opsional)"))
     declared_population_applicants = _declared(
         _("Pemohon layanan kependudukan di luar platform (dinyatakan)")
     )

@@ -112,6 +112,11 @@ class LocusReport(WorkflowModel, ClockedModel):
     citizen_accounts = models.PositiveIntegerField(null=True, blank=True)
     inapas_accounts = models.PositiveIntegerField(null=True, blank=True)
     satusehat_verified = models.PositiveIntegerField(null=True, blank=True)
+    # The optional item "Keterlibatan warga", snapshot with items 2–4 from the daily facts
+    # (``counting.COMMUNITY_FIGURES``: activities held, registrations, attendance, rooms approved,
+    # groups served), and what the locus adds in its own words. Neither is required nor scored.
+    community_figures = models.JSONField(default=dict, blank=True)
+    community_engagement = models.TextField(_("keterlibatan warga"), blank=True)
     counting_rule = models.JSONField(default=dict, blank=True)
     computed_at = models.DateTimeField(null=True, blank=True)
     # Figures from outside the platform, declared by the locus (shown as declared).

@@ -148,7 +148,13 @@ def compute_figures(report: LocusReport) -> LocusReport:
     return report
 
 
-TEXT_FIELDS = ("acceleration_efforts", "ikd_sisdmk_efforts", "obstacles", "suggestions")
+TEXT_FIELDS = (
+    "acceleration_efforts",
+    "ikd_sisdmk_efforts",
+    "obstacles",
+    "suggestions",
+    "community_engagement",
+)
 NUMBER_FIELDS = (
     "ikd_activations",
     "sisdmk_entries",
@@ -249,7 +255,8 @@ def submit(
         for field in (
             *TEXT_FIELDS, *NUMBER_FIELDS, "population_applicants", "health_applicants",
             "population_processed", "health_permits_issued", "citizen_accounts",
-            "inapas_accounts", "satusehat_verified", "counting_rule", "computed_at", "decree",
+            "inapas_accounts", "satusehat_verified", "community_figures", "counting_rule",
+            "computed_at", "decree",
         )
     }  # fmt: skip
     changes.update(

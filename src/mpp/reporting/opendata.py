@@ -2,7 +2,9 @@
 
 Only daily-fact totals leave here (no application, person or officer), published under CC BY 4.0.
 The same rows are served as CSV (``/data-terbuka/mpp/<id>.csv``) and by the API
-(``GET /api/v1/open-data/mpps/{mpp_id}``).
+(``GET /api/v1/open-data/mpps/{mpp_id}``); the community engagement set (activities and rooms, per
+month) as ``/data-terbuka/mpp/<id>/keterlibatan-warga.csv`` and
+``GET /api/v1/open-data/mpps/{mpp_id}/community``.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from django.http import Http404, HttpResponse
 from mpp.catalog.models import Service
 from mpp.documents.exports import csv_bytes, download
 from mpp.reporting.facts.applications import DECIDED_METRIC, LATE, ON_TIME, RECEIVED
-from mpp.reporting.models import DailyFact
+from mpp.reporting.models import DailyFact, MonthlyFact
 from mpp.reporting.routers import reads_alias
 from mpp.tenancy.models import MPP, Agency
 
@@ -104,5 +106,52 @@ def csv_response(mpp: MPP) -> HttpResponse:
     body = csv_bytes(list(COLUMNS), [[row[c] for c in COLUMNS] for row in rows])
     # Open data: public, so a shared cache may keep it.
     response = download(body, fmt="csv", filename=f"data-terbuka-mpp-{mpp.slug}", private=False)
+    response["Link"] = f'<{LICENCE["url"]}>; rel="license"'
+    return response
+
+
+# --- Community engagement (issue 28): activities and rooms, per MPP and month -----------------
+
+COMMUNITY_METRICS = {
+    "kegiatan_diselenggarakan": "activities.held",
+    "pendaftaran_kegiatan": "activities.registrations",
+    "peserta_hadir": "activities.attended",
+    "peminjaman_ruang_disetujui": "rooms.bookings_approved",
+    "kelompok_masyarakat_baru": "rooms.groups_served",
+}
+COMMUNITY_COLUMNS = ("bulan", "kode_kabupaten_kota", "mpp", *COMMUNITY_METRICS)
+
+
+def community_rows(mpp: MPP) -> list[dict]:
+    """Per month: activities held, registrations, attendance, room bookings approved and community
+    groups served for the first time (one query on the monthly sums)."""
+    column_of = {metric: column for column, metric in COMMUNITY_METRICS.items()}
+    facts = (
+        MonthlyFact.objects.using(reads_alias())
+        .filter(mpp=mpp.pk, metric__in=list(column_of))
+        .values("month", "metric")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    months: dict = defaultdict(dict)
+    for row in facts:
+        months[row["month"]][column_of[row["metric"]]] = row["total"]
+    return [
+        {
+            "bulan": month.strftime("%Y-%m"),
+            "kode_kabupaten_kota": mpp.region_id,
+            "mpp": mpp.name,
+            **{column: values.get(column, 0) for column in COMMUNITY_METRICS},
+        }
+        for month, values in sorted(months.items())
+    ]
+
+
+def community_csv_response(mpp: MPP) -> HttpResponse:
+    rows = community_rows(mpp)
+    body = csv_bytes(list(COMMUNITY_COLUMNS), [[row[c] for c in COMMUNITY_COLUMNS] for row in rows])
+    response = download(
+        body, fmt="csv", filename=f"keterlibatan-warga-mpp-{mpp.slug}", private=False
+    )
     response["Link"] = f'<{LICENCE["url"]}>; rel="license"'
     return response

@@ -141,6 +141,32 @@ def _sums(
     return result
 
 
+def region_totals(
+    region_code: str, start: datetime.date, end: datetime.date, metrics: list[str]
+) -> dict[str, int]:
+    """The totals of counted ``metrics`` of one kab/kota on days ``start``..``end`` (for reports
+    of the region itself, not a viewer's dashboard): whole months from the monthly sums, the edge
+    days from the per-MPP day sums — two grouped queries at most."""
+    months, edges = split_months(Period("kustom", start, end))
+    days = Q(pk__in=[])
+    for first, last in edges:
+        days |= Q(day__range=(first, last))
+    result: dict[str, int] = dict.fromkeys(metrics, 0)
+    readers = [_facts(per_mpp=True).filter(days)] if edges else []
+    if months is not None:
+        readers.append(MonthlyFact.objects.using(reads_alias()).filter(month__range=months))
+    for rows in readers:
+        grouped = (
+            rows.filter(region=region_code, metric__in=metrics)
+            .values("metric")
+            .annotate(total=Sum("value"))
+            .order_by()
+        )
+        for row in grouped:
+            result[row["metric"]] += row["total"]
+    return result
+
+
 def totals(
     user, where: Q, period: Period, today: datetime.date, *, monthly: bool = False
 ) -> Totals:

@@ -26,4 +26,9 @@ urlpatterns = [
     ),
     path("data-terbuka/", views.open_data, name="open_data"),
     path("data-terbuka/mpp/<id:pk>.csv", views.open_data_csv, name="open_data_csv"),
+    path(
+        "data-terbuka/mpp/<id:pk>/keterlibatan-warga.csv",
+        views.open_data_community_csv,
+        name="open_data_community_csv",
+    ),
 ]

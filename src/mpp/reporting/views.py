@@ -417,3 +417,7 @@ def open_data(request):
 
 def open_data_csv(request, pk):
     return opendata.csv_response(opendata.mpp_or_404(pk))
+
+
+def open_data_community_csv(request, pk):
+    return opendata.community_csv_response(opendata.mpp_or_404(pk))

@@ -16,5 +16,5 @@ class RoomsConfig(AppConfig):
 
         register_kinds()
         hooks.register()
-        sweeps.register(Booking, step=services.escalate_overdue_decisions)
+        sweeps.register(Booking, step=services.sweep_step)
         mpp_public_events.register("rooms.public_bookings", selectors.programme_events)

@@ -80,5 +80,9 @@ class DecisionForm(forms.Form):
         self.fields["note"].required = action != "approve"
 
 
+class DeactivateForm(forms.Form):
+    reason = _text(_("Alasan ruang tidak dapat dipinjam"))
+
+
 class CancelForm(forms.Form):
     note = _text(_("Alasan pembatalan"))

@@ -85,7 +85,7 @@ def refresh_programme(booking: Booking, record: TransitionRecord) -> None:
 
 def register(registry: HookRegistry = hooks) -> None:
     registry.register(BOOKING_EVENTS, tell_managers_of_request, action=REQUESTED)
-    for action in ("approve", "approve_with_conditions", "decline"):
+    for action in ("approve", "approve_with_conditions", "decline", "expire"):
         registry.register(ROOM_BOOKING.name, tell_requester_of_decision, action=action)
     registry.register(ROOM_BOOKING.name, tell_other_side_of_cancellation, action="cancel")
     registry.register(ROOM_BOOKING.name, tell_overseers_of_overdue, action="escalate")

@@ -31,6 +31,15 @@ def public_room(pk: int) -> Room | None:
     return public_rooms().filter(pk=pk).first()
 
 
+def has_public_mpp(mpp_id: int) -> bool:
+    return MPP.objects.filter(pk=mpp_id, is_active=True).exists()
+
+
+def public_rooms_at(mpp_id: int) -> QuerySet[Room]:
+    """The rooms of one MPP that may be asked for (the API's list; ordered by its pager)."""
+    return public_rooms().filter(mpp_id=mpp_id)
+
+
 @dataclass(frozen=True)
 class WeeklyHours:
     weekday: str

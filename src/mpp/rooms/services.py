@@ -22,6 +22,7 @@ from mpp.regions.calendar import OfficeHours
 from mpp.rooms.models import SLOT, Booking, Room, RoomSlot
 from mpp.rooms.workflow import MANAGER, REQUESTER
 from mpp.workflows import services as workflow_services
+from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
 from mpp.workflows.hooks import hooks
 
@@ -36,6 +37,9 @@ BOOKING_HORIZON = datetime.timedelta(days=180)
 # A request made outside a workflow transition: the managers are told by the hooks of this event.
 BOOKING_EVENTS = "room_booking_events"
 REQUESTED = "requested"
+# An approval (with or without a condition) once its slots are held: the dashboards' daily facts
+# are bumped by this event's hooks in the approval's transaction.
+APPROVED = "approved"
 
 
 class RoomError(ServiceError):
@@ -74,17 +78,70 @@ class RoomData:
     house_rules: str = ""
 
 
-def add_room(mpp: MPP, data: RoomData, *, actor: Principal) -> Room:
+def _may_manage(actor: Principal, mpp: MPP) -> None:
     if not can(actor, Perm.MANAGE_ROOMS, mpp):
         raise RoomError(_("Anda tidak berwenang mengelola ruang MPP ini."), status=403)
+
+
+def _save_room(room: Room, data: RoomData) -> Room:
+    """Write ``data`` onto ``room`` (new or edited); a name the MPP already uses is refused."""
     if data.capacity < 1:
         raise RoomError(errors={"capacity": _("Kapasitas paling sedikit 1 orang.")})
+    for name, value in data.__dict__.items():
+        setattr(room, name, value)
     try:
         with transaction.atomic():
-            return Room.objects.create(mpp=mpp, **data.__dict__)
+            room.save()
     except IntegrityError:
         message = _("MPP ini sudah memiliki ruang dengan nama itu.")
         raise RoomError(message, {"name": message}) from None
+    return room
+
+
+def add_room(mpp: MPP, data: RoomData, *, actor: Principal) -> Room:
+    _may_manage(actor, mpp)
+    return _save_room(Room(mpp=mpp), data)
+
+
+@transaction.atomic
+def update_room(room: Room, data: RoomData, *, actor: Principal) -> Room:
+    """The manager edits a room. Bookings already made keep their room and attendance (a lower
+    capacity applies to new requests)."""
+    room = Room.objects.select_for_update(of=("self",)).select_related("mpp").get(pk=room.pk)
+    _may_manage(actor, room.mpp)
+    return _save_room(room, data)
+
+
+@transaction.atomic
+def set_room_active(
+    room: Room,
+    active: bool,
+    *,
+    actor: Principal,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> Room:
+    """The manager takes a room out of use (with a reason) or back into use. A room out of use
+    takes no new requests; its pending requests are declined with the reason, in this
+    transaction, and each requester is told (the decision's hook). Approved bookings stay: the
+    manager cancels each one that cannot take place, with its own reason."""
+    room = Room.objects.select_for_update(of=("self",)).select_related("mpp").get(pk=room.pk)
+    _may_manage(actor, room.mpp)
+    reason = reason.strip()
+    if not active and not reason:
+        message = _("Tuliskan alasan ruang tidak dapat dipinjam; pemohon akan membacanya.")
+        raise RoomError(message, {"reason": message})
+    room.is_active = active
+    room.save(update_fields=["is_active"])
+    if active:
+        return room
+    now = now or timezone.now()
+    note = _("Ruang tidak lagi dapat dipinjam: %(reason)s") % {"reason": reason}
+    pending = Booking.objects.select_for_update().filter(room=room, status="requested")
+    for booking in pending.select_related("room", "mpp", "region", "requester"):
+        changes = clock.stop(booking, at=now) | {"decision_reason": note}
+        _act(booking, "decline", actor, note=note, changes=changes)
+    return room
 
 
 # --- A request ----------------------------------------------------------------------------------
@@ -156,6 +213,9 @@ def request_booking(
     """A signed-in person asks for ``room`` for their group; the manager's clock starts."""
     if not isinstance(actor, User):
         raise RoomError(_("Masuk terlebih dahulu untuk meminjam ruang."), status=403)
+    # The room row as it is now, locked: a request never slips past the room being taken out of
+    # use (which locks it too, then declines the pending requests).
+    room = Room.objects.select_for_update(of=("self",)).select_related("mpp").get(pk=room.pk)
     if not room.is_active or not room.mpp.is_active:
         raise RoomError(_("Ruang ini tidak dapat dipinjam."), status=409)
     now = now or timezone.now()
@@ -247,6 +307,7 @@ def decide(
         )
     if action != "decline":
         _hold_slots(booking)
+        hooks.run_in_transaction(BOOKING_EVENTS, APPROVED, booking)
     return booking
 
 
@@ -278,6 +339,48 @@ def cancel(
 
 
 # --- The sweep ----------------------------------------------------------------------------------
+
+
+def sweep_step(now: datetime.datetime) -> dict[str, int]:
+    """The rooms' step of the one deadline sweep: decline the requests whose time has come
+    without a decision, then escalate the overdue decisions still worth taking."""
+    return decline_started_requests(now) | escalate_overdue_decisions(now)
+
+
+def expired_reason() -> str:
+    return _(
+        "Waktu peminjaman sudah tiba sebelum pengelola memutuskan, sehingga permohonan ditolak "
+        "otomatis. Ajukan permohonan baru untuk waktu lain."
+    )
+
+
+def decline_started_requests(now: datetime.datetime) -> dict[str, int]:
+    """Each request whose slot has begun without a decision is declined by the system with a
+    clear reason (``expire``), in its own transaction; the requester is told (the decision's
+    hook). A request decided meanwhile is skipped."""
+    declined = 0
+    due = list(
+        Booking.objects.filter(status="requested", starts_at__lte=now).values_list("pk", flat=True)[
+            :500
+        ]
+    )
+    for pk in due:
+        with transaction.atomic():
+            booking = (
+                Booking.objects.select_for_update(of=("self",))
+                .select_related("room", "mpp", "region", "requester")
+                .filter(pk=pk, status="requested")
+                .first()
+            )
+            if booking is None:
+                continue
+            reason = expired_reason()
+            workflow_services.apply_action(
+                booking, "expire", actor_user=None, actor_kinds={SYSTEM}, note=reason,
+                changes=clock.stop(booking, at=now) | {"decision_reason": reason},
+            )  # fmt: skip
+            declined += 1
+    return {"declined": declined}
 
 
 def escalate_overdue_decisions(now: datetime.datetime) -> dict[str, int]:

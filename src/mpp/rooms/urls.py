@@ -12,4 +12,5 @@ urlpatterns = [
     path("ruang/peminjaman/<id:pk>/tindakan/", views.booking_action, name="booking_action"),
     path("kelola/ruang/", views.manage_home, name="manage_home"),
     path("kelola/ruang/<id:mpp_id>/", views.manage, name="manage"),
+    path("kelola/ruang/ruang/<id:pk>/", views.manage_room, name="manage_room"),
 ]

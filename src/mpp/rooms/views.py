@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from mpp.accounts.policy import Perm, can, has_any
 from mpp.paging.keyset import page_for_request
 from mpp.rooms import selectors, services
-from mpp.rooms.forms import CancelForm, DecisionForm, RequestForm, RoomForm
+from mpp.rooms.forms import CancelForm, DeactivateForm, DecisionForm, RequestForm, RoomForm
 from mpp.rooms.models import Booking, Room
 from mpp.rooms.services import RoomError
 from mpp.rooms.workflow import ROOM_BOOKING, STATUS_LABELS
@@ -226,3 +226,60 @@ def manage(request: HttpRequest, mpp_id: int) -> HttpResponse:
         return _manage_page(request, mpp, form, status=error.status or 400)
     messages.success(request, _("Ruang telah ditambahkan."))
     return redirect("rooms:manage", mpp_id=mpp.pk)
+
+
+def _managed_room_page(
+    request: HttpRequest, room: Room, form: RoomForm, off: DeactivateForm, status: int = 200
+) -> HttpResponse:
+    return render(
+        request,
+        "rooms/manage_room.html",
+        {"room": room, "mpp": room.mpp, "form": form, "off_form": off},
+        status=status,
+    )
+
+
+@never_cache
+@login_required
+def manage_room(request: HttpRequest, pk: int) -> HttpResponse:
+    """The manager edits a room, takes it out of use (declining its pending requests with the
+    reason) or back into use."""
+    room = get_object_or_404(Room.objects.select_related("mpp__region"), pk=pk)
+    if not can(request.user, Perm.MANAGE_ROOMS, room.mpp):
+        raise PermissionDenied
+    initial = {
+        f: getattr(room, f) for f in ("name", "kind", "capacity", "facilities", "house_rules")
+    }
+    action = request.POST.get("action", "") if request.method == "POST" else ""
+    form = RoomForm(request.POST if action == "save" else None, initial=initial)
+    off = DeactivateForm(request.POST if action == "deactivate" else None)
+    if request.method != "POST":
+        return _managed_room_page(request, room, form, off)
+    try:
+        if action == "save":
+            if not form.is_valid():
+                return _managed_room_page(request, room, form, off, status=400)
+            services.update_room(room, services.RoomData(**form.cleaned_data), actor=request.user)
+            message = _("Perubahan ruang telah disimpan.")
+        elif action == "deactivate":
+            if not off.is_valid():
+                return _managed_room_page(request, room, form, off, status=400)
+            services.set_room_active(
+                room, False, actor=request.user, reason=off.cleaned_data["reason"]
+            )
+            message = _(
+                "Ruang tidak lagi dapat dipinjam. Permohonan yang menunggu telah ditolak dan "
+                "pemohonnya diberi tahu."
+            )
+        elif action == "activate":
+            services.set_room_active(room, True, actor=request.user)
+            message = _("Ruang dapat dipinjam kembali.")
+        else:
+            raise RoomError(_("Tindakan ini tidak dikenal."))
+    except RoomError as error:
+        if error.status == 403:
+            raise PermissionDenied from None
+        error.apply_to(off if action == "deactivate" else form)
+        return _managed_room_page(request, room, form, off, status=error.status or 400)
+    messages.success(request, message)
+    return redirect("rooms:manage_room", pk=room.pk)

@@ -3,7 +3,8 @@
 requested → approved / approved_with_conditions / declined (the MPP's manager decides, with a
 reason or a condition where the table asks for a note), withdrawn (the requester, before the
 decision); an approved booking is cancelled by either side with a reason, which the other side is
-told. ``escalate`` is the sweep's: the decision is overdue.
+told. ``escalate`` is the sweep's: the decision is overdue; ``expire`` is the sweep's too: the slot
+began without a decision, so the request is declined with that reason.
 """
 
 from __future__ import annotations
@@ -49,6 +50,10 @@ ROOM_BOOKING = Workflow(
         Transition(
             "escalate", {"requested"}, "requested", {SYSTEM},
             label=_("Keputusan melewati batas waktu"),
+        ),
+        Transition(
+            "expire", {"requested"}, "declined", {SYSTEM},
+            label=_("Ditolak otomatis: waktu peminjaman tiba tanpa keputusan"), note_required=True,
         ),
     ],
 )  # fmt: skip

@@ -106,6 +106,7 @@ def _objects(demo):  # noqa: F811
             "complaint": complaints["2171"][0], "attachment": complaints["2171"][1],
             "client": complaints["2171"][2],
             "network": MppNetwork.objects.create(mpp=batam.mpp, network="36.66.1.0/28"),
+            "managed_room": _room(batam.mpp),
         },
         "yogya": {
             "app": yogya, "doc": yogya.documents.get(), "service": yogya.service,
@@ -116,8 +117,16 @@ def _objects(demo):  # noqa: F811
             "complaint": complaints["3471"][0], "attachment": complaints["3471"][1],
             "client": complaints["3471"][2],
             "network": MppNetwork.objects.create(mpp=yogya.mpp, network="36.66.2.0/28"),
+            "managed_room": _room(yogya.mpp),
         },
     }  # fmt: skip
+
+
+def _room(mpp):
+    """A room of the tenant's MPP, for the manager's room page."""
+    from mpp.rooms.models import Room
+
+    return Room.objects.create(mpp=mpp, name="Ruang matriks", kind="hall", capacity=10)
 
 
 def _invitation(agency: str, mpp: str) -> Invitation:
@@ -286,6 +295,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
             "get", f"/kelola/dasbor/mpp/{o['app'].mpp_id}/ekspor/instansi.csv", {}
         ),
         "GET /api/v1/open-data/mpps/{mpp_id}": ("api_get", f"{api}/open-data/mpps/{o['app'].mpp_id}", {}),
+        "GET /api/v1/open-data/mpps/{mpp_id}/community": ("api_get", f"{api}/open-data/mpps/{o['app'].mpp_id}/community", {}),
         "POST /api/v1/auth/token": ("api_post", f"{api}/auth/token", {"username": "x", "password": "y"}),
         "DELETE /api/v1/auth/token": ("api_delete", f"{api}/auth/token", {}),
         "POST /api/v1/citizens": ("api_post", f"{api}/citizens", {}),
@@ -353,6 +363,7 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/perangkat/": ("get", "/kelola/perangkat/", {}),
         "kelola/ruang/": ("get", "/kelola/ruang/", {}),
         "kelola/ruang/<id:mpp_id>/": ("get", f"/kelola/ruang/{mpp}/", {}),
+        "kelola/ruang/ruang/<id:pk>/": ("get", f"/kelola/ruang/ruang/{o['managed_room'].pk}/", {}),
         "kelola/kegiatan/": ("get", "/kelola/kegiatan/", {}),
         "kelola/kegiatan/baru/<id:mpp_id>/": ("get", f"/kelola/kegiatan/baru/{mpp}/", {}),
         "kelola/kegiatan/<id:pk>/": ("get", "/kelola/kegiatan/999999/", {}),
@@ -366,6 +377,13 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/antrean/loket/<id:pk>/tindakan/": ("post", f"/kelola/antrean/loket/{counter}/tindakan/", {"action": "call_next"}),
         "kelola/antrean/loket/<id:pk>/pindah-layanan/": ("post", f"/kelola/antrean/loket/{counter}/pindah-layanan/", {"code": "TIDAKADA"}),
         "GET /api/v1/queue/services": ("api_get", f"{api}/queue/services", {}),
+        "GET /api/v1/activities": ("api_get", f"{api}/activities", {}),
+        "GET /api/v1/activities/{activity_id}": ("api_get", f"{api}/activities/999999", {}),
+        "GET /api/v1/me/activities/registrations": ("api_get", f"{api}/me/activities/registrations", {}),
+        "POST /api/v1/me/activities/registrations": ("api_post", f"{api}/me/activities/registrations", {}),
+        "POST /api/v1/me/activities/registrations/{registration_id}/cancel": ("api_post", f"{api}/me/activities/registrations/999999/cancel", {}),
+        "GET /api/v1/mpps/{mpp_id}/rooms": ("api_get", f"{api}/mpps/{o['app'].mpp_id}/rooms", {}),
+        "GET /api/v1/me/room-bookings": ("api_get", f"{api}/me/room-bookings", {}),
         "GET /api/v1/queue/services/{queue_id}/slots": ("api_get", f"{api}/queue/services/{queue}/slots?date=2026-12-07", {}),
         "GET /api/v1/queue/mpps/{mpp_id}/waits": ("api_get", f"{api}/queue/mpps/{mpp}/waits", {}),
         "GET /api/v1/queue/mpps/{mpp_id}/statistics": ("api_get", f"{api}/queue/mpps/{mpp}/statistics?start=2026-12-01&end=2026-12-07", {}),
@@ -540,6 +558,7 @@ _TABLE = {
     'kelola/dasbor/mpp/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
     'kelola/dasbor/mpp/<id:pk>/ekspor/<slug:table>.<slug:fmt>': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (200, 404), (403, 403), (200, 200), (200, 200)],
     'GET /api/v1/open-data/mpps/{mpp_id}': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/open-data/mpps/{mpp_id}/community': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'POST /api/v1/auth/token': [(401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401), (401, 401)],
     'DELETE /api/v1/auth/token': [(204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204), (204, 204)],
     'POST /api/v1/citizens': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
@@ -602,6 +621,7 @@ _TABLE = {
     # The MPP's rooms (MANAGE_ROOMS: the MPP manager only; another MPP: 403).
     'kelola/ruang/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403), (403, 403), (403, 403), (403, 403)],
     'kelola/ruang/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/ruang/ruang/<id:pk>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 403), (403, 403), (403, 403), (403, 403), (403, 403)],
     # Activities (MANAGE_ACTIVITIES: the MPP manager; an agency admin for its agency's activities).
     'kelola/kegiatan/': [(403, 403), (403, 403), (403, 403), (200, 200), (200, 200), (200, 200), (403, 403), (403, 403), (403, 403), (403, 403)],
     'kelola/kegiatan/baru/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (403, 403), (403, 403), (403, 403), (403, 403)],
@@ -617,6 +637,13 @@ _TABLE = {
     'kelola/antrean/loket/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
     'kelola/antrean/loket/<id:pk>/pindah-layanan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
     'GET /api/v1/queue/services': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/activities': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/activities/{activity_id}': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'GET /api/v1/me/activities/registrations': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'POST /api/v1/me/activities/registrations': [(422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422), (422, 422)],
+    'POST /api/v1/me/activities/registrations/{registration_id}/cancel': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],
+    'GET /api/v1/mpps/{mpp_id}/rooms': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
+    'GET /api/v1/me/room-bookings': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'GET /api/v1/queue/services/{queue_id}/slots': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'GET /api/v1/queue/mpps/{mpp_id}/waits': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'GET /api/v1/queue/mpps/{mpp_id}/statistics': [(403, 403), (403, 403), (403, 403), (200, 403), (200, 403), (200, 403), (200, 403), (403, 403), (200, 200), (200, 200)],

@@ -165,6 +165,10 @@ WRITES: dict[str, Write] = {
         requester_or_room_manager, "/ruang/peminjaman/{room_booking}/tindakan/", "room_booking",
         action="cancel",
     ),
+    "kelola/ruang/ruang/<id:pk>/": W(
+        Perm.MANAGE_ROOMS, "/kelola/ruang/ruang/{room}/", "room_row", action="save",
+        name="Matriks ubah", kind="hall", capacity="10",
+    ),
     "kelola/ruang/<id:mpp_id>/": W(
         Perm.MANAGE_ROOMS, "/kelola/ruang/{mpp}/", "mpp_row", name="Matriks", kind="hall",
         capacity="5",
@@ -414,6 +418,13 @@ WRITES: dict[str, Write] = {
         OWNER, f"{API}/me/queue/bookings/{{booking}}/reschedule", "booking", "api_post",
         date="2026-12-08", slot="09:00",
     ),
+    "POST /api/v1/me/activities/registrations": W(
+        SIGNED_IN, f"{API}/me/activities/registrations", None, "api_post", activity_id=999999
+    ),
+    "POST /api/v1/me/activities/registrations/{registration_id}/cancel": W(
+        OWNER, f"{API}/me/activities/registrations/{{registration}}/cancel", "registration",
+        "api_post",
+    ),
 }  # fmt: skip
 
 # The Django admin (``admin-django/``) is for superusers only; every one of its write views is
@@ -630,6 +641,7 @@ def _fixture_set(demo):  # noqa: F811
         tenant["device"] = tenant["skm_kiosk"].device
         tenant["room_row"], tenant["room_booking"] = _room_and_booking(app)
         tenant["activity"], tenant["ticket"] = _activity_with_ticket(app)
+        tenant["registration"] = _registration_of_applicant(tenant["activity"], app)
     from mpp.tenancy.models import MppNetwork
 
     for key, tenant in objects.items():
@@ -678,8 +690,19 @@ def _activity_with_ticket(app):
     return activity, ticket_code(number)
 
 
+def _registration_of_applicant(activity, app):
+    """The applicant's own seat at the tenant's activity (the API's cancel acts on it)."""
+    from mpp.activities.models import Registration
+
+    return Registration.objects.create(
+        activity=activity, user_id=app.applicant_id, number=f"KA{app.mpp_id:06d}",
+        status="registered",
+    )  # fmt: skip
+
+
 def _ids(o) -> dict:
     return {
+        "registration": o["registration"].pk,
         "app": o["app"].pk,
         "app_version": o["app"].version,
         "service": o["service"].pk,

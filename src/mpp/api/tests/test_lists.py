@@ -18,6 +18,9 @@ from django.utils import timezone
 from mpp.accounts.models import User
 from mpp.accounts.tests.factories import CitizenFactory
 from mpp.accounts.tests.test_duties import _submitted, bearer, demo  # noqa: F401 - the demo fixture
+from mpp.activities import demo as activities_demo
+from mpp.activities import selectors as activity_selectors
+from mpp.activities import services as activity_services
 from mpp.api.paging import MAX_PAGE_SIZE
 from mpp.api.v1 import api
 from mpp.complaints import services as complaint_services
@@ -26,6 +29,9 @@ from mpp.notifications.tests.factories import InboxMessageFactory
 from mpp.queueing import demo as queueing_demo
 from mpp.queueing import selectors as queue_selectors
 from mpp.queueing import services as queue_services
+from mpp.rooms import demo as rooms_demo
+from mpp.rooms.models import Room
+from mpp.rooms.tests.factories import ask
 from mpp.tenancy.models import MPP
 
 pytestmark = pytest.mark.django_db
@@ -44,6 +50,7 @@ BOUNDED = {
     "counters, agencies and queues",
     "GET /api/v1/monitoring/periods/{period_id}/matrix": "one row per kab/kota of one period",
     "GET /api/v1/open-data/mpps/{mpp_id}": "the whole open data set of one MPP, like its CSV",
+    "GET /api/v1/open-data/mpps/{mpp_id}/community": "one row per month of one MPP, like its CSV",
 }
 
 
@@ -101,7 +108,7 @@ def test_every_answer_with_many_rows_is_a_page_with_a_bounded_size():
             ):
                 assert name in BOUNDED, f"{name} answers an array outside a page"
     assert unpaged == []
-    assert len(list_operations()) == 11
+    assert len(list_operations()) == 15
 
 
 def _monday_ahead() -> datetime.date:
@@ -137,6 +144,14 @@ def _lists(citizen: User) -> dict[str, tuple[str, dict, dict]]:
             {"unit": f"mpp:{batam.pk}", **year},
             manager,
         ),
+        "GET /api/v1/activities": ("/api/v1/activities", {"region": "2171"}, {}),
+        "GET /api/v1/me/activities/registrations": (
+            "/api/v1/me/activities/registrations",
+            {},
+            as_citizen,
+        ),
+        "GET /api/v1/mpps/{mpp_id}/rooms": (f"/api/v1/mpps/{batam.pk}/rooms", {}, {}),
+        "GET /api/v1/me/room-bookings": ("/api/v1/me/room-bookings", {}, as_citizen),
     }
 
 
@@ -178,6 +193,16 @@ def _more_rows(citizen: User) -> None:
             reporter=citizen,
             channel="api",
         )
+    # Batam's month of activities and its two rooms (with the citizen's pending request), two
+    # seats and a second request of the citizen's.
+    activities_demo.load()
+    rooms_demo.load()
+    open_ones = activity_selectors.public_programme(mpp=batam).filter(
+        registration_required=True, starts_at__gt=timezone.now() + datetime.timedelta(days=1)
+    )
+    for activity in open_ones.exclude(registrations__user=citizen)[:2]:
+        activity_services.register(activity, user=citizen)
+    ask(Room.objects.filter(mpp=batam).order_by("-capacity").last(), citizen, attendance=10)
     monday = _monday_ahead()
     queues = queue_selectors.bookable_queues().filter(mpp__slug="mpp-kota-batam")[:3]
     for queue in queues:

@@ -197,3 +197,40 @@ def test_the_mean_decision_time_of_an_hour_service_is_in_minutes(demo):  # noqa:
     text = html.content.decode()
     assert "35,0 menit" in text
     assert "0,0 hari kerja" not in text
+
+
+def test_community_figures_reach_the_mpp_and_national_dashboards_and_open_data(batam, client):
+    """Issue 28: activities held, attendance and rooms approved are figures like any other."""
+    day = timezone.now().astimezone(datetime.UTC).date()
+    unit = Unit(batam.region_id, batam.pk, None, None)
+    facts.bump_many(
+        {
+            FactKey(day, unit, "activities.held"): 4,
+            FactKey(day, unit, "activities.registrations"): 31,
+            FactKey(day, unit, "activities.attended"): 1234,
+            FactKey(day, unit, "rooms.bookings_approved"): 2,
+            FactKey(day, unit, "rooms.groups_served"): 2,
+        }
+    )
+    html = client_for("pengelola.batam").get(f"/kelola/dasbor/mpp/{batam.pk}/").content.decode()
+    assert "Kegiatan diselenggarakan" in html and "Peminjaman ruang disetujui" in html
+    national = client_for("analis.kemenpanrb").get("/kelola/dasbor/nasional/").content.decode()
+    assert "Peserta kegiatan hadir" in national
+    response = client.get(f"/data-terbuka/mpp/{batam.pk}/keterlibatan-warga.csv")
+    assert response.status_code == 200
+    rows = list(csv.DictReader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows == [
+        {
+            "bulan": day.strftime("%Y-%m"),
+            "kode_kabupaten_kota": batam.region_id,
+            "mpp": batam.name,
+            "kegiatan_diselenggarakan": "4",
+            "pendaftaran_kegiatan": "31",
+            "peserta_hadir": "1234",  # never "1.234"
+            "peminjaman_ruang_disetujui": "2",
+            "kelompok_masyarakat_baru": "2",
+        }
+    ]
+    api = client.get(f"/api/v1/open-data/mpps/{batam.pk}/community").json()
+    assert api["rows"][0]["peserta_hadir"] == 1234
+    assert client.get("/api/v1/open-data/mpps/999999/community").status_code == 404

@@ -195,3 +195,73 @@ def test_public_bookings_are_the_approved_public_ones_without_the_requester():
     assert pending.status == "requested"
     assert selectors.public_bookings(room.mpp, at(11), at(12)) == []
     assert selectors.public_bookings(MPPFactory(), at(0), at(23)) == []
+
+
+def test_the_manager_edits_a_room_and_a_taken_name_is_refused():
+    room = make_room()
+    manager = manager_of(room.mpp)
+    make_room(room.mpp, name="Ruang Rapat")
+    data = services.RoomData(name="Aula Utama", kind="hall", capacity=60, facilities="Proyektor")
+    services.update_room(room, data, actor=manager)
+    room.refresh_from_db()
+    assert (room.name, room.capacity, room.facility_lines()) == ("Aula Utama", 60, ["Proyektor"])
+    with pytest.raises(RoomError) as taken:
+        services.update_room(
+            room, services.RoomData(name="Ruang Rapat", kind="hall", capacity=60), actor=manager
+        )
+    assert "name" in taken.value.errors
+    with pytest.raises(RoomError) as refused:
+        services.update_room(room, data, actor=StaffFactory())
+    assert refused.value.status == 403
+
+
+def test_a_room_taken_out_of_use_declines_its_pending_requests_with_the_reason(
+    django_capture_on_commit_callbacks,
+):
+    room = make_room()
+    manager = manager_of(room.mpp)
+    citizen = CitizenFactory()
+    pending = ask(room, citizen)
+    approved = ask(room, starts=datetime.time(13), ends=datetime.time(14))
+    services.decide(approved, "approve", actor=manager, now=REQUESTED_AT)
+    with pytest.raises(RoomError) as no_reason:
+        services.set_room_active(room, False, actor=manager, reason=" ")
+    assert "reason" in no_reason.value.errors
+    with django_capture_on_commit_callbacks(execute=True):
+        services.set_room_active(
+            room, False, actor=manager, reason="Atap bocor, sedang diperbaiki."
+        )
+    pending.refresh_from_db()
+    approved.refresh_from_db()
+    assert pending.status == "declined"
+    assert "Atap bocor, sedang diperbaiki." in pending.decision_reason
+    assert approved.status == "approved"  # the manager cancels approved ones one by one
+    notice = Notification.objects.get(recipient=citizen, kind="rooms.decided")
+    assert "Atap bocor" in notice.context["note"]
+    with pytest.raises(RoomError) as closed:
+        ask(room, starts=datetime.time(15), ends=datetime.time(16))
+    assert closed.value.status == 409
+    services.set_room_active(room, True, actor=manager)
+    assert ask(room, starts=datetime.time(15), ends=datetime.time(16)).status == "requested"
+
+
+def test_a_request_whose_time_came_without_a_decision_is_declined_by_the_sweep(
+    django_capture_on_commit_callbacks,
+):
+    room = make_room()
+    manager_of(room.mpp)
+    citizen = CitizenFactory()
+    started = ask(room, citizen)
+    later = ask(room, starts=datetime.time(13), ends=datetime.time(14))
+    with django_capture_on_commit_callbacks(execute=True):
+        report = sweep(now=at(9, 30))
+    assert report.steps["rooms.booking"]["declined"] == 1
+    started.refresh_from_db()
+    later.refresh_from_db()
+    assert started.status == "declined" and later.status == "requested"
+    assert "sebelum pengelola memutuskan" in started.decision_reason
+    assert started.clock_stopped_at == at(9, 30)
+    notice = Notification.objects.get(recipient=citizen, kind="rooms.decided")
+    assert notice.context["action"] == "expire"
+    # Idempotent: a second sweep declines nothing more.
+    assert sweep(now=at(9, 45)).steps["rooms.booking"]["declined"] == 0
