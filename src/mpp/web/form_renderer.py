@@ -18,7 +18,7 @@ from django.forms.renderers import DjangoTemplates
 from django.http import HttpRequest
 from django.utils.formats import localize
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 WIDGETS = "django/forms/widgets/"
 # input.html, and the templates that are nothing but {% include "django/forms/widgets/input.html" %}.
@@ -43,7 +43,7 @@ INPUTS = frozenset(
 )
 
 
-def _shown(value: object) -> str:
+def _shown(value: Any) -> str:
     """``{{ value }}``: localised, then escaped unless already safe."""
     return conditional_escape(localize(value))
 
@@ -82,7 +82,7 @@ class FastWidgetRenderer(DjangoTemplates):
 
     def render(
         self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None
-    ) -> SafeString:
+    ) -> str:
         write = self._writer(template_name, context)
         if write is None:
             return super().render(template_name, context, request=request)

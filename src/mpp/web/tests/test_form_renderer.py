@@ -20,7 +20,7 @@ class EveryWidget(forms.Form):
     number = forms.IntegerField(required=False, min_value=0, max_value=10)
     decimal = forms.DecimalField(required=False, localize=True)
     email = forms.EmailField(required=False)
-    url = forms.URLField(required=False)
+    url = forms.URLField(required=False, assume_scheme="https")
     password = forms.CharField(required=False, widget=forms.PasswordInput(render_value=True))
     hidden = forms.CharField(required=False, widget=forms.HiddenInput)
     search = forms.CharField(required=False, widget=forms.TextInput(attrs={"type": "search"}))
@@ -47,7 +47,7 @@ class EveryWidget(forms.Form):
 
 
 def _both(form: forms.Form) -> list[tuple[str, str, str]]:
-    rows = []
+    rows: list[tuple[str, str, str]] = []
     for field in form:
         fast = field.as_widget(
             attrs={"aria-describedby": "x y", "data-on": True, "data-off": False}
