@@ -23,12 +23,9 @@ CACHED = "django.contrib.sessions.backends.cached_db"
 
 
 @pytest.fixture
-def cached_sessions(settings):
+def cached_sessions(settings):  # the cache starts empty (conftest's _empty_cache)
     settings.SESSION_ENGINE = CACHED
     load_demo()
-    cache.clear()
-    yield
-    cache.clear()
 
 
 def _session_in_cache(client: Client) -> bool:
