@@ -635,8 +635,12 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
                 started = time.perf_counter()
                 call(client, request)
             timings.append((time.perf_counter() - started) * 1000)
-        if os.environ.get("BENCH_SHOW_SQL"):
-            print("\n".join(f"  {path.name}: {sql[:160]}" for sql in statements), file=sys.stderr)
+        if os.environ.get("BENCH_SHOW_SQL"):  # BENCH_SHOW_SQL=1 (160 characters a query) or =N
+            width = (
+                int(os.environ["BENCH_SHOW_SQL"]) if os.environ["BENCH_SHOW_SQL"].isdigit() else 0
+            )
+            width = width if width > 1 else 160
+            print("\n".join(f"  {path.name}: {sql[:width]}" for sql in statements), file=sys.stderr)
         results.append({"path": path, "queries": len(statements), "timings": timings})
         print(f"  {index + 1}/{len(paths)} {path.label}", file=sys.stderr, flush=True)
     return results

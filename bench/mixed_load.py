@@ -21,11 +21,14 @@ again. Prints a Markdown report, writes ``var/bench/load.json`` and the SVG plot
 from __future__ import annotations
 
 import argparse
+import base64
 import csv
+import hashlib
 import json
 import os
 import resource
 import secrets
+import signal
 import subprocess
 import sys
 import tempfile
@@ -45,9 +48,14 @@ PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 CITIZENS = [("2171011508900003", "Warga-Demo-2026"), ("2171055204950001", "Warga-Demo-2026")]
 STAFF_PASSWORD = "Petugas-Demo-2026"  # noqa: S105 - the demo password in README.md
+# mpp.integrations.crypto's key when MPP_INTEGRATION_KEYS is empty, from the development SECRET_KEY
+# that make bench-data runs with.
+INTEGRATION_KEY = base64.urlsafe_b64encode(
+    hashlib.sha256(b"mpp-integrations:insecure-development-key-do-not-use-in-production").digest()
+).decode()
 
 
-def server_env(database: str) -> dict:
+def server_env(database: str, collect: bool = True) -> dict:
     # Kept between runs: collectstatic compresses every file the first time (minutes here).
     static_root = ROOT / "var" / "bench" / "static"
     static_root.mkdir(parents=True, exist_ok=True)
@@ -56,6 +64,9 @@ def server_env(database: str) -> dict:
         "MPP_ENV": "production",
         "SECRET_KEY": secrets.token_urlsafe(64),
         "MPP_NIK_PEPPER": BENCH_PEPPER,
+        # Production requires the connector keys; the generated data (the demo connectors of Kota
+        # Batam) was sealed under the one derived from the development SECRET_KEY.
+        "MPP_INTEGRATION_KEYS": INTEGRATION_KEY,
         "ALLOWED_HOSTS": "127.0.0.1",
         "DATABASE_URL": database,
         "DATABASE_CONN_MAX_AGE": "600",
@@ -69,10 +80,11 @@ def server_env(database: str) -> dict:
         "LOG_LEVEL": "WARNING",
         "PYTHONPATH": str(ROOT / "src"),
     }
-    subprocess.run(  # noqa: S603
-        [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput"],
-        env=env, check=True, stdout=subprocess.DEVNULL,
-    )  # fmt: skip
+    if collect or not (static_root / "staticfiles.json").exists():
+        subprocess.run(  # noqa: S603
+            [PYTHON, str(ROOT / "manage.py"), "collectstatic", "--noinput"],
+            env=env, check=True, stdout=subprocess.DEVNULL,
+        )  # fmt: skip
     return env
 
 
@@ -235,20 +247,14 @@ def kiosk_log_in(base: str, token: str) -> str:
 def kiosk_tokens(limit: int = 4) -> list[str]:
     """The demo kiosk of MPP Kota Batam and the generated kiosks of the busiest MPPs."""
     from mpp.accounts.tokens import hash_token
+    from mpp.devices.models import Device, DeviceKind
     from mpp.surveys.demo import DEMO_KIOSK_TOKEN
-    from mpp.surveys.models import KioskDevice
 
+    kiosks = Device.objects.filter(kind=DeviceKind.SKM_KIOSK, revoked_at=None)
     tokens = [DEMO_KIOSK_TOKEN]
-    for pk in (
-        KioskDevice.objects.filter(device__revoked_at=None)
-        .order_by("device__mpp_id")
-        .values_list("device__mpp_id", flat=True)[: limit * 2]
-    ):
+    for pk in kiosks.order_by("mpp_id").values_list("mpp_id", flat=True)[: limit * 2]:
         raw = f"skmk_bench-{pk}"
-        if (
-            len(tokens) < limit
-            and KioskDevice.objects.filter(device__token_hash=hash_token(raw)).exists()
-        ):
+        if len(tokens) < limit and kiosks.filter(token_hash=hash_token(raw)).exists():
             tokens.append(raw)
     return tokens
 
@@ -286,10 +292,47 @@ def complaint_fixture(base: str, mpp_id: int) -> dict:
     }  # fmt: skip
 
 
-def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) -> dict:
-    """One headless Locust run; the aggregated figures and Locust's own CPU use."""
+def _tree(pid: int) -> list[int]:
+    """``pid`` and every process below it (granian's workers), from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found, todo = [], [pid]
+    while todo:
+        current = todo.pop()
+        found.append(current)
+        todo.extend(children.get(current, []))
+    return found
+
+
+def server_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by the web server ``pid`` and its workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for member in _tree(pid):
+        try:
+            fields = Path(f"/proc/{member}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / ticks
+
+
+def locust(
+    base: str, classes: list[str], users: int, seconds: int, path: Path, server: int | None = None
+) -> dict:
+    """One headless Locust run; the aggregated figures, Locust's own CPU use and, with the web
+    server's pid, the server's CPU per request (granian and its workers: Python, no PostgreSQL)."""
     prefix = tempfile.mktemp(prefix="mpp-locust-")  # noqa: S306 - Locust writes the files
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    server_before = server_cpu(server) if server else 0.0
     started = time.monotonic()
     subprocess.run(  # noqa: S603
         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -319,10 +362,25 @@ def locust(base: str, classes: list[str], users: int, seconds: int, path: Path) 
             "p99": float(row["99%"]),
         }
     total = by_name.pop("Aggregated")
+    server_ms = (
+        (server_cpu(server) - server_before) * 1000 / max(1, total["requests"]) if server else None
+    )
     return {
         "users": users, "seconds": seconds, "total": total, "by_name": by_name, "failures": failures,
-        "locust_cpu_share": cpu / wall, "loadavg": os.getloadavg(),
+        "locust_cpu_share": cpu / wall, "loadavg": os.getloadavg(), "server_cpu_ms": server_ms,
     }  # fmt: skip
+
+
+def profile(server: int, seconds: int, svg: Path) -> subprocess.Popen:
+    """py-spy sampling one of the web server's workers (they share the load evenly) for
+    ``seconds``, 50 samples a second without stopping it, writing a flame graph of the threads'
+    work (idle threads left out)."""
+    workers = [pid for pid in _tree(server) if pid != server] or [server]
+    return subprocess.Popen(  # noqa: S603
+        [str(BIN / "py-spy"), "record", "--pid", str(workers[0]), "--nonblocking", "--rate", "50",
+         "--duration", str(seconds), "--format", "flamegraph", "--output", str(svg)],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
 
 
 MIX = [
@@ -408,6 +466,10 @@ def svg_plot(points: list[dict], ceiling: float, path: Path) -> None:
     path.write_text("\n".join(out) + "\n")
 
 
+def _ms(value: float | None) -> str:
+    return "—" if value is None else f"{value:.1f} ms"
+
+
 def report(result: dict) -> None:
     health = (
         result["ceiling_before"]["total"]["rps"] + result["ceiling_after"]["total"]["rps"]
@@ -416,9 +478,10 @@ def report(result: dict) -> None:
           f"{result['workers']}, cache {result.get('cache', 'memory')}; /healthz ceiling {result['ceiling_before']['total']['rps']:.0f}/s "
           f"before, {result['ceiling_after']['total']['rps']:.0f}/s after (mean {health:.0f}/s)\n")  # fmt: skip
     print(
-        "| run | people | requests/s | ratio to /healthz | p50 | p95 | p99 | errors | load avg | Locust CPU |"
+        "| run | people | requests/s | ratio to /healthz | p50 | p95 | p99 | errors | load avg "
+        "| Locust CPU | web CPU per request |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     runs = [("ceiling (/healthz)", result["ceiling_before"])]
     runs += [(f"step {s['users']}", s) for s in result["steps"]]
     if result.get("main"):
@@ -428,7 +491,8 @@ def report(result: dict) -> None:
         t = run["total"]
         print(f"| {label} | {run['users']} | {t['rps']:.0f} | {t['rps'] / health:.2f} | {t['p50']:.0f} ms "
               f"| {t['p95']:.0f} ms | {t['p99']:.0f} ms | {t['failures']} of {t['requests']} "
-              f"| {run['loadavg'][0]:.1f} | {run['locust_cpu_share']:.0%} of a core |")  # fmt: skip
+              f"| {run['loadavg'][0]:.1f} | {run['locust_cpu_share']:.0%} of a core "
+              f"| {_ms(run.get('server_cpu_ms'))} |")  # fmt: skip
     main = result.get("main") or (result["steps"][-1] if result["steps"] else None)
     if main:
         print(f"\nPer request type ({'main run' if result.get('main') else 'last step'}):\n")
@@ -463,11 +527,21 @@ def main() -> None:
         help="shared cache as in production (redis) or each worker's memory",
     )
     parser.add_argument("--plot", type=Path, default=ROOT / "docs" / "performance-load.svg")
+    parser.add_argument(
+        "--keep-static",
+        action="store_true",
+        help="reuse the static files collected by an earlier run (collectstatic takes minutes)",
+    )
+    parser.add_argument(
+        "--profile",
+        type=Path,
+        help="write a flame graph (SVG) of the web workers during the main run (py-spy record)",
+    )
     args = parser.parse_args()
     database = (
         os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/mpp_bench_small"
     )
-    env = server_env(database)
+    env = server_env(database, collect=not args.keep_static)
     redis = start_redis() if args.cache == "redis" else None
     if args.cache == "redis" and redis is None:
         raise SystemExit("redis-server is not installed: use --cache memory")
@@ -489,19 +563,29 @@ def main() -> None:
             "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         }
         print("ceiling …", file=sys.stderr, flush=True)
+        server = processes[0].pid
         result["ceiling_before"] = locust(
-            base, ["HealthUser"], args.ceiling_users, args.ceiling_seconds, fixture_path
+            base, ["HealthUser"], args.ceiling_users, args.ceiling_seconds, fixture_path, server
         )
         result["steps"] = []
         for users in [int(s) for s in args.steps.split(",") if s]:
             print(f"step {users} …", file=sys.stderr, flush=True)
-            result["steps"].append(locust(base, MIX, users, args.step_seconds, fixture_path))
+            result["steps"].append(
+                locust(base, MIX, users, args.step_seconds, fixture_path, server)
+            )
         if args.duration:
             print(f"main {args.users} × {args.duration} s …", file=sys.stderr, flush=True)
-            result["main"] = locust(base, MIX, args.users, args.duration, fixture_path)
+            profiler = profile(server, args.duration, args.profile) if args.profile else None
+            result["main"] = locust(base, MIX, args.users, args.duration, fixture_path, server)
+            if profiler is not None:
+                try:
+                    profiler.wait(timeout=60)
+                except subprocess.TimeoutExpired:  # behind on a busy machine: write what it has
+                    profiler.send_signal(signal.SIGINT)
+                    profiler.wait(timeout=60)
         print("ceiling again …", file=sys.stderr, flush=True)
         result["ceiling_after"] = locust(
-            base, ["HealthUser"], args.ceiling_users, args.ceiling_seconds, fixture_path
+            base, ["HealthUser"], args.ceiling_users, args.ceiling_seconds, fixture_path, server
         )
     finally:
         for process in processes:

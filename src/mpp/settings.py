@@ -117,6 +117,9 @@ MIDDLEWARE = [
     "mpp.api.problems.ApiMethodNotAllowedMiddleware",
 ]
 
+# Django's templates, with the common widgets (inputs, selects, textareas) written in Python.
+FORM_RENDERER = "mpp.web.form_renderer.FastWidgetRenderer"
+
 ROOT_URLCONF = "mpp.urls"
 WSGI_APPLICATION = "mpp.wsgi.application"
 ASGI_APPLICATION = "mpp.asgi.application"
@@ -165,6 +168,24 @@ if env("DATABASE_REPLICA_URL", ""):
         conn_health_checks=True,
     )
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+# A pool of PostgreSQL connections per process (psycopg_pool, Django's "pool" option; on by
+# default in production) instead of one persistent connection per thread: a request takes a
+# connection from the pool and gives it back, without the health check's round trip (a SELECT 1
+# before the first query of every request) that persistent connections need. A connection that
+# failed is dropped when it is given back; each thread of a worker holds at most one connection, so
+# DATABASE_POOL_SIZE must be at least the web server's threads per worker (granian's
+# --blocking-threads, 4 in deploy/systemd/mpp-web.service).
+DATABASE_POOL = env_bool("DATABASE_POOL", default=PRODUCTION)
+DATABASE_POOL_SIZE = int(env("DATABASE_POOL_SIZE", "4"))
+for _alias in DATABASES.values():
+    if DATABASE_POOL and _alias["ENGINE"] == "django.db.backends.postgresql":
+        _alias.setdefault("OPTIONS", {})["pool"] = {
+            "min_size": 1,
+            "max_size": DATABASE_POOL_SIZE,
+            "timeout": 10,
+        }
+        _alias["CONN_MAX_AGE"] = 0
+        _alias["CONN_HEALTH_CHECKS"] = False
 DATABASE_ROUTERS = ["mpp.reporting.routers.ReplicaRouter"]
 # Seconds a process reads the primary only after the replica failed (then it tries it again).
 MPP_REPLICA_AWAY_SECONDS = int(env("MPP_REPLICA_AWAY_SECONDS", "30"))
@@ -304,6 +325,19 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Sessions: read from the cache, written through to the database (``cached_db``), when the cache is
+# shared by every process (Redis); a signed-in request then makes no session query. With each
+# process's own memory a session ended in one process (sign-out) would live on in another's copy,
+# so the database alone serves then. Ending a user's other sessions (``accounts.services.
+# end_sessions``) changes ``User.session_stamp``, which the session hash is checked against on every
+# request from the user's row (never cached): a cached session of a revoked user is refused (and
+# flushed, from the cache too) on its next request.
+SESSION_ENGINE = (
+    "django.contrib.sessions.backends.cached_db"
+    if CACHE_URL
+    else "django.contrib.sessions.backends.db"
+)
+
 # Seconds an anonymous public page (catalog, directory, service, search) is kept rendered on the
 # server; 0 renders every request (the HTTP validators and Cache-Control are sent either way).
 MPP_PUBLIC_CACHE_SECONDS = int(env("MPP_PUBLIC_CACHE_SECONDS", "300"))

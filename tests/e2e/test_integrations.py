@@ -12,6 +12,7 @@ from mpp.accounts import demo as accounts_demo
 from mpp.accounts.models import User
 from mpp.accounts.tests.helpers import login_staff_in_browser
 from mpp.catalog import demo as catalog_demo
+from mpp.integrations import services as integrations_services
 from mpp.integrations.dukcapil import SIMULATOR_PASSWORD, SIMULATOR_USER
 from mpp.integrations.models import ConnectorConfig, Verification
 from mpp.regions.data import load_regions
@@ -80,6 +81,7 @@ def test_a_citizen_registering_with_a_batam_nik_sees_the_dukcapil_check(
     integrations_demo.load()
     nik, name = "3171010202850001", "Agus Setiawan"  # known to the simulator (a Jakarta NIK)
     ConnectorConfig.objects.filter(region_id="2171").update(region_id=None)  # national default
+    integrations_services.configs_changed()  # .update() sends no signal to the cached configs
     page.goto("/akun/daftar/")
     audit(page)
     page.locator("#id_nik").fill(nik)

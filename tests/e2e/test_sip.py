@@ -20,6 +20,7 @@ from mpp.catalog.models import Service
 from mpp.deadlines import services as clock
 from mpp.integrations import demo as integrations_demo
 from mpp.integrations import satusehat
+from mpp.integrations import services as integrations_services
 from mpp.integrations.models import ConnectorConfig, Verification
 from tests.e2e.test_applications import (
     CITIZEN_NIK,
@@ -123,6 +124,7 @@ def test_satusehat_down_the_officer_sees_it_and_day_five_issues_the_permit(
 ):
     # SATUSEHAT cannot be reached (nothing listens on port 9).
     ConnectorConfig.objects.filter(connector=satusehat.KEY).update(endpoint="http://127.0.0.1:9/")
+    integrations_services.configs_changed()  # .update() sends no signal to the cached configs
     siti = User.objects.get(nik=SITI)
     monday = datetime.datetime(2026, 11, 30, 9, 0, tzinfo=WIB)
     monkeypatch.setattr("django.utils.timezone.now", lambda: monday)

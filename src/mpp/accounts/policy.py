@@ -165,8 +165,26 @@ def grants_for(user: Principal, perm: Perm) -> list[RoleGrant]:
         or not staff_power(user)
     ):
         return []
-    roles = PERMISSION_ROLES[perm]
-    return [grant for grant in user.active_grants if grant.role in roles]
+    return _reach(user)[perm]
+
+
+def _reach(user: User) -> dict[Perm, list[RoleGrant]]:
+    """The user's grants under each permission, worked out once per request (the user object lives
+    for one request; the menu alone asks for some twenty permissions) and again whenever
+    ``active_grants`` is reloaded (``end_sessions`` drops it)."""
+    grants = user.active_grants
+    kept: tuple[list[RoleGrant], dict[Perm, list[RoleGrant]]] | None = user.__dict__.get(
+        "_policy_reach"
+    )
+    if kept is None or kept[0] is not grants:
+        roles_of_grants = [(grant, grant.role) for grant in grants]
+        by_perm = {
+            perm: [grant for grant, role in roles_of_grants if role in roles]
+            for perm, roles in PERMISSION_ROLES.items()
+        }
+        kept = (grants, by_perm)
+        user.__dict__["_policy_reach"] = kept
+    return kept[1]
 
 
 def can(user: Principal, perm: Perm, obj: Scoped | None = None) -> bool:

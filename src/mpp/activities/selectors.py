@@ -6,10 +6,12 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
+from django.core.cache import cache
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from mpp.accounts.policy import Perm, Principal, scope_filter
+from mpp.catalog import public_cache
 from mpp.catalog.extensions import PublicEvent, mpp_public_events
 from mpp.regions import localtime
 from mpp.tenancy.models import MPP
@@ -82,8 +84,25 @@ def feed_activities(mpp: MPP, now: datetime.datetime | None = None) -> QuerySet[
     )
 
 
+# The MPP page's next activities are kept in the cache at most this long (seconds).
+UPCOMING_SECONDS = 300
+
+
 def upcoming_at(mpp_id: int, limit: int = 5) -> list[Activity]:
-    return list(public_programme(now=timezone.now()).filter(mpp_id=mpp_id)[:limit])
+    """The MPP's next ``limit`` activities (running ones first), for its page: from the cache under
+    the catalog generation (an activity published, changed or cancelled raises it), until the first
+    of them ends — the only other way the list changes — or five minutes at most."""
+    now = timezone.now()
+    key = f"activities:upcoming:{public_cache.generation()}:{mpp_id}:{limit}"
+    found: list[Activity] | None = cache.get(key)
+    if found is None or any(activity.ends_at <= now for activity in found):
+        found = list(public_programme(now=now).filter(mpp_id=mpp_id)[:limit])
+        first_end = min((activity.ends_at for activity in found), default=None)
+        seconds = UPCOMING_SECONDS
+        if first_end is not None:
+            seconds = max(1, min(seconds, int((first_end - now).total_seconds())))
+        cache.set(key, found, seconds)
+    return found
 
 
 def other_public_events(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import hashlib
 import hmac
+import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from typing import TYPE_CHECKING, Any
@@ -33,6 +34,23 @@ if TYPE_CHECKING:
 # still be running); after it, a task that died is replaced.
 CLAIM = datetime.timedelta(minutes=10)
 SWEEP_BATCH = 200
+# How long the enabled configurations are kept in the cache at most (a change clears them at once).
+CONFIGS_SECONDS = 3600
+
+
+# What a new check of the same purpose starts again from (the rest of the row is kept).
+FRESH_FIELDS = (
+    "region",
+    "reference",
+    "sealed_query",
+    "state",
+    "elements",
+    "score",
+    "attempts",
+    "due_at",
+    "clock_stopped_at",
+    "breached_at",
+)
 
 
 class IntegrationError(ServiceError):
@@ -106,7 +124,39 @@ def rotate_secrets() -> int:
             sealed_secrets=crypto.reseal(config.sealed_secrets)
         )
         count += 1
+    configs_changed()  # .update() sends no post_save
     return count
+
+
+CONFIGS_KEY = "integrations:configs"
+
+
+def configs_changed(sender: object = None, **kwargs: object) -> None:
+    """Signal receiver and hook for writes of connector configurations: the cached enabled ones
+    (:func:`enabled_configs`) are stale now and again after the commit (a read in between stored
+    the old rows under the old generation)."""
+    generation = time.time_ns()
+    cache.set(CONFIGS_KEY, generation, timeout=None)
+    transaction.on_commit(lambda: cache.set(CONFIGS_KEY, time.time_ns(), timeout=None))
+
+
+def enabled_configs(connector_key: str) -> dict[str | None, ConnectorConfig]:
+    """The connector's enabled configurations by kab/kota code (None: the national one), from the
+    cache until a configuration changes (one query on a miss): a submission that starts a check
+    reads no configuration row."""
+    generation = cache.get(CONFIGS_KEY)
+    if generation is None:
+        cache.add(CONFIGS_KEY, time.time_ns(), timeout=None)
+        generation = cache.get(CONFIGS_KEY, 0)
+    key = f"{CONFIGS_KEY}:{generation}:{connector_key}"
+    found: dict[str | None, ConnectorConfig] | None = cache.get(key)
+    if found is None:
+        found = {
+            config.region_id: config
+            for config in ConnectorConfig.objects.filter(connector=connector_key, enabled=True)
+        }
+        cache.set(key, found, CONFIGS_SECONDS)
+    return found
 
 
 def connection_for(connector_key: str, region_id: str | None) -> Connection | None:
@@ -114,10 +164,10 @@ def connection_for(connector_key: str, region_id: str | None) -> Connection | No
     connector = connectors.find(connector_key)
     if connector is None:
         return None
-    enabled = ConnectorConfig.objects.filter(connector=connector_key, enabled=True)
-    config = enabled.filter(region_id=region_id).first() if region_id else None
+    enabled = enabled_configs(connector_key)
+    config = enabled.get(region_id) if region_id else None
     if config is None:  # the national default (or the one configuration of a national connector)
-        config = enabled.filter(region__isnull=True).first()
+        config = enabled.get(None)
     if config is None:
         return None
     try:
@@ -311,28 +361,29 @@ def _start(
     connection = connection_for(connector_key, region_id)
     if connection is None:
         return None
-    # A fresh pending state: the same purpose's row again (a resubmission) or a new one. An UPDATE
-    # then an INSERT or a read, without update_or_create's savepoints (two statements, not six).
-    mine = Verification.objects.filter(subject=subject, connector=connector_key, purpose=purpose)
-    fresh: dict[str, Any] = {
-        "region_id": connection.region_id,
-        "reference": str(reference)[:40],
-        "sealed_query": sealed_query,
-        "state": VerificationState.PENDING,
-        "elements": {},
-        "score": None,
-        "attempts": 0,
-        "due_at": clock.now() + CLAIM,
-        "clock_stopped_at": None,
-        "breached_at": None,
-    }
-    verification: Verification
-    if mine.update(**fresh):
-        verification = mine.get()
-    else:
-        verification = Verification.objects.create(
-            subject=subject, connector=connector_key, purpose=purpose, **fresh
-        )
+    # A fresh pending state: the same purpose's row again (a resubmission) or a new one, in one
+    # statement (INSERT … ON CONFLICT DO UPDATE on the unique subject, connector and purpose).
+    verification = Verification(
+        subject=subject,
+        connector=connector_key,
+        purpose=purpose,
+        region_id=connection.region_id,
+        reference=str(reference)[:40],
+        sealed_query=sealed_query,
+        state=VerificationState.PENDING,
+        elements={},
+        score=None,
+        attempts=0,
+        due_at=clock.now() + CLAIM,
+        clock_stopped_at=None,
+        breached_at=None,
+    )
+    Verification.objects.bulk_create(
+        [verification],
+        update_conflicts=True,
+        unique_fields=["subject", "connector", "purpose"],
+        update_fields=list(FRESH_FIELDS),
+    )
     from mpp.integrations.tasks import run_verification
 
     transaction.on_commit(lambda: run_verification.enqueue(verification.pk))

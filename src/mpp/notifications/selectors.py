@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
@@ -49,8 +50,25 @@ def inbox_summary(user: User) -> InboxSummary:
     return InboxSummary(total=counts["total"], unread=counts["unread"])
 
 
+# The navigation's unread badge is kept in the cache this long at most; a message delivered, read or
+# deleted clears it at once (``services.unread_changed``), so the bound only matters when a worker
+# process cannot reach the web processes' cache (local memory in development).
+UNREAD_SECONDS = 60
+
+
+def unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
 def unread_count(user: User) -> int:
-    return InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+    """Unread messages in the person's inbox, from the cache when counted recently (one query on a
+    miss): the navigation of every signed-in page shows it."""
+    key = unread_key(user.pk)
+    count: int | None = cache.get(key)
+    if count is None:
+        count = InboxMessage.objects.filter(recipient=user, read_at__isnull=True).count()
+        cache.set(key, count, UNREAD_SECONDS)
+    return count
 
 
 class _CountedPaginator(Paginator[InboxMessage]):

@@ -136,3 +136,37 @@ def test_no_badge_and_no_query_for_visitors(client):
         response = client.get(reverse("accounts:login"))
     assert 'class="badge"' not in response.content.decode()
     assert not any("notifications_inboxmessage" in q["sql"] for q in queries.captured_queries)
+
+
+def _badge(client) -> str:
+    html = client.get(reverse("accounts:profile")).content.decode()
+    start = html.find('class="badge">')
+    return html[start + len('class="badge">') :].split("<", 1)[0] if start >= 0 else ""
+
+
+def test_the_badge_is_counted_once_then_kept_until_a_message_comes_or_is_read(client, citizen):
+    messages_for(citizen, 2)
+    assert _badge(client) == "2"
+    with CaptureQueriesContext(connection) as queries:
+        assert _badge(client) == "2"  # from the cache: no count
+    assert not any("notifications_inboxmessage" in q["sql"] for q in queries.captured_queries)
+
+    InboxMessageFactory(recipient=citizen)  # delivered while the count is cached
+    assert _badge(client) == "3"
+    message = InboxMessage.objects.filter(recipient=citizen).first()
+    client.get(reverse("notifications:message", args=[message.pk]))  # read
+    assert _badge(client) == "2"
+    client.post(reverse("notifications:mark_all_read"))
+    assert _badge(client) == ""
+    InboxMessageFactory(recipient=citizen)
+    InboxMessage.objects.filter(recipient=citizen, read_at__isnull=True).first().delete()
+    assert _badge(client) == ""
+
+
+def test_another_persons_new_message_leaves_the_badge_alone(client, citizen):
+    messages_for(citizen, 1)
+    assert _badge(client) == "1"
+    InboxMessageFactory()  # someone else's
+    with CaptureQueriesContext(connection) as queries:
+        assert _badge(client) == "1"
+    assert not any("notifications_inboxmessage" in q["sql"] for q in queries.captured_queries)

@@ -259,8 +259,10 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
     month_table = MonthlyFact._meta.db_table
     mpp_table = MppDailyFact._meta.db_table
     # The SQL below is built only from the models' table names and fixed column names; every
-    # value is a parameter.
-    with transaction.atomic(using=using), connection.cursor() as cursor:
+    # value is a parameter. On PostgreSQL it is one statement, atomic by itself: no savepoint in
+    # the caller's transaction (two statements fewer per bump).
+    savepoint = connection.vendor != "postgresql"
+    with transaction.atomic(using=using, savepoint=savepoint), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             statements, params = [], []
             values = ", ".join(["(%s, %s, %s, %s, %s, %s, %s)"] * len(rows))
