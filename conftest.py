@@ -295,19 +295,39 @@ demo_onboarding_once = _once(
 full_demo_once = _once("full_demo_once", _full_demo, "The whole demo (manage.py load_demo).")
 
 
-def _once_users_last(items: list[pytest.Item]) -> None:
-    """Tests marked ``long`` first (xdist hands out tests in this order, so a test of minutes does
-    not start last and keep one worker busy while the others wait); then, within each module, the
-    tests that use a ``*_once`` fixture after the others (grouped by that fixture), so that no other
-    test runs while its transaction is open."""
-    modules: dict[Any, int] = {}
+def _django_group(item: pytest.Item) -> int:
+    """pytest-django's order (Django's): database tests in a transaction first (0), then the
+    transactional ones (1), whose flush empties what the migrations loaded (the regions), then
+    the rest (2)."""
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    if (
+        marker is not None
+        and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ) or {
+        "transactional_db",
+        "live_server",
+    } & names:
+        return 1
+    return 0 if marker is not None or "db" in names else 2
 
-    def key(indexed: tuple[int, Any]) -> tuple[bool, int, str, int]:
+
+def _once_users_last(items: list[pytest.Item]) -> None:
+    """Keeps pytest-django's order of the groups (``_django_group``) and, within a group, hands
+    out the tests marked ``long`` first (xdist hands out tests in this order, so a test of minutes
+    does not start last and keep one worker busy while the others wait); within each run of one
+    module's tests, those that use a ``*_once`` fixture come after the others (grouped by that
+    fixture), so that no other test runs while its transaction is open."""
+    runs: list[Any] = []
+
+    def key(indexed: tuple[int, Any]) -> tuple[int, bool, int, str, int]:
         index, item = indexed
         once = sorted(n for n in getattr(item, "fixturenames", ()) if n.endswith("_once"))
         module = getattr(item, "module", None)
+        if not runs or runs[-1] is not module:
+            runs.append(module)
         long = item.get_closest_marker("long") is not None
-        return (not long, modules.setdefault(module, len(modules)), ",".join(once), index)
+        return (_django_group(item), not long, len(runs), ",".join(once), index)
 
     items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
 
