@@ -7,9 +7,13 @@ a test that visited a page without calling ``audit(page)`` on it fails at teardo
 
 from __future__ import annotations
 
+import copy
 import os
+import shutil
+from collections.abc import Callable, Iterator
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -53,6 +57,9 @@ def pytest_configure(config):
     from django.conf import settings
 
     _one_cache_per_xdist_worker(settings)
+    # Argon2 is the production hasher; tests use a fast one so the suite stays quick. Set for the
+    # whole session (not per test) so that data loaded once per module (``loaded_once``) is fast too.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
     test_app = "mpp.workflows.tests.testapp"
     if test_app in settings.INSTALLED_APPS:
@@ -80,7 +87,30 @@ def _one_cache_per_xdist_worker(settings) -> None:
     settings.CACHES = {**settings.CACHES, "default": {**cache, "LOCATION": f"{base}/{number}"}}
 
 
+def pytest_addoption(parser):
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="run only the tests that may use the database (CI's second database run): the others "
+        "cannot reach it (pytest-django refuses them), so they pass or fail alike on any database",
+    )
+
+
+def _uses_database(item: pytest.Item) -> bool:
+    names = set(getattr(item, "fixturenames", ()))
+    return (
+        item.get_closest_marker("django_db") is not None
+        or "_django_db_helper" in names
+        or any(name.endswith("_once") for name in names)
+    )
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(config, items):
+    if config.getoption("--database-tests-only"):
+        config.hook.pytest_deselected(items=[i for i in items if not _uses_database(i)])
+        items[:] = [item for item in items if _uses_database(item)]
+    _once_users_last(items)
     if CHROMIUM.exists():
         return
     skip = pytest.mark.skip(
@@ -89,12 +119,6 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if "e2e" in item.keywords:
             item.add_marker(skip)
-
-
-@pytest.fixture(autouse=True)
-def _fast_password_hashing(settings):
-    # Argon2 is the production hasher; tests use a fast one so the suite stays quick.
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -166,6 +190,146 @@ def _region_data(request):
 
         if not Region.objects.exists():
             load_regions(Province, Region)
+
+
+# --- Demo data loaded once per module ---------------------------------------------------------
+# Loading the demo costs about a second of CPU, and some 450 tests start from it: loaded for each
+# test, it was the largest single cost of the suite (run twice in CI, on PostgreSQL and SQLite).
+# A ``*_once`` fixture loads it once per module (per xdist worker) inside a transaction that is
+# rolled back after the module; each test that asks for it runs in its own savepoint inside that
+# transaction (pytest-django's ``db``), so every test starts from the same freshly loaded rows and
+# its writes are undone, as before. Its files are copied into the test's own MEDIA_ROOT and what the
+# loader returned is deep-copied, so a test never sees another test's changes.
+
+
+class LoadedOnce:
+    """What a ``*_once`` fixture loaded: ``for_test`` gives a test its own copy."""
+
+    def __init__(self, data: Any, media: Path):
+        self.data = data
+        self.media = media
+
+    def for_test(self, request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Any:
+        marker = request.node.get_closest_marker("django_db")
+        transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
+            {"transactional_db", "live_server"} & set(request.fixturenames)
+        )
+        assert not transactional, (
+            "data loaded once lives in a transaction that is never committed: a transactional "
+            "test (or one with a live server) loads its own"
+        )
+        settings.MEDIA_ROOT = tmp_path / "media"
+        shutil.copytree(self.media, settings.MEDIA_ROOT, dirs_exist_ok=True)
+        return copy.deepcopy(self.data)
+
+
+@contextmanager
+def _loaded_once(django_db_blocker: Any, tmp_path_factory: Any, load: Callable[[], Any]):
+    from django.db import transaction
+    from django.test import override_settings
+    from django.utils import translation
+
+    media = tmp_path_factory.mktemp("media")
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            with override_settings(MEDIA_ROOT=media), translation.override("id"):
+                data = load()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield LoadedOnce(data, media)
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+
+
+def _once(name: str, load: Callable[[], Any], doc: str) -> Any:
+    """A module-scoped fixture ``name`` that loads with ``load`` once per module."""
+
+    def fixture(django_db_setup, django_db_blocker, tmp_path_factory) -> Iterator[LoadedOnce]:
+        with _loaded_once(django_db_blocker, tmp_path_factory, load) as loaded:
+            yield loaded
+
+    fixture.__doc__ = doc
+    return pytest.fixture(scope="module", name=name)(fixture)
+
+
+def _demo_and(*apps: str) -> Callable[[], Any]:
+    """``factories.load_demo`` (the tenancy and accounts), then the named apps' ``demo.load()``."""
+
+    def load() -> Any:
+        from importlib import import_module
+
+        from mpp.accounts.tests.factories import load_demo
+
+        loaded = load_demo()
+        for app in apps:
+            import_module(f"mpp.{app}.demo").load()
+        return loaded
+
+    return load
+
+
+def _full_demo() -> None:
+    import io
+
+    from django.core.management import call_command
+
+    call_command("load_demo", stdout=io.StringIO())
+
+
+demo_tenancy_once = _once("demo_tenancy_once", _demo_and(), "The demo tenancy and accounts.")
+demo_complaints_once = _once(
+    "demo_complaints_once", _demo_and("complaints"), "The demo tenancy, accounts and complaints."
+)
+demo_onboarding_once = _once(
+    "demo_onboarding_once",
+    _demo_and("onboarding"),
+    "The demo tenancy and accounts and the onboarding demo (pilot loci, Batam's SK Pengelola).",
+)
+full_demo_once = _once("full_demo_once", _full_demo, "The whole demo (manage.py load_demo).")
+
+
+def _django_group(item: pytest.Item) -> int:
+    """pytest-django's order (Django's): database tests in a transaction first (0), then the
+    transactional ones (1), whose flush empties what the migrations loaded (the regions), then
+    the rest (2)."""
+    marker = item.get_closest_marker("django_db")
+    names = set(getattr(item, "fixturenames", ()))
+    if (
+        marker is not None
+        and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences"))
+    ) or {
+        "transactional_db",
+        "live_server",
+    } & names:
+        return 1
+    return 0 if marker is not None or "db" in names else 2
+
+
+def _once_users_last(items: list[pytest.Item]) -> None:
+    """Keeps pytest-django's order of the groups (``_django_group``) and, within a group, hands
+    out the tests marked ``long`` first (xdist hands out tests in this order, so a test of minutes
+    does not start last and keep one worker busy while the others wait); within each run of one
+    module's tests, those that use a ``*_once`` fixture come after the others (grouped by that
+    fixture), so that no other test runs while its transaction is open."""
+    runs: list[Any] = []
+
+    def key(indexed: tuple[int, Any]) -> tuple[int, bool, int, str, int]:
+        index, item = indexed
+        once = sorted(n for n in getattr(item, "fixturenames", ()) if n.endswith("_once"))
+        module = getattr(item, "module", None)
+        if not runs or runs[-1] is not module:
+            runs.append(module)
+        long = item.get_closest_marker("long") is not None
+        return (_django_group(item), not long, len(runs), ",".join(once), index)
+
+    items[:] = [item for _index, item in sorted(enumerate(items), key=key)]
 
 
 @pytest.fixture(scope="session")

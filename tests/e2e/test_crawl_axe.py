@@ -17,7 +17,8 @@ from django.urls import Resolver404, resolve
 
 from mpp.web.tests.crawling import ROLES, client_for, crawl, role_kind, start_pages
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+# long: some 10 minutes of Chromium on the 2-core machine, started first (root conftest.py).
+pytestmark = [pytest.mark.e2e, pytest.mark.long, pytest.mark.django_db(transaction=True)]
 
 
 def kind_of(url: str, role: str) -> tuple[str, str]:

@@ -17,7 +17,7 @@ from mpp.cases.models import Application
 from mpp.catalog.models import Service
 from mpp.tenancy.models import AgencyPresence
 
-from .factories import PASSWORD, load_demo
+from .factories import PASSWORD
 from .helpers import login_staff
 
 pytestmark = pytest.mark.django_db
@@ -38,9 +38,9 @@ PATHS = {"agency": "agency_id", "mpp": "mpp_id", "region": "mpp__region_id"}
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo()
+def demo(request, demo_tenancy_once, settings, tmp_path):
+    """The demo (loaded once per module, root ``conftest.py``) and three submitted applications."""
+    demo_tenancy_once.for_test(request, settings, tmp_path)
     return {
         "dukcapil": _submitted("disdukcapil-batam", "2171011508900003"),
         "dinkes": _submitted("dinkes-batam", "2171011508900003"),

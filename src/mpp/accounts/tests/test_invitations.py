@@ -19,7 +19,7 @@ from mpp.accounts.services import CitizenRegistration
 from mpp.audit.models import AuditAction, AuditEvent
 from mpp.tenancy.models import MPP, Agency
 
-from .factories import PASSWORD, CitizenFactory, load_demo, staff
+from .factories import PASSWORD, CitizenFactory, staff
 from .helpers import current_code, invitation_path, login_staff
 
 pytestmark = pytest.mark.django_db
@@ -31,8 +31,8 @@ ATTACKER_NIK = "2171011508900004"  # not a demo citizen
 
 
 @pytest.fixture
-def demo():
-    return load_demo()
+def demo(request, demo_tenancy_once, settings, tmp_path):
+    return demo_tenancy_once.for_test(request, settings, tmp_path)
 
 
 @pytest.fixture

@@ -11,7 +11,6 @@ from django.test import Client
 
 from mpp.accounts.menu import WORK_MENU, menu_for
 from mpp.accounts.models import User
-from mpp.accounts.tests.factories import load_demo
 
 from .helpers import login_staff
 from .test_duties import STAFF as DUTY_STAFF
@@ -26,12 +25,8 @@ def _links(html: str) -> set[str]:
 
 
 @pytest.fixture
-def people(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo()
-    from mpp.complaints import demo as complaints_demo
-
-    complaints_demo.load()
+def people(request, demo_complaints_once, settings, tmp_path):
+    demo_complaints_once.for_test(request, settings, tmp_path)
     return {user.username: user for user in User.objects.filter(username__in=STAFF)}
 
 

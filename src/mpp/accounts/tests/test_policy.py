@@ -7,14 +7,12 @@ from mpp.accounts.policy import PERMISSION_ROLES, Perm, can, can_grant, can_revo
 from mpp.accounts.selectors import agencies_for, mpps_for, role_grants_for, workplaces_for
 from mpp.tenancy.models import MPP, Agency, AgencyPresence
 
-from .factories import load_demo
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    return load_demo()
+def demo(request, demo_tenancy_once, settings, tmp_path):
+    return demo_tenancy_once.for_test(request, settings, tmp_path)
 
 
 def user(username: str) -> User:

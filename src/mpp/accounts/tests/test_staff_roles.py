@@ -7,7 +7,6 @@ from mpp.accounts.models import Invitation, RoleGrant, User
 from mpp.audit.models import AuditAction, AuditEvent
 from mpp.tenancy.models import MPP, Agency
 
-from .factories import load_demo
 from .helpers import invitation_path, login_staff
 
 pytestmark = pytest.mark.django_db
@@ -16,8 +15,8 @@ URL = "/akun/kerja/peran/"
 
 
 @pytest.fixture
-def demo():
-    return load_demo()
+def demo(request, demo_tenancy_once, settings, tmp_path):
+    return demo_tenancy_once.for_test(request, settings, tmp_path)
 
 
 def as_staff(client, username):

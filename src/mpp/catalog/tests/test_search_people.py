@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 from django.urls import reverse
 
-from mpp.accounts.tests.factories import load_demo
 from mpp.catalog import search, services
 from mpp.catalog.models import SearchSynonym, Service
 from mpp.catalog.selectors import ServiceFilters, search_page, search_services
@@ -15,8 +14,8 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def demo():
-    load_demo()
+def demo(request, demo_tenancy_once, settings, tmp_path):
+    demo_tenancy_once.for_test(request, settings, tmp_path)
 
 
 def names(query: str) -> list[str]:

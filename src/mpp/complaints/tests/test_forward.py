@@ -149,7 +149,7 @@ def worker_env(**extra: str) -> dict[str, str]:
 @on_postgresql
 @pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_mid_forward_is_reclaimed_and_lapor_files_the_complaint_once(
-    demo, lapor, settings, django_capture_on_commit_callbacks
+    committed_demo, lapor, settings, django_capture_on_commit_callbacks
 ):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     env = worker_env(

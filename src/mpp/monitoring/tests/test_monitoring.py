@@ -12,14 +12,12 @@ from django.utils import timezone
 from openpyxl import load_workbook
 
 from mpp.accounts.models import Role, RoleGrant, User
-from mpp.accounts.tests.factories import load_demo
 from mpp.accounts.tests.helpers import login_staff
 from mpp.cases.models import Application
 from mpp.catalog.models import Service
 from mpp.monitoring import selectors, services
 from mpp.monitoring.models import DEFAULT_RUBRIC, LocusReport, ReportingPeriod
 from mpp.notifications.models import Notification
-from mpp.onboarding import demo as onboarding_demo
 from mpp.regions.models import Region
 
 pytestmark = pytest.mark.django_db
@@ -28,10 +26,8 @@ _numbers = itertools.count(1)
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo()
-    onboarding_demo.load()  # the pilot loci and Batam's SK Pengelola
+def demo(request, demo_onboarding_once, settings, tmp_path):
+    demo_onboarding_once.for_test(request, settings, tmp_path)  # the pilot loci, SK Pengelola
     return {
         "ministry": User.objects.get(username="admin.kemenpanrb"),
         "analyst": User.objects.get(username="analis.kemenpanrb"),

@@ -11,7 +11,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import Image
 
 from mpp.accounts.models import Invitation, Role, RoleGrant, User
-from mpp.accounts.tests.factories import load_demo
 from mpp.accounts.tests.helpers import invitation_path, login_staff
 from mpp.documents.uploads import blank_pdf
 from mpp.onboarding import selectors, services
@@ -25,9 +24,8 @@ DENPASAR = "5171"  # a region with no MPP on the platform
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo()
+def demo(request, demo_tenancy_once, settings, tmp_path):
+    demo_tenancy_once.for_test(request, settings, tmp_path)
     return {
         "ministry": User.objects.get(username="admin.kemenpanrb"),
         "analyst": User.objects.get(username="analis.kemenpanrb"),

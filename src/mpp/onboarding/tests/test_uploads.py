@@ -7,7 +7,6 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from mpp.accounts.models import User
-from mpp.accounts.tests.factories import load_demo
 from mpp.accounts.tests.helpers import login_staff
 from mpp.documents.tests import hostile_files as hostile
 from mpp.documents.uploads import blank_pdf
@@ -28,9 +27,8 @@ HOSTILE = [
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    load_demo()
+def demo(request, demo_tenancy_once, settings, tmp_path):
+    demo_tenancy_once.for_test(request, settings, tmp_path)
 
 
 def _file(content: bytes, name: str = "surat.pdf") -> SimpleUploadedFile:

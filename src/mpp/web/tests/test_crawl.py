@@ -17,7 +17,6 @@ import re
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import models
 
 from mpp.web.tests.crawling import MAX_PAGES, ROLES, client_for, crawl, start_pages
@@ -91,9 +90,8 @@ def _problems(url: str, response, keys: set[str], language: str) -> list[str]:
 
 
 @pytest.fixture
-def full_demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    call_command("load_demo", verbosity=0)
+def full_demo(request, full_demo_once, settings, tmp_path):
+    full_demo_once.for_test(request, settings, tmp_path)
 
 
 @pytest.mark.parametrize("role", list(ROLES))

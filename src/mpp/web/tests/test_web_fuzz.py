@@ -504,6 +504,7 @@ def _client_for(kind: str, who: str | None):
     return client, log_in, headers
 
 
+@pytest.mark.long  # every route as every identity: minutes on its own, started first
 def test_no_server_error_on_any_route_form_or_api_operation(demo_world, caplog):
     from mpp.complaints.demo import DEMO_API_KEY
 
