@@ -16,18 +16,31 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
     Sum,
+    Value,
     Window,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, scope_filter
-from mpp.queueing.models import CallEvent, Channel, Counter, ServiceQueue, Ticket, TicketLeg
+from mpp.queueing import services
+from mpp.queueing.models import (
+    CallEvent,
+    Channel,
+    Counter,
+    QueueRules,
+    ServiceQueue,
+    Ticket,
+    TicketLeg,
+)
 from mpp.queueing.services import local_now, waiting_line
 from mpp.tenancy.models import MPP
 
@@ -132,7 +145,9 @@ def booking_of(citizen: User, pk: int) -> Ticket:
 
 def ticket_by_token(token: str) -> Ticket:
     ticket = (
-        Ticket.objects.select_related("service", "mpp__region", "queue", "counter")
+        Ticket.objects.select_related(
+            "service", "mpp__region", "queue", "counter", "next_queue__service"
+        )
         .filter(token=token)
         .first()
         if token and len(token) <= 64
@@ -141,6 +156,67 @@ def ticket_by_token(token: str) -> Ticket:
     if ticket is None:
         raise Http404
     return ticket
+
+
+def kiosk_queues(mpp: MPP) -> tuple[list[ServiceQueue], int]:
+    """The MPP's active queues for the kiosk and its limit of services per number
+    (``QueueRules.max_services``, the default when no rules were saved), read in one query."""
+    limit = QueueRules.objects.filter(mpp=OuterRef("mpp_id")).values("max_services")[:1]
+    default = QueueRules._meta.get_field("max_services").get_default()
+    rows = list(
+        ServiceQueue.objects.filter(mpp=mpp, is_active=True)
+        .select_related("service")
+        .annotate(max_services=Coalesce(Subquery(limit), Value(default)))
+    )
+    most = max((int(row.max_services) for row in rows), default=1)
+    return list[ServiceQueue](rows), most
+
+
+@dataclass(frozen=True)
+class VisitStop:
+    """One service of a visit of several, as the ticket page and the booking page list it."""
+
+    position: int
+    service: str
+    state: str  # "done", "now" or "later"
+    counter: int | None
+
+
+def visit_of(ticket: Ticket) -> list[VisitStop]:
+    """The services of ``ticket``'s visit in order, with which are done, which it stands in now
+    and which come later; empty for a single service (no query then)."""
+    if ticket.legs <= 1:
+        return []
+    stops = []
+    for leg in TicketLeg.objects.filter(ticket=ticket).select_related("queue__service", "counter"):
+        if leg.position < ticket.leg:
+            state, number = "done", leg.counter.number if leg.counter else None
+        elif leg.position == ticket.leg:
+            state = "done" if ticket.status == "served" else "now"
+            number = ticket.counter.number if ticket.counter else None
+        else:
+            state, number = "later", None
+        service = ticket.service if leg.position == ticket.leg else leg.queue.service
+        stops.append(VisitStop(leg.position, service.name, state, number))
+    return stops
+
+
+def addable_queues(ticket: Ticket, visit: Sequence[VisitStop]) -> list[ServiceQueue]:
+    """The MPP's other active services a booking could add to its visit (the service says whether
+    each serves that day); none once the visit holds the MPP's limit."""
+    limit = services.rules_of(ticket.mpp).max_services
+    if max(ticket.legs, len(visit)) >= limit:
+        return []
+    taken = [
+        ticket.queue_id,
+        *TicketLeg.objects.filter(ticket=ticket).values_list("queue_id", flat=True),
+    ]
+    return list(
+        ServiceQueue.objects.filter(mpp_id=ticket.mpp_id, is_active=True)
+        .exclude(pk__in=taken)
+        .select_related("service")
+        .order_by("service__name")
+    )
 
 
 def bookable_queues() -> QuerySet[ServiceQueue]:
@@ -280,7 +356,7 @@ def latest_calls(
     result = []
     for event in (
         CallEvent.objects.filter(mpp=mpp, at__gte=start)
-        .select_related("counter", "ticket__service")
+        .select_related("counter", "ticket__service", "ticket__next_queue__service")
         .order_by("-id")[:50]
     ):
         if event.counter_id in seen:
@@ -355,23 +431,31 @@ def statistics(user: User, mpp: MPP, start: datetime.date, end: datetime.date) -
 
     def grouped(ticket_fields, leg_fields):
         rows: dict[tuple, dict] = {}
-        for row in tickets.values(*ticket_fields).order_by().annotate(
-            tickets=Count("id"),
-            served=Count("id", filter=Q(status="served")),
-            no_show=Count("id", filter=Q(status="no_show")),
-            booked=Count("id", filter=Q(channel=Channel.ONLINE) & ~Q(status="cancelled")),
-            wait_sum=Sum(wait, filter=COUNTED_WAIT),
-            wait_n=Count("id", filter=COUNTED_WAIT),
-            service_sum=Sum(service, filter=COUNTED_SERVICE),
-            service_n=Count("id", filter=COUNTED_SERVICE),
+        for row in (
+            tickets.values(*ticket_fields)
+            .order_by()
+            .annotate(
+                tickets=Count("id"),
+                served=Count("id", filter=Q(status="served")),
+                no_show=Count("id", filter=Q(status="no_show")),
+                booked=Count("id", filter=Q(channel=Channel.ONLINE) & ~Q(status="cancelled")),
+                wait_sum=Sum(wait, filter=COUNTED_WAIT),
+                wait_n=Count("id", filter=COUNTED_WAIT),
+                service_sum=Sum(service, filter=COUNTED_SERVICE),
+                service_n=Count("id", filter=COUNTED_SERVICE),
+            )
         ):
             rows[tuple(row[field] for field in ticket_fields)] = row
-        for leg in legs.values(*leg_fields).order_by().annotate(
-            tickets=Count("id"),
-            wait_sum=Sum(leg_wait, filter=LEG_COUNTED_WAIT),
-            wait_n=Count("id", filter=LEG_COUNTED_WAIT),
-            service_sum=Sum(leg_service, filter=LEG_COUNTED_SERVICE),
-            service_n=Count("id", filter=LEG_COUNTED_SERVICE),
+        for leg in (
+            legs.values(*leg_fields)
+            .order_by()
+            .annotate(
+                tickets=Count("id"),
+                wait_sum=Sum(leg_wait, filter=LEG_COUNTED_WAIT),
+                wait_n=Count("id", filter=LEG_COUNTED_WAIT),
+                service_sum=Sum(leg_service, filter=LEG_COUNTED_SERVICE),
+                service_n=Count("id", filter=LEG_COUNTED_SERVICE),
+            )
         ):
             key = tuple(leg[field] for field in leg_fields)
             row = rows.setdefault(

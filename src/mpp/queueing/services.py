@@ -971,7 +971,7 @@ def waiting_line(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
 
 def current_ticket(counter: Counter, day: datetime.date) -> Ticket | None:
     return (
-        Ticket.objects.select_related("queue", "service")
+        Ticket.objects.select_related("queue", "service", "next_queue__service")
         .filter(counter=counter, date=day, status__in=("called", "serving"))
         .order_by("-called_at")
         .first()
