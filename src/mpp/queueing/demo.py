@@ -129,8 +129,13 @@ def _tickets(mpp, kiosk, queues) -> None:
     if opening:
         start = datetime.datetime.combine(day, opening[0][0], tzinfo=local.tzinfo)
         # The fourth visitor needs a new KK and then a KTP-el: one number for both (issue 28).
-        visits = ((2, "", "A", ()), (4, "lansia", "A", ()), (6, "", "A", ()))
-        visits += ((8, "", "B", (queues["A"],)),) if "B" in queues else ()
+        visits: list[tuple[int, str, str, list[ServiceQueue]]] = [
+            (2, "", "A", []),
+            (4, "lansia", "A", []),
+            (6, "", "A", []),
+        ]
+        if "B" in queues:
+            visits.append((8, "", "B", [queues["A"]]))
         for minutes, group, prefix, then in visits:
             moment = start + datetime.timedelta(minutes=minutes)
             if moment > local:
