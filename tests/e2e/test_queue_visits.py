@@ -33,7 +33,7 @@ TEXTS = {
         "finish": "Selesai dilayani",
         "next_line": "layanan berikutnya: {service}",
         "done": "selesai (loket 1)",
-        "counter": "Loket 2",
+        "now": "sekarang (loket 2)",
         "served": "Selesai dilayani",
     },
     "en": {
@@ -51,7 +51,7 @@ TEXTS = {
         "finish": "Served",
         "next_line": "next service: {service}",
         "done": "done (counter 1)",
-        "counter": "Counter 2",
+        "now": "now (counter 2)",
         "served": "Served",
     },
 }
@@ -103,6 +103,14 @@ def _no_script_page(browser, live_server, audit, language):
     return context, page
 
 
+def _audit_as_seen(audit, seer, page) -> None:
+    """axe needs scripts: the page a script-less browser shows is audited as ``seer`` (same
+    cookies, scripts on) sees the same address."""
+    seer.context.add_cookies(page.context.cookies())
+    seer.goto(page.url)
+    audit(seer)
+
+
 def _counter_step(page, audit, button):
     page.get_by_role("button", name=button).click()
     page.wait_for_load_state("load")
@@ -117,25 +125,26 @@ def test_a_two_service_visit_moves_through_two_counters_on_one_number(
     text = TEXTS[language]
     family, identity = hall["family"].service.name, hall["identity"].service.name
     context, kiosk = _no_script_page(browser, live_server, audit, language)
+    seer = browser_page(language=language)
     try:
         kiosk.goto("/antrean/anjungan/")
-        audit(kiosk)
+        _audit_as_seen(audit, seer, kiosk)
         kiosk.get_by_label(text["token"]).fill(TOKEN)
         kiosk.get_by_role("button", name=text["pair"]).click()
         kiosk.wait_for_load_state("load")
-        audit(kiosk)
+        _audit_as_seen(audit, seer, kiosk)
         kiosk.get_by_label(text["first"]).select_option(label=family)
         kiosk.get_by_label(text["second"]).select_option(label=identity)
         kiosk.get_by_role("button", name=text["take"]).click()
         kiosk.wait_for_url("**/antrean/anjungan/tiket/**")
-        audit(kiosk)
+        _audit_as_seen(audit, seer, kiosk)
         ticket = Ticket.objects.get()
         assert ticket.code in kiosk.locator("h1").inner_text()
         assert identity in kiosk.content() and ticket.legs == 2
         assert kiosk.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
         kiosk.goto(f"/antrean/tiket/{ticket.token}/")
-        audit(kiosk)
+        _audit_as_seen(audit, seer, kiosk)
         assert text["leg1"] in kiosk.content()
     finally:
         context.close()
@@ -168,8 +177,9 @@ def test_a_two_service_visit_moves_through_two_counters_on_one_number(
     phone = browser_page(language=language)
     phone.goto(f"/antrean/tiket/{ticket.token}/")
     audit(phone)
-    content = phone.content()
-    assert text["leg2"] in content and text["done"] in content and text["counter"] in content
+    content = phone.locator("main").inner_text()
+    for expected in (text["leg2"], text["done"], text["now"]):
+        assert expected in content, (expected, content)
     assert phone.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
     _counter_step(other_desk, audit, text["start"])
