@@ -117,8 +117,8 @@ def _every_counter_service(mpp, queues) -> None:
 
 
 def _tickets(mpp, kiosk, queues) -> None:
-    """Three walk-ins this morning (one elderly; only once the MPP has opened) and a booking for
-    the demo citizen."""
+    """Four walk-ins this morning (one elderly, one for KK then KTP-el; only once the MPP has
+    opened) and a booking for the demo citizen (KTP-el, then KK on the same number)."""
     if "A" not in queues:
         return
     local = services.local_now(mpp)
@@ -128,11 +128,21 @@ def _tickets(mpp, kiosk, queues) -> None:
     opening = services.slot_times(queues["A"], day)
     if opening:
         start = datetime.datetime.combine(day, opening[0][0], tzinfo=local.tzinfo)
-        for minutes, group in ((2, ""), (4, "lansia"), (6, "")):
+        # The fourth visitor needs a new KK and then a KTP-el: one number for both (issue 28).
+        visits: list[tuple[int, str, str, list[ServiceQueue]]] = [
+            (2, "", "A", []),
+            (4, "lansia", "A", []),
+            (6, "", "A", []),
+        ]
+        if "B" in queues:
+            visits.append((8, "", "B", [queues["A"]]))
+        for minutes, group, prefix, then in visits:
             moment = start + datetime.timedelta(minutes=minutes)
             if moment > local:
                 break  # before opening: no ticket stamped in the future (a call would precede it)
-            services.issue_walk_in(kiosk, queues["A"], priority_group=group, now=moment)
+            services.issue_walk_in(
+                kiosk, queues[prefix], then=then, priority_group=group, now=moment
+            )
     citizen = User.objects.filter(nik="2171011508900003").first()
     if citizen is None:
         return
@@ -140,7 +150,13 @@ def _tickets(mpp, kiosk, queues) -> None:
         later = day + datetime.timedelta(days=offset)
         times = services.slot_times(queues["A"], later)
         if times:
+            # KTP-el, then KK on the same number (a visit of two services, issue 28).
             services.book(
-                citizen, queues["A"], later, times[len(times) // 3][0], now=timezone.now()
+                citizen,
+                queues["A"],
+                later,
+                times[len(times) // 3][0],
+                then=[queues["B"]] if "B" in queues else [],
+                now=timezone.now(),
             )
             return

@@ -77,7 +77,13 @@ class RulesForm(forms.ModelForm):
     class Meta:
         formfield_callback = bounded.formfield
         model = QueueRules
-        fields = ["no_show_limit", "no_show_days", "grace_minutes", "booking_days_ahead"]
+        fields = [
+            "no_show_limit",
+            "no_show_days",
+            "grace_minutes",
+            "booking_days_ahead",
+            "max_services",
+        ]
 
     def clean_no_show_days(self):
         days = self.cleaned_data["no_show_days"]
@@ -86,6 +92,10 @@ class RulesForm(forms.ModelForm):
     def clean_booking_days_ahead(self):
         days = self.cleaned_data["booking_days_ahead"]
         return _within(days, 1, 90, _("Antara 1 dan 90 hari."))
+
+    def clean_max_services(self):
+        count = self.cleaned_data["max_services"]
+        return _within(count, 1, 5, _("Antara 1 dan 5 layanan."))
 
 
 class KioskTokenForm(forms.Form):

@@ -42,6 +42,11 @@ class QueueRules(models.Model):
     booking_days_ahead = models.PositiveSmallIntegerField(
         _("pemesanan paling jauh (hari)"), default=14
     )
+    max_services = models.PositiveSmallIntegerField(
+        _("layanan per nomor antrean"),
+        default=3,
+        help_text=_("Berapa layanan paling banyak yang dapat diurus dengan satu nomor antrean."),
+    )
 
     class Meta:
         verbose_name = _("aturan antrean")
@@ -219,6 +224,14 @@ class Ticket(WorkflowModel):
     application_ref = models.CharField(_("nomor permohonan"), max_length=40, blank=True)
     reminded_day_at = models.DateTimeField(null=True, blank=True)
     reminded_hour_at = models.DateTimeField(null=True, blank=True)
+    # A visit of several services (issue 28): which of them the ticket stands in now (1-based), how
+    # many there are, and the one after this (so the console, the ticket page and the hall display
+    # say where to go next without another query). The plan and the finished ones: ``TicketLeg``.
+    leg = models.PositiveSmallIntegerField(_("layanan ke-"), default=1)
+    legs = models.PositiveSmallIntegerField(_("jumlah layanan"), default=1)
+    next_queue = models.ForeignKey(
+        ServiceQueue, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
 
     class Meta:
         ordering = ["date", "number"]
@@ -266,6 +279,41 @@ class Ticket(WorkflowModel):
         if self.slot_starts is None:
             return None
         return datetime.datetime.combine(self.date, self.slot_starts, tzinfo=zone)
+
+
+class TicketLeg(models.Model):
+    """One service of a visit of several services, in the visitor's order (issue 28).
+
+    Written for every service of such a ticket when it is taken (the plan); a leg the ticket moves
+    on from keeps its times, counter and officer here (``finished_at`` set), while the ticket row
+    carries the times of the service it stands in now, and of the last one once served.
+    """
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="ticket_legs")
+    position = models.PositiveSmallIntegerField()
+    queue = models.ForeignKey(ServiceQueue, on_delete=models.PROTECT, related_name="+")
+    joined_at = models.DateTimeField(null=True, blank=True)
+    called_at = models.DateTimeField(null=True, blank=True)
+    serving_started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    counter = models.ForeignKey(
+        Counter, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    application_ref = models.CharField(_("nomor permohonan"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["ticket_id", "position"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "position"], name="queue_leg_once"),
+        ]
+        verbose_name = _("layanan dalam kunjungan")
+        verbose_name_plural = _("layanan dalam kunjungan")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id}/{self.position}"
 
 
 class CallEvent(models.Model):

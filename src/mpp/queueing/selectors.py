@@ -16,17 +16,31 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    Subquery,
+    Sum,
+    Value,
     Window,
 )
+from django.db.models.functions import Coalesce
 from django.http import Http404
 from django.utils import timezone
 
 from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, scope_filter
-from mpp.queueing.models import CallEvent, Channel, Counter, ServiceQueue, Ticket
+from mpp.queueing import services
+from mpp.queueing.models import (
+    CallEvent,
+    Channel,
+    Counter,
+    QueueRules,
+    ServiceQueue,
+    Ticket,
+    TicketLeg,
+)
 from mpp.queueing.services import local_now, waiting_line
 from mpp.tenancy.models import MPP
 
@@ -131,7 +145,9 @@ def booking_of(citizen: User, pk: int) -> Ticket:
 
 def ticket_by_token(token: str) -> Ticket:
     ticket = (
-        Ticket.objects.select_related("service", "mpp__region", "queue", "counter")
+        Ticket.objects.select_related(
+            "service", "mpp__region", "queue", "counter", "next_queue__service"
+        )
         .filter(token=token)
         .first()
         if token and len(token) <= 64
@@ -140,6 +156,67 @@ def ticket_by_token(token: str) -> Ticket:
     if ticket is None:
         raise Http404
     return ticket
+
+
+def kiosk_queues(mpp: MPP) -> tuple[list[ServiceQueue], int]:
+    """The MPP's active queues for the kiosk and its limit of services per number
+    (``QueueRules.max_services``, the default when no rules were saved), read in one query."""
+    limit = QueueRules.objects.filter(mpp=OuterRef("mpp_id")).values("max_services")[:1]
+    default = QueueRules._meta.get_field("max_services").get_default()
+    rows = list(
+        ServiceQueue.objects.filter(mpp=mpp, is_active=True)
+        .select_related("service")
+        .annotate(max_services=Coalesce(Subquery(limit), Value(default)))
+    )
+    most = max((int(row.max_services) for row in rows), default=1)
+    return list[ServiceQueue](rows), most
+
+
+@dataclass(frozen=True)
+class VisitStop:
+    """One service of a visit of several, as the ticket page and the booking page list it."""
+
+    position: int
+    service: str
+    state: str  # "done", "now" or "later"
+    counter: int | None
+
+
+def visit_of(ticket: Ticket) -> list[VisitStop]:
+    """The services of ``ticket``'s visit in order, with which are done, which it stands in now
+    and which come later; empty for a single service (no query then)."""
+    if ticket.legs <= 1:
+        return []
+    stops = []
+    for leg in TicketLeg.objects.filter(ticket=ticket).select_related("queue__service", "counter"):
+        if leg.position < ticket.leg:
+            state, number = "done", leg.counter.number if leg.counter else None
+        elif leg.position == ticket.leg:
+            state = "done" if ticket.status == "served" else "now"
+            number = ticket.counter.number if ticket.counter else None
+        else:
+            state, number = "later", None
+        service = ticket.service if leg.position == ticket.leg else leg.queue.service
+        stops.append(VisitStop(leg.position, service.name, state, number))
+    return stops
+
+
+def addable_queues(ticket: Ticket, visit: Sequence[VisitStop]) -> list[ServiceQueue]:
+    """The MPP's other active services a booking could add to its visit (the service says whether
+    each serves that day); none once the visit holds the MPP's limit."""
+    limit = services.rules_of(ticket.mpp).max_services
+    if max(ticket.legs, len(visit)) >= limit:
+        return []
+    taken = [
+        ticket.queue_id,
+        *TicketLeg.objects.filter(ticket=ticket).values_list("queue_id", flat=True),
+    ]
+    return list(
+        ServiceQueue.objects.filter(mpp_id=ticket.mpp_id, is_active=True)
+        .exclude(pk__in=taken)
+        .select_related("service")
+        .order_by("service__name")
+    )
 
 
 def bookable_queues() -> QuerySet[ServiceQueue]:
@@ -279,7 +356,7 @@ def latest_calls(
     result = []
     for event in (
         CallEvent.objects.filter(mpp=mpp, at__gte=start)
-        .select_related("counter", "ticket__service")
+        .select_related("counter", "ticket__service", "ticket__next_queue__service")
         .order_by("-id")[:50]
     ):
         if event.counter_id in seen:
@@ -300,8 +377,8 @@ def last_call_id(mpp: MPP) -> int:
 # --- Statistics -------------------------------------------------------------------------------
 
 
-def _durations():
-    wait = ExpressionWrapper(F("called_at") - F("checked_in_at"), output_field=DurationField())
+def _durations(wait_from: str = "checked_in_at"):
+    wait = ExpressionWrapper(F("called_at") - F(wait_from), output_field=DurationField())
     service = ExpressionWrapper(
         F("finished_at") - F("serving_started_at"), output_field=DurationField()
     )
@@ -315,51 +392,103 @@ def _durations():
 # call). So an average is never negative and the statistics page agrees with the dashboard.
 COUNTED_WAIT = Q(status="served", called_at__gte=F("checked_in_at"))
 COUNTED_SERVICE = Q(status="served", finished_at__gte=F("serving_started_at"))
+# The same for a service of a visit the ticket moved on from (``TicketLeg``, issue 28): its wait
+# from joining that service's line to its call (``reporting.facts.queueing.leg_facts``).
+LEG_COUNTED_WAIT = Q(called_at__gte=F("joined_at"))
+LEG_COUNTED_SERVICE = Q(finished_at__gte=F("serving_started_at"))
+LEG_PATHS = {
+    "agency": "queue__agency_id",
+    "mpp": "queue__mpp_id",
+    "region": "queue__mpp__region_id",
+}
+# The statistics' groups: a ticket's fields and the same for a finished service of a visit.
+STAT_GROUPS = {
+    "by_day": (("date",), ("ticket__date",)),
+    "by_counter": (("date", "counter__number"), ("ticket__date", "counter__number")),
+    "by_agency": (("date", "agency__name"), ("ticket__date", "queue__agency__name")),
+}
 
 
 def statistics(user: User, mpp: MPP, start: datetime.date, end: datetime.date) -> dict:
     """Waiting and service times per day, counter and agency, and the no-show rate, for the tickets
-    of ``mpp`` the user oversees (the manager: all; an agency admin: their agency's)."""
+    of ``mpp`` the user oversees (the manager: all; an agency admin: their agency's).
+
+    A visit of several services counts once for each service it was served in, at the agency
+    and counter that served it (the services it moved on from are its ``TicketLeg`` rows); a
+    no-show counts once."""
     tickets = Ticket.objects.filter(mpp=mpp, date__gte=start, date__lte=end).filter(
         scope_filter(user, Perm.MANAGE_QUEUE, **PATHS)
         | scope_filter(user, Perm.VIEW_STATISTICS, **PATHS)
     )
+    legs = TicketLeg.objects.filter(
+        ticket__mpp=mpp, ticket__date__gte=start, ticket__date__lte=end, finished_at__isnull=False
+    ).filter(
+        scope_filter(user, Perm.MANAGE_QUEUE, **LEG_PATHS)
+        | scope_filter(user, Perm.VIEW_STATISTICS, **LEG_PATHS)
+    )
     wait, service = _durations()
+    leg_wait, leg_service = _durations("joined_at")
 
-    def grouped(*fields):
-        return list(
-            tickets.values(*fields)
+    def grouped(ticket_fields, leg_fields):
+        rows: dict[tuple, dict] = {}
+        for row in (
+            tickets.values(*ticket_fields)
+            .order_by()
             .annotate(
                 tickets=Count("id"),
                 served=Count("id", filter=Q(status="served")),
                 no_show=Count("id", filter=Q(status="no_show")),
                 booked=Count("id", filter=Q(channel=Channel.ONLINE) & ~Q(status="cancelled")),
-                mean_wait=Avg(wait, filter=COUNTED_WAIT),
-                mean_service=Avg(service, filter=COUNTED_SERVICE),
+                wait_sum=Sum(wait, filter=COUNTED_WAIT),
+                wait_n=Count("id", filter=COUNTED_WAIT),
+                service_sum=Sum(service, filter=COUNTED_SERVICE),
+                service_n=Count("id", filter=COUNTED_SERVICE),
             )
-            .order_by(*fields)
-        )
+        ):
+            rows[tuple(row[field] for field in ticket_fields)] = row
+        for leg in (
+            legs.values(*leg_fields)
+            .order_by()
+            .annotate(
+                tickets=Count("id"),
+                wait_sum=Sum(leg_wait, filter=LEG_COUNTED_WAIT),
+                wait_n=Count("id", filter=LEG_COUNTED_WAIT),
+                service_sum=Sum(leg_service, filter=LEG_COUNTED_SERVICE),
+                service_n=Count("id", filter=LEG_COUNTED_SERVICE),
+            )
+        ):
+            key = tuple(leg[field] for field in leg_fields)
+            row = rows.setdefault(
+                key,
+                dict(zip(ticket_fields, key, strict=True))
+                | {"tickets": 0, "served": 0, "no_show": 0, "booked": 0}
+                | {"wait_sum": None, "wait_n": 0, "service_sum": None, "service_n": 0},
+            )
+            row["tickets"] += leg["tickets"]
+            row["served"] += leg["tickets"]
+            for key_sum, key_n in (("wait_sum", "wait_n"), ("service_sum", "service_n")):
+                if leg[key_n]:
+                    row[key_sum] = (row[key_sum] or datetime.timedelta()) + leg[key_sum]
+                    row[key_n] += leg[key_n]
+        return [rows[key] for key in sorted(rows, key=lambda k: tuple((v is None, v) for v in k))]
 
     def minutes(rows):
         for row in rows:
-            for key in ("mean_wait", "mean_service"):
-                row[key] = round(row[key].total_seconds() / 60, 1) if row[key] is not None else None
+            for key, total, count in (
+                ("mean_wait", row.pop("wait_sum"), row.pop("wait_n")),
+                ("mean_service", row.pop("service_sum"), row.pop("service_n")),
+            ):
+                row[key] = round(total.total_seconds() / count / 60, 1) if count else None
             row["no_show_rate"] = (
                 round(row["no_show"] / row["booked"], 3) if row["booked"] else None
             )
         return rows
 
-    return {
-        "by_day": minutes(grouped("date")),
-        "by_counter": minutes(
-            [
-                row
-                for row in grouped("date", "counter__number")
-                if row["counter__number"] is not None
-            ]
-        ),
-        "by_agency": minutes(grouped("date", "agency__name")),
-    }
+    result = {name: minutes(grouped(*fields)) for name, fields in STAT_GROUPS.items()}
+    result["by_counter"] = [
+        row for row in result["by_counter"] if row["counter__number"] is not None
+    ]
+    return result
 
 
 def can_view_statistics(user: User, mpp: MPP) -> bool:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime
 import secrets
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
@@ -40,6 +40,7 @@ from mpp.queueing.models import (
     ServiceQueue,
     SlotCount,
     Ticket,
+    TicketLeg,
 )
 from mpp.queueing.registry import application_at
 from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
@@ -188,6 +189,60 @@ def _locked_rows(queue: ServiceQueue, day: datetime.date, starts: datetime.time)
     day_row = DayCount.objects.select_for_update().get(queue=queue, date=day)
     slot_row = SlotCount.objects.select_for_update().get(queue=queue, date=day, starts=starts)
     return day_row, slot_row
+
+
+def _locked_visit(
+    queue: ServiceQueue,
+    day: datetime.date,
+    starts: datetime.time,
+    further: Sequence[ServiceQueue],
+) -> tuple[DayCount, SlotCount, dict[int, DayCount]]:
+    """:func:`_locked_rows` for a visit of several services (issue 28): the day rows of ``queue``
+    and of the ``further`` services, then the slot row of ``queue``.
+
+    Every writer locks day rows before slot rows and day rows by queue id, so two kiosks taking
+    "KK then KTP-el" and "KTP-el then KK" at the same moment never deadlock.
+    """
+    days = _further_days([queue, *further], day)
+    SlotCount.objects.bulk_create(
+        [SlotCount(queue=queue, date=day, starts=starts)], ignore_conflicts=True
+    )
+    slot_row = SlotCount.objects.select_for_update().get(queue=queue, date=day, starts=starts)
+    return days[queue.pk], slot_row, days
+
+
+def _further_days(queues: Sequence[ServiceQueue], day: datetime.date) -> dict[int, DayCount]:
+    """The day rows of ``queues`` on ``day``, created if missing and locked in queue-id order."""
+    DayCount.objects.bulk_create(
+        [DayCount(queue=queue, date=day) for queue in queues], ignore_conflicts=True
+    )
+    rows = (
+        DayCount.objects.select_for_update()
+        .filter(queue_id__in=[queue.pk for queue in queues], date=day)
+        .order_by("queue_id")
+    )
+    return {row.queue_id: row for row in rows}
+
+
+def _count_further(queues: Sequence[ServiceQueue], days: dict[int, DayCount], field: str) -> None:
+    """Count one place of ``field`` in the locked day row of each further service of a visit, or
+    refuse when one of them has no place left that day (checked before anything is counted).
+
+    A further service holds a place of its day, not of a slot: nobody knows when the visitor
+    will reach it.
+    """
+    for queue in queues:
+        limit = queue.online_per_day if field == "online" else queue.walk_in_per_day
+        if getattr(days[queue.pk], field) >= limit:
+            raise QueueError(
+                _("Kuota %(service)s pada hari itu sudah habis. Pilih layanan lain.")
+                % {"service": queue.service.name},
+                "then",
+                409,
+            )
+    DayCount.objects.filter(pk__in=[days[queue.pk].pk for queue in queues]).update(
+        **{field: F(field) + 1}
+    )
 
 
 def _count_place(day_row: DayCount, slot_row: SlotCount, field: str) -> None:
@@ -352,8 +407,13 @@ def _check_booking_caps(citizen, queue: ServiceQueue, now) -> None:
         )
 
 
-def _take_online_place(queue, day, starts) -> DayCount:
-    day_row, slot_row = _locked_rows(queue, day, starts)
+def _take_online_place(queue, day, starts, further: Sequence[ServiceQueue] = ()) -> DayCount:
+    """Count an online place in ``queue``'s slot (and a place of the day in each ``further``
+    service of the visit), or refuse and count nothing."""
+    if further:
+        day_row, slot_row, days = _locked_visit(queue, day, starts, further)
+    else:
+        day_row, slot_row = _locked_rows(queue, day, starts)
     if slot_row.online >= queue.online_per_slot:
         raise QueueError(_("Slot ini sudah penuh. Pilih slot lain."), "slot", 409)
     if day_row.online >= queue.online_per_day:
@@ -362,6 +422,8 @@ def _take_online_place(queue, day, starts) -> DayCount:
             "date",
             409,
         )
+    if further:
+        _count_further(further, days, "online")
     _count_place(day_row, slot_row, "online")
     return day_row
 
@@ -372,26 +434,25 @@ def book(
     day: datetime.date,
     starts: datetime.time,
     *,
+    then: Sequence[ServiceQueue] = (),
     now: datetime.datetime | None = None,
 ) -> Ticket:
-    """Book a place in a slot for ``citizen``, or raise :class:`QueueError` and change nothing."""
+    """Book a place in a slot for ``citizen``, or raise :class:`QueueError` and change nothing.
+
+    ``then``: further services of the same visit, in the citizen's order (issue 28); each holds a
+    place of that day's online quota and the one number leads from one to the next."""
     _check_may_book_online(citizen)
     starts, ends = _check_bookable(citizen, queue, day, starts, now)
-    if Ticket.objects.filter(
-        citizen=citizen,
-        service_id=queue.service_id,
-        date=day,
-        channel=Channel.ONLINE,
-        status__in=ACTIVE,
-    ).exists():
+    check_visit(queue, then, day)
+    if _holds_booking(citizen, [queue, *then], day):
         raise _second_booking_error()
     try:
         with transaction.atomic():
             # The citizen's row first (one person's bookings in turn), then the quota rows.
             get_user_model().objects.select_for_update().filter(pk=citizen.pk).first()
             _check_booking_caps(citizen, queue, now)
-            day_row = _take_online_place(queue, day, starts)
-            return _new_ticket(
+            day_row = _take_online_place(queue, day, starts, then)
+            ticket = _new_ticket(
                 queue,
                 day_row,
                 (starts, ends),
@@ -399,7 +460,10 @@ def book(
                 citizen=citizen,
                 lane=Lane.BOOKED,
                 status="booked",
+                **_visit_fields(then),
             )
+            _plan(ticket, [queue, *then])
+            return ticket
     except IntegrityError as error:
         if "queue_one_active_booking_per_day" in str(error):
             raise _second_booking_error() from error
@@ -411,6 +475,7 @@ def cancel(ticket: Ticket, *, user: User | None, kinds: Collection[str] = (CITIZ
         ticket = Ticket.objects.select_for_update().get(pk=ticket.pk)
         _act(ticket, "cancel", user, kinds)
         _release(ticket)
+        _release_further(ticket)
     return ticket
 
 
@@ -434,20 +499,20 @@ def reschedule(
     starts, ends = _check_bookable(ticket.citizen, queue, day, starts, now)
     if day == ticket.date and starts == ticket.slot_starts:
         raise QueueError(_("Pilih slot yang berbeda dari jadwal sekarang."), "slot")
-    if (
-        day != ticket.date
-        and Ticket.objects.filter(
-            citizen=ticket.citizen, service_id=ticket.service_id, date=day, status__in=ACTIVE
-        )
-        .exclude(pk=ticket.pk)
-        .exists()
+    if day != ticket.date and _holds_booking(
+        ticket.citizen, [queue, *_further_of(ticket)], day, exclude=ticket
     ):
         raise _second_booking_error()
+    # A visit of several services takes the day places of its further services on the new day.
+    further = _further_of(ticket) if day != ticket.date else []
+    check_visit(queue, further, day)
     try:
         with transaction.atomic():
             current = Ticket.objects.select_for_update().get(pk=ticket.pk)
-            day_row = _take_online_place(queue, day, starts)
+            day_row = _take_online_place(queue, day, starts, further)
             _release(current)
+            if further:
+                _release_further(current)
             _act(
                 current,
                 "reschedule",
@@ -560,10 +625,14 @@ def issue_walk_in(
     kiosk: Device,
     queue: ServiceQueue,
     *,
+    then: Sequence[ServiceQueue] = (),
     priority_group: str = "",
     now: datetime.datetime | None = None,
 ) -> Ticket:
-    """A walk-in number for ``queue`` now, counted against the walk-in quotas only."""
+    """A walk-in number for ``queue`` now, counted against the walk-in quotas only.
+
+    ``then``: further services of the same visit in the visitor's order (issue 28); each must
+    still serve today and holds a walk-in place of its day."""
     if queue.mpp_id != kiosk.mpp_id or not queue.is_active:
         raise QueueError(_("Layanan ini tidak tersedia di anjungan ini."), "service", 404)
     if priority_group not in PriorityGroup.values:
@@ -575,8 +644,12 @@ def issue_walk_in(
     if interval is None:
         raise closed_error(queue, today)
     slot = walk_in_slot(queue, today, interval)
+    check_visit(queue, then, local.date(), now=moment)
     with transaction.atomic():
-        day_row, slot_row = _locked_rows(queue, local.date(), slot[0])
+        if then:
+            day_row, slot_row, days = _locked_visit(queue, local.date(), slot[0], then)
+        else:
+            day_row, slot_row = _locked_rows(queue, local.date(), slot[0])
         if day_row.walk_in >= queue.walk_in_per_day:
             raise QueueError(
                 _("Nomor antrean langsung untuk layanan ini sudah habis hari ini."), "service", 409
@@ -590,8 +663,10 @@ def issue_walk_in(
                 "service",
                 409,
             )
+        if then:
+            _count_further(then, days, "walk_in")
         _count_place(day_row, slot_row, "walk_in")
-        return _new_ticket(
+        ticket = _new_ticket(
             queue,
             day_row,
             slot,
@@ -603,6 +678,181 @@ def issue_walk_in(
             line_at=moment,
             checked_in_at=moment,
             status="waiting",
+            **_visit_fields(then),
+        )
+        _plan(ticket, [queue, *then])
+        return ticket
+
+
+# --- A visit of several services on one number (issue 28) ----------------------------------------
+
+
+def check_visit(
+    first: ServiceQueue,
+    further: Sequence[ServiceQueue],
+    day: datetime.date,
+    *,
+    now: datetime.datetime | None = None,
+) -> None:
+    """Refuse a visit of ``first`` then ``further`` on ``day`` unless it is at most the MPP's
+    ``max_services`` services, each chosen once, of the same MPP and active, each serving that day
+    (and, for a walk-in taken ``now``, not closed yet today)."""
+    if not further:
+        return
+    rules = rules_of(first.mpp)
+    if 1 + len(further) > rules.max_services:
+        raise QueueError(
+            _("Satu nomor antrean paling banyak untuk %(count)s layanan.")
+            % {"count": rules.max_services},
+            "then",
+        )
+    seen = {first.pk}
+    for queue in further:
+        if queue.mpp_id != first.mpp_id or not queue.is_active:
+            raise QueueError(_("Layanan itu tidak tersedia di MPP ini."), "then")
+        if queue.pk in seen:
+            raise QueueError(_("Setiap layanan cukup dipilih satu kali."), "then")
+        seen.add(queue.pk)
+        intervals = open_intervals(queue, day)
+        name = {"service": queue.service.name}
+        if not intervals:
+            raise QueueError(_("%(service)s tidak melayani pada hari itu.") % name, "then")
+        if now is not None and intervals[-1][1] <= local_now(first.mpp, now).time():
+            raise QueueError(_("%(service)s sudah tutup hari ini.") % name, "then", 409)
+
+
+def _visit_fields(further: Sequence[ServiceQueue]) -> dict[str, object]:
+    """The ticket's own record of its visit: how many services, and the one after the first."""
+    return {"legs": 1 + len(further), "next_queue": further[0] if further else None}
+
+
+def _plan(ticket: Ticket, queues: Sequence[ServiceQueue]) -> None:
+    """Write the services of a visit of several, in order (nothing for a single service)."""
+    if len(queues) > 1:
+        TicketLeg.objects.bulk_create(
+            TicketLeg(ticket=ticket, position=position, queue=queue)
+            for position, queue in enumerate(queues, start=1)
+        )
+
+
+def _further_of(ticket: Ticket) -> list[ServiceQueue]:
+    """The services after the first of a booking's visit (none for a single service)."""
+    if ticket.legs <= 1:
+        return []
+    return [
+        leg.queue
+        for leg in TicketLeg.objects.filter(ticket=ticket, position__gt=1).select_related(
+            "queue__service", "queue__mpp__region"
+        )
+    ]
+
+
+def _release_further(ticket: Ticket) -> None:
+    """Give back the day places the further services of a booking's visit held."""
+    if ticket.legs <= 1:
+        return
+    field = "online" if ticket.channel == Channel.ONLINE else "walk_in"
+    DayCount.objects.filter(
+        queue_id__in=TicketLeg.objects.filter(ticket=ticket, position__gt=1).values("queue_id"),
+        date=ticket.date,
+        **{f"{field}__gt": 0},
+    ).update(**{field: F(field) - 1})
+
+
+def _holds_booking(
+    citizen, queues: Sequence[ServiceQueue], day: datetime.date, *, exclude: Ticket | None = None
+) -> bool:
+    """Does ``citizen`` hold an active booking of one of ``queues``' services on ``day``, as its
+    service or as a service of a visit of several?"""
+    ids = [queue.service_id for queue in queues]
+    held = Ticket.objects.filter(
+        citizen=citizen, date=day, channel=Channel.ONLINE, status__in=ACTIVE
+    ).filter(Q(service_id__in=ids) | Q(ticket_legs__queue__service_id__in=ids))
+    if exclude is not None:
+        held = held.exclude(pk=exclude.pk)
+    return held.exists()
+
+
+def add_service(
+    ticket: Ticket, queue: ServiceQueue, *, user: User, now: datetime.datetime | None = None
+) -> Ticket:
+    """The citizen adds a further service to a booking not checked in yet: the same number leads
+    from the booked service to this one (after any added before); it holds a place of that day's
+    online quota."""
+    if ticket.status != "booked" or ticket.date < local_now(ticket.mpp, now).date():
+        raise QueueError(
+            _("Layanan hanya dapat ditambahkan sebelum lapor hadir."), "then", status=409
+        )
+    planned = [ticket.queue, *_further_of(ticket)]
+    check_visit(planned[0], [*planned[1:], queue], ticket.date)
+    if _holds_booking(ticket.citizen, [queue], ticket.date, exclude=ticket):
+        raise _second_booking_error()
+    with transaction.atomic():
+        current = Ticket.objects.select_for_update().get(pk=ticket.pk)
+        if current.legs != ticket.legs:
+            raise QueueError(_("Pemesanan ini baru saja berubah. Muat ulang halaman."), "then", 409)
+        _count_further([queue], _further_days([queue], current.date), "online")
+        if current.legs == 1:
+            TicketLeg.objects.create(ticket=current, position=1, queue=current.queue)
+        TicketLeg.objects.create(ticket=current, position=current.legs + 1, queue=queue)
+        _act(
+            current,
+            "add_service",
+            user,
+            (CITIZEN,),
+            changes={"legs": current.legs + 1, "next_queue": current.next_queue or queue},
+            data={"service": queue.service_id},
+        )
+    return current
+
+
+def _next_service(ticket: Ticket, officer: User, reference: str, moment) -> None:
+    """Finish the service the ticket stands in now and put it in the next one's line.
+
+    The finished service keeps its times, counter, officer and application on its
+    :class:`TicketLeg`. The ticket keeps its number, its priority and its place (lane and the time
+    it first joined a line): a visitor is not sent to the back of the next line for having been
+    served. Its ``checked_in_at`` becomes the moment it joined the next line, so the next service's
+    wait is counted from there (docs/queue.md).
+    """
+    with transaction.atomic():
+        TicketLeg.objects.filter(ticket=ticket, position=ticket.leg).update(
+            queue=ticket.queue_id,
+            joined_at=ticket.checked_in_at,
+            called_at=ticket.called_at,
+            serving_started_at=ticket.serving_started_at,
+            finished_at=moment,
+            counter=ticket.counter_id,
+            officer=officer,
+            application_ref=reference or ticket.application_ref,
+        )
+        following = list(
+            TicketLeg.objects.filter(ticket=ticket, position__gt=ticket.leg)
+            .select_related("queue")
+            .order_by("position")[:2]
+        )
+        upcoming = following[0].queue
+        _act(
+            ticket,
+            "next_service",
+            officer,
+            (OFFICER,),
+            changes={
+                "queue": upcoming,
+                "service_id": upcoming.service_id,
+                "agency_id": upcoming.agency_id,
+                "leg": ticket.leg + 1,
+                "next_queue": following[1].queue if len(following) > 1 else None,
+                "checked_in_at": moment,
+                "called_at": None,
+                "call_count": 0,
+                "serving_started_at": None,
+                "counter": None,
+                "for_counter": None,
+                "officer": None,
+                "application_ref": "",
+            },
+            data={"leg": ticket.leg, "to_service": upcoming.service_id},
         )
 
 
@@ -721,7 +971,7 @@ def waiting_line(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
 
 def current_ticket(counter: Counter, day: datetime.date) -> Ticket | None:
     return (
-        Ticket.objects.select_related("queue", "service")
+        Ticket.objects.select_related("queue", "service", "next_queue__service")
         .filter(counter=counter, date=day, status__in=("called", "serving"))
         .order_by("-called_at")
         .first()
@@ -838,11 +1088,15 @@ def finish(
     now: datetime.datetime | None = None,
 ) -> Ticket:
     """Service done; ``application_ref`` links an application filed at the counter (its tracking
-    number) to the visit."""
+    number) to the visit. A visit of several services moves on to the next one's line instead
+    (``next_service``), the last one ends the ticket ``served``."""
     _counter_ticket(ticket, counter, officer)
     reference = (application_ref or "").strip()[:40]
     if reference:
         _check_reference(ticket, reference)
+    if ticket.leg < ticket.legs and ticket.status == "serving":
+        _next_service(ticket, officer, reference, now or timezone.now())
+        return ticket
     _act(
         ticket,
         "finish",
@@ -934,9 +1188,9 @@ def move_service(
         raise QueueError(_("Hanya pemesanan untuk hari ini yang dapat dipindahkan."), "to")
     if to_queue.mpp_id != ticket.mpp_id or to_queue.pk == ticket.queue_id:
         raise QueueError(_("Pilih layanan lain di MPP ini."), "to")
-    if Ticket.objects.filter(
-        citizen=ticket.citizen, service_id=to_queue.service_id, date=ticket.date, status__in=ACTIVE
-    ).exists():
+    if to_queue in _further_of(ticket):
+        raise QueueError(_("Layanan itu sudah termasuk dalam kunjungan ini."), "to")
+    if _holds_booking(ticket.citizen, [to_queue], ticket.date):
         raise _second_booking_error()
     times = slot_times(to_queue, ticket.date)
     target = next(((s, e) for s, e in times if s <= booked < e), None) or next(
@@ -950,6 +1204,7 @@ def move_service(
         day_row, slot_row = _locked_rows(to_queue, ticket.date, target[0])
         _count_place(day_row, slot_row, "online")
         _release(current)
+        TicketLeg.objects.filter(ticket=current, position=1).update(queue=to_queue)
         _act(
             current,
             "move_service",

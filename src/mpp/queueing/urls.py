@@ -11,6 +11,7 @@ urlpatterns = [
     path("antrean/saya/<id:pk>/", views.booking, name="booking"),
     path("antrean/saya/<id:pk>/batalkan/", views.cancel_booking, name="cancel"),
     path("antrean/saya/<id:pk>/ubah/", views.reschedule, name="reschedule"),
+    path("antrean/saya/<id:pk>/tambah-layanan/", views.add_service, name="add_service"),
     path("antrean/tiket/<str:token>/", views.ticket_status, name="ticket"),
     path("antrean/anjungan/", views.kiosk, name="kiosk"),
     path("antrean/anjungan/ambil/", views.kiosk_take, name="kiosk_take"),

@@ -143,11 +143,14 @@ def booking(request: AuthenticatedRequest, pk: int) -> HttpResponse:
     grace = services.rules_of(ticket.mpp).grace_minutes
     starts = ticket.slot_moment(zone)
     version = ticket.service.current_version
+    visit = selectors.visit_of(ticket)
     return render(
         request,
         "queueing/booking.html",
         {
             "ticket": ticket,
+            "visit": visit,
+            "addable": selectors.addable_queues(ticket, visit) if ticket.status == "booked" else [],
             "label": STATUS_LABELS[ticket.status],
             "qr_svg": _qr(_status_url(request, ticket), _("Kode QR pemesanan")),
             "zone": zone,
@@ -158,6 +161,32 @@ def booking(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             "requirements": version.display_requirements if version else [],
         },
     )
+
+
+@login_required
+@require_POST
+def add_service(request: AuthenticatedRequest, pk: int) -> HttpResponse:
+    """The citizen adds a further service to the booking's visit (the same number leads on)."""
+    ticket = selectors.booking_of(request.user, pk)
+    queue_id = parse_id(request.POST.get("queue"))
+    queue = (
+        ServiceQueue.objects.filter(mpp_id=ticket.mpp_id, pk=queue_id).first()
+        if queue_id is not None
+        else None
+    )
+    try:
+        if queue is None:
+            raise QueueError(_("Pilih layanan yang ditambahkan."), "then")
+        services.add_service(ticket, queue, user=request.user)
+    except QueueError as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            _("%(service)s ditambahkan ke kunjungan ini dengan nomor antrean yang sama.")
+            % {"service": queue.service.name},
+        )
+    return redirect("queueing:booking", pk=ticket.pk)
 
 
 @login_required
@@ -195,7 +224,12 @@ def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
     return render(
         request,
         "queueing/ticket.html",
-        {"ticket": ticket, "label": STATUS_LABELS[ticket.status], "estimate": guess},
+        {
+            "ticket": ticket,
+            "label": STATUS_LABELS[ticket.status],
+            "estimate": guess,
+            "visit": selectors.visit_of(ticket),
+        },
     )
 
 
@@ -208,9 +242,7 @@ def _kiosk(request) -> Device | None:
 
 
 def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form=None):
-    queues = list(
-        ServiceQueue.objects.filter(mpp=kiosk.mpp, is_active=True).select_related("service")
-    )
+    queues, limit = selectors.kiosk_queues(kiosk.mpp)
     guesses = selectors.estimates(kiosk.mpp, queues)
     rows = [(queue, guesses[queue.pk]) for queue in queues]
     return render(
@@ -219,6 +251,7 @@ def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form
         {
             "kiosk": kiosk,
             "rows": rows,
+            "further_choices": range(2, limit + 1) if len(queues) > 1 else (),
             "priority_groups": PriorityGroup.choices,
             "error": error,
             "code_form": code_form or forms.CodeForm(),
@@ -263,15 +296,36 @@ def kiosk_take(request: HttpRequest) -> HttpResponse:
         if queue_id is not None
         else None
     )
-    if queue is None:
+    then = _further_queues(device.mpp, request.POST.getlist("then"))
+    if queue is None or then is None:
         return _kiosk_page(request, device, error=_("Pilih layanan."), status=400)
     try:
         ticket = services.issue_walk_in(
-            device, queue, priority_group=request.POST.get("priority_group", "")
+            device, queue, then=then, priority_group=request.POST.get("priority_group", "")
         )
     except QueueError as error:
         return _kiosk_page(request, device, error=error.message, status=error.status)
     return redirect("queueing:kiosk_ticket", token=ticket.token)
+
+
+def _further_queues(mpp, values: list[str]) -> list[ServiceQueue] | None:
+    """The further services of a visit as chosen (empty choices left out), in the visitor's
+    order; None when one is not a service of ``mpp``. No query when none was chosen."""
+    parsed = [parse_id(value) for value in values if value]
+    ids = [pk for pk in parsed if pk is not None]
+    if len(ids) != len(parsed):
+        return None
+    if not ids:
+        return []
+    found = {
+        queue.pk: queue
+        for queue in ServiceQueue.objects.filter(mpp=mpp, pk__in=ids).select_related(
+            "service", "mpp__region"
+        )
+    }
+    if any(pk not in found for pk in ids):
+        return None
+    return [found[pk] for pk in ids]
 
 
 @require_POST
@@ -617,13 +671,25 @@ def console_action(request, pk):
         elif action == "start":
             services.start(ticket, counter, officer=officer)
         elif action == "finish":
+            finished_service = ticket.service.name
             services.finish(
                 ticket,
                 counter,
                 officer=officer,
                 application_ref=request.POST.get("application_ref", ""),
             )
-            messages.success(request, _("Layanan %(code)s selesai.") % {"code": ticket.code})
+            if ticket.status == "waiting":  # a visit of several services moves on
+                messages.success(
+                    request,
+                    _("%(service)s untuk %(code)s selesai; tiket masuk antrean %(next)s.")
+                    % {
+                        "service": finished_service,
+                        "code": ticket.code,
+                        "next": ticket.queue.service.name,
+                    },
+                )
+            else:
+                messages.success(request, _("Layanan %(code)s selesai.") % {"code": ticket.code})
         elif action == "transfer":
             to_counter = Counter.objects.filter(
                 mpp=counter.mpp, pk=parse_id(request.POST.get("to_counter"))

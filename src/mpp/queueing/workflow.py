@@ -51,6 +51,16 @@ QUEUE_TICKET = Workflow(
         Transition("requeue", {"skipped"}, "waiting", {OFFICER}, label=_("Kembalikan ke antrean")),
         Transition("start", {"called"}, "serving", {OFFICER}, label=_("Mulai layanan")),
         Transition("finish", {"serving"}, "served", {OFFICER}, label=_("Selesai")),
+        # A visit of several services (issue 28): the citizen adds one to a booking; finishing
+        # one that is not the last puts the same number in the next service's line.
+        Transition("add_service", {"booked"}, "booked", {CITIZEN}, label=_("Tambah layanan")),
+        Transition(
+            "next_service",
+            {"serving"},
+            "waiting",
+            {OFFICER},
+            label=_("Lanjut ke layanan berikutnya"),
+        ),
         Transition(
             "transfer",
             {"waiting", "called", "serving"},

@@ -268,6 +268,9 @@ WRITES: dict[str, Write] = {
     "antrean/pesan/<id:queue_id>/": W(SIGNED_IN, "/antrean/pesan/{queue}/", date="2026-12-07"),
     "antrean/saya/<id:pk>/batalkan/": W(OWNER, "/antrean/saya/{booking}/batalkan/", "booking"),
     "antrean/saya/<id:pk>/ubah/": W(OWNER, "/antrean/saya/{booking}/ubah/", "booking"),
+    "antrean/saya/<id:pk>/tambah-layanan/": W(
+        OWNER, "/antrean/saya/{booking}/tambah-layanan/", "booking", queue="{queue}"
+    ),
     "antrean/anjungan/": W(ANYONE, "/antrean/anjungan/", token="salah"),
     # The kiosk takes numbers of its own MPP's queues (another MPP's queue is no choice there).
     "antrean/anjungan/ambil/": W(QUEUE_KIOSK, "/antrean/anjungan/ambil/", queue="{queue}"),

@@ -140,3 +140,51 @@ def test_one_account_booking_in_parallel_never_passes_the_cap(settings):
     assert errors == []
     assert results.count(True) == 2
     assert Ticket.objects.filter(citizen=citizen, status="booked").count() == 2
+
+
+def test_counters_of_two_services_never_take_the_same_visit_at_once():
+    """Issue 28: visits of two services on one number. The first service's counters finish
+    tickets into the second service's line while its counters call from it: each ticket is called
+    once for each of its services, never by two counters."""
+    from mpp.catalog.tests.factories import PublishedServiceFactory
+
+    first = make_queue(walk_in_per_slot=400, walk_in_per_day=400)
+    second = make_queue(PublishedServiceFactory(mpp=first.mpp), prefix="B", walk_in_per_day=400)
+    kiosk, _raw = register_queue_kiosk(first.mpp, "Anjungan")
+    for index in range(24):
+        moment = at(8, 0) + datetime.timedelta(seconds=index * 20)
+        services.issue_walk_in(kiosk, first, then=[second], now=moment)
+    officers = {}
+    for queue in (first, second):
+        officers[queue.pk] = StaffFactory()
+        RoleGrant.objects.create(
+            user=officers[queue.pk], role=Role.OFFICER, agency=queue.agency, mpp=queue.mpp
+        )
+    counters = [make_counter(first, number) for number in (1, 2, 3, 4)]
+    counters += [make_counter(second, number) for number in (5, 6, 7, 8)]
+    called: list[tuple[int, int]] = []
+    lock = threading.Lock()
+
+    def work(counter):
+        queue = counter.queues.get()
+        officer = officers[queue.pk]
+        got = []
+        while True:
+            ticket = services.call_next(counter, officer=officer, now=at(10))
+            if ticket is None:
+                # The second service's counters go on while visits may still come to them.
+                if queue == first or not Ticket.objects.exclude(status="served").exists():
+                    break
+                continue
+            got.append((ticket.pk, ticket.leg))
+            services.start(ticket, counter, officer=officer, now=at(10))
+            services.finish(ticket, counter, officer=officer, now=at(10, 1))
+        with lock:
+            called.extend(got)
+        return len(got)
+
+    jobs = counters + [None] * (WORKERS - len(counters))
+    _results, errors = _race(jobs, lambda c: work(c) if c is not None else 0)
+    assert errors == []
+    assert len(called) == 48 and len(set(called)) == 48
+    assert Ticket.objects.filter(status="served", queue=second, leg=2).count() == 24

@@ -30,6 +30,9 @@ def test_demo_queue_loads_twice_without_duplicates():
     assert not ServiceQueue.objects.filter(counters__isnull=True).exists()
     assert Ticket.objects.count() == tickets
     assert device_with_token(demo.DEMO_KIOSK_TOKEN) == first["kiosk"]
+    # The demo citizen's booking is a visit of two services: KTP-el, then KK on the same number.
+    booking = Ticket.objects.get(citizen__nik="2171011508900003")
+    assert (booking.queue.prefix, booking.legs, booking.next_queue.prefix) == ("A", 2, "B")
 
 
 def test_the_demo_books_batams_disdukcapil_within_its_counter_hours():

@@ -191,9 +191,16 @@ def test_manager_sets_up_counters_quotas_rules_and_kiosks(db, clock):
     assert Counter.objects.count() == 1
     client.post(
         f"{base}aturan/",
-        {"no_show_limit": 3, "no_show_days": 30, "grace_minutes": 10, "booking_days_ahead": 14},
+        {
+            "no_show_limit": 3,
+            "no_show_days": 30,
+            "grace_minutes": 10,
+            "booking_days_ahead": 14,
+            "max_services": 2,
+        },
     )
     assert services.rules_of(service.mpp).no_show_limit == 3
+    assert services.rules_of(service.mpp).max_services == 2
     created = client.post(
         f"/kelola/perangkat/{service.mpp.pk}/", {"kind": "queue_kiosk", "name": "Pintu barat"}
     )

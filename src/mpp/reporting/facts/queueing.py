@@ -10,6 +10,11 @@ end (after a transfer, the service that served it).
   seconds, summed, for the averages;
 * no-shows when a ticket reaches ``no_show`` (online bookings, and skipped walk-ins that never came
   back).
+
+A visit of several services on one number (issue 28) counts each service it was served in: a
+service the ticket moves on from (``next_service``) is counted from its ``queueing.TicketLeg`` (its
+agency and service, its wait from joining that line to the call, its service time), the last one
+from the ticket as above. The online and no-show metrics stay one per ticket.
 """
 
 from __future__ import annotations
@@ -19,7 +24,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext_lazy as _
 
-from mpp.queueing.models import Channel, Ticket
+from mpp.queueing.models import Channel, Ticket, TicketLeg
 from mpp.reporting.facts import FactKey, FactSource, Indicator, Metric, Unit, bump_many
 
 WORKFLOW = "queue_ticket"
@@ -56,15 +61,34 @@ def _concluded(ticket: Ticket, metric: str, online_metric: str) -> dict[FactKey,
 
 def served_facts(ticket: Ticket) -> dict[FactKey, int]:
     facts = _concluded(ticket, SERVED, SERVED_ONLINE)
-    unit, day = _unit(ticket), ticket.date
-    durations = (
-        (WAIT_SUM, WAIT_COUNT, _seconds(ticket.checked_in_at, ticket.called_at)),
-        (SERVICE_SUM, SERVICE_COUNT, _seconds(ticket.serving_started_at, ticket.finished_at)),
-    )
-    for total, count, seconds in durations:
+    _durations(
+        facts, ticket.date, _unit(ticket), ticket.checked_in_at, ticket.called_at,
+        ticket.serving_started_at, ticket.finished_at,
+    )  # fmt: skip
+    return facts
+
+
+def _durations(facts, day, unit, wait_from, called, started, finished) -> None:
+    """The wait (``wait_from`` → ``called``) and service time (``started`` → ``finished``) sums and
+    counts, each only when its end is not before its start."""
+    for total, count, seconds in (
+        (WAIT_SUM, WAIT_COUNT, _seconds(wait_from, called)),
+        (SERVICE_SUM, SERVICE_COUNT, _seconds(started, finished)),
+    ):
         if seconds is not None:
             facts[FactKey(day, unit, total)] = seconds
             facts[FactKey(day, unit, count)] = 1
+
+
+def leg_facts(leg: TicketLeg) -> dict[FactKey, int]:
+    """A service of a visit the ticket moved on from: served, with its wait and service time."""
+    ticket = leg.ticket
+    unit = Unit(ticket.mpp.region_id, ticket.mpp_id, leg.queue.agency_id, leg.queue.service_id)
+    facts = {FactKey(ticket.date, unit, SERVED): 1}
+    _durations(
+        facts, ticket.date, unit, leg.joined_at, leg.called_at, leg.serving_started_at,
+        leg.finished_at,
+    )  # fmt: skip
     return facts
 
 
@@ -80,10 +104,18 @@ def count_no_show(ticket: Ticket, record) -> None:
     bump_many(no_show_facts(ticket))
 
 
+def count_leg_served(ticket: Ticket, record) -> None:
+    leg = TicketLeg.objects.select_related("queue", "ticket__mpp").get(
+        ticket=ticket, position=record.data["leg"]
+    )
+    bump_many(leg_facts(leg))
+
+
 class QueueFacts(FactSource):
     def register_hooks(self, registry) -> None:
         registry.register(WORKFLOW, count_served, target="served")
         registry.register(WORKFLOW, count_no_show, target="no_show")
+        registry.register(WORKFLOW, count_leg_served, action="next_service")
 
     def recompute(self, start: datetime.date, end: datetime.date) -> dict[FactKey, int]:
         totals: dict[FactKey, int] = defaultdict(int)
@@ -98,6 +130,12 @@ class QueueFacts(FactSource):
         for ticket in rows.iterator(chunk_size=2000):
             facts = served_facts(ticket) if ticket.status == "served" else no_show_facts(ticket)
             for key, value in facts.items():
+                totals[key] += value
+        legs = TicketLeg.objects.filter(
+            ticket__date__gte=start, ticket__date__lte=end, finished_at__isnull=False
+        ).select_related("queue", "ticket__mpp")
+        for leg in legs.iterator(chunk_size=2000):
+            for key, value in leg_facts(leg).items():
                 totals[key] += value
         return {k: v for k, v in totals.items() if v}
 
