@@ -117,8 +117,9 @@ def _every_counter_service(mpp, queues) -> None:
 
 
 def _tickets(mpp, kiosk, queues) -> None:
-    """Three walk-ins this morning (one elderly; only once the MPP has opened) and a booking for
-    the demo citizen."""
+    """Three walk-ins this morning (one elderly with a companion asked for, one with a wheelchair;
+    only once the MPP has opened) and a booking for the demo citizen that asks for help with the
+    forms."""
     if "A" not in queues:
         return
     local = services.local_now(mpp)
@@ -128,11 +129,14 @@ def _tickets(mpp, kiosk, queues) -> None:
     opening = services.slot_times(queues["A"], day)
     if opening:
         start = datetime.datetime.combine(day, opening[0][0], tzinfo=local.tzinfo)
-        for minutes, group in ((2, ""), (4, "lansia"), (6, "")):
+        walk_ins = ((2, "", ()), (4, "lansia", ("pendamping_lansia",)), (6, "", ("kursi_roda",)))
+        for minutes, group, assistance in walk_ins:
             moment = start + datetime.timedelta(minutes=minutes)
             if moment > local:
                 break  # before opening: no ticket stamped in the future (a call would precede it)
-            services.issue_walk_in(kiosk, queues["A"], priority_group=group, now=moment)
+            services.issue_walk_in(
+                kiosk, queues["A"], priority_group=group, assistance=assistance, now=moment
+            )
     citizen = User.objects.filter(nik="2171011508900003").first()
     if citizen is None:
         return
@@ -141,6 +145,12 @@ def _tickets(mpp, kiosk, queues) -> None:
         times = services.slot_times(queues["A"], later)
         if times:
             services.book(
-                citizen, queues["A"], later, times[len(times) // 3][0], now=timezone.now()
+                citizen,
+                queues["A"],
+                later,
+                times[len(times) // 3][0],
+                assistance=("bantuan_formulir",),
+                assistance_note="Penglihatan saya kurang baik; mohon dibantu membaca formulir.",
+                now=timezone.now(),
             )
             return

@@ -12,13 +12,17 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
+    Case,
     Count,
     DurationField,
+    Exists,
     ExpressionWrapper,
     F,
+    OuterRef,
     Prefetch,
     Q,
     QuerySet,
+    When,
     Window,
 )
 from django.http import Http404
@@ -26,7 +30,7 @@ from django.utils import timezone
 
 from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, scope_filter
-from mpp.queueing.models import CallEvent, Channel, Counter, ServiceQueue, Ticket
+from mpp.queueing.models import AssistanceRequest, CallEvent, Channel, Counter, ServiceQueue, Ticket
 from mpp.queueing.services import local_now, waiting_line
 from mpp.tenancy.models import MPP
 
@@ -96,9 +100,9 @@ def line_head(counter: Counter, day: datetime.date, size: int = 10) -> tuple[Seq
     """The first ``size`` tickets of the counter's line (with their services) and the length of
     the whole line, in one query: the length is a window count carried on every row."""
     head = list(
-        waiting_line(counter, day)
-        .select_related("service")
-        .annotate(line_length=Window(Count("id")))[:size]
+        with_assistance(waiting_line(counter, day).select_related("service")).annotate(
+            line_length=Window(Count("id"))
+        )[:size]
     )
     return head, head[0].line_length if head else 0
 
@@ -131,7 +135,7 @@ def booking_of(citizen: User, pk: int) -> Ticket:
 
 def ticket_by_token(token: str) -> Ticket:
     ticket = (
-        Ticket.objects.select_related("service", "mpp__region", "queue", "counter")
+        with_assistance(Ticket.objects.select_related("service", "mpp__region", "queue", "counter"))
         .filter(token=token)
         .first()
         if token and len(token) <= 64
@@ -413,3 +417,67 @@ def queue_mpp(pk: int, *, active_only: bool = True) -> MPP:
     if mpp is None:
         raise Http404
     return mpp
+
+
+# --- Assistance (pendampingan) -------------------------------------------------------------------
+
+
+def with_assistance(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """``tickets`` with ``has_assistance`` (any help asked for) in the same query, so a page reads
+    the requests only when there are some (:func:`assistance_of`)."""
+    return tickets.annotate(
+        has_assistance=Exists(AssistanceRequest.objects.filter(ticket=OuterRef("pk")))
+    )
+
+
+def assistance_of(tickets: Iterable[Ticket]) -> dict[int, list[AssistanceRequest]]:
+    """The requests of each ticket that has any (``has_assistance``, else every ticket given), in
+    one query, or none when no ticket has any."""
+    asked = [t.pk for t in tickets if getattr(t, "has_assistance", True)]
+    found: dict[int, list[AssistanceRequest]] = {pk: [] for pk in asked}
+    if asked:
+        for row in AssistanceRequest.objects.filter(ticket_id__in=asked).order_by(
+            "ticket_id", "id"
+        ):
+            found[row.ticket_id].append(row)
+    return found
+
+
+def assistance_mpps(user: User) -> QuerySet[MPP]:
+    """MPPs whose hall ``user`` staffs (``ASSIST_VISITORS``)."""
+    return (
+        MPP.objects.filter(
+            scope_filter(user, Perm.ASSIST_VISITORS, agency=None, mpp="pk", region="region_id")
+        )
+        .select_related("region")
+        .order_by("name")
+    )
+
+
+def assistance_mpp(user: User, pk: int) -> MPP:
+    mpp = assistance_mpps(user).filter(pk=pk).first()
+    if mpp is None:
+        raise Http404
+    return mpp
+
+
+def assistance_today(mpp: MPP, day: datetime.date) -> list[AssistanceRequest]:
+    """The MPP's requests for ``day`` (the day of the visit), open ones first, by ticket number."""
+    return list(
+        AssistanceRequest.objects.filter(mpp=mpp, date=day)
+        .select_related("ticket__service", "ticket__counter")
+        .annotate(is_open=Case(When(status="open", then=0), default=1))
+        .order_by("is_open", "ticket__number", "ticket__code", "id")
+    )
+
+
+def assistance_request(pk: int) -> AssistanceRequest:
+    """One request with its ticket and MPP (the service decides who may mark it)."""
+    row = (
+        AssistanceRequest.objects.select_related("ticket__mpp__region", "mpp__region")
+        .filter(pk=pk)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row
