@@ -12,7 +12,6 @@ from dataclasses import dataclass
 
 from django.db.models import (
     Avg,
-    Case,
     Count,
     DurationField,
     Exists,
@@ -22,7 +21,6 @@ from django.db.models import (
     Prefetch,
     Q,
     QuerySet,
-    When,
     Window,
 )
 from django.http import Http404
@@ -461,13 +459,23 @@ def assistance_mpp(user: User, pk: int) -> MPP:
     return mpp
 
 
-def assistance_today(mpp: MPP, day: datetime.date) -> list[AssistanceRequest]:
-    """The MPP's requests for ``day`` (the day of the visit), open ones first, by ticket number."""
-    return list(
+def assistance_today(mpp: MPP, day: datetime.date) -> list[tuple[Ticket, list[AssistanceRequest]]]:
+    """The MPP's requests for ``day`` (the visit day) by ticket: tickets with an open request
+    first, then by ticket number."""
+    by_ticket: dict[int, tuple[Ticket, list[AssistanceRequest]]] = {}
+    rows = (
         AssistanceRequest.objects.filter(mpp=mpp, date=day)
         .select_related("ticket__service", "ticket__counter")
-        .annotate(is_open=Case(When(status="open", then=0), default=1))
-        .order_by("is_open", "ticket__number", "ticket__code", "id")
+        .order_by("ticket_id", "id")
+    )
+    for row in rows:
+        by_ticket.setdefault(row.ticket_id, (row.ticket, []))[1].append(row)
+    return sorted(
+        by_ticket.values(),
+        key=lambda pair: (
+            all(row.status != "open" for row in pair[1]),
+            pair[0].code,
+        ),
     )
 
 

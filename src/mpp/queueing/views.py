@@ -746,8 +746,10 @@ def assistance(request, mpp_id):
         {
             "mpp": mpp,
             "day": day,
-            "requests": selectors.assistance_today(mpp, day),
-            "labels": STATUS_LABELS,
+            "requests": [
+                (ticket, STATUS_LABELS[ticket.status], rows)
+                for ticket, rows in selectors.assistance_today(mpp, day)
+            ],
             "form": forms.ResolveAssistanceForm(),
         },
     )
