@@ -111,6 +111,7 @@ class CodeForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
         help_text=_("Petugas akan menemui warga; tiket masuk jalur prioritas."),
+        error_messages={"invalid_choice": _("Pilihan pendampingan tidak dikenal.")},
     )
 
 
@@ -126,6 +127,7 @@ class AssistanceForm(forms.Form):
             "Petugas MPP akan menemui Anda dan nomor Anda masuk jalur prioritas. Kosongkan bila "
             "tidak perlu."
         ),
+        error_messages={"invalid_choice": _("Pilihan pendampingan tidak dikenal.")},
     )
     assistance_note = forms.CharField(
         label=_("Catatan untuk petugas"),

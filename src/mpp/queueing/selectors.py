@@ -14,10 +14,8 @@ from django.db.models import (
     Avg,
     Count,
     DurationField,
-    Exists,
     ExpressionWrapper,
     F,
-    OuterRef,
     Prefetch,
     Q,
     QuerySet,
@@ -29,7 +27,7 @@ from django.utils import timezone
 from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, scope_filter
 from mpp.queueing.models import AssistanceRequest, CallEvent, Channel, Counter, ServiceQueue, Ticket
-from mpp.queueing.services import local_now, waiting_line
+from mpp.queueing.services import local_now, waiting_line, with_assistance
 from mpp.tenancy.models import MPP
 
 # Without any service finished today, a service is assumed to take this long per citizen.
@@ -418,14 +416,6 @@ def queue_mpp(pk: int, *, active_only: bool = True) -> MPP:
 
 
 # --- Assistance (pendampingan) -------------------------------------------------------------------
-
-
-def with_assistance(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
-    """``tickets`` with ``has_assistance`` (any help asked for) in the same query, so a page reads
-    the requests only when there are some (:func:`assistance_of`)."""
-    return tickets.annotate(
-        has_assistance=Exists(AssistanceRequest.objects.filter(ticket=OuterRef("pk")))
-    )
 
 
 def assistance_of(tickets: Iterable[Ticket]) -> dict[int, list[AssistanceRequest]]:

@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -743,9 +743,17 @@ def waiting_line(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
     )
 
 
+def with_assistance(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """``tickets`` with ``has_assistance`` (any help asked for) in the same query, so a page reads
+    the requests only when there are some (``selectors.assistance_of``)."""
+    return tickets.annotate(
+        has_assistance=Exists(AssistanceRequest.objects.filter(ticket=OuterRef("pk")))
+    )
+
+
 def current_ticket(counter: Counter, day: datetime.date) -> Ticket | None:
     return (
-        Ticket.objects.select_related("queue", "service")
+        with_assistance(Ticket.objects.select_related("queue", "service"))
         .filter(counter=counter, date=day, status__in=("called", "serving"))
         .order_by("-called_at")
         .first()

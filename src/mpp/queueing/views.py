@@ -569,8 +569,8 @@ def console(request, pk):
     day = services.local_now(counter.mpp).date()
     current = services.current_ticket(counter, day)
     waiting, waiting_count = selectors.line_head(counter, day)
-    # Every ticket with a request for help is a priority ticket: others cost no query.
-    helped = selectors.assistance_of([t for t in [current, *waiting] if t and t.priority])
+    # The requests are read only when the current ticket or one waiting asked for help.
+    helped = selectors.assistance_of([t for t in [current, *waiting] if t and t.has_assistance])
     return render(
         request,
         "queueing/console.html",

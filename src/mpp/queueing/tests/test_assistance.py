@@ -185,7 +185,7 @@ def test_the_booking_form_asks_for_help_and_the_booking_page_repeats_it(queue, c
         {"date": f"{MONDAY:%Y-%m-%d}", "slot": "09:00", "assistance": ["terbang"]},
     )
     assert refused.status_code == 400
-    assert "Periksa pilihan pendampingan" in refused.content.decode()
+    assert "Pilihan pendampingan tidak dikenal." in refused.content.decode()
     assert not Ticket.objects.exists()
     answer = client.post(
         f"/antrean/pesan/{queue.pk}/",
