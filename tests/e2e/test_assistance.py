@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 
 import pytest
-from django.test import Client
 from playwright.sync_api import expect
 
 from mpp.accounts.models import Role, RoleGrant
@@ -17,7 +16,13 @@ from mpp.accounts.tests.helpers import login_staff_in_browser
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
 from mpp.devices.tests.factories import register_queue_kiosk
 from mpp.queueing.models import AssistanceRequest, Ticket
-from mpp.queueing.tests.conftest import at, make_counter, make_queue
+from mpp.queueing.tests.conftest import (
+    at,
+    citizen_client,
+    clock,  # noqa: F401 - the fixture, used by name
+    make_counter,
+    make_queue,
+)
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TOKEN = "token-anjungan-pendampingan"
@@ -26,14 +31,7 @@ SHOTS = "/tmp/shots"  # noqa: S108 - screenshots for a person to look at
 
 
 @pytest.fixture
-def clock(monkeypatch):
-    moment = {"now": at(7)}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment["now"])
-    return moment
-
-
-@pytest.fixture
-def hall(db, clock):
+def hall(db, clock):  # noqa: F811
     queue = make_queue()
     counter = make_counter(queue, 3)
     officer = StaffFactory()
@@ -45,11 +43,8 @@ def hall(db, clock):
 
 
 def _login_citizen(page, live_server, user) -> None:
-    client = Client()
-    client.force_login(user, backend="mpp.accounts.backends.NikOrUsernameBackend")
-    page.context.add_cookies(
-        [{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}]
-    )
+    session = citizen_client(user).cookies["sessionid"].value
+    page.context.add_cookies([{"name": "sessionid", "value": session, "url": live_server.url}])
 
 
 def _go(page, audit, url: str) -> None:
@@ -65,7 +60,12 @@ def _click(page, audit, button) -> None:
 
 @pytest.mark.walks("queue_assistance.meet")
 def test_a_wheelchair_asked_when_booking_is_on_the_console_and_counted_met(
-    page, wide_page, audit, live_server, hall, clock
+    page,
+    wide_page,
+    audit,
+    live_server,
+    hall,
+    clock,  # noqa: F811
 ):
     queue, counter = hall["queue"], hall["counter"]
     citizen = CitizenFactory()
@@ -111,7 +111,12 @@ def test_a_wheelchair_asked_when_booking_is_on_the_console_and_counted_met(
 
 @pytest.mark.walks("queue_assistance.decline")
 def test_a_quiet_room_asked_at_the_kiosk_is_declined_by_the_hall_staff_with_a_reason(
-    browser, wide_page, audit, live_server, hall, clock
+    browser,
+    wide_page,
+    audit,
+    live_server,
+    hall,
+    clock,  # noqa: F811
 ):
     clock["now"] = at(9, 10)
     kiosk = browser.new_page(

@@ -15,7 +15,7 @@ from mpp.catalog.tests.factories import PublishedServiceFactory
 from mpp.queueing import services
 from mpp.queueing.models import AssistanceRequest, Ticket
 from mpp.queueing.services import QueueError
-from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
+from mpp.queueing.tests.conftest import MONDAY, at, citizen_client, make_counter, make_queue
 from mpp.workflows.models import TransitionRecord
 
 pytestmark = pytest.mark.django_db
@@ -163,21 +163,8 @@ def test_a_transferred_ticket_is_assisted_by_the_agency_serving_it_now(queue, of
 # --- The pages ------------------------------------------------------------------------------------
 
 
-@pytest.fixture
-def clock(monkeypatch):
-    moment = {"now": at(7)}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment["now"])
-    return moment
-
-
-def _citizen_client(citizen) -> Client:
-    client = Client()
-    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
-    return client
-
-
 def test_the_booking_form_asks_for_help_and_the_booking_page_repeats_it(queue, citizen, clock):
-    client = _citizen_client(citizen)
+    client = citizen_client(citizen)
     page = client.get(f"/antrean/pesan/{queue.pk}/?tanggal={MONDAY:%Y-%m-%d}")
     assert "Juru bahasa isyarat" in page.content.decode()
     refused = client.post(
