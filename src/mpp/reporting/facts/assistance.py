@@ -8,8 +8,9 @@ unit its MPP, agency and service then (kept on the row: a rescheduled or transfe
 not move a fact already counted). A request of a booking later cancelled stays requested, neither
 met nor unmet.
 
-The dashboards show the total requested and the share met of those resolved; the MPP dashboard
-also shows the requests per kind (:func:`by_kind`), from the per-kind metrics.
+No indicator: the dashboards' tables (one column per indicator of every source) stay as they
+are; the MPP dashboard shows the requests per kind with how many were met and not met in a section
+of its own (:func:`by_kind`), from the period totals it already reads.
 """
 
 from __future__ import annotations
@@ -24,12 +25,11 @@ from django.utils.translation import gettext_lazy as _
 from mpp.queueing.models import AssistanceKind, AssistanceRequest
 from mpp.queueing.services import ASKED, ASSISTANCE_EVENTS
 from mpp.queueing.workflow import QUEUE_ASSISTANCE
-from mpp.reporting.facts import FactKey, FactSource, Indicator, Metric, Unit, bump_many
+from mpp.reporting.facts import FactKey, FactSource, Metric, Unit, bump_many
 
 REQUESTED = "assistance.requested"
 MET = "assistance.met"
 UNMET = "assistance.unmet"
-RESOLVED = "assistance.resolved"
 OUTCOMES = {"met": MET, "unmet": UNMET}
 
 
@@ -55,11 +55,9 @@ def asked_facts(row: AssistanceRequest) -> dict[FactKey, int]:
 
 
 def outcome_facts(row: AssistanceRequest) -> dict[FactKey, int]:
-    """A met or unmet request: its outcome (in total and of its kind) and one more resolved."""
+    """A met or unmet request: its outcome, in total and of its kind."""
     metric = OUTCOMES.get(row.status)
-    if metric is None:
-        return {}
-    return {**_facts(row, metric), FactKey(row.date, _unit(row), RESOLVED): 1}
+    return _facts(row, metric) if metric else {}
 
 
 def count_asked(row: AssistanceRequest, data: object = None) -> None:
@@ -129,26 +127,6 @@ source = AssistanceFacts(
         Metric(REQUESTED, _("Permintaan pendampingan")),
         Metric(MET, _("Pendampingan terpenuhi")),
         Metric(UNMET, _("Pendampingan tidak dapat dipenuhi")),
-        Metric(RESOLVED, _("Permintaan pendampingan yang sudah ditangani")),
         *_KIND_METRICS,
-    ),
-    indicators=(
-        Indicator(
-            "assistance.requested",
-            _("Permintaan pendampingan"),
-            REQUESTED,
-            headline=False,
-            order=150,
-        ),
-        Indicator(
-            "assistance.met_rate",
-            _("Pendampingan terpenuhi"),
-            MET,
-            RESOLVED,
-            kind="ratio",
-            unit_label="%",
-            headline=False,
-            order=155,
-        ),
     ),
 )

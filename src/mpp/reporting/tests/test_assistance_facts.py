@@ -48,7 +48,7 @@ def test_hooks_count_requests_by_kind_and_outcome_like_the_recompute(
     assert stored[(*unit, "assistance.requested.kursi_roda")] == 2
     assert stored[(*unit, "assistance.met.kursi_roda")] == 1
     assert stored[(*unit, "assistance.unmet.ruang_tenang")] == 1
-    assert stored[(*unit, "assistance.resolved")] == 2
+    assert stored[(*unit, "assistance.unmet")] == 1
     recomputed = {
         (key.day, *key.unit, key.metric): value
         for key, value in assistance_facts.source.recompute(MONDAY, MONDAY).items()
