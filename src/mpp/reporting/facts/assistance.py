@@ -8,8 +8,8 @@ unit its MPP, agency and service then (kept on the row: a rescheduled or transfe
 not move a fact already counted). A request of a booking later cancelled stays requested, neither
 met nor unmet.
 
-No indicator: the dashboards' tables (one column per indicator of every source) stay as they
-are; the MPP dashboard shows the requests per kind with how many were met and not met in a section
+No indicator: the dashboards' tables (one column per indicator of every source) are wide
+enough already; the MPP dashboard shows the requests per kind with how many were met and not met in a section
 of its own (:func:`by_kind`), from the period totals it already reads.
 """
 
