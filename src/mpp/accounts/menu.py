@@ -69,6 +69,11 @@ WORK_MENU: tuple[MenuEntry, ...] = (
         (Perm.MANAGE_QUEUE, Perm.SERVE_QUEUE, Perm.VIEW_STATISTICS),
     ),
     MenuEntry(
+        "queueing:assistance_home",
+        _("Pendampingan pengunjung hari ini"),
+        (Perm.ASSIST_VISITORS,),
+    ),
+    MenuEntry(
         "catalog:manage_hours",
         _("Jam layanan MPP dan jam loket instansi"),
         (Perm.MANAGE_MPP, Perm.MANAGE_QUEUE),

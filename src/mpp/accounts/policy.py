@@ -62,6 +62,7 @@ class Perm(StrEnum):
     MANAGE_ACTIVITIES = "manage_activities"  # publish an MPP's activities, see and scan attendance
     MANAGE_DEVICES = "manage_devices"  # register, rotate and revoke an MPP's kiosks and displays
     MANAGE_ROOMS = "manage_rooms"  # an MPP's bookable rooms; decide and cancel their bookings
+    ASSIST_VISITORS = "assist_visitors"  # the hall: today's requests for assistance, mark them met
 
 
 # The one table: which roles hold each permission (on the scope of their grant).
@@ -104,6 +105,7 @@ PERMISSION_ROLES: dict[Perm, frozenset[Role]] = {
     Perm.MANAGE_INTEGRATIONS: frozenset({Role.REGIONAL_ADMIN, Role.MINISTRY_ADMIN}),
     Perm.MANAGE_DEVICES: frozenset({Role.MPP_MANAGER, Role.REGIONAL_ADMIN}),
     Perm.MANAGE_ROOMS: frozenset({Role.MPP_MANAGER}),
+    Perm.ASSIST_VISITORS: frozenset({Role.MPP_MANAGER}),
     # The agency admin only on its own agency's activities (an activity without an agency has no
     # agency in its scope, so an agency grant never covers it).
     Perm.MANAGE_ACTIVITIES: frozenset({Role.MPP_MANAGER, Role.AGENCY_ADMIN}),

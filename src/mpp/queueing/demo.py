@@ -117,8 +117,9 @@ def _every_counter_service(mpp, queues) -> None:
 
 
 def _tickets(mpp, kiosk, queues) -> None:
-    """Four walk-ins this morning (one elderly, one for KK then KTP-el; only once the MPP has
-    opened) and a booking for the demo citizen (KTP-el, then KK on the same number)."""
+    """Four walk-ins this morning (one elderly with a companion asked for, one with a wheelchair,
+    one for KK then KTP-el; only once the MPP has opened) and a booking for the demo citizen
+    (KTP-el, then KK on the same number) that asks for help with the forms."""
     if "A" not in queues:
         return
     local = services.local_now(mpp)
@@ -129,19 +130,24 @@ def _tickets(mpp, kiosk, queues) -> None:
     if opening:
         start = datetime.datetime.combine(day, opening[0][0], tzinfo=local.tzinfo)
         # The fourth visitor needs a new KK and then a KTP-el: one number for both (issue 28).
-        visits: list[tuple[int, str, str, list[ServiceQueue]]] = [
-            (2, "", "A", []),
-            (4, "lansia", "A", []),
-            (6, "", "A", []),
+        visits: list[tuple[int, str, str, list[ServiceQueue], tuple[str, ...]]] = [
+            (2, "", "A", [], ()),
+            (4, "lansia", "A", [], ("pendamping_lansia",)),
+            (6, "", "A", [], ("kursi_roda",)),
         ]
         if "B" in queues:
-            visits.append((8, "", "B", [queues["A"]]))
-        for minutes, group, prefix, then in visits:
+            visits.append((8, "", "B", [queues["A"]], ()))
+        for minutes, group, prefix, then, assistance in visits:
             moment = start + datetime.timedelta(minutes=minutes)
             if moment > local:
                 break  # before opening: no ticket stamped in the future (a call would precede it)
             services.issue_walk_in(
-                kiosk, queues[prefix], then=then, priority_group=group, now=moment
+                kiosk,
+                queues[prefix],
+                then=then,
+                priority_group=group,
+                assistance=assistance,
+                now=moment,
             )
     citizen = User.objects.filter(nik="2171011508900003").first()
     if citizen is None:
@@ -157,6 +163,8 @@ def _tickets(mpp, kiosk, queues) -> None:
                 later,
                 times[len(times) // 3][0],
                 then=[queues["B"]] if "B" in queues else [],
+                assistance=("bantuan_formulir",),
+                assistance_note="Penglihatan saya kurang baik; mohon dibantu membaca formulir.",
                 now=timezone.now(),
             )
             return

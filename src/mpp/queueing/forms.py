@@ -6,7 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from mpp.parsing import fields as bounded
-from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue
+from mpp.queueing.models import AssistanceKind, Counter, PriorityGroup, QueueRules, ServiceQueue
 
 if TYPE_CHECKING:
     from django.utils.functional import _StrOrPromise
@@ -115,3 +115,44 @@ class CodeForm(forms.Form):
     priority_group = forms.ChoiceField(
         label=_("Kelompok prioritas"), choices=PriorityGroup.choices, required=False
     )
+    assistance = forms.MultipleChoiceField(
+        label=_("Pendampingan yang diperlukan"),
+        choices=AssistanceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Petugas akan menemui warga; tiket masuk jalur prioritas."),
+        error_messages={"invalid_choice": _("Pilihan pendampingan tidak dikenal.")},
+    )
+
+
+class AssistanceForm(forms.Form):
+    """The help a visitor asks for when booking online: the kinds and a short note."""
+
+    assistance = forms.MultipleChoiceField(
+        label=_("Pendampingan yang Anda perlukan"),
+        choices=AssistanceKind.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Petugas MPP akan menemui Anda dan nomor Anda masuk jalur prioritas. Kosongkan bila "
+            "tidak perlu."
+        ),
+        error_messages={"invalid_choice": _("Pilihan pendampingan tidak dikenal.")},
+    )
+    assistance_note = forms.CharField(
+        label=_("Catatan untuk petugas"),
+        required=False,
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_(
+            'Paling banyak 300 karakter, misalnya "datang dengan kursi roda sendiri". Hanya '
+            "dibaca petugas MPP ini."
+        ),
+    )
+
+
+class ResolveAssistanceForm(forms.Form):
+    outcome = forms.ChoiceField(
+        choices=[("met", _("Terpenuhi")), ("unmet", _("Tidak dapat dipenuhi"))]
+    )
+    reason = forms.CharField(label=_("Alasan"), required=False, max_length=300)

@@ -15,7 +15,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from mpp.queueing.workflow import ACTIVE, QUEUE_TICKET
+from mpp.queueing.workflow import ACTIVE, QUEUE_ASSISTANCE, QUEUE_TICKET
 from mpp.tenancy.scope import Scope
 from mpp.workflows.models import WorkflowModel
 
@@ -232,6 +232,9 @@ class Ticket(WorkflowModel):
     next_queue = models.ForeignKey(
         ServiceQueue, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # What the visitor wrote about the help they asked for (``AssistanceRequest``): personal data,
+    # shown only to staff of the MPP, never logged (docs/queue.md, "Pendampingan").
+    assistance_note = models.CharField(_("catatan pendampingan"), max_length=300, blank=True)
 
     class Meta:
         ordering = ["date", "number"]
@@ -331,3 +334,49 @@ class CallEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.code} → {self.counter_id}"
+
+
+class AssistanceKind(models.TextChoices):
+    """The help a visitor may ask for with a ticket (docs/queue.md, "Pendampingan")."""
+
+    WHEELCHAIR = "kursi_roda", _("Kursi roda")
+    SIGN_LANGUAGE = "juru_bahasa_isyarat", _("Juru bahasa isyarat")
+    FORMS = "bantuan_formulir", _("Bantuan membaca atau mengisi formulir")
+    QUIET_ROOM = "ruang_tenang", _("Ruang tenang")
+    ELDERLY_COMPANION = "pendamping_lansia", _("Pendamping untuk lanjut usia")
+
+
+class AssistanceRequest(WorkflowModel):
+    """One kind of help asked for with a ticket: ``open`` until the staff meet it (``met``) or
+    say why they cannot (``unmet``, with the reason). The row keeps the day, MPP, agency and
+    service it was asked for, so the dashboard's daily facts never move when the ticket does."""
+
+    workflow = QUEUE_ASSISTANCE
+
+    ticket = models.ForeignKey(Ticket, on_delete=models.CASCADE, related_name="assistance")
+    kind = models.CharField(_("jenis pendampingan"), max_length=30, choices=AssistanceKind.choices)
+    mpp = models.ForeignKey("tenancy.MPP", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.PROTECT, related_name="+")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    date = models.DateField(_("tanggal kunjungan"))
+    reason = models.CharField(_("alasan"), max_length=300, blank=True)
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["ticket_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["ticket", "kind"], name="queue_assistance_once")
+        ]
+        indexes = [models.Index(fields=["mpp", "date", "status"], name="queue_assist_mpp_day")]
+        verbose_name = _("permintaan pendampingan")
+        verbose_name_plural = _("permintaan pendampingan")
+
+    def __str__(self) -> str:
+        return f"{self.ticket_id} {self.kind}"
+
+    def policy_scope(self) -> Scope:
+        return Scope.at(self.mpp, self.agency_id)

@@ -33,6 +33,7 @@ from mpp.accounts.models import User
 from mpp.accounts.policy import Perm, can, scope_filter
 from mpp.queueing import services
 from mpp.queueing.models import (
+    AssistanceRequest,
     CallEvent,
     Channel,
     Counter,
@@ -41,7 +42,7 @@ from mpp.queueing.models import (
     Ticket,
     TicketLeg,
 )
-from mpp.queueing.services import local_now, waiting_line
+from mpp.queueing.services import local_now, waiting_line, with_assistance
 from mpp.tenancy.models import MPP
 
 # Without any service finished today, a service is assumed to take this long per citizen.
@@ -110,9 +111,9 @@ def line_head(counter: Counter, day: datetime.date, size: int = 10) -> tuple[Seq
     """The first ``size`` tickets of the counter's line (with their services) and the length of
     the whole line, in one query: the length is a window count carried on every row."""
     head = list(
-        waiting_line(counter, day)
-        .select_related("service")
-        .annotate(line_length=Window(Count("id")))[:size]
+        with_assistance(waiting_line(counter, day).select_related("service")).annotate(
+            line_length=Window(Count("id"))
+        )[:size]
     )
     return head, head[0].line_length if head else 0
 
@@ -145,8 +146,10 @@ def booking_of(citizen: User, pk: int) -> Ticket:
 
 def ticket_by_token(token: str) -> Ticket:
     ticket = (
-        Ticket.objects.select_related(
-            "service", "mpp__region", "queue", "counter", "next_queue__service"
+        with_assistance(
+            Ticket.objects.select_related(
+                "service", "mpp__region", "queue", "counter", "next_queue__service"
+            )
         )
         .filter(token=token)
         .first()
@@ -542,3 +545,69 @@ def queue_mpp(pk: int, *, active_only: bool = True) -> MPP:
     if mpp is None:
         raise Http404
     return mpp
+
+
+# --- Assistance (pendampingan) -------------------------------------------------------------------
+
+
+def assistance_of(tickets: Iterable[Ticket]) -> dict[int, list[AssistanceRequest]]:
+    """The requests of each ticket that has any (``has_assistance``, else every ticket given), in
+    one query, or none when no ticket has any."""
+    asked = [t.pk for t in tickets if getattr(t, "has_assistance", True)]
+    found: dict[int, list[AssistanceRequest]] = {pk: [] for pk in asked}
+    if asked:
+        for row in AssistanceRequest.objects.filter(ticket_id__in=asked).order_by(
+            "ticket_id", "id"
+        ):
+            found[row.ticket_id].append(row)
+    return found
+
+
+def assistance_mpps(user: User) -> QuerySet[MPP]:
+    """MPPs whose hall ``user`` staffs (``ASSIST_VISITORS``)."""
+    return (
+        MPP.objects.filter(
+            scope_filter(user, Perm.ASSIST_VISITORS, agency=None, mpp="pk", region="region_id")
+        )
+        .select_related("region")
+        .order_by("name")
+    )
+
+
+def assistance_mpp(user: User, pk: int) -> MPP:
+    mpp = assistance_mpps(user).filter(pk=pk).first()
+    if mpp is None:
+        raise Http404
+    return mpp
+
+
+def assistance_today(mpp: MPP, day: datetime.date) -> list[tuple[Ticket, list[AssistanceRequest]]]:
+    """The MPP's requests for ``day`` (the visit day) by ticket: tickets with an open request
+    first, then by ticket number."""
+    by_ticket: dict[int, tuple[Ticket, list[AssistanceRequest]]] = {}
+    rows = (
+        AssistanceRequest.objects.filter(mpp=mpp, date=day)
+        .select_related("ticket__service", "ticket__counter")
+        .order_by("ticket_id", "id")
+    )
+    for row in rows:
+        by_ticket.setdefault(row.ticket_id, (row.ticket, []))[1].append(row)
+    return sorted(
+        by_ticket.values(),
+        key=lambda pair: (
+            all(row.status != "open" for row in pair[1]),
+            pair[0].code,
+        ),
+    )
+
+
+def assistance_request(pk: int) -> AssistanceRequest:
+    """One request with its ticket and MPP (the service decides who may mark it)."""
+    row = (
+        AssistanceRequest.objects.select_related("ticket__mpp__region", "mpp__region")
+        .filter(pk=pk)
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return row

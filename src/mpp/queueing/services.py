@@ -21,7 +21,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -30,6 +30,8 @@ from mpp.accounts.tokens import random_code
 from mpp.devices.models import Device
 from mpp.errors import ServiceError
 from mpp.queueing.models import (
+    AssistanceKind,
+    AssistanceRequest,
     CallEvent,
     Channel,
     Counter,
@@ -43,11 +45,12 @@ from mpp.queueing.models import (
     TicketLeg,
 )
 from mpp.queueing.registry import application_at
-from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER
+from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER, STAFF
 from mpp.regions.calendar import Interval, OfficeHours, RegionCalendar, region_zone
 from mpp.tenancy.models import MPP, CounterHours
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
+from mpp.workflows.hooks import hooks
 from mpp.workflows.services import apply_action
 
 if TYPE_CHECKING:
@@ -435,13 +438,18 @@ def book(
     starts: datetime.time,
     *,
     then: Sequence[ServiceQueue] = (),
+    assistance: Collection[str] = (),
+    assistance_note: str = "",
     now: datetime.datetime | None = None,
 ) -> Ticket:
     """Book a place in a slot for ``citizen``, or raise :class:`QueueError` and change nothing.
 
     ``then``: further services of the same visit, in the citizen's order (issue 28); each holds a
-    place of that day's online quota and the one number leads from one to the next."""
+    place of that day's online quota and the one number leads from one to the next.
+    ``assistance``: the kinds of help asked for (:class:`AssistanceKind` values) and a note; a
+    booking that asks for any goes to the priority lane once checked in."""
     _check_may_book_online(citizen)
+    kinds, note = clean_assistance(assistance, assistance_note)
     starts, ends = _check_bookable(citizen, queue, day, starts, now)
     check_visit(queue, then, day)
     if _holds_booking(citizen, [queue, *then], day):
@@ -460,9 +468,12 @@ def book(
                 citizen=citizen,
                 lane=Lane.BOOKED,
                 status="booked",
+                priority=bool(kinds),
+                assistance_note=note,
                 **_visit_fields(then),
             )
             _plan(ticket, [queue, *then])
+            _ask_assistance(ticket, kinds)
             return ticket
     except IntegrityError as error:
         if "queue_one_active_booking_per_day" in str(error):
@@ -627,9 +638,11 @@ def issue_walk_in(
     *,
     then: Sequence[ServiceQueue] = (),
     priority_group: str = "",
+    assistance: Collection[str] = (),
     now: datetime.datetime | None = None,
 ) -> Ticket:
-    """A walk-in number for ``queue`` now, counted against the walk-in quotas only.
+    """A walk-in number for ``queue`` now, counted against the walk-in quotas only; with a
+    priority group or any help asked for (``assistance``) it joins the priority lane.
 
     ``then``: further services of the same visit in the visitor's order (issue 28); each must
     still serve today and holds a walk-in place of its day."""
@@ -637,6 +650,7 @@ def issue_walk_in(
         raise QueueError(_("Layanan ini tidak tersedia di anjungan ini."), "service", 404)
     if priority_group not in PriorityGroup.values:
         raise QueueError(_("Pilihan prioritas tidak dikenal."), "priority_group")
+    kinds, _note = clean_assistance(assistance, "")
     moment = now or timezone.now()
     today = today_of(queue, moment)
     local = today.local
@@ -672,7 +686,7 @@ def issue_walk_in(
             slot,
             channel=Channel.WALK_IN,
             priority_group=priority_group,
-            priority=bool(priority_group),
+            priority=bool(priority_group or kinds),
             kiosk=kiosk,
             lane=Lane.WALK_IN,
             line_at=moment,
@@ -681,6 +695,7 @@ def issue_walk_in(
             **_visit_fields(then),
         )
         _plan(ticket, [queue, *then])
+        _ask_assistance(ticket, kinds)
         return ticket
 
 
@@ -854,6 +869,7 @@ def _next_service(ticket: Ticket, officer: User, reference: str, moment) -> None
             },
             data={"leg": ticket.leg, "to_service": upcoming.service_id},
         )
+        return ticket
 
 
 # --- Check-in --------------------------------------------------------------------------------
@@ -883,16 +899,19 @@ def check_in(
     kinds: Collection[str] = (OFFICER,),
     counter: Counter | None = None,
     priority_group: str = "",
+    assistance: Collection[str] = (),
     now: datetime.datetime | None = None,
 ) -> Ticket:
     """The booked citizen is here: into the line by slot time, or after the grace period into the
-    walk-in line (behind those already waiting).
+    walk-in line (behind those already waiting). Help asked for now (``assistance``) is added to
+    what the booking asked for; either puts the ticket in the priority lane.
 
     At a counter (``kinds`` holds OFFICER) the officer must serve there and serve the booking's
     queue; the kiosk (``kinds=(KIOSK,)``) checks in bookings of its own MPP only (``find_booking``).
     """
     if OFFICER in kinds:
         serves(user, counter, ticket)
+    asked, _note = clean_assistance(assistance, "")
     moment = now or timezone.now()
     local = local_now(ticket.mpp, moment)
     # A booking holds a slot (``book`` sets one): a ticket without one is not a booking.
@@ -915,15 +934,18 @@ def check_in(
     late = local > slot_at + grace
     if priority_group not in PriorityGroup.values:
         priority_group = ""
+    held = set(ticket.assistance.values_list("kind", flat=True)) if ticket.priority else set()
+    added = [kind for kind in asked if kind not in held]
     changes = {
         "checked_in_at": moment,
         "lane": Lane.WALK_IN if late else Lane.BOOKED,
         "line_at": moment if late else slot_at,
         "priority_group": priority_group,
-        "priority": bool(priority_group),
+        "priority": bool(priority_group or held or added),
     }
     with transaction.atomic():
         _act(ticket, "check_in", user, kinds, changes=changes, data={"late": late})
+        _ask_assistance(ticket, added)
     return ticket
 
 
@@ -969,9 +991,17 @@ def waiting_line(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
     )
 
 
+def with_assistance(tickets: QuerySet[Ticket]) -> QuerySet[Ticket]:
+    """``tickets`` with ``has_assistance`` (any help asked for) in the same query, so a page reads
+    the requests only when there are some (``selectors.assistance_of``)."""
+    return tickets.annotate(
+        has_assistance=Exists(AssistanceRequest.objects.filter(ticket=OuterRef("pk")))
+    )
+
+
 def current_ticket(counter: Counter, day: datetime.date) -> Ticket | None:
     return (
-        Ticket.objects.select_related("queue", "service", "next_queue__service")
+        with_assistance(Ticket.objects.select_related("queue", "service", "next_queue__service"))
         .filter(counter=counter, date=day, status__in=("called", "serving"))
         .order_by("-called_at")
         .first()
@@ -1315,3 +1345,103 @@ def sweep(now: datetime.datetime | None = None) -> dict[str, int]:
             continue  # acted on meanwhile
         counts["no_show"] += 1
     return counts
+
+
+# --- Assistance (pendampingan) -------------------------------------------------------------------
+# A visitor asks for help with a ticket (when booking, at the kiosk, at check-in): one
+# ``AssistanceRequest`` per kind, in the ticket's transaction; any such request puts the ticket in
+# the priority lane (``Ticket.priority``, the line's first key). The counter officer serving the
+# ticket or the MPP's hall staff mark each met or unmet (workflow ``queue_assistance``).
+
+# The process event the dashboard's facts count, run in the transaction that asks (``hooks``).
+ASSISTANCE_EVENTS = "queue_assistance_events"
+ASKED = "asked"
+NOTE_LIMIT = 300
+
+
+def _plain_text(value: str) -> str:
+    """A visitor's or officer's line of text without control characters, spaces trimmed."""
+    return "".join(ch if ch.isprintable() else " " for ch in (value or "")).strip()
+
+
+def clean_assistance(kinds: Collection[str], note: str) -> tuple[list[str], str]:
+    """The kinds of help asked for (each known, once, in the order of :class:`AssistanceKind`)
+    and the note; a refusal names the field (``assistance``, ``assistance_note``)."""
+    chosen = set(kinds or ())
+    if chosen - set(AssistanceKind.values):
+        raise QueueError(_("Pilihan pendampingan tidak dikenal."), "assistance")
+    text = _plain_text(note)
+    if len(text) > NOTE_LIMIT:
+        raise QueueError(
+            _("Catatan pendampingan paling banyak %(count)s karakter.") % {"count": NOTE_LIMIT},
+            "assistance_note",
+        )
+    if text and not chosen:
+        raise QueueError(
+            _("Pilih jenis pendampingan yang Anda perlukan, lalu tulis catatannya."), "assistance"
+        )
+    return [kind for kind in AssistanceKind.values if kind in chosen], text
+
+
+def _ask_assistance(ticket: Ticket, kinds: Collection[str]) -> list[AssistanceRequest]:
+    """One open request per kind for ``ticket`` (inside the caller's transaction), counted by the
+    hooks of the ``asked`` event in the same transaction."""
+    if not kinds:
+        return []
+    rows = AssistanceRequest.objects.bulk_create(
+        [
+            AssistanceRequest(
+                ticket=ticket,
+                kind=kind,
+                mpp_id=ticket.mpp_id,
+                agency_id=ticket.agency_id,
+                service_id=ticket.service_id,
+                date=ticket.date,
+                status=AssistanceRequest.workflow.initial,
+            )
+            for kind in kinds
+        ]
+    )
+    for row in rows:
+        hooks.run_in_transaction(ASSISTANCE_EVENTS, ASKED, row)
+    return rows
+
+
+def may_assist(user: User | None, request: AssistanceRequest) -> bool:
+    """The MPP's hall staff (``ASSIST_VISITORS``) or an officer serving the ticket's queue
+    (``SERVE_QUEUE`` on the ticket as it is now, after any transfer)."""
+    return user is not None and (
+        can(user, Perm.ASSIST_VISITORS, request) or can(user, Perm.SERVE_QUEUE, request.ticket)
+    )
+
+
+def resolve_assistance(
+    request: AssistanceRequest,
+    met: bool,
+    *,
+    user: User,
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> AssistanceRequest:
+    """Mark a request met, or unmet with the reason (both final); refused (403) for anyone who
+    may not assist at its MPP, 409 when somebody else marked it first."""
+    if not may_assist(user, request):
+        raise QueueError(
+            _("Anda tidak bertugas menangani permintaan pendampingan ini."), status=403
+        )
+    text = _plain_text(reason)
+    if len(text) > NOTE_LIMIT:
+        raise QueueError(
+            _("Alasan paling banyak %(count)s karakter.") % {"count": NOTE_LIMIT}, "reason"
+        )
+    if not met and not text:
+        raise QueueError(_("Tuliskan alasan pendampingan tidak dapat dipenuhi."), "reason")
+    _act(
+        request,
+        "meet" if met else "decline",
+        user,
+        (STAFF,),
+        changes={"resolved_at": now or timezone.now(), "resolved_by": user, "reason": text},
+        note=text,
+    )
+    return request

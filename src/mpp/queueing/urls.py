@@ -33,4 +33,11 @@ urlpatterns = [
     path("kelola/antrean/loket/<id:pk>/", views.console, name="console"),
     path("kelola/antrean/loket/<id:pk>/tindakan/", views.console_action, name="console_action"),
     path("kelola/antrean/loket/<id:pk>/pindah-layanan/", views.console_move, name="console_move"),
+    path("kelola/pendampingan/", views.assistance_home, name="assistance_home"),
+    path("kelola/pendampingan/<id:mpp_id>/", views.assistance, name="assistance"),
+    path(
+        "kelola/pendampingan/permintaan/<id:pk>/",
+        views.assistance_resolve,
+        name="assistance_resolve",
+    ),
 ]

@@ -16,6 +16,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_time
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -28,7 +29,14 @@ from mpp.devices import auth as device_auth
 from mpp.devices.models import Device, DeviceKind
 from mpp.parsing import parse_date, parse_id
 from mpp.queueing import forms, selectors, services
-from mpp.queueing.models import Counter, PriorityGroup, QueueRules, ServiceQueue, Ticket
+from mpp.queueing.models import (
+    AssistanceKind,
+    Counter,
+    PriorityGroup,
+    QueueRules,
+    ServiceQueue,
+    Ticket,
+)
 from mpp.queueing.services import QueueError
 from mpp.queueing.workflow import KIOSK, OFFICER, STATUS_LABELS
 from mpp.regions.calendar import OfficeHours, RegionCalendar
@@ -85,23 +93,39 @@ def _slot_page(request, queue, *, ticket=None, template="queueing/book.html"):
         days[0] if days else None
     )
     errors: dict[str, str] = {}
+    # Help is asked for with a new booking; a rescheduled one keeps what it asked for.
+    help_form = forms.AssistanceForm(request.POST or None) if ticket is None else None
     if request.method == "POST":
         starts = _parsed(parse_time, request.POST.get("slot"))
-        if chosen is None:
+        if help_form is not None and not help_form.is_valid():
+            errors["assistance"] = _("Periksa pilihan pendampingan.")
+        elif chosen is None:
             errors["date"] = _("Pilih tanggal.")
         elif starts is None:
             errors["slot"] = _("Pilih salah satu slot.")
         else:
             try:
                 if ticket is None:
-                    ticket = services.book(request.user, queue, chosen, starts)
+                    assert help_form is not None  # a new booking always has the form
+                    ticket = services.book(
+                        request.user,
+                        queue,
+                        chosen,
+                        starts,
+                        assistance=help_form.cleaned_data["assistance"],
+                        assistance_note=help_form.cleaned_data["assistance_note"],
+                    )
                     messages.success(request, _("Pemesanan antrean berhasil."))
                 else:
                     ticket = services.reschedule(ticket, chosen, starts, user=request.user)
                     messages.success(request, _("Jadwal pemesanan sudah diubah."))
                 return redirect("queueing:booking", pk=ticket.pk)
             except QueueError as error:
-                errors[error.field or "slot"] = error.message
+                if help_form is not None and error.field in help_form.fields:
+                    error.apply_to(help_form)
+                    errors["assistance"] = _("Periksa pilihan pendampingan.")
+                else:
+                    errors[error.field or "slot"] = error.message
     slots = services.availability(queue, chosen, now, hours, calendar) if chosen else []
     status = 400 if errors else 200
     return render(
@@ -114,6 +138,7 @@ def _slot_page(request, queue, *, ticket=None, template="queueing/book.html"):
             "chosen": chosen,
             "slots": slots,
             "errors": errors,
+            "help_form": help_form,
         },
         status=status,
     )
@@ -159,6 +184,7 @@ def booking(request: AuthenticatedRequest, pk: int) -> HttpResponse:
             # Written here in the MPP's own zone: a template's time filter would use the server's.
             "latest": f"{starts + datetime.timedelta(minutes=grace):%H.%M}" if starts else "",
             "requirements": version.display_requirements if version else [],
+            "assistance": selectors.assistance_of([ticket]).get(ticket.pk, []),
         },
     )
 
@@ -229,6 +255,7 @@ def ticket_status(request: HttpRequest, token: str) -> HttpResponse:
             "label": STATUS_LABELS[ticket.status],
             "estimate": guess,
             "visit": selectors.visit_of(ticket),
+            "assistance": selectors.assistance_of([ticket]).get(ticket.pk, []),
         },
     )
 
@@ -253,6 +280,7 @@ def _kiosk_page(request, kiosk, *, error: str = "", status: int = 200, code_form
             "rows": rows,
             "further_choices": range(2, limit + 1) if len(queues) > 1 else (),
             "priority_groups": PriorityGroup.choices,
+            "assistance_kinds": AssistanceKind.choices,
             "error": error,
             "code_form": code_form or forms.CodeForm(),
         },
@@ -301,7 +329,11 @@ def kiosk_take(request: HttpRequest) -> HttpResponse:
         return _kiosk_page(request, device, error=_("Pilih layanan."), status=400)
     try:
         ticket = services.issue_walk_in(
-            device, queue, then=then, priority_group=request.POST.get("priority_group", "")
+            device,
+            queue,
+            then=then,
+            priority_group=request.POST.get("priority_group", ""),
+            assistance=request.POST.getlist("assistance"),
         )
     except QueueError as error:
         return _kiosk_page(request, device, error=error.message, status=error.status)
@@ -341,7 +373,11 @@ def kiosk_check_in(request: HttpRequest) -> HttpResponse:
     try:
         ticket = services.find_booking(device.mpp, form.cleaned_data["code"])
         services.check_in(
-            ticket, user=None, kinds=(KIOSK,), priority_group=form.cleaned_data["priority_group"]
+            ticket,
+            user=None,
+            kinds=(KIOSK,),
+            priority_group=form.cleaned_data["priority_group"],
+            assistance=form.cleaned_data["assistance"],
         )
     except QueueError as error:
         return _kiosk_page(
@@ -366,6 +402,7 @@ def kiosk_ticket(request: HttpRequest, token: str) -> HttpResponse:
             "estimate": selectors.estimate(ticket.queue, ticket=ticket),
             "qr_svg": _qr(_status_url(request, ticket), _("Kode QR untuk memantau antrean")),
             "zone": services.zone_of(ticket.mpp),
+            "assistance": selectors.assistance_of([ticket]).get(ticket.pk, []),
         },
     )
 
@@ -583,6 +620,8 @@ def console(request, pk):
     day = services.local_now(counter.mpp).date()
     current = services.current_ticket(counter, day)
     waiting, waiting_count = selectors.line_head(counter, day)
+    # The requests are read only when the current ticket or one waiting asked for help.
+    helped = selectors.assistance_of([t for t in [current, *waiting] if t and t.has_assistance])
     return render(
         request,
         "queueing/console.html",
@@ -603,6 +642,8 @@ def console(request, pk):
             ).select_related("service"),
             "code_form": forms.CodeForm(),
             "priority_groups": PriorityGroup.choices,
+            "current_help": helped.get(current.pk, []) if current else [],
+            "waiting_help": helped,
         },
     )
 
@@ -646,6 +687,7 @@ def console_action(request, pk):
                 kinds=(OFFICER,),
                 counter=counter,
                 priority_group=form.cleaned_data["priority_group"],
+                assistance=form.cleaned_data["assistance"],
             )
             messages.success(
                 request, _("%(code)s sudah lapor hadir dan masuk antrean.") % {"code": found.code}
@@ -742,3 +784,70 @@ def console_move(request, pk):
     except QueueError as error:
         _console_error(request, error)
     return redirect("queueing:console", pk=counter.pk)
+
+
+# --- Back office: assistance (pendampingan) ------------------------------------------------------
+
+
+def assistance_home(request):
+    """The hall staff's MPPs; straight to the list when there is one."""
+    _require(request, Perm.ASSIST_VISITORS)
+    mpps = list(selectors.assistance_mpps(request.user))
+    if len(mpps) == 1:
+        return redirect("queueing:assistance", mpp_id=mpps[0].pk)
+    return render(request, "queueing/assistance_home.html", {"mpps": mpps})
+
+
+def assistance(request, mpp_id):
+    """Today's requests for help at one MPP (open ones first), to meet them in the hall."""
+    _require(request, Perm.ASSIST_VISITORS)
+    mpp = selectors.assistance_mpp(request.user, mpp_id)
+    day = services.local_now(mpp).date()
+    return render(
+        request,
+        "queueing/assistance.html",
+        {
+            "mpp": mpp,
+            "day": day,
+            "requests": [
+                (ticket, STATUS_LABELS[ticket.status], rows)
+                for ticket, rows in selectors.assistance_today(mpp, day)
+            ],
+            "form": forms.ResolveAssistanceForm(),
+        },
+    )
+
+
+def _back_to(request, row) -> str:
+    """Where the form came from (the console or the hall list), else the hall list."""
+    target = request.POST.get("next", "")
+    if target.startswith("/kelola/") and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}
+    ):
+        return target
+    return reverse("queueing:assistance", kwargs={"mpp_id": row.mpp_id})
+
+
+@require_POST
+def assistance_resolve(request, pk):
+    """Mark one request met, or unmet with the reason (hall staff or the serving officer)."""
+    _require(request, Perm.ASSIST_VISITORS, Perm.SERVE_QUEUE)
+    row = selectors.assistance_request(pk)
+    form = forms.ResolveAssistanceForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise QueueError(_("Pilih terpenuhi atau tidak dapat dipenuhi."), "outcome")
+        met = form.cleaned_data["outcome"] == "met"
+        services.resolve_assistance(row, met, user=request.user, reason=form.cleaned_data["reason"])
+    except QueueError as error:
+        _console_error(request, error)
+    else:
+        message = (
+            _("Pendampingan %(kind)s untuk %(code)s terpenuhi.")
+            if met
+            else _("Pendampingan %(kind)s untuk %(code)s dicatat tidak dapat dipenuhi.")
+        )
+        messages.success(
+            request, message % {"kind": row.get_kind_display(), "code": row.ticket.code}
+        )
+    return redirect(_back_to(request, row))

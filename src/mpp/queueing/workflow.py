@@ -75,3 +75,32 @@ QUEUE_TICKET = Workflow(
         ),
     ],
 )
+
+
+# The help asked for with a ticket (``AssistanceRequest``): the counter officer serving the ticket
+# or the MPP's hall staff (``Perm.ASSIST_VISITORS``) meet it or say why they cannot.
+STAFF = "staff"
+
+ASSISTANCE_LABELS = {
+    "open": _("Menunggu petugas"),
+    "met": _("Terpenuhi"),
+    "unmet": _("Tidak dapat dipenuhi"),
+}
+
+QUEUE_ASSISTANCE = Workflow(
+    name="queue_assistance",
+    states=("open", "met", "unmet"),
+    initial="open",
+    final=("met", "unmet"),
+    transitions=[
+        Transition("meet", {"open"}, "met", {STAFF}, label=_("Terpenuhi")),
+        Transition(
+            "decline",
+            {"open"},
+            "unmet",
+            {STAFF},
+            label=_("Tidak dapat dipenuhi"),
+            note_required=True,
+        ),
+    ],
+)

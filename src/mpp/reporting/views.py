@@ -26,6 +26,7 @@ from mpp.accounts.policy import Perm, can, has_any
 from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.reporting import charts, exports, opendata, selectors
 from mpp.reporting.facts import Unit
+from mpp.reporting.facts import assistance as assistance_facts
 from mpp.reporting.periods import day_of, period_from
 from mpp.reporting.routers import on_replica
 
@@ -117,6 +118,7 @@ def _unit_context(user, where: Q, unit: Unit, today: datetime.date, form, period
         "summary_table": exports.summary_table(summary, period, previous),
         "trend": trend,
         "trend_rows": trend_rows,
+        "period_totals": now_totals,
     }
 
 
@@ -171,11 +173,12 @@ def mpp_context(request, pk: int) -> dict:
         lambda key: Unit(mpp.region_id, mpp.pk, None, key),
     )
     now = timezone.now()
+    unit_context = _unit_context(user, where, Unit(mpp.region_id, mpp.pk), today, form, period)
     return {
         "level": "mpp",
         "mpp": mpp,
         "title": mpp.name,
-        **_unit_context(user, where, Unit(mpp.region_id, mpp.pk), today, form, period),
+        **unit_context,
         "tables": [agency_table, service_table],
         "chart": _indicator_chart(
             agency_table,
@@ -184,6 +187,7 @@ def mpp_context(request, pk: int) -> dict:
             by_agency_before,
             previous_label=_period_label(previous),
         ),
+        "assistance": assistance_facts.by_kind(unit_context["period_totals"]),
         "overdue": selectors.overdue_list(user, mpp, now),
         "workload": selectors.officer_workload(user, mpp, now),
         "period_query": _query(period),

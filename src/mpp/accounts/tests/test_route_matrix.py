@@ -193,8 +193,24 @@ def _queue_objects(batam, yogya) -> dict:
                 mpp=application.mpp, agency=application.agency, number=9
             )
         counter.queues.add(queue)
-        found[tenant] = {"queue": queue, "counter": counter}
+        found[tenant] = {"queue": queue, "counter": counter, "assistance": _assistance(queue)}
     return found
+
+
+def _assistance(queue):
+    """A walk-in of ``queue`` today that asked for a wheelchair (its request, still open)."""
+    from mpp.queueing.models import AssistanceRequest, Channel, Ticket
+
+    ticket = Ticket.objects.create(
+        mpp=queue.mpp, agency=queue.agency, service=queue.service, queue=queue,
+        channel=Channel.WALK_IN, date=datetime.date(2026, 12, 7), number=901,
+        code=f"{queue.prefix}-901", booking_code=f"MATRA{queue.pk:05d}",
+        token=f"matriks-bantuan-{queue.pk}", status="waiting", priority=True,
+    )  # fmt: skip
+    return AssistanceRequest.objects.create(
+        ticket=ticket, kind="kursi_roda", mpp=queue.mpp, agency=queue.agency,
+        service=queue.service, date=ticket.date, status="open",
+    )  # fmt: skip
 
 
 def requests_for(o) -> dict[str, tuple[str, str, dict]]:
@@ -376,6 +392,11 @@ def requests_for(o) -> dict[str, tuple[str, str, dict]]:
         "kelola/antrean/loket/<id:pk>/": ("get", f"/kelola/antrean/loket/{counter}/", {}),
         "kelola/antrean/loket/<id:pk>/tindakan/": ("post", f"/kelola/antrean/loket/{counter}/tindakan/", {"action": "call_next"}),
         "kelola/antrean/loket/<id:pk>/pindah-layanan/": ("post", f"/kelola/antrean/loket/{counter}/pindah-layanan/", {"code": "TIDAKADA"}),
+        "kelola/pendampingan/": ("get", "/kelola/pendampingan/", {}),
+        "kelola/pendampingan/<id:mpp_id>/": ("get", f"/kelola/pendampingan/{mpp}/", {}),
+        "kelola/pendampingan/permintaan/<id:pk>/": (
+            "post", f"/kelola/pendampingan/permintaan/{o['assistance'].pk}/", {"outcome": "met"}
+        ),
         "GET /api/v1/queue/services": ("api_get", f"{api}/queue/services", {}),
         "GET /api/v1/activities": ("api_get", f"{api}/activities", {}),
         "GET /api/v1/activities/{activity_id}": ("api_get", f"{api}/activities/999999", {}),
@@ -636,6 +657,9 @@ _TABLE = {
     'kelola/antrean/loket/<id:pk>/': [(403, 403), (200, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 200), (403, 403), (403, 403)],
     'kelola/antrean/loket/<id:pk>/tindakan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
     'kelola/antrean/loket/<id:pk>/pindah-layanan/': [(403, 403), (302, 404), (404, 404), (403, 403), (403, 403), (403, 403), (403, 403), (404, 302), (403, 403), (403, 403)],
+    'kelola/pendampingan/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (302, 302), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/pendampingan/<id:mpp_id>/': [(403, 403), (403, 403), (403, 403), (403, 403), (403, 403), (200, 404), (403, 403), (403, 403), (403, 403), (403, 403)],
+    'kelola/pendampingan/permintaan/<id:pk>/': [(403, 403), (302, 403), (403, 403), (403, 403), (403, 403), (302, 403), (403, 403), (403, 302), (403, 403), (403, 403)],
     'GET /api/v1/queue/services': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'GET /api/v1/activities': [(200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200), (200, 200)],
     'GET /api/v1/activities/{activity_id}': [(404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404), (404, 404)],

@@ -111,6 +111,13 @@ def any_of(*perms: Perm) -> Callable:
     return check
 
 
+def may_assist(user, request) -> bool:
+    """An assistance request's outcome: the policy's answer (``queueing.services.may_assist``)."""
+    from mpp.queueing.services import may_assist as policy
+
+    return policy(user, request)
+
+
 def requester_or_room_manager(user, booking) -> bool:
     """A room booking's action: its requester, or a manager of its MPP (Perm.MANAGE_ROOMS)."""
     return user.pk == booking.requester_id or can(user, Perm.MANAGE_ROOMS, booking)
@@ -291,6 +298,10 @@ WRITES: dict[str, Write] = {
     "kelola/antrean/loket/<id:pk>/pindah-layanan/": W(
         Perm.SERVE_QUEUE, "/kelola/antrean/loket/{counter}/pindah-layanan/", "counter",
         code="TIDAKADA",
+    ),
+    # Assistance: the MPP's hall staff (ASSIST_VISITORS) or an officer serving the ticket's queue.
+    "kelola/pendampingan/permintaan/<id:pk>/": W(
+        may_assist, "/kelola/pendampingan/permintaan/{assistance}/", "assistance", outcome="met"
     ),
     # --- complaints
     "pengaduan/baru/": W(ANYONE, "/pengaduan/baru/"),
@@ -616,7 +627,7 @@ def _callers(objects) -> list[Caller]:
 def _fixture_set(demo):  # noqa: F811
     from mpp.complaints import services as complaint_services
     from mpp.devices.tests.factories import register_skm_kiosk
-    from mpp.queueing.models import Channel, Ticket
+    from mpp.queueing.models import AssistanceRequest, Channel, Ticket
     from mpp.surveys import demo as surveys_demo
     from mpp.surveys.models import KioskDevice
     from mpp.tenancy.models import AgencyPresence
@@ -636,6 +647,10 @@ def _fixture_set(demo):  # noqa: F811
             number=900, code=f"{queue.prefix}-900", citizen=app.applicant,
             booking_code=f"MATRIKS{key[0].upper()}", token=f"matriks-{tenant['region']}",
             status="booked", slot_starts="09:00", slot_ends="09:30",
+        )  # fmt: skip
+        tenant["assistance"] = AssistanceRequest.objects.create(
+            ticket=tenant["booking"], kind="kursi_roda", mpp=queue.mpp, agency=queue.agency,
+            service=queue.service, date=tenant["booking"].date, status="open",
         )  # fmt: skip
         tenant["skm_kiosk"] = (
             KioskDevice.objects.filter(device__mpp=app.mpp).first()
@@ -720,6 +735,7 @@ def _ids(o) -> dict:
         "counter": o["counter"].pk,
         "booking": o["booking"].pk,
         "booking_code": o["booking"].booking_code,
+        "assistance": o["assistance"].pk,
         "complaint": o["complaint"].pk,
         "complaint_number": o["complaint"].tracking_number,
         "complaint_version": o["complaint"].version,

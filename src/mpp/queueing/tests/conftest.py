@@ -4,6 +4,7 @@ import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.test import Client
 
 from mpp.accounts.models import Role, RoleGrant
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
@@ -74,6 +75,21 @@ def filed_application(queue, tracking_number: str):
         due_at=now,
         data={},
     )
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """``timezone.now`` held at Monday 07.00 WIB; a test moves it with ``clock["now"] = at(...)``."""
+    moment = {"now": at(7)}
+    monkeypatch.setattr("django.utils.timezone.now", lambda: moment["now"])
+    return moment
+
+
+def citizen_client(citizen) -> Client:
+    """A test client signed in as ``citizen``."""
+    client = Client()
+    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    return client
 
 
 @pytest.fixture

@@ -15,21 +15,9 @@ from mpp.devices.tests.factories import register_queue_kiosk
 from mpp.queueing import services
 from mpp.queueing.models import Counter, ServiceQueue, Ticket
 from mpp.queueing.tests.conftest import MONDAY, at
+from mpp.queueing.tests.conftest import citizen_client as _citizen_client
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def clock(monkeypatch):
-    moment = {"now": at(7)}
-    monkeypatch.setattr("django.utils.timezone.now", lambda: moment["now"])
-    return moment
-
-
-def _citizen_client(citizen) -> Client:
-    client = Client()
-    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
-    return client
 
 
 def test_citizen_books_sees_the_qr_and_cancels(queue, citizen, clock):
