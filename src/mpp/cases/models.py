@@ -179,6 +179,34 @@ class Application(WorkflowModel, ClockedModel):
         }.get(self.status, "")
 
 
+class StatusCount(models.Model):
+    """How many applications of one unit (MPP and agency) are in one status, drafts excepted.
+
+    Kept by database triggers on ``cases_application`` (migration ``0009_status_counts``) in the
+    transaction that inserts, moves or deletes the application, whatever code path does it: the
+    officer's inbox reads its counts per status here instead of counting a unit's whole archive on
+    every request. ``manage.py recount_statuses`` compares the rows with a count of the
+    applications and repairs drift with ``--fix`` (after a bulk load that bypassed the triggers).
+    """
+
+    mpp = models.ForeignKey("tenancy.MPP", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=32)
+    total = models.BigIntegerField(_("jumlah"), default=0)
+
+    class Meta:
+        verbose_name = _("jumlah per status")
+        verbose_name_plural = _("jumlah per status")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mpp", "agency", "status"], name="application_status_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mpp_id}/{self.agency_id} {self.status}: {self.total}"
+
+
 def upload_path(instance: ApplicationDocument, filename: str) -> str:
     """A random path: never the applicant's name or NIK, never guessable from the application."""
     extension = {"application/pdf": "pdf", "image/jpeg": "jpg", "image/png": "png"}.get(
