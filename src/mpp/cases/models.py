@@ -115,12 +115,17 @@ class Application(WorkflowModel, ClockedModel):
         verbose_name = _("permohonan")
         verbose_name_plural = _("permohonan")
         indexes = [
-            models.Index(fields=["agency", "mpp", "status", "due_at"], name="application_inbox"),
-            # The work queue: open applications of a unit by deadline (a small share of all rows).
+            # The inbox's keyset pages (deadline, then newest first among the many applications
+            # due at the same end of a day): one status of a unit, and the work queue of open
+            # applications (a small share of all rows). The order ends in the id, so a page
+            # starts inside the index range and reads only its rows.
             models.Index(
-                fields=["agency", "mpp", "due_at"],
+                fields=["agency", "mpp", "status", "due_at", "-id"], name="application_inbox_page"
+            ),
+            models.Index(
+                fields=["agency", "mpp", "due_at", "-id"],
                 condition=models.Q(status__in=OPEN),
-                name="application_open_due",
+                name="application_open_page",
             ),
             models.Index(fields=["applicant", "-created_at"], name="application_citizen"),
         ]

@@ -962,8 +962,8 @@ class StatusDrift:
 
 def recount_statuses(*, fix: bool = False) -> list[StatusDrift]:
     """Compare every :class:`~mpp.cases.models.StatusCount` with a count of the applications (one
-    grouped scan of the table) and, with ``fix``, write the counted values, in one transaction
-    that locks the counters against the triggers meanwhile."""
+    grouped scan of the table) and, with ``fix``, replace them with the counted values, in one
+    transaction that locks the counters against the triggers meanwhile."""
     from django.db.models import Count
 
     from mpp.cases.models import StatusCount
@@ -986,11 +986,9 @@ def recount_statuses(*, fix: bool = False) -> list[StatusDrift]:
             if (stored[key].total if key in stored else 0) != counted.get(key, 0)
         ]
         if fix and drift:
-            for item in drift:
-                StatusCount.objects.update_or_create(
-                    mpp_id=item.mpp_id,
-                    agency_id=item.agency_id,
-                    status=item.status,
-                    defaults={"total": item.counted},
-                )
+            StatusCount.objects.all().delete()
+            StatusCount.objects.bulk_create(
+                StatusCount(mpp_id=mpp, agency_id=agency, status=status, total=n)
+                for (mpp, agency, status), n in counted.items()
+            )
     return drift

@@ -13,6 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -25,6 +27,7 @@ from mpp.cases.workflow import OPEN
 from mpp.catalog.models import Service
 from mpp.regions.models import Province, Region
 from mpp.reporting.facts import Indicator, Unit, month_after, registry
+from mpp.reporting.facts import generation as facts_generation
 from mpp.reporting.facts.applications import may_open_list
 from mpp.reporting.models import (
     DailyFact,
@@ -254,6 +257,46 @@ def series(
     return out
 
 
+@dataclass(frozen=True)
+class NationalFigures:
+    now: Totals
+    before: Totals
+    by_province: dict[Any, Totals]
+    by_region: dict[Any, Totals]
+
+
+def national_figures(
+    user, period: Period, today: datetime.date, province: str = ""
+) -> NationalFigures:
+    """The national dashboard's sums (the period and the one before, per province, per kab/kota
+    of ``province`` or of the country), shared between national viewers for
+    ``MPP_DASHBOARD_CACHE_SECONDS`` under the facts' generation, so any write of facts makes them
+    stale at once. Only for viewers who may read the national figures (all units)."""
+    if not may_view_national(user):
+        raise PermissionError("national figures")
+    key = f"reporting:national:{facts_generation()}:{period.start}:{period.end}:{today}:{province}"
+    seconds = settings.MPP_DASHBOARD_CACHE_SECONDS
+    found = cache.get(key) if seconds else None
+    if found is None:
+        everything = Q()
+        found = NationalFigures(
+            totals(user, everything, period, today, monthly=True),
+            totals(user, everything, period.previous(), today, monthly=True),
+            breakdown(user, everything, period, today, "province", monthly=True),
+            breakdown(
+                user,
+                Q(region__startswith=province) if province else everything,
+                period,
+                today,
+                "region",
+                monthly=True,
+            ),
+        )
+        if seconds:
+            cache.set(key, found, seconds)
+    return found
+
+
 # --- Indicators -----------------------------------------------------------------------------------
 
 
@@ -378,13 +421,23 @@ def table(
         index = next((n for n, i in enumerate(columns) if i.key == sort_by), None)
         if index is not None:
             better = columns[index].higher_is_better
-
-            def order(row: Row):
-                value = row.cells[index].value
-                return (value is None, -(value or 0) if better else (value or 0), row.label)
-
-            rows.sort(key=order)
+            rows.sort(key=lambda row: _rank(row.cells[index].value, better, row.label))
     return Table(name, caption, first_column, columns, rows)
+
+
+def _rank(value: float | None, better: bool, label: str) -> tuple:
+    """Best first (by ``higher_is_better``), units without a value last, then by name."""
+    return (value is None, -(value or 0) if better else (value or 0), label)
+
+
+def ranked(groups: dict[Any, Totals], labels: dict[Any, str], indicator: Indicator) -> list[Any]:
+    """The keys of ``labels`` in the order :func:`table` sorts them by ``indicator``, without
+    building their cells (a page of a long ranking builds only its own rows)."""
+    better = indicator.higher_is_better
+    return sorted(
+        labels,
+        key=lambda key: _rank(indicator.value(groups.get(key, {})), better, labels[key]),
+    )
 
 
 def agency_names(ids) -> dict[int, str]:

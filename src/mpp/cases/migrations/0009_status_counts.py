@@ -135,4 +135,20 @@ class Migration(migrations.Migration):
             },
         ),
         migrations.RunPython(install_triggers, remove_triggers),
+        migrations.RemoveIndex(
+            model_name='application',
+            name='application_inbox',
+        ),
+        migrations.RemoveIndex(
+            model_name='application',
+            name='application_open_due',
+        ),
+        migrations.AddIndex(
+            model_name='application',
+            index=models.Index(fields=['agency', 'mpp', 'status', 'due_at', '-id'], name='application_inbox_page'),
+        ),
+        migrations.AddIndex(
+            model_name='application',
+            index=models.Index(condition=models.Q(('status__in', ('submitted', 'in_review', 'revision_requested', 'approved'))), fields=['agency', 'mpp', 'due_at', '-id'], name='application_open_page'),
+        ),
     ]

@@ -22,11 +22,13 @@ from __future__ import annotations
 import datetime
 import importlib
 import pkgutil
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.utils.translation import gettext_lazy as _
 
@@ -231,6 +233,33 @@ def autodiscover(hook_registry=None) -> None:
             source.register_hooks(hook_registry)
 
 
+# --- The generation of the facts (for caches of what is read from them) ---------------------------
+
+GENERATION_KEY = "reporting:facts:generation"
+
+
+def generation() -> int:
+    """A number raised after every write of facts: a cache key that carries it is stale as soon
+    as the facts change (the old entries expire on their own)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY) or time.time_ns()
+    return value
+
+
+def _raise_generation() -> None:
+    current = cache.get(GENERATION_KEY) or 0
+    cache.set(GENERATION_KEY, max(time.time_ns(), current + 1), timeout=None)
+
+
+def changed() -> None:
+    """Facts were written: stale from now and again once the transaction commits, so that what was
+    read from the old rows in between is not kept."""
+    _raise_generation()
+    transaction.on_commit(_raise_generation, using=_db())
+
+
 # --- Writing -------------------------------------------------------------------------------------
 
 
@@ -280,6 +309,7 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
     rows = [(k, d) for k, d in deltas.items() if d]
     if not rows:
         return
+    changed()
     sums = _sum_deltas(rows)
     using = _db()
     connection = connections[using]
@@ -368,6 +398,7 @@ def rebuild_months(start: datetime.date, end: datetime.date, metrics: Iterable[s
     counted = [m for m in metrics if not _is_snapshot(m)]
     if not counted:
         return
+    changed()
     using = _db()
     connection = connections[using]
     first = start.replace(day=1)
@@ -415,6 +446,7 @@ def rebuild_mpp_days(start: datetime.date, end: datetime.date, metrics: Iterable
     metrics = list(metrics)
     if not metrics:
         return
+    changed()
     using = _db()
     table, mpp_table = DailyFact._meta.db_table, MppDailyFact._meta.db_table
     placeholders = ", ".join(["%s"] * len(metrics))
