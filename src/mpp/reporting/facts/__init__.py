@@ -356,9 +356,9 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
                     [key.day, *key.unit, key.metric, delta],
                 )
         for target, columns, found in targets:
-            for values, delta in found.items():
+            for unit_key, delta in found.items():
                 parts, params = [], []
-                for column, value in zip(columns, values, strict=True):
+                for column, value in zip(columns, unit_key, strict=True):
                     if value is None:
                         parts.append(f"{column} IS NULL")
                     else:
@@ -372,7 +372,7 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
                     cursor.execute(
                         f"INSERT INTO {target} ({', '.join(columns)}, value) "  # noqa: S608
                         f"VALUES ({', '.join(['%s'] * (len(columns) + 1))})",
-                        [*values, delta],
+                        [*unit_key, delta],
                     )
 
 
