@@ -222,30 +222,23 @@ def series(
 ) -> list[tuple[datetime.date, datetime.date, Totals]]:
     """Per chart bucket (day, or month beyond two months) the totals of ``metrics``: whole
     months from the monthly sums when ``monthly`` (units are kab/kota or MPPs only), the rest from
-    daily facts (their per-MPP day sums when ``monthly``; one or two queries)."""
+    daily facts (their per-MPP day sums when ``monthly``); one query."""
     # Monthly sums only when the chart's bars are months (periods beyond two months).
     by_month = monthly and period.days > 62
     months, edges = split_months(period) if by_month else (None, [(period.start, period.end)])
     by_day: dict[datetime.date, Totals] = defaultdict(lambda: defaultdict(int))
-    rows = (
-        _facts(per_mpp=monthly)
-        .filter(_reach(user), where, _any_range("day", edges), metric__in=metrics)
-        .values("day", "metric")
+    parts = [_facts(per_mpp=monthly).filter(_any_range("day", edges)).annotate(bucket=F("day"))]
+    if months is not None:
+        parts.append(_rows(MonthlyFact).filter(month__range=months).annotate(bucket=F("month")))
+    first, *rest = [
+        rows.filter(_reach(user), where, metric__in=metrics)
+        .values("bucket", "metric")
         .annotate(total=Sum("value"))
         .order_by()
-    )
-    for row in rows:
-        by_day[row["day"]][row["metric"]] += row["total"]
-    if months is not None:
-        rows = (
-            MonthlyFact.objects.using(reads_alias())
-            .filter(_reach(user), where, month__range=months, metric__in=metrics)
-            .values("month", "metric")
-            .annotate(total=Sum("value"))
-            .order_by()
-        )
-        for row in rows:
-            by_day[row["month"]][row["metric"]] += row["total"]
+        for rows in parts
+    ]
+    for row in first.union(*rest, all=True) if rest else first:
+        by_day[row["bucket"]][row["metric"]] += row["total"]
     out = []
     for start, end in period.buckets():
         bucket: Totals = defaultdict(int)
