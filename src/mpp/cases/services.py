@@ -980,10 +980,12 @@ def recount_statuses(*, fix: bool = False) -> list[StatusDrift]:
             .annotate(n=Count("id"))
             .order_by()
         }
+        totals = {key: row.total for key, row in stored.items()}
         drift = [
-            StatusDrift(*key, stored[key].total if key in stored else 0, counted.get(key, 0))
-            for key in sorted(set(stored) | set(counted))
-            if (stored[key].total if key in stored else 0) != counted.get(key, 0)
+            StatusDrift(mpp, agency, status, totals.get(key, 0), counted.get(key, 0))
+            for key in sorted(set(totals) | set(counted))
+            for mpp, agency, status in [key]
+            if totals.get(key, 0) != counted.get(key, 0)
         ]
         if fix and drift:
             StatusCount.objects.all().delete()

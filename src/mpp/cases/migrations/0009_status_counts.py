@@ -90,25 +90,19 @@ WHERE status <> 'draft' GROUP BY status, mpp_id, agency_id
 """
 
 
-def install_triggers(apps, schema_editor):
+def _run(schema_editor, postgresql: list[str], sqlite: list[str]) -> None:
     connection = schema_editor.connection
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL_INSTALL)
-        else:
-            for statement in SQLITE_INSTALL:
-                cursor.execute(statement)
-        cursor.execute(BACKFILL)
+        for statement in postgresql if connection.vendor == "postgresql" else sqlite:
+            cursor.execute(statement)
+
+
+def install_triggers(apps, schema_editor):
+    _run(schema_editor, [POSTGRESQL_INSTALL, BACKFILL], [*SQLITE_INSTALL, BACKFILL])
 
 
 def remove_triggers(apps, schema_editor):
-    connection = schema_editor.connection
-    with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(POSTGRESQL_REMOVE)
-        else:
-            for statement in SQLITE_REMOVE:
-                cursor.execute(statement)
+    _run(schema_editor, [POSTGRESQL_REMOVE], SQLITE_REMOVE)
 
 
 class Migration(migrations.Migration):
