@@ -56,6 +56,8 @@ def setup_django() -> None:
     os.environ["DATABASE_URL"] = url
     os.environ.setdefault("MPP_NIK_PEPPER", BENCH_PEPPER)
     os.environ["MPP_PUBLIC_CACHE_SECONDS"] = "0"
+    # The national dashboard's shared sums are measured as a miss (every request reads them).
+    os.environ["MPP_DASHBOARD_CACHE_SECONDS"] = "0"
     os.environ["TASK_BACKEND"] = "django_tasks.backends.dummy.DummyBackend"
     os.environ.setdefault("LOG_LEVEL", "WARNING")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "mpp.settings")
@@ -208,6 +210,19 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             "dashboard_mpp",
             "dashboard, MPP Kota Batam (manager)",
             get(f"/kelola/dasbor/mpp/{grant.mpp_id}/"),
+            "manager",
+        ),
+        # Issue 26: the targets are for a year (twelve whole months, or one whole year).
+        HotPath(
+            "dashboard_national_year",
+            "dashboard, national, this year (analyst)",
+            get("/kelola/dasbor/nasional/?periode=tahun"),
+            "analyst",
+        ),
+        HotPath(
+            "dashboard_mpp_year",
+            "dashboard, MPP Kota Batam, this year (manager)",
+            get(f"/kelola/dasbor/mpp/{grant.mpp_id}/?periode=tahun"),
             "manager",
         ),
         HotPath("open_data", "open data /data-terbuka/", get("/data-terbuka/"), "anonymous"),

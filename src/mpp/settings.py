@@ -342,6 +342,11 @@ SESSION_ENGINE = (
 # server; 0 renders every request (the HTTP validators and Cache-Control are sent either way).
 MPP_PUBLIC_CACHE_SECONDS = int(env("MPP_PUBLIC_CACHE_SECONDS", "300"))
 
+# Seconds the national dashboard's sums of one period are shared between its viewers; any change
+# of the daily facts makes them stale at once (``mpp.reporting.facts.generation``). 0: read every
+# request.
+MPP_DASHBOARD_CACHE_SECONDS = int(env("MPP_DASHBOARD_CACHE_SECONDS", "60"))
+
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]

@@ -115,12 +115,17 @@ class Application(WorkflowModel, ClockedModel):
         verbose_name = _("permohonan")
         verbose_name_plural = _("permohonan")
         indexes = [
-            models.Index(fields=["agency", "mpp", "status", "due_at"], name="application_inbox"),
-            # The work queue: open applications of a unit by deadline (a small share of all rows).
+            # The inbox's keyset pages (deadline, then newest first among the many applications
+            # due at the same end of a day): one status of a unit, and the work queue of open
+            # applications (a small share of all rows). The order ends in the id, so a page
+            # starts inside the index range and reads only its rows.
             models.Index(
-                fields=["agency", "mpp", "due_at"],
+                fields=["agency", "mpp", "status", "due_at", "-id"], name="application_inbox_page"
+            ),
+            models.Index(
+                fields=["agency", "mpp", "due_at", "-id"],
                 condition=models.Q(status__in=OPEN),
-                name="application_open_due",
+                name="application_open_page",
             ),
             models.Index(fields=["applicant", "-created_at"], name="application_citizen"),
         ]
@@ -177,6 +182,34 @@ class Application(WorkflowModel, ClockedModel):
             "revision_requested": "warning",
             "rejected": "danger",
         }.get(self.status, "")
+
+
+class StatusCount(models.Model):
+    """How many applications of one unit (MPP and agency) are in one status, drafts excepted.
+
+    Kept by database triggers on ``cases_application`` (migration ``0009_status_counts``) in the
+    transaction that inserts, moves or deletes the application, whatever code path does it: the
+    officer's inbox reads its counts per status here instead of counting a unit's whole archive on
+    every request. ``manage.py recount_statuses`` compares the rows with a count of the
+    applications and repairs drift with ``--fix`` (after a bulk load that bypassed the triggers).
+    """
+
+    mpp = models.ForeignKey("tenancy.MPP", on_delete=models.CASCADE, related_name="+")
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(_("status"), max_length=32)
+    total = models.BigIntegerField(_("jumlah"), default=0)
+
+    class Meta:
+        verbose_name = _("jumlah per status")
+        verbose_name_plural = _("jumlah per status")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["mpp", "agency", "status"], name="application_status_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mpp_id}/{self.agency_id} {self.status}: {self.total}"
 
 
 def upload_path(instance: ApplicationDocument, filename: str) -> str:

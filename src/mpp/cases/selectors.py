@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from django.db.models import Count, F, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -139,12 +139,17 @@ def applicant_label(user, application: Application) -> str:
     ).label
 
 
-def staff_scope(user) -> Q:
-    """The applications a staff member may open: their units' cases, drafts only from the counter."""
-    units = scope_filter_any(
+def staff_units(user) -> Q:
+    """The units (MPP and agency) whose cases a staff member may open, on any model with ``mpp``
+    and ``agency`` (applications, their counts per status)."""
+    return scope_filter_any(
         user, CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
     )
-    return units & (~Q(status="draft") | Q(channel=ApplicationChannel.COUNTER))
+
+
+def staff_scope(user) -> Q:
+    """The applications a staff member may open: their units' cases, drafts only from the counter."""
+    return staff_units(user) & (~Q(status="draft") | Q(channel=ApplicationChannel.COUNTER))
 
 
 def is_staff_worker(user) -> bool:
@@ -318,18 +323,19 @@ def _search(user, query: str) -> Q:
 
 
 def status_counts(user) -> list[tuple[str, str, int]]:
-    """(status, label, count) of the applications in the user's scope, one grouped query."""
-    from mpp.cases.models import Status
+    """(status, label, count) of the applications in the user's scope: one grouped query over the
+    counters per unit and status (``StatusCount``, kept by the database in the transaction that
+    changes an application), never over the applications themselves."""
+    from mpp.cases.models import Status, StatusCount
 
     counted = dict(
-        Application.objects.filter(staff_scope(user))
-        .exclude(status="draft")
+        StatusCount.objects.filter(staff_units(user))
         .values_list("status")
-        .annotate(n=Count("id"))
+        .annotate(n=Sum("total"))
         .values_list("status", "n")
     )
     return [
-        (value, str(label), counted.get(value, 0))
+        (value, str(label), counted.get(value) or 0)
         for value, label in Status.choices
         if value != "draft"
     ]

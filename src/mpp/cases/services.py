@@ -944,3 +944,53 @@ def record_idempotent_answer(
     IdempotencyRecord.objects.create(
         user=user, scope=scope, key=key, request_digest=digest, status_code=status, body=body
     )
+
+
+# --- Counts per status ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatusDrift:
+    """One counter row that differs from a count of the applications."""
+
+    mpp_id: int
+    agency_id: int
+    status: str
+    stored: int
+    counted: int
+
+
+def recount_statuses(*, fix: bool = False) -> list[StatusDrift]:
+    """Compare every :class:`~mpp.cases.models.StatusCount` with a count of the applications (one
+    grouped scan of the table) and, with ``fix``, replace them with the counted values, in one
+    transaction that locks the counters against the triggers meanwhile."""
+    from django.db.models import Count
+
+    from mpp.cases.models import StatusCount
+
+    with transaction.atomic():
+        stored = {
+            (row.mpp_id, row.agency_id, row.status): row
+            for row in StatusCount.objects.select_for_update()
+        }
+        counted = {
+            (row["mpp_id"], row["agency_id"], row["status"]): row["n"]
+            for row in Application.objects.exclude(status="draft")
+            .values("mpp_id", "agency_id", "status")
+            .annotate(n=Count("id"))
+            .order_by()
+        }
+        totals = {key: row.total for key, row in stored.items()}
+        drift = [
+            StatusDrift(mpp, agency, status, totals.get(key, 0), counted.get(key, 0))
+            for key in sorted(set(totals) | set(counted))
+            for mpp, agency, status in [key]
+            if totals.get(key, 0) != counted.get(key, 0)
+        ]
+        if fix and drift:
+            StatusCount.objects.all().delete()
+            StatusCount.objects.bulk_create(
+                StatusCount(mpp_id=mpp, agency_id=agency, status=status, total=n)
+                for (mpp, agency, status), n in counted.items()
+            )
+    return drift

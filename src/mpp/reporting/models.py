@@ -102,3 +102,45 @@ class MppDailyFact(FactRow):
 
     def __str__(self) -> str:
         return f"{self.day} {self.mpp} {self.metric}={self.value}"
+
+
+class ServiceMonthlyFact(FactRow):
+    """The daily facts of counted metrics summed per calendar month and service (with its agency,
+    MPP and kab/kota): an MPP's dashboard reads its per-agency and per-service tables of whole
+    months here (a year is twelve rows per service and metric instead of 365). Kept with every
+    write of daily facts, like :class:`MonthlyFact`."""
+
+    month = models.DateField(_("bulan"))  # the first day of the month
+    agency = models.IntegerField(_("instansi"), null=True, blank=True)
+    service = models.IntegerField(_("layanan"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("fakta bulanan layanan")
+        verbose_name_plural = _("fakta bulanan layanan")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["month", "region", "mpp", "agency", "service", "metric"],
+                name="service_monthly_fact_unique",
+                nulls_distinct=False,
+            )
+        ]
+        indexes = [models.Index(fields=["mpp", "metric", "month"], name="service_monthly_fact_mpp")]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.service} {self.metric}={self.value}"
+
+
+class YearlyFact(FactRow):
+    """The monthly sums summed per calendar year, kab/kota and MPP: national and regional
+    dashboards read whole years here (a year nationally is one row per MPP and metric instead of
+    twelve). Kept with every write of daily facts, like :class:`MonthlyFact`."""
+
+    year = models.DateField(_("tahun"))  # 1 January of the year
+
+    class Meta:
+        verbose_name = _("fakta tahunan")
+        verbose_name_plural = _("fakta tahunan")
+        constraints, indexes = rollup_keys("year", "yearly_fact")
+
+    def __str__(self) -> str:
+        return f"{self.year:%Y} {self.metric}={self.value}"

@@ -11,8 +11,10 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
+from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, Q, Sum
 from django.db.models.functions import Substr
 from django.http import Http404
@@ -24,9 +26,16 @@ from mpp.cases.models import Application
 from mpp.cases.workflow import OPEN
 from mpp.catalog.models import Service
 from mpp.regions.models import Province, Region
-from mpp.reporting.facts import Indicator, Unit, registry
+from mpp.reporting.facts import Indicator, Unit, month_after, registry
+from mpp.reporting.facts import generation as facts_generation
 from mpp.reporting.facts.applications import may_open_list
-from mpp.reporting.models import DailyFact, MonthlyFact, MppDailyFact
+from mpp.reporting.models import (
+    DailyFact,
+    MonthlyFact,
+    MppDailyFact,
+    ServiceMonthlyFact,
+    YearlyFact,
+)
 from mpp.reporting.periods import Period
 from mpp.reporting.routers import reads_alias
 from mpp.tenancy.models import MPP, Agency
@@ -87,18 +96,14 @@ def _counted_and_snapshots() -> tuple[list[str], list[str]]:
     return counted, snapshots
 
 
-def _month_after(day: datetime.date) -> datetime.date:
-    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-
-
 def split_months(
     period: Period,
 ) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
     """The whole calendar months inside ``period`` (first and last month) and the edge days."""
-    first_full = period.start if period.start.day == 1 else _month_after(period.start)
+    first_full = period.start if period.start.day == 1 else month_after(period.start)
     last_full_end = (
         period.end
-        if _month_after(period.end) - datetime.timedelta(days=1) == period.end
+        if month_after(period.end) - datetime.timedelta(days=1) == period.end
         else period.end.replace(day=1) - datetime.timedelta(days=1)
     )
     if first_full > last_full_end:
@@ -111,33 +116,69 @@ def split_months(
     return (first_full, last_full_end.replace(day=1)), edges
 
 
+def split_years(
+    months: tuple[datetime.date, datetime.date],
+) -> tuple[tuple[datetime.date, datetime.date] | None, list[tuple[datetime.date, datetime.date]]]:
+    """The whole calendar years inside a range of months (first and last 1 January) and the
+    months before and after them (first and last month of each)."""
+    first, last = months
+    first_year = first.year if first.month == 1 else first.year + 1
+    last_year = last.year if last.month == 12 else last.year - 1
+    if first_year > last_year:
+        return None, [months]
+    rest = []
+    if first.year < first_year:
+        rest.append((first, datetime.date(first.year, 12, 1)))
+    if last.year > last_year:
+        rest.append((datetime.date(last.year, 1, 1), last))
+    return (datetime.date(first_year, 1, 1), datetime.date(last_year, 1, 1)), rest
+
+
+# The grains a period is read at: per service (daily facts, service months) for agency and
+# service tables; per MPP (MPP days, months, years) for kab/kota and MPP units; or days only.
+Grain = Literal["service", "mpp"] | None
+
+
+def _any_range(field_name: str, ranges: list[tuple[datetime.date, datetime.date]]) -> Q:
+    where = Q(pk__in=[])
+    for start, end in ranges:
+        where |= Q(**{f"{field_name}__range": (start, end)})
+    return where
+
+
 def _sums(
-    user, where: Q, period: Period, today: datetime.date, group: str | None, monthly: bool
+    user, where: Q, period: Period, today: datetime.date, group: str | None, grain: Grain
 ) -> dict[tuple[Any, str], int]:
-    """(group, metric) → total over ``period``: whole months from the monthly sums when
-    ``monthly`` (units are kab/kota or MPPs only), the rest from daily facts (their per-MPP day
-    sums when ``monthly``); snapshots on the last day so far. One query, or two with monthly
-    sums."""
+    """(group, metric) → total over ``period``, in one query: whole years (per-MPP grain) and
+    whole months from their sums, the edge days from the daily facts (their per-MPP day sums at
+    the per-MPP grain); snapshots on the last day so far."""
     counted, snapshots = _counted_and_snapshots()
-    months, edges = split_months(period) if monthly else (None, [(period.start, period.end)])
-    daily = Q(day=period.clipped_end(today), metric__in=snapshots)
-    for start, end in edges:
-        daily |= Q(day__range=(start, end), metric__in=counted)
-    sources = [(_facts(per_mpp=monthly).filter(_reach(user), where, daily), "day")]
-    if months is not None:
-        rows = MonthlyFact.objects.using(reads_alias()).filter(
-            _reach(user), where, month__range=months, metric__in=counted
-        )
-        sources.append((rows, "month"))
-    result: dict[tuple[Any, str], int] = defaultdict(int)
-    for rows, _field in sources:
+    months, edges = split_months(period) if grain else (None, [(period.start, period.end)])
+    daily = Q(day=period.clipped_end(today), metric__in=snapshots) | (
+        _any_range("day", edges) & Q(metric__in=counted)
+    )
+    sources = [_facts(per_mpp=grain == "mpp").filter(daily)]
+    if months is not None and grain == "service":
+        sources.append(_rows(ServiceMonthlyFact).filter(month__range=months, metric__in=counted))
+    elif months is not None:
+        years, rest = split_years(months)
+        if rest:
+            sources.append(_rows(MonthlyFact).filter(_any_range("month", rest), metric__in=counted))
+        if years is not None:
+            sources.append(_rows(YearlyFact).filter(year__range=years, metric__in=counted))
+    fields = ("group", "metric") if group is not None else ("metric",)
+    grouped = []
+    for rows in sources:
+        rows = rows.filter(_reach(user), where)
         if group == "province":
             rows = rows.annotate(group=Substr("region", 1, 2))
         elif group is not None:
             rows = rows.annotate(group=F(group))
-        fields = ("group", "metric") if group is not None else ("metric",)
-        for row in rows.values(*fields).annotate(total=Sum("value")).order_by():
-            result[(row.get("group"), row["metric"])] += row["total"]
+        grouped.append(rows.values(*fields).annotate(total=Sum("value")).order_by())
+    first, *rest = grouped
+    result: dict[tuple[Any, str], int] = defaultdict(int)
+    for row in first.union(*rest, all=True) if rest else first:
+        result[(row.get("group"), row["metric"])] += row["total"]
     return result
 
 
@@ -167,14 +208,20 @@ def region_totals(
     return result
 
 
+def _rows(model):
+    return model.objects.using(reads_alias())
+
+
 def totals(
     user, where: Q, period: Period, today: datetime.date, *, monthly: bool = False
 ) -> Totals:
     """Every metric's total over ``period`` for the units ``where`` selects; snapshot metrics are
-    their value on the period's last day so far."""
+    their value on the period's last day so far. ``monthly``: the units are kab/kota or MPPs
+    (whole months and years from their sums)."""
+    grain: Grain = "mpp" if monthly else None
     return {
         metric: total
-        for (_group, metric), total in _sums(user, where, period, today, None, monthly).items()
+        for (_group, metric), total in _sums(user, where, period, today, None, grain).items()
     }
 
 
@@ -184,13 +231,13 @@ GROUPS = {"agency", "service", "mpp", "region", "province"}
 def breakdown(
     user, where: Q, period: Period, today: datetime.date, by: str, *, monthly: bool = False
 ) -> dict[Any, Totals]:
-    """Totals per agency, service, MPP, kab/kota or province (monthly sums only for MPP, kab/kota
-    and province)."""
+    """Totals per agency or service (whole months from the service months), or per MPP, kab/kota
+    or province (``monthly``: whole months and years from the per-MPP sums)."""
     if by not in GROUPS:
         raise ValueError(by)
-    use_months = monthly and by in ("mpp", "region", "province")
+    grain: Grain = "service" if by in ("agency", "service") else ("mpp" if monthly else None)
     result: dict[Any, Totals] = defaultdict(dict)
-    for (group, metric), total in _sums(user, where, period, today, by, use_months).items():
+    for (group, metric), total in _sums(user, where, period, today, by, grain).items():
         if group is not None:
             result[group][metric] = total
     return dict(result)
@@ -201,33 +248,23 @@ def series(
 ) -> list[tuple[datetime.date, datetime.date, Totals]]:
     """Per chart bucket (day, or month beyond two months) the totals of ``metrics``: whole
     months from the monthly sums when ``monthly`` (units are kab/kota or MPPs only), the rest from
-    daily facts (their per-MPP day sums when ``monthly``; one or two queries)."""
+    daily facts (their per-MPP day sums when ``monthly``); one query."""
     # Monthly sums only when the chart's bars are months (periods beyond two months).
     by_month = monthly and period.days > 62
     months, edges = split_months(period) if by_month else (None, [(period.start, period.end)])
     by_day: dict[datetime.date, Totals] = defaultdict(lambda: defaultdict(int))
-    daily = Q(pk__in=[])
-    for start, end in edges:
-        daily |= Q(day__range=(start, end))
-    rows = (
-        _facts(per_mpp=monthly)
-        .filter(_reach(user), where, daily, metric__in=metrics)
-        .values("day", "metric")
+    parts = [_facts(per_mpp=monthly).filter(_any_range("day", edges)).annotate(bucket=F("day"))]
+    if months is not None:
+        parts.append(_rows(MonthlyFact).filter(month__range=months).annotate(bucket=F("month")))
+    first, *rest = [
+        rows.filter(_reach(user), where, metric__in=metrics)
+        .values("bucket", "metric")
         .annotate(total=Sum("value"))
         .order_by()
-    )
-    for row in rows:
-        by_day[row["day"]][row["metric"]] += row["total"]
-    if months is not None:
-        rows = (
-            MonthlyFact.objects.using(reads_alias())
-            .filter(_reach(user), where, month__range=months, metric__in=metrics)
-            .values("month", "metric")
-            .annotate(total=Sum("value"))
-            .order_by()
-        )
-        for row in rows:
-            by_day[row["month"]][row["metric"]] += row["total"]
+        for rows in parts
+    ]
+    for row in first.union(*rest, all=True) if rest else first:
+        by_day[row["bucket"]][row["metric"]] += row["total"]
     out = []
     for start, end in period.buckets():
         bucket: Totals = defaultdict(int)
@@ -237,6 +274,46 @@ def series(
                     bucket[metric] += value
         out.append((start, end, dict(bucket)))
     return out
+
+
+@dataclass(frozen=True)
+class NationalFigures:
+    now: Totals
+    before: Totals
+    by_province: dict[Any, Totals]
+    by_region: dict[Any, Totals]
+
+
+def national_figures(
+    user, period: Period, today: datetime.date, province: str = ""
+) -> NationalFigures:
+    """The national dashboard's sums (the period and the one before, per province, per kab/kota
+    of ``province`` or of the country), shared between national viewers for
+    ``MPP_DASHBOARD_CACHE_SECONDS`` under the facts' generation, so any write of facts makes them
+    stale at once. Only for viewers who may read the national figures (all units)."""
+    if not may_view_national(user):
+        raise PermissionError("national figures")
+    key = f"reporting:national:{facts_generation()}:{period.start}:{period.end}:{today}:{province}"
+    seconds = settings.MPP_DASHBOARD_CACHE_SECONDS
+    found = cache.get(key) if seconds else None
+    if found is None:
+        everything = Q()
+        found = NationalFigures(
+            totals(user, everything, period, today, monthly=True),
+            totals(user, everything, period.previous(), today, monthly=True),
+            breakdown(user, everything, period, today, "province", monthly=True),
+            breakdown(
+                user,
+                Q(region__startswith=province) if province else everything,
+                period,
+                today,
+                "region",
+                monthly=True,
+            ),
+        )
+        if seconds:
+            cache.set(key, found, seconds)
+    return found
 
 
 # --- Indicators -----------------------------------------------------------------------------------
@@ -363,13 +440,23 @@ def table(
         index = next((n for n, i in enumerate(columns) if i.key == sort_by), None)
         if index is not None:
             better = columns[index].higher_is_better
-
-            def order(row: Row):
-                value = row.cells[index].value
-                return (value is None, -(value or 0) if better else (value or 0), row.label)
-
-            rows.sort(key=order)
+            rows.sort(key=lambda row: _rank(row.cells[index].value, better, row.label))
     return Table(name, caption, first_column, columns, rows)
+
+
+def _rank(value: float | None, better: bool, label: str) -> tuple:
+    """Best first (by ``higher_is_better``), units without a value last, then by name."""
+    return (value is None, -(value or 0) if better else (value or 0), label)
+
+
+def ranked(groups: dict[Any, Totals], labels: dict[Any, str], indicator: Indicator) -> list[Any]:
+    """The keys of ``labels`` in the order :func:`table` sorts them by ``indicator``, without
+    building their cells (a page of a long ranking builds only its own rows)."""
+    better = indicator.higher_is_better
+    return sorted(
+        labels,
+        key=lambda key: _rank(indicator.value(groups.get(key, {})), better, labels[key]),
+    )
 
 
 def agency_names(ids) -> dict[int, str]:

@@ -12,7 +12,7 @@ import functools
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import BadRequest, PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -23,6 +23,7 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from mpp.accounts.policy import Perm, can, has_any
+from mpp.paging.keyset import BadCursor, sequence_page
 from mpp.regions.localtime import NATIONAL_ZONE
 from mpp.reporting import charts, exports, opendata, selectors
 from mpp.reporting.facts import Unit
@@ -253,7 +254,29 @@ def region_dashboard(request, code):
 # --- National ---------------------------------------------------------------------------------
 
 
-def national_context(request) -> dict:
+# Rows of the kab/kota ranking per page (its export holds them all).
+RANKING_PAGE_SIZE = 25
+
+
+def _ranking_page(request, by_region, labels: dict, chosen):
+    """The page of the ranking named by the request's ``cursor`` (the one pager; a cursor that
+    does not decode is a 400), and the labels of its rows."""
+    order = selectors.ranked(by_region, labels, chosen)
+    try:
+        page = sequence_page(
+            list(enumerate(order)),
+            key=lambda row: (row[0],),
+            cursor=request.GET.get("cursor"),
+            size=RANKING_PAGE_SIZE,
+        )
+    except BadCursor:
+        raise BadRequest("bad cursor") from None
+    return page, {key: labels[key] for _place, key in page.rows}
+
+
+def national_context(request, *, whole: bool = False) -> dict:
+    """The national dashboard; the ranking of kab/kota one page at a time unless ``whole`` (the
+    exports)."""
     user = request.user
     if not selectors.may_view_national(user):
         raise PermissionDenied
@@ -266,18 +289,9 @@ def national_context(request) -> dict:
     provinces = selectors.province_names()
     if province and province not in provinces:
         province = ""
-    everything = Q()
-    now_totals = selectors.totals(user, everything, period, today, monthly=True)
-    before_totals = selectors.totals(user, everything, previous, today, monthly=True)
-    by_province = selectors.breakdown(user, everything, period, today, "province", monthly=True)
-    by_region = selectors.breakdown(
-        user,
-        Q(region__startswith=province) if province else everything,
-        period,
-        today,
-        "region",
-        monthly=True,
-    )
+    figures = selectors.national_figures(user, period, today, province)
+    now_totals, before_totals = figures.now, figures.before
+    by_province, by_region = figures.by_province, figures.by_region
     regions = selectors.regions_for_map()
     # Kab/kota without any fact in the period are left out of the ranking (and of its export).
     region_labels = {
@@ -285,6 +299,9 @@ def national_context(request) -> dict:
         for code, (name, *_rest) in regions.items()
         if code in by_region and (not province or code[:2] == province)
     }
+    ranking_page = None
+    if not whole:
+        ranking_page, region_labels = _ranking_page(request, by_region, region_labels, chosen)
     query = _query(period, indikator=chosen.key)
     region_table = selectors.table(
         user,
@@ -362,6 +379,10 @@ def national_context(request) -> dict:
         "province": province,
         "province_name": provinces.get(province, ""),
         "map": the_map,
+        "ranking_page": ranking_page,
+        "ranking_query": _query(
+            period, indikator=chosen.key, **({"provinsi": province} if province else {})
+        ),
         "scale": scale,
         "scale_decimals": decimals,
         "scale_unit": unit_label,
@@ -405,7 +426,7 @@ def region_export(request, code, table, fmt):
 
 @_staff_statistics
 def national_export(request, table, fmt):
-    return _export(national_context(request), table, fmt)
+    return _export(national_context(request, whole=True), table, fmt)
 
 
 # --- Open data (public, anonymous) ------------------------------------------------------------

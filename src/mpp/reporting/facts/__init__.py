@@ -22,16 +22,24 @@ from __future__ import annotations
 import datetime
 import importlib
 import pkgutil
+import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, Literal, NamedTuple
 
+from django.core.cache import cache
 from django.db import connections, router, transaction
 from django.utils.translation import gettext_lazy as _
 
 from mpp.registry import Registry as BaseRegistry
-from mpp.reporting.models import DailyFact, MonthlyFact, MppDailyFact
+from mpp.reporting.models import (
+    DailyFact,
+    MonthlyFact,
+    MppDailyFact,
+    ServiceMonthlyFact,
+    YearlyFact,
+)
 
 
 class Unit(NamedTuple):
@@ -225,6 +233,33 @@ def autodiscover(hook_registry=None) -> None:
             source.register_hooks(hook_registry)
 
 
+# --- The generation of the facts (for caches of what is read from them) ---------------------------
+
+GENERATION_KEY = "reporting:facts:generation"
+
+
+def generation() -> int:
+    """A number raised after every write of facts: a cache key that carries it is stale as soon
+    as the facts change (the old entries expire on their own)."""
+    value = cache.get(GENERATION_KEY)
+    if value is None:
+        cache.add(GENERATION_KEY, time.time_ns(), timeout=None)
+        value = cache.get(GENERATION_KEY) or time.time_ns()
+    return value
+
+
+def _raise_generation() -> None:
+    current = cache.get(GENERATION_KEY) or 0
+    cache.set(GENERATION_KEY, max(time.time_ns(), current + 1), timeout=None)
+
+
+def changed() -> None:
+    """Facts were written: stale from now and again once the transaction commits, so that what was
+    read from the old rows in between is not kept."""
+    _raise_generation()
+    transaction.on_commit(_raise_generation, using=_db())
+
+
 # --- Writing -------------------------------------------------------------------------------------
 
 
@@ -237,27 +272,49 @@ def bump(metric: str, day: datetime.date, unit: Unit, delta: int = 1) -> None:
     bump_many({FactKey(day, Unit(*unit), metric): delta})
 
 
+# The sums kept with every daily fact: table, the columns of its key (the period column first).
+def _sum_tables() -> list[tuple[str, tuple[str, ...]]]:
+    return [
+        (MonthlyFact._meta.db_table, ("month", "region", "mpp", "metric")),
+        (ServiceMonthlyFact._meta.db_table, SERVICE_MONTH_KEY),
+        (YearlyFact._meta.db_table, ("year", "region", "mpp", "metric")),
+        (MppDailyFact._meta.db_table, ("day", "region", "mpp", "metric")),
+    ]
+
+
+SERVICE_MONTH_KEY = ("month", "region", "mpp", "agency", "service", "metric")
+
+
+def _sum_deltas(rows: list[tuple[FactKey, int]]) -> list[dict[tuple, int]]:
+    """Each delta added to its month, service month, year and MPP day (in ``_sum_tables`` order);
+    snapshot metrics have only MPP days."""
+    sums: list[dict[tuple, int]] = [defaultdict(int) for _ in range(4)]
+    for key, delta in rows:
+        unit = key.unit
+        sums[3][(key.day, unit.region, unit.mpp, key.metric)] += delta
+        if _is_snapshot(key.metric):
+            continue
+        month = key.day.replace(day=1)
+        sums[0][(month, unit.region, unit.mpp, key.metric)] += delta
+        sums[1][(month, unit.region, unit.mpp, unit.agency, unit.service, key.metric)] += delta
+        sums[2][(month.replace(month=1), unit.region, unit.mpp, key.metric)] += delta
+    return [{k: d for k, d in found.items() if d} for found in sums]
+
+
 def bump_many(deltas: Mapping[FactKey, int]) -> None:
-    """Add each delta to its counter, and to its MPP's day and month sums, in one statement on
-    PostgreSQL (three ``INSERT … ON CONFLICT DO UPDATE SET value = value + delta``, two of them in
-    ``WITH``); on SQLite an UPDATE, then an INSERT when no row matched, for each, inside the
-    database's single write lock."""
+    """Add each delta to its counter, and to its MPP's day, month and year sums and its service's
+    month, in one statement on PostgreSQL (``INSERT … ON CONFLICT DO UPDATE SET value = value +
+    delta``, the sums in ``WITH``); on SQLite an UPDATE, then an INSERT when no row matched, for
+    each, inside the database's single write lock."""
     rows = [(k, d) for k, d in deltas.items() if d]
     if not rows:
         return
-    monthly: dict[tuple, int] = defaultdict(int)
-    by_mpp: dict[tuple, int] = defaultdict(int)
-    for key, delta in rows:
-        by_mpp[(key.day, key.unit.region, key.unit.mpp, key.metric)] += delta
-        if not _is_snapshot(key.metric):
-            monthly[(key.day.replace(day=1), key.unit.region, key.unit.mpp, key.metric)] += delta
-    by_mpp = {k: d for k, d in by_mpp.items() if d}
-    monthly = {k: d for k, d in monthly.items() if d}
+    changed()
+    sums = _sum_deltas(rows)
     using = _db()
     connection = connections[using]
     table = DailyFact._meta.db_table
-    month_table = MonthlyFact._meta.db_table
-    mpp_table = MppDailyFact._meta.db_table
+    targets = [(t, columns, found) for (t, columns), found in zip(_sum_tables(), sums, strict=True)]
     # The SQL below is built only from the models' table names and fixed column names; every
     # value is a parameter. On PostgreSQL it is one statement, atomic by itself: no savepoint in
     # the caller's transaction (two statements fewer per bump).
@@ -273,19 +330,17 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
             )
             for key, delta in rows:
                 params += [key.day, *key.unit, key.metric, delta]
-            for target, column, sums in (
-                (month_table, "month", monthly),
-                (mpp_table, "day", by_mpp),
-            ):
-                if not sums:
+            for target, columns, found in targets:
+                if not found:
                     continue
-                values = ", ".join(["(%s, %s, %s, %s, %s)"] * len(sums))
+                names = ", ".join(columns)
+                row = "(" + ", ".join(["%s"] * (len(columns) + 1)) + ")"
                 statements.append(
-                    f"INSERT INTO {target} ({column}, region, mpp, metric, value) VALUES {values} "  # noqa: S608
-                    f"ON CONFLICT ({column}, region, mpp, metric) "
+                    f"INSERT INTO {target} ({names}, value) VALUES "  # noqa: S608
+                    f"{', '.join([row] * len(found))} ON CONFLICT ({names}) "
                     f"DO UPDATE SET value = {target}.value + EXCLUDED.value"
                 )
-                params += [x for key, delta in sums.items() for x in (*key, delta)]
+                params += [x for key, delta in found.items() for x in (*key, delta)]
             *first, last = statements
             ctes = ", ".join(f"w{n} AS ({sql})" for n, sql in enumerate(first))
             cursor.execute(f"WITH {ctes} {last}" if ctes else last, params)
@@ -302,21 +357,24 @@ def bump_many(deltas: Mapping[FactKey, int]) -> None:
                     "VALUES (%s, %s, %s, %s, %s, %s, %s)",
                     [key.day, *key.unit, key.metric, delta],
                 )
-        for target, column, sums in ((month_table, "month", monthly), (mpp_table, "day", by_mpp)):
-            for (when, region, mpp, metric), delta in sums.items():
-                where = f"{column} = %s AND metric = %s"
-                where += " AND region IS NULL" if region is None else " AND region = %s"
-                where += " AND mpp IS NULL" if mpp is None else " AND mpp = %s"
-                params = [when, metric, *(v for v in (region, mpp) if v is not None)]
+        for target, columns, found in targets:
+            for unit_key, delta in found.items():
+                parts, params = [], []
+                for column, value in zip(columns, unit_key, strict=True):
+                    if value is None:
+                        parts.append(f"{column} IS NULL")
+                    else:
+                        parts.append(f"{column} = %s")
+                        params.append(value)
                 cursor.execute(
-                    f"UPDATE {target} SET value = value + %s WHERE {where}",  # noqa: S608
+                    f"UPDATE {target} SET value = value + %s WHERE {' AND '.join(parts)}",  # noqa: S608
                     [delta, *params],
                 )
                 if cursor.rowcount == 0:
                     cursor.execute(
-                        f"INSERT INTO {target} ({column}, region, mpp, metric, value) "  # noqa: S608
-                        "VALUES (%s, %s, %s, %s, %s)",
-                        [when, region, mpp, metric, delta],
+                        f"INSERT INTO {target} ({', '.join(columns)}, value) "  # noqa: S608
+                        f"VALUES ({', '.join(['%s'] * (len(columns) + 1))})",
+                        [*unit_key, delta],
                     )
 
 
@@ -327,44 +385,61 @@ def _is_snapshot(metric: str) -> bool:
     return any(m.key == metric and m.kind == "snapshot" for m in owner.metrics)
 
 
-def rebuild_months(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> None:
-    """Recompute the monthly sums of ``metrics`` for every month touching ``start``..``end``."""
-    from django.db.models import Sum
-    from django.db.models.functions import TruncMonth
+_TRUNC = {
+    ("postgresql", "month"): "date_trunc('month', {})::date",
+    ("postgresql", "year"): "date_trunc('year', {})::date",
+    ("sqlite", "month"): "date({}, 'start of month')",
+    ("sqlite", "year"): "date({}, 'start of year')",
+}
 
+
+def rebuild_months(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> None:
+    """Recompute the monthly and service-monthly sums of ``metrics`` for every month touching
+    ``start``..``end`` from the daily facts, then the yearly sums of those years from the monthly
+    sums (a DELETE and an INSERT … SELECT … GROUP BY each, in the database)."""
     counted = [m for m in metrics if not _is_snapshot(m)]
     if not counted:
         return
+    changed()
     using = _db()
+    connection = connections[using]
     first = start.replace(day=1)
-    following = (end.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
-    last = following - datetime.timedelta(days=1)
-    sums = (
-        DailyFact.objects.using(using)
-        .filter(day__range=(first, last), metric__in=counted)
-        .annotate(month=TruncMonth("day"))
-        .values("month", "region", "mpp", "metric")
-        .annotate(total=Sum("value"))
-        .order_by()
+    last = month_after(end) - datetime.timedelta(days=1)
+    years = (first.replace(month=1), last.replace(month=12, day=31))
+    placeholders = ", ".join(["%s"] * len(counted))
+    month = _TRUNC[(connection.vendor, "month")].format("day")
+    year = _TRUNC[(connection.vendor, "year")].format("month")
+    daily = DailyFact._meta.db_table
+    monthly, by_service, yearly = (
+        m._meta.db_table for m in (MonthlyFact, ServiceMonthlyFact, YearlyFact)
     )
-    with transaction.atomic(using=using):
-        MonthlyFact.objects.using(using).filter(
-            month__range=(first, last), metric__in=counted
-        ).delete()
-        MonthlyFact.objects.using(using).bulk_create(
-            [
-                MonthlyFact(
-                    month=row["month"],
-                    region=row["region"],
-                    mpp=row["mpp"],
-                    metric=row["metric"],
-                    value=row["total"],
-                )
-                for row in sums
-                if row["total"]
-            ],
-            batch_size=2000,
-        )
+    # Built only from the models' table names, fixed column names and the vendor's date function;
+    # every value is a parameter.
+    with transaction.atomic(using=using), connection.cursor() as cursor:
+        for target, period, source, column, (low, high), units, trunc in (
+            (monthly, "month", daily, "day", (first, last), "region, mpp", month),
+            (by_service, "month", daily, "day", (first, last), SERVICE_UNITS, month),
+            (yearly, "year", monthly, "month", years, "region, mpp", year),
+        ):
+            cursor.execute(
+                f"DELETE FROM {target} WHERE {period} BETWEEN %s AND %s "  # noqa: S608
+                f"AND metric IN ({placeholders})",
+                [low, high, *counted],
+            )
+            cursor.execute(
+                f"INSERT INTO {target} ({period}, {units}, metric, value) "  # noqa: S608
+                f"SELECT {trunc}, {units}, metric, SUM(value) FROM {source} "
+                f"WHERE {column} BETWEEN %s AND %s AND metric IN ({placeholders}) "
+                f"GROUP BY {trunc}, {units}, metric HAVING SUM(value) <> 0",
+                [low, high, *counted],
+            )
+
+
+SERVICE_UNITS = "region, mpp, agency, service"
+
+
+def month_after(day: datetime.date) -> datetime.date:
+    return (day.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
 
 
 def rebuild_mpp_days(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> None:
@@ -373,6 +448,7 @@ def rebuild_mpp_days(start: datetime.date, end: datetime.date, metrics: Iterable
     metrics = list(metrics)
     if not metrics:
         return
+    changed()
     using = _db()
     table, mpp_table = DailyFact._meta.db_table, MppDailyFact._meta.db_table
     placeholders = ", ".join(["%s"] * len(metrics))

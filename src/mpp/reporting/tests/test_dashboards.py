@@ -96,6 +96,49 @@ def test_the_national_dashboard_ranks_kab_kota_and_draws_the_map(batam):
     assert ranked == ["2171", "3471"]  # 75 % before 50 %
 
 
+def test_the_national_ranking_is_paged_and_its_export_holds_every_row(batam):
+    from mpp.regions.models import Region
+
+    day = timezone.now().astimezone(datetime.UTC).date()
+    codes = list(
+        Region.objects.exclude(code__in=["2171", "3471"])
+        .order_by("code")
+        .values_list("code", flat=True)[:30]
+    )
+    facts.bump_many({FactKey(day, Unit(code), app_facts.RECEIVED): 1 for code in codes})
+    client = client_for("analis.kemenpanrb")
+    first = client.get("/kelola/dasbor/nasional/")
+    assert first.status_code == 200
+    ranking = first.context["tables"][1]
+    assert len(ranking.rows) == 25 and [r.key for r in ranking.rows[:2]] == ["2171", "3471"]
+    next_link = first.context["ranking_page"].next_cursor
+    assert f"cursor={next_link}" in first.content.decode()
+    second = client.get("/kelola/dasbor/nasional/", {"cursor": next_link})
+    rest = [row.key for row in second.context["tables"][1].rows]
+    assert len(rest) == 7 and not set(rest) & {row.key for row in ranking.rows}
+    assert second.context["ranking_page"].next_cursor is None
+    assert client.get("/kelola/dasbor/nasional/", {"cursor": "rusak"}).status_code == 400
+    export = client.get("/kelola/dasbor/nasional/ekspor/kabupaten-kota.csv")
+    assert len(list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))) == 1 + 32
+
+
+def test_the_national_figures_are_shared_until_the_facts_change(batam, settings):
+    settings.MPP_DASHBOARD_CACHE_SECONDS = 60
+    client = client_for("analis.kemenpanrb")
+
+    def received() -> float | None:
+        response = client.get("/kelola/dasbor/nasional/")
+        cell = next(
+            c for c in response.context["summary"] if c.indicator.key == "applications.received"
+        )
+        return cell.value
+
+    assert received() == 10
+    assert received() == 10  # from the cache
+    seed(batam, None, None, received=4)
+    assert received() == 14
+
+
 def test_the_national_map_leaves_out_a_kab_kota_with_half_its_coordinates(batam):
     """A capital with a latitude and no longitude (typed in by half) has no place on the map: the
     dashboard draws the others rather than failing."""

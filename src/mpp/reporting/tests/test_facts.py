@@ -231,6 +231,84 @@ def test_a_period_splits_into_whole_months_and_edge_days():
     assert months is None and len(edges) == 1
 
 
+def test_a_long_period_splits_into_whole_years_and_months():
+    from mpp.reporting.selectors import split_years
+
+    d = datetime.date
+    assert split_years((d(2025, 1, 1), d(2025, 12, 1))) == ((d(2025, 1, 1), d(2025, 1, 1)), [])
+    assert split_years((d(2024, 11, 1), d(2026, 2, 1))) == (
+        (d(2025, 1, 1), d(2025, 1, 1)),
+        [(d(2024, 11, 1), d(2024, 12, 1)), (d(2026, 1, 1), d(2026, 2, 1))],
+    )
+    assert split_years((d(2026, 10, 1), d(2026, 12, 1))) == (
+        None,
+        [(d(2026, 10, 1), d(2026, 12, 1))],
+    )
+
+
+def _sums_by(model, *fields):
+    from django.db.models import Sum
+
+    return {
+        tuple(r[f] for f in (*fields, "metric")): r["total"]
+        for r in model.objects.exclude(metric__in=[app_facts.OPEN, app_facts.OVERDUE])
+        .values(*fields, "metric")
+        .annotate(total=Sum("value"))
+        .order_by()
+        if r["total"]
+    }
+
+
+def _service_months_from_days():
+    from django.db.models import Sum
+    from django.db.models.functions import TruncMonth
+
+    return {
+        (r["m"], r["agency"], r["service"], r["metric"]): r["total"]
+        for r in DailyFact.objects.exclude(metric__in=[app_facts.OPEN, app_facts.OVERDUE])
+        .annotate(m=TruncMonth("day"))
+        .values("m", "agency", "service", "metric")
+        .annotate(total=Sum("value"))
+        .order_by()
+        if r["total"]
+    }
+
+
+def test_service_months_and_years_follow_every_write(django_capture_on_commit_callbacks):
+    """The incremental sums per service and month and per MPP and year equal their recomputation
+    from the daily facts after real processes, and a repair of the facts repairs them."""
+    from django.db.models.functions import TruncYear
+
+    from mpp.reporting.models import MonthlyFact, ServiceMonthlyFact, YearlyFact
+
+    run_processes(django_capture_on_commit_callbacks)
+
+    def years_from_months():
+        from django.db.models import Sum
+
+        return {
+            (r["y"], r["mpp"], r["metric"]): r["total"]
+            for r in MonthlyFact.objects.annotate(y=TruncYear("month"))
+            .values("y", "mpp", "metric")
+            .annotate(total=Sum("value"))
+            .order_by()
+        }
+
+    by_service = _service_months_from_days()
+    assert by_service and _sums_by(ServiceMonthlyFact, "month", "agency", "service") == by_service
+    assert _sums_by(YearlyFact, "year", "mpp") == years_from_months()
+    assert _sums_by(YearlyFact) == _sums_by(DailyFact)
+
+    DailyFact.objects.filter(metric=app_facts.RECEIVED).update(value=9)
+    ServiceMonthlyFact.objects.filter(metric=app_facts.RECEIVED).update(value=9)
+    YearlyFact.objects.filter(metric=app_facts.RECEIVED).delete()
+    day = timezone.localdate().isoformat()
+    call_command("recompute_facts", "--start", day, "--end", day, "--fix", stdout=StringIO())
+    assert by_service == _sums_by(ServiceMonthlyFact, "month", "agency", "service")
+    assert _sums_by(YearlyFact, "year", "mpp") == years_from_months()
+    assert _sums_by(YearlyFact)[(app_facts.RECEIVED,)] == 3
+
+
 def test_an_hour_service_averages_its_office_minutes_not_zero_working_days(
     django_capture_on_commit_callbacks,
 ):
