@@ -217,3 +217,28 @@ def test_a_citizen_adds_a_second_service_to_a_booking(page, audit, live_server, 
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     booking.refresh_from_db()
     assert (booking.legs, booking.next_queue) == (2, hall["identity"])
+
+
+def test_the_ticket_page_follows_the_call_in_place_without_reloading(
+    browser_page, audit, live_server, hall, clock
+):
+    """No meta refresh (WCAG 2.2.1): every 30 seconds the status part is fetched again and put in
+    place — the page is not reloaded, so focus and what a screen reader is reading stay."""
+    from mpp.devices.models import Device
+    from mpp.queueing import services
+
+    kiosk = Device.objects.get(mpp=hall["family"].mpp)
+    ticket = services.issue_walk_in(kiosk, hall["family"])
+    phone = browser_page()
+    phone.clock.install()
+    phone.goto(f"/antrean/tiket/{ticket.token}/")
+    audit(phone)
+    assert phone.locator("meta[http-equiv=refresh]").count() == 0
+    assert "Giliran Anda" not in phone.locator("#ticket-status").inner_text()
+    phone.evaluate("window.notReloaded = true")
+    clock["now"] = at(9, 5)
+    services.call_next(hall["counters"][0], officer=hall["officers"][0])
+    phone.clock.fast_forward(31_000)
+    phone.locator("#ticket-status").get_by_text("Giliran Anda. Silakan ke loket 1.").wait_for()
+    assert phone.evaluate("window.notReloaded === true")
+    audit(phone)
