@@ -5,8 +5,7 @@ from __future__ import annotations
 import datetime
 import threading
 
-import pytest
-from django.db import connection
+from tests.concurrency import RACE, at_once
 
 from mpp.accounts.models import Role, RoleGrant
 from mpp.cases.tests.factories import CitizenFactory, StaffFactory
@@ -16,38 +15,9 @@ from mpp.queueing.models import SlotCount, Ticket
 from mpp.queueing.services import QueueError
 from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
 
-pytestmark = [
-    pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(
-        connection.vendor != "postgresql", reason="real concurrency needs PostgreSQL"
-    ),
-]
+pytestmark = RACE
 NINE = datetime.time(9)
 WORKERS = 25  # concurrent connections (the server allows 100, shared with other test runs)
-
-
-def _race(jobs, worker):
-    """Run ``worker(job)`` for every job on WORKERS threads that start together."""
-    barrier = threading.Barrier(WORKERS)
-    chunks = [jobs[index::WORKERS] for index in range(WORKERS)]
-    results, errors = [], []
-
-    def run(chunk):
-        try:
-            barrier.wait()
-            for job in chunk:
-                results.append(worker(job))
-        except BaseException as error:  # collected and asserted by the caller
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(chunk,)) for chunk in chunks]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    return results, errors
 
 
 def test_200_citizens_race_for_the_last_10_places_of_a_slot():
@@ -64,7 +34,7 @@ def test_200_citizens_race_for_the_last_10_places_of_a_slot():
             return False
         return True
 
-    results, errors = _race(citizens, attempt)
+    results, errors = at_once(attempt, citizens, threads=WORKERS)
     assert errors == []
     assert results.count(True) == 10 and results.count(False) == 190
     assert Ticket.objects.filter(queue=queue, slot_starts=NINE).count() == 12
@@ -84,7 +54,7 @@ def test_walk_ins_racing_never_exceed_their_quota_nor_touch_online_places():
             return False
         return True
 
-    results, errors = _race(list(range(100)), attempt)
+    results, errors = at_once(attempt, list(range(100)), threads=WORKERS)
     assert errors == []
     assert results.count(True) == 10
     slot = services.availability(queue, MONDAY, now=at(9, 5))
@@ -115,7 +85,9 @@ def test_counters_calling_at_the_same_moment_never_get_the_same_ticket():
         return len(got)
 
     barrier_jobs = counters + [None] * (WORKERS - len(counters))
-    _results, errors = _race(barrier_jobs, lambda c: work(c) if c is not None else 0)
+    _results, errors = at_once(
+        lambda c: work(c) if c is not None else 0, barrier_jobs, threads=WORKERS
+    )
     assert errors == []
     assert len(called) == 60 and len(set(called)) == 60
     assert not Ticket.objects.filter(status="waiting").exists()
@@ -136,7 +108,7 @@ def test_one_account_booking_in_parallel_never_passes_the_cap(settings):
             return False
         return True
 
-    results, errors = _race(days, attempt)
+    results, errors = at_once(attempt, days, threads=WORKERS)
     assert errors == []
     assert results.count(True) == 2
     assert Ticket.objects.filter(citizen=citizen, status="booked").count() == 2
@@ -184,7 +156,7 @@ def test_counters_of_two_services_never_take_the_same_visit_at_once():
         return len(got)
 
     jobs = counters + [None] * (WORKERS - len(counters))
-    _results, errors = _race(jobs, lambda c: work(c) if c is not None else 0)
+    _results, errors = at_once(lambda c: work(c) if c is not None else 0, jobs, threads=WORKERS)
     assert errors == []
     assert len(called) == 48 and len(set(called)) == 48
     assert Ticket.objects.filter(status="served", queue=second, leg=2).count() == 24
