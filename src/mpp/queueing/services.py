@@ -869,7 +869,6 @@ def _next_service(ticket: Ticket, officer: User, reference: str, moment) -> None
             },
             data={"leg": ticket.leg, "to_service": upcoming.service_id},
         )
-        return ticket
 
 
 # --- Check-in --------------------------------------------------------------------------------
