@@ -289,7 +289,12 @@ app_start() {
   command=$(app_command "$name") || die "unknown process $name"
   # shellcheck disable=SC2086 # the command is split into words on purpose
   # Under supervise.sh: started again when it exits by itself, as systemd's Restart=always.
-  (load_env; export PYTHONPATH=$ROOT/src; cd "$ROOT" && spawn "$name" env MPP_NODE="$name" "$ROOT/deploy/cluster/supervise.sh" $command)
+  # A web node's granian workers add up their request series in one directory of their own
+  # (supervise.sh empties it before each start, as the unit's RuntimeDirectory does).
+  local metrics=
+  case $name in web*) metrics=$RUN/metrics-$name ;; esac
+  (load_env; export PYTHONPATH=$ROOT/src; [ -z "$metrics" ] || export PROMETHEUS_MULTIPROC_DIR=$metrics
+    cd "$ROOT" && spawn "$name" env MPP_NODE="$name" "$ROOT/deploy/cluster/supervise.sh" $command)
   case $name in
     web*) wait_http "http://127.0.0.1:$((18000 + ${name#web}))/healthz" 120 || die "$name did not answer /healthz" ;;
   esac
