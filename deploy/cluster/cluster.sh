@@ -369,7 +369,10 @@ start_one() {
 kill_one() {
   local name=$1 signal=${2:-KILL}
   case $name in
-    swift) for server in $SWIFT_SERVERS; do kill_one "$server" "$signal"; done; return 0 ;;
+    # The proxy first: the store is then away at once for its clients (with the account server
+    # gone first, the proxy still up answers NoSuchBucket, and an object server still up serves).
+    swift) for server in swift-proxy swift-object swift-container swift-account; do
+        kill_one "$server" "$signal"; done; return 0 ;;
     pg-primary | pg-replica) [ "$signal" = KILL ] || { pg_stop "$name"; return 0; } ;;
   esac
   alive "$name" || return 0
