@@ -53,6 +53,18 @@ def cluster_env() -> dict[str, str]:
     return values
 
 
+def schedule() -> dict[str, int]:
+    """MPP_SCHEDULE of the cluster's settings: task path → seconds."""
+    os.environ.update(cluster_env())
+    os.environ["DJANGO_SETTINGS_MODULE"] = "mpp.settings"
+    import django
+
+    django.setup()
+    from django.conf import settings
+
+    return dict(settings.MPP_SCHEDULE)
+
+
 def cluster(*args: str, check: bool = True) -> str:
     """``deploy/cluster/cluster.sh ARGS`` (kill, start, pid, lag); its output."""
     done = subprocess.run(  # noqa: S603

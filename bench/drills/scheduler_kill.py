@@ -20,24 +20,12 @@ from __future__ import annotations
 import os
 import re
 
-from _drill import VAR, cluster, cluster_env, database, report, run
+from _drill import VAR, cluster, database, report, run, schedule
 
 os.environ.setdefault("DRILL_BEFORE", "90")
 os.environ.setdefault("DRILL_AFTER", "150")
 BEFORE = float(os.environ["DRILL_BEFORE"])
 AFTER = float(os.environ["DRILL_AFTER"])
-
-
-def schedule() -> dict[str, int]:
-    """MPP_SCHEDULE of the cluster's settings: task path → seconds."""
-    os.environ.update(cluster_env())
-    os.environ["DJANGO_SETTINGS_MODULE"] = "mpp.settings"
-    import django
-
-    django.setup()
-    from django.conf import settings
-
-    return dict(settings.MPP_SCHEDULE)
 
 
 def leader() -> str:

@@ -289,7 +289,12 @@ app_start() {
   command=$(app_command "$name") || die "unknown process $name"
   # shellcheck disable=SC2086 # the command is split into words on purpose
   # Under supervise.sh: started again when it exits by itself, as systemd's Restart=always.
-  (load_env; export PYTHONPATH=$ROOT/src; cd "$ROOT" && spawn "$name" env MPP_NODE="$name" "$ROOT/deploy/cluster/supervise.sh" $command)
+  # A web node's granian workers add up their request series in one directory of their own
+  # (supervise.sh empties it before each start, as the unit's RuntimeDirectory does).
+  local metrics=
+  case $name in web*) metrics=$RUN/metrics-$name ;; esac
+  (load_env; export PYTHONPATH=$ROOT/src; [ -z "$metrics" ] || export PROMETHEUS_MULTIPROC_DIR=$metrics
+    cd "$ROOT" && spawn "$name" env MPP_NODE="$name" "$ROOT/deploy/cluster/supervise.sh" $command)
   case $name in
     web*) wait_http "http://127.0.0.1:$((18000 + ${name#web}))/healthz" 120 || die "$name did not answer /healthz" ;;
   esac
@@ -364,7 +369,10 @@ start_one() {
 kill_one() {
   local name=$1 signal=${2:-KILL}
   case $name in
-    swift) for server in $SWIFT_SERVERS; do kill_one "$server" "$signal"; done; return 0 ;;
+    # The proxy first: the store is then away at once for its clients (with the account server
+    # gone first, the proxy still up answers NoSuchBucket, and an object server still up serves).
+    swift) for server in swift-proxy swift-object swift-container swift-account; do
+        kill_one "$server" "$signal"; done; return 0 ;;
     pg-primary | pg-replica) [ "$signal" = KILL ] || { pg_stop "$name"; return 0; } ;;
   esac
   alive "$name" || return 0

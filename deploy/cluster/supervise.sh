@@ -6,6 +6,10 @@
 stopping=
 trap 'stopping=1; [ -n "$child" ] && kill -TERM "$child" 2>/dev/null' TERM INT
 while [ -z "$stopping" ]; do
+  # The Prometheus files of the workers that ran before belong to no one now: an empty directory.
+  if [ -n "${PROMETHEUS_MULTIPROC_DIR:-}" ]; then
+    rm -rf "$PROMETHEUS_MULTIPROC_DIR" && mkdir -p "$PROMETHEUS_MULTIPROC_DIR"
+  fi
   "$@" &
   child=$!
   wait "$child"

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.conf import settings
+from django.db import connections
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -104,6 +105,7 @@ def run(
                 last_run = None  # a later lead starts again from the task table
                 stop.wait(retry)
                 continue
+            _renew_connections()
             try:
                 if last_run is None:
                     last_run = last_enqueued(schedule)
@@ -116,6 +118,16 @@ def run(
             stop.wait(tick)
     finally:
         leadership.release()
+
+
+def _renew_connections() -> None:
+    """What Django does between two requests, before each round: close a connection the database
+    cut (a restarted primary) or that outlived ``CONN_MAX_AGE``, so the round opens a new one
+    instead of failing on the dead one until the process is restarted. Never one inside a
+    transaction. (The lead's own connection is not among them: it is checked by ``hold``.)"""
+    for connection in connections.all(initialized_only=True):
+        if not connection.in_atomic_block:
+            connection.close_if_unusable_or_obsolete()
 
 
 def _enqueue_due(

@@ -36,14 +36,15 @@ def store_calls() -> Iterator[None]:
     """Turn the backend's failures to reach the store into :class:`StoreUnavailable`.
 
     A file missing from a store that answers is not an outage: ``FileNotFoundError`` (and the S3
-    404) pass through unchanged."""
+    404) pass through unchanged. A missing bucket is (``NoSuchBucket``: a store that is stopping,
+    or not set up): nothing can be stored."""
     try:
         yield
     except FileNotFoundError:
         raise
     except ClientError as error:
         status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        if status in {403, 404}:
+        if status in {403, 404} and error.response.get("Error", {}).get("Code") != "NoSuchBucket":
             raise
         logger.warning("file store: %s %s", type(error).__name__, status)
         raise StoreUnavailable from error

@@ -83,6 +83,16 @@ def _store_down(settings, env):
     }
 
 
+def _api_upload(client, citizen, draft):
+    """The citizen's upload of a PDF to the draft through the API (answers in English)."""
+    _token, raw = issue_token(citizen)
+    return client.post(
+        f"/api/v1/applications/{draft.pk}/documents",
+        {"field": "dokumen", "file": pdf_upload()},
+        headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"},
+    )
+
+
 def test_files_live_in_the_store_and_download_as_before(
     client, service, citizen, signing, store_env, settings, django_capture_on_commit_callbacks
 ):
@@ -126,12 +136,7 @@ def test_an_upload_while_the_store_is_down_is_refused_and_nothing_is_kept(
     assert "Penyimpanan berkas sedang tidak tersedia" in page.content.decode()
     assert "berkas Anda belum tersimpan" in page.content.decode()
 
-    _token, raw = issue_token(citizen)
-    api = client.post(
-        f"/api/v1/applications/{draft.pk}/documents",
-        {"field": "dokumen", "file": pdf_upload()},
-        headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"},
-    )
+    api = _api_upload(client, citizen, draft)
     assert api.status_code == 503
     assert api["Content-Type"] == "application/problem+json"
     assert api.json()["title"] == "The file store is unavailable."
@@ -141,6 +146,21 @@ def test_an_upload_while_the_store_is_down_is_refused_and_nothing_is_kept(
     ready = client.get("/readyz")
     assert ready.status_code == 503
     assert ready.json()["checks"] == {"database": "ok", "cache": "ok", "store": "unavailable"}
+
+
+def test_an_upload_to_a_store_without_its_bucket_is_refused_with_503(
+    client, service, citizen, store_env, settings
+):
+    # Swift answers NoSuchBucket while it stops (its proxy up, the account server gone already).
+    draft = services.start_application(service=service, applicant=citizen)
+    settings.STORAGES = {
+        **settings.STORAGES,
+        "default": project_settings.s3_storage({**store_env, "MPP_S3_BUCKET": "mpp-missing"}),
+    }
+    api = _api_upload(client, citizen, draft)
+    assert api.status_code == 503
+    assert api.json()["title"] == "The file store is unavailable."
+    assert not ApplicationDocument.objects.exists()
 
 
 def test_a_download_while_the_store_is_down_answers_503(

@@ -118,6 +118,31 @@ def test_a_second_scheduler_run_once_enqueues_nothing_while_another_leads(settin
     assert not DBTaskResult.objects.exists()
 
 
+@on_postgresql
+@pytest.mark.django_db(transaction=True)
+def test_the_leader_enqueues_again_after_the_database_cut_every_connection(settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    settings.MPP_SCHEDULE = {"mpp.deadlines.tasks.sweep_deadlines": 0.5}
+    scheduler = Scheduler("only")
+    scheduler.thread.start()
+    assert _wait_for(lambda: scheduler.enqueued() >= 1)
+
+    # A primary restart as the scheduler sees it: every session but the test's own is cut, the
+    # lock's and the one the enqueues go through.
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+            "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+    cut = DBTaskResult.objects.count()
+    try:
+        # It leads again and its enqueues reach the table (not "could not enqueue" for ever).
+        assert _wait_for(lambda: DBTaskResult.objects.count() >= cut + 2)
+    finally:
+        scheduler.stop.set()
+        scheduler.thread.join(timeout=30)
+
+
 def test_on_sqlite_the_one_scheduler_always_leads():
     if connection.vendor == "postgresql":
         pytest.skip("the SQLite case")
