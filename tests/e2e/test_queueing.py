@@ -152,7 +152,7 @@ def test_priority_walk_in_is_served_first_and_display_updates_live(
         plain = Ticket.objects.get(priority=False).code
         kiosk.goto(f"{live_server.url}/antrean/anjungan/")
         audit(kiosk)
-        kiosk.get_by_label("Lanjut usia").check()
+        kiosk.get_by_label("Lanjut usia", exact=True).first.check()
         kiosk.get_by_role("button", name=hall["queue"].service.name).click()
         kiosk.wait_for_url("**/antrean/anjungan/tiket/**")
         audit(kiosk)
@@ -185,7 +185,10 @@ def test_quota_of_one_channel_running_out_leaves_the_other(page, audit, live_ser
     page.goto(f"{live_server.url}/antrean/pesan/{hall['queue'].pk}/?tanggal={MONDAY:%Y-%m-%d}")
     audit(page)
     # ...yet the online place of 10.00 is still offered and can be booked.
-    assert "10.00–10.30 — 1 tempat tersisa" in page.locator("fieldset").inner_text()
+    assert (
+        "10.00–10.30 — 1 tempat tersisa"
+        in page.locator("fieldset", has_text="Slot pada").inner_text()
+    )
     page.get_by_label("10.00–10.30").check()
     page.get_by_role("button", name="Pesan antrean").click()
     page.wait_for_load_state("load")
@@ -196,7 +199,7 @@ def test_quota_of_one_channel_running_out_leaves_the_other(page, audit, live_ser
     _login(page, live_server, other)
     page.goto(f"{live_server.url}/antrean/pesan/{hall['queue'].pk}/?tanggal={MONDAY:%Y-%m-%d}")
     audit(page)
-    assert "tempat tersisa" not in page.locator("fieldset").inner_text()
+    assert "tempat tersisa" not in page.locator("fieldset", has_text="Slot pada").inner_text()
     # ...while the walk-in places of tomorrow are untouched by it.
     tomorrow = MONDAY + datetime.timedelta(days=1)
     slot = services.availability(hall["queue"], tomorrow, now=at(8, 5))[0]

@@ -137,7 +137,7 @@ def set_room_active(
         return room
     now = now or timezone.now()
     note = _("Ruang tidak lagi dapat dipinjam: %(reason)s") % {"reason": reason}
-    pending = Booking.objects.select_for_update().filter(room=room, status="requested")
+    pending = Booking.objects.select_for_update(of=("self",)).filter(room=room, status="requested")
     for booking in pending.select_related("room", "mpp", "region", "requester"):
         changes = clock.stop(booking, at=now) | {"decision_reason": note}
         _act(booking, "decline", actor, note=note, changes=changes)

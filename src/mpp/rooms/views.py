@@ -255,6 +255,9 @@ def manage_room(request: HttpRequest, pk: int) -> HttpResponse:
     off = DeactivateForm(request.POST if action == "deactivate" else None)
     if request.method != "POST":
         return _managed_room_page(request, room, form, off)
+    if action not in ("save", "deactivate", "activate"):
+        messages.error(request, _("Tindakan ini tidak dikenal."))
+        return _managed_room_page(request, room, form, off, status=400)
     try:
         if action == "save":
             if not form.is_valid():
@@ -271,11 +274,9 @@ def manage_room(request: HttpRequest, pk: int) -> HttpResponse:
                 "Ruang tidak lagi dapat dipinjam. Permohonan yang menunggu telah ditolak dan "
                 "pemohonnya diberi tahu."
             )
-        elif action == "activate":
+        else:
             services.set_room_active(room, True, actor=request.user)
             message = _("Ruang dapat dipinjam kembali.")
-        else:
-            raise RoomError(_("Tindakan ini tidak dikenal."))
     except RoomError as error:
         if error.status == 403:
             raise PermissionDenied from None
