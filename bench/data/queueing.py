@@ -330,8 +330,15 @@ def set_up(ctx: Context, rng, calendar: Calendar, first_day: datetime.date) -> d
     )
     ctx.copy(
         QueueRules,
-        ["mpp_id", "no_show_limit", "no_show_days", "grace_minutes", "booking_days_ahead"],
-        ((m.pk, 0, 30, GRACE // 60, DAYS_AHEAD) for m in mpps if m.pk not in ruled),
+        [
+            "mpp_id",
+            "no_show_limit",
+            "no_show_days",
+            "grace_minutes",
+            "booking_days_ahead",
+            "max_services",
+        ],
+        ((m.pk, 0, 30, GRACE // 60, DAYS_AHEAD, 3) for m in mpps if m.pk not in ruled),
         total=sum(1 for m in mpps if m.pk not in ruled),
         label="queue rules",
     )
@@ -792,6 +799,7 @@ TICKET_COLUMNS = [
     "booking_code", "token", "kiosk_id", "priority", "for_counter_id", "lane", "line_at",
     "created_at", "checked_in_at", "called_at", "call_count", "serving_started_at", "finished_at",
     "counter_id", "officer_id", "application_ref", "reminded_day_at", "reminded_hour_at",
+    "leg", "legs", "assistance_note",
 ]  # fmt: skip
 TRANSITION_COLUMNS = [
     "content_type_id", "object_id", "workflow", "action", "from_state", "to_state", "version",
@@ -976,7 +984,8 @@ def _rows(ctx, gen, play, tickets, calls, buffers, content_type, offset, known_c
              None if ticket.online else kiosk, bool(ticket.group), None, ticket.lane,
              moment(ticket.line_at), moment(ticket.created), moment(ticket.checkin),
              moment(ticket.called), ticket.calls, moment(ticket.started), moment(ticket.finished),
-             ticket.counter, ticket.officer, "", moment(ticket.remind_day), moment(ticket.remind_hour))
+             ticket.counter, ticket.officer, "", moment(ticket.remind_day), moment(ticket.remind_hour),
+             1, 1, "")  # one service a visit, no help asked for
         )  # fmt: skip
     calls.sort(key=lambda c: (c[0], c[2].id))
     buffers["calls"].extend(
