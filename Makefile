@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: demo test serve lint format messages e2e totp bench bench-pages bench-data bench-check bench-load drill-outbox clean cluster cluster-stop cluster-status cluster-drills
+.PHONY: demo test serve lint format messages e2e totp bench bench-pages bench-data bench-check bench-load bench-partitioning drill-outbox clean cluster cluster-stop cluster-status cluster-drills
 
 $(VENV)/.installed: requirements.lock pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -88,6 +88,10 @@ bench-check: $(VENV)/.installed
 ## Mixed load test (Locust headless) against granian + db_worker + PostgreSQL, 5 minutes.
 bench-load: $(VENV)/.installed
 	DATABASE_URL=$(BENCH_DATABASE_URL) $(PY) bench/mixed_load.py
+
+## Ten years of workflow history, plain table against monthly partitions (drops and recreates mpp_bench_part; ~20 min here).
+bench-partitioning: $(VENV)/.installed
+	$(PY) bench/partitioning.py
 
 ## Kill the worker and the web process during LAPOR forwards and SMS sends: 0 lost, 0 doubled (< 3 min).
 drill-outbox: $(VENV)/.installed
