@@ -61,6 +61,11 @@ def pytest_configure(config):
     # whole session (not per test) so that data loaded once per module (``loaded_once``) is fast too.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        from tests import snapshots
+
+        snapshots.install()  # demo loaders of transactional tests copied back, not re-run
+
     test_app = "mpp.workflows.tests.testapp"
     if test_app in settings.INSTALLED_APPS:
         return
@@ -147,6 +152,31 @@ def _empty_cache():
     cache.clear()
 
 
+def _transactional(request: pytest.FixtureRequest) -> bool:
+    marker = request.node.get_closest_marker("django_db")
+    return (marker is not None and bool(marker.kwargs.get("transaction"))) or bool(
+        {"transactional_db", "live_server"} & set(request.fixturenames)
+    )
+
+
+@pytest.fixture(autouse=True)
+def _recorded_loaders(request):
+    """On PostgreSQL, the demo loaders a transactional test calls are copied back from the first
+    test that ran them (``tests/snapshots.py``)."""
+    from django.conf import settings
+
+    if not (
+        _transactional(request) and settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    ):
+        yield
+        return
+    from tests.snapshots import RECORDER
+
+    request.getfixturevalue("transactional_db")
+    with RECORDER.test():
+        yield
+
+
 @pytest.fixture(autouse=True)
 def _walked_actions(request):
     """A browser test marked ``@pytest.mark.walks("complaint.verify", ...)`` must really take those
@@ -210,11 +240,7 @@ class LoadedOnce:
         self.media = media
 
     def for_test(self, request: pytest.FixtureRequest, settings: Any, tmp_path: Path) -> Any:
-        marker = request.node.get_closest_marker("django_db")
-        transactional = (marker is not None and marker.kwargs.get("transaction")) or bool(
-            {"transactional_db", "live_server"} & set(request.fixturenames)
-        )
-        assert not transactional, (
+        assert not _transactional(request), (
             "data loaded once lives in a transaction that is never committed: a transactional "
             "test (or one with a live server) loads its own"
         )

@@ -27,7 +27,10 @@ def labelled_history(obj: WorkflowModel) -> list[tuple[TransitionRecord, str | P
     gives the action (the action's key when the workflow no longer has it): one query."""
     workflow = obj.get_workflow()
     labels = {t.action: t.label for t in workflow.transitions}
+    # The content type leads the history index: without it every record is read.
     records = TransitionRecord.objects.filter(
-        workflow=workflow.name, object_id=str(obj.pk)
+        content_type=ContentType.objects.get_for_model(obj),
+        object_id=str(obj.pk),
+        workflow=workflow.name,
     ).select_related("actor")
     return [(record, labels.get(record.action, record.action)) for record in records]
