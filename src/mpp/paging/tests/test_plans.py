@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import json
+from typing import Any
 
 import pytest
 from django.db import connection
@@ -25,7 +26,7 @@ START = datetime.datetime(2026, 11, 2, 17, tzinfo=datetime.UTC)
 def fill(service, citizen, n: int) -> None:
     """``n`` open applications of one unit, their deadlines at the end of a few working days
     (many share one), and as many of another unit, so the unit's rows are a range of the index."""
-    other = service_with()
+    other: Any = service_with()
     version = service.current_version
     Application.objects.bulk_create(
         Application(
@@ -50,7 +51,8 @@ def plan_nodes(sql: str) -> list[dict]:
         cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}")
         (plan,) = cursor.fetchone()
     plan = json.loads(plan) if isinstance(plan, str) else plan
-    nodes, stack = [], [(plan[0]["Plan"], [])]
+    nodes: list[dict] = []
+    stack: list[tuple[dict, list[str]]] = [(plan[0]["Plan"], [])]
     while stack:
         node, above = stack.pop()
         node["above"] = above
