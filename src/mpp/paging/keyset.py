@@ -7,6 +7,12 @@ with a unique key (``-id``) so that every row has one place. Cursors are opaque 
 the order values of the page's first or last row; one that does not decode raises
 :class:`BadCursor`, which web views answer with 400 and the API with a problem.
 
+On PostgreSQL a page after a cursor is one statement that reads the rows after it as separate
+ranges of the index (``UNION ALL`` of ordered, limited parts): the one condition "on or after the
+first key's value, and after the cursor" is planned, once many rows follow the cursor, as a bitmap
+scan of all of them and a sort. SQLite, which allows no ``ORDER BY``/``LIMIT`` inside a compound
+statement, keeps that one condition.
+
 Order keys are model field names or annotations of the queryset (``name_key=Lower("name")``), ``-`` for descending; a trailing ``?`` marks a nullable key
 ordered ascending with nulls last (``"due_at?"``: open deadlines first, then none).
 """
