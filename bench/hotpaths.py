@@ -136,6 +136,13 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
     def get(url: str, headers: dict | None = None):
         return lambda i: ("GET", url, None, headers or {})
 
+    # The officer's second page (the cursor "next" gives), as a whole page and as htmx asks it.
+    from mpp.cases import selectors as case_selectors
+    from mpp.paging.keyset import keyset_page
+
+    second = keyset_page(case_selectors.inbox(officer), order=case_selectors.INBOX_ORDER)
+    page_two = f"/kelola/permohonan/?cursor={second.next_cursor or ''}"
+
     paths = [
         HotPath("home", "home /", get("/"), "anonymous"),
         HotPath(
@@ -160,6 +167,13 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             "officer_inbox",
             "officer inbox /kelola/permohonan/",
             get("/kelola/permohonan/"),
+            "officer",
+        ),
+        HotPath("officer_inbox_page2", "officer inbox, page 2", get(page_two), "officer"),
+        HotPath(
+            "officer_inbox_page2_htmx",
+            "officer inbox, page 2 (htmx: the results alone)",
+            get(page_two, {"HX-Request": "true"}),
             "officer",
         ),
         HotPath(
@@ -523,6 +537,12 @@ def queue_paths(runs: int, officer) -> list[HotPath]:
             "officer",
         ),
         HotPath(
+            "queue_console_htmx",
+            "queue: counter console (htmx: the part below the title)",
+            lambda i: ("GET", f"/kelola/antrean/loket/{counter.pk}/", None, {"HX-Request": "true"}),
+            "officer",
+        ),
+        HotPath(
             "queue_book_page",
             "queue: booking page (slots)",
             lambda i: ("GET", f"/antrean/pesan/{booking_queue.pk}/", None, {}),
@@ -656,7 +676,14 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
             )
             width = width if width > 1 else 160
             print("\n".join(f"  {path.name}: {sql[:width]}" for sql in statements), file=sys.stderr)
-        results.append({"path": path, "queries": len(statements), "timings": timings})
+        results.append(
+            {
+                "path": path,
+                "queries": len(statements),
+                "timings": timings,
+                "bytes": len(response.content),
+            }
+        )
         print(f"  {index + 1}/{len(paths)} {path.label}", file=sys.stderr, flush=True)
     return results
 
@@ -683,8 +710,8 @@ def main() -> None:
         f"\n{connection.settings_dict['NAME']}: {applications:,} applications; "
         f"{args.requests} requests per path; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n"
     )
-    print("| path | queries (budget) | p50 | p95 | p99 | p95 budget (record) |")
-    print("| --- | --- | --- | --- | --- | --- |")
+    print("| path | queries (budget) | p50 | p95 | p99 | p95 budget (record) | bytes |")
+    print("| --- | --- | --- | --- | --- | --- | --- |")
     failures = []
     for result in results:
         path, queries, timings = result["path"], result["queries"], result["timings"]
@@ -700,7 +727,10 @@ def main() -> None:
             if timings
             else "— | — | —"
         )
-        print(f"| {path.label} | {queries} ({limit}) | {times} | {budget.get('p95_ms', '—')} ms |")
+        print(
+            f"| {path.label} | {queries} ({limit}) | {times} | {budget.get('p95_ms', '—')} ms "
+            f"| {result['bytes']:,} |"
+        )
     if failures:
         print("\nQuery budgets exceeded:\n  " + "\n  ".join(failures), file=sys.stderr)
         if args.check:

@@ -28,6 +28,7 @@ from mpp.deadlines import services as clock
 from mpp.documents import services as document_services
 from mpp.regions.data import load_regions
 from mpp.regions.models import Province, Region
+from mpp.web.tests.browser import settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -207,6 +208,19 @@ def test_counter_officer_files_for_a_walk_in_citizen(wide_page, audit, demo, liv
     assert application.filed_by.username == "petugas.dukcapil"
     go(page, audit, "/kelola/permohonan/?channel=counter")
     expect(page.get_by_role("link", name=application.tracking_number)).to_be_visible()
+    # The filter with htmx: the results alone come back and are put in place (the page is not
+    # reloaded), the address follows, and the live region says how many are shown.
+    go(page, audit, "/kelola/permohonan/")
+    page.evaluate("() => { window.stillThisPage = true; }")
+    page.locator("#id_channel").select_option(value="counter")
+    settled(page, page.get_by_role("button", name="Terapkan").click)
+    audit(page)
+    assert "channel=counter" in page.url and page.evaluate("() => window.stillThisPage === true")
+    expect(page.get_by_role("link", name=application.tracking_number)).to_be_visible()
+    expect(page.locator("#inbox-announce")).to_contain_text("permohonan ditampilkan")
+    assert page.locator("#inbox-results tbody tr").count() == page.evaluate(
+        "() => parseInt(document.getElementById('inbox-announce').textContent.match(/\\d+/)[0])"
+    )
 
 
 def test_sip_is_issued_automatically_after_five_working_days(

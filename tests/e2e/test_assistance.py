@@ -23,6 +23,7 @@ from mpp.queueing.tests.conftest import (
     make_counter,
     make_queue,
 )
+from mpp.web.tests.browser import settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TOKEN = "token-anjungan-pendampingan"
@@ -53,8 +54,7 @@ def _go(page, audit, url: str) -> None:
 
 
 def _click(page, audit, button) -> None:
-    button.click()
-    page.wait_for_load_state("load")
+    settled(page, button.click)
     audit(page)
 
 

@@ -13,6 +13,7 @@ from mpp.catalog.tests.factories import PublishedServiceFactory
 from mpp.devices.tests.factories import register_queue_kiosk
 from mpp.queueing.models import Ticket
 from mpp.queueing.tests.conftest import at, make_counter, make_queue
+from mpp.web.tests.browser import settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TOKEN = "token-anjungan-kunjungan"
@@ -112,8 +113,7 @@ def _audit_as_seen(audit, seer, page) -> None:
 
 
 def _counter_step(page, audit, button):
-    page.get_by_role("button", name=button).click()
-    page.wait_for_load_state("load")
+    settled(page, page.get_by_role("button", name=button).click)
     audit(page)
 
 

@@ -15,6 +15,7 @@ from mpp.devices.tests.factories import device_with_token, register_queue_kiosk
 from mpp.queueing import services
 from mpp.queueing.models import Ticket
 from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
+from mpp.web.tests.browser import settled
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 TOKEN = "token-anjungan-e2e"
@@ -58,8 +59,7 @@ def _kiosk(page, live_server, audit):
 def _console_call(page, live_server, audit, counter):
     page.goto(f"{live_server.url}/kelola/antrean/loket/{counter.pk}/")
     audit(page)
-    page.get_by_role("button", name="Panggil berikutnya").click()
-    page.wait_for_load_state("load")
+    settled(page, page.get_by_role("button", name="Panggil berikutnya").click)
     audit(page)
     return page.locator(".console-code__number").inner_text()
 
@@ -263,8 +263,7 @@ def test_the_hall_display_fits_a_television_screen(browser, live_server, hall, c
 def _click(page, audit, name: str, **within) -> None:
     """Press a console button and audit the page it leads to."""
     scope = page.locator(within["section"]) if within else page
-    scope.get_by_role("button", name=name, exact=True).first.click()
-    page.wait_for_load_state("load")
+    settled(page, scope.get_by_role("button", name=name, exact=True).first.click)
     audit(page)
 
 

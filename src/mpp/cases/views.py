@@ -27,6 +27,7 @@ from mpp.documents.gates import download_gates
 from mpp.documents.rendering import public_base_url, qr_data_uri
 from mpp.documents.services import SigningKeyMissing
 from mpp.documents.uploads import serve_upload
+from mpp.fragments import render_page
 from mpp.paging.keyset import page_for_request
 from mpp.parsing import LARGEST_ID, parse_int
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
@@ -450,20 +451,15 @@ def inbox(request):
     for row in page.rows:
         row.applicant_shown = selectors.applicant_label(user, row)
     selectors.mark_conflicts(user, page.rows)
-    return render(
-        request,
-        "cases/inbox.html",
-        {
+
+    def page_only() -> dict:
+        return {
             "form": form,
-            "page": page,
-            "query": query,
-            "applications": page.rows,
             "counts": selectors.due_counts(user, now=now),
             "status_counts": selectors.status_counts(user),
             "search": search,
             "searched": searched,
             "can_file_at_counter": has_any(user, Perm.FILE_AT_COUNTER),
-            "now": now,
             "zone": str(selectors.local_zone(user)),
             "drilled": any(
                 getattr(filters, name)
@@ -477,7 +473,15 @@ def inbox(request):
                     "region",
                 )
             ),
-        },
+        }
+
+    # Filters and "next page" with htmx get the results alone (cases/_inbox_results.html).
+    return render_page(
+        request,
+        "cases/inbox.html",
+        "cases/_inbox_results.html",
+        {"page": page, "query": query, "applications": page.rows, "now": now},
+        full=page_only,
     )
 
 

@@ -7,6 +7,12 @@ with a unique key (``-id``) so that every row has one place. Cursors are opaque 
 the order values of the page's first or last row; one that does not decode raises
 :class:`BadCursor`, which web views answer with 400 and the API with a problem.
 
+On PostgreSQL a page after a cursor is one statement that reads the rows after it as separate
+ranges of the index (``UNION ALL`` of ordered, limited parts): the one condition "on or after the
+first key's value, and after the cursor" is planned, once many rows follow the cursor, as a bitmap
+scan of all of them and a sort. SQLite, which allows no ``ORDER BY``/``LIMIT`` inside a compound
+statement, keeps that one condition.
+
 Order keys are model field names or annotations of the queryset (``name_key=Lower("name")``), ``-`` for descending; a trailing ``?`` marks a nullable key
 ordered ascending with nulls last (``"due_at?"``: open deadlines first, then none).
 """
@@ -21,6 +27,7 @@ from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.core.exceptions import ValidationError
+from django.db import connections
 from django.db.models import F, Model, Q, QuerySet
 from django.db.models.expressions import OrderBy
 from django.http import HttpRequest
@@ -58,6 +65,11 @@ class _Key:
 
     def equal(self, value: Any) -> Q:
         return Q(**{f"{self.field}__isnull": True}) if value is None else Q(**{self.field: value})
+
+    def past(self, value: Any, forward: bool) -> Q:
+        """Rows whose (non-null) value is strictly after ``value`` in the reading direction."""
+        greater = self.descending != forward
+        return Q(**{f"{self.field}__{'gt' if greater else 'lt'}": value})
 
     def beyond(self, value: Any, forward: bool) -> Q | None:
         """Rows strictly after ``value`` in the reading direction (None: no row can be)."""
@@ -185,6 +197,50 @@ def _segments(keys: list[_Key], values: list[Any] | None, forward: bool) -> list
     return segments + order[start + 1 :]
 
 
+def _ranges(keys: list[_Key], values: list[Any], forward: bool) -> list[Q]:
+    """The rows after the cursor (whose first value is not null) that have a first value, as
+    disjoint ranges of an index on the keys, in reading order: those sharing every key but the
+    last with the cursor, then every key but the last two, … then those past its first value."""
+    ranges: list[Q] = []
+    prefix = Q()
+    for place, (key, value) in enumerate(zip(keys, values, strict=True)):
+        beyond = key.past(value, forward) if place == 0 else key.beyond(value, forward)
+        if beyond is not None:
+            ranges.append(prefix & beyond)
+        prefix &= key.equal(value)
+    return ranges[::-1]
+
+
+def _ordered_union(queryset: QuerySet[M]) -> bool:
+    """Whether the database reads a ``UNION ALL`` of ordered, limited parts (PostgreSQL; SQLite
+    allows no ``ORDER BY``/``LIMIT`` inside a compound statement)."""
+    features = connections[queryset.db].features
+    return connections[queryset.db].vendor == "postgresql" and bool(
+        features.supports_slicing_ordering_in_compound
+    )
+
+
+def _read(
+    queryset: QuerySet[M],
+    segment: Q,
+    ranges: list[Q] | None,
+    ordering: list[OrderBy],
+    limit: int,
+) -> list[M]:
+    """Up to ``limit`` rows of one segment, in order. Given its ``ranges`` (a page after a cursor
+    on PostgreSQL), one statement ``(range 1 ORDER BY … LIMIT n) UNION ALL (range 2 …) ORDER BY …
+    LIMIT n``: each part an ordered index scan that stops after ``n`` rows, where the one condition
+    "on or after the first key's value, and after the cursor" is planned as a bitmap scan of every
+    row after the cursor and a sort of them all."""
+    if not ranges or len(ranges) == 1:
+        return list(queryset.filter(segment).order_by(*ordering)[:limit])
+    # The parts read ids only (no joins: the planner keeps each an index scan that stops); the
+    # rows, with their joins, are then read by id, at most ``limit`` per part.
+    parts = [queryset.filter(part).order_by(*ordering).values("pk")[:limit] for part in ranges]
+    chosen = parts[0].union(*parts[1:], all=True)
+    return list(queryset.filter(pk__in=chosen).order_by(*ordering)[:limit])
+
+
 def keyset_page(
     queryset: QuerySet[M], *, order: Sequence[str], cursor: str | None = None, size: int = 25
 ) -> Page[M]:
@@ -194,9 +250,18 @@ def keyset_page(
     keys = [_Key.parse(spec) for spec in order]
     forward, values = (True, None) if not cursor else _decode(queryset, keys, cursor)
     ordering = [key.order(forward) for key in keys]
+    # The first segment after a cursor (the one that holds the cursor's own first value) is read
+    # as separate index ranges on PostgreSQL.
+    split = (
+        _ranges(keys, values, forward)
+        if values is not None and values[0] is not None and _ordered_union(queryset)
+        else None
+    )
     rows: list[M] = []
-    for segment in _segments(keys, values, forward):
-        rows += list(queryset.filter(segment).order_by(*ordering)[: size + 1 - len(rows)])
+    for place, segment in enumerate(_segments(keys, values, forward)):
+        rows += _read(
+            queryset, segment, split if place == 0 else None, ordering, size + 1 - len(rows)
+        )
         if len(rows) > size:
             break
     more = len(rows) > size

@@ -27,6 +27,7 @@ from mpp.catalog import public_cache
 from mpp.catalog.models import Service
 from mpp.devices import auth as device_auth
 from mpp.devices.models import Device, DeviceKind
+from mpp.fragments import render_page
 from mpp.parsing import parse_date, parse_id
 from mpp.queueing import forms, selectors, services
 from mpp.queueing.models import (
@@ -622,9 +623,12 @@ def console(request, pk):
     waiting, waiting_count = selectors.line_head(counter, day)
     # The requests are read only when the current ticket or one waiting asked for help.
     helped = selectors.assistance_of([t for t in [current, *waiting] if t and t.has_assistance])
-    return render(
+    # With htmx (an action sent in the background, the line's refresh) the part below the title
+    # comes back alone.
+    return render_page(
         request,
         "queueing/console.html",
+        "queueing/_console_live.html",
         {
             "counter": counter,
             "current": current,

@@ -196,3 +196,28 @@ def test_second_officer_acting_on_an_old_page_is_told_and_nothing_changes(client
     assert "baru saja diubah oleh orang lain" in response.content.decode()
     application.refresh_from_db()
     assert application.status == "in_review" and application.assigned_to == first
+
+
+def test_inbox_answers_htmx_with_the_results_alone_in_no_more_queries(client, service, citizen):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    officer = officer_for(service)
+    for _ in range(3):
+        _submitted(service, citizen)
+    login_staff(client, officer)
+    url = reverse("cases:inbox")
+    client.get(url)  # warm the per-user caches alike for both
+    with CaptureQueriesContext(connection) as full_queries:
+        full = client.get(url, {"status": "submitted"})
+    with CaptureQueriesContext(connection) as fragment_queries:
+        fragment = client.get(url, {"status": "submitted"}, headers={"HX-Request": "true"})
+    assert "<html" in full.text and 'id="inbox-filters"' in full.text
+    assert "<html" not in fragment.text and 'id="inbox-filters"' not in fragment.text
+    assert fragment.text.count("2171-") == full.text.count("2171-") == 3
+    assert 'id="inbox-results"' in fragment.text and 'hx-swap-oob="innerHTML"' in fragment.text
+    assert "HX-Request" in fragment["Vary"] and "HX-Request" in full["Vary"]
+    assert len(fragment_queries.captured_queries) < len(full_queries.captured_queries)
+    # htmx restoring a page missing from its history cache gets the whole page.
+    restored = client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restored.text

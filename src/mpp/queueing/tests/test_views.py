@@ -328,3 +328,33 @@ def test_booking_is_linked_from_the_menu_and_from_the_service_page(queue, clock)
     public_cache.changed()
     page = client.get(f"/layanan/{queue.service.pk}/").content.decode()
     assert "/antrean/pesan/" not in page
+
+
+def test_console_action_sent_with_htmx_gets_the_console_part_and_the_message(
+    queue, counter, officer, kiosk, clock
+):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    clock["now"] = at(9)
+    services.issue_walk_in(kiosk, queue)
+    client = Client()
+    login_staff(client, officer)
+    url = f"/kelola/antrean/loket/{counter.pk}/"
+    htmx = {"HX-Request": "true"}
+    with CaptureQueriesContext(connection) as full_queries:
+        full = client.get(url)
+    with CaptureQueriesContext(connection) as fragment_queries:
+        fragment = client.get(url, headers=htmx)
+    assert "<html" in full.text and "<html" not in fragment.text
+    assert 'id="console-live"' in fragment.text and "A-001" in fragment.text
+    assert len(fragment_queries.captured_queries) <= len(full_queries.captured_queries)
+    # The action's redirect is followed by htmx with its header: the part, with the message in
+    # the live region, focus on the current ticket.
+    answer = client.post(f"{url}tindakan/", {"action": "call_next"}, headers=htmx, follow=True)
+    assert "<html" not in answer.text and "Memanggil A-001." in answer.text
+    assert 'id="console-announce" hx-swap-oob="innerHTML"' in answer.text
+    assert 'id="current-title" tabindex="-1" autofocus' in answer.text
+    # The line's refresh says no message again.
+    refresh = client.get(url, headers={**htmx, "HX-Trigger": "console-line"})
+    assert "console-announce" not in refresh.text and 'id="console-line"' in refresh.text
