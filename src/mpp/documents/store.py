@@ -31,20 +31,37 @@ class StoreUnavailable(Exception):
     detail = _("Tidak ada yang disimpan atau dibaca. Coba lagi beberapa saat lagi.")
 
 
+class StoredFileMissing(FileNotFoundError):
+    """A file a record points to is not in a store that answers (lost, or removed by hand): the
+    edge answers 404 with this explanation instead of a server error, and logs it for the
+    operators (without the file's name, which may say whose it is)."""
+
+    title = _("Berkas tidak ditemukan.")
+    detail = _(
+        "Berkas ini tercatat, tetapi tidak ada di penyimpanan. Laporkan kepada pengelola MPP "
+        "agar berkas diunggah atau diterbitkan kembali."
+    )
+
+
 @contextmanager
 def store_calls() -> Iterator[None]:
     """Turn the backend's failures to reach the store into :class:`StoreUnavailable`.
 
     A file missing from a store that answers is not an outage: ``FileNotFoundError`` (and the S3
-    404) pass through unchanged. A missing bucket is (``NoSuchBucket``: a store that is stopping,
-    or not set up): nothing can be stored."""
+    404) become :class:`StoredFileMissing`. A missing bucket is an outage (``NoSuchBucket``: a
+    store that is stopping, or not set up): nothing can be stored."""
     try:
         yield
-    except FileNotFoundError:
-        raise
+    except FileNotFoundError as error:
+        logger.error("file store: a recorded file is missing")
+        raise StoredFileMissing from error
     except ClientError as error:
         status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
-        if status in {403, 404} and error.response.get("Error", {}).get("Code") != "NoSuchBucket":
+        bucket_gone = error.response.get("Error", {}).get("Code") == "NoSuchBucket"
+        if status == 404 and not bucket_gone:
+            logger.error("file store: a recorded file is missing")
+            raise StoredFileMissing from error
+        if status == 403:
             raise
         logger.warning("file store: %s %s", type(error).__name__, status)
         raise StoreUnavailable from error

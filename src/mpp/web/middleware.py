@@ -14,7 +14,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
-from mpp.documents.store import StoreUnavailable
+from mpp.documents.store import StoredFileMissing, StoreUnavailable
 from mpp.errors import problem_response
 
 # C0 controls except tab, line feed and carriage return; DEL and the C1 controls; lone UTF-16
@@ -129,24 +129,30 @@ class DatabaseUnavailableMiddleware:
         if database_away(exception):
             return self.unavailable(request)
         if isinstance(exception, StoreUnavailable):
-            return self.store_unavailable(request, exception)
+            return self.store_problem(request, exception, 503)
+        if isinstance(exception, StoredFileMissing):
+            return self.store_problem(request, exception, 404)
         return None
 
-    def store_unavailable(self, request: HttpRequest, error: StoreUnavailable) -> HttpResponse:
-        """The file store is down (the database is not): a page in the person's language, or a
-        problem document; the use case's transaction has rolled back, so nothing is half-saved."""
+    def store_problem(
+        self, request: HttpRequest, error: StoreUnavailable | StoredFileMissing, status: int
+    ) -> HttpResponse:
+        """The file store is down (503; the database is not), or a recorded file is not in it
+        (404): a page in the person's language, or a problem document. The use case's transaction
+        has rolled back, so nothing is half-saved."""
         if request.path.startswith("/api/"):
             response: HttpResponse = problem_response(
-                request, 503, str(error.title), str(error.detail)
+                request, status, str(error.title), str(error.detail)
             )
         else:
             response = render(
                 request,
-                "503_store.html",
-                {"title": error.title, "detail": error.detail},
-                status=503,
+                "store_problem.html",
+                {"title": error.title, "detail": error.detail, "unavailable": status == 503},
+                status=status,
             )
-        response["Retry-After"] = self.RETRY_AFTER_SECONDS
+        if status == 503:
+            response["Retry-After"] = self.RETRY_AFTER_SECONDS
         response["Cache-Control"] = "no-store"
         return response
 

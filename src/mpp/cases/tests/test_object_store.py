@@ -182,6 +182,39 @@ def test_a_download_while_the_store_is_down_answers_503(
     assert page.status_code == 503
 
 
+@pytest.mark.parametrize("store", ["disk", "s3"])
+def test_a_recorded_file_missing_from_the_store_answers_404_with_the_reason(
+    store, client, service, citizen, signing, request, settings, django_capture_on_commit_callbacks
+):
+    """A file lost from the store (a restored backup without it, a hand-made deletion) is not a
+    server error: the person is told what is missing and whom to tell; operators find it logged."""
+    if store == "s3":
+        request.getfixturevalue("store_env")
+    else:
+        settings.MEDIA_ROOT = request.getfixturevalue("tmp_path") / "media"
+    application, _officer = issued_application(service, citizen, django_capture_on_commit_callbacks)
+    upload = application.documents.get()
+    upload.file.storage.delete(upload.file.name)
+    document = application.issued_document
+    document.file.storage.delete(document.file.name)
+
+    client.force_login(citizen, backend="mpp.accounts.backends.NikOrUsernameBackend")
+    for url in (
+        reverse("cases:file", args=[application.pk, upload.pk]),
+        reverse("cases:pdf", args=[application.pk]),
+    ):
+        page = client.get(url)
+        assert page.status_code == 404
+        assert "Berkas tidak ditemukan." in page.content.decode()
+    _token, raw = issue_token(citizen)
+    api = client.get(
+        f"/api/v1/applications/{application.pk}/document",
+        headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en"},
+    )
+    assert api.status_code == 404
+    assert api.json()["title"] == "The file was not found."
+
+
 @pytest.mark.skipif(
     connection.vendor != "postgresql", reason="a second process shares the database on PostgreSQL"
 )
