@@ -139,6 +139,12 @@ def generate(ctx: Context) -> None:
     sequences = {(s.region_id, s.day): s.last_value for s in TrackingSequence.objects.all()}
     first_app = ctx.next_id("cases_application")
     first_doc = ctx.next_id("cases_applicationdocument")
+    ctx.state["first_application"] = first_app
+    # With the documents module in the same run, each issued application points to the id its
+    # IssuedDocument will get (bench/data/documents.py writes it with that id): no UPDATE of
+    # millions of applications afterwards. The foreign key is checked at the end of the run.
+    link_documents = "documents" in ctx.modules
+    first_issued = ctx.next_id("documents_issueddocument")
     n = ctx.applications
     anchor = ctx.anchor
     start_day = (anchor - datetime.timedelta(days=DAYS)).date()
@@ -152,6 +158,7 @@ def generate(ctx: Context) -> None:
 
     def applications():
         app_id, doc_id, made, carry = first_app, first_doc, 0, 0.0
+        issued_id = first_issued
         for d in range(DAYS):
             carry += day_weights[d] * per_weight
             today = int(carry) if d < DAYS - 1 else n - made
@@ -246,6 +253,9 @@ def generate(ctx: Context) -> None:
                         )  # fmt: skip
                         doc_id += 1
                 made += 1
+                issued_document = None
+                if link_documents and status == "issued":
+                    issued_document, issued_id = issued_id, issued_id + 1
                 yield (
                     app_id, status, version, due, breached,
                     ("hours" if plan.hours else "working_days") if submitted_at else "",
@@ -253,7 +263,7 @@ def generate(ctx: Context) -> None:
                     plan.service_id, plan.version_id, applicant, plan.mpp_id, plan.agency_id,
                     "counter" if counter else "online", officer if counter else None, "",
                     as_json(data), created, stopped or at, submitted_at, decided, issuing, False,
-                    assigned, None,
+                    assigned, issued_document,
                 )  # fmt: skip
                 app_id += 1
 
