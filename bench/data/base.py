@@ -93,6 +93,22 @@ class Context:
         return written
 
 
+def replace_counters(
+    ctx: Context, model, columns: list[str], counters: dict[tuple, int], *, label: str
+) -> None:
+    """Replace the rows of a sequence table (tracking numbers, document numbers) with
+    ``counters`` (key tuple → last value used), so the product continues after the generated
+    numbers; the key's columns first, the value's last in ``columns``."""
+    ctx.cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+    ctx.copy(
+        model,
+        columns,
+        ((*key, value) for key, value in sorted(counters.items())),
+        total=len(counters),
+        label=label,
+    )
+
+
 def copy_rows(cursor, model, columns: list[str], rows: Iterable[tuple]) -> int:
     """COPY ``rows`` into ``model``'s table without a progress bar of its own (a module that
     writes several tables in slices, one COPY after the other, counts them itself)."""

@@ -18,7 +18,14 @@ import datetime
 import hashlib
 from zoneinfo import ZoneInfo
 
-from bench.data.base import Context, as_json, cumulate, token, weighted_index
+from bench.data.base import (
+    Context,
+    as_json,
+    cumulate,
+    replace_counters,
+    token,
+    weighted_index,
+)
 
 DAYS = 730
 OPEN_DAYS = 20
@@ -271,14 +278,10 @@ def generate(ctx: Context) -> None:
     # third are fed from the first in batches (kept in memory briefly), so one pass suffices.
     _three_streams(ctx, applications, transitions, documents, n, Application,
                    TransitionRecord, ApplicationDocument)  # fmt: skip
-    ctx.cursor.execute("DELETE FROM cases_trackingsequence")
-    ctx.copy(
-        TrackingSequence,
-        ["region_id", "day", "last_value"],
-        ((region, day, value) for (region, day), value in sorted(sequences.items())),
-        total=len(sequences),
+    replace_counters(
+        ctx, TrackingSequence, ["region_id", "day", "last_value"], sequences,
         label="tracking sequences",
-    )
+    )  # fmt: skip
     # COPY under session_replication_role = replica fires no trigger: the counts per unit and
     # status are built by the product's recount (one grouped scan), as after any bulk load.
     from mpp.cases.services import recount_statuses

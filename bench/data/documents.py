@@ -27,7 +27,7 @@ import hashlib
 import json
 from zoneinfo import ZoneInfo
 
-from bench.data.base import Context, copy_rows, token
+from bench.data.base import Context, copy_rows, replace_counters, token
 
 BATCH = 20_000
 REISSUED = 0.003
@@ -204,11 +204,10 @@ def generate(ctx: Context) -> None:
             "UPDATE cases_application a SET issued_document_id = l.doc "
             "FROM bench_links l WHERE a.id = l.app"
         )
-    cursor.execute("DELETE FROM documents_documentnumbersequence")
-    ctx.copy(
+    replace_counters(
+        ctx,
         DocumentNumberSequence,
         ["prefix", "year", "last_value"],
-        ((prefix, year, value) for (prefix, year), value in sorted(sequences.items())),
-        total=len(sequences),
+        sequences,
         label="document number sequences",
     )
