@@ -25,9 +25,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from bench.data.base import Context, copy_rows, replace_counters, token
+
+if TYPE_CHECKING:
+    from mpp.catalog.form_schema import FormDefinition
 
 BATCH = 20_000
 REISSUED = 0.003
@@ -80,7 +84,7 @@ class Contents:
 
         fields = ("id", "name", "product", "document_template", "form_definition")
         self.versions = {v.pk: v for v in ServiceVersion.objects.only(*fields)}
-        self.forms: dict[int, object] = {}
+        self.forms: dict[int, FormDefinition] = {}
 
     def of(self, version_id: int, data: dict, name: str, nik: str, tracking: str):
         from mpp.catalog.document_template import document_content
