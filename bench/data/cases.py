@@ -8,8 +8,8 @@ withdrawn); younger ones are spread over the open states. Every applied action i
 ``TransitionRecord`` as ``mpp.workflows.services`` writes it (submit, claim, revision and resubmit,
 approve, issue, reject, withdraw), the deadline clock fields follow the service's time limit, and
 each file field of the form has an ``ApplicationDocument`` row (metadata only: the files are not
-written, so downloading one answers 404). Tracking numbers follow ``2171-YYMMDD-0001`` and the
-``TrackingSequence`` rows continue after them.
+written, so downloading one meets a missing file: see docs/performance.md). Tracking numbers
+follow ``2171-YYMMDD-0001`` and the ``TrackingSequence`` rows continue after them.
 """
 
 from __future__ import annotations
