@@ -7,12 +7,14 @@ The database (``DATABASE_URL``, default ``postgres://postgres@127.0.0.1:5432/mpp
 its name must start with ``mpp_bench``) is dropped, created, migrated and given the demo data
 (``load_demo``: accounts and TOTP secret as in README.md), then each process module of
 ``bench/data/`` adds its rows with COPY, in order: ``catalog`` (300 MPPs, agencies, services),
-``accounts`` (citizens, officers), ``cases`` (applications, history, documents), ``queueing``
-(queues, counters, kiosks, tickets with their history and calls), ``complaints`` (complaints with
-their lifecycle, thread and escalations, complaint desks), ``surveys`` (SKM invitations, kiosks,
-responses and their answers, day sums), ``facts`` (the daily facts of the dashboards, recomputed
-from those rows). The same
-``--seed`` and ``--anchor`` give the same rows. Prints the time and the rows per table and the
+``accounts`` (citizens, officers), ``cases`` (applications, history, documents), ``documents``
+(the issued document of every issued application, metadata only), ``queueing`` (queues,
+counters, kiosks, tickets with their history and calls), ``complaints`` (complaints with their
+lifecycle, thread and escalations, complaint desks), ``surveys`` (SKM invitations, kiosks,
+responses and their answers, day sums), ``notifications`` (what the product tells people of
+those transitions: notification, deliveries, inbox message), ``facts`` (the daily facts of the
+dashboards, recomputed from those rows). The same ``--seed``
+and ``--anchor`` give the same rows. Prints the time and the rows per table and the
 database size, and writes them to ``var/bench/data-<scale>.json``.
 """
 
@@ -34,7 +36,10 @@ sys.path.insert(0, str(ROOT))
 from bench.data.base import BENCH_PEPPER, SCALES, Context, progress_bar  # noqa: E402
 
 # One module per process, in dependency order; each has ``generate(ctx)``.
-MODULES = ["catalog", "accounts", "cases", "queueing", "complaints", "surveys", "facts"]
+MODULES = [
+    "catalog", "accounts", "cases", "documents", "queueing", "complaints", "surveys",
+    "notifications", "facts",
+]  # fmt: skip
 
 
 def recreate(url: str) -> None:
@@ -82,6 +87,26 @@ def validate_foreign_keys(cursor, tables) -> dict[str, float]:
     return timings
 
 
+def module_sizes(
+    written: dict[str, dict[str, int]], sizes: dict[str, int]
+) -> dict[str, tuple[int, int]]:
+    """(rows, bytes) per module: each table's size (with its indexes) shared among the modules
+    that wrote it by their rows (the transition records of cases, queue and complaints), so that
+    a module's size can be scaled with its volume. Tables a module fills through the product's
+    own functions (the facts' monthly sums) are not counted."""
+    totals: dict[str, int] = {}
+    for tables in written.values():
+        for table, rows in tables.items():
+            totals[table] = totals.get(table, 0) + rows
+    return {
+        name: (
+            sum(tables.values()),
+            round(sum(sizes.get(t, 0) * rows / totals[t] for t, rows in tables.items())),
+        )
+        for name, tables in written.items()
+    }
+
+
 def load_state(cursor) -> dict:
     cursor.execute("CREATE TABLE IF NOT EXISTS bench_state (key text PRIMARY KEY, value jsonb)")
     cursor.execute("SELECT key, value::text FROM bench_state")
@@ -115,7 +140,8 @@ def main() -> None:
         type=int,
         default=0,
         help="size the queue, complaint and survey rows as for this many applications (default: "
-        "the scale's); survey invitations then cover the same share of the days, the latest",
+        "the scale's, the full national ratio; lower it only on a machine that cannot hold "
+        "that); survey invitations then cover the same share of the days, the latest",
     )
     parser.add_argument(
         "--anchor",
@@ -163,19 +189,30 @@ def main() -> None:
             scale=args.scale, seed=args.seed, anchor=str(args.anchor), applications=ctx.applications
         )
         run = args.add or [m for m in MODULES if m not in args.skip]
+        ctx.modules = list(run)
         with transaction.atomic(), connection.cursor() as cursor:
             ctx.cursor = cursor
             cursor.execute("SET LOCAL session_replication_role = replica")
+            written: dict[str, dict[str, int]] = {}  # rows per table, per module
             for name in MODULES:
                 module = importlib.import_module(f"bench.data.{name}")
                 begun = time.perf_counter()
                 if name in run:
+                    before = dict(ctx.counts)
                     module.generate(ctx)
                     timings[name] = time.perf_counter() - begun
+                    written[name] = {
+                        table: rows - before.get(table, 0)
+                        for table, rows in ctx.counts.items()
+                        if rows > before.get(table, 0)
+                    }
                 elif args.add and hasattr(module, "remember"):
                     module.remember(ctx)  # what this module left for the later ones
             begun = time.perf_counter()
             for table in ctx.counts:
+                cursor.execute("SELECT pg_get_serial_sequence(%s, 'id')", [table])
+                if cursor.fetchone()[0] is None:
+                    continue  # a UUID key (notifications): no sequence to move on
                 cursor.execute(
                     f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "  # noqa: S608
                     f"(SELECT max(id) FROM {table}))"
@@ -197,6 +234,8 @@ def main() -> None:
             "ORDER BY pg_total_relation_size(relid) DESC LIMIT 16"
         )
         tables = cursor.fetchall()
+        cursor.execute("SELECT relname, pg_total_relation_size(relid) FROM pg_stat_user_tables")
+        modules = module_sizes(written, dict(cursor.fetchall()))
     total = time.perf_counter() - started
     load = os.getloadavg()
     added = f" (added: {', '.join(args.add)})" if args.add else ""
@@ -212,6 +251,13 @@ def main() -> None:
     print("| step | seconds |\n| --- | --- |")
     for step, seconds in timings.items():
         print(f"| {step} | {seconds:.1f} |")
+    print(
+        "\n| module | seconds | rows written | size (MiB, with indexes) | rows per GiB |\n"
+        "| --- | --- | --- | --- | --- |"
+    )
+    for name, (rows, nbytes) in modules.items():
+        per_gib = f"{rows / (nbytes / 2**30):,.0f}" if nbytes else "—"
+        print(f"| {name} | {timings[name]:.1f} | {rows:,} | {nbytes / 2**20:,.0f} | {per_gib} |")
     print("\n| table | rows | size (MiB, with indexes) |\n| --- | --- | --- |")
     for relname, rows, nbytes in tables:
         print(f"| {relname} | {rows:,} | {nbytes / 2**20:,.0f} |")
@@ -223,7 +269,9 @@ def main() -> None:
             {"scale": args.scale, "applications": ctx.applications, "seed": args.seed,
              "anchor": str(args.anchor), "seconds": timings, "total_seconds": total,
              "database_bytes": size, "rows": ctx.counts, "loadavg": load,
-             "foreign_key_checks": checks, "others_as": args.others_as},
+             "foreign_key_checks": checks, "others_as": args.others_as,
+             "modules": {name: {"rows": rows, "bytes": nbytes, "tables": written[name]}
+                         for name, (rows, nbytes) in modules.items()}},
             indent=2,
         )
     )  # fmt: skip

@@ -300,6 +300,7 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
             "api",
         ),
     ]
+    paths += document_paths(citizen, citizen_token)
     paths += _survey_paths()
     paths += queue_paths(runs, officer)
     staff = {
@@ -310,6 +311,50 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
         )
     }  # fmt: skip
     return paths, {"officer": officer, "citizen": citizen, "dinkes": dinkes, **staff}
+
+
+def document_paths(citizen, citizen_token: str) -> list[HotPath]:
+    """Issued documents and the inbox (issue 26): the rows of bench/data/documents.py and
+    bench/data/notifications.py. The demo citizen's latest issued application with its document,
+    that document's public verification page, and the citizen's messages (web and API)."""
+    from mpp.cases.models import Application
+
+    issued = (
+        Application.objects.filter(
+            applicant=citizen, status="issued", issued_document__isnull=False
+        )
+        .select_related("issued_document")
+        .order_by("-id")
+        .first()
+    )
+    if issued is None:
+        raise SystemExit("no issued document of the demo citizen: run make bench-data again")
+    code = issued.issued_document.verification_code
+
+    def get(url: str, headers: dict | None = None):
+        return lambda i: ("GET", url, None, headers or {})
+
+    return [
+        HotPath(
+            "citizen_track_issued",
+            "track an issued application /permohonan/<id>/ (with its document)",
+            get(f"/permohonan/{issued.pk}/"),
+            "citizen",
+        ),
+        HotPath(
+            "document_verify",
+            "document verification /verifikasi/<code>/",
+            get(f"/verifikasi/{code}/"),
+            "anonymous",
+        ),
+        HotPath("inbox", "citizen's messages /akun/pesan/", get("/akun/pesan/"), "citizen"),
+        HotPath(
+            "api_messages",
+            "API GET /api/v1/me/messages (citizen)",
+            get("/api/v1/me/messages", {"Authorization": f"Bearer {citizen_token}"}),
+            "api",
+        ),
+    ]
 
 
 def _survey_paths() -> list[HotPath]:

@@ -40,6 +40,7 @@ class Context:
     # The queue, complaint and survey modules size themselves by this number (default: the
     # applications'); ``--others-as`` lowers it at the national scale (see docs/performance.md).
     others_as: int = 0
+    modules: list[str] = field(default_factory=list)  # the modules this run generates
     facts: dict[str, Any] = field(default_factory=dict)  # what a module leaves for the next ones
     counts: dict[str, int] = field(default_factory=dict)  # rows written per table
     # What a later ``--add`` run needs and cannot read back from the rows (kept in ``bench_state``).
@@ -57,6 +58,12 @@ class Context:
         if not self.others_as or self.others_as >= self.applications:
             return 730
         return max(30, round(730 * self.others_as / self.applications))
+
+    def analyze(self, *tables: str) -> None:
+        """Statistics for tables just filled in this run's transaction: without them PostgreSQL
+        plans a module's reads of the earlier modules' rows as if the tables were empty (nested
+        loops over millions of rows). ``ANALYZE`` samples, so it takes seconds at any scale."""
+        self.cursor.execute(f"ANALYZE {', '.join(tables)}")
 
     def rng(self, name: str) -> random.Random:
         """A random source of its own per module: adding a module does not change the others."""
@@ -84,6 +91,36 @@ class Context:
         self.progress.update(task, completed=written, total=written)
         self.counts[table] = self.counts.get(table, 0) + written
         return written
+
+
+def replace_counters(
+    ctx: Context, model, columns: list[str], counters: dict[tuple, int], *, label: str
+) -> None:
+    """Replace the rows of a sequence table (tracking numbers, document numbers) with
+    ``counters`` (key tuple → last value used), so the product continues after the generated
+    numbers; the key's columns first, the value's last in ``columns``."""
+    ctx.cursor.execute(f"DELETE FROM {model._meta.db_table}")  # noqa: S608
+    ctx.copy(
+        model,
+        columns,
+        ((*key, value) for key, value in sorted(counters.items())),
+        total=len(counters),
+        label=label,
+    )
+
+
+def copy_rows(cursor, model, columns: list[str], rows: Iterable[tuple]) -> int:
+    """COPY ``rows`` into ``model``'s table without a progress bar of its own (a module that
+    writes several tables in slices, one COPY after the other, counts them itself)."""
+    check_columns(model, columns)
+    column_of = {f.attname: f.column for f in model._meta.concrete_fields}
+    names = ", ".join(f'"{column_of[c]}"' for c in columns)
+    written = 0
+    with cursor.copy(f"COPY {model._meta.db_table} ({names}) FROM STDIN") as copy:
+        for row in rows:
+            copy.write_row(row)
+            written += 1
+    return written
 
 
 def _field_name(attname: str) -> str:

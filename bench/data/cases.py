@@ -8,8 +8,8 @@ withdrawn); younger ones are spread over the open states. Every applied action i
 ``TransitionRecord`` as ``mpp.workflows.services`` writes it (submit, claim, revision and resubmit,
 approve, issue, reject, withdraw), the deadline clock fields follow the service's time limit, and
 each file field of the form has an ``ApplicationDocument`` row (metadata only: the files are not
-written, so downloading one answers 404). Tracking numbers follow ``2171-YYMMDD-0001`` and the
-``TrackingSequence`` rows continue after them.
+written, so downloading one meets a missing file: see docs/performance.md). Tracking numbers
+follow ``2171-YYMMDD-0001`` and the ``TrackingSequence`` rows continue after them.
 """
 
 from __future__ import annotations
@@ -18,7 +18,14 @@ import datetime
 import hashlib
 from zoneinfo import ZoneInfo
 
-from bench.data.base import Context, as_json, cumulate, token, weighted_index
+from bench.data.base import (
+    Context,
+    as_json,
+    cumulate,
+    replace_counters,
+    token,
+    weighted_index,
+)
 
 DAYS = 730
 OPEN_DAYS = 20
@@ -139,6 +146,12 @@ def generate(ctx: Context) -> None:
     sequences = {(s.region_id, s.day): s.last_value for s in TrackingSequence.objects.all()}
     first_app = ctx.next_id("cases_application")
     first_doc = ctx.next_id("cases_applicationdocument")
+    ctx.state["first_application"] = first_app
+    # With the documents module in the same run, each issued application points to the id its
+    # IssuedDocument will get (bench/data/documents.py writes it with that id): no UPDATE of
+    # millions of applications afterwards. The foreign key is checked at the end of the run.
+    link_documents = "documents" in ctx.modules
+    first_issued = ctx.next_id("documents_issueddocument")
     n = ctx.applications
     anchor = ctx.anchor
     start_day = (anchor - datetime.timedelta(days=DAYS)).date()
@@ -152,6 +165,7 @@ def generate(ctx: Context) -> None:
 
     def applications():
         app_id, doc_id, made, carry = first_app, first_doc, 0, 0.0
+        issued_id = first_issued
         for d in range(DAYS):
             carry += day_weights[d] * per_weight
             today = int(carry) if d < DAYS - 1 else n - made
@@ -246,6 +260,9 @@ def generate(ctx: Context) -> None:
                         )  # fmt: skip
                         doc_id += 1
                 made += 1
+                issued_document = None
+                if link_documents and status == "issued":
+                    issued_document, issued_id = issued_id, issued_id + 1
                 yield (
                     app_id, status, version, due, breached,
                     ("hours" if plan.hours else "working_days") if submitted_at else "",
@@ -253,7 +270,7 @@ def generate(ctx: Context) -> None:
                     plan.service_id, plan.version_id, applicant, plan.mpp_id, plan.agency_id,
                     "counter" if counter else "online", officer if counter else None, "",
                     as_json(data), created, stopped or at, submitted_at, decided, issuing, False,
-                    assigned, None,
+                    assigned, issued_document,
                 )  # fmt: skip
                 app_id += 1
 
@@ -261,14 +278,10 @@ def generate(ctx: Context) -> None:
     # third are fed from the first in batches (kept in memory briefly), so one pass suffices.
     _three_streams(ctx, applications, transitions, documents, n, Application,
                    TransitionRecord, ApplicationDocument)  # fmt: skip
-    ctx.cursor.execute("DELETE FROM cases_trackingsequence")
-    ctx.copy(
-        TrackingSequence,
-        ["region_id", "day", "last_value"],
-        ((region, day, value) for (region, day), value in sorted(sequences.items())),
-        total=len(sequences),
+    replace_counters(
+        ctx, TrackingSequence, ["region_id", "day", "last_value"], sequences,
         label="tracking sequences",
-    )
+    )  # fmt: skip
     # COPY under session_replication_role = replica fires no trigger: the counts per unit and
     # status are built by the product's recount (one grouped scan), as after any bulk load.
     from mpp.cases.services import recount_statuses

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import datetime
 
-from bench.data.base import Context
+from bench.data.base import Context, check_columns
 
 SNAPSHOT_DAYS = 60
 SNAPSHOT_DAYS_LARGE = 14
@@ -45,6 +45,8 @@ def generate(ctx: Context) -> None:
         "daily facts (recompute)", total=len(sources) * (len(windows) + snapshot_days)
     )
     table = DailyFact._meta.db_table
+    # The COPY below names its columns by hand: refuse to run if the model gained a NOT NULL one.
+    check_columns(DailyFact, ["day", "region", "mpp", "agency", "service", "metric", "value"])
     done = written = 0
     for source in sources:
         counted = list(source.counted_metrics())

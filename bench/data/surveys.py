@@ -606,6 +606,9 @@ def _copy_rows(cursor, model, columns, rows) -> None:
 
 def _copy_text(cursor, model, columns, lines) -> None:
     """COPY rows already written as text lines (tab-separated; the big tables: faster)."""
+    from bench.data.base import check_columns
+
+    check_columns(model, columns)
     with cursor.copy(
         f"COPY {model._meta.db_table} ({_columns(model, columns)}) FROM STDIN"
     ) as copy:
