@@ -168,3 +168,19 @@ def test_satisfaction_is_asked_once_after_attending(mpp, manager, citizens):
 
     figures = attendance(activity)
     assert figures["attended"] == 1 and figures["satisfaction"] == 4 and figures["rate"] == 100
+
+
+def test_no_ticket_link_looks_like_a_nik_and_older_codes_still_open(settings):
+    """A notification refuses a link with sixteen digits in a row (a possible NIK): with the hash
+    in hexadecimal, about one registration in 370 failed on its own ticket link."""
+    from mpp.activities import tickets
+    from mpp.notifications.services import NIK_LIKE
+
+    settings.SECRET_KEY = "a fixed key, so that the same codes are checked every run"
+    numbers = [f"K{index:07d}" for index in range(3000)]
+    hex_codes = [f"{n}-{tickets._hex_mac(n)}" for n in numbers]
+    assert any(NIK_LIKE.search(code) for code in hex_codes)  # the defect, reproduced
+    assert not [n for n in numbers if NIK_LIKE.search(services.ticket_code(n))]
+    assert [tickets.number_of(code) for code in hex_codes[:50]] == numbers[:50]
+    assert [tickets.number_of(tickets.ticket_code(n)) for n in numbers[:50]] == numbers[:50]
+    assert tickets.number_of(hex_codes[0][:-1] + "x") is None
