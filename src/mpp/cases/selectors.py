@@ -68,15 +68,18 @@ def conflicted(user, application: Application) -> bool:
 def mark_conflicts(user, rows) -> None:
     """Set ``row.not_mine`` (:func:`conflicted`) on a list page's rows, asking about colleagues
     once per unit rather than once per row the user filed."""
-    known: dict[tuple, bool] = {}
+    # Per unit, up to two officers other than the user: a row is not the user's when one of them
+    # is not its applicant (one query per unit, whatever the number of applicants on the page).
+    others: dict[tuple, set[int]] = {}
     for row in rows:
         if row.filed_by_id != user.pk or row.applicant_id == user.pk:
             row.not_mine = row.applicant_id == user.pk
             continue
-        key = (row.agency_id, row.mpp_id, row.applicant_id)
-        if key not in known:
-            known[key] = conflicted(user, row)
-        row.not_mine = known[key]
+        key = (row.agency_id, row.mpp_id)
+        if key not in others:
+            officers = unit_officers(row.agency_id, row.mpp_id, excluding=[user.pk])
+            others[key] = set(officers.values_list("pk", flat=True)[:2])
+        row.not_mine = bool(others[key] - {row.applicant_id})
 
 
 def decided_by_filer(application: Application, user) -> bool:
@@ -618,20 +621,27 @@ def notes(application: Application) -> list[InternalNote]:
     return list(application.notes.select_related("author"))
 
 
-def colleagues(application: Application):
-    """Officers other than the applicant and the filer who may work on this application."""
+def unit_officers(agency_id: int, mpp_id: int, *, excluding: list[int]):
+    """Active officers who may decide the cases of an agency at an MPP, but those ``excluding``."""
     from mpp.accounts.models import RoleGrant, User
     from mpp.accounts.policy import PERMISSION_ROLES
 
     ids = RoleGrant.objects.active().filter(
-        role__in=PERMISSION_ROLES[Perm.DECIDE_CASES],
-        agency_id=application.agency_id,
-        mpp_id=application.mpp_id,
+        role__in=PERMISSION_ROLES[Perm.DECIDE_CASES], agency_id=agency_id, mpp_id=mpp_id
     )
     return (
         User.objects.filter(pk__in=ids.values("user_id"), is_active=True)
-        .exclude(pk__in=[application.applicant_id, application.filed_by_id or 0])
+        .exclude(pk__in=excluding)
         .order_by("name")
+    )
+
+
+def colleagues(application: Application):
+    """Officers other than the applicant and the filer who may work on this application."""
+    return unit_officers(
+        application.agency_id,
+        application.mpp_id,
+        excluding=[application.applicant_id, application.filed_by_id or 0],
     )
 
 

@@ -221,3 +221,35 @@ def test_inbox_answers_htmx_with_the_results_alone_in_no_more_queries(client, se
     # htmx restoring a page missing from its history cache gets the whole page.
     restored = client.get(url, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
     assert "<html" in restored.text
+
+
+def test_whose_counter_filings_a_list_page_marks_takes_one_query_per_unit(
+    service, django_assert_num_queries
+):
+    """The inbox marks the rows its officer filed at the counter as not theirs to decide while
+    another officer of the unit could: one question per unit, not one per walk-in citizen."""
+    from mpp.cases.selectors import mark_conflicts
+
+    filer, other = officer_for(service), officer_for(service)
+    citizens = [CitizenFactory() for _ in range(3)]
+
+    def rows(applicants):
+        return [
+            Application(
+                agency_id=service.agency_id,
+                mpp_id=service.mpp_id,
+                applicant_id=applicant.pk,
+                filed_by_id=filer.pk,
+            )
+            for applicant in applicants
+        ]
+
+    page = rows(citizens)
+    with django_assert_num_queries(1):
+        mark_conflicts(filer, page)
+    assert [row.not_mine for row in page] == [True, True, True]
+    # The colleague's own walk-in filing: nobody else could decide it, so the filer does.
+    own = rows([other, *citizens])
+    with django_assert_num_queries(1):
+        mark_conflicts(filer, own)
+    assert [row.not_mine for row in own] == [False, True, True, True]
