@@ -433,15 +433,19 @@ def office_time_between(
     hours: OfficeHours,
     start: datetime.datetime,
     end: datetime.datetime,
+    calendar: RegionCalendar | None = None,
 ) -> datetime.timedelta:
     """The office time in [start, end) (zero when ``end`` is not after ``start``): what is left of
-    an hour-based limit when its clock is paused."""
+    an hour-based limit when its clock is paused. A caller that asks for many spans of one region
+    (a recompute of the facts) passes the region's ``calendar`` once loaded; it is widened as
+    needed."""
     if end <= start:
         return datetime.timedelta(0)
     zone = region_zone(region)
-    calendar = RegionCalendar.for_range(
-        region, start.astimezone(zone).date(), end.astimezone(zone).date()
-    )
+    if calendar is None:
+        calendar = RegionCalendar.for_range(
+            region, start.astimezone(zone).date(), end.astimezone(zone).date()
+        )
     total = datetime.timedelta(0)
     for begin, close in _office_segments(calendar, hours, zone, start):
         if begin >= end:

@@ -226,15 +226,20 @@ def _local_day(moment: datetime.datetime, zone: str) -> datetime.date:
 CALENDAR_RANGE = "__range__"
 
 
-def _decision_days(region: str, submitted: datetime.date, decided: datetime.date, cache) -> int:
+def _calendar(region: str, submitted: datetime.date, decided: datetime.date, cache):
+    """One calendar per region for the whole recompute (one query), widened only for an
+    application submitted before the range."""
     calendar = cache.get(region)
     if calendar is None:
-        # One calendar per region for the whole recompute (one query), widened only for an
-        # application submitted before the range.
         low, high = cache.get(CALENDAR_RANGE, (submitted, decided))
         calendar = cache[region] = RegionCalendar.for_range(
             region, min(low, submitted), max(high, decided)
         )
+    return calendar
+
+
+def _decision_days(region: str, submitted: datetime.date, decided: datetime.date, cache) -> int:
+    calendar = _calendar(region, submitted, decided, cache)
     return max(calendar.working_days_between(submitted, decided), 0)
 
 
@@ -250,7 +255,15 @@ def _decision_office_seconds(
     hours = cache.get(key)
     if hours is None:
         hours = cache[key] = application.clock_office_hours()
-    spent = office_time_between(application.mpp.region, hours, submitted_at, decided_at)
+    region = application.mpp.region
+    zone = ZoneInfo(region.timezone)
+    calendar = _calendar(
+        region.pk,
+        submitted_at.astimezone(zone).date(),
+        decided_at.astimezone(zone).date(),
+        cache,
+    )
+    spent = office_time_between(region, hours, submitted_at, decided_at, calendar=calendar)
     return int(spent.total_seconds())
 
 

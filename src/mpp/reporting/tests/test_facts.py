@@ -336,3 +336,64 @@ def test_an_hour_service_averages_its_office_minutes_not_zero_working_days(
     assert _total(app_facts.OFFICE_SECONDS_COUNT) == 1 and _total(app_facts.DAYS_COUNT) == 0
     indicator = next(i for i in app_facts.INDICATORS if i.key == "applications.decision_minutes")
     assert indicator.value(by_metric) == 35.0
+
+
+def test_the_recompute_of_hour_services_reads_each_calendar_once(
+    django_capture_on_commit_callbacks, django_assert_max_num_queries
+):
+    """Recomputing hour-service decisions loads the region's calendar once, not once per
+    application (a national recompute read the overrides a million times), and gives the same
+    office time as each application counted on its own, across a night and a weekend."""
+    import zoneinfo
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    service = service_with(time_limit=4, time_limit_unit="hours")
+    officer = officer_for(service)
+    wib = zoneinfo.ZoneInfo("Asia/Jakarta")
+    spans = [
+        ((2026, 11, 23, 9, 0), (2026, 11, 23, 9, 35)),  # Monday morning
+        ((2026, 11, 23, 15, 0), (2026, 11, 24, 9, 30)),  # over a night
+        ((2026, 11, 20, 14, 0), (2026, 11, 23, 10, 0)),  # Friday to Monday
+        ((2026, 11, 25, 8, 0), (2026, 11, 26, 11, 0)),
+    ]
+
+    def decided(count):
+        with django_capture_on_commit_callbacks(execute=True):
+            made = []
+            for _ in range(count):
+                application = _submitted(service, CitizenFactory())
+                services.claim_application(application, actor=officer)
+                services.approve_application(application, actor=officer)
+                made.append(application)
+        for application, (begin, end) in zip(made, spans, strict=False):
+            application.submitted_at = datetime.datetime(*begin, tzinfo=wib)
+            application.decided_at = datetime.datetime(*end, tzinfo=wib)
+            application.save(update_fields=["submitted_at", "decided_at"])
+        return made
+
+    def recompute():
+        with CaptureQueriesContext(connection) as queries:
+            values = app_facts.source.recompute(
+                datetime.date(2026, 11, 1), datetime.date(2026, 11, 30)
+            )
+        seconds = sum(v for k, v in values.items() if k.metric == app_facts.OFFICE_SECONDS_SUM)
+        return seconds, len(queries)
+
+    first = decided(1)
+    _, one = recompute()
+    made = first + decided(3)
+    seconds, four = recompute()
+    assert four == one  # the same reads for four applications as for one
+    alone = sum(
+        app_facts.decision_facts(application)[
+            FactKey(
+                application.decided_at.astimezone(wib).date(),
+                app_facts._unit(application),
+                app_facts.OFFICE_SECONDS_SUM,
+            )
+        ]
+        for application in made
+    )
+    assert seconds == alone > 35 * 60
