@@ -5,7 +5,7 @@ The mix, by share of simulated people (``weight``), and inside each by share of 
 | people | share | what they do (task weight) |
 | --- | --- | --- |
 | visitors (anonymous) | 34 % | home 4, search 4, read a service standard 6, service list 2, MPP list 1 |
-| SKM kiosk tablets (at an MPP's exit) | 5 % | a visitor rates the service: the form, the answer (POST, a new response), the thank-you page (3 requests) |
+| SKM kiosk tablets (at an MPP's exit) | 5 % | a visitor rates the service: the form, the answer (POST, a new response), the thank-you page (3 requests); each tablet a kiosk of its own, one visitor per kiosk interval (20 s) |
 | citizens (signed in) | 20 % | their list 4, track one application 4, apply with an upload (API: draft, 1 PDF per file field, submit: 6 requests) 1 |
 | officers (signed in, 2FA) | 15 % | inbox 5, open an application 3, claim a submitted application (detail + POST) 1 |
 | API clients | 15 % | services of a kab/kota 3, one service 2, a citizen's applications 2 |
@@ -38,7 +38,7 @@ import random
 import re
 import threading
 
-from locust import FastHttpUser, between, task
+from locust import FastHttpUser, between, constant_pacing, task
 
 FIXTURE = json.loads(open(os.environ["BENCH_LOAD_FIXTURE"]).read())  # noqa: SIM115
 SEARCHES = ["akta kelahiran", "kartu keluarga", "sip dokter", "ktp", "paspor", "pindah", "bpjs"]
@@ -242,16 +242,23 @@ class ApiClient(BenchUser):
         )
 
 
+_kiosks = iter(range(10**9))
+
+
 class SurveyKiosk(BenchUser):
     """An SKM tablet of an MPP (signed in with its device token: the ``mpp_device`` cookie); each
-    task is one visitor answering the nine elements, as the tablet sends it."""
+    task is one visitor answering the nine elements, as the tablet sends it. Each simulated tablet
+    is a kiosk of its own and takes one visitor per the kiosk's interval at most: a tablet serves
+    one person at a time, and the product refuses (429) an answer sooner than the interval after
+    the last one, which the earlier mix (every tablet on the demo kiosk, no pause) ran into."""
 
     weight = 5
-    wait_time = THINK
+    wait_time = constant_pacing(FIXTURE.get("kiosk_interval", 20) + 1)
 
     def on_start(self):
         super().on_start()
-        self.cookie = _pick("kiosks")
+        with _lock:
+            self.cookie = FIXTURE["kiosks"][next(_kiosks) % len(FIXTURE["kiosks"])]
 
     @task
     def answer(self):

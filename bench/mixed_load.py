@@ -118,6 +118,8 @@ def fixture(base: str, env: dict, officers: int) -> dict:
     import django
 
     django.setup()
+    from django.conf import settings
+
     from mpp.accounts.models import User
     from mpp.cases.models import Application
     from mpp.catalog.models import Service
@@ -178,6 +180,7 @@ def fixture(base: str, env: dict, officers: int) -> dict:
         },
         "pdf_hex": blank_pdf().hex(),
         "kiosks": [kiosk_log_in(base, token) for token in kiosk_tokens()],
+        "kiosk_interval": settings.SKM_KIOSK_MIN_INTERVAL_SECONDS,
         **complaints,
         "queue": queue_fixture(base),
     }
@@ -244,8 +247,10 @@ def kiosk_log_in(base: str, token: str) -> str:
     return cookies
 
 
-def kiosk_tokens(limit: int = 4) -> list[str]:
-    """The demo kiosk of MPP Kota Batam and the generated kiosks of the busiest MPPs."""
+def kiosk_tokens(limit: int = 8) -> list[str]:
+    """The demo kiosk of MPP Kota Batam and the generated kiosks of other MPPs: one per simulated
+    tablet (the mix has about three at 64 people), since a kiosk takes one answer per
+    ``SKM_KIOSK_MIN_INTERVAL_SECONDS`` and refuses the next sooner (429)."""
     from mpp.accounts.tokens import hash_token
     from mpp.devices.models import Device, DeviceKind
     from mpp.surveys.demo import DEMO_KIOSK_TOKEN
