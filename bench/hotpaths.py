@@ -738,6 +738,9 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="timed requests per path")
     parser.add_argument("--check", action="store_true", help="fail on a query count over budget")
     parser.add_argument("--only", nargs="*", help="names of the paths to run")
+    parser.add_argument(
+        "--json", type=Path, help="also write the results here (for bench/extrapolate.py)"
+    )
     args = parser.parse_args()
     budgets = tomllib.loads(BUDGETS.read_text())
     setup_django()
@@ -775,6 +778,31 @@ def main() -> None:
         print(
             f"| {path.label} | {queries} ({limit}) | {times} | {budget.get('p95_ms', '—')} ms "
             f"| {result['bytes']:,} |"
+        )
+    if args.json:
+        args.json.parent.mkdir(parents=True, exist_ok=True)
+        args.json.write_text(
+            json.dumps(
+                {
+                    "database": connection.settings_dict["NAME"],
+                    "applications": applications,
+                    "requests": args.requests,
+                    "load": [round(x, 1) for x in load],
+                    "paths": [
+                        {
+                            "name": r["path"].name,
+                            "label": r["path"].label,
+                            "queries": r["queries"],
+                            "p50": percentile(r["timings"], 0.5) if r["timings"] else None,
+                            "p95": percentile(r["timings"], 0.95) if r["timings"] else None,
+                            "p99": percentile(r["timings"], 0.99) if r["timings"] else None,
+                            "bytes": r["bytes"],
+                        }
+                        for r in results
+                    ],
+                },
+                indent=1,
+            )
         )
     if failures:
         print("\nQuery budgets exceeded:\n  " + "\n  ".join(failures), file=sys.stderr)
