@@ -330,6 +330,33 @@ def server_cpu(pid: int) -> float:
     return total / ticks
 
 
+def postgres_cpu() -> float:
+    """CPU seconds used so far by the PostgreSQL server's processes (the backends of every
+    connection, the checkpointer, autovacuum…); a backend that ended between two readings takes
+    its seconds with it, so a difference is a lower bound (the web workers keep theirs open)."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        if head.endswith("(postgres"):
+            fields = tail.split()
+            total += int(fields[11]) + int(fields[12])
+    return total / ticks
+
+
+def machine_cpu() -> float:
+    """CPU seconds the whole machine has been busy (every core; ``/proc/stat``, idle and I/O wait
+    left out)."""
+    fields = [int(x) for x in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:9]]
+    user, nice, system, _idle, _iowait, irq, softirq, steal = fields
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
+
+
 def locust(
     base: str, classes: list[str], users: int, seconds: int, path: Path, server: int | None = None
 ) -> dict:
@@ -338,6 +365,7 @@ def locust(
     prefix = tempfile.mktemp(prefix="mpp-locust-")  # noqa: S306 - Locust writes the files
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     server_before = server_cpu(server) if server else 0.0
+    db_before, machine_before = postgres_cpu(), machine_cpu()
     started = time.monotonic()
     subprocess.run(  # noqa: S603
         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
@@ -347,6 +375,7 @@ def locust(
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     wall = time.monotonic() - started
+    db_seconds, machine_seconds = postgres_cpu() - db_before, machine_cpu() - machine_before
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
     rows = list(csv.DictReader(open(f"{prefix}_stats.csv")))  # noqa: SIM115
@@ -370,9 +399,12 @@ def locust(
     server_ms = (
         (server_cpu(server) - server_before) * 1000 / max(1, total["requests"]) if server else None
     )
+    requests = max(1, total["requests"])
     return {
         "users": users, "seconds": seconds, "total": total, "by_name": by_name, "failures": failures,
         "locust_cpu_share": cpu / wall, "loadavg": os.getloadavg(), "server_cpu_ms": server_ms,
+        "db_cpu_ms": db_seconds * 1000 / requests, "machine_cpu_ms": machine_seconds * 1000 / requests,
+        "machine_busy": machine_seconds / wall,
     }  # fmt: skip
 
 
@@ -484,9 +516,10 @@ def report(result: dict) -> None:
           f"before, {result['ceiling_after']['total']['rps']:.0f}/s after (mean {health:.0f}/s)\n")  # fmt: skip
     print(
         "| run | people | requests/s | ratio to /healthz | p50 | p95 | p99 | errors | load avg "
-        "| Locust CPU | web CPU per request |"
+        "| Locust CPU | web CPU per request | database CPU per request | machine CPU per request "
+        "| machine busy |"
     )
-    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     runs = [("ceiling (/healthz)", result["ceiling_before"])]
     runs += [(f"step {s['users']}", s) for s in result["steps"]]
     if result.get("main"):
@@ -497,7 +530,8 @@ def report(result: dict) -> None:
         print(f"| {label} | {run['users']} | {t['rps']:.0f} | {t['rps'] / health:.2f} | {t['p50']:.0f} ms "
               f"| {t['p95']:.0f} ms | {t['p99']:.0f} ms | {t['failures']} of {t['requests']} "
               f"| {run['loadavg'][0]:.1f} | {run['locust_cpu_share']:.0%} of a core "
-              f"| {_ms(run.get('server_cpu_ms'))} |")  # fmt: skip
+              f"| {_ms(run.get('server_cpu_ms'))} | {_ms(run.get('db_cpu_ms'))} "
+              f"| {_ms(run.get('machine_cpu_ms'))} | {run.get('machine_busy', 0):.2f} of {os.cpu_count()} cores |")  # fmt: skip
     main = result.get("main") or (result["steps"][-1] if result["steps"] else None)
     if main:
         print(f"\nPer request type ({'main run' if result.get('main') else 'last step'}):\n")
