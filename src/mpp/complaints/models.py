@@ -299,6 +299,53 @@ class Complaint(WorkflowModel, ClockedModel):
         }
 
 
+class AgencyComplaintCount(models.Model):
+    """The complaint manager's statistics of one agency at one MPP and kab/kota: the complaints it
+    holds now (``agency`` is the current one), how many are answered, answered on time and
+    escalated now, and the sum of their response times (``answered_at - submitted_at``).
+
+    Kept by database triggers on ``complaints_complaint`` (migration ``0008_agency_counts``) in the
+    transaction that inserts, forwards, answers, escalates or deletes a complaint, whatever code
+    does it: ``selectors.statistics_per_agency`` reads these rows instead of counting the scope's
+    complaints on every request. The grain is the one ``scope_filter`` needs for the overseers'
+    grants (MPP or kab/kota). ``manage.py recount_complaint_stats`` compares the rows with a count
+    of the complaints and repairs drift with ``--fix`` (after a bulk load that fired no trigger).
+    """
+
+    agency = models.ForeignKey("tenancy.Agency", on_delete=models.CASCADE, related_name="+")
+    mpp = models.ForeignKey("tenancy.MPP", on_delete=models.CASCADE, related_name="+")
+    region = models.ForeignKey("regions.Region", on_delete=models.CASCADE, related_name="+")
+    received = models.BigIntegerField(_("diterima"), default=0)
+    answered = models.BigIntegerField(_("ditanggapi"), default=0)
+    answered_on_time = models.BigIntegerField(_("ditanggapi tepat waktu"), default=0)
+    escalated = models.BigIntegerField(_("dieskalasi"), default=0)
+    # Over the answered complaints only; their count is ``answered``.
+    response_microseconds = models.BigIntegerField(
+        _("jumlah lama tanggapan (mikrodetik)"), default=0
+    )
+
+    class Meta:
+        verbose_name = _("statistik pengaduan per instansi")
+        verbose_name_plural = _("statistik pengaduan per instansi")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "mpp", "region"], name="complaint_agency_count_unique"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency_id}/{self.mpp_id}/{self.region_id}: {self.received}"
+
+    # The figures kept, in the order the recount reports them.
+    FIGURES: ClassVar[tuple[str, ...]] = (
+        "received",
+        "answered",
+        "answered_on_time",
+        "escalated",
+        "response_microseconds",
+    )
+
+
 class ClockKind(models.TextChoices):
     """The complaint's clocks beside its own (the desk's verification and the agency's answer run
     on the complaint row itself, see ``docs/complaints.md``)."""

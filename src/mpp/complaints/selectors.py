@@ -2,19 +2,16 @@
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
 from django.db.models import (
-    Avg,
-    Count,
-    DurationField,
-    ExpressionWrapper,
-    F,
     IntegerField,
     OuterRef,
     Q,
     QuerySet,
     Subquery,
+    Sum,
 )
 from django.db.models.fields.json import KeyTextTransform
 from django.db.models.functions import Cast
@@ -35,6 +32,7 @@ from mpp.accounts.policy import (
 from mpp.audit.models import AccessKind, AuditAction
 from mpp.audit.services import record_access, record_event
 from mpp.complaints.models import (
+    AgencyComplaintCount,
     Category,
     Complaint,
     ComplaintQuerySet,
@@ -342,30 +340,49 @@ def service_faq_section(service) -> str:
 
 
 def statistics_per_agency(user: Principal) -> list[dict]:
-    """Per agency: received, answered, answered on time, on-time rate, mean response time."""
-    rows = Complaint.objects.filter(
-        scope_filter(user, Perm.OVERSEE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id"),
-        agency__isnull=False,
-    )
-    response = ExpressionWrapper(F("answered_at") - F("submitted_at"), output_field=DurationField())
+    """Per agency: received, answered, answered on time, on-time rate, escalated now and the mean
+    response time, summed from the counters the database keeps with every change of a complaint
+    (``AgencyComplaintCount``; one grouped read, never a count of the scope's complaints)."""
     result = (
-        rows.values("agency__name")
+        AgencyComplaintCount.objects.filter(
+            scope_filter(
+                user, Perm.OVERSEE_COMPLAINTS, agency=None, mpp="mpp_id", region="region_id"
+            ),
+            received__gt=0,
+        )
+        .values("agency__name")
         .annotate(
-            received=Count("id"),
-            answered=Count("id", filter=Q(answered_at__isnull=False)),
-            on_time=Count("id", filter=Q(answered_on_time=True)),
-            escalated=Count("id", filter=Q(escalation_level__gt=0)),
-            mean_response=Avg(response, filter=Q(answered_at__isnull=False)),
+            total_received=Sum("received"),
+            total_answered=Sum("answered"),
+            total_on_time=Sum("answered_on_time"),
+            total_escalated=Sum("escalated"),
+            total_response=Sum("response_microseconds"),
         )
         .order_by("agency__name")
     )
     out = []
     for row in result:
-        row["on_time_rate"] = (
-            round(100 * row["on_time"] / row["answered"]) if row["answered"] else None
+        answered = row["total_answered"]
+        out.append(
+            {
+                "agency__name": row["agency__name"],
+                "received": row["total_received"],
+                "answered": answered,
+                "on_time": row["total_on_time"],
+                "escalated": row["total_escalated"],
+                "mean_response": _mean_duration(row["total_response"], answered),
+                "on_time_rate": round(100 * row["total_on_time"] / answered) if answered else None,
+            }
         )
-        out.append(row)
     return out
+
+
+def _mean_duration(total_microseconds: int, count: int) -> datetime.timedelta | None:
+    """The mean of ``count`` durations summing to ``total_microseconds``, to the microsecond
+    (integer arithmetic: a float would lose microseconds past 285 years of summed responses)."""
+    if not count:
+        return None
+    return datetime.timedelta(microseconds=(2 * total_microseconds + count) // (2 * count))
 
 
 def oversees(user: Principal) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import Count, DurationField, ExpressionWrapper, F, Q, Sum
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -23,6 +23,7 @@ from mpp.complaints import lapor
 from mpp.complaints.models import (
     MAX_TEXT,
     About,
+    AgencyComplaintCount,
     Attachment,
     Category,
     Channel,
@@ -826,6 +827,83 @@ def sweep_clocks(now: datetime.datetime) -> dict[str, int]:
         "whole-case escalation",
     )
     return {"closed": closed, "escalated": again, "exceeded_limit": limit}
+
+
+# --- The manager's statistics per agency (counters) ------------------------------------------
+
+
+@dataclass(frozen=True)
+class StatisticsDrift:
+    """One figure of one counter row that differs from a count of the complaints."""
+
+    agency_id: int
+    mpp_id: int
+    region_id: str
+    figure: str
+    stored: int
+    counted: int
+
+
+MICROSECOND = datetime.timedelta(microseconds=1)
+
+
+def _counted_statistics() -> dict[tuple[int, int, str], dict[str, int]]:
+    """The figures of every (agency, MPP, kab/kota) counted from the complaints: one grouped scan,
+    the count the statistics page made before the counters."""
+    answered = Q(answered_at__isnull=False)
+    response = ExpressionWrapper(F("answered_at") - F("submitted_at"), output_field=DurationField())
+    rows = (
+        Complaint.objects.filter(agency__isnull=False)
+        .values("agency_id", "mpp_id", "region_id")
+        .annotate(
+            n_received=Count("id"),
+            n_answered=Count("id", filter=answered),
+            n_on_time=Count("id", filter=Q(answered_on_time=True)),
+            n_escalated=Count("id", filter=Q(escalation_level__gt=0)),
+            response=Sum(response, filter=answered),
+        )
+        .order_by()
+    )
+    return {
+        (row["agency_id"], row["mpp_id"], row["region_id"]): {
+            "received": row["n_received"],
+            "answered": row["n_answered"],
+            "answered_on_time": row["n_on_time"],
+            "escalated": row["n_escalated"],
+            "response_microseconds": (row["response"] or datetime.timedelta(0)) // MICROSECOND,
+        }
+        for row in rows
+    }
+
+
+def recount_complaint_stats(*, fix: bool = False) -> list[StatisticsDrift]:
+    """Compare every :class:`~mpp.complaints.models.AgencyComplaintCount` with a count of the
+    complaints and, with ``fix``, replace them with the counted values, in one transaction that
+    locks the counters against the triggers meanwhile."""
+    with transaction.atomic():
+        stored = {
+            (row.agency_id, row.mpp_id, row.region_id): {
+                figure: getattr(row, figure) for figure in AgencyComplaintCount.FIGURES
+            }
+            for row in AgencyComplaintCount.objects.select_for_update()
+        }
+        counted = _counted_statistics()
+        zero = dict.fromkeys(AgencyComplaintCount.FIGURES, 0)
+        drift = [
+            StatisticsDrift(agency, mpp, region, figure, has[figure], wants[figure])
+            for key in sorted(set(stored) | set(counted))
+            for agency, mpp, region in [key]
+            for has, wants in [(stored.get(key, zero), counted.get(key, zero))]
+            for figure in AgencyComplaintCount.FIGURES
+            if has[figure] != wants[figure]
+        ]
+        if fix and drift:
+            AgencyComplaintCount.objects.all().delete()
+            AgencyComplaintCount.objects.bulk_create(
+                AgencyComplaintCount(agency_id=agency, mpp_id=mpp, region_id=region, **figures)
+                for (agency, mpp, region), figures in counted.items()
+            )
+    return drift
 
 
 # --- Integration clients (Open311 API keys) --------------------------------------------------
