@@ -550,7 +550,7 @@ def reschedule(
         raise
 
 
-def _act(ticket, action, user, kinds, *, changes=None, data=None, note=""):
+def _act(ticket, action, user, kinds, *, changes=None, data=None, note="", savepoint=True):
     try:
         return apply_action(
             ticket,
@@ -560,6 +560,7 @@ def _act(ticket, action, user, kinds, *, changes=None, data=None, note=""):
             changes=changes,
             data=data,
             note=note,
+            savepoint=savepoint,
         )
     except WorkflowError as error:
         raise QueueError(error.message, status=refusal_status(error)) from error
@@ -1007,30 +1008,42 @@ def current_ticket(counter: Counter, day: datetime.date) -> Ticket | None:
     )
 
 
+def _at_counter(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
+    """The ticket called or being served at ``counter`` on ``day`` (found through the MPP's index
+    of the day's statuses, not through every ticket the counter ever served)."""
+    return Ticket.objects.filter(
+        mpp_id=counter.mpp_id, date=day, status__in=("called", "serving"), counter=counter
+    )
+
+
 def call_next(
     counter: Counter, *, officer: User, now: datetime.datetime | None = None
 ) -> Ticket | None:
     """Call the first ticket in this counter's line; None when nobody is waiting.
 
     The row is taken with ``FOR UPDATE SKIP LOCKED``: a second counter calling at the same moment
-    skips it and takes the next one.
+    skips it and takes the next one. A counter with a ticket still called or served is refused; the
+    pick asks that itself (a condition on the line), so a call costs no query of its own for it.
     """
     serves(officer, counter)
     moment = now or timezone.now()
     day = local_now(counter.mpp, moment).date()
-    if current_ticket(counter, day) is not None:
-        raise QueueError(
-            _("Selesaikan atau lewati tiket yang sedang dipanggil terlebih dahulu."), status=409
-        )
+    busy = _at_counter(counter, day)
     with transaction.atomic():
         ticket = (
             waiting_line(counter, day)
-            .select_related("mpp")  # the history row's place, without another query
+            .filter(~Exists(busy))
             .select_for_update(skip_locked=True, of=("self",))
             .first()
         )
         if ticket is None:
+            if busy.exists():
+                raise QueueError(
+                    _("Selesaikan atau lewati tiket yang sedang dipanggil terlebih dahulu."),
+                    status=409,
+                )
             return None
+        ticket.mpp = counter.mpp  # the history row's place, without a join
         _act(
             ticket,
             "call",
@@ -1044,6 +1057,8 @@ def call_next(
                 "for_counter": None,
             },
             data={"counter": counter.number},
+            # The row is locked since the pick and any error ends this transaction: no savepoint.
+            savepoint=False,
         )
         CallEvent.objects.create(
             mpp_id=counter.mpp_id, ticket=ticket, counter=counter, code=ticket.code, at=moment

@@ -68,6 +68,7 @@ def apply_action(
     data: Mapping[str, Any] | None = None,
     changes: Mapping[str, Any] | None = None,
     registry: HookRegistry = hooks,
+    savepoint: bool = True,
 ) -> TransitionRecord:
     """Take ``action`` on ``obj`` for an actor, in one transaction, or raise and change nothing.
 
@@ -83,6 +84,9 @@ def apply_action(
       updated in memory.
     - Hooks registered for the workflow/action/target run after the commit (:func:`run_hook`): a
       failing hook is recorded and retried, never undoes the action nor reaches the caller.
+    - Inside a caller's transaction the writes are in a savepoint, so a caller may catch
+      :class:`StaleVersion` and go on; ``savepoint=False`` saves its two statements where the
+      caller's transaction ends on any error anyway (the row locked beforehand, say).
 
     ``actor_user`` is None for automatic actions (actor kind ``"system"``). The recorded actor kind
     is the first (alphabetically) of the caller's kinds the transition accepts.
@@ -101,7 +105,7 @@ def apply_action(
         raise ValueError("status and version are changed by the workflow engine only")
     model = type(obj)
     region_id, mpp_id, agency_id = obj.history_place()
-    with transaction.atomic():
+    with transaction.atomic(savepoint=savepoint):
         rows = model._default_manager.filter(pk=obj.pk, version=version, status=source).update(
             status=transition.target, version=version + 1, **updates
         )

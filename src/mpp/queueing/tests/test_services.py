@@ -167,6 +167,33 @@ def test_priority_is_called_first_then_bookings_then_walk_ins(queue, kiosk, coun
     assert called == [elderly.code, booking.code, plain.code]
 
 
+def test_a_counter_calls_nobody_while_its_citizen_is_called_or_served(
+    queue, kiosk, counter, officer
+):
+    first = services.issue_walk_in(kiosk, queue, now=at(9))
+    second = services.issue_walk_in(kiosk, queue, now=at(9, 1))
+    other_counter = make_counter(queue, 2)
+    first = services.call_next(counter, officer=officer, now=at(9, 5))
+    assert first.code == "A-001"
+    for step in (None, services.start):
+        if step:
+            step(first, counter, officer=officer, now=at(9, 6))
+        with pytest.raises(QueueError, match="terlebih dahulu") as refused:
+            services.call_next(counter, officer=officer, now=at(9, 7))
+        assert refused.value.status == 409
+        second.refresh_from_db()
+        assert second.status == "waiting"
+    # Another counter is free: it calls the one waiting.
+    assert services.call_next(other_counter, officer=officer, now=at(9, 8)) == second
+    services.finish(first, counter, officer=officer, now=at(9, 9))
+    assert services.call_next(counter, officer=officer, now=at(9, 10)) is None
+    call = TransitionRecord.objects.get(
+        workflow="queue_ticket", object_id=str(first.pk), action="call"
+    )
+    assert (call.mpp_id, call.region_id) == (queue.mpp_id, queue.mpp.region_id)
+    assert call.data == {"counter": counter.number}
+
+
 def test_console_lifecycle_records_history_and_skm_subject(queue, kiosk, counter, officer):
     ticket = services.issue_walk_in(kiosk, queue, now=at(9))
     assert selectors.estimate(queue, ticket=ticket, now=at(9)).ahead == 0
@@ -273,5 +300,8 @@ def test_call_next_costs_a_fixed_number_of_queries(
     first = services.call_next(counter, officer=officer, now=at(9, 5))
     services.skip(first, counter, officer=officer)
     counter = type(counter).objects.select_related("mpp__region").get(pk=counter.pk)
-    with django_assert_max_num_queries(10):
+    # The counter's queues, the pick (which also asks whether the counter is free), the ticket's
+    # update, its history row and the call for the hall display, and the savepoint pair of the
+    # call's transaction inside the test's own (none in a request): nothing else.
+    with django_assert_max_num_queries(7):
         services.call_next(counter, officer=officer, now=at(9, 6))

@@ -141,6 +141,19 @@ def test_two_officers_with_the_same_version_one_wins_the_other_is_told():
     assert list(TransitionRecord.objects.values_list("action", flat=True)) == ["approve"]
 
 
+def test_without_a_savepoint_the_action_writes_in_the_callers_transaction_alone():
+    from django.test.utils import CaptureQueriesContext
+
+    permit = PermitFactory(status="in_review")
+    with CaptureQueriesContext(connection) as queries, transaction.atomic():
+        act(permit, "approve", {OFFICER}, savepoint=False)
+    statements = [query["sql"].split()[0] for query in queries.captured_queries]
+    # The caller's transaction (a savepoint of the test's own), the update and the history row.
+    assert statements == ["SAVEPOINT", "UPDATE", "INSERT", "RELEASE"]
+    permit.refresh_from_db()
+    assert (permit.status, permit.version) == ("approved", 1)
+
+
 def test_hooks_run_only_after_commit(registry, django_capture_on_commit_callbacks):
     calls = []
 
