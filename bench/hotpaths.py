@@ -3,6 +3,7 @@
     make bench-data SCALE=small && make bench
     .venv/bin/python bench/hotpaths.py --requests 200            # p50/p95/p99 and queries
     .venv/bin/python bench/hotpaths.py --check --requests 0      # CI: query budgets only
+    .venv/bin/python bench/hotpaths.py --only queue_call_next --waiting 5000  # issue 26's target
 
 Each path is requested in-process through Django's test client (middleware, queries, templates;
 no network) against the database of ``make bench-data`` (``DATABASE_URL``, default
@@ -81,7 +82,7 @@ def setup_django() -> None:
             raise SystemExit(f"{url} is not a generated data set: run make bench-data first")
 
 
-def prepare(requests: int) -> tuple[list[HotPath], dict]:
+def prepare(requests: int, waiting: int = 0) -> tuple[list[HotPath], dict]:
     """The paths, with the objects they need made beforehand (drafts, submitted applications)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
@@ -302,7 +303,7 @@ def prepare(requests: int) -> tuple[list[HotPath], dict]:
     ]
     paths += document_paths(citizen, citizen_token)
     paths += _survey_paths()
-    paths += queue_paths(runs, officer)
+    paths += queue_paths(runs, officer, waiting)
     staff = {
         name: User.objects.get(username=username)
         for name, username in (
@@ -493,24 +494,33 @@ def _sha256(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 
 
-def queue_paths(runs: int, officer) -> list[HotPath]:
+def queue_counter():
+    """The demo counter 2 of MPP Kota Batam (Disdukcapil: KTP-el, KK, akta)."""
+    from mpp.queueing.models import Counter
+
+    return Counter.objects.select_related("mpp__region").get(mpp__slug="mpp-kota-batam", number=2)
+
+
+def queue_paths(runs: int, officer, waiting: int = 0) -> list[HotPath]:
     """The queue at MPP Kota Batam (issue 14): call-next at the demo counter 2 (Disdukcapil: KTP-el,
     KK, akta), a walk-in number at the demo kiosk and its start page, the hall display's poll, the
-    counter console, the booking page and a ticket's status page."""
+    counter console, the booking page and a ticket's status page. With ``waiting``, that many wait
+    for the counter while the paths run (``queue_data.deepen_line``; main() deletes them after)."""
     from unittest import mock
 
     from bench.data import queueing as queue_data
     from django.utils import timezone
 
     from mpp.queueing import selectors, services
-    from mpp.queueing.models import Counter, ServiceQueue
+    from mpp.queueing.models import ServiceQueue
 
-    counter = Counter.objects.select_related("mpp__region").get(
-        mpp__slug="mpp-kota-batam", number=2
-    )
+    counter = queue_counter()
     mpp = counter.mpp
     # A fresh waiting ticket for every call (the generated line is of the anchor's day).
     queue_data.top_up_line(counter, runs + 60)
+    if waiting:
+        in_line = queue_data.deepen_line(counter, waiting)
+        print(f"  {in_line:,} waiting for counter 2 at MPP Kota Batam", file=sys.stderr)
     kiosk_queue = ServiceQueue.objects.select_related("mpp__region").get(
         service__slug="batam-ktp-el-hilang"
     )
@@ -741,15 +751,29 @@ def main() -> None:
     parser.add_argument(
         "--json", type=Path, help="also write the results here (for bench/extrapolate.py)"
     )
+    parser.add_argument(
+        "--waiting",
+        type=int,
+        default=0,
+        help="tickets waiting for the queue paths' counter (added behind its line, deleted after)",
+    )
     args = parser.parse_args()
     budgets = tomllib.loads(BUDGETS.read_text())
     setup_django()
     from django.db import connection
 
-    paths, users = prepare(args.requests)
-    if args.only:
-        paths = [p for p in paths if p.name in args.only]
-    results = measure(paths, clients(users), args.requests)
+    try:
+        paths, users = prepare(args.requests, args.waiting)
+        if args.only:
+            paths = [p for p in paths if p.name in args.only]
+        results = measure(paths, clients(users), args.requests)
+    finally:
+        if args.waiting:
+            from bench.data import queueing as queue_data
+
+            left = queue_data.undo_deepen_line(queue_counter())
+            if left:
+                print(f"  {left} tickets of --waiting were called and stay", file=sys.stderr)
     with connection.cursor() as cursor:
         cursor.execute("SELECT count(*) FROM cases_application")
         applications = cursor.fetchone()[0]
@@ -787,6 +811,7 @@ def main() -> None:
                     "database": connection.settings_dict["NAME"],
                     "applications": applications,
                     "requests": args.requests,
+                    "waiting": args.waiting,
                     "load": [round(x, 1) for x in load],
                     "paths": [
                         {

@@ -1068,6 +1068,70 @@ def top_up_line(counter, wanted: int) -> int:
     return services.waiting_line(counter, day).count()
 
 
+# The code of the tickets that only deepen a counter's line for a measurement (``deepen_line``):
+# generated and kiosk codes are "<prefix>-<number>", never with a letter after the dash.
+DEEPENED = "-Z"
+
+
+def deepen_line(counter, total: int) -> int:
+    """Make ``total`` wait TODAY for ``counter`` (the target's condition of call-next: 5,000
+    waiting) by adding walk-ins at the back of the line, behind every waiting ticket (line time
+    from an hour from now): the calls of a measurement take the same tickets as without them, and
+    the pick still walks the line's index from its front. They are not counted in the day's
+    quotas (nothing to undo there); :func:`undo_deepen_line` deletes them. Returns how many wait."""
+    import secrets
+
+    from django.db import connection
+    from django.utils import timezone
+
+    from mpp.queueing import services
+    from mpp.queueing.models import Lane, Ticket
+
+    now = timezone.now()
+    day = services.local_now(counter.mpp, now).date()
+    waiting = services.waiting_line(counter, day).count()
+    queues = list(counter.queues.filter(is_active=True).order_by("id"))
+    if waiting >= total or not queues:
+        return waiting
+    missing = total - waiting
+    later = now + datetime.timedelta(hours=1)
+    rows = []
+    for index in range(missing):
+        queue = queues[index % len(queues)]
+        rows.append(
+            Ticket(
+                mpp_id=queue.mpp_id, agency_id=queue.agency_id, service_id=queue.service_id,
+                queue=queue, channel="walk_in", date=day, number=90_000 + index,
+                code=f"{queue.prefix}{DEEPENED}{index:05d}"[:10],
+                booking_code=f"Z{secrets.token_hex(5).upper()}", token=secrets.token_urlsafe(32),
+                lane=Lane.WALK_IN, line_at=later + datetime.timedelta(seconds=index),
+                checked_in_at=now, status="waiting",
+            )
+        )  # fmt: skip
+    Ticket.objects.bulk_create(rows, batch_size=1000)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE queueing_ticket")
+    return services.waiting_line(counter, day).count()
+
+
+def undo_deepen_line(counter) -> int:
+    """Delete today's tickets of :func:`deepen_line` at the counter's MPP; returns how many are
+    left (none unless a measurement called one: its history is append-only, so it stays)."""
+    from django.db import connection
+
+    from mpp.queueing import services
+    from mpp.queueing.models import Ticket
+
+    day = services.local_now(counter.mpp).date()
+    added = Ticket.objects.filter(
+        mpp_id=counter.mpp_id, date=day, code__contains=DEEPENED, booking_code__startswith="Z"
+    )
+    added.filter(status="waiting", called_at__isnull=True).delete()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE queueing_ticket")
+    return added.count()
+
+
 def _kiosk_of(mpp_id: int) -> int | None:
     return _kiosks().get(mpp_id)
 

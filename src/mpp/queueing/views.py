@@ -663,7 +663,7 @@ def counter_skipped(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
 @require_POST
 def console_action(request, pk):
     _require(request, Perm.SERVE_QUEUE)
-    counter = selectors.counter_for_officer(request.user, pk)
+    counter = selectors.counter_for_officer(request.user, pk, for_page=False)
     action = request.POST.get("action", "")
     officer = request.user
     ticket = None
