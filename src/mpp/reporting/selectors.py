@@ -403,8 +403,8 @@ def drill_url(user, indicator: Indicator, unit: Unit, period: Period, memo=None)
     """The list behind a number, or "" when the viewer may not open it for this unit.
 
     ``memo``: a dict the caller keeps for one page, so that the policy is asked once per unit
-    and check, and each list's path is reversed once (a national table has hundreds of rows of
-    eight indicators sharing one check)."""
+    and check, and a list's address is built once per unit (a national table has hundreds of
+    rows of eight indicators sharing one check; several indicators share one list)."""
     drill = indicator.drill
     if drill is None:
         return ""
@@ -415,9 +415,13 @@ def drill_url(user, indicator: Indicator, unit: Unit, period: Period, memo=None)
         memo[key] = drill.allowed(user, unit)
     if not memo[key]:
         return ""
-    if drill.url_name not in memo:
-        memo[drill.url_name] = reverse(drill.url_name)
-    return f"{memo[drill.url_name]}?{urlencode(drill.params(unit, period.start, period.end))}"
+    address = (drill, unit, period.start, period.end)
+    if address not in memo:
+        if drill.url_name not in memo:
+            memo[drill.url_name] = reverse(drill.url_name)
+        query = urlencode(drill.params(unit, period.start, period.end))
+        memo[address] = f"{memo[drill.url_name]}?{query}"
+    return memo[address]
 
 
 def cells(

@@ -310,6 +310,12 @@ def national_context(request, *, whole: bool = False) -> dict:
     if not whole:
         ranking_page, region_labels = _ranking_page(request, by_region, region_labels, chosen)
     query = _query(period, indikator=chosen.key)
+    national_url = reverse("reporting:national")
+
+    def province_ranking(code: str) -> str:
+        """The ranking of a province's kab/kota (its row in the table, its shape on the map)."""
+        return f"{national_url}?{_query(period, indikator=chosen.key, provinsi=code)}#peringkat"
+
     region_table = selectors.table(
         user,
         "kabupaten-kota",
@@ -331,12 +337,7 @@ def national_context(request, *, whole: bool = False) -> dict:
         provinces,
         period,
         lambda key: Unit(),
-        url_of=lambda key: (
-            reverse("reporting:national")
-            + "?"
-            + _query(period, indikator=chosen.key, provinsi=key)
-            + "#peringkat"
-        ),
+        url_of=province_ranking,
         sort_by=chosen.key,
     )
     province_values = {code: chosen.value(values) for code, values in by_province.items()}
@@ -362,12 +363,7 @@ def national_context(request, *, whole: bool = False) -> dict:
         provinces,
         points,
         scale,
-        lambda code: (
-            reverse("reporting:national")
-            + "?"
-            + _query(period, indikator=chosen.key, provinsi=code)
-            + "#peringkat"
-        ),
+        province_ranking,
         decimals=decimals,
         unit=unit_label,
     )
