@@ -180,14 +180,15 @@ def _sums(
     where: Q,
     period: Period,
     today: datetime.date,
-    group: str | None,
+    groups: tuple[str, ...],
     grain: Grain,
     metrics: Collection[str] | None = None,
 ) -> dict[Any, Totals]:
-    """Group → metric → total over ``period`` (the group ``None`` when ``group`` is), in one
-    query: whole years (per-MPP grain) and whole months from their sums, the edge days from the
-    daily facts (their per-MPP day sums at the per-MPP grain); snapshots on the last day so far.
-    ``metrics``: only these (all when ``None``)."""
+    """Group → metric → total over ``period``, in one query: whole years (per-MPP grain) and
+    whole months from their sums, the edge days from the daily facts (their per-MPP day sums at
+    the per-MPP grain); snapshots on the last day so far. The group is the value of the one
+    field of ``groups``, a tuple of the values of several, or ``()`` for none. ``metrics``: only
+    these (all when ``None``)."""
     counted, snapshots = _counted_and_snapshots(metrics)
     months, edges = split_months(period) if grain else (None, [(period.start, period.end)])
     daily = Q(day=period.clipped_end(today), metric__in=snapshots) | (
@@ -202,26 +203,23 @@ def _sums(
             sources.append(_rows(MonthlyFact).filter(_any_range("month", rest), metric__in=counted))
         if years is not None:
             sources.append(_rows(YearlyFact).filter(year__range=years, metric__in=counted))
-    fields = ("group", "metric") if group is not None else ("metric",)
+    grouped_by = {
+        f"group_{n}": Substr("region", 1, 2) if name == "province" else F(name)
+        for n, name in enumerate(groups)
+    }
+    fields = (*grouped_by, "metric")
     # A sum of bigints is a numeric in PostgreSQL: cast back, so that the totals are ints.
     total = Cast(Sum("value"), BigIntegerField())
     parts = []
     for rows in sources:
-        rows = rows.filter(_reach(user), where)
-        if group == "province":
-            rows = rows.annotate(group=Substr("region", 1, 2))
-        elif group is not None:
-            rows = rows.annotate(group=F(group))
+        rows = rows.filter(_reach(user), where).annotate(**grouped_by)
         grouped = rows.values(*fields).annotate(total=total)
         parts.append(grouped.values_list(*fields, "total").order_by())
-    found = _fetch(parts)
+    width = len(groups)
     result: dict[Any, Totals] = defaultdict(lambda: defaultdict(int))
-    if group is None:
-        for metric, value in found:
-            result[None][metric] += value
-    else:
-        for key, metric, value in found:
-            result[key][metric] += value
+    for row in _fetch(parts):
+        key = row[0] if width == 1 else row[:width]
+        result[key][row[width]] += row[width + 1]
     return {key: dict(values) for key, values in result.items()}
 
 
@@ -268,7 +266,7 @@ def totals(
     selects; snapshot metrics are their value on the period's last day so far. ``monthly``: the
     units are kab/kota or MPPs (whole months and years from their sums)."""
     grain: Grain = "mpp" if monthly else None
-    return _sums(user, where, period, today, None, grain, metrics).get(None, {})
+    return _sums(user, where, period, today, (), grain, metrics).get((), {})
 
 
 GROUPS = {"agency", "service", "mpp", "region", "province"}
@@ -290,9 +288,30 @@ def breakdown(
     if by not in GROUPS:
         raise ValueError(by)
     grain: Grain = "service" if by in ("agency", "service") else ("mpp" if monthly else None)
-    found = _sums(user, where, period, today, by, grain, metrics)
+    found = _sums(user, where, period, today, (by,), grain, metrics)
     found.pop(None, None)
     return found
+
+
+def agency_and_service_breakdown(
+    user, where: Q, period: Period, today: datetime.date, *, metrics: Collection[str] | None = None
+) -> tuple[dict[Any, Totals], dict[Any, Totals]]:
+    """:func:`breakdown` per agency and per service at once, in one query grouped by both: an
+    agency's totals are the sums of its rows per service (and without one), a service's the
+    sums of its rows (a service belongs to one agency)."""
+    by_agency: dict[Any, Totals] = defaultdict(lambda: defaultdict(int))
+    by_service: dict[Any, Totals] = defaultdict(lambda: defaultdict(int))
+    pairs = _sums(user, where, period, today, ("agency", "service"), "service", metrics)
+    for (agency, service), values in pairs.items():
+        for into, key in ((by_agency, agency), (by_service, service)):
+            if key is not None:
+                sums = into[key]
+                for metric, value in values.items():
+                    sums[metric] += value
+    return (
+        {key: dict(values) for key, values in by_agency.items()},
+        {key: dict(values) for key, values in by_service.items()},
+    )
 
 
 def series(

@@ -152,9 +152,10 @@ def mpp_context(request, pk: int) -> dict:
     previous = period.previous()
     where = Q(mpp=mpp.pk)
     shown = selectors.indicator_metrics()
-    by_agency = selectors.breakdown(user, where, period, today, "agency", metrics=shown)
+    by_agency, by_service = selectors.agency_and_service_breakdown(
+        user, where, period, today, metrics=shown
+    )
     by_agency_before = selectors.breakdown(user, where, previous, today, "agency", metrics=shown)
-    by_service = selectors.breakdown(user, where, period, today, "service", metrics=shown)
     agencies = selectors.agency_names(set(by_agency) | set(by_agency_before))
     services = selectors.service_names(Q(mpp=mpp.pk) & Q(pk__in=list(by_service)))
     agency_table = selectors.table(
