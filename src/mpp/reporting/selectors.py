@@ -359,30 +359,36 @@ def national_figures(
     user, period: Period, today: datetime.date, province: str = ""
 ) -> NationalFigures:
     """The national dashboard's sums of the indicators' metrics (the period and the one before,
-    per province, per kab/kota of ``province`` or of the country), shared between national viewers for
-    ``MPP_DASHBOARD_CACHE_SECONDS`` under the facts' generation, so any write of facts makes them
-    stale at once. Only for viewers who may read the national figures (all units)."""
+    per province, per kab/kota of ``province`` or of the country), shared between national
+    viewers for ``MPP_DASHBOARD_CACHE_SECONDS`` under the facts' generation, so any write of facts
+    makes them stale at once. Only for viewers who may read the national figures (all units).
+
+    Two queries: the period per kab/kota (the country's and each province's totals are its sums,
+    the rows without a kab/kota counted in the country's), and the period before."""
     if not may_view_national(user):
         raise PermissionError("national figures")
     key = f"reporting:national:{facts_generation()}:{period.start}:{period.end}:{today}:{province}"
     seconds = settings.MPP_DASHBOARD_CACHE_SECONDS
     found = cache.get(key) if seconds else None
     if found is None:
-        everything = Q()
         shown = indicator_metrics()
+        per_region = _sums(user, Q(), period, today, ("region",), "mpp", shown)
+        now: Totals = defaultdict(int)
+        by_province: dict[Any, Totals] = defaultdict(lambda: defaultdict(int))
+        for code, values in per_region.items():
+            into = (now,) if code is None else (now, by_province[code[:2]])
+            for sums in into:
+                for metric, value in values.items():
+                    sums[metric] += value
         found = NationalFigures(
-            totals(user, everything, period, today, monthly=True, metrics=shown),
-            totals(user, everything, period.previous(), today, monthly=True, metrics=shown),
-            breakdown(user, everything, period, today, "province", monthly=True, metrics=shown),
-            breakdown(
-                user,
-                Q(region__startswith=province) if province else everything,
-                period,
-                today,
-                "region",
-                monthly=True,
-                metrics=shown,
-            ),
+            dict(now),
+            totals(user, Q(), period.previous(), today, monthly=True, metrics=shown),
+            {code: dict(values) for code, values in by_province.items()},
+            {
+                code: values
+                for code, values in per_region.items()
+                if code is not None and code.startswith(province)
+            },
         )
         if seconds:
             cache.set(key, found, seconds)

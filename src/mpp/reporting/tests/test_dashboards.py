@@ -334,3 +334,21 @@ def test_an_agency_row_sums_its_services_and_a_cell_links_only_to_a_list_with_ro
     assert not overdue.value and overdue.url == ""
     html = response.content.decode()
     assert html.count(f'<a href="{escape(late.url)}">') >= 1
+
+
+def test_a_province_filter_narrows_the_ranking_not_the_country_or_the_provinces(batam, settings):
+    """The national page reads the period once per kab/kota: the country's figures and each
+    province's row are its sums, whatever province the ranking is narrowed to."""
+    settings.MPP_DASHBOARD_CACHE_SECONDS = 0
+    client = client_for("analis.kemenpanrb")
+
+    def received(cells) -> float | None:
+        return next(c.value for c in cells if c.indicator.key == "applications.received")
+
+    for province, ranked in (("", ["2171", "3471"]), ("21", ["2171"]), ("34", ["3471"])):
+        response = client.get("/kelola/dasbor/nasional/", {"provinsi": province})
+        provinces, ranking = response.context["tables"]
+        assert received(response.context["summary"]) == 10
+        assert {row.key: received(row.cells) for row in provinces.rows}["21"] == 5
+        assert {row.key: received(row.cells) for row in provinces.rows}["34"] == 5
+        assert [row.key for row in ranking.rows] == ranked
