@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import datetime
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from django.conf import settings
 from django.core.cache import cache
-from django.db.models import Count, F, Q, Sum
-from django.db.models.functions import Substr
+from django.core.exceptions import EmptyResultSet
+from django.db import connections
+from django.db.models import BigIntegerField, Count, F, Q, QuerySet, Sum
+from django.db.models.functions import Cast, Substr
 from django.http import Http404
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -90,10 +93,36 @@ def _facts(per_mpp: bool = False):
     return (MppDailyFact if per_mpp else DailyFact).objects.using(reads_alias())
 
 
-def _counted_and_snapshots() -> tuple[list[str], list[str]]:
-    counted = [m.key for m in registry.metrics() if m.kind != "snapshot"]
-    snapshots = [m.key for m in registry.metrics() if m.kind == "snapshot"]
+def _counted_and_snapshots(
+    wanted: Collection[str] | None = None,
+) -> tuple[list[str], list[str]]:
+    """The counted and the snapshot metrics (of ``wanted`` only, when given)."""
+    chosen = [m for m in registry.metrics() if wanted is None or m.key in wanted]
+    counted = [m.key for m in chosen if m.kind != "snapshot"]
+    snapshots = [m.key for m in chosen if m.kind == "snapshot"]
     return counted, snapshots
+
+
+def indicator_metrics() -> frozenset[str]:
+    """The metrics the indicators are computed from: all a table or a ranking reads (the
+    other metrics, such as assistance per kind, are read only where a page shows them)."""
+    return frozenset(key for indicator in indicators() for key in indicator.metrics())
+
+
+def _fetch(parts: list[QuerySet]) -> list[tuple]:
+    """The rows of grouped reads joined by ``UNION ALL``, as plain tuples in the order of their
+    ``values()``: the statement the ORM compiles, run on its cursor without the ORM's conversion
+    of each row into a dict (a national breakdown returns thousands of rows, and that conversion
+    cost more than the query)."""
+    first, *rest = parts
+    union = first.union(*rest, all=True) if rest else first
+    try:
+        sql, params = union.query.get_compiler(using=union.db).as_sql()
+    except EmptyResultSet:
+        return []
+    with connections[union.db].cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
 
 
 def split_months(
@@ -147,12 +176,20 @@ def _any_range(field_name: str, ranges: list[tuple[datetime.date, datetime.date]
 
 
 def _sums(
-    user, where: Q, period: Period, today: datetime.date, group: str | None, grain: Grain
-) -> dict[tuple[Any, str], int]:
-    """(group, metric) → total over ``period``, in one query: whole years (per-MPP grain) and
+    user,
+    where: Q,
+    period: Period,
+    today: datetime.date,
+    groups: tuple[str, ...],
+    grain: Grain,
+    metrics: Collection[str] | None = None,
+) -> dict[Any, Totals]:
+    """Group → metric → total over ``period``, in one query: whole years (per-MPP grain) and
     whole months from their sums, the edge days from the daily facts (their per-MPP day sums at
-    the per-MPP grain); snapshots on the last day so far."""
-    counted, snapshots = _counted_and_snapshots()
+    the per-MPP grain); snapshots on the last day so far. The group is the value of the one
+    field of ``groups``, a tuple of the values of several, or ``()`` for none. ``metrics``: only
+    these (all when ``None``)."""
+    counted, snapshots = _counted_and_snapshots(metrics)
     months, edges = split_months(period) if grain else (None, [(period.start, period.end)])
     daily = Q(day=period.clipped_end(today), metric__in=snapshots) | (
         _any_range("day", edges) & Q(metric__in=counted)
@@ -166,20 +203,24 @@ def _sums(
             sources.append(_rows(MonthlyFact).filter(_any_range("month", rest), metric__in=counted))
         if years is not None:
             sources.append(_rows(YearlyFact).filter(year__range=years, metric__in=counted))
-    fields = ("group", "metric") if group is not None else ("metric",)
-    grouped = []
+    grouped_by = {
+        f"group_{n}": Substr("region", 1, 2) if name == "province" else F(name)
+        for n, name in enumerate(groups)
+    }
+    fields = (*grouped_by, "metric")
+    # A sum of bigints is a numeric in PostgreSQL: cast back, so that the totals are ints.
+    total = Cast(Sum("value"), BigIntegerField())
+    parts = []
     for rows in sources:
-        rows = rows.filter(_reach(user), where)
-        if group == "province":
-            rows = rows.annotate(group=Substr("region", 1, 2))
-        elif group is not None:
-            rows = rows.annotate(group=F(group))
-        grouped.append(rows.values(*fields).annotate(total=Sum("value")).order_by())
-    first, *rest = grouped
-    result: dict[tuple[Any, str], int] = defaultdict(int)
-    for row in first.union(*rest, all=True) if rest else first:
-        result[(row.get("group"), row["metric"])] += row["total"]
-    return result
+        rows = rows.filter(_reach(user), where).annotate(**grouped_by)
+        grouped = rows.values(*fields).annotate(total=total)
+        parts.append(grouped.values_list(*fields, "total").order_by())
+    width = len(groups)
+    result: dict[Any, Totals] = defaultdict(lambda: defaultdict(int))
+    for row in _fetch(parts):
+        key = row[0] if width == 1 else row[:width]
+        result[key][row[width]] += row[width + 1]
+    return {key: dict(values) for key, values in result.items()}
 
 
 def region_totals(
@@ -213,34 +254,64 @@ def _rows(model):
 
 
 def totals(
-    user, where: Q, period: Period, today: datetime.date, *, monthly: bool = False
+    user,
+    where: Q,
+    period: Period,
+    today: datetime.date,
+    *,
+    monthly: bool = False,
+    metrics: Collection[str] | None = None,
 ) -> Totals:
-    """Every metric's total over ``period`` for the units ``where`` selects; snapshot metrics are
-    their value on the period's last day so far. ``monthly``: the units are kab/kota or MPPs
-    (whole months and years from their sums)."""
+    """Every metric's total (or only ``metrics``) over ``period`` for the units ``where``
+    selects; snapshot metrics are their value on the period's last day so far. ``monthly``: the
+    units are kab/kota or MPPs (whole months and years from their sums)."""
     grain: Grain = "mpp" if monthly else None
-    return {
-        metric: total
-        for (_group, metric), total in _sums(user, where, period, today, None, grain).items()
-    }
+    return _sums(user, where, period, today, (), grain, metrics).get((), {})
 
 
 GROUPS = {"agency", "service", "mpp", "region", "province"}
 
 
 def breakdown(
-    user, where: Q, period: Period, today: datetime.date, by: str, *, monthly: bool = False
+    user,
+    where: Q,
+    period: Period,
+    today: datetime.date,
+    by: str,
+    *,
+    monthly: bool = False,
+    metrics: Collection[str] | None = None,
 ) -> dict[Any, Totals]:
-    """Totals per agency or service (whole months from the service months), or per MPP, kab/kota
-    or province (``monthly``: whole months and years from the per-MPP sums)."""
+    """Totals (of ``metrics``, or all) per agency or service (whole months from the service
+    months), or per MPP, kab/kota or province (``monthly``: whole months and years from the
+    per-MPP sums)."""
     if by not in GROUPS:
         raise ValueError(by)
     grain: Grain = "service" if by in ("agency", "service") else ("mpp" if monthly else None)
-    result: dict[Any, Totals] = defaultdict(dict)
-    for (group, metric), total in _sums(user, where, period, today, by, grain).items():
-        if group is not None:
-            result[group][metric] = total
-    return dict(result)
+    found = _sums(user, where, period, today, (by,), grain, metrics)
+    found.pop(None, None)
+    return found
+
+
+def agency_and_service_breakdown(
+    user, where: Q, period: Period, today: datetime.date, *, metrics: Collection[str] | None = None
+) -> tuple[dict[Any, Totals], dict[Any, Totals]]:
+    """:func:`breakdown` per agency and per service at once, in one query grouped by both: an
+    agency's totals are the sums of its rows per service (and without one), a service's the
+    sums of its rows (a service belongs to one agency)."""
+    by_agency: dict[Any, Totals] = defaultdict(lambda: defaultdict(int))
+    by_service: dict[Any, Totals] = defaultdict(lambda: defaultdict(int))
+    pairs = _sums(user, where, period, today, ("agency", "service"), "service", metrics)
+    for (agency, service), values in pairs.items():
+        for into, key in ((by_agency, agency), (by_service, service)):
+            if key is not None:
+                sums = into[key]
+                for metric, value in values.items():
+                    sums[metric] += value
+    return (
+        {key: dict(values) for key, values in by_agency.items()},
+        {key: dict(values) for key, values in by_service.items()},
+    )
 
 
 def series(
@@ -287,29 +358,37 @@ class NationalFigures:
 def national_figures(
     user, period: Period, today: datetime.date, province: str = ""
 ) -> NationalFigures:
-    """The national dashboard's sums (the period and the one before, per province, per kab/kota
-    of ``province`` or of the country), shared between national viewers for
-    ``MPP_DASHBOARD_CACHE_SECONDS`` under the facts' generation, so any write of facts makes them
-    stale at once. Only for viewers who may read the national figures (all units)."""
+    """The national dashboard's sums of the indicators' metrics (the period and the one before,
+    per province, per kab/kota of ``province`` or of the country), shared between national
+    viewers for ``MPP_DASHBOARD_CACHE_SECONDS`` under the facts' generation, so any write of facts
+    makes them stale at once. Only for viewers who may read the national figures (all units).
+
+    Two queries: the period per kab/kota (the country's and each province's totals are its sums,
+    the rows without a kab/kota counted in the country's), and the period before."""
     if not may_view_national(user):
         raise PermissionError("national figures")
     key = f"reporting:national:{facts_generation()}:{period.start}:{period.end}:{today}:{province}"
     seconds = settings.MPP_DASHBOARD_CACHE_SECONDS
     found = cache.get(key) if seconds else None
     if found is None:
-        everything = Q()
+        shown = indicator_metrics()
+        per_region = _sums(user, Q(), period, today, ("region",), "mpp", shown)
+        now: Totals = defaultdict(int)
+        by_province: dict[Any, Totals] = defaultdict(lambda: defaultdict(int))
+        for code, values in per_region.items():
+            into = (now,) if code is None else (now, by_province[code[:2]])
+            for sums in into:
+                for metric, value in values.items():
+                    sums[metric] += value
         found = NationalFigures(
-            totals(user, everything, period, today, monthly=True),
-            totals(user, everything, period.previous(), today, monthly=True),
-            breakdown(user, everything, period, today, "province", monthly=True),
-            breakdown(
-                user,
-                Q(region__startswith=province) if province else everything,
-                period,
-                today,
-                "region",
-                monthly=True,
-            ),
+            dict(now),
+            totals(user, Q(), period.previous(), today, monthly=True, metrics=shown),
+            {code: dict(values) for code, values in by_province.items()},
+            {
+                code: values
+                for code, values in per_region.items()
+                if code is not None and code.startswith(province)
+            },
         )
         if seconds:
             cache.set(key, found, seconds)
@@ -345,24 +424,29 @@ def indicators(headline_only: bool = False) -> list[Indicator]:
     return [i for i in registry.indicators() if i.headline or not headline_only]
 
 
-def drill_url(user, indicator: Indicator, unit: Unit, period: Period, allowed=None) -> str:
+def drill_url(user, indicator: Indicator, unit: Unit, period: Period, memo=None) -> str:
     """The list behind a number, or "" when the viewer may not open it for this unit.
 
-    ``allowed``: a dict the caller keeps for one page, so that the policy is asked once per unit
-    and check (a national table has hundreds of rows of eight indicators sharing one check)."""
+    ``memo``: a dict the caller keeps for one page, so that the policy is asked once per unit
+    and check, and a list's address is built once per unit (a national table has hundreds of
+    rows of eight indicators sharing one check; several indicators share one list)."""
     drill = indicator.drill
     if drill is None:
         return ""
-    if allowed is None:
-        permitted = drill.allowed(user, unit)
-    else:
-        key = (drill.allowed, unit)
-        if key not in allowed:
-            allowed[key] = drill.allowed(user, unit)
-        permitted = allowed[key]
-    if not permitted:
+    if memo is None:
+        memo = {}
+    key = (drill.allowed, unit)
+    if key not in memo:
+        memo[key] = drill.allowed(user, unit)
+    if not memo[key]:
         return ""
-    return f"{reverse(drill.url_name)}?{urlencode(drill.params(unit, period.start, period.end))}"
+    address = (drill, unit, period.start, period.end)
+    if address not in memo:
+        if drill.url_name not in memo:
+            memo[drill.url_name] = reverse(drill.url_name)
+        query = urlencode(drill.params(unit, period.start, period.end))
+        memo[address] = f"{memo[drill.url_name]}?{query}"
+    return memo[address]
 
 
 def cells(
@@ -419,23 +503,20 @@ def table(
     url_of=None,
     sort_by: str | None = None,
 ) -> Table:
+    """The rows of ``labels`` (sorted by ``sort_by`` when given), a cell per indicator. A cell
+    links to the list behind it only when it has a value (no list behind a zero)."""
     columns = indicators()
     rows = []
-    allowed: dict = {}
+    memo: dict = {}
     for key, label in labels.items():
         values = groups.get(key, {})
         unit = unit_of(key)
-        rows.append(
-            Row(
-                key,
-                label,
-                [
-                    Cell(i, i.value(values), None, drill_url(user, i, unit, period, allowed))
-                    for i in columns
-                ],
-                url_of(key) if url_of else "",
-            )
-        )
+        row_cells = []
+        for indicator in columns:
+            value = indicator.value(values)
+            url = drill_url(user, indicator, unit, period, memo) if value else ""
+            row_cells.append(Cell(indicator, value, None, url))
+        rows.append(Row(key, label, row_cells, url_of(key) if url_of else ""))
     if sort_by:
         index = next((n for n, i in enumerate(columns) if i.key == sort_by), None)
         if index is not None:

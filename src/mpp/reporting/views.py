@@ -102,10 +102,13 @@ def _unit_context(user, where: Q, unit: Unit, today: datetime.date, form, period
     """What an MPP's and a kab/kota's dashboard show alike: the period against the one before,
     today's headline figures, the summary (with its export table) and the trend of applications."""
     previous = period.previous()
+    shown = selectors.indicator_metrics()
+    # Every metric of the period (the MPP page's assistance table reads its own); the indicators'
+    # metrics alone for the period before and for today.
     now_totals = selectors.totals(user, where, period, today, monthly=True)
-    before_totals = selectors.totals(user, where, previous, today, monthly=True)
+    before_totals = selectors.totals(user, where, previous, today, monthly=True, metrics=shown)
     today_period = day_of(today)
-    today_totals = selectors.totals(user, where, today_period, today)
+    today_totals = selectors.totals(user, where, today_period, today, metrics=shown)
     summary = selectors.cells(user, now_totals, period, unit, before_totals)
     trend, trend_rows = _trend(user, where, period, _("Permohonan diterima"))
     return {
@@ -148,9 +151,11 @@ def mpp_context(request, pk: int) -> dict:
     form, period = period_from(request.GET, today)
     previous = period.previous()
     where = Q(mpp=mpp.pk)
-    by_agency = selectors.breakdown(user, where, period, today, "agency")
-    by_agency_before = selectors.breakdown(user, where, previous, today, "agency")
-    by_service = selectors.breakdown(user, where, period, today, "service")
+    shown = selectors.indicator_metrics()
+    by_agency, by_service = selectors.agency_and_service_breakdown(
+        user, where, period, today, metrics=shown
+    )
+    by_agency_before = selectors.breakdown(user, where, previous, today, "agency", metrics=shown)
     agencies = selectors.agency_names(set(by_agency) | set(by_agency_before))
     services = selectors.service_names(Q(mpp=mpp.pk) & Q(pk__in=list(by_service)))
     agency_table = selectors.table(
@@ -212,8 +217,11 @@ def region_context(request, code: str) -> dict:
     form, period = period_from(request.GET, today)
     previous = period.previous()
     where = Q(region=region.code)
-    by_mpp = selectors.breakdown(user, where, period, today, "mpp", monthly=True)
-    by_mpp_before = selectors.breakdown(user, where, previous, today, "mpp", monthly=True)
+    shown = selectors.indicator_metrics()
+    by_mpp = selectors.breakdown(user, where, period, today, "mpp", monthly=True, metrics=shown)
+    by_mpp_before = selectors.breakdown(
+        user, where, previous, today, "mpp", monthly=True, metrics=shown
+    )
     mpps = selectors.mpp_names(Q(region_id=region.code))
     query = _query(period)
     mpp_table = selectors.table(
@@ -303,6 +311,12 @@ def national_context(request, *, whole: bool = False) -> dict:
     if not whole:
         ranking_page, region_labels = _ranking_page(request, by_region, region_labels, chosen)
     query = _query(period, indikator=chosen.key)
+    national_url = reverse("reporting:national")
+
+    def province_ranking(code: str) -> str:
+        """The ranking of a province's kab/kota (its row in the table, its shape on the map)."""
+        return f"{national_url}?{_query(period, indikator=chosen.key, provinsi=code)}#peringkat"
+
     region_table = selectors.table(
         user,
         "kabupaten-kota",
@@ -324,12 +338,7 @@ def national_context(request, *, whole: bool = False) -> dict:
         provinces,
         period,
         lambda key: Unit(),
-        url_of=lambda key: (
-            reverse("reporting:national")
-            + "?"
-            + _query(period, indikator=chosen.key, provinsi=key)
-            + "#peringkat"
-        ),
+        url_of=province_ranking,
         sort_by=chosen.key,
     )
     province_values = {code: chosen.value(values) for code, values in by_province.items()}
@@ -355,12 +364,7 @@ def national_context(request, *, whole: bool = False) -> dict:
         provinces,
         points,
         scale,
-        lambda code: (
-            reverse("reporting:national")
-            + "?"
-            + _query(period, indikator=chosen.key, provinsi=code)
-            + "#peringkat"
-        ),
+        province_ranking,
         decimals=decimals,
         unit=unit_label,
     )

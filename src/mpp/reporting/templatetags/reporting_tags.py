@@ -8,7 +8,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from mpp.reporting.charts import fmt
+from mpp.reporting.charts import fmt, number_formatter
 
 register = template.Library()
 
@@ -18,8 +18,10 @@ def _format(indicator, value) -> str:
         return "—"
     if indicator.kind == "count":
         return fmt(value)
-    unit = _unit_label(indicator)
-    text = fmt(value, 1)
+    return _with_unit(fmt(value, 1), _unit_label(indicator))
+
+
+def _with_unit(text: str, unit: str) -> str:
     return f"{text}{unit}" if unit == "%" else f"{text} {unit}".strip()
 
 
@@ -64,14 +66,37 @@ def number(value, decimals=0) -> str:
 
 
 @register.simple_tag
-def row_cells(row) -> SafeString:
-    """A table row's number cells as HTML, built here rather than by a template loop: the
-    national ranking has some 340 rows of eight cells, and Django's template engine spent more
-    time on them than the queries of the page."""
-    parts = []
-    for cell in row.cells:
-        text: str = escape(cell_value(cell))
-        if cell.url and cell.value:
-            text = f'<a href="{escape(cell.url)}">{text}</a>'
-        parts.append(f'<td class="number">{text}</td>')
-    return mark_safe("".join(parts))  # every value above is escaped
+def table_rows(table) -> SafeString:
+    """A dashboard table's body rows as HTML: the row's header cell (a link to its own dashboard
+    when it has one), then a number cell per indicator, linked to the list behind it. Built
+    here in one pass rather than by a template loop with a filter per cell: the national page's
+    two tables hold some 1,500 cells, and the template engine with Django's number formatting
+    per cell took longer than the page's queries."""
+    number = number_formatter()
+    # Per column: a count, or the escaped unit after one decimal.
+    columns = [
+        None if indicator.kind == "count" else escape(_unit_label(indicator))
+        for indicator in table.columns
+    ]
+    lines = []
+    for row in table.rows:
+        label = escape(row.label)
+        parts = [
+            f'<tr><th scope="row"><a href="{escape(row.url)}">{label}</a></th>'
+            if row.url
+            else f'<tr><th scope="row">{label}</th>'
+        ]
+        for cell, unit in zip(row.cells, columns, strict=True):
+            value = cell.value
+            if value is None:
+                text = "—"
+            elif unit is None:
+                text = number(value)
+            else:
+                text = _with_unit(number(value, 1), unit)
+            if cell.url and value:
+                text = f'<a href="{escape(cell.url)}">{text}</a>'
+            parts.append(f'<td class="number">{text}</td>')
+        parts.append("</tr>")
+        lines.append("".join(parts))
+    return mark_safe("\n".join(lines))  # every text above is escaped or a formatted number

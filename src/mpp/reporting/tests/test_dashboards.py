@@ -279,3 +279,76 @@ def test_community_figures_reach_the_mpp_and_national_dashboards_and_open_data(b
     api = client.get(f"/api/v1/open-data/mpps/{batam.pk}/community").json()
     assert api["rows"][0]["peserta_hadir"] == 1234
     assert client.get("/api/v1/open-data/mpps/999999/community").status_code == 404
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_numbers_read_as_djangos_localised_formatting_in_both_languages(language):
+    """The dashboards format numbers with separators looked up once per table: the text must be
+    what Django's own formatting gives, in Indonesian (1.234,5) and in English (1,234.5)."""
+    from django.utils import translation
+    from django.utils.formats import number_format
+
+    from mpp.reporting.charts import fmt, number_formatter
+
+    values = [0, 7, -7, 999, 1000, 1234567, -1234567, 0.0, -0.04, 0.05, 2.25, 99.95, 99.949]
+    values += [12345.678, 1e16, 3.5e-7, 2**40, 75.0, 66.66666666666667]
+    with translation.override(language):
+        number = number_formatter()
+        for value in values:
+            for decimals in (0, 1):
+                expected = number_format(
+                    round(value, decimals), decimal_pos=decimals, force_grouping=True
+                )
+                assert number(value, decimals) == expected == fmt(value, decimals)
+        assert number(None) == "—"
+        assert number(1234567) == ("1.234.567" if language == "id" else "1,234,567")
+
+
+def test_an_agency_row_sums_its_services_and_a_cell_links_only_to_a_list_with_rows(
+    batam,
+    demo,  # noqa: F811
+):
+    """The agency table and the service table come from one read: the agency's row holds the
+    sum of its services' rows. A cell links to the applications behind it only when it shows a
+    number other than zero."""
+    from django.utils.html import escape
+
+    from mpp.catalog.models import Service
+
+    first = demo["dukcapil"].service
+    other = Service.objects.filter(mpp=batam, agency=first.agency_id).exclude(pk=first.pk).first()
+    seed(batam, first.agency_id, other.pk, on_time=1, late=0, received=2)
+    response = client_for("pengelola.batam").get(f"/kelola/dasbor/mpp/{batam.pk}/")
+    agencies, services = response.context["tables"]
+
+    def received(row) -> float | None:
+        return next(c.value for c in row.cells if c.indicator.key == "applications.received")
+
+    agency = next(row for row in agencies.rows if row.key == first.agency_id)
+    by_service = {row.key: received(row) for row in services.rows}
+    assert received(agency) == 7 == by_service[first.pk] + by_service[other.pk]
+    assert by_service == {first.pk: 5, other.pk: 2}
+    late = next(c for c in agency.cells if c.indicator.key == "applications.on_time_rate")
+    overdue = next(c for c in agency.cells if c.indicator.key == "applications.overdue")
+    assert late.value and late.url.startswith("/kelola/permohonan/?")
+    assert not overdue.value and overdue.url == ""
+    html = response.content.decode()
+    assert html.count(f'<a href="{escape(late.url)}">') >= 1
+
+
+def test_a_province_filter_narrows_the_ranking_not_the_country_or_the_provinces(batam, settings):
+    """The national page reads the period once per kab/kota: the country's figures and each
+    province's row are its sums, whatever province the ranking is narrowed to."""
+    settings.MPP_DASHBOARD_CACHE_SECONDS = 0
+    client = client_for("analis.kemenpanrb")
+
+    def received(cells) -> float | None:
+        return next(c.value for c in cells if c.indicator.key == "applications.received")
+
+    for province, ranked in (("", ["2171", "3471"]), ("21", ["2171"]), ("34", ["3471"])):
+        response = client.get("/kelola/dasbor/nasional/", {"provinsi": province})
+        provinces, ranking = response.context["tables"]
+        assert received(response.context["summary"]) == 10
+        assert {row.key: received(row.cells) for row in provinces.rows}["21"] == 5
+        assert {row.key: received(row.cells) for row in provinces.rows}["34"] == 5
+        assert [row.key for row in ranking.rows] == ranked
