@@ -1128,7 +1128,14 @@ def undo_deepen_line(counter) -> int:
     )
     added.filter(status="waiting", called_at__isnull=True).delete()
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE queueing_ticket")
+        # VACUUM as well, outside a transaction: the deleted rows would otherwise stay as dead
+        # entries in the line's indexes until autovacuum came (a few runs left 66,000 dead rows
+        # beside 49,000 live ones on the small set, and every queue path after them slower).
+        cursor.execute(
+            "ANALYZE queueing_ticket"
+            if connection.in_atomic_block
+            else "VACUUM (ANALYZE) queueing_ticket"
+        )
     return added.count()
 
 
