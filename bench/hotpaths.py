@@ -11,7 +11,9 @@ no network) against the database of ``make bench-data`` (``DATABASE_URL``, defau
 queries are counted on one request after the warm-up; writes (submit, an officer's action) use a
 fresh object each time. ``bench/budgets.toml`` holds each path's query budget (enforced with
 ``--check``: a path over its budget, or without one, fails) and the p95 recorded for the record
-(never enforced: the shared machine's times move).
+(never enforced: the shared machine's times move). The last column is the part of a request
+spent in its statements as the client waits for them (the database's work and the round trips):
+what grows with the data, and what ``bench/extrapolate.py`` carries to a larger scale.
 """
 
 from __future__ import annotations
@@ -718,13 +720,23 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
             response = call(client, request)
         if response.status_code != path.expect:
             raise SystemExit(f"{path.label}: {response.status_code}, expected {path.expect}")
-        timings = []
+        timings, sql_timings = [], []
         for i in range(requests):
             request = path.request(i + 2)
-            with path.around():
+            spent = [0.0]
+
+            def timed(run, sql, *rest, spent=spent):
+                begun = time.perf_counter()
+                try:
+                    return run(sql, *rest)
+                finally:
+                    spent[0] += time.perf_counter() - begun
+
+            with path.around(), connection.execute_wrapper(timed):
                 started = time.perf_counter()
                 call(client, request)
             timings.append((time.perf_counter() - started) * 1000)
+            sql_timings.append(spent[0] * 1000)
         if os.environ.get("BENCH_SHOW_SQL"):  # BENCH_SHOW_SQL=1 (160 characters a query) or =N
             width = (
                 int(os.environ["BENCH_SHOW_SQL"]) if os.environ["BENCH_SHOW_SQL"].isdigit() else 0
@@ -736,6 +748,7 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
                 "path": path,
                 "queries": len(statements),
                 "timings": timings,
+                "sql_timings": sql_timings,
                 "bytes": len(response.content),
             }
         )
@@ -782,8 +795,11 @@ def main() -> None:
         f"\n{connection.settings_dict['NAME']}: {applications:,} applications; "
         f"{args.requests} requests per path; load average {load[0]:.1f} {load[1]:.1f} {load[2]:.1f}\n"
     )
-    print("| path | queries (budget) | p50 | p95 | p99 | p95 budget (record) | bytes |")
-    print("| --- | --- | --- | --- | --- | --- | --- |")
+    print(
+        "| path | queries (budget) | p50 | p95 | p99 | p95 budget (record) | bytes "
+        "| of it SQL (p50) |"
+    )
+    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
     failures = []
     for result in results:
         path, queries, timings = result["path"], result["queries"], result["timings"]
@@ -801,7 +817,8 @@ def main() -> None:
         )
         print(
             f"| {path.label} | {queries} ({limit}) | {times} | {budget.get('p95_ms', '—')} ms "
-            f"| {result['bytes']:,} |"
+            f"| {result['bytes']:,} "
+            f"| {percentile(result['sql_timings'], 0.5) if timings else 0:.1f} ms |"
         )
     if args.json:
         args.json.parent.mkdir(parents=True, exist_ok=True)
@@ -821,6 +838,10 @@ def main() -> None:
                             "p50": percentile(r["timings"], 0.5) if r["timings"] else None,
                             "p95": percentile(r["timings"], 0.95) if r["timings"] else None,
                             "p99": percentile(r["timings"], 0.99) if r["timings"] else None,
+                            # The database's part (statements as the client waits for them).
+                            "sql_p50": percentile(r["sql_timings"], 0.5)
+                            if r["sql_timings"]
+                            else None,
                             "bytes": r["bytes"],
                         }
                         for r in results
