@@ -227,3 +227,32 @@ def test_the_reporter_closes_an_answered_complaint_from_the_follow_page(client, 
         workflow="complaint", object_id=str(complaint.pk), action="close"
     )
     assert record.actor_id == reporter.pk  # the account that closed it, not anonymous
+
+
+def test_the_desk_page_reads_the_thread_once_however_long_it_is(demo, client):
+    """The conversation is read in one query and its times need no other: the desk page of a
+    complaint with a thread asked for the messages twice and for the kab/kota once more."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mpp.complaints.models import Message
+
+    from .factories import answered, desk
+
+    login_staff(client, desk())
+    complaint = answered()
+    url = f"/kelola/pengaduan/{complaint.pk}/"
+    client.get(url)
+    with CaptureQueriesContext(connection) as short:
+        page = client.get(url)
+    assert "Kami menambah satu loket mulai besok." in page.content.decode()
+    for n in range(3):
+        Message.objects.create(
+            complaint=complaint, author_kind="reporter", text=f"Balasan pelapor ke-{n + 1}"
+        )
+    with CaptureQueriesContext(connection) as long:
+        page = client.get(url)
+    assert "Balasan pelapor ke-3" in page.content.decode()
+    threads = [q["sql"] for q in long.captured_queries if '"complaints_message"' in q["sql"]]
+    assert len(threads) == 1
+    assert len(long.captured_queries) == len(short.captured_queries)
