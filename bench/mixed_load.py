@@ -247,7 +247,10 @@ def kiosk_log_in(base: str, token: str) -> str:
     return cookies
 
 
-def kiosk_tokens(limit: int = 8) -> list[str]:
+KIOSKS_PER_RUN = 6  # more than the mix's tablets at 64 people (about three)
+
+
+def kiosk_tokens(limit: int = 2 * KIOSKS_PER_RUN) -> list[str]:
     """The demo kiosk of MPP Kota Batam and the generated kiosks of other MPPs: one per simulated
     tablet (the mix has about three at 64 people), since a kiosk takes one answer per
     ``SKM_KIOSK_MIN_INTERVAL_SECONDS`` and refuses the next sooner (429)."""
@@ -357,6 +360,15 @@ def machine_cpu() -> float:
     return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
+_KIOSK_RUNS = [0]
+
+
+def _next_kiosks() -> int:
+    """Where the next Locust run's tablets start among the kiosks of the fixture."""
+    _KIOSK_RUNS[0] += 1
+    return (_KIOSK_RUNS[0] - 1) * KIOSKS_PER_RUN
+
+
 def locust(
     base: str, classes: list[str], users: int, seconds: int, path: Path, server: int | None = None
 ) -> dict:
@@ -371,7 +383,8 @@ def locust(
         [str(BIN / "locust"), "-f", str(ROOT / "bench" / "locustfile.py"), "--headless",
          "--host", base, "-u", str(users), "-r", str(max(1, users)), "-t", f"{seconds}s",
          "--csv", prefix, "--only-summary", "--loglevel", "ERROR", *classes],
-        env={**os.environ, "BENCH_LOAD_FIXTURE": str(path)}, check=False,
+        env={**os.environ, "BENCH_LOAD_FIXTURE": str(path), "BENCH_KIOSK_OFFSET": str(_next_kiosks())},
+        check=False,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     wall = time.monotonic() - started
