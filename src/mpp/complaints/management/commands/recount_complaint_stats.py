@@ -7,28 +7,13 @@ the counted values. Exit status 1 when differences were found and not fixed (for
 
 from __future__ import annotations
 
-from django.core.management.base import BaseCommand
-
 from mpp.complaints import services
+from mpp.recount import RecountCommand
 
 
-class Command(BaseCommand):
+class Command(RecountCommand):
     help = "Recount the complaint statistics per agency and report every difference."
+    recount = staticmethod(services.recount_complaint_stats)
 
-    def add_arguments(self, parser):
-        parser.add_argument("--fix", action="store_true", help="write the counted values")
-
-    def handle(self, *args, **options):
-        drift = services.recount_complaint_stats(fix=options["fix"])
-        for item in drift:
-            self.stdout.write(
-                f"agency={item.agency_id} mpp={item.mpp_id} region={item.region_id} "
-                f"{item.figure}: stored {item.stored}, counted {item.counted}"
-            )
-        if not drift:
-            self.stdout.write(self.style.SUCCESS("no differences"))
-        elif options["fix"]:
-            self.stdout.write(self.style.WARNING(f"{len(drift)} differences fixed"))
-        else:
-            self.stdout.write(self.style.ERROR(f"{len(drift)} differences"))
-            raise SystemExit(1)
+    def describe(self, item: services.StatisticsDrift) -> str:
+        return f"agency={item.agency_id} mpp={item.mpp_id} region={item.region_id} {item.figure}"
