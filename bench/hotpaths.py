@@ -4,6 +4,7 @@
     .venv/bin/python bench/hotpaths.py --requests 200            # p50/p95/p99 and queries
     .venv/bin/python bench/hotpaths.py --check --requests 0      # CI: query budgets only
     .venv/bin/python bench/hotpaths.py --only queue_call_next --waiting 5000  # issue 26's target
+    BENCH_SHOW_SQL=200 BENCH_EXPLAIN=1 BENCH_PROFILE=var/prof .venv/bin/python bench/hotpaths.py --only …
 
 Each path is requested in-process through Django's test client (middleware, queries, templates;
 no network) against the database of ``make bench-data`` (``DATABASE_URL``, default
@@ -20,6 +21,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import cProfile
 import json
 import os
 import sys
@@ -699,6 +701,26 @@ def call(client, request: tuple):
     return client.post(url, data, headers=headers, **extra)
 
 
+def explain(name: str, statements: list[tuple[str, object]], threshold_ms: float) -> None:
+    """BENCH_EXPLAIN=MS: each read of the counted request taking at least MS milliseconds in the
+    database, with its plan (``EXPLAIN (ANALYZE, BUFFERS)``, PostgreSQL)."""
+    from django.db import connection
+
+    for sql, params in statements:
+        if not sql.lstrip().upper().startswith(("SELECT", "WITH")):
+            continue
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN (ANALYZE, BUFFERS, FORMAT TEXT) " + sql, params)
+            plan = [row[0] for row in cursor.fetchall()]
+        spent = next(
+            (float(line.split(":")[1].split()[0]) for line in plan if "Execution Time" in line),
+            0.0,
+        )
+        if spent >= threshold_ms:
+            print(f"\n  {name}: {spent:.2f} ms: {sql[:300]}", file=sys.stderr)
+            print("\n".join(f"    {line}" for line in plan), file=sys.stderr)
+
+
 def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
     from django.db import connection
 
@@ -710,10 +732,12 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
         if response.status_code != path.expect:
             raise SystemExit(f"{path.label}: {response.status_code}, expected {path.expect}")
         statements: list[str] = []
+        with_params: list[tuple[str, object]] = []
 
-        def count(run, sql, *rest, statements=statements):
+        def count(run, sql, params, *rest, statements=statements, with_params=with_params):
             statements.append(sql)
-            return run(sql, *rest)
+            with_params.append((sql, params))
+            return run(sql, params, *rest)
 
         request = path.request(1)
         with path.around(), connection.execute_wrapper(count):
@@ -721,6 +745,9 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
         if response.status_code != path.expect:
             raise SystemExit(f"{path.label}: {response.status_code}, expected {path.expect}")
         timings, sql_timings = [], []
+        # BENCH_PROFILE=DIR: the timed requests of each path under cProfile, DIR/<path>.prof
+        # (read with `python -m pstats`); the timings then include the profiler's overhead.
+        profiler = cProfile.Profile() if os.environ.get("BENCH_PROFILE") else None
         for i in range(requests):
             request = path.request(i + 2)
             spent = [0.0]
@@ -734,9 +761,19 @@ def measure(paths: list[HotPath], by_kind: dict, requests: int) -> list[dict]:
 
             with path.around(), connection.execute_wrapper(timed):
                 started = time.perf_counter()
+                if profiler is not None:
+                    profiler.enable()
                 call(client, request)
+                if profiler is not None:
+                    profiler.disable()
             timings.append((time.perf_counter() - started) * 1000)
             sql_timings.append(spent[0] * 1000)
+        if profiler is not None:
+            folder = Path(os.environ["BENCH_PROFILE"])
+            folder.mkdir(parents=True, exist_ok=True)
+            profiler.dump_stats(folder / f"{path.name}.prof")
+        if os.environ.get("BENCH_EXPLAIN"):
+            explain(path.name, with_params, float(os.environ["BENCH_EXPLAIN"]))
         if os.environ.get("BENCH_SHOW_SQL"):  # BENCH_SHOW_SQL=1 (160 characters a query) or =N
             width = (
                 int(os.environ["BENCH_SHOW_SQL"]) if os.environ["BENCH_SHOW_SQL"].isdigit() else 0

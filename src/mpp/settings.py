@@ -105,7 +105,8 @@ MIDDLEWARE = [
     "mpp.web.middleware.InputHygieneMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "django_otp.middleware.OTPMiddleware",
+    # django-otp's OTPMiddleware, the user's grants and devices read from the cache in one trip.
+    "mpp.accounts.middleware.AccessMiddleware",
     "mpp.accounts.middleware.StaffTwoFactorMiddleware",
     "mpp.accounts.middleware.PrivatePagesNotStoredMiddleware",
     "mpp.web.middleware.AnonymousPostRateLimitMiddleware",

@@ -44,6 +44,12 @@ class User(AbstractUser):
     # password reset or changed); it is part of the session hash Django checks on each request.
     session_stamp = models.CharField(max_length=32, blank=True, default="")
 
+    # Raised by database triggers in the transaction that changes any of the user's role grants or
+    # two-factor devices, however they are written (migration 0009): the key under which a
+    # request's sign-in keeps them in the cache (``mpp.accounts.access``), so a change is seen by
+    # the very next request. It only rises (a stale ``save()`` cannot lower it).
+    access_stamp = models.BigIntegerField(default=0, db_default=0, editable=False)
+
     objects: ClassVar[UserManager[Self]] = UserManager()
 
     if TYPE_CHECKING:
@@ -72,7 +78,11 @@ class User(AbstractUser):
 
     @cached_property
     def active_grants(self) -> list[RoleGrant]:
-        """The user's active role grants, loaded once per request (one query)."""
+        """The user's active role grants, loaded once per request (one query; a signed-in
+        request's sign-in puts them here from the cache, ``mpp.accounts.access``)."""
+        return self.load_active_grants()
+
+    def load_active_grants(self) -> list[RoleGrant]:
         if not self.pk:
             return []
         return list(

@@ -444,7 +444,7 @@ def inbox(request):
     now = timezone.now()
     page, query = page_for_request(
         request,
-        selectors.inbox(user, filters, now=now),
+        selectors.inbox_rows(selectors.inbox(user, filters, now=now)),
         order=selectors.INBOX_ORDER,
         size=PAGE_SIZE,
     )

@@ -89,16 +89,17 @@ def counters_managed(user: User, mpp: MPP) -> QuerySet[Counter]:
 
 
 def counters_for_officer(user: User, *, for_page: bool = True) -> QuerySet[Counter]:
-    """The counters ``user`` serves at, with their MPP and its region and their queues (the line is
-    cut from these ids) in one more query. ``for_page``: with what a page shows of them too (the
-    agency, the queues' services); an action posted from the console needs neither."""
+    """The counters ``user`` serves at, with their MPP and its region. ``for_page``: with what a
+    page shows of them too (the agency, the queues with their services, in one more query); an
+    action posted from the console needs none of it (the line reads the counter's queues inside
+    its own statement, ``services.waiting_line``)."""
     counters = (
         Counter.objects.filter(is_active=True)
         .filter(scope_filter(user, Perm.SERVE_QUEUE, **PATHS))
         .select_related("mpp__region")
     )
     if not for_page:
-        return counters.prefetch_related("queues")
+        return counters
     return counters.select_related("agency").prefetch_related(
         Prefetch("queues", queryset=ServiceQueue.objects.select_related("service"))
     )
@@ -361,10 +362,14 @@ def latest_calls(
     )
     seen: set[int] = set()
     result = []
+    # The day's last 50 calls are picked from the calls alone (the MPP's index, newest first) and
+    # only those joined to their tickets and services: the planner cannot tell how many calls a
+    # day so far has and would otherwise join every one of them before keeping 50.
+    recent = CallEvent.objects.filter(mpp=mpp, at__gte=start).order_by("-id").values("id")[:50]
     for event in (
-        CallEvent.objects.filter(mpp=mpp, at__gte=start)
+        CallEvent.objects.filter(id__in=recent)
         .select_related("counter", "ticket__service", "ticket__next_queue__service")
-        .order_by("-id")[:50]
+        .order_by("-id")
     ):
         if event.counter_id in seen:
             continue

@@ -983,8 +983,10 @@ def waiting_line(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
             mpp_id=counter.mpp_id,
             date=day,
             status="waiting",
-            # The queues prefetched with the counter (selectors.counters_for_officer), if they are.
-            queue_id__in=[queue.pk for queue in counter.queues.all()],
+            # The counter's queues inside the same statement (no query of their own).
+            queue_id__in=Counter.queues.through.objects.filter(counter_id=counter.pk).values(
+                "servicequeue_id"
+            ),
         )
         .filter(Q(for_counter__isnull=True) | Q(for_counter=counter))
         .order_by("-priority", "lane", "line_at", "id")
