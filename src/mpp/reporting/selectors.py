@@ -187,9 +187,9 @@ def _sums(
 ) -> dict[Any, Totals]:
     """Group → metric → total over ``period``, in one query: whole years and whole months from
     their sums (per service or per MPP, by ``grain``), the edge days from the daily facts (their
-    per-MPP day sums at the per-MPP grain); snapshots on the last day so far. The group is the value of the one
-    field of ``groups``, a tuple of the values of several, or ``()`` for none. ``metrics``: only
-    these (all when ``None``)."""
+    per-MPP day sums at the per-MPP grain); snapshots on the last day so far. The group is the
+    value of the one field of ``groups``, a tuple of the values of several, or ``()`` for none.
+    ``metrics``: only these (all when ``None``)."""
     counted, snapshots = _counted_and_snapshots(metrics)
     months, edges = split_months(period) if grain else (None, [(period.start, period.end)])
     daily = Q(day=period.clipped_end(today), metric__in=snapshots) | (
@@ -287,8 +287,8 @@ def breakdown(
     metrics: Collection[str] | None = None,
 ) -> dict[Any, Totals]:
     """Totals (of ``metrics``, or all) per agency or service (whole years and months from the
-    service years and months), or per MPP, kab/kota or province (``monthly``: whole months and years from the
-    per-MPP sums)."""
+    service years and months), or per MPP, kab/kota or province (``monthly``: whole months and
+    years from the per-MPP sums)."""
     if by not in GROUPS:
         raise ValueError(by)
     grain: Grain = "service" if by in ("agency", "service") else ("mpp" if monthly else None)

@@ -308,9 +308,9 @@ def _sum_deltas(rows: list[tuple[FactKey, int]]) -> list[dict[tuple, int]]:
 
 def bump_many(deltas: Mapping[FactKey, int]) -> None:
     """Add each delta to its counter, and to its MPP's day, month and year sums and its service's
-    month and year, in one statement on PostgreSQL (``INSERT … ON CONFLICT DO UPDATE SET value = value +
-    delta``, the sums in ``WITH``); on SQLite an UPDATE, then an INSERT when no row matched, for
-    each, inside the database's single write lock."""
+    month and year, in one statement on PostgreSQL (``INSERT … ON CONFLICT DO UPDATE SET value =
+    value + delta``, the sums in ``WITH``); on SQLite an UPDATE, then an INSERT when no row
+    matched, for each, inside the database's single write lock."""
     rows = [(k, d) for k, d in deltas.items() if d]
     if not rows:
         return
