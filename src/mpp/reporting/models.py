@@ -40,6 +40,29 @@ def rollup_keys(period: str, name: str) -> tuple[list[models.BaseConstraint], li
     ]
 
 
+class ServiceFactRow(FactRow):
+    """A summed table at the grain of the daily facts: a service with its agency."""
+
+    agency = models.IntegerField(_("instansi"), null=True, blank=True)
+    service = models.IntegerField(_("layanan"), null=True, blank=True)
+
+    class Meta:
+        abstract = True
+
+
+def service_rollup_keys(
+    period: str, name: str
+) -> tuple[list[models.BaseConstraint], list[models.Index]]:
+    """A summed table per service's keys: one row per period, service (with its agency, MPP and
+    kab/kota) and metric, read per MPP and metric (an MPP's dashboard)."""
+    unique = models.UniqueConstraint(
+        fields=[period, "region", "mpp", "agency", "service", "metric"],
+        name=f"{name}_unique",
+        nulls_distinct=False,
+    )
+    return [unique], [models.Index(fields=["mpp", "metric", period], name=f"{name}_mpp")]
+
+
 class DailyFact(FactRow):
     day = models.DateField(_("hari"))
     agency = models.IntegerField(_("instansi"), null=True, blank=True)
@@ -104,30 +127,38 @@ class MppDailyFact(FactRow):
         return f"{self.day} {self.mpp} {self.metric}={self.value}"
 
 
-class ServiceMonthlyFact(FactRow):
+class ServiceMonthlyFact(ServiceFactRow):
     """The daily facts of counted metrics summed per calendar month and service (with its agency,
     MPP and kab/kota): an MPP's dashboard reads its per-agency and per-service tables of whole
     months here (a year is twelve rows per service and metric instead of 365). Kept with every
     write of daily facts, like :class:`MonthlyFact`."""
 
     month = models.DateField(_("bulan"))  # the first day of the month
-    agency = models.IntegerField(_("instansi"), null=True, blank=True)
-    service = models.IntegerField(_("layanan"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("fakta bulanan layanan")
         verbose_name_plural = _("fakta bulanan layanan")
-        constraints = [
-            models.UniqueConstraint(
-                fields=["month", "region", "mpp", "agency", "service", "metric"],
-                name="service_monthly_fact_unique",
-                nulls_distinct=False,
-            )
-        ]
-        indexes = [models.Index(fields=["mpp", "metric", "month"], name="service_monthly_fact_mpp")]
+        constraints, indexes = service_rollup_keys("month", "service_monthly_fact")
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.service} {self.metric}={self.value}"
+
+
+class ServiceYearlyFact(ServiceFactRow):
+    """The service months summed per calendar year and service (with its agency, MPP and
+    kab/kota): an MPP dashboard's per-agency and per-service tables read a whole year here (one
+    row per service and metric instead of twelve). Kept with every write of daily facts, like
+    :class:`MonthlyFact`."""
+
+    year = models.DateField(_("tahun"))  # 1 January of the year
+
+    class Meta:
+        verbose_name = _("fakta tahunan layanan")
+        verbose_name_plural = _("fakta tahunan layanan")
+        constraints, indexes = service_rollup_keys("year", "service_yearly_fact")
+
+    def __str__(self) -> str:
+        return f"{self.year:%Y} {self.service} {self.metric}={self.value}"
 
 
 class YearlyFact(FactRow):

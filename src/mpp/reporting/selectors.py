@@ -37,6 +37,7 @@ from mpp.reporting.models import (
     MonthlyFact,
     MppDailyFact,
     ServiceMonthlyFact,
+    ServiceYearlyFact,
     YearlyFact,
 )
 from mpp.reporting.periods import Period
@@ -163,8 +164,8 @@ def split_years(
     return (datetime.date(first_year, 1, 1), datetime.date(last_year, 1, 1)), rest
 
 
-# The grains a period is read at: per service (daily facts, service months) for agency and
-# service tables; per MPP (MPP days, months, years) for kab/kota and MPP units; or days only.
+# The grains a period is read at: per service (daily facts, service months and years) for agency
+# and service tables; per MPP (MPP days, months, years) for kab/kota and MPP units; or days only.
 Grain = Literal["service", "mpp"] | None
 
 
@@ -184,25 +185,28 @@ def _sums(
     grain: Grain,
     metrics: Collection[str] | None = None,
 ) -> dict[Any, Totals]:
-    """Group → metric → total over ``period``, in one query: whole years (per-MPP grain) and
-    whole months from their sums, the edge days from the daily facts (their per-MPP day sums at
-    the per-MPP grain); snapshots on the last day so far. The group is the value of the one
-    field of ``groups``, a tuple of the values of several, or ``()`` for none. ``metrics``: only
-    these (all when ``None``)."""
+    """Group → metric → total over ``period``, in one query: whole years and whole months from
+    their sums (per service or per MPP, by ``grain``), the edge days from the daily facts (their
+    per-MPP day sums at the per-MPP grain); snapshots on the last day so far. The group is the
+    value of the one field of ``groups``, a tuple of the values of several, or ``()`` for none.
+    ``metrics``: only these (all when ``None``)."""
     counted, snapshots = _counted_and_snapshots(metrics)
     months, edges = split_months(period) if grain else (None, [(period.start, period.end)])
     daily = Q(day=period.clipped_end(today), metric__in=snapshots) | (
         _any_range("day", edges) & Q(metric__in=counted)
     )
     sources = [_facts(per_mpp=grain == "mpp").filter(daily)]
-    if months is not None and grain == "service":
-        sources.append(_rows(ServiceMonthlyFact).filter(month__range=months, metric__in=counted))
-    elif months is not None:
+    if months is not None:
+        monthly, yearly = (
+            (ServiceMonthlyFact, ServiceYearlyFact)
+            if grain == "service"
+            else (MonthlyFact, YearlyFact)
+        )
         years, rest = split_years(months)
         if rest:
-            sources.append(_rows(MonthlyFact).filter(_any_range("month", rest), metric__in=counted))
+            sources.append(_rows(monthly).filter(_any_range("month", rest), metric__in=counted))
         if years is not None:
-            sources.append(_rows(YearlyFact).filter(year__range=years, metric__in=counted))
+            sources.append(_rows(yearly).filter(year__range=years, metric__in=counted))
     grouped_by = {
         f"group_{n}": Substr("region", 1, 2) if name == "province" else F(name)
         for n, name in enumerate(groups)
@@ -282,9 +286,9 @@ def breakdown(
     monthly: bool = False,
     metrics: Collection[str] | None = None,
 ) -> dict[Any, Totals]:
-    """Totals (of ``metrics``, or all) per agency or service (whole months from the service
-    months), or per MPP, kab/kota or province (``monthly``: whole months and years from the
-    per-MPP sums)."""
+    """Totals (of ``metrics``, or all) per agency or service (whole years and months from the
+    service years and months), or per MPP, kab/kota or province (``monthly``: whole months and
+    years from the per-MPP sums)."""
     if by not in GROUPS:
         raise ValueError(by)
     grain: Grain = "service" if by in ("agency", "service") else ("mpp" if monthly else None)

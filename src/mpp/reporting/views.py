@@ -141,10 +141,34 @@ def index(request):
     return render(request, "reporting/index.html", {"mpps": mpps, "regions": regions})
 
 
+# --- Pages of long tables ---------------------------------------------------------------------
+
+# Rows of a paged table per page: the national ranking of kab/kota and an MPP's per-service
+# table (their exports hold every row).
+TABLE_PAGE_SIZE = 25
+
+
+def _table_page(request, order: list, labels: dict):
+    """The page of the keys ``order`` named by the request's ``cursor`` (the one pager; a cursor
+    that does not decode is a 400), and the labels of its rows in that order."""
+    try:
+        page = sequence_page(
+            list(enumerate(order)),
+            key=lambda row: (row[0],),
+            cursor=request.GET.get("cursor"),
+            size=TABLE_PAGE_SIZE,
+        )
+    except BadCursor:
+        raise BadRequest("bad cursor") from None
+    return page, {key: labels[key] for _place, key in page.rows}
+
+
 # --- MPP --------------------------------------------------------------------------------------
 
 
-def mpp_context(request, pk: int) -> dict:
+def mpp_context(request, pk: int, *, whole: bool = False) -> dict:
+    """An MPP's dashboard; its per-service table one page at a time unless ``whole`` (the
+    exports). The agency table is whole (an MPP has tens of agencies)."""
     user = request.user
     mpp = selectors.mpp_for(user, pk)
     today = _today(mpp.region.timezone)
@@ -158,6 +182,9 @@ def mpp_context(request, pk: int) -> dict:
     by_agency_before = selectors.breakdown(user, where, previous, today, "agency", metrics=shown)
     agencies = selectors.agency_names(set(by_agency) | set(by_agency_before))
     services = selectors.service_names(Q(mpp=mpp.pk) & Q(pk__in=list(by_service)))
+    service_page = None
+    if not whole:
+        service_page, services = _table_page(request, list(services), services)
     agency_table = selectors.table(
         user,
         "instansi",
@@ -186,6 +213,8 @@ def mpp_context(request, pk: int) -> dict:
         "title": mpp.name,
         **unit_context,
         "tables": [agency_table, service_table],
+        "paged_table": service_table.name,
+        "table_page": service_page,
         "chart": _indicator_chart(
             agency_table,
             "applications.on_time_rate",
@@ -262,26 +291,6 @@ def region_dashboard(request, code):
 # --- National ---------------------------------------------------------------------------------
 
 
-# Rows of the kab/kota ranking per page (its export holds them all).
-RANKING_PAGE_SIZE = 25
-
-
-def _ranking_page(request, by_region, labels: dict, chosen):
-    """The page of the ranking named by the request's ``cursor`` (the one pager; a cursor that
-    does not decode is a 400), and the labels of its rows."""
-    order = selectors.ranked(by_region, labels, chosen)
-    try:
-        page = sequence_page(
-            list(enumerate(order)),
-            key=lambda row: (row[0],),
-            cursor=request.GET.get("cursor"),
-            size=RANKING_PAGE_SIZE,
-        )
-    except BadCursor:
-        raise BadRequest("bad cursor") from None
-    return page, {key: labels[key] for _place, key in page.rows}
-
-
 def national_context(request, *, whole: bool = False) -> dict:
     """The national dashboard; the ranking of kab/kota one page at a time unless ``whole`` (the
     exports)."""
@@ -309,7 +318,8 @@ def national_context(request, *, whole: bool = False) -> dict:
     }
     ranking_page = None
     if not whole:
-        ranking_page, region_labels = _ranking_page(request, by_region, region_labels, chosen)
+        order = selectors.ranked(by_region, region_labels, chosen)
+        ranking_page, region_labels = _table_page(request, order, region_labels)
     query = _query(period, indikator=chosen.key)
     national_url = reverse("reporting:national")
 
@@ -420,7 +430,7 @@ def _export(context: dict, table: str, fmt: str):
 
 @_staff_statistics
 def mpp_export(request, pk, table, fmt):
-    return _export(mpp_context(request, pk), table, fmt)
+    return _export(mpp_context(request, pk, whole=True), table, fmt)
 
 
 @_staff_statistics

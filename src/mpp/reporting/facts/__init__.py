@@ -38,6 +38,7 @@ from mpp.reporting.models import (
     MonthlyFact,
     MppDailyFact,
     ServiceMonthlyFact,
+    ServiceYearlyFact,
     YearlyFact,
 )
 
@@ -278,6 +279,7 @@ def _sum_tables() -> list[tuple[str, tuple[str, ...]]]:
         (MonthlyFact._meta.db_table, ("month", "region", "mpp", "metric")),
         (ServiceMonthlyFact._meta.db_table, SERVICE_MONTH_KEY),
         (YearlyFact._meta.db_table, ("year", "region", "mpp", "metric")),
+        (ServiceYearlyFact._meta.db_table, ("year", *SERVICE_MONTH_KEY[1:])),
         (MppDailyFact._meta.db_table, ("day", "region", "mpp", "metric")),
     ]
 
@@ -286,26 +288,29 @@ SERVICE_MONTH_KEY = ("month", "region", "mpp", "agency", "service", "metric")
 
 
 def _sum_deltas(rows: list[tuple[FactKey, int]]) -> list[dict[tuple, int]]:
-    """Each delta added to its month, service month, year and MPP day (in ``_sum_tables`` order);
-    snapshot metrics have only MPP days."""
-    sums: list[dict[tuple, int]] = [defaultdict(int) for _ in range(4)]
+    """Each delta added to its month, service month, year, service year and MPP day (in
+    ``_sum_tables`` order); snapshot metrics have only MPP days."""
+    sums: list[dict[tuple, int]] = [defaultdict(int) for _ in range(5)]
     for key, delta in rows:
         unit = key.unit
-        sums[3][(key.day, unit.region, unit.mpp, key.metric)] += delta
+        sums[4][(key.day, unit.region, unit.mpp, key.metric)] += delta
         if _is_snapshot(key.metric):
             continue
         month = key.day.replace(day=1)
+        year = month.replace(month=1)
+        service = (unit.region, unit.mpp, unit.agency, unit.service, key.metric)
         sums[0][(month, unit.region, unit.mpp, key.metric)] += delta
-        sums[1][(month, unit.region, unit.mpp, unit.agency, unit.service, key.metric)] += delta
-        sums[2][(month.replace(month=1), unit.region, unit.mpp, key.metric)] += delta
+        sums[1][(month, *service)] += delta
+        sums[2][(year, unit.region, unit.mpp, key.metric)] += delta
+        sums[3][(year, *service)] += delta
     return [{k: d for k, d in found.items() if d} for found in sums]
 
 
 def bump_many(deltas: Mapping[FactKey, int]) -> None:
     """Add each delta to its counter, and to its MPP's day, month and year sums and its service's
-    month, in one statement on PostgreSQL (``INSERT … ON CONFLICT DO UPDATE SET value = value +
-    delta``, the sums in ``WITH``); on SQLite an UPDATE, then an INSERT when no row matched, for
-    each, inside the database's single write lock."""
+    month and year, in one statement on PostgreSQL (``INSERT … ON CONFLICT DO UPDATE SET value =
+    value + delta``, the sums in ``WITH``); on SQLite an UPDATE, then an INSERT when no row
+    matched, for each, inside the database's single write lock."""
     rows = [(k, d) for k, d in deltas.items() if d]
     if not rows:
         return
@@ -395,8 +400,9 @@ _TRUNC = {
 
 def rebuild_months(start: datetime.date, end: datetime.date, metrics: Iterable[str]) -> None:
     """Recompute the monthly and service-monthly sums of ``metrics`` for every month touching
-    ``start``..``end`` from the daily facts, then the yearly sums of those years from the monthly
-    sums (a DELETE and an INSERT … SELECT … GROUP BY each, in the database)."""
+    ``start``..``end`` from the daily facts, then the yearly and service-yearly sums of those
+    years from the monthly and service-monthly sums (a DELETE and an INSERT … SELECT … GROUP BY
+    each, in the database)."""
     counted = [m for m in metrics if not _is_snapshot(m)]
     if not counted:
         return
@@ -410,8 +416,8 @@ def rebuild_months(start: datetime.date, end: datetime.date, metrics: Iterable[s
     month = _TRUNC[(connection.vendor, "month")].format("day")
     year = _TRUNC[(connection.vendor, "year")].format("month")
     daily = DailyFact._meta.db_table
-    monthly, by_service, yearly = (
-        m._meta.db_table for m in (MonthlyFact, ServiceMonthlyFact, YearlyFact)
+    monthly, by_service, yearly, service_yearly = (
+        m._meta.db_table for m in (MonthlyFact, ServiceMonthlyFact, YearlyFact, ServiceYearlyFact)
     )
     # Built only from the models' table names, fixed column names and the vendor's date function;
     # every value is a parameter.
@@ -420,6 +426,7 @@ def rebuild_months(start: datetime.date, end: datetime.date, metrics: Iterable[s
             (monthly, "month", daily, "day", (first, last), "region, mpp", month),
             (by_service, "month", daily, "day", (first, last), SERVICE_UNITS, month),
             (yearly, "year", monthly, "month", years, "region, mpp", year),
+            (service_yearly, "year", by_service, "month", years, SERVICE_UNITS, year),
         ):
             cursor.execute(
                 f"DELETE FROM {target} WHERE {period} BETWEEN %s AND %s "  # noqa: S608

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime
 import io
+import re
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -352,3 +353,151 @@ def test_a_province_filter_narrows_the_ranking_not_the_country_or_the_provinces(
         assert {row.key: received(row.cells) for row in provinces.rows}["21"] == 5
         assert {row.key: received(row.cells) for row in provinces.rows}["34"] == 5
         assert [row.key for row in ranking.rows] == ranked
+
+
+def _received_per_service(table) -> dict:
+    return {
+        row.key: next(c.value for c in row.cells if c.indicator.key == "applications.received")
+        for row in table.rows
+    }
+
+
+@pytest.mark.parametrize(
+    ("query", "first", "last"),
+    [
+        # This year (to 31 December: the days after today have no facts), last year, and a range
+        # of one whole year with whole months and edge days around it.
+        ({"periode": "tahun"}, (0, 1, 1), (0, 12, 31)),
+        ({"periode": "tahun", "tanggal": "{y1}-06-01"}, (-1, 1, 1), (-1, 12, 31)),
+        (
+            {"periode": "kustom", "dari": "{y2}-12-20", "sampai": "{y0}-01-10"},
+            (-2, 12, 20),
+            (0, 1, 10),
+        ),
+        (
+            {"periode": "kustom", "dari": "{y2}-12-01", "sampai": "{y0}-02-28"},
+            (-2, 12, 1),
+            (0, 2, 28),
+        ),
+    ],
+)
+def test_the_mpp_tables_of_a_year_are_the_daily_facts_summed_per_service(
+    batam,
+    demo,  # noqa: F811
+    query,
+    first,
+    last,
+):
+    """The per-agency and per-service figures of a period holding whole years (read from the
+    service years) equal the daily facts of its days summed per service."""
+    from django.db import connection
+    from django.db.models import Sum
+    from django.test.utils import CaptureQueriesContext
+
+    from mpp.catalog.models import Service
+    from mpp.reporting.models import DailyFact
+
+    year = timezone.now().astimezone(datetime.UTC).year
+    services = list(Service.objects.filter(mpp=batam, agency__isnull=False).order_by("pk")[:3])
+    days = [
+        datetime.date(year - 2, 11, 30),
+        datetime.date(year - 2, 12, 19),
+        datetime.date(year - 2, 12, 20),
+        datetime.date(year - 1, 1, 1),
+        datetime.date(year - 1, 7, 14),
+        datetime.date(year - 1, 12, 31),
+        datetime.date(year, 1, 10),
+        datetime.date(year, 1, 11),
+        datetime.date(year, 2, 28),
+        datetime.date(year, 3, 1),
+    ]
+    facts.bump_many(
+        {
+            FactKey(day, Unit(batam.region_id, batam.pk, service.agency_id, service.pk), metric): (
+                n + 1
+            )
+            * (m + 1)
+            for n, day in enumerate(days)
+            for m, service in enumerate(services)
+            for metric in (app_facts.RECEIVED, app_facts.ON_TIME)
+        }
+    )
+    start, end = (datetime.date(year + y, month, day) for y, month, day in (first, last))
+    params = {key: value.format(y0=year, y1=year - 1, y2=year - 2) for key, value in query.items()}
+    client = client_for("pengelola.batam")
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(f"/kelola/dasbor/mpp/{batam.pk}/", params)
+    assert response.status_code == 200
+    assert (response.context["period"].start, response.context["period"].end) == (start, end)
+    expected = dict(
+        DailyFact.objects.filter(mpp=batam.pk, metric=app_facts.RECEIVED, day__range=(start, end))
+        .values_list("service")
+        .annotate(total=Sum("value"))
+        .order_by()
+    )
+    agencies, by_service = response.context["tables"]
+    shown = {key: value for key, value in _received_per_service(by_service).items() if value}
+    assert shown == expected and len(expected) == 3
+    agency_totals = _received_per_service(agencies)
+    for agency in {service.agency_id for service in services}:
+        assert agency_totals[agency] == sum(
+            expected[s.pk] for s in services if s.agency_id == agency
+        )
+    # A whole year is read from the per-service years.
+    assert any("reporting_serviceyearlyfact" in q["sql"] for q in captured.captured_queries)
+
+
+def test_the_mpp_service_table_is_paged_and_its_export_holds_every_row(batam, demo):  # noqa: F811
+    """Thirty services with applications: the first page shows 25 in the table's order, the
+    "next" link leads to the other five (the 26th first); the agency table and the export are
+    whole."""
+    from mpp.catalog.models import Category, Channel, Service
+
+    agency = demo["dukcapil"].agency
+    day = timezone.now().astimezone(datetime.UTC).date()
+    created = [
+        Service.objects.create(
+            agency=agency,
+            mpp=batam,
+            slug=f"layanan-uji-{n:02d}",
+            name=f"Layanan uji {n:02d}",
+            category=Category.values[0],
+            channel=Channel.values[0],
+        )
+        for n in range(30)
+    ]
+    facts.bump_many(
+        {
+            FactKey(day, Unit(batam.region_id, batam.pk, agency.pk, s.pk), app_facts.RECEIVED): 1
+            for s in created
+        }
+    )
+    client = client_for("pengelola.batam")
+    url = f"/kelola/dasbor/mpp/{batam.pk}/"
+    first = client.get(url, {"periode": "bulan"})
+    assert first.status_code == 200
+    agencies, services = first.context["tables"]
+    # The table's order: by name (the demo's own service with facts among them: 31 rows).
+    order = list(
+        Service.objects.filter(pk__in=[*(s.pk for s in created), demo["dukcapil"].service_id])
+        .order_by("name", "pk")
+        .values_list("name", flat=True)
+    )
+    assert [row.label for row in services.rows] == order[:25]
+    page = first.context["table_page"]
+    html = first.content.decode()
+    assert 'aria-label="Halaman"' in html
+    # The "next" link keeps the period and names the next page.
+    link = re.search(r'<a href="\?([^"]+)" rel="next">', html)
+    assert link is not None
+    params = parse_qs(link.group(1).replace("&amp;", "&"))
+    assert params["periode"] == ["bulan"] and params["cursor"] == [page.next_cursor]
+    assert agency.pk in {row.key for row in agencies.rows}
+    second = client.get(url, {key: values[0] for key, values in params.items()})
+    assert [row.label for row in second.context["tables"][1].rows] == order[25:]
+    assert f'<th scope="row">{order[25]}' in second.content.decode()
+    assert order[25] not in html
+    assert second.context["table_page"].next_cursor is None
+    assert client.get(url, {"cursor": "rusak"}).status_code == 400
+    export = client.get(f"{url}ekspor/layanan.csv", {"periode": "bulan"})
+    assert len(list(csv.reader(io.StringIO(export.content.decode("utf-8-sig"))))) == 1 + 31

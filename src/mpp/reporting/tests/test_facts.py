@@ -259,15 +259,15 @@ def _sums_by(model, *fields):
     }
 
 
-def _service_months_from_days():
+def _service_periods_from_days(trunc):
+    """The daily facts (counted metrics) summed per period of ``trunc`` and service."""
     from django.db.models import Sum
-    from django.db.models.functions import TruncMonth
 
     return {
-        (r["m"], r["agency"], r["service"], r["metric"]): r["total"]
+        (r["m"], r["region"], r["mpp"], r["agency"], r["service"], r["metric"]): r["total"]
         for r in DailyFact.objects.exclude(metric__in=[app_facts.OPEN, app_facts.OVERDUE])
-        .annotate(m=TruncMonth("day"))
-        .values("m", "agency", "service", "metric")
+        .annotate(m=trunc("day"))
+        .values("m", "region", "mpp", "agency", "service", "metric")
         .annotate(total=Sum("value"))
         .order_by()
         if r["total"]
@@ -275,11 +275,19 @@ def _service_months_from_days():
 
 
 def test_service_months_and_years_follow_every_write(django_capture_on_commit_callbacks):
-    """The incremental sums per service and month and per MPP and year equal their recomputation
-    from the daily facts after real processes, and a repair of the facts repairs them."""
-    from django.db.models.functions import TruncYear
+    """The incremental sums per service and month, per service and year and per MPP and year
+    equal their recomputation from the daily facts after real processes, and a repair of the
+    facts repairs them."""
+    from django.db.models.functions import TruncMonth, TruncYear
 
-    from mpp.reporting.models import MonthlyFact, ServiceMonthlyFact, YearlyFact
+    from mpp.reporting.models import (
+        MonthlyFact,
+        ServiceMonthlyFact,
+        ServiceYearlyFact,
+        YearlyFact,
+    )
+
+    service_unit = ("region", "mpp", "agency", "service")
 
     run_processes(django_capture_on_commit_callbacks)
 
@@ -294,17 +302,21 @@ def test_service_months_and_years_follow_every_write(django_capture_on_commit_ca
             .order_by()
         }
 
-    by_service = _service_months_from_days()
-    assert by_service and _sums_by(ServiceMonthlyFact, "month", "agency", "service") == by_service
+    by_service = _service_periods_from_days(TruncMonth)
+    by_service_year = _service_periods_from_days(TruncYear)
+    assert by_service and _sums_by(ServiceMonthlyFact, "month", *service_unit) == by_service
+    assert by_service_year and _sums_by(ServiceYearlyFact, "year", *service_unit) == by_service_year
     assert _sums_by(YearlyFact, "year", "mpp") == years_from_months()
-    assert _sums_by(YearlyFact) == _sums_by(DailyFact)
+    assert _sums_by(YearlyFact) == _sums_by(DailyFact) == _sums_by(ServiceYearlyFact)
 
     DailyFact.objects.filter(metric=app_facts.RECEIVED).update(value=9)
     ServiceMonthlyFact.objects.filter(metric=app_facts.RECEIVED).update(value=9)
+    ServiceYearlyFact.objects.filter(metric=app_facts.RECEIVED).update(value=9)
     YearlyFact.objects.filter(metric=app_facts.RECEIVED).delete()
     day = timezone.localdate().isoformat()
     call_command("recompute_facts", "--start", day, "--end", day, "--fix", stdout=StringIO())
-    assert by_service == _sums_by(ServiceMonthlyFact, "month", "agency", "service")
+    assert by_service == _sums_by(ServiceMonthlyFact, "month", *service_unit)
+    assert by_service_year == _sums_by(ServiceYearlyFact, "year", *service_unit)
     assert _sums_by(YearlyFact, "year", "mpp") == years_from_months()
     assert _sums_by(YearlyFact)[(app_facts.RECEIVED,)] == 3
 
