@@ -37,7 +37,7 @@ def fill(count: int) -> None:
     from mpp.devices.models import DeviceKind
     from mpp.devices.services import register_device
     from mpp.surveys import services
-    from mpp.surveys.models import Answer, DaySum, KioskDevice, Response
+    from mpp.surveys.models import Answer, DaySum, KioskDevice, OfficerDaySum, Response
     from mpp.tenancy.models import MPP
 
     mpp = MPP.objects.get(slug="mpp-kota-batam")
@@ -52,6 +52,7 @@ def fill(count: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
             f"TRUNCATE {Answer._meta.db_table}, {DaySum._meta.db_table}, "
+            f"{OfficerDaySum._meta.db_table}, "
             f"{Response._meta.db_table} RESTART IDENTITY CASCADE"
         )
     chance = random.Random(14)  # noqa: S311 - benchmark data

@@ -37,6 +37,10 @@ What the product writes as transactions finish and people answer (``mpp.surveys`
   service, from the invitations. 39,808 rows tiny, 685,372 small (104 MiB); at the national scale
   the order of 60 million (the sums are kept per service and day, and a service has ~160 responses
   in two years, so they barely aggregate there).
+- **Per-officer sums** (``OfficerDaySum``): likewise what ``recompute_skm_sums`` builds — Σ U7 and
+  its count per local day × unit × officer, for the responses naming an officer (from an
+  invitation), over the units a per-officer page can be asked for (MPP, agency, agency at MPP,
+  service), written as the responses are generated (merged with the demo's rows).
 
 Follow-ups of suggestions and improvement plans (staff write-ups) are not generated.
 """
@@ -163,6 +167,7 @@ def generate(ctx: Context) -> None:
     from mpp.accounts.tokens import hash_token
     from mpp.devices.models import Device
     from mpp.surveys import services as survey_services
+    from mpp.surveys.elements import OFFICER_ELEMENT
     from mpp.surveys.models import (
         POPULATION,
         RESPONDENTS,
@@ -170,10 +175,11 @@ def generate(ctx: Context) -> None:
         DaySum,
         Invitation,
         KioskDevice,
+        OfficerDaySum,
         Questionnaire,
         Response,
     )
-    from mpp.surveys.units import units_of
+    from mpp.surveys.units import officer_units_of, units_of
 
     rng = ctx.rng("surveys")
     cursor = ctx.cursor
@@ -304,11 +310,17 @@ def generate(ctx: Context) -> None:
 
     # What is already there (the demo's responses): kept and merged into the rows written here.
     existing: dict[datetime.date, dict[tuple[str, str], list[int]]] = defaultdict(dict)
+    existing_officers: dict[datetime.date, dict[tuple[str, int], list[int]]] = defaultdict(dict)
     for day, unit, element, total, count in DaySum.objects.exclude(element=POPULATION).values_list(
         "day", "unit", "element", "total", "count"
     ):
         existing[day][(unit, element)] = [total, count]
     DaySum.objects.all().delete()
+    for day, unit, officer, total, count in OfficerDaySum.objects.values_list(
+        "day", "unit", "officer_id", "total", "count"
+    ):
+        existing_officers[day][(unit, officer)] = [total, count]
+    OfficerDaySum.objects.all().delete()
 
     tables = _answer_tables()
     seed = ctx.seed
@@ -346,7 +358,11 @@ def generate(ctx: Context) -> None:
     answer_lines: list[str] = []
     sums: dict[datetime.date, dict[tuple, dict[str, list[int]]]] = defaultdict(dict)
     daysum_lines: list[str] = []
+    # U7 per day × (place, officer) of the responses naming an officer; written as officer_lines.
+    officer_sums: dict[datetime.date, dict[tuple, list[int]]] = defaultdict(dict)
+    officer_lines: list[str] = []
     unit_cache: dict[tuple, list[str]] = {}
+    officer_unit_cache: dict[tuple, list[str]] = {}
     counts = defaultdict(int)
     start_day = start.date()
     day_weights = [
@@ -465,6 +481,10 @@ def generate(ctx: Context) -> None:
                     bucket = entry[code] = [0, 0]
                 bucket[0] += value
                 bucket[1] += 1
+                if code == OFFICER_ELEMENT and officer is not None:
+                    kept = officer_sums[day].setdefault((place, officer), [0, 0])
+                    kept[0] += value
+                    kept[1] += 1
             suggestion = ""
             if ask_suggestion and rng.random() < 0.08:
                 low = total < 3.0 * len(codes)
@@ -480,20 +500,22 @@ def generate(ctx: Context) -> None:
             response_id += 1
             responded += 1
 
+    def keys_of(place: tuple, cache: dict[tuple, list[str]], units) -> list[str]:
+        """The unit keys of a place (``units`` is ``units_of`` or ``officer_units_of``), once."""
+        keys = cache.get(place)
+        if keys is None:
+            region, mpp, agency, service = place
+            keys = cache[place] = [
+                u.key
+                for u in units(region_id=region, mpp_id=mpp, agency_id=agency, service_id=service)
+            ]
+        return keys
+
     def flush_sums(through: datetime.date | None) -> None:
         for day in sorted(d for d in set(sums) | set(existing) if through is None or d <= through):
             out: dict[tuple[str, str], list[int]] = existing.pop(day, {})
             for place, elements in sums.pop(day, {}).items():
-                keys = unit_cache.get(place)
-                if keys is None:
-                    region, mpp, agency, service = place
-                    keys = unit_cache[place] = [
-                        u.key
-                        for u in units_of(
-                            region_id=region, mpp_id=mpp, agency_id=agency, service_id=service
-                        )
-                    ]
-                for unit in keys:
+                for unit in keys_of(place, unit_cache, units_of):
                     for element, (total, count) in elements.items():
                         kept = out.get((unit, element))
                         if kept is None:
@@ -503,6 +525,17 @@ def generate(ctx: Context) -> None:
                             kept[1] += count
             for (unit, element), (total, count) in out.items():
                 daysum_lines.append(f"{day}\t{unit}\t{element}\t{total}\t{count}\n")
+        for day in sorted(
+            d for d in set(officer_sums) | set(existing_officers) if through is None or d <= through
+        ):
+            by_officer: dict[tuple[str, int], list[int]] = existing_officers.pop(day, {})
+            for (place, officer), (total, count) in officer_sums.pop(day, {}).items():
+                for unit in keys_of(place, officer_unit_cache, officer_units_of):
+                    kept = by_officer.setdefault((unit, officer), [0, 0])
+                    kept[0] += total
+                    kept[1] += count
+            for (unit, officer), (total, count) in by_officer.items():
+                officer_lines.append(f"{day}\t{unit}\t{officer}\t{total}\t{count}\n")
 
     def write(final: bool = False) -> None:
         if not final and len(response_rows) < 20_000 and len(invitation_rows) < 50_000:
@@ -518,6 +551,7 @@ def generate(ctx: Context) -> None:
         for model, columns, lines in (
             (Answer, ["response_id", "element", "value"], answer_lines),
             (DaySum, ["day", "unit", "element", "total", "count"], daysum_lines),
+            (OfficerDaySum, ["day", "unit", "officer_id", "total", "count"], officer_lines),
         ):
             if lines:
                 _copy_text(cursor, model, columns, lines)

@@ -4,7 +4,8 @@ A questionnaire belongs to one unit (the nation, an MPP, an agency at an MPP, or
 versioned: a response keeps the version it answered. Answers are rows (``Answer``) so extra
 elements need no schema change. ``DaySum`` keeps, per local day × unit × element, the sum and the
 number of answers (and pseudo-elements for respondents and population), so an IKM over a region
-and a year reads a few thousand rows instead of a million responses.
+and a year reads a few thousand rows instead of a million responses. ``OfficerDaySum`` does the same
+for the one element reported per officer (U7), per local day × unit × officer.
 """
 
 from __future__ import annotations
@@ -420,6 +421,32 @@ class DaySum(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.unit} {self.element}"
+
+
+class OfficerDaySum(models.Model):
+    """Σ answers of the officer element (``elements.OFFICER_ELEMENT``, U7) and their count per
+    local day × unit × officer who served (kept current on each response, with ``DaySum``).
+
+    Only the units whose officer page someone may open (``units.officer_units_of``: MPP, agency,
+    agency at MPP, service). The officer's rows go with the account: a deleted account's responses
+    lose their officer (``SET_NULL``) and so leave the page, as its sums do here (``CASCADE``).
+    """
+
+    day = models.DateField()
+    unit = models.CharField(max_length=40)
+    officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
+    total = models.BigIntegerField(default=0)
+    count = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "day", "officer"], name="officer_day_sum_key")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.unit} {self.officer_id}"
 
 
 class FollowUp(models.Model):

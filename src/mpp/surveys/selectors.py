@@ -9,14 +9,13 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import TYPE_CHECKING
 
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import QuerySet, Sum
 from django.db.models.functions import TruncQuarter
 from django.utils.translation import gettext as _
 
 from mpp.accounts import policy
 from mpp.accounts.policy import Perm, Principal
 from mpp.surveys import ikm
-from mpp.surveys.elements import OFFICER_ELEMENT
 from mpp.surveys.ikm import Band
 from mpp.surveys.models import (
     POPULATION,
@@ -26,6 +25,7 @@ from mpp.surveys.models import (
     Improvement,
     Invitation,
     KioskDevice,
+    OfficerDaySum,
     Response,
     UnitKind,
 )
@@ -258,27 +258,29 @@ class OfficerResult:
 def officers_of(
     user: Principal, unit: Unit, start: datetime.date, end: datetime.date
 ) -> list[OfficerResult] | None:
-    """U7 (perilaku pelaksana) per officer who served, for the agency admin and MPP manager."""
+    """U7 (perilaku pelaksana) per officer who served, for the agency admin and MPP manager.
+
+    Summed from the per-officer day sums (``OfficerDaySum``): one grouped query over at most
+    days × officers rows of the unit, whatever the number of responses. Ordered by name, then id
+    (two officers may share a name)."""
     _label, scope = unit.resolve()
     if not may_read_officers(user, scope):
         return None
     rows = (
-        Answer.objects.filter(
-            response__in=responses_of(unit, start, end).filter(officer__isnull=False),
-            element=OFFICER_ELEMENT,
-        )
-        .values("response__officer_id", "response__officer__name")
-        .annotate(total=Sum("value"), count=Count("id"))
-        .order_by("response__officer__name")
+        OfficerDaySum.objects.filter(unit=unit.key, day__gte=start, day__lte=end)
+        .values("officer_id", "officer__name")
+        .annotate(total=Sum("total"), count=Sum("count"))
+        .order_by("officer__name", "officer_id")
     )
     return [
         OfficerResult(
-            row["response__officer_id"],
-            row["response__officer__name"],
+            row["officer_id"],
+            row["officer__name"],
             row["count"],
             Fraction(row["total"], row["count"]),
         )
         for row in rows
+        if row["count"]  # only a hand-edited row has none; recompute_skm_sums reports it
     ]
 
 

@@ -37,7 +37,7 @@ from mpp.notifications.services import notify
 from mpp.parsing import parse_id
 from mpp.regions.localtime import local_date, zone_name_of
 from mpp.surveys import ikm, recompute
-from mpp.surveys.elements import standard_elements
+from mpp.surveys.elements import OFFICER_ELEMENT, standard_elements
 from mpp.surveys.models import (
     POPULATION,
     RESPONDENTS,
@@ -49,11 +49,12 @@ from mpp.surveys.models import (
     Invitation,
     KioskDevice,
     KioskVoid,
+    OfficerDaySum,
     Questionnaire,
     QuestionnaireVersion,
     Response,
 )
-from mpp.surveys.units import Unit, place_of, units_of
+from mpp.surveys.units import Unit, officer_units_of, place_of, units_of
 from mpp.workflows.hooks import hooks
 
 if TYPE_CHECKING:
@@ -67,7 +68,7 @@ ANSWERABLE_FOR = datetime.timedelta(days=30)
 # SKM events on the shared hooks registry (``mpp.workflows.hooks``), run in the event's own
 # transaction: layers above (the dashboards' daily facts) register there in their ``ready()``,
 # since surveys cannot import them.
-# - ANSWERED: hook(response, {element: value}), after the response's day sums.
+# - ANSWERED: hook(response, {element: value}), after the response's day sums (and officer sums).
 # - VOIDED: hook(kiosk_void, (first day, last day)), after the day sums of those local days were
 #   recomputed; hooks recompute what they keep from the responses.
 SKM_EVENTS = "skm_response"
@@ -287,22 +288,34 @@ def local_day(moment: datetime.datetime, region: RegionLike) -> datetime.date:
 
 def bump(rows: Iterable[tuple[datetime.date, str, str, int, int]]) -> None:
     """Add (day, unit, element, total, count) to the day sums in one upsert statement."""
+    _upsert(DaySum, "element", rows)
+
+
+def bump_officers(rows: Iterable[tuple[datetime.date, str, int, int, int]]) -> None:
+    """Add (day, unit, officer id, total, count) to the per-officer day sums in one upsert
+    statement (none when there is nothing to add: a kiosk answer names no officer)."""
+    _upsert(OfficerDaySum, "officer_id", rows)
+
+
+def _upsert(model: type[DaySum | OfficerDaySum], third: str, rows: Iterable[tuple]) -> None:
+    """Add (day, unit, <third key column>, total, count) to ``model``'s sums: one statement."""
     merged: dict[tuple, list[int]] = {}
-    for day, unit, element, total, count in rows:
-        entry = merged.setdefault((day, unit, element), [0, 0])
+    for day, unit, key, total, count in rows:
+        entry = merged.setdefault((day, unit, key), [0, 0])
         entry[0] += total
         entry[1] += count
     if not merged:
         return
-    table = DaySum._meta.db_table
+    table = model._meta.db_table
     placeholders = ", ".join(["(%s, %s, %s, %s, %s)"] * len(merged))
     params: list[Any] = []
-    for (day, unit, element), (total, count) in merged.items():
-        params += [day, unit, element, total, count]
-    # Only the model's own table name and placeholders are formatted in; values are parameters.
+    for (day, unit, key), (total, count) in merged.items():
+        params += [day, unit, key, total, count]
+    # Only the model's own table and column names and placeholders are formatted in; values are
+    # parameters.
     sql = (
-        f'INSERT INTO {table} ("day", "unit", "element", "total", "count") VALUES {placeholders} '  # noqa: S608
-        f'ON CONFLICT ("unit", "day", "element") DO UPDATE SET '
+        f'INSERT INTO {table} ("day", "unit", "{third}", "total", "count") VALUES {placeholders} '  # noqa: S608
+        f'ON CONFLICT ("unit", "day", "{third}") DO UPDATE SET '
         f'"total" = {table}."total" + excluded."total", "count" = {table}."count" + excluded."count"'
     )
     with connection.cursor() as cursor:
@@ -314,6 +327,16 @@ def _response_rows(response: Response, answers: Mapping[str, int]):
         yield response.day, unit.key, RESPONDENTS, 1, 1
         for code, value in answers.items():
             yield response.day, unit.key, code, value, 1
+
+
+def _officer_rows(response: Response, answers: Mapping[str, int]):
+    """The officer element's answer for each unit with per-officer sums (nothing without an
+    officer: a kiosk answer, or a transaction no officer handled)."""
+    value = answers.get(OFFICER_ELEMENT)
+    if response.officer_id is None or value is None:
+        return
+    for unit in officer_units_of(**place_of(response)):
+        yield response.day, unit.key, response.officer_id, value, 1
 
 
 # --- Invitations --------------------------------------------------------------------------------
@@ -502,6 +525,7 @@ def _save_response(
         [Answer(response=response, element=code, value=value) for code, value in answers.items()]
     )
     bump(_response_rows(response, answers))
+    bump_officers(_officer_rows(response, answers))
     hooks.run_in_transaction(SKM_EVENTS, ANSWERED, response, answers)
     return response
 
@@ -769,10 +793,13 @@ def void_kiosk_answers(
 def _lock_day_sums() -> None:
     """On PostgreSQL, hold off the day-sum upserts of concurrent responses until the void
     commits: an answer that bumped before waits to commit first (the lock waits for it), one
-    that bumps after adds to the recomputed sums. SQLite serialises writers already."""
+    that bumps after adds to the recomputed sums. Both tables, in the order a response bumps
+    them (``DaySum`` first), since the recompute may rewrite either. SQLite serialises writers
+    already."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"LOCK TABLE {DaySum._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
+            for model in (DaySum, OfficerDaySum):
+                cursor.execute(f"LOCK TABLE {model._meta.db_table} IN SHARE ROW EXCLUSIVE MODE")
 
 
 # --- Follow-up ----------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """A survey unit ("<kind>:<id>"): the nation, a kab/kota, an MPP, an agency, an agency at an MPP,
-or a service. Parsed from the API/web parameter, turned into the ``DaySum`` keys of a response and
-into the policy scope of whoever reads its IKM."""
+or a service. Parsed from the API/web parameter, turned into the ``DaySum`` (and ``OfficerDaySum``)
+keys of a response and into the policy scope of whoever reads its IKM."""
 
 from __future__ import annotations
 
@@ -127,3 +127,14 @@ def units_of(*, region_id, mpp_id, agency_id, service_id) -> list[Unit]:
     if service_id:
         units.append(Unit(UnitKind.SERVICE, str(service_id)))
     return units
+
+
+# The units whose per-officer page (``selectors.officers_of``) someone may open: the roles holding
+# ``VIEW_OFFICER_SKM`` (agency admin, MPP manager) are granted on an agency or an MPP, so a unit's
+# scope must name one; the nation and a kab/kota never do, and get no per-officer sums.
+OFFICER_UNIT_KINDS = frozenset({UnitKind.MPP, UnitKind.AGENCY, UnitKind.PRESENCE, UnitKind.SERVICE})
+
+
+def officer_units_of(**place) -> list[Unit]:
+    """The units of :func:`units_of` that keep per-officer sums (``OfficerDaySum``)."""
+    return [unit for unit in units_of(**place) if unit.kind in OFFICER_UNIT_KINDS]

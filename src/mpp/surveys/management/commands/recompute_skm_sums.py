@@ -7,8 +7,8 @@ from mpp.surveys.recompute import compare
 
 class Command(BaseCommand):
     help = (
-        "Recompute the SKM day sums from the responses and the transition history and report "
-        "every difference (--fix rewrites the kept sums)."
+        "Recompute the SKM day sums (and the per-officer sums of U7) from the responses and the "
+        "transition history and report every difference (--fix rewrites the kept sums)."
     )
 
     def add_arguments(self, parser):
@@ -23,8 +23,9 @@ class Command(BaseCommand):
             raise CommandError(f"dates are YYYY-MM-DD: {error}") from None
         differences = compare(first, last, fix=fix)
         for item in differences[:200]:
+            officer = "" if item.officer is None else f" officer {item.officer}"
             self.stdout.write(
-                f"{item.day} {item.unit} {item.element}: kept total/count {item.kept[0]}/"
+                f"{item.day} {item.unit} {item.element}{officer}: kept total/count {item.kept[0]}/"
                 f"{item.kept[1]}, recomputed {item.recomputed[0]}/{item.recomputed[1]}"
             )
         if len(differences) > 200:
