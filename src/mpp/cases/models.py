@@ -127,6 +127,13 @@ class Application(WorkflowModel, ClockedModel):
                 condition=models.Q(status__in=OPEN),
                 name="application_open_page",
             ),
+            # An MPP's open applications across its agencies (its dashboard's overdue list, soonest
+            # deadline first, and each officer's workload), without reading its closed years.
+            models.Index(
+                fields=["mpp", "due_at", "id"],
+                condition=models.Q(status__in=OPEN),
+                name="application_mpp_open",
+            ),
             models.Index(fields=["applicant", "-created_at"], name="application_citizen"),
         ]
 

@@ -252,7 +252,11 @@ def mean_service_seconds(queue: ServiceQueue, day: datetime.date) -> float:
     """The mean service time of ``queue`` today, or :data:`DEFAULT_SERVICE_MINUTES`."""
     value = (
         Ticket.objects.filter(
-            queue=queue, date=day, status="served", serving_started_at__isnull=False
+            mpp_id=queue.mpp_id,
+            queue=queue,
+            date=day,
+            status="served",
+            serving_started_at__isnull=False,
         )
         .aggregate(mean=Avg(_service_time()))
         .get("mean")
@@ -279,7 +283,9 @@ def estimates(
     an MPP's services; one estimate per service made five queries each)."""
     day = local_now(mpp, now).date()
     ids = [queue.pk for queue in queues]
-    today = Ticket.objects.filter(queue_id__in=ids, date=day)
+    # The MPP too (every queue is its): the day's tickets are then found through the MPP's index of
+    # the day's statuses, not among every ticket the queues ever had.
+    today = Ticket.objects.filter(mpp_id=mpp.pk, queue_id__in=ids, date=day)
     waiting = dict(
         today.filter(status="waiting")
         .values("queue_id")

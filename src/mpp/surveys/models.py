@@ -378,6 +378,17 @@ class Response(models.Model):
             models.Index(fields=["mpp", "day"], name="response_mpp_day"),
             models.Index(fields=["service", "day"], name="response_service_day"),
             models.Index(fields=["kiosk", "answered_at"], name="response_kiosk_time"),
+            # The suggestions of an MPP's or an agency's report, newest first: only the counted
+            # responses with a suggestion, so the list stops at its page instead of reading the
+            # unit's year of responses.
+            *(
+                models.Index(
+                    fields=[unit, "answered_at", "id"],
+                    condition=~models.Q(suggestion="") & models.Q(void__isnull=True),
+                    name=f"response_{unit}_suggestions",
+                )
+                for unit in ("mpp", "agency")
+            ),
         ]
 
     def __str__(self) -> str:
