@@ -89,17 +89,16 @@ def counters_managed(user: User, mpp: MPP) -> QuerySet[Counter]:
 
 
 def counters_for_officer(user: User, *, for_page: bool = True) -> QuerySet[Counter]:
-    """The counters ``user`` serves at, with their MPP and its region. ``for_page``: with what a
-    page shows of them too (the agency, the queues with their services, in one more query); an
-    action posted from the console needs none of it (the line reads the counter's queues inside
-    its own statement, ``services.waiting_line``)."""
+    """The counters ``user`` serves at, with their MPP and its region and their queues (the line is
+    cut from these ids) in one more query. ``for_page``: with what a page shows of them too (the
+    agency, the queues' services); an action posted from the console needs neither."""
     counters = (
         Counter.objects.filter(is_active=True)
         .filter(scope_filter(user, Perm.SERVE_QUEUE, **PATHS))
         .select_related("mpp__region")
     )
     if not for_page:
-        return counters
+        return counters.prefetch_related("queues")
     return counters.select_related("agency").prefetch_related(
         Prefetch("queues", queryset=ServiceQueue.objects.select_related("service"))
     )

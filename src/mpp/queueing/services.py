@@ -983,10 +983,11 @@ def waiting_line(counter: Counter, day: datetime.date) -> QuerySet[Ticket]:
             mpp_id=counter.mpp_id,
             date=day,
             status="waiting",
-            # The counter's queues inside the same statement (no query of their own).
-            queue_id__in=Counter.queues.through.objects.filter(counter_id=counter.pk).values(
-                "servicequeue_id"
-            ),
+            # The queues prefetched with the counter (selectors.counters_for_officer), if they are.
+            # A list, not a subquery: the pick then walks the line's partial index in calling order
+            # and stops at the first of these queues; joined to the counter's queues, the planner
+            # read and sorted the whole day's line (5,000 waiting: 18 ms instead of 0.1).
+            queue_id__in=[queue.pk for queue in counter.queues.all()],
         )
         .filter(Q(for_counter__isnull=True) | Q(for_counter=counter))
         .order_by("-priority", "lane", "line_at", "id")
