@@ -221,7 +221,9 @@ def applications_for_api(
         if breached is not None:
             own = own.breached() if breached else own.not_breached()
         rows = own
-    return rows.select_related("issued_document"), order
+    # The list shows the service's name and version and the document's number, nothing of the
+    # MPP, agency or people: joining those too cost the planner 6–11 ms a request (nine tables).
+    return rows.select_related(None).select_related("service_version", "issued_document"), order
 
 
 def application_for_citizen(user, pk) -> Application:
