@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     from mpp.accounts.models import RoleGrant, User
 
 ACCESS_CACHE_SECONDS = 300
+# What the sign-in asks of a device (django-otp: its user, is it confirmed, its persistent id).
+DEVICE_FIELDS = ("id", "user_id", "name", "confirmed")
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,11 @@ def access_of(user: User) -> Access:
             grants=user.load_active_grants(),
             devices={
                 device.persistent_id: device
-                for device in TOTPDevice.objects.filter(user_id=user.pk, confirmed=True)
+                # Without the secret key: the cache never holds what makes a code. A deferred
+                # field loads from the database if read, and save() writes only loaded fields.
+                for device in TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).only(
+                    *DEVICE_FIELDS
+                )
             },
         )
         cache.set(key, found, ACCESS_CACHE_SECONDS)

@@ -5,7 +5,10 @@ the cache holds the old entry, on PostgreSQL and SQLite alike (the stamp is rais
 
 from __future__ import annotations
 
+import pickle
+
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -42,6 +45,15 @@ def _tables_read(client: Client, path: str) -> tuple[int, set[str]]:
         status = client.get(path).status_code
     sql = " ".join(q["sql"] for q in queries.captured_queries)
     return status, {t for t in ("accounts_rolegrant", "otp_totp_totpdevice") if t in sql}
+
+
+def test_the_cache_holds_no_totp_secret(officer_client):
+    officer, _ = officer_client
+    device = TOTPDevice.objects.get(user=officer)
+    cached = cache.get(f"accounts:access:{officer.pk}:{_stamp(officer)}")
+    assert cached is not None
+    assert cached.grants
+    assert device.key not in pickle.dumps(cached).decode("latin-1")
 
 
 def test_a_warm_request_reads_no_grant_and_no_device(officer_client):
