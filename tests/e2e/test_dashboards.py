@@ -18,8 +18,11 @@ from mpp.accounts.tests.helpers import login_staff_in_browser
 from mpp.cases import services
 from mpp.cases.models import Application
 from mpp.catalog import demo as catalog_demo
-from mpp.catalog.models import Service
+from mpp.catalog.models import Category, Channel, Service
+from mpp.reporting import facts
 from mpp.reporting import services as reporting_services
+from mpp.reporting.facts import FactKey, Unit
+from mpp.reporting.facts import applications as app_facts
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("MPP_SCREENSHOTS", "")
@@ -154,3 +157,47 @@ def test_no_drill_down_link_reaches_a_list_beyond_the_viewer(page, audit, decide
     response = page.goto(f"{live_server.url}/kelola/dasbor/mpp/{other}/")
     audit(page)
     assert response.status == 404
+
+
+def test_the_manager_pages_through_the_service_table_in_both_languages(
+    page, audit, decided, live_server
+):
+    """An MPP with thirty services that received applications this month: the per-service table
+    shows 25, "next" shows the rest (the 26th first), in Indonesian and in English."""
+    batam = decided["late"].mpp
+    agency = decided["late"].agency
+    day = timezone.now().astimezone(datetime.UTC).date()
+    created = [
+        Service.objects.create(
+            agency=agency,
+            mpp=batam,
+            slug=f"layanan-halaman-{n:02d}",
+            name=f"Layanan halaman {n:02d}",
+            category=Category.values[0],
+            channel=Channel.values[0],
+        )
+        for n in range(30)
+    ]
+    facts.bump_many(
+        {
+            FactKey(day, Unit(batam.region_id, batam.pk, agency.pk, s.pk), app_facts.RECEIVED): 1
+            for s in created
+        }
+    )
+    login_staff_in_browser(page, live_server, User.objects.get(username="pengelola.batam"))
+    for language, next_label in (("id", "Berikutnya"), ("en", "Next")):
+        page.context.add_cookies(
+            [{"name": "mpp_language", "value": language, "url": live_server.url}]
+        )
+        page.goto(f"{live_server.url}/kelola/dasbor/mpp/{batam.pk}/?periode=bulan")
+        audit(page)
+        body = page.locator("main").inner_text()
+        assert "Layanan halaman 00" in body
+        assert "Layanan halaman 29" not in body
+        page.get_by_role("link", name=next_label, exact=True).click()
+        page.wait_for_url("**cursor=**")
+        audit(page)
+        _shot(page, f"mpp-services-page-2-{language}")
+        body = page.locator("main").inner_text()
+        assert "Layanan halaman 29" in body
+        assert "Layanan halaman 00" not in body
