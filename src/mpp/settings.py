@@ -187,6 +187,25 @@ for _alias in DATABASES.values():
         }
         _alias["CONN_MAX_AGE"] = 0
         _alias["CONN_HEALTH_CHECKS"] = False
+# Server-side parameter binding and prepared statements on PostgreSQL: a statement a connection
+# has run DATABASE_PREPARE_THRESHOLD times is prepared, and PostgreSQL then reuses its plan instead
+# of planning it again on every request (the hot reads of one application, complaint or ticket join
+# eight to ten tables, and planning them cost 3 to 5 ms each; docs/performance.md). Prepared
+# statements live on the connection, so they pay off with the pool or persistent connections. A
+# pooler in transaction mode that does not track prepared statements (pgbouncer before 1.21) needs
+# DATABASE_PREPARE_THRESHOLD= (empty: never prepare; the binding stays server-side).
+DATABASE_SERVER_SIDE_BINDING = env_bool("DATABASE_SERVER_SIDE_BINDING", default=True)
+_prepare_threshold = env("DATABASE_PREPARE_THRESHOLD", "5")
+# Prepared statements a connection keeps (psycopg's default is 100; mpp.web.apps says why more).
+DATABASE_PREPARED_MAX = int(env("DATABASE_PREPARED_MAX", "500"))
+for _alias in DATABASES.values():
+    if DATABASE_SERVER_SIDE_BINDING and _alias["ENGINE"] == "django.db.backends.postgresql":
+        _alias.setdefault("OPTIONS", {}).update(
+            {
+                "server_side_binding": True,
+                "prepare_threshold": int(_prepare_threshold) if _prepare_threshold else None,
+            }
+        )
 DATABASE_ROUTERS = ["mpp.reporting.routers.ReplicaRouter"]
 # Seconds a process reads the primary only after the replica failed (then it tries it again).
 MPP_REPLICA_AWAY_SECONDS = int(env("MPP_REPLICA_AWAY_SECONDS", "30"))

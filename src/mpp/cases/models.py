@@ -176,6 +176,12 @@ class Application(WorkflowModel, ClockedModel):
         return str(Status(self.status).label)
 
     @property
+    def channel_label(self) -> str:
+        """``get_channel_display()`` without it: Django's builds a dict of every choice, each
+        label translated, on every call (once per row of a list page)."""
+        return str(ApplicationChannel(self.channel).label)
+
+    @property
     def is_being_issued(self) -> bool:
         """Issued, but the signed document is still being produced on the worker."""
         return self.status == "issued" and self.issued_document_id is None

@@ -1,0 +1,71 @@
+"""PostgreSQL plans a hot read once per connection, not on every request.
+
+The reads of one application, complaint or ticket join eight to ten tables; planning such a join
+cost PostgreSQL 3 to 5 ms, more than running it (docs/performance.md). With server-side binding
+and prepared statements (``DATABASE_SERVER_SIDE_BINDING``, ``DATABASE_PREPARE_THRESHOLD``) a
+statement a connection runs often is prepared, and PostgreSQL moves to a generic plan it keeps.
+"""
+
+from __future__ import annotations
+
+import pytest
+from django.db import connection
+from django.db.models import Value
+
+from mpp.cases.models import Application
+from mpp.cases.selectors import LIST_RELATED
+
+pytestmark = pytest.mark.django_db
+
+
+def _plans_of(marker: str) -> tuple[int, int] | None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans FROM pg_prepared_statements"
+            " WHERE statement LIKE %s",
+            [f"%{marker}%"],
+        )
+        row = cursor.fetchone()
+    return None if row is None else (row[0], row[1])
+
+
+def test_a_read_run_often_on_a_connection_is_planned_once_and_its_plan_kept():
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's (SQLite plans in process)")
+    reads = Application.objects.select_related(
+        *LIST_RELATED, "issued_document", "filed_by"
+    ).annotate(plan_probe=Value(1))  # a name no other test's statement has
+    for pk in range(1, 16):
+        # A different application each time: the plan is kept for the statement, whatever its
+        # parameters.
+        assert list(reads.filter(pk=pk)) == []
+    plans = _plans_of('"plan_probe"')
+    assert plans is not None, "the read was never prepared"
+    generic, custom = plans
+    # psycopg prepares the statement at its 5th run; PostgreSQL plans the first five executions
+    # for their parameters, then keeps one generic plan for the rest.
+    assert generic >= 1, plans
+    assert custom <= 5, plans
+
+
+def test_the_statements_are_sent_with_their_parameters_apart():
+    if connection.vendor != "postgresql":
+        pytest.skip("server-side binding is PostgreSQL's")
+    assert connection.features.uses_server_side_binding
+
+
+def test_a_connection_keeps_more_statements_prepared_than_psycopgs_hundred():
+    """The hot paths prepare about 200 statements on one connection: none is dropped."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    for n in range(150):
+        read = Application.objects.annotate(**{f"many_probe_{n}": Value(n)}).filter(pk=0)
+        for _ in range(6):
+            assert list(read.all()) == []  # a new query set: each runs the statement
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%many_probe_%"],
+        )
+        kept = cursor.fetchone()[0]
+    assert kept == 150
