@@ -424,11 +424,13 @@ def locust(
 def profile(server: int, seconds: int, svg: Path) -> subprocess.Popen:
     """py-spy sampling one of the web server's workers (they share the load evenly) for
     ``seconds``, 50 samples a second without stopping it, writing a flame graph of the threads'
-    work (idle threads left out)."""
+    work (idle threads left out); a ``.txt`` path gets the collapsed stacks instead (one line per
+    stack and its count, for grep and sums)."""
     workers = [pid for pid in _tree(server) if pid != server] or [server]
     return subprocess.Popen(  # noqa: S603
         [str(BIN / "py-spy"), "record", "--pid", str(workers[0]), "--nonblocking", "--rate", "50",
-         "--duration", str(seconds), "--format", "flamegraph", "--output", str(svg)],
+         "--duration", str(seconds), "--format", "raw" if svg.suffix == ".txt" else "flamegraph",
+         "--output", str(svg)],
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
 
