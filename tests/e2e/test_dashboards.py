@@ -18,11 +18,9 @@ from mpp.accounts.tests.helpers import login_staff_in_browser
 from mpp.cases import services
 from mpp.cases.models import Application
 from mpp.catalog import demo as catalog_demo
-from mpp.catalog.models import Category, Channel, Service
-from mpp.reporting import facts
+from mpp.catalog.models import Service
 from mpp.reporting import services as reporting_services
-from mpp.reporting.facts import FactKey, Unit
-from mpp.reporting.facts import applications as app_facts
+from mpp.reporting.tests.helpers import services_received_today
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 SHOTS = os.environ.get("MPP_SCREENSHOTS", "")
@@ -166,24 +164,7 @@ def test_the_manager_pages_through_the_service_table_in_both_languages(
     shows 25, "next" shows the rest (the 26th first), in Indonesian and in English."""
     batam = decided["late"].mpp
     agency = decided["late"].agency
-    day = timezone.now().astimezone(datetime.UTC).date()
-    created = [
-        Service.objects.create(
-            agency=agency,
-            mpp=batam,
-            slug=f"layanan-halaman-{n:02d}",
-            name=f"Layanan halaman {n:02d}",
-            category=Category.values[0],
-            channel=Channel.values[0],
-        )
-        for n in range(30)
-    ]
-    facts.bump_many(
-        {
-            FactKey(day, Unit(batam.region_id, batam.pk, agency.pk, s.pk), app_facts.RECEIVED): 1
-            for s in created
-        }
-    )
+    services_received_today(batam, agency, 30, "layanan-halaman", "Layanan halaman")
     login_staff_in_browser(page, live_server, User.objects.get(username="pengelola.batam"))
     for language, next_label in (("id", "Berikutnya"), ("en", "Next")):
         page.context.add_cookies(

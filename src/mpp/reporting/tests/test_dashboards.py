@@ -19,6 +19,7 @@ from mpp.accounts.tests.test_duties import demo  # noqa: F401 - the demo fixture
 from mpp.reporting import facts
 from mpp.reporting.facts import FactKey, Unit
 from mpp.reporting.facts import applications as app_facts
+from mpp.reporting.tests.helpers import services_received_today
 from mpp.tenancy.models import MPP
 
 pytestmark = pytest.mark.django_db
@@ -451,27 +452,10 @@ def test_the_mpp_service_table_is_paged_and_its_export_holds_every_row(batam, de
     """Thirty services with applications: the first page shows 25 in the table's order, the
     "next" link leads to the other five (the 26th first); the agency table and the export are
     whole."""
-    from mpp.catalog.models import Category, Channel, Service
+    from mpp.catalog.models import Service
 
     agency = demo["dukcapil"].agency
-    day = timezone.now().astimezone(datetime.UTC).date()
-    created = [
-        Service.objects.create(
-            agency=agency,
-            mpp=batam,
-            slug=f"layanan-uji-{n:02d}",
-            name=f"Layanan uji {n:02d}",
-            category=Category.values[0],
-            channel=Channel.values[0],
-        )
-        for n in range(30)
-    ]
-    facts.bump_many(
-        {
-            FactKey(day, Unit(batam.region_id, batam.pk, agency.pk, s.pk), app_facts.RECEIVED): 1
-            for s in created
-        }
-    )
+    created = services_received_today(batam, agency, 30, "layanan-uji", "Layanan uji")
     client = client_for("pengelola.batam")
     url = f"/kelola/dasbor/mpp/{batam.pk}/"
     first = client.get(url, {"periode": "bulan"})
