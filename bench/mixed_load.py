@@ -88,10 +88,10 @@ def server_env(database: str, collect: bool = True) -> dict:
     return env
 
 
-def start(env: dict, port: int, workers: int) -> list[subprocess.Popen]:
+def start(env: dict, port: int, workers: int, threads: int = 4) -> list[subprocess.Popen]:
     web = subprocess.Popen(  # noqa: S603
         [str(BIN / "granian"), "--interface", "wsgi", "--host", "127.0.0.1", "--port", str(port),
-         "--workers", str(workers), "--blocking-threads", "4", "--no-ws", "--log-level", "warning",
+         "--workers", str(workers), "--blocking-threads", str(threads), "--no-ws", "--log-level", "warning",
          "mpp.wsgi:application"],
         env=env, cwd=ROOT, start_new_session=True,
     )  # fmt: skip
@@ -527,7 +527,7 @@ def report(result: dict) -> None:
         result["ceiling_before"]["total"]["rps"] + result["ceiling_after"]["total"]["rps"]
     ) / 2
     print(f"\n{result['database']}: {result['applications']:,} applications; granian --workers "
-          f"{result['workers']}, cache {result.get('cache', 'memory')}; /healthz ceiling {result['ceiling_before']['total']['rps']:.0f}/s "
+          f"{result['workers']} --blocking-threads {result.get('threads', 4)}, cache {result.get('cache', 'memory')}; /healthz ceiling {result['ceiling_before']['total']['rps']:.0f}/s "
           f"before, {result['ceiling_after']['total']['rps']:.0f}/s after (mean {health:.0f}/s)\n")  # fmt: skip
     print(
         "| run | people | requests/s | ratio to /healthz | p50 | p95 | p99 | errors | load avg "
@@ -571,6 +571,9 @@ def main() -> None:
     parser.add_argument("--ceiling-users", type=int, default=16)
     parser.add_argument("--workers", type=int, default=4)
     parser.add_argument(
+        "--threads", type=int, default=4, help="granian's blocking threads per worker"
+    )
+    parser.add_argument(
         "--officers", type=int, default=3, help="officer sessions of Dukcapil Batam"
     )
     parser.add_argument("--port", type=int, default=8917)
@@ -602,7 +605,7 @@ def main() -> None:
     if redis is not None:
         env["CACHE_URL"] = redis.url
     base = f"http://127.0.0.1:{args.port}"
-    processes = start(env, args.port, args.workers)
+    processes = start(env, args.port, args.workers, args.threads)
     fixture_path = Path(tempfile.mktemp(prefix="mpp-load-", suffix=".json"))  # noqa: S306
     try:
         data = fixture(base, env, args.officers)
@@ -613,6 +616,7 @@ def main() -> None:
             "database": database.rsplit("/", 1)[1],
             "applications": Application.objects.count(),
             "workers": args.workers,
+            "threads": args.threads,
             "cache": args.cache,
             "started": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
         }

@@ -11,14 +11,18 @@ class CatalogConfig(AppConfig):
 
         from mpp.catalog import public_cache
         from mpp.catalog.models import SearchSynonym, Service, ServiceVersion
-        from mpp.regions.models import Region
-        from mpp.tenancy.models import MPP, Agency, AgencyPresence, OpeningHours
+        from mpp.regions.models import CalendarOverride, Region
+        from mpp.tenancy.models import MPP, Agency, AgencyPresence, CounterHours, OpeningHours
 
-        # Every model a public page shows: any save or delete, from a service, the admin or a
-        # data load, makes the cached pages stale (mpp.catalog.public_cache).
+        # Every model a public page shows, and the hours and calendar that decide whether an MPP
+        # or an agency's counters are open today (mpp.queueing.services.today_at): any save or
+        # delete, from a service, the admin or a data load, makes the cached entries stale
+        # (mpp.catalog.public_cache).
         for model in (
             MPP,
             OpeningHours,
+            CounterHours,
+            CalendarOverride,
             Agency,
             AgencyPresence,
             Service,

@@ -16,6 +16,7 @@ from django.db.models import (
     DurationField,
     ExpressionWrapper,
     F,
+    IntegerField,
     OuterRef,
     Prefetch,
     Q,
@@ -23,7 +24,6 @@ from django.db.models import (
     Subquery,
     Sum,
     Value,
-    Window,
 )
 from django.db.models.functions import Coalesce
 from django.http import Http404
@@ -113,11 +113,21 @@ def counter_for_officer(user: User, pk: int, *, for_page: bool = True) -> Counte
 
 def line_head(counter: Counter, day: datetime.date, size: int = 10) -> tuple[Sequence[Ticket], int]:
     """The first ``size`` tickets of the counter's line (with their services) and the length of
-    the whole line, in one query: the length is a window count carried on every row."""
+    the whole line, in one query.
+
+    The head's ids are picked first (the line's narrow rows, in calling order), and only those
+    rows are joined to their services; the length is a count of the same line in a subquery, run
+    once. (A window count over the head made PostgreSQL join the whole line to its services and
+    sort it, spilling to disk: 13 ms for 1,469 waiting, on every refresh of every console.)"""
+    line = waiting_line(counter, day)
+    length = line.order_by().values("mpp_id").annotate(n=Count("id")).values("n")
+    first = line.values("pk")[:size]
     head = list(
-        with_assistance(waiting_line(counter, day).select_related("service")).annotate(
-            line_length=Window(Count("id"))
-        )[:size]
+        with_assistance(
+            Ticket.objects.filter(pk__in=Subquery(first))
+            .select_related("service")
+            .order_by(*line.query.order_by)
+        ).annotate(line_length=Subquery(length, output_field=IntegerField()))
     )
     return head, head[0].line_length if head else 0
 

@@ -15,11 +15,13 @@ import datetime
 import secrets
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from functools import cached_property
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, F, OuterRef, Q, QuerySet
 from django.utils import timezone
@@ -27,8 +29,10 @@ from django.utils.translation import gettext as _
 
 from mpp.accounts.policy import Perm, can
 from mpp.accounts.tokens import random_code
+from mpp.catalog import public_cache
 from mpp.devices.models import Device
 from mpp.errors import ServiceError
+from mpp.plans import planned_each_time
 from mpp.queueing.models import (
     AssistanceKind,
     AssistanceRequest,
@@ -47,6 +51,7 @@ from mpp.queueing.models import (
 from mpp.queueing.registry import application_at
 from mpp.queueing.workflow import ACTIVE, CITIZEN, OFFICER, STAFF
 from mpp.regions.calendar import Interval, OfficeHours, RegionCalendar, region_zone
+from mpp.regions.models import Region
 from mpp.tenancy.models import MPP, CounterHours
 from mpp.workflows.definitions import SYSTEM
 from mpp.workflows.errors import WorkflowError, refusal_status
@@ -578,19 +583,41 @@ class Today:
     local: datetime.datetime
     intervals: tuple[Interval, ...]
     hours: OfficeHours
-    calendar: RegionCalendar
+    region: Region
 
     @property
     def open_interval(self) -> Interval | None:
         return next(((o, c) for o, c in self.intervals if o <= self.local.time() < c), None)
 
+    @cached_property
+    def calendar(self) -> RegionCalendar:
+        """The region's calendar loaded for the day (for a caller that goes on to other days)."""
+        day = self.local.date()
+        return RegionCalendar(self.region, day, day)
+
+
+# How long an agency's hours of one day stay in the cache (they are stale at once after a change:
+# the key carries the catalog generation, which hours, counter hours and calendar overrides raise).
+TODAY_CACHE_SECONDS = 3600
+
 
 def today_at(mpp: MPP, agency_id: int, now: datetime.datetime | None = None) -> Today:
-    """An agency's opening intervals at ``mpp`` today (all its queues there open together)."""
+    """An agency's opening intervals at ``mpp`` today (all its queues there open together).
+
+    Asked by every refresh of every counter console, by the kiosk and at check-in: the day's hours
+    and intervals (three queries) are kept in the cache under the catalog generation
+    (``mpp.catalog.public_cache``), which a change of the MPP's hours, the agency's counter hours
+    or the calendar raises."""
     local = local_now(mpp, now)
-    hours = hours_at(mpp, agency_id)
-    calendar = RegionCalendar(mpp.region, local.date(), local.date())
-    return Today(local, calendar.opening_intervals(hours, local.date()), hours, calendar)
+    day = local.date()
+    key = f"queue:today:{public_cache.generation()}:{mpp.pk}:{agency_id}:{day.isoformat()}"
+    found = cache.get(key)
+    if found is None:
+        hours = hours_at(mpp, agency_id)
+        found = (RegionCalendar(mpp.region, day, day).opening_intervals(hours, day), hours)
+        cache.set(key, found, TODAY_CACHE_SECONDS)
+    intervals, hours = found
+    return Today(local, intervals, hours, mpp.region)
 
 
 def today_of(queue: ServiceQueue, now: datetime.datetime | None = None) -> Today:
@@ -1033,12 +1060,14 @@ def call_next(
     day = local_now(counter.mpp, moment).date()
     busy = _at_counter(counter, day)
     with transaction.atomic():
-        ticket = (
-            waiting_line(counter, day)
-            .filter(~Exists(busy))
-            .select_for_update(skip_locked=True, of=("self",))
-            .first()
-        )
+        # Planned for today's date each time (mpp.plans): a generic plan sorts the whole line.
+        with planned_each_time():
+            ticket = (
+                waiting_line(counter, day)
+                .filter(~Exists(busy))
+                .select_for_update(skip_locked=True, of=("self",))
+                .first()
+            )
         if ticket is None:
             if busy.exists():
                 raise QueueError(

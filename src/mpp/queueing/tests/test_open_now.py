@@ -10,7 +10,7 @@ import pytest
 from mpp.cases.tests.factories import CitizenFactory
 from mpp.queueing import services
 from mpp.queueing.services import QueueError
-from mpp.queueing.tests.conftest import MONDAY, at, make_counter
+from mpp.queueing.tests.conftest import MONDAY, at, make_counter, make_queue
 from mpp.queueing.workflow import KIOSK
 from mpp.tenancy.models import AgencyPresence, CounterHours, OpeningHours
 
@@ -114,3 +114,68 @@ def test_the_tail_of_the_day_shorter_than_a_slot_is_open_for_everyone(queue, kio
     assert booking.status == "waiting"
     with pytest.raises(QueueError, match="sudah tutup hari ini"):
         services.issue_walk_in(kiosk, queue, now=at(15, 10))
+
+
+def test_the_day_is_read_once_and_a_change_of_hours_or_calendar_counts_at_once(
+    dukcapil, django_assert_num_queries
+):
+    """Every console refresh asks whether the counters are open: the day's hours are read once and
+    kept, and a change of the counter hours or of the calendar is seen by the next question."""
+    from mpp.catalog.services import SYSTEM, DayHours, set_counter_hours
+    from mpp.regions.models import CalendarOverride
+
+    assert services.open_now(dukcapil, at(9, 30)) == (datetime.time(9), datetime.time(15))
+    with django_assert_num_queries(0):
+        assert services.open_now(dukcapil, at(10)) == (datetime.time(9), datetime.time(15))
+    presence = AgencyPresence.objects.get(agency=dukcapil.agency, mpp=dukcapil.mpp)
+    later = DayHours(datetime.time(10), datetime.time(15))
+    set_counter_hours(presence, {day: later for day in range(5)} | {5: None, 6: None}, actor=SYSTEM)
+    assert services.open_now(dukcapil, at(9, 30)) is None
+    assert services.open_now(dukcapil, at(10)) == (datetime.time(10), datetime.time(15))
+    CalendarOverride.objects.create(
+        region=dukcapil.mpp.region, date=MONDAY, kind="day_off", reason="Hari jadi kota"
+    )
+    assert services.open_now(dukcapil, at(11)) is None
+    # The next day is read afresh.
+    assert services.open_now(dukcapil, at(11, day=MONDAY + datetime.timedelta(days=1)))
+
+
+def test_the_console_shows_the_head_of_a_long_line_and_counts_all_of_it(dukcapil, kiosk):
+    from mpp.queueing import selectors
+
+    dukcapil.walk_in_per_slot = dukcapil.walk_in_per_day = 50
+    dukcapil.save()
+    counter = make_counter(dukcapil)
+    issued = [services.issue_walk_in(kiosk, dukcapil, now=at(9, minute)) for minute in range(14)]
+    other = make_queue(beside=dukcapil, prefix="B")
+    services.issue_walk_in(kiosk, other, now=at(9, 30))  # another counter's line
+    head, length = selectors.line_head(counter, MONDAY)
+    assert length == 14
+    assert [ticket.code for ticket in head] == [ticket.code for ticket in issued[:10]]
+    assert head[0].service.name == dukcapil.service.name
+    assert selectors.line_head(make_counter(dukcapil, 2), MONDAY + datetime.timedelta(1)) == ([], 0)
+
+
+def test_the_counter_calls_the_next_ticket_with_a_plan_made_for_today(queue, kiosk, officer):
+    """Fifteen calls in a row prepare nothing for the pick: on PostgreSQL a generic plan (made
+    without knowing the day) read and sorted the MPP's whole line for each call (mpp.plans)."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    queue.walk_in_per_slot = queue.walk_in_per_day = 50
+    queue.save()
+    counter = make_counter(queue)
+    for minute in range(15):
+        services.issue_walk_in(kiosk, queue, now=at(9, minute))
+    for minute in range(15):
+        called = services.call_next(counter, officer=officer, now=at(10, minute))
+        assert called is not None
+        services.start(called, counter, officer=officer, now=at(10, minute))
+        services.finish(called, counter, officer=officer, now=at(10, minute))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%SKIP LOCKED%"],
+        )
+        assert cursor.fetchone()[0] == 0

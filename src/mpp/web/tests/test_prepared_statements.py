@@ -69,3 +69,21 @@ def test_a_connection_keeps_more_statements_prepared_than_psycopgs_hundred():
         )
         kept = cursor.fetchone()[0]
     assert kept == 150
+
+
+def test_a_read_whose_plan_depends_on_its_values_is_planned_for_them_each_time():
+    """``mpp.plans.planned_each_time``: the counter's pick of the next ticket, for one, must be
+    planned for today's date; the connection goes back to preparing afterwards."""
+    if connection.vendor != "postgresql":
+        pytest.skip("prepared statements are PostgreSQL's")
+    from mpp.plans import planned_each_time
+
+    each_time = Application.objects.annotate(each_time_probe=Value(1))
+    with planned_each_time():
+        for pk in range(1, 16):
+            assert list(each_time.filter(pk=pk)) == []
+    assert _plans_of('"each_time_probe"') is None
+    after = Application.objects.annotate(after_probe=Value(1))
+    for pk in range(1, 16):
+        assert list(after.filter(pk=pk)) == []
+    assert _plans_of('"after_probe"') is not None
