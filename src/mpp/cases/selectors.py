@@ -58,6 +58,12 @@ INBOX_ROW_FIELDS = (
     "applicant__name", "applicant__nik",
 )  # fmt: skip
 
+# What the citizen's list shows of each row (and its order, for the keyset page), in the same way.
+CITIZEN_ROW_FIELDS = (
+    "tracking_number", "status", "due_at", "created_at", "updated_at", "issued_document",
+    "service_version__name", "mpp__region__timezone", "agency__name",
+)  # fmt: skip
+
 
 def inbox_rows(rows: QuerySet[Application]) -> QuerySet[Application]:
     """:func:`inbox` with only what the inbox page's rows show (``INBOX_ROW_FIELDS``)."""
@@ -192,6 +198,12 @@ def applications_of_citizen(user) -> ClockQuerySet:
         .defer(*LIST_DEFERRED)
         .order_by("-created_at", "-id")
     )
+
+
+def citizen_rows(rows: QuerySet[Application]) -> QuerySet[Application]:
+    """:func:`applications_of_citizen` with only what the citizen's list page shows
+    (``CITIZEN_ROW_FIELDS``): a quarter of that page was the ORM building the rest."""
+    return rows.defer(None).only(*CITIZEN_ROW_FIELDS)
 
 
 def service_to_apply_for(pk: int):

@@ -30,6 +30,7 @@ from mpp.documents.uploads import serve_upload
 from mpp.fragments import render_page
 from mpp.paging.keyset import page_for_request
 from mpp.parsing import LARGEST_ID, parse_int
+from mpp.plans import planned_each_time
 from mpp.workflows.errors import ActorNotAllowed, WorkflowError
 from mpp.workflows.services import available_actions
 
@@ -303,12 +304,15 @@ def track(request):
 
 @login_required
 def my_applications(request):
-    page, query = page_for_request(
-        request,
-        selectors.applications_of_citizen(request.user),
-        order=selectors.CITIZEN_ORDER,
-        size=PAGE_SIZE,
-    )
+    # Planned for this citizen each time (mpp.plans): one has 3 applications, a bureau filing for
+    # its clients thousands, and the one generic plan read and sorted them all (20 ms at 2,700).
+    with planned_each_time():
+        page, query = page_for_request(
+            request,
+            selectors.citizen_rows(selectors.applications_of_citizen(request.user)),
+            order=selectors.CITIZEN_ORDER,
+            size=PAGE_SIZE,
+        )
     return render(
         request,
         "cases/my_list.html",
