@@ -127,19 +127,14 @@ def test_the_citizens_list_shows_each_row_with_a_fixed_number_of_queries(
 def test_the_citizens_list_is_planned_for_the_citizen_each_time(citizen_client, service, citizen):
     """On PostgreSQL the list's page is never prepared (``mpp.plans``): the one generic plan of a
     prepared statement read and sorted all of a citizen's applications (20 ms at 2,700)."""
-    from django.db import connection
+    from mpp.web.tests.prepared import only_on_postgresql, prepared_like
 
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
+    only_on_postgresql()
     _submitted(service, citizen)
     for _ in range(8):
         assert citizen_client.get(reverse("cases:mine")).status_code == 200
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ['%"cases_application"."created_at" DESC, "cases_application"."id" DESC%'],
-        )
-        assert cursor.fetchone()[0] == 0
+    page = '%"cases_application"."created_at" DESC, "cases_application"."id" DESC%'
+    assert prepared_like(page) == 0
 
 
 def test_officer_claims_requests_revision_and_sees_audited_file(client, service, citizen):

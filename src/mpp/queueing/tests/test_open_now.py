@@ -159,10 +159,9 @@ def test_the_console_shows_the_head_of_a_long_line_and_counts_all_of_it(dukcapil
 def test_the_counter_calls_the_next_ticket_with_a_plan_made_for_today(queue, kiosk, officer):
     """Fifteen calls in a row prepare nothing for the pick: on PostgreSQL a generic plan (made
     without knowing the day) read and sorted the MPP's whole line for each call (mpp.plans)."""
-    from django.db import connection
+    from mpp.web.tests.prepared import only_on_postgresql, prepared_like
 
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
+    only_on_postgresql()
     queue.walk_in_per_slot = queue.walk_in_per_day = 50
     queue.save()
     counter = make_counter(queue)
@@ -173,9 +172,4 @@ def test_the_counter_calls_the_next_ticket_with_a_plan_made_for_today(queue, kio
         assert called is not None
         services.start(called, counter, officer=officer, now=at(10, minute))
         services.finish(called, counter, officer=officer, now=at(10, minute))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%SKIP LOCKED%"],
-        )
-        assert cursor.fetchone()[0] == 0
+    assert prepared_like("%SKIP LOCKED%") == 0

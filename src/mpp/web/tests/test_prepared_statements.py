@@ -14,6 +14,7 @@ from django.db.models import Value
 
 from mpp.cases.models import Application
 from mpp.cases.selectors import LIST_RELATED
+from mpp.web.tests.prepared import only_on_postgresql, prepared_like
 
 pytestmark = pytest.mark.django_db
 
@@ -30,8 +31,7 @@ def _plans_of(marker: str) -> tuple[int, int] | None:
 
 
 def test_a_read_run_often_on_a_connection_is_planned_once_and_its_plan_kept():
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's (SQLite plans in process)")
+    only_on_postgresql()
     reads = Application.objects.select_related(
         *LIST_RELATED, "issued_document", "filed_by"
     ).annotate(plan_probe=Value(1))  # a name no other test's statement has
@@ -56,26 +56,18 @@ def test_the_statements_are_sent_with_their_parameters_apart():
 
 def test_a_connection_keeps_more_statements_prepared_than_psycopgs_hundred():
     """The hot paths prepare about 200 statements on one connection: none is dropped."""
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
+    only_on_postgresql()
     for n in range(150):
         read = Application.objects.annotate(**{f"many_probe_{n}": Value(n)}).filter(pk=0)
         for _ in range(6):
             assert list(read.all()) == []  # a new query set: each runs the statement
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_prepared_statements WHERE statement LIKE %s",
-            ["%many_probe_%"],
-        )
-        kept = cursor.fetchone()[0]
-    assert kept == 150
+    assert prepared_like("%many_probe_%") == 150
 
 
 def test_a_read_whose_plan_depends_on_its_values_is_planned_for_them_each_time():
     """``mpp.plans.planned_each_time``: the counter's pick of the next ticket, for one, must be
     planned for today's date; the connection goes back to preparing afterwards."""
-    if connection.vendor != "postgresql":
-        pytest.skip("prepared statements are PostgreSQL's")
+    only_on_postgresql()
     from mpp.plans import planned_each_time
 
     each_time = Application.objects.annotate(each_time_probe=Value(1))
