@@ -131,6 +131,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} with the addresses kept per process (mpp.links).
+            "builtins": ["mpp.web.templatetags.links"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.template.context_processors.i18n",

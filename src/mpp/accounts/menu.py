@@ -14,11 +14,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.policy import Perm, Principal, has_any
+from mpp.links import link
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,7 @@ class MenuEntry:
 
     @property
     def url(self) -> str:
-        return reverse(self.url_name)
+        return link(self.url_name)
 
     def opens_for(self, user: Principal) -> bool:
         return any(has_any(user, perm) for perm in self.perms)

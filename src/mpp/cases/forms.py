@@ -1,9 +1,14 @@
 from __future__ import annotations
 
+import functools
+
 from django import forms
+from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mpp.accounts.nik import normalize_nik
+from mpp.cases.models import Status
 from mpp.catalog.form_schema import FormField
 from mpp.catalog.forms_definition import build_form
 from mpp.parsing import fields as bounded
@@ -174,24 +179,29 @@ class InboxFilterForm(forms.Form):
     region = forms.RegexField(regex=r"^\d{4}$", required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, services=(), statuses=(), **kwargs):
+        """``services``: (id, label) pairs (``selectors.inbox_service_choices``)."""
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [
             ("", _("Belum selesai")),
             ("all", _("Semua status")),
             *statuses,
         ]
-        services = list(services)
-        names = [service.name.casefold() for service in services]
-        # Two services of the same name (at two MPPs) are told apart by their MPP.
-        self.fields["service"].choices = [("", _("Semua"))] + [
-            (
-                service.pk,
-                f"{service.name} — {service.mpp.name}"
-                if names.count(service.name.casefold()) > 1
-                else service.name,
-            )
-            for service in sorted(services, key=lambda s: s.name.casefold())
-        ]
+        self.fields["service"].choices = [("", _("Semua")), *services]
+
+
+@functools.lru_cache(maxsize=512)
+def _unbound_inbox_filters(language: str, services: tuple[tuple[int, str], ...]) -> str:
+    form = InboxFilterForm(services=services, statuses=Status.choices)
+    return render_to_string("cases/_inbox_filter_fields.html", {"form": form})
+
+
+def inbox_filter_fields(form: InboxFilterForm, services: list[tuple[int, str]]) -> str:
+    """The inbox filter's fields as HTML. The form as an officer first sees it (nothing chosen)
+    is the same for every officer with the same services, in one language: rendered once per
+    process and kept (keyed by both, so a service added to the scope renders anew)."""
+    if form.is_bound:
+        return render_to_string("cases/_inbox_filter_fields.html", {"form": form})
+    return _unbound_inbox_filters(get_language(), tuple(services))
 
 
 class TrackForm(forms.Form):

@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import datetime
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from django.core.cache import cache
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.http import Http404
 from django.utils import timezone
@@ -755,6 +757,35 @@ def services_in_scope(user, *perms: Perm):
         user, perms or CASE_PERMS, agency="agency_id", mpp="mpp_id", region="mpp__region_id"
     )
     return Service.objects.published().filter(where).select_related("mpp").order_by("name")
+
+
+# How long the inbox filter's services of one user are kept (a change of grants or catalog shows at
+# once; this only bounds what an unused entry holds).
+SERVICE_CHOICES_SECONDS = 3600
+
+
+def inbox_service_choices(user) -> list[tuple[int, str]]:
+    """(id, label) of :func:`services_in_scope`, by name, for the inbox's filter: two services of
+    the same name (at two MPPs) are told apart by their MPP.
+
+    Kept in the cache under the user's ``access_stamp`` (raised with any change of their grants,
+    ``mpp.accounts.access``) and the catalog's generation (raised with any change of a service or
+    an MPP, ``mpp.catalog.public_cache``), so a new grant or a published, withdrawn or renamed
+    service shows on the next request: the officer's inbox, opened all day, reads them once."""
+    from mpp.catalog import public_cache
+
+    key = f"cases:inbox-services:{user.pk}:{user.access_stamp}:{public_cache.generation()}"
+    found = cache.get(key)
+    if isinstance(found, list):
+        return found
+    rows = list(services_in_scope(user).values_list("pk", "name", "mpp__name"))
+    names = Counter(name.casefold() for _pk, name, _mpp in rows)
+    choices = [
+        (pk, f"{name} — {mpp}" if names[name.casefold()] > 1 else name)
+        for pk, name, mpp in sorted(rows, key=lambda row: row[1].casefold())
+    ]
+    cache.set(key, choices, SERVICE_CHOICES_SECONDS)
+    return choices
 
 
 # --- The issued document: its content, and the preview before signing --------------------------

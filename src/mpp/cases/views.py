@@ -417,12 +417,8 @@ def citizen_file(request, pk, document_pk):
 def inbox(request):
     _require_staff(request)
     user = request.user
-    services_in_scope = selectors.services_in_scope(user)
-    form = forms.InboxFilterForm(
-        request.GET or None,
-        services=services_in_scope,
-        statuses=Status.choices,
-    )
+    services = selectors.inbox_service_choices(user)
+    form = forms.InboxFilterForm(request.GET or None, services=services, statuses=Status.choices)
     filters = selectors.InboxFilters()
     search = forms.InboxSearchForm(request.POST or None)
     searched = search.cleaned_data["q"] if request.method == "POST" and search.is_valid() else ""
@@ -458,7 +454,7 @@ def inbox(request):
 
     def page_only() -> dict:
         return {
-            "form": form,
+            "filter_fields": forms.inbox_filter_fields(form, services),
             "counts": selectors.due_counts(user, now=now),
             "status_counts": selectors.status_counts(user),
             "search": search,

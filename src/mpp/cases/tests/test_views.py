@@ -103,6 +103,60 @@ def test_inbox_lists_scoped_applications_with_fixed_queries(
     assert response.content.decode().count("2171-") >= 8
 
 
+def test_the_inbox_filter_reads_its_services_once_and_shows_a_change_at_once(client, service):
+    """The filter's services are kept under the officer's access stamp and the catalog's
+    generation (``selectors.inbox_service_choices``): the next inbox does not read them, and a
+    service published in the officer's unit, a renamed one or a grant to another unit shows on
+    the next request."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from mpp.accounts.models import Role, RoleGrant
+    from mpp.catalog.tests.factories import PublishedServiceFactory
+
+    officer = officer_for(service)
+    login_staff(client, officer)
+    url = reverse("cases:inbox")
+
+    def options() -> tuple[int, str]:
+        with CaptureQueriesContext(connection) as queries:
+            html = client.get(url).content.decode()
+        services_read = sum('FROM "catalog_service"' in query["sql"] for query in queries)
+        return services_read, html.split('name="service"', 1)[1].split("</select>", 1)[0]
+
+    first, offered = options()
+    again, offered_again = options()
+    assert (first, again) == (1, 0) and offered_again == offered
+    assert f'<option value="{service.pk}">{service.name}</option>' in offered
+    added = PublishedServiceFactory(presence=service.agency.presences.get(mpp=service.mpp))
+    assert f'<option value="{added.pk}">{added.name}</option>' in options()[1]
+    service.name = "Surat Keterangan Pindah Domisili"
+    service.save()
+    assert "Surat Keterangan Pindah Domisili" in options()[1]
+    elsewhere = PublishedServiceFactory()
+    assert f'value="{elsewhere.pk}"' not in options()[1]
+    RoleGrant.objects.create(
+        user=officer, role=Role.OFFICER, agency=elsewhere.agency, mpp=elsewhere.mpp
+    )
+    assert f'<option value="{elsewhere.pk}">{elsewhere.name}</option>' in options()[1]
+
+
+def test_the_inbox_filter_keeps_what_the_officer_chose_in_each_language(client, service):
+    """The filter as first seen is rendered once per language and set of services; a chosen
+    filter is rendered with its choice, and the English page gets English labels."""
+    login_staff(client, officer_for(service))
+    url = reverse("cases:inbox")
+    assert 'value="today" selected' not in client.get(url).content.decode()
+    chosen = client.get(url, {"due": "today", "service": service.pk}).content.decode()
+    assert 'value="today" selected' in chosen
+    assert f'value="{service.pk}" selected' in chosen
+    plain = client.get(url).content.decode()
+    assert 'value="today" selected' not in plain and "Hanya yang saya tangani" in plain
+    english = client.get(url, headers={"accept-language": "en"}).content.decode()
+    assert "Hanya yang saya tangani" not in english
+    assert "Hanya yang saya tangani" in client.get(url).content.decode()
+
+
 def test_the_citizens_list_shows_each_row_with_a_fixed_number_of_queries(
     citizen_client, service, citizen, django_assert_max_num_queries
 ):

@@ -59,3 +59,26 @@ def test_signing_in_still_works_and_a_wrong_password_is_told(client, redis_away)
     )
     assert right.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
+
+
+def test_one_redis_client_serves_every_operation_and_still_fails_closed(settings):
+    """``ReusedClients``: Django built a ``redis.Redis`` (copying redis-py's ~170 reply handlers)
+    for each operation; one kept client serves reads and writes, misses while Redis is away and
+    reads what it wrote when Redis is there."""
+    import os
+
+    from django.core.cache import caches
+
+    settings.CACHES = AWAY
+    away = caches["default"]
+    assert away._cache.get_client() is away._cache.get_client(write=True)
+    assert away.get("a", "missed") == "missed"
+    url = os.environ.get("CACHE_URL") or os.environ.get("REDIS_URL")
+    if not url:
+        pytest.skip("no Redis to come back: CI starts one (CACHE_URL)")
+    settings.CACHES = {**AWAY, "default": {**AWAY["default"], "LOCATION": url}}
+    back = caches["default"]
+    client = back._cache.get_client()
+    back.set("reused", 1)
+    assert back.get("reused") == 1 and back._cache.get_client() is client
+    back.delete("reused")
