@@ -33,8 +33,12 @@ status=0
 for who in citizen officer; do
   echo "--- schemathesis as $who"
   # DELETE /auth/token would revoke the token the run uses; it has its own tests.
+  # The generator's own health checks (how fast it makes data) are off: on 5 December a run on two
+  # cores busy with another job reported "1 failed" in fuzzing with no issue and no server error
+  # in the server's log, as an aborted generation does. Every check of the answers stays.
   "$st_venv/bin/schemathesis" run "http://127.0.0.1:$port/api/v1/openapi.json" \
     --header "Authorization: Bearer ${!who}" --max-examples "$examples" --seed 2026 \
+    --suppress-health-check too_slow,filter_too_much \
     --checks not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,response_headers_conformance \
     --exclude-method DELETE --generation-deterministic --no-color --workers 2 || status=1
 done
