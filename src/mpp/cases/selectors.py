@@ -31,6 +31,7 @@ from mpp.audit.services import record_access
 from mpp.cases.models import Application, ApplicationChannel, ApplicationDocument, InternalNote
 from mpp.cases.workflow import CITIZEN, COORDINATOR, COUNTER, EDITABLE, OFFICER, OPEN
 from mpp.deadlines.models import ClockQuerySet, breached_condition
+from mpp.plans import planned_each_time
 from mpp.regions.localtime import NATIONAL_ZONE, ZONE_NAMES
 from mpp.workflows.selectors import timeline
 
@@ -429,12 +430,15 @@ def due_counts(user, now=None) -> dict[str, int]:
     now = now or timezone.now()
     zone = local_zone(user)
     today = now.astimezone(zone).date()
-    # One query: the three counts are filtered aggregates over the unit's open applications.
-    return Application.objects.filter(staff_scope(user), status__in=OPEN).aggregate(
-        today=Count("id", filter=_due_on(zone, today)),
-        tomorrow=Count("id", filter=_due_on(zone, today + datetime.timedelta(days=1))),
-        overdue=Count("id", filter=breached_condition(now)),
-    )
+    # One query: the three counts are filtered aggregates over the unit's open applications,
+    # planned for the unit and the day each time (mpp.plans): the generic plan of a prepared
+    # statement cannot know how many open applications a unit has.
+    with planned_each_time():
+        return Application.objects.filter(staff_scope(user), status__in=OPEN).aggregate(
+            today=Count("id", filter=_due_on(zone, today)),
+            tomorrow=Count("id", filter=_due_on(zone, today + datetime.timedelta(days=1))),
+            overdue=Count("id", filter=breached_condition(now)),
+        )
 
 
 def application_for_staff(user, pk) -> Application:

@@ -442,12 +442,15 @@ def inbox(request):
     if searched:
         filters = selectors.InboxFilters(status=filters.status, query=searched)
     now = timezone.now()
-    page, query = page_for_request(
-        request,
-        selectors.inbox_rows(selectors.inbox(user, filters, now=now)),
-        order=selectors.INBOX_ORDER,
-        size=PAGE_SIZE,
-    )
+    # Planned for this unit each time (mpp.plans): a bureau of 90,000 applications and a counter
+    # of ten share one statement, and its generic plan read 70 ms at a million applications.
+    with planned_each_time():
+        page, query = page_for_request(
+            request,
+            selectors.inbox_rows(selectors.inbox(user, filters, now=now)),
+            order=selectors.INBOX_ORDER,
+            size=PAGE_SIZE,
+        )
     for row in page.rows:
         row.applicant_shown = selectors.applicant_label(user, row)
     selectors.mark_conflicts(user, page.rows)
