@@ -6,14 +6,14 @@ from django.http import HttpRequest
 from ninja.security import HttpBearer
 
 from mpp.accounts.models import User
-from mpp.accounts.services import user_for_token
+from mpp.accounts.services import user_for_request_token
 
 
 class BearerToken(HttpBearer):
     """``Authorization: Bearer <token>`` with a token issued by ``POST /api/v1/auth/token``."""
 
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = user_for_token(token)
+        user = user_for_request_token(request, token)
         if user is None:
             return None
         request.user = user

@@ -67,6 +67,13 @@ CITIZEN_ROW_FIELDS = (
     "service_version__name", "mpp__region__timezone", "agency__name",
 )  # fmt: skip
 
+# What the API's list answers of each row (``ApplicationOut``) and its orders' keys.
+API_ROW_FIELDS = (
+    "tracking_number", "service", "status", "version", "channel", "submitted_at", "due_at",
+    "remaining_working_days", "decided_at", "created_at", "service_version__name",
+    "service_version__number", "issued_document__number",
+)  # fmt: skip
+
 
 def inbox_rows(rows: QuerySet[Application]) -> QuerySet[Application]:
     """:func:`inbox` with only what the inbox page's rows show (``INBOX_ROW_FIELDS``)."""
@@ -210,10 +217,16 @@ def citizen_rows(rows: QuerySet[Application]) -> QuerySet[Application]:
 
 
 def service_to_apply_for(pk: int):
-    """A published service by id (the API's ``service``), or None."""
+    """A published service by id (the API's ``service``), or None; with what a new draft reads of
+    it (its version, MPP, kab/kota and agency) in the same query."""
     from mpp.catalog.models import Service
 
-    return Service.objects.published().filter(pk=pk).first()
+    return (
+        Service.objects.published()
+        .select_related("current_version", "mpp__region", "agency")
+        .filter(pk=pk)
+        .first()
+    )
 
 
 def applications_for_api(
@@ -238,7 +251,10 @@ def applications_for_api(
         rows = own
     # The list shows the service's name and version and the document's number, nothing of the
     # MPP, agency or people: joining those too cost the planner 6–11 ms a request (nine tables).
-    return rows.select_related(None).select_related("service_version", "issued_document"), order
+    # Only its columns (API_ROW_FIELDS): every column of the three tables cost a quarter of the
+    # request's CPU to compile and turn into objects.
+    rows = rows.select_related(None).select_related("service_version", "issued_document")
+    return rows.defer(None).only(*API_ROW_FIELDS), order
 
 
 def application_for_citizen(user, pk) -> Application:

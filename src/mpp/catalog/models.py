@@ -8,6 +8,8 @@ can keep pointing at the exact version it was filed under.
 
 from __future__ import annotations
 
+import copy
+
 from django.contrib.postgres.search import SearchVectorField
 from django.core.exceptions import ValidationError
 from django.db import models
@@ -328,8 +330,17 @@ class ServiceVersion(models.Model):
 
     @property
     def form(self) -> FormDefinition:
-        """The typed form definition (``DefinitionError`` for a draft that cannot work yet)."""
-        return FormDefinition.parse(self.form_definition)
+        """The typed form definition (``DefinitionError`` for a draft that cannot work yet).
+
+        Parsed once per instance while the definition stays as it was: a request that creates,
+        checks and saves a draft asks four times, and each parse checks every field again."""
+        raw = self.form_definition
+        kept = self.__dict__.get("_parsed_form")
+        if kept is not None and kept[0] == raw:
+            return kept[1]
+        parsed = FormDefinition.parse(raw)
+        self.__dict__["_parsed_form"] = (copy.deepcopy(raw), parsed)
+        return parsed
 
     def clean(self) -> None:
         problems = definition_problems(self.form_definition)

@@ -297,9 +297,9 @@ class AnonymousPostRateLimitMiddleware:
         scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
         if scheme.lower() != "bearer" or not raw.strip():
             return False
-        from mpp.accounts.services import user_for_token
+        from mpp.accounts.services import user_for_request_token
 
-        return user_for_token(raw.strip()) is not None
+        return user_for_request_token(request, raw.strip()) is not None
 
     @staticmethod
     def _own_device(request: HttpRequest) -> bool:

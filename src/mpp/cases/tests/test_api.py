@@ -289,3 +289,57 @@ def test_with_a_colleague_the_filer_is_refused_by_role_and_the_colleague_decides
         headers=bearer(colleague),
     )
     assert taken.status_code == 200
+
+
+def _list_counting_queries(client, headers) -> tuple[list[dict], int]:
+    from django.db import connection
+
+    statements: list[str] = []
+
+    def count(run, sql, *rest):
+        statements.append(sql)
+        return run(sql, *rest)
+
+    with connection.execute_wrapper(count):
+        response = client.get(BASE, headers=headers)
+    assert response.status_code == 200
+    return response.json()["items"], len(statements)
+
+
+def test_the_list_answers_every_field_in_the_same_queries_for_one_row_or_six(
+    client, service, as_citizen
+):
+    """The list reads only the columns it answers (issue 26); one left out would cost a query
+    per row, and one answered wrong would show here."""
+    first = create(client, as_citizen, service).json()
+    assert attach(client, as_citizen, first["id"]).status_code == 201
+    assert client.post(f"{BASE}/{first['id']}/submit", headers=as_citizen).status_code == 200
+    items, one = _list_counting_queries(client, as_citizen)
+    application = Application.objects.select_related("service_version").get(pk=first["id"])
+    assert items == [
+        {
+            "id": application.pk,
+            "tracking_number": application.tracking_number,
+            "service": service.pk,
+            "service_name": application.service_version.name,
+            "service_version": application.service_version.number,
+            "status": "submitted",
+            "version": application.version,
+            "channel": "online",
+            "submitted_at": items[0]["submitted_at"],
+            "due_at": items[0]["due_at"],
+            "breached": False,
+            "remaining_working_days": None,
+            "decided_at": None,
+            "document_number": None,
+        }
+    ]
+    assert items[0]["submitted_at"] and items[0]["due_at"]
+    for _ in range(5):
+        assert create(client, as_citizen, service).status_code == 201
+    items, six = _list_counting_queries(client, as_citizen)
+    assert len(items) == 6 and six == one
+    officer = officer_for(service)
+    staff_items, _queries = _list_counting_queries(client, bearer(officer))
+    assert [item["id"] for item in staff_items] == [application.pk]
+    assert staff_items[0]["service_name"] == application.service_version.name

@@ -185,3 +185,32 @@ def test_a_hidden_field_is_neither_required_nor_stored():
     assert hidden.cleaned == {"jenis": "baru", "data": ["alamat"]}
     shown = validate_submission(form, {"jenis": "ganti", "data": ["nama"]})
     assert shown.errors == {"alasan": ["Wajib diisi."], "berkas": ["Wajib diisi."]}
+
+
+def test_a_version_parses_its_form_once_and_again_after_any_change(monkeypatch):
+    """``ServiceVersion.form`` is kept on the instance (issue 26: a draft's creation asked four
+    times); a definition replaced or edited in place is parsed again."""
+    from mpp.catalog.models import ServiceVersion
+
+    parses: list[object] = []
+    parse = FormDefinition.parse.__func__
+
+    def counted(cls, raw):
+        parses.append(raw)
+        return parse(cls, raw)
+
+    monkeypatch.setattr(FormDefinition, "parse", classmethod(counted))
+    version = ServiceVersion(form_definition=[JENIS])
+    assert [item.name for item in version.form] == ["jenis"]
+    assert version.form is version.form
+    assert len(parses) == 1
+    version.form_definition = [JENIS, ALASAN]
+    assert [item.name for item in version.form] == ["jenis", "alasan"]
+    version.form_definition.append(BERKAS)
+    assert [item.name for item in version.form] == ["jenis", "alasan", "berkas"]
+    version.form_definition[0]["label"] = "Jenis permohonan"
+    assert version.form.fields[0].label == "Jenis permohonan"
+    assert len(parses) == 4
+    version.form_definition = [{"name": "x"}]
+    with pytest.raises(DefinitionError):
+        version.form  # noqa: B018 - the property raises
