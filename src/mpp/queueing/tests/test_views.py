@@ -246,6 +246,15 @@ def test_the_kiosk_page_estimates_every_service_in_a_fixed_number_of_queries(que
     with CaptureQueriesContext(connection) as many:
         assert client.get("/antrean/anjungan/").status_code == 200
     assert len(many.captured_queries) == len(few.captured_queries)
+    # In English, one and many; every service is offered once per choice of the visit form.
+    english = client.get("/antrean/anjungan/", headers={"accept-language": "en"}).text
+    assert "2 people waiting · ± 10 minutes" in english
+    assert "0 people waiting · ± 0 minutes" in english
+    services.issue_walk_in(kiosk, make_queue(beside=queue, prefix="D"))
+    english = client.get("/antrean/anjungan/", headers={"accept-language": "en"}).text
+    assert "1 person waiting · ± 10 minutes" in english
+    options = english.count(f'<option value="{second.pk}">')
+    assert options == english.count('<select id="visit-') - 1 == 3  # not "visit-priority"
 
 
 def test_the_booking_page_reads_the_calendar_once_however_many_days_ahead(queue, citizen, clock):
