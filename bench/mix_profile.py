@@ -1,13 +1,13 @@
-"""Where a web worker's time went in the mixed load, by view and by kind of work.
+"""Where the web workers' time went in the mixed load, by view and by kind of work.
 
     .venv/bin/python bench/mixed_load.py --profile var/bench/mix.txt …   # py-spy's raw stacks
     .venv/bin/python bench/mix_profile.py var/bench/mix.txt
 
 Reads the collapsed stacks ``py-spy record --format raw`` writes (one line per stack and its
-number of samples, outermost frame first). A sample whose innermost frames wait on a socket —
-PostgreSQL's answer (psycopg's ``wait``), Redis's (redis-py's socket reads and writes) — is
-counted apart as *waiting*: under load that is mostly a thread ready to run and waiting for a
-core, not work of its own. The rest is the worker's own work, shared out by the view that did it
+number of samples, outermost frame first; ``mixed_load.py`` joins every worker's). A sample
+whose innermost frames wait on a socket — PostgreSQL's answer (psycopg's ``wait``), Redis's
+(redis-py's socket reads and writes) — is counted apart as *waiting*: under load that is mostly
+a thread ready to run and waiting for a core, not work of its own. The rest is the workers' own work, shared out by the view that did it
 (the innermost function of ``mpp`` in a ``views.py`` or an API router; "before and after the
 view" for middleware, granian and the public-page cache's hits) and by kind (templates, the ORM,
 the driver, the rest).

@@ -421,18 +421,43 @@ def locust(
     }  # fmt: skip
 
 
-def profile(server: int, seconds: int, svg: Path) -> subprocess.Popen:
-    """py-spy sampling one of the web server's workers (they share the load evenly) for
-    ``seconds``, 50 samples a second without stopping it, writing a flame graph of the threads'
-    work (idle threads left out); a ``.txt`` path gets the collapsed stacks instead (one line per
-    stack and its count, for grep and sums)."""
+def profile(server: int, seconds: int, out: Path) -> list[tuple[subprocess.Popen, Path]]:
+    """py-spy sampling the web server's workers for ``seconds``, 50 samples a second without
+    stopping them (idle threads left out). A ``.txt`` path gets the collapsed stacks (one line per
+    stack and its count, for ``bench/mix_profile.py``) of every worker, joined by
+    :func:`join_profiles`: each simulated person keeps one connection, so one worker serves the
+    people it happened to get and its shares of the views are theirs, not the mix's. Any other
+    path gets the flame graph (SVG) of the first worker."""
     workers = [pid for pid in _tree(server) if pid != server] or [server]
-    return subprocess.Popen(  # noqa: S603
-        [str(BIN / "py-spy"), "record", "--pid", str(workers[0]), "--nonblocking", "--rate", "50",
-         "--duration", str(seconds), "--format", "raw" if svg.suffix == ".txt" else "flamegraph",
-         "--output", str(svg)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+    if out.suffix != ".txt":
+        workers = workers[:1]
+    started = []
+    for number, pid in enumerate(workers):
+        part = out.with_suffix(f".{number}.txt") if out.suffix == ".txt" else out
+        process = subprocess.Popen(  # noqa: S603
+            [str(BIN / "py-spy"), "record", "--pid", str(pid), "--nonblocking", "--rate", "50",
+             "--duration", str(seconds), "--format", "raw" if out.suffix == ".txt" else "flamegraph",
+             "--output", str(part)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        started.append((process, part))
+    return started
+
+
+def join_profiles(profilers: list[tuple[subprocess.Popen, Path]], out: Path) -> None:
+    """Wait for every py-spy (or stop one that is behind on a busy machine: it writes what it
+    has), then join the workers' stacks into ``out``."""
+    for process, _part in profilers:
+        try:
+            process.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGINT)
+            process.wait(timeout=60)
+    if out.suffix == ".txt":
+        parts = [part for _process, part in profilers if part.exists()]
+        out.write_text("".join(part.read_text() for part in parts))
+        for part in parts:
+            part.unlink()
 
 
 MIX = [
@@ -592,7 +617,8 @@ def main() -> None:
     parser.add_argument(
         "--profile",
         type=Path,
-        help="write a flame graph (SVG) of the web workers during the main run (py-spy record)",
+        help="profile the web workers during the main run (py-spy record): a .txt path gets every "
+        "worker's stacks (read them with bench/mix_profile.py), an .svg the first one's flame graph",
     )
     args = parser.parse_args()
     database = (
@@ -633,14 +659,10 @@ def main() -> None:
             )
         if args.duration:
             print(f"main {args.users} × {args.duration} s …", file=sys.stderr, flush=True)
-            profiler = profile(server, args.duration, args.profile) if args.profile else None
+            profilers = profile(server, args.duration, args.profile) if args.profile else []
             result["main"] = locust(base, MIX, args.users, args.duration, fixture_path, server)
-            if profiler is not None:
-                try:
-                    profiler.wait(timeout=60)
-                except subprocess.TimeoutExpired:  # behind on a busy machine: write what it has
-                    profiler.send_signal(signal.SIGINT)
-                    profiler.wait(timeout=60)
+            if args.profile:
+                join_profiles(profilers, args.profile)
         print("ceiling again …", file=sys.stderr, flush=True)
         result["ceiling_after"] = locust(
             base, ["HealthUser"], args.ceiling_users, args.ceiling_seconds, fixture_path, server
