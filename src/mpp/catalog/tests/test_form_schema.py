@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+
 import pytest
 
 from mpp.catalog.form_schema import DefinitionError, FormDefinition, is_visible
@@ -200,13 +202,14 @@ def test_a_version_parses_its_form_once_and_again_after_any_change(monkeypatch):
         return parse(cls, raw)
 
     monkeypatch.setattr(FormDefinition, "parse", classmethod(counted))
-    version = ServiceVersion(form_definition=[JENIS])
+    # Copies: the test edits the definition in place.
+    version = ServiceVersion(form_definition=copy.deepcopy([JENIS]))
     assert [item.name for item in version.form] == ["jenis"]
     assert version.form is version.form
     assert len(parses) == 1
-    version.form_definition = [JENIS, ALASAN]
+    version.form_definition = copy.deepcopy([JENIS, ALASAN])
     assert [item.name for item in version.form] == ["jenis", "alasan"]
-    version.form_definition.append(BERKAS)
+    version.form_definition.append(copy.deepcopy(BERKAS))
     assert [item.name for item in version.form] == ["jenis", "alasan", "berkas"]
     version.form_definition[0]["label"] = "Jenis permohonan"
     assert version.form.fields[0].label == "Jenis permohonan"
